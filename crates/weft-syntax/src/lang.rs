@@ -1,0 +1,248 @@
+//! Facts about the language that several tools share: the built-in
+//! functions and the annotations, with their arities and documentation.
+//!
+//! The checker validates calls against these tables, the language server
+//! completes and documents from them, and the engine implements exactly
+//! these names (a test there checks that every entry has an implementation).
+
+/// How a built-in behaves at run time, as far as static tools care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinKind {
+    /// Computes a value from its arguments; no effect, no waiting.
+    Pure,
+    /// Reads the clock; the value is recorded in the run's journal.
+    Recorded,
+    /// Waits durably (a timer).
+    Timer,
+    /// Runs branches concurrently and waits for them.
+    Parallel,
+    /// Calls closures one after another.
+    Sequential,
+}
+
+/// A built-in function.
+#[derive(Clone, Copy, Debug)]
+pub struct Builtin {
+    /// Its name, as called.
+    pub name: &'static str,
+    /// Fewest arguments.
+    pub args_min: usize,
+    /// Most arguments (`usize::MAX` for variadic).
+    pub args_max: usize,
+    /// The signature as shown to users.
+    pub signature: &'static str,
+    /// One or two sentences for hovers and docs.
+    pub doc: &'static str,
+    /// Its kind.
+    pub kind: BuiltinKind,
+}
+
+/// Every built-in function.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "append",
+        args_min: 2,
+        args_max: usize::MAX,
+        signature: "append(list, item, ...) -> list",
+        doc: "A new list: `list` followed by the items. The original list is unchanged.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "len",
+        args_min: 1,
+        args_max: 1,
+        signature: "len(x) -> number",
+        doc: "Elements of a list, fields of an object, or characters of a string.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "min",
+        args_min: 1,
+        args_max: usize::MAX,
+        signature: "min(a, b, ...) -> value | min(list) -> value",
+        doc: "The smallest of the arguments (or of the list's elements). Numbers, durations, times and strings compare.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "max",
+        args_min: 1,
+        args_max: usize::MAX,
+        signature: "max(a, b, ...) -> value | max(list) -> value",
+        doc: "The largest of the arguments (or of the list's elements).",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "range",
+        args_min: 1,
+        args_max: 3,
+        signature: "range(end) | range(start, end) | range(start, end, step) -> list",
+        doc: "The numbers from `start` (default 0) up to but not including `end`, by `step` (default 1).",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "keys",
+        args_min: 1,
+        args_max: 1,
+        signature: "keys(object) -> list",
+        doc: "The object's keys, in insertion order.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "values",
+        args_min: 1,
+        args_max: 1,
+        signature: "values(object) -> list",
+        doc: "The object's values, in insertion order.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "contains",
+        args_min: 2,
+        args_max: 2,
+        signature: "contains(collection, x) -> bool",
+        doc: "True when a list has an element equal to `x`, an object has the key `x`, or a string contains the substring `x`.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "string",
+        args_min: 1,
+        args_max: 1,
+        signature: "string(x) -> string",
+        doc: "`x` as text: strings as they are, durations as `2h30m`, times in RFC 3339, anything else as JSON.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "number",
+        args_min: 1,
+        args_max: 1,
+        signature: "number(x) -> number",
+        doc: "A number from a number, a numeric string, a boolean (0 or 1) or a duration (its milliseconds).",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "duration",
+        args_min: 1,
+        args_max: 1,
+        signature: "duration(text | ms) -> duration",
+        doc: "A duration from text such as `\"2hours\"` or from a number of milliseconds.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "time",
+        args_min: 1,
+        args_max: 1,
+        signature: "time(text | ms) -> time",
+        doc: "A time from RFC 3339 text (`\"2026-12-01T09:00:00Z\"`) or from milliseconds since the Unix epoch.",
+        kind: BuiltinKind::Pure,
+    },
+    Builtin {
+        name: "now",
+        args_min: 0,
+        args_max: 0,
+        signature: "now() -> time",
+        doc: "The current time. The value is recorded, so a resumed run sees the same value again.",
+        kind: BuiltinKind::Recorded,
+    },
+    Builtin {
+        name: "Sleep",
+        args_min: 1,
+        args_max: 1,
+        signature: "Sleep(duration) -> null",
+        doc: "Waits for the duration on a durable timer: the run holds no resources and the timer survives restarts.",
+        kind: BuiltinKind::Timer,
+    },
+    Builtin {
+        name: "WaitUntil",
+        args_min: 1,
+        args_max: 1,
+        signature: "WaitUntil(time) -> time",
+        doc: "Waits until the given time (a time, RFC 3339 text or epoch milliseconds) on a durable timer; returns the time.",
+        kind: BuiltinKind::Timer,
+    },
+    Builtin {
+        name: "WaitAll",
+        args_min: 1,
+        args_max: 1,
+        signature: "WaitAll([branches]) -> {allSuccess, results, errors}",
+        doc: "Runs the branches concurrently and waits for all of them. Failed branches put `null` in `results` and their error in `errors`.",
+        kind: BuiltinKind::Parallel,
+    },
+    Builtin {
+        name: "ParallelExecute",
+        args_min: 1,
+        args_max: 1,
+        signature: "ParallelExecute([branches]) -> [results]",
+        doc: "Runs the branches concurrently and returns their results in input order; the first failure fails the call.",
+        kind: BuiltinKind::Parallel,
+    },
+    Builtin {
+        name: "ParallelForEach",
+        args_min: 2,
+        args_max: 2,
+        signature: "ParallelForEach(list, func(item) { ... }) -> [results]",
+        doc: "Calls the function once per element, all concurrently, and returns the results in input order.",
+        kind: BuiltinKind::Parallel,
+    },
+    Builtin {
+        name: "WaitForAny",
+        args_min: 1,
+        args_max: 1,
+        signature: "WaitForAny([branches]) -> value",
+        doc: "Runs the branches concurrently, returns the first value to arrive and cancels the others. A timed-out branch arrives as `{status: \"timeout\", type: \"timeout\"}`.",
+        kind: BuiltinKind::Parallel,
+    },
+    Builtin {
+        name: "RunCompensations",
+        args_min: 1,
+        args_max: 1,
+        signature: "RunCompensations([closures]) -> [results]",
+        doc: "Calls each closure of the list, last first (a saga's undo). Returns their results in call order.",
+        kind: BuiltinKind::Sequential,
+    },
+];
+
+/// The built-in called `name`.
+pub fn builtin(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// An annotation that may follow a call.
+#[derive(Clone, Copy, Debug)]
+pub struct AnnotationSpec {
+    /// Its name, without `@`.
+    pub name: &'static str,
+    /// How it is written.
+    pub signature: &'static str,
+    /// What it does.
+    pub doc: &'static str,
+}
+
+/// Every annotation.
+pub const ANNOTATIONS: &[AnnotationSpec] = &[
+    AnnotationSpec {
+        name: "retry",
+        signature: "@retry(n, backoff: duration, maxBackoff: duration)",
+        doc: "Up to `n` more attempts after a failed one, with exponential backoff and jitter (first delay `backoff`, default 1s, doubling up to `maxBackoff`, default 5m).",
+    },
+    AnnotationSpec {
+        name: "timeout",
+        signature: "@timeout(duration)",
+        doc: "On a call, bounds each attempt (a timed-out attempt fails and may be retried). On an `await`, bounds the wait; the value is then `{status: \"timeout\", type: \"timeout\"}`.",
+    },
+    AnnotationSpec {
+        name: "catch",
+        signature: "@catch",
+        doc: "When the call fails for good, it evaluates to `{status: \"error\", error: {message, attempts}}` instead of stopping the run.",
+    },
+];
+
+/// The annotation called `name`.
+pub fn annotation(name: &str) -> Option<&'static AnnotationSpec> {
+    ANNOTATIONS.iter().find(|a| a.name == name)
+}
+
+/// Words with a meaning in the language, for completion and highlighting.
+pub const KEYWORDS: &[&str] = &[
+    "flow", "let", "var", "if", "else", "while", "for", "in", "return", "func", "await", "true",
+    "false", "null", "break", "continue",
+];

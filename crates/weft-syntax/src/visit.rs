@@ -1,0 +1,139 @@
+//! A read-only walk over the tree. Implement the `visit_*` methods you need;
+//! call the matching `walk_*` function inside them to keep descending.
+
+use crate::ast::*;
+
+/// Visits nodes of a module; every method defaults to walking the children.
+pub trait Visitor {
+    /// A flow, top-level or inline.
+    fn visit_flow(&mut self, f: &FlowDecl) {
+        walk_flow(self, f)
+    }
+    /// A block.
+    fn visit_block(&mut self, b: &Block) {
+        walk_block(self, b)
+    }
+    /// A statement.
+    fn visit_stmt(&mut self, s: &Stmt) {
+        walk_stmt(self, s)
+    }
+    /// An expression.
+    fn visit_expr(&mut self, e: &Expr) {
+        walk_expr(self, e)
+    }
+}
+
+/// Visits every top-level item of `m`.
+pub fn walk_module<V: Visitor + ?Sized>(v: &mut V, m: &Module) {
+    for item in &m.items {
+        match item {
+            Item::Flow(f) => v.visit_flow(f),
+        }
+    }
+}
+
+/// Visits a flow's input expressions and body.
+pub fn walk_flow<V: Visitor + ?Sized>(v: &mut V, f: &FlowDecl) {
+    for p in &f.params {
+        if let Some(e) = &p.value {
+            v.visit_expr(e);
+        }
+    }
+    v.visit_block(&f.body);
+}
+
+/// Visits each statement of a block.
+pub fn walk_block<V: Visitor + ?Sized>(v: &mut V, b: &Block) {
+    for s in &b.stmts {
+        v.visit_stmt(s);
+    }
+}
+
+/// Visits the parts of a statement.
+pub fn walk_stmt<V: Visitor + ?Sized>(v: &mut V, s: &Stmt) {
+    match &s.kind {
+        StmtKind::Let { value, .. } => {
+            if let Some(e) = value {
+                v.visit_expr(e);
+            }
+        }
+        StmtKind::Assign { target, value, .. } => {
+            v.visit_expr(target);
+            v.visit_expr(value);
+        }
+        StmtKind::IncDec { target, .. } => v.visit_expr(target),
+        StmtKind::If(i) => walk_if(v, i),
+        StmtKind::While { cond, body } => {
+            v.visit_expr(cond);
+            v.visit_block(body);
+        }
+        StmtKind::For { iterable, body, .. } => {
+            v.visit_expr(iterable);
+            v.visit_block(body);
+        }
+        StmtKind::Return { value } => {
+            if let Some(e) = value {
+                v.visit_expr(e);
+            }
+        }
+        StmtKind::Expr(e) => v.visit_expr(e),
+        StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
+    }
+}
+
+/// Visits the condition and branches of an `if`.
+pub fn walk_if<V: Visitor + ?Sized>(v: &mut V, i: &IfStmt) {
+    v.visit_expr(&i.cond);
+    v.visit_block(&i.then_block);
+    match &i.else_branch {
+        Some(Else::Block(b)) => v.visit_block(b),
+        Some(Else::If(nested)) => walk_if(v, nested),
+        None => {}
+    }
+}
+
+/// Visits the sub-expressions of an expression.
+pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
+    match &e.kind {
+        ExprKind::Number(_)
+        | ExprKind::String(_)
+        | ExprKind::Duration { .. }
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Name(_)
+        | ExprKind::Error => {}
+        ExprKind::Array(items) => items.iter().for_each(|i| v.visit_expr(i)),
+        ExprKind::Object(entries) => {
+            for en in entries {
+                match en {
+                    ObjectEntry::Field { value, .. } => v.visit_expr(value),
+                    ObjectEntry::Spread(x) => v.visit_expr(x),
+                }
+            }
+        }
+        ExprKind::Member { object, .. } => v.visit_expr(object),
+        ExprKind::Index { object, index } => {
+            v.visit_expr(object);
+            v.visit_expr(index);
+        }
+        ExprKind::Call(c) => {
+            v.visit_expr(&c.callee);
+            for a in &c.args {
+                v.visit_expr(&a.value);
+            }
+            for ann in &c.annotations {
+                for a in &ann.args {
+                    v.visit_expr(&a.value);
+                }
+            }
+        }
+        ExprKind::Unary { operand, .. } => v.visit_expr(operand),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            v.visit_expr(lhs);
+            v.visit_expr(rhs);
+        }
+        ExprKind::Lambda(l) => v.visit_block(&l.body),
+        ExprKind::Await(x) | ExprKind::Paren(x) => v.visit_expr(x),
+        ExprKind::Flow(f) => v.visit_flow(f),
+    }
+}
