@@ -1,0 +1,23 @@
+//! The Weft engine: compiles flows to bytecode and advances runs.
+//!
+//! It is sans-IO: [`machine::apply`] takes a run's state and an event and
+//! returns the new state, the journal entries to record and the commands to
+//! carry out. Time, randomness and ids come in through [`machine::Env`]. The
+//! runtime crate owns storage, timers and activities; tests drive this crate
+//! directly with a fake clock.
+
+pub mod builtins;
+pub mod compile;
+pub mod limits;
+pub mod machine;
+pub mod ops;
+pub mod program;
+pub mod state;
+pub mod time;
+pub mod value;
+
+pub use compile::{compile, compile_source, compile_sources, CompileError};
+pub use machine::{apply, bind_input, start, ActionError, Env, Output};
+pub use program::{FuncId, Program};
+pub use state::{Command, Entry, EntryKind, Event, RunState, Status, Task};
+pub use value::Value;

@@ -1,0 +1,654 @@
+//! The state of a run, as plain serializable data, and what goes in and out
+//! of the state machine: events, commands and journal entries.
+//!
+//! A snapshot of [`RunState`] is committed with the journal entries of the
+//! step that produced it, in one transaction. Resuming a run loads the
+//! snapshot; nothing is replayed.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::program::{FuncId, Location, ParallelMode};
+use crate::value::Value;
+
+/// Version of the snapshot format, bumped with an upgrade function when a
+/// field changes meaning.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// Where a run is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Executing, or waiting for activity calls to return.
+    Running,
+    /// Suspended: waiting for a callback, a timer or a sub-flow.
+    Waiting,
+    /// Stopped at a failure; an operator may retry, resolve or cancel.
+    Failed,
+    /// Finished with a result.
+    Completed,
+    /// Cancelled by an operator (or with its parent).
+    Cancelled,
+}
+
+impl Status {
+    /// The status as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Waiting => "waiting",
+            Status::Failed => "failed",
+            Status::Completed => "completed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses the API spelling.
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "running" => Status::Running,
+            "waiting" => Status::Waiting,
+            "failed" => Status::Failed,
+            "completed" => Status::Completed,
+            "cancelled" => Status::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Completed or cancelled: nothing more happens.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Completed | Status::Cancelled)
+    }
+
+    /// Every status, in the order the API lists them.
+    pub const ALL: [Status; 5] = [
+        Status::Running,
+        Status::Waiting,
+        Status::Failed,
+        Status::Completed,
+        Status::Cancelled,
+    ];
+}
+
+/// The whole state of one run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunState {
+    /// Snapshot format version.
+    pub v: u32,
+    /// The run's id (call ids derive from it).
+    pub id: String,
+    /// The function the run executes.
+    pub func: FuncId,
+    /// How deep in sub-flows this run is (0 for a run started by a user).
+    pub depth: u32,
+    /// Branches of execution; fiber 0 is the flow itself.
+    pub fibers: BTreeMap<u32, Fiber>,
+    /// Fibers ready to execute (empty at rest).
+    pub ready: VecDeque<u32>,
+    /// Next fiber id.
+    pub next_fiber: u32,
+    /// Activity calls in progress, by sequence number.
+    pub calls: BTreeMap<u32, PendingCall>,
+    /// Next call sequence number (the call id's suffix).
+    pub next_call: u32,
+    /// Armed timers, by key.
+    pub timers: BTreeMap<String, Timer>,
+    /// Child runs, by index.
+    pub children: BTreeMap<u32, Child>,
+    /// Next child index.
+    pub next_child: u32,
+    /// Parallel groups in progress.
+    pub groups: BTreeMap<u32, Group>,
+    /// Next group id.
+    pub next_group: u32,
+    /// Failures waiting for an operator, by fiber.
+    pub failures: BTreeMap<u32, Failure>,
+    /// Current status.
+    pub status: Status,
+    /// The result, once completed.
+    pub result: Option<Value>,
+    /// Instructions executed over the run's life (for operators).
+    pub steps: u64,
+}
+
+/// One branch of execution: a call stack and an operand stack.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Fiber {
+    /// Call frames, innermost last.
+    pub frames: Vec<Frame>,
+    /// Operand stack.
+    pub stack: Vec<Value>,
+    /// What it waits for.
+    pub wait: Wait,
+    /// For a branch: its group and position.
+    pub owner: Option<(u32, u32)>,
+}
+
+/// A function activation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Frame {
+    /// The function.
+    pub func: FuncId,
+    /// Next instruction.
+    pub pc: u32,
+    /// Variables.
+    pub locals: Vec<Value>,
+    /// Operand stack height when the frame was entered.
+    pub base: u32,
+}
+
+/// What a fiber waits for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Wait {
+    /// Nothing: it can run.
+    Ready,
+    /// An activity call's result (pushed when it arrives).
+    Call(u32),
+    /// A timer (its value is pushed when it fires).
+    Timer(String),
+    /// A child run. With `push`, its result is pushed (a flow call);
+    /// without, the instruction runs again (reading a handle).
+    Child {
+        /// The child's index.
+        child: u32,
+        /// Push the result when it arrives.
+        push: bool,
+    },
+    /// A parallel group's combined result.
+    Group(u32),
+    /// A failure, recorded in [`RunState::failures`].
+    Failed,
+}
+
+/// Phases of an activity call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CallPhase {
+    /// An attempt is out (dispatched to an activity).
+    Running,
+    /// Waiting out the back-off before the next attempt.
+    Backoff,
+    /// Started (under `await`): waiting for the callback.
+    Callback,
+    /// Failed for good; an operator decides.
+    Failed,
+}
+
+/// An activity call in progress.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingCall {
+    /// The call id the activity sees; stable across attempts and restarts.
+    pub call_id: String,
+    /// The activity.
+    pub activity: String,
+    /// The arguments, as JSON (a list).
+    pub args: serde_json::Value,
+    /// The waiting fiber.
+    pub fiber: u32,
+    /// The current attempt, from 1.
+    pub attempt: u32,
+    /// Attempts the current retry budget starts from (an operator's retry
+    /// gives the call a fresh budget).
+    pub attempt_base: u32,
+    /// `n` of `@retry(n)`.
+    pub retries: u32,
+    /// First back-off delay.
+    pub backoff_ms: u64,
+    /// Longest back-off delay.
+    pub backoff_max_ms: u64,
+    /// `@timeout`: per attempt, or for the whole wait under `await`.
+    pub timeout_ms: Option<u64>,
+    /// Under `await`.
+    pub awaited: bool,
+    /// `@catch` (or inside `WaitAll`).
+    pub catch: bool,
+    /// The callback token, for awaited calls.
+    pub token: Option<String>,
+    /// Phase.
+    pub phase: CallPhase,
+    /// When the call started (first attempt).
+    pub started_at: i64,
+    /// When the current attempt started.
+    pub attempt_started_at: i64,
+    /// The last attempt's error.
+    pub last_error: Option<String>,
+    /// Where in the source the call is (function and instruction).
+    pub at: (FuncId, u32),
+}
+
+/// What a timer does when it fires.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum TimerKind {
+    /// An attempt's `@timeout` passed.
+    Attempt {
+        /// The call.
+        call: u32,
+        /// The attempt.
+        attempt: u32,
+    },
+    /// A back-off ended: start the next attempt.
+    Backoff {
+        /// The call.
+        call: u32,
+    },
+    /// An `await`'s `@timeout` passed.
+    AwaitTimeout {
+        /// The call.
+        call: u32,
+    },
+    /// `Sleep` or `WaitUntil` ended.
+    Sleep {
+        /// The waiting fiber.
+        fiber: u32,
+        /// The value pushed when it fires.
+        value: Value,
+    },
+}
+
+/// An armed timer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Timer {
+    /// When it fires (epoch ms).
+    pub at: i64,
+    /// What it does.
+    pub kind: TimerKind,
+}
+
+/// How a child run stands.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "state", content = "value")]
+pub enum ChildState {
+    /// Not finished.
+    Running,
+    /// Finished with this result.
+    Completed(Value),
+    /// Cancelled.
+    Cancelled,
+}
+
+/// A child run started by this run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Child {
+    /// The child's run id.
+    pub run_id: String,
+    /// The flow it runs.
+    pub flow: String,
+    /// How it stands.
+    pub state: ChildState,
+    /// How it was started, so an operator's retry can start it again.
+    pub start: ChildStart,
+}
+
+/// Everything needed to start a child run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChildStart {
+    /// The function to run.
+    pub func: FuncId,
+    /// Its arguments, in parameter order.
+    pub args: Vec<Value>,
+    /// Its captured values, in capture order.
+    pub captures: Vec<Value>,
+    /// The input as shown to people.
+    pub input: serde_json::Value,
+}
+
+/// A slot of a parallel group.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Slot {
+    /// A branch fiber is computing it.
+    Fiber(u32),
+    /// A child run will provide it.
+    Child(u32),
+    /// Known.
+    Done(Value),
+}
+
+/// A parallel built-in in progress.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Group {
+    /// How results combine.
+    pub mode: ParallelMode,
+    /// The fiber waiting for the combined result.
+    pub fiber: u32,
+    /// One slot per element, in input order.
+    pub slots: Vec<Slot>,
+}
+
+/// What an operator can act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum FailureKind {
+    /// An activity call failed for good.
+    Call {
+        /// The call's sequence number.
+        call: u32,
+    },
+    /// A sub-flow the flow waited for was cancelled.
+    Child {
+        /// The child's index.
+        child: u32,
+    },
+    /// Evaluating an expression failed (the instruction runs again on retry).
+    Expression,
+}
+
+/// A failure waiting for an operator.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Failure {
+    /// What failed.
+    pub kind: FailureKind,
+    /// Why, in one sentence.
+    pub message: String,
+    /// Where in the source.
+    pub location: Option<Location>,
+}
+
+/// Something that happens to a run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum Event {
+    /// An attempt of an activity call returned.
+    CallCompleted {
+        /// The call's sequence number.
+        call: u32,
+        /// The attempt.
+        attempt: u32,
+        /// Its result.
+        value: serde_json::Value,
+    },
+    /// An attempt of an activity call failed.
+    CallFailed {
+        /// The call's sequence number.
+        call: u32,
+        /// The attempt.
+        attempt: u32,
+        /// Why.
+        error: String,
+        /// False when retrying cannot help.
+        retryable: bool,
+    },
+    /// The callback of an awaited call arrived.
+    Callback {
+        /// The call's sequence number.
+        call: u32,
+        /// Its value.
+        value: serde_json::Value,
+    },
+    /// A timer fired.
+    TimerFired {
+        /// The timer's key.
+        key: String,
+    },
+    /// A child run finished (completed or cancelled).
+    ChildFinished {
+        /// The child's index.
+        child: u32,
+        /// Its result; `None` when it was cancelled.
+        result: Option<serde_json::Value>,
+    },
+    /// Operator: run the failed step again.
+    Retry,
+    /// Operator: the failed call returns this value.
+    Resolve {
+        /// The value.
+        value: serde_json::Value,
+    },
+    /// Operator (or parent): stop the run.
+    Cancel {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A unit of work for an activity: one attempt of one call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    /// The call id: unique to the operation, stable across attempts.
+    pub call_id: String,
+    /// The run.
+    pub run_id: String,
+    /// The call's sequence number in the run.
+    pub call: u32,
+    /// The activity.
+    pub activity: String,
+    /// Its arguments (a JSON list).
+    pub args: serde_json::Value,
+    /// The attempt, from 1.
+    pub attempt: u32,
+    /// When this attempt times out (epoch ms), if it does.
+    pub deadline: Option<i64>,
+    /// For calls under `await`: the token that completes the wait.
+    pub callback_token: Option<String>,
+}
+
+/// What the host must do after a transition (after committing it).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum Command {
+    /// Hand the task to its activity.
+    Dispatch(Task),
+    /// The call no longer needs its task (timed out, cancelled, answered).
+    CancelTask {
+        /// The call id.
+        call_id: String,
+        /// Its token, which stops working.
+        callback_token: Option<String>,
+    },
+    /// Arm a timer.
+    SetTimer {
+        /// The key, unique in the run.
+        key: String,
+        /// When (epoch ms).
+        at: i64,
+    },
+    /// Disarm a timer.
+    ClearTimer {
+        /// The key.
+        key: String,
+    },
+    /// Register an awaited call's callback token.
+    RegisterToken {
+        /// The token.
+        token: String,
+        /// The call's sequence number.
+        call: u32,
+    },
+    /// Start a child run.
+    StartChild {
+        /// The child's index in this run.
+        child: u32,
+        /// The child's run id.
+        run_id: String,
+        /// The flow's name.
+        flow: String,
+        /// How to start it.
+        start: ChildStart,
+        /// Its depth.
+        depth: u32,
+    },
+    /// Cancel a child run.
+    CancelChild {
+        /// The child's run id.
+        run_id: String,
+    },
+    /// The run finished (completed or cancelled): tell the parent.
+    Finished {
+        /// The result, or `None` when cancelled.
+        result: Option<serde_json::Value>,
+    },
+}
+
+/// A line of a run's history.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// When (epoch ms).
+    pub at: i64,
+    /// What.
+    #[serde(flatten)]
+    pub kind: EntryKind,
+}
+
+/// What a journal entry records.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum EntryKind {
+    /// The run started.
+    #[serde(rename_all = "camelCase")]
+    Started {
+        /// Its input.
+        input: serde_json::Value,
+    },
+    /// An attempt of a call went out.
+    #[serde(rename_all = "camelCase")]
+    CallStarted {
+        /// The call id.
+        call_id: String,
+        /// The activity.
+        activity: String,
+        /// The arguments.
+        args: serde_json::Value,
+        /// The attempt.
+        attempt: u32,
+        /// Under `await`.
+        awaited: bool,
+        /// The source line.
+        line: Option<u32>,
+    },
+    /// An awaited call was started and now waits for its callback.
+    #[serde(rename_all = "camelCase")]
+    CallAcknowledged {
+        /// The call id.
+        call_id: String,
+        /// The activity.
+        activity: String,
+    },
+    /// A call returned (recorded once per call).
+    #[serde(rename_all = "camelCase")]
+    CallCompleted {
+        /// The call id.
+        call_id: String,
+        /// The activity.
+        activity: String,
+        /// The attempt that answered.
+        attempt: u32,
+        /// The value.
+        value: serde_json::Value,
+        /// From the call's first attempt to now.
+        duration_ms: i64,
+        /// How it ended: `returned`, `callback`, `timeout`, `caught`, `resolved`.
+        how: String,
+    },
+    /// An attempt failed.
+    #[serde(rename_all = "camelCase")]
+    CallFailed {
+        /// The call id.
+        call_id: String,
+        /// The activity.
+        activity: String,
+        /// The attempt.
+        attempt: u32,
+        /// Why.
+        error: String,
+        /// When the next attempt starts, if one does.
+        retry_at: Option<i64>,
+    },
+    /// A timer (Sleep, WaitUntil) was armed.
+    #[serde(rename_all = "camelCase")]
+    TimerStarted {
+        /// When it fires.
+        until: i64,
+    },
+    /// A timer fired.
+    #[serde(rename_all = "camelCase")]
+    TimerFired {
+        /// Its key.
+        key: String,
+    },
+    /// `now()` was read.
+    #[serde(rename_all = "camelCase")]
+    Now {
+        /// The value.
+        value: i64,
+    },
+    /// A child run started.
+    #[serde(rename_all = "camelCase")]
+    ChildStarted {
+        /// Its run id.
+        run_id: String,
+        /// Its flow.
+        flow: String,
+    },
+    /// A child run finished.
+    #[serde(rename_all = "camelCase")]
+    ChildFinished {
+        /// Its run id.
+        run_id: String,
+        /// Its result (`None`: cancelled).
+        result: Option<serde_json::Value>,
+    },
+    /// The run stopped at a failure.
+    #[serde(rename_all = "camelCase")]
+    Failed {
+        /// Why.
+        error: String,
+        /// Where.
+        location: Option<Location>,
+    },
+    /// An operator retried the failed step.
+    Retried,
+    /// An operator resolved the failed call with a value.
+    #[serde(rename_all = "camelCase")]
+    Resolved {
+        /// The value.
+        value: serde_json::Value,
+    },
+    /// The run completed.
+    #[serde(rename_all = "camelCase")]
+    Completed {
+        /// Its result.
+        result: serde_json::Value,
+    },
+    /// The run was cancelled.
+    #[serde(rename_all = "camelCase")]
+    Cancelled {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What the run is waiting for, for people and the API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Waiting {
+    /// An activity call's result (or its callback).
+    #[serde(rename_all = "camelCase")]
+    Activity {
+        /// The activity.
+        activity: String,
+        /// The call id.
+        call_id: String,
+        /// True when waiting for a callback.
+        callback: bool,
+        /// The callback token, for callback waits.
+        token: Option<String>,
+        /// When the wait times out, if it does.
+        until: Option<i64>,
+    },
+    /// A timer.
+    #[serde(rename_all = "camelCase")]
+    Timer {
+        /// When it fires.
+        until: i64,
+    },
+    /// A child run.
+    #[serde(rename_all = "camelCase")]
+    Child {
+        /// Its run id.
+        run_id: String,
+        /// Its flow.
+        flow: String,
+    },
+}

@@ -1,0 +1,719 @@
+//! The host: applies events to many runs and turns what the engine says into
+//! store writes and effects.
+//!
+//! It is driven by one thread (the real runtime's core, or the simulator).
+//! Work accumulates into a batch; the driver takes the batch, commits it in
+//! one transaction, and only then carries out the batch's effects
+//! (dispatching tasks, answering waiters). The host keeps the runs it is
+//! working on in memory, and forgets runs that wait once their last write is
+//! committed: a suspended run costs nothing but its rows.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use thiserror::Error;
+
+use weft_engine::machine::{self, Env};
+use weft_engine::program::Program;
+use weft_engine::state::{Command, Event, RunState, Status, Task};
+use weft_engine::{limits, ActionError};
+use weft_store::{Batch, Deployment, RunRecord, RunWrite, SourceText, Store, StoreError};
+
+use crate::ids::{self, Entropy};
+
+/// Why the host refused or failed a request.
+#[derive(Debug, Error)]
+pub enum HostError {
+    /// No deployed flow has this name.
+    #[error("no flow named `{0}` is deployed")]
+    UnknownFlow(String),
+    /// No run has this id.
+    #[error("no run with id `{0}`")]
+    UnknownRun(String),
+    /// The operator's action does not apply to the run as it stands.
+    #[error("{0}")]
+    Action(#[from] ActionError),
+    /// A payload is over the limit.
+    #[error("the {what} is {size} bytes; the payload limit is {limit} bytes", limit = limits::PAYLOAD_BYTES_MAX)]
+    PayloadTooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// Its size.
+        size: usize,
+    },
+    /// A callback was refused.
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    /// The deployed source does not compile.
+    #[error("the flows do not compile: {0}")]
+    Compile(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored snapshot could not be read.
+    #[error("run {run}: snapshot unreadable: {message}")]
+    Snapshot {
+        /// The run.
+        run: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Why a callback was refused.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum CallbackError {
+    /// The token never existed.
+    #[error("unknown callback token")]
+    NotFound,
+    /// The token was used, timed out, or its run moved on.
+    #[error("this callback was already completed (or its wait timed out or was cancelled)")]
+    AlreadyCompleted,
+}
+
+/// What the driver must do once the batch that produced it is committed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Give the task to its activity.
+    Dispatch(Task),
+    /// The call no longer needs this task.
+    CancelTask {
+        /// The call id.
+        call_id: String,
+    },
+    /// A run changed; its record is as given (for waiters and live views).
+    RunUpdated(Box<RunRecord>),
+}
+
+/// The result of starting a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    /// The run's id.
+    pub run_id: String,
+    /// False when an idempotency key found an existing run.
+    pub created: bool,
+}
+
+struct Cached {
+    record: RunRecord,
+    state: RunState,
+    program: Arc<Program>,
+    /// The batch that last wrote this run.
+    last_batch: u64,
+}
+
+/// Follow-up work a transition causes in other runs (kept in a queue, not
+/// recursion, so long chains of sub-flows cannot overflow the stack).
+enum FollowUp {
+    StartChild {
+        parent: String,
+        run_id: String,
+        flow: String,
+        start: weft_engine::state::ChildStart,
+        depth: u32,
+    },
+    Deliver(String, Event),
+    /// A child finished: tell its parent (which knows it by index).
+    ChildFinished {
+        parent: String,
+        child_run: String,
+        result: Option<serde_json::Value>,
+    },
+}
+
+/// Applies events to runs; see the module documentation.
+pub struct Host {
+    store: Arc<dyn Store>,
+    entropy: Box<dyn Entropy>,
+    programs: HashMap<i64, Arc<Program>>,
+    runs: HashMap<String, Cached>,
+    /// Number of the batch being built.
+    batch_no: u64,
+    writes: Vec<RunWrite>,
+    effects: Vec<Effect>,
+    /// Idempotency keys of runs created in batches not yet committed.
+    keys: HashMap<String, String>,
+    /// Tokens spent in batches not yet committed.
+    spent: HashSet<String>,
+    /// Timers delivered whose clearing is not yet committed.
+    fired: HashSet<(String, String)>,
+    /// Earliest timer we know of; `None` means "ask the store".
+    next_timer: Option<i64>,
+    next_timer_known: bool,
+    follow: VecDeque<FollowUp>,
+}
+
+struct HostEnv<'a> {
+    now: i64,
+    entropy: &'a mut dyn Entropy,
+}
+
+impl Env for HostEnv<'_> {
+    fn now(&self) -> i64 {
+        self.now
+    }
+    fn token(&mut self) -> String {
+        ids::token(self.entropy)
+    }
+    fn run_id(&mut self) -> String {
+        ids::run_id(self.now, self.entropy)
+    }
+    fn jitter(&mut self) -> f64 {
+        ids::unit(self.entropy)
+    }
+}
+
+impl Host {
+    /// A host over `store`.
+    pub fn new(store: Arc<dyn Store>, entropy: Box<dyn Entropy>) -> Host {
+        Host {
+            store,
+            entropy,
+            programs: HashMap::new(),
+            runs: HashMap::new(),
+            batch_no: 1,
+            writes: Vec::new(),
+            effects: Vec::new(),
+            keys: HashMap::new(),
+            spent: HashSet::new(),
+            fired: HashSet::new(),
+            next_timer: None,
+            next_timer_known: false,
+            follow: VecDeque::new(),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Runs held in memory (for tests of the memory bound).
+    pub fn cached_runs(&self) -> usize {
+        self.runs.len()
+    }
+
+    // ----- programs -----
+
+    /// Compiles and stores a new program version. The sources must already
+    /// have passed the checker (the deploy path runs it first).
+    pub fn deploy(&mut self, files: &[SourceText], now: i64) -> Result<Deployment, HostError> {
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|f| (f.name.as_str(), f.text.as_str()))
+            .collect();
+        let program =
+            weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?;
+        let flows: Vec<String> = program.flows.keys().cloned().collect();
+        let d = self.store.deploy(files, &flows, now)?;
+        self.programs.insert(d.version, Arc::new(program));
+        Ok(d)
+    }
+
+    /// The compiled program of a version.
+    pub fn program(&mut self, version: i64) -> Result<Arc<Program>, HostError> {
+        if let Some(p) = self.programs.get(&version) {
+            return Ok(p.clone());
+        }
+        let d = self
+            .store
+            .deployment(version)?
+            .ok_or_else(|| HostError::Compile(format!("program version {version} is missing")))?;
+        let refs: Vec<(&str, &str)> = d
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.text.as_str()))
+            .collect();
+        let program = Arc::new(
+            weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?,
+        );
+        self.programs.insert(version, program.clone());
+        Ok(program)
+    }
+
+    // ----- batches -----
+
+    /// Takes the writes and effects accumulated since the last call. The
+    /// driver commits the batch, then calls [`Host::committed`], then
+    /// carries out the effects.
+    pub fn take_batch(&mut self) -> (u64, Batch, Vec<Effect>) {
+        let no = self.batch_no;
+        self.batch_no += 1;
+        (
+            no,
+            Batch {
+                writes: std::mem::take(&mut self.writes),
+            },
+            std::mem::take(&mut self.effects),
+        )
+    }
+
+    /// Batch `no` (and every earlier one) is durable: forget what only
+    /// mattered until then, and evict runs that are not running.
+    pub fn committed(&mut self, no: u64) {
+        if no + 1 == self.batch_no {
+            self.keys.clear();
+            self.spent.clear();
+            self.fired.clear();
+            // Cleared timers may linger in `next_timer`: ask the store.
+            self.next_timer = None;
+            self.next_timer_known = false;
+        }
+        self.runs
+            .retain(|_, c| c.last_batch > no || c.state.status == Status::Running);
+    }
+
+    /// True when work is waiting to be taken.
+    pub fn has_work(&self) -> bool {
+        !self.writes.is_empty() || !self.effects.is_empty()
+    }
+
+    // ----- runs -----
+
+    fn load(&mut self, id: &str) -> Result<(), HostError> {
+        if self.runs.contains_key(id) {
+            return Ok(());
+        }
+        let stored = self
+            .store
+            .load_run(id)?
+            .ok_or_else(|| HostError::UnknownRun(id.to_string()))?;
+        let state: RunState =
+            serde_json::from_slice(&stored.state).map_err(|e| HostError::Snapshot {
+                run: id.to_string(),
+                message: e.to_string(),
+            })?;
+        let program = self.program(stored.record.version)?;
+        self.runs.insert(
+            id.to_string(),
+            Cached {
+                record: stored.record,
+                state,
+                program,
+                last_batch: 0,
+            },
+        );
+        Ok(())
+    }
+
+    /// A run's current record (from memory when the host holds it).
+    pub fn record(&mut self, id: &str) -> Result<Option<RunRecord>, HostError> {
+        if let Some(c) = self.runs.get(id) {
+            return Ok(Some(c.record.clone()));
+        }
+        Ok(self.store.run(id)?)
+    }
+
+    /// Starts a run of the newest version of `flow`.
+    pub fn start_run(
+        &mut self,
+        flow: &str,
+        input: serde_json::Value,
+        idempotency_key: Option<String>,
+        now: i64,
+    ) -> Result<Started, HostError> {
+        if let Some(key) = &idempotency_key {
+            if let Some(id) = self.keys.get(key) {
+                return Ok(Started {
+                    run_id: id.clone(),
+                    created: false,
+                });
+            }
+            if let Some(id) = self.store.run_by_key(key)? {
+                return Ok(Started {
+                    run_id: id,
+                    created: false,
+                });
+            }
+        }
+        let size = serde_json::to_vec(&input).map(|b| b.len()).unwrap_or(0);
+        if size > limits::PAYLOAD_BYTES_MAX {
+            return Err(HostError::PayloadTooLarge {
+                what: "input",
+                size,
+            });
+        }
+        let version = self
+            .store
+            .latest_version(flow)?
+            .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
+        let program = self.program(version)?;
+        let func = program
+            .flow(flow)
+            .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
+        let run_id = ids::run_id(now, self.entropy.as_mut());
+        let args = machine::bind_input(&program, func, &input);
+        let mut env = HostEnv {
+            now,
+            entropy: self.entropy.as_mut(),
+        };
+        let (state, out) = machine::start(
+            &program,
+            run_id.clone(),
+            func,
+            args,
+            Vec::new(),
+            input.clone(),
+            0,
+            &mut env,
+        );
+        let record = RunRecord {
+            id: run_id.clone(),
+            flow: flow.to_string(),
+            version,
+            status: state.status,
+            input,
+            result: None,
+            error: None,
+            waiting: serde_json::Value::Array(Vec::new()),
+            parent: None,
+            idempotency_key: idempotency_key.clone(),
+            position: None,
+            created_at: now,
+            updated_at: now,
+        };
+        if let Some(key) = idempotency_key {
+            self.keys.insert(key, run_id.clone());
+        }
+        self.runs.insert(
+            run_id.clone(),
+            Cached {
+                record,
+                state,
+                program,
+                last_batch: self.batch_no,
+            },
+        );
+        self.record_transition(&run_id, out, None, true, now);
+        self.drain_follow_ups(now)?;
+        Ok(Started {
+            run_id,
+            created: true,
+        })
+    }
+
+    /// Delivers an event to a run (activity results, timers, operators).
+    pub fn deliver(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
+        self.deliver_one(run_id, event, now)?;
+        self.drain_follow_ups(now)
+    }
+
+    fn deliver_one(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
+        self.load(run_id)?;
+        let finished_call = match &event {
+            Event::CallCompleted { call, .. } | Event::CallFailed { call, .. } => Some(*call),
+            _ => None,
+        };
+        let c = self.runs.get_mut(run_id).expect("loaded above");
+        let mut env = HostEnv {
+            now,
+            entropy: self.entropy.as_mut(),
+        };
+        let program = c.program.clone();
+        let out = machine::apply(&program, &mut c.state, event, &mut env)?;
+        self.record_transition(run_id, out, finished_call, false, now);
+        Ok(())
+    }
+
+    /// Delivers a callback by its token. Refuses a token that never existed
+    /// and one that already completed its wait.
+    pub fn callback(
+        &mut self,
+        token: &str,
+        value: serde_json::Value,
+        now: i64,
+    ) -> Result<String, HostError> {
+        if self.spent.contains(token) {
+            return Err(CallbackError::AlreadyCompleted.into());
+        }
+        let row = self.store.token(token)?.ok_or(CallbackError::NotFound)?;
+        if !row.active {
+            return Err(CallbackError::AlreadyCompleted.into());
+        }
+        let size = serde_json::to_vec(&value).map(|b| b.len()).unwrap_or(0);
+        if size > limits::PAYLOAD_BYTES_MAX {
+            return Err(HostError::PayloadTooLarge {
+                what: "callback value",
+                size,
+            });
+        }
+        self.load(&row.run_id)?;
+        let waiting = self.runs[&row.run_id]
+            .state
+            .calls
+            .get(&row.call)
+            .is_some_and(|c| c.token.as_deref() == Some(token));
+        if !waiting {
+            return Err(CallbackError::AlreadyCompleted.into());
+        }
+        self.spent.insert(token.to_string());
+        self.deliver(
+            &row.run_id,
+            Event::Callback {
+                call: row.call,
+                value,
+            },
+            now,
+        )?;
+        Ok(row.run_id)
+    }
+
+    /// Fires every timer due at `now`; returns how many were delivered.
+    pub fn fire_due_timers(&mut self, now: i64) -> Result<usize, HostError> {
+        match self.next_timer() {
+            Some(at) if at <= now => {}
+            _ => return Ok(0),
+        }
+        let due = self.store.due_timers(now, 1_000)?;
+        // Fired timers stay in the store until the batch commits, so the
+        // store cannot tell the next one now; start over from the timers
+        // these deliveries arm (the commit makes the host ask again).
+        self.next_timer = None;
+        self.next_timer_known = true;
+        let mut n = 0;
+        for t in due {
+            let k = (t.run_id.clone(), t.key.clone());
+            if self.fired.contains(&k) {
+                continue;
+            }
+            self.fired.insert(k);
+            match self.deliver(&t.run_id, Event::TimerFired { key: t.key }, now) {
+                Ok(()) => n += 1,
+                // A timer of a run that no longer exists is dropped.
+                Err(HostError::UnknownRun(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    /// When the earliest known timer fires.
+    pub fn next_timer(&mut self) -> Option<i64> {
+        if !self.next_timer_known {
+            let stored = self.store.next_timer().ok().flatten();
+            self.next_timer = match (self.next_timer, stored) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            self.next_timer_known = true;
+        }
+        self.next_timer
+    }
+
+    /// Tasks outstanding in the store (after a restart: to dispatch again).
+    pub fn recover_tasks(&mut self) -> Result<Vec<Task>, HostError> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.store.tasks(after.as_deref(), 1_000)?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.call_id.clone());
+            out.extend(page);
+        }
+        Ok(out)
+    }
+
+    fn drain_follow_ups(&mut self, now: i64) -> Result<(), HostError> {
+        while let Some(f) = self.follow.pop_front() {
+            match f {
+                FollowUp::StartChild {
+                    parent,
+                    run_id,
+                    flow,
+                    start,
+                    depth,
+                } => self.start_child(&parent, run_id, flow, start, depth, now)?,
+                FollowUp::Deliver(run, event) => match self.deliver_one(&run, event, now) {
+                    // A finished child or parent ignores what follows.
+                    Ok(()) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                    Err(e) => return Err(e),
+                },
+                FollowUp::ChildFinished {
+                    parent,
+                    child_run,
+                    result,
+                } => {
+                    self.load(&parent)?;
+                    let idx = self.runs[&parent]
+                        .state
+                        .children
+                        .iter()
+                        .find(|(_, c)| c.run_id == child_run)
+                        .map(|(&i, _)| i);
+                    if let Some(child) = idx {
+                        match self.deliver_one(&parent, Event::ChildFinished { child, result }, now)
+                        {
+                            Ok(()) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn start_child(
+        &mut self,
+        parent: &str,
+        run_id: String,
+        flow: String,
+        start: weft_engine::state::ChildStart,
+        depth: u32,
+        now: i64,
+    ) -> Result<(), HostError> {
+        let (program, version) = {
+            let p = &self.runs[parent];
+            (p.program.clone(), p.record.version)
+        };
+        let mut env = HostEnv {
+            now,
+            entropy: self.entropy.as_mut(),
+        };
+        let input = start.input.clone();
+        let (state, out) = machine::start(
+            &program,
+            run_id.clone(),
+            start.func,
+            start.args,
+            start.captures,
+            input.clone(),
+            depth,
+            &mut env,
+        );
+        let record = RunRecord {
+            id: run_id.clone(),
+            flow,
+            version,
+            status: state.status,
+            input,
+            result: None,
+            error: None,
+            waiting: serde_json::Value::Array(Vec::new()),
+            parent: Some(parent.to_string()),
+            idempotency_key: None,
+            position: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.runs.insert(
+            run_id.clone(),
+            Cached {
+                record,
+                state,
+                program,
+                last_batch: self.batch_no,
+            },
+        );
+        self.record_transition(&run_id, out, None, true, now);
+        Ok(())
+    }
+
+    /// Turns a transition's output into a write and effects.
+    fn record_transition(
+        &mut self,
+        run_id: &str,
+        out: machine::Output,
+        finished_call: Option<u32>,
+        created: bool,
+        now: i64,
+    ) {
+        if out.journal.is_empty() && out.commands.is_empty() && !created {
+            return;
+        }
+        let batch_no = self.batch_no;
+        let c = self.runs.get_mut(run_id).expect("the run is loaded");
+        c.last_batch = batch_no;
+        let parent = c.record.parent.clone();
+        let mut w = RunWrite {
+            created,
+            journal: out.journal,
+            ..RunWrite::default()
+        };
+        // The attempt an event reports on is over: its task is done.
+        if let Some(call) = finished_call {
+            w.tasks_delete.push(format!("{run_id}-{call}"));
+        }
+        for cmd in out.commands {
+            match cmd {
+                Command::Dispatch(task) => {
+                    w.tasks_put.push(task.clone());
+                    self.effects.push(Effect::Dispatch(task));
+                }
+                Command::CancelTask {
+                    call_id,
+                    callback_token,
+                } => {
+                    w.tasks_delete.push(call_id.clone());
+                    if let Some(t) = callback_token {
+                        self.spent.insert(t.clone());
+                        w.tokens_spend.push(t);
+                    }
+                    self.effects.push(Effect::CancelTask { call_id });
+                }
+                Command::SetTimer { key, at } => {
+                    self.next_timer = Some(self.next_timer.map_or(at, |n| n.min(at)));
+                    w.timers_set.push((key, at));
+                }
+                Command::ClearTimer { key } => w.timers_clear.push(key),
+                Command::RegisterToken { token, call } => w.tokens_put.push((token, call)),
+                Command::StartChild {
+                    run_id: child_id,
+                    flow,
+                    start,
+                    depth,
+                    ..
+                } => self.follow.push_back(FollowUp::StartChild {
+                    parent: run_id.to_string(),
+                    run_id: child_id,
+                    flow,
+                    start,
+                    depth,
+                }),
+                Command::CancelChild { run_id: child } => self.follow.push_back(FollowUp::Deliver(
+                    child,
+                    Event::Cancel {
+                        reason: "its parent run stopped".into(),
+                    },
+                )),
+                Command::Finished { result } => {
+                    if let Some(parent) = &parent {
+                        self.follow.push_back(FollowUp::ChildFinished {
+                            parent: parent.clone(),
+                            child_run: run_id.to_string(),
+                            result,
+                        });
+                    }
+                }
+            }
+        }
+        let c = self.runs.get_mut(run_id).expect("the run is loaded");
+        c.record = make_record(&c.record, &c.state, &c.program, now);
+        w.record = Some(c.record.clone());
+        w.state = serde_json::to_vec(&c.state).expect("run state serializes");
+        self.effects
+            .push(Effect::RunUpdated(Box::new(c.record.clone())));
+        self.writes.push(w);
+    }
+}
+
+/// The record people see, from the run's state.
+pub fn make_record(prev: &RunRecord, state: &RunState, program: &Program, now: i64) -> RunRecord {
+    let error = state.failures.values().next().map(|f| {
+        serde_json::json!({
+            "message": f.message,
+            "location": f.location,
+        })
+    });
+    let position = machine::positions(program, state)
+        .first()
+        .map(|l| format!("{}:{}", l.file, l.line));
+    RunRecord {
+        status: state.status,
+        result: state.result.as_ref().and_then(|v| v.to_json().ok()),
+        error,
+        waiting: weft_store::waiting_json(&machine::waiting_for(state)),
+        position,
+        updated_at: now,
+        ..prev.clone()
+    }
+}

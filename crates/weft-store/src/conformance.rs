@@ -1,0 +1,363 @@
+//! One conformance suite for every store. A store's tests call [`run_all`]
+//! with a function that makes an empty store; each check gets a fresh one.
+//!
+//! ```ignore
+//! #[test]
+//! fn conforms() {
+//!     weft_store::conformance::run_all(&|| Box::new(MyStore::open_temp()));
+//! }
+//! ```
+
+use weft_engine::state::{Entry, EntryKind, Status, Task};
+
+use crate::*;
+
+/// A conformance check: panics when the store misbehaves.
+pub type Check = fn(&dyn Store);
+
+/// Every check, by name.
+pub const CHECKS: &[(&str, Check)] = &[
+    ("deploy_versions", deploy_versions),
+    ("commit_and_load", commit_and_load),
+    (
+        "idempotency_conflict_fails_whole_batch",
+        idempotency_conflict_fails_whole_batch,
+    ),
+    (
+        "list_newest_first_with_paging_and_filters",
+        list_newest_first_with_paging_and_filters,
+    ),
+    ("count_by_status", count_by_status),
+    ("journal_steps_in_order", journal_steps_in_order),
+    ("timers", timers),
+    ("tasks", tasks),
+    ("tokens", tokens),
+];
+
+/// Runs every check against fresh stores from `make`; panics with the
+/// check's name on the first failure.
+pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
+    for (name, check) in CHECKS {
+        let store = make();
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(store.as_ref())));
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("store conformance check `{name}` failed: {msg}");
+        }
+    }
+}
+
+/// A run record for tests.
+pub fn record(id: &str, flow: &str, status: Status) -> RunRecord {
+    RunRecord {
+        id: id.into(),
+        flow: flow.into(),
+        version: 1,
+        status,
+        input: serde_json::json!({"n": 1}),
+        result: None,
+        error: None,
+        waiting: serde_json::json!([]),
+        parent: None,
+        idempotency_key: None,
+        position: None,
+        created_at: 1_000,
+        updated_at: 1_000,
+    }
+}
+
+fn new_run(rec: RunRecord) -> RunWrite {
+    RunWrite {
+        record: Some(rec),
+        state: b"{\"snapshot\":1}".to_vec(),
+        created: true,
+        journal: vec![Entry {
+            at: 1_000,
+            kind: EntryKind::Started {
+                input: serde_json::json!({}),
+            },
+        }],
+        ..RunWrite::default()
+    }
+}
+
+fn task(call_id: &str, run: &str, attempt: u32) -> Task {
+    Task {
+        call_id: call_id.into(),
+        run_id: run.into(),
+        call: 1,
+        activity: "Charge".into(),
+        args: serde_json::json!([1]),
+        attempt,
+        deadline: None,
+        callback_token: None,
+    }
+}
+
+fn commit(s: &dyn Store, writes: Vec<RunWrite>) {
+    s.commit(&Batch { writes }).expect("commit");
+}
+
+fn deploy_versions(s: &dyn Store) {
+    let f = vec![SourceText {
+        name: "a.weft".into(),
+        text: "flow A() {}".into(),
+    }];
+    let d1 = s.deploy(&f, &["A".into()], 5).unwrap();
+    let d2 = s.deploy(&f, &["A".into(), "B".into()], 6).unwrap();
+    assert_eq!((d1.version, d2.version), (1, 2));
+    assert_eq!(s.deployment(1).unwrap().unwrap(), d1);
+    assert_eq!(s.deployment(3).unwrap(), None);
+    assert_eq!(s.latest_version("A").unwrap(), Some(2));
+    assert_eq!(s.latest_version("B").unwrap(), Some(2));
+    assert_eq!(s.latest_version("C").unwrap(), None);
+    let flows = s.flows().unwrap();
+    assert_eq!(flows.len(), 2);
+    assert_eq!(flows[0].name, "A");
+    assert_eq!(flows[0].versions, vec![1, 2]);
+}
+
+fn commit_and_load(s: &dyn Store) {
+    commit(s, vec![new_run(record("r1", "A", Status::Running))]);
+    let loaded = s.load_run("r1").unwrap().expect("stored");
+    assert_eq!(loaded.state, b"{\"snapshot\":1}".to_vec());
+    assert_eq!(loaded.record.flow, "A");
+    let mut rec = record("r1", "A", Status::Completed);
+    rec.result = Some(serde_json::json!({"ok": true}));
+    rec.updated_at = 2_000;
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(rec.clone()),
+            state: b"{}".to_vec(),
+            ..RunWrite::default()
+        }],
+    );
+    assert_eq!(s.run("r1").unwrap().unwrap(), rec);
+    assert_eq!(s.load_run("r1").unwrap().unwrap().state, b"{}".to_vec());
+    assert!(s.load_run("nope").unwrap().is_none());
+}
+
+fn idempotency_conflict_fails_whole_batch(s: &dyn Store) {
+    let mut a = record("r1", "A", Status::Running);
+    a.idempotency_key = Some("k".into());
+    commit(s, vec![new_run(a)]);
+    assert_eq!(s.run_by_key("k").unwrap().as_deref(), Some("r1"));
+    let mut b = record("r3", "A", Status::Running);
+    b.idempotency_key = Some("k".into());
+    let other = new_run(record("r2", "A", Status::Running));
+    let err = s.commit(&Batch {
+        writes: vec![other, new_run(b)],
+    });
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    assert!(
+        s.run("r2").unwrap().is_none(),
+        "a failed batch must write nothing"
+    );
+    assert!(s.run("r3").unwrap().is_none());
+}
+
+fn list_newest_first_with_paging_and_filters(s: &dyn Store) {
+    let mut writes = Vec::new();
+    for i in 0..7 {
+        let status = if i % 2 == 0 {
+            Status::Completed
+        } else {
+            Status::Failed
+        };
+        let flow = if i < 5 { "A" } else { "B" };
+        let mut rec = record(&format!("r{i}"), flow, status);
+        if i == 6 {
+            rec.parent = Some("r0".into());
+        }
+        writes.push(new_run(rec));
+    }
+    commit(s, writes);
+    let p1 = s
+        .list_runs(&RunQuery {
+            limit: 3,
+            ..RunQuery::default()
+        })
+        .unwrap();
+    let ids: Vec<_> = p1.runs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["r6", "r5", "r4"]);
+    let p2 = s
+        .list_runs(&RunQuery {
+            limit: 3,
+            cursor: p1.next_cursor.clone(),
+            ..RunQuery::default()
+        })
+        .unwrap();
+    let ids: Vec<_> = p2.runs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["r3", "r2", "r1"]);
+    let p3 = s
+        .list_runs(&RunQuery {
+            limit: 3,
+            cursor: p2.next_cursor.clone(),
+            ..RunQuery::default()
+        })
+        .unwrap();
+    assert_eq!(p3.runs.len(), 1);
+    assert_eq!(p3.next_cursor, None);
+    let failed_a = s
+        .list_runs(&RunQuery {
+            status: Some(Status::Failed),
+            flow: Some("A".into()),
+            limit: 10,
+            ..RunQuery::default()
+        })
+        .unwrap();
+    let ids: Vec<_> = failed_a.runs.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["r3", "r1"]);
+    assert_eq!(failed_a.next_cursor, None);
+    let children = s
+        .list_runs(&RunQuery {
+            parent: Some("r0".into()),
+            limit: 10,
+            ..RunQuery::default()
+        })
+        .unwrap();
+    assert_eq!(children.runs.len(), 1);
+    assert_eq!(children.runs[0].id, "r6");
+}
+
+fn count_by_status(s: &dyn Store) {
+    commit(
+        s,
+        vec![
+            new_run(record("a", "A", Status::Waiting)),
+            new_run(record("b", "A", Status::Waiting)),
+            new_run(record("c", "A", Status::Failed)),
+        ],
+    );
+    let counts = s.count_by_status().unwrap();
+    let get = |st| {
+        counts
+            .iter()
+            .find(|(s, _)| *s == st)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    assert_eq!(get(Status::Waiting), 2);
+    assert_eq!(get(Status::Failed), 1);
+    assert_eq!(get(Status::Running), 0);
+}
+
+fn journal_steps_in_order(s: &dyn Store) {
+    commit(s, vec![new_run(record("r", "A", Status::Running))]);
+    for i in 0..3 {
+        commit(
+            s,
+            vec![RunWrite {
+                record: Some(record("r", "A", Status::Running)),
+                journal: vec![Entry {
+                    at: 2_000 + i,
+                    kind: EntryKind::Now { value: i },
+                }],
+                ..RunWrite::default()
+            }],
+        );
+    }
+    let j = s.journal("r").unwrap();
+    assert_eq!(j.len(), 4);
+    assert_eq!(j.iter().map(|st| st.step).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(j[3].entries[0].kind, EntryKind::Now { value: 2 });
+    assert!(s.journal("other").unwrap().is_empty());
+}
+
+fn timers(s: &dyn Store) {
+    let mut w = new_run(record("r", "A", Status::Waiting));
+    w.timers_set = vec![("t1".into(), 300), ("t2".into(), 100), ("t3".into(), 200)];
+    commit(s, vec![w]);
+    assert_eq!(s.next_timer().unwrap(), Some(100));
+    let due = s.due_timers(250, 10).unwrap();
+    assert_eq!(
+        due.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(),
+        ["t2", "t3"]
+    );
+    assert_eq!(s.due_timers(250, 1).unwrap().len(), 1);
+    // Re-arming a key moves it; clearing removes it.
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Waiting)),
+            timers_set: vec![("t2".into(), 500)],
+            timers_clear: vec!["t3".into()],
+            ..RunWrite::default()
+        }],
+    );
+    let due = s.due_timers(1_000, 10).unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|t| (t.key.as_str(), t.at))
+            .collect::<Vec<_>>(),
+        [("t1", 300), ("t2", 500)]
+    );
+    assert_eq!(due[0].run_id, "r");
+}
+
+fn tasks(s: &dyn Store) {
+    let mut w = new_run(record("r", "A", Status::Running));
+    w.tasks_put = vec![
+        task("r-1", "r", 1),
+        task("r-2", "r", 1),
+        task("r-3", "r", 1),
+    ];
+    commit(s, vec![w]);
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Running)),
+            tasks_put: vec![task("r-1", "r", 2)],
+            tasks_delete: vec!["r-2".into()],
+            ..RunWrite::default()
+        }],
+    );
+    let all = s.tasks(None, 10).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].call_id, "r-1");
+    assert_eq!(
+        all[0].attempt, 2,
+        "a put replaces the task with the same call id"
+    );
+    let after = s.tasks(Some("r-1"), 10).unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].call_id, "r-3");
+}
+
+fn tokens(s: &dyn Store) {
+    let mut w = new_run(record("r", "A", Status::Waiting));
+    w.tokens_put = vec![("tok".into(), 4)];
+    commit(s, vec![w]);
+    assert_eq!(
+        s.token("tok").unwrap(),
+        Some(TokenRow {
+            run_id: "r".into(),
+            call: 4,
+            active: true,
+        })
+    );
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Waiting)),
+            tokens_spend: vec!["tok".into()],
+            ..RunWrite::default()
+        }],
+    );
+    assert_eq!(s.token("tok").unwrap().map(|t| t.active), Some(false));
+    assert_eq!(s.token("never").unwrap(), None);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn memory_store_conforms() {
+        super::run_all(&|| Box::new(crate::MemoryStore::new()));
+    }
+}

@@ -1,0 +1,250 @@
+//! A store in memory: for tests, the simulator and `weft test`. Not durable.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use weft_engine::state::{Status, Task};
+
+use crate::*;
+
+/// Keeps everything in maps behind one lock; a batch applies atomically.
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    deployments: Vec<Deployment>,
+    runs: BTreeMap<String, StoredRun>,
+    keys: HashMap<String, String>,
+    journal: HashMap<String, Vec<JournalStep>>,
+    timers: BTreeSet<(i64, String, String)>,
+    timer_at: HashMap<(String, String), i64>,
+    tasks: BTreeMap<String, Task>,
+    tokens: HashMap<String, TokenRow>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves consistent data behind:
+        // every write below is applied only after validation.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Store for MemoryStore {
+    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
+        let mut g = self.lock();
+        let d = Deployment {
+            version: g.deployments.len() as i64 + 1,
+            flows: flows.to_vec(),
+            files: files.to_vec(),
+            created_at: at,
+        };
+        g.deployments.push(d.clone());
+        Ok(d)
+    }
+
+    fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
+        let g = self.lock();
+        Ok(usize::try_from(version - 1)
+            .ok()
+            .and_then(|i| g.deployments.get(i))
+            .cloned())
+    }
+
+    fn latest_version(&self, flow: &str) -> Result<Option<i64>> {
+        let g = self.lock();
+        Ok(g.deployments
+            .iter()
+            .rev()
+            .find(|d| d.flows.iter().any(|f| f == flow))
+            .map(|d| d.version))
+    }
+
+    fn flows(&self) -> Result<Vec<FlowInfo>> {
+        let g = self.lock();
+        let mut by: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for d in &g.deployments {
+            for f in &d.flows {
+                by.entry(f.clone()).or_default().push(d.version);
+            }
+        }
+        Ok(by
+            .into_iter()
+            .map(|(name, versions)| FlowInfo { name, versions })
+            .collect())
+    }
+
+    fn commit(&self, batch: &Batch) -> Result<()> {
+        let mut g = self.lock();
+        // Validate first, so a failing batch changes nothing.
+        let mut new_keys = HashMap::new();
+        for w in &batch.writes {
+            if let (true, Some(rec)) = (w.created, &w.record) {
+                if g.runs.contains_key(&rec.id) {
+                    return Err(StoreError::Conflict(format!("run {} exists", rec.id)));
+                }
+                if let Some(k) = &rec.idempotency_key {
+                    if g.keys.contains_key(k) || new_keys.insert(k.clone(), ()).is_some() {
+                        return Err(StoreError::Conflict(format!(
+                            "idempotency key {k:?} is taken"
+                        )));
+                    }
+                }
+            }
+        }
+        for w in &batch.writes {
+            let Some(rec) = &w.record else { continue };
+            let id = rec.id.clone();
+            if let Some(k) = &rec.idempotency_key {
+                g.keys.insert(k.clone(), id.clone());
+            }
+            g.runs.insert(
+                id.clone(),
+                StoredRun {
+                    record: rec.clone(),
+                    state: w.state.clone(),
+                },
+            );
+            if !w.journal.is_empty() {
+                let steps = g.journal.entry(id.clone()).or_default();
+                let step = steps.len() as i64 + 1;
+                steps.push(JournalStep {
+                    step,
+                    entries: w.journal.clone(),
+                });
+            }
+            for key in &w.timers_clear {
+                if let Some(at) = g.timer_at.remove(&(id.clone(), key.clone())) {
+                    g.timers.remove(&(at, id.clone(), key.clone()));
+                }
+            }
+            for (key, at) in &w.timers_set {
+                if let Some(old) = g.timer_at.insert((id.clone(), key.clone()), *at) {
+                    g.timers.remove(&(old, id.clone(), key.clone()));
+                }
+                g.timers.insert((*at, id.clone(), key.clone()));
+            }
+            for call_id in &w.tasks_delete {
+                g.tasks.remove(call_id);
+            }
+            for t in &w.tasks_put {
+                g.tasks.insert(t.call_id.clone(), t.clone());
+            }
+            for tok in &w.tokens_spend {
+                if let Some(t) = g.tokens.get_mut(tok) {
+                    t.active = false;
+                }
+            }
+            for (tok, call) in &w.tokens_put {
+                g.tokens.insert(
+                    tok.clone(),
+                    TokenRow {
+                        run_id: id.clone(),
+                        call: *call,
+                        active: true,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn load_run(&self, id: &str) -> Result<Option<StoredRun>> {
+        Ok(self.lock().runs.get(id).cloned())
+    }
+
+    fn run(&self, id: &str) -> Result<Option<RunRecord>> {
+        Ok(self.lock().runs.get(id).map(|r| r.record.clone()))
+    }
+
+    fn list_runs(&self, q: &RunQuery) -> Result<RunPage> {
+        let g = self.lock();
+        let limit = q.limit.max(1);
+        let mut runs = Vec::new();
+        let iter = g.runs.iter().rev().filter(|(id, _)| match &q.cursor {
+            Some(c) => id.as_str() < c.as_str(),
+            None => true,
+        });
+        for (_, r) in iter {
+            let rec = &r.record;
+            if q.status.is_some_and(|s| s != rec.status)
+                || q.flow.as_ref().is_some_and(|f| *f != rec.flow)
+                || q.parent
+                    .as_ref()
+                    .is_some_and(|p| rec.parent.as_ref() != Some(p))
+            {
+                continue;
+            }
+            if runs.len() == limit {
+                let next_cursor = runs.last().map(|r: &RunRecord| r.id.clone());
+                return Ok(RunPage { runs, next_cursor });
+            }
+            runs.push(rec.clone());
+        }
+        Ok(RunPage {
+            runs,
+            next_cursor: None,
+        })
+    }
+
+    fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
+        let g = self.lock();
+        Ok(Status::ALL
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    g.runs.values().filter(|r| r.record.status == *s).count() as u64,
+                )
+            })
+            .collect())
+    }
+
+    fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
+        Ok(self.lock().journal.get(run_id).cloned().unwrap_or_default())
+    }
+
+    fn run_by_key(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.lock().keys.get(key).cloned())
+    }
+
+    fn due_timers(&self, until: i64, limit: usize) -> Result<Vec<TimerRow>> {
+        let g = self.lock();
+        Ok(g.timers
+            .iter()
+            .take_while(|(at, _, _)| *at <= until)
+            .take(limit)
+            .map(|(at, run_id, key)| TimerRow {
+                run_id: run_id.clone(),
+                key: key.clone(),
+                at: *at,
+            })
+            .collect())
+    }
+
+    fn next_timer(&self) -> Result<Option<i64>> {
+        Ok(self.lock().timers.iter().next().map(|(at, _, _)| *at))
+    }
+
+    fn tasks(&self, after: Option<&str>, limit: usize) -> Result<Vec<Task>> {
+        let g = self.lock();
+        Ok(g.tasks
+            .iter()
+            .filter(|(id, _)| after.is_none_or(|a| id.as_str() > a))
+            .take(limit)
+            .map(|(_, t)| t.clone())
+            .collect())
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRow>> {
+        Ok(self.lock().tokens.get(token).cloned())
+    }
+}
