@@ -2,11 +2,18 @@
 //!
 //! * [`host::Host`] applies events to runs and turns the engine's commands
 //!   into store writes (one batch, one transaction) and effects.
+//! * [`runtime::Runtime`] drives a host in real time: a core thread, a
+//!   writer thread (group commit), and [`runtime::Dispatcher`]s that run
+//!   activities ([`activities::Activities`] for Rust functions).
 //! * [`sim`] drives a host in virtual time with scripted activities: the
 //!   engine behind `weft test` and the crash-safety property tests.
 
+pub mod activities;
 pub mod host;
 pub mod ids;
+pub mod runtime;
 pub mod sim;
 
+pub use activities::{Activities, ActivityCtx, ActivityError};
 pub use host::{CallbackError, Effect, Host, HostError, Started};
+pub use runtime::{Dispatcher, ResultSink, Runtime};

@@ -1,0 +1,570 @@
+//! The real-time runtime: a core thread that owns the [`Host`], a writer
+//! thread that commits batches, and dispatchers that run activities.
+//!
+//! ```text
+//!  requests ──┐                        ┌──────── writer thread ────────┐
+//!  results  ──┼─► core thread ─batch─► │ store.commit(batch): 1 fsync  │
+//!  timers   ──┘   (Host)     ◄─────────┴── Committed(no) ──────────────┘
+//!                    │ effects of batch `no`, only after it is durable
+//!                    ▼
+//!               dispatcher (activities), waiters, replies
+//! ```
+//!
+//! Group commit falls out of the shape: while the writer syncs batch `n`,
+//! the core keeps applying events into batch `n + 1`, so under load one
+//! fsync covers the steps of many runs. At most [`PIPELINE_DEPTH`] batches
+//! are in flight; effects and replies of a batch wait for its commit, so
+//! nothing outside ever sees a step that a crash could take back.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::oneshot;
+use weft_engine::state::{Event, Status, Task};
+use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
+
+use crate::host::{Effect, Host, HostError, Started};
+use crate::ids::OsEntropy;
+
+/// Batches committed but not yet acknowledged, at most. Two lets the core
+/// fill one batch while the writer syncs the other.
+pub const PIPELINE_DEPTH: usize = 2;
+
+/// Messages the core handles in one round before committing, at most.
+pub const ROUND_MESSAGES_MAX: usize = 4_096;
+
+/// Pause before retrying a commit that failed (disk full, I/O error).
+pub const COMMIT_RETRY: Duration = Duration::from_secs(1);
+
+/// The current time in epoch milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Where activity results go: a handle a dispatcher keeps per task.
+#[derive(Clone)]
+pub struct ResultSink {
+    tx: Sender<Msg>,
+}
+
+impl ResultSink {
+    /// The attempt returned `value`.
+    pub fn complete(&self, task: &Task, value: serde_json::Value) {
+        let _ = self.tx.send(Msg::Event {
+            run_id: task.run_id.clone(),
+            event: Event::CallCompleted {
+                call: task.call,
+                attempt: task.attempt,
+                value,
+            },
+        });
+    }
+
+    /// The attempt failed.
+    pub fn fail(&self, task: &Task, error: String, retryable: bool) {
+        let _ = self.tx.send(Msg::Event {
+            run_id: task.run_id.clone(),
+            event: Event::CallFailed {
+                call: task.call,
+                attempt: task.attempt,
+                error,
+                retryable,
+            },
+        });
+    }
+}
+
+/// Runs activities: gets each task once its dispatch is durable.
+pub trait Dispatcher: Send + Sync + 'static {
+    /// Starts the task; report its outcome through `sink` (at least once).
+    fn dispatch(&self, task: Task, sink: ResultSink);
+    /// The call no longer needs the task (best effort).
+    fn cancel(&self, call_id: &str);
+}
+
+type Reply<T> = oneshot::Sender<Result<T, HostError>>;
+
+enum Msg {
+    Start {
+        flow: String,
+        input: serde_json::Value,
+        key: Option<String>,
+        reply: Reply<(Started, RunRecord)>,
+    },
+    Deploy {
+        files: Vec<SourceText>,
+        reply: Reply<Deployment>,
+    },
+    Event {
+        run_id: String,
+        event: Event,
+    },
+    Operator {
+        run_id: String,
+        event: Event,
+        reply: Reply<RunRecord>,
+    },
+    Callback {
+        token: String,
+        value: serde_json::Value,
+        reply: Reply<RunRecord>,
+    },
+    WaitFinished {
+        run_id: String,
+        reply: oneshot::Sender<RunRecord>,
+    },
+    Committed {
+        no: u64,
+        result: Result<(), StoreError>,
+    },
+    Shutdown,
+}
+
+/// A handle to a running runtime; cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    tx: Sender<Msg>,
+    store: Arc<dyn Store>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    stopped: AtomicBool,
+}
+
+/// The runtime stopped and takes no more requests.
+fn stopped() -> HostError {
+    HostError::Store(StoreError::Io("the runtime is shutting down".into()))
+}
+
+impl Runtime {
+    /// Starts the core and writer threads over `store`; activities go to
+    /// `dispatcher`. Tasks left outstanding by a previous process are
+    /// dispatched again (same call ids).
+    pub fn start(
+        store: Arc<dyn Store>,
+        dispatcher: Arc<dyn Dispatcher>,
+    ) -> Result<Runtime, HostError> {
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let (wtx, wrx) = mpsc::channel::<(u64, Batch)>();
+        let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        let recovered = host.recover_tasks()?;
+        let writer_store = store.clone();
+        let writer_tx = tx.clone();
+        let writer = std::thread::Builder::new()
+            .name("weft-writer".into())
+            .spawn(move || writer_loop(writer_store, wrx, writer_tx))
+            .map_err(|e| {
+                HostError::Store(StoreError::Io(format!(
+                    "cannot start the writer thread: {e}"
+                )))
+            })?;
+        let sink = ResultSink { tx: tx.clone() };
+        for task in recovered {
+            dispatcher.dispatch(task, sink.clone());
+        }
+        let core_tx = tx.clone();
+        let core = std::thread::Builder::new()
+            .name("weft-core".into())
+            .spawn(move || {
+                Core {
+                    host,
+                    rx,
+                    writer: wtx,
+                    sink: ResultSink { tx: core_tx },
+                    dispatcher,
+                    in_flight: BTreeMap::new(),
+                    replies: Vec::new(),
+                    waiters: HashMap::new(),
+                    stopping: false,
+                }
+                .run()
+            })
+            .map_err(|e| {
+                HostError::Store(StoreError::Io(format!("cannot start the core thread: {e}")))
+            })?;
+        Ok(Runtime {
+            tx,
+            store,
+            inner: Arc::new(Inner {
+                threads: std::sync::Mutex::new(vec![core, writer]),
+                stopped: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// The store (for reads of committed data: lists, journals, records).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn send(&self, m: Msg) -> Result<(), HostError> {
+        if self.inner.stopped.load(Ordering::SeqCst) {
+            return Err(stopped());
+        }
+        self.tx.send(m).map_err(|_| stopped())
+    }
+
+    /// Deploys a new program version (already checked by the caller).
+    pub async fn deploy(&self, files: Vec<SourceText>) -> Result<Deployment, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Deploy { files, reply })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// Starts a run; returns once the start is durable.
+    pub async fn start_run(
+        &self,
+        flow: &str,
+        input: serde_json::Value,
+        idempotency_key: Option<String>,
+    ) -> Result<(Started, RunRecord), HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Start {
+            flow: flow.to_string(),
+            input,
+            key: idempotency_key,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// Waits until the run completes, fails or is cancelled, or until
+    /// `timeout` passes; returns the run as it stands then.
+    pub async fn wait(
+        &self,
+        run_id: &str,
+        timeout: Duration,
+    ) -> Result<Option<RunRecord>, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::WaitFinished {
+            run_id: run_id.to_string(),
+            reply,
+        })?;
+        match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(rec)) => Ok(Some(rec)),
+            _ => Ok(self.store.run(run_id)?),
+        }
+    }
+
+    /// An operator's action (retry, resolve, cancel); returns once durable.
+    pub async fn operate(&self, run_id: &str, event: Event) -> Result<RunRecord, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Operator {
+            run_id: run_id.to_string(),
+            event,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// Completes an awaited call by its token; returns once durable.
+    pub async fn callback(
+        &self,
+        token: &str,
+        value: serde_json::Value,
+    ) -> Result<RunRecord, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Callback {
+            token: token.to_string(),
+            value,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// A sink for activity results reported from outside a dispatcher
+    /// (e.g. a worker completing a pulled task over HTTP).
+    pub fn results(&self) -> ResultSink {
+        ResultSink {
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Stops taking requests, commits what is pending, and stops the
+    /// threads. Safe to call more than once.
+    pub fn shutdown(&self) {
+        if self.inner.stopped.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = self.tx.send(Msg::Shutdown);
+        let threads =
+            std::mem::take(&mut *self.inner.threads.lock().unwrap_or_else(|e| e.into_inner()));
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+}
+
+fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg>) {
+    while let Ok((no, batch)) = rx.recv() {
+        loop {
+            match store.commit(&batch) {
+                Ok(()) => {
+                    let _ = tx.send(Msg::Committed { no, result: Ok(()) });
+                    break;
+                }
+                // A conflict is about the batch's content, not the disk:
+                // report it (the core fails the requests) instead of retrying.
+                Err(StoreError::Conflict(m)) => {
+                    let _ = tx.send(Msg::Committed {
+                        no,
+                        result: Err(StoreError::Conflict(m)),
+                    });
+                    break;
+                }
+                Err(e) => {
+                    eprintln!(
+                        "weft: commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
+                    );
+                    std::thread::sleep(COMMIT_RETRY);
+                }
+            }
+        }
+    }
+}
+
+enum Pending {
+    Start(Reply<(Started, RunRecord)>, Started),
+    Record(Reply<RunRecord>, String),
+}
+
+struct Core {
+    host: Host,
+    rx: Receiver<Msg>,
+    writer: Sender<(u64, Batch)>,
+    sink: ResultSink,
+    dispatcher: Arc<dyn Dispatcher>,
+    /// Effects of batches sent to the writer, by batch number.
+    in_flight: BTreeMap<u64, Vec<Effect>>,
+    /// Replies that wait for the batch being built.
+    replies: Vec<Pending>,
+    /// Callers waiting for runs to finish.
+    waiters: HashMap<String, Vec<oneshot::Sender<RunRecord>>>,
+    stopping: bool,
+}
+
+/// A run is "finished" for waiters when it will not move without help.
+fn finished(s: Status) -> bool {
+    matches!(s, Status::Completed | Status::Cancelled | Status::Failed)
+}
+
+impl Core {
+    fn run(mut self) {
+        let mut batch_replies: BTreeMap<u64, Vec<Pending>> = BTreeMap::new();
+        loop {
+            let now = now_ms();
+            let timeout = match self.host.next_timer() {
+                Some(at) if at <= now => Duration::ZERO,
+                Some(at) => Duration::from_millis((at - now) as u64),
+                None => Duration::from_secs(3600),
+            };
+            let first = match self.rx.recv_timeout(timeout) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let mut round = 0;
+            let mut next = first;
+            while let Some(m) = next {
+                self.handle(m, &mut batch_replies);
+                round += 1;
+                if round >= ROUND_MESSAGES_MAX {
+                    break;
+                }
+                next = self.rx.try_recv().ok();
+            }
+            if let Err(e) = self.host.fire_due_timers(now_ms()) {
+                eprintln!("weft: firing timers failed: {e}");
+            }
+            if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                let (no, batch, effects) = self.host.take_batch();
+                self.in_flight.insert(no, effects);
+                batch_replies.insert(no, std::mem::take(&mut self.replies));
+                if self.writer.send((no, batch)).is_err() {
+                    return;
+                }
+            } else if !self.replies.is_empty() && !self.host.has_work() {
+                // Replies with no writes of their own wait for the newest
+                // batch in flight (their run's state is in it), or go now.
+                match self.in_flight.keys().next_back().copied() {
+                    Some(no) => batch_replies
+                        .entry(no)
+                        .or_default()
+                        .append(&mut self.replies),
+                    None => {
+                        let replies = std::mem::take(&mut self.replies);
+                        self.answer(replies, &HashMap::new());
+                    }
+                }
+            }
+            if self.stopping && self.in_flight.is_empty() && !self.host.has_work() {
+                return;
+            }
+        }
+    }
+
+    fn handle(&mut self, m: Msg, batch_replies: &mut BTreeMap<u64, Vec<Pending>>) {
+        let now = now_ms();
+        match m {
+            Msg::Start {
+                flow,
+                input,
+                key,
+                reply,
+            } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                match self.host.start_run(&flow, input, key, now) {
+                    Ok(started) if started.created => {
+                        self.replies.push(Pending::Start(reply, started))
+                    }
+                    Ok(started) => {
+                        // An existing run (idempotency key): answer with its
+                        // committed record, or after the batch that holds it.
+                        match self.host.record(&started.run_id) {
+                            Ok(Some(rec)) if self.store_has(&rec.id) => {
+                                let _ = reply.send(Ok((started, rec)));
+                            }
+                            Ok(_) => self.replies.push(Pending::Start(reply, started)),
+                            Err(e) => {
+                                let _ = reply.send(Err(e));
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+            Msg::Deploy { files, reply } => {
+                let _ = reply.send(self.host.deploy(&files, now));
+            }
+            Msg::Event { run_id, event } => {
+                if let Err(e) = self.host.deliver(&run_id, event, now) {
+                    eprintln!("weft: run {run_id}: {e}");
+                }
+            }
+            Msg::Operator {
+                run_id,
+                event,
+                reply,
+            } => match self.host.deliver(&run_id, event, now) {
+                Ok(()) => self.replies.push(Pending::Record(reply, run_id)),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Msg::Callback {
+                token,
+                value,
+                reply,
+            } => match self.host.callback(&token, value, now) {
+                Ok(run_id) => self.replies.push(Pending::Record(reply, run_id)),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Msg::WaitFinished { run_id, reply } => match self.host.record(&run_id) {
+                Ok(Some(rec)) if finished(rec.status) && self.store_has(&run_id) => {
+                    let _ = reply.send(rec);
+                }
+                _ => self.waiters.entry(run_id).or_default().push(reply),
+            },
+            Msg::Committed { no, result } => self.committed(no, result, batch_replies),
+            Msg::Shutdown => self.stopping = true,
+        }
+    }
+
+    fn answer(&mut self, replies: Vec<Pending>, latest: &HashMap<String, RunRecord>) {
+        for p in replies {
+            match p {
+                Pending::Start(r, started) => {
+                    let rec = latest
+                        .get(&started.run_id)
+                        .cloned()
+                        .or_else(|| self.host.record(&started.run_id).ok().flatten());
+                    let _ = r.send(rec.map(|rec| (started, rec)).ok_or_else(stopped));
+                }
+                Pending::Record(r, id) => {
+                    let rec = latest
+                        .get(&id)
+                        .cloned()
+                        .or_else(|| self.host.record(&id).ok().flatten());
+                    let _ = r.send(rec.ok_or(HostError::UnknownRun(id)));
+                }
+            }
+        }
+    }
+
+    /// True when the run's newest state is committed (not in a batch in flight).
+    fn store_has(&self, run_id: &str) -> bool {
+        !self
+            .in_flight
+            .values()
+            .flatten()
+            .any(|e| matches!(e, Effect::RunUpdated(r) if r.id == run_id))
+            && !self.host.has_work()
+    }
+
+    fn committed(
+        &mut self,
+        no: u64,
+        result: Result<(), StoreError>,
+        batch_replies: &mut BTreeMap<u64, Vec<Pending>>,
+    ) {
+        let effects = self.in_flight.remove(&no).unwrap_or_default();
+        let replies = batch_replies.remove(&no).unwrap_or_default();
+        if let Err(e) = result {
+            // The batch did not happen: the in-memory state is ahead of the
+            // store. Fail every request of the batch and forget cached runs
+            // so they reload from what is durable. (Only a conflict lands
+            // here; I/O errors are retried by the writer. A single node
+            // cannot conflict: it checks idempotency keys before writing.)
+            eprintln!("weft: batch {no} was refused by the store: {e}");
+            for p in replies {
+                match p {
+                    Pending::Start(r, _) => {
+                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
+                    }
+                    Pending::Record(r, _) => {
+                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
+                    }
+                }
+            }
+            self.host = Host::new(self.host.store().clone(), Box::new(OsEntropy));
+            return;
+        }
+        self.host.committed(no);
+        let mut latest: HashMap<String, RunRecord> = HashMap::new();
+        for e in effects {
+            match e {
+                Effect::Dispatch(task) => self.dispatcher.dispatch(task, self.sink.clone()),
+                Effect::CancelTask { call_id } => self.dispatcher.cancel(&call_id),
+                Effect::RunUpdated(rec) => {
+                    latest.insert(rec.id.clone(), *rec);
+                }
+            }
+        }
+        self.answer(replies, &latest);
+        for (id, rec) in latest {
+            if finished(rec.status) {
+                if let Some(ws) = self.waiters.remove(&id) {
+                    for w in ws {
+                        let _ = w.send(rec.clone());
+                    }
+                }
+            }
+        }
+    }
+}
