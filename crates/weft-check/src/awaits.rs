@@ -74,7 +74,7 @@ impl<'a> Walker<'a, '_> {
                 self.emit(await_on_flow(name, call.callee.span))
             }
             // A closure runs its own awaits; `await` before it is harmless.
-            Target::Closure | Target::Dynamic => {}
+            Target::Closure | Target::Dynamic | Target::Broken => {}
             Target::Builtin(b) => match b.kind {
                 BuiltinKind::Timer | BuiltinKind::Sequential => {}
                 BuiltinKind::Parallel => {

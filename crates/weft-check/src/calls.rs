@@ -23,6 +23,8 @@ pub(crate) enum Target<'a> {
     Closure,
     /// A callee that is not a plain name (`handlers[0](x)`): a closure too.
     Dynamic,
+    /// A callee that did not parse: nothing is known, nothing is reported.
+    Broken,
     /// An enclosing inline flow (recursion).
     InlineFlow(&'a FlowDecl),
     /// A top-level flow of the program.
@@ -69,7 +71,10 @@ impl<'a> Walker<'a, '_> {
     /// What `call` calls, from the current scope.
     pub(crate) fn resolve(&self, call: &Call) -> Target<'a> {
         let Some(name) = call.callee_name() else {
-            return Target::Dynamic;
+            return match call.callee.unparen().kind {
+                ExprKind::Error => Target::Broken,
+                _ => Target::Dynamic,
+            };
         };
         if self.lookup_var(name).is_some() {
             Target::Closure
@@ -145,7 +150,7 @@ impl<'a> Walker<'a, '_> {
             }
             Target::Flow(flow) => self.check_flow_arguments(call, flow.decl, Some(flow.file)),
             Target::InlineFlow(decl) => self.check_flow_arguments(call, decl, None),
-            Target::Closure | Target::Dynamic | Target::Activity => {}
+            Target::Closure | Target::Dynamic | Target::Broken | Target::Activity => {}
         }
     }
 

@@ -103,24 +103,36 @@ impl<'a> Walker<'a, '_> {
             span,
             format!("`{name}` is read before it is assigned"),
         );
+        // Whether the first assignment takes effect after this read, in
+        // the order things run (`x = f(x)` assigns after reading).
+        let later = site.is_some_and(|s| s.effect.end > span.start);
         if let Some(site) = site {
-            let label = if site.span.start > span.start {
+            let label = if later {
                 format!("`{name}` is first assigned here")
             } else {
                 format!("`{name}` is only assigned here")
             };
             d = d.with_label(site.span, label);
         }
-        let help = if owner < current {
+        let inside_own_assignment =
+            site.is_some_and(|s| s.effect.start <= span.start && span.end <= s.effect.end);
+        let what = match self.frame().scope.kind {
+            ScopeKind::Lambda => "the `func`",
+            _ => "the inline flow",
+        };
+        let help = if owner < current && inside_own_assignment {
+            // `f = func(n) { return f(n - 1) }`
+            format!(
+                "{what} cannot see the variable it is being assigned to: `{name}` has no value yet where {what} is written; for recursion, write a flow"
+            )
+        } else if owner < current {
             // Read in a nested scope, assigned only outside it (or after).
-            let what = match self.frame().scope.kind {
-                ScopeKind::Lambda => "the `func`",
-                _ => "the inline flow",
-            };
             format!(
                 "{what} captures the values variables have where it is written: assign `{name}` before it"
             )
-        } else if site.is_some_and(|s| s.span.start > span.start) {
+        } else if inside_own_assignment {
+            format!("this statement reads `{name}` before giving it a first value: assign `{name}` before it")
+        } else if later {
             format!("move the assignment of `{name}` before this read, or read it later")
         } else {
             format!("no path from that assignment reaches this read: assign `{name}` on every path that leads here")

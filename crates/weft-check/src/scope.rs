@@ -60,6 +60,10 @@ pub(crate) enum SiteKind {
 pub(crate) struct Site {
     /// The name where it is written.
     pub span: Span,
+    /// What runs before the value is stored: the statement up to its end
+    /// (`x = f(x)` reads `x` before assigning it), or `for x in e` up to the
+    /// end of `e`.
+    pub effect: Span,
     /// How.
     pub kind: SiteKind,
     /// The assigned value is a call (or an awaited one): when the variable
@@ -93,6 +97,9 @@ pub(crate) struct Var<'a> {
     pub first_site_controls: Vec<Control>,
     /// Read somewhere (here or in a scope that captures it).
     pub used: bool,
+    /// Assigned by a statement that some path reaches. A variable assigned
+    /// only in unreachable code gets E0130 there, not W0161 as well.
+    pub assigned_reachably: bool,
     /// Declared with `let` or `var` in this scope.
     pub has_let: bool,
     /// Codes already reported for this variable: one finding per variable.
@@ -107,6 +114,7 @@ impl<'a> Var<'a> {
             sites: Vec::new(),
             first_site_controls: Vec::new(),
             used: false,
+            assigned_reachably: false,
             has_let: false,
             reported: Vec::new(),
         }
@@ -195,6 +203,7 @@ impl<'a> Scope<'a> {
             let mut var = Var::new(&p.name, Origin::Param);
             var.sites.push(Site {
                 span: p.span,
+                effect: p.span,
                 kind: SiteKind::Param,
                 value_is_call: false,
             });
@@ -230,7 +239,14 @@ struct SiteCollector<'s, 'a> {
 }
 
 impl<'a> SiteCollector<'_, 'a> {
-    fn site(&mut self, name: &'a str, span: Span, kind: SiteKind, value: Option<&Expr>) {
+    fn site(
+        &mut self,
+        name: &'a str,
+        span: Span,
+        effect: Span,
+        kind: SiteKind,
+        value: Option<&Expr>,
+    ) {
         if name.is_empty() {
             return;
         }
@@ -244,10 +260,12 @@ impl<'a> SiteCollector<'_, 'a> {
         }
         let value_is_call = value.is_some_and(|v| match &v.unparen().kind {
             ExprKind::Await(inner) => inner.as_call().is_some(),
-            _ => v.as_call().is_some(),
+            ExprKind::Call(_) | ExprKind::Flow(_) => true,
+            _ => false,
         });
         var.sites.push(Site {
             span,
+            effect,
             kind,
             value_is_call,
         });
@@ -261,16 +279,16 @@ impl<'a> SiteCollector<'_, 'a> {
             match &stmt.kind {
                 StmtKind::Let { var, name, value } => {
                     let kind = if *var { SiteKind::Var } else { SiteKind::Let };
-                    self.site(&name.name, name.span, kind, value.as_ref());
+                    self.site(&name.name, name.span, stmt.span, kind, value.as_ref());
                 }
                 StmtKind::Assign { target, value, .. } => {
                     if let ExprKind::Name(n) = &target.kind {
-                        self.site(n, target.span, SiteKind::Assign, Some(value));
+                        self.site(n, target.span, stmt.span, SiteKind::Assign, Some(value));
                     }
                 }
                 StmtKind::IncDec { target, .. } => {
                     if let ExprKind::Name(n) = &target.kind {
-                        self.site(n, target.span, SiteKind::Assign, None);
+                        self.site(n, target.span, stmt.span, SiteKind::Assign, None);
                     }
                 }
                 StmtKind::If(i) => {
@@ -302,12 +320,17 @@ impl<'a> SiteCollector<'_, 'a> {
                     self.block(body);
                     self.controls.pop();
                 }
-                StmtKind::For { var, body, .. } => {
+                StmtKind::For {
+                    var,
+                    iterable,
+                    body,
+                } => {
                     self.controls.push(Control {
                         kind: ControlKind::For,
                         span: stmt.span,
                     });
-                    self.site(&var.name, var.span, SiteKind::For, None);
+                    let effect = var.span.to(iterable.span);
+                    self.site(&var.name, var.span, effect, SiteKind::For, None);
                     self.block(body);
                     self.controls.pop();
                 }

@@ -198,7 +198,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         for var in &frame.scope.vars {
-            if var.used || !var.is_local() || var.name.starts_with('_') {
+            if var.used || !var.assigned_reachably || !var.is_local() || var.name.starts_with('_') {
                 continue;
             }
             let Some(site) = var.sites.iter().find(|s| s.kind != SiteKind::Param) else {
@@ -454,6 +454,9 @@ impl<'a> Walker<'a, '_> {
         let Some(id) = self.frame().scope.lookup(name) else {
             return;
         };
+        if self.silent == 0 && self.frame().state.reachable {
+            self.frame_mut().scope.vars[id].assigned_reachably = true;
+        }
         if self.silent == 0 && !self.tainted {
             match how {
                 AssignHow::Declare => self.check_redeclaration(id, span),
