@@ -19,7 +19,7 @@
 //! # How
 //!
 //! Each top-level flow is walked once, statement by statement, carrying a
-//! [`State`](flow_sensitivity) that says, for each variable of the current
+//! state (`flow_sensitivity.rs`) that says, for each variable of the current
 //! scope, whether it *may* and whether it *must* have been assigned. `if`s
 //! split and join it; `return`, `break` and `continue` make the rest of a
 //! block unreachable (and E0130 reports a statement there). Loops are
@@ -40,6 +40,8 @@
 //! A flow that holds a syntax error (an `Error` node) gets no findings about
 //! names or assignment: the parser reported the error, and what the broken
 //! part assigned or read is unknown.
+
+#![warn(missing_docs)]
 
 mod annotations;
 mod awaits;
