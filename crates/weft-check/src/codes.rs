@@ -1,0 +1,74 @@
+//! The stable codes of the checker's diagnostics.
+//!
+//! A code never changes meaning once released: editors, CI logs and the
+//! documentation refer to it. Each is explained, with a minimal example and
+//! the fix, in `docs/diagnostics.md` (a test keeps that page complete).
+//! Codes starting with `E` are errors, codes starting with `W` warnings.
+
+/// A name read as a value is neither a variable in scope nor a flow.
+pub const UNKNOWN_NAME: &str = "E0100";
+/// A variable is read where no assignment can have happened before.
+pub const READ_BEFORE_ASSIGNMENT: &str = "E0101";
+/// A variable is read where it is assigned on some paths only.
+pub const MAYBE_UNASSIGNED: &str = "W0102";
+/// An annotation that does not exist.
+pub const UNKNOWN_ANNOTATION: &str = "E0110";
+/// An annotation with missing, extra or ill-typed arguments.
+pub const ANNOTATION_ARGUMENTS: &str = "E0111";
+/// The same annotation twice on one call.
+pub const DUPLICATE_ANNOTATION: &str = "E0112";
+/// An annotation on a call it cannot apply to.
+pub const ANNOTATION_NOT_APPLICABLE: &str = "E0113";
+/// `await` on something that does not wait.
+pub const AWAIT_NOT_A_CALL: &str = "E0120";
+/// A statement that can never run.
+pub const UNREACHABLE: &str = "E0130";
+/// Two flows of a program with one name.
+pub const DUPLICATE_FLOW: &str = "E0140";
+/// A flow called with the wrong number of arguments.
+pub const FLOW_ARGUMENT_COUNT: &str = "E0141";
+/// A built-in called with the wrong number of arguments.
+pub const BUILTIN_ARGUMENT_COUNT: &str = "E0142";
+/// A flow named like a built-in.
+pub const FLOW_NAMED_LIKE_BUILTIN: &str = "E0143";
+/// A named argument that matches no parameter of the flow, or repeats one.
+pub const UNKNOWN_NAMED_ARGUMENT: &str = "E0144";
+/// `break` or `continue` outside a loop.
+pub const LOOP_CONTROL_OUTSIDE_LOOP: &str = "E0150";
+/// Two parameters (or inputs) with one name.
+pub const DUPLICATE_PARAMETER: &str = "E0151";
+/// `let` or `var` declaring a variable the flow already has.
+pub const REDECLARED: &str = "E0152";
+/// An awaited activity call without `@timeout`.
+pub const AWAIT_WITHOUT_TIMEOUT: &str = "W0160";
+/// A variable assigned and never read.
+pub const UNUSED_VARIABLE: &str = "W0161";
+/// An assignment to a captured variable inside a `func` or inline flow.
+pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
+/// `await` on a flow call, which has no effect.
+pub const AWAIT_ON_FLOW: &str = "W0170";
+
+/// Every code the checker emits, in numeric order.
+pub const ALL: &[&str] = &[
+    UNKNOWN_NAME,
+    READ_BEFORE_ASSIGNMENT,
+    MAYBE_UNASSIGNED,
+    UNKNOWN_ANNOTATION,
+    ANNOTATION_ARGUMENTS,
+    DUPLICATE_ANNOTATION,
+    ANNOTATION_NOT_APPLICABLE,
+    AWAIT_NOT_A_CALL,
+    UNREACHABLE,
+    DUPLICATE_FLOW,
+    FLOW_ARGUMENT_COUNT,
+    BUILTIN_ARGUMENT_COUNT,
+    FLOW_NAMED_LIKE_BUILTIN,
+    UNKNOWN_NAMED_ARGUMENT,
+    LOOP_CONTROL_OUTSIDE_LOOP,
+    DUPLICATE_PARAMETER,
+    REDECLARED,
+    AWAIT_WITHOUT_TIMEOUT,
+    UNUSED_VARIABLE,
+    ASSIGNMENT_TO_CAPTURED,
+    AWAIT_ON_FLOW,
+];
