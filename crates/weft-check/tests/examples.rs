@@ -8,14 +8,26 @@ use weft_check::{check_program, codes, Diagnostic, SourceFile};
 use weft_syntax::diagnostic::render;
 use weft_syntax::{parse, LineIndex, Severity};
 
-/// Every example program: its folder and its files as (name, text).
+/// Every example program: each folder holding `.weft` files (searched
+/// recursively), with its files as (path relative to `examples/`, text).
 fn programs() -> Vec<(PathBuf, Vec<(String, String)>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
+    let mut dirs = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        let mut has_weft = false;
+        for e in fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "weft") {
+                has_weft = true;
+            }
+        }
+        if has_weft {
+            dirs.push(dir);
+        }
+    }
     dirs.sort();
     dirs.into_iter()
         .map(|dir| {
@@ -28,7 +40,11 @@ fn programs() -> Vec<(PathBuf, Vec<(String, String)>)> {
             let files = files
                 .into_iter()
                 .map(|f| {
-                    let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                    let name = f
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
                     (name, fs::read_to_string(&f).unwrap())
                 })
                 .collect();
@@ -67,6 +83,9 @@ fn check(files: &[(String, String)]) -> Vec<(String, Vec<Diagnostic>, String)> {
         .collect()
 }
 
+/// RegisterUser exactly as the design note wrote it.
+const AS_WRITTEN: &str = "00-register-user/as-written/register-user.weft";
+
 #[test]
 fn examples_have_no_errors_but_the_as_written_register_user() {
     let programs = programs();
@@ -78,7 +97,7 @@ fn examples_have_no_errors_but_the_as_written_register_user() {
                 println!("=== {}/{name}\n{rendered}", dir.display());
             }
             let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-            if name == "register-user.as-written.weft" {
+            if name == AS_WRITTEN {
                 seen_register_user = true;
                 assert_eq!(errors.len(), 1, "{rendered}");
                 continue;
@@ -91,8 +110,8 @@ fn examples_have_no_errors_but_the_as_written_register_user() {
 
 #[test]
 fn as_written_register_user_reads_account_before_assigning_it() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/00-register-user");
-    let name = "register-user.as-written.weft";
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let name = AS_WRITTEN;
     let text = fs::read_to_string(dir.join(name)).unwrap();
     let files = vec![(name.to_string(), text)];
     let result = check(&files);
@@ -122,27 +141,27 @@ fn as_written_register_user_reads_account_before_assigning_it() {
 /// really reads results its `if`s may not have assigned. A change here is a
 /// change in what users of the seed flows see.
 const EXPECTED: &[&str] = &[
-    "register-user.as-written.weft:18 E0101 account",
-    "process-order.weft:11 W0161 reservation",
-    "process-order.weft:12 W0161 charge",
-    "notify-subscribers.weft:17 W0102 emailResult",
-    "notify-subscribers.weft:17 W0102 smsResult",
-    "notify-subscribers.weft:17 W0102 pushResult",
-    "support-ticket.weft:26 W0161 satisfaction",
-    "onboard-employee.weft:11 W0161 software",
-    "onboard-employee.weft:14 W0161 accesses",
-    "onboard-employee.weft:42 W0161 firstDay",
-    "loan-application.weft:13 W0161 requiresCosigner",
-    "deliver-feature.weft:17 W0161 implementation",
-    "deliver-feature.weft:22 W0161 fixResult",
-    "deliver-feature.weft:31 W0161 updates",
-    "deliver-feature.weft:45 W0161 fixes",
-    "deliver-feature.weft:54 W0161 bugFixes",
-    "product-experiment.weft:39 W0161 qa",
-    "product-experiment.weft:62 W0161 fixes",
-    "continuous-delivery.weft:100 W0161 resolved",
-    "continuous-delivery.weft:143 W0161 automatedChecks",
-    "continuous-delivery.weft:214 W0161 productionDeployment",
+    "00-register-user/as-written/register-user.weft:18 E0101 account",
+    "01-process-order/process-order.weft:11 W0161 reservation",
+    "01-process-order/process-order.weft:12 W0161 charge",
+    "02-notify-subscribers/notify-subscribers.weft:17 W0102 emailResult",
+    "02-notify-subscribers/notify-subscribers.weft:17 W0102 smsResult",
+    "02-notify-subscribers/notify-subscribers.weft:17 W0102 pushResult",
+    "04-support-ticket/support-ticket.weft:26 W0161 satisfaction",
+    "05-onboard-employee/onboard-employee.weft:11 W0161 software",
+    "05-onboard-employee/onboard-employee.weft:14 W0161 accesses",
+    "05-onboard-employee/onboard-employee.weft:42 W0161 firstDay",
+    "06-loan-application/loan-application.weft:13 W0161 requiresCosigner",
+    "07-deliver-feature/deliver-feature.weft:17 W0161 implementation",
+    "07-deliver-feature/deliver-feature.weft:22 W0161 fixResult",
+    "07-deliver-feature/deliver-feature.weft:31 W0161 updates",
+    "07-deliver-feature/deliver-feature.weft:45 W0161 fixes",
+    "07-deliver-feature/deliver-feature.weft:54 W0161 bugFixes",
+    "10-product-experiment/product-experiment.weft:39 W0161 qa",
+    "10-product-experiment/product-experiment.weft:62 W0161 fixes",
+    "11-continuous-delivery/continuous-delivery.weft:100 W0161 resolved",
+    "11-continuous-delivery/continuous-delivery.weft:143 W0161 automatedChecks",
+    "11-continuous-delivery/continuous-delivery.weft:214 W0161 productionDeployment",
 ];
 
 #[test]

@@ -1,0 +1,121 @@
+//! `weft`: check, format, test, run and serve durable flows.
+//!
+//! Exit codes: 0 success; 1 the input has errors (diagnostics, failed
+//! scenarios, files that need formatting, a failed run); 2 usage or I/O
+//! errors. `weft run` also uses 3 for a run that is still waiting.
+
+mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "weft",
+    version,
+    about = "Durable flows: check, test, run and serve them."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Report errors and warnings in flow files (files of one folder form one program).
+    Check {
+        /// The files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
+    Test {
+        /// Scenario files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("weft: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Check { files, format } => {
+            let checked = check::check_paths(&files).map_err(anyhow::Error::msg)?;
+            let errors = checked
+                .iter()
+                .flat_map(|f| &f.diagnostics)
+                .any(|d| d.is_error());
+            match format {
+                Format::Human => eprint!("{}", check::render_human(&checked)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check::render_json(&checked))?
+                ),
+            }
+            Ok(if errors {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Test { paths } => {
+            let files = weft_scenario::discover(&paths).map_err(anyhow::Error::msg)?;
+            let (mut passed, mut failed) = (0, 0);
+            for f in files {
+                let report = match weft_scenario::load(&f) {
+                    Ok(s) => weft_scenario::run(&s),
+                    Err(e) => weft_scenario::Report {
+                        name: f.display().to_string(),
+                        failures: vec![e.to_string()],
+                        status: None,
+                        elapsed_ms: 0,
+                        calls: 0,
+                    },
+                };
+                if report.passed() {
+                    passed += 1;
+                    println!(
+                        "ok    {} ({}, {} call(s), {} elapsed)",
+                        report.name,
+                        report.status.map(|s| s.as_str()).unwrap_or("?"),
+                        report.calls,
+                        weft_engine::time::format_duration(report.elapsed_ms)
+                    );
+                } else {
+                    failed += 1;
+                    println!("FAIL  {}: {}", report.name, report.failures[0]);
+                    for more in &report.failures[1..] {
+                        println!("      {more}");
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}

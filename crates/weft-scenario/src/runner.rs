@@ -1,0 +1,326 @@
+//! Runs a scenario in virtual time and compares what happened with what it
+//! expects.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use weft_engine::state::{Status, Task};
+use weft_runtime::sim::{Answer, Responder, Sim, EPOCH_MS};
+use weft_store::{MemoryStore, RunQuery, SourceText, Store};
+
+use crate::format::{Outcome, Scenario, Step};
+
+/// How far virtual time may run before the scenario is judged as it stands.
+pub const HORIZON_MS: i64 = 400 * 86_400_000;
+
+/// Scripted activities: each attempt takes the activity's next outcome; the
+/// last one repeats. Shared, so the caller can read what was missing.
+#[derive(Clone, Default)]
+pub struct Mocks {
+    steps: Arc<BTreeMap<String, Vec<Step>>>,
+    used: Arc<Mutex<HashMap<String, usize>>>,
+    missing: Arc<Mutex<Vec<String>>>,
+}
+
+impl Mocks {
+    /// Mocks from an `activities:` map.
+    pub fn new(steps: BTreeMap<String, Vec<Step>>) -> Mocks {
+        Mocks {
+            steps: Arc::new(steps),
+            ..Mocks::default()
+        }
+    }
+
+    /// Activities that were called without a mock, in order of first call.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The answer for one attempt.
+    pub fn answer(&self, task: &Task) -> Answer {
+        let Some(steps) = self.steps.get(&task.activity) else {
+            let mut missing = self.missing.lock().unwrap_or_else(|e| e.into_inner());
+            if !missing.contains(&task.activity) {
+                missing.push(task.activity.clone());
+            }
+            return Answer::Fail {
+                error: format!("no mock for {}", task.activity),
+                retryable: false,
+                after_ms: 0,
+            };
+        };
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let n = used.entry(task.activity.clone()).or_default();
+        let step = &steps[(*n).min(steps.len() - 1)];
+        *n += 1;
+        let awaited = task.callback_token.is_some();
+        let delay = step.delay_ms;
+        match (&step.outcome, awaited) {
+            (Outcome::Return(v), false) | (Outcome::Callback { value: v, .. }, false) => {
+                Answer::Return {
+                    value: v.clone(),
+                    after_ms: delay,
+                }
+            }
+            (Outcome::Return(v), true) => Answer::Callback {
+                value: Some(v.clone()),
+                ack_ms: delay,
+                callback_ms: delay,
+            },
+            (Outcome::Callback { value, after_ms }, true) => Answer::Callback {
+                value: Some(value.clone()),
+                ack_ms: delay,
+                callback_ms: *after_ms,
+            },
+            (Outcome::Fail { error, retryable }, _) => Answer::Fail {
+                error: error.clone(),
+                retryable: *retryable,
+                after_ms: delay,
+            },
+            (Outcome::Never, false) => Answer::Never,
+            // An awaited call that never calls back was still started.
+            (Outcome::Never, true) => Answer::Callback {
+                value: None,
+                ack_ms: delay,
+                callback_ms: 0,
+            },
+        }
+    }
+
+    /// A responder for the simulator.
+    pub fn responder(&self) -> Responder {
+        let mocks = self.clone();
+        Box::new(move |task: &Task, _now: i64| mocks.answer(task))
+    }
+}
+
+/// What running a scenario showed.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The scenario's name (its file).
+    pub name: String,
+    /// Differences from the expectations (empty: passed).
+    pub failures: Vec<String>,
+    /// The run's final status.
+    pub status: Option<Status>,
+    /// Virtual time from start to end (ms).
+    pub elapsed_ms: i64,
+    /// Logical calls made.
+    pub calls: usize,
+}
+
+impl Report {
+    /// True when every expectation held.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    fn failed(name: String, why: String) -> Report {
+        Report {
+            name,
+            failures: vec![why],
+            status: None,
+            elapsed_ms: 0,
+            calls: 0,
+        }
+    }
+}
+
+/// Checks the flow source of a scenario like a deploy would; `Err` carries
+/// the rendered diagnostics.
+pub fn checked_source(path: &std::path::Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let parse = weft_syntax::parse(&text);
+    let mut diags = parse.diagnostics.clone();
+    if !parse.has_errors() {
+        let files = [weft_check::SourceFile {
+            name: &name,
+            module: &parse.module,
+        }];
+        diags.extend(weft_check::check_program(&files).remove(0));
+    }
+    let index = weft_syntax::LineIndex::new(&text);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| weft_syntax::diagnostic::render(&name, &text, &index, d))
+        .collect();
+    if errors.is_empty() {
+        Ok(text)
+    } else {
+        Err(format!("the flow does not check:\n{}", errors.join("")))
+    }
+}
+
+/// Runs one scenario.
+pub fn run(s: &Scenario) -> Report {
+    let name = s.path.display().to_string();
+    let text = match checked_source(&s.source) {
+        Ok(t) => t,
+        Err(e) => return Report::failed(name, e),
+    };
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let mocks = Mocks::new(s.activities.clone());
+    let mut sim = Sim::new(store.clone(), 1, mocks.responder());
+    let file_name = s
+        .source
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if let Err(e) = sim.host.deploy(
+        &[SourceText {
+            name: file_name,
+            text,
+        }],
+        sim.now,
+    ) {
+        return Report::failed(name, e.to_string());
+    }
+    let started = match sim.host.start_run(&s.flow, s.input.clone(), None, sim.now) {
+        Ok(st) => st,
+        Err(e) => return Report::failed(name, e.to_string()),
+    };
+    if let Err(e) = sim.run_until_idle(EPOCH_MS + HORIZON_MS) {
+        return Report::failed(name, format!("the engine failed: {e}"));
+    }
+    let record = match sim.host.record(&started.run_id) {
+        Ok(Some(r)) => r,
+        other => return Report::failed(name, format!("the run disappeared: {other:?}")),
+    };
+    let mut failures = Vec::new();
+    for m in mocks.missing() {
+        failures.push(format!("no mock for {m}"));
+    }
+    // Logical calls and attempts, over the run and its sub-flows.
+    let mut runs: HashSet<String> = HashSet::from([started.run_id.clone()]);
+    collect_children(store.as_ref(), &started.run_id, &mut runs);
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    let mut calls: BTreeMap<String, u64> = BTreeMap::new();
+    let mut attempts: BTreeMap<String, u64> = BTreeMap::new();
+    for d in sim
+        .dispatched
+        .iter()
+        .filter(|d| runs.contains(&d.task.run_id))
+    {
+        *attempts.entry(d.task.activity.clone()).or_default() += 1;
+        if seen.insert(d.task.call_id.clone()) {
+            *calls.entry(d.task.activity.clone()).or_default() += 1;
+            order.push(d.task.activity.clone());
+        }
+    }
+    let elapsed_ms = record.updated_at - record.created_at;
+    let e = &s.expect;
+    if let Some(want) = e.status {
+        if want != record.status {
+            let why = record
+                .error
+                .as_ref()
+                .and_then(|er| er["message"].as_str())
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            failures.push(format!(
+                "status: expected {}, got {}{why}",
+                want.as_str(),
+                record.status.as_str()
+            ));
+        }
+    }
+    if let Some(want) = &e.result {
+        let got = record.result.clone().unwrap_or(serde_json::Value::Null);
+        if let Some(diff) = crate::compare::difference(want, &got, "result") {
+            failures.push(diff);
+        }
+    }
+    if let Some(want) = &e.error {
+        let got = record
+            .error
+            .as_ref()
+            .and_then(|er| er["message"].as_str())
+            .unwrap_or("");
+        if !got.contains(want.as_str()) {
+            failures.push(format!(
+                "error: expected a message containing {want:?}, got {got:?}"
+            ));
+        }
+    }
+    if let Some(want) = &e.calls {
+        compare_counts("calls", want, &calls, true, &mut failures);
+    }
+    if let Some(want) = &e.attempts {
+        compare_counts("attempts", want, &attempts, false, &mut failures);
+    }
+    if let Some(want) = &e.order {
+        if *want != order {
+            failures.push(format!(
+                "order: expected [{}], got [{}]",
+                want.join(", "),
+                order.join(", ")
+            ));
+        }
+    }
+    if let Some(want) = e.elapsed_ms {
+        let tolerance = (want / 100).max(60_000);
+        if (elapsed_ms - want).abs() > tolerance {
+            failures.push(format!(
+                "elapsed: expected {}, got {}",
+                weft_engine::time::format_duration(want),
+                weft_engine::time::format_duration(elapsed_ms)
+            ));
+        }
+    }
+    Report {
+        name,
+        failures,
+        status: Some(record.status),
+        elapsed_ms,
+        calls: seen.len(),
+    }
+}
+
+fn collect_children(store: &dyn Store, run: &str, out: &mut HashSet<String>) {
+    let mut stack = vec![run.to_string()];
+    while let Some(id) = stack.pop() {
+        let Ok(page) = store.list_runs(&RunQuery {
+            parent: Some(id),
+            limit: 10_000,
+            ..RunQuery::default()
+        }) else {
+            continue;
+        };
+        for r in page.runs {
+            if out.insert(r.id.clone()) {
+                stack.push(r.id);
+            }
+        }
+    }
+}
+
+fn compare_counts(
+    what: &str,
+    want: &BTreeMap<String, u64>,
+    got: &BTreeMap<String, u64>,
+    exact: bool,
+    failures: &mut Vec<String>,
+) {
+    for (name, n) in want {
+        let g = got.get(name).copied().unwrap_or(0);
+        if g != *n {
+            failures.push(format!("{what}: expected {name}: {n}, got {g}"));
+        }
+    }
+    if exact {
+        for (name, g) in got {
+            if !want.contains_key(name) {
+                failures.push(format!(
+                    "{what}: {name} was called {g} time(s) but is not in the expected map"
+                ));
+            }
+        }
+    }
+}
