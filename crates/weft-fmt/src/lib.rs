@@ -7,19 +7,22 @@
 //!
 //! The file is parsed with `weft-syntax`; a file with syntax errors is
 //! refused. The tree is then turned into a small layout document
-//! (`doc.rs`, built by `layout.rs`), which the printer (`printer.rs`) lays
+//! (`doc.rs`, built by `layout/`), which the printer (`printer.rs`) lays
 //! out within [`LINE_COLUMNS_MAX`] columns. Literals get their canonical
-//! spelling in `literal.rs`.
+//! spelling in `literal.rs`; `source.rs` holds the comment cursor and the
+//! few facts about the source text the tree does not record.
 //!
 //! **Comments.** The tree holds no comments; the module keeps them in a
 //! list, in order. The layout builder walks the tree in source order with a
-//! cursor over that list (`source.rs`) and places each comment the first
-//! time the walk passes its position: before a statement or list element
-//! (its own line, at that indentation), at the end of the line of the
-//! statement, element or opening brace it follows on the same source line,
-//! at the end of a block or list, or, inside an expression, where it stands
-//! (`/* */`) or at the end of the line (`//`). Taking each comment once,
-//! in order, is what guarantees that none is lost or duplicated.
+//! cursor over that list and places each comment the first time the walk
+//! passes its position (`layout/comments.rs`): before a statement or list
+//! element (its own line, at that indentation), at the end of the line of
+//! the statement, element or opening brace it follows on the same source
+//! line, at the end of a block or list, or, inside an expression, where it
+//! stands (`/* */`) or at the end of the line (`//`). Taking each comment
+//! once, in order, is what guarantees that none is lost or duplicated. The
+//! printer keeps that order when it moves a `//` comment to the end of a
+//! line: comments met before that line ends wait behind it.
 //!
 //! **Width.** Blocks and lambda bodies are always one statement per line.
 //! An array, object, argument or parameter list is kept on one line when

@@ -576,6 +576,41 @@ fn wide(choices: &[u32]) -> String {
         .replace("Charge", "ChargeTheCustomerPaymentMethodNow")
 }
 
+/// `text` with comments added between tokens: a `/* */` comment where
+/// `spots` says so, and a `//` comment at the end of some lines. Neither
+/// changes the tokens, so the program means the same.
+fn with_comments(text: &str, spots: &[u32]) -> String {
+    use weft_syntax::lexer::{lex, TokenKind};
+    let tokens = lex(text).tokens;
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut copied = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        let at = t.span.start as usize;
+        let spot = spots.get(i).copied().unwrap_or(0) as usize;
+        // The end of a line after a `//` comment belongs to it.
+        let before = i.checked_sub(1).map_or(0, |p| tokens[p].span.end as usize);
+        let ends_line = matches!(t.kind, TokenKind::Newline | TokenKind::Eof);
+        if ends_line && text[before..at].contains("//") {
+            continue;
+        }
+        let insert = match t.kind {
+            // Before a line break: the rest of the line is free.
+            TokenKind::Newline if spot % 3 == 1 => LINE_COMMENTS[spot / 3 % LINE_COMMENTS.len()],
+            _ if spot % 5 == 4 => BLOCK_COMMENTS[spot / 5 % BLOCK_COMMENTS.len()],
+            _ => continue,
+        };
+        out.push_str(&text[copied..at]);
+        out.push(' ');
+        out.push_str(insert);
+        if t.kind != TokenKind::Newline {
+            out.push(' ');
+        }
+        copied = at;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// Programs per property: 400, or `PROPTEST_CASES`.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -643,6 +678,22 @@ proptest! {
         choices in proptest::collection::vec(any::<u32>(), 0..600)
     ) {
         check_generated(&wide(&choices))?;
+    }
+
+    #[test]
+    fn random_programs_with_comments_everywhere(
+        choices in proptest::collection::vec(any::<u32>(), 0..600),
+        spots in proptest::collection::vec(any::<u32>(), 0..600),
+    ) {
+        check_generated(&with_comments(&program(&choices), &spots))?;
+    }
+
+    #[test]
+    fn random_wide_programs_with_comments_everywhere(
+        choices in proptest::collection::vec(any::<u32>(), 0..600),
+        spots in proptest::collection::vec(any::<u32>(), 0..600),
+    ) {
+        check_generated(&with_comments(&wide(&choices), &spots))?;
     }
 }
 

@@ -22,12 +22,22 @@ impl Builder<'_> {
     /// Comments before `pos` inside an expression: `/* */` where it stands,
     /// `//` at the end of the line.
     pub(super) fn comments_inline(&mut self, pos: u32) -> Vec<Doc> {
+        self.comments_inline_spaced(pos, false)
+    }
+
+    /// Comments before the `(` at `pos` that follows a name (`F /* c */ (`):
+    /// like [`Builder::comments_inline`], with a space on both sides.
+    pub(super) fn comments_before_paren(&mut self, pos: u32) -> Vec<Doc> {
+        self.comments_inline_spaced(pos, true)
+    }
+
+    fn comments_inline_spaced(&mut self, pos: u32, space_before: bool) -> Vec<Doc> {
         let mut docs = Vec::new();
         while let Some(c) = self.src.take_before(pos) {
             docs.push(if is_block(c) {
                 Doc::Comment {
                     text: c.text.clone(),
-                    space_before: false,
+                    space_before,
                     space_after: true,
                 }
             } else {

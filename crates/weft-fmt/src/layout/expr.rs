@@ -125,7 +125,7 @@ impl Builder<'_> {
         let open = self.token_after(e.span.start, TokenKind::LParen);
         let last = l.params.last().map_or(open + 1, |p| p.span.end);
         let close = self.token_after(last, TokenKind::RParen);
-        docs.extend(self.comments_inline(open));
+        docs.extend(self.comments_before_paren(open));
         let params: Vec<Elem> = l.params.iter().map(Elem::Name).collect();
         docs.push(self.list("(", ")", open, close, &params));
         docs.text(" ");
@@ -148,7 +148,7 @@ impl Builder<'_> {
         let open = self.token_after(call.callee.span.end, TokenKind::LParen);
         let last = call.args.last().map_or(open + 1, |a| a.value.span.end);
         let close = self.token_after(last, TokenKind::RParen);
-        docs.extend(self.comments_inline(open));
+        docs.extend(self.comments_before_paren(open));
         let args: Vec<Elem> = call.args.iter().map(Elem::Arg).collect();
         docs.push(self.list("(", ")", open, close, &args));
         for ann in &call.annotations {
@@ -160,11 +160,13 @@ impl Builder<'_> {
     /// ` @name` or ` @name(args)`, after a call.
     fn annotation(&mut self, ann: &Annotation) -> Doc {
         let mut docs = vec![Doc::text(" ")];
-        docs.extend(self.comments_inline(ann.span.start));
+        // Comments before `@` or between `@` and the name go before `@`.
+        docs.extend(self.comments_inline(ann.name.span.start));
         docs.text(format!("@{}", ann.name.name));
         if ann.parens {
             let open = self.token_after(ann.name.span.end, TokenKind::LParen);
             let close = ann.span.end.saturating_sub(1);
+            docs.extend(self.comments_before_paren(open));
             let args: Vec<Elem> = ann.args.iter().map(Elem::Arg).collect();
             docs.push(self.list("(", ")", open, close, &args));
         }

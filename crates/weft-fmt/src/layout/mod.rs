@@ -75,7 +75,7 @@ impl Builder<'_> {
         let open = self.token_after(f.name.span.end, TokenKind::LParen);
         let last = f.params.last().map_or(open + 1, |p| p.span.end);
         let close = self.token_after(last, TokenKind::RParen);
-        docs.extend(self.comments_inline(open));
+        docs.extend(self.comments_before_paren(open));
         let params: Vec<Elem> = f.params.iter().map(Elem::Param).collect();
         docs.push(self.list("(", ")", open, close, &params));
         docs.text(" ");
