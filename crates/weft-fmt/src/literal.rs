@@ -6,8 +6,17 @@ use std::fmt::Write as _;
 /// fraction (`42`, not `42.0`); it is below 2^53, so they are exact.
 const INTEGER_DIGITS_MAGNITUDE_MAX: f64 = 1e15;
 
+/// Numbers from this magnitude up are written with an exponent (`1e21`).
+const EXPONENT_MAGNITUDE_MIN: f64 = 1e21;
+
+/// Numbers below this magnitude (but not zero) are written with an
+/// exponent (`1.5e-7`), as JavaScript does, rather than with a long run of
+/// zeros.
+const FRACTION_MAGNITUDE_MIN: f64 = 1e-6;
+
 /// A number as Weft source: integers without a fraction, other values in
-/// Rust's shortest form that reads back to the same `f64` (`0.43`).
+/// the shortest form that reads back to the same `f64` (`0.43`), with an
+/// exponent when very large or very small (`1e21`, `5e-324`).
 ///
 /// The lexer reads only non-negative literals (a minus sign is an operator).
 /// An infinite value can only come from an overflowing literal such as
@@ -16,10 +25,16 @@ pub(crate) fn number(v: f64) -> String {
     if v.is_infinite() {
         return "1e999".to_string();
     }
-    if v.fract() == 0.0 && v.abs() < INTEGER_DIGITS_MAGNITUDE_MAX {
+    let magnitude = v.abs();
+    if v.fract() == 0.0 && magnitude < INTEGER_DIGITS_MAGNITUDE_MAX {
         format!("{}", v as i64)
+    } else if magnitude >= EXPONENT_MAGNITUDE_MIN
+        || (magnitude < FRACTION_MAGNITUDE_MIN && magnitude > 0.0)
+    {
+        // Rust's `LowerExp` gives the shortest digits that round-trip.
+        format!("{v:e}")
     } else {
-        // `Display` for f64 never uses an exponent and always round-trips.
+        // `Display` for f64 uses no exponent and round-trips.
         format!("{v}")
     }
 }
@@ -64,7 +79,11 @@ mod tests {
         assert_eq!(number(0.43), "0.43");
         assert_eq!(number(1.5), "1.5");
         assert_eq!(number(1e20), "100000000000000000000");
-        assert_eq!(number(1e-7), "0.0000001");
+        assert_eq!(number(1e21), "1e21");
+        assert_eq!(number(1.5e300), "1.5e300");
+        assert_eq!(number(0.000001), "0.000001");
+        assert_eq!(number(1e-7), "1e-7");
+        assert_eq!(number(5e-324), "5e-324");
         assert_eq!(number(f64::INFINITY), "1e999");
     }
 
@@ -83,7 +102,19 @@ mod tests {
 
     #[test]
     fn every_spelling_reads_back_the_same() {
-        for v in [0.0, 1.0, 0.1, 123.456, 1e15, 1e300, 5e-324, f64::MAX] {
+        for v in [
+            0.0,
+            1.0,
+            0.1,
+            123.456,
+            1e15,
+            1e20,
+            1e21,
+            1e300,
+            1.5e-7,
+            5e-324,
+            f64::MAX,
+        ] {
             let (e, d) = weft_syntax::parse_expr(&number(v));
             assert!(d.is_empty(), "{v}");
             assert_eq!(e.kind, weft_syntax::ast::ExprKind::Number(v), "{v}");
