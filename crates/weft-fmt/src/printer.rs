@@ -4,8 +4,10 @@
 //! document with an explicit stack (so deep trees cost heap, not stack), and
 //! at each group that is not already broken, measure whether the group, laid
 //! flat, and whatever follows it up to the next line break fit in the columns
-//! left on the line. Measuring stops at the first line break, so each
-//! decision costs at most one line's worth of work.
+//! left on the line. Groups met while measuring count flat too, so when a
+//! line holds several groups the first (outermost, or leftmost) breaks
+//! first. Measuring stops at the first line break or when the line is full,
+//! so each decision costs at most one line's worth of work.
 
 use crate::doc::Doc;
 
@@ -95,8 +97,8 @@ pub(crate) fn print(doc: &Doc) -> String {
                         p.write(" ");
                     }
                 } else {
-                    // A line comment waits for the end of the line; a later
-                    // comment printed here would come before it.
+                    // Comments wait for the end of the line; one printed
+                    // here would come before them.
                     p.suffix.push(text.clone());
                 }
             }
