@@ -46,7 +46,7 @@ fn every_example_round_trips_and_is_idempotent() {
 #[test]
 fn commented_out_code_survives_exactly() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/00-register-user/register-user.as-written.weft");
+        .join("../../examples/00-register-user/as-written/register-user.weft");
     let text = std::fs::read_to_string(file).expect("example is readable");
     let out = common::check_format(&text);
     for comment in weft_syntax::parse(&text).module.comments {
