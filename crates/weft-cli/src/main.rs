@@ -39,6 +39,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Rewrite flow files in the canonical style (comments are kept).
+    Fmt {
+        /// The files to format.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit 1 when a file would change.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
@@ -79,6 +88,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Fmt { files, check } => fmt(&files, check),
         Command::Test { paths } => {
             let files = weft_scenario::discover(&paths).map_err(anyhow::Error::msg)?;
             let (mut passed, mut failed) = (0, 0);
@@ -118,4 +128,44 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// `weft fmt`: exit 1 when a file has syntax errors or (with `--check`)
+/// would change; 2 when a file cannot be read or written.
+fn fmt(files: &[PathBuf], check: bool) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let mut bad = false;
+    for f in files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        match weft_fmt::format_source(&text) {
+            Ok(out) if out == text => {}
+            Ok(out) => {
+                if check {
+                    println!("would reformat {}", f.display());
+                    bad = true;
+                } else {
+                    std::fs::write(f, out)
+                        .with_context(|| format!("cannot write {}", f.display()))?;
+                    println!("formatted {}", f.display());
+                }
+            }
+            Err(diags) => {
+                bad = true;
+                let index = weft_syntax::LineIndex::new(&text);
+                for d in &diags {
+                    eprint!(
+                        "{}",
+                        weft_syntax::diagnostic::render(&f.display().to_string(), &text, &index, d)
+                    );
+                }
+                eprintln!("{}: not formatted: fix the errors above first", f.display());
+            }
+        }
+    }
+    Ok(if bad {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
