@@ -4,6 +4,7 @@
 //! scenarios, files that need formatting, a failed run); 2 usage or I/O
 //! errors. `weft run` also uses 3 for a run that is still waiting.
 
+mod bench;
 mod check;
 
 use std::path::PathBuf;
@@ -48,6 +49,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Measure the standard workload (a 3-step flow, in-process activities, fsync on).
+    Bench {
+        /// Runs to measure.
+        #[arg(long, default_value_t = 10_000)]
+        runs: usize,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Where the store goes (default: a fresh temporary folder).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
@@ -89,6 +102,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Bench {
+            runs,
+            concurrency,
+            data,
+        } => {
+            let dir = match data {
+                Some(d) => d,
+                None => std::env::temp_dir().join(format!("weft-bench-{}", std::process::id())),
+            };
+            std::fs::create_dir_all(&dir)?;
+            let store: std::sync::Arc<dyn weft_store::Store> =
+                std::sync::Arc::new(weft_store::MemoryStore::new());
+            println!("weft bench: {runs} runs of a 3-step flow, {concurrency} concurrent clients, store in {}", dir.display());
+            let f = bench::run(store, &dir, runs, concurrency)?;
+            println!(
+                "  {:.2} s, {:.0} runs/s, {:.0} steps/s",
+                f.elapsed.as_secs_f64(),
+                f.runs as f64 / f.elapsed.as_secs_f64(),
+                f.steps_per_s()
+            );
+            println!(
+                "  run latency p50 {:.2} ms, p99 {:.2} ms",
+                f.percentile(50.0),
+                f.percentile(99.0)
+            );
+            println!(
+                "  fsync p50 {:.3} ms (200 fdatasyncs of 4 KiB in the same folder)",
+                f.fsync_p50_ms
+            );
+            println!("{}", f.last_line());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Test { paths } => {
             let files = weft_scenario::discover(&paths).map_err(anyhow::Error::msg)?;
             let (mut passed, mut failed) = (0, 0);

@@ -116,19 +116,13 @@ pub fn compile(files: &[Input]) -> Result<Program, CompileError> {
     // Allocate every top-level function first, so flows can call each other.
     let mut all: Vec<(u16, &str, &FlowDecl, bool)> = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        c.program.files.push(SourceFile {
-            name: f.name.to_string(),
-            text: f.text.to_string(),
-        });
+        c.program.files.push(SourceFile::new(f.name, f.text));
         for flow in f.module.flows() {
             all.push((i as u16, f.text, flow, false));
         }
     }
     let prelude_file = c.program.files.len() as u16;
-    c.program.files.push(SourceFile {
-        name: "<prelude>".into(),
-        text: PRELUDE.into(),
-    });
+    c.program.files.push(SourceFile::new("<prelude>", PRELUDE));
     for flow in prelude.flows() {
         all.push((prelude_file, PRELUDE, flow, true));
     }

@@ -218,6 +218,19 @@ pub struct SourceFile {
     pub name: String,
     /// Its text.
     pub text: String,
+    /// Where its lines start (locating instructions happens every step).
+    pub index: weft_syntax::LineIndex,
+}
+
+impl SourceFile {
+    /// A source file with its line index.
+    pub fn new(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            name: name.to_string(),
+            text: text.to_string(),
+            index: weft_syntax::LineIndex::new(text),
+        }
+    }
 }
 
 /// A compiled program: every flow of one deploy.
@@ -251,7 +264,7 @@ impl Program {
         let f = self.functions.get(func as usize)?;
         let span = *f.spans.get(pc as usize).or(f.spans.last())?;
         let file = self.files.get(f.file as usize)?;
-        let index = weft_syntax::LineIndex::new(&file.text);
+        let index = &file.index;
         let lc = index.line_col(&file.text, span.start);
         Some(Location {
             file: file.name.clone(),

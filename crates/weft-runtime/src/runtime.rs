@@ -97,6 +97,8 @@ enum Msg {
         input: serde_json::Value,
         key: Option<String>,
         reply: Reply<(Started, RunRecord)>,
+        /// Registered before the run can move, so no finish is missed.
+        finish: Option<oneshot::Sender<RunRecord>>,
     },
     Deploy {
         files: Vec<SourceText>,
@@ -233,8 +235,39 @@ impl Runtime {
             input,
             key: idempotency_key,
             reply,
+            finish: None,
         })?;
         rx.await.map_err(|_| stopped())?
+    }
+
+    /// Starts a run and waits until it completes, fails or is cancelled, or
+    /// until `timeout` passes; returns the run as it stands then (a
+    /// synchronous call for request/response use).
+    pub async fn start_and_wait(
+        &self,
+        flow: &str,
+        input: serde_json::Value,
+        idempotency_key: Option<String>,
+        timeout: Duration,
+    ) -> Result<(Started, RunRecord), HostError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let (reply, rx) = oneshot::channel();
+        let (finish, done) = oneshot::channel();
+        self.send(Msg::Start {
+            flow: flow.to_string(),
+            input,
+            key: idempotency_key,
+            reply,
+            finish: Some(finish),
+        })?;
+        let (started, record) = rx.await.map_err(|_| stopped())??;
+        match tokio::time::timeout_at(deadline, done).await {
+            Ok(Ok(rec)) => Ok((started, rec)),
+            _ => {
+                let rec = self.store.run(&started.run_id)?.unwrap_or(record);
+                Ok((started, rec))
+            }
+        }
     }
 
     /// Waits until the run completes, fails or is cancelled, or until
@@ -420,12 +453,26 @@ impl Core {
                 input,
                 key,
                 reply,
+                finish,
             } => {
                 if self.stopping {
                     let _ = reply.send(Err(stopped()));
                     return;
                 }
-                match self.host.start_run(&flow, input, key, now) {
+                let result = self.host.start_run(&flow, input, key, now);
+                if let (Ok(started), Some(finish)) = (&result, finish) {
+                    match self.host.record(&started.run_id) {
+                        Ok(Some(rec)) if finished(rec.status) && self.store_has(&rec.id) => {
+                            let _ = finish.send(rec);
+                        }
+                        _ => self
+                            .waiters
+                            .entry(started.run_id.clone())
+                            .or_default()
+                            .push(finish),
+                    }
+                }
+                match result {
                     Ok(started) if started.created => {
                         self.replies.push(Pending::Start(reply, started))
                     }

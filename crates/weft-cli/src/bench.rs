@@ -1,0 +1,206 @@
+//! `weft bench`: the standard workload, in process.
+//!
+//! A 3-step flow (`order`: reserve, charge, ship; the same as the peer
+//! benchmarks in ../shared/peers) started by C concurrent clients until N
+//! runs have completed; activities are in-process Rust functions; the store
+//! is the embedded one with fsync on. A *step* is one activity call whose
+//! result is recorded; a 3-step run commits 4 times (start + 3 results).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use serde_json::json;
+use weft_runtime::{Activities, ActivityCtx, ActivityError, Runtime};
+use weft_store::{SourceText, Store};
+
+/// The workload's flow: three sequential durable steps.
+pub const ORDER_FLOW: &str = r#"flow order(input) {
+    reserved = reserve(input.id)
+    charged = charge(input.id)
+    shipped = ship(input.id)
+    return({reserved: reserved, charged: charged, shipped: shipped})
+}
+"#;
+
+/// Steps per run of the workload.
+pub const STEPS_PER_RUN: usize = 3;
+
+/// What a bench measured.
+pub struct Figures {
+    /// Runs measured.
+    pub runs: usize,
+    /// Wall time of the measured runs.
+    pub elapsed: Duration,
+    /// Per-run latency, sorted.
+    pub latencies_ms: Vec<f64>,
+    /// p50 of fdatasync on the same disk.
+    pub fsync_p50_ms: f64,
+}
+
+impl Figures {
+    /// Nearest-rank percentile of run latency.
+    pub fn percentile(&self, p: f64) -> f64 {
+        let n = self.latencies_ms.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let idx = ((p / 100.0) * n as f64).ceil() as usize;
+        self.latencies_ms[idx.clamp(1, n) - 1]
+    }
+
+    /// Completed steps per second.
+    pub fn steps_per_s(&self) -> f64 {
+        (self.runs * STEPS_PER_RUN) as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The pinned last line.
+    pub fn last_line(&self) -> String {
+        format!(
+            "runs={} steps_per_s={:.0} p50_ms={:.2} p99_ms={:.2} fsync_p50_ms={:.3}",
+            self.runs,
+            self.steps_per_s(),
+            self.percentile(50.0),
+            self.percentile(99.0),
+            self.fsync_p50_ms
+        )
+    }
+}
+
+fn step(
+    name: &'static str,
+) -> impl Fn(&ActivityCtx, &serde_json::Value) -> Result<serde_json::Value, ActivityError> {
+    move |_ctx, args| {
+        let id = args.get(0).cloned().unwrap_or(serde_json::Value::Null);
+        Ok(match name {
+            "reserve" => json!({"step": 1, "order": id, "reserved": true}),
+            "charge" => json!({"step": 2, "order": id, "amount_cents": 4200}),
+            _ => {
+                json!({"step": 3, "order": id, "tracking": format!("T-{}", id.as_str().unwrap_or(""))})
+            }
+        })
+    }
+}
+
+/// Times `count` fdatasyncs of a 4 KiB write in `dir`; returns the p50 in ms.
+pub fn fsync_p50_ms(dir: &Path, count: usize) -> anyhow::Result<f64> {
+    use std::io::{Seek, SeekFrom, Write};
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let block = [0x5au8; 4096];
+    let mut times = Vec::with_capacity(count);
+    for _ in 0..count {
+        f.seek(SeekFrom::Start(0))?;
+        f.write_all(&block)?;
+        let t = Instant::now();
+        f.sync_data()?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+    times.sort_by(|a, b| a.total_cmp(b));
+    Ok(times[times.len() / 2])
+}
+
+/// Runs the workload on `store` (whose files live in `dir`).
+pub fn run(
+    store: Arc<dyn Store>,
+    dir: &Path,
+    runs: usize,
+    concurrency: usize,
+) -> anyhow::Result<Figures> {
+    if runs == 0 || concurrency == 0 {
+        bail!("--runs and --concurrency must be at least 1");
+    }
+    let fsync = fsync_p50_ms(dir, 200)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let activities = Activities::new()
+        .on(rt.handle().clone())
+        .register_sync("reserve", step("reserve"))
+        .register_sync("charge", step("charge"))
+        .register_sync("ship", step("ship"));
+    let runtime =
+        Runtime::start(store, Arc::new(activities)).context("cannot start the runtime")?;
+    let figures = rt.block_on(async {
+        runtime
+            .deploy(vec![SourceText {
+                name: "order.weft".into(),
+                text: ORDER_FLOW.into(),
+            }])
+            .await
+            .context("cannot deploy the bench flow")?;
+        // Warm up: caches, the compiled program, SQLite's pages.
+        drive(&runtime, (concurrency * 4).min(500), concurrency, "warm").await?;
+        let t = Instant::now();
+        let mut latencies_ms = drive(&runtime, runs, concurrency, "run").await?;
+        let elapsed = t.elapsed();
+        latencies_ms.sort_by(|a, b| a.total_cmp(b));
+        anyhow::Ok(Figures {
+            runs,
+            elapsed,
+            latencies_ms,
+            fsync_p50_ms: fsync,
+        })
+    });
+    runtime.shutdown();
+    figures
+}
+
+/// `concurrency` clients start runs back to back until `runs` completed.
+async fn drive(
+    runtime: &Runtime,
+    runs: usize,
+    concurrency: usize,
+    tag: &str,
+) -> anyhow::Result<Vec<f64>> {
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for _ in 0..concurrency {
+        let runtime = runtime.clone();
+        let next = next.clone();
+        let tag = tag.to_string();
+        clients.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= runs {
+                    return anyhow::Ok(lat);
+                }
+                let id = format!("{tag}-{i}");
+                let t = Instant::now();
+                let (_, rec) = runtime
+                    .start_and_wait("order", json!({"id": id}), None, Duration::from_secs(60))
+                    .await?;
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                let tracking = rec
+                    .result
+                    .as_ref()
+                    .and_then(|r| r["shipped"]["tracking"].as_str())
+                    .unwrap_or_default();
+                if tracking != format!("T-{id}") {
+                    bail!(
+                        "run {} ended {:?} with {:?}",
+                        rec.id,
+                        rec.status,
+                        rec.result
+                    );
+                }
+            }
+        }));
+    }
+    let mut all = Vec::with_capacity(runs);
+    for c in clients {
+        all.extend(c.await.context("a bench client panicked")??);
+    }
+    Ok(all)
+}
