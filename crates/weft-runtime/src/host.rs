@@ -120,6 +120,26 @@ enum FollowUp {
     },
 }
 
+/// What a write records besides the engine's output.
+struct Transition {
+    /// The call whose attempt an accepted event ended (its task row goes).
+    finished_call: Option<u32>,
+    /// A delivered timer whose row goes.
+    done_timer: Option<String>,
+    /// The run is new.
+    created: bool,
+}
+
+impl Transition {
+    fn created() -> Transition {
+        Transition {
+            finished_call: None,
+            done_timer: None,
+            created: true,
+        }
+    }
+}
+
 /// Applies events to runs; see the module documentation.
 pub struct Host {
     store: Arc<dyn Store>,
@@ -383,7 +403,7 @@ impl Host {
                 last_batch: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, None, true, now);
+        self.record_transition(&run_id, out, Transition::created(), now);
         self.drain_follow_ups(now)?;
         Ok(Started {
             run_id,
@@ -404,13 +424,30 @@ impl Host {
             _ => None,
         };
         let c = self.runs.get_mut(run_id).expect("loaded above");
+        // A due timer's row is done once delivered, whether the run still
+        // knew the timer or not; only a re-armed timer that is not due stays.
+        let done_timer = match &event {
+            Event::TimerFired { key } => match c.state.timers.get(key) {
+                Some(t) if t.at > now => None,
+                _ => Some(key.clone()),
+            },
+            _ => None,
+        };
         let mut env = HostEnv {
             now,
             entropy: self.entropy.as_mut(),
         };
         let program = c.program.clone();
         let out = machine::apply(&program, &mut c.state, event, &mut env)?;
-        self.record_transition(run_id, out, finished_call, false, now);
+        let accepted = !out.journal.is_empty() || !out.commands.is_empty();
+        let t = Transition {
+            // A late result of an earlier attempt changes nothing, and the
+            // task row then belongs to the current attempt.
+            finished_call: finished_call.filter(|_| accepted),
+            done_timer,
+            created: false,
+        };
+        self.record_transition(run_id, out, t, now);
         Ok(())
     }
 
@@ -604,20 +641,19 @@ impl Host {
                 last_batch: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, None, true, now);
+        self.record_transition(&run_id, out, Transition::created(), now);
         Ok(())
     }
 
     /// Turns a transition's output into a write and effects.
-    fn record_transition(
-        &mut self,
-        run_id: &str,
-        out: machine::Output,
-        finished_call: Option<u32>,
-        created: bool,
-        now: i64,
-    ) {
-        if out.journal.is_empty() && out.commands.is_empty() && !created {
+    fn record_transition(&mut self, run_id: &str, out: machine::Output, t: Transition, now: i64) {
+        let Transition {
+            finished_call,
+            done_timer,
+            created,
+        } = t;
+        // A stale timer still writes: its row must go, or it comes due again.
+        if out.journal.is_empty() && out.commands.is_empty() && !created && done_timer.is_none() {
             return;
         }
         let batch_no = self.batch_no;
@@ -627,6 +663,7 @@ impl Host {
         let mut w = RunWrite {
             created,
             journal: out.journal,
+            timers_clear: done_timer.into_iter().collect(),
             ..RunWrite::default()
         };
         // The attempt an event reports on is over: its task is done.

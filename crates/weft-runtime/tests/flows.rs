@@ -524,3 +524,27 @@ fn annotation_arguments_are_evaluated_at_run_time() {
         .unwrap()
         .contains("\"continuous\" is not one"));
 }
+
+#[test]
+fn a_timer_armed_after_another_fired_still_fires() {
+    let src = "flow F() {\n Sleep(1s)\n reply = await Ask() @timeout(1h)\n return reply\n}\n";
+    let mut w = world(
+        src,
+        Script::from([(
+            "Ask",
+            vec![Answer::Callback {
+                value: None,
+                ack_ms: 0,
+                callback_ms: 0,
+            }],
+        )]),
+    );
+    let id = w.run("F", json!(null));
+    let r = w.record(&id);
+    assert_eq!(r.status, Status::Completed, "{r:?}");
+    assert_eq!(
+        r.result,
+        Some(json!({"status": "timeout", "type": "timeout"}))
+    );
+    assert_eq!(w.sim.now - EPOCH_MS, 3_601_000);
+}
