@@ -299,6 +299,24 @@ fn timers(s: &dyn Store) {
         [("t1", 300), ("t2", 500)]
     );
     assert_eq!(due[0].run_id, "r");
+    // In one write, clearing comes before setting: a timer that fired and
+    // was armed again under the same key stays armed.
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Waiting)),
+            timers_clear: vec!["t1".into()],
+            timers_set: vec![("t1".into(), 900)],
+            ..RunWrite::default()
+        }],
+    );
+    let due = s.due_timers(1_000, 10).unwrap();
+    assert_eq!(
+        due.iter()
+            .map(|t| (t.key.as_str(), t.at))
+            .collect::<Vec<_>>(),
+        [("t2", 500), ("t1", 900)]
+    );
 }
 
 fn tasks(s: &dyn Store) {
@@ -328,6 +346,20 @@ fn tasks(s: &dyn Store) {
     let after = s.tasks(Some("r-1"), 10).unwrap();
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].call_id, "r-3");
+    // Deleting comes before putting in one write (an attempt ends and the
+    // next one starts in the same step).
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Running)),
+            tasks_delete: vec!["r-3".into()],
+            tasks_put: vec![task("r-3", "r", 2)],
+            ..RunWrite::default()
+        }],
+    );
+    let all = s.tasks(None, 10).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].attempt, 2);
 }
 
 fn tokens(s: &dyn Store) {
