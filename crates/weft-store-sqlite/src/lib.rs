@@ -1,0 +1,834 @@
+//! The embedded store of Weft: one SQLite database file (`weft.db`) in a
+//! directory, implementing [`weft_store::Store`].
+//!
+//! # Durability
+//!
+//! The database runs in WAL mode with `synchronous=FULL`. [`Store::commit`]
+//! writes the whole [`Batch`] in one `BEGIN IMMEDIATE` transaction; SQLite
+//! appends the changed pages to the write-ahead log and fsyncs the log
+//! before `COMMIT` returns. So once `commit` returns `Ok`, the batch
+//! survives a process crash *and* a power loss or kernel panic (as far as
+//! the disk honours fsync). If `commit` returns an error, or the process
+//! dies before it returns, the batch is either wholly present or wholly
+//! absent after the next open: log frames carry checksums, and recovery
+//! replays only transactions whose commit frame made it to the log. A
+//! statement that fails inside the batch (a taken idempotency key or run id
+//! is [`StoreError::Conflict`]) rolls the whole batch back.
+//!
+//! Checkpoints (copying the log into the database file) happen
+//! automatically at the end of a commit once the log passes 1,000 pages
+//! (about 4 MB); they never lose committed data, and they are why a few
+//! commits take a few milliseconds longer than the rest. The directory is
+//! fsynced after the database file is created, so a fresh store's files
+//! survive a power loss too.
+//!
+//! # Writes
+//!
+//! A run write with a record updates the run's row (or inserts it when the
+//! write creates the run, or the run is not stored yet), appends one journal
+//! row when it has entries, then clears and sets timers, deletes and puts
+//! tasks, spends and registers tokens, in that order. The next journal step
+//! comes from the run row's `journal_steps` counter, returned by the same
+//! `UPDATE`. Status and the columns fixed at creation are written by a
+//! second statement only when they changed, so a typical step rewrites no
+//! index entry of the runs table. Idempotency keys are bound to their run
+//! when it is created and never released. A write without a record names no
+//! run and writes nothing, as in the memory store.
+//!
+//! Errors: SQLite failures are [`StoreError::Io`] with the operation and
+//! run id; unique and primary-key violations are [`StoreError::Conflict`];
+//! stored JSON that does not decode, values of the wrong type and a corrupt
+//! database file are [`StoreError::Corrupt`]. Nothing panics on bad data.
+//!
+//! # Schema
+//!
+//! Versioned with `PRAGMA user_version` and a list of migrations applied at
+//! open (see [`schema`]). Tables:
+//!
+//! | table | key | holds |
+//! |---|---|---|
+//! | `deployments` | `version` | flows and sources as JSON |
+//! | `deployment_flows` | `(flow, version)` | which versions define a flow |
+//! | `runs` | `id` | record columns (JSON as TEXT), `journal_steps`, snapshot BLOB |
+//! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
+//! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array |
+//! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
+//! | `tasks` | `call_id` | outstanding tasks as JSON |
+//! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
+//!
+//! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
+//! newest-first lists.
+//!
+//! # Threading
+//!
+//! [`SqliteStore`] is `Send + Sync`. It holds one write connection behind a
+//! mutex (SQLite admits one writer at a time anyway, and the runtime has one
+//! committing thread, so the mutex is rarely contended) and a small pool of
+//! read-only connections. Readers take a connection from the pool (opening
+//! one when the pool is empty) and give it back after the query; in WAL mode
+//! they read the last committed state while a commit is in progress, so
+//! `load_run`, `list_runs`, `token` or `due_timers` never wait for the
+//! writer. Each read is one statement and so one consistent snapshot: it
+//! sees a batch whole or not at all. This is simpler than a writer thread
+//! with a channel: the caller of `commit` already is the group-commit
+//! thread, and the mutex makes any other caller wait its turn.
+
+pub mod schema;
+
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{
+    ffi, params, Connection, ErrorCode, OptionalExtension, Row, ToSql, Transaction,
+    TransactionBehavior,
+};
+use weft_engine::state::{Status, Task};
+use weft_store::{
+    Batch, Deployment, FlowInfo, JournalStep, Result, RunPage, RunQuery, RunRecord, RunWrite,
+    SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
+};
+
+/// The database file's name in the store's directory.
+pub const DB_FILE: &str = "weft.db";
+
+/// How long a connection waits for a lock held by another connection (for
+/// example another process's writer) before failing.
+pub const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// Read connections kept open between reads; more are opened when several
+/// threads read at once, and closed when given back to a full pool.
+pub const READERS_IDLE_MAX: usize = 4;
+
+/// Prepared statements each connection keeps.
+const STATEMENTS_CACHED_MAX: usize = 64;
+
+/// Page cache of the write connection, in KiB (`PRAGMA cache_size`
+/// takes a negative number for KiB). Hot pages of the runs table and its
+/// indexes stay in memory between commits.
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
+
+/// Page cache of each read connection, in KiB.
+const READER_CACHE_KIB: i64 = 8 * 1024;
+
+/// The log is truncated to this size after a checkpoint, so a burst of
+/// large batches does not leave a large file behind.
+const WAL_SIZE_BYTES_MAX: i64 = 64 * 1024 * 1024;
+
+/// The record columns of `runs`, in the order [`read_record`] expects.
+const RECORD_COLUMNS: &str = "id, flow, version, status, input, result, error, waiting, parent, \
+     idempotency_key, position, created_at, updated_at";
+
+/// A store in one SQLite database; see the crate documentation.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens the store in `dir`, creating the directory and the database
+    /// when missing, and brings the schema up to date.
+    pub fn open(dir: &Path) -> Result<SqliteStore> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Io(format!("open: creating {}: {e}", dir.display())))?;
+        let path = dir.join(DB_FILE);
+        let fresh = !path.exists();
+        let mut writer = open_connection(&path, WRITER_CACHE_KIB)?;
+        let err = |e| db_err(e, || format!("open {}", path.display()));
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Io(format!(
+                "open {}: the database refused WAL mode (journal_mode is {mode})",
+                path.display()
+            )));
+        }
+        writer
+            .pragma_update(None, "journal_size_limit", WAL_SIZE_BYTES_MAX)
+            .map_err(err)?;
+        schema::migrate(&mut writer)?;
+        if fresh {
+            // The new file's directory entry (and the directory's, when we
+            // created it) must be durable too.
+            sync_dir(dir)?;
+            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                sync_dir(parent)?;
+            }
+        }
+        Ok(SqliteStore {
+            path,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock rolled its transaction back as the
+        // `Transaction` unwound, so the connection is usable.
+        let conn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if !conn.is_autocommit() {
+            // Belt and braces: never build on a half-done transaction.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        conn
+    }
+
+    fn reader(&self) -> Result<Reader<'_>> {
+        let idle = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = open_connection(&self.path, READER_CACHE_KIB)?;
+                c.pragma_update(None, "query_only", true)
+                    .map_err(|e| db_err(e, || format!("open reader {}", self.path.display())))?;
+                c
+            }
+        };
+        Ok(Reader {
+            store: self,
+            conn: Some(conn),
+        })
+    }
+}
+
+/// A read connection borrowed from the pool; given back on drop.
+struct Reader<'a> {
+    store: &'a SqliteStore,
+    conn: Option<Connection>,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("present until drop")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let mut idle = self.store.readers.lock().unwrap_or_else(|e| e.into_inner());
+            if idle.len() < READERS_IDLE_MAX {
+                idle.push(c);
+            }
+        }
+    }
+}
+
+fn open_connection(path: &Path, cache_kib: i64) -> Result<Connection> {
+    let err = |e| db_err(e, || format!("open {}", path.display()));
+    let conn = Connection::open(path).map_err(err)?;
+    conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))
+        .map_err(err)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED_MAX);
+    // FULL on every connection: whichever connection checkpoints or closes
+    // last must sync as carefully as the writer.
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(err)?;
+    conn.pragma_update(None, "cache_size", -cache_kib)
+        .map_err(err)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .map_err(err)?;
+    Ok(conn)
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::Io(format!("open: syncing {}: {e}", dir.display())))
+}
+
+/// Maps a SQLite error to a store error; `what` says which operation (and
+/// which run) failed, and is only built when there is an error.
+pub(crate) fn db_err(e: rusqlite::Error, what: impl FnOnce() -> String) -> StoreError {
+    use rusqlite::Error as E;
+    match &e {
+        E::SqliteFailure(f, _)
+            if f.code == ErrorCode::ConstraintViolation
+                && matches!(
+                    f.extended_code,
+                    ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                ) =>
+        {
+            StoreError::Conflict(format!("{}: {e}", what()))
+        }
+        E::SqliteFailure(f, _)
+            if matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) =>
+        {
+            StoreError::Corrupt(format!("{}: {e}", what()))
+        }
+        // A column holds a value of the wrong type: the data is bad, not
+        // the disk.
+        E::InvalidColumnType(..)
+        | E::FromSqlConversionFailure(..)
+        | E::IntegralValueOutOfRange(..)
+        | E::Utf8Error(..) => StoreError::Corrupt(format!("{}: {e}", what())),
+        _ => StoreError::Io(format!("{}: {e}", what())),
+    }
+}
+
+fn corrupt(what: impl Display, e: impl Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    // Serializing a `serde_json::Value` or the engine's plain data types
+    // cannot fail (string keys only).
+    serde_json::to_string(v).expect("plain data serializes to JSON")
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    col: usize,
+    what: &dyn Fn() -> String,
+) -> Result<T> {
+    let raw = row
+        .get_ref(col)
+        .and_then(|v| v.as_str().map_err(Into::into))
+        .map_err(|e| db_err(e, what))?;
+    serde_json::from_str(raw).map_err(|e| corrupt(what(), e))
+}
+
+fn opt_json<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    col: usize,
+    what: &dyn Fn() -> String,
+) -> Result<Option<T>> {
+    let raw = row
+        .get_ref(col)
+        .and_then(|v| v.as_str_or_null().map_err(Into::into))
+        .map_err(|e| db_err(e, what))?;
+    raw.map(|s| serde_json::from_str(s).map_err(|e| corrupt(what(), e)))
+        .transpose()
+}
+
+/// Reads a run record from [`RECORD_COLUMNS`].
+fn read_record(row: &Row<'_>) -> Result<RunRecord> {
+    let id: String = row.get(0).map_err(|e| db_err(e, || "run id".into()))?;
+    let what = || format!("run {id}");
+    let get = |e| db_err(e, what);
+    let status: String = row.get(3).map_err(get)?;
+    Ok(RunRecord {
+        flow: row.get(1).map_err(get)?,
+        version: row.get(2).map_err(get)?,
+        status: Status::parse(&status)
+            .ok_or_else(|| corrupt(what(), format_args!("unknown status {status:?}")))?,
+        input: from_json(row, 4, &what)?,
+        result: opt_json(row, 5, &what)?,
+        error: opt_json(row, 6, &what)?,
+        waiting: from_json(row, 7, &what)?,
+        parent: row.get(8).map_err(get)?,
+        idempotency_key: row.get(9).map_err(get)?,
+        position: row.get(10).map_err(get)?,
+        created_at: row.get(11).map_err(get)?,
+        updated_at: row.get(12).map_err(get)?,
+        id,
+    })
+}
+
+fn limit_param(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Writes one step of one run inside the batch's transaction.
+fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
+    // A write without a record names no run: there is nothing to key its
+    // rows by (the memory store skips it the same way).
+    let Some(rec) = &w.record else {
+        return Ok(());
+    };
+    let id = rec.id.as_str();
+    let what = || match &rec.idempotency_key {
+        Some(k) if w.created => format!("commit: new run {id} (idempotency key {k:?})"),
+        _ if w.created => format!("commit: new run {id}"),
+        _ => format!("commit: run {id}"),
+    };
+    let input = to_json(&rec.input);
+    let result = rec.result.as_ref().map(to_json);
+    let error = rec.error.as_ref().map(to_json);
+    let waiting = to_json(&rec.waiting);
+    let steps_added = i64::from(!w.journal.is_empty());
+    let insert = |tx: &Transaction<'_>| -> Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO runs (id, flow, version, status, input, result, error, waiting, parent, \
+             idempotency_key, position, created_at, updated_at, journal_steps, state) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                rec.flow,
+                rec.version,
+                rec.status.as_str(),
+                input,
+                result,
+                error,
+                waiting,
+                rec.parent,
+                rec.idempotency_key,
+                rec.position,
+                rec.created_at,
+                rec.updated_at,
+                steps_added,
+                w.state,
+            ])
+        })
+        .map(drop)
+        .map_err(|e| db_err(e, what))?;
+        if let Some(key) = &rec.idempotency_key {
+            tx.prepare_cached("INSERT INTO idempotency_keys (key, run_id) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![key, id]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        Ok(())
+    };
+    let step = if w.created {
+        insert(tx)?;
+        steps_added
+    } else {
+        // Most steps change the record's state columns and the snapshot
+        // only. Setting an indexed column rewrites its index entries even
+        // when the value is the same, so the first statement leaves status
+        // and the columns fixed at creation alone and reports whether they
+        // differ; only then does the second one write them.
+        let updated: Option<(i64, bool)> = tx
+            .prepare_cached(
+                "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
+                 updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
+                 WHERE id = ?1 RETURNING journal_steps, \
+                 status = ?9 AND flow = ?10 AND version = ?11 AND input = ?12 \
+                 AND parent IS ?13 AND idempotency_key IS ?14 AND created_at = ?15",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        id,
+                        result,
+                        error,
+                        waiting,
+                        rec.position,
+                        rec.updated_at,
+                        steps_added,
+                        w.state,
+                        rec.status.as_str(),
+                        rec.flow,
+                        rec.version,
+                        input,
+                        rec.parent,
+                        rec.idempotency_key,
+                        rec.created_at,
+                    ],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+            })
+            .map_err(|e| db_err(e, what))?;
+        if let Some((_, false)) = updated {
+            tx.prepare_cached(
+                "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, parent = ?6, \
+                 idempotency_key = ?7, created_at = ?8 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id,
+                    rec.status.as_str(),
+                    rec.flow,
+                    rec.version,
+                    input,
+                    rec.parent,
+                    rec.idempotency_key,
+                    rec.created_at,
+                ])
+            })
+            .map_err(|e| db_err(e, what))?;
+        }
+        let updated = updated.map(|(step, _)| step);
+        match updated {
+            Some(step) => step,
+            // Not created by this write, but not stored either: store it
+            // (as the memory store does).
+            None => {
+                insert(tx)?;
+                steps_added
+            }
+        }
+    };
+    if !w.journal.is_empty() {
+        tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
+            .and_then(|mut s| s.execute(params![id, step, to_json(&w.journal)]))
+            .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
+    }
+    let timer_err = |e| db_err(e, || format!("commit: timers of run {id}"));
+    if !w.timers_clear.is_empty() {
+        let mut s = tx
+            .prepare_cached("DELETE FROM timers WHERE run_id = ?1 AND key = ?2")
+            .map_err(timer_err)?;
+        for key in &w.timers_clear {
+            s.execute(params![id, key]).map_err(timer_err)?;
+        }
+    }
+    if !w.timers_set.is_empty() {
+        let mut s = tx
+            .prepare_cached(
+                "INSERT INTO timers (run_id, key, at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at",
+            )
+            .map_err(timer_err)?;
+        for (key, at) in &w.timers_set {
+            s.execute(params![id, key, at]).map_err(timer_err)?;
+        }
+    }
+    let task_err = |e| db_err(e, || format!("commit: tasks of run {id}"));
+    if !w.tasks_delete.is_empty() {
+        let mut s = tx
+            .prepare_cached("DELETE FROM tasks WHERE call_id = ?1")
+            .map_err(task_err)?;
+        for call_id in &w.tasks_delete {
+            s.execute([call_id]).map_err(task_err)?;
+        }
+    }
+    if !w.tasks_put.is_empty() {
+        let mut s = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO tasks (call_id, run_id, task) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(task_err)?;
+        for t in &w.tasks_put {
+            s.execute(params![t.call_id, t.run_id, to_json(t)])
+                .map_err(task_err)?;
+        }
+    }
+    let token_err = |e| db_err(e, || format!("commit: tokens of run {id}"));
+    if !w.tokens_spend.is_empty() {
+        let mut s = tx
+            .prepare_cached("UPDATE tokens SET active = 0 WHERE token = ?1")
+            .map_err(token_err)?;
+        for tok in &w.tokens_spend {
+            s.execute([tok]).map_err(token_err)?;
+        }
+    }
+    if !w.tokens_put.is_empty() {
+        let mut s = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO tokens (token, run_id, call, active) VALUES (?1, ?2, ?3, 1)",
+            )
+            .map_err(token_err)?;
+        for (tok, call) in &w.tokens_put {
+            s.execute(params![tok, id, call]).map_err(token_err)?;
+        }
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
+        let mut conn = self.writer();
+        let err = |e| db_err(e, || "deploy".into());
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let version: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM deployments",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        tx.execute(
+            "INSERT INTO deployments (version, flows, files, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![version, to_json(flows), to_json(files), at],
+        )
+        .map_err(err)?;
+        {
+            let mut s = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO deployment_flows (flow, version) VALUES (?1, ?2)",
+                )
+                .map_err(err)?;
+            for f in flows {
+                s.execute(params![f, version]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(Deployment {
+            version,
+            flows: flows.to_vec(),
+            files: files.to_vec(),
+            created_at: at,
+        })
+    }
+
+    fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
+        let conn = self.reader()?;
+        let what = || format!("deployment {version}");
+        let mut s = conn
+            .prepare_cached("SELECT flows, files, created_at FROM deployments WHERE version = ?1")
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s.query([version]).map_err(|e| db_err(e, what))?;
+        let Some(row) = rows.next().map_err(|e| db_err(e, what))? else {
+            return Ok(None);
+        };
+        Ok(Some(Deployment {
+            version,
+            flows: from_json(row, 0, &what)?,
+            files: from_json(row, 1, &what)?,
+            created_at: row.get(2).map_err(|e| db_err(e, what))?,
+        }))
+    }
+
+    fn latest_version(&self, flow: &str) -> Result<Option<i64>> {
+        let conn = self.reader()?;
+        conn.prepare_cached("SELECT MAX(version) FROM deployment_flows WHERE flow = ?1")
+            .and_then(|mut s| s.query_row([flow], |r| r.get(0)))
+            .map_err(|e| db_err(e, || format!("latest version of flow {flow}")))
+    }
+
+    fn flows(&self) -> Result<Vec<FlowInfo>> {
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "flows".into());
+        let mut s = conn
+            .prepare_cached("SELECT flow, version FROM deployment_flows ORDER BY flow, version")
+            .map_err(err)?;
+        let mut rows = s.query([]).map_err(err)?;
+        let mut out: Vec<FlowInfo> = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let name: String = row.get(0).map_err(err)?;
+            let version: i64 = row.get(1).map_err(err)?;
+            match out.last_mut() {
+                Some(f) if f.name == name => f.versions.push(version),
+                _ => out.push(FlowInfo {
+                    name,
+                    versions: vec![version],
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    fn commit(&self, batch: &Batch) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(e, || "commit: begin".into()))?;
+        for w in &batch.writes {
+            // On error `tx` drops and rolls the whole batch back.
+            apply_write(&tx, w)?;
+        }
+        // Returns once the log is fsynced (synchronous=FULL).
+        tx.commit().map_err(|e| {
+            db_err(e, || {
+                format!("commit: a batch of {} writes", batch.writes.len())
+            })
+        })
+    }
+
+    fn load_run(&self, id: &str) -> Result<Option<StoredRun>> {
+        let conn = self.reader()?;
+        let what = || format!("load run {id}");
+        let mut s = conn
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS}, state FROM runs WHERE id = ?1"
+            ))
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s.query([id]).map_err(|e| db_err(e, what))?;
+        let Some(row) = rows.next().map_err(|e| db_err(e, what))? else {
+            return Ok(None);
+        };
+        let record = read_record(row)?;
+        let state = row
+            .get_ref(13)
+            .and_then(|v| v.as_bytes().map_err(Into::into))
+            .map_err(|e| db_err(e, what))?
+            .to_vec();
+        Ok(Some(StoredRun { record, state }))
+    }
+
+    fn run(&self, id: &str) -> Result<Option<RunRecord>> {
+        let conn = self.reader()?;
+        let what = || format!("run {id}");
+        let mut s = conn
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM runs WHERE id = ?1"))
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s.query([id]).map_err(|e| db_err(e, what))?;
+        match rows.next().map_err(|e| db_err(e, what))? {
+            Some(row) => read_record(row).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn list_runs(&self, q: &RunQuery) -> Result<RunPage> {
+        let limit = q.limit.max(1);
+        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM runs");
+        let mut args: Vec<&dyn ToSql> = Vec::new();
+        let status = q.status.map(|s| s.as_str());
+        let mut conds = Vec::new();
+        if let Some(s) = &status {
+            conds.push("status = ?");
+            args.push(s);
+        }
+        if let Some(f) = &q.flow {
+            conds.push("flow = ?");
+            args.push(f);
+        }
+        if let Some(p) = &q.parent {
+            conds.push("parent = ?");
+            args.push(p);
+        }
+        if let Some(c) = &q.cursor {
+            conds.push("id < ?");
+            args.push(c);
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        // One row more than asked tells whether there is a next page.
+        sql.push_str(" ORDER BY id DESC LIMIT ?");
+        let fetch = limit_param(limit).saturating_add(1);
+        args.push(&fetch);
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "list runs".into());
+        let mut s = conn.prepare_cached(&sql).map_err(err)?;
+        let mut rows = s.query(args.as_slice()).map_err(err)?;
+        let mut runs = Vec::new();
+        let mut more = false;
+        while let Some(row) = rows.next().map_err(err)? {
+            if runs.len() == limit {
+                more = true;
+                break;
+            }
+            runs.push(read_record(row)?);
+        }
+        let next_cursor = if more {
+            runs.last().map(|r| r.id.clone())
+        } else {
+            None
+        };
+        Ok(RunPage { runs, next_cursor })
+    }
+
+    fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "count runs by status".into());
+        let mut s = conn
+            .prepare_cached("SELECT status, COUNT(*) FROM runs GROUP BY status")
+            .map_err(err)?;
+        let mut rows = s.query([]).map_err(err)?;
+        let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        while let Some(row) = rows.next().map_err(err)? {
+            let status: String = row.get(0).map_err(err)?;
+            let n: i64 = row.get(1).map_err(err)?;
+            let st = Status::parse(&status)
+                .ok_or_else(|| corrupt("runs", format_args!("unknown status {status:?}")))?;
+            if let Some(c) = counts.iter_mut().find(|(s, _)| *s == st) {
+                c.1 = u64::try_from(n).unwrap_or(0);
+            }
+        }
+        Ok(counts)
+    }
+
+    fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
+        let conn = self.reader()?;
+        let what = || format!("journal of run {run_id}");
+        let mut s = conn
+            .prepare_cached("SELECT step, entries FROM journal WHERE run_id = ?1 ORDER BY step")
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s.query([run_id]).map_err(|e| db_err(e, what))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
+            out.push(JournalStep {
+                step: row.get(0).map_err(|e| db_err(e, what))?,
+                entries: from_json(row, 1, &what)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn run_by_key(&self, key: &str) -> Result<Option<String>> {
+        let conn = self.reader()?;
+        conn.prepare_cached("SELECT run_id FROM idempotency_keys WHERE key = ?1")
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)).optional())
+            .map_err(|e| db_err(e, || format!("run by idempotency key {key:?}")))
+    }
+
+    fn due_timers(&self, until: i64, limit: usize) -> Result<Vec<TimerRow>> {
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "due timers".into());
+        let mut s = conn
+            .prepare_cached(
+                "SELECT run_id, key, at FROM timers WHERE at <= ?1 \
+                 ORDER BY at, run_id, key LIMIT ?2",
+            )
+            .map_err(err)?;
+        let rows = s
+            .query_map(params![until, limit_param(limit)], |r| {
+                Ok(TimerRow {
+                    run_id: r.get(0)?,
+                    key: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
+    fn next_timer(&self) -> Result<Option<i64>> {
+        let conn = self.reader()?;
+        conn.prepare_cached("SELECT MIN(at) FROM timers")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(|e| db_err(e, || "next timer".into()))
+    }
+
+    fn tasks(&self, after: Option<&str>, limit: usize) -> Result<Vec<Task>> {
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "tasks".into());
+        let limit = limit_param(limit);
+        let mut s = match after {
+            Some(_) => conn.prepare_cached(
+                "SELECT call_id, task FROM tasks WHERE call_id > ?1 ORDER BY call_id LIMIT ?2",
+            ),
+            None => {
+                conn.prepare_cached("SELECT call_id, task FROM tasks ORDER BY call_id LIMIT ?1")
+            }
+        }
+        .map_err(err)?;
+        let mut rows = match after {
+            Some(a) => s.query(params![a, limit]),
+            None => s.query(params![limit]),
+        }
+        .map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let call_id: String = row.get(0).map_err(err)?;
+            out.push(from_json(row, 1, &|| format!("task {call_id}"))?);
+        }
+        Ok(out)
+    }
+
+    fn token(&self, token: &str) -> Result<Option<TokenRow>> {
+        let conn = self.reader()?;
+        conn.prepare_cached("SELECT run_id, call, active FROM tokens WHERE token = ?1")
+            .and_then(|mut s| {
+                s.query_row([token], |r| {
+                    Ok(TokenRow {
+                        run_id: r.get(0)?,
+                        call: r.get(1)?,
+                        active: r.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| db_err(e, || "callback token".into()))
+    }
+}

@@ -1,0 +1,134 @@
+//! The schema, as a list of migrations applied in order at open.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. A
+//! migration is never edited once released: a change is a new entry at the
+//! end of [`MIGRATIONS`].
+
+use rusqlite::{Connection, TransactionBehavior};
+use weft_store::{Result, StoreError};
+
+use crate::db_err;
+
+/// Every migration, oldest first; entry `i` takes the schema from version
+/// `i` to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Version 1. JSON is stored as TEXT (readable with SQLite's JSON
+/// functions), snapshots as BLOB. Tables whose rows are small and always
+/// reached by their key are `WITHOUT ROWID`: one b-tree instead of a table
+/// plus an index.
+const V1: &str = "
+-- Program versions. `flows` and `files` are JSON arrays.
+CREATE TABLE deployments (
+    version    INTEGER PRIMARY KEY,
+    flows      TEXT NOT NULL,
+    files      TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+-- Which versions define a flow: `latest_version` and `flows` read this.
+CREATE TABLE deployment_flows (
+    flow    TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (flow, version)
+) WITHOUT ROWID;
+
+-- One row per run: the record people see, then the engine's snapshot. The
+-- snapshot is the last column so that reading a record (lists, counts)
+-- never reads the snapshot's overflow pages. `journal_steps` counts the
+-- run's journal rows, so appending one needs no look-up.
+CREATE TABLE runs (
+    id              TEXT NOT NULL PRIMARY KEY,
+    flow            TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    status          TEXT NOT NULL,
+    input           TEXT NOT NULL,
+    result          TEXT,
+    error           TEXT,
+    waiting         TEXT NOT NULL,
+    parent          TEXT,
+    idempotency_key TEXT,
+    position        TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    journal_steps   INTEGER NOT NULL DEFAULT 0,
+    state           BLOB NOT NULL
+);
+-- Lists filter by one of these and page newest first (by id).
+CREATE INDEX runs_by_status ON runs (status, id);
+CREATE INDEX runs_by_flow ON runs (flow, id);
+CREATE INDEX runs_by_parent ON runs (parent, id) WHERE parent IS NOT NULL;
+
+-- Idempotency keys, bound to a run when it is created and never released
+-- (a later record of the run cannot move or drop its key). A taken key
+-- makes the insert fail: the batch is a conflict.
+CREATE TABLE idempotency_keys (
+    key    TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per journal step; `entries` is a JSON array. A rowid table:
+-- new rows append at the end of the table (entries can be large), and the
+-- primary key's index finds a run's steps in order.
+CREATE TABLE journal (
+    run_id  TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    entries TEXT NOT NULL,
+    PRIMARY KEY (run_id, step)
+);
+
+-- Armed timers; the index serves `due_timers` and `next_timer`.
+CREATE TABLE timers (
+    run_id TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    at     INTEGER NOT NULL,
+    PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE INDEX timers_by_at ON timers (at, run_id, key);
+
+-- Outstanding activity tasks, by call id; `task` is the task as JSON.
+CREATE TABLE tasks (
+    call_id TEXT NOT NULL PRIMARY KEY,
+    run_id  TEXT NOT NULL,
+    task    TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Callback tokens; spent tokens stay with active = 0.
+CREATE TABLE tokens (
+    token  TEXT NOT NULL PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    call   INTEGER NOT NULL,
+    active INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let err = |e| db_err(e, || "open: migrating the schema".to_string());
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let found: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
+    if !(0..=SCHEMA_VERSION).contains(&found) {
+        return Err(StoreError::Corrupt(format!(
+            "the database has schema version {found}; this build knows versions up to \
+             {SCHEMA_VERSION} (was it written by a newer Weft?)"
+        )));
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    for m in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(m).map_err(err)?;
+    }
+    // `user_version` lives in the database header, so it commits (or not)
+    // with the migrations.
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(err)?;
+    tx.commit().map_err(err)
+}
