@@ -6,6 +6,8 @@
 
 mod bench;
 mod check;
+mod data;
+mod runs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,6 +63,39 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Run a flow on the embedded store, activities answered by mocks, in virtual time.
+    Run {
+        /// The flow file.
+        file: PathBuf,
+        /// The flow to run.
+        #[arg(long)]
+        flow: String,
+        /// Its input, as JSON.
+        #[arg(long, default_value = "null")]
+        input: String,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// Mocked activities: the `activities:` map of a scenario file (or a scenario file).
+        #[arg(long)]
+        activities: Option<PathBuf>,
+    },
+    /// List, inspect and repair runs in a data directory.
+    Runs {
+        #[command(subcommand)]
+        command: RunsCommand,
+    },
+    /// Complete an awaited call with its callback token.
+    Callback {
+        /// The token the awaited activity received.
+        token: String,
+        /// The callback's value, as JSON.
+        #[arg(long, default_value = "null")]
+        value: String,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
@@ -69,7 +104,75 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum RunsCommand {
+    /// Runs, newest first.
+    List {
+        /// Only runs in this status (running, waiting, failed, completed, cancelled).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only runs of this flow.
+        #[arg(long)]
+        flow: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// A run: status, input, result or error, where it stands, its journal.
+    Show {
+        /// The run's id.
+        id: String,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Run the failed step of a failed run again (same call id).
+    Retry {
+        /// The run's id.
+        id: String,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Let the failed call of a failed run return this value.
+    Resolve {
+        /// The run's id.
+        id: String,
+        /// The value, as JSON.
+        #[arg(long)]
+        value: Option<String>,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+    /// Stop a run.
+    Cancel {
+        /// The run's id.
+        id: String,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
+}
+
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so `weft runs show ID | head` would fail writing
+    // to a closed pipe; behave like other command-line tools and just stop.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default at start-up,
+    // before any thread exists, has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -102,6 +205,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Run {
+            file,
+            flow,
+            input,
+            data,
+            activities,
+        } => runs::run_flow(&file, &flow, &input, &data, activities.as_deref()),
+        Command::Runs { command } => match command {
+            RunsCommand::List {
+                status,
+                flow,
+                limit,
+                json,
+                data,
+            } => runs::list(&data, status.as_deref(), flow, limit, json),
+            RunsCommand::Show { id, json, data } => runs::show(&data, &id, json),
+            RunsCommand::Retry { id, data } => runs::act(&data, &id, weft_engine::state::Event::Retry),
+            RunsCommand::Resolve { id, value, data } => {
+                let value = runs::parse_value(value.as_deref())?;
+                runs::act(&data, &id, weft_engine::state::Event::Resolve { value })
+            }
+            RunsCommand::Cancel { id, data } => runs::act(
+                &data,
+                &id,
+                weft_engine::state::Event::Cancel {
+                    reason: "cancelled by an operator".into(),
+                },
+            ),
+        },
+        Command::Callback { token, value, data } => runs::callback(&data, &token, &value),
         Command::Bench {
             runs,
             concurrency,
@@ -112,8 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => std::env::temp_dir().join(format!("weft-bench-{}", std::process::id())),
             };
             std::fs::create_dir_all(&dir)?;
-            let store: std::sync::Arc<dyn weft_store::Store> =
-                std::sync::Arc::new(weft_store::MemoryStore::new());
+            let store = data::open_for_writing(&dir)?.store;
             println!("weft bench: {runs} runs of a 3-step flow, {concurrency} concurrent clients, store in {}", dir.display());
             let f = bench::run(store, &dir, runs, concurrency)?;
             println!(

@@ -281,6 +281,7 @@ impl Program {
 
 /// A place in the source, for people.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Location {
     /// File name.
     pub file: String,
