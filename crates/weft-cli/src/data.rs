@@ -25,7 +25,8 @@ pub struct DataDir {
 /// Opens `dir` (creating it) for writing: takes the directory's lock, so
 /// that only one process changes runs at a time.
 pub fn open_for_writing(dir: &Path) -> anyhow::Result<DataDir> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     let lock_path = dir.join(LOCK_FILE);
     let lock = File::options()
         .create(true)
@@ -43,7 +44,8 @@ pub fn open_for_writing(dir: &Path) -> anyhow::Result<DataDir> {
             return Err(e).with_context(|| format!("cannot lock {}", lock_path.display()))
         }
     }
-    let store = SqliteStore::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))?;
+    let store = SqliteStore::open(dir)
+        .with_context(|| format!("cannot open the store in {}", dir.display()))?;
     Ok(DataDir {
         store: Arc::new(store),
         _lock: Some(lock),
@@ -53,9 +55,14 @@ pub fn open_for_writing(dir: &Path) -> anyhow::Result<DataDir> {
 /// Opens `dir` for reading only (a server may be writing it meanwhile).
 pub fn open_for_reading(dir: &Path) -> anyhow::Result<DataDir> {
     if !dir.join(weft_store_sqlite::DB_FILE).exists() {
-        bail!("{} holds no Weft data (no {})", dir.display(), weft_store_sqlite::DB_FILE);
+        bail!(
+            "{} holds no Weft data (no {})",
+            dir.display(),
+            weft_store_sqlite::DB_FILE
+        );
     }
-    let store = SqliteStore::open(dir).with_context(|| format!("cannot open the store in {}", dir.display()))?;
+    let store = SqliteStore::open(dir)
+        .with_context(|| format!("cannot open the store in {}", dir.display()))?;
     Ok(DataDir {
         store: Arc::new(store),
         _lock: None,

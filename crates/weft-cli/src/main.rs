@@ -221,7 +221,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 data,
             } => runs::list(&data, status.as_deref(), flow, limit, json),
             RunsCommand::Show { id, json, data } => runs::show(&data, &id, json),
-            RunsCommand::Retry { id, data } => runs::act(&data, &id, weft_engine::state::Event::Retry),
+            RunsCommand::Retry { id, data } => {
+                runs::act(&data, &id, weft_engine::state::Event::Retry)
+            }
             RunsCommand::Resolve { id, value, data } => {
                 let value = runs::parse_value(value.as_deref())?;
                 runs::act(&data, &id, weft_engine::state::Event::Resolve { value })

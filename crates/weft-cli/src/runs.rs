@@ -20,8 +20,15 @@ pub const RUN_HORIZON_MS: i64 = 400 * 86_400_000;
 
 /// `weft run`: runs a flow on the embedded store with mocked activities, in
 /// virtual time (starting now), and prints its result.
-pub fn run_flow(file: &Path, flow: &str, input: &str, data_dir: &Path, activities: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let input: serde_json::Value = serde_json::from_str(input).context("--input is not valid JSON")?;
+pub fn run_flow(
+    file: &Path,
+    flow: &str,
+    input: &str,
+    data_dir: &Path,
+    activities: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let input: serde_json::Value =
+        serde_json::from_str(input).context("--input is not valid JSON")?;
     let text = match weft_scenario::runner::checked_source(file) {
         Ok(t) => t,
         Err(e) => {
@@ -32,8 +39,10 @@ pub fn run_flow(file: &Path, flow: &str, input: &str, data_dir: &Path, activitie
     let steps = match activities {
         None => Default::default(),
         Some(path) => {
-            let yaml = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            let doc: serde_json::Value = yaml_serde::from_str(&yaml).with_context(|| format!("{} is not valid YAML", path.display()))?;
+            let yaml = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let doc: serde_json::Value = yaml_serde::from_str(&yaml)
+                .with_context(|| format!("{} is not valid YAML", path.display()))?;
             // Either a bare `activities:` map, or a file with one (a scenario).
             let map = doc.get("activities").cloned().unwrap_or(doc);
             let shown = path.display().to_string();
@@ -47,11 +56,22 @@ pub fn run_flow(file: &Path, flow: &str, input: &str, data_dir: &Path, activitie
     };
     let dir = data::open_for_writing(data_dir)?;
     let mocks = weft_scenario::Mocks::new(steps);
-    let mut sim = Sim::new(dir.store.clone(), weft_runtime::runtime::now_ms() as u64, mocks.responder());
+    let mut sim = Sim::new(
+        dir.store.clone(),
+        weft_runtime::runtime::now_ms() as u64,
+        mocks.responder(),
+    );
     sim.now = weft_runtime::runtime::now_ms();
-    let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
     let files = vec![SourceText { name, text }];
-    let reuse = dir.store.latest_version(flow)?.and_then(|v| dir.store.deployment(v).ok().flatten()).filter(|d| d.files == files);
+    let reuse = dir
+        .store
+        .latest_version(flow)?
+        .and_then(|v| dir.store.deployment(v).ok().flatten())
+        .filter(|d| d.files == files);
     if reuse.is_none() {
         sim.host.deploy(&files, sim.now)?;
     }
@@ -59,7 +79,10 @@ pub fn run_flow(file: &Path, flow: &str, input: &str, data_dir: &Path, activitie
     let start = sim.now;
     sim.run_until_idle(start + RUN_HORIZON_MS)?;
     sim.flush()?;
-    let rec = sim.host.record(&started.run_id)?.context("the run disappeared")?;
+    let rec = sim
+        .host
+        .record(&started.run_id)?
+        .context("the run disappeared")?;
     for m in mocks.missing() {
         eprintln!("note: no mock for activity {m} (give one with --activities)");
     }
@@ -75,32 +98,55 @@ pub fn run_flow(file: &Path, flow: &str, input: &str, data_dir: &Path, activitie
 fn report_outcome(rec: &RunRecord) -> ExitCode {
     match rec.status {
         Status::Completed => {
-            println!("{}", serde_json::to_string_pretty(rec.result.as_ref().unwrap_or(&serde_json::Value::Null)).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    rec.result.as_ref().unwrap_or(&serde_json::Value::Null)
+                )
+                .unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Status::Failed => {
             if let Some(e) = &rec.error {
                 eprintln!("error: {}", e["message"].as_str().unwrap_or("?"));
                 if let Some(l) = e.get("location").filter(|l| !l.is_null()) {
-                    eprintln!("  at {}:{}:{}  {}", l["file"].as_str().unwrap_or("?"), l["line"], l["col"], l["sourceLine"].as_str().unwrap_or(""));
+                    eprintln!(
+                        "  at {}:{}:{}  {}",
+                        l["file"].as_str().unwrap_or("?"),
+                        l["line"],
+                        l["col"],
+                        l["sourceLine"].as_str().unwrap_or("")
+                    );
                 }
             }
             ExitCode::from(1)
         }
         Status::Cancelled => ExitCode::from(1),
         Status::Waiting | Status::Running => {
-            println!("{}", serde_json::to_string_pretty(&rec.waiting).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rec.waiting).unwrap_or_default()
+            );
             ExitCode::from(EXIT_WAITING)
         }
     }
 }
 
 /// `weft runs list`.
-pub fn list(data_dir: &Path, status: Option<&str>, flow: Option<String>, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
+pub fn list(
+    data_dir: &Path,
+    status: Option<&str>,
+    flow: Option<String>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let dir = data::open_for_reading(data_dir)?;
     let status = match status {
         None => None,
-        Some(s) => Some(Status::parse(s).with_context(|| format!("{s:?} is not a status (running, waiting, failed, completed, cancelled)"))?),
+        Some(s) => Some(Status::parse(s).with_context(|| {
+            format!("{s:?} is not a status (running, waiting, failed, completed, cancelled)")
+        })?),
     };
     let page = dir.store.list_runs(&RunQuery {
         status,
@@ -110,18 +156,29 @@ pub fn list(data_dir: &Path, status: Option<&str>, flow: Option<String>, limit: 
         cursor: None,
     })?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"runs": page.runs, "nextCursor": page.next_cursor}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"runs": page.runs, "nextCursor": page.next_cursor})
+            )?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let now = weft_runtime::runtime::now_ms();
-    println!("{:<26}  {:<24}  {:<9}  {:>10}  WHERE", "ID", "FLOW", "STATUS", "UPDATED");
+    println!(
+        "{:<26}  {:<24}  {:<9}  {:>10}  WHERE",
+        "ID", "FLOW", "STATUS", "UPDATED"
+    );
     for r in &page.runs {
         println!(
             "{:<26}  {:<24}  {:<9}  {:>10}  {}",
             r.id,
             r.flow,
             r.status.as_str(),
-            format!("{} ago", format_duration(((now - r.updated_at) / 1000).max(0) * 1000)),
+            format!(
+                "{} ago",
+                format_duration(((now - r.updated_at) / 1000).max(0) * 1000)
+            ),
             r.position.as_deref().unwrap_or("")
         );
     }
@@ -140,7 +197,10 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     };
     let journal = dir.store.journal(id)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"run": rec, "journal": journal}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"run": rec, "journal": journal}))?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     println!("run      {}", rec.id);
@@ -163,8 +223,19 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         .error
         .as_ref()
         .and_then(|e| e.get("location").filter(|l| !l.is_null()).cloned())
-        .map(|l| format!("{}:{}  {}", l["file"].as_str().unwrap_or("?"), l["line"], l["sourceLine"].as_str().unwrap_or("")))
-        .or_else(|| rec.position.clone().map(|p| source_line(dir.store.as_ref(), &rec, &p)));
+        .map(|l| {
+            format!(
+                "{}:{}  {}",
+                l["file"].as_str().unwrap_or("?"),
+                l["line"],
+                l["sourceLine"].as_str().unwrap_or("")
+            )
+        })
+        .or_else(|| {
+            rec.position
+                .clone()
+                .map(|p| source_line(dir.store.as_ref(), &rec, &p))
+        });
     if let Some(l) = line {
         println!("at       {l}");
     }
@@ -202,16 +273,27 @@ fn source_line(store: &dyn Store, rec: &RunRecord, position: &str) -> String {
 }
 
 fn describe_wait(w: &serde_json::Value) -> String {
-    let until = w["until"].as_i64().map(|t| format!(" until {}", format_time(t))).unwrap_or_default();
+    let until = w["until"]
+        .as_i64()
+        .map(|t| format!(" until {}", format_time(t)))
+        .unwrap_or_default();
     match w["kind"].as_str() {
         Some("activity") if w["callback"] == true => format!(
             "callback for {} (token {}){until}",
             w["activity"].as_str().unwrap_or("?"),
             w["token"].as_str().unwrap_or("?")
         ),
-        Some("activity") => format!("{} ({})", w["activity"].as_str().unwrap_or("?"), w["callId"].as_str().unwrap_or("?")),
+        Some("activity") => format!(
+            "{} ({})",
+            w["activity"].as_str().unwrap_or("?"),
+            w["callId"].as_str().unwrap_or("?")
+        ),
         Some("timer") => format!("timer{until}"),
-        Some("child") => format!("sub-flow {} ({})", w["flow"].as_str().unwrap_or("?"), w["runId"].as_str().unwrap_or("?")),
+        Some("child") => format!(
+            "sub-flow {} ({})",
+            w["flow"].as_str().unwrap_or("?"),
+            w["runId"].as_str().unwrap_or("?")
+        ),
         _ => w.to_string(),
     }
 }
@@ -219,34 +301,71 @@ fn describe_wait(w: &serde_json::Value) -> String {
 fn print_journal(journal: &[JournalStep], start: i64) {
     for step in journal {
         for (i, e) in step.entries.iter().enumerate() {
-            let n = if i == 0 { format!("{:>3}", step.step) } else { "   ".into() };
+            let n = if i == 0 {
+                format!("{:>3}", step.step)
+            } else {
+                "   ".into()
+            };
             let at = format!("+{}", format_duration(e.at - start));
             let what = match &e.kind {
                 EntryKind::Started { input } => format!("started with {input}"),
-                EntryKind::CallStarted { call_id, activity, args, attempt, awaited, line } => format!(
+                EntryKind::CallStarted {
+                    call_id,
+                    activity,
+                    args,
+                    attempt,
+                    awaited,
+                    line,
+                } => format!(
                     "{}{activity}{args} attempt {attempt} [{call_id}]{}",
                     if *awaited { "await " } else { "call " },
                     line.map(|l| format!(" line {l}")).unwrap_or_default()
                 ),
-                EntryKind::CallAcknowledged { activity, .. } => format!("{activity} started; waiting for its callback"),
-                EntryKind::CallCompleted { activity, value, how, duration_ms, .. } => {
-                    format!("{activity} {how} {value} after {}", format_duration(*duration_ms))
+                EntryKind::CallAcknowledged { activity, .. } => {
+                    format!("{activity} started; waiting for its callback")
                 }
-                EntryKind::CallFailed { activity, attempt, error, retry_at, .. } => format!(
+                EntryKind::CallCompleted {
+                    activity,
+                    value,
+                    how,
+                    duration_ms,
+                    ..
+                } => {
+                    format!(
+                        "{activity} {how} {value} after {}",
+                        format_duration(*duration_ms)
+                    )
+                }
+                EntryKind::CallFailed {
+                    activity,
+                    attempt,
+                    error,
+                    retry_at,
+                    ..
+                } => format!(
                     "{activity} attempt {attempt} failed: {error}{}",
-                    retry_at.map(|t| format!("; next attempt at +{}", format_duration(t - start))).unwrap_or_default()
+                    retry_at
+                        .map(|t| format!("; next attempt at +{}", format_duration(t - start)))
+                        .unwrap_or_default()
                 ),
-                EntryKind::TimerStarted { until } => format!("timer until +{}", format_duration(until - start)),
+                EntryKind::TimerStarted { until } => {
+                    format!("timer until +{}", format_duration(until - start))
+                }
                 EntryKind::TimerFired { key } => format!("timer {key} fired"),
                 EntryKind::Now { value } => format!("now() = {}", format_time(*value)),
-                EntryKind::ChildStarted { run_id, flow } => format!("sub-flow {flow} started ({run_id})"),
+                EntryKind::ChildStarted { run_id, flow } => {
+                    format!("sub-flow {flow} started ({run_id})")
+                }
                 EntryKind::ChildFinished { run_id, result } => match result {
                     Some(r) => format!("sub-flow {run_id} returned {r}"),
                     None => format!("sub-flow {run_id} was cancelled"),
                 },
                 EntryKind::Failed { error, location } => format!(
                     "FAILED: {error}{}",
-                    location.as_ref().map(|l| format!(" at {}:{}", l.file, l.line)).unwrap_or_default()
+                    location
+                        .as_ref()
+                        .map(|l| format!(" at {}:{}", l.file, l.line))
+                        .unwrap_or_default()
                 ),
                 EntryKind::Retried => "operator: retry".into(),
                 EntryKind::Resolved { value } => format!("operator: resolved with {value}"),
@@ -279,16 +398,24 @@ pub fn act(data_dir: &Path, id: &str, event: Event) -> anyhow::Result<ExitCode> 
     commit(&mut host, dir.store.as_ref())?;
     let rec = host.record(id)?.context("the run disappeared")?;
     println!("run {} is {}", rec.id, rec.status.as_str());
-    let pending = host.recover_tasks()?.into_iter().filter(|t| t.run_id == rec.id).count();
+    let pending = host
+        .recover_tasks()?
+        .into_iter()
+        .filter(|t| t.run_id == rec.id)
+        .count();
     if pending > 0 {
-        println!("{pending} call(s) wait for a worker: they run when `weft serve` runs on {}", data_dir.display());
+        println!(
+            "{pending} call(s) wait for a worker: they run when `weft serve` runs on {}",
+            data_dir.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `weft callback`: completes an awaited call by its token.
 pub fn callback(data_dir: &Path, token: &str, value: &str) -> anyhow::Result<ExitCode> {
-    let value: serde_json::Value = serde_json::from_str(value).context("--value is not valid JSON")?;
+    let value: serde_json::Value =
+        serde_json::from_str(value).context("--value is not valid JSON")?;
     let dir = data::open_for_writing(data_dir)?;
     let mut host = Host::new(dir.store.clone(), Box::new(weft_runtime::ids::OsEntropy));
     match host.callback(token, value, weft_runtime::runtime::now_ms()) {

@@ -59,12 +59,16 @@ impl Mocks {
         let awaited = task.callback_token.is_some();
         let delay = step.delay_ms;
         match (&step.outcome, awaited) {
-            (Outcome::Return(v), false) | (Outcome::Callback { value: v, .. }, false) => {
-                Answer::Return {
-                    value: v.clone(),
-                    after_ms: delay,
-                }
-            }
+            (Outcome::Return(v), false) => Answer::Return {
+                value: v.clone(),
+                after_ms: delay,
+            },
+            // A plain call answered by a `callback:` mock returns the value
+            // when the callback would have come.
+            (Outcome::Callback { value, after_ms }, false) => Answer::Return {
+                value: value.clone(),
+                after_ms: delay.max(*after_ms),
+            },
             (Outcome::Return(v), true) => Answer::Callback {
                 value: Some(v.clone()),
                 ack_ms: delay,
@@ -235,6 +239,7 @@ pub fn run(s: &Scenario) -> Report {
         let got = record.result.clone().unwrap_or(serde_json::Value::Null);
         if let Some(diff) = crate::compare::difference(want, &got, "result") {
             failures.push(diff);
+            failures.push(format!("the whole result: {}", shorten(&got.to_string())));
         }
     }
     if let Some(want) = &e.error {
@@ -281,6 +286,19 @@ pub fn run(s: &Scenario) -> Report {
         elapsed_ms,
         calls: seen.len(),
     }
+}
+
+/// At most a few hundred characters of `s`, for messages.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 400;
+    if s.len() <= MAX {
+        return s.to_string();
+    }
+    let mut end = MAX;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &s[..end], s.len())
 }
 
 fn collect_children(store: &dyn Store, run: &str, out: &mut HashSet<String>) {
