@@ -1,0 +1,220 @@
+//! The `weft` binary, started as users start it: exit codes, output formats,
+//! and the commands that work on a data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn weft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .output()
+        .expect("the weft binary runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn check_exit_codes() {
+    let ok = examples().join("00-register-user/register-user.weft");
+    let bad = examples().join("00-register-user/as-written/register-user.weft");
+    assert_eq!(code(&weft(&["check", ok.to_str().unwrap()])), 0);
+    let o = weft(&["check", bad.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("error[E0101]: `account` is read before it is assigned"), "{err}");
+    assert!(err.contains("register-user.weft:18:44"), "{err}");
+    assert!(err.contains("first assigned here"), "{err}");
+    // Usage and I/O errors are 2.
+    assert_eq!(code(&weft(&["check", "/no/such/file.weft"])), 2);
+    assert_eq!(code(&weft(&["check"])), 2);
+    assert_eq!(code(&weft(&["frobnicate"])), 2);
+}
+
+#[test]
+fn check_json_lists_the_same_diagnostics() {
+    let bad = examples().join("00-register-user/as-written/register-user.weft");
+    let o = weft(&["check", "--format", "json", bad.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "E0101");
+    assert_eq!(d["severity"], "error");
+    assert_eq!((d["line"].as_u64(), d["col"].as_u64()), (Some(18), Some(44)));
+    assert_eq!(d["labels"][0]["line"], 25);
+}
+
+#[test]
+fn every_seed_example_checks_but_the_as_written_one() {
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.is_dir() || dir.file_name().unwrap().to_string_lossy().starts_with('_') {
+            continue;
+        }
+        let files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "weft"))
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let mut args = vec!["check"];
+        args.extend(files.iter().map(String::as_str));
+        let o = weft(&args);
+        assert_eq!(code(&o), 0, "{}: {}", dir.display(), stderr(&o));
+    }
+}
+
+#[test]
+fn fmt_check_and_rewrite() {
+    let dir = temp_dir("fmt");
+    let f = dir.join("a.weft");
+    std::fs::write(&f, "flow A(x){\nreturn {a:1,b:x}\n}\n").unwrap();
+    let o = weft(&["fmt", "--check", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("would reformat"));
+    assert_eq!(code(&weft(&["fmt", f.to_str().unwrap()])), 0);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A(x) {\n    return {a: 1, b: x}\n}\n");
+    assert_eq!(code(&weft(&["fmt", "--check", f.to_str().unwrap()])), 0);
+    std::fs::write(&f, "flow A( {\n").unwrap();
+    let o = weft(&["fmt", f.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("error[E0010]"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A( {\n", "a broken file is left alone");
+}
+
+#[test]
+fn test_runs_every_example_scenario() {
+    let o = weft(&["test", examples().to_str().unwrap()]);
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap_or_default();
+    assert_eq!(code(&o), 0, "{out}");
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 20, "{last}");
+    assert_eq!(last, format!("{passed} passed, 0 failed"));
+}
+
+#[test]
+fn test_reports_what_differed() {
+    let dir = temp_dir("scenario");
+    std::fs::write(dir.join("f.weft"), "flow F(x) {\n    r = Get(x)\n    return r\n}\n").unwrap();
+    std::fs::write(
+        dir.join("wrong.test.yaml"),
+        "source: f.weft\nflow: F\ninput: 1\nactivities:\n  Get:\n    - return: {n: 2}\nexpect:\n  status: completed\n  result: {n: 3}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("bad.test.yaml"), "source: f.weft\nflow: F\nexpect: {status: finished}\n").unwrap();
+    std::fs::write(dir.join("nomock.test.yaml"), "source: f.weft\nflow: F\nexpect: {status: completed}\n").unwrap();
+    let o = weft(&["test", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("result.n: expected 3, got 2"), "{out}");
+    assert!(out.contains("\"finished\" is not a status"), "{out}");
+    assert!(out.contains("no mock for Get"), "{out}");
+    assert_eq!(out.lines().last(), Some("0 passed, 3 failed"));
+}
+
+#[test]
+fn run_then_inspect_and_repair_in_a_data_directory() {
+    let dir = temp_dir("data");
+    let data = dir.join("data");
+    let flow = examples().join("00-register-user/register-user.weft");
+    let mocks = examples().join("00-register-user/happy-path.test.yaml");
+    let o = weft(&[
+        "run",
+        flow.to_str().unwrap(),
+        "--flow",
+        "RegisterUser",
+        "--input",
+        r#"{"nick": "ann", "email": "ann@example.com"}"#,
+        "--activities",
+        mocks.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let result: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(result, serde_json::json!({"status": "ok", "id": 42}));
+
+    // No mocks: the first activity fails, the run is failed (exit 1).
+    let o = weft(&[
+        "run",
+        flow.to_str().unwrap(),
+        "--flow",
+        "RegisterUser",
+        "--input",
+        r#"{"nick": "bob", "email": "bob@example.com"}"#,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("ReserveNick failed: no mock for ReserveNick"), "{}", stderr(&o));
+
+    let o = weft(&["runs", "list", "--status", "failed", "--json", "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let failed = v["runs"][0]["id"].as_str().unwrap().to_string();
+
+    let o = weft(&["runs", "show", &failed, "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let shown = stdout(&o);
+    assert!(shown.contains("status   failed"), "{shown}");
+    assert!(shown.contains("register-user.weft:8"), "the failing line: {shown}");
+    assert!(shown.contains("reserved = ReserveNick(input.nick) @retry(3)"), "{shown}");
+
+    // Resolve the failed call; the run moves on to the await.
+    let o = weft(&["runs", "resolve", &failed, "--value", r#"{"status": "ok", "nick": "bob", "ID": 8}"#, "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("is waiting"), "{}", stdout(&o));
+    // Retry refuses a run that is not failed.
+    let o = weft(&["runs", "retry", &failed, "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("not failed"));
+
+    // The callback completes the await; a second one is refused.
+    let o = weft(&["runs", "show", &failed, "--json", "--data", data.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let token = v["run"]["waiting"][0]["token"].as_str().unwrap().to_string();
+    let o = weft(&["callback", &token, "--value", r#"{"status": "expired"}"#, "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = weft(&["callback", &token, "--value", "{}", "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("already completed"));
+
+    let o = weft(&["runs", "cancel", "NOPE", "--data", data.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let o = weft(&["runs", "list", "--data", dir.join("empty").to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "no data there");
+}
+
+#[test]
+fn bench_prints_the_pinned_last_line() {
+    let dir = temp_dir("bench");
+    let o = weft(&["bench", "--runs", "50", "--concurrency", "4", "--data", dir.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().unwrap();
+    let keys: Vec<&str> = last.split(' ').map(|kv| kv.split('=').next().unwrap()).collect();
+    assert_eq!(keys, ["runs", "steps_per_s", "p50_ms", "p99_ms", "fsync_p50_ms"], "{last}");
+    assert!(last.starts_with("runs=50 "), "{last}");
+}
