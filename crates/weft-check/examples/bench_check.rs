@@ -78,13 +78,24 @@ fn time(rounds: usize, mut f: impl FnMut()) -> (Duration, Duration) {
 }
 
 fn main() {
-    let lines: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let lines: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let src = module(lines);
     let parse = weft_syntax::parse(&src);
-    assert!(parse.diagnostics.is_empty(), "the generated module parses cleanly");
+    assert!(
+        parse.diagnostics.is_empty(),
+        "the generated module parses cleanly"
+    );
     let diags = weft_check::check_module(&parse.module);
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    assert_eq!(errors, 0, "the generated module checks: {:?}", diags.first());
+    assert_eq!(
+        errors,
+        0,
+        "the generated module checks: {:?}",
+        diags.first()
+    );
     let (p50, pmin) = time(20, || {
         std::hint::black_box(weft_syntax::parse(std::hint::black_box(&src)));
     });
@@ -99,6 +110,14 @@ fn main() {
         parse.module.items.len(),
         diags.len()
     );
-    println!("parse:         median {:>7.2} ms, best {:>7.2} ms", p50.as_secs_f64() * 1e3, pmin.as_secs_f64() * 1e3);
-    println!("parse + check: median {:>7.2} ms, best {:>7.2} ms", c50.as_secs_f64() * 1e3, cmin.as_secs_f64() * 1e3);
+    println!(
+        "parse:         median {:>7.2} ms, best {:>7.2} ms",
+        p50.as_secs_f64() * 1e3,
+        pmin.as_secs_f64() * 1e3
+    );
+    println!(
+        "parse + check: median {:>7.2} ms, best {:>7.2} ms",
+        c50.as_secs_f64() * 1e3,
+        cmin.as_secs_f64() * 1e3
+    );
 }

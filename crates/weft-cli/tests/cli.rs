@@ -42,7 +42,10 @@ fn check_exit_codes() {
     let o = weft(&["check", bad.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
-    assert!(err.contains("error[E0101]: `account` is read before it is assigned"), "{err}");
+    assert!(
+        err.contains("error[E0101]: `account` is read before it is assigned"),
+        "{err}"
+    );
     assert!(err.contains("register-user.weft:18:44"), "{err}");
     assert!(err.contains("first assigned here"), "{err}");
     // Usage and I/O errors are 2.
@@ -61,7 +64,10 @@ fn check_json_lists_the_same_diagnostics() {
     let d = &v["diagnostics"][0];
     assert_eq!(d["code"], "E0101");
     assert_eq!(d["severity"], "error");
-    assert_eq!((d["line"].as_u64(), d["col"].as_u64()), (Some(18), Some(44)));
+    assert_eq!(
+        (d["line"].as_u64(), d["col"].as_u64()),
+        (Some(18), Some(44))
+    );
     assert_eq!(d["labels"][0]["line"], 25);
 }
 
@@ -94,13 +100,20 @@ fn fmt_check_and_rewrite() {
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("would reformat"));
     assert_eq!(code(&weft(&["fmt", f.to_str().unwrap()])), 0);
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A(x) {\n    return {a: 1, b: x}\n}\n");
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "flow A(x) {\n    return {a: 1, b: x}\n}\n"
+    );
     assert_eq!(code(&weft(&["fmt", "--check", f.to_str().unwrap()])), 0);
     std::fs::write(&f, "flow A( {\n").unwrap();
     let o = weft(&["fmt", f.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("error[E0010]"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A( {\n", "a broken file is left alone");
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "flow A( {\n",
+        "a broken file is left alone"
+    );
 }
 
 #[test]
@@ -117,14 +130,26 @@ fn test_runs_every_example_scenario() {
 #[test]
 fn test_reports_what_differed() {
     let dir = temp_dir("scenario");
-    std::fs::write(dir.join("f.weft"), "flow F(x) {\n    r = Get(x)\n    return r\n}\n").unwrap();
+    std::fs::write(
+        dir.join("f.weft"),
+        "flow F(x) {\n    r = Get(x)\n    return r\n}\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("wrong.test.yaml"),
         "source: f.weft\nflow: F\ninput: 1\nactivities:\n  Get:\n    - return: {n: 2}\nexpect:\n  status: completed\n  result: {n: 3}\n",
     )
     .unwrap();
-    std::fs::write(dir.join("bad.test.yaml"), "source: f.weft\nflow: F\nexpect: {status: finished}\n").unwrap();
-    std::fs::write(dir.join("nomock.test.yaml"), "source: f.weft\nflow: F\nexpect: {status: completed}\n").unwrap();
+    std::fs::write(
+        dir.join("bad.test.yaml"),
+        "source: f.weft\nflow: F\nexpect: {status: finished}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("nomock.test.yaml"),
+        "source: f.weft\nflow: F\nexpect: {status: completed}\n",
+    )
+    .unwrap();
     let o = weft(&["test", dir.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
@@ -168,9 +193,21 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
         data.to_str().unwrap(),
     ]);
     assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("ReserveNick failed: no mock for ReserveNick"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ReserveNick failed: no mock for ReserveNick"),
+        "{}",
+        stderr(&o)
+    );
 
-    let o = weft(&["runs", "list", "--status", "failed", "--json", "--data", data.to_str().unwrap()]);
+    let o = weft(&[
+        "runs",
+        "list",
+        "--status",
+        "failed",
+        "--json",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let failed = v["runs"][0]["id"].as_str().unwrap().to_string();
@@ -179,11 +216,25 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     assert_eq!(code(&o), 0);
     let shown = stdout(&o);
     assert!(shown.contains("status   failed"), "{shown}");
-    assert!(shown.contains("register-user.weft:8"), "the failing line: {shown}");
-    assert!(shown.contains("reserved = ReserveNick(input.nick) @retry(3)"), "{shown}");
+    assert!(
+        shown.contains("register-user.weft:8"),
+        "the failing line: {shown}"
+    );
+    assert!(
+        shown.contains("reserved = ReserveNick(input.nick) @retry(3)"),
+        "{shown}"
+    );
 
     // Resolve the failed call; the run moves on to the await.
-    let o = weft(&["runs", "resolve", &failed, "--value", r#"{"status": "ok", "nick": "bob", "ID": 8}"#, "--data", data.to_str().unwrap()]);
+    let o = weft(&[
+        "runs",
+        "resolve",
+        &failed,
+        "--value",
+        r#"{"status": "ok", "nick": "bob", "ID": 8}"#,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("is waiting"), "{}", stdout(&o));
     // Retry refuses a run that is not failed.
@@ -192,29 +243,73 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     assert!(stderr(&o).contains("not failed"));
 
     // The callback completes the await; a second one is refused.
-    let o = weft(&["runs", "show", &failed, "--json", "--data", data.to_str().unwrap()]);
+    let o = weft(&[
+        "runs",
+        "show",
+        &failed,
+        "--json",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let token = v["run"]["waiting"][0]["token"].as_str().unwrap().to_string();
-    let o = weft(&["callback", &token, "--value", r#"{"status": "expired"}"#, "--data", data.to_str().unwrap()]);
+    let token = v["run"]["waiting"][0]["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = weft(&[
+        "callback",
+        &token,
+        "--value",
+        r#"{"status": "expired"}"#,
+        "--data",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = weft(&["callback", &token, "--value", "{}", "--data", data.to_str().unwrap()]);
+    let o = weft(&[
+        "callback",
+        &token,
+        "--value",
+        "{}",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("already completed"));
 
     let o = weft(&["runs", "cancel", "NOPE", "--data", data.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
-    let o = weft(&["runs", "list", "--data", dir.join("empty").to_str().unwrap()]);
+    let o = weft(&[
+        "runs",
+        "list",
+        "--data",
+        dir.join("empty").to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 2, "no data there");
 }
 
 #[test]
 fn bench_prints_the_pinned_last_line() {
     let dir = temp_dir("bench");
-    let o = weft(&["bench", "--runs", "50", "--concurrency", "4", "--data", dir.to_str().unwrap()]);
+    let o = weft(&[
+        "bench",
+        "--runs",
+        "50",
+        "--concurrency",
+        "4",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
     let last = out.lines().last().unwrap();
-    let keys: Vec<&str> = last.split(' ').map(|kv| kv.split('=').next().unwrap()).collect();
-    assert_eq!(keys, ["runs", "steps_per_s", "p50_ms", "p99_ms", "fsync_p50_ms"], "{last}");
+    let keys: Vec<&str> = last
+        .split(' ')
+        .map(|kv| kv.split('=').next().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["runs", "steps_per_s", "p50_ms", "p99_ms", "fsync_p50_ms"],
+        "{last}"
+    );
     assert!(last.starts_with("runs=50 "), "{last}");
 }

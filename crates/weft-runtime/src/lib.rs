@@ -11,6 +11,7 @@
 pub mod activities;
 pub mod host;
 pub mod ids;
+pub mod metrics;
 pub mod runtime;
 pub mod sim;
 

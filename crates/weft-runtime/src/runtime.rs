@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
 use weft_engine::state::{Event, Status, Task};
@@ -29,6 +29,7 @@ use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
 use crate::host::{Effect, Host, HostError, Started};
 use crate::ids::OsEntropy;
+use crate::metrics::Metrics;
 
 /// Batches committed but not yet acknowledged, at most. Two lets the core
 /// fill one batch while the writer syncs the other.
@@ -48,36 +49,51 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Where activity results go: a handle a dispatcher keeps per task.
+/// Where activity results go: a handle a dispatcher keeps per task. It is a
+/// function from (run id, event) so that anything can build one (the
+/// runtime's sends to its core; a test's collects what it is given).
 #[derive(Clone)]
 pub struct ResultSink {
-    tx: Sender<Msg>,
+    deliver: Arc<dyn Fn(String, Event) + Send + Sync>,
 }
 
 impl ResultSink {
+    /// A sink that hands every result to `deliver`.
+    pub fn new(deliver: impl Fn(String, Event) + Send + Sync + 'static) -> ResultSink {
+        ResultSink {
+            deliver: Arc::new(deliver),
+        }
+    }
+
+    fn channel(tx: Sender<Msg>) -> ResultSink {
+        ResultSink::new(move |run_id, event| {
+            let _ = tx.send(Msg::Event { run_id, event });
+        })
+    }
+
     /// The attempt returned `value`.
     pub fn complete(&self, task: &Task, value: serde_json::Value) {
-        let _ = self.tx.send(Msg::Event {
-            run_id: task.run_id.clone(),
-            event: Event::CallCompleted {
+        (self.deliver)(
+            task.run_id.clone(),
+            Event::CallCompleted {
                 call: task.call,
                 attempt: task.attempt,
                 value,
             },
-        });
+        );
     }
 
     /// The attempt failed.
     pub fn fail(&self, task: &Task, error: String, retryable: bool) {
-        let _ = self.tx.send(Msg::Event {
-            run_id: task.run_id.clone(),
-            event: Event::CallFailed {
+        (self.deliver)(
+            task.run_id.clone(),
+            Event::CallFailed {
                 call: task.call,
                 attempt: task.attempt,
                 error,
                 retryable,
             },
-        });
+        );
     }
 }
 
@@ -134,6 +150,7 @@ enum Msg {
 pub struct Runtime {
     tx: Sender<Msg>,
     store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
     inner: Arc<Inner>,
 }
 
@@ -169,11 +186,13 @@ impl Runtime {
                     "cannot start the writer thread: {e}"
                 )))
             })?;
-        let sink = ResultSink { tx: tx.clone() };
+        let sink = ResultSink::channel(tx.clone());
         for task in recovered {
             dispatcher.dispatch(task, sink.clone());
         }
         let core_tx = tx.clone();
+        let metrics = Arc::new(Metrics::default());
+        let core_metrics = metrics.clone();
         let core = std::thread::Builder::new()
             .name("weft-core".into())
             .spawn(move || {
@@ -181,9 +200,11 @@ impl Runtime {
                     host,
                     rx,
                     writer: wtx,
-                    sink: ResultSink { tx: core_tx },
+                    sink: ResultSink::channel(core_tx),
                     dispatcher,
                     in_flight: BTreeMap::new(),
+                    oldest_work: None,
+                    metrics: core_metrics,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
                     stopping: false,
@@ -196,11 +217,17 @@ impl Runtime {
         Ok(Runtime {
             tx,
             store,
+            metrics,
             inner: Arc::new(Inner {
                 threads: std::sync::Mutex::new(vec![core, writer]),
                 stopped: AtomicBool::new(false),
             }),
         })
+    }
+
+    /// What the runtime measures about itself.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// The store (for reads of committed data: lists, journals, records).
@@ -317,9 +344,7 @@ impl Runtime {
     /// A sink for activity results reported from outside a dispatcher
     /// (e.g. a worker completing a pulled task over HTTP).
     pub fn results(&self) -> ResultSink {
-        ResultSink {
-            tx: self.tx.clone(),
-        }
+        ResultSink::channel(self.tx.clone())
     }
 
     /// Stops taking requests, commits what is pending, and stops the
@@ -370,6 +395,14 @@ enum Pending {
     Record(Reply<RunRecord>, String),
 }
 
+/// A batch handed to the writer and not yet committed.
+struct InFlight {
+    effects: Vec<Effect>,
+    writes: usize,
+    taken: Instant,
+    since: Instant,
+}
+
 struct Core {
     host: Host,
     rx: Receiver<Msg>,
@@ -377,7 +410,10 @@ struct Core {
     sink: ResultSink,
     dispatcher: Arc<dyn Dispatcher>,
     /// Effects of batches sent to the writer, by batch number.
-    in_flight: BTreeMap<u64, Vec<Effect>>,
+    in_flight: BTreeMap<u64, InFlight>,
+    /// When the oldest work not yet in a batch arrived.
+    oldest_work: Option<Instant>,
+    metrics: Arc<Metrics>,
     /// Replies that wait for the batch being built.
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
@@ -405,6 +441,7 @@ impl Core {
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => return,
             };
+            let round_start = Instant::now();
             let mut round = 0;
             let mut next = first;
             while let Some(m) = next {
@@ -418,9 +455,20 @@ impl Core {
             if let Err(e) = self.host.fire_due_timers(now_ms()) {
                 eprintln!("weft: firing timers failed: {e}");
             }
+            if self.host.has_work() && self.oldest_work.is_none() {
+                self.oldest_work = Some(round_start);
+            }
             if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
                 let (no, batch, effects) = self.host.take_batch();
-                self.in_flight.insert(no, effects);
+                self.in_flight.insert(
+                    no,
+                    InFlight {
+                        effects,
+                        writes: batch.writes.len(),
+                        taken: Instant::now(),
+                        since: self.oldest_work.take().unwrap_or(round_start),
+                    },
+                );
                 batch_replies.insert(no, std::mem::take(&mut self.replies));
                 if self.writer.send((no, batch)).is_err() {
                     return;
@@ -559,7 +607,7 @@ impl Core {
         !self
             .in_flight
             .values()
-            .flatten()
+            .flat_map(|f| &f.effects)
             .any(|e| matches!(e, Effect::RunUpdated(r) if r.id == run_id))
             && !self.host.has_work()
     }
@@ -570,8 +618,24 @@ impl Core {
         result: Result<(), StoreError>,
         batch_replies: &mut BTreeMap<u64, Vec<Pending>>,
     ) {
-        let effects = self.in_flight.remove(&no).unwrap_or_default();
+        let Some(flight) = self.in_flight.remove(&no) else {
+            return;
+        };
+        let effects = flight.effects;
         let replies = batch_replies.remove(&no).unwrap_or_default();
+        let m = &self.metrics;
+        if result.is_ok() {
+            m.commit_seconds
+                .observe(flight.taken.elapsed().as_secs_f64());
+            m.batch_writes.observe(flight.writes as f64);
+            let step = flight.since.elapsed().as_secs_f64();
+            for _ in 0..flight.writes {
+                m.step_seconds.observe(step);
+            }
+        } else {
+            m.commit_failures
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Err(e) = result {
             // The batch did not happen: the in-memory state is ahead of the
             // store. Fail every request of the batch and forget cached runs

@@ -1,0 +1,3 @@
+//! Weft as a service.
+
+pub mod queue;

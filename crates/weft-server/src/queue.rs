@@ -1,0 +1,394 @@
+//! The pull queue: tasks wait here until a worker polls for their activity.
+//!
+//! A poll leases tasks for [`Queue::lease`]; a worker that dies stops
+//! heartbeating, its lease expires, and the task becomes available again
+//! with the same call id (and the same task id: one task per attempt).
+//! Leases live in memory: after a restart the runtime dispatches every
+//! outstanding task again, which is the same as all leases expiring.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+use weft_engine::state::Task;
+use weft_runtime::ResultSink;
+
+/// How long a poll leases a task when the worker does not heartbeat.
+pub const LEASE_DEFAULT: Duration = Duration::from_secs(30);
+
+/// Most tasks one poll returns.
+pub const POLL_TASKS_MAX: usize = 100;
+
+/// Longest a poll may wait for tasks.
+pub const POLL_WAIT_MAX: Duration = Duration::from_secs(60);
+
+/// A task as a worker sees it: an attempt of a call.
+#[derive(Clone, Debug)]
+pub struct Leased {
+    /// `<callId>.<attempt>`: what the worker completes, fails or heartbeats.
+    pub task_id: String,
+    /// The task.
+    pub task: Task,
+    /// When the lease ends unless the worker heartbeats (epoch ms).
+    pub lease_until_ms: i64,
+}
+
+struct Entry {
+    task: Task,
+    sink: ResultSink,
+    lease: Option<(String, Instant)>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Call ids waiting for a worker, per activity, oldest first. May hold
+    /// ids that were cancelled or leased since: polls skip them.
+    ready: HashMap<String, VecDeque<String>>,
+    /// Every task not yet answered, by call id (one attempt per call).
+    tasks: HashMap<String, Entry>,
+}
+
+/// Tasks per activity, for metrics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Depth {
+    /// Waiting for a worker.
+    pub ready: u64,
+    /// Leased to a worker.
+    pub leased: u64,
+}
+
+/// Why a worker's report on a task was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TaskError {
+    /// No such task: answered already, cancelled, or superseded by a newer
+    /// attempt (a timed-out one, say).
+    Unknown,
+    /// The task id is not `<callId>.<attempt>`.
+    Malformed,
+}
+
+/// The pull queue.
+pub struct Queue {
+    inner: Mutex<Inner>,
+    arrived: Notify,
+    /// How long a lease lasts without a heartbeat.
+    pub lease: Duration,
+}
+
+/// The task id of an attempt.
+pub fn task_id(task: &Task) -> String {
+    format!("{}.{}", task.call_id, task.attempt)
+}
+
+fn split_task_id(id: &str) -> Result<(&str, u32), TaskError> {
+    let (call, attempt) = id.rsplit_once('.').ok_or(TaskError::Malformed)?;
+    let attempt = attempt.parse().map_err(|_| TaskError::Malformed)?;
+    Ok((call, attempt))
+}
+
+fn epoch_ms(at: Instant) -> i64 {
+    let now = Instant::now();
+    let wall = weft_runtime::runtime::now_ms();
+    if at >= now {
+        wall + (at - now).as_millis() as i64
+    } else {
+        wall - (now - at).as_millis() as i64
+    }
+}
+
+impl Queue {
+    /// An empty queue whose leases last `lease`.
+    pub fn new(lease: Duration) -> Queue {
+        Queue {
+            inner: Mutex::new(Inner::default()),
+            arrived: Notify::new(),
+            lease,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds a task (a newer attempt of a call replaces the older one).
+    pub fn push(&self, task: Task, sink: ResultSink) {
+        let mut g = self.lock();
+        let call = task.call_id.clone();
+        g.ready
+            .entry(task.activity.clone())
+            .or_default()
+            .push_back(call.clone());
+        g.tasks.insert(
+            call,
+            Entry {
+                task,
+                sink,
+                lease: None,
+            },
+        );
+        drop(g);
+        self.arrived.notify_waiters();
+    }
+
+    /// Withdraws a call's task.
+    pub fn cancel(&self, call_id: &str) {
+        self.lock().tasks.remove(call_id);
+    }
+
+    fn take(&self, activities: &[String], worker: &str, max: usize) -> Vec<Leased> {
+        let mut g = self.lock();
+        let Inner { ready, tasks } = &mut *g;
+        let mut out = Vec::new();
+        let until = Instant::now() + self.lease;
+        for a in activities {
+            let Some(q) = ready.get_mut(a) else { continue };
+            while out.len() < max {
+                let Some(call) = q.pop_front() else { break };
+                let Some(e) = tasks.get_mut(&call) else {
+                    continue;
+                };
+                if e.lease.is_some() || e.task.activity != *a {
+                    continue;
+                }
+                e.lease = Some((worker.to_string(), until));
+                out.push(Leased {
+                    task_id: task_id(&e.task),
+                    task: e.task.clone(),
+                    lease_until_ms: epoch_ms(until),
+                });
+            }
+            if out.len() >= max {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Leases up to `max` tasks of the given activities, waiting up to
+    /// `wait` for the first to arrive.
+    pub async fn poll(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        wait: Duration,
+    ) -> Vec<Leased> {
+        let max = max.clamp(1, POLL_TASKS_MAX);
+        let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
+        loop {
+            // Register for wake-ups before looking, so a push in between
+            // is not missed.
+            let arrived = self.arrived.notified();
+            let got = self.take(activities, worker, max);
+            if !got.is_empty() {
+                return got;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return Vec::new();
+            }
+        }
+    }
+
+    fn finish(&self, task_id: &str) -> Result<Entry, TaskError> {
+        let (call, attempt) = split_task_id(task_id)?;
+        let mut g = self.lock();
+        match g.tasks.get(call) {
+            Some(e) if e.task.attempt == attempt => Ok(g.tasks.remove(call).expect("present")),
+            _ => Err(TaskError::Unknown),
+        }
+    }
+
+    /// A worker's result for a task.
+    pub fn complete(&self, task_id: &str, value: serde_json::Value) -> Result<Task, TaskError> {
+        let e = self.finish(task_id)?;
+        e.sink.complete(&e.task, value);
+        Ok(e.task)
+    }
+
+    /// A worker's failure for a task.
+    pub fn fail(&self, task_id: &str, error: String, retryable: bool) -> Result<Task, TaskError> {
+        let e = self.finish(task_id)?;
+        e.sink.fail(&e.task, error, retryable);
+        Ok(e.task)
+    }
+
+    /// Extends a leased task's lease; returns the new end (epoch ms).
+    pub fn heartbeat(&self, task_id: &str) -> Result<i64, TaskError> {
+        let (call, attempt) = split_task_id(task_id)?;
+        let mut g = self.lock();
+        match g.tasks.get_mut(call) {
+            Some(e) if e.task.attempt == attempt => {
+                let until = Instant::now() + self.lease;
+                let worker = e.lease.as_ref().map(|(w, _)| w.clone()).unwrap_or_default();
+                e.lease = Some((worker, until));
+                Ok(epoch_ms(until))
+            }
+            _ => Err(TaskError::Unknown),
+        }
+    }
+
+    /// Makes tasks whose lease ended available again; returns how many.
+    pub fn expire_leases(&self) -> usize {
+        let now = Instant::now();
+        let mut g = self.lock();
+        let Inner { ready, tasks } = &mut *g;
+        let mut n = 0;
+        for (call, e) in tasks.iter_mut() {
+            if e.lease.as_ref().is_some_and(|(_, until)| *until <= now) {
+                e.lease = None;
+                // Redelivered first: it has waited longest.
+                ready
+                    .entry(e.task.activity.clone())
+                    .or_default()
+                    .push_front(call.clone());
+                n += 1;
+            }
+        }
+        drop(g);
+        if n > 0 {
+            self.arrived.notify_waiters();
+        }
+        n
+    }
+
+    /// Tasks per activity.
+    pub fn depth(&self) -> BTreeMap<String, Depth> {
+        let g = self.lock();
+        let mut out: BTreeMap<String, Depth> = BTreeMap::new();
+        for e in g.tasks.values() {
+            let d = out.entry(e.task.activity.clone()).or_default();
+            if e.lease.is_some() {
+                d.leased += 1;
+            } else {
+                d.ready += 1;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(call: &str, activity: &str, attempt: u32) -> Task {
+        Task {
+            call_id: call.into(),
+            run_id: "r".into(),
+            call: 1,
+            activity: activity.into(),
+            args: serde_json::json!([]),
+            attempt,
+            deadline: None,
+            callback_token: None,
+        }
+    }
+
+    /// Results a sink received: (run id, call, value) of completions.
+    #[derive(Clone, Default)]
+    struct Seen(std::sync::Arc<Mutex<Vec<(String, u32, serde_json::Value)>>>);
+
+    impl Seen {
+        fn completed(&self) -> Vec<(String, u32, serde_json::Value)> {
+            self.0.lock().unwrap().clone()
+        }
+    }
+
+    fn sink() -> (ResultSink, Seen) {
+        let seen = Seen::default();
+        let s = seen.clone();
+        let sink = ResultSink::new(move |run, event| {
+            if let weft_engine::state::Event::CallCompleted { call, value, .. } = event {
+                s.0.lock().unwrap().push((run, call, value));
+            }
+        });
+        (sink, seen)
+    }
+
+    #[tokio::test]
+    async fn poll_leases_and_complete_reports() {
+        let q = Queue::new(Duration::from_secs(30));
+        let (s, rx) = sink();
+        q.push(task("c1", "A", 1), s.clone());
+        q.push(task("c2", "B", 1), s);
+        let got = q.poll(&["A".into()], "w", 10, Duration::ZERO).await;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].task_id, "c1.1");
+        // Leased: a second poll does not see it.
+        assert!(q
+            .poll(&["A".into()], "w2", 10, Duration::ZERO)
+            .await
+            .is_empty());
+        q.complete("c1.1", serde_json::json!(5)).unwrap();
+        assert_eq!(
+            rx.completed(),
+            vec![("r".to_string(), 1, serde_json::json!(5))]
+        );
+        assert_eq!(
+            q.complete("c1.1", serde_json::json!(6)),
+            Err(TaskError::Unknown)
+        );
+        assert_eq!(q.heartbeat("nope"), Err(TaskError::Malformed));
+    }
+
+    #[tokio::test]
+    async fn expired_leases_come_back_with_the_same_call_id() {
+        let q = Queue::new(Duration::from_millis(1));
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s);
+        let first = q.poll(&["A".into()], "w1", 1, Duration::ZERO).await;
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(q.expire_leases(), 1);
+        let again = q.poll(&["A".into()], "w2", 1, Duration::ZERO).await;
+        assert_eq!(again[0].task.call_id, first[0].task.call_id);
+        assert_eq!(again[0].task_id, first[0].task_id);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_poll_wakes_when_a_task_arrives() {
+        let q = std::sync::Arc::new(Queue::new(Duration::from_secs(30)));
+        let waiter = {
+            let q = q.clone();
+            tokio::spawn(
+                async move { q.poll(&["A".into()], "w", 1, Duration::from_secs(10)).await },
+            )
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s);
+        let got = tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_newer_attempt_supersedes_and_cancel_withdraws() {
+        let q = Queue::new(Duration::from_secs(30));
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s.clone());
+        q.push(task("c1", "A", 2), s.clone());
+        let got = q.poll(&["A".into()], "w", 10, Duration::ZERO).await;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].task_id, "c1.2");
+        assert_eq!(
+            q.complete("c1.1", serde_json::json!(1)),
+            Err(TaskError::Unknown)
+        );
+        q.push(task("c2", "A", 1), s);
+        q.cancel("c2");
+        assert!(q
+            .poll(&["A".into()], "w", 10, Duration::ZERO)
+            .await
+            .is_empty());
+        assert_eq!(
+            q.depth()["A"],
+            Depth {
+                ready: 0,
+                leased: 1
+            }
+        );
+    }
+}
