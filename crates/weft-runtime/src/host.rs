@@ -466,7 +466,9 @@ impl Host {
         let due = self.store.due_timers(now, 1_000)?;
         // Fired timers stay in the store until the batch commits, so the
         // store cannot tell the next one now; start over from the timers
-        // these deliveries arm (the commit makes the host ask again).
+        // these deliveries arm. A commit makes the host ask again, and one
+        // comes: a delivered timer writes, if only to clear its row, unless
+        // its run re-armed the key in a write still to be committed.
         self.next_timer = None;
         self.next_timer_known = true;
         let mut n = 0;
