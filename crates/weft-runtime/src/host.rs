@@ -635,9 +635,19 @@ impl Host {
         if let Some(call) = finished_call {
             w.tasks_delete.push(format!("{run_id}-{call}"));
         }
+        // A store applies a write's deletions and insertions in no set
+        // order (the memory store deletes first), so the write keeps only
+        // the last word on each task and timer: a task dispatched and
+        // cancelled in one transition (a WaitForAny branch that lost at
+        // once) must not stay stored, nor a timer armed and cleared in one
+        // transition stay armed. A token registered and spent in one
+        // transition may stay active in the store; callbacks are checked
+        // against the run as well, so it is refused all the same.
         for cmd in out.commands {
             match cmd {
                 Command::Dispatch(task) => {
+                    w.tasks_delete.retain(|id| *id != task.call_id);
+                    w.tasks_put.retain(|t| t.call_id != task.call_id);
                     w.tasks_put.push(task.clone());
                     self.effects.push(Effect::Dispatch(task));
                 }
@@ -645,7 +655,10 @@ impl Host {
                     call_id,
                     callback_token,
                 } => {
-                    w.tasks_delete.push(call_id.clone());
+                    w.tasks_put.retain(|t| t.call_id != call_id);
+                    if !w.tasks_delete.contains(&call_id) {
+                        w.tasks_delete.push(call_id.clone());
+                    }
                     if let Some(t) = callback_token {
                         self.spent.insert(t.clone());
                         w.tokens_spend.push(t);
@@ -654,9 +667,16 @@ impl Host {
                 }
                 Command::SetTimer { key, at } => {
                     self.next_timer = Some(self.next_timer.map_or(at, |n| n.min(at)));
+                    w.timers_clear.retain(|k| *k != key);
+                    w.timers_set.retain(|(k, _)| *k != key);
                     w.timers_set.push((key, at));
                 }
-                Command::ClearTimer { key } => w.timers_clear.push(key),
+                Command::ClearTimer { key } => {
+                    w.timers_set.retain(|(k, _)| *k != key);
+                    if !w.timers_clear.contains(&key) {
+                        w.timers_clear.push(key);
+                    }
+                }
                 Command::RegisterToken { token, call } => w.tokens_put.push((token, call)),
                 Command::StartChild {
                     run_id: child_id,
