@@ -134,7 +134,8 @@ pub fn start(
 /// Applies one event and executes until every branch waits again.
 ///
 /// Events that no longer match the state (a late result of a timed-out
-/// attempt, a timer that was cleared) change nothing. Operator events on a
+/// attempt, a timer that was cleared) change nothing, except that a timer
+/// the run does not have is cleared from the store. Operator events on a
 /// run that cannot take them return an error and change nothing.
 pub fn apply(
     program: &Program,
@@ -147,6 +148,11 @@ pub fn apply(
             Event::Retry | Event::Resolve { .. } | Event::Cancel { .. } => {
                 Err(ActionError::Finished(state.status.as_str()))
             }
+            // The run has no timers any more: the store's row is stale.
+            Event::TimerFired { key } => Ok(Output {
+                journal: Vec::new(),
+                commands: vec![Command::ClearTimer { key }],
+            }),
             _ => Ok(Output::default()),
         };
     }
@@ -1793,6 +1799,10 @@ impl<'a> Machine<'a> {
     fn timer_fired(&mut self, key: &str) {
         let now = self.env.now();
         let Some(t) = self.s.timers.get(key) else {
+            // The run has no such timer: its row in the store is stale.
+            self.cmd(Command::ClearTimer {
+                key: key.to_string(),
+            });
             return;
         };
         // A late duplicate of an older timer with the same key is not due.
@@ -1800,6 +1810,10 @@ impl<'a> Machine<'a> {
             return;
         }
         let t = self.s.timers.remove(key).expect("present");
+        // The timer is spent: its row in the store goes with it.
+        self.cmd(Command::ClearTimer {
+            key: key.to_string(),
+        });
         self.journal(EntryKind::TimerFired {
             key: key.to_string(),
         });

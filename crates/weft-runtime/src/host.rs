@@ -503,7 +503,9 @@ impl Host {
         let due = self.store.due_timers(now, 1_000)?;
         // Fired timers stay in the store until the batch commits, so the
         // store cannot tell the next one now; start over from the timers
-        // these deliveries arm (the commit makes the host ask again).
+        // these deliveries arm. A commit makes the host ask again, and one
+        // comes: a delivered timer writes, if only to clear its row, unless
+        // its run re-armed the key in a write still to be committed.
         self.next_timer = None;
         self.next_timer_known = true;
         let mut n = 0;
@@ -670,9 +672,19 @@ impl Host {
         if let Some(call) = finished_call {
             w.tasks_delete.push(format!("{run_id}-{call}"));
         }
+        // A store applies a write's deletions and insertions in no set
+        // order (the memory store deletes first), so the write keeps only
+        // the last word on each task and timer: a task dispatched and
+        // cancelled in one transition (a WaitForAny branch that lost at
+        // once) must not stay stored, nor a timer armed and cleared in one
+        // transition stay armed. A token registered and spent in one
+        // transition may stay active in the store; callbacks are checked
+        // against the run as well, so it is refused all the same.
         for cmd in out.commands {
             match cmd {
                 Command::Dispatch(task) => {
+                    w.tasks_delete.retain(|id| *id != task.call_id);
+                    w.tasks_put.retain(|t| t.call_id != task.call_id);
                     w.tasks_put.push(task.clone());
                     self.effects.push(Effect::Dispatch(task));
                 }
@@ -680,7 +692,10 @@ impl Host {
                     call_id,
                     callback_token,
                 } => {
-                    w.tasks_delete.push(call_id.clone());
+                    w.tasks_put.retain(|t| t.call_id != call_id);
+                    if !w.tasks_delete.contains(&call_id) {
+                        w.tasks_delete.push(call_id.clone());
+                    }
                     if let Some(t) = callback_token {
                         self.spent.insert(t.clone());
                         w.tokens_spend.push(t);
@@ -689,9 +704,16 @@ impl Host {
                 }
                 Command::SetTimer { key, at } => {
                     self.next_timer = Some(self.next_timer.map_or(at, |n| n.min(at)));
+                    w.timers_clear.retain(|k| *k != key);
+                    w.timers_set.retain(|(k, _)| *k != key);
                     w.timers_set.push((key, at));
                 }
-                Command::ClearTimer { key } => w.timers_clear.push(key),
+                Command::ClearTimer { key } => {
+                    w.timers_set.retain(|(k, _)| *k != key);
+                    if !w.timers_clear.contains(&key) {
+                        w.timers_clear.push(key);
+                    }
+                }
                 Command::RegisterToken { token, call } => w.tokens_put.push((token, call)),
                 Command::StartChild {
                     run_id: child_id,

@@ -8,7 +8,9 @@
 //! Every batch the host produces is committed to the store before its
 //! effects happen, exactly like the real runtime. [`Sim::crash`] throws the
 //! host away (with everything not committed) and starts a new one on the
-//! same store, so tests can check that runs survive crashes.
+//! same store, so tests can check that runs survive crashes. [`Sim::step`]
+//! and [`Sim::run_steps`] advance one delivery or one commit at a time, so a
+//! crash can land between a delivery and its commit.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -87,6 +89,15 @@ pub struct Sim {
     pub dispatched: Vec<Dispatched>,
     /// Errors of scheduled deliveries (a scripted callback refused, ...).
     pub errors: Vec<String>,
+    /// Deliveries [`Sim::step`] puts in one batch, at most, when they are
+    /// due at the same instant (group commit); 1 by default.
+    pub deliveries_per_commit: usize,
+    /// Deliveries in the batch being built.
+    uncommitted: usize,
+    /// Callbacks the host took whose batch is not committed yet. Their
+    /// senders have no answer yet (the runtime answers a callback after the
+    /// commit), so a crash makes them send again.
+    unacknowledged: Vec<(String, serde_json::Value)>,
 }
 
 /// Where virtual time starts: 2026-01-01T00:00:00Z.
@@ -106,6 +117,9 @@ impl Sim {
             seed,
             dispatched: Vec::new(),
             errors: Vec::new(),
+            deliveries_per_commit: 1,
+            uncommitted: 0,
+            unacknowledged: Vec::new(),
         }
     }
 
@@ -121,6 +135,8 @@ impl Sim {
             let (no, batch, effects) = self.host.take_batch();
             self.store.commit(&batch)?;
             self.host.committed(no);
+            self.uncommitted = 0;
+            self.unacknowledged.clear();
             for e in effects {
                 if let Effect::Dispatch(task) = e {
                     self.dispatch(task);
@@ -196,42 +212,103 @@ impl Sim {
         let mut steps = 0;
         loop {
             self.flush()?;
-            let next_event = self.queue.peek().map(|Reverse((at, _))| *at);
-            let next_timer = self.host.next_timer();
-            let at = match (next_event, next_timer) {
-                (None, None) => return Ok(steps),
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => a.or(b).expect("one is set"),
-            };
-            if at > until {
+            if !self.deliver_next(until)? {
                 return Ok(steps);
             }
-            self.now = self.now.max(at);
             steps += 1;
-            if next_event == Some(at) {
-                let Reverse((_, seq)) = self.queue.pop().expect("peeked");
-                let what = self.scheduled.remove(&seq).expect("scheduled");
-                let result = match what {
-                    Scheduled::Deliver(run, event) => self.host.deliver(&run, event, self.now),
-                    Scheduled::Callback(token, value) => {
-                        self.host.callback(&token, value, self.now).map(|_| ())
-                    }
-                };
-                if let Err(e) = result {
-                    self.errors.push(e.to_string());
-                }
-            } else {
-                self.host.fire_due_timers(self.now)?;
+        }
+    }
+
+    /// Takes one step: delivers the next answer, callback or due timers (up
+    /// to virtual time `until`), or commits what the host has and carries
+    /// out the effects. A delivery joins the batch being built when it is
+    /// due at the same instant and the batch has fewer than
+    /// [`Sim::deliveries_per_commit`] deliveries; otherwise the batch is
+    /// committed first. What a delivery causes stays uncommitted until a
+    /// later step, so a [`Sim::crash`] in between loses it. Returns false
+    /// when there was nothing to do.
+    pub fn step(&mut self, until: i64) -> Result<bool, HostError> {
+        if self.host.has_work()
+            && (self.uncommitted >= self.deliveries_per_commit || self.next_at() != Some(self.now))
+        {
+            self.flush()?;
+            return Ok(true);
+        }
+        if self.deliver_next(until)? {
+            self.uncommitted += 1;
+            return Ok(true);
+        }
+        if self.host.has_work() {
+            self.flush()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Takes up to `n` steps (see [`Sim::step`]). Returns true when the
+    /// simulation is idle: nothing to commit, nothing scheduled, no timer.
+    pub fn run_steps(&mut self, n: usize) -> Result<bool, HostError> {
+        for _ in 0..n {
+            if !self.step(i64::MAX)? {
+                return Ok(true);
             }
         }
+        Ok(!self.host.has_work() && self.next_at().is_none())
+    }
+
+    /// When the next scheduled delivery or timer is due.
+    fn next_at(&mut self) -> Option<i64> {
+        let next_event = self.queue.peek().map(|Reverse((at, _))| *at);
+        match (next_event, self.host.next_timer()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Moves virtual time to the next delivery or timer (when it is due by
+    /// `until`) and delivers it, without committing. False when there is
+    /// none.
+    fn deliver_next(&mut self, until: i64) -> Result<bool, HostError> {
+        let Some(at) = self.next_at() else {
+            return Ok(false);
+        };
+        if at > until {
+            return Ok(false);
+        }
+        self.now = self.now.max(at);
+        let next_event = self.queue.peek().map(|Reverse((at, _))| *at);
+        if next_event == Some(at) {
+            let Reverse((_, seq)) = self.queue.pop().expect("peeked");
+            let what = self.scheduled.remove(&seq).expect("scheduled");
+            let result = match what {
+                Scheduled::Deliver(run, event) => self.host.deliver(&run, event, self.now),
+                Scheduled::Callback(token, value) => self
+                    .host
+                    .callback(&token, value.clone(), self.now)
+                    .map(|_| self.unacknowledged.push((token, value))),
+            };
+            if let Err(e) = result {
+                self.errors.push(e.to_string());
+            }
+        } else {
+            self.host.fire_due_timers(self.now)?;
+        }
+        Ok(true)
     }
 
     /// Simulates a crash: everything the host did not commit is lost; a new
     /// host starts on the same store and dispatches outstanding tasks again.
-    /// Answers already scheduled still arrive (the activities did run).
+    /// Answers already scheduled still arrive (the activities did run), and
+    /// callbacks whose acceptance was not committed are sent again (their
+    /// senders never got an answer).
     pub fn crash(&mut self) -> Result<(), HostError> {
         self.seed = self.seed.wrapping_add(1);
         self.host = Host::new(self.store.clone(), Box::new(SeededEntropy(self.seed)));
+        self.uncommitted = 0;
+        let now = self.now;
+        for (token, value) in std::mem::take(&mut self.unacknowledged) {
+            self.schedule(now, Scheduled::Callback(token, value));
+        }
         for task in self.host.recover_tasks()? {
             self.dispatch(task);
         }
