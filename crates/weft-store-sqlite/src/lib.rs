@@ -507,14 +507,8 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
         }
     }
     let token_err = |e| db_err(e, || format!("commit: tokens of run {id}"));
-    if !w.tokens_spend.is_empty() {
-        let mut s = tx
-            .prepare_cached("UPDATE tokens SET active = 0 WHERE token = ?1")
-            .map_err(token_err)?;
-        for tok in &w.tokens_spend {
-            s.execute([tok]).map_err(token_err)?;
-        }
-    }
+    // Registered before spent: a token born and used in one step ends up
+    // spent.
     if !w.tokens_put.is_empty() {
         let mut s = tx
             .prepare_cached(
@@ -523,6 +517,14 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
             .map_err(token_err)?;
         for (tok, call) in &w.tokens_put {
             s.execute(params![tok, id, call]).map_err(token_err)?;
+        }
+    }
+    if !w.tokens_spend.is_empty() {
+        let mut s = tx
+            .prepare_cached("UPDATE tokens SET active = 0 WHERE token = ?1")
+            .map_err(token_err)?;
+        for tok in &w.tokens_spend {
+            s.execute([tok]).map_err(token_err)?;
         }
     }
     Ok(())

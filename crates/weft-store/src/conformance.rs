@@ -384,6 +384,17 @@ fn tokens(s: &dyn Store) {
     );
     assert_eq!(s.token("tok").unwrap().map(|t| t.active), Some(false));
     assert_eq!(s.token("never").unwrap(), None);
+    // Registered and spent in one write: the token exists, spent.
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Waiting)),
+            tokens_put: vec![("brief".into(), 5)],
+            tokens_spend: vec!["brief".into()],
+            ..RunWrite::default()
+        }],
+    );
+    assert_eq!(s.token("brief").unwrap().map(|t| t.active), Some(false));
 }
 
 #[cfg(test)]

@@ -107,6 +107,10 @@ pub struct StoredRun {
 }
 
 /// Everything one step of one run writes.
+///
+/// Within one write a store applies, in this order: timer clears, then timer
+/// sets; task deletes, then task puts; token registrations, then spends.
+/// (The host also keeps only the last word per timer and task key.)
 #[derive(Clone, Debug, Default)]
 pub struct RunWrite {
     /// The run's record, replacing the stored one.

@@ -138,11 +138,8 @@ impl Store for MemoryStore {
             for t in &w.tasks_put {
                 g.tasks.insert(t.call_id.clone(), t.clone());
             }
-            for tok in &w.tokens_spend {
-                if let Some(t) = g.tokens.get_mut(tok) {
-                    t.active = false;
-                }
-            }
+            // Registered before spent: a token born and used in one step
+            // ends up spent.
             for (tok, call) in &w.tokens_put {
                 g.tokens.insert(
                     tok.clone(),
@@ -152,6 +149,11 @@ impl Store for MemoryStore {
                         active: true,
                     },
                 );
+            }
+            for tok in &w.tokens_spend {
+                if let Some(t) = g.tokens.get_mut(tok) {
+                    t.active = false;
+                }
             }
         }
         Ok(())

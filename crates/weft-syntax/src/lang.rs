@@ -164,7 +164,7 @@ pub const BUILTINS: &[Builtin] = &[
         args_min: 1,
         args_max: 1,
         signature: "WaitAll([branches]) -> {allSuccess, results, errors}",
-        doc: "Runs the branches concurrently and waits for all of them. Failed branches put `null` in `results` and their error in `errors`.",
+        doc: "Runs the branches concurrently and waits for all of them. A call in the list that fails for good gives its error value `{status: \"error\", error}` in `results`; `errors` lists the error values; `allSuccess` is true when there are none.",
         kind: BuiltinKind::Parallel,
     },
     Builtin {
