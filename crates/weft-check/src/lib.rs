@@ -48,6 +48,7 @@ mod awaits;
 mod calls;
 pub mod codes;
 mod flow_sensitivity;
+pub mod json;
 mod names;
 mod program;
 mod scope;

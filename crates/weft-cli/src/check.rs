@@ -103,41 +103,14 @@ pub fn render_human(files: &[Checked]) -> String {
 
 /// Diagnostics as JSON for tools.
 pub fn render_json(files: &[Checked]) -> serde_json::Value {
-    let mut list = Vec::new();
-    let (mut errors, mut warnings) = (0, 0);
-    for f in files {
-        let index = LineIndex::new(&f.text);
-        for d in &f.diagnostics {
-            if d.is_error() {
-                errors += 1;
-            } else {
-                warnings += 1;
-            }
-            let start = index.line_col(&f.text, d.span.start);
-            let end = index.line_col(&f.text, d.span.end);
-            let labels: Vec<_> = d
-                .labels
-                .iter()
-                .map(|l| {
-                    let at = index.line_col(&f.text, l.span.start);
-                    json!({"message": l.message, "line": at.line, "col": at.col,
-                           "span": {"start": l.span.start, "end": l.span.end}})
-                })
-                .collect();
-            list.push(json!({
-                "file": f.name,
-                "severity": d.severity.as_str(),
-                "code": d.code,
-                "message": d.message,
-                "line": start.line,
-                "col": start.col,
-                "endLine": end.line,
-                "endCol": end.col,
-                "span": {"start": d.span.start, "end": d.span.end},
-                "labels": labels,
-                "help": d.help,
-            }));
-        }
-    }
-    json!({"diagnostics": list, "errors": errors, "warnings": warnings, "files": files.len()})
+    let list: Vec<serde_json::Value> = files
+        .iter()
+        .flat_map(|f| weft_check::json::diagnostics(&f.name, &f.text, &f.diagnostics))
+        .collect();
+    let errors = files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter(|d| d.is_error())
+        .count();
+    json!({"diagnostics": list, "errors": errors, "warnings": list.len() - errors, "files": files.len()})
 }

@@ -7,6 +7,7 @@
 mod bench;
 mod check;
 mod data;
+mod remote;
 mod runs;
 
 use std::path::PathBuf;
@@ -96,6 +97,38 @@ enum Command {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// Serve the HTTP API on the embedded store.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:7400).
+        #[arg(long)]
+        listen: Option<String>,
+        /// The data directory.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// A file holding the bearer token every /v1 call must carry.
+        #[arg(long)]
+        token_file: Option<PathBuf>,
+        /// A TOML configuration file (push activities, limits).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Deploy the examples and answer their activities with demo data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Deploy flow files to a server (checked first; the files form one program).
+    Deploy {
+        /// The flow files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The server.
+        #[arg(long, env = "WEFT_URL", default_value = "http://127.0.0.1:7400")]
+        url: String,
+        /// A file holding the server's bearer token.
+        #[arg(long, env = "WEFT_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
+    },
+    /// Print the HTTP API's OpenAPI document.
+    Openapi,
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
@@ -205,6 +238,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Serve {
+            listen,
+            data,
+            token_file,
+            config,
+            demo,
+        } => serve(weft_server::config::Flags {
+            listen,
+            data,
+            token_file,
+            config,
+            demo,
+        }),
+        Command::Deploy {
+            files,
+            url,
+            token_file,
+        } => remote::deploy(&files, &url, token_file.as_deref()),
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&weft_server::openapi::document())?
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run {
             file,
             flow,
@@ -347,4 +405,35 @@ fn fmt(files: &[PathBuf], check: bool) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `weft serve`: runs until SIGTERM or Ctrl-C, then stops taking requests,
+/// finishes what is in flight and commits it.
+fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
+    let config = weft_server::Config::load(flags)?;
+    let dir = data::open_for_writing(&config.data)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    rt.block_on(async {
+        let server = weft_server::start(config.clone(), dir.store.clone()).await?;
+        eprintln!(
+            "weft: listening on http://{} (data in {}{}{})",
+            server.addr,
+            config.data.display(),
+            if config.token.is_some() { ", bearer token required" } else { "" },
+            if config.demo { ", demo mode" } else { "" }
+        );
+        if config.demo {
+            eprintln!("weft: the demo starts a run every few seconds; watch them with `weft runs list` or GET /v1/runs");
+        }
+        weft_server::terminated().await;
+        eprintln!("weft: stopping: finishing requests in flight and committing");
+        server.shutdown().await;
+        eprintln!("weft: stopped");
+        anyhow::Ok(())
+    })?;
+    drop(dir);
+    Ok(ExitCode::SUCCESS)
 }

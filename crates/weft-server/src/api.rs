@@ -1,0 +1,742 @@
+//! The HTTP API (JSON). Paths and fields are pinned: clients and the
+//! acceptance suites rely on them; `docs/openapi.json` describes them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use weft_engine::state::{Event, Status};
+use weft_engine::time::format_time;
+use weft_runtime::Runtime;
+use weft_store::{RunQuery, RunRecord, SourceText};
+
+use crate::error::{ApiError, Json};
+use crate::queue::{Queue, TaskError};
+
+/// Longest `wait` of a synchronous start.
+pub const WAIT_MAX: Duration = Duration::from_secs(300);
+
+/// Most runs one page lists.
+pub const PAGE_RUNS_MAX: usize = 1_000;
+
+/// Runs one page lists when `limit` is not given.
+pub const PAGE_RUNS_DEFAULT: usize = 50;
+
+/// Longest idempotency key.
+pub const IDEMPOTENCY_KEY_CHARS_MAX: usize = 256;
+
+/// Most activities one poll may name.
+pub const POLL_ACTIVITIES_MAX: usize = 100;
+
+/// Files one deploy may hold.
+pub const DEPLOY_FILES_MAX: usize = 100;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine.
+    pub runtime: Runtime,
+    /// The pull queue.
+    pub queue: Arc<Queue>,
+    /// The bearer token `/v1` calls need, if any.
+    pub token: Option<Arc<str>>,
+}
+
+/// Every route: (method, path). The router is built from the same handlers;
+/// a test checks that the OpenAPI document lists exactly these.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/v1/openapi.json"),
+    ("POST", "/v1/flows"),
+    ("GET", "/v1/flows"),
+    ("GET", "/v1/flows/{name}"),
+    ("POST", "/v1/runs"),
+    ("GET", "/v1/runs"),
+    ("GET", "/v1/runs/{id}"),
+    ("GET", "/v1/runs/{id}/journal"),
+    ("POST", "/v1/runs/{id}/retry"),
+    ("POST", "/v1/runs/{id}/resolve"),
+    ("POST", "/v1/runs/{id}/cancel"),
+    ("POST", "/v1/callbacks/{token}"),
+    ("POST", "/v1/tasks/poll"),
+    ("POST", "/v1/tasks/{taskId}/complete"),
+    ("POST", "/v1/tasks/{taskId}/fail"),
+    ("POST", "/v1/tasks/{taskId}/heartbeat"),
+];
+
+/// The API's router.
+pub fn router(state: AppState, body_limit: usize) -> axum::Router {
+    let protected = axum::Router::new()
+        .route("/v1/openapi.json", get(openapi))
+        .route("/v1/flows", post(deploy).get(list_flows))
+        .route("/v1/flows/{name}", get(get_flow))
+        .route("/v1/runs", post(start_run).get(list_runs))
+        .route("/v1/runs/{id}", get(get_run))
+        .route("/v1/runs/{id}/journal", get(get_journal))
+        .route("/v1/runs/{id}/retry", post(retry_run))
+        .route("/v1/runs/{id}/resolve", post(resolve_run))
+        .route("/v1/runs/{id}/cancel", post(cancel_run))
+        .route("/v1/tasks/poll", post(poll_tasks))
+        .route("/v1/tasks/{task_id}/complete", post(complete_task))
+        .route("/v1/tasks/{task_id}/fail", post(fail_task))
+        .route("/v1/tasks/{task_id}/heartbeat", post(heartbeat_task))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    axum::Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::render))
+        // The callback token is the credential: no bearer token needed.
+        .route("/v1/callbacks/{token}", post(callback))
+        .merge(protected)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found(
+        "no_such_path",
+        "no such path; the API is described at /v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this path does not take that method",
+    )
+}
+
+/// Compares in time independent of where the strings differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn auth(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    req: axum::extract::Request,
+    next: Next,
+) -> Response {
+    if let Some(token) = &s.token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim);
+        let ok = given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes()));
+        if !ok {
+            let msg = if given.is_some() {
+                "the bearer token is wrong"
+            } else {
+                "this server needs `Authorization: Bearer <token>`"
+            };
+            return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", msg).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        crate::openapi::document().to_string(),
+    )
+        .into_response()
+}
+
+// ----- flows -----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeployBody {
+    /// One file's text.
+    source: Option<String>,
+    /// Its name (default `flows.weft`).
+    name: Option<String>,
+    /// Several files, as one program.
+    files: Option<Vec<FileBody>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBody {
+    name: String,
+    text: String,
+}
+
+async fn deploy(
+    State(s): State<AppState>,
+    Json(body): Json<DeployBody>,
+) -> Result<Response, ApiError> {
+    let files: Vec<SourceText> = match (body.source, body.files) {
+        (Some(text), None) => vec![SourceText {
+            name: body.name.unwrap_or_else(|| "flows.weft".into()),
+            text,
+        }],
+        (None, Some(files)) if !files.is_empty() => files
+            .into_iter()
+            .map(|f| SourceText {
+                name: f.name,
+                text: f.text,
+            })
+            .collect(),
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "`files` is empty: give at least one file",
+            ))
+        }
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "give either `source` or `files`, not both",
+            ))
+        }
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "give the flows to deploy as `source` (text) or `files` ([{name, text}])",
+            ))
+        }
+    };
+    if files.len() > DEPLOY_FILES_MAX {
+        return Err(ApiError::bad_request(format!(
+            "at most {DEPLOY_FILES_MAX} files per deploy"
+        )));
+    }
+    let mut names = std::collections::HashSet::new();
+    for f in &files {
+        if f.name.is_empty() || !names.insert(f.name.clone()) {
+            return Err(ApiError::bad_request(format!(
+                "file names must be given and distinct ({:?})",
+                f.name
+            )));
+        }
+    }
+    let (errors, warnings) = check(&files);
+    if !errors.is_empty() {
+        let n = errors.len();
+        let mut all = errors;
+        all.extend(warnings);
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "check_failed",
+            format!("the flows have {n} error(s); nothing was deployed"),
+        )
+        .with_details(json!({"diagnostics": all})));
+    }
+    let d = s.runtime.deploy(files).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"version": d.version, "flows": d.flows, "warnings": warnings})),
+    )
+        .into_response())
+}
+
+/// Parses and checks files as one program: (errors, warnings) as JSON.
+pub fn check(files: &[SourceText]) -> (Vec<Value>, Vec<Value>) {
+    let parses: Vec<_> = files.iter().map(|f| weft_syntax::parse(&f.text)).collect();
+    let clean: Vec<usize> = (0..files.len())
+        .filter(|&i| !parses[i].has_errors())
+        .collect();
+    let sources: Vec<weft_check::SourceFile> = clean
+        .iter()
+        .map(|&i| weft_check::SourceFile {
+            name: &files[i].name,
+            module: &parses[i].module,
+        })
+        .collect();
+    let mut checked = weft_check::check_program(&sources);
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    for (i, (f, p)) in files.iter().zip(&parses).enumerate() {
+        let mut diags = p.diagnostics.clone();
+        if let Some(pos) = clean.iter().position(|&c| c == i) {
+            diags.append(&mut checked[pos]);
+        }
+        for (d, j) in diags
+            .iter()
+            .zip(weft_check::json::diagnostics(&f.name, &f.text, &diags))
+        {
+            if d.is_error() {
+                errors.push(j);
+            } else {
+                warnings.push(j);
+            }
+        }
+    }
+    (errors, warnings)
+}
+
+async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let flows = blocking(move || s.runtime.store().flows()).await?;
+    let flows: Vec<Value> = flows
+        .into_iter()
+        .map(
+            |f| json!({"name": f.name, "latestVersion": f.versions.last(), "versions": f.versions}),
+        )
+        .collect();
+    Ok(Json(json!({ "flows": flows })))
+}
+
+async fn get_flow(
+    State(s): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let store = s.runtime.store().clone();
+    let n = name.clone();
+    let (info, deployments) = blocking(move || {
+        let info = store.flows()?.into_iter().find(|f| f.name == n);
+        let mut ds = Vec::new();
+        if let Some(i) = &info {
+            for v in &i.versions {
+                if let Some(d) = store.deployment(*v)? {
+                    ds.push(d);
+                }
+            }
+        }
+        Ok((info, ds))
+    })
+    .await?;
+    let Some(info) = info else {
+        return Err(ApiError::not_found(
+            "unknown_flow",
+            format!("no flow named `{name}` is deployed"),
+        ));
+    };
+    let latest = deployments.last();
+    let source = latest.and_then(|d| {
+        d.files
+            .iter()
+            .find(|f| weft_syntax::parse(&f.text).module.flow(&name).is_some())
+            .map(|f| f.text.clone())
+    });
+    let versions: Vec<Value> = deployments
+        .iter()
+        .map(|d| {
+            json!({"version": d.version, "createdAt": format_time(d.created_at), "flows": d.flows,
+                   "files": d.files.iter().map(|f| json!({"name": f.name, "text": f.text})).collect::<Vec<_>>()})
+        })
+        .collect();
+    Ok(Json(json!({
+        "name": name,
+        "latestVersion": info.versions.last(),
+        "source": source,
+        "versions": versions,
+    })))
+}
+
+// ----- runs -----
+
+/// A run as the API shows it.
+pub fn run_json(r: &RunRecord) -> Value {
+    let mut v = json!({
+        "id": r.id,
+        "flow": r.flow,
+        "version": r.version,
+        "status": r.status.as_str(),
+        "input": r.input,
+        "createdAt": format_time(r.created_at),
+        "updatedAt": format_time(r.updated_at),
+    });
+    let o = v.as_object_mut().expect("an object");
+    if let Some(res) = &r.result {
+        o.insert("result".into(), res.clone());
+    }
+    if let Some(e) = &r.error {
+        o.insert("error".into(), e.clone());
+    }
+    if r.waiting.as_array().is_some_and(|w| !w.is_empty()) {
+        o.insert("waitingFor".into(), waiting_json(&r.waiting));
+    }
+    if let Some(p) = &r.parent {
+        o.insert("parent".into(), json!(p));
+    }
+    if let Some(p) = &r.position {
+        o.insert("position".into(), json!(p));
+    }
+    if let Some(k) = &r.idempotency_key {
+        o.insert("idempotencyKey".into(), json!(k));
+    }
+    v
+}
+
+/// Waits with their times as RFC 3339 text.
+fn waiting_json(w: &Value) -> Value {
+    let mut w = w.clone();
+    if let Some(items) = w.as_array_mut() {
+        for item in items {
+            if let Some(until) = item.get("until").and_then(Value::as_i64) {
+                item["until"] = json!(format_time(until));
+            }
+        }
+    }
+    w
+}
+
+/// A duration given as text (`"10s"`) or milliseconds.
+fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
+    let ms = match v {
+        Value::String(s) => weft_engine::time::parse_duration(s),
+        Value::Number(n) => n.as_i64(),
+        _ => None,
+    }
+    .filter(|ms| *ms >= 0)
+    .ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "`wait` must be a duration such as \"10s\", not {v}"
+        ))
+    })?;
+    Ok(Duration::from_millis(ms as u64).min(WAIT_MAX))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct StartBody {
+    flow: String,
+    #[serde(default)]
+    input: Value,
+    idempotency_key: Option<String>,
+    wait: Option<Value>,
+}
+
+async fn start_run(
+    State(s): State<AppState>,
+    Json(body): Json<StartBody>,
+) -> Result<Response, ApiError> {
+    if body.flow.is_empty() {
+        return Err(ApiError::bad_request("`flow` is empty"));
+    }
+    if let Some(k) = &body.idempotency_key {
+        if k.is_empty() || k.chars().count() > IDEMPOTENCY_KEY_CHARS_MAX {
+            return Err(ApiError::bad_request(format!(
+                "`idempotencyKey` must have 1 to {IDEMPOTENCY_KEY_CHARS_MAX} characters"
+            )));
+        }
+    }
+    let (started, rec) = match &body.wait {
+        Some(w) => {
+            let wait = wait_duration(w)?;
+            s.runtime
+                .start_and_wait(&body.flow, body.input, body.idempotency_key, wait)
+                .await?
+        }
+        None => {
+            s.runtime
+                .start_run(&body.flow, body.input, body.idempotency_key)
+                .await?
+        }
+    };
+    let status = if started.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(run_json(&rec))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<String>,
+    flow: Option<String>,
+    parent: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn list_runs(
+    State(s): State<AppState>,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(st) => Some(Status::parse(st).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "`status` {st:?} is not one of running, waiting, failed, completed, cancelled"
+            ))
+        })?),
+    };
+    let limit = match q.limit.as_deref() {
+        None | Some("") => PAGE_RUNS_DEFAULT,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=PAGE_RUNS_MAX).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "`limit` must be a whole number from 1 to {PAGE_RUNS_MAX}"
+                ))
+            })?,
+    };
+    let query = RunQuery {
+        status,
+        flow: q.flow.filter(|f| !f.is_empty()),
+        parent: q.parent.filter(|p| !p.is_empty()),
+        limit,
+        cursor: q.cursor.filter(|c| !c.is_empty()),
+    };
+    let page = blocking(move || s.runtime.store().list_runs(&query)).await?;
+    Ok(Json(json!({
+        "runs": page.runs.iter().map(run_json).collect::<Vec<_>>(),
+        "nextCursor": page.next_cursor,
+    })))
+}
+
+async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
+    let store = s.runtime.store().clone();
+    let key = id.to_string();
+    blocking(move || store.run(&key))
+        .await?
+        .ok_or_else(|| ApiError::not_found("unknown_run", format!("no run with id `{id}`")))
+}
+
+async fn get_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(run_json(&load_run(&s, &id).await?)))
+}
+
+async fn get_journal(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    load_run(&s, &id).await?;
+    let store = s.runtime.store().clone();
+    let key = id.clone();
+    let steps = blocking(move || store.journal(&key)).await?;
+    let mut entries = Vec::new();
+    for st in steps {
+        for e in st.entries {
+            let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("step".into(), json!(st.step));
+                o.insert("at".into(), json!(format_time(e.at)));
+            }
+            entries.push(v);
+        }
+    }
+    Ok(Json(json!({"runId": id, "entries": entries})))
+}
+
+async fn operate(s: &AppState, id: &str, event: Event) -> Result<Json<Value>, ApiError> {
+    let rec = s.runtime.operate(id, event).await?;
+    Ok(Json(run_json(&rec)))
+}
+
+async fn retry_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    operate(&s, &id, Event::Retry).await
+}
+
+/// Reads `{value}`, requiring the field (a missing value is a mistake, an
+/// explicit `null` is a value).
+fn required_value(raw: &Value) -> Result<Value, ApiError> {
+    match raw.as_object() {
+        Some(o) if o.contains_key("value") => {
+            if o.len() > 1 {
+                let extra: Vec<&String> = o.keys().filter(|k| *k != "value").collect();
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    format!("unknown field(s) {extra:?}: the body is `{{\"value\": ...}}`"),
+                ));
+            }
+            Ok(o["value"].clone())
+        }
+        _ => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "the body is `{\"value\": ...}`",
+        )),
+    }
+}
+
+async fn resolve_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(raw): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let value = required_value(&raw)?;
+    operate(&s, &id, Event::Resolve { value }).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    reason: Option<String>,
+}
+
+/// The body is optional: `{"reason": "..."}`.
+async fn cancel_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("the body is not `{{\"reason\": \"...\"}}`: {e}"),
+            )
+        })?;
+        b.reason
+    };
+    let reason = reason.unwrap_or_else(|| "cancelled by an operator".into());
+    operate(&s, &id, Event::Cancel { reason }).await
+}
+
+async fn callback(
+    State(s): State<AppState>,
+    Path(token): Path<String>,
+    Json(raw): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let value = required_value(&raw)?;
+    s.runtime.callback(&token, value).await?;
+    Ok(Json(json!({"status": "accepted"})))
+}
+
+// ----- tasks -----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct PollBody {
+    activities: Vec<String>,
+    worker: Option<String>,
+    max: Option<usize>,
+    wait_ms: Option<u64>,
+}
+
+async fn poll_tasks(
+    State(s): State<AppState>,
+    Json(body): Json<PollBody>,
+) -> Result<Json<Value>, ApiError> {
+    if body.activities.is_empty() || body.activities.len() > POLL_ACTIVITIES_MAX {
+        return Err(ApiError::bad_request(format!(
+            "`activities` must name 1 to {POLL_ACTIVITIES_MAX} activities"
+        )));
+    }
+    let worker = body.worker.unwrap_or_else(|| "anonymous".into());
+    let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
+    let leased = s
+        .queue
+        .poll(&body.activities, &worker, body.max.unwrap_or(1), wait)
+        .await;
+    let tasks: Vec<Value> = leased
+        .iter()
+        .map(|l| {
+            let mut t = json!({
+                "taskId": l.task_id,
+                "callId": l.task.call_id,
+                "runId": l.task.run_id,
+                "activity": l.task.activity,
+                "args": l.task.args,
+                "attempt": l.task.attempt,
+                "deadline": format_time(l.lease_until_ms),
+            });
+            if let Some(tok) = &l.task.callback_token {
+                t["callbackToken"] = json!(tok);
+            }
+            t
+        })
+        .collect();
+    Ok(Json(json!({ "tasks": tasks })))
+}
+
+fn task_error(e: TaskError, id: &str) -> ApiError {
+    match e {
+        TaskError::Unknown => ApiError::not_found(
+            "unknown_task",
+            format!(
+                "no open task `{id}`: it was answered, cancelled, or replaced by a newer attempt"
+            ),
+        ),
+        TaskError::Malformed => {
+            ApiError::bad_request(format!("`{id}` is not a task id (`<callId>.<attempt>`)"))
+        }
+    }
+}
+
+async fn complete_task(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(raw): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let value = required_value(&raw)?;
+    let size = serde_json::to_vec(&value).map(|b| b.len()).unwrap_or(0);
+    if size > weft_engine::limits::PAYLOAD_BYTES_MAX {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "the result is {size} bytes; the payload limit is {} bytes",
+                weft_engine::limits::PAYLOAD_BYTES_MAX
+            ),
+        ));
+    }
+    s.queue
+        .complete(&id, value)
+        .map_err(|e| task_error(e, &id))?;
+    Ok(Json(json!({"status": "accepted"})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailBody {
+    error: String,
+    retryable: Option<bool>,
+}
+
+async fn fail_task(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<FailBody>,
+) -> Result<Json<Value>, ApiError> {
+    s.queue
+        .fail(&id, body.error, body.retryable.unwrap_or(true))
+        .map_err(|e| task_error(e, &id))?;
+    Ok(Json(json!({"status": "accepted"})))
+}
+
+async fn heartbeat_task(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let until = s.queue.heartbeat(&id).map_err(|e| task_error(e, &id))?;
+    Ok(Json(json!({"deadline": format_time(until)})))
+}
+
+/// Runs a store read off the async threads (SQLite calls block).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("a store read failed: {e}"),
+            )
+        })?
+        .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
+}

@@ -1,0 +1,286 @@
+//! The server's configuration: command-line flags, optionally a TOML file.
+//!
+//! ```toml
+//! listen = "127.0.0.1:7400"
+//! data = "weft-data"
+//! token_file = "/etc/weft/token"    # every /v1 call then needs `Authorization: Bearer <token>`
+//! body_limit_bytes = 1048576        # largest request body
+//! lease = "30s"                     # how long a polled task is leased without a heartbeat
+//!
+//! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
+//! url = "http://127.0.0.1:8081/reserve-nick"
+//! timeout = "10s"                   # per attempt, unless the call's @timeout is shorter
+//! headers = { Authorization = "Bearer abc" }
+//! ```
+//!
+//! Activities without a binding go to the pull queue under their own name.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Default listen address (loopback: no token needed).
+pub const LISTEN_DEFAULT: &str = "127.0.0.1:7400";
+
+/// Default largest request body.
+pub const BODY_LIMIT_BYTES_DEFAULT: usize = 1024 * 1024;
+
+/// Default timeout of one push attempt.
+pub const PUSH_TIMEOUT_DEFAULT: Duration = Duration::from_secs(30);
+
+/// An activity bound to an HTTP endpoint.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushBinding {
+    /// Where attempts are POSTed.
+    pub url: String,
+    /// Longest wait for one attempt's answer.
+    pub timeout: Duration,
+    /// Extra headers (e.g. credentials of the endpoint).
+    pub headers: BTreeMap<String, String>,
+}
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The data directory (embedded store).
+    pub data: PathBuf,
+    /// The bearer token every `/v1` call needs, if any.
+    pub token: Option<String>,
+    /// Largest request body.
+    pub body_limit_bytes: usize,
+    /// Lease of a polled task.
+    pub lease: Duration,
+    /// Push bindings by activity name.
+    pub push: BTreeMap<String, PushBinding>,
+    /// Deploy the examples and answer their activities with demo data.
+    pub demo: bool,
+}
+
+/// What a configuration file may say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    listen: Option<String>,
+    data: Option<PathBuf>,
+    token_file: Option<PathBuf>,
+    body_limit_bytes: Option<usize>,
+    lease: Option<String>,
+    #[serde(default)]
+    activities: BTreeMap<String, FileBinding>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileBinding {
+    url: String,
+    timeout: Option<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+}
+
+/// What the command line says (overrides the file).
+#[derive(Debug, Default)]
+pub struct Flags {
+    /// `--listen`
+    pub listen: Option<String>,
+    /// `--data`
+    pub data: Option<PathBuf>,
+    /// `--token-file`
+    pub token_file: Option<PathBuf>,
+    /// `--config`
+    pub config: Option<PathBuf>,
+    /// `--demo`
+    pub demo: bool,
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The configuration file is not valid.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value is not acceptable.
+    #[error("{0}")]
+    Value(String),
+}
+
+fn duration(text: &str, what: &str) -> Result<Duration, ConfigError> {
+    weft_engine::time::parse_duration(text)
+        .filter(|ms| *ms > 0)
+        .map(|ms| Duration::from_millis(ms as u64))
+        .ok_or_else(|| {
+            ConfigError::Value(format!(
+                "{what}: {text:?} is not a duration such as \"30s\""
+            ))
+        })
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl Config {
+    /// Builds the configuration from flags and the optional file, and
+    /// refuses unsafe ones (a non-loopback address without a token).
+    pub fn load(flags: Flags) -> Result<Config, ConfigError> {
+        let file: File = match &flags.config {
+            None => File::default(),
+            Some(p) => toml::from_str(&read(p)?).map_err(|e| ConfigError::Invalid {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?,
+        };
+        let listen_text = flags
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| LISTEN_DEFAULT.to_string());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            ConfigError::Value(format!(
+                "--listen {listen_text:?} is not an address such as 127.0.0.1:7400"
+            ))
+        })?;
+        let token = match flags.token_file.or(file.token_file) {
+            None => None,
+            Some(p) => {
+                let t = read(&p)?.trim().to_string();
+                if t.len() < 16 {
+                    return Err(ConfigError::Value(format!(
+                        "the token in {} is {} characters; use at least 16 (e.g. `openssl rand -hex 32`)",
+                        p.display(),
+                        t.len()
+                    )));
+                }
+                Some(t)
+            }
+        };
+        if token.is_none() && !listen.ip().is_loopback() {
+            return Err(ConfigError::Value(format!(
+                "refusing to listen on {listen} without a token: anyone who can reach it could run and change flows; \
+                 give --token-file FILE, or listen on 127.0.0.1"
+            )));
+        }
+        let mut push = BTreeMap::new();
+        for (name, b) in file.activities {
+            if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
+                return Err(ConfigError::Value(format!(
+                    "activities.{name}.url: {:?} is not an http(s) URL",
+                    b.url
+                )));
+            }
+            let timeout = match &b.timeout {
+                Some(t) => duration(t, &format!("activities.{name}.timeout"))?,
+                None => PUSH_TIMEOUT_DEFAULT,
+            };
+            push.insert(
+                name,
+                PushBinding {
+                    url: b.url,
+                    timeout,
+                    headers: b.headers,
+                },
+            );
+        }
+        Ok(Config {
+            listen,
+            data: flags
+                .data
+                .or(file.data)
+                .unwrap_or_else(|| PathBuf::from("weft-data")),
+            token,
+            body_limit_bytes: file.body_limit_bytes.unwrap_or(BODY_LIMIT_BYTES_DEFAULT),
+            lease: match &file.lease {
+                Some(l) => duration(l, "lease")?,
+                None => crate::queue::LEASE_DEFAULT,
+            },
+            push,
+            demo: flags.demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("weft-config-{}-{name}", std::process::id()));
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn refuses_a_public_address_without_a_token() {
+        let e = Config::load(Flags {
+            listen: Some("0.0.0.0:7400".into()),
+            ..Flags::default()
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("refusing to listen on 0.0.0.0:7400 without a token"),
+            "{e}"
+        );
+        let token = write("token", "0123456789abcdef0123\n");
+        let c = Config::load(Flags {
+            listen: Some("0.0.0.0:7400".into()),
+            token_file: Some(token),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.token.as_deref(), Some("0123456789abcdef0123"));
+    }
+
+    #[test]
+    fn reads_push_bindings() {
+        let f = write(
+            "cfg.toml",
+            "lease = \"10s\"\n[activities.Charge]\nurl = \"http://127.0.0.1:9/charge\"\ntimeout = \"5s\"\nheaders = { X-Key = \"k\" }\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.lease, Duration::from_secs(10));
+        let b = &c.push["Charge"];
+        assert_eq!(b.timeout, Duration::from_secs(5));
+        assert_eq!(b.headers["X-Key"], "k");
+        let bad = write("bad.toml", "lisen = 1\n");
+        assert!(Config::load(Flags {
+            config: Some(bad),
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string()
+        .contains("unknown field `lisen`"));
+        let short = write("short", "abc");
+        assert!(Config::load(Flags {
+            token_file: Some(short),
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string()
+        .contains("at least 16"));
+    }
+}

@@ -1,0 +1,167 @@
+//! API errors: every failure is `{"error": {"code", "message"}}` with a
+//! status that says whose fault it is. Bad input is a 4xx; a 5xx means the
+//! server or its disk failed, and says how.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use weft_runtime::{CallbackError, HostError};
+
+/// An error answer of the API.
+#[derive(Debug)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable, machine-readable code (`unknown_run`, `invalid_json`, ...).
+    pub code: &'static str,
+    /// One sentence for people.
+    pub message: String,
+    /// Extra fields (e.g. the checker's diagnostics of a refused deploy).
+    pub details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    /// An error with this status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// 400: the request is malformed.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 404.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// Adds extra fields to the error object.
+    pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
+        self.details = Some(details);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"code": self.code, "message": self.message});
+        if let (Some(serde_json::Value::Object(extra)), Some(obj)) =
+            (self.details, body.as_object_mut())
+        {
+            obj.extend(extra);
+        }
+        let mut resp = (self.status, axum::Json(json!({ "error": body }))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"weft\""),
+            );
+        }
+        resp
+    }
+}
+
+impl From<HostError> for ApiError {
+    fn from(e: HostError) -> ApiError {
+        use weft_engine::ActionError;
+        let msg = e.to_string();
+        match e {
+            HostError::UnknownFlow(_) => ApiError::not_found("unknown_flow", msg),
+            HostError::UnknownRun(_) => ApiError::not_found("unknown_run", msg),
+            HostError::Action(ActionError::PayloadTooLarge(_)) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
+            }
+            HostError::Action(_) => ApiError::new(StatusCode::CONFLICT, "not_applicable", msg),
+            HostError::PayloadTooLarge { .. } => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
+            }
+            HostError::Callback(CallbackError::NotFound) => {
+                ApiError::not_found("unknown_token", msg)
+            }
+            HostError::Callback(CallbackError::AlreadyCompleted) => {
+                ApiError::new(StatusCode::CONFLICT, "callback_completed", msg)
+            }
+            HostError::Compile(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "compile_failed", msg)
+            }
+            HostError::Store(weft_store::StoreError::Conflict(_)) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", msg)
+            }
+            HostError::Store(_) | HostError::Snapshot { .. } => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_failed", msg)
+            }
+        }
+    }
+}
+
+/// A JSON body whose problems are answered in the API's error format
+/// (axum's own rejections are plain text).
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as JSON with `Content-Type: application/json`",
+        ),
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not valid JSON: {}", inner(&e)),
+        ),
+        JsonRejection::JsonDataError(e) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("the body does not have the expected fields: {}", inner(&e)),
+        ),
+        JsonRejection::BytesRejection(e) => {
+            let text = e.body_text();
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE || text.contains("length limit") {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the body is larger than the server's limit",
+                )
+            } else {
+                ApiError::bad_request(format!("the body could not be read: {text}"))
+            }
+        }
+        other => ApiError::bad_request(other.body_text()),
+    }
+}
+
+/// The deepest source of an error, which says what is wrong with the JSON.
+fn inner(e: &dyn std::error::Error) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}

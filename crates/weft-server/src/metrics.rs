@@ -1,0 +1,100 @@
+//! `GET /metrics` in Prometheus' text format: runs by status, step and
+//! commit latency, commit batch sizes, and queue depth per activity.
+
+use std::fmt::Write as _;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use weft_runtime::metrics::Histogram;
+
+use crate::api::AppState;
+
+fn histogram(out: &mut String, name: &str, help: &str, h: &Histogram) {
+    let (buckets, sum, count) = h.snapshot();
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} histogram");
+    for (le, n) in buckets {
+        let _ = writeln!(out, "{name}_bucket{{le=\"{le}\"}} {n}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {count}");
+    let _ = writeln!(out, "{name}_sum {sum}");
+    let _ = writeln!(out, "{name}_count {count}");
+}
+
+/// Label values escape backslashes, quotes and line breaks.
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// The metrics page.
+pub async fn render(State(s): State<AppState>) -> Response {
+    let store = s.runtime.store().clone();
+    let counts = tokio::task::spawn_blocking(move || store.count_by_status()).await;
+    let mut out = String::new();
+    let _ = writeln!(out, "# HELP weft_runs Runs by status.");
+    let _ = writeln!(out, "# TYPE weft_runs gauge");
+    match counts {
+        Ok(Ok(counts)) => {
+            for (status, n) in counts {
+                let _ = writeln!(out, "weft_runs{{status=\"{}\"}} {n}", status.as_str());
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "# the store could not be read");
+        }
+    }
+    let m = s.runtime.metrics();
+    histogram(
+        &mut out,
+        "weft_step_seconds",
+        "Time from the event that caused a run step to the step being durable.",
+        &m.step_seconds,
+    );
+    histogram(
+        &mut out,
+        "weft_commit_seconds",
+        "Time to commit one batch of run steps (one transaction, one fsync).",
+        &m.commit_seconds,
+    );
+    histogram(
+        &mut out,
+        "weft_commit_batch_writes",
+        "Run steps per committed batch (group commit).",
+        &m.batch_writes,
+    );
+    let _ = writeln!(
+        out,
+        "# HELP weft_commit_failures_total Batches the store refused or failed to commit."
+    );
+    let _ = writeln!(out, "# TYPE weft_commit_failures_total counter");
+    let _ = writeln!(
+        out,
+        "weft_commit_failures_total {}",
+        m.commit_failures.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let _ = writeln!(out, "# HELP weft_queue_tasks Tasks in the pull queue per activity, waiting for a worker or leased.");
+    let _ = writeln!(out, "# TYPE weft_queue_tasks gauge");
+    for (activity, d) in s.queue.depth() {
+        let a = label(&activity);
+        let _ = writeln!(
+            out,
+            "weft_queue_tasks{{activity=\"{a}\",state=\"ready\"}} {}",
+            d.ready
+        );
+        let _ = writeln!(
+            out,
+            "weft_queue_tasks{{activity=\"{a}\",state=\"leased\"}} {}",
+            d.leased
+        );
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        out,
+    )
+        .into_response()
+}

@@ -1,0 +1,165 @@
+//! The OpenAPI 3 document of the API, served at `/v1/openapi.json` and
+//! checked in at `docs/openapi.json` (a test keeps the two equal and checks
+//! that it lists exactly the router's routes).
+
+use serde_json::{json, Value};
+
+fn error_responses(codes: &[&str]) -> Value {
+    let mut m = serde_json::Map::new();
+    for c in codes {
+        let description = match *c {
+            "400" => "Malformed request (bad JSON, missing or wrong fields, bad query).",
+            "401" => "Missing or wrong bearer token (when the server has one).",
+            "404" => "No such flow, run, task or token.",
+            "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
+            "413" => "The body or a payload in it is larger than the limit.",
+            "415" => "The body is not sent as JSON.",
+            "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
+            "503" => "The store failed or the server is shutting down.",
+            _ => "Error.",
+        };
+        m.insert(
+            c.to_string(),
+            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+    }
+    Value::Object(m)
+}
+
+fn ok(description: &str, schema: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn body(schema: &str, required: bool) -> Value {
+    json!({"required": required, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}})
+}
+
+fn op(summary: &str, tag: &str, responses: Value, extra: Value) -> Value {
+    let mut o = json!({"summary": summary, "tags": [tag], "responses": responses});
+    if let (Some(o), Some(extra)) = (o.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    o
+}
+
+fn merge(a: Value, b: Value) -> Value {
+    let mut a = a;
+    if let (Some(a), Some(b)) = (a.as_object_mut(), b.as_object()) {
+        for (k, v) in b {
+            a.insert(k.clone(), v.clone());
+        }
+    }
+    a
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Weft",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Deploy flows, start and repair runs, and implement activities over HTTP. With a token file, every /v1 call except callbacks needs `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\"}}`. Times are RFC 3339 text."
+        },
+        "security": [{"bearer": []}],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas()
+        }
+    })
+}
+
+fn paths() -> Value {
+    let run_id = path_param("id", "The run's id.");
+    let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
+    json!({
+        "/healthz": {"get": op("Liveness", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/metrics": {"get": op("Metrics in Prometheus text format: runs by status, step and commit latency, commit batch sizes, queue depth per activity", "operations", json!({"200": {"description": "Prometheus text.", "content": {"text/plain": {"schema": {"type": "string"}}}}}), json!({"security": []}))},
+        "/v1/openapi.json": {"get": op("This document", "operations", merge(json!({"200": {"description": "OpenAPI 3.", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&["401"])), json!({}))},
+        "/v1/flows": {
+            "post": op("Deploy flows (checked first; refused with the checker's diagnostics)", "flows",
+                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+                json!({"requestBody": body("DeployRequest", true)})),
+            "get": op("Deployed flows and their versions", "flows",
+                merge(json!({"200": ok("The flows.", "FlowList")}), error_responses(&["401", "503"])), json!({}))
+        },
+        "/v1/flows/{name}": {"get": op("A flow: its source and versions", "flows",
+            merge(json!({"200": ok("The flow.", "Flow")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [path_param("name", "The flow's name.")]}))},
+        "/v1/runs": {
+            "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
+                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])),
+                json!({"requestBody": body("StartRequest", true)})),
+            "get": op("Runs, newest first, paged", "runs",
+                merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
+                json!({"parameters": [
+                    {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
+                    {"name": "flow", "in": "query", "schema": {"type": "string"}},
+                    {"name": "parent", "in": "query", "description": "Only the sub-flows of this run.", "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                    {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}
+                ]}))
+        },
+        "/v1/runs/{id}": {"get": op("A run", "runs", merge(json!({"200": ok("The run.", "Run")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/journal": {"get": op("A run's journal: every step, in order", "runs", merge(json!({"200": ok("The journal.", "Journal")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
+            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "413", "415", "422", "503"])),
+            json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
+            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "415", "422"])),
+            json!({"requestBody": body("PollRequest", true)}))},
+        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "413", "415", "422"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "415", "422"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
+        "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404"])), json!({"parameters": [task_id]}))}
+    })
+}
+
+fn schemas() -> Value {
+    json!({
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "description": "Stable, machine-readable: bad_request, invalid_json, invalid_body, unauthorized, unknown_flow, unknown_run, unknown_task, unknown_token, not_applicable, callback_completed, payload_too_large, check_failed, storage_failed, ..."},
+            "message": {"type": "string"},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
+        "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
+        "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
+        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
+        "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}}}}}},
+        "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
+        "StartRequest": {"type": "object", "required": ["flow"], "properties": {"flow": {"type": "string"}, "input": {"description": "Any JSON; bound to the flow's parameters."}, "idempotencyKey": {"type": "string", "maxLength": 256, "description": "A second start with the same key returns the same run."}, "wait": {"description": "A duration such as \"10s\" (or milliseconds): return the finished run, or the run as it stands when the wait ends (at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
+        "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
+            "id": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"}, "status": {"$ref": "#/components/schemas/Status"},
+            "input": {}, "result": {"description": "When completed."},
+            "error": {"type": "object", "description": "When failed: what failed and where.", "properties": {"message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
+            "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
+            "parent": {"type": "string", "description": "The parent run of a sub-flow."},
+            "position": {"type": "string", "description": "`file:line` where the run stands."},
+            "idempotencyKey": {"type": "string"},
+            "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},
+        "Wait": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["activity", "timer", "child"]}, "activity": {"type": "string"}, "callId": {"type": "string"}, "callback": {"type": "boolean"}, "token": {"type": "string", "nullable": true}, "until": {"type": "string", "nullable": true}, "runId": {"type": "string"}, "flow": {"type": "string"}}},
+        "RunPage": {"type": "object", "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}, "nextCursor": {"type": "string", "nullable": true}}},
+        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}}}},
+        "ValueBody": {"type": "object", "required": ["value"], "properties": {"value": {"description": "Any JSON."}}},
+        "CancelBody": {"type": "object", "properties": {"reason": {"type": "string"}}},
+        "Accepted": {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}}},
+        "PollRequest": {"type": "object", "required": ["activities"], "properties": {"activities": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 100}, "worker": {"type": "string"}, "max": {"type": "integer", "minimum": 1, "maximum": 100, "default": 1}, "waitMs": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 0}}},
+        "Task": {"type": "object", "required": ["taskId", "callId", "runId", "activity", "args", "attempt", "deadline"], "properties": {
+            "taskId": {"type": "string"}, "callId": {"type": "string", "description": "Unique to the operation, stable across attempts: deduplicate on it."},
+            "runId": {"type": "string"}, "activity": {"type": "string"}, "args": {"type": "array", "items": {}},
+            "attempt": {"type": "integer"}, "deadline": {"type": "string", "description": "When the lease ends unless the worker heartbeats."},
+            "callbackToken": {"type": "string", "description": "For calls under `await`: post the result to /v1/callbacks/{token}."}}},
+        "TaskList": {"type": "object", "properties": {"tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
+        "FailRequest": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
+        "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
+    })
+}
