@@ -204,3 +204,125 @@ async fn drive(
     }
     Ok(all)
 }
+
+/// The flow of the memory bench: a step, then a wait for a callback that
+/// does not come for a month.
+pub const SUSPEND_FLOW: &str = r#"flow park(input) {
+    ticket = open(input.id)
+    answer = await confirm(ticket) @timeout(30days)
+    return answer
+}
+"#;
+
+/// What the memory bench measured.
+pub struct Suspended {
+    /// Runs suspended.
+    pub runs: usize,
+    /// Time to start them all.
+    pub elapsed: Duration,
+    /// Resident memory once all are suspended (KiB).
+    pub rss_kib: u64,
+    /// Peak resident memory of the process (KiB).
+    pub peak_kib: u64,
+    /// Resident memory before the first run (KiB).
+    pub baseline_kib: u64,
+}
+
+/// `VmRSS` and `VmHWM` of this process, in KiB (Linux).
+pub fn rss_kib() -> anyhow::Result<(u64, u64)> {
+    let status =
+        std::fs::read_to_string("/proc/self/status").context("cannot read /proc/self/status")?;
+    let field = |name: &str| -> anyhow::Result<u64> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .with_context(|| format!("no {name} in /proc/self/status"))
+    };
+    Ok((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// Starts `runs` runs that each end up waiting for a callback, then
+/// measures the process's resident memory.
+pub fn suspended(
+    store: Arc<dyn Store>,
+    runs: usize,
+    concurrency: usize,
+) -> anyhow::Result<Suspended> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let activities = Activities::new()
+        .on(rt.handle().clone())
+        .register_sync("open", |_ctx, args| {
+            Ok(json!({"ticket": args.get(0).cloned()}))
+        })
+        // Acknowledges the start; the callback never comes.
+        .register_sync("confirm", |_ctx, _args| Ok(serde_json::Value::Null));
+    let runtime =
+        Runtime::start(store, Arc::new(activities)).context("cannot start the runtime")?;
+    let (baseline_kib, _) = rss_kib()?;
+    let result = rt.block_on(async {
+        runtime
+            .deploy(vec![SourceText {
+                name: "park.weft".into(),
+                text: SUSPEND_FLOW.into(),
+            }])
+            .await
+            .context("cannot deploy the bench flow")?;
+        let t = Instant::now();
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut clients = Vec::new();
+        for _ in 0..concurrency {
+            let runtime = runtime.clone();
+            let next = next.clone();
+            clients.push(tokio::spawn(async move {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= runs {
+                        return anyhow::Ok(());
+                    }
+                    let (_, rec) = runtime
+                        .start_and_wait("park", json!({"id": i}), None, Duration::from_millis(0))
+                        .await?;
+                    let _ = rec;
+                }
+            }));
+        }
+        for c in clients {
+            c.await.context("a bench client panicked")??;
+        }
+        // Every run must reach `waiting` (its callback wait) before measuring.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let counts = runtime.store().count_by_status()?;
+            let waiting = counts
+                .iter()
+                .find(|(s, _)| *s == weft_engine::state::Status::Waiting)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            if waiting as usize >= runs {
+                break;
+            }
+            if Instant::now() > deadline {
+                bail!("only {waiting} of {runs} runs reached `waiting`");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let elapsed = t.elapsed();
+        // Let the allocator settle before reading memory.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (rss_kib, peak_kib) = rss_kib()?;
+        anyhow::Ok(Suspended {
+            runs,
+            elapsed,
+            rss_kib,
+            peak_kib,
+            baseline_kib,
+        })
+    });
+    runtime.shutdown();
+    result
+}

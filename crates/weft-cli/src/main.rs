@@ -63,6 +63,10 @@ enum Command {
         /// Where the store goes (default: a fresh temporary folder).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Instead: start this many runs that wait for a callback, and
+        /// report the process's resident memory once all are suspended.
+        #[arg(long)]
+        suspended: Option<usize>,
     },
     /// Run a flow on the embedded store, activities answered by mocks, in virtual time.
     Run {
@@ -299,6 +303,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runs,
             concurrency,
             data,
+            suspended,
         } => {
             let dir = match data {
                 Some(d) => d,
@@ -306,6 +311,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             std::fs::create_dir_all(&dir)?;
             let store = data::open_for_writing(&dir)?.store;
+            if let Some(n) = suspended {
+                println!("weft bench: {n} runs suspended on `await`, started by {concurrency} clients, store in {}", dir.display());
+                let s = bench::suspended(store, n, concurrency)?;
+                println!(
+                    "  started and suspended in {:.1} s",
+                    s.elapsed.as_secs_f64()
+                );
+                println!(
+                    "  resident memory: {} MiB before, {} MiB with all runs suspended, peak {} MiB",
+                    s.baseline_kib / 1024,
+                    s.rss_kib / 1024,
+                    s.peak_kib / 1024
+                );
+                println!(
+                    "suspended={} rss_mib={} peak_rss_mib={}",
+                    s.runs,
+                    s.rss_kib / 1024,
+                    s.peak_kib / 1024
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             println!("weft bench: {runs} runs of a 3-step flow, {concurrency} concurrent clients, store in {}", dir.display());
             let f = bench::run(store, &dir, runs, concurrency)?;
             println!(

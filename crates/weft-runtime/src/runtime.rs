@@ -35,6 +35,9 @@ use crate::metrics::Metrics;
 /// fill one batch while the writer syncs the other.
 pub const PIPELINE_DEPTH: usize = 2;
 
+/// Every this many waiters added, waiters whose callers gave up are dropped.
+pub const WAITER_PRUNE_EVERY: u64 = 1_024;
+
 /// Messages the core handles in one round before committing, at most.
 pub const ROUND_MESSAGES_MAX: usize = 4_096;
 
@@ -207,6 +210,7 @@ impl Runtime {
                     metrics: core_metrics,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
+                    waiter_adds: 0,
                     stopping: false,
                 }
                 .run()
@@ -418,6 +422,8 @@ struct Core {
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
     waiters: HashMap<String, Vec<oneshot::Sender<RunRecord>>>,
+    /// Waiters added, for pruning the ones whose callers left.
+    waiter_adds: u64,
     stopping: bool,
 }
 
@@ -513,11 +519,7 @@ impl Core {
                         Ok(Some(rec)) if finished(rec.status) && self.store_has(&rec.id) => {
                             let _ = finish.send(rec);
                         }
-                        _ => self
-                            .waiters
-                            .entry(started.run_id.clone())
-                            .or_default()
-                            .push(finish),
+                        _ => self.add_waiter(started.run_id.clone(), finish),
                     }
                 }
                 match result {
@@ -574,7 +576,7 @@ impl Core {
                 Ok(Some(rec)) if finished(rec.status) && self.store_has(&run_id) => {
                     let _ = reply.send(rec);
                 }
-                _ => self.waiters.entry(run_id).or_default().push(reply),
+                _ => self.add_waiter(run_id, reply),
             },
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Shutdown => self.stopping = true,
@@ -599,6 +601,20 @@ impl Core {
                     let _ = r.send(rec.ok_or(HostError::UnknownRun(id)));
                 }
             }
+        }
+    }
+
+    /// Registers a caller waiting for a run to finish. Callers that gave up
+    /// (their receiver is gone) are forgotten from time to time, so runs
+    /// that never finish cost nothing here.
+    fn add_waiter(&mut self, run_id: String, w: oneshot::Sender<RunRecord>) {
+        self.waiters.entry(run_id).or_default().push(w);
+        self.waiter_adds += 1;
+        if self.waiter_adds.is_multiple_of(WAITER_PRUNE_EVERY) {
+            self.waiters.retain(|_, ws| {
+                ws.retain(|w| !w.is_closed());
+                !ws.is_empty()
+            });
         }
     }
 
