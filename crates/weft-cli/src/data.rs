@@ -37,7 +37,8 @@ pub fn open_for_writing(dir: &Path) -> anyhow::Result<DataDir> {
     match lock.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "another weft process (a server?) is using {}; stop it, or send the command to it with --url",
+            "another weft process (a server?) is using {}; stop it first, or act through its HTTP API \
+             (POST /v1/runs/ID/retry|resolve|cancel, POST /v1/callbacks/TOKEN)",
             dir.display()
         ),
         Err(std::fs::TryLockError::Error(e)) => {
