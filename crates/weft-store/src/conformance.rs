@@ -404,3 +404,320 @@ mod tests {
         super::run_all(&|| Box::new(crate::MemoryStore::new()));
     }
 }
+
+/// A cluster conformance check: panics when the store misbehaves.
+pub type ClusterCheck = fn(&dyn crate::ClusterStore);
+
+/// Every check of a store shared by several nodes, by name.
+pub const CLUSTER_CHECKS: &[(&str, ClusterCheck)] = &[
+    (
+        "claims_are_exclusive_until_the_lease_ends",
+        claims_are_exclusive,
+    ),
+    ("a_stale_claim_cannot_write", stale_claim_cannot_write),
+    (
+        "a_created_run_is_owned_by_its_creator",
+        created_run_is_owned,
+    ),
+    ("renew_and_release", renew_and_release),
+    ("inbox_in_order_and_consumed_with_the_step", inbox_in_order),
+    ("runs_with_work_are_claimed_once", runs_with_work),
+    ("tasks_are_leased_exclusively", tasks_are_leased),
+    ("waiting_for_work_wakes_on_enqueue", wait_wakes),
+];
+
+/// Runs every cluster check against fresh stores from `make`.
+pub fn run_cluster_all(make: &dyn Fn() -> Box<dyn crate::ClusterStore>) {
+    for (name, check) in CLUSTER_CHECKS {
+        let store = make();
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(store.as_ref())));
+        if let Err(e) = result {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            panic!("cluster store conformance check `{name}` failed: {msg}");
+        }
+    }
+}
+
+fn fenced(rec: RunRecord, node: &str, epoch: i64) -> RunWrite {
+    RunWrite {
+        record: Some(rec),
+        state: b"{}".to_vec(),
+        fence: Some(crate::Fence {
+            node: node.into(),
+            epoch,
+            lease_until: 0,
+        }),
+        ..RunWrite::default()
+    }
+}
+
+const LEASE: i64 = 1_000;
+
+fn claims_are_exclusive(s: &dyn crate::ClusterStore) {
+    commit(s, vec![new_run(record("r1", "A", Status::Running))]);
+    let a = s
+        .claim_run("A", "r1", 100, LEASE)
+        .unwrap()
+        .expect("A claims a free run");
+    assert_eq!(
+        s.claim_run("B", "r1", 200, LEASE).unwrap(),
+        None,
+        "B must wait for A's lease"
+    );
+    let a2 = s
+        .claim_run("A", "r1", 300, LEASE)
+        .unwrap()
+        .expect("A may claim its own run again");
+    assert!(a2.epoch > a.epoch, "every claim moves the epoch");
+    let b = s
+        .claim_run("B", "r1", 300 + LEASE, LEASE)
+        .unwrap()
+        .expect("B claims once A's lease ended");
+    assert!(b.epoch > a2.epoch);
+    assert_eq!(
+        s.claim_run("A", "r1", 300 + LEASE + 1, LEASE).unwrap(),
+        None,
+        "A lost it to B"
+    );
+    assert_eq!(
+        s.claim_run("A", "nope", 0, LEASE).unwrap(),
+        None,
+        "no such run"
+    );
+}
+
+fn stale_claim_cannot_write(s: &dyn crate::ClusterStore) {
+    commit(
+        s,
+        vec![
+            new_run(record("r1", "A", Status::Running)),
+            new_run(record("r2", "A", Status::Running)),
+        ],
+    );
+    let a = s.claim_run("A", "r1", 0, LEASE).unwrap().unwrap();
+    let a2 = s.claim_run("A", "r2", 0, LEASE).unwrap().unwrap();
+    let b = s.claim_run("B", "r1", LEASE + 1, LEASE).unwrap().unwrap();
+    let mut done = record("r1", "A", Status::Completed);
+    done.updated_at = 7;
+    let mut other = record("r2", "A", Status::Completed);
+    other.updated_at = 7;
+    let stale = s.commit(&Batch {
+        writes: vec![
+            fenced(other.clone(), "A", a2.epoch),
+            fenced(done.clone(), "A", a.epoch),
+        ],
+    });
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    assert_eq!(
+        s.run("r2").unwrap().unwrap().status,
+        Status::Running,
+        "the whole batch is refused"
+    );
+    assert_eq!(s.run("r1").unwrap().unwrap().status, Status::Running);
+    commit(s, vec![fenced(done, "B", b.epoch)]);
+    assert_eq!(s.run("r1").unwrap().unwrap().status, Status::Completed);
+}
+
+fn created_run_is_owned(s: &dyn crate::ClusterStore) {
+    let mut w = new_run(record("r1", "A", Status::Running));
+    w.fence = Some(crate::Fence {
+        node: "A".into(),
+        epoch: 1,
+        lease_until: 500,
+    });
+    commit(s, vec![w]);
+    assert_eq!(
+        s.claim_run("B", "r1", 100, LEASE).unwrap(),
+        None,
+        "the creator holds it"
+    );
+    commit(s, vec![fenced(record("r1", "A", Status::Waiting), "A", 1)]);
+    assert!(
+        s.claim_run("B", "r1", 501, LEASE).unwrap().is_some(),
+        "free once the lease ends"
+    );
+}
+
+fn renew_and_release(s: &dyn crate::ClusterStore) {
+    commit(s, vec![new_run(record("r1", "A", Status::Running))]);
+    let a = s.claim_run("A", "r1", 0, LEASE).unwrap().unwrap();
+    assert!(s
+        .renew("A", &[a.clone()], LEASE - 1, LEASE)
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.claim_run("B", "r1", LEASE + 1, LEASE).unwrap(),
+        None,
+        "renewed past the first lease"
+    );
+    s.release("A", &[a.clone()]).unwrap();
+    let b = s
+        .claim_run("B", "r1", LEASE + 2, LEASE)
+        .unwrap()
+        .expect("released runs are free");
+    assert_eq!(
+        s.renew("A", &[a], LEASE + 3, LEASE).unwrap(),
+        vec!["r1".to_string()],
+        "A lost it"
+    );
+    assert!(s.renew("B", &[b], LEASE + 3, LEASE).unwrap().is_empty());
+}
+
+fn inbox_in_order(s: &dyn crate::ClusterStore) {
+    commit(
+        s,
+        vec![
+            new_run(record("r1", "A", Status::Waiting)),
+            new_run(record("r2", "A", Status::Waiting)),
+        ],
+    );
+    for (run, key) in [("r1", "a"), ("r2", "b"), ("r1", "c")] {
+        s.enqueue(
+            run,
+            &weft_engine::state::Event::TimerFired { key: key.into() },
+        )
+        .unwrap();
+    }
+    let keys = |run: &str| -> Vec<String> {
+        s.inbox(run)
+            .unwrap()
+            .into_iter()
+            .map(|e| match e.event {
+                weft_engine::state::Event::TimerFired { key } => key,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(keys("r1"), ["a", "c"]);
+    let first = s.inbox("r1").unwrap()[0].id;
+    let a = s.claim_run("A", "r1", 0, LEASE).unwrap().unwrap();
+    let mut w = fenced(record("r1", "A", Status::Waiting), "A", a.epoch);
+    w.inbox_done = vec![first];
+    commit(s, vec![w]);
+    assert_eq!(keys("r1"), ["c"], "consumed with the step");
+    assert_eq!(keys("r2"), ["b"]);
+}
+
+fn runs_with_work(s: &dyn crate::ClusterStore) {
+    let mut timed = new_run(record("t", "A", Status::Waiting));
+    timed.timers_set = vec![("k".into(), 100)];
+    commit(
+        s,
+        vec![
+            new_run(record("idle", "A", Status::Waiting)),
+            new_run(record("boxed", "A", Status::Waiting)),
+            timed,
+        ],
+    );
+    s.enqueue("boxed", &weft_engine::state::Event::Retry)
+        .unwrap();
+    let mut got: Vec<String> = s
+        .claim_runs_with_work("A", 50, LEASE, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.run_id)
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        ["boxed"],
+        "the timer is not due yet; idle runs have no work"
+    );
+    assert!(
+        s.claim_runs_with_work("B", 60, LEASE, 10)
+            .unwrap()
+            .is_empty(),
+        "A holds `boxed`"
+    );
+    let got: Vec<String> = s
+        .claim_runs_with_work("B", 150, LEASE, 10)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.run_id)
+        .collect();
+    assert_eq!(got, ["t"], "the due timer's run");
+    assert_eq!(s.due_timers_of("t", 150).unwrap().len(), 1);
+    assert!(s.due_timers_of("t", 50).unwrap().is_empty());
+}
+
+fn tasks_are_leased(s: &dyn crate::ClusterStore) {
+    let mut w = new_run(record("r", "A", Status::Running));
+    let mut t2 = task("r-2", "r", 1);
+    t2.activity = "Other".into();
+    w.tasks_put = vec![task("r-1", "r", 1), t2];
+    commit(s, vec![w]);
+    let acts = vec!["Charge".to_string()];
+    let got = s.lease_tasks(&acts, "w1", 10, 0, LEASE).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].task.call_id, "r-1");
+    assert_eq!(got[0].lease_until, LEASE);
+    assert!(
+        s.lease_tasks(&acts, "w2", 10, 10, LEASE)
+            .unwrap()
+            .is_empty(),
+        "leased"
+    );
+    assert_eq!(
+        s.heartbeat_task("r-1", 1, 500, LEASE).unwrap(),
+        Some(500 + LEASE)
+    );
+    assert!(
+        s.lease_tasks(&acts, "w2", 10, LEASE + 1, LEASE)
+            .unwrap()
+            .is_empty(),
+        "the heartbeat extended it"
+    );
+    let again = s
+        .lease_tasks(&acts, "w2", 10, 500 + LEASE + 1, LEASE)
+        .unwrap();
+    assert_eq!(
+        again.len(),
+        1,
+        "an expired lease makes the task available again"
+    );
+    assert_eq!(again[0].task.call_id, "r-1");
+    assert!(s.task("r-1", 1).unwrap().is_some());
+    assert!(s.task("r-1", 2).unwrap().is_none(), "another attempt");
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(record("r", "A", Status::Running)),
+            tasks_delete: vec!["r-1".into()],
+            ..RunWrite::default()
+        }],
+    );
+    assert_eq!(s.heartbeat_task("r-1", 1, 600, LEASE).unwrap(), None);
+    assert!(s.task("r-1", 1).unwrap().is_none());
+}
+
+fn wait_wakes(s: &dyn crate::ClusterStore) {
+    commit(s, vec![new_run(record("r1", "A", Status::Waiting))]);
+    assert!(
+        !s.wait_for_work(std::time::Duration::from_millis(20))
+            .unwrap(),
+        "nothing happened"
+    );
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            s.enqueue("r1", &weft_engine::state::Event::Retry).unwrap();
+        });
+        assert!(
+            s.wait_for_work(std::time::Duration::from_secs(5)).unwrap(),
+            "woken by the enqueue"
+        );
+    });
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    #[test]
+    fn memory_store_conforms_as_a_cluster_store() {
+        super::run_cluster_all(&|| Box::new(crate::MemoryStore::new()));
+    }
+}

@@ -9,9 +9,11 @@
 //!
 //! Every implementation passes [`conformance`], one suite for all stores.
 
+pub mod cluster;
 pub mod conformance;
 mod memory;
 
+pub use cluster::{Claim, ClusterStore, InboxEvent, LeasedTask};
 pub use memory::MemoryStore;
 
 use serde::{Deserialize, Serialize};
@@ -135,6 +137,23 @@ pub struct RunWrite {
     /// Callback tokens that stop working (they are kept, spent, so a second
     /// use can be told apart from a token that never existed).
     pub tokens_spend: Vec<String>,
+    /// In a cluster: the claim this write is made under. The store refuses
+    /// the whole batch when the run's owner or epoch differs (a newer claim
+    /// won). A new run is inserted owned by `fence.node`.
+    pub fence: Option<Fence>,
+    /// In a cluster: inbox events this step consumed (deleted with it).
+    pub inbox_done: Vec<i64>,
+}
+
+/// The claim a write is made under (see [`cluster`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// The node.
+    pub node: String,
+    /// The run's epoch under the node's claim.
+    pub epoch: i64,
+    /// For a new run: when the creating node's lease ends (epoch ms).
+    pub lease_until: i64,
 }
 
 /// The writes of many runs, committed in one transaction.

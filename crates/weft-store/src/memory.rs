@@ -1,16 +1,27 @@
 //! A store in memory: for tests, the simulator and `weft test`. Not durable.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
-use weft_engine::state::{Status, Task};
+use weft_engine::state::{Event, Status, Task};
 
+use crate::cluster::{Claim, ClusterStore, InboxEvent, LeasedTask};
 use crate::*;
 
 /// Keeps everything in maps behind one lock; a batch applies atomically.
+/// Also a [`ClusterStore`], so several hosts can share one in a simulation.
 #[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    work: Condvar,
+}
+
+/// Who holds a run.
+#[derive(Clone, Debug, Default)]
+struct Lease {
+    owner: Option<String>,
+    until: i64,
+    epoch: i64,
 }
 
 #[derive(Default)]
@@ -23,6 +34,12 @@ struct Inner {
     timer_at: HashMap<(String, String), i64>,
     tasks: BTreeMap<String, Task>,
     tokens: HashMap<String, TokenRow>,
+    leases: HashMap<String, Lease>,
+    task_leases: HashMap<String, (String, i64)>,
+    inbox: BTreeMap<i64, InboxEvent>,
+    inbox_next: i64,
+    /// Bumped at every signal, so waiters can tell they were woken.
+    signals: u64,
 }
 
 impl MemoryStore {
@@ -87,6 +104,17 @@ impl Store for MemoryStore {
         // Validate first, so a failing batch changes nothing.
         let mut new_keys = HashMap::new();
         for w in &batch.writes {
+            if let (Some(f), Some(rec)) = (&w.fence, &w.record) {
+                if !w.created {
+                    let l = g.leases.get(&rec.id).cloned().unwrap_or_default();
+                    if l.owner.as_deref() != Some(f.node.as_str()) || l.epoch != f.epoch {
+                        return Err(StoreError::Conflict(format!(
+                            "run {} is no longer held by {} at epoch {} (owner {:?}, epoch {})",
+                            rec.id, f.node, f.epoch, l.owner, l.epoch
+                        )));
+                    }
+                }
+            }
             if let (true, Some(rec)) = (w.created, &w.record) {
                 if g.runs.contains_key(&rec.id) {
                     return Err(StoreError::Conflict(format!("run {} exists", rec.id)));
@@ -100,9 +128,24 @@ impl Store for MemoryStore {
                 }
             }
         }
+        let mut signal = false;
         for w in &batch.writes {
             let Some(rec) = &w.record else { continue };
             let id = rec.id.clone();
+            if let (true, Some(f)) = (w.created, &w.fence) {
+                g.leases.insert(
+                    id.clone(),
+                    Lease {
+                        owner: Some(f.node.clone()),
+                        until: f.lease_until,
+                        epoch: f.epoch,
+                    },
+                );
+            }
+            for i in &w.inbox_done {
+                g.inbox.remove(i);
+            }
+            signal |= !w.tasks_put.is_empty();
             if let Some(k) = &rec.idempotency_key {
                 g.keys.insert(k.clone(), id.clone());
             }
@@ -134,9 +177,11 @@ impl Store for MemoryStore {
             }
             for call_id in &w.tasks_delete {
                 g.tasks.remove(call_id);
+                g.task_leases.remove(call_id);
             }
             for t in &w.tasks_put {
                 g.tasks.insert(t.call_id.clone(), t.clone());
+                g.task_leases.remove(&t.call_id);
             }
             // Registered before spent: a token born and used in one step
             // ends up spent.
@@ -155,6 +200,10 @@ impl Store for MemoryStore {
                     t.active = false;
                 }
             }
+        }
+        if signal {
+            g.signals += 1;
+            self.work.notify_all();
         }
         Ok(())
     }
@@ -248,5 +297,214 @@ impl Store for MemoryStore {
 
     fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         Ok(self.lock().tokens.get(token).cloned())
+    }
+}
+
+impl MemoryStore {
+    fn claimable(l: Option<&Lease>, node: &str, now: i64) -> bool {
+        match l {
+            None => true,
+            Some(l) => l.owner.is_none() || l.owner.as_deref() == Some(node) || l.until <= now,
+        }
+    }
+}
+
+impl ClusterStore for MemoryStore {
+    fn claim_run(
+        &self,
+        node: &str,
+        run_id: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<Claim>> {
+        let mut g = self.lock();
+        if !g.runs.contains_key(run_id) {
+            return Ok(None);
+        }
+        if !Self::claimable(g.leases.get(run_id), node, now) {
+            return Ok(None);
+        }
+        let l = g.leases.entry(run_id.to_string()).or_default();
+        l.owner = Some(node.to_string());
+        l.until = now + lease_ms;
+        l.epoch += 1;
+        Ok(Some(Claim {
+            run_id: run_id.to_string(),
+            epoch: l.epoch,
+        }))
+    }
+
+    fn claim_runs_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Claim>> {
+        let mut g = self.lock();
+        let mut candidates: Vec<String> = g.inbox.values().map(|e| e.run_id.clone()).collect();
+        candidates.extend(
+            g.timers
+                .iter()
+                .take_while(|(at, _, _)| *at <= now)
+                .map(|(_, r, _)| r.clone()),
+        );
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for run in candidates {
+            if out.len() >= limit || !seen.insert(run.clone()) {
+                continue;
+            }
+            if !g.runs.contains_key(&run) || !Self::claimable(g.leases.get(&run), node, now) {
+                continue;
+            }
+            let l = g.leases.entry(run.clone()).or_default();
+            l.owner = Some(node.to_string());
+            l.until = now + lease_ms;
+            l.epoch += 1;
+            out.push(Claim {
+                run_id: run,
+                epoch: l.epoch,
+            });
+        }
+        Ok(out)
+    }
+
+    fn renew(&self, node: &str, claims: &[Claim], now: i64, lease_ms: i64) -> Result<Vec<String>> {
+        let mut g = self.lock();
+        let mut lost = Vec::new();
+        for c in claims {
+            match g.leases.get_mut(&c.run_id) {
+                Some(l) if l.owner.as_deref() == Some(node) && l.epoch == c.epoch => {
+                    l.until = now + lease_ms
+                }
+                _ => lost.push(c.run_id.clone()),
+            }
+        }
+        Ok(lost)
+    }
+
+    fn release(&self, node: &str, claims: &[Claim]) -> Result<()> {
+        let mut g = self.lock();
+        for c in claims {
+            if let Some(l) = g.leases.get_mut(&c.run_id) {
+                if l.owner.as_deref() == Some(node) && l.epoch == c.epoch {
+                    l.owner = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn enqueue(&self, run_id: &str, event: &Event) -> Result<()> {
+        let mut g = self.lock();
+        g.inbox_next += 1;
+        let id = g.inbox_next;
+        g.inbox.insert(
+            id,
+            InboxEvent {
+                id,
+                run_id: run_id.to_string(),
+                event: event.clone(),
+            },
+        );
+        g.signals += 1;
+        self.work.notify_all();
+        Ok(())
+    }
+
+    fn inbox(&self, run_id: &str) -> Result<Vec<InboxEvent>> {
+        let g = self.lock();
+        Ok(g.inbox
+            .values()
+            .filter(|e| e.run_id == run_id)
+            .cloned()
+            .collect())
+    }
+
+    fn due_timers_of(&self, run_id: &str, now: i64) -> Result<Vec<TimerRow>> {
+        let g = self.lock();
+        Ok(g.timers
+            .iter()
+            .take_while(|(at, _, _)| *at <= now)
+            .filter(|(_, r, _)| r == run_id)
+            .map(|(at, r, k)| TimerRow {
+                run_id: r.clone(),
+                key: k.clone(),
+                at: *at,
+            })
+            .collect())
+    }
+
+    fn lease_tasks(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<LeasedTask>> {
+        let mut g = self.lock();
+        let Inner {
+            tasks, task_leases, ..
+        } = &mut *g;
+        let mut out = Vec::new();
+        for (call, t) in tasks.iter() {
+            if out.len() >= max {
+                break;
+            }
+            if !activities.contains(&t.activity) {
+                continue;
+            }
+            if task_leases.get(call).is_some_and(|(_, until)| *until > now) {
+                continue;
+            }
+            task_leases.insert(call.clone(), (worker.to_string(), now + lease_ms));
+            out.push(LeasedTask {
+                task: t.clone(),
+                lease_until: now + lease_ms,
+            });
+        }
+        Ok(out)
+    }
+
+    fn heartbeat_task(
+        &self,
+        call_id: &str,
+        attempt: u32,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>> {
+        let mut g = self.lock();
+        if !g.tasks.get(call_id).is_some_and(|t| t.attempt == attempt) {
+            return Ok(None);
+        }
+        let worker = g
+            .task_leases
+            .get(call_id)
+            .map(|(w, _)| w.clone())
+            .unwrap_or_default();
+        g.task_leases
+            .insert(call_id.to_string(), (worker, now + lease_ms));
+        Ok(Some(now + lease_ms))
+    }
+
+    fn task(&self, call_id: &str, attempt: u32) -> Result<Option<Task>> {
+        Ok(self
+            .lock()
+            .tasks
+            .get(call_id)
+            .filter(|t| t.attempt == attempt)
+            .cloned())
+    }
+
+    fn wait_for_work(&self, timeout: std::time::Duration) -> Result<bool> {
+        let g = self.lock();
+        let before = g.signals;
+        let (g, _) = self
+            .work
+            .wait_timeout_while(g, timeout, |g| g.signals == before)
+            .unwrap_or_else(|e| e.into_inner());
+        Ok(g.signals != before)
     }
 }

@@ -1,0 +1,116 @@
+//! What a store shared by several nodes adds: run leases with fencing, an
+//! inbox of events for runs another node may own, and pull tasks leased in
+//! the store so that a worker may poll any node.
+//!
+//! The model: a node **owns** a run while it holds the run in memory and
+//! applies events to it. Ownership is a lease (`owner`, `lease_until`) with
+//! an **epoch** that grows at every claim. Every write of a run carries the
+//! claim it was made under (`RunWrite::fence`), and the store refuses the
+//! whole batch when the run's epoch moved on: a node whose lease expired
+//! (it paused, or was partitioned) cannot overwrite a newer owner's step.
+//!
+//! Events that reach a node for a run it does not own (a task completed
+//! through another node's API, a callback, a sub-flow's end) are appended to
+//! the run's **inbox**; a node that claims the run applies them in order and
+//! deletes them in the same transaction as the step they caused.
+//!
+//! Time here is the caller's clock in epoch milliseconds, so that the
+//! in-memory implementation is deterministic in simulations; PostgreSQL
+//! uses its own clock for leases and ignores small skews this way.
+
+use serde::{Deserialize, Serialize};
+use weft_engine::state::{Event, Task};
+
+use crate::{Result, Store};
+
+/// A node's claim on a run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Claim {
+    /// The run.
+    pub run_id: String,
+    /// The run's epoch under this claim.
+    pub epoch: i64,
+}
+
+/// A task leased to a worker through the store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeasedTask {
+    /// The task.
+    pub task: Task,
+    /// When the lease ends (epoch ms).
+    pub lease_until: i64,
+}
+
+/// An event waiting in a run's inbox.
+#[derive(Clone, Debug)]
+pub struct InboxEvent {
+    /// Its id (increasing).
+    pub id: i64,
+    /// The run it is for.
+    pub run_id: String,
+    /// The event.
+    pub event: Event,
+}
+
+/// A store several nodes share. See the module documentation.
+pub trait ClusterStore: Store {
+    /// Claims a run for `node` when nobody else holds a live lease on it (a
+    /// node may re-claim its own). `None` when another node holds it.
+    fn claim_run(&self, node: &str, run_id: &str, now: i64, lease_ms: i64)
+        -> Result<Option<Claim>>;
+
+    /// Claims up to `limit` runs that have inbox events or timers due at
+    /// `now`, and no live lease of another node.
+    fn claim_runs_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Claim>>;
+
+    /// Extends `node`'s leases on these runs; returns the runs whose claims
+    /// are no longer held (another node took them, or their epoch moved).
+    fn renew(&self, node: &str, claims: &[Claim], now: i64, lease_ms: i64) -> Result<Vec<String>>;
+
+    /// Gives up `node`'s claims on these runs (they are idle).
+    fn release(&self, node: &str, claims: &[Claim]) -> Result<()>;
+
+    /// Appends an event to a run's inbox and wakes the nodes.
+    fn enqueue(&self, run_id: &str, event: &Event) -> Result<()>;
+
+    /// A run's inbox, oldest first.
+    fn inbox(&self, run_id: &str) -> Result<Vec<InboxEvent>>;
+
+    /// Timers of one run due at `now`.
+    fn due_timers_of(&self, run_id: &str, now: i64) -> Result<Vec<crate::TimerRow>>;
+
+    /// Leases up to `max` outstanding tasks of these activities (not leased,
+    /// or whose lease ended) to `worker`.
+    fn lease_tasks(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<LeasedTask>>;
+
+    /// Extends a leased task's lease; `None` when the task (this attempt) is
+    /// no longer outstanding.
+    fn heartbeat_task(
+        &self,
+        call_id: &str,
+        attempt: u32,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>>;
+
+    /// The outstanding task of a call, if its attempt is `attempt`.
+    fn task(&self, call_id: &str, attempt: u32) -> Result<Option<Task>>;
+
+    /// Blocks until another node signals work (new inbox events or tasks)
+    /// or `timeout` passes; returns true when signalled. A store without
+    /// notifications may just sleep.
+    fn wait_for_work(&self, timeout: std::time::Duration) -> Result<bool>;
+}
