@@ -547,7 +547,7 @@ fn renew_and_release(s: &dyn crate::ClusterStore) {
     commit(s, vec![new_run(record("r1", "A", Status::Running))]);
     let a = s.claim_run("A", "r1", 0, LEASE).unwrap().unwrap();
     assert!(s
-        .renew("A", &[a.clone()], LEASE - 1, LEASE)
+        .renew("A", std::slice::from_ref(&a), LEASE - 1, LEASE)
         .unwrap()
         .is_empty());
     assert_eq!(
@@ -555,7 +555,7 @@ fn renew_and_release(s: &dyn crate::ClusterStore) {
         None,
         "renewed past the first lease"
     );
-    s.release("A", &[a.clone()]).unwrap();
+    s.release("A", std::slice::from_ref(&a)).unwrap();
     let b = s
         .claim_run("B", "r1", LEASE + 2, LEASE)
         .unwrap()

@@ -476,7 +476,7 @@ impl ClusterStore for MemoryStore {
         lease_ms: i64,
     ) -> Result<Option<i64>> {
         let mut g = self.lock();
-        if !g.tasks.get(call_id).is_some_and(|t| t.attempt == attempt) {
+        if g.tasks.get(call_id).is_none_or(|t| t.attempt != attempt) {
             return Ok(None);
         }
         let worker = g
