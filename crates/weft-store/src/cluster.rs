@@ -41,6 +41,20 @@ pub struct LeasedTask {
     pub lease_until: i64,
 }
 
+/// What became of a callback sent through the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallbackOutcome {
+    /// Queued for the run.
+    Queued {
+        /// The run.
+        run_id: String,
+    },
+    /// The token never existed.
+    Unknown,
+    /// The token was used, timed out or cancelled.
+    Spent,
+}
+
 /// An event waiting in a run's inbox.
 #[derive(Clone, Debug)]
 pub struct InboxEvent {
@@ -54,13 +68,16 @@ pub struct InboxEvent {
 
 /// A store several nodes share. See the module documentation.
 pub trait ClusterStore: Store {
-    /// Claims a run for `node` when nobody else holds a live lease on it (a
-    /// node may re-claim its own). `None` when another node holds it.
+    /// Claims a run for `node` when nobody else holds a live lease on it.
+    /// `None` when another node holds it. A node that already holds the
+    /// run gets its claim back unchanged (same epoch, lease extended), so
+    /// its writes still in flight stay valid.
     fn claim_run(&self, node: &str, run_id: &str, now: i64, lease_ms: i64)
         -> Result<Option<Claim>>;
 
     /// Claims up to `limit` runs that have inbox events or timers due at
-    /// `now`, and no live lease of another node.
+    /// `now` and that no other node holds (runs `node` holds are returned
+    /// with their current epoch).
     fn claim_runs_with_work(
         &self,
         node: &str,
@@ -78,6 +95,10 @@ pub trait ClusterStore: Store {
 
     /// Appends an event to a run's inbox and wakes the nodes.
     fn enqueue(&self, run_id: &str, event: &Event) -> Result<()>;
+
+    /// Spends a callback token and appends the callback to its run's inbox,
+    /// in one transaction: of two callbacks with one token, one wins.
+    fn enqueue_callback(&self, token: &str, value: &serde_json::Value) -> Result<CallbackOutcome>;
 
     /// A run's inbox, oldest first.
     fn inbox(&self, run_id: &str) -> Result<Vec<InboxEvent>>;

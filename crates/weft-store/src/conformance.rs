@@ -424,6 +424,7 @@ pub const CLUSTER_CHECKS: &[(&str, ClusterCheck)] = &[
     ("runs_with_work_are_claimed_once", runs_with_work),
     ("tasks_are_leased_exclusively", tasks_are_leased),
     ("waiting_for_work_wakes_on_enqueue", wait_wakes),
+    ("a_callback_token_is_spent_once", callback_once),
 ];
 
 /// Runs every cluster check against fresh stores from `make`.
@@ -473,12 +474,20 @@ fn claims_are_exclusive(s: &dyn crate::ClusterStore) {
         .claim_run("A", "r1", 300, LEASE)
         .unwrap()
         .expect("A may claim its own run again");
-    assert!(a2.epoch > a.epoch, "every claim moves the epoch");
+    assert_eq!(
+        a2.epoch, a.epoch,
+        "re-claiming a held run keeps its epoch (writes in flight stay valid)"
+    );
+    assert_eq!(
+        s.claim_run("B", "r1", 100 + LEASE, LEASE).unwrap(),
+        None,
+        "the re-claim extended A's lease"
+    );
     let b = s
         .claim_run("B", "r1", 300 + LEASE, LEASE)
         .unwrap()
         .expect("B claims once A's lease ended");
-    assert!(b.epoch > a2.epoch);
+    assert!(b.epoch > a2.epoch, "a new owner moves the epoch");
     assert_eq!(
         s.claim_run("A", "r1", 300 + LEASE + 1, LEASE).unwrap(),
         None,
@@ -720,4 +729,32 @@ mod cluster_tests {
     fn memory_store_conforms_as_a_cluster_store() {
         super::run_cluster_all(&|| Box::new(crate::MemoryStore::new()));
     }
+}
+
+fn callback_once(s: &dyn crate::ClusterStore) {
+    use crate::cluster::CallbackOutcome;
+    let mut w = new_run(record("r1", "A", Status::Waiting));
+    w.tokens_put = vec![("tok".into(), 3)];
+    commit(s, vec![w]);
+    let v = serde_json::json!({"ok": true});
+    assert_eq!(
+        s.enqueue_callback("tok", &v).unwrap(),
+        CallbackOutcome::Queued {
+            run_id: "r1".into()
+        }
+    );
+    assert_eq!(
+        s.enqueue_callback("tok", &v).unwrap(),
+        CallbackOutcome::Spent
+    );
+    assert_eq!(
+        s.enqueue_callback("nope", &v).unwrap(),
+        CallbackOutcome::Unknown
+    );
+    let inbox = s.inbox("r1").unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert!(
+        matches!(&inbox[0].event, weft_engine::state::Event::Callback { call: 3, value } if *value == v)
+    );
+    assert_eq!(s.token("tok").unwrap().map(|t| t.active), Some(false));
 }

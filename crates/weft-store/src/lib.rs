@@ -13,7 +13,7 @@ pub mod cluster;
 pub mod conformance;
 mod memory;
 
-pub use cluster::{Claim, ClusterStore, InboxEvent, LeasedTask};
+pub use cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
 pub use memory::MemoryStore;
 
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,7 @@ use std::sync::{Condvar, Mutex};
 
 use weft_engine::state::{Event, Status, Task};
 
-use crate::cluster::{Claim, ClusterStore, InboxEvent, LeasedTask};
+use crate::cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
 use crate::*;
 
 /// Keeps everything in maps behind one lock; a batch applies atomically.
@@ -301,6 +301,20 @@ impl Store for MemoryStore {
 }
 
 impl MemoryStore {
+    /// Claims a lease: a node's own live lease keeps its epoch.
+    fn take(l: &mut Lease, run_id: &str, node: &str, now: i64, lease_ms: i64) -> Claim {
+        let own = l.owner.as_deref() == Some(node) && l.until > now;
+        if !own {
+            l.epoch += 1;
+        }
+        l.owner = Some(node.to_string());
+        l.until = now + lease_ms;
+        Claim {
+            run_id: run_id.to_string(),
+            epoch: l.epoch,
+        }
+    }
+
     fn claimable(l: Option<&Lease>, node: &str, now: i64) -> bool {
         match l {
             None => true,
@@ -325,13 +339,7 @@ impl ClusterStore for MemoryStore {
             return Ok(None);
         }
         let l = g.leases.entry(run_id.to_string()).or_default();
-        l.owner = Some(node.to_string());
-        l.until = now + lease_ms;
-        l.epoch += 1;
-        Ok(Some(Claim {
-            run_id: run_id.to_string(),
-            epoch: l.epoch,
-        }))
+        Ok(Some(Self::take(l, run_id, node, now, lease_ms)))
     }
 
     fn claim_runs_with_work(
@@ -359,13 +367,7 @@ impl ClusterStore for MemoryStore {
                 continue;
             }
             let l = g.leases.entry(run.clone()).or_default();
-            l.owner = Some(node.to_string());
-            l.until = now + lease_ms;
-            l.epoch += 1;
-            out.push(Claim {
-                run_id: run,
-                epoch: l.epoch,
-            });
+            out.push(Self::take(l, &run, node, now, lease_ms));
         }
         Ok(out)
     }
@@ -411,6 +413,34 @@ impl ClusterStore for MemoryStore {
         g.signals += 1;
         self.work.notify_all();
         Ok(())
+    }
+
+    fn enqueue_callback(&self, token: &str, value: &serde_json::Value) -> Result<CallbackOutcome> {
+        let mut g = self.lock();
+        let Some(row) = g.tokens.get_mut(token) else {
+            return Ok(CallbackOutcome::Unknown);
+        };
+        if !row.active {
+            return Ok(CallbackOutcome::Spent);
+        }
+        row.active = false;
+        let (run_id, call) = (row.run_id.clone(), row.call);
+        g.inbox_next += 1;
+        let id = g.inbox_next;
+        g.inbox.insert(
+            id,
+            InboxEvent {
+                id,
+                run_id: run_id.clone(),
+                event: Event::Callback {
+                    call,
+                    value: value.clone(),
+                },
+            },
+        );
+        g.signals += 1;
+        self.work.notify_all();
+        Ok(CallbackOutcome::Queued { run_id })
     }
 
     fn inbox(&self, run_id: &str) -> Result<Vec<InboxEvent>> {
