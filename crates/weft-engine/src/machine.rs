@@ -171,7 +171,19 @@ pub fn apply(
         } => m.call_failed(call, attempt, error, retryable),
         Event::Callback { call, value } => m.callback(call, value),
         Event::TimerFired { key } => m.timer_fired(&key),
-        Event::ChildFinished { child, result } => m.child_finished(child, result),
+        Event::ChildFinished {
+            child,
+            run_id,
+            result,
+        } => {
+            let child = match run_id {
+                Some(id) => m.child_index(&id),
+                None => Some(child),
+            };
+            if let Some(child) = child {
+                m.child_finished(child, result)
+            }
+        }
         Event::Retry => m.retry()?,
         Event::Resolve { value } => m.resolve(value)?,
         Event::Cancel { reason } => m.cancel(&reason),
@@ -1222,6 +1234,15 @@ impl<'a> Machine<'a> {
                 Err(self.fail_here(fid, msg))
             }
         }
+    }
+
+    /// The index of the child run with this id.
+    fn child_index(&self, run_id: &str) -> Option<u32> {
+        self.s
+            .children
+            .iter()
+            .find(|(_, c)| c.run_id == run_id)
+            .map(|(&i, _)| i)
     }
 
     fn child_finished(&mut self, child: u32, result: Option<serde_json::Value>) {

@@ -382,8 +382,12 @@ pub enum Event {
     },
     /// A child run finished (completed or cancelled).
     ChildFinished {
-        /// The child's index.
+        /// The child's index (ignored when `run_id` is given).
         child: u32,
+        /// The child's run id, when the sender does not know its index (a
+        /// child on another node of a cluster).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_id: Option<String>,
         /// Its result; `None` when it was cancelled.
         result: Option<serde_json::Value>,
     },

@@ -16,7 +16,10 @@ use weft_engine::machine::{self, Env};
 use weft_engine::program::Program;
 use weft_engine::state::{Command, Event, RunState, Status, Task};
 use weft_engine::{limits, ActionError};
-use weft_store::{Batch, Deployment, RunRecord, RunWrite, SourceText, Store, StoreError};
+use weft_store::{
+    Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
+    SourceText, Store, StoreError,
+};
 
 use crate::ids::{self, Entropy};
 
@@ -49,6 +52,9 @@ pub enum HostError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// In a cluster: another node is working on the run right now.
+    #[error("run {0} is being worked on by another node; try again in a moment")]
+    Busy(String),
     /// A stored snapshot could not be read.
     #[error("run {run}: snapshot unreadable: {message}")]
     Snapshot {
@@ -99,6 +105,33 @@ struct Cached {
     program: Arc<Program>,
     /// The batch that last wrote this run.
     last_batch: u64,
+    /// In a cluster: this node's claim on the run.
+    claim: Option<Claim>,
+    /// The batch that created the run (0 when it was loaded): until that
+    /// batch commits, the store does not know the run or its claim.
+    created_in: u64,
+}
+
+/// A host's place in a cluster: the shared store and who this node is.
+#[derive(Clone)]
+pub struct Cluster {
+    /// The store every node shares.
+    pub store: Arc<dyn ClusterStore>,
+    /// This node's name (unique among live nodes).
+    pub node: String,
+    /// How long a claim lasts without renewal (ms).
+    pub lease_ms: i64,
+}
+
+/// Runs claimed at once when looking for work in a cluster.
+pub const CLAIM_BATCH_MAX: usize = 256;
+
+/// Where an event went.
+enum Placed {
+    /// Applied here.
+    Here,
+    /// Queued for the node that holds the run.
+    Queued,
 }
 
 /// Follow-up work a transition causes in other runs (kept in a queue, not
@@ -121,11 +154,14 @@ enum FollowUp {
 }
 
 /// What a write records besides the engine's output.
+#[derive(Default)]
 struct Transition {
     /// The call whose attempt an accepted event ended (its task row goes).
     finished_call: Option<u32>,
     /// A delivered timer whose row goes.
     done_timer: Option<String>,
+    /// An inbox event the step consumed (deleted with it).
+    inbox_done: Option<i64>,
     /// The run is new.
     created: bool,
 }
@@ -133,9 +169,8 @@ struct Transition {
 impl Transition {
     fn created() -> Transition {
         Transition {
-            finished_call: None,
-            done_timer: None,
             created: true,
+            ..Transition::default()
         }
     }
 }
@@ -148,6 +183,8 @@ pub struct Host {
     runs: HashMap<String, Cached>,
     /// Number of the batch being built.
     batch_no: u64,
+    /// Every batch up to this one is committed.
+    committed_no: u64,
     writes: Vec<RunWrite>,
     effects: Vec<Effect>,
     /// Idempotency keys of runs created in batches not yet committed.
@@ -160,6 +197,8 @@ pub struct Host {
     next_timer: Option<i64>,
     next_timer_known: bool,
     follow: VecDeque<FollowUp>,
+    /// In a cluster: the shared store and this node.
+    cluster: Option<Cluster>,
 }
 
 struct HostEnv<'a> {
@@ -191,6 +230,7 @@ impl Host {
             programs: HashMap::new(),
             runs: HashMap::new(),
             batch_no: 1,
+            committed_no: 0,
             writes: Vec::new(),
             effects: Vec::new(),
             keys: HashMap::new(),
@@ -199,7 +239,22 @@ impl Host {
             next_timer: None,
             next_timer_known: false,
             follow: VecDeque::new(),
+            cluster: None,
         }
+    }
+
+    /// A host that is one node of a cluster sharing `cluster.store`: it
+    /// applies events only to runs it has claimed, and queues the others'.
+    pub fn new_cluster(cluster: Cluster, entropy: Box<dyn Entropy>) -> Host {
+        let store: Arc<dyn Store> = cluster.store.clone();
+        let mut host = Host::new(store, entropy);
+        host.cluster = Some(cluster);
+        host
+    }
+
+    /// This node's cluster, if it is in one.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
     }
 
     /// The store.
@@ -270,6 +325,7 @@ impl Host {
     /// Batch `no` (and every earlier one) is durable: forget what only
     /// mattered until then, and evict runs that are not running.
     pub fn committed(&mut self, no: u64) {
+        self.committed_no = self.committed_no.max(no);
         if no + 1 == self.batch_no {
             self.keys.clear();
             self.spent.clear();
@@ -278,8 +334,20 @@ impl Host {
             self.next_timer = None;
             self.next_timer_known = false;
         }
-        self.runs
-            .retain(|_, c| c.last_batch > no || c.state.status == Status::Running);
+        let mut released = Vec::new();
+        self.runs.retain(|_, c| {
+            let keep = c.last_batch > no || c.state.status == Status::Running;
+            if !keep {
+                released.extend(c.claim.clone());
+            }
+            keep
+        });
+        if let (Some(cl), false) = (&self.cluster, released.is_empty()) {
+            // Best effort: an unreleased claim just expires.
+            if let Err(e) = cl.store.release(&cl.node, &released) {
+                eprintln!("weft: releasing {} run(s) failed: {e}", released.len());
+            }
+        }
     }
 
     /// True when work is waiting to be taken.
@@ -289,10 +357,28 @@ impl Host {
 
     // ----- runs -----
 
-    fn load(&mut self, id: &str) -> Result<(), HostError> {
+    /// Makes the run available here: from memory, or (in a cluster, once
+    /// claimed) from the store. `false` when another node holds it.
+    fn load(&mut self, id: &str, now: i64) -> Result<bool, HostError> {
         if self.runs.contains_key(id) {
-            return Ok(());
+            return Ok(true);
         }
+        let claim = match &self.cluster {
+            None => None,
+            Some(cl) => match cl.store.claim_run(&cl.node, id, now, cl.lease_ms)? {
+                Some(claim) => Some(claim),
+                None if cl.store.run(id)?.is_none() => {
+                    return Err(HostError::UnknownRun(id.to_string()))
+                }
+                None => return Ok(false),
+            },
+        };
+        self.adopt(id, claim)?;
+        Ok(true)
+    }
+
+    /// Loads a run from the store under `claim`.
+    fn adopt(&mut self, id: &str, claim: Option<Claim>) -> Result<(), HostError> {
         let stored = self
             .store
             .load_run(id)?
@@ -310,6 +396,8 @@ impl Host {
                 state,
                 program,
                 last_batch: 0,
+                claim,
+                created_in: 0,
             },
         );
         Ok(())
@@ -394,6 +482,7 @@ impl Host {
         if let Some(key) = idempotency_key {
             self.keys.insert(key, run_id.clone());
         }
+        let claim = self.new_claim(&run_id);
         self.runs.insert(
             run_id.clone(),
             Cached {
@@ -401,6 +490,8 @@ impl Host {
                 state,
                 program,
                 last_batch: self.batch_no,
+                claim,
+                created_in: self.batch_no,
             },
         );
         self.record_transition(&run_id, out, Transition::created(), now);
@@ -411,14 +502,45 @@ impl Host {
         })
     }
 
-    /// Delivers an event to a run (activity results, timers, operators).
+    /// A new run's claim: in a cluster, the node that creates a run holds it.
+    fn new_claim(&self, run_id: &str) -> Option<Claim> {
+        self.cluster.as_ref().map(|_| Claim {
+            run_id: run_id.to_string(),
+            epoch: 1,
+        })
+    }
+
+    /// Delivers an event to a run (activity results, timers). In a
+    /// cluster, an event for a run another node holds is queued for it.
     pub fn deliver(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
-        self.deliver_one(run_id, event, now)?;
+        self.deliver_one(run_id, event, now, None)?;
         self.drain_follow_ups(now)
     }
 
-    fn deliver_one(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
-        self.load(run_id)?;
+    /// An operator's action (retry, resolve, cancel): applied here so its
+    /// outcome can be answered; `Busy` when another node holds the run.
+    pub fn operate(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
+        if !self.load(run_id, now)? {
+            return Err(HostError::Busy(run_id.to_string()));
+        }
+        self.deliver(run_id, event, now)
+    }
+
+    fn deliver_one(
+        &mut self,
+        run_id: &str,
+        event: Event,
+        now: i64,
+        inbox: Option<i64>,
+    ) -> Result<Placed, HostError> {
+        if !self.load(run_id, now)? {
+            let cl = self
+                .cluster
+                .as_ref()
+                .expect("only a cluster has runs elsewhere");
+            cl.store.enqueue(run_id, &event)?;
+            return Ok(Placed::Queued);
+        }
         let finished_call = match &event {
             Event::CallCompleted { call, .. } | Event::CallFailed { call, .. } => Some(*call),
             _ => None,
@@ -438,17 +560,27 @@ impl Host {
             entropy: self.entropy.as_mut(),
         };
         let program = c.program.clone();
-        let out = machine::apply(&program, &mut c.state, event, &mut env)?;
+        let out = match machine::apply(&program, &mut c.state, event, &mut env) {
+            Ok(out) => out,
+            // A queued operator's action the run no longer takes is consumed
+            // all the same, or it would be tried for ever.
+            Err(e) if inbox.is_some() => {
+                eprintln!("weft: run {run_id}: a queued action was refused: {e}");
+                machine::Output::default()
+            }
+            Err(e) => return Err(e.into()),
+        };
         let accepted = !out.journal.is_empty() || !out.commands.is_empty();
         let t = Transition {
             // A late result of an earlier attempt changes nothing, and the
             // task row then belongs to the current attempt.
             finished_call: finished_call.filter(|_| accepted),
             done_timer,
+            inbox_done: inbox,
             created: false,
         };
         self.record_transition(run_id, out, t, now);
-        Ok(())
+        Ok(Placed::Here)
     }
 
     /// Delivers a callback by its token. Refuses a token that never existed
@@ -473,7 +605,19 @@ impl Host {
                 size,
             });
         }
-        self.load(&row.run_id)?;
+        if !self.load(&row.run_id, now)? {
+            // Another node holds the run: the store spends the token and
+            // queues the callback in one transaction, so one callback wins.
+            let cl = self
+                .cluster
+                .as_ref()
+                .expect("only a cluster has runs elsewhere");
+            return match cl.store.enqueue_callback(token, &value)? {
+                CallbackOutcome::Queued { run_id } => Ok(run_id),
+                CallbackOutcome::Spent => Err(CallbackError::AlreadyCompleted.into()),
+                CallbackOutcome::Unknown => Err(CallbackError::NotFound.into()),
+            };
+        }
         let waiting = self.runs[&row.run_id]
             .state
             .calls
@@ -496,6 +640,10 @@ impl Host {
 
     /// Fires every timer due at `now`; returns how many were delivered.
     pub fn fire_due_timers(&mut self, now: i64) -> Result<usize, HostError> {
+        // In a cluster, timers fire through the runs a node claims.
+        if self.cluster.is_some() {
+            return self.claim_work(now);
+        }
         match self.next_timer() {
             Some(at) if at <= now => {}
             _ => return Ok(0),
@@ -538,6 +686,70 @@ impl Host {
         self.next_timer
     }
 
+    /// In a cluster: claims runs with queued events or due timers (and
+    /// those this node holds), and applies what waits for them. Returns the
+    /// number of events applied.
+    pub fn claim_work(&mut self, now: i64) -> Result<usize, HostError> {
+        let Some(cl) = self.cluster.clone() else {
+            return Ok(0);
+        };
+        let claims = cl
+            .store
+            .claim_runs_with_work(&cl.node, now, cl.lease_ms, CLAIM_BATCH_MAX)?;
+        let mut n = 0;
+        for claim in claims {
+            let id = claim.run_id.clone();
+            match self.runs.get_mut(&id) {
+                Some(c) => c.claim = Some(claim),
+                None => self.adopt(&id, Some(claim))?,
+            }
+            for e in cl.store.inbox(&id)? {
+                self.deliver_one(&id, e.event, now, Some(e.id))?;
+                n += 1;
+            }
+            for t in cl.store.due_timers_of(&id, now)? {
+                if self.fired.insert((t.run_id.clone(), t.key.clone())) {
+                    self.deliver_one(&id, Event::TimerFired { key: t.key }, now, None)?;
+                    n += 1;
+                }
+            }
+            self.drain_follow_ups(now)?;
+        }
+        Ok(n)
+    }
+
+    /// In a cluster: extends the claims on the runs held here; runs whose
+    /// claim was lost (this node was too slow) are dropped from memory.
+    pub fn renew_claims(&mut self, now: i64) -> Result<(), HostError> {
+        let Some(cl) = self.cluster.clone() else {
+            return Ok(());
+        };
+        // A run whose creation is not committed has no lease to renew yet.
+        let committed = self.committed_no;
+        let claims: Vec<Claim> = self
+            .runs
+            .values()
+            .filter(|c| c.created_in <= committed)
+            .filter_map(|c| c.claim.clone())
+            .collect();
+        if claims.is_empty() {
+            return Ok(());
+        }
+        for lost in cl.store.renew(&cl.node, &claims, now, cl.lease_ms)? {
+            eprintln!("weft: node {} lost its claim on run {lost}", cl.node);
+            // A run with writes still to commit stays: the store refuses
+            // them (stale claim), and the host starts over from the store.
+            if self
+                .runs
+                .get(&lost)
+                .is_some_and(|c| c.last_batch <= committed)
+            {
+                self.runs.remove(&lost);
+            }
+        }
+        Ok(())
+    }
+
     /// Tasks outstanding in the store (after a restart: to dispatch again).
     pub fn recover_tasks(&mut self) -> Result<Vec<Task>, HostError> {
         let mut out = Vec::new();
@@ -561,9 +773,9 @@ impl Host {
                     start,
                     depth,
                 } => self.start_child(&parent, run_id, flow, start, depth, now)?,
-                FollowUp::Deliver(run, event) => match self.deliver_one(&run, event, now) {
+                FollowUp::Deliver(run, event) => match self.deliver_one(&run, event, now, None) {
                     // A finished child or parent ignores what follows.
-                    Ok(()) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                    Ok(_) | Err(HostError::Action(ActionError::Finished(_))) => {}
                     Err(e) => return Err(e),
                 },
                 FollowUp::ChildFinished {
@@ -571,19 +783,16 @@ impl Host {
                     child_run,
                     result,
                 } => {
-                    self.load(&parent)?;
-                    let idx = self.runs[&parent]
-                        .state
-                        .children
-                        .iter()
-                        .find(|(_, c)| c.run_id == child_run)
-                        .map(|(&i, _)| i);
-                    if let Some(child) = idx {
-                        match self.deliver_one(&parent, Event::ChildFinished { child, result }, now)
-                        {
-                            Ok(()) | Err(HostError::Action(ActionError::Finished(_))) => {}
-                            Err(e) => return Err(e),
-                        }
+                    // By run id: the parent may be on another node, which
+                    // knows the child's index.
+                    let event = Event::ChildFinished {
+                        child: 0,
+                        run_id: Some(child_run),
+                        result,
+                    };
+                    match self.deliver_one(&parent, event, now, None) {
+                        Ok(_) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                        Err(e) => return Err(e),
                     }
                 }
             }
@@ -634,6 +843,7 @@ impl Host {
             created_at: now,
             updated_at: now,
         };
+        let claim = self.new_claim(&run_id);
         self.runs.insert(
             run_id.clone(),
             Cached {
@@ -641,6 +851,8 @@ impl Host {
                 state,
                 program,
                 last_batch: self.batch_no,
+                claim,
+                created_in: self.batch_no,
             },
         );
         self.record_transition(&run_id, out, Transition::created(), now);
@@ -652,20 +864,37 @@ impl Host {
         let Transition {
             finished_call,
             done_timer,
+            inbox_done,
             created,
         } = t;
-        // A stale timer still writes: its row must go, or it comes due again.
-        if out.journal.is_empty() && out.commands.is_empty() && !created && done_timer.is_none() {
+        // A stale timer or a consumed inbox event still writes: the row
+        // must go, or it comes due (or is claimed) again and again.
+        if out.journal.is_empty()
+            && out.commands.is_empty()
+            && !created
+            && done_timer.is_none()
+            && inbox_done.is_none()
+        {
             return;
         }
         let batch_no = self.batch_no;
         let c = self.runs.get_mut(run_id).expect("the run is loaded");
         c.last_batch = batch_no;
         let parent = c.record.parent.clone();
+        let fence = match (&self.cluster, &c.claim) {
+            (Some(cl), Some(claim)) => Some(Fence {
+                node: cl.node.clone(),
+                epoch: claim.epoch,
+                lease_until: now + cl.lease_ms,
+            }),
+            _ => None,
+        };
         let mut w = RunWrite {
             created,
             journal: out.journal,
             timers_clear: done_timer.into_iter().collect(),
+            inbox_done: inbox_done.into_iter().collect(),
+            fence,
             ..RunWrite::default()
         };
         // The attempt an event reports on is over: its task is done.

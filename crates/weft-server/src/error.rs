@@ -93,6 +93,7 @@ impl From<HostError> for ApiError {
             HostError::Compile(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "compile_failed", msg)
             }
+            HostError::Busy(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "run_busy", msg),
             HostError::Store(weft_store::StoreError::Conflict(_)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", msg)
             }

@@ -1,0 +1,374 @@
+//! Several nodes share one cluster store, in virtual time: runs start on any
+//! node, workers lease tasks from the store and report to any node,
+//! callbacks arrive at any node, nodes crash (losing what they had not
+//! committed) and come back under new names. Every run must complete once,
+//! with the right result, and no call may be recorded as completed twice.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use weft_engine::state::{EntryKind, Event, Status};
+use weft_runtime::host::Cluster;
+use weft_runtime::ids::SeededEntropy;
+use weft_runtime::{Host, HostError};
+use weft_store::{ClusterStore, MemoryStore, RunQuery, SourceText, Store, StoreError};
+
+const FLOW: &str = r#"
+flow Order(input) {
+    a = Reserve(input.id) @retry(5)
+    Sleep(2s)
+    b = flow Charge(a) {
+        return Pay(a.v)
+    }
+    c = await Confirm(b) @timeout(1h)
+    d = Ship(c.v)
+    return({a: a.v, b: b.v, c: c.v, d: d.v})
+}
+"#;
+
+/// How long a node's claim lasts, and a worker's task lease.
+const LEASE_MS: i64 = 3_000;
+const TASK_LEASE_MS: i64 = 2_000;
+/// One tick of virtual time.
+const TICK_MS: i64 = 100;
+
+fn expected(id: i64) -> Value {
+    let a = id * 2;
+    let b = a + 1;
+    let c = b * 10;
+    json!({"a": a, "b": b, "c": c, "d": c - 3})
+}
+
+/// What an activity answers: depends only on the activity and arguments.
+fn answer(activity: &str, args: &Value) -> Value {
+    let n = |v: &Value| v.as_i64().unwrap_or(0);
+    match activity {
+        "Reserve" => json!({"v": n(&args[0]) * 2}),
+        "Pay" => json!({"v": n(&args[0]) + 1}),
+        "Confirm" => json!({"v": n(&args[0]["v"]) * 10}),
+        "Ship" => json!({"v": n(&args[0]) - 3}),
+        other => panic!("unexpected activity {other}"),
+    }
+}
+
+/// Something scheduled to happen at a virtual time.
+enum Due {
+    Event(String, Event),
+    Callback(String, Value),
+}
+
+struct World {
+    store: Arc<MemoryStore>,
+    nodes: Vec<Option<Host>>,
+    names: Vec<String>,
+    now: i64,
+    rng: u64,
+    due: BTreeMap<(i64, u64), Due>,
+    seq: u64,
+    crashes: usize,
+    conflicts: usize,
+    /// Callbacks each node accepted since its last commit: its answer to the
+    /// caller waits for that commit, so if the node dies the caller, having
+    /// no answer, sends the callback again.
+    unanswered: Vec<Vec<(String, Value)>>,
+}
+
+impl World {
+    fn rand(&mut self) -> u64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng
+    }
+
+    fn host(store: &Arc<MemoryStore>, name: &str, seed: u64) -> Host {
+        let cluster = Cluster {
+            store: store.clone() as Arc<dyn ClusterStore>,
+            node: name.to_string(),
+            lease_ms: LEASE_MS,
+        };
+        Host::new_cluster(cluster, Box::new(SeededEntropy(seed)))
+    }
+
+    fn live(&mut self) -> usize {
+        loop {
+            let i = (self.rand() % self.nodes.len() as u64) as usize;
+            if self.nodes[i].is_some() {
+                return i;
+            }
+        }
+    }
+
+    fn schedule(&mut self, at: i64, d: Due) {
+        self.seq += 1;
+        self.due.insert((at, self.seq), d);
+    }
+
+    /// Commits a node's batch; a stale claim refuses the batch and the
+    /// node starts over from the store, as the runtime does.
+    fn flush(&mut self, i: usize) {
+        let Some(h) = self.nodes[i].as_mut() else {
+            return;
+        };
+        self.unanswered[i].clear();
+        while h.has_work() {
+            let (no, batch, _effects) = h.take_batch();
+            match self.store.commit(&batch) {
+                Ok(()) => h.committed(no),
+                Err(StoreError::Conflict(_)) => {
+                    self.conflicts += 1;
+                    let seed = self.rng;
+                    self.nodes[i] = Some(Self::host(&self.store, &self.names[i], seed));
+                    return;
+                }
+                Err(e) => panic!("commit failed: {e}"),
+            }
+        }
+    }
+
+    fn crash(&mut self, i: usize) {
+        self.crashes += 1;
+        // The process dies with whatever it had not committed; it comes back
+        // as a new node, and its claims expire on their own.
+        let name = format!("node{i}-restart{}", self.crashes);
+        for (token, value) in std::mem::take(&mut self.unanswered[i]) {
+            let at = self.now + 500;
+            self.schedule(at, Due::Callback(token, value));
+        }
+        let seed = self.rand();
+        self.names[i] = name.clone();
+        self.nodes[i] = Some(Self::host(&self.store, &name, seed));
+    }
+}
+
+#[test]
+fn runs_finish_once_across_nodes_that_crash() {
+    // CLUSTER_SEEDS=N runs N more seeds (a longer search).
+    let extra: u64 = std::env::var("CLUSTER_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for seed in [1u64, 7, 42].into_iter().chain(100..100 + extra) {
+        run_world(seed);
+    }
+}
+
+fn run_world(seed: u64) {
+    const RUNS: i64 = 40;
+    let store = Arc::new(MemoryStore::new());
+    let names: Vec<String> = (0..3).map(|i| format!("node{i}")).collect();
+    let mut w = World {
+        store: store.clone(),
+        nodes: names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Some(World::host(&store, n, seed + i as u64)))
+            .collect(),
+        names,
+        now: 1_000_000,
+        rng: seed * 2654435761 + 1,
+        due: BTreeMap::new(),
+        seq: 0,
+        crashes: 0,
+        conflicts: 0,
+        unanswered: vec![Vec::new(); 3],
+    };
+    w.nodes[0]
+        .as_mut()
+        .unwrap()
+        .deploy(
+            &[SourceText {
+                name: "order.weft".into(),
+                text: FLOW.into(),
+            }],
+            w.now,
+        )
+        .unwrap();
+    let mut ids = HashMap::new();
+    for id in 0..RUNS {
+        let i = w.live();
+        let now = w.now;
+        let started = w.nodes[i]
+            .as_mut()
+            .unwrap()
+            .start_run("Order", json!({"id": id}), Some(format!("k{id}")), now)
+            .unwrap();
+        ids.insert(started.run_id, id);
+        w.flush(i);
+    }
+    let mut leased_before: HashMap<String, HashSet<String>> = HashMap::new();
+    let deadline = w.now + 600_000;
+    loop {
+        w.now += TICK_MS;
+        // Due answers and callbacks reach a random live node.
+        let now = w.now;
+        let ready: Vec<(i64, u64)> = w.due.range(..(now + 1, 0)).map(|(k, _)| *k).collect();
+        for k in ready {
+            let d = w.due.remove(&k).unwrap();
+            let i = w.live();
+            let h = w.nodes[i].as_mut().unwrap();
+            match d {
+                Due::Event(run, event) => match h.deliver(&run, event, now) {
+                    Ok(()) => {}
+                    Err(HostError::UnknownRun(_)) => panic!("run {run} vanished"),
+                    Err(e) => panic!("deliver failed: {e}"),
+                },
+                Due::Callback(token, value) => match h.callback(&token, value.clone(), now) {
+                    Ok(_) => w.unanswered[i].push((token, value)),
+                    // Spent: an earlier delivery of this callback won.
+                    Err(HostError::Callback(_)) => {}
+                    Err(e) => panic!("callback failed: {e}"),
+                },
+            }
+        }
+        // Every node looks for work and renews its claims.
+        for i in 0..w.nodes.len() {
+            if let Some(h) = w.nodes[i].as_mut() {
+                h.claim_work(now).unwrap();
+                h.renew_claims(now).unwrap();
+            }
+        }
+        // Sometimes a node dies before it commits.
+        // Every world crashes a node at 1.5 s, while runs are mid-flight,
+        // and a few more times at random.
+        let forced = now == 1_000_000 + 1_500;
+        if forced || (w.crashes < 6 && w.rand().is_multiple_of(40)) {
+            let i = w.live();
+            w.crash(i);
+        }
+        for i in 0..w.nodes.len() {
+            w.flush(i);
+        }
+        // Workers lease tasks from the store and answer a bit later.
+        let acts: Vec<String> = ["Reserve", "Pay", "Confirm", "Ship"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for lt in store
+            .lease_tasks(&acts, "worker", 50, now, TASK_LEASE_MS)
+            .unwrap()
+        {
+            let t = lt.task;
+            leased_before
+                .entry(format!("{}#{}", t.run_id, t.call))
+                .or_default()
+                .insert(t.call_id.clone());
+            // The first attempt of Reserve fails, so retries cross nodes too.
+            let ev = if t.activity == "Reserve" && t.attempt == 1 {
+                Event::CallFailed {
+                    call: t.call,
+                    attempt: t.attempt,
+                    error: "busy".into(),
+                    retryable: true,
+                }
+            } else {
+                let value = if t.callback_token.is_some() {
+                    Value::Null
+                } else {
+                    answer(&t.activity, &t.args)
+                };
+                Event::CallCompleted {
+                    call: t.call,
+                    attempt: t.attempt,
+                    value,
+                }
+            };
+            let delay = 50 + (w.rand() % 300) as i64;
+            w.schedule(now + delay, Due::Event(t.run_id.clone(), ev));
+            if let Some(tok) = t.callback_token {
+                let v = answer(&t.activity, &t.args);
+                w.schedule(now + delay + 1_000, Due::Callback(tok, v));
+            }
+        }
+        let done = store
+            .list_runs(&RunQuery {
+                status: Some(Status::Completed),
+                parent: None,
+                limit: 10_000,
+                ..Default::default()
+            })
+            .unwrap()
+            .runs
+            .iter()
+            .filter(|r| r.parent.is_none())
+            .count();
+        if done as i64 == RUNS {
+            break;
+        }
+        if w.now >= deadline {
+            for r in store
+                .list_runs(&RunQuery {
+                    limit: 10_000,
+                    ..Default::default()
+                })
+                .unwrap()
+                .runs
+            {
+                if r.status != Status::Completed {
+                    eprintln!(
+                        "STUCK {} {} {:?} parent={:?} waiting={} pos={:?}",
+                        r.id, r.flow, r.status, r.parent, r.waiting, r.position
+                    );
+                    for st in store.journal(&r.id).unwrap() {
+                        for e in st.entries {
+                            eprintln!("    {} {:?}", st.step, e.kind);
+                        }
+                    }
+                    eprintln!("    inbox: {:?}", store.inbox(&r.id).unwrap());
+                    eprintln!(
+                        "    timers: {:?}",
+                        store.due_timers_of(&r.id, i64::MAX).unwrap()
+                    );
+                }
+            }
+            eprintln!("tasks: {:?}", store.tasks(None, 100).unwrap());
+            panic!(
+                "seed {seed}: only {done} of {RUNS} runs completed ({} crashes)",
+                w.crashes
+            );
+        }
+    }
+    // Every run: the right result, once; no call completed twice.
+    let all = store
+        .list_runs(&RunQuery {
+            limit: 10_000,
+            ..Default::default()
+        })
+        .unwrap()
+        .runs;
+    let roots: Vec<_> = all.iter().filter(|r| r.parent.is_none()).collect();
+    assert_eq!(roots.len() as i64, RUNS, "no duplicate runs");
+    for r in &roots {
+        let id = ids[&r.id];
+        assert_eq!(
+            r.result.as_ref(),
+            Some(&expected(id)),
+            "seed {seed}: run {id}"
+        );
+    }
+    for r in &all {
+        let mut completed = HashSet::new();
+        for step in store.journal(&r.id).unwrap() {
+            for e in step.entries {
+                if let EntryKind::CallCompleted { call_id, .. } = e.kind {
+                    assert!(
+                        completed.insert(call_id.clone()),
+                        "seed {seed}: {call_id} completed twice"
+                    );
+                }
+            }
+        }
+    }
+    // A call keeps its id whoever leases it and however often.
+    for (call, ids) in &leased_before {
+        assert_eq!(ids.len(), 1, "seed {seed}: call {call} had ids {ids:?}");
+    }
+    eprintln!(
+        "seed {seed}: {RUNS} runs completed at +{} s with {} crashes and {} refused batches",
+        (w.now - 1_000_000) / 1000,
+        w.crashes,
+        w.conflicts
+    );
+    assert!(w.crashes > 0, "seed {seed}: the test should crash nodes");
+}
