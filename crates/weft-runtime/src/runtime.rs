@@ -27,7 +27,7 @@ use tokio::sync::oneshot;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
-use crate::host::{Effect, Host, HostError, Started};
+use crate::host::{Cluster, Effect, Host, HostError, Started};
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
 
@@ -37,6 +37,17 @@ pub const PIPELINE_DEPTH: usize = 2;
 
 /// Every this many waiters added, waiters whose callers gave up are dropped.
 pub const WAITER_PRUNE_EVERY: u64 = 1_024;
+
+/// In a cluster: how often a node looks for runs with work (timers that
+/// came due, events queued by other nodes) when nothing wakes it.
+pub const CLAIM_INTERVAL: Duration = Duration::from_millis(200);
+
+/// In a cluster: how often a waiting caller looks at the store, since
+/// another node may finish the run.
+pub const WAIT_POLL: Duration = Duration::from_millis(250);
+
+/// In a cluster: how long the waker waits for a notification at a time.
+pub const WAKE_WAIT: Duration = Duration::from_secs(1);
 
 /// Messages the core handles in one round before committing, at most.
 pub const ROUND_MESSAGES_MAX: usize = 4_096;
@@ -145,6 +156,8 @@ enum Msg {
         no: u64,
         result: Result<(), StoreError>,
     },
+    /// In a cluster: another node queued work.
+    Wake,
     Shutdown,
 }
 
@@ -159,7 +172,9 @@ pub struct Runtime {
 
 struct Inner {
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
-    stopped: AtomicBool,
+    stopped: Arc<AtomicBool>,
+    /// One node of a cluster (waits also poll the store).
+    cluster: bool,
 }
 
 /// The runtime stopped and takes no more requests.
@@ -175,10 +190,34 @@ impl Runtime {
         store: Arc<dyn Store>,
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
-        let (tx, rx) = mpsc::channel::<Msg>();
-        let (wtx, wrx) = mpsc::channel::<(u64, Batch)>();
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
         let recovered = host.recover_tasks()?;
+        Runtime::launch(store, host, dispatcher, recovered)
+    }
+
+    /// Starts a runtime that is one node of a cluster (see
+    /// `weft_store::cluster`). Tasks are not dispatched from here: they
+    /// wait in the shared store until a worker (or a node's pusher) leases
+    /// them, so nothing is lost when this node dies.
+    pub fn start_cluster(
+        cluster: Cluster,
+        dispatcher: Arc<dyn Dispatcher>,
+    ) -> Result<Runtime, HostError> {
+        let store: Arc<dyn Store> = cluster.store.clone();
+        let host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        Runtime::launch(store, host, dispatcher, Vec::new())
+    }
+
+    fn launch(
+        store: Arc<dyn Store>,
+        host: Host,
+        dispatcher: Arc<dyn Dispatcher>,
+        recovered: Vec<Task>,
+    ) -> Result<Runtime, HostError> {
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let (wtx, wrx) = mpsc::channel::<(u64, Batch)>();
+        let waker = host.cluster().cloned();
+        let waker_is_cluster = waker.is_some();
         let writer_store = store.clone();
         let writer_tx = tx.clone();
         let writer = std::thread::Builder::new()
@@ -192,6 +231,38 @@ impl Runtime {
         let sink = ResultSink::channel(tx.clone());
         for task in recovered {
             dispatcher.dispatch(task, sink.clone());
+        }
+        let stopped = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        if let Some(cl) = waker {
+            // Wakes the core when another node queues work or adds tasks.
+            let tx = tx.clone();
+            let stopped = stopped.clone();
+            threads.push(
+                std::thread::Builder::new()
+                    .name("weft-waker".into())
+                    .spawn(move || {
+                        while !stopped.load(Ordering::SeqCst) {
+                            match cl.store.wait_for_work(WAKE_WAIT) {
+                                Ok(true) => {
+                                    if tx.send(Msg::Wake).is_err() {
+                                        return;
+                                    }
+                                }
+                                Ok(false) => {}
+                                Err(e) => {
+                                    eprintln!("weft: waiting for work failed: {e}");
+                                    std::thread::sleep(WAKE_WAIT);
+                                }
+                            }
+                        }
+                    })
+                    .map_err(|e| {
+                        HostError::Store(StoreError::Io(format!(
+                            "cannot start the waker thread: {e}"
+                        )))
+                    })?,
+            );
         }
         let core_tx = tx.clone();
         let metrics = Arc::new(Metrics::default());
@@ -212,19 +283,26 @@ impl Runtime {
                     waiters: HashMap::new(),
                     waiter_adds: 0,
                     stopping: false,
+                    woken: true,
+                    last_claim: Instant::now(),
+                    last_renew: Instant::now(),
                 }
                 .run()
             })
             .map_err(|e| {
                 HostError::Store(StoreError::Io(format!("cannot start the core thread: {e}")))
             })?;
+        let cluster = waker_is_cluster;
+        threads.push(core);
+        threads.push(writer);
         Ok(Runtime {
             tx,
             store,
             metrics,
             inner: Arc::new(Inner {
-                threads: std::sync::Mutex::new(vec![core, writer]),
-                stopped: AtomicBool::new(false),
+                threads: std::sync::Mutex::new(threads),
+                stopped,
+                cluster,
             }),
         })
     }
@@ -264,11 +342,41 @@ impl Runtime {
         self.send(Msg::Start {
             flow: flow.to_string(),
             input,
-            key: idempotency_key,
+            key: idempotency_key.clone(),
             reply,
             finish: None,
         })?;
-        rx.await.map_err(|_| stopped())?
+        let result = rx.await.map_err(|_| stopped())?;
+        self.existing_on_conflict(result, idempotency_key.as_deref())
+    }
+
+    /// Two nodes may start a run with one idempotency key at once; the
+    /// store lets one win and refuses the other's batch. The loser answers
+    /// with the winner's run.
+    fn existing_on_conflict(
+        &self,
+        result: Result<(Started, RunRecord), HostError>,
+        key: Option<&str>,
+    ) -> Result<(Started, RunRecord), HostError> {
+        match (result, key) {
+            (Err(HostError::Store(StoreError::Conflict(e))), Some(key)) => {
+                match self
+                    .store
+                    .run_by_key(key)?
+                    .and_then(|id| self.store.run(&id).ok().flatten())
+                {
+                    Some(rec) => Ok((
+                        Started {
+                            run_id: rec.id.clone(),
+                            created: false,
+                        },
+                        rec,
+                    )),
+                    None => Err(HostError::Store(StoreError::Conflict(e))),
+                }
+            }
+            (r, _) => r,
+        }
     }
 
     /// Starts a run and waits until it completes, fails or is cancelled, or
@@ -287,16 +395,64 @@ impl Runtime {
         self.send(Msg::Start {
             flow: flow.to_string(),
             input,
-            key: idempotency_key,
+            key: idempotency_key.clone(),
             reply,
             finish: Some(finish),
         })?;
-        let (started, record) = rx.await.map_err(|_| stopped())??;
-        match tokio::time::timeout_at(deadline, done).await {
-            Ok(Ok(rec)) => Ok((started, rec)),
-            _ => {
-                let rec = self.store.run(&started.run_id)?.unwrap_or(record);
-                Ok((started, rec))
+        let result = rx.await.map_err(|_| stopped())?;
+        let conflicted = matches!(result, Err(HostError::Store(StoreError::Conflict(_))));
+        let (started, record) = self.existing_on_conflict(result, idempotency_key.as_deref())?;
+        if finished(record.status) {
+            return Ok((started, record));
+        }
+        // After a lost race the waiter was registered under the losing id.
+        let rec = if conflicted {
+            self.wait_until(&started.run_id, deadline, None).await?
+        } else {
+            self.wait_until(&started.run_id, deadline, Some(done))
+                .await?
+        };
+        Ok((started, rec.unwrap_or(record)))
+    }
+
+    /// Waits for a run to finish until `deadline`: on the core's word when
+    /// this node commits the end, or on the store's (polled), since in a
+    /// cluster another node may finish the run.
+    async fn wait_until(
+        &self,
+        run_id: &str,
+        deadline: tokio::time::Instant,
+        done: Option<oneshot::Receiver<RunRecord>>,
+    ) -> Result<Option<RunRecord>, HostError> {
+        let mut done = match done {
+            Some(d) => d,
+            None => {
+                let (reply, rx) = oneshot::channel();
+                self.send(Msg::WaitFinished {
+                    run_id: run_id.to_string(),
+                    reply,
+                })?;
+                rx
+            }
+        };
+        let poll = self.inner.cluster;
+        loop {
+            let step = if poll {
+                deadline.min(tokio::time::Instant::now() + WAIT_POLL)
+            } else {
+                deadline
+            };
+            match tokio::time::timeout_at(step, &mut done).await {
+                Ok(Ok(rec)) => return Ok(Some(rec)),
+                Ok(Err(_)) => return Ok(self.store.run(run_id)?),
+                Err(_) if tokio::time::Instant::now() >= deadline => {
+                    return Ok(self.store.run(run_id)?)
+                }
+                Err(_) => {
+                    if let Some(rec) = self.store.run(run_id)?.filter(|r| finished(r.status)) {
+                        return Ok(Some(rec));
+                    }
+                }
             }
         }
     }
@@ -308,15 +464,8 @@ impl Runtime {
         run_id: &str,
         timeout: Duration,
     ) -> Result<Option<RunRecord>, HostError> {
-        let (reply, rx) = oneshot::channel();
-        self.send(Msg::WaitFinished {
-            run_id: run_id.to_string(),
-            reply,
-        })?;
-        match tokio::time::timeout(timeout, rx).await {
-            Ok(Ok(rec)) => Ok(Some(rec)),
-            _ => Ok(self.store.run(run_id)?),
-        }
+        self.wait_until(run_id, tokio::time::Instant::now() + timeout, None)
+            .await
     }
 
     /// An operator's action (retry, resolve, cancel); returns once durable.
@@ -425,6 +574,11 @@ struct Core {
     /// Waiters added, for pruning the ones whose callers left.
     waiter_adds: u64,
     stopping: bool,
+    /// In a cluster: look for work now (another node queued some).
+    woken: bool,
+    /// In a cluster: when work was last looked for, and claims renewed.
+    last_claim: Instant,
+    last_renew: Instant,
 }
 
 /// A run is "finished" for waiters when it will not move without help.
@@ -437,11 +591,14 @@ impl Core {
         let mut batch_replies: BTreeMap<u64, Vec<Pending>> = BTreeMap::new();
         loop {
             let now = now_ms();
-            let timeout = match self.host.next_timer() {
+            let mut timeout = match self.host.next_timer() {
                 Some(at) if at <= now => Duration::ZERO,
                 Some(at) => Duration::from_millis((at - now) as u64),
                 None => Duration::from_secs(3600),
             };
+            if self.host.cluster().is_some() {
+                timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
+            }
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -458,7 +615,25 @@ impl Core {
                 }
                 next = self.rx.try_recv().ok();
             }
-            if let Err(e) = self.host.fire_due_timers(now_ms()) {
+            if let Some(cl) = self.host.cluster().cloned() {
+                // In a cluster, timers and queued events are found by claiming
+                // runs with work: now when woken, and at least every interval.
+                if self.woken || self.last_claim.elapsed() >= CLAIM_INTERVAL {
+                    self.woken = false;
+                    self.last_claim = Instant::now();
+                    if let Err(e) = self.host.claim_work(now_ms()) {
+                        eprintln!("weft: looking for work failed: {e}");
+                    }
+                }
+                if self.last_renew.elapsed()
+                    >= Duration::from_millis((cl.lease_ms / 3).max(1) as u64)
+                {
+                    self.last_renew = Instant::now();
+                    if let Err(e) = self.host.renew_claims(now_ms()) {
+                        eprintln!("weft: renewing claims failed: {e}");
+                    }
+                }
+            } else if let Err(e) = self.host.fire_due_timers(now_ms()) {
                 eprintln!("weft: firing timers failed: {e}");
             }
             if self.host.has_work() && self.oldest_work.is_none() {
@@ -579,6 +754,7 @@ impl Core {
                 _ => self.add_waiter(run_id, reply),
             },
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
+            Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
         }
     }
@@ -669,7 +845,10 @@ impl Core {
                     }
                 }
             }
-            self.host = Host::new(self.host.store().clone(), Box::new(OsEntropy));
+            self.host = match self.host.cluster().cloned() {
+                Some(cl) => Host::new_cluster(cl, Box::new(OsEntropy)),
+                None => Host::new(self.host.store().clone(), Box::new(OsEntropy)),
+            };
             return;
         }
         self.host.committed(no);
