@@ -17,7 +17,7 @@ use weft_runtime::Runtime;
 use weft_store::{RunQuery, RunRecord, SourceText};
 
 use crate::error::{ApiError, Json};
-use crate::queue::{Queue, TaskError};
+use crate::queue::TaskError;
 
 /// Longest `wait` of a synchronous start.
 pub const WAIT_MAX: Duration = Duration::from_secs(300);
@@ -43,7 +43,7 @@ pub struct AppState {
     /// The engine.
     pub runtime: Runtime,
     /// The pull queue.
-    pub queue: Arc<Queue>,
+    pub queue: crate::tasks::Tasks,
     /// The bearer token `/v1` calls need, if any.
     pub token: Option<Arc<str>>,
 }

@@ -151,3 +151,66 @@ impl Dispatcher for Router {
         }
     }
 }
+
+/// The dispatcher of a cluster node: tasks stay in the shared store, where
+/// workers (and the nodes' pushers) lease them.
+pub struct InStore;
+
+impl Dispatcher for InStore {
+    fn dispatch(&self, _task: Task, _sink: ResultSink) {}
+    fn cancel(&self, _call_id: &str) {}
+}
+
+/// Tasks a node's pusher leases at once.
+pub const PUSH_LEASE_BATCH: usize = 32;
+
+/// A cluster node's pusher: leases tasks of push-bound activities from the
+/// store and posts them, so that a dead node's pushes pass to another node
+/// when their leases end.
+pub async fn push_loop(
+    store: Arc<dyn weft_store::ClusterStore>,
+    push: Push,
+    sink: ResultSink,
+    node: String,
+) {
+    let activities: Vec<String> = push.bindings.keys().cloned().collect();
+    if activities.is_empty() {
+        return;
+    }
+    // Long enough for the slowest endpoint to answer before another node
+    // takes the task over.
+    let lease_ms = push
+        .bindings
+        .values()
+        .map(|b| b.timeout)
+        .max()
+        .unwrap_or(crate::config::PUSH_TIMEOUT_DEFAULT)
+        .as_millis() as i64
+        + 5_000;
+    loop {
+        let (s, acts, n) = (store.clone(), activities.clone(), node.clone());
+        let leased = tokio::task::spawn_blocking(move || {
+            s.lease_tasks(
+                &acts,
+                &format!("pusher@{n}"),
+                PUSH_LEASE_BATCH,
+                weft_runtime::runtime::now_ms(),
+                lease_ms,
+            )
+        })
+        .await;
+        match leased {
+            Ok(Ok(tasks)) if !tasks.is_empty() => {
+                for t in tasks {
+                    push.dispatch(t.task, sink.clone());
+                }
+                continue;
+            }
+            Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+            _ => {}
+        }
+        let s = store.clone();
+        let _ =
+            tokio::task::spawn_blocking(move || s.wait_for_work(Duration::from_millis(500))).await;
+    }
+}

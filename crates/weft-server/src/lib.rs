@@ -16,6 +16,7 @@ pub mod error;
 pub mod metrics;
 pub mod openapi;
 pub mod queue;
+pub mod tasks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 use weft_runtime::{Dispatcher, HostError, Runtime};
-use weft_store::Store;
+use weft_store::{ClusterStore, Store};
 
 pub use config::Config;
 
@@ -57,8 +58,7 @@ pub struct Server {
     sweeper: tokio::task::JoinHandle<()>,
 }
 
-/// Starts the server on `store`; returns once it listens.
-pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, ServeError> {
+async fn bind(config: &Config) -> Result<(tokio::net::TcpListener, SocketAddr), ServeError> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| ServeError::Bind {
@@ -69,6 +69,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         addr: config.listen,
         message: e.to_string(),
     })?;
+    Ok((listener, addr))
+}
+
+/// Starts the server on `store`; returns once it listens.
+pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, ServeError> {
+    let (listener, addr) = bind(&config).await?;
     let rt = tokio::runtime::Handle::current();
     let queue = Arc::new(queue::Queue::new(config.lease));
     let demo_activities = config.demo.then(|| {
@@ -95,9 +101,88 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         let _ = d.runtime_cell().set(runtime.clone());
         demo::start(runtime.clone()).await?;
     }
+    let sweeper = tokio::spawn({
+        let queue = queue.clone();
+        async move {
+            let mut tick = tokio::time::interval(LEASE_SWEEP);
+            loop {
+                tick.tick().await;
+                queue.expire_leases();
+            }
+        }
+    });
+    Ok(serve(
+        config,
+        listener,
+        addr,
+        runtime,
+        tasks::Tasks::Memory(queue),
+        sweeper,
+    ))
+}
+
+/// Starts one node of a cluster on a store the nodes share (see
+/// `weft_store::cluster`): any node takes API calls and worker polls, and
+/// a node that dies leaves its runs and tasks to the others.
+pub async fn start_cluster(
+    config: Config,
+    store: Arc<dyn ClusterStore>,
+    node: String,
+) -> Result<Server, ServeError> {
+    if config.demo {
+        return Err(ServeError::Runtime(HostError::Store(
+            weft_store::StoreError::Io("the demo runs on the embedded store only".into()),
+        )));
+    }
+    let (listener, addr) = bind(&config).await?;
+    let cluster = weft_runtime::host::Cluster {
+        store: store.clone(),
+        node: node.clone(),
+        lease_ms: CLUSTER_LEASE.as_millis() as i64,
+    };
+    let runtime = tokio::task::spawn_blocking(move || {
+        Runtime::start_cluster(cluster, Arc::new(dispatch::InStore))
+    })
+    .await
+    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))??;
+    let shared = Arc::new(tasks::SharedQueue::new(
+        store.clone(),
+        runtime.results(),
+        config.lease,
+    ));
+    // This node's share of push activities: leased from the store like a
+    // worker would, so a dead node's pushes go to another node.
+    let pusher = tokio::spawn(dispatch::push_loop(
+        store,
+        dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        runtime.results(),
+        node,
+    ));
+    Ok(serve(
+        config,
+        listener,
+        addr,
+        runtime,
+        tasks::Tasks::Shared(shared),
+        pusher,
+    ))
+}
+
+/// How long a node's claim on a run lasts without renewal: a dead node's
+/// runs pass to the others after this.
+pub const CLUSTER_LEASE: Duration = Duration::from_secs(10);
+
+fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    runtime: Runtime,
+    queue: tasks::Tasks,
+    sweeper: tokio::task::JoinHandle<()>,
+) -> Server {
     let state = api::AppState {
         runtime: runtime.clone(),
-        queue: queue.clone(),
+        queue,
         token: config.token.as_deref().map(Arc::from),
     };
     let app = api::router(state, config.body_limit_bytes);
@@ -110,20 +195,13 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             eprintln!("weft: the HTTP server stopped: {e}");
         }
     });
-    let sweeper = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(LEASE_SWEEP);
-        loop {
-            tick.tick().await;
-            queue.expire_leases();
-        }
-    });
-    Ok(Server {
+    Server {
         addr,
         runtime,
         stop: Some(stop),
         http,
         sweeper,
-    })
+    }
 }
 
 impl Server {

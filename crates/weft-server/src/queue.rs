@@ -81,7 +81,8 @@ pub fn task_id(task: &Task) -> String {
     format!("{}.{}", task.call_id, task.attempt)
 }
 
-fn split_task_id(id: &str) -> Result<(&str, u32), TaskError> {
+/// `(call id, attempt)` of a task id.
+pub fn split_task_id(id: &str) -> Result<(&str, u32), TaskError> {
     let (call, attempt) = id.rsplit_once('.').ok_or(TaskError::Malformed)?;
     let attempt = attempt.parse().map_err(|_| TaskError::Malformed)?;
     Ok((call, attempt))

@@ -1,0 +1,163 @@
+//! Where workers get tasks: the in-memory queue of a single node, or the
+//! store shared by the nodes of a cluster (so a worker may poll any node,
+//! and a dead node's tasks are leased by the others).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use weft_runtime::ResultSink;
+use weft_store::ClusterStore;
+
+use crate::queue::{
+    split_task_id, task_id, Depth, Leased, Queue, TaskError, POLL_TASKS_MAX, POLL_WAIT_MAX,
+};
+
+/// Longest pause between two looks at the store while a poll waits (the
+/// store's notifications usually end the pause sooner).
+pub const SHARED_POLL_PAUSE: Duration = Duration::from_millis(250);
+
+/// The pull queue of a cluster: tasks leased in the shared store.
+pub struct SharedQueue {
+    store: Arc<dyn ClusterStore>,
+    sink: ResultSink,
+    lease: Duration,
+}
+
+impl SharedQueue {
+    /// Tasks of `store`, whose results go to `sink`.
+    pub fn new(store: Arc<dyn ClusterStore>, sink: ResultSink, lease: Duration) -> SharedQueue {
+        SharedQueue { store, sink, lease }
+    }
+
+    async fn poll(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        wait: Duration,
+    ) -> Vec<Leased> {
+        let max = max.clamp(1, POLL_TASKS_MAX);
+        let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
+        loop {
+            let store = self.store.clone();
+            let (acts, w, lease_ms) = (
+                activities.to_vec(),
+                worker.to_string(),
+                self.lease.as_millis() as i64,
+            );
+            let got = tokio::task::spawn_blocking(move || {
+                store.lease_tasks(&acts, &w, max, weft_runtime::runtime::now_ms(), lease_ms)
+            })
+            .await;
+            match got {
+                Ok(Ok(tasks)) if !tasks.is_empty() => {
+                    return tasks
+                        .into_iter()
+                        .map(|t| Leased {
+                            task_id: task_id(&t.task),
+                            lease_until_ms: t.lease_until,
+                            task: t.task,
+                        })
+                        .collect();
+                }
+                Ok(Err(e)) => eprintln!("weft: leasing tasks failed: {e}"),
+                _ => {}
+            }
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Vec::new();
+            }
+            let pause = (deadline - now).min(SHARED_POLL_PAUSE);
+            let store = self.store.clone();
+            let _ = tokio::task::spawn_blocking(move || store.wait_for_work(pause)).await;
+        }
+    }
+
+    fn task(&self, id: &str) -> Result<weft_engine::Task, TaskError> {
+        let (call, attempt) = split_task_id(id)?;
+        self.store
+            .task(call, attempt)
+            .ok()
+            .flatten()
+            .ok_or(TaskError::Unknown)
+    }
+}
+
+/// The pull queue the API serves.
+#[derive(Clone)]
+pub enum Tasks {
+    /// A single node's queue, in memory.
+    Memory(Arc<Queue>),
+    /// A cluster's queue, in the shared store.
+    Shared(Arc<SharedQueue>),
+}
+
+impl Tasks {
+    /// Leases up to `max` tasks, waiting up to `wait` for the first.
+    pub async fn poll(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        wait: Duration,
+    ) -> Vec<Leased> {
+        match self {
+            Tasks::Memory(q) => q.poll(activities, worker, max, wait).await,
+            Tasks::Shared(q) => q.poll(activities, worker, max, wait).await,
+        }
+    }
+
+    /// A worker's result.
+    pub fn complete(&self, task_id: &str, value: serde_json::Value) -> Result<(), TaskError> {
+        match self {
+            Tasks::Memory(q) => q.complete(task_id, value).map(|_| ()),
+            Tasks::Shared(q) => {
+                let t = q.task(task_id)?;
+                q.sink.complete(&t, value);
+                Ok(())
+            }
+        }
+    }
+
+    /// A worker's failure.
+    pub fn fail(&self, task_id: &str, error: String, retryable: bool) -> Result<(), TaskError> {
+        match self {
+            Tasks::Memory(q) => q.fail(task_id, error, retryable).map(|_| ()),
+            Tasks::Shared(q) => {
+                let t = q.task(task_id)?;
+                q.sink.fail(&t, error, retryable);
+                Ok(())
+            }
+        }
+    }
+
+    /// Extends a task's lease; returns its new end (epoch ms).
+    pub fn heartbeat(&self, task_id: &str) -> Result<i64, TaskError> {
+        match self {
+            Tasks::Memory(q) => q.heartbeat(task_id),
+            Tasks::Shared(q) => {
+                let (call, attempt) = split_task_id(task_id)?;
+                q.store
+                    .heartbeat_task(
+                        call,
+                        attempt,
+                        weft_runtime::runtime::now_ms(),
+                        q.lease.as_millis() as i64,
+                    )
+                    .ok()
+                    .flatten()
+                    .ok_or(TaskError::Unknown)
+            }
+        }
+    }
+
+    /// Tasks per activity (the in-memory queue only: a cluster's are in the
+    /// store, where every node would count them).
+    pub fn depth(&self) -> BTreeMap<String, Depth> {
+        match self {
+            Tasks::Memory(q) => q.depth(),
+            Tasks::Shared(_) => BTreeMap::new(),
+        }
+    }
+}
