@@ -52,6 +52,7 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
+    queue: Arc<queue::Queue>,
     stop: Option<oneshot::Sender<()>>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -110,16 +111,20 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             eprintln!("weft: the HTTP server stopped: {e}");
         }
     });
-    let sweeper = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(LEASE_SWEEP);
-        loop {
-            tick.tick().await;
-            queue.expire_leases();
+    let sweeper = tokio::spawn({
+        let queue = queue.clone();
+        async move {
+            let mut tick = tokio::time::interval(LEASE_SWEEP);
+            loop {
+                tick.tick().await;
+                queue.expire_leases();
+            }
         }
     });
     Ok(Server {
         addr,
         runtime,
+        queue,
         stop: Some(stop),
         http,
         sweeper,
@@ -128,8 +133,10 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
 
 impl Server {
     /// Stops taking requests, lets requests in progress finish, commits
-    /// what is pending and stops the engine.
+    /// what is pending and stops the engine. Workers' long polls end at
+    /// once, empty: they have nothing to finish.
     pub async fn shutdown(mut self) {
+        self.queue.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
