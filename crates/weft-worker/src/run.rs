@@ -158,6 +158,7 @@ impl Loop {
                 }
             }
         };
+        while running.try_join_next().is_some() {}
         if !running.is_empty() {
             log(
                 Level::Info,
