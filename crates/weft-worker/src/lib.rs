@@ -123,13 +123,19 @@ impl std::fmt::Display for Level {
 /// Where the worker's log lines go.
 pub type Logger = Arc<dyn Fn(Level, &str) + Send + Sync>;
 
-/// The default logger: `Info` and above to stderr.
-pub fn stderr_logger(min: Level) -> Logger {
-    Arc::new(move |level, msg| {
+/// A logger that writes lines of `min` and above to stderr; the default
+/// is `stderr_logger(Level::Info)`.
+///
+/// ```
+/// use weft_worker::{stderr_logger, Level, Worker};
+/// let w = Worker::new("http://127.0.0.1:7400").logger(stderr_logger(Level::Debug));
+/// ```
+pub fn stderr_logger(min: Level) -> impl Fn(Level, &str) + Send + Sync + 'static {
+    move |level, msg| {
         if level >= min {
             eprintln!("weft-worker: {level}: {msg}");
         }
-    })
+    }
 }
 
 /// Stops a running [`Worker`]: it stops polling, lets running handlers
@@ -191,7 +197,7 @@ impl Worker {
             concurrency: CONCURRENCY_DEFAULT,
             poll_wait: POLL_WAIT_DEFAULT,
             backoff_max: BACKOFF_MAX,
-            log: stderr_logger(Level::Info),
+            log: Arc::new(stderr_logger(Level::Info)),
             shutdown: Shutdown::default(),
         }
     }
