@@ -51,6 +51,8 @@
 //! [`CallbackHandle::complete`] delivers the awaited value later. See
 //! `docs/workers.md` for the protocol and other languages.
 
+#![warn(missing_docs)]
+
 mod backoff;
 mod client;
 mod ctx;

@@ -201,7 +201,10 @@ impl Loop {
 /// Runs a handler on its own Tokio task (so a panic is caught), and
 /// heartbeats while it runs.
 async fn run_handler(ctx: &Ctx, handler: Handler, args: Value) -> HandlerResult {
-    let mut job = tokio::spawn(handler(ctx.clone(), args));
+    // The handler is called inside the spawned task, so that a panic before
+    // its future's first await (in the closure itself) is caught too.
+    let c = ctx.clone();
+    let mut job = tokio::spawn(async move { handler(c, args).await });
     loop {
         let beat = ctx.next_beat();
         tokio::select! {

@@ -222,25 +222,33 @@ flow Fragile(input) {
         )
         .await;
     let logs = Logs::default();
-    let (s, h) = spawn(worker(&server.url, &logs).activity(
-        "Shaky",
-        |ctx: Ctx, _args: Value| async move {
-            if ctx.attempt() == 1 {
-                panic!("boom on attempt 1");
+    let (s, h) = spawn(
+        worker(&server.url, &logs).activity("Shaky", |ctx: Ctx, _args: Value| {
+            // In the closure itself, before any future exists.
+            if ctx.attempt() == 2 {
+                panic!("boom in the closure");
             }
-            Ok(json!({"attempt": ctx.attempt()}))
-        },
-    ));
+            async move {
+                if ctx.attempt() == 1 {
+                    panic!("boom on attempt 1");
+                }
+                Ok(json!({"attempt": ctx.attempt()}))
+            }
+        }),
+    );
     let run = server.run("Fragile", json!({})).await;
     assert_eq!(run["status"], "completed", "{run}");
-    assert_eq!(run["result"], json!({"attempt": 2}));
+    assert_eq!(run["result"], json!({"attempt": 3}));
     let (_, journal) = server
         .get(&format!("/v1/runs/{}/journal", run["id"].as_str().unwrap()))
         .await;
+    let journal = journal.to_string();
     assert!(
-        journal
-            .to_string()
-            .contains("the handler panicked: boom on attempt 1"),
+        journal.contains("the handler panicked: boom on attempt 1"),
+        "{journal}"
+    );
+    assert!(
+        journal.contains("the handler panicked: boom in the closure"),
         "{journal}"
     );
     assert!(!h.is_finished());
