@@ -53,6 +53,7 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
+    queue: tasks::Tasks,
     stop: Option<oneshot::Sender<()>>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -182,7 +183,7 @@ fn serve(
 ) -> Server {
     let state = api::AppState {
         runtime: runtime.clone(),
-        queue,
+        queue: queue.clone(),
         token: config.token.as_deref().map(Arc::from),
     };
     let app = api::router(state, config.body_limit_bytes);
@@ -198,6 +199,7 @@ fn serve(
     Server {
         addr,
         runtime,
+        queue,
         stop: Some(stop),
         http,
         sweeper,
@@ -208,6 +210,9 @@ impl Server {
     /// Stops taking requests, lets requests in progress finish, commits
     /// what is pending and stops the engine.
     pub async fn shutdown(mut self) {
+        // Long polls end at once: they have nothing to finish, and would
+        // otherwise hold the server up for as long as they wait.
+        self.queue.close();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

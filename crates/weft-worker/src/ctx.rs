@@ -1,0 +1,251 @@
+//! What a handler knows about the task it runs, and the callback handle of
+//! awaited calls.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::client::{Client, Task};
+use crate::error::ClientError;
+use crate::{Level, Logger};
+
+/// Longest wait for a heartbeat's answer.
+pub const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Longest wait before trying again after a heartbeat got no answer.
+pub const HEARTBEAT_RETRY_MAX: Duration = Duration::from_secs(1);
+
+/// Shortest time between two automatic heartbeats.
+pub const HEARTBEAT_EVERY_MIN: Duration = Duration::from_millis(100);
+
+/// The task a handler runs: its ids, attempt and arguments, and a way to
+/// heartbeat. Cheap to clone.
+#[derive(Clone)]
+pub struct Ctx {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    task: Task,
+    client: Client,
+    log: Logger,
+    lease: Mutex<Lease>,
+}
+
+/// Where the task's lease stands, as far as this worker knows.
+struct Lease {
+    /// How long a fresh lease lasts.
+    length: Duration,
+    /// When the next automatic heartbeat is due.
+    next_beat: Instant,
+    /// The server said the task moved on (answered, cancelled, superseded).
+    gone: bool,
+}
+
+impl Lease {
+    fn beat_every(&self) -> Duration {
+        (self.length / 3).max(HEARTBEAT_EVERY_MIN)
+    }
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("task_id", &self.task_id())
+            .field("call_id", &self.call_id())
+            .field("run_id", &self.run_id())
+            .field("activity", &self.activity())
+            .field("attempt", &self.attempt())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ctx {
+    pub(crate) fn new(task: Task, client: Client, log: Logger, lease: Duration) -> Ctx {
+        let mut l = Lease {
+            length: lease,
+            next_beat: Instant::now(),
+            gone: false,
+        };
+        l.next_beat += l.beat_every();
+        Ctx {
+            inner: Arc::new(Inner {
+                task,
+                client,
+                log,
+                lease: Mutex::new(l),
+            }),
+        }
+    }
+
+    fn lease(&self) -> std::sync::MutexGuard<'_, Lease> {
+        self.inner.lease.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The call's id: unique to the operation and the same on every
+    /// attempt, redelivery and server restart. Deduplicate on it: an
+    /// activity runs at least once.
+    pub fn call_id(&self) -> &str {
+        &self.inner.task.call_id
+    }
+
+    /// The task's id (`<callId>.<attempt>`): what the worker reports on.
+    pub fn task_id(&self) -> &str {
+        &self.inner.task.task_id
+    }
+
+    /// The run the call belongs to.
+    pub fn run_id(&self) -> &str {
+        &self.inner.task.run_id
+    }
+
+    /// The activity's name.
+    pub fn activity(&self) -> &str {
+        &self.inner.task.activity
+    }
+
+    /// The attempt, from 1 (a redelivery after a lost lease keeps it).
+    pub fn attempt(&self) -> u32 {
+        self.inner.task.attempt
+    }
+
+    /// The arguments: a JSON list (named arguments gathered into one
+    /// object after the positional ones). The same value the handler gets.
+    pub fn args(&self) -> &Value {
+        &self.inner.task.args
+    }
+
+    /// The argument at `index`, or `null`.
+    pub fn arg(&self, index: usize) -> &Value {
+        self.inner.task.args.get(index).unwrap_or(&Value::Null)
+    }
+
+    /// For a call under `await`: the token that completes the wait. The
+    /// handler returns once the work is *started*; whoever finishes it
+    /// later posts the value with the token.
+    pub fn callback_token(&self) -> Option<&str> {
+        self.inner.task.callback_token.as_deref()
+    }
+
+    /// For a call under `await`: a handle that completes the wait from
+    /// anywhere, later (keep it, or keep [`CallbackHandle::token`] and
+    /// rebuild it with [`CallbackHandle::new`] after a restart).
+    pub fn callback_handle(&self) -> Option<CallbackHandle> {
+        self.callback_token().map(|t| CallbackHandle {
+            client: self.inner.client.clone(),
+            token: t.to_string(),
+        })
+    }
+
+    /// True once the server said the task moved on: answered, cancelled
+    /// (the run was cancelled, or an awaited call's callback came first)
+    /// or replaced by a newer attempt. A long handler may stop early: its
+    /// result would be dropped.
+    pub fn is_gone(&self) -> bool {
+        self.lease().gone
+    }
+
+    /// Extends the task's lease now. The worker already does this on its
+    /// own while a handler runs longer than a third of the lease; call it
+    /// to show progress at moments of your choosing.
+    ///
+    /// A 404 ([`ClientError::is_not_found`]) means the task moved on (see
+    /// [`Ctx::is_gone`]).
+    pub async fn heartbeat(&self) -> Result<(), ClientError> {
+        let r = self
+            .inner
+            .client
+            .heartbeat(self.task_id(), HEARTBEAT_TIMEOUT)
+            .await;
+        let mut l = self.lease();
+        match &r {
+            Ok(left) => {
+                l.length = *left;
+                l.next_beat = Instant::now() + l.beat_every();
+            }
+            Err(e) if e.is_not_found() => {
+                if !l.gone {
+                    (self.inner.log)(
+                        Level::Debug,
+                        &format!(
+                            "task {} moved on (answered, cancelled or superseded): no more heartbeats",
+                            self.task_id()
+                        ),
+                    );
+                }
+                l.gone = true;
+            }
+            Err(_) => {
+                l.next_beat = Instant::now() + l.beat_every().min(HEARTBEAT_RETRY_MAX);
+            }
+        }
+        r.map(drop)
+    }
+
+    /// When the next automatic heartbeat is due; `None` once the task is
+    /// gone.
+    pub(crate) fn next_beat(&self) -> Option<Instant> {
+        let l = self.lease();
+        (!l.gone).then_some(l.next_beat)
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    pub(crate) fn log(&self, level: Level, msg: &str) {
+        (self.inner.log)(level, msg)
+    }
+}
+
+/// Completes an awaited call: `POST /v1/callbacks/{token} {value}`.
+///
+/// The value becomes the value of the flow's `await` expression. A token
+/// works once: a second completion, or one after the `@timeout`, is
+/// refused with a 409.
+#[derive(Clone)]
+pub struct CallbackHandle {
+    client: Client,
+    token: String,
+}
+
+impl std::fmt::Debug for CallbackHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a credential: do not print it.
+        f.debug_struct("CallbackHandle")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallbackHandle {
+    /// A handle for `token` on the server at `url`: to complete a wait
+    /// from another process, or after a restart, from a stored token.
+    pub fn new(url: &str, token: impl Into<String>) -> Result<CallbackHandle, ClientError> {
+        Ok(CallbackHandle {
+            client: Client::new(url, None)?,
+            token: token.into(),
+        })
+    }
+
+    /// The callback token.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The URL to POST `{"value": ...}` to (e.g. for a link in an e-mail
+    /// that leads to a page of yours, which then posts).
+    pub fn url(&self) -> String {
+        self.client
+            .url(&["v1", "callbacks", &self.token])
+            .to_string()
+    }
+
+    /// Completes the wait with `value`. One try: on an error that
+    /// [`ClientError::is_transient`], try again later.
+    pub async fn complete(&self, value: Value) -> Result<(), ClientError> {
+        self.client.callback(&self.token, &value).await
+    }
+}
