@@ -1,0 +1,160 @@
+//! Three nodes of a cluster in one process, sharing one store: runs start on
+//! any node, a worker polls any node, callbacks reach any node, and every
+//! run completes with the right result. (The fault tests with processes
+//! killed and PostgreSQL restarted are in weft-cli's tests.)
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use weft_server::config::Config;
+use weft_store::{ClusterStore, MemoryStore};
+
+const FLOW: &str = r#"
+flow Order(input) {
+    a = Reserve(input.id)
+    b = flow Charge(a) {
+        return Pay(a.v)
+    }
+    c = await Confirm(b) @timeout(1h)
+    return({a: a.v, b: b.v, c: c.v})
+}
+"#;
+
+fn config() -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data: "unused".into(),
+        token: None,
+        body_limit_bytes: 1 << 20,
+        lease: Duration::from_secs(5),
+        push: Default::default(),
+        demo: false,
+    }
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
+    let resp = client
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("the node answers");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_cross_nodes() {
+    let store = Arc::new(MemoryStore::new());
+    let mut nodes = Vec::new();
+    for i in 0..3 {
+        let s = weft_server::start_cluster(
+            config(),
+            store.clone() as Arc<dyn ClusterStore>,
+            format!("node{i}"),
+        )
+        .await
+        .expect("a node starts");
+        nodes.push(s);
+    }
+    let urls: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();
+    let client = reqwest::Client::new();
+    let (st, _) = post(
+        &client,
+        format!("{}/v1/flows", urls[0]),
+        json!({"source": FLOW}),
+    )
+    .await;
+    assert_eq!(st, 201);
+
+    // A worker that polls a different node each time, and sends callbacks
+    // to yet another.
+    let worker = {
+        let (client, urls) = (client.clone(), urls.clone());
+        tokio::spawn(async move {
+            let mut turn = 0usize;
+            loop {
+                turn += 1;
+                let node = &urls[turn % 3];
+                let (_, got) = post(
+                    &client,
+                    format!("{node}/v1/tasks/poll"),
+                    json!({"activities": ["Reserve", "Pay", "Confirm"], "worker": "w", "max": 10, "waitMs": 200}),
+                )
+                .await;
+                for t in got["tasks"].as_array().cloned().unwrap_or_default() {
+                    let args = &t["args"];
+                    let value = match t["activity"].as_str().unwrap() {
+                        "Reserve" => json!({"v": args[0].as_i64().unwrap() * 2}),
+                        "Pay" => json!({"v": args[0].as_i64().unwrap() + 1}),
+                        _ => Value::Null,
+                    };
+                    let id = t["taskId"].as_str().unwrap();
+                    let reporter = &urls[(turn + 1) % 3];
+                    post(
+                        &client,
+                        format!("{reporter}/v1/tasks/{id}/complete"),
+                        json!({"value": value}),
+                    )
+                    .await;
+                    if let Some(tok) = t["callbackToken"].as_str() {
+                        let v = json!({"v": args[0]["v"].as_i64().unwrap() * 10});
+                        let other = &urls[(turn + 2) % 3];
+                        post(
+                            &client,
+                            format!("{other}/v1/callbacks/{tok}"),
+                            json!({"value": v}),
+                        )
+                        .await;
+                    }
+                }
+            }
+        })
+    };
+
+    let mut ids = Vec::new();
+    for i in 0..12i64 {
+        let (st, run) = post(
+            &client,
+            format!("{}/v1/runs", urls[i as usize % 3]),
+            json!({"flow": "Order", "input": {"id": i}}),
+        )
+        .await;
+        assert_eq!(st, 201, "{run}");
+        ids.push((i, run["id"].as_str().unwrap().to_string()));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    for (i, id) in &ids {
+        loop {
+            // Ask any node: they all read the same store.
+            let run: Value = client
+                .get(format!("{}/v1/runs/{id}", urls[(*i as usize + 2) % 3]))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if run["status"] == "completed" {
+                let a = i * 2;
+                assert_eq!(
+                    run["result"],
+                    json!({"a": a, "b": a + 1, "c": (a + 1) * 10}),
+                    "run {i}"
+                );
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "run {i} stuck: {run}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    // A second callback for a completed await is refused by every node.
+    worker.abort();
+    for n in nodes {
+        n.shutdown().await;
+    }
+}
