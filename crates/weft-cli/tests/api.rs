@@ -1355,7 +1355,6 @@ async fn with_a_token_every_v1_call_needs_it() {
 }
 
 #[tokio::test]
-#[ignore = "bug: only `Bearer` is accepted"]
 async fn the_bearer_scheme_is_case_insensitive() {
     let dir = TempDir::new();
     let s = Server::start(

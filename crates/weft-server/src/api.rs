@@ -133,8 +133,10 @@ async fn auth(
         let given = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(|h| h.split_once(' '))
+            // The scheme is case-insensitive (RFC 7235, section 2.1).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
         let ok = given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes()));
         if !ok {
             let msg = if given.is_some() {
