@@ -1411,7 +1411,6 @@ fn serve_refuses_a_public_address_without_a_token() {
 // ----- bad input -----
 
 #[tokio::test]
-#[ignore = "bug: the JSON extractor reports the first serde error, a field error before a syntax error"]
 async fn malformed_json_is_invalid_json_even_after_an_unknown_field() {
     let dir = TempDir::new();
     let (_s, api) = server_with_flows(&dir).await;
