@@ -589,8 +589,9 @@ struct CancelBody {
 async fn cancel_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let body = body.map_err(crate::error::bytes_rejection)?;
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {

@@ -3,7 +3,7 @@
 //! server or its disk failed, and says how.
 
 use axum::body::Bytes;
-use axum::extract::rejection::{JsonRejection, MissingJsonContentType};
+use axum::extract::rejection::{BytesRejection, JsonRejection, MissingJsonContentType};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -117,7 +117,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| json_rejection(e.into()))?;
+            .map_err(bytes_rejection)?;
         // Syntax first: reading `T` stops at the first problem serde meets,
         // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
         // of the wrong shape.
@@ -174,19 +174,23 @@ fn json_rejection(r: JsonRejection) -> ApiError {
             "invalid_body",
             format!("the body does not have the expected fields: {}", inner(&e)),
         ),
-        JsonRejection::BytesRejection(e) => {
-            let text = e.body_text();
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE || text.contains("length limit") {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the body is larger than the server's limit",
-                )
-            } else {
-                ApiError::bad_request(format!("the body could not be read: {text}"))
-            }
-        }
+        JsonRejection::BytesRejection(e) => bytes_rejection(e),
         other => ApiError::bad_request(other.body_text()),
+    }
+}
+
+/// A body that could not be read (too large, or the connection failed), in
+/// the API's error format (axum's own rejection is plain text).
+pub fn bytes_rejection(e: BytesRejection) -> ApiError {
+    let text = e.body_text();
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE || text.contains("length limit") {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the body is larger than the server's limit",
+        )
+    } else {
+        ApiError::bad_request(format!("the body could not be read: {text}"))
     }
 }
 
