@@ -1474,7 +1474,6 @@ async fn an_oversized_cancel_body_gets_a_json_413() {
 }
 
 #[tokio::test]
-#[ignore = "bug: axum's Path rejection is plain text"]
 async fn a_path_parameter_that_is_not_utf8_gets_a_json_400() {
     let dir = TempDir::new();
     let (_s, api) = server_with_flows(&dir).await;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use weft_engine::time::format_time;
 use weft_runtime::Runtime;
 use weft_store::{RunQuery, RunRecord, SourceText};
 
-use crate::error::{ApiError, Json};
+use crate::error::{ApiError, Json, Path};
 use crate::queue::{Queue, TaskError};
 
 /// Longest `wait` of a synchronous start.

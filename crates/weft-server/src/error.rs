@@ -4,7 +4,8 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, MissingJsonContentType};
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -154,6 +155,25 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// A path parameter whose problems (percent-decoding to text that is not
+/// UTF-8) are answered in the API's error format (axum's are plain text).
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(r) if r.status().is_client_error() => Err(ApiError::bad_request(format!(
+                "bad path: {}",
+                r.body_text()
+            ))),
+            Err(r) => Err(ApiError::new(r.status(), "internal", r.body_text())),
+        }
     }
 }
 
