@@ -23,6 +23,9 @@ pub struct ApiError {
     pub message: String,
     /// Extra fields (e.g. the checker's diagnostics of a refused deploy).
     pub details: Option<serde_json::Value>,
+    /// Answer with `Connection: close`: the request's body was left unread,
+    /// so the connection cannot carry another request.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -33,6 +36,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            close: false,
         }
     }
 
@@ -62,6 +66,10 @@ impl IntoResponse for ApiError {
             obj.extend(extra);
         }
         let mut resp = (self.status, axum::Json(json!({ "error": body }))).into_response();
+        if self.close {
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -204,11 +212,17 @@ fn json_rejection(r: JsonRejection) -> ApiError {
 pub fn bytes_rejection(e: BytesRejection) -> ApiError {
     let text = e.body_text();
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE || text.contains("length limit") {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "the body is larger than the server's limit",
-        )
+        // Reading stopped at the limit: the rest of the body is still on the
+        // connection, which the server closes after answering. Say so, or
+        // a keep-alive client sends its next request down a dead connection.
+        ApiError {
+            close: true,
+            ..ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the body is larger than the server's limit",
+            )
+        }
     } else {
         ApiError::bad_request(format!("the body could not be read: {text}"))
     }
