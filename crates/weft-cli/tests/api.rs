@@ -2062,7 +2062,6 @@ async fn sigterm_stops_cleanly_and_a_restart_keeps_the_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: graceful shutdown waits for polls holding their connection"]
 async fn sigterm_does_not_wait_for_long_polls() {
     let dir = TempDir::new();
     let (mut s, api) = server_with_flows(&dir).await;
@@ -2091,7 +2090,6 @@ async fn sigterm_does_not_wait_for_long_polls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: graceful shutdown waits for starts with `wait`"]
 async fn sigterm_does_not_wait_for_long_synchronous_starts() {
     let dir = TempDir::new();
     let (mut s, api) = server_with_flows(&dir).await;

@@ -46,6 +46,18 @@ pub struct AppState {
     pub queue: Arc<Queue>,
     /// The bearer token `/v1` calls need, if any.
     pub token: Option<Arc<str>>,
+    /// Becomes true when the server starts stopping.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Resolves once the server is stopping. Long polls and `wait`s end then,
+/// as if their time had passed: a graceful shutdown waits for requests in
+/// flight, and must not wait for those.
+async fn stopping(mut rx: tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        // The server is gone without a shutdown: nothing will stop us.
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Every route: (method, path). The router is built from the same handlers;
@@ -428,19 +440,24 @@ async fn start_run(
             )));
         }
     }
-    let (started, rec) = match &body.wait {
-        Some(w) => {
-            let wait = wait_duration(w)?;
-            s.runtime
-                .start_and_wait(&body.flow, body.input, body.idempotency_key, wait)
-                .await?
+    let wait = body.wait.as_ref().map(wait_duration).transpose()?;
+    let deadline = wait.map(|w| tokio::time::Instant::now() + w);
+    let (started, mut rec) = s
+        .runtime
+        .start_run(&body.flow, body.input, body.idempotency_key)
+        .await?;
+    if let Some(deadline) = deadline {
+        // The start is durable; wait for the end (a run that finished
+        // already answers at once), unless the server stops first.
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let waited = tokio::select! {
+            r = s.runtime.wait(&started.run_id, left) => r?,
+            () = stopping(s.stopping.clone()) => Some(load_run(&s, &started.run_id).await?),
+        };
+        if let Some(r) = waited {
+            rec = r;
         }
-        None => {
-            s.runtime
-                .start_run(&body.flow, body.input, body.idempotency_key)
-                .await?
-        }
-    };
+    }
     let status = if started.created {
         StatusCode::CREATED
     } else {
@@ -640,10 +657,12 @@ async fn poll_tasks(
     }
     let worker = body.worker.unwrap_or_else(|| "anonymous".into());
     let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
-    let leased = s
-        .queue
-        .poll(&body.activities, &worker, body.max.unwrap_or(1), wait)
-        .await;
+    // A poll that ends early leases nothing: `take` runs within one poll
+    // of the future, which then returns what it took.
+    let leased = tokio::select! {
+        l = s.queue.poll(&body.activities, &worker, body.max.unwrap_or(1), wait) => l,
+        () = stopping(s.stopping.clone()) => Vec::new(),
+    };
     let tasks: Vec<Value> = leased
         .iter()
         .map(|l| {

@@ -53,6 +53,8 @@ pub struct Server {
     /// The engine.
     pub runtime: Runtime,
     stop: Option<oneshot::Sender<()>>,
+    /// Tells handlers holding requests open (long polls, waits) to answer.
+    stopping: tokio::sync::watch::Sender<bool>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
 }
@@ -95,10 +97,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         let _ = d.runtime_cell().set(runtime.clone());
         demo::start(runtime.clone()).await?;
     }
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
         runtime: runtime.clone(),
         queue: queue.clone(),
         token: config.token.as_deref().map(Arc::from),
+        stopping: stopping_rx,
     };
     let app = api::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -121,15 +125,18 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         addr,
         runtime,
         stop: Some(stop),
+        stopping,
         http,
         sweeper,
     })
 }
 
 impl Server {
-    /// Stops taking requests, lets requests in progress finish, commits
-    /// what is pending and stops the engine.
+    /// Stops taking requests, lets requests in progress finish (long polls
+    /// and waits answer at once), commits what is pending and stops the
+    /// engine.
     pub async fn shutdown(mut self) {
+        self.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
