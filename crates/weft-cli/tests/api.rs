@@ -628,6 +628,55 @@ async fn a_deploy_with_check_errors_is_refused_with_diagnostics() {
         .error(404, "unknown_flow");
 }
 
+#[tokio::test]
+async fn weft_deploy_sends_files_to_the_server() {
+    let dir = TempDir::new();
+    let s = Server::start(
+        dir.path(),
+        Opts {
+            token: Some(TOKEN),
+            ..Opts::default()
+        },
+    );
+    let a = dir.path().join("a.weft");
+    let b = dir.path().join("b.weft");
+    std::fs::write(&a, "flow A(x) {\n    return B(x)\n}\n").unwrap();
+    std::fs::write(&b, "flow B(x) {\n    y = await Ask(x)\n    return y\n}\n").unwrap();
+    let deploy = |files: &[&Path], token: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
+        cmd.arg("deploy").args(files).args(["--url", &s.url]);
+        if token {
+            cmd.arg("--token-file").arg(dir.path().join("token"));
+        }
+        cmd.output().unwrap()
+    };
+    let o = deploy(&[&a, &b], true);
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{out}{err}");
+    assert_eq!(out, "deployed version 1: A, B\n");
+    assert!(
+        err.contains("warning[W0160]"),
+        "the warning is shown: {err}"
+    );
+    assert!(err.contains("b.weft:2"), "{err}");
+    // Without the token: refused.
+    let o = deploy(&[&a, &b], false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("401"));
+    // With an error: refused with the checker's message, nothing deployed.
+    std::fs::write(&b, "flow B(x) {\n    break\n}\n").unwrap();
+    let o = deploy(&[&a, &b], true);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("error[E0150]"), "{err}");
+    let flows = s.api().flows().await;
+    assert_eq!(flows.len(), 2);
+    assert_eq!(flows[0]["versions"], json!([1]));
+}
+
 // ----- runs -----
 
 #[tokio::test]
@@ -1734,6 +1783,31 @@ async fn payloads_over_one_mib_are_refused_even_under_a_larger_body_limit() {
         api.wait_for(&id, "completed").await["result"],
         json!({"greeting": "small"})
     );
+    // A callback's value, and a resolve's.
+    let id = api.start("Confirm", json!("x")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t = api.poll_one("SendEmail").await;
+    let token = t["callbackToken"].as_str().unwrap();
+    api.post(&format!("/v1/callbacks/{token}"), json!({ "value": input }))
+        .await
+        .error(413, "payload_too_large");
+    api.post(&format!("/v1/callbacks/{token}"), json!({"value": "ok"}))
+        .await
+        .ok(200);
+    assert_eq!(api.wait_for(&id, "completed").await["result"], "ok");
+    let id = api.start("Charge", json!(1)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t = api.poll_one("Pay").await;
+    api.fail(&t, "declined", false).await;
+    api.wait_for(&id, "failed").await;
+    api.post(&format!("/v1/runs/{id}/resolve"), json!({ "value": input }))
+        .await
+        .error(413, "payload_too_large");
+    assert_eq!(api.run(&id).await["status"], "failed");
 }
 
 // ----- metrics -----
