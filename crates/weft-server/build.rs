@@ -32,6 +32,9 @@ fn main() {
     let mut code = String::from("/// (folder, [(file, source)], [(scenario, yaml)]) for each example.\npub const EXAMPLES: &[Example] = &[\n");
     for d in dirs {
         println!("cargo:rerun-if-changed={}", d.display());
+        if files(&d, ".weft").is_empty() {
+            continue; // e.g. examples/workers: worker programs, no flows
+        }
         let folder = d.file_name().unwrap().to_string_lossy().into_owned();
         let _ = writeln!(code, "    ({folder:?}, &[");
         for f in files(&d, ".weft") {

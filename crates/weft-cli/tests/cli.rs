@@ -84,6 +84,9 @@ fn every_seed_example_checks_but_the_as_written_one() {
             .filter(|p| p.extension().is_some_and(|e| e == "weft"))
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
+        if files.is_empty() {
+            continue; // e.g. examples/workers: worker programs, no flows
+        }
         let mut args = vec!["check"];
         args.extend(files.iter().map(String::as_str));
         let o = weft(&args);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use weft_engine::time::format_time;
 use weft_runtime::Runtime;
 use weft_store::{RunQuery, RunRecord, SourceText};
 
-use crate::error::{ApiError, Json};
+use crate::error::{ApiError, Json, Path};
 use crate::queue::TaskError;
 
 /// Longest `wait` of a synchronous start.
@@ -46,6 +46,18 @@ pub struct AppState {
     pub queue: crate::tasks::Tasks,
     /// The bearer token `/v1` calls need, if any.
     pub token: Option<Arc<str>>,
+    /// Becomes true when the server starts stopping.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Resolves once the server is stopping. Long polls and `wait`s end then,
+/// as if their time had passed: a graceful shutdown waits for requests in
+/// flight, and must not wait for those.
+async fn stopping(mut rx: tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        // The server is gone without a shutdown: nothing will stop us.
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Every route: (method, path). The router is built from the same handlers;
@@ -133,8 +145,10 @@ async fn auth(
         let given = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(|h| h.split_once(' '))
+            // The scheme is case-insensitive (RFC 7235, section 2.1).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
         let ok = given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes()));
         if !ok {
             let msg = if given.is_some() {
@@ -426,19 +440,24 @@ async fn start_run(
             )));
         }
     }
-    let (started, rec) = match &body.wait {
-        Some(w) => {
-            let wait = wait_duration(w)?;
-            s.runtime
-                .start_and_wait(&body.flow, body.input, body.idempotency_key, wait)
-                .await?
+    let wait = body.wait.as_ref().map(wait_duration).transpose()?;
+    let deadline = wait.map(|w| tokio::time::Instant::now() + w);
+    let (started, mut rec) = s
+        .runtime
+        .start_run(&body.flow, body.input, body.idempotency_key)
+        .await?;
+    if let Some(deadline) = deadline {
+        // The start is durable; wait for the end (a run that finished
+        // already answers at once), unless the server stops first.
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let waited = tokio::select! {
+            r = s.runtime.wait(&started.run_id, left) => r?,
+            () = stopping(s.stopping.clone()) => Some(load_run(&s, &started.run_id).await?),
+        };
+        if let Some(r) = waited {
+            rec = r;
         }
-        None => {
-            s.runtime
-                .start_run(&body.flow, body.input, body.idempotency_key)
-                .await?
-        }
-    };
+    }
     let status = if started.created {
         StatusCode::CREATED
     } else {
@@ -587,8 +606,9 @@ struct CancelBody {
 async fn cancel_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let body = body.map_err(crate::error::bytes_rejection)?;
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
@@ -637,10 +657,12 @@ async fn poll_tasks(
     }
     let worker = body.worker.unwrap_or_else(|| "anonymous".into());
     let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
-    let leased = s
-        .queue
-        .poll(&body.activities, &worker, body.max.unwrap_or(1), wait)
-        .await;
+    // A poll that ends early leases nothing: `take` runs within one poll
+    // of the future, which then returns what it took.
+    let leased = tokio::select! {
+        l = s.queue.poll(&body.activities, &worker, body.max.unwrap_or(1), wait) => l,
+        () = stopping(s.stopping.clone()) => Vec::new(),
+    };
     let tasks: Vec<Value> = leased
         .iter()
         .map(|l| {

@@ -53,8 +53,9 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
-    queue: tasks::Tasks,
     stop: Option<oneshot::Sender<()>>,
+    /// Tells handlers holding requests open (long polls, waits) to answer.
+    stopping: tokio::sync::watch::Sender<bool>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
 }
@@ -181,10 +182,12 @@ fn serve(
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
 ) -> Server {
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
         runtime: runtime.clone(),
-        queue: queue.clone(),
+        queue,
         token: config.token.as_deref().map(Arc::from),
+        stopping: stopping_rx,
     };
     let app = api::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -199,20 +202,21 @@ fn serve(
     Server {
         addr,
         runtime,
-        queue,
         stop: Some(stop),
+        stopping,
         http,
         sweeper,
     }
 }
 
 impl Server {
-    /// Stops taking requests, lets requests in progress finish, commits
-    /// what is pending and stops the engine.
+    /// Stops taking requests, lets requests in progress finish (long polls
+    /// and waits answer at once), commits what is pending and stops the
+    /// engine.
     pub async fn shutdown(mut self) {
-        // Long polls end at once: they have nothing to finish, and would
-        // otherwise hold the server up for as long as they wait.
-        self.queue.close();
+        // Long polls and long waits answer at once: they have nothing to
+        // finish, and would otherwise hold the server up.
+        self.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -163,3 +163,163 @@ fn schemas() -> Value {
         "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::document;
+    use crate::api::ROUTES;
+
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+
+    /// Every (METHOD, path) the document describes.
+    fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+        let mut out = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("a path item") {
+                assert!(
+                    METHODS.contains(&method.as_str()),
+                    "{path}: `{method}` is not an HTTP method"
+                );
+                out.push((method.to_uppercase(), path.clone(), op));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_document_lists_exactly_the_routes() {
+        let doc = document();
+        let documented: BTreeSet<(String, String)> = operations(&doc)
+            .into_iter()
+            .map(|(m, p, _)| (m, p))
+            .collect();
+        let routed: BTreeSet<(String, String)> = ROUTES
+            .iter()
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(routed.len(), ROUTES.len(), "ROUTES has duplicates");
+        let missing: Vec<_> = routed.difference(&documented).collect();
+        let extra: Vec<_> = documented.difference(&routed).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "routes missing from the document: {missing:?}; documented but not routed: {extra:?}"
+        );
+    }
+
+    /// Every `$ref` in `v`, with where it was found.
+    fn refs<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a str)>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if k == "$ref" {
+                        out.push((at.clone(), x.as_str().expect("a $ref is text")));
+                    } else {
+                        refs(x, format!("{at}/{k}"), out);
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    refs(x, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_document_is_well_formed_openapi_3() {
+        let doc = document();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        assert!(doc["info"]["title"].is_string());
+        assert!(doc["info"]["version"].is_string());
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+
+        // Every reference resolves to a schema.
+        let mut found = Vec::new();
+        refs(&doc, String::new(), &mut found);
+        assert!(found.len() > 20, "{found:?}");
+        for (at, r) in &found {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or_else(|| panic!("{at}: {r} is not a schema reference"));
+            assert!(schemas.contains_key(name), "{at}: {r} does not resolve");
+        }
+        // And every schema is used.
+        for name in schemas.keys() {
+            let r = format!("#/components/schemas/{name}");
+            assert!(
+                found.iter().any(|(_, x)| *x == r),
+                "schema {name} is never referenced"
+            );
+        }
+
+        // Security requirements name declared schemes.
+        let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+        let mut requirements: Vec<&Value> = vec![&doc["security"]];
+        for (_, _, op) in operations(&doc) {
+            if let Some(s) = op.get("security") {
+                requirements.push(s);
+            }
+        }
+        for req in requirements {
+            for alt in req.as_array().expect("a list of requirements") {
+                for scheme in alt.as_object().unwrap().keys() {
+                    assert!(schemes.contains_key(scheme), "unknown scheme {scheme}");
+                }
+            }
+        }
+
+        for (method, path, op) in operations(&doc) {
+            let here = format!("{method} {path}");
+            assert!(op["summary"].is_string(), "{here}: no summary");
+            // Responses: a success, and descriptions (required by OpenAPI).
+            let responses = op["responses"].as_object().expect("responses");
+            assert!(
+                responses.keys().any(|c| c.starts_with('2')),
+                "{here}: no 2xx"
+            );
+            for (code, r) in responses {
+                assert!(
+                    code.len() == 3 && code.parse::<u16>().is_ok(),
+                    "{here}: {code}"
+                );
+                assert!(
+                    r["description"].is_string(),
+                    "{here} {code}: no description"
+                );
+            }
+            // Path templates and path parameters agree.
+            let templated: BTreeSet<&str> = path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .collect();
+            let params: BTreeSet<&str> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .map(|p| {
+                    assert_eq!(p["required"], true, "{here}: path parameters are required");
+                    p["name"].as_str().unwrap()
+                })
+                .collect();
+            assert_eq!(templated, params, "{here}");
+            // A request body has content.
+            if let Some(b) = op.get("requestBody") {
+                assert!(
+                    b["content"].is_object(),
+                    "{here}: requestBody without content"
+                );
+                assert!(method != "GET", "{here}: a GET with a body");
+            }
+        }
+    }
+}

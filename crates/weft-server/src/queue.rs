@@ -7,7 +7,6 @@
 //! outstanding task again, which is the same as all leases expiring.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -73,8 +72,6 @@ pub enum TaskError {
 pub struct Queue {
     inner: Mutex<Inner>,
     arrived: Notify,
-    /// Set when the server stops: polls end at once, empty.
-    closed: AtomicBool,
     /// How long a lease lasts without a heartbeat.
     pub lease: Duration,
 }
@@ -107,17 +104,8 @@ impl Queue {
         Queue {
             inner: Mutex::new(Inner::default()),
             arrived: Notify::new(),
-            closed: AtomicBool::new(false),
             lease,
         }
-    }
-
-    /// Ends waiting polls, and answers later ones at once with nothing: the
-    /// server is stopping, and a long poll must not hold it up (it has
-    /// nothing to finish). Reports on leased tasks are still taken.
-    pub fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-        self.arrived.notify_waiters();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -193,9 +181,6 @@ impl Queue {
             // Register for wake-ups before looking, so a push in between
             // is not missed.
             let arrived = self.arrived.notified();
-            if self.closed.load(Ordering::SeqCst) {
-                return Vec::new();
-            }
             let got = self.take(activities, worker, max);
             if !got.is_empty() {
                 return got;
@@ -378,30 +363,6 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(got.len(), 1);
-    }
-
-    #[tokio::test]
-    async fn closing_ends_waiting_polls() {
-        let q = std::sync::Arc::new(Queue::new(Duration::from_secs(30)));
-        let waiter = {
-            let q = q.clone();
-            tokio::spawn(
-                async move { q.poll(&["A".into()], "w", 1, Duration::from_secs(30)).await },
-            )
-        };
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        q.close();
-        let got = tokio::time::timeout(Duration::from_secs(5), waiter)
-            .await
-            .expect("the poll ends at once")
-            .unwrap();
-        assert!(got.is_empty());
-        let (s, _rx) = sink();
-        q.push(task("c1", "A", 1), s);
-        assert!(q
-            .poll(&["A".into()], "w", 1, Duration::from_secs(30))
-            .await
-            .is_empty());
     }
 
     #[tokio::test]

@@ -22,18 +22,12 @@ pub struct SharedQueue {
     store: Arc<dyn ClusterStore>,
     sink: ResultSink,
     lease: Duration,
-    closed: std::sync::atomic::AtomicBool,
 }
 
 impl SharedQueue {
     /// Tasks of `store`, whose results go to `sink`.
     pub fn new(store: Arc<dyn ClusterStore>, sink: ResultSink, lease: Duration) -> SharedQueue {
-        SharedQueue {
-            store,
-            sink,
-            lease,
-            closed: std::sync::atomic::AtomicBool::new(false),
-        }
+        SharedQueue { store, sink, lease }
     }
 
     async fn poll(
@@ -71,7 +65,7 @@ impl SharedQueue {
                 _ => {}
             }
             let now = tokio::time::Instant::now();
-            if now >= deadline || self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            if now >= deadline {
                 return Vec::new();
             }
             let pause = (deadline - now).min(SHARED_POLL_PAUSE);
@@ -155,14 +149,6 @@ impl Tasks {
                     .flatten()
                     .ok_or(TaskError::Unknown)
             }
-        }
-    }
-
-    /// Ends waiting polls: the server is stopping.
-    pub fn close(&self) {
-        match self {
-            Tasks::Memory(q) => q.close(),
-            Tasks::Shared(q) => q.closed.store(true, std::sync::atomic::Ordering::SeqCst),
         }
     }
 
