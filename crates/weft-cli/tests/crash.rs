@@ -258,6 +258,10 @@ const ARRIVAL_MS: u64 = 10;
 /// Concurrent senders of starts.
 const STARTERS: usize = 8;
 
+/// Copies of each start sent at once, as a client does that retries before
+/// its first attempt was answered.
+const START_COPIES: usize = 2;
+
 const ACTIVITIES: [&str; 5] = ["Step1", "Step2", "Left", "Right", "Step4"];
 
 /// Activity calls one run makes: one `callCompleted` each.
@@ -398,10 +402,10 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
     }
 }
 
-/// Sends the start of every run (each once it is due: `first` plus its
-/// arrival offset) to server `generation` until each has an answer, or
-/// until that server is replaced (killed: the next round sends them all
-/// again, with the same idempotency keys).
+/// Sends the start of every run ([`START_COPIES`] at once, each once it is
+/// due: `first` plus its arrival offset) to server `generation` until each
+/// has an answer, or until that server is replaced (killed: the next round
+/// sends them all again, with the same idempotency keys).
 async fn start_round(
     client: reqwest::Client,
     shared: Arc<Shared>,
@@ -409,7 +413,7 @@ async fn start_round(
     first: tokio::time::Instant,
 ) {
     let mut senders = Vec::new();
-    for s in 0..STARTERS {
+    for s in (0..STARTERS).cycle().take(STARTERS * START_COPIES) {
         let (client, shared) = (client.clone(), shared.clone());
         senders.push(tokio::spawn(async move {
             for n in (s..RUNS).step_by(STARTERS) {
@@ -952,6 +956,149 @@ async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
         get_json(&client, &format!("{url}/v1/runs/{run_id}")).await["result"],
         json!({"done": 7}),
         "the late answer changed nothing"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ----- a client that retries while its first start is in flight -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
+    const KEYS: usize = 100;
+    const COPIES: usize = 4;
+    let dir = temp_dir("dup-starts");
+    let client = reqwest::Client::new();
+    let server = Server::start(&client, &dir.join("data"), None).await;
+    let url = server.url.clone();
+    deploy(
+        &client,
+        &url,
+        "flow One(x) {\n    r = Work(x)\n    return r\n}\n",
+    )
+    .await;
+
+    // A worker answers every task, so each run can finish.
+    let stop = Arc::new(AtomicBool::new(false));
+    let worker = {
+        let (client, url, stop) = (client.clone(), url.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let Ok(r) = client
+                    .post(format!("{url}/v1/tasks/poll"))
+                    .json(&json!({"activities": ["Work"], "max": 50, "waitMs": 100}))
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                let v: Value = r.json().await.unwrap_or(Value::Null);
+                for t in v["tasks"].as_array().cloned().unwrap_or_default() {
+                    let _ = client
+                        .post(format!(
+                            "{url}/v1/tasks/{}/complete",
+                            t["taskId"].as_str().unwrap()
+                        ))
+                        .json(&json!({"value": {"done": first_arg(&t["args"])}}))
+                        .send()
+                        .await;
+                }
+            }
+        })
+    };
+
+    // Every key is started COPIES times at once, as a client does that
+    // retries before its first attempt was answered.
+    let mut sends = Vec::new();
+    for copy in 0..COPIES {
+        for k in 0..KEYS {
+            let (client, url) = (client.clone(), url.clone());
+            sends.push(tokio::spawn(async move {
+                let r = client
+                    .post(format!("{url}/v1/runs"))
+                    .json(&json!({"flow": "One", "input": k, "idempotencyKey": format!("dup-{k}")}))
+                    .timeout(Duration::from_secs(30))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                let body: Value = r.json().await.unwrap_or(Value::Null);
+                (k, copy, status, body)
+            }));
+        }
+    }
+    let mut ids: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut created: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut refused = Vec::new();
+    for s in sends {
+        let (k, copy, status, body) = s.await.unwrap();
+        match status {
+            200 | 201 => {
+                ids.entry(k)
+                    .or_default()
+                    .insert(body["id"].as_str().unwrap_or_default().to_string());
+                if status == 201 {
+                    *created.entry(k).or_default() += 1;
+                }
+            }
+            _ => refused.push(format!("dup-{k} (copy {copy}): {status} {body}")),
+        }
+    }
+    if !refused.is_empty() {
+        problems.push(format!(
+            "{} start(s) answered neither 200 nor 201, e.g. {:?}",
+            refused.len(),
+            &refused[..refused.len().min(3)]
+        ));
+    }
+    for (k, set) in &ids {
+        if set.len() != 1 {
+            problems.push(format!("dup-{k} was answered with runs {set:?}"));
+        }
+    }
+    for (k, n) in &created {
+        if *n != 1 {
+            problems.push(format!("dup-{k} was answered 201 Created {n} times"));
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let runs = loop {
+        let runs = list_all_runs(&client, &url, "").await;
+        if runs.len() == KEYS && runs.iter().all(|r| r["status"] == "completed")
+            || Instant::now() > deadline
+        {
+            break runs;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    stop.store(true, Ordering::SeqCst);
+    let _ = worker.await;
+    if runs.len() != KEYS {
+        problems.push(format!("{} runs exist, not {KEYS}", runs.len()));
+    }
+    let stuck: Vec<String> = runs
+        .iter()
+        .filter(|r| r["status"] != "completed")
+        .map(|r| format!("{} {}", r["idempotencyKey"], r["status"]))
+        .collect();
+    if !stuck.is_empty() {
+        problems.push(format!(
+            "{} run(s) not completed after 30 s: {stuck:?}",
+            stuck.len()
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n  - {}\nserver log:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n  - "),
+        server.log_tail()
     );
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
