@@ -8,7 +8,7 @@
 //! working on in memory, and forgets runs that wait once their last write is
 //! committed: a suspended run costs nothing but its rows.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -187,12 +187,13 @@ pub struct Host {
     committed_no: u64,
     writes: Vec<RunWrite>,
     effects: Vec<Effect>,
-    /// Idempotency keys of runs created in batches not yet committed.
-    keys: HashMap<String, String>,
-    /// Tokens spent in batches not yet committed.
-    spent: HashSet<String>,
-    /// Timers delivered whose clearing is not yet committed.
-    fired: HashSet<(String, String)>,
+    /// Idempotency keys of runs created in batches not yet committed:
+    /// key -> (run id, the batch that creates the run).
+    keys: HashMap<String, (String, u64)>,
+    /// Tokens spent in batches not yet committed -> the batch.
+    spent: HashMap<String, u64>,
+    /// Timers delivered whose clearing is not yet committed -> the batch.
+    fired: HashMap<(String, String), u64>,
     /// Earliest timer we know of; `None` means "ask the store".
     next_timer: Option<i64>,
     next_timer_known: bool,
@@ -234,8 +235,8 @@ impl Host {
             writes: Vec::new(),
             effects: Vec::new(),
             keys: HashMap::new(),
-            spent: HashSet::new(),
-            fired: HashSet::new(),
+            spent: HashMap::new(),
+            fired: HashMap::new(),
             next_timer: None,
             next_timer_known: false,
             follow: VecDeque::new(),
@@ -324,12 +325,16 @@ impl Host {
 
     /// Batch `no` (and every earlier one) is durable: forget what only
     /// mattered until then, and evict runs that are not running.
+    ///
+    /// Only what batches up to `no` hold is forgotten: the batch being
+    /// built (and any later one in flight) is not durable yet, and until it
+    /// is the store cannot answer for its keys, tokens and timers.
     pub fn committed(&mut self, no: u64) {
         self.committed_no = self.committed_no.max(no);
+        self.keys.retain(|_, (_, batch)| *batch > no);
+        self.spent.retain(|_, batch| *batch > no);
+        self.fired.retain(|_, batch| *batch > no);
         if no + 1 == self.batch_no {
-            self.keys.clear();
-            self.spent.clear();
-            self.fired.clear();
             // Cleared timers may linger in `next_timer`: ask the store.
             self.next_timer = None;
             self.next_timer_known = false;
@@ -420,7 +425,7 @@ impl Host {
         now: i64,
     ) -> Result<Started, HostError> {
         if let Some(key) = &idempotency_key {
-            if let Some(id) = self.keys.get(key) {
+            if let Some((id, _)) = self.keys.get(key) {
                 return Ok(Started {
                     run_id: id.clone(),
                     created: false,
@@ -480,7 +485,7 @@ impl Host {
             updated_at: now,
         };
         if let Some(key) = idempotency_key {
-            self.keys.insert(key, run_id.clone());
+            self.keys.insert(key, (run_id.clone(), self.batch_no));
         }
         let claim = self.new_claim(&run_id);
         self.runs.insert(
@@ -591,7 +596,7 @@ impl Host {
         value: serde_json::Value,
         now: i64,
     ) -> Result<String, HostError> {
-        if self.spent.contains(token) {
+        if self.spent.contains_key(token) {
             return Err(CallbackError::AlreadyCompleted.into());
         }
         let row = self.store.token(token)?.ok_or(CallbackError::NotFound)?;
@@ -626,7 +631,7 @@ impl Host {
         if !waiting {
             return Err(CallbackError::AlreadyCompleted.into());
         }
-        self.spent.insert(token.to_string());
+        self.spent.insert(token.to_string(), self.batch_no);
         self.deliver(
             &row.run_id,
             Event::Callback {
@@ -659,10 +664,10 @@ impl Host {
         let mut n = 0;
         for t in due {
             let k = (t.run_id.clone(), t.key.clone());
-            if self.fired.contains(&k) {
+            if self.fired.contains_key(&k) {
                 continue;
             }
-            self.fired.insert(k);
+            self.fired.insert(k, self.batch_no);
             match self.deliver(&t.run_id, Event::TimerFired { key: t.key }, now) {
                 Ok(()) => n += 1,
                 // A timer of a run that no longer exists is dropped.
@@ -708,7 +713,9 @@ impl Host {
                 n += 1;
             }
             for t in cl.store.due_timers_of(&id, now)? {
-                if self.fired.insert((t.run_id.clone(), t.key.clone())) {
+                let key = (t.run_id.clone(), t.key.clone());
+                if let std::collections::hash_map::Entry::Vacant(e) = self.fired.entry(key) {
+                    e.insert(self.batch_no);
                     self.deliver_one(&id, Event::TimerFired { key: t.key }, now, None)?;
                     n += 1;
                 }
@@ -926,7 +933,7 @@ impl Host {
                         w.tasks_delete.push(call_id.clone());
                     }
                     if let Some(t) = callback_token {
-                        self.spent.insert(t.clone());
+                        self.spent.insert(t.clone(), self.batch_no);
                         w.tokens_spend.push(t);
                     }
                     self.effects.push(Effect::CancelTask { call_id });
@@ -1003,5 +1010,78 @@ pub fn make_record(prev: &RunRecord, state: &RunState, program: &Program, now: i
         position,
         updated_at: now,
         ..prev.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::OsEntropy;
+    use serde_json::json;
+    use weft_store::MemoryStore;
+
+    fn host(text: &str) -> Host {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let mut h = Host::new(store, Box::new(OsEntropy));
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: text.into(),
+        }];
+        h.deploy(&files, 0).unwrap();
+        h
+    }
+
+    /// Commits the batch the driver took, as the runtime's writer does.
+    fn commit(h: &mut Host, (no, batch, _): (u64, Batch, Vec<Effect>)) {
+        h.store().commit(&batch).unwrap();
+        h.committed(no);
+    }
+
+    const ONE_CALL: &str = "flow F(x) {\n    r = Work(x)\n    return r\n}\n";
+
+    /// The runtime commits batch n while batch n + 1 fills: a key taken in
+    /// n + 1 must stay taken when n commits, or a second start with the
+    /// key creates a second run and the store refuses the whole batch.
+    #[test]
+    fn a_key_taken_in_the_batch_being_built_stays_taken_when_the_one_before_commits() {
+        let mut h = host(ONE_CALL);
+        let a = h.start_run("F", json!(1), Some("a".into()), 0).unwrap();
+        let first = h.take_batch();
+        let b = h.start_run("F", json!(2), Some("b".into()), 0).unwrap();
+        assert!(b.created);
+        commit(&mut h, first);
+        let again = h.start_run("F", json!(2), Some("b".into()), 0).unwrap();
+        assert_eq!(
+            again,
+            Started {
+                run_id: b.run_id.clone(),
+                created: false
+            }
+        );
+        let second = h.take_batch();
+        commit(&mut h, second);
+        for (key, id) in [("a", &a.run_id), ("b", &b.run_id)] {
+            let s = h.start_run("F", json!(0), Some(key.into()), 0).unwrap();
+            assert_eq!((s.run_id.as_str(), s.created), (id.as_str(), false));
+        }
+    }
+
+    /// A timer delivered into the batch being built is not delivered again
+    /// when an earlier batch commits (its row leaves the store only with
+    /// the batch that delivered it).
+    #[test]
+    fn a_timer_delivered_in_the_batch_being_built_is_not_delivered_again() {
+        let mut h = host(&format!(
+            "{ONE_CALL}\nflow S(x) {{\n    Sleep(1s)\n    return x\n}}\n"
+        ));
+        h.start_run("S", json!(1), None, 0).unwrap();
+        let armed = h.take_batch();
+        commit(&mut h, armed);
+        // Any other work, in flight while the timer is delivered.
+        h.start_run("F", json!(2), None, 0).unwrap();
+        let in_flight = h.take_batch();
+        assert_eq!(h.fire_due_timers(1_000).unwrap(), 1);
+        commit(&mut h, in_flight);
+        assert_eq!(h.fire_due_timers(1_000).unwrap(), 0);
     }
 }

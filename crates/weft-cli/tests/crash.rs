@@ -1,0 +1,1105 @@
+//! Crash tests of the real `weft serve`: the server is killed with SIGKILL at
+//! random moments while runs are in flight and restarted on the same data
+//! directory, and the test checks what Weft promises: a crash loses nothing
+//! and repeats no completed step; activities run at least once with a call
+//! id stable across redeliveries; results are recorded exactly once.
+//!
+//! The workers are HTTP clients inside the test, as a worker written in any
+//! language would be. Kill times come from a seeded generator; the seed is
+//! printed, and `WEFT_CRASH_SEED=<n>` replays a schedule.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+
+// ----- the server process -----
+
+/// Longest wait for a server to listen and answer `/healthz`.
+const SERVER_START_MAX: Duration = Duration::from_secs(30);
+
+/// Lines of a server's stderr kept for failure messages.
+const LOG_LINES_MAX: usize = 200;
+
+/// A `weft serve` process. Dropping it kills it (SIGKILL), so a failing
+/// test leaves no server behind.
+struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    url: String,
+    /// Its stderr so far (the last [`LOG_LINES_MAX`] lines).
+    log: Arc<Mutex<Vec<String>>>,
+    /// When it was spawned (epoch ms; the server's clock is the same).
+    spawned_ms: i64,
+}
+
+impl Server {
+    /// Starts `weft serve` on a free port; returns once `/healthz` answers.
+    async fn start(client: &reqwest::Client, data: &Path, config: Option<&Path>) -> Server {
+        let spawned_ms = now_ms();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data);
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("`weft serve` starts");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let addr: Arc<Mutex<Option<String>>> = Arc::default();
+        {
+            let (log, addr) = (log.clone(), addr.clone());
+            // Keeps draining stderr so the server never blocks writing to it.
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(rest) = line.strip_prefix("weft: listening on ") {
+                        let url = rest.split_whitespace().next().unwrap_or_default();
+                        *addr.lock().unwrap() = Some(url.to_string());
+                    }
+                    let mut log = log.lock().unwrap();
+                    if log.len() == LOG_LINES_MAX {
+                        log.remove(0);
+                    }
+                    log.push(line);
+                }
+            });
+        }
+        let mut server = Server {
+            child,
+            url: String::new(),
+            log,
+            spawned_ms,
+        };
+        let deadline = Instant::now() + SERVER_START_MAX;
+        loop {
+            if let Some(url) = addr.lock().unwrap().clone() {
+                server.url = url;
+                break;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!(
+                    "`weft serve` exited ({status}) before listening:\n{}",
+                    server.log_tail()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`weft serve` did not listen within {SERVER_START_MAX:?}:\n{}",
+                server.log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        loop {
+            let health = client
+                .get(format!("{}/healthz", server.url))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await;
+            if health.is_ok_and(|r| r.status().is_success()) {
+                return server;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`weft serve` at {} did not answer /healthz within {SERVER_START_MAX:?}:\n{}",
+                server.url,
+                server.log_tail()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// SIGKILL: no shutdown, no final commit.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn log_tail(&self) -> String {
+        let log = self.log.lock().unwrap();
+        let from = log.len().saturating_sub(30);
+        log[from..].join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+// ----- helpers -----
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-crash-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// SplitMix64: a small seeded generator, so a schedule can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+}
+
+fn seed() -> u64 {
+    match std::env::var("WEFT_CRASH_SEED") {
+        Ok(s) => s.trim().parse().expect("WEFT_CRASH_SEED is a number"),
+        Err(_) => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1),
+    }
+}
+
+async fn deploy(client: &reqwest::Client, url: &str, text: &str) {
+    let r = client
+        .post(format!("{url}/v1/flows"))
+        .json(&json!({"files": [{"name": "crash.weft", "text": text}]}))
+        .send()
+        .await
+        .expect("deploy is answered");
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(status.as_u16(), 201, "deploy: {body}");
+}
+
+async fn get_json(client: &reqwest::Client, url: &str) -> Value {
+    let r = client
+        .get(url)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert!(status.is_success(), "GET {url}: {status}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {body}"))
+}
+
+/// Every run, through the list's pages.
+async fn list_all_runs(client: &reqwest::Client, url: &str, query: &str) -> Vec<Value> {
+    let mut runs = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut page_url = format!("{url}/v1/runs?limit=37{query}");
+        if let Some(c) = &cursor {
+            page_url.push_str(&format!("&cursor={c}"));
+        }
+        let page = get_json(client, &page_url).await;
+        runs.extend(page["runs"].as_array().cloned().unwrap_or_default());
+        match page["nextCursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return runs,
+        }
+        assert!(runs.len() < 100_000, "the run list does not end");
+    }
+}
+
+/// The first argument of a task (`args` is the list of the call's arguments).
+fn first_arg(args: &Value) -> &Value {
+    match args {
+        Value::Array(a) => a.first().unwrap_or(&Value::Null),
+        other => other,
+    }
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64()
+        .unwrap_or_else(|| panic!("expected a whole number, got {v}"))
+}
+
+// ----- the crash test -----
+
+/// Runs started (and checked) by the crash test.
+const RUNS: usize = 200;
+
+/// Every run is completed within this, kills and restarts included.
+const DEADLINE: Duration = Duration::from_secs(90);
+
+/// Worker tasks polling the server.
+const WORKERS: usize = 6;
+
+/// How long a worker works on a task (ms, uniform in the range).
+const WORK_MS: (u64, u64) = (5, 25);
+
+/// Runs arrive one every this many ms (run `n` is due `n` times this after
+/// the first), so kills find runs at every step, starts among them.
+const ARRIVAL_MS: u64 = 10;
+
+/// Concurrent senders of starts.
+const STARTERS: usize = 8;
+
+/// Copies of each start sent at once, as a client does that retries before
+/// its first attempt was answered.
+const START_COPIES: usize = 2;
+
+const ACTIVITIES: [&str; 5] = ["Step1", "Step2", "Left", "Right", "Step4"];
+
+/// Activity calls one run makes: one `callCompleted` each.
+const CALLS_PER_RUN: usize = ACTIVITIES.len();
+
+/// Sequential calls, a retried call, two calls in parallel, and a durable
+/// timer between them.
+const FLOW: &str = r#"flow Crash(input) {
+    a = Step1(input.n)
+    b = Step2(a.v) @retry(3, backoff: 100ms)
+    both = WaitAll([Left(b.v), Right(b.v)])
+    Sleep(200ms)
+    d = Step4({l: both.results[0].v, r: both.results[1].v})
+    return {n: input.n, d: d.v}
+}
+"#;
+
+/// What an activity returns: a function of (activity, arguments) only, so
+/// redelivered tasks get the same answers and every result is known.
+fn answer(activity: &str, args: &Value) -> Value {
+    let arg = first_arg(args);
+    let v = match activity {
+        "Step1" => 3 * int(arg) + 1,
+        "Step2" => int(arg) + 7,
+        "Left" => 2 * int(arg),
+        "Right" => 5 * int(arg),
+        "Step4" => int(&arg["l"]) + int(&arg["r"]),
+        other => panic!("a task of an activity the flow does not call: {other}"),
+    };
+    json!({ "v": v })
+}
+
+/// `Step2` fails its first attempt for a quarter of the runs, so `@retry`
+/// (and its durable back-off timer) is crossed by kills too.
+fn flaky(activity: &str, args: &Value, attempt: u64) -> bool {
+    activity == "Step2" && attempt == 1 && int(first_arg(args)) % 4 == 0
+}
+
+/// The result run `n` must end with.
+fn expected(n: i64) -> Value {
+    let a = 3 * n + 1;
+    let b = a + 7;
+    json!({"n": n, "d": 2 * b + 5 * b})
+}
+
+/// A task as a worker received it.
+#[derive(Clone, Debug)]
+struct Delivery {
+    task_id: String,
+    call_id: String,
+    run_id: String,
+    activity: String,
+    args: Value,
+    attempt: u64,
+    /// The server generation whose queue handed it out.
+    generation: usize,
+}
+
+/// What the test's tasks share.
+struct Shared {
+    /// The current server's address and generation: workers and starters
+    /// follow it across restarts.
+    current: RwLock<(String, usize)>,
+    stop: AtomicBool,
+    deliveries: Mutex<Vec<Delivery>>,
+    /// Answers to starts per idempotency key: (HTTP status, run id).
+    starts: Mutex<BTreeMap<usize, Vec<(u16, String)>>>,
+    /// Answers to starts that were neither 200 nor 201 nor a dead server.
+    odd_starts: Mutex<Vec<String>>,
+    completions_accepted: AtomicUsize,
+}
+
+impl Shared {
+    fn current(&self) -> (String, usize) {
+        self.current.read().unwrap().clone()
+    }
+}
+
+async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Shared>) {
+    let name = format!("worker-{no}");
+    let mut rng = Rng(seed ^ (no as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut polls = no;
+    while !shared.stop.load(Ordering::SeqCst) {
+        let (url, generation) = shared.current();
+        // A poll is served in the order it lists activities: rotate it, so
+        // that no step waits for the backlog of another.
+        polls += 1;
+        let mut activities = ACTIVITIES;
+        activities.rotate_left(polls % ACTIVITIES.len());
+        let polled = client
+            .post(format!("{url}/v1/tasks/poll"))
+            .json(&json!({"activities": activities, "worker": name, "max": 8, "waitMs": 200}))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        let body: Option<Value> = match polled {
+            Ok(r) if r.status().is_success() => r.json().await.ok(),
+            _ => None,
+        };
+        let Some(body) = body else {
+            // The server is down (killed): wait for the next one.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        for t in body["tasks"].as_array().cloned().unwrap_or_default() {
+            let d = Delivery {
+                task_id: t["taskId"].as_str().unwrap_or_default().to_string(),
+                call_id: t["callId"].as_str().unwrap_or_default().to_string(),
+                run_id: t["runId"].as_str().unwrap_or_default().to_string(),
+                activity: t["activity"].as_str().unwrap_or_default().to_string(),
+                args: t["args"].clone(),
+                attempt: t["attempt"].as_u64().unwrap_or(0),
+                generation,
+            };
+            shared.deliveries.lock().unwrap().push(d.clone());
+            // The work itself: long enough that runs stay in flight across
+            // several kills.
+            tokio::time::sleep(Duration::from_millis(rng.range(WORK_MS.0, WORK_MS.1))).await;
+            // Report to the server of now (it may have been restarted while
+            // this worker held the task, as a worker behind a stable
+            // address would).
+            let (url, _) = shared.current();
+            let req = if flaky(&d.activity, &d.args, d.attempt) {
+                client
+                    .post(format!("{url}/v1/tasks/{}/fail", d.task_id))
+                    .json(&json!({"error": "flaky on its first attempt", "retryable": true}))
+            } else {
+                client
+                    .post(format!("{url}/v1/tasks/{}/complete", d.task_id))
+                    .json(&json!({ "value": answer(&d.activity, &d.args) }))
+            };
+            if let Ok(r) = req.timeout(Duration::from_secs(5)).send().await {
+                if r.status().is_success() {
+                    shared.completions_accepted.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+}
+
+/// Sends the start of every run ([`START_COPIES`] at once, each once it is
+/// due: `first` plus its arrival offset) to server `generation` until each
+/// has an answer, or until that server is replaced (killed: the next round
+/// sends them all again, with the same idempotency keys).
+async fn start_round(
+    client: reqwest::Client,
+    shared: Arc<Shared>,
+    generation: usize,
+    first: tokio::time::Instant,
+) {
+    let mut senders = Vec::new();
+    for s in (0..STARTERS).cycle().take(STARTERS * START_COPIES) {
+        let (client, shared) = (client.clone(), shared.clone());
+        senders.push(tokio::spawn(async move {
+            for n in (s..RUNS).step_by(STARTERS) {
+                tokio::time::sleep_until(first + Duration::from_millis(n as u64 * ARRIVAL_MS))
+                    .await;
+                loop {
+                    let (url, current) = shared.current();
+                    if current != generation {
+                        return;
+                    }
+                    let sent = client
+                        .post(format!("{url}/v1/runs"))
+                        .json(&json!({"flow": "Crash", "input": {"n": n}, "idempotencyKey": format!("run-{n}")}))
+                        .timeout(Duration::from_secs(10))
+                        .send()
+                        .await;
+                    let Ok(r) = sent else {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    };
+                    let status = r.status().as_u16();
+                    let body: Value = r.json().await.unwrap_or(Value::Null);
+                    if status == 200 || status == 201 {
+                        let id = body["id"].as_str().unwrap_or_default().to_string();
+                        shared
+                            .starts
+                            .lock()
+                            .unwrap()
+                            .entry(n)
+                            .or_default()
+                            .push((status, id));
+                        break;
+                    }
+                    shared
+                        .odd_starts
+                        .lock()
+                        .unwrap()
+                        .push(format!("run-{n}: {status} {body}"));
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }));
+    }
+    for s in senders {
+        let _ = s.await;
+    }
+}
+
+async fn completed_count(client: &reqwest::Client, url: &str) -> Option<usize> {
+    let r = client
+        .get(format!("{url}/v1/runs?status=completed&limit=1000"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .ok()?;
+    let v: Value = r.json().await.ok()?;
+    Some(v["runs"].as_array()?.len())
+}
+
+/// What happened, for the summary and failure messages.
+#[derive(Default)]
+struct Tally {
+    seed: u64,
+    kills: usize,
+    /// Per kill: (ms since the test started, runs completed just before).
+    kill_log: Vec<(u128, usize)>,
+    restarts: usize,
+}
+
+impl Tally {
+    fn describe(&self) -> String {
+        format!(
+            "seed {} (replay with WEFT_CRASH_SEED={}), {} kill(s) at (ms, runs completed before) {:?}, {} restart(s)",
+            self.seed, self.seed, self.kills, self.kill_log, self.restarts
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
+    let t0 = Instant::now();
+    let mut tally = Tally {
+        seed: seed(),
+        ..Tally::default()
+    };
+    eprintln!(
+        "crash test: seed {} (replay with WEFT_CRASH_SEED={})",
+        tally.seed, tally.seed
+    );
+    let mut rng = Rng(tally.seed);
+    let dir = temp_dir("runs");
+    let data = dir.join("data");
+    let client = reqwest::Client::new();
+
+    let mut server = Server::start(&client, &data, None).await;
+    // When each generation of the server was spawned.
+    let mut spawned_ms = vec![server.spawned_ms];
+    deploy(&client, &server.url, FLOW).await;
+
+    let shared = Arc::new(Shared {
+        current: RwLock::new((server.url.clone(), 0)),
+        stop: AtomicBool::new(false),
+        deliveries: Mutex::default(),
+        starts: Mutex::default(),
+        odd_starts: Mutex::default(),
+        completions_accepted: AtomicUsize::new(0),
+    });
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| tokio::spawn(worker(i, tally.seed, client.clone(), shared.clone())))
+        .collect();
+    let first_arrival = tokio::time::Instant::now();
+    let mut round = tokio::spawn(start_round(
+        client.clone(),
+        shared.clone(),
+        0,
+        first_arrival,
+    ));
+
+    // Kill at random moments while runs are in flight.
+    let kills_planned = rng.range(5, 8) as usize;
+    while tally.kills < kills_planned {
+        tokio::time::sleep(Duration::from_millis(rng.range(100, 700))).await;
+        let done = completed_count(&client, &server.url).await.unwrap_or(0);
+        if done == RUNS {
+            // Nothing left in flight: a kill now would test nothing.
+            break;
+        }
+        server.kill();
+        tally.kills += 1;
+        tally.kill_log.push((t0.elapsed().as_millis(), done));
+        server = Server::start(&client, &data, None).await;
+        tally.restarts += 1;
+        spawned_ms.push(server.spawned_ms);
+        let generation = spawned_ms.len() - 1;
+        *shared.current.write().unwrap() = (server.url.clone(), generation);
+        // Starts may have been lost before their answer: send them all
+        // again; the keys make that safe.
+        round = tokio::spawn(start_round(
+            client.clone(),
+            shared.clone(),
+            generation,
+            first_arrival,
+        ));
+    }
+
+    // Let every run finish on the last server.
+    let deadline = t0 + DEADLINE;
+    loop {
+        let done = completed_count(&client, &server.url).await.unwrap_or(0);
+        if done == RUNS && round.is_finished() {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let runs = list_all_runs(&client, &server.url, "").await;
+            let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+            for r in &runs {
+                *by_status
+                    .entry(r["status"].as_str().unwrap_or("?").to_string())
+                    .or_default() += 1;
+            }
+            let stuck: Vec<&Value> = runs
+                .iter()
+                .filter(|r| r["status"] != "completed")
+                .take(5)
+                .collect();
+            let answered = shared.starts.lock().unwrap().len();
+            panic!(
+                "after {DEADLINE:?}, {done} of {RUNS} runs completed ({} runs exist, by status {by_status:?}; \
+                 {answered} keys answered); {}\nsome runs not completed: {stuck:#?}\nserver log:\n{}",
+                runs.len(),
+                tally.describe(),
+                server.log_tail()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = round.await;
+    shared.stop.store(true, Ordering::SeqCst);
+    for w in workers {
+        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    }
+    let finished_in = t0.elapsed();
+
+    // ----- checks -----
+    let mut problems: Vec<String> = Vec::new();
+
+    // Exactly the 200 runs, each with its key, all completed, with the
+    // result its input implies.
+    let runs = list_all_runs(&client, &server.url, "").await;
+    if runs.len() != RUNS {
+        problems.push(format!("{} runs exist, not {RUNS}", runs.len()));
+    }
+    let mut by_key: BTreeMap<String, Value> = BTreeMap::new();
+    for r in &runs {
+        let key = r["idempotencyKey"].as_str().unwrap_or("(none)").to_string();
+        if let Some(other) = by_key.insert(key.clone(), r.clone()) {
+            problems.push(format!(
+                "two runs with key {key}: {} and {}",
+                other["id"], r["id"]
+            ));
+        }
+    }
+    let ids: BTreeSet<String> = runs
+        .iter()
+        .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    if ids.len() != runs.len() {
+        problems.push(format!(
+            "the list shows {} runs but {} distinct ids",
+            runs.len(),
+            ids.len()
+        ));
+    }
+    let starts = shared.starts.lock().unwrap().clone();
+    let mut created_answers = 0;
+    for n in 0..RUNS {
+        let key = format!("run-{n}");
+        let Some(run) = by_key.get(&key) else {
+            problems.push(format!("no run has key {key} (a lost run)"));
+            continue;
+        };
+        if run["status"] != "completed" {
+            problems.push(format!("{key} is {}", run["status"]));
+        }
+        let want = expected(n as i64);
+        if run["result"] != want {
+            problems.push(format!("{key}: result {} (expected {want})", run["result"]));
+        }
+        if run["input"] != json!({ "n": n }) {
+            problems.push(format!("{key}: input {}", run["input"]));
+        }
+        // Every answer to a start of this key named this run: a start that
+        // was acknowledged was not lost, and no key made a second run.
+        for (status, id) in starts.get(&n).map(Vec::as_slice).unwrap_or_default() {
+            if *status == 201 {
+                created_answers += 1;
+            }
+            if run["id"] != json!(id) {
+                problems.push(format!(
+                    "{key}: a start was answered {status} with run {id}, but the run is {}",
+                    run["id"]
+                ));
+            }
+        }
+    }
+    if created_answers > RUNS {
+        problems.push(format!(
+            "{created_answers} starts were answered 201 Created for {RUNS} keys"
+        ));
+    }
+    let odd = shared.odd_starts.lock().unwrap().clone();
+    if !odd.is_empty() {
+        problems.push(format!(
+            "{} start(s) answered neither 200 nor 201, e.g. {:?}",
+            odd.len(),
+            &odd[..odd.len().min(5)]
+        ));
+    }
+
+    // Each journal records each call's result exactly once, each failed
+    // attempt and each timer's firing at most once.
+    // (run id, activity) -> (call id, when its result was recorded).
+    let mut recorded: HashMap<(String, String), (String, i64)> = HashMap::new();
+    for id in &ids {
+        let journal = get_json(&client, &format!("{}/v1/runs/{id}/journal", server.url)).await;
+        let entries = journal["entries"].as_array().cloned().unwrap_or_default();
+        let n = runs
+            .iter()
+            .find(|r| r["id"] == json!(id))
+            .and_then(|r| r["input"]["n"].as_i64())
+            .unwrap_or(-1);
+        let of_type =
+            |t: &str| -> Vec<&Value> { entries.iter().filter(|e| e["type"] == t).collect() };
+        let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in of_type("timerFired") {
+            *fired
+                .entry(e["key"].as_str().unwrap_or_default())
+                .or_default() += 1;
+        }
+        if fired.values().any(|c| *c > 1) {
+            problems.push(format!("run {id}: a timer fired more than once: {fired:?}"));
+        }
+        if fired.keys().filter(|k| k.starts_with("sleep:")).count() != 1 {
+            problems.push(format!(
+                "run {id}: the Sleep did not fire exactly once: {fired:?}"
+            ));
+        }
+        // Step2 fails its first attempt for some inputs, and only then.
+        let step2_flaky = flaky("Step2", &json!([3 * n + 1]), 1);
+        let failed = of_type("callFailed");
+        let step2 = of_type("callCompleted")
+            .into_iter()
+            .find(|e| e["activity"] == "Step2")
+            .map(|e| e["attempt"].clone());
+        let (want_failed, want_attempt) = if step2_flaky { (1, 2) } else { (0, 1) };
+        if failed.len() != want_failed || step2 != Some(json!(want_attempt)) {
+            problems.push(format!(
+                "run {id} (n = {n}): {} callFailed entries and Step2 completed by attempt {step2:?}; \
+                 expected {want_failed} and attempt {want_attempt}",
+                failed.len()
+            ));
+        }
+        let completed: Vec<&Value> = entries
+            .iter()
+            .filter(|e| e["type"] == "callCompleted")
+            .collect();
+        let mut per_call: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &completed {
+            let call = e["callId"].as_str().unwrap_or_default();
+            *per_call.entry(call).or_default() += 1;
+            let at = e["at"]
+                .as_str()
+                .and_then(weft_engine::time::parse_time)
+                .unwrap_or(i64::MAX);
+            let activity = e["activity"].as_str().unwrap_or_default().to_string();
+            if recorded
+                .insert((id.clone(), activity.clone()), (call.to_string(), at))
+                .is_some()
+            {
+                problems.push(format!("run {id}: {activity} completed under two call ids"));
+            }
+        }
+        for (call, count) in &per_call {
+            if *count > 1 {
+                problems.push(format!(
+                    "run {id}: call {call} has {count} callCompleted entries"
+                ));
+            }
+        }
+        if completed.len() != CALLS_PER_RUN {
+            problems.push(format!(
+                "run {id}: {} callCompleted entries, the flow makes {CALLS_PER_RUN} calls",
+                completed.len()
+            ));
+        }
+    }
+
+    // Every delivery of a step carried the same call id (the one whose
+    // result was recorded), and no server started after a result was
+    // recorded handed that call out again (a repeated completed step).
+    let deliveries = shared.deliveries.lock().unwrap().clone();
+    let mut per_step: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut per_task: HashMap<String, usize> = HashMap::new();
+    let mut repeated_after_commit = Vec::new();
+    for d in &deliveries {
+        if !ids.contains(&d.run_id) {
+            problems.push(format!(
+                "a task of run {} was handed out, and no such run exists: {d:?}",
+                d.run_id
+            ));
+        }
+        if d.task_id != format!("{}.{}", d.call_id, d.attempt) {
+            problems.push(format!("task id and call id disagree: {d:?}"));
+        }
+        per_step
+            .entry((d.run_id.clone(), d.activity.clone()))
+            .or_default()
+            .insert(d.call_id.clone());
+        *per_task.entry(d.task_id.clone()).or_default() += 1;
+        if let Some((call, at)) = recorded.get(&(d.run_id.clone(), d.activity.clone())) {
+            if *call != d.call_id {
+                problems.push(format!(
+                    "{d:?} was handed out, but the journal recorded the result of {call}"
+                ));
+            }
+            if *at < spawned_ms[d.generation] {
+                repeated_after_commit.push(format!(
+                    "{} (recorded at {at}, handed out again by generation {} spawned at {})",
+                    d.task_id, d.generation, spawned_ms[d.generation]
+                ));
+            }
+        }
+    }
+    for ((run, activity), calls) in &per_step {
+        if calls.len() > 1 {
+            problems.push(format!(
+                "run {run}: {activity} was handed out under call ids {calls:?}"
+            ));
+        }
+    }
+    if !repeated_after_commit.is_empty() {
+        problems.push(format!(
+            "{} completed step(s) handed out again after a restart, e.g. {:?}",
+            repeated_after_commit.len(),
+            &repeated_after_commit[..repeated_after_commit.len().min(5)]
+        ));
+    }
+    let redeliveries: usize = per_task.values().map(|n| n - 1).sum();
+    let redelivered_tasks = per_task.values().filter(|n| **n > 1).count();
+    if redeliveries == 0 {
+        problems.push(format!(
+            "no task was handed out twice: the kills ({}) did not land while tasks were in flight",
+            tally.kills
+        ));
+    }
+
+    let summary = format!(
+        "crash test: runs={RUNS} kills={} restarts={} deliveries={} redeliveries={redeliveries} \
+         redelivered_tasks={redelivered_tasks} completions_accepted={} duration={:.1}s seed={} \
+         kill_log(ms,completed_before)={:?}",
+        tally.kills,
+        tally.restarts,
+        deliveries.len(),
+        shared.completions_accepted.load(Ordering::SeqCst),
+        finished_in.as_secs_f64(),
+        tally.seed,
+        tally.kill_log
+    );
+    println!("{summary}");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s); {}\n{}\nserver log:\n{}",
+        problems.len(),
+        tally.describe(),
+        problems
+            .iter()
+            .take(30)
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        server.log_tail()
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ----- a worker that dies holding a task -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
+    let dir = temp_dir("lease");
+    let config = dir.join("weft.toml");
+    std::fs::write(&config, "lease = \"2s\"\n").unwrap();
+    let client = reqwest::Client::new();
+    let server = Server::start(&client, &dir.join("data"), Some(&config)).await;
+    let url = server.url.clone();
+    deploy(
+        &client,
+        &url,
+        "flow One(x) {\n    r = Work(x)\n    return r\n}\n",
+    )
+    .await;
+    let r = client
+        .post(format!("{url}/v1/runs"))
+        .json(&json!({"flow": "One", "input": 7, "idempotencyKey": "lease-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let run: Value = r.json().await.unwrap();
+    let run_id = run["id"].as_str().unwrap().to_string();
+
+    let poll = |worker: &'static str, wait_ms: u64| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let v: Value = client
+                .post(format!("{url}/v1/tasks/poll"))
+                .json(&json!({"activities": ["Work"], "worker": worker, "max": 10, "waitMs": wait_ms}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["tasks"].as_array().cloned().unwrap_or_default()
+        }
+    };
+
+    // Worker A takes the task, then dies: no answer, no heartbeat.
+    let a = poll("worker-a", 5_000).await;
+    let leased_at = Instant::now();
+    assert_eq!(a.len(), 1, "{a:?}");
+    let a = a[0].clone();
+    assert_eq!(a["runId"], json!(run_id));
+    // While A's lease lasts, nobody else gets the task.
+    let early = poll("worker-b", 500).await;
+    assert!(early.is_empty(), "leased to A, yet handed to B: {early:?}");
+    // Once it ends, B gets the same task: same call id, same task id.
+    let b = loop {
+        let got = poll("worker-b", 1_000).await;
+        if let Some(t) = got.first() {
+            break t.clone();
+        }
+        assert!(
+            leased_at.elapsed() < Duration::from_secs(15),
+            "the task did not come back after A's 2 s lease ended:\n{}",
+            server.log_tail()
+        );
+    };
+    assert!(
+        leased_at.elapsed() >= Duration::from_millis(1_500),
+        "B got the task {:?} after A took it, before A's lease of 2 s ended",
+        leased_at.elapsed()
+    );
+    for field in ["taskId", "callId", "runId", "activity", "args", "attempt"] {
+        assert_eq!(a[field], b[field], "{field} changed: A {a} / B {b}");
+    }
+    let task_id = b["taskId"].as_str().unwrap().to_string();
+
+    let done = client
+        .post(format!("{url}/v1/tasks/{task_id}/complete"))
+        .json(&json!({"value": {"done": 7}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status().as_u16(), 200);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let run = loop {
+        let run = get_json(&client, &format!("{url}/v1/runs/{run_id}")).await;
+        if run["status"] == "completed" {
+            break run;
+        }
+        assert!(Instant::now() < deadline, "the run did not complete: {run}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(run["result"], json!({"done": 7}));
+
+    // A comes back from the dead: its answer is refused.
+    let late = client
+        .post(format!("{url}/v1/tasks/{task_id}/complete"))
+        .json(&json!({"value": {"done": "late"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(late.status().as_u16(), 404);
+    let body: Value = late.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unknown_task", "{body}");
+
+    let journal = get_json(&client, &format!("{url}/v1/runs/{run_id}/journal")).await;
+    let completed: Vec<&Value> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "callCompleted")
+        .collect();
+    assert_eq!(completed.len(), 1, "{journal:#}");
+    assert_eq!(completed[0]["callId"], a["callId"]);
+    assert_eq!(completed[0]["value"], json!({"done": 7}));
+    assert_eq!(
+        get_json(&client, &format!("{url}/v1/runs/{run_id}")).await["result"],
+        json!({"done": 7}),
+        "the late answer changed nothing"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ----- a client that retries while its first start is in flight -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
+    const KEYS: usize = 100;
+    const COPIES: usize = 4;
+    let dir = temp_dir("dup-starts");
+    let client = reqwest::Client::new();
+    let server = Server::start(&client, &dir.join("data"), None).await;
+    let url = server.url.clone();
+    deploy(
+        &client,
+        &url,
+        "flow One(x) {\n    r = Work(x)\n    return r\n}\n",
+    )
+    .await;
+
+    // A worker answers every task, so each run can finish.
+    let stop = Arc::new(AtomicBool::new(false));
+    let worker = {
+        let (client, url, stop) = (client.clone(), url.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::SeqCst) {
+                let Ok(r) = client
+                    .post(format!("{url}/v1/tasks/poll"))
+                    .json(&json!({"activities": ["Work"], "max": 50, "waitMs": 100}))
+                    .send()
+                    .await
+                else {
+                    continue;
+                };
+                let v: Value = r.json().await.unwrap_or(Value::Null);
+                for t in v["tasks"].as_array().cloned().unwrap_or_default() {
+                    let _ = client
+                        .post(format!(
+                            "{url}/v1/tasks/{}/complete",
+                            t["taskId"].as_str().unwrap()
+                        ))
+                        .json(&json!({"value": {"done": first_arg(&t["args"])}}))
+                        .send()
+                        .await;
+                }
+            }
+        })
+    };
+
+    // Every key is started COPIES times at once, as a client does that
+    // retries before its first attempt was answered.
+    let mut sends = Vec::new();
+    for copy in 0..COPIES {
+        for k in 0..KEYS {
+            let (client, url) = (client.clone(), url.clone());
+            sends.push(tokio::spawn(async move {
+                let r = client
+                    .post(format!("{url}/v1/runs"))
+                    .json(&json!({"flow": "One", "input": k, "idempotencyKey": format!("dup-{k}")}))
+                    .timeout(Duration::from_secs(30))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                let body: Value = r.json().await.unwrap_or(Value::Null);
+                (k, copy, status, body)
+            }));
+        }
+    }
+    let mut ids: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut created: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut refused = Vec::new();
+    for s in sends {
+        let (k, copy, status, body) = s.await.unwrap();
+        match status {
+            200 | 201 => {
+                ids.entry(k)
+                    .or_default()
+                    .insert(body["id"].as_str().unwrap_or_default().to_string());
+                if status == 201 {
+                    *created.entry(k).or_default() += 1;
+                }
+            }
+            _ => refused.push(format!("dup-{k} (copy {copy}): {status} {body}")),
+        }
+    }
+    if !refused.is_empty() {
+        problems.push(format!(
+            "{} start(s) answered neither 200 nor 201, e.g. {:?}",
+            refused.len(),
+            &refused[..refused.len().min(3)]
+        ));
+    }
+    for (k, set) in &ids {
+        if set.len() != 1 {
+            problems.push(format!("dup-{k} was answered with runs {set:?}"));
+        }
+    }
+    for (k, n) in &created {
+        if *n != 1 {
+            problems.push(format!("dup-{k} was answered 201 Created {n} times"));
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let runs = loop {
+        let runs = list_all_runs(&client, &url, "").await;
+        if runs.len() == KEYS && runs.iter().all(|r| r["status"] == "completed")
+            || Instant::now() > deadline
+        {
+            break runs;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    stop.store(true, Ordering::SeqCst);
+    let _ = worker.await;
+    if runs.len() != KEYS {
+        problems.push(format!("{} runs exist, not {KEYS}", runs.len()));
+    }
+    let stuck: Vec<String> = runs
+        .iter()
+        .filter(|r| r["status"] != "completed")
+        .map(|r| format!("{} {}", r["idempotencyKey"], r["status"]))
+        .collect();
+    if !stuck.is_empty() {
+        problems.push(format!(
+            "{} run(s) not completed after 30 s: {stuck:?}",
+            stuck.len()
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n  - {}\nserver log:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n  - "),
+        server.log_tail()
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
