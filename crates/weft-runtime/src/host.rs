@@ -253,6 +253,20 @@ impl Host {
         host
     }
 
+    /// A host that starts over from the store (its memory is not to be
+    /// trusted: the store refused one of its batches). It keeps the batch
+    /// numbering, since batches of this host may still be in flight and
+    /// their commits must not be mistaken for the new host's.
+    pub fn restart(&self, entropy: Box<dyn Entropy>) -> Host {
+        let mut h = match &self.cluster {
+            Some(cl) => Host::new_cluster(cl.clone(), entropy),
+            None => Host::new(self.store.clone(), entropy),
+        };
+        h.batch_no = self.batch_no;
+        h.committed_no = self.committed_no;
+        h
+    }
+
     /// This node's cluster, if it is in one.
     pub fn cluster(&self) -> Option<&Cluster> {
         self.cluster.as_ref()

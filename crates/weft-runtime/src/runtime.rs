@@ -845,10 +845,7 @@ impl Core {
                     }
                 }
             }
-            self.host = match self.host.cluster().cloned() {
-                Some(cl) => Host::new_cluster(cl, Box::new(OsEntropy)),
-                None => Host::new(self.host.store().clone(), Box::new(OsEntropy)),
-            };
+            self.host = self.host.restart(Box::new(OsEntropy));
             return;
         }
         self.host.committed(no);
