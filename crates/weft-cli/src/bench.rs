@@ -37,6 +37,12 @@ pub struct Figures {
     pub latencies_ms: Vec<f64>,
     /// p50 of fdatasync on the same disk.
     pub fsync_p50_ms: f64,
+    /// Batches committed during the measured runs.
+    pub batches: u64,
+    /// Mean time of one commit (one transaction, one fsync), ms.
+    pub commit_mean_ms: f64,
+    /// Mean run steps per commit (group commit at work).
+    pub batch_mean_writes: f64,
 }
 
 impl Figures {
@@ -141,15 +147,24 @@ pub fn run(
             .context("cannot deploy the bench flow")?;
         // Warm up: caches, the compiled program, SQLite's pages.
         drive(&runtime, (concurrency * 4).min(500), concurrency, "warm").await?;
+        let m = runtime.metrics();
+        let (_, commit_sum0, batches0) = m.commit_seconds.snapshot();
+        let (_, writes_sum0, _) = m.batch_writes.snapshot();
         let t = Instant::now();
         let mut latencies_ms = drive(&runtime, runs, concurrency, "run").await?;
         let elapsed = t.elapsed();
+        let (_, commit_sum, batches) = m.commit_seconds.snapshot();
+        let (_, writes_sum, _) = m.batch_writes.snapshot();
+        let batches = batches - batches0;
         latencies_ms.sort_by(|a, b| a.total_cmp(b));
         anyhow::Ok(Figures {
             runs,
             elapsed,
             latencies_ms,
             fsync_p50_ms: fsync,
+            batches,
+            commit_mean_ms: (commit_sum - commit_sum0) * 1000.0 / batches.max(1) as f64,
+            batch_mean_writes: (writes_sum - writes_sum0) / batches.max(1) as f64,
         })
     });
     runtime.shutdown();

@@ -349,6 +349,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "  fsync p50 {:.3} ms (200 fdatasyncs of 4 KiB in the same folder)",
                 f.fsync_p50_ms
             );
+            println!(
+                "  {} commits, {:.3} ms each on average, {:.1} run steps per commit",
+                f.batches, f.commit_mean_ms, f.batch_mean_writes
+            );
             println!("{}", f.last_line());
             Ok(ExitCode::SUCCESS)
         }
