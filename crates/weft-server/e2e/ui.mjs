@@ -226,9 +226,9 @@ await step('parent-less runs link to the flow; the flow page draws the diagram w
     expect(await page.locator(`svg.graph .node[data-kind="${kind}"]`).count() > 0, `a ${kind} node`);
   }
   expect(await page.locator('svg.graph path.edge-back').count() === 1, 'the loop has its edge back');
+  await shot(page, 'flow-1400x900');
   await page.locator(`svg.graph .node[data-line="${cfg.lines.charge}"]`).click();
   await page.locator(`.source .ln.focus[data-line="${cfg.lines.charge}"]`).waitFor();
-  await shot(page, 'flow-1400x900');
   await page.goto(`${base}/flows`);
   await page.locator('.flow-card[data-flow="Order"]').waitFor();
 });

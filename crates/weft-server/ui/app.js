@@ -38,6 +38,9 @@ function h(spec, attrs = {}, ...children) {
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
+/** An empty fragment: `slot.replaceChildren(x || nothing)` leaves the slot :empty. */
+const nothing = document.createDocumentFragment();
+
 function badge(status) {
   return h('span.badge', { class: `st-${status}`, dataset: { status } }, h('span.dot', { 'aria-hidden': 'true' }), status);
 }
@@ -360,23 +363,25 @@ function whereCell(run, version) {
 }
 
 function runRow(run, version) {
-  return h('a.row', { href: `/runs/${q(run.id)}`, role: 'row', dataset: { id: run.id, status: run.status } },
-    h('span.cell.c-status', { role: 'cell' }, badge(run.status)),
-    h('span.cell.c-id', { role: 'cell' }, h('span.mono', run.id), run.parent ? h('span.sub', 'sub-flow') : null),
-    h('span.cell.c-flow', { role: 'cell' }, h('span.flowname', run.flow), h('span.sub', ` v${run.version}`)),
-    h('span.cell.c-where', { role: 'cell' }, whereCell(run, version)),
-    h('span.cell.c-age', { role: 'cell' }, timeEl(run.createdAt, age(run.createdAt)), h('span.sub.only-narrow', ' old')),
-    h('span.cell.c-updated', { role: 'cell' }, timeEl(run.updatedAt)));
+  // Each row is one link (its text reads as a sentence); the header row is
+  // only visual.
+  return h('a.row', { href: `/runs/${q(run.id)}`, dataset: { id: run.id, status: run.status } },
+    h('span.cell.c-status', badge(run.status)),
+    h('span.cell.c-id', h('span.mono', run.id), run.parent ? h('span.sub', ' sub-flow') : null),
+    h('span.cell.c-flow', h('span.flowname', run.flow), h('span.sub', ` v${run.version}`)),
+    h('span.cell.c-where', whereCell(run, version)),
+    h('span.cell.c-age', timeEl(run.createdAt, age(run.createdAt)), h('span.sub.only-narrow', ' old')),
+    h('span.cell.c-updated', h('span.sr', 'updated '), timeEl(run.updatedAt)));
 }
 
 function runTable(runs, versionsById, { empty, label }) {
-  const head = h('div.row.head', { role: 'row' },
+  const head = h('div.row.head', { 'aria-hidden': 'true' },
     ['Status', 'Run', 'Flow', 'Where it stands', 'Age', 'Updated'].map((t, i) =>
-      h('span.cell', { role: 'columnheader', class: ['c-status', 'c-id', 'c-flow', 'c-where', 'c-age', 'c-updated'][i] }, t)));
+      h('span.cell', { class: ['c-status', 'c-id', 'c-flow', 'c-where', 'c-age', 'c-updated'][i] }, t)));
   const body = runs.length
     ? runs.map((r) => runRow(r, versionsById.get(r.version)))
-    : [h('div.empty', { role: 'row' }, h('span', { role: 'cell' }, empty))];
-  return h('div.runlist', { role: 'table', 'aria-label': label }, head, body);
+    : [h('div.empty', empty)];
+  return h('div.runlist', { role: 'region', 'aria-label': label }, head, body);
 }
 
 async function loadVersions(runs) {
@@ -523,6 +528,25 @@ function confirmAction({ title, body, confirm, danger }) {
 
 // ---------------------------------------------------------------- a run
 
+/** The deployed flow of a version that defines `flow` (itself, or the flow
+ * an inline sub-flow is written in); null when not found. */
+function definedIn(version, flow) {
+  if (version.flows.includes(flow)) return flow;
+  const decl = new RegExp(`(?:\\bflow\\s+|^|[^.\\w])${flow}\\s*\\(`, 'm');
+  for (const f of version.files) {
+    const m = decl.exec(f.text);
+    if (!m) continue;
+    let best = null;
+    let bestAt = -1;
+    for (const top of version.flows) {
+      const at = f.text.search(new RegExp(`^\\s*flow\\s+${top}\\s*\\(`, 'm'));
+      if (at >= 0 && at <= m.index && at > bestAt) { best = top; bestAt = at; }
+    }
+    if (best) return best;
+  }
+  return null;
+}
+
 /** Journal entries grouped into timeline items, in order of first entry. */
 export function timeline(entries) {
   const items = [];
@@ -594,7 +618,7 @@ function details(summary, value) {
   return h('details.value', h('summary', summary), jsonBlock(value));
 }
 
-function timelineItem(it, t0, onLine) {
+function timelineItem(it, t0, onLine, childStatus) {
   const offset = parseTime(it.at) - t0;
   const when = h('time.t', { datetime: it.at, title: absolute(it.at) }, offset < 1 ? '0 s' : `+${span(offset)}`);
   const lineBtn = (line) => (line ? h('button.chip-line', { type: 'button', onclick: () => onLine(line), title: 'Show in the source' }, `line ${line}`) : null);
@@ -643,12 +667,15 @@ function timelineItem(it, t0, onLine) {
       tone = 'muted';
       title = h('span.muted', 'read the time: ', h('code', new Date(it.value).toISOString()));
       break;
-    case 'child':
-      tone = it.finished ? (it.cancelled ? 'cancelled' : 'completed') : 'running';
+    case 'child': {
+      // Not finished: its own status says more (it may have failed).
+      const now = it.finished ? (it.cancelled ? 'cancelled' : 'completed') : childStatus?.get(it.runId) || 'running';
+      tone = now;
       title = h('span', 'Sub-flow ', h('a', { href: `/runs/${q(it.runId)}` }, h('strong', it.flow)));
-      tags.push(h('span.tag', { class: `tone-${tone}` }, it.finished ? (it.cancelled ? 'cancelled' : 'finished') : 'running'));
+      tags.push(h('span.tag', { class: `tone-${tone}` }, it.finished && !it.cancelled ? 'finished' : now));
       if (it.finished && !it.cancelled) body.push(details(`result ${preview(it.result, 60)}`, it.result));
       break;
+    }
     case 'failed':
       tone = 'failed';
       title = h('strong', 'Failed');
@@ -722,6 +749,15 @@ function waitCard(w) {
 async function runPage(main, id, gen) {
   let run = await api(`/v1/runs/${q(id)}`);
   if (gen !== generation) return null;
+  // An inline sub-flow is not a deployed flow: its diagram is in the page
+  // of the flow that defines it.
+  const v0 = await getVersion(run.version).catch(() => null);
+  const owner = v0 ? definedIn(v0, run.flow) : run.flow;
+  const flowLink = (r) => {
+    if (!owner) return h('span', r.flow);
+    const a = h('a', { href: `/flows/${q(owner)}?version=${r.version}` }, owner === r.flow ? r.flow : owner);
+    return owner === r.flow ? a : h('span', r.flow, h('span.sub', ' inline sub-flow of '), a);
+  };
   document.title = `${run.flow} ${run.status} · Weft`;
 
   const headSlot = h('div');
@@ -763,7 +799,7 @@ async function runPage(main, id, gen) {
       headSlot.replaceChildren(h('header.run-head',
         h('h1', badge(run.status), h('span.flowname', run.flow), h('span.mono.runid', run.id), copyButton(run.id, 'Copy id')),
         h('dl.facts',
-          h('div', h('dt', 'Flow'), h('dd', h('a', { href: `/flows/${q(run.flow)}?version=${run.version}` }, run.flow), ` · version ${run.version}`)),
+          h('div', h('dt', 'Flow'), h('dd', flowLink(run), ` · version ${run.version}`)),
           h('div', h('dt', 'Started'), h('dd', timeEl(run.createdAt, `${absolute(run.createdAt)} (${ago(run.createdAt)})`))),
           h('div', h('dt', 'Updated'), h('dd', timeEl(run.updatedAt))),
           run.parent ? h('div', h('dt', 'Parent'), h('dd', h('a.mono', { href: `/runs/${q(run.parent)}` }, run.parent))) : null,
@@ -782,21 +818,22 @@ async function runPage(main, id, gen) {
       } else if (run.status === 'cancelled') {
         c = h('section.callout.tone-cancelled', h('div.callout-title', 'Cancelled'));
       }
-      calloutSlot.replaceChildren(c || '');
+      calloutSlot.replaceChildren(c || nothing);
     }
     if (changed('actions', [run.status, (run.waitingFor || []).map((w) => w.token || '')])) {
-      actionSlot.replaceChildren(actionsCard(run, outcome, async () => { await refresh(); }) || '');
+      actionSlot.replaceChildren(actionsCard(run, outcome, async () => { await refresh(); }) || nothing);
     }
     if (changed('waits', [run.waitingFor, run.status, Math.floor(Date.now() / 10000)])) {
       const ws = run.waitingFor || [];
       waitSlot.replaceChildren(ws.length
         ? h('section.card.waits-card', h('h2', run.status === 'waiting' ? 'Waiting for' : 'In progress'), h('ul.waits', ws.map(waitCard)))
-        : '');
+        : nothing);
     }
-    if (changed('journal', journal.entries.length)) {
+    const childStatus = new Map(kids.runs.map((k) => [k.id, k.status]));
+    if (changed('journal', [journal.entries.length, [...childStatus]])) {
       const items = timeline(journal.entries);
       const t0 = parseTime(journal.entries[0]?.at ?? run.createdAt);
-      timelineList.replaceChildren(...items.map((it) => timelineItem(it, t0, showLine)));
+      timelineList.replaceChildren(...items.map((it) => timelineItem(it, t0, showLine, childStatus)));
     }
     // Source: the run's version; the file of the failure or position.
     const version = await getVersion(run.version).catch(() => null);
@@ -823,24 +860,33 @@ async function runPage(main, id, gen) {
     if (changed('io', [run.input, run.result, run.status])) {
       ioSlot.replaceChildren(
         h('section.card', h('h2', 'Input'), jsonBlock(run.input)),
-        run.status === 'completed' ? h('section.card', h('h2', 'Result'), jsonBlock(run.result)) : '');
+        run.status === 'completed' ? h('section.card', h('h2', 'Result'), jsonBlock(run.result)) : nothing);
     }
     if (changed('children', kids)) {
       const vs = await loadVersions(kids.runs);
       childSlot.replaceChildren(kids.runs.length
         ? h('section.card.children-card', h('h2', 'Sub-flows'), runTable(kids.runs, vs, { label: 'Sub-flows', empty: '' }),
-          kids.nextCursor ? h('p', h('a', { href: `/?flow=` }, 'More sub-flows are not shown.')) : null)
-        : '');
+          kids.nextCursor ? h('p.muted.small', 'Only the newest 100 sub-flows are shown.') : null)
+        : nothing);
     }
   };
 
+  // A finished run does not change: its journal is read once more, then
+  // only the run itself (cheap) on each tick.
+  let journal = null;
+  let kids = null;
+  let settled = false;
   const refresh = async () => {
-    const [r, journal, kids] = await Promise.all([
+    const terminal = run.status === 'completed' || run.status === 'cancelled';
+    const [r, j, k] = await Promise.all([
       api(`/v1/runs/${q(id)}`),
-      api(`/v1/runs/${q(id)}/journal`),
-      api(`/v1/runs?parent=${q(id)}&limit=100`),
+      settled ? journal : api(`/v1/runs/${q(id)}/journal`),
+      settled ? kids : api(`/v1/runs?parent=${q(id)}&limit=100`),
     ]);
     if (gen !== generation) return;
+    settled = terminal && r.status === run.status && journal !== null;
+    journal = j;
+    kids = k;
     run = r;
     document.title = `${run.flow} ${run.status} · Weft`;
     await render(journal, kids);
@@ -940,12 +986,37 @@ function actionsCard(run, result, after) {
 async function flowsPage(main, gen) {
   const list = h('div.flow-cards');
   main.replaceChildren(h('section.page.flows-page', h('div.page-head', h('h1', 'Flows')), list));
+  const LIVE = ['failed', 'waiting', 'running'];
+  // The unfinished runs are read every 10 s (up to 500 per status), not on every tick.
+  let pages = null;
+  let pagesAt = 0;
   const refresh = async () => {
-    const { flows } = await api('/v1/flows');
+    const stale = Date.now() - pagesAt > 10_000;
+    const [{ flows }, ...fresh] = await Promise.all([
+      api('/v1/flows'),
+      ...(stale ? LIVE.map((st) => api(`/v1/runs?status=${st}&limit=500`)) : []),
+    ]);
     if (gen !== generation) return;
-    list.replaceChildren(...(flows.length ? flows.map((f) => h('a.flow-card', { href: `/flows/${q(f.name)}`, dataset: { flow: f.name } },
-      h('div.flowname', f.name),
-      h('div.muted', `version ${f.latestVersion}`, f.versions.length > 1 ? ` · ${f.versions.length} versions` : ''))) : [h('p.muted', 'No flows are deployed. Deploy with `weft deploy FILE --url …` or POST /v1/flows.')]));
+    if (stale) { pages = fresh; pagesAt = Date.now(); }
+    // Unfinished runs per flow (from the newest 1,000 of each status).
+    const counts = new Map();
+    pages.forEach((p, i) => {
+      for (const r of p.runs) {
+        const c = counts.get(r.flow) || {};
+        c[LIVE[i]] = (c[LIVE[i]] || 0) + 1;
+        counts.set(r.flow, c);
+      }
+    });
+    const more = pages.map((p, i) => (p.nextCursor ? LIVE[i] : null)).filter(Boolean);
+    list.replaceChildren(...(flows.length ? flows.map((f) => {
+      const c = counts.get(f.name) || {};
+      const pills = LIVE.filter((st) => c[st]).map((st) => h('span.badge', { class: `st-${st}`, dataset: { status: st } },
+        h('span.dot', { 'aria-hidden': 'true' }), `${c[st]}${more.includes(st) ? '+' : ''} ${st}`));
+      return h('a.flow-card', { href: `/flows/${q(f.name)}`, dataset: { flow: f.name } },
+        h('div.flowname', f.name),
+        h('div.muted', `version ${f.latestVersion}`, f.versions.length > 1 ? ` · ${f.versions.length} versions` : ''),
+        h('div.pills', pills.length ? pills : h('span.sub', 'no unfinished runs')));
+    }) : [h('p.muted', 'No flows are deployed. Deploy with `weft deploy FILE --url …` or POST /v1/flows.')]));
   };
   await refresh();
   return { refresh };
