@@ -368,6 +368,152 @@ mod tests {
         }
     }
 
+    /// The UI's endpoints and pages on a real server (in memory, no
+    /// workers: the runs stay running at their first call).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn endpoints_and_pages_answer() {
+        let config = crate::Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data: std::path::PathBuf::new(),
+            token: None,
+            body_limit_bytes: 1 << 20,
+            lease: std::time::Duration::from_secs(30),
+            push: Default::default(),
+            demo: false,
+        };
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
+        let server = crate::start(config, store).await.unwrap();
+        let base = format!("http://{}", server.addr);
+        let c = reqwest::Client::new();
+        let get = |path: &str| c.get(format!("{base}{path}")).send();
+        let source =
+            "flow F(x) {\n    a = Step(x)\n    if a.ok {\n        B(x)\n    }\n    return a\n}\n";
+        let r = c
+            .post(format!("{base}/v1/flows"))
+            .json(&json!({"name": "f.weft", "source": source}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        for i in 0..2 {
+            let r = c
+                .post(format!("{base}/v1/runs"))
+                .json(&json!({"flow": "F", "input": i}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let page: Value = get("/v1/runs").await.unwrap().json().await.unwrap();
+            let at: Vec<&Value> = page["runs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| &r["position"])
+                .collect();
+            if at.len() == 2 && at.iter().all(|p| *p == "f.weft:2") {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{page}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+
+        let counts: Value = get("/v1/runs/counts").await.unwrap().json().await.unwrap();
+        assert_eq!(counts["counts"]["running"], 2, "{counts}");
+        assert_eq!(counts["counts"]["failed"], 0, "{counts}");
+        let counts: Value = get("/v1/runs/counts?flow=F")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(counts["counts"]["running"], 2, "{counts}");
+        assert_eq!(counts["capped"], json!([]));
+        let none: Value = get("/v1/runs/counts?flow=G")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(none["counts"]["running"], 0, "{none}");
+
+        let g: Value = get("/v1/flows/F/graph")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                g["flow"].as_str(),
+                g["version"].as_i64(),
+                g["file"].as_str()
+            ),
+            (Some("F"), Some(1), Some("f.weft"))
+        );
+        let step = g["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["label"] == "Step")
+            .unwrap();
+        assert_eq!(
+            (step["kind"].as_str(), step["line"].as_u64()),
+            (Some("call"), Some(2))
+        );
+        let id = step["id"].as_str().unwrap();
+        assert_eq!(g["counts"][id], 2, "{g}");
+        assert_eq!(g["countsByStatus"][id]["running"], 2, "{g}");
+        assert_eq!(
+            (g["unplaced"].as_u64(), g["capped"].as_bool()),
+            (Some(0), Some(false))
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?version=1").await.unwrap().status(),
+            200
+        );
+        let r = get("/v1/flows/F/graph?version=9").await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["error"]["code"],
+            "unknown_version"
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?version=x").await.unwrap().status(),
+            400
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?color=red").await.unwrap().status(),
+            400
+        );
+        assert_eq!(get("/v1/flows/Nope/graph").await.unwrap().status(), 404);
+
+        let v: Value = get("/v1/versions/1").await.unwrap().json().await.unwrap();
+        assert_eq!(v["flows"], json!(["F"]));
+        assert_eq!(v["files"][0], json!({"name": "f.weft", "text": source}));
+        assert_eq!(get("/v1/versions/2").await.unwrap().status(), 404);
+        assert_eq!(get("/v1/versions/0").await.unwrap().status(), 400);
+
+        for page in ["/", "/runs/01ABC", "/flows", "/flows/F"] {
+            let r = get(page).await.unwrap();
+            assert_eq!(r.status(), 200, "{page}");
+            assert!(r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'"));
+            assert!(r.text().await.unwrap().contains("/ui/app.js"), "{page}");
+        }
+        let js = get("/ui/app.js").await.unwrap();
+        assert!(js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript"));
+        assert_eq!(get("/ui/nope.js").await.unwrap().status(), 404);
+        server.shutdown().await;
+    }
+
     #[test]
     fn every_asset_the_page_names_is_served() {
         for (name, _, text) in ASSETS {
