@@ -1053,6 +1053,7 @@ async function flowPage(main, name, params, gen) {
 
   let view = null;
   let graphKey = '';
+  let drawn = false;
   const file = () => v?.files.find((f) => new RegExp(`\\bflow\\s+${name}\\s*\\(`).test(f.text)) || v?.files[0];
   const f = file();
   if (f) {
@@ -1076,8 +1077,18 @@ async function flowPage(main, name, params, gen) {
       link: (target) => `/flows/${q(target)}`,
     });
     diagramSlot.replaceChildren(svg);
-    diagramSlot.scrollLeft = scrollLeft;
-    diagramSlot.scrollTop = scrollTop;
+    if (!drawn) {
+      drawn = true;
+      // Start with the start node in view (wide diagrams scroll sideways).
+      const start = svg.querySelector('.node[data-kind="start"]');
+      if (start) {
+        const box = start.getBBox();
+        diagramSlot.scrollLeft = Math.max(0, box.x + box.width / 2 - diagramSlot.clientWidth / 2);
+      }
+    } else {
+      diagramSlot.scrollLeft = scrollLeft;
+      diagramSlot.scrollTop = scrollTop;
+    }
     const total = Object.values(g.counts).reduce((s, n) => s + n, 0) + g.unplaced;
     note.textContent = total
       ? `${total} unfinished run${total === 1 ? '' : 's'} of version ${g.version}${g.unplaced ? ` (${g.unplaced} on lines without a node)` : ''}${g.capped ? '; only the first 10,000 were counted' : ''}. Numbers on nodes are runs standing there.`

@@ -2,8 +2,8 @@
 // layers by the longest path from the start (loop edges back up are left
 // out), edges that skip layers get invisible waypoints, the order within a
 // layer is improved by barycentre sweeps, and x positions are pulled towards
-// the nodes' neighbours without overlapping. Loop edges are drawn up along
-// the left side of the loop's body; its exit continues below it.
+// the nodes' neighbours without overlapping. Loop edges are drawn up beside
+// the loop's body; its exit continues below it.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -294,24 +294,45 @@ export function layout(graph) {
   let width = maxX - minX + 2 * PAD;
   const height = y - GAP_Y + PAD;
 
-  // Loop edges: up the left side of the loop's body (its exit goes on at
-  // the right), inner loops closer than outer ones.
+  // Loop edges: up one side of the loop's body, the side whose corridor
+  // crosses fewer other nodes (the left on a tie: the loop's exit goes on
+  // at the right). Inner loops run closer to the body than outer ones.
+  const real = [...all.values()].filter((n) => !n.dummy);
+  const crossed = (x, lp, body) => {
+    let k = 0;
+    for (const n of real) {
+      if (body.has(n.id)) continue;
+      const l = n.x - n.w / 2, r = n.x + n.w / 2;
+      const vertical = n.layer >= lp.lo && n.layer <= lp.hi && x >= l - 4 && x <= r + 4;
+      const across = (row, from) => n.layer === row.layer && Math.min(x, from) <= r && Math.max(x, from) >= l;
+      const ax = x < lp.a.x ? lp.a.x - lp.a.w / 2 : lp.a.x + lp.a.w / 2;
+      const bx = x < lp.b.x ? lp.b.x - lp.b.w / 2 : lp.b.x + lp.b.w / 2;
+      if (vertical || across(lp.a, ax) || across(lp.b, bx)) k++;
+    }
+    return k;
+  };
   const loops = back.map((e) => {
     const a = all.get(e.from), b = all.get(e.to);
+    const body = loopBodies.get(e) || new Set([a.id, b.id]);
     let left = Math.min(a.x - a.w / 2, b.x - b.w / 2);
-    for (const id of loopBodies.get(e) || []) { const n = all.get(id); left = Math.min(left, n.x - n.w / 2); }
-    return { edge: e, a, b, left, size: (loopBodies.get(e) || new Set()).size };
+    let right = Math.max(a.x + a.w / 2, b.x + b.w / 2);
+    for (const id of body) { const n = all.get(id); left = Math.min(left, n.x - n.w / 2); right = Math.max(right, n.x + n.w / 2); }
+    const lp = { edge: e, a, b, lo: Math.min(a.layer, b.layer), hi: Math.max(a.layer, b.layer), size: body.size };
+    lp.side = crossed(right + 12, lp, body) < crossed(left - 12, lp, body) ? 'right' : 'left';
+    lp.edgeX = lp.side === 'left' ? left - 12 : right + 12;
+    return lp;
   });
   loops.sort((p, q) => p.size - q.size);
   const lanes = [];
   for (const lp of loops) {
-    const lo = Math.min(lp.a.layer, lp.b.layer), hi = Math.max(lp.a.layer, lp.b.layer);
-    let x = lp.left - 12;
+    const step = lp.side === 'left' ? -8 : 8;
+    let x = lp.edgeX;
     for (const other of lanes) {
-      if (other.hi >= lo && other.lo <= hi && Math.abs(other.x - x) < 8) x = other.x - 8;
+      if (other.side === lp.side && other.hi >= lp.lo && other.lo <= lp.hi && Math.abs(other.x - x) < 8) x = other.x + step;
     }
     lp.x = x;
-    lanes.push({ x, lo, hi });
+    lanes.push({ x, lo: lp.lo, hi: lp.hi, side: lp.side });
+    width = Math.max(width, x + PAD);
   }
   const shift = Math.max(0, PAD / 2 - Math.min(Infinity, ...loops.map((lp) => lp.x)));
   if (shift) {
@@ -389,13 +410,14 @@ export function renderGraph(graph, { onNode, link } = {}) {
   }
   for (const lp of g.loops) {
     const { a, b, x } = lp;
-    const ax = a.x - a.w / 2, ay = a.cy;
-    const bx = b.x - b.w / 2, by = b.cy;
+    const dir = lp.side === 'left' ? -1 : 1;
+    const ax = a.x + dir * a.w / 2, ay = a.cy;
+    const bx = b.x + dir * b.w / 2, by = b.cy;
     const r = Math.min(10, Math.max(0, (ay - by) / 2));
-    const d = `M${ax},${ay} L${x + r},${ay} Q${x},${ay} ${x},${ay - r} L${x},${by + r} Q${x},${by} ${x + r},${by} L${bx},${by}`;
+    const d = `M${ax},${ay} L${x - dir * r},${ay} Q${x},${ay} ${x},${ay - r} L${x},${by + r} Q${x},${by} ${x - dir * r},${by} L${bx},${by}`;
     edges.append(el('path', { d, class: 'edge edge-back', 'marker-end': 'url(#arrow)' }));
     if (lp.edge.label && lp.edge.label !== 'yes' && lp.edge.label !== 'no') {
-      labels.append(el('text', { x: x - 4, y: (ay + by) / 2, class: 'edge-label', 'text-anchor': 'end' }, lp.edge.label));
+      labels.append(el('text', { x: x + dir * 4, y: (ay + by) / 2, class: 'edge-label', 'text-anchor': dir < 0 ? 'end' : 'start' }, lp.edge.label));
     }
   }
   svg.append(edges);
