@@ -38,6 +38,15 @@ function h(spec, attrs = {}, ...children) {
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
+/** Rebuilds a part of the page; focus on an element with `data-{key}`
+ * inside it moves to its counterpart in the new content. */
+function keepFocus(container, key, rebuild) {
+  const active = container.contains(document.activeElement) ? document.activeElement.closest(`[data-${key}]`) : null;
+  const value = active?.dataset[key];
+  rebuild();
+  if (value !== undefined) container.querySelector(`[data-${key}="${CSS.escape(value)}"]`)?.focus();
+}
+
 /** An empty fragment: `slot.replaceChildren(x || nothing)` leaves the slot :empty. */
 const nothing = document.createDocumentFragment();
 
@@ -260,6 +269,8 @@ document.addEventListener('visibilitychange', () => { if (document.visibilitySta
 // ---------------------------------------------------------------- routing
 
 let generation = 0;
+/** A selector to focus once the next page is drawn (e.g. the chip just pressed). */
+let pendingFocus = null;
 
 function navigate(href, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', href);
@@ -318,7 +329,11 @@ async function route() {
       h('strong', e.status === 404 ? 'Not found' : 'Could not load this page'), h('p', e.message))));
     return;
   }
-  if (gen === generation) live.start(page);
+  if (gen === generation) {
+    live.start(page);
+    if (pendingFocus) $(pendingFocus)?.focus();
+    pendingFocus = null;
+  }
 }
 
 // ---------------------------------------------------------------- runs list
@@ -422,6 +437,7 @@ async function runsPage(main, params, gen) {
   for (const n of [...names].sort()) flowSelect.append(h('option', { value: n, selected: n === flow }, n));
 
   let lastKey = '';
+  let lastChips = '';
   const refresh = async () => {
     const qs = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (status) qs.set('status', status);
@@ -439,10 +455,14 @@ async function runsPage(main, params, gen) {
     const chip = (key, label, n, more) => h('button.chip', {
       type: 'button', class: key ? `st-${key}` : 'all', 'aria-pressed': String(status === key),
       dataset: { status: key || 'all' },
-      onclick: () => setParams({ status: key, cursor: '', page: '' }),
+      onclick: () => { pendingFocus = `.chip[data-status="${key || 'all'}"]`; setParams({ status: key, cursor: '', page: '' }); },
     }, key ? h('span.dot', { 'aria-hidden': 'true' }) : null, h('span.label', label), h('span.count', `${n}${more ? '+' : ''}`));
-    chips.replaceChildren(chip('', 'All', total, capped.size > 0),
-      ...STATUSES.map((s) => chip(s, s[0].toUpperCase() + s.slice(1), counts.counts[s] || 0, capped.has(s))));
+    const chipsKey = JSON.stringify(counts);
+    if (chipsKey !== lastChips) {
+      lastChips = chipsKey;
+      keepFocus(chips, 'status', () => chips.replaceChildren(chip('', 'All', total, capped.size > 0),
+        ...STATUSES.map((s) => chip(s, s[0].toUpperCase() + s.slice(1), counts.counts[s] || 0, capped.has(s)))));
+    }
     // List (rebuilt only when something changed, so hover and focus stay).
     const key = JSON.stringify(page) + Math.floor(Date.now() / 10000);
     if (key !== lastKey) {
@@ -450,7 +470,7 @@ async function runsPage(main, params, gen) {
       const empty = status || flow
         ? `No ${status ? `${status} ` : ''}runs${flow ? ` of ${flow}` : ''}${cursor ? ' on this page' : ''}.`
         : 'No runs yet. Deploy a flow and start a run (POST /v1/runs), or start the server with --demo.';
-      listSlot.replaceChildren(runTable(page.runs, vs, { label: 'Runs', empty }));
+      keepFocus(listSlot, 'id', () => listSlot.replaceChildren(runTable(page.runs, vs, { label: 'Runs', empty })));
       const first = h('a.button.secondary', { href: pagerHref({ cursor: '', page: '' }), 'aria-disabled': String(!cursor) }, '« Newest');
       const older = page.nextCursor
         ? h('a.button.secondary', { href: pagerHref({ cursor: page.nextCursor, page: String(pageNo + 1) }), rel: 'next' }, 'Older »')
@@ -990,6 +1010,7 @@ async function flowsPage(main, gen) {
   // The unfinished runs are read every 10 s (up to 500 per status), not on every tick.
   let pages = null;
   let pagesAt = 0;
+  let lastKey = '';
   const refresh = async () => {
     const stale = Date.now() - pagesAt > 10_000;
     const [{ flows }, ...fresh] = await Promise.all([
@@ -1008,7 +1029,10 @@ async function flowsPage(main, gen) {
       }
     });
     const more = pages.map((p, i) => (p.nextCursor ? LIVE[i] : null)).filter(Boolean);
-    list.replaceChildren(...(flows.length ? flows.map((f) => {
+    const key = JSON.stringify([flows, [...counts], more]);
+    if (key === lastKey) return;
+    lastKey = key;
+    keepFocus(list, 'flow', () => list.replaceChildren(...(flows.length ? flows.map((f) => {
       const c = counts.get(f.name) || {};
       const pills = LIVE.filter((st) => c[st]).map((st) => h('span.badge', { class: `st-${st}`, dataset: { status: st } },
         h('span.dot', { 'aria-hidden': 'true' }), `${c[st]}${more.includes(st) ? '+' : ''} ${st}`));
@@ -1016,7 +1040,7 @@ async function flowsPage(main, gen) {
         h('div.flowname', f.name),
         h('div.muted', `version ${f.latestVersion}`, f.versions.length > 1 ? ` · ${f.versions.length} versions` : ''),
         h('div.pills', pills.length ? pills : h('span.sub', 'no unfinished runs')));
-    }) : [h('p.muted', 'No flows are deployed. Deploy with `weft deploy FILE --url …` or POST /v1/flows.')]));
+    }) : [h('p.muted', 'No flows are deployed. Deploy with `weft deploy FILE --url …` or POST /v1/flows.')])));
   };
   await refresh();
   return { refresh };
@@ -1076,7 +1100,7 @@ async function flowPage(main, name, params, gen) {
       },
       link: (target) => `/flows/${q(target)}`,
     });
-    diagramSlot.replaceChildren(svg);
+    keepFocus(diagramSlot, 'id', () => diagramSlot.replaceChildren(svg));
     if (!drawn) {
       drawn = true;
       // Start with the start node in view (wide diagrams scroll sideways).
