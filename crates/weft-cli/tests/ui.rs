@@ -291,7 +291,7 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn web_ui_in_a_browser() {
     if let Some(why) = missing() {
-        let how = "install them with `apt-get install -y chromium` and \
+        let how = "to run them: `apt-get install -y chromium` and \
                    `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
             panic!("the web UI's browser tests cannot run: {why}; {how}");

@@ -4,7 +4,7 @@
 // the first failure, with a screenshot of it in the artifacts folder.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const base = process.argv[2];
@@ -16,6 +16,8 @@ const cfg = JSON.parse(process.env.WEFT_UI_TEST || '{}');
 const runs = cfg.runs;
 const artifacts = cfg.artifacts || 'ui-artifacts';
 mkdirSync(artifacts, { recursive: true });
+// Screenshots of an earlier run's failure would mislead.
+for (const f of readdirSync(artifacts)) if (f.startsWith('failure-')) rmSync(join(artifacts, f));
 
 const WIDE = { width: 1400, height: 900 };
 const NARROW = { width: 400, height: 800 };
@@ -65,9 +67,9 @@ function expect(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-async function shot(page, name) {
+async function shot(page, name, options = {}) {
   const path = join(artifacts, `${name}.png`);
-  await page.screenshot({ path });
+  await page.screenshot({ path, ...options });
   console.log(`     screenshot: ${path}`);
 }
 
@@ -124,6 +126,7 @@ await step('a failed run shows its error and highlights its source line', async 
   await page.locator('.timeline .item.k-failed').waitFor();
   await page.waitForTimeout(300);
   await shot(page, 'run-failed-1400x900');
+  await shot(page, 'run-failed-1400x900-full', { fullPage: true });
 });
 
 await step('retry asks for confirmation, then the run completes', async () => {

@@ -492,7 +492,7 @@ function pagerHref(changes) {
 // ---------------------------------------------------------------- JSON editor
 
 /** A textarea that says whether its text is JSON; `onState(valid)` on each change. */
-function jsonEditor({ id, label, initial = 'null', onState, rows = 4 }) {
+function jsonEditor({ id, label, initial = 'null', onState, rows = 3 }) {
   const area = h('textarea.code', { id, rows, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${id}-msg` });
   area.value = initial;
   const msg = h('div.json-msg', { id: `${id}-msg`, 'aria-live': 'polite' });
