@@ -69,8 +69,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/flows"),
     ("GET", "/v1/flows"),
     ("GET", "/v1/flows/{name}"),
+    ("GET", "/v1/flows/{name}/graph"),
+    ("GET", "/v1/versions/{version}"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
+    ("GET", "/v1/runs/counts"),
     ("GET", "/v1/runs/{id}"),
     ("GET", "/v1/runs/{id}/journal"),
     ("POST", "/v1/runs/{id}/retry"),
@@ -99,6 +102,7 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/tasks/{task_id}/complete", post(complete_task))
         .route("/v1/tasks/{task_id}/fail", post(fail_task))
         .route("/v1/tasks/{task_id}/heartbeat", post(heartbeat_task))
+        .merge(crate::ui::api())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     axum::Router::new()
         .route("/healthz", get(healthz))
@@ -106,6 +110,7 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         // The callback token is the credential: no bearer token needed.
         .route("/v1/callbacks/{token}", post(callback))
         .merge(protected)
+        .merge(crate::ui::pages())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))

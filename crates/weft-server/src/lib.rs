@@ -5,6 +5,7 @@
 //! * [`dispatch`]: where calls go: push endpoints, the demo, or the queue.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
+//! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
 //! Only this crate knows HTTP request and response types.
 
@@ -13,10 +14,12 @@ pub mod config;
 pub mod demo;
 pub mod dispatch;
 pub mod error;
+pub mod graph;
 pub mod metrics;
 pub mod openapi;
 pub mod queue;
 pub mod tasks;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

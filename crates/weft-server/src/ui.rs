@@ -1,0 +1,543 @@
+//! The web UI: its pages and assets (embedded in the binary; nothing is
+//! fetched from elsewhere), and the API endpoints only it needs: run counts
+//! per status, a program version's files, and a flow's diagram with the runs
+//! standing at each node.
+//!
+//! The UI is plain JavaScript modules and CSS in `crates/weft-server/ui/`,
+//! served as written: no build step. Page paths (`/runs/{id}`, `/flows/...`)
+//! all answer with the same `index.html`, so deep links work on reload; the
+//! script reads the path.
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use weft_engine::state::Status;
+use weft_engine::time::format_time;
+use weft_store::{Deployment, RunQuery, RunRecord, Store};
+
+use crate::api::AppState;
+use crate::error::{ApiError, Json};
+use crate::graph;
+
+/// Runs one flow-filtered count reads per status, at most; beyond it the
+/// count is shown as "1000+".
+pub const COUNT_RUNS_MAX: usize = 1_000;
+
+/// Runs a diagram's counts read, at most (non-terminal runs of the flow and
+/// its inline sub-flows); `capped` says when there were more.
+pub const GRAPH_RUNS_MAX: usize = 10_000;
+
+/// The UI's files: (name under `/ui/`, content type, text).
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../ui/app.js"),
+    ),
+    (
+        "graph.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../ui/graph.js"),
+    ),
+    (
+        "source.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../ui/source.js"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../ui/style.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../ui/favicon.svg"),
+    ),
+];
+
+const INDEX: &str = include_str!("../ui/index.html");
+
+/// Only our own files; no inline script; nothing may frame the UI.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                   script-src 'self'; connect-src 'self'; base-uri 'none'; \
+                   form-action 'none'; frame-ancestors 'none'";
+
+/// The pages and assets (no token needed: they hold no data; the API calls
+/// they make do).
+pub fn pages() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/", get(index))
+        .route("/runs", get(index))
+        .route("/runs/{id}", get(index))
+        .route("/flows", get(index))
+        .route("/flows/{name}", get(index))
+        .route("/ui/{file}", get(asset))
+}
+
+/// The API endpoints the UI adds (behind the token, like all of `/v1`).
+pub fn api() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/v1/runs/counts", get(run_counts))
+        .route("/v1/versions/{version}", get(get_version))
+        .route("/v1/flows/{name}/graph", get(flow_graph))
+}
+
+fn secure_headers(resp: &mut Response) {
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    // Small files, and a new binary may change them: ask each time.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+}
+
+async fn index() -> Response {
+    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response();
+    secure_headers(&mut resp);
+    resp
+}
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, ctype, body)) => {
+            let mut resp = ([(header::CONTENT_TYPE, *ctype)], *body).into_response();
+            secure_headers(&mut resp);
+            resp
+        }
+        None => ApiError::not_found("no_such_path", format!("no UI file `{file}`")).into_response(),
+    }
+}
+
+/// Runs a store read off the async threads (SQLite calls block).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                format!("a store read failed: {e}"),
+            )
+        })?
+        .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountsQuery {
+    flow: Option<String>,
+}
+
+/// `GET /v1/runs/counts[?flow=]`: runs per status. Without a flow, every
+/// run is counted; with one, at most [`COUNT_RUNS_MAX`] per status (`capped`
+/// lists the statuses that have more).
+async fn run_counts(
+    State(s): State<AppState>,
+    q: Result<Query<CountsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
+    let store = s.runtime.store().clone();
+    let flow = q.flow.filter(|f| !f.is_empty());
+    let (counts, capped) = blocking(move || {
+        let mut counts = serde_json::Map::new();
+        let mut capped = Vec::new();
+        match &flow {
+            None => {
+                for (st, n) in store.count_by_status()? {
+                    counts.insert(st.as_str().into(), json!(n));
+                }
+            }
+            Some(f) => {
+                for st in Status::ALL {
+                    let page = store.list_runs(&RunQuery {
+                        status: Some(st),
+                        flow: Some(f.clone()),
+                        parent: None,
+                        limit: COUNT_RUNS_MAX,
+                        cursor: None,
+                    })?;
+                    if page.next_cursor.is_some() {
+                        capped.push(st.as_str());
+                    }
+                    counts.insert(st.as_str().into(), json!(page.runs.len()));
+                }
+            }
+        }
+        Ok((counts, capped))
+    })
+    .await?;
+    Ok(Json(json!({"counts": counts, "capped": capped})))
+}
+
+fn version_json(d: &Deployment) -> Value {
+    json!({
+        "version": d.version,
+        "createdAt": format_time(d.created_at),
+        "flows": d.flows,
+        "files": d.files.iter().map(|f| json!({"name": f.name, "text": f.text})).collect::<Vec<_>>(),
+    })
+}
+
+fn parse_version(v: &str) -> Result<i64, ApiError> {
+    v.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or_else(|| ApiError::bad_request(format!("`{v}` is not a version number")))
+}
+
+/// `GET /v1/versions/{version}`: a program version's files (what a run of
+/// any of its flows, inline sub-flows included, executes).
+async fn get_version(
+    State(s): State<AppState>,
+    Path(version): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = parse_version(&version)?;
+    let store = s.runtime.store().clone();
+    let d = blocking(move || store.deployment(v)).await?;
+    let d =
+        d.ok_or_else(|| ApiError::not_found("unknown_version", format!("no program version {v}")))?;
+    Ok(Json(version_json(&d)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GraphQuery {
+    version: Option<String>,
+}
+
+/// `GET /v1/flows/{name}/graph[?version=]`: the flow's diagram at a
+/// version (default: the newest), with the non-terminal runs of that version
+/// placed on its nodes.
+async fn flow_graph(
+    State(s): State<AppState>,
+    Path(name): Path<String>,
+    q: Result<Query<GraphQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
+    let asked = match q.version.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => Some(parse_version(v)?),
+        None => None,
+    };
+    let store = s.runtime.store().clone();
+    let n = name.clone();
+    let found = blocking(move || {
+        let Some(info) = store.flows()?.into_iter().find(|f| f.name == n) else {
+            return Ok(None);
+        };
+        let version = match asked {
+            Some(v) if info.versions.contains(&v) => v,
+            Some(_) => return Ok(Some(Err(info.versions))),
+            None => *info.versions.last().unwrap_or(&0),
+        };
+        Ok(Some(Ok(store.deployment(version)?)))
+    })
+    .await?;
+    let d = match found {
+        None => {
+            return Err(ApiError::not_found(
+                "unknown_flow",
+                format!("no flow named `{name}` is deployed"),
+            ))
+        }
+        Some(Err(versions)) => {
+            return Err(ApiError::not_found(
+                "unknown_version",
+                format!(
+                    "version {} does not define `{name}`; it is in versions {versions:?}",
+                    asked.unwrap_or_default()
+                ),
+            ))
+        }
+        Some(Ok(None)) => {
+            return Err(ApiError::not_found(
+                "unknown_version",
+                format!("the version of `{name}` is missing"),
+            ))
+        }
+        Some(Ok(Some(d))) => d,
+    };
+    let flows: HashSet<String> = d
+        .files
+        .iter()
+        .flat_map(|f| {
+            weft_syntax::parse(&f.text)
+                .module
+                .flows()
+                .map(|fl| fl.name.name.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let Some((file, g)) = d
+        .files
+        .iter()
+        .find_map(|f| graph::build(&f.text, &name, &flows).map(|g| (f.name.clone(), g)))
+    else {
+        return Err(ApiError::not_found(
+            "unknown_flow",
+            format!("version {} has no flow `{name}`", d.version),
+        ));
+    };
+    let mut names = vec![name.clone()];
+    names.extend(graph::subflows(&g));
+    let store = s.runtime.store().clone();
+    let version = d.version;
+    let (runs, capped) = blocking(move || live_runs(store.as_ref(), &names, version)).await?;
+    let counts = graph::place(&g, &file, &runs);
+    Ok(Json(json!({
+        "flow": name,
+        "version": d.version,
+        "file": file,
+        "nodes": g.nodes,
+        "edges": g.edges,
+        "counts": counts.counts,
+        "countsByStatus": counts.by_status,
+        "unplaced": counts.unplaced,
+        "capped": capped,
+    })))
+}
+
+/// Running, waiting and failed runs of these flows at `version`; reads at
+/// most [`GRAPH_RUNS_MAX`] runs (true when there were more).
+fn live_runs(
+    store: &dyn Store,
+    flows: &[String],
+    version: i64,
+) -> weft_store::Result<(Vec<RunRecord>, bool)> {
+    let mut out = Vec::new();
+    let mut read = 0usize;
+    for flow in flows {
+        for st in [Status::Running, Status::Waiting, Status::Failed] {
+            let mut cursor = None;
+            loop {
+                if read >= GRAPH_RUNS_MAX {
+                    return Ok((out, true));
+                }
+                let page = store.list_runs(&RunQuery {
+                    status: Some(st),
+                    flow: Some(flow.clone()),
+                    parent: None,
+                    limit: (GRAPH_RUNS_MAX - read).min(crate::api::PAGE_RUNS_MAX),
+                    cursor,
+                })?;
+                read += page.runs.len();
+                out.extend(page.runs.into_iter().filter(|r| r.version == version));
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok((out, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ui_routes_are_listed_and_documented() {
+        let doc = crate::openapi::document();
+        for path in [
+            "/v1/runs/counts",
+            "/v1/versions/{version}",
+            "/v1/flows/{name}/graph",
+        ] {
+            assert!(
+                crate::api::ROUTES.contains(&("GET", path)),
+                "{path} in api::ROUTES"
+            );
+            assert!(doc["paths"][path]["get"].is_object(), "{path} in OpenAPI");
+        }
+    }
+
+    /// The UI's endpoints and pages on a real server (in memory, no
+    /// workers: the runs stay running at their first call).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn endpoints_and_pages_answer() {
+        let config = crate::Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data: std::path::PathBuf::new(),
+            token: None,
+            body_limit_bytes: 1 << 20,
+            lease: std::time::Duration::from_secs(30),
+            push: Default::default(),
+            demo: false,
+        };
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
+        let server = crate::start(config, store).await.unwrap();
+        let base = format!("http://{}", server.addr);
+        let c = reqwest::Client::new();
+        let get = |path: &str| c.get(format!("{base}{path}")).send();
+        let source =
+            "flow F(x) {\n    a = Step(x)\n    if a.ok {\n        B(x)\n    }\n    return a\n}\n";
+        let r = c
+            .post(format!("{base}/v1/flows"))
+            .json(&json!({"name": "f.weft", "source": source}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        for i in 0..2 {
+            let r = c
+                .post(format!("{base}/v1/runs"))
+                .json(&json!({"flow": "F", "input": i}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let page: Value = get("/v1/runs").await.unwrap().json().await.unwrap();
+            let at: Vec<&Value> = page["runs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| &r["position"])
+                .collect();
+            if at.len() == 2 && at.iter().all(|p| *p == "f.weft:2") {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{page}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+
+        let counts: Value = get("/v1/runs/counts").await.unwrap().json().await.unwrap();
+        assert_eq!(counts["counts"]["running"], 2, "{counts}");
+        assert_eq!(counts["counts"]["failed"], 0, "{counts}");
+        let counts: Value = get("/v1/runs/counts?flow=F")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(counts["counts"]["running"], 2, "{counts}");
+        assert_eq!(counts["capped"], json!([]));
+        let none: Value = get("/v1/runs/counts?flow=G")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(none["counts"]["running"], 0, "{none}");
+
+        let g: Value = get("/v1/flows/F/graph")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                g["flow"].as_str(),
+                g["version"].as_i64(),
+                g["file"].as_str()
+            ),
+            (Some("F"), Some(1), Some("f.weft"))
+        );
+        let step = g["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["label"] == "Step")
+            .unwrap();
+        assert_eq!(
+            (step["kind"].as_str(), step["line"].as_u64()),
+            (Some("call"), Some(2))
+        );
+        let id = step["id"].as_str().unwrap();
+        assert_eq!(g["counts"][id], 2, "{g}");
+        assert_eq!(g["countsByStatus"][id]["running"], 2, "{g}");
+        assert_eq!(
+            (g["unplaced"].as_u64(), g["capped"].as_bool()),
+            (Some(0), Some(false))
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?version=1").await.unwrap().status(),
+            200
+        );
+        let r = get("/v1/flows/F/graph?version=9").await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(
+            r.json::<Value>().await.unwrap()["error"]["code"],
+            "unknown_version"
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?version=x").await.unwrap().status(),
+            400
+        );
+        assert_eq!(
+            get("/v1/flows/F/graph?color=red").await.unwrap().status(),
+            400
+        );
+        assert_eq!(get("/v1/flows/Nope/graph").await.unwrap().status(), 404);
+
+        let v: Value = get("/v1/versions/1").await.unwrap().json().await.unwrap();
+        assert_eq!(v["flows"], json!(["F"]));
+        assert_eq!(v["files"][0], json!({"name": "f.weft", "text": source}));
+        assert_eq!(get("/v1/versions/2").await.unwrap().status(), 404);
+        assert_eq!(get("/v1/versions/0").await.unwrap().status(), 400);
+
+        for page in ["/", "/runs/01ABC", "/flows", "/flows/F"] {
+            let r = get(page).await.unwrap();
+            assert_eq!(r.status(), 200, "{page}");
+            assert!(r.headers()["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'"));
+            assert!(r.text().await.unwrap().contains("/ui/app.js"), "{page}");
+        }
+        let js = get("/ui/app.js").await.unwrap();
+        assert!(js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript"));
+        assert_eq!(get("/ui/nope.js").await.unwrap().status(), 404);
+        server.shutdown().await;
+    }
+
+    #[test]
+    fn every_asset_the_page_names_is_served() {
+        for (name, _, text) in ASSETS {
+            assert!(!text.is_empty(), "{name}");
+        }
+        let mut named = Vec::new();
+        for text in std::iter::once(INDEX).chain(ASSETS.iter().map(|a| a.2)) {
+            for part in text.split("/ui/").skip(1) {
+                let file: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                    .collect();
+                named.push(file);
+            }
+            for part in text.split("from './").skip(1) {
+                named.push(part.chars().take_while(|c| *c != '\'').collect());
+            }
+        }
+        assert!(named.len() >= 3, "{named:?}");
+        for f in named {
+            assert!(
+                ASSETS.iter().any(|(n, _, _)| *n == f),
+                "`{f}` is referenced but not embedded"
+            );
+        }
+    }
+}
