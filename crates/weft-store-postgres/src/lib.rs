@@ -111,6 +111,12 @@
 //! first attempt turns out to have committed, the retry returns `Ok`
 //! without writing it twice.
 //!
+//! Unless the URL sets them, connections use TCP keepalives (probes after
+//! 30 s idle, every 10 s, 3 of them) and a 30 s `tcp_user_timeout`, so a
+//! server that vanishes without closing its connections fails operations
+//! within about a minute instead of hanging them. Opening a connection
+//! times out after [`CONNECT_TIMEOUT`].
+//!
 //! TLS is not supported yet (the connection uses `NoTls`); connect over a
 //! private network or a local socket.
 
@@ -146,6 +152,18 @@ pub const MAX_CONNECTIONS: usize = 8;
 /// (`connect_timeout`): a server that is down fails operations quickly
 /// instead of hanging them.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// TCP keepalive probes start after this long without traffic...
+pub const KEEPALIVES_IDLE: Duration = Duration::from_secs(30);
+/// ...go every this long...
+pub const KEEPALIVES_INTERVAL: Duration = Duration::from_secs(10);
+/// ...and this many unanswered ones end the connection.
+pub const KEEPALIVES_RETRIES: u32 = 3;
+/// Data the server has not acknowledged for this long ends the connection
+/// (Linux).
+pub const TCP_USER_TIMEOUT: Duration = Duration::from_secs(30);
+/// tokio-postgres' default idle time before keepalives (2 hours).
+const KEEPALIVES_IDLE_DEFAULT: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// How long the store waits for the server to finish a transaction whose
 /// `COMMIT` was in flight when the connection broke.
@@ -219,6 +237,21 @@ impl PgStore {
         }
         if config.get_application_name().is_none() {
             config.application_name("weft");
+        }
+        // A server that vanishes without closing its connections (a
+        // network partition, a machine lost) is noticed in about a minute
+        // rather than the kernel's hours, unless the URL says otherwise.
+        if config.get_keepalives_idle() == KEEPALIVES_IDLE_DEFAULT {
+            config.keepalives_idle(KEEPALIVES_IDLE);
+        }
+        if config.get_keepalives_interval().is_none() {
+            config.keepalives_interval(KEEPALIVES_INTERVAL);
+        }
+        if config.get_keepalives_retries().is_none() {
+            config.keepalives_retries(KEEPALIVES_RETRIES);
+        }
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(TCP_USER_TIMEOUT);
         }
         let target = target(&config);
         let pool = Pool::new(config, max_connections);
