@@ -45,6 +45,16 @@
 //! wrong shape, an unknown status, a column of the wrong type) are
 //! [`StoreError::Corrupt`]. Nothing panics on bad data.
 //!
+//! Measured with `examples/bench_commit.rs` (typical steps: the run's row
+//! with a 1.5 KB snapshot, a journal row, a task put and one deleted)
+//! against a local PostgreSQL 15 with default settings, on 2 shared cores
+//! whose disk takes about 3.5 ms per `fdatasync`: one step per commit
+//! about 3.5 ms (the flush), batches of 100 about 12,000 steps/s (8 ms per
+//! commit), of 500 about 16,000 steps/s (30 ms). With `synchronous_commit
+//! = off`, to see the cost without the flush: 0.3 ms for one step, about
+//! 20,000 steps/s for 500. The same steps written one statement per row
+//! (four round trips a step) peaked near 2,500 steps/s on the same machine.
+//!
 //! # Schema
 //!
 //! Versioned by the `schema_migrations` table (one row per migration) and
