@@ -1,0 +1,330 @@
+//! Measures group commit on PostgreSQL: batches of 1, 10, 100 and 500
+//! typical run steps, with the server's durability settings as they are.
+//!
+//! ```text
+//! cargo run --release -p weft-store-postgres --example bench_commit [URL]
+//! ```
+//!
+//! URL defaults to `WEFT_TEST_DATABASE_URL`. The benchmark works in a new
+//! schema (`weft_bench_<pid>`) that it drops at the end. One step is what a
+//! run step writes: the run's row (record and a 1.5 KB snapshot), one
+//! journal row, one task put and one task deleted (as in the SQLite
+//! store's benchmark). It also prints the server's version and durability
+//! settings, and the round-trip time of `SELECT 1`.
+
+use std::time::{Duration, Instant};
+
+use weft_engine::state::{Entry, EntryKind, Status, Task};
+use weft_store::{Batch, RunQuery, RunRecord, RunWrite, Store};
+use weft_store_postgres::{Config, PgStore};
+
+/// Runs the steps cycle through (each batch touches distinct runs).
+const RUNS: usize = 20_000;
+/// Snapshot size of a step.
+const SNAPSHOT_BYTES: usize = 1_500;
+/// Batch sizes measured, with the number of commits for each.
+const SIZES: &[(usize, usize)] = &[(1, 1_000), (10, 1_000), (100, 300), (500, 100)];
+/// Round trips timed.
+const PINGS: usize = 500;
+
+fn record(i: usize, now: i64) -> RunRecord {
+    RunRecord {
+        id: format!("0190a1b2c3d4-{i:08}"),
+        flow: "Checkout".into(),
+        version: 1,
+        status: Status::Running,
+        input: serde_json::json!({"order": i, "customer": "c-42", "items": [1, 2, 3]}),
+        result: None,
+        error: None,
+        waiting: serde_json::json!([{"activity": {"activity": "Charge", "callId": format!("{i}-3"), "callback": false}}]),
+        parent: None,
+        idempotency_key: None,
+        position: Some("checkout.weft:12".into()),
+        created_at: 1_700_000_000_000,
+        updated_at: now,
+    }
+}
+
+/// A snapshot-like JSON blob of exactly `SNAPSHOT_BYTES`.
+fn snapshot(i: usize, seq: usize) -> Vec<u8> {
+    let mut s = format!("{{\"v\":1,\"id\":\"{i}\",\"next_call\":{seq},\"fibers\":\"");
+    let mut x = (i as u64) << 32 | seq as u64;
+    while s.len() < SNAPSHOT_BYTES - 2 {
+        // A cheap xorshift so pages do not hold one repeated byte.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push((b'a' + (x % 26) as u8) as char);
+    }
+    s.push_str("\"}");
+    s.into_bytes()
+}
+
+fn task(i: usize, seq: usize) -> Task {
+    let run = format!("0190a1b2c3d4-{i:08}");
+    Task {
+        call_id: format!("{run}-{seq}"),
+        run_id: run,
+        call: seq as u32,
+        activity: "Charge".into(),
+        args: serde_json::json!([{"amount": 1999, "currency": "EUR"}]),
+        attempt: 1,
+        deadline: Some(1_700_000_060_000),
+        callback_token: None,
+    }
+}
+
+/// One typical step of run `i`, its `seq`-th.
+fn step(i: usize, seq: usize, now: i64) -> RunWrite {
+    RunWrite {
+        record: Some(record(i, now)),
+        state: snapshot(i, seq),
+        created: false,
+        journal: vec![Entry {
+            at: now,
+            kind: EntryKind::CallCompleted {
+                call_id: format!("0190a1b2c3d4-{i:08}-{seq}"),
+                activity: "Charge".into(),
+                attempt: 1,
+                value: serde_json::json!({"charged": true, "id": "ch_123"}),
+                duration_ms: 12,
+                how: "returned".into(),
+            },
+        }],
+        tasks_put: vec![task(i, seq + 1)],
+        tasks_delete: vec![format!("0190a1b2c3d4-{i:08}-{seq}")],
+        ..RunWrite::default()
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+/// An admin connection for setting up, on a runtime of its own.
+struct Admin {
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+}
+
+impl Admin {
+    fn connect(config: &Config) -> Admin {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let client = rt.block_on(async {
+            let (client, conn) = config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .expect("connect to the database");
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            client
+        });
+        Admin { rt, client }
+    }
+
+    fn exec(&self, sql: &str) {
+        self.rt
+            .block_on(self.client.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    fn show(&self, setting: &str) -> String {
+        self.rt
+            .block_on(self.client.query_one(&format!("SHOW {setting}"), &[]))
+            .map(|r| r.get(0))
+            .unwrap_or_else(|e| format!("? ({e})"))
+    }
+
+    fn ping(&self) -> Vec<Duration> {
+        self.rt.block_on(async {
+            let s = self.client.prepare("SELECT 1").await.expect("prepare");
+            let mut times = Vec::with_capacity(PINGS);
+            for _ in 0..PINGS {
+                let t = Instant::now();
+                self.client.query_one(&s, &[]).await.expect("SELECT 1");
+                times.push(t.elapsed());
+            }
+            times.sort();
+            times
+        })
+    }
+
+    fn relation_size(&self, schema: &str) -> i64 {
+        self.rt
+            .block_on(self.client.query_one(
+                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint \
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relkind = 'r'",
+                &[&schema],
+            ))
+            .map(|r| r.get(0))
+            .unwrap_or(0)
+    }
+
+    /// Updates of `runs` and how many of them were HOT (wrote no index
+    /// entry); the server publishes these counts within a second or so.
+    fn hot_updates(&self, schema: &str) -> (i64, i64) {
+        self.rt
+            .block_on(self.client.query_one(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables \
+                 WHERE schemaname = $1 AND relname = 'runs'",
+                &[&schema],
+            ))
+            .map(|r| (r.get(0), r.get(1)))
+            .unwrap_or((0, 0))
+    }
+
+    fn wal_bytes(&self) -> Option<i64> {
+        self.rt
+            .block_on(self.client.query_one(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint",
+                &[],
+            ))
+            .ok()
+            .map(|r| r.get(0))
+    }
+}
+
+fn main() {
+    let url = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("WEFT_TEST_DATABASE_URL").ok())
+        .expect("pass a database URL, or set WEFT_TEST_DATABASE_URL");
+    let config: Config = url.parse().expect("a valid database URL");
+    let admin = Admin::connect(&config);
+    let schema = format!("weft_bench_{}", std::process::id());
+    admin.exec(&format!("CREATE SCHEMA {schema}"));
+    println!(
+        "server: {}; fsync {}, synchronous_commit {}, wal_sync_method {}, \
+         full_page_writes {}",
+        admin.show("server_version"),
+        admin.show("fsync"),
+        // The admin connection has the URL's options too.
+        admin.show("synchronous_commit"),
+        admin.show("wal_sync_method"),
+        admin.show("full_page_writes"),
+    );
+    let pings = admin.ping();
+    println!(
+        "round trip (SELECT 1), {PINGS} calls: p50 {:.3} ms, p99 {:.3} ms",
+        percentile(&pings, 0.5),
+        percentile(&pings, 0.99)
+    );
+
+    let mut store_config = config.clone();
+    // Options of the URL (e.g. `-csynchronous_commit=off`, to see what the
+    // flush costs) are kept.
+    let options = match config.get_options() {
+        Some(o) if !o.is_empty() => format!("{o} -csearch_path={schema}"),
+        _ => format!("-csearch_path={schema}"),
+    };
+    store_config.options(&options);
+    let store = PgStore::connect_with(store_config, 4).expect("connect the store");
+
+    // Create the runs, each with its first task.
+    let t = Instant::now();
+    for chunk in (0..RUNS).collect::<Vec<_>>().chunks(500) {
+        let writes = chunk
+            .iter()
+            .map(|&i| RunWrite {
+                created: true,
+                ..step(i, 0, 0)
+            })
+            .collect();
+        store.commit(&Batch { writes }).expect("create runs");
+    }
+    println!(
+        "created {RUNS} runs in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    admin.exec(&format!("VACUUM ANALYZE {schema}.runs"));
+
+    let mut seq = vec![1usize; RUNS];
+    let mut next = 0usize;
+    let mut now = 1_000;
+    println!();
+    println!(
+        "| steps per batch | commits | steps/s | mean ms/commit | p50 ms | p99 ms | WAL KiB/step |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for &(size, commits) in SIZES {
+        // Build every batch first: only the commit is timed.
+        let batches: Vec<Batch> = (0..commits)
+            .map(|_| Batch {
+                writes: (0..size)
+                    .map(|_| {
+                        let i = next % RUNS;
+                        next += 1;
+                        now += 1;
+                        let s = seq[i];
+                        seq[i] += 1;
+                        step(i, s, now)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut times = Vec::with_capacity(commits);
+        let wal = admin.wal_bytes();
+        let start = Instant::now();
+        for b in &batches {
+            let t = Instant::now();
+            store.commit(b).expect("commit");
+            times.push(t.elapsed());
+        }
+        let total = start.elapsed().as_secs_f64();
+        let per_step = match (wal, admin.wal_bytes()) {
+            (Some(a), Some(b)) => {
+                format!("{:.1}", (b - a) as f64 / 1024.0 / (size * commits) as f64)
+            }
+            _ => "?".into(),
+        };
+        times.sort();
+        println!(
+            "| {size} | {commits} | {:.0} | {:.2} | {:.2} | {:.2} | {per_step} |",
+            (size * commits) as f64 / total,
+            total * 1e3 / commits as f64,
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+        );
+    }
+
+    // Reads while nothing commits, for scale.
+    let t = Instant::now();
+    let n = 2_000;
+    for k in 0..n {
+        store
+            .load_run(&format!("0190a1b2c3d4-{:08}", k * 7 % RUNS))
+            .expect("load");
+    }
+    let load = t.elapsed().as_secs_f64() * 1e3 / n as f64;
+    let t = Instant::now();
+    for _ in 0..200 {
+        store
+            .list_runs(&RunQuery {
+                limit: 50,
+                status: Some(Status::Running),
+                ..RunQuery::default()
+            })
+            .expect("list");
+    }
+    let list = t.elapsed().as_secs_f64() * 1e3 / 200.0;
+    println!();
+    println!("load_run: {load:.3} ms; list_runs (50, by status): {list:.3} ms");
+    std::thread::sleep(Duration::from_millis(1_500));
+    let (updates, hot) = admin.hot_updates(&schema);
+    println!(
+        "runs updated {updates} times, {:.0}% HOT (no index entry written)",
+        hot as f64 * 100.0 / updates.max(1) as f64
+    );
+    println!(
+        "tables and indexes: {:.1} MiB",
+        admin.relation_size(&schema) as f64 / (1 << 20) as f64
+    );
+    drop(store);
+    admin.exec(&format!("DROP SCHEMA {schema} CASCADE"));
+}

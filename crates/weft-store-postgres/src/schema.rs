@@ -1,0 +1,221 @@
+//! The schema, as a list of migrations applied in order at connect.
+//!
+//! The table `schema_migrations` holds one row per migration applied. A
+//! migration is never edited once released: a change is a new entry at the
+//! end of [`MIGRATIONS`]. Migrating runs in one transaction that first
+//! takes a transaction-level advisory lock (keyed by the schema's name), so
+//! when several nodes start at once one of them migrates and the others
+//! wait, then find the schema up to date. DDL is transactional in
+//! PostgreSQL: a migration that fails leaves nothing behind.
+//!
+//! Adding to the schema later (a lease owner and an epoch on `runs`, an
+//! inbox table) is a new migration with `ALTER TABLE ... ADD COLUMN` (cheap
+//! in PostgreSQL 11 and later, also with a constant default) and
+//! `CREATE TABLE`.
+
+use weft_store::{Result, StoreError};
+
+use crate::describe;
+use crate::pool::{block_on, Lease};
+
+/// One migration: its number (from 1, without gaps), a few words for the
+/// `schema_migrations` table, and its SQL.
+pub struct Migration {
+    /// The schema version this migration produces.
+    pub version: i32,
+    /// What it does.
+    pub description: &'static str,
+    /// Its statements.
+    pub sql: &'static str,
+}
+
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "runs, journal, timers, tasks, tokens, deployments",
+    sql: V1,
+}];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Version 1.
+///
+/// Text columns that are keys, or that lists sort or filter by, use the "C"
+/// collation: byte order (what the other stores and run ids' time order
+/// assume), not the database's language rules, and cheaper to compare.
+/// JSON is stored as `json` (the text as written, checked to be JSON;
+/// readable with PostgreSQL's JSON operators), snapshots as `bytea`.
+/// Epoch milliseconds are `bigint`.
+const V1: &str = r#"
+-- Program versions. `flows` and `files` are JSON arrays.
+CREATE TABLE deployments (
+    version    bigint PRIMARY KEY,
+    flows      json NOT NULL,
+    files      json NOT NULL,
+    created_at bigint NOT NULL
+);
+
+-- Which versions define a flow: `latest_version` and `flows` read this.
+CREATE TABLE deployment_flows (
+    flow    text COLLATE "C" NOT NULL,
+    version bigint NOT NULL REFERENCES deployments (version),
+    PRIMARY KEY (flow, version)
+);
+
+-- One row per run: the record people see, then the engine's snapshot.
+-- `journal_steps` counts the run's journal rows, so appending one needs no
+-- look-up. Every step rewrites the row: a fill factor below 100 leaves room
+-- on the page for the new version, so that most updates are HOT (no index
+-- entry is written when no indexed column changed). Snapshots above about
+-- 2 KB are compressed and moved out of line by TOAST, which keeps rows that
+-- lists read short.
+CREATE TABLE runs (
+    id              text COLLATE "C" PRIMARY KEY,
+    flow            text COLLATE "C" NOT NULL,
+    version         bigint NOT NULL,
+    status          text COLLATE "C" NOT NULL,
+    input           json NOT NULL,
+    result          json,
+    error           json,
+    waiting         json NOT NULL,
+    parent          text COLLATE "C",
+    idempotency_key text COLLATE "C",
+    position        text,
+    created_at      bigint NOT NULL,
+    updated_at      bigint NOT NULL,
+    journal_steps   bigint NOT NULL DEFAULT 0,
+    state           bytea NOT NULL
+) WITH (fillfactor = 80);
+-- Lists filter by one of these and page newest first (by id).
+CREATE INDEX runs_by_status ON runs (status, id);
+CREATE INDEX runs_by_flow ON runs (flow, id);
+CREATE INDEX runs_by_parent ON runs (parent, id) WHERE parent IS NOT NULL;
+
+-- Idempotency keys, bound to a run when it is created and never released
+-- (a later record of the run cannot move or drop its key). A taken key
+-- makes the batch a conflict.
+CREATE TABLE idempotency_keys (
+    key    text COLLATE "C" PRIMARY KEY,
+    run_id text COLLATE "C" NOT NULL
+);
+
+-- One row per journal step; `entries` is a JSON array.
+CREATE TABLE journal (
+    run_id  text COLLATE "C" NOT NULL,
+    step    bigint NOT NULL,
+    entries json NOT NULL,
+    PRIMARY KEY (run_id, step)
+);
+
+-- Armed timers; the index serves `due_timers` and `next_timer`.
+CREATE TABLE timers (
+    run_id text COLLATE "C" NOT NULL,
+    key    text COLLATE "C" NOT NULL,
+    at     bigint NOT NULL,
+    PRIMARY KEY (run_id, key)
+);
+CREATE INDEX timers_by_at ON timers (at, run_id, key);
+
+-- Outstanding activity tasks, by call id; `task` is the task as JSON.
+CREATE TABLE tasks (
+    call_id text COLLATE "C" PRIMARY KEY,
+    run_id  text COLLATE "C" NOT NULL,
+    task    json NOT NULL
+) WITH (fillfactor = 90);
+
+-- Callback tokens; spent tokens stay with active = false.
+CREATE TABLE tokens (
+    token  text COLLATE "C" PRIMARY KEY,
+    run_id text COLLATE "C" NOT NULL,
+    call   bigint NOT NULL,
+    active boolean NOT NULL
+);
+"#;
+
+/// Brings the schema in the connection's `search_path` up to
+/// [`SCHEMA_VERSION`], in one transaction under an advisory lock.
+pub(crate) fn migrate(lease: &mut Lease<'_>) -> Result<()> {
+    let client = &lease.conn().client;
+    let io = |e: tokio_postgres::Error| {
+        StoreError::Io(format!("connect: migrating the schema: {}", describe(&e)))
+    };
+    block_on(async {
+        let schema: Option<String> = client
+            .query_one("SELECT current_schema()", &[])
+            .await
+            .map_err(io)?
+            .get(0);
+        let Some(schema) = schema else {
+            return Err(StoreError::Io(
+                "connect: migrating the schema: the search_path names no existing schema \
+                 (create it, or fix `options=-csearch_path=...` in the URL)"
+                    .into(),
+            ));
+        };
+        client.batch_execute("BEGIN").await.map_err(io)?;
+        let result = async {
+            // Nodes migrating the same schema queue here; other schemas use
+            // other keys (a hash collision only makes them wait in turn).
+            client
+                .execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('weft.migrate:' || $1, 0))",
+                    &[&schema],
+                )
+                .await
+                .map_err(io)?;
+            client
+                .batch_execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (
+                         version     integer PRIMARY KEY,
+                         description text NOT NULL,
+                         applied_at  timestamptz NOT NULL DEFAULT now()
+                     )",
+                )
+                .await
+                .map_err(io)?;
+            let found: i32 = client
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                    &[],
+                )
+                .await
+                .map_err(io)?
+                .get(0);
+            if found > SCHEMA_VERSION {
+                return Err(StoreError::Corrupt(format!(
+                    "schema {schema:?} has schema version {found}; this build knows versions up \
+                     to {SCHEMA_VERSION} (was it written by a newer Weft?)"
+                )));
+            }
+            for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+                client.batch_execute(m.sql).await.map_err(|e| {
+                    StoreError::Io(format!(
+                        "connect: applying migration {} ({}): {}",
+                        m.version,
+                        m.description,
+                        describe(&e)
+                    ))
+                })?;
+                client
+                    .execute(
+                        "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+                        &[&m.version, &m.description],
+                    )
+                    .await
+                    .map_err(io)?;
+            }
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => client.batch_execute("COMMIT").await.map_err(io),
+            Err(e) => {
+                // If the rollback fails too, the lease is dropped (closing
+                // the connection, which rolls back on the server).
+                client.batch_execute("ROLLBACK").await.map_err(io)?;
+                Err(e)
+            }
+        }
+    })
+}
