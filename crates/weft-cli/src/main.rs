@@ -101,7 +101,7 @@ enum Command {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
-    /// Serve the HTTP API on the embedded store.
+    /// Serve the HTTP API on the embedded store, or as a cluster node on PostgreSQL.
     Serve {
         /// Address to listen on (default 127.0.0.1:7400).
         #[arg(long)]
@@ -118,6 +118,13 @@ enum Command {
         /// Deploy the examples and answer their activities with demo data.
         #[arg(long)]
         demo: bool,
+        /// Run as one node of a cluster on this PostgreSQL database
+        /// (postgres://user:password@host:5432/db) instead of the embedded store.
+        #[arg(long, env = "WEFT_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
+        /// This node's name in a cluster (default: the host name).
+        #[arg(long, env = "WEFT_NODE")]
+        node: Option<String>,
     },
     /// Deploy flow files to a server (checked first; the files form one program).
     Deploy {
@@ -248,12 +255,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             token_file,
             config,
             demo,
+            database,
+            node,
         } => serve(weft_server::config::Flags {
             listen,
             data,
             token_file,
             config,
             demo,
+            database,
+            node,
         }),
         Command::Deploy {
             files,
@@ -441,6 +452,9 @@ fn fmt(files: &[PathBuf], check: bool) -> anyhow::Result<ExitCode> {
 /// finishes what is in flight and commits it.
 fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
     let config = weft_server::Config::load(flags)?;
+    if let Some(url) = config.database.clone() {
+        return serve_cluster(config, &url);
+    }
     let dir = data::open_for_writing(&config.data)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -465,5 +479,45 @@ fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     drop(dir);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `weft serve --database URL`: one node of a cluster on PostgreSQL.
+fn serve_cluster(config: weft_server::Config, url: &str) -> anyhow::Result<ExitCode> {
+    let shown = weft_server::config::redact_url(url);
+    // Connecting also runs the schema migrations (under a lock, so nodes
+    // that start together take turns).
+    let store = weft_store_postgres::PgStore::connect(url)
+        .map_err(|e| anyhow::anyhow!("cannot use the database {shown}: {e}"))?;
+    // Each start of a node is a new claimant: a restarted node must not
+    // inherit claims (and in-flight writes) of the process it replaces.
+    let node = format!(
+        "{}-{}",
+        config.node,
+        &weft_runtime::ids::token(&mut weft_runtime::ids::OsEntropy)[..8]
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    rt.block_on(async {
+        let server =
+            weft_server::start_cluster(config.clone(), std::sync::Arc::new(store), node.clone())
+                .await?;
+        eprintln!(
+            "weft: listening on http://{} (node {node} of the cluster on {shown}{})",
+            server.addr,
+            if config.token.is_some() {
+                ", bearer token required"
+            } else {
+                ""
+            },
+        );
+        weft_server::terminated().await;
+        eprintln!("weft: stopping: finishing requests in flight and committing");
+        server.shutdown().await;
+        eprintln!("weft: stopped");
+        anyhow::Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,8 @@
 //! token_file = "/etc/weft/token"    # every /v1 call then needs `Authorization: Bearer <token>`
 //! body_limit_bytes = 1048576        # largest request body
 //! lease = "30s"                     # how long a polled task is leased without a heartbeat
+//! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
+//! node = "web-1"                    # this node's name in a cluster (default: the host name)
 //!
 //! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
 //! url = "http://127.0.0.1:8081/reserve-nick"
@@ -59,6 +61,11 @@ pub struct Config {
     pub push: BTreeMap<String, PushBinding>,
     /// Deploy the examples and answer their activities with demo data.
     pub demo: bool,
+    /// A PostgreSQL URL: run as one node of a cluster on that database
+    /// instead of on the embedded store in `data`.
+    pub database: Option<String>,
+    /// This node's name in a cluster (logs and leases show it).
+    pub node: String,
 }
 
 /// What a configuration file may say.
@@ -70,6 +77,8 @@ pub struct File {
     token_file: Option<PathBuf>,
     body_limit_bytes: Option<usize>,
     lease: Option<String>,
+    database: Option<String>,
+    node: Option<String>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
 }
@@ -96,6 +105,10 @@ pub struct Flags {
     pub config: Option<PathBuf>,
     /// `--demo`
     pub demo: bool,
+    /// `--database` (or `WEFT_DATABASE_URL`)
+    pub database: Option<String>,
+    /// `--node`
+    pub node: Option<String>,
 }
 
 /// Why a configuration was refused.
@@ -131,6 +144,43 @@ fn duration(text: &str, what: &str) -> Result<Duration, ConfigError> {
                 "{what}: {text:?} is not a duration such as \"30s\""
             ))
         })
+}
+
+/// Longest node name.
+pub const NODE_NAME_MAX: usize = 64;
+
+/// The host name, or "node" when it cannot be read.
+fn default_node_name() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let name: String = name
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .take(NODE_NAME_MAX)
+        .collect();
+    if name.is_empty() {
+        "node".into()
+    } else {
+        name
+    }
+}
+
+/// A database URL with its password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some(parts) => parts,
+        None => return url.to_string(),
+    };
+    match auth.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
@@ -180,6 +230,37 @@ impl Config {
                  give --token-file FILE, or listen on 127.0.0.1"
             )));
         }
+        let database = flags.database.or(file.database).filter(|d| !d.is_empty());
+        if let Some(url) = &database {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(ConfigError::Value(format!(
+                    "--database {:?} is not a PostgreSQL URL such as postgres://user:password@host:5432/db",
+                    redact_url(url)
+                )));
+            }
+            if flags.demo {
+                return Err(ConfigError::Value(
+                    "--demo runs on the embedded store only; drop --database (or WEFT_DATABASE_URL) to try the demo"
+                        .into(),
+                ));
+            }
+        }
+        let node = match flags.node.or(file.node) {
+            Some(n) => {
+                if n.is_empty()
+                    || n.len() > NODE_NAME_MAX
+                    || !n
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                {
+                    return Err(ConfigError::Value(format!(
+                        "--node {n:?}: a node name is 1 to {NODE_NAME_MAX} letters, digits, '-', '_' or '.'"
+                    )));
+                }
+                n
+            }
+            None => default_node_name(),
+        };
         let mut push = BTreeMap::new();
         for (name, b) in file.activities {
             if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
@@ -215,6 +296,8 @@ impl Config {
             },
             push,
             demo: flags.demo,
+            database,
+            node,
         })
     }
 }
@@ -249,6 +332,66 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.token.as_deref(), Some("0123456789abcdef0123"));
+    }
+
+    #[test]
+    fn reads_database_and_node() {
+        let c = Config::load(Flags {
+            database: Some("postgres://weft:pw@db:5432/weft".into()),
+            node: Some("web-1".into()),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(
+            c.database.as_deref(),
+            Some("postgres://weft:pw@db:5432/weft")
+        );
+        assert_eq!(c.node, "web-1");
+        let f = write(
+            "db.toml",
+            "database = \"postgresql://u@h/d\"\nnode = \"n2\"\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.database.as_deref(), Some("postgresql://u@h/d"));
+        assert_eq!(c.node, "n2");
+        let e = Config::load(Flags {
+            database: Some("mysql://u:secret@h/d".into()),
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("not a PostgreSQL URL"), "{e}");
+        assert!(!e.contains("secret"), "the password leaks: {e}");
+        let e = Config::load(Flags {
+            database: Some("postgres://h/d".into()),
+            demo: true,
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("embedded store only"), "{e}");
+        let e = Config::load(Flags {
+            node: Some("a b".into()),
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("a node name is"), "{e}");
+        assert!(!Config::load(Flags::default()).unwrap().node.is_empty());
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://u:pw@h:5/d"),
+            "postgres://u:***@h:5/d"
+        );
+        assert_eq!(redact_url("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redact_url("postgres://h/d"), "postgres://h/d");
     }
 
     #[test]
