@@ -74,19 +74,30 @@ impl Figures {
     }
 }
 
+/// What the workload's activity `name` answers (the peers' answers).
+pub fn answer(name: &str, args: &serde_json::Value) -> serde_json::Value {
+    let id = args.get(0).cloned().unwrap_or(serde_json::Value::Null);
+    match name {
+        "reserve" => json!({"step": 1, "order": id, "reserved": true}),
+        "charge" => json!({"step": 2, "order": id, "amount_cents": 4200}),
+        _ => {
+            json!({"step": 3, "order": id, "tracking": format!("T-{}", id.as_str().unwrap_or(""))})
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn unix_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0)
+}
+
 fn step(
     name: &'static str,
 ) -> impl Fn(&ActivityCtx, &serde_json::Value) -> Result<serde_json::Value, ActivityError> {
-    move |_ctx, args| {
-        let id = args.get(0).cloned().unwrap_or(serde_json::Value::Null);
-        Ok(match name {
-            "reserve" => json!({"step": 1, "order": id, "reserved": true}),
-            "charge" => json!({"step": 2, "order": id, "amount_cents": 4200}),
-            _ => {
-                json!({"step": 3, "order": id, "tracking": format!("T-{}", id.as_str().unwrap_or(""))})
-            }
-        })
-    }
+    move |_ctx, args| Ok(answer(name, args))
 }
 
 /// Times `count` fdatasyncs of a 4 KiB write in `dir`; returns the p50 in ms.

@@ -5,6 +5,7 @@
 //! errors. `weft run` also uses 3 for a run that is still waiting.
 
 mod bench;
+mod bench_http;
 mod check;
 mod data;
 mod remote;
@@ -52,7 +53,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Measure the standard workload (a 3-step flow, in-process activities, fsync on).
+    /// Measure the standard workload (a 3-step flow, in-process activities, fsync on),
+    /// or with --url the same workload over HTTP against running servers.
     Bench {
         /// Runs to measure.
         #[arg(long, default_value_t = 10_000)]
@@ -67,6 +69,17 @@ enum Command {
         /// report the process's resident memory once all are suspended.
         #[arg(long)]
         suspended: Option<usize>,
+        /// Instead: drive running servers over HTTP (several, comma-separated,
+        /// for the nodes of a cluster); the activities are answered by pull
+        /// workers in this process, one per server.
+        #[arg(long, value_delimiter = ',')]
+        url: Vec<String>,
+        /// With --url: tasks in flight per worker.
+        #[arg(long, default_value_t = 32)]
+        worker_concurrency: usize,
+        /// With --url: a file holding the servers' bearer token.
+        #[arg(long, env = "WEFT_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
     },
     /// Run a flow on the embedded store, activities answered by mocks, in virtual time.
     Run {
@@ -315,7 +328,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             concurrency,
             data,
             suspended,
+            url,
+            worker_concurrency,
+            token_file,
         } => {
+            if !url.is_empty() {
+                let token = remote::token(token_file.as_deref())?;
+                let urls: Vec<String> = url
+                    .iter()
+                    .map(|u| u.trim_end_matches('/').to_string())
+                    .collect();
+                println!(
+                    "weft bench: {runs} runs of a 3-step flow over HTTP, {concurrency} concurrent clients on {}",
+                    urls.join(", ")
+                );
+                let f = bench_http::run(bench_http::Options {
+                    urls,
+                    runs,
+                    concurrency,
+                    worker_concurrency,
+                    token,
+                })?;
+                println!(
+                    "  {:.2} s, {:.0} runs/s, {:.0} steps/s",
+                    f.elapsed.as_secs_f64(),
+                    f.runs as f64 / f.elapsed.as_secs_f64(),
+                    f.steps_per_s()
+                );
+                println!(
+                    "  run latency (start request to finished run) p50 {:.2} ms, p99 {:.2} ms",
+                    f.percentile(50.0),
+                    f.percentile(99.0)
+                );
+                println!(
+                    "  fsync p50 {:.3} ms (200 fdatasyncs of 4 KiB in {}: this machine's disk, not necessarily the servers')",
+                    f.fsync_p50_ms,
+                    std::env::temp_dir().display()
+                );
+                println!("{}", f.last_line());
+                return Ok(ExitCode::SUCCESS);
+            }
             let dir = match data {
                 Some(d) => d,
                 None => std::env::temp_dir().join(format!("weft-bench-{}", std::process::id())),

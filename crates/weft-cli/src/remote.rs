@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use serde_json::json;
 
-fn token(file: Option<&Path>) -> anyhow::Result<Option<String>> {
+/// The bearer token in `file`, if one is given.
+pub fn token(file: Option<&Path>) -> anyhow::Result<Option<String>> {
     match file {
         None => Ok(None),
         Some(p) => Ok(Some(
