@@ -207,6 +207,9 @@ fn expression(program: &Program, file: usize, offset: u32, out: &mut Vec<Complet
             );
         }
     }
+    // Activities called somewhere in the program. Hook: declared activities
+    // (`activity Name(params) -> Type`) will be items of the program, offered
+    // by the loop over `program.items()` above with their signatures.
     for a in program.activities() {
         // The name being typed is a call of an activity too, once `(` follows.
         let elsewhere = a

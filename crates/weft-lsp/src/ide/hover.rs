@@ -135,6 +135,8 @@ fn global(program: &Program, r: &NameRef) -> Option<String> {
             ))
         }
         Global::Builtin(b) => Some(format!("```weft\n{}\n```\n\n{}", b.signature, b.doc)),
+        // Hook: a declared activity (a contract) will resolve to an item,
+        // like a flow, and show its signature; this is an undeclared one.
         Global::Activity(a) => Some(format!(
             "```weft\n{}(...)\n```\n\nActivity: a call to another system, carried out by whatever it is bound to (a worker, an HTTP endpoint, a mock). Called {} in this program.",
             a.name,
