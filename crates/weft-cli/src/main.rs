@@ -153,6 +153,8 @@ enum Command {
     },
     /// Print the HTTP API's OpenAPI document.
     Openapi,
+    /// Serve the language server protocol on standard input and output (for editors).
+    Lsp,
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
@@ -262,6 +264,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Lsp => match weft_lsp::run_stdio() {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            // The protocol asks for exit code 1 when a session ends without
+            // `shutdown`.
+            Err(e) => {
+                eprintln!("weft lsp: {e}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Command::Serve {
             listen,
             data,

@@ -1,0 +1,668 @@
+//! `weft lsp` driven as an editor drives it: JSON-RPC messages with
+//! `Content-Length` framing over the process's standard input and output.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long any one answer may take.
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Notifications received while waiting for something else.
+    queued: Vec<Value>,
+    next_id: i64,
+}
+
+/// Reads framed messages from the server until its output closes.
+fn read_messages(out: impl Read, tx: mpsc::Sender<Value>) {
+    let mut reader = BufReader::new(out);
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                length = v.parse::<usize>().ok();
+            }
+        }
+        let mut body = vec![0; length.expect("a Content-Length header")];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let value: Value = serde_json::from_slice(&body).expect("JSON from the server");
+        if tx.send(value).is_err() {
+            return;
+        }
+    }
+}
+
+impl Client {
+    /// Starts `weft lsp` and initializes it.
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("weft lsp starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || read_messages(stdout, tx));
+        let mut client = Client {
+            stdin: child.stdin.take(),
+            child,
+            incoming: rx,
+            queued: Vec::new(),
+            next_id: 0,
+        };
+        let init = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        let caps = &init["result"]["capabilities"];
+        assert_eq!(caps["positionEncoding"], "utf-16", "{init}");
+        assert_eq!(caps["hoverProvider"], true, "{init}");
+        assert_eq!(caps["renameProvider"]["prepareProvider"], true, "{init}");
+        assert_eq!(init["result"]["serverInfo"]["name"], "weft");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn next(&mut self, deadline: Instant) -> Value {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.incoming.recv_timeout(left) {
+            Ok(v) => v,
+            Err(RecvTimeoutError::Timeout) => panic!("no message from the server in time"),
+            Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+        }
+    }
+
+    /// Sends a request and returns the whole response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let m = self.next(deadline);
+            if m["id"] == id && m.get("method").is_none() {
+                return m;
+            }
+            self.queued.push(m);
+        }
+    }
+
+    /// The result of a request that must succeed.
+    fn result(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request(method, params);
+        assert!(r.get("error").is_none(), "{method} failed: {r}");
+        r["result"].clone()
+    }
+
+    /// Waits for diagnostics of `uri` that satisfy `ok`, and returns them.
+    fn diagnostics(&mut self, uri: &str, ok: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + WAIT;
+        let mut last = None;
+        let mut check = |m: &Value| -> Option<Vec<Value>> {
+            if m["method"] != "textDocument/publishDiagnostics" || m["params"]["uri"] != uri {
+                return None;
+            }
+            let list = m["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            last = Some(list.clone());
+            ok(&list).then_some(list)
+        };
+        let queued = std::mem::take(&mut self.queued);
+        for m in &queued {
+            if let Some(found) = check(m) {
+                return found;
+            }
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(m) => {
+                    if let Some(found) = check(&m) {
+                        return found;
+                    }
+                }
+                Err(_) => panic!("no matching diagnostics for {uri}; the last were {last:?}"),
+            }
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "weft", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// `shutdown` then `exit`; returns the exit code.
+    fn shutdown(mut self) -> i32 {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        self.stdin.take();
+        self.wait()
+    }
+
+    fn wait(mut self) -> i32 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().expect("exited normally");
+            }
+            assert!(Instant::now() < deadline, "weft lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("weft-lsp-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The position of the `n`th (0-based) occurrence of `needle` in `text`,
+/// in LSP terms (UTF-16 columns), plus `shift` characters.
+fn pos(text: &str, needle: &str, n: usize, shift: u32) -> Value {
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{needle}` #{n} in the text"))
+        .0;
+    let line = text[..at].matches('\n').count();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let character = text[line_start..at].encode_utf16().count() as u32 + shift;
+    json!({"line": line, "character": character})
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+const VALID: &str = "flow Greet(input) {\n    name = input.name\n    sent = SendGreeting(name) @retry(3)\n    return sent\n}\n";
+
+#[test]
+fn diagnostics_follow_edits_and_shutdown_exits_0() {
+    let dir = temp_dir("edits");
+    let file = dir.join("greet.weft");
+    let u = uri(&file);
+    let mut c = Client::start();
+    c.open(&u, VALID);
+    c.diagnostics(&u, |d| d.is_empty());
+
+    // A missing `}`: E0013 at the end of the file, labelled with the brace
+    // that opened the block.
+    let broken = VALID.trim_end().trim_end_matches('}');
+    c.change(&u, 2, broken);
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0013"], "{d:?}");
+    assert_eq!(d[0]["severity"], 1);
+    assert_eq!(d[0]["source"], "weft");
+    assert_eq!(d[0]["range"]["start"], json!({"line": 4, "character": 0}));
+    let related = &d[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], u);
+    assert_eq!(related["location"]["range"]["start"], pos(VALID, "{", 0, 0));
+
+    // A misspelt variable: E0100 on the name, with a suggestion.
+    let misspelt = VALID.replace("SendGreeting(name)", "SendGreeting(nmae)");
+    c.change(&u, 3, &misspelt);
+    let d = c.diagnostics(&u, |d| codes(d).contains(&"E0100".to_string()));
+    let e = d.iter().find(|d| d["code"] == "E0100").unwrap();
+    assert_eq!(e["range"]["start"], pos(&misspelt, "nmae", 0, 0));
+    assert_eq!(e["range"]["end"], pos(&misspelt, "nmae", 0, 4));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `name`?"),
+        "{e}"
+    );
+    // `name` is now unused: a warning.
+    let w = d.iter().find(|d| d["code"] == "W0161").expect("W0161");
+    assert_eq!(w["severity"], 2);
+
+    // Back to the valid text: cleared.
+    c.change(&u, 4, VALID);
+    c.diagnostics(&u, |d| d.is_empty());
+
+    // An incremental change: `name` → `nam` in the call.
+    let at = pos(VALID, "(name)", 0, 4);
+    let end = pos(VALID, "(name)", 0, 5);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 5},
+               "contentChanges": [{"range": {"start": at, "end": end}, "text": ""}]}),
+    );
+    let d = c.diagnostics(&u, |d| codes(d).contains(&"E0100".to_string()));
+    let e = d.iter().find(|d| d["code"] == "E0100").unwrap();
+    assert!(e["message"].as_str().unwrap().contains("`nam`"), "{e}");
+
+    // Closing clears its diagnostics.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    c.diagnostics(&u, |d| d.is_empty());
+
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn positions_count_utf16_units() {
+    let dir = temp_dir("utf16");
+    let u = uri(&dir.join("a.weft"));
+    // `é` is one UTF-16 unit (two bytes), `😀` two units (four bytes).
+    let text = "flow A(x) {\n    y = \"é😀\" + zz\n    return y\n}\n";
+    let mut c = Client::start();
+    c.open(&u, text);
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0100"]);
+    // Column: 4 spaces, `y = "` (5), é (1), 😀 (2), `" + ` (4) = 16.
+    assert_eq!(d[0]["range"]["start"], json!({"line": 1, "character": 16}));
+    assert_eq!(d[0]["range"]["end"], json!({"line": 1, "character": 18}));
+    // Hover at a UTF-16 position after the emoji finds the name.
+    let h = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": {"line": 2, "character": 12}}),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("first assigned on line 2"),
+        "{h}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+const SHOP: &str = "flow Shop(order) {\n    total = 0\n    paid = Charge(order.card) @retry(3)\n    \n    shipped = Ship(order, )\n    return({paid: paid, total: total})\n}\n\nflow Ship(order, carrier) {\n    return Dispatch(order) @timeout(1h)\n}\n";
+
+fn labels(list: &Value) -> Vec<String> {
+    let items = list
+        .as_array()
+        .or(list["items"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    items
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_hover() {
+    let dir = temp_dir("complete");
+    let u = uri(&dir.join("shop.weft"));
+    let mut c = Client::start();
+    c.open(&u, SHOP);
+    let at = |c: &mut Client, p: Value| {
+        c.result(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": p}),
+        )
+    };
+
+    // After `@`: the annotations, with their docs.
+    let r = at(&mut c, pos(SHOP, "@retry", 0, 1));
+    assert_eq!(labels(&r), ["retry", "timeout", "catch"]);
+    let first = &r.as_array().unwrap()[0];
+    assert!(
+        first["detail"].as_str().unwrap().starts_with("@retry(n"),
+        "{first}"
+    );
+    assert_eq!(first["documentation"]["kind"], "markdown");
+
+    // Inside a call's arguments: the flow's named arguments, variables
+    // assigned before, built-ins, activities called elsewhere; no
+    // statement keywords, and not `shipped`, assigned by this statement.
+    let l = labels(&at(&mut c, pos(SHOP, "order, )", 0, 7)));
+    for e in [
+        "carrier:", "order:", "order", "total", "paid", "len", "Charge", "Dispatch", "Shop",
+    ] {
+        assert!(l.contains(&e.to_string()), "`{e}` missing: {l:?}");
+    }
+    for a in ["let", "return", "shipped"] {
+        assert!(!l.contains(&a.to_string()), "`{a}` present: {l:?}");
+    }
+
+    // At the start of a statement: keywords too.
+    let l = labels(&at(&mut c, json!({"line": 3, "character": 4})));
+    for e in [
+        "let", "if", "for", "return", "order", "paid", "Sleep", "Ship",
+    ] {
+        assert!(l.contains(&e.to_string()), "`{e}` missing: {l:?}");
+    }
+
+    // Hover: a variable, a built-in call, an annotation, a flow.
+    let hover = |c: &mut Client, p: Value| -> String {
+        let h = c.result(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": p}),
+        );
+        assert_eq!(h["contents"]["kind"], "markdown", "{h}");
+        h["contents"]["value"].as_str().unwrap().to_string()
+    };
+    let h = hover(&mut c, pos(SHOP, "paid,", 0, 1));
+    assert!(h.contains("paid = Charge(order.card) @retry(3)"), "{h}");
+    assert!(
+        h.contains("variable of flow `Shop`, first assigned on line 3"),
+        "{h}"
+    );
+    let h = hover(&mut c, pos(SHOP, "order)", 0, 0));
+    assert!(h.contains("parameter of flow `Shop`"), "{h}");
+    let h = hover(&mut c, pos(SHOP, "retry", 0, 2));
+    assert!(h.contains("Up to `n` more attempts"), "{h}");
+    let h = hover(&mut c, pos(SHOP, "Ship(", 0, 1));
+    assert!(h.contains("flow Ship(order, carrier)"), "{h}");
+    let h = hover(&mut c, pos(SHOP, "Charge", 0, 1));
+    assert!(h.contains("Activity") && h.contains("Called once"), "{h}");
+
+    let with_builtin = SHOP.replace("total = 0", "total = len(order.items)");
+    c.change(&u, 2, &with_builtin);
+    let h = hover(&mut c, pos(&with_builtin, "len", 0, 1));
+    assert!(h.contains("len(x) -> number"), "{h}");
+    assert!(h.contains("Elements of a list"), "{h}");
+    // Nothing to say about a keyword.
+    let h = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(SHOP, "return", 0, 1)}),
+    );
+    assert_eq!(h, Value::Null);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn navigation_across_two_files_of_a_folder() {
+    let dir = temp_dir("nav");
+    let a = dir.join("a.weft");
+    let b = dir.join("b.weft");
+    let a_text = "flow Main(input) {\n    r = Helper(input, 2)\n    return Helper(r, 1)\n}\n";
+    let b_text = "flow Helper(x, n) {\n    y = x\n    return Notify(y, n)\n}\n";
+    std::fs::write(&a, a_text).unwrap();
+    std::fs::write(&b, b_text).unwrap();
+    let (ua, ub) = (uri(&a), uri(&b));
+    let mut c = Client::start();
+    // Only `a.weft` is open: `b.weft` is read from disk.
+    c.open(&ua, a_text);
+    c.diagnostics(&ua, |d| d.is_empty());
+    let doc_pos = |u: &str, p: Value| json!({"textDocument": {"uri": u}, "position": p});
+
+    // Definition of a flow in the other file.
+    let d = c.result(
+        "textDocument/definition",
+        doc_pos(&ua, pos(a_text, "Helper", 0, 2)),
+    );
+    assert_eq!(d["uri"], ub);
+    assert_eq!(d["range"]["start"], json!({"line": 0, "character": 5}));
+    assert_eq!(d["range"]["end"], json!({"line": 0, "character": 11}));
+    // Definition of a variable: its first assignment.
+    let d = c.result(
+        "textDocument/definition",
+        doc_pos(&ua, pos(a_text, "r, 1", 0, 0)),
+    );
+    assert_eq!(d["uri"], ua);
+    assert_eq!(d["range"]["start"], pos(a_text, "r = ", 0, 0));
+
+    // References of the flow: the declaration and both calls.
+    let mut params = doc_pos(&ua, pos(a_text, "Helper", 1, 0));
+    params["context"] = json!({"includeDeclaration": true});
+    let refs = c.result("textDocument/references", params);
+    let mut found: Vec<(String, u64)> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap().to_string(),
+                l["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, [(ua.clone(), 1), (ua.clone(), 2), (ub.clone(), 0)]);
+    // References of a variable stay in its flow.
+    let mut params = doc_pos(&ua, pos(a_text, "input", 0, 0));
+    params["context"] = json!({"includeDeclaration": false});
+    let refs = c.result("textDocument/references", params);
+    assert_eq!(refs.as_array().unwrap().len(), 1, "{refs}");
+
+    // Rename the flow across both files.
+    let p = c.result(
+        "textDocument/prepareRename",
+        doc_pos(&ua, pos(a_text, "Helper", 0, 0)),
+    );
+    assert_eq!(p["start"], pos(a_text, "Helper", 0, 0));
+    let mut params = doc_pos(&ua, pos(a_text, "Helper", 0, 0));
+    params["newName"] = json!("Assist");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][&ua].as_array().unwrap().len(), 2, "{edit}");
+    assert_eq!(edit["changes"][&ub].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(edit["changes"][&ub][0]["newText"], "Assist");
+    // Rename a variable: its uses in its flow only.
+    let mut params = doc_pos(&ua, pos(a_text, "r = ", 0, 0));
+    params["newName"] = json!("result");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][&ua].as_array().unwrap().len(), 2, "{edit}");
+    assert!(edit["changes"].get(&ub).is_none());
+    // Keywords, built-ins and bad names are refused with a message.
+    let mut params = doc_pos(&ua, pos(a_text, "return", 0, 1));
+    params["newName"] = json!("give");
+    let r = c.request("textDocument/rename", params);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`return` is a keyword"),
+        "{r}"
+    );
+    let mut params = doc_pos(&ua, pos(a_text, "r = ", 0, 0));
+    params["newName"] = json!("while");
+    let r = c.request("textDocument/rename", params);
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("keyword"),
+        "{r}"
+    );
+
+    // A change in one file checks its open sibling again: `Helper` loses a
+    // parameter, so the calls in `a.weft` pass too many arguments.
+    c.open(&ub, b_text);
+    c.diagnostics(&ub, |d| d.is_empty());
+    let b_changed = b_text
+        .replace("flow Helper(x, n)", "flow Helper(x)")
+        .replace("Notify(y, n)", "Notify(y)");
+    c.change(&ub, 2, &b_changed);
+    let d = c.diagnostics(&ua, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0141", "E0141"], "{d:?}");
+    assert_eq!(d[0]["range"]["start"]["line"], 1);
+    c.change(&ub, 3, b_text);
+    c.diagnostics(&ua, |d| d.is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn symbols_and_formatting() {
+    let dir = temp_dir("symbols");
+    let u = uri(&dir.join("onboard.weft"));
+    let text = "flow Onboard(e) {\n  it = flow SetupIT(e) {\n    a = CreateAccount(e)\n    return a\n  }\n  hr = SetupHR(e) {\n    return Enroll(e)\n  }\n  return ParallelExecute([it,hr])\n}\nflow Other() { return 1 }\n";
+    let mut c = Client::start();
+    c.open(&u, text);
+    let s = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let top: Vec<&str> = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(top, ["Onboard", "Other"]);
+    let kids: Vec<&str> = s[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, ["SetupIT", "SetupHR"]);
+    assert_eq!(s[0]["detail"], "(e)");
+    assert_eq!(
+        s[0]["selectionRange"]["start"],
+        json!({"line": 0, "character": 5})
+    );
+    assert_eq!(s[0]["range"]["end"], json!({"line": 9, "character": 1}));
+
+    // Formatting: one edit, the canonical text.
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let edits = edits.as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    let formatted = edits[0]["newText"].as_str().unwrap();
+    assert!(
+        formatted.contains("    it = flow SetupIT(e) {\n        a = CreateAccount(e)"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("ParallelExecute([it, hr])"),
+        "{formatted}"
+    );
+    assert_eq!(
+        edits[0]["range"]["end"],
+        json!({"line": 11, "character": 0})
+    );
+    // Already formatted: no edit.
+    c.change(&u, 2, formatted);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, json!([]));
+    // Syntax errors: refused with a message.
+    c.change(&u, 3, "flow A( {\n");
+    let r = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let message = r["error"]["message"].as_str().unwrap();
+    assert!(message.contains("syntax errors"), "{r}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn garbage_never_breaks_the_server() {
+    let dir = temp_dir("garbage");
+    let u = uri(&dir.join("g.weft"));
+    let mut c = Client::start();
+    let texts = [
+        "flow",
+        "flow A(",
+        "flow A(x) { y = ",
+        "@@@ ((( ]]] }}} {{{",
+        "flow A(x) { F(x) @retry(\"x\" @timeout( }",
+        "\"unterminated",
+        "/* unterminated /* nested",
+        "flow A(x) { r = flow B(x, n: ) { C(x) { D( } }",
+        "flow é(ü) { 😀 = 1 }",
+        "\u{0}\u{1}\r\r\n\t",
+    ];
+    for (v, text) in texts.iter().enumerate() {
+        if v == 0 {
+            c.open(&u, text);
+        } else {
+            c.change(&u, v as i64 + 1, text);
+        }
+        let lines = text.split('\n').count() as u32;
+        for line in 0..=lines {
+            for character in [0u32, 1, 3, 7, 12, 40] {
+                let p = json!({"textDocument": {"uri": u}, "position": {"line": line, "character": character}});
+                for method in [
+                    "textDocument/completion",
+                    "textDocument/hover",
+                    "textDocument/definition",
+                    "textDocument/prepareRename",
+                ] {
+                    let r = c.request(method, p.clone());
+                    assert!(
+                        r.get("result").is_some() || r["error"]["code"] == -32803,
+                        "{method}: {r}"
+                    );
+                }
+                let mut refs = p.clone();
+                refs["context"] = json!({"includeDeclaration": true});
+                c.result("textDocument/references", refs);
+            }
+        }
+        c.result(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": u}}),
+        );
+    }
+    // Unknown requests get an error, not silence.
+    let r = c.request("weft/frobnicate", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    // Bad parameters too.
+    let r = c.request("textDocument/hover", json!({"nonsense": true}));
+    assert_eq!(r["error"]["code"], -32602);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_exits_1() {
+    let mut c = Client::start();
+    c.notify("exit", Value::Null);
+    c.stdin.take();
+    assert_eq!(c.wait(), 1);
+}

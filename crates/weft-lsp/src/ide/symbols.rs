@@ -1,0 +1,117 @@
+//! The outline of a file: its items, with inline flows nested in the flow
+//! that writes them.
+
+use super::resolve::{ItemKind, ScopeKind};
+use super::File;
+use weft_syntax::Span;
+
+/// What a symbol is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    /// A top-level flow.
+    Flow,
+    /// An inline flow.
+    InlineFlow,
+}
+
+/// One entry of the outline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbol {
+    /// Its name.
+    pub name: String,
+    /// Its parameters or inputs, as written: `(order, carrier)`.
+    pub detail: String,
+    /// What it is.
+    pub kind: SymbolKind,
+    /// The whole construct.
+    pub span: Span,
+    /// Its name.
+    pub name_span: Span,
+    /// The symbols inside it.
+    pub children: Vec<Symbol>,
+}
+
+/// The outline of `file`.
+pub fn document_symbols(file: &File) -> Vec<Symbol> {
+    let index = &file.index;
+    // The nearest named scope around each scope (a `func` has no symbol;
+    // the inline flows inside it belong to the flow around it).
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(index.scopes.len());
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); index.scopes.len()];
+    for (id, s) in index.scopes.iter().enumerate() {
+        let parent_owner = s.parent.and_then(|p| {
+            if index.scopes[p].kind == ScopeKind::Func {
+                owner[p]
+            } else {
+                Some(p)
+            }
+        });
+        owner.push(parent_owner);
+        if s.kind == ScopeKind::InlineFlow {
+            if let Some(o) = parent_owner {
+                children[o].push(id);
+            }
+        }
+    }
+    fn build(file: &File, children: &[Vec<usize>], id: usize) -> Option<Symbol> {
+        let s = &file.index.scopes[id];
+        let name = s.name.as_ref()?;
+        Some(Symbol {
+            name: name.name.clone(),
+            detail: s.params.clone(),
+            kind: match s.kind {
+                ScopeKind::InlineFlow => SymbolKind::InlineFlow,
+                _ => SymbolKind::Flow,
+            },
+            span: s.span,
+            name_span: name.span,
+            children: children[id]
+                .iter()
+                .filter_map(|&c| build(file, children, c))
+                .collect(),
+        })
+    }
+    let mut out = Vec::new();
+    for item in &index.items {
+        match item.kind {
+            ItemKind::Flow { .. } => {
+                let scope = index
+                    .scopes
+                    .iter()
+                    .position(|s| s.parent.is_none() && s.span == item.span);
+                if let Some(sym) = scope.and_then(|id| build(file, &children, id)) {
+                    out.push(sym);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_inline_flows() {
+        let file = File::new(
+            "a.weft",
+            "flow A(x) {\n  a = flow B(x) {\n    c = C(x) {\n      return 1\n    }\n  }\n  f = func() { return flow D() { return 2 } }\n}\nflow E() {}\n",
+        );
+        let outline: Vec<String> = document_symbols(&file)
+            .iter()
+            .map(|s| {
+                let kids: Vec<String> = s
+                    .children
+                    .iter()
+                    .map(|c| {
+                        let g: Vec<&str> = c.children.iter().map(|g| g.name.as_str()).collect();
+                        format!("{}{}[{}]", c.name, c.detail, g.join(","))
+                    })
+                    .collect();
+                format!("{}{} {{{}}}", s.name, s.detail, kids.join(" "))
+            })
+            .collect();
+        assert_eq!(outline, ["A(x) {B(x)[C] D()[]}", "E() {}"]);
+    }
+}

@@ -1,0 +1,119 @@
+//! Byte offsets to LSP positions and back, and the language's data to LSP
+//! types.
+//!
+//! LSP counts columns in UTF-16 code units (the default `positionEncoding`,
+//! the only one this server offers); the syntax tree counts bytes of UTF-8.
+//! `é` is two bytes and one unit; `😀` is four bytes and two units.
+
+use lsp_types::{
+    DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Position, Range, Url,
+};
+use weft_syntax::{LineIndex, Severity, Span};
+
+use crate::ide::File;
+
+/// The position of byte `offset` of `text` (clamped to the text, and back
+/// to the start of a character).
+pub fn position(text: &str, lines: &LineIndex, offset: u32) -> Position {
+    let mut offset = (offset as usize).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = lines.line_of(offset as u32);
+    let start = lines.line_start(line) as usize;
+    let character = text[start..offset].encode_utf16().count();
+    Position::new(line as u32, character as u32)
+}
+
+/// The byte offset of `pos` in `text`. A line past the end is the end of
+/// the text; a column past the end of its line is the end of the line (as
+/// the protocol says); a column inside a surrogate pair is the start of
+/// its character.
+pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> u32 {
+    let line = pos.line as usize;
+    if line >= lines.line_count() {
+        return text.len() as u32;
+    }
+    let start = lines.line_start(line) as usize;
+    let mut units = 0u32;
+    let mut at = start;
+    for c in text[start..].chars() {
+        if c == '\n' || units + c.len_utf16() as u32 > pos.character {
+            break;
+        }
+        units += c.len_utf16() as u32;
+        at += c.len_utf8();
+    }
+    at as u32
+}
+
+/// The range of `span` in `file`.
+pub fn range(file: &File, span: Span) -> Range {
+    Range::new(
+        position(&file.text, &file.lines, span.start),
+        position(&file.text, &file.lines, span.end),
+    )
+}
+
+/// The byte offset of `pos` in `file`.
+pub fn file_offset(file: &File, pos: Position) -> u32 {
+    offset(&file.text, &file.lines, pos)
+}
+
+/// A diagnostic of `file` (at `uri`) as LSP shows it: the code, the
+/// message with its help, and the labels as related information.
+pub fn diagnostic(file: &File, uri: &Url, d: &weft_syntax::Diagnostic) -> lsp_types::Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .map(|l| DiagnosticRelatedInformation {
+            location: lsp_types::Location::new(uri.clone(), range(file, l.span)),
+            message: l.message.clone(),
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range: range(file, d.span),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some("weft".to_string()),
+        message,
+        related_information: if related.is_empty() {
+            None
+        } else {
+            Some(related)
+        },
+        ..lsp_types::Diagnostic::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns() {
+        let text = "aé😀b\nxy\n";
+        let lines = LineIndex::new(text);
+        // a(1 byte, 1 unit) é(2, 1) 😀(4, 2) b.
+        let b = text.find('b').unwrap() as u32;
+        assert_eq!(position(text, &lines, b), Position::new(0, 4));
+        assert_eq!(offset(text, &lines, Position::new(0, 4)), b);
+        // Inside the surrogate pair: the emoji's start.
+        assert_eq!(offset(text, &lines, Position::new(0, 3)), 3);
+        // Past the line's end: the line's end; past the text: its end.
+        assert_eq!(offset(text, &lines, Position::new(0, 99)), b + 1);
+        assert_eq!(offset(text, &lines, Position::new(1, 1)), b + 3);
+        assert_eq!(offset(text, &lines, Position::new(9, 0)), text.len() as u32);
+        // Inside a character: its start.
+        assert_eq!(position(text, &lines, 2), Position::new(0, 1));
+        assert_eq!(position(text, &lines, 999), Position::new(2, 0));
+    }
+}
