@@ -9,233 +9,16 @@
 //! printed, and `WEFT_CRASH_SEED=<n>` replays a schedule.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-// ----- the server process -----
-
-/// Longest wait for a server to listen and answer `/healthz`.
-const SERVER_START_MAX: Duration = Duration::from_secs(30);
-
-/// Lines of a server's stderr kept for failure messages.
-const LOG_LINES_MAX: usize = 200;
-
-/// A `weft serve` process. Dropping it kills it (SIGKILL), so a failing
-/// test leaves no server behind.
-struct Server {
-    child: Child,
-    /// `http://127.0.0.1:PORT`.
-    url: String,
-    /// Its stderr so far (the last [`LOG_LINES_MAX`] lines).
-    log: Arc<Mutex<Vec<String>>>,
-    /// When it was spawned (epoch ms; the server's clock is the same).
-    spawned_ms: i64,
-}
-
-impl Server {
-    /// Starts `weft serve` on a free port; returns once `/healthz` answers.
-    async fn start(client: &reqwest::Client, data: &Path, config: Option<&Path>) -> Server {
-        let spawned_ms = now_ms();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data);
-        if let Some(c) = config {
-            cmd.arg("--config").arg(c);
-        }
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("`weft serve` starts");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let addr: Arc<Mutex<Option<String>>> = Arc::default();
-        {
-            let (log, addr) = (log.clone(), addr.clone());
-            // Keeps draining stderr so the server never blocks writing to it.
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines() {
-                    let Ok(line) = line else { break };
-                    if let Some(rest) = line.strip_prefix("weft: listening on ") {
-                        let url = rest.split_whitespace().next().unwrap_or_default();
-                        *addr.lock().unwrap() = Some(url.to_string());
-                    }
-                    let mut log = log.lock().unwrap();
-                    if log.len() == LOG_LINES_MAX {
-                        log.remove(0);
-                    }
-                    log.push(line);
-                }
-            });
-        }
-        let mut server = Server {
-            child,
-            url: String::new(),
-            log,
-            spawned_ms,
-        };
-        let deadline = Instant::now() + SERVER_START_MAX;
-        loop {
-            if let Some(url) = addr.lock().unwrap().clone() {
-                server.url = url;
-                break;
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!(
-                    "`weft serve` exited ({status}) before listening:\n{}",
-                    server.log_tail()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "`weft serve` did not listen within {SERVER_START_MAX:?}:\n{}",
-                server.log_tail()
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        loop {
-            let health = client
-                .get(format!("{}/healthz", server.url))
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await;
-            if health.is_ok_and(|r| r.status().is_success()) {
-                return server;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "`weft serve` at {} did not answer /healthz within {SERVER_START_MAX:?}:\n{}",
-                server.url,
-                server.log_tail()
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    /// SIGKILL: no shutdown, no final commit.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn log_tail(&self) -> String {
-        let log = self.log.lock().unwrap();
-        let from = log.len().saturating_sub(30);
-        log[from..].join("\n")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-// ----- helpers -----
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("weft-crash-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// SplitMix64: a small seeded generator, so a schedule can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-}
-
-fn seed() -> u64 {
-    match std::env::var("WEFT_CRASH_SEED") {
-        Ok(s) => s.trim().parse().expect("WEFT_CRASH_SEED is a number"),
-        Err(_) => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(1),
-    }
-}
-
-async fn deploy(client: &reqwest::Client, url: &str, text: &str) {
-    let r = client
-        .post(format!("{url}/v1/flows"))
-        .json(&json!({"files": [{"name": "crash.weft", "text": text}]}))
-        .send()
-        .await
-        .expect("deploy is answered");
-    let status = r.status();
-    let body = r.text().await.unwrap_or_default();
-    assert_eq!(status.as_u16(), 201, "deploy: {body}");
-}
-
-async fn get_json(client: &reqwest::Client, url: &str) -> Value {
-    let r = client
-        .get(url)
-        .timeout(Duration::from_secs(10))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let status = r.status();
-    let body = r.text().await.unwrap_or_default();
-    assert!(status.is_success(), "GET {url}: {status}: {body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {body}"))
-}
-
-/// Every run, through the list's pages.
-async fn list_all_runs(client: &reqwest::Client, url: &str, query: &str) -> Vec<Value> {
-    let mut runs = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut page_url = format!("{url}/v1/runs?limit=37{query}");
-        if let Some(c) = &cursor {
-            page_url.push_str(&format!("&cursor={c}"));
-        }
-        let page = get_json(client, &page_url).await;
-        runs.extend(page["runs"].as_array().cloned().unwrap_or_default());
-        match page["nextCursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => return runs,
-        }
-        assert!(runs.len() < 100_000, "the run list does not end");
-    }
-}
-
-/// The first argument of a task (`args` is the list of the call's arguments).
-fn first_arg(args: &Value) -> &Value {
-    match args {
-        Value::Array(a) => a.first().unwrap_or(&Value::Null),
-        other => other,
-    }
-}
-
-fn int(v: &Value) -> i64 {
-    v.as_i64()
-        .unwrap_or_else(|| panic!("expected a whole number, got {v}"))
-}
+mod support;
+use support::{
+    deploy, first_arg, get_json, int, list_all_runs, seed, serve_args, temp_dir, Rng, Server,
+};
 
 // ----- the crash test -----
 
@@ -508,7 +291,7 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
     let data = dir.join("data");
     let client = reqwest::Client::new();
 
-    let mut server = Server::start(&client, &data, None).await;
+    let mut server = Server::start(&client, serve_args(&data, None)).await;
     // When each generation of the server was spawned.
     let mut spawned_ms = vec![server.spawned_ms];
     deploy(&client, &server.url, FLOW).await;
@@ -544,7 +327,7 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
         server.kill();
         tally.kills += 1;
         tally.kill_log.push((t0.elapsed().as_millis(), done));
-        server = Server::start(&client, &data, None).await;
+        server = Server::start(&client, serve_args(&data, None)).await;
         tally.restarts += 1;
         spawned_ms.push(server.spawned_ms);
         let generation = spawned_ms.len() - 1;
@@ -848,7 +631,7 @@ async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
     let config = dir.join("weft.toml");
     std::fs::write(&config, "lease = \"2s\"\n").unwrap();
     let client = reqwest::Client::new();
-    let server = Server::start(&client, &dir.join("data"), Some(&config)).await;
+    let server = Server::start(&client, serve_args(&dir.join("data"), Some(&config))).await;
     let url = server.url.clone();
     deploy(
         &client,
@@ -969,7 +752,7 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
     const COPIES: usize = 4;
     let dir = temp_dir("dup-starts");
     let client = reqwest::Client::new();
-    let server = Server::start(&client, &dir.join("data"), None).await;
+    let server = Server::start(&client, serve_args(&dir.join("data"), None)).await;
     let url = server.url.clone();
     deploy(
         &client,

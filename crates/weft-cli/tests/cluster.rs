@@ -1,0 +1,669 @@
+//! Fault tests of a cluster: three real `weft serve --database` nodes on
+//! one PostgreSQL schema. Runs start on any node, workers poll any node and
+//! callbacks arrive at any node. One node is killed with SIGKILL and
+//! restarted while runs are in flight; in the second test PostgreSQL itself
+//! is restarted. Every run must complete once, with the right result, and
+//! no step may be recorded twice.
+//!
+//! They need a database: `WEFT_TEST_DATABASE_URL` (`.ci/run` sets it).
+//! Without it the tests say why they skip; with `CI=true` they fail. The
+//! PostgreSQL restart also needs `WEFT_TEST_PG_RESTART=1` and
+//! `WEFT_TEST_PG_CLUSTER` ("15 main"), because it stops the server for
+//! everyone using it.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::{deploy, first_arg, get_json, int, list_all_runs, seed, Rng, Server};
+
+// ----- the database -----
+
+const URL_VAR: &str = "WEFT_TEST_DATABASE_URL";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// `None` (after saying why) when there is no database to test against;
+/// a failure instead under `CI=true`.
+fn database() -> Option<String> {
+    let why = match std::env::var(URL_VAR) {
+        Ok(url) => match connect(&url) {
+            Ok(_) => return Some(url),
+            Err(e) => format!("cannot connect to the database of {URL_VAR}: {e}"),
+        },
+        Err(_) => format!("{URL_VAR} is not set"),
+    };
+    if in_ci() {
+        panic!("{why}. CI=true, so the cluster tests must run: .ci/run starts a local PostgreSQL and sets {URL_VAR}");
+    }
+    eprintln!("skipping: {why}; see .ci/run");
+    None
+}
+
+fn connect(url: &str) -> Result<postgres_admin::Admin, String> {
+    postgres_admin::Admin::connect(url)
+}
+
+/// A schema of its own for one test, dropped at the end.
+struct Schema {
+    admin: postgres_admin::Admin,
+    name: String,
+    /// The database URL with `search_path` set to the schema.
+    url: String,
+}
+
+impl Schema {
+    fn create(base: &str, tag: &str) -> Schema {
+        let admin = connect(base).expect("the admin connection");
+        let name = format!(
+            "weft_cluster_{tag}_{}_{:x}",
+            std::process::id(),
+            support::now_ms()
+        );
+        admin.exec(&format!("CREATE SCHEMA {name}"));
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-csearch_path%3D{name}");
+        Schema { admin, name, url }
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.admin.count(&sql.replace("{schema}", &self.name))
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.admin
+                .exec(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+/// A small blocking client for setting up and inspecting.
+mod postgres_admin {
+    pub struct Admin {
+        rt: tokio::runtime::Runtime,
+        client: tokio_postgres::Client,
+    }
+
+    impl Admin {
+        pub fn connect(url: &str) -> Result<Admin, String> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let mut config: tokio_postgres::Config = url.parse().map_err(|e| format!("{e}"))?;
+            config.connect_timeout(std::time::Duration::from_secs(5));
+            let client = rt.block_on(async {
+                let (client, conn) = config
+                    .connect(tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| format!("{e}"))?;
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                Ok::<_, String>(client)
+            })?;
+            Ok(Admin { rt, client })
+        }
+
+        pub fn exec(&self, sql: &str) {
+            self.rt
+                .block_on(self.client.batch_execute(sql))
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+        }
+
+        pub fn count(&self, sql: &str) -> i64 {
+            let row = self
+                .rt
+                .block_on(self.client.query_one(sql, &[]))
+                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+            row.get(0)
+        }
+    }
+}
+
+// ----- the workload -----
+
+/// Sequential calls, a retried call, a durable timer and an awaited call
+/// whose callback arrives through another node.
+const FLOW: &str = r#"flow Job(input) {
+    a = Step1(input.n) @retry(3, backoff: 100ms)
+    Sleep(100ms)
+    c = await Confirm(a.v) @timeout(1h)
+    d = Step2(c.v)
+    return {n: input.n, d: d.v}
+}
+"#;
+
+const ACTIVITIES: [&str; 3] = ["Step1", "Confirm", "Step2"];
+
+/// Calls per run, each recorded once (`callCompleted`).
+const CALLS_PER_RUN: usize = 3;
+
+fn answer(activity: &str, args: &Value) -> Value {
+    let arg = first_arg(args);
+    match activity {
+        "Step1" => json!({"v": 3 * int(arg) + 1}),
+        // The awaited call's acknowledgement; its value comes by callback.
+        "Confirm" => json!({"started": true}),
+        "Step2" => json!({"v": int(arg) + 7}),
+        other => panic!("a task of an activity the flow does not call: {other}"),
+    }
+}
+
+/// The callback's value for Confirm(x).
+fn confirmation(x: i64) -> Value {
+    json!({"v": x * 10})
+}
+
+/// Step1 fails its first attempt for every fifth run.
+fn flaky(activity: &str, args: &Value, attempt: u64) -> bool {
+    activity == "Step1" && attempt == 1 && int(first_arg(args)) % 5 == 0
+}
+
+fn expected(n: i64) -> Value {
+    json!({"n": n, "d": (3 * n + 1) * 10 + 7})
+}
+
+/// Workers polling the nodes.
+const WORKERS: usize = 6;
+
+/// Concurrent senders of starts.
+const STARTERS: usize = 8;
+
+// ----- the cluster -----
+
+/// The nodes' addresses, which change when a node is restarted (it listens
+/// on a new free port). Requests to a dead node fail and go elsewhere.
+struct Shared {
+    urls: RwLock<Vec<String>>,
+    stop: AtomicBool,
+    /// (run id, activity) -> call ids handed out.
+    deliveries: Mutex<BTreeMap<(String, String), BTreeSet<String>>>,
+    deliveries_total: AtomicUsize,
+    /// Idempotency key -> run ids the start answers named.
+    starts: Mutex<BTreeMap<usize, BTreeSet<String>>>,
+    odd: Mutex<Vec<String>>,
+    callbacks_accepted: AtomicUsize,
+}
+
+impl Shared {
+    fn url(&self, i: usize) -> String {
+        let urls = self.urls.read().unwrap();
+        urls[i % urls.len()].clone()
+    }
+}
+
+fn node_args(url: &str, name: &str) -> Vec<String> {
+    [
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database",
+        url,
+        "--node",
+        name,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Shared>) {
+    let mut rng = Rng(seed ^ (no as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut polls = no;
+    while !shared.stop.load(Ordering::SeqCst) {
+        polls += 1;
+        // Each poll goes to the next node: tasks are in the store, so any
+        // node can hand out any task.
+        let url = shared.url(polls);
+        let mut activities = ACTIVITIES;
+        activities.rotate_left(polls % ACTIVITIES.len());
+        let polled = client
+            .post(format!("{url}/v1/tasks/poll"))
+            .json(&json!({"activities": activities, "worker": format!("w{no}"), "max": 8, "waitMs": 200}))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        let body: Option<Value> = match polled {
+            Ok(r) if r.status().is_success() => r.json().await.ok(),
+            _ => None,
+        };
+        let Some(body) = body else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        for t in body["tasks"].as_array().cloned().unwrap_or_default() {
+            let task_id = t["taskId"].as_str().unwrap_or_default().to_string();
+            let activity = t["activity"].as_str().unwrap_or_default().to_string();
+            let run_id = t["runId"].as_str().unwrap_or_default().to_string();
+            let attempt = t["attempt"].as_u64().unwrap_or(0);
+            shared
+                .deliveries
+                .lock()
+                .unwrap()
+                .entry((run_id, activity.clone()))
+                .or_default()
+                .insert(t["callId"].as_str().unwrap_or_default().to_string());
+            shared.deliveries_total.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(rng.range(1, 10))).await;
+            // Report to another node than the one that handed it out.
+            let report = shared.url(polls + 1);
+            let req = if flaky(&activity, &t["args"], attempt) {
+                client
+                    .post(format!("{report}/v1/tasks/{task_id}/fail"))
+                    .json(&json!({"error": "flaky on its first attempt", "retryable": true}))
+            } else {
+                client
+                    .post(format!("{report}/v1/tasks/{task_id}/complete"))
+                    .json(&json!({ "value": answer(&activity, &t["args"]) }))
+            };
+            let accepted = matches!(
+                req.timeout(Duration::from_secs(5)).send().await,
+                Ok(r) if r.status().is_success()
+            );
+            if !accepted {
+                // The node died, or the task moved on: its lease runs out
+                // and it is handed out again.
+                continue;
+            }
+            if let Some(token) = t["callbackToken"].as_str() {
+                // The awaited work "happens" elsewhere and its answer comes
+                // back through yet another node, until some node takes it.
+                let value = confirmation(int(first_arg(&t["args"])));
+                for k in 2..20 {
+                    let url = shared.url(polls + k);
+                    let r = client
+                        .post(format!("{url}/v1/callbacks/{token}"))
+                        .json(&json!({ "value": value }))
+                        .timeout(Duration::from_secs(5))
+                        .send()
+                        .await;
+                    match r.map(|r| r.status().as_u16()) {
+                        Ok(200..=299) => {
+                            shared.callbacks_accepted.fetch_add(1, Ordering::SeqCst);
+                            break;
+                        }
+                        // Spent: an earlier try got through before its answer was lost.
+                        Ok(409) => break,
+                        Ok(s) => shared
+                            .odd
+                            .lock()
+                            .unwrap()
+                            .push(format!("callback {token}: {s}")),
+                        Err(_) => {}
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+}
+
+/// Starts runs `0..runs`, run n on node n mod 3 first; a start that gets no
+/// answer goes to the next node with the same idempotency key.
+async fn start_all(client: reqwest::Client, shared: Arc<Shared>, runs: usize) {
+    let mut senders = Vec::new();
+    for s in 0..STARTERS {
+        let (client, shared) = (client.clone(), shared.clone());
+        senders.push(tokio::spawn(async move {
+            for n in (s..runs).step_by(STARTERS) {
+                let mut attempt = 0;
+                loop {
+                    let url = shared.url(n + attempt);
+                    attempt += 1;
+                    let sent = client
+                        .post(format!("{url}/v1/runs"))
+                        .json(&json!({"flow": "Job", "input": {"n": n}, "idempotencyKey": format!("job-{n}")}))
+                        .timeout(Duration::from_secs(10))
+                        .send()
+                        .await;
+                    let Ok(r) = sent else {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        continue;
+                    };
+                    let status = r.status().as_u16();
+                    let body: Value = r.json().await.unwrap_or(Value::Null);
+                    if status == 200 || status == 201 {
+                        shared
+                            .starts
+                            .lock()
+                            .unwrap()
+                            .entry(n)
+                            .or_default()
+                            .insert(body["id"].as_str().unwrap_or_default().to_string());
+                        break;
+                    }
+                    shared
+                        .odd
+                        .lock()
+                        .unwrap()
+                        .push(format!("start job-{n}: {status} {body}"));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }));
+    }
+    for s in senders {
+        let _ = s.await;
+    }
+}
+
+async fn completed_count(client: &reqwest::Client, shared: &Shared) -> Option<usize> {
+    for i in 0..3 {
+        let url = shared.url(i);
+        let r = client
+            .get(format!("{url}/metrics"))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await;
+        let Ok(r) = r else { continue };
+        let Ok(text) = r.text().await else { continue };
+        // weft_runs{status="completed"} N
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("weft_runs{status=\"completed\"} ") {
+                return rest.trim().parse::<f64>().ok().map(|v| v as usize);
+            }
+        }
+    }
+    None
+}
+
+/// What one fault test does to the cluster while the runs are in flight.
+enum Fault {
+    /// SIGKILL node 1 once `after` runs completed; restart it after `down`.
+    KillNode { after: usize, down: Duration },
+    /// Restart PostgreSQL ("15 main") once `after` runs completed.
+    RestartPostgres { after: usize, cluster: String },
+}
+
+/// The two tests share the database server, and one of them restarts it:
+/// they take turns.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
+    let _turn = SERIAL.lock().await;
+    let Some(base) = database() else { return };
+    let schema = Schema::create(&base, tag);
+    let seed = seed();
+    eprintln!(
+        "cluster test {tag}: seed {seed} (replay with WEFT_CRASH_SEED={seed}), schema {}",
+        schema.name
+    );
+    let t0 = Instant::now();
+    let client = reqwest::Client::new();
+    let mut nodes = Vec::new();
+    for i in 0..3 {
+        nodes.push(Server::start(&client, node_args(&schema.url, &format!("n{i}"))).await);
+    }
+    deploy(&client, &nodes[0].url, FLOW).await;
+    let shared = Arc::new(Shared {
+        urls: RwLock::new(nodes.iter().map(|n| n.url.clone()).collect()),
+        stop: AtomicBool::new(false),
+        deliveries: Mutex::default(),
+        deliveries_total: AtomicUsize::new(0),
+        starts: Mutex::default(),
+        odd: Mutex::default(),
+        callbacks_accepted: AtomicUsize::new(0),
+    });
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| tokio::spawn(worker(i, seed, client.clone(), shared.clone())))
+        .collect();
+    let starter = tokio::spawn(start_all(client.clone(), shared.clone(), runs));
+
+    let after = match &fault {
+        Fault::KillNode { after, .. } | Fault::RestartPostgres { after, .. } => *after,
+    };
+    loop {
+        let done = completed_count(&client, &shared).await.unwrap_or(0);
+        if done >= after {
+            break;
+        }
+        assert!(
+            t0.elapsed() < deadline,
+            "only {done} runs completed before the fault was due (at {after})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let fault_log = match &fault {
+        Fault::KillNode { down, .. } => {
+            nodes[1].kill();
+            let mut log = format!("node n1 killed at {:?} after {after} runs", t0.elapsed());
+            tokio::time::sleep(*down).await;
+            nodes[1] = Server::start(&client, node_args(&schema.url, "n1")).await;
+            shared.urls.write().unwrap()[1] = nodes[1].url.clone();
+            log.push_str(&format!(", restarted at {:?}", t0.elapsed()));
+            log
+        }
+        Fault::RestartPostgres { cluster, .. } => {
+            let mut parts = cluster.split_whitespace();
+            let (version, name) = (parts.next().unwrap_or("15"), parts.next().unwrap_or("main"));
+            let status = std::process::Command::new("pg_ctlcluster")
+                .args([version, name, "restart"])
+                .status()
+                .expect("pg_ctlcluster runs");
+            assert!(
+                status.success(),
+                "pg_ctlcluster {cluster} restart: {status}"
+            );
+            format!(
+                "PostgreSQL restarted at {:?} after {after} runs",
+                t0.elapsed()
+            )
+        }
+    };
+
+    loop {
+        let done = completed_count(&client, &shared).await.unwrap_or(0);
+        if done >= runs && starter.is_finished() {
+            break;
+        }
+        if t0.elapsed() >= deadline {
+            let all = list_all_runs(&client, &shared.url(0), "").await;
+            let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+            for r in &all {
+                *by_status
+                    .entry(r["status"].as_str().unwrap_or("?").to_string())
+                    .or_default() += 1;
+            }
+            let stuck: Vec<&Value> = all
+                .iter()
+                .filter(|r| r["status"] != "completed")
+                .take(5)
+                .collect();
+            panic!(
+                "after {deadline:?}, {done} of {runs} runs completed ({} exist, by status {by_status:?}); {fault_log}\n\
+                 some runs not completed: {stuck:#?}\nnode logs:\n{}",
+                all.len(),
+                nodes.iter().map(|n| n.log_tail()).collect::<Vec<_>>().join("\n----\n")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = starter.await;
+    shared.stop.store(true, Ordering::SeqCst);
+    for w in workers {
+        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    }
+    let finished_in = t0.elapsed();
+
+    // ----- checks -----
+    let mut problems: Vec<String> = Vec::new();
+    let all = list_all_runs(&client, &shared.url(0), "").await;
+    if all.len() != runs {
+        problems.push(format!("{} runs exist, not {runs}", all.len()));
+    }
+    let mut by_key: BTreeMap<String, &Value> = BTreeMap::new();
+    for r in &all {
+        let key = r["idempotencyKey"].as_str().unwrap_or("(none)").to_string();
+        if by_key.insert(key.clone(), r).is_some() {
+            problems.push(format!("two runs with key {key}"));
+        }
+    }
+    let starts = shared.starts.lock().unwrap().clone();
+    for n in 0..runs {
+        let key = format!("job-{n}");
+        let Some(run) = by_key.get(&key) else {
+            problems.push(format!("no run has key {key} (a lost run)"));
+            continue;
+        };
+        if run["status"] != "completed" || run["result"] != expected(n as i64) {
+            problems.push(format!(
+                "{key}: {} with {} (expected {})",
+                run["status"],
+                run["result"],
+                expected(n as i64)
+            ));
+        }
+        let named = starts.get(&n).cloned().unwrap_or_default();
+        if named.len() != 1 || !named.contains(run["id"].as_str().unwrap_or_default()) {
+            problems.push(format!(
+                "{key}: starts were answered with runs {named:?}, the run is {}",
+                run["id"]
+            ));
+        }
+    }
+    // No step recorded twice, counted in the database itself.
+    let duplicated = schema.count(
+        "SELECT count(*) FROM (SELECT run_id, e->>'callId', e->>'type' \
+         FROM {schema}.journal, json_array_elements(entries) e \
+         WHERE e->>'type' IN ('callCompleted', 'callAcknowledged') \
+         GROUP BY 1, 2, 3 HAVING count(*) > 1) d",
+    );
+    if duplicated != 0 {
+        problems.push(format!(
+            "{duplicated} call(s) have a result recorded more than once"
+        ));
+    }
+    let mut recorded: HashMap<(String, String), String> = HashMap::new();
+    let mut checked = 0;
+    let sample: Vec<&Value> = all.iter().step_by((runs / 200).max(1)).collect();
+    for r in sample {
+        let id = r["id"].as_str().unwrap_or_default().to_string();
+        let journal = get_json(
+            &client,
+            &format!("{}/v1/runs/{id}/journal", shared.url(checked)),
+        )
+        .await;
+        checked += 1;
+        let entries = journal["entries"].as_array().cloned().unwrap_or_default();
+        let of = |t: &str| entries.iter().filter(|e| e["type"] == t).count();
+        if of("started") != 1 || of("timerFired") != 1 || of("callAcknowledged") != 1 {
+            problems.push(format!(
+                "run {id}: {} started, {} timerFired, {} callAcknowledged entries (one each expected)",
+                of("started"),
+                of("timerFired"),
+                of("callAcknowledged")
+            ));
+        }
+        let completed: Vec<&Value> = entries
+            .iter()
+            .filter(|e| e["type"] == "callCompleted")
+            .collect();
+        if completed.len() != CALLS_PER_RUN {
+            problems.push(format!(
+                "run {id}: {} callCompleted entries, expected {CALLS_PER_RUN}",
+                completed.len()
+            ));
+        }
+        for e in completed {
+            recorded.insert(
+                (
+                    id.clone(),
+                    e["activity"].as_str().unwrap_or_default().to_string(),
+                ),
+                e["callId"].as_str().unwrap_or_default().to_string(),
+            );
+        }
+    }
+    // Every delivery of a step carried the call id its result was recorded under.
+    for ((run, activity), calls) in shared.deliveries.lock().unwrap().iter() {
+        if calls.len() > 1 {
+            problems.push(format!(
+                "run {run}: {activity} was handed out under call ids {calls:?}"
+            ));
+        }
+        if let Some(call) = recorded.get(&(run.clone(), activity.clone())) {
+            if !calls.contains(call) {
+                problems.push(format!(
+                    "run {run}: {activity} recorded under {call}, handed out as {calls:?}"
+                ));
+            }
+        }
+    }
+    let odd = shared.odd.lock().unwrap().clone();
+    if !odd.is_empty() {
+        problems.push(format!(
+            "{} odd answer(s), e.g. {:?}",
+            odd.len(),
+            &odd[..odd.len().min(5)]
+        ));
+    }
+    println!(
+        "cluster test {tag}: runs={runs} nodes=3 deliveries={} callbacks_accepted={} duration={:.1}s seed={seed}; {fault_log}",
+        shared.deliveries_total.load(Ordering::SeqCst),
+        shared.callbacks_accepted.load(Ordering::SeqCst),
+        finished_in.as_secs_f64()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) (seed {seed}; {fault_log}):\n{}\nnode logs:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(30)
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        nodes
+            .iter()
+            .map(|n| n.log_tail())
+            .collect::<Vec<_>>()
+            .join("\n----\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_finish_1000_runs_while_one_is_killed_and_restarted() {
+    run_cluster(
+        "kill",
+        1000,
+        Duration::from_secs(300),
+        Fault::KillNode {
+            after: 300,
+            down: Duration::from_secs(1),
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_go_on_after_postgres_restarts() {
+    if std::env::var("WEFT_TEST_PG_RESTART").as_deref() != Ok("1") {
+        let why = "WEFT_TEST_PG_RESTART is not 1 (this test restarts the PostgreSQL server)";
+        if in_ci() {
+            panic!("{why}; .ci/run sets it");
+        }
+        eprintln!("skipping: {why}");
+        return;
+    }
+    let cluster = std::env::var("WEFT_TEST_PG_CLUSTER").unwrap_or_else(|_| "15 main".into());
+    run_cluster(
+        "pgrestart",
+        300,
+        Duration::from_secs(300),
+        Fault::RestartPostgres {
+            after: 100,
+            cluster,
+        },
+    )
+    .await;
+}
