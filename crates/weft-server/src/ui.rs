@@ -380,6 +380,8 @@ mod tests {
             lease: std::time::Duration::from_secs(30),
             push: Default::default(),
             demo: false,
+            database: None,
+            node: "test".into(),
         };
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
         let server = crate::start(config, store).await.unwrap();

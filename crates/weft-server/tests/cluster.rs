@@ -30,6 +30,8 @@ fn config() -> Config {
         lease: Duration::from_secs(5),
         push: Default::default(),
         demo: false,
+        database: None,
+        node: "test".into(),
     }
 }
 

@@ -80,6 +80,8 @@ impl TestServer {
             lease: self.lease,
             push: Default::default(),
             demo: false,
+            database: None,
+            node: "test".into(),
         }
     }
 
