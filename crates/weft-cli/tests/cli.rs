@@ -220,7 +220,7 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     let shown = stdout(&o);
     assert!(shown.contains("status   failed"), "{shown}");
     assert!(
-        shown.contains("register-user.weft:8"),
+        shown.contains("register-user.weft:18"),
         "the failing line: {shown}"
     );
     assert!(
