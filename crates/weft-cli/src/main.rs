@@ -9,6 +9,7 @@ mod check;
 mod data;
 mod remote;
 mod runs;
+mod stubs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -133,12 +134,48 @@ enum Command {
     },
     /// Print the HTTP API's OpenAPI document.
     Openapi,
+    /// Generate what the activities the flows call need implemented.
+    Stubs {
+        /// The flow files (one program).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        lang: StubLang,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// What `weft stubs` generates.
+#[derive(Clone, Copy, ValueEnum)]
+enum StubLang {
+    /// A worker for the Rust SDK (`weft-worker`).
+    Rust,
+    /// A worker over the HTTP API for Node 20 (no dependencies).
+    Typescript,
+    /// A worker over the HTTP API (standard library only).
+    Python,
+    /// An OpenAPI 3.0 document of push endpoints.
+    Openapi,
+}
+
+impl From<StubLang> for weft_stubs::Lang {
+    fn from(l: StubLang) -> Self {
+        match l {
+            StubLang::Rust => weft_stubs::Lang::Rust,
+            StubLang::Typescript => weft_stubs::Lang::TypeScript,
+            StubLang::Python => weft_stubs::Lang::Python,
+            StubLang::Openapi => weft_stubs::Lang::OpenApi,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -242,6 +279,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
         Command::Serve {
             listen,
             data,

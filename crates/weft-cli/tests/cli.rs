@@ -316,3 +316,31 @@ fn bench_prints_the_pinned_last_line() {
     );
     assert!(last.starts_with("runs=50 "), "{last}");
 }
+
+#[test]
+fn stubs_for_a_program_to_stdout_or_a_file() {
+    let flow = examples().join("00-register-user/register-user.weft");
+    let o = weft(&["stubs", flow.to_str().unwrap(), "--lang", "python"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("def reserve_nick(ctx: Ctx, params: ReserveNickParams)"));
+    let dir = temp_dir("stubs");
+    let out = dir.join("openapi.json");
+    let o = weft(&[
+        "stubs",
+        flow.to_str().unwrap(),
+        "--lang",
+        "openapi",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(doc["paths"]["/ReserveNick"]["post"].is_object());
+    // A program with errors gets its diagnostics instead.
+    let bad = examples().join("00-register-user/as-written/register-user.weft");
+    let o = weft(&["stubs", bad.to_str().unwrap(), "--lang", "rust"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("E0101"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
