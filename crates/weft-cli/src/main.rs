@@ -7,6 +7,7 @@
 mod bench;
 mod check;
 mod data;
+mod import;
 mod remote;
 mod runs;
 mod stubs;
@@ -134,6 +135,11 @@ enum Command {
     },
     /// Print the HTTP API's OpenAPI document.
     Openapi,
+    /// Turn an API description into activity contracts.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Generate what the activities the flows call need implemented.
     Stubs {
         /// The flow files (one program).
@@ -151,6 +157,21 @@ enum Command {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An OpenAPI 3.0 document (JSON or YAML): its operations as activities with `@http`.
+    Openapi {
+        /// The document.
+        spec: PathBuf,
+        /// The URL the paths are relative to (default: the document's first server).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Where to write the declarations (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -280,6 +301,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Openapi {
+                    spec,
+                    base_url,
+                    out,
+                },
+        } => import::openapi(&spec, base_url, out.as_deref()),
         Command::Serve {
             listen,
             data,

@@ -344,3 +344,35 @@ fn stubs_for_a_program_to_stdout_or_a_file() {
     assert!(stderr(&o).contains("E0101"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn import_openapi_writes_checked_contracts() {
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../weft-import/tests/data/petstore.yaml");
+    // The document's server is relative: the base URL is needed.
+    let o = weft(&["import", "openapi", spec.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--base-url"), "{}", stderr(&o));
+    let dir = temp_dir("import");
+    let out = dir.join("petstore.weft");
+    let o = weft(&[
+        "import",
+        "openapi",
+        spec.to_str().unwrap(),
+        "--base-url",
+        "https://petstore3.swagger.io/api/v3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("19 activities, 6 types"),
+        "{}",
+        stderr(&o)
+    );
+    let o = weft(&["check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = weft(&["fmt", "--check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,13 +2,15 @@
 //!
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
 //! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, the demo, or the queue.
+//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
+//!   ([`bindings`]), the demo, or the queue.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //!
 //! Only this crate knows HTTP request and response types.
 
 pub mod api;
+pub mod bindings;
 pub mod config;
 pub mod demo;
 pub mod dispatch;
@@ -88,8 +90,17 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     });
     let demo: Option<Arc<dyn Dispatcher>> =
         demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
+    let bindings = Arc::new(bindings::HttpBindings::default());
+    tokio::task::spawn_blocking({
+        let (store, bindings) = (store.clone(), bindings.clone());
+        move || bindings.load(store.as_ref())
+    })
+    .await
+    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
+    .map_err(HostError::Store)?;
     let router = dispatch::Router {
         push: dispatch::Push::new(config.push.clone(), rt.clone()),
+        http: bindings::Http::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
         demo,
     };
@@ -120,6 +131,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         runtime,
         tasks::Tasks::Memory(queue),
         sweeper,
+        bindings,
     ))
 }
 
@@ -160,6 +172,9 @@ pub async fn start_cluster(
         runtime.results(),
         node,
     ));
+    // `@http` bindings are not served by cluster nodes yet: their tasks
+    // stay in the shared queue (see docs/operating.md).
+    let bindings = Arc::new(bindings::HttpBindings::default());
     Ok(serve(
         config,
         listener,
@@ -167,6 +182,7 @@ pub async fn start_cluster(
         runtime,
         tasks::Tasks::Shared(shared),
         pusher,
+        bindings,
     ))
 }
 
@@ -181,6 +197,7 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
+    bindings: Arc<bindings::HttpBindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
@@ -188,6 +205,7 @@ fn serve(
         queue,
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
+        bindings,
     };
     let app = api::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();

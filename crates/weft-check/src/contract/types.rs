@@ -242,7 +242,8 @@ impl Types {
         }
     }
 
-    /// The type of field `name` of a value of type `t`: `Ok(None)` when
+    /// The type of field `name` of a value of type `t` (an optional field's
+    /// type without `null`): `Ok(None)` when
     /// nothing is known, `Err(known)` when `t` is certainly an object that
     /// cannot have that field (with the fields it may have, for a
     /// suggestion).
@@ -255,8 +256,10 @@ impl Types {
             return Ok(None);
         }
         match self.resolve(t) {
+            // An optional field reads as its type: whether it is there is
+            // for the flow to know (a missing one reads `null`), and most
+            // fields of real APIs are optional.
             Type::Object { fields, open } => match fields.iter().find(|f| f.name == name) {
-                Some(f) if f.optional => Ok(Some(Type::Union(vec![f.ty.clone(), Type::Null]))),
                 Some(f) => Ok(Some(f.ty.clone())),
                 None if *open => Ok(None),
                 None => Err(fields.iter().map(|f| f.name.clone()).collect()),
