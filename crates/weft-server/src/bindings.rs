@@ -4,7 +4,8 @@
 //!
 //! **Where the bindings come from.** The server learns them from the
 //! programs it deploys: at each deploy (and, at start, from every stored
-//! version) it reads the declarations and keeps, per activity, the binding
+//! version; a cluster node also from the versions other nodes deploy,
+//! which its pusher reads from the store) it reads the declarations and keeps, per activity, the binding
 //! of the newest version that declares the activity. A version that
 //! declares the activity without `@http` removes the binding; a version
 //! that does not mention it changes nothing. So dispatching a task costs a
@@ -22,6 +23,7 @@
 //! call without retry.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -43,26 +45,37 @@ pub const VERSIONS_READ_MAX: i64 = 100_000;
 pub struct HttpBindings {
     /// Activity → (version that declared it, binding).
     by_activity: RwLock<BTreeMap<String, (i64, HttpBinding)>>,
+    /// The newest version learnt.
+    newest: AtomicI64,
 }
 
 impl HttpBindings {
-    /// Reads the bindings of every stored program version, oldest first.
-    pub fn load(&self, store: &dyn Store) -> Result<(), weft_store::StoreError> {
-        let newest = store
-            .flows()?
-            .iter()
-            .flat_map(|f| f.versions.iter().copied())
-            .max()
-            .unwrap_or(0);
-        let first = (newest - VERSIONS_READ_MAX).max(1);
-        let mut v = first;
+    /// Reads the bindings of the stored program versions not read yet,
+    /// oldest first (at most the newest [`VERSIONS_READ_MAX`]).
+    pub fn refresh(&self, store: &dyn Store) -> Result<(), weft_store::StoreError> {
+        let mut v = self.newest.load(Ordering::Acquire) + 1;
+        if v == 1 {
+            let listed = store
+                .flows()?
+                .iter()
+                .flat_map(|f| f.versions.iter().copied())
+                .max()
+                .unwrap_or(0);
+            v = (listed - VERSIONS_READ_MAX).max(1);
+        }
         // Versions increase by one from 1; a version that defines no flow
-        // is not in `flows()`, so read on past the newest listed.
+        // is not in `flows()`, so read on until there is none.
         while let Some(d) = store.deployment(v)? {
             self.learn(d.version, &d.files);
             v += 1;
         }
         Ok(())
+    }
+
+    /// The activities that have a binding.
+    pub fn names(&self) -> Vec<String> {
+        let map = self.by_activity.read().unwrap_or_else(|e| e.into_inner());
+        map.keys().cloned().collect()
     }
 
     /// Takes the declarations of program `version`.
@@ -77,6 +90,7 @@ impl HttpBindings {
             })
             .collect();
         let contracts = Contracts::index(&sources);
+        self.newest.fetch_max(version, Ordering::AcqRel);
         let mut map = self.by_activity.write().unwrap_or_else(|e| e.into_inner());
         for (name, d) in &contracts.activities {
             if map.get(*name).is_some_and(|(v, _)| *v > version) {

@@ -181,50 +181,70 @@ impl Dispatcher for InStore {
 /// Tasks a node's pusher leases at once.
 pub const PUSH_LEASE_BATCH: usize = 32;
 
-/// A cluster node's pusher: leases tasks of push-bound activities from the
-/// store and posts them, so that a dead node's pushes pass to another node
-/// when their leases end.
+/// A cluster node's pusher: leases tasks of push-bound and `@http`-bound
+/// activities from the store and sends them, so that a dead node's
+/// requests pass to another node when their leases end. The `@http`
+/// bindings are refreshed from the store's newest program versions on
+/// each round, so a deploy on any node reaches every node.
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
+    http: crate::bindings::Http,
     sink: ResultSink,
     node: String,
 ) {
-    let activities: Vec<String> = push.bindings.keys().cloned().collect();
-    if activities.is_empty() {
-        return;
-    }
-    // Long enough for the slowest endpoint to answer before another node
-    // takes the task over.
-    let lease_ms = push
-        .bindings
-        .values()
-        .map(|b| b.timeout)
-        .max()
-        .unwrap_or(crate::config::PUSH_TIMEOUT_DEFAULT)
-        .as_millis() as i64
-        + 5_000;
     loop {
-        let (s, acts, n) = (store.clone(), activities.clone(), node.clone());
-        let leased = tokio::task::spawn_blocking(move || {
-            s.lease_tasks(
-                &acts,
-                &format!("pusher@{n}"),
-                PUSH_LEASE_BATCH,
-                weft_runtime::runtime::now_ms(),
-                lease_ms,
-            )
-        })
-        .await;
-        match leased {
-            Ok(Ok(tasks)) if !tasks.is_empty() => {
-                for t in tasks {
-                    push.dispatch(t.task, sink.clone());
+        let (s, bindings) = (store.clone(), http.bindings.clone());
+        let store_dyn: Arc<dyn weft_store::Store> = s.clone();
+        let refreshed =
+            tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
+        if let Ok(Err(e)) = refreshed {
+            eprintln!("weft: reading @http bindings failed: {e}");
+        }
+        let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
+        let bound = http.bindings.names();
+        // Long enough for the slowest endpoint to answer before another
+        // node takes the task over.
+        let lease_ms = push
+            .bindings
+            .values()
+            .map(|b| b.timeout)
+            .chain((!bound.is_empty()).then_some(crate::config::PUSH_TIMEOUT_DEFAULT))
+            .max()
+            .unwrap_or(crate::config::PUSH_TIMEOUT_DEFAULT)
+            .as_millis() as i64
+            + 5_000;
+        activities.extend(bound);
+        activities.sort();
+        activities.dedup();
+        if !activities.is_empty() {
+            let (s, acts, n) = (store.clone(), activities, node.clone());
+            let leased = tokio::task::spawn_blocking(move || {
+                s.lease_tasks(
+                    &acts,
+                    &format!("pusher@{n}"),
+                    PUSH_LEASE_BATCH,
+                    weft_runtime::runtime::now_ms(),
+                    lease_ms,
+                )
+            })
+            .await;
+            match leased {
+                Ok(Ok(tasks)) if !tasks.is_empty() => {
+                    for t in tasks {
+                        if push.handles(&t.task.activity) {
+                            push.dispatch(t.task, sink.clone());
+                        } else if let Some((task, _)) = http.dispatch(t.task, sink.clone()) {
+                            // The binding went away after the lease: the
+                            // lease ends and a worker may take the task.
+                            eprintln!("weft: {} has no binding any more", task.activity);
+                        }
+                    }
+                    continue;
                 }
-                continue;
+                Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+                _ => {}
             }
-            Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
-            _ => {}
         }
         let s = store.clone();
         let _ =

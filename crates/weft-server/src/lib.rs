@@ -93,7 +93,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     let bindings = Arc::new(bindings::HttpBindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
-        move || bindings.load(store.as_ref())
+        move || bindings.refresh(store.as_ref())
     })
     .await
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
@@ -164,17 +164,17 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push activities: leased from the store like a
-    // worker would, so a dead node's pushes go to another node.
+    // This node's share of push and `@http` activities: leased from the
+    // store like a worker would, so a dead node's requests go to another
+    // node.
+    let bindings = Arc::new(bindings::HttpBindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
         dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
     ));
-    // `@http` bindings are not served by cluster nodes yet: their tasks
-    // stay in the shared queue (see docs/operating.md).
-    let bindings = Arc::new(bindings::HttpBindings::default());
     Ok(serve(
         config,
         listener,
