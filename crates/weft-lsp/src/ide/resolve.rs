@@ -324,6 +324,10 @@ impl Resolver {
                 self.push_ref(&f.name.name, f.name.span, Target::Global, Role::Def);
                 self.top_flow(f);
             }
+            // Declarations (`activity`, `type`) are checked by the checker,
+            // whose diagnostics the editor shows; the editor's own features
+            // (hover, completion, navigation) do not index them yet.
+            Item::Activity(_) | Item::Type(_) => {}
         }
     }
 
