@@ -14,6 +14,9 @@
 //!
 //! Only what is certainly wrong is reported: anything unknown fits
 //! anywhere, and conditions do not narrow types.
+//!
+//! Tools read what this inference finds through [`variable_types`] (the
+//! language server completes the fields of a variable's type with it).
 
 use crate::codes;
 use crate::contract::types::{Field, Type, Types};
@@ -21,7 +24,7 @@ use crate::contract::{params_of, Contracts};
 use crate::program::Program;
 use crate::suggest;
 use crate::SourceFile;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use weft_syntax::ast::*;
 use weft_syntax::lang;
 use weft_syntax::{Diagnostic, Span};
@@ -47,6 +50,49 @@ pub struct ActivityCall {
     pub awaited: bool,
 }
 
+/// What the inference knows of the variables of one function: a
+/// top-level flow, a `func` or an inline flow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnownTypes {
+    /// The file of the function.
+    pub file: usize,
+    /// Its body, from `{` to `}`.
+    pub body: Span,
+    /// Every variable of the function (its parameters and the names it
+    /// assigns, not the captured ones it only reads), with its type when
+    /// known. A function nested in it sees the enclosing variables it does
+    /// not assign itself.
+    pub vars: BTreeMap<String, Option<Type>>,
+}
+
+/// The known types of the variables of every function of `files`, the
+/// enclosing functions before the ones nested in them. Flows with syntax
+/// errors are inferred too, from what did parse.
+pub fn variable_types(files: &[SourceFile<'_>]) -> Vec<KnownTypes> {
+    let mut ignored = vec![Vec::new(); files.len()];
+    let program = Program::index(files, &mut ignored);
+    let contracts = Contracts::index(files);
+    let mut calls = Vec::new();
+    let mut known = Vec::new();
+    for (file, source) in files.iter().enumerate() {
+        for flow in source.module.flows() {
+            let mut diags = Vec::new();
+            let mut c = Checker {
+                program: &program,
+                contracts: &contracts,
+                file,
+                diags: &mut diags,
+                calls: &mut calls,
+                report: false,
+                funcs: Vec::new(),
+                known: Some(&mut known),
+            };
+            c.top_flow(flow);
+        }
+    }
+    known
+}
+
 /// Every activity call of the program `files`, in source order per file.
 pub fn activity_calls(files: &[SourceFile<'_>]) -> Vec<ActivityCall> {
     let mut ignored = vec![Vec::new(); files.len()];
@@ -64,6 +110,7 @@ pub fn activity_calls(files: &[SourceFile<'_>]) -> Vec<ActivityCall> {
                 calls: &mut calls,
                 report: false,
                 funcs: Vec::new(),
+                known: None,
             };
             c.top_flow(flow);
         }
@@ -91,6 +138,7 @@ pub(crate) fn check(
                 calls: &mut calls,
                 report,
                 funcs: Vec::new(),
+                known: None,
             };
             c.top_flow(flow);
         }
@@ -127,6 +175,8 @@ struct Checker<'a, 'p> {
     report: bool,
     /// From the top-level flow (first) to the current function (last).
     funcs: Vec<Func<'a>>,
+    /// Where to record what is inferred, for [`variable_types`].
+    known: Option<&'p mut Vec<KnownTypes>>,
 }
 
 impl<'a> Checker<'a, '_> {
@@ -185,6 +235,18 @@ impl<'a> Checker<'a, '_> {
                 break;
             }
             func.vars = next;
+        }
+        if let Some(known) = self.known.as_deref_mut() {
+            let func = self.funcs.last().expect("pushed above");
+            known.push(KnownTypes {
+                file: self.file,
+                body: body.span,
+                vars: func
+                    .vars
+                    .iter()
+                    .map(|(name, ty)| (name.to_string(), ty.clone()))
+                    .collect(),
+            });
         }
         self.block(body);
         self.funcs.pop();
@@ -815,5 +877,36 @@ fn root_name(e: &Expr) -> Option<&str> {
         ExprKind::Name(n) => Some(n),
         ExprKind::Member { object, .. } | ExprKind::Index { object, .. } => root_name(object),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_types_per_function() {
+        let src = "activity R(n: string) -> {status: string, id: int}\nflow A(x) {\n  r = R(x)\n  s = r.status\n  m = 1\n  m = \"one\"\n  f = func(y) { return r.id + y }\n  q = r.\n}\n";
+        let parse = weft_syntax::parse(src);
+        assert!(parse.has_errors(), "`r.` is half typed");
+        let known = variable_types(&[SourceFile {
+            name: "a.weft",
+            module: &parse.module,
+        }]);
+        assert_eq!(known.len(), 2);
+        let flow = &known[0];
+        assert_eq!(flow.file, 0);
+        assert_eq!(
+            flow.vars["r"].as_ref().map(Type::to_string).as_deref(),
+            Some("{status: string, id: int}")
+        );
+        assert_eq!(flow.vars["s"], Some(Type::String));
+        // Two assignments of different types, and a parameter: unknown.
+        assert_eq!(flow.vars["m"], None);
+        assert_eq!(flow.vars["x"], None);
+        // The `func`: its parameter; `r` is the flow's.
+        let func = &known[1];
+        assert!(flow.body.start < func.body.start && func.body.end < flow.body.end);
+        assert_eq!(func.vars.keys().collect::<Vec<_>>(), ["y"]);
     }
 }

@@ -6,6 +6,8 @@
 //! - [`http`]: `@http(...)` bindings and the requests they make.
 //! - [`Contracts`]: the declarations of a program, by name, and
 //!   [`activity_calls`]: every activity call of a program, declared or not.
+//! - [`variable_types`]: what the checker infers of variables' types (from
+//!   results of declared activities, literals, fields), per function.
 
 pub mod args;
 pub mod http;
@@ -16,7 +18,7 @@ use std::collections::BTreeMap;
 use types::{Type, Types};
 use weft_syntax::ast::{ActivityDecl, TypeDecl};
 
-pub use crate::typing::{activity_calls, ActivityCall};
+pub use crate::typing::{activity_calls, variable_types, ActivityCall, KnownTypes};
 
 /// A declaration and the file that holds it.
 #[derive(Clone, Copy, Debug)]
