@@ -286,10 +286,15 @@ pub fn rename(
                 Global::Flow { .. } => {
                     return Err(format!("the program already has a flow named `{new_name}`"))
                 }
-                Global::Activity(_) => {
+                Global::Activity(a) => {
+                    let does = if a.decl.is_some() {
+                        "declares"
+                    } else {
+                        "calls"
+                    };
                     return Err(format!(
-                        "the program already calls an activity named `{new_name}`"
-                    ))
+                        "the program already {does} an activity named `{new_name}`"
+                    ));
                 }
                 Global::Builtin(_) | Global::Unknown => {}
             }
@@ -506,15 +511,20 @@ mod tests {
 
     #[test]
     fn rename_declarations() {
-        let main = "flow A(x) {\n  c = Charge(x, note: \"n\")\n  return $0Charge(c)\n}\n";
+        let main =
+            "flow A(x) {\n  c = Charge(x, note: \"n\")\n  Other(c)\n  return $0Charge(c)\n}\n";
         let (p, f, o) = decl_program(C, main);
         assert_eq!(
             show(&p, &rename(&p, f, o, "Pay").unwrap()),
-            ["c.weft:2:10", "main.weft:2:7", "main.weft:3:10"]
+            ["c.weft:2:10", "main.weft:2:7", "main.weft:4:10"]
         );
         assert_eq!(
             rename(&p, f, o, "GetPet").unwrap_err(),
-            "the program already calls an activity named `GetPet`"
+            "the program already declares an activity named `GetPet`"
+        );
+        assert_eq!(
+            rename(&p, f, o, "Other").unwrap_err(),
+            "the program already calls an activity named `Other`"
         );
         // A type.
         let main = main.replace("$0", "");
