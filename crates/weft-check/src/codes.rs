@@ -47,6 +47,30 @@ pub const UNUSED_VARIABLE: &str = "W0161";
 pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
 /// `await` on a flow call, which has no effect.
 pub const AWAIT_ON_FLOW: &str = "W0170";
+/// Two declarations (activities, types, fields) with one name, or a type
+/// named like a built-in type.
+pub const DUPLICATE_DECLARATION: &str = "E0200";
+/// A type name that is neither built in nor declared.
+pub const UNKNOWN_TYPE: &str = "E0201";
+/// A flow named like a declared activity, or an activity named like a
+/// built-in.
+pub const DECLARATION_NAME_CLASH: &str = "E0202";
+/// A declared activity called with too many arguments or without a
+/// required one.
+pub const ACTIVITY_ARGUMENT_COUNT: &str = "E0203";
+/// A named argument that matches no parameter of the declared activity, or
+/// repeats one.
+pub const UNKNOWN_ACTIVITY_ARGUMENT: &str = "E0204";
+/// An argument whose type does not fit the declared parameter.
+pub const ARGUMENT_TYPE: &str = "E0205";
+/// A read of a field that a value's declared type does not have.
+pub const UNKNOWN_FIELD: &str = "E0206";
+/// An annotation of a declaration that is unknown or not valid (`@http`).
+pub const BINDING: &str = "E0207";
+/// A `type` defined only by itself.
+pub const TYPE_CYCLE: &str = "E0208";
+/// A declared activity that no flow calls.
+pub const UNUSED_ACTIVITY: &str = "W0210";
 
 /// Every code the checker emits, in numeric order.
 pub const ALL: &[&str] = &[
@@ -71,4 +95,14 @@ pub const ALL: &[&str] = &[
     UNUSED_VARIABLE,
     ASSIGNMENT_TO_CAPTURED,
     AWAIT_ON_FLOW,
+    DUPLICATE_DECLARATION,
+    UNKNOWN_TYPE,
+    DECLARATION_NAME_CLASH,
+    ACTIVITY_ARGUMENT_COUNT,
+    UNKNOWN_ACTIVITY_ARGUMENT,
+    ARGUMENT_TYPE,
+    UNKNOWN_FIELD,
+    BINDING,
+    TYPE_CYCLE,
+    UNUSED_ACTIVITY,
 ];

@@ -13,6 +13,12 @@
 //! - **Annotations** (E0110-E0113), **awaits** (E0120, W0160, W0170),
 //!   **control flow** (E0130, E0150) and **declarations** (E0151, E0152,
 //!   W0161, W0162).
+//! - **Activity contracts** (E0200-E0208, W0210): `activity` and `type`
+//!   declarations are well formed (`declarations.rs`), and calls of
+//!   declared activities fit them: arity, argument types where known, and
+//!   field reads on their results (`typing.rs`). [`contract`] is the
+//!   model other tools share (stub generators, the server's `@http`
+//!   bindings).
 //!
 //! Every code is listed in [`codes`] and explained in `docs/diagnostics.md`.
 //!
@@ -47,12 +53,15 @@ mod annotations;
 mod awaits;
 mod calls;
 pub mod codes;
+pub mod contract;
+mod declarations;
 mod flow_sensitivity;
 pub mod json;
 mod names;
 mod program;
 mod scope;
 pub mod suggest;
+mod typing;
 mod walk;
 
 use weft_syntax::ast::Module;
@@ -78,6 +87,9 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
             walk::check_flow(&program, file, flow, &mut out[file]);
         }
     }
+    let contracts = contract::Contracts::index(files);
+    let calls = typing::check(files, &program, &contracts, &mut out);
+    declarations::check(files, &program, &contracts, &calls, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

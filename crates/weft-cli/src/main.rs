@@ -8,8 +8,10 @@ mod bench;
 mod bench_http;
 mod check;
 mod data;
+mod import;
 mod remote;
 mod runs;
+mod stubs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,12 +157,68 @@ enum Command {
     Openapi,
     /// Serve the language server protocol on standard input and output (for editors).
     Lsp,
+    /// Turn an API description into activity contracts.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Generate what the activities the flows call need implemented.
+    Stubs {
+        /// The flow files (one program).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// What to generate.
+        #[arg(long, value_enum)]
+        lang: StubLang,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An OpenAPI 3.0 document (JSON or YAML): its operations as activities with `@http`.
+    Openapi {
+        /// The document.
+        spec: PathBuf,
+        /// The URL the paths are relative to (default: the document's first server).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Where to write the declarations (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What `weft stubs` generates.
+#[derive(Clone, Copy, ValueEnum)]
+enum StubLang {
+    /// A worker for the Rust SDK (`weft-worker`).
+    Rust,
+    /// A worker over the HTTP API for Node 20 (no dependencies).
+    Typescript,
+    /// A worker over the HTTP API (standard library only).
+    Python,
+    /// An OpenAPI 3.0 document of push endpoints.
+    Openapi,
+}
+
+impl From<StubLang> for weft_stubs::Lang {
+    fn from(l: StubLang) -> Self {
+        match l {
+            StubLang::Rust => weft_stubs::Lang::Rust,
+            StubLang::Typescript => weft_stubs::Lang::TypeScript,
+            StubLang::Python => weft_stubs::Lang::Python,
+            StubLang::Openapi => weft_stubs::Lang::OpenApi,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -273,6 +331,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Openapi {
+                    spec,
+                    base_url,
+                    out,
+                },
+        } => import::openapi(&spec, base_url, out.as_deref()),
         Command::Serve {
             listen,
             data,

@@ -1685,8 +1685,8 @@ async fn bad_requests_get_json_4xx_errors_and_store_nothing() {
     api.post("/v1/callbacks/abc", json!({"valu": 1}))
         .await
         .error(422, "invalid_body");
-    // Unknown paths and wrong methods.
-    for path in ["/", "/v1", "/v2/runs", "/v1/runs/x/y/z", "/v1/openapi.yaml"] {
+    // Unknown paths and wrong methods. (`/` is the web UI.)
+    for path in ["/v1", "/v2/runs", "/v1/runs/x/y/z", "/v1/openapi.yaml"] {
         api.get(path).await.error(404, "no_such_path");
     }
     let r = api.send(api.request("DELETE", "/v1/runs")).await;

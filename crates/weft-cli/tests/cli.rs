@@ -220,7 +220,7 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     let shown = stdout(&o);
     assert!(shown.contains("status   failed"), "{shown}");
     assert!(
-        shown.contains("register-user.weft:8"),
+        shown.contains("register-user.weft:18"),
         "the failing line: {shown}"
     );
     assert!(
@@ -315,4 +315,64 @@ fn bench_prints_the_pinned_last_line() {
         "{last}"
     );
     assert!(last.starts_with("runs=50 "), "{last}");
+}
+
+#[test]
+fn stubs_for_a_program_to_stdout_or_a_file() {
+    let flow = examples().join("00-register-user/register-user.weft");
+    let o = weft(&["stubs", flow.to_str().unwrap(), "--lang", "python"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("def reserve_nick(ctx: Ctx, params: ReserveNickParams)"));
+    let dir = temp_dir("stubs");
+    let out = dir.join("openapi.json");
+    let o = weft(&[
+        "stubs",
+        flow.to_str().unwrap(),
+        "--lang",
+        "openapi",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(doc["paths"]["/ReserveNick"]["post"].is_object());
+    // A program with errors gets its diagnostics instead.
+    let bad = examples().join("00-register-user/as-written/register-user.weft");
+    let o = weft(&["stubs", bad.to_str().unwrap(), "--lang", "rust"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("E0101"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn import_openapi_writes_checked_contracts() {
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../weft-import/tests/data/petstore.yaml");
+    // The document's server is relative: the base URL is needed.
+    let o = weft(&["import", "openapi", spec.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--base-url"), "{}", stderr(&o));
+    let dir = temp_dir("import");
+    let out = dir.join("petstore.weft");
+    let o = weft(&[
+        "import",
+        "openapi",
+        spec.to_str().unwrap(),
+        "--base-url",
+        "https://petstore3.swagger.io/api/v3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("19 activities, 6 types"),
+        "{}",
+        stderr(&o)
+    );
+    let o = weft(&["check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = weft(&["fmt", "--check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -531,6 +531,147 @@ fn navigation_across_two_files_of_a_folder() {
     assert_eq!(c.shutdown(), 0);
 }
 
+const CONTRACTS: &str = "type Card = {number: string, expiry: string}\nactivity ReserveNick(nick: string) -> {status: string, nick: string, ID: int}\nactivity Charge(card: Card, amount: number, note?: string) -> {status: string, id: string}\n    @http(method: \"POST\", url: \"https://pay.test/charge\", body: \"card\", query: {amount: \"amount\", note: \"note\"})\n";
+
+const REGISTER: &str = "flow Register(input) {\n    reserved = ReserveNick(input.nick)\n    if reserved.status != \"ok\" {\n        return({status: \"error\"})\n    }\n    paid = Charge(input.card, amount: 10)\n    return paid.id\n}\n";
+
+#[test]
+fn declarations_in_another_file_of_the_folder() {
+    let dir = temp_dir("declarations");
+    let (contracts, main) = (dir.join("contracts.weft"), dir.join("main.weft"));
+    std::fs::write(&contracts, CONTRACTS).unwrap();
+    std::fs::write(&main, REGISTER).unwrap();
+    let (uc, um) = (uri(&contracts), uri(&main));
+    let mut c = Client::start();
+    // Only `main.weft` is open: the declarations are read from disk.
+    c.open(&um, REGISTER);
+    c.diagnostics(&um, |d| d.is_empty());
+    let doc_pos = |u: &str, p: Value| json!({"textDocument": {"uri": u}, "position": p});
+
+    // Hover on calls: the declared signature, the binding, the calls.
+    let hover = |c: &mut Client, p: Value| -> String {
+        let h = c.result("textDocument/hover", doc_pos(&um, p));
+        h["contents"]["value"].as_str().unwrap().to_string()
+    };
+    let h = hover(&mut c, pos(REGISTER, "ReserveNick", 0, 3));
+    assert!(
+        h.contains("activity ReserveNick(nick: string) -> {status: string, nick: string, ID: int}"),
+        "{h}"
+    );
+    assert!(
+        h.contains("declared in `contracts.weft` on line 2; called once"),
+        "{h}"
+    );
+    let h = hover(&mut c, pos(REGISTER, "Charge", 0, 0));
+    assert!(h.contains("`@http`: `POST https://pay.test/charge`"), "{h}");
+
+    // Completion: declared activities with their signatures, a declared
+    // activity's parameters as named arguments, the fields of a result.
+    let complete = |c: &mut Client, p: Value| c.result("textDocument/completion", doc_pos(&um, p));
+    let r = complete(&mut c, json!({"line": 5, "character": 4}));
+    let charge = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Charge")
+        .expect("Charge offered");
+    assert_eq!(
+        charge["detail"],
+        "activity Charge(card: Card, amount: number, note?: string) -> {status: string, id: string}"
+    );
+    assert_eq!(charge["kind"], 2, "a method: {charge}");
+    let l = labels(&complete(&mut c, pos(REGISTER, "amount: 10", 0, 0)));
+    for e in ["card:", "amount:", "note:", "input", "reserved"] {
+        assert!(l.contains(&e.to_string()), "`{e}` missing: {l:?}");
+    }
+    let l = labels(&complete(&mut c, pos(REGISTER, "reserved.status", 0, 9)));
+    assert_eq!(l, ["status", "nick", "ID"]);
+
+    // Definition in the other file; references and rename across both.
+    let d = c.result(
+        "textDocument/definition",
+        doc_pos(&um, pos(REGISTER, "Charge", 0, 2)),
+    );
+    assert_eq!(d["uri"], uc);
+    assert_eq!(d["range"]["start"], pos(CONTRACTS, "Charge", 0, 0));
+    let mut params = doc_pos(&um, pos(REGISTER, "ReserveNick", 0, 0));
+    params["newName"] = json!("ReserveName");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][&uc].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(
+        edit["changes"][&uc][0]["range"]["start"],
+        pos(CONTRACTS, "ReserveNick", 0, 0)
+    );
+    assert_eq!(edit["changes"][&um].as_array().unwrap().len(), 1, "{edit}");
+
+    // A misspelt field of a declared result: E0206, until it is fixed.
+    let misspelt = REGISTER.replace("reserved.status", "reserved.stauts");
+    c.change(&um, 2, &misspelt);
+    let d = c.diagnostics(&um, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0206"], "{d:?}");
+    assert_eq!(d[0]["range"]["start"], pos(&misspelt, "stauts", 0, 0));
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `status`?"),
+        "{d:?}"
+    );
+    c.change(&um, 3, REGISTER);
+    c.diagnostics(&um, |d| d.is_empty());
+
+    // Editing the declarations checks the calls again: the field is gone
+    // from the result type, then back.
+    c.open(&uc, CONTRACTS);
+    c.diagnostics(&uc, |d| d.is_empty());
+    let renamed = CONTRACTS.replace("{status: string, nick", "{state: string, nick");
+    c.change(&uc, 2, &renamed);
+    let d = c.diagnostics(&um, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0206"], "{d:?}");
+    assert_eq!(d[0]["range"]["start"], pos(REGISTER, "status", 0, 0));
+    c.change(&uc, 3, CONTRACTS);
+    c.diagnostics(&um, |d| d.is_empty());
+
+    // Renaming a parameter renames the named arguments of its calls and
+    // where `@http` names it.
+    let mut params = doc_pos(&uc, pos(CONTRACTS, "amount", 0, 1));
+    params["newName"] = json!("total");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][&uc].as_array().unwrap().len(), 2, "{edit}");
+    assert_eq!(edit["changes"][&um].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(
+        edit["changes"][&um][0]["range"]["start"],
+        pos(REGISTER, "amount", 0, 0)
+    );
+
+    // The outline of the declarations.
+    let s = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uc}}),
+    );
+    let outline: Vec<(String, u64)> = s
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["kind"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // 23: struct; 6: method.
+    assert_eq!(
+        outline,
+        [
+            ("Card".to_string(), 23),
+            ("ReserveNick".to_string(), 6),
+            ("Charge".to_string(), 6)
+        ]
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn symbols_and_formatting() {
     let dir = temp_dir("symbols");
@@ -616,6 +757,8 @@ fn garbage_never_breaks_the_server() {
         "/* unterminated /* nested",
         "flow A(x) { r = flow B(x, n: ) { C(x) { D( } }",
         "flow é(ü) { 😀 = 1 }",
+        "activity A(x?: {y: [string | ",
+        "type T = {a: T, ..} @http(url: \"{x\nactivity B() -> T @http(",
         "\u{0}\u{1}\r\r\n\t",
     ];
     for (v, text) in texts.iter().enumerate() {

@@ -16,7 +16,9 @@
 //! As `weft check` does, the `.weft` files of one folder are one program:
 //! a change in one file checks its siblings again (open documents from the
 //! editor's memory, the others from disk), and definitions, references and
-//! renames of flows reach across them.
+//! renames of flows, declared activities and types reach across them
+//! (declarations often live in a file of their own, such as
+//! `contracts.weft`).
 //!
 //! # Limits
 //!

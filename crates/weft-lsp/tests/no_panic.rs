@@ -1,11 +1,28 @@
-//! Every editor feature on half-typed and broken versions of the examples,
-//! at cursors all over the text: nothing panics, every answer points into
-//! the text.
+//! Every editor feature on half-typed and broken versions of the examples
+//! (and of a file of declarations), at cursors all over the text: nothing
+//! panics, every answer points into the text.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use weft_lsp::ide::{completion, hover, navigation, symbols, File, Program};
+
+/// Declarations with every construct: types of each kind, optional
+/// parameters and fields, `@http` in all its forms (with an escape in a
+/// string), a flow that calls them and reads fields of their results.
+const DECLARATIONS: &str = r#"type Owner = {name: string, "e-mail"?: string, ..}
+type Pet = {id: int, owner: Owner, tags: [string] | null, kin: [Pet]}
+activity GetPet(petId: int, fields?: [string], key?: string) -> Pet
+    @http(method: "GET", url: "https://pets.test/pet/{petId}", query: ["fields"], headers: {key: "X-Key"})
+activity AddPet(body: Pet) -> Pet @http(method: "POST", url: "https://pets.test/\u{70}et", body: "body")
+activity Audit(entry: {..})
+flow Pets(input) {
+    pet = GetPet(input.id, fields: ["name"])
+    owner = pet.owner
+    for k in pet.kin { Audit({id: k.id, name: owner.name}) }
+    return AddPet(body: pet) @retry(3)
+}
+"#;
 
 fn examples() -> Vec<(String, String)> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -24,13 +41,15 @@ fn examples() -> Vec<(String, String)> {
         &mut paths,
     );
     paths.sort();
-    paths
+    let mut out: Vec<(String, String)> = paths
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             (name, std::fs::read_to_string(&p).unwrap())
         })
-        .collect()
+        .collect();
+    out.push(("declarations.weft".to_string(), DECLARATIONS.to_string()));
+    out
 }
 
 fn floor(text: &str, mut i: usize) -> usize {
@@ -54,7 +73,21 @@ fn mutations(text: &str) -> Vec<String> {
             .next()
             .map_or(cut, |c| cut + c.len_utf8());
         out.push(format!("{}{}", &text[..cut], &text[skip..]));
-        for typed in ["@", "(", "{", "\"", "flow ", "x.", "é😀"] {
+        for typed in [
+            "@",
+            "(",
+            "{",
+            "\"",
+            "flow ",
+            "x.",
+            "é😀",
+            "activity A(",
+            "type T = ",
+            "-> ",
+            "?: ",
+            " | ",
+            "@http(url: \"{",
+        ] {
             out.push(format!("{}{typed}{}", &text[..cut], &text[cut..]));
         }
     }
@@ -102,6 +135,12 @@ fn features_never_panic_on_broken_examples() {
                 Arc::new(File::new("b.weft", text.as_str())),
             ]);
             exercise(&program, 0);
+            // Next to declarations its flows may call.
+            let program = Program::new(vec![
+                Arc::new(File::new("a.weft", broken.as_str())),
+                Arc::new(File::new("contracts.weft", DECLARATIONS)),
+            ]);
+            exercise(&program, 0);
         }
     }
 }
@@ -118,4 +157,11 @@ fn deep_nesting_is_bounded_by_the_parser() {
     );
     let program = Program::single("deep.weft", &text);
     exercise(&program, 0);
+}
+
+#[test]
+fn the_declarations_are_valid() {
+    // Broken versions test recovery only if the original is right.
+    let program = Program::single("declarations.weft", DECLARATIONS);
+    assert_eq!(program.diagnostics(), [vec![]]);
 }

@@ -6,15 +6,20 @@
 //! test (`editors/vscode/test/grammar.test.js`), which tokenizes the same
 //! files with `vscode-textmate` and checks that keywords, durations,
 //! numbers, strings, comments, annotations and calls land in the expected
-//! scopes. It needs `npm ci` in `editors/vscode`: without `node_modules`
+//! scopes, and in declarations the scopes the parser's tree calls for
+//! (keywords, names, parameters, `->`, `?`, type names). The snapshot's
+//! file (`test/fixtures/snapshot.weft`) is checked that way too. It needs `npm ci` in `editors/vscode`: without `node_modules`
 //! it is skipped with a message, except under `CI=true`, where it fails.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
+use weft_syntax::ast::{Item, TypeExpr, TypeKind};
 use weft_syntax::lexer::{lex, TokenKind, DURATION_UNITS};
-use weft_syntax::{lang, LineIndex};
+use weft_syntax::{lang, LineIndex, Span};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -46,17 +51,78 @@ fn column(text: &str, lines: &LineIndex, offset: u32) -> usize {
     text[start..offset as usize].encode_utf16().count()
 }
 
+/// The scopes that the tokens of declarations must have, by start offset,
+/// from the parser's tree.
+fn declaration_scopes(text: &str) -> HashMap<u32, &'static str> {
+    fn types(t: &TypeExpr, out: &mut HashMap<u32, &'static str>) {
+        match &t.kind {
+            TypeKind::Name(n) if lang::is_builtin_type(n) => {
+                out.insert(t.span.start, "support.type.primitive.weft");
+            }
+            TypeKind::Name(_) => {
+                out.insert(t.span.start, "entity.name.type.weft");
+            }
+            TypeKind::List(inner) => types(inner, out),
+            TypeKind::Object(o) => o.fields.iter().for_each(|f| types(&f.ty, out)),
+            TypeKind::Union(members) => members.iter().for_each(|m| types(m, out)),
+            TypeKind::Error => {}
+        }
+    }
+    let parse = weft_syntax::parse(text);
+    let mut out = HashMap::new();
+    let mut spans: Vec<Span> = Vec::new();
+    for item in &parse.module.items {
+        match item {
+            Item::Flow(_) => continue,
+            Item::Activity(a) => {
+                out.insert(a.span.start, "storage.type.activity.weft");
+                out.insert(a.name.span.start, "entity.name.function.activity.weft");
+                for p in &a.params {
+                    out.insert(p.name.span.start, "variable.parameter.weft");
+                    types(&p.ty, &mut out);
+                }
+                if let Some(r) = &a.result {
+                    types(r, &mut out);
+                }
+            }
+            Item::Type(t) => {
+                out.insert(t.span.start, "storage.type.type.weft");
+                out.insert(t.name.span.start, "entity.name.type.weft");
+                types(&t.ty, &mut out);
+            }
+        }
+        spans.push(item.span());
+    }
+    // `->` and `?` appear only in declarations; not in their annotations.
+    for t in lex(text).tokens {
+        let in_declaration = spans
+            .iter()
+            .any(|s| s.start <= t.span.start && t.span.end <= s.end);
+        let scope = match t.kind {
+            TokenKind::Arrow => "keyword.operator.arrow.weft",
+            TokenKind::Question => "keyword.operator.optional.weft",
+            _ => continue,
+        };
+        if in_declaration {
+            out.insert(t.span.start, scope);
+        }
+    }
+    out
+}
+
 /// The lexer's view of every example (tokens and comments, by line and
 /// UTF-16 column, as JavaScript counts), and the built-ins' names.
 fn expectations() -> Value {
     let mut paths = Vec::new();
     weft_files(&root().join("examples"), &mut paths);
+    paths.push(root().join("editors/vscode/test/fixtures/snapshot.weft"));
     let files: Vec<Value> = paths
         .iter()
         .map(|p| {
             let text = std::fs::read_to_string(p).unwrap();
             let lines = LineIndex::new(&text);
             let lexed = lex(&text);
+            let declared = declaration_scopes(&text);
             let tokens: Vec<Value> = lexed
                 .tokens
                 .iter()
@@ -69,6 +135,7 @@ fn expectations() -> Value {
                         "start": column(&text, &lines, t.span.start),
                         "end": column(&text, &lines, t.span.end),
                         "text": &text[t.span.start as usize..t.span.end as usize],
+                        "expect": declared.get(&t.span.start),
                     })
                 })
                 .collect();
@@ -150,7 +217,7 @@ fn alternatives(pattern: &str) -> Vec<String> {
 }
 
 #[test]
-fn grammar_knows_every_builtin_keyword_and_unit() {
+fn grammar_knows_every_builtin_keyword_type_and_unit() {
     let g = grammar();
     let repo = &g["repository"];
     let mut builtins = alternatives(repo["builtin-call"]["match"].as_str().unwrap());
@@ -169,6 +236,24 @@ fn grammar_knows_every_builtin_keyword_and_unit() {
     let mut expected: Vec<String> = lang::KEYWORDS.iter().map(|k| k.to_string()).collect();
     expected.sort();
     assert_eq!(keywords, expected);
+
+    let mut types = alternatives(repo["builtin-types"]["match"].as_str().unwrap());
+    types.sort();
+    let mut expected: Vec<String> = lang::TYPES.iter().map(|(t, _)| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(types, expected);
+
+    let mut declarations: Vec<String> = ["activity-declaration", "type-declaration"]
+        .iter()
+        .flat_map(|rule| alternatives(repo[rule]["begin"].as_str().unwrap()))
+        .collect();
+    declarations.sort();
+    let mut expected: Vec<String> = lang::DECLARATION_KEYWORDS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(declarations, expected);
 
     let duration = repo["numbers"]["patterns"][0]["match"].as_str().unwrap();
     let units = duration

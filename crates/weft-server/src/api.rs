@@ -48,6 +48,8 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Becomes true when the server starts stopping.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The `@http` bindings of the deployed programs, updated at deploy.
+    pub bindings: Arc<crate::bindings::HttpBindings>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,
@@ -257,7 +259,8 @@ async fn deploy(
         )
         .with_details(json!({"diagnostics": all})));
     }
-    let d = s.runtime.deploy(files).await?;
+    let d = s.runtime.deploy(files.clone()).await?;
+    s.bindings.learn(d.version, &files);
     Ok((
         StatusCode::CREATED,
         Json(json!({"version": d.version, "flows": d.flows, "warnings": warnings})),

@@ -1,4 +1,5 @@
-//! Where each activity call goes: an HTTP endpoint (push), the demo's
+//! Where each activity call goes: an HTTP endpoint (push, configured), an
+//! endpoint bound by `@http` in the program (`bindings.rs`), the demo's
 //! scripted answers, or the pull queue for workers (the default).
 
 use std::collections::BTreeMap;
@@ -72,46 +73,55 @@ impl Push {
             for (k, v) in &b.headers {
                 req = req.header(k, v);
             }
-            match req.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let body = resp.bytes().await.unwrap_or_default();
-                    if status.is_success() {
-                        match parse_result(&body) {
-                            Ok(v) => sink.complete(&task, v),
-                            Err(e) => sink.fail(
-                                &task,
-                                format!(
-                                    "{} answered {status} with a body that is not JSON: {e}",
-                                    b.url
-                                ),
-                                true,
-                            ),
-                        }
-                    } else {
-                        let quoted =
-                            String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_QUOTED_MAX)])
-                                .into_owned();
-                        let retryable = !status.is_client_error()
-                            || status.as_u16() == 408
-                            || status.as_u16() == 429;
-                        sink.fail(
-                            &task,
-                            format!("{} answered {status}: {}", b.url, quoted.trim()),
-                            retryable,
-                        );
-                    }
-                }
-                Err(e) => {
-                    let why = if e.is_timeout() {
-                        format!("{} did not answer within {timeout:?}", b.url)
-                    } else {
-                        format!("{} could not be reached: {e}", b.url)
-                    };
-                    sink.fail(&task, why, true);
-                }
-            }
+            answer(&sink, &task, &b.url, timeout, req.send().await).await;
         });
+    }
+}
+
+/// Reports an endpoint's answer to an attempt (push and HTTP bindings
+/// alike): 2xx is the result, 4xx a failure retrying cannot fix (except
+/// 408 and 429), 5xx, a timeout or no answer a failure worth retrying.
+pub(crate) async fn answer(
+    sink: &ResultSink,
+    task: &Task,
+    target: &str,
+    timeout: Duration,
+    sent: Result<reqwest::Response, reqwest::Error>,
+) {
+    match sent {
+        Ok(resp) => {
+            let status = resp.status();
+            let body = resp.bytes().await.unwrap_or_default();
+            if status.is_success() {
+                match parse_result(&body) {
+                    Ok(v) => sink.complete(task, v),
+                    Err(e) => sink.fail(
+                        task,
+                        format!("{target} answered {status} with a body that is not JSON: {e}"),
+                        true,
+                    ),
+                }
+            } else {
+                let quoted =
+                    String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_QUOTED_MAX)])
+                        .into_owned();
+                let retryable =
+                    !status.is_client_error() || status.as_u16() == 408 || status.as_u16() == 429;
+                sink.fail(
+                    task,
+                    format!("{target} answered {status}: {}", quoted.trim()),
+                    retryable,
+                );
+            }
+        }
+        Err(e) => {
+            let why = if e.is_timeout() {
+                format!("{target} did not answer within {timeout:?}")
+            } else {
+                format!("{target} could not be reached: {e}")
+            };
+            sink.fail(task, why, true);
+        }
     }
 }
 
@@ -125,8 +135,10 @@ fn parse_result(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
 
 /// The server's dispatcher.
 pub struct Router {
-    /// Push bindings.
+    /// Push bindings (configured: they take precedence).
     pub push: Push,
+    /// `@http` bindings of the deployed programs.
+    pub http: crate::bindings::Http,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
@@ -137,7 +149,12 @@ impl Dispatcher for Router {
     fn dispatch(&self, task: Task, sink: ResultSink) {
         if self.push.handles(&task.activity) {
             self.push.dispatch(task, sink);
-        } else if let Some(d) = &self.demo {
+            return;
+        }
+        let Some((task, sink)) = self.http.dispatch(task, sink) else {
+            return;
+        };
+        if let Some(d) = &self.demo {
             d.dispatch(task, sink);
         } else {
             self.queue.push(task, sink);
@@ -164,50 +181,70 @@ impl Dispatcher for InStore {
 /// Tasks a node's pusher leases at once.
 pub const PUSH_LEASE_BATCH: usize = 32;
 
-/// A cluster node's pusher: leases tasks of push-bound activities from the
-/// store and posts them, so that a dead node's pushes pass to another node
-/// when their leases end.
+/// A cluster node's pusher: leases tasks of push-bound and `@http`-bound
+/// activities from the store and sends them, so that a dead node's
+/// requests pass to another node when their leases end. The `@http`
+/// bindings are refreshed from the store's newest program versions on
+/// each round, so a deploy on any node reaches every node.
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
+    http: crate::bindings::Http,
     sink: ResultSink,
     node: String,
 ) {
-    let activities: Vec<String> = push.bindings.keys().cloned().collect();
-    if activities.is_empty() {
-        return;
-    }
-    // Long enough for the slowest endpoint to answer before another node
-    // takes the task over.
-    let lease_ms = push
-        .bindings
-        .values()
-        .map(|b| b.timeout)
-        .max()
-        .unwrap_or(crate::config::PUSH_TIMEOUT_DEFAULT)
-        .as_millis() as i64
-        + 5_000;
     loop {
-        let (s, acts, n) = (store.clone(), activities.clone(), node.clone());
-        let leased = tokio::task::spawn_blocking(move || {
-            s.lease_tasks(
-                &acts,
-                &format!("pusher@{n}"),
-                PUSH_LEASE_BATCH,
-                weft_runtime::runtime::now_ms(),
-                lease_ms,
-            )
-        })
-        .await;
-        match leased {
-            Ok(Ok(tasks)) if !tasks.is_empty() => {
-                for t in tasks {
-                    push.dispatch(t.task, sink.clone());
+        let (s, bindings) = (store.clone(), http.bindings.clone());
+        let store_dyn: Arc<dyn weft_store::Store> = s.clone();
+        let refreshed =
+            tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
+        if let Ok(Err(e)) = refreshed {
+            eprintln!("weft: reading @http bindings failed: {e}");
+        }
+        let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
+        let bound = http.bindings.names();
+        // Long enough for the slowest endpoint to answer before another
+        // node takes the task over.
+        let lease_ms = push
+            .bindings
+            .values()
+            .map(|b| b.timeout)
+            .chain((!bound.is_empty()).then_some(crate::config::PUSH_TIMEOUT_DEFAULT))
+            .max()
+            .unwrap_or(crate::config::PUSH_TIMEOUT_DEFAULT)
+            .as_millis() as i64
+            + 5_000;
+        activities.extend(bound);
+        activities.sort();
+        activities.dedup();
+        if !activities.is_empty() {
+            let (s, acts, n) = (store.clone(), activities, node.clone());
+            let leased = tokio::task::spawn_blocking(move || {
+                s.lease_tasks(
+                    &acts,
+                    &format!("pusher@{n}"),
+                    PUSH_LEASE_BATCH,
+                    weft_runtime::runtime::now_ms(),
+                    lease_ms,
+                )
+            })
+            .await;
+            match leased {
+                Ok(Ok(tasks)) if !tasks.is_empty() => {
+                    for t in tasks {
+                        if push.handles(&t.task.activity) {
+                            push.dispatch(t.task, sink.clone());
+                        } else if let Some((task, _)) = http.dispatch(t.task, sink.clone()) {
+                            // The binding went away after the lease: the
+                            // lease ends and a worker may take the task.
+                            eprintln!("weft: {} has no binding any more", task.activity);
+                        }
+                    }
+                    continue;
                 }
-                continue;
+                Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+                _ => {}
             }
-            Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
-            _ => {}
         }
         let s = store.clone();
         let _ =

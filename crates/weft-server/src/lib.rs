@@ -2,7 +2,8 @@
 //!
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
 //! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, the demo, or the queue.
+//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
+//!   ([`bindings`]), the demo, or the queue.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
@@ -10,6 +11,7 @@
 //! Only this crate knows HTTP request and response types.
 
 pub mod api;
+pub mod bindings;
 pub mod config;
 pub mod demo;
 pub mod dispatch;
@@ -91,8 +93,17 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     });
     let demo: Option<Arc<dyn Dispatcher>> =
         demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
+    let bindings = Arc::new(bindings::HttpBindings::default());
+    tokio::task::spawn_blocking({
+        let (store, bindings) = (store.clone(), bindings.clone());
+        move || bindings.refresh(store.as_ref())
+    })
+    .await
+    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
+    .map_err(HostError::Store)?;
     let router = dispatch::Router {
         push: dispatch::Push::new(config.push.clone(), rt.clone()),
+        http: bindings::Http::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
         demo,
     };
@@ -123,6 +134,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         runtime,
         tasks::Tasks::Memory(queue),
         sweeper,
+        bindings,
     ))
 }
 
@@ -155,11 +167,14 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push activities: leased from the store like a
-    // worker would, so a dead node's pushes go to another node.
+    // This node's share of push and `@http` activities: leased from the
+    // store like a worker would, so a dead node's requests go to another
+    // node.
+    let bindings = Arc::new(bindings::HttpBindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
         dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
     ));
@@ -170,6 +185,7 @@ pub async fn start_cluster(
         runtime,
         tasks::Tasks::Shared(shared),
         pusher,
+        bindings,
     ))
 }
 
@@ -184,6 +200,7 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
+    bindings: Arc<bindings::HttpBindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
@@ -191,6 +208,7 @@ fn serve(
         queue,
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
+        bindings,
     };
     let app = api::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();

@@ -160,3 +160,70 @@ async fn runs_cross_nodes() {
         n.shutdown().await;
     }
 }
+
+/// An activity bound by `@http`: deployed through one node, called by the
+/// nodes' pushers for runs started on another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_bound_activities_are_called_by_the_nodes() {
+    // The endpoint: answers `{"double": n * 2}` for GET /double/{n}.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = vec![0u8; 4096];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                let n: i64 = path.rsplit('/').next().unwrap_or("0").parse().unwrap_or(0);
+                let body = json!({"double": n * 2}).to_string();
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    let store = Arc::new(MemoryStore::new());
+    let mut nodes = Vec::new();
+    for i in 0..2 {
+        nodes.push(
+            weft_server::start_cluster(
+                config(),
+                store.clone() as Arc<dyn ClusterStore>,
+                format!("node{i}"),
+            )
+            .await
+            .expect("a node starts"),
+        );
+    }
+    let urls: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();
+    let client = reqwest::Client::new();
+    let source = format!(
+        "activity Double(n: int) -> {{double: int}} @http(method: \"GET\", url: \"{endpoint}/double/{{n}}\")\nflow D(n) {{ return Double(n).double }}\n"
+    );
+    let (st, body) = post(
+        &client,
+        format!("{}/v1/flows", urls[0]),
+        json!({"source": source}),
+    )
+    .await;
+    assert_eq!(st, 201, "{body}");
+    let (st, run) = post(
+        &client,
+        format!("{}/v1/runs", urls[1]),
+        json!({"flow": "D", "input": 21, "wait": "20s"}),
+    )
+    .await;
+    assert_eq!(st, 201, "{run}");
+    assert_eq!(run["status"], "completed", "{run}");
+    assert_eq!(run["result"], json!(42), "{run}");
+    for n in nodes {
+        n.shutdown().await;
+    }
+}

@@ -285,6 +285,7 @@ fn large_batches_match_the_memory_store() {
                 tasks_delete: vec![format!("{id}-{}", (seq + 2) % 5)],
                 tokens_put: vec![(format!("tok-{run}-{}", seq % 4), seq)],
                 tokens_spend: vec![format!("tok-{run}-{}", (seq + 1) % 4)],
+                ..RunWrite::default()
             });
         }
         batches.push(Batch { writes });

@@ -7,7 +7,7 @@
 use crate::lexer::Comment;
 use crate::span::Span;
 
-/// A parsed source file: flows (and, later, other items) plus its comments.
+/// A parsed source file: flows and declarations, plus its comments.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Module {
     /// Top-level items in source order.
@@ -19,8 +19,25 @@ pub struct Module {
 impl Module {
     /// The top-level flows, in source order.
     pub fn flows(&self) -> impl Iterator<Item = &FlowDecl> {
-        self.items.iter().map(|item| match item {
-            Item::Flow(f) => f,
+        self.items.iter().filter_map(|item| match item {
+            Item::Flow(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// The activity declarations (contracts), in source order.
+    pub fn activities(&self) -> impl Iterator<Item = &ActivityDecl> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Activity(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    /// The `type` declarations, in source order.
+    pub fn types(&self) -> impl Iterator<Item = &TypeDecl> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Type(t) => Some(t),
+            _ => None,
         })
     }
 
@@ -35,6 +52,117 @@ impl Module {
 pub enum Item {
     /// `flow Name(params) { ... }`
     Flow(FlowDecl),
+    /// `activity Name(param: Type, ...) -> Type @binding(...)`: the
+    /// contract of an activity. Declarations are for tools (the checker,
+    /// stub generators, the server's HTTP bindings); the compiler ignores
+    /// them.
+    Activity(ActivityDecl),
+    /// `type Name = Type`: a named type for declarations.
+    Type(TypeDecl),
+}
+
+impl Item {
+    /// From the item's first keyword to its end.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Flow(f) => f.span,
+            Item::Activity(a) => a.span,
+            Item::Type(t) => t.span,
+        }
+    }
+}
+
+/// `activity Name(param: Type, opt?: Type) -> Result @http(...)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityDecl {
+    /// The activity's name, as flows call it.
+    pub name: Ident,
+    /// Its parameters, in order.
+    pub params: Vec<ParamDecl>,
+    /// The type of its result (of the callback's value under `await`);
+    /// `None` when not written (anything).
+    pub result: Option<TypeExpr>,
+    /// Annotations of the declaration, such as `@http(...)`, in order.
+    pub annotations: Vec<Annotation>,
+    /// From `activity` to the end of the last annotation or type.
+    pub span: Span,
+}
+
+impl ActivityDecl {
+    /// The annotation called `name`, if present.
+    pub fn annotation(&self, name: &str) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.name.name == name)
+    }
+}
+
+/// A parameter of an activity declaration: `name: Type` or `name?: Type`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamDecl {
+    /// Its name (named arguments use it).
+    pub name: Ident,
+    /// True for `name?: Type`: a call may leave it out.
+    pub optional: bool,
+    /// Its type.
+    pub ty: TypeExpr,
+    /// From the name to the end of the type.
+    pub span: Span,
+}
+
+/// `type Name = Type`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDecl {
+    /// The type's name.
+    pub name: Ident,
+    /// What it stands for.
+    pub ty: TypeExpr,
+    /// From `type` to the end of the type.
+    pub span: Span,
+}
+
+/// A type written in a declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeExpr {
+    /// What it is.
+    pub kind: TypeKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The kinds of type expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// A built-in type (`string`, `number`, `int`, `bool`, `null`, `any`,
+    /// `duration`, `time`) or the name of a `type` declaration.
+    Name(String),
+    /// `[T]`: a list of `T`.
+    List(Box<TypeExpr>),
+    /// `{name: T, opt?: U}` (closed) or `{name: T, ..}` (open).
+    Object(ObjectType),
+    /// `T | U | ...`: any of the members (at least two).
+    Union(Vec<TypeExpr>),
+    /// A type that did not parse; a diagnostic says why.
+    Error,
+}
+
+/// An object type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectType {
+    /// The declared fields, in order.
+    pub fields: Vec<FieldType>,
+    /// Where `..` is written, for an open object: it may have fields other
+    /// than the declared ones. A closed object (no `..`) has only these.
+    pub open: Option<Span>,
+}
+
+/// A field of an object type: `name: T` or `name?: T`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldType {
+    /// The field's name.
+    pub key: Key,
+    /// True for `name?: T`: the field may be missing (or `null`).
+    pub optional: bool,
+    /// Its type.
+    pub ty: TypeExpr,
 }
 
 /// A name with its location.

@@ -246,3 +246,37 @@ pub const KEYWORDS: &[&str] = &[
     "flow", "let", "var", "if", "else", "while", "for", "in", "return", "func", "await", "true",
     "false", "null", "break", "continue",
 ];
+
+/// Words that start a declaration at the top level. They are contextual:
+/// elsewhere they are ordinary names (`type` is a common field name).
+pub const DECLARATION_KEYWORDS: &[&str] = &["activity", "type"];
+
+/// The built-in types of declarations, with what each admits.
+pub const TYPES: &[(&str, &str)] = &[
+    ("string", "text"),
+    ("number", "any number"),
+    ("int", "a whole number"),
+    ("bool", "`true` or `false`"),
+    ("null", "`null`"),
+    ("any", "any value (nothing is checked)"),
+    (
+        "duration",
+        "a duration, or its JSON forms: text such as `\"2h\"` or milliseconds",
+    ),
+    (
+        "time",
+        "a time, or its JSON forms: RFC 3339 text or epoch milliseconds",
+    ),
+];
+
+/// True when `name` is a built-in type.
+pub fn is_builtin_type(name: &str) -> bool {
+    TYPES.iter().any(|(n, _)| *n == name)
+}
+
+/// An annotation that may follow an activity declaration.
+pub const DECLARATION_ANNOTATIONS: &[AnnotationSpec] = &[AnnotationSpec {
+    name: "http",
+    signature: "@http(method: string, url: string, query: [names] | {param: \"wire\"}, headers: [names] | {param: \"Wire-Name\"}, body: \"param\")",
+    doc: "Binds the activity to an HTTP endpoint: the server calls it directly. `{name}` in the URL is replaced by the parameter `name`; `query` and `headers` list the parameters sent there (optionally under another name); `body` names the parameter sent as the JSON body.",
+}];

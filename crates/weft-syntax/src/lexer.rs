@@ -79,6 +79,12 @@ pub enum TokenKind {
     DotDot,
     /// `@`
     At,
+    /// `->` (the result type of an activity declaration)
+    Arrow,
+    /// `|` (a union of types)
+    Pipe,
+    /// `?` (an optional field or parameter of a declaration)
+    Question,
     /// `=`
     Eq,
     /// `==`
@@ -166,6 +172,9 @@ impl TokenKind {
             Dot => "`.`",
             DotDot => "`..`",
             At => "`@`",
+            Arrow => "`->`",
+            Pipe => "`|`",
+            Question => "`?`",
             Eq => "`=`",
             EqEq => "`==`",
             NotEq => "`!=`",
@@ -426,6 +435,7 @@ impl Lexer<'_> {
                         (b'-', b'-', _) => (MinusMinus, 2),
                         (b'+', b'=', _) => (PlusEq, 2),
                         (b'-', b'=', _) => (MinusEq, 2),
+                        (b'-', b'>', _) => (Arrow, 2),
                         (b'*', b'=', _) => (StarEq, 2),
                         (b'/', b'=', _) => (SlashEq, 2),
                         (b'(', _, _) => (LParen, 1),
@@ -439,6 +449,8 @@ impl Lexer<'_> {
                         (b';', _, _) => (Semi, 1),
                         (b'.', _, _) => (Dot, 1),
                         (b'@', _, _) => (At, 1),
+                        (b'|', _, _) => (Pipe, 1),
+                        (b'?', _, _) => (Question, 1),
                         (b'=', _, _) => (Eq, 1),
                         (b'<', _, _) => (Lt, 1),
                         (b'>', _, _) => (Gt, 1),

@@ -22,8 +22,14 @@ use crate::span::Span;
 /// compiler, language server) far from a stack overflow, on any thread.
 pub const NESTING_MAX: usize = 128;
 
-/// Most parameters a flow or lambda may declare.
+/// Most parameters a flow, lambda or activity declaration may declare.
 pub const PARAMS_MAX: usize = 64;
+
+/// The contextual keyword of an activity declaration.
+pub const ACTIVITY: &str = "activity";
+
+/// The contextual keyword of a type declaration.
+pub const TYPE: &str = "type";
 
 /// A parsed module and what went wrong while parsing it.
 #[derive(Debug)]
@@ -308,13 +314,36 @@ impl Parser<'_> {
                         self.bump();
                     }
                 }
+                TokenKind::Ident if self.at_declaration() => {
+                    let start = self.pos;
+                    let word = self.token_text(&self.tokens[self.pos].clone());
+                    let item = if word == ACTIVITY {
+                        self.parse_activity().map(Item::Activity)
+                    } else {
+                        self.parse_type_decl().map(Item::Type)
+                    };
+                    items.extend(item);
+                    if self.recovering {
+                        self.sync_statement(0);
+                    } else if !matches!(
+                        self.peek(),
+                        TokenKind::Newline | TokenKind::Eof | TokenKind::Semi
+                    ) {
+                        self.expected("a line break after the declaration");
+                        self.sync_statement(0);
+                    }
+                    if self.pos == start {
+                        self.bump();
+                    }
+                    self.open = 0;
+                }
                 _ => {
                     let t = self.tok().clone();
                     let message = if t.kind == TokenKind::Return {
                         "`return` outside a flow".to_string()
                     } else {
                         format!(
-                            "expected `flow` at the top level, found {}",
+                            "expected `flow`, `activity` or `type` at the top level, found {}",
                             t.kind.describe()
                         )
                     };
@@ -343,6 +372,250 @@ impl Parser<'_> {
             }
         }
         items
+    }
+
+    /// True at `activity Name` or `type Name`: the declaration keywords
+    /// are contextual (they mean something only at the top level, before a
+    /// name), so `type` stays usable as a variable or field name.
+    fn at_declaration(&mut self) -> bool {
+        let t = self.tok().clone();
+        let word = self.text(&t);
+        (word == ACTIVITY || word == TYPE) && self.peek2() == TokenKind::Ident
+    }
+
+    /// `activity Name(params) [-> Type] [@annotation ...]`
+    fn parse_activity(&mut self) -> Option<ActivityDecl> {
+        let start = self.bump().span; // `activity`
+        let t = self.bump();
+        let name = self.ident_from(&t);
+        self.expect(TokenKind::LParen)?;
+        let params = self.parse_param_decls();
+        if self.recovering {
+            return None;
+        }
+        let result = if self.eat(TokenKind::Arrow).is_some() {
+            Some(self.parse_type())
+        } else {
+            None
+        };
+        let mut annotations = Vec::new();
+        loop {
+            // Annotations may continue on the next lines.
+            let mut look = self.pos;
+            while self.tokens[look].kind == TokenKind::Newline {
+                look += 1;
+            }
+            if self.tokens[look].kind != TokenKind::At || self.recovering {
+                break;
+            }
+            self.pos = look;
+            annotations.push(self.parse_annotation());
+        }
+        Some(ActivityDecl {
+            span: self.until_prev(start),
+            name,
+            params,
+            result,
+            annotations,
+        })
+    }
+
+    /// `name: Type` or `name?: Type`, separated by commas, up to and
+    /// including `)`.
+    fn parse_param_decls(&mut self) -> Vec<ParamDecl> {
+        let saved = self.nl_skip;
+        self.nl_skip = true;
+        let mut params = Vec::new();
+        loop {
+            match self.peek() {
+                TokenKind::RParen => {
+                    self.bump();
+                    break;
+                }
+                TokenKind::Ident => {
+                    let t = self.bump();
+                    let name = self.ident_from(&t);
+                    if params.len() == PARAMS_MAX {
+                        self.error(
+                            name.span,
+                            format!("more than {PARAMS_MAX} parameters; pass an object instead"),
+                        );
+                    }
+                    let optional = self.eat(TokenKind::Question).is_some();
+                    if self.expect(TokenKind::Colon).is_none() {
+                        break;
+                    }
+                    let ty = self.parse_type();
+                    params.push(ParamDecl {
+                        span: name.span.to(ty.span),
+                        name,
+                        optional,
+                        ty,
+                    });
+                    if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
+                        self.expected("`,` or `)`");
+                        break;
+                    }
+                }
+                _ => {
+                    self.expected("a parameter (`name: Type`)");
+                    break;
+                }
+            }
+        }
+        self.nl_skip = saved;
+        params
+    }
+
+    /// `type Name = Type`
+    fn parse_type_decl(&mut self) -> Option<TypeDecl> {
+        let start = self.bump().span; // `type`
+        let t = self.bump();
+        let name = self.ident_from(&t);
+        self.expect(TokenKind::Eq)?;
+        let ty = self.parse_type();
+        Some(TypeDecl {
+            span: start.to(ty.span),
+            name,
+            ty,
+        })
+    }
+
+    /// A type: members separated by `|`.
+    fn parse_type(&mut self) -> TypeExpr {
+        let first = self.parse_type_atom();
+        if self.peek() != TokenKind::Pipe {
+            return first;
+        }
+        let mut members = vec![first];
+        while self.eat(TokenKind::Pipe).is_some() {
+            members.push(self.parse_type_atom());
+        }
+        let span = members[0].span.to(members[members.len() - 1].span);
+        TypeExpr {
+            kind: TypeKind::Union(members),
+            span,
+        }
+    }
+
+    /// A name, `null`, `[T]` or `{fields}`.
+    fn parse_type_atom(&mut self) -> TypeExpr {
+        let t = self.tok().clone();
+        match t.kind {
+            TokenKind::Ident | TokenKind::Null => {
+                self.bump();
+                TypeExpr {
+                    kind: TypeKind::Name(self.token_text(&t)),
+                    span: t.span,
+                }
+            }
+            TokenKind::LBracket => {
+                if !self.enter() {
+                    self.leave();
+                    return TypeExpr {
+                        kind: TypeKind::Error,
+                        span: t.span,
+                    };
+                }
+                self.bump();
+                let saved = self.nl_skip;
+                self.nl_skip = true;
+                let inner = self.parse_type();
+                self.expect(TokenKind::RBracket);
+                self.nl_skip = saved;
+                self.leave();
+                TypeExpr {
+                    kind: TypeKind::List(Box::new(inner)),
+                    span: self.until_prev(t.span),
+                }
+            }
+            TokenKind::LBrace => self.parse_object_type(),
+            _ => {
+                self.expected("a type");
+                TypeExpr {
+                    kind: TypeKind::Error,
+                    span: t.span,
+                }
+            }
+        }
+    }
+
+    /// `{name: T, opt?: U, "quoted-name": V}` and, for an open object,
+    /// `..` as the last entry.
+    fn parse_object_type(&mut self) -> TypeExpr {
+        let start = self.tok().span;
+        if !self.enter() {
+            self.leave();
+            return TypeExpr {
+                kind: TypeKind::Error,
+                span: start,
+            };
+        }
+        self.bump();
+        let saved = self.nl_skip;
+        self.nl_skip = true;
+        let mut fields = Vec::new();
+        let mut open = None;
+        loop {
+            if self.eat(TokenKind::RBrace).is_some() {
+                break;
+            }
+            if self.peek() == TokenKind::Eof {
+                self.expected("`}`");
+                break;
+            }
+            if open.is_some() {
+                self.expected("`}` after `..` (it ends an open object type)");
+                break;
+            }
+            let before = self.pos;
+            if let Some(dots) = self.eat(TokenKind::DotDot) {
+                open = Some(dots.span);
+            } else {
+                let t = self.tok().clone();
+                let key = match t.kind {
+                    TokenKind::Ident => Key {
+                        name: self.token_text(&t),
+                        quoted: false,
+                        span: t.span,
+                    },
+                    TokenKind::String => Key {
+                        name: t.text.clone(),
+                        quoted: true,
+                        span: t.span,
+                    },
+                    k if is_keyword(k) => Key {
+                        name: self.token_text(&t),
+                        quoted: false,
+                        span: t.span,
+                    },
+                    _ => {
+                        self.expected("a field name or `..`");
+                        break;
+                    }
+                };
+                self.bump();
+                let optional = self.eat(TokenKind::Question).is_some();
+                if self.expect(TokenKind::Colon).is_none() {
+                    break;
+                }
+                let ty = self.parse_type();
+                fields.push(FieldType { key, optional, ty });
+            }
+            if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBrace {
+                self.expected("`,` or `}`");
+                break;
+            }
+            if self.pos == before {
+                break;
+            }
+        }
+        self.nl_skip = saved;
+        self.leave();
+        TypeExpr {
+            kind: TypeKind::Object(ObjectType { fields, open }),
+            span: self.until_prev(start),
+        }
     }
 
     /// `flow Name(params) { body }`. Top-level flows take names as

@@ -13,6 +13,12 @@ pub fn module(m: &Module) -> String {
     for item in &m.items {
         match item {
             Item::Flow(f) => flow(&mut out, f),
+            Item::Activity(a) => activity(&mut out, a),
+            Item::Type(t) => {
+                let _ = write!(out, "(type {} ", t.name.name);
+                ty(&mut out, &t.ty);
+                out.push(')');
+            }
         }
         out.push('\n');
     }
@@ -24,6 +30,87 @@ pub fn expr_to_string(e: &Expr) -> String {
     let mut out = String::new();
     expr(&mut out, e);
     out
+}
+
+/// `(activity Name (p:T q?:U) -> R @http(...))`
+fn activity(out: &mut String, a: &ActivityDecl) {
+    let _ = write!(out, "(activity {} (", a.name.name);
+    for (i, p) in a.params.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{}{}:", p.name.name, if p.optional { "?" } else { "" });
+        ty(out, &p.ty);
+    }
+    out.push(')');
+    if let Some(r) = &a.result {
+        out.push_str(" -> ");
+        ty(out, r);
+    }
+    annotations(out, &a.annotations);
+    out.push(')');
+}
+
+/// One type as an S-expression.
+pub fn type_to_string(t: &TypeExpr) -> String {
+    let mut out = String::new();
+    ty(&mut out, t);
+    out
+}
+
+fn ty(out: &mut String, t: &TypeExpr) {
+    match &t.kind {
+        TypeKind::Name(n) => out.push_str(n),
+        TypeKind::List(inner) => {
+            out.push('[');
+            ty(out, inner);
+            out.push(']');
+        }
+        TypeKind::Object(o) => {
+            out.push('{');
+            for (i, f) in o.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                if f.key.quoted {
+                    let _ = write!(out, "{:?}", f.key.name);
+                } else {
+                    out.push_str(&f.key.name);
+                }
+                if f.optional {
+                    out.push('?');
+                }
+                out.push(':');
+                ty(out, &f.ty);
+            }
+            if o.open.is_some() {
+                out.push_str(if o.fields.is_empty() { ".." } else { " .." });
+            }
+            out.push('}');
+        }
+        TypeKind::Union(members) => {
+            out.push_str("(|");
+            for m in members {
+                out.push(' ');
+                ty(out, m);
+            }
+            out.push(')');
+        }
+        TypeKind::Error => out.push_str("(error)"),
+    }
+}
+
+fn annotations(out: &mut String, anns: &[Annotation]) {
+    for a in anns {
+        let _ = write!(out, " @{}", a.name.name);
+        if a.parens {
+            out.push('(');
+            let mut inner = String::new();
+            args(&mut inner, &a.args);
+            out.push_str(inner.trim_start());
+            out.push(')');
+        }
+    }
 }
 
 fn flow(out: &mut String, f: &FlowDecl) {
@@ -217,16 +304,7 @@ fn expr(out: &mut String, e: &Expr) {
             out.push_str("(call ");
             expr(out, &c.callee);
             args(out, &c.args);
-            for a in &c.annotations {
-                let _ = write!(out, " @{}", a.name.name);
-                if a.parens {
-                    out.push('(');
-                    let mut inner = String::new();
-                    args(&mut inner, &a.args);
-                    out.push_str(inner.trim_start());
-                    out.push(')');
-                }
-            }
+            annotations(out, &c.annotations);
             out.push(')');
         }
         ExprKind::Unary { op, operand } => {

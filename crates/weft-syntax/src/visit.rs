@@ -5,6 +5,11 @@ use crate::ast::*;
 
 /// Visits nodes of a module; every method defaults to walking the children.
 pub trait Visitor {
+    /// An activity declaration. Nothing inside is walked by default: its
+    /// annotation arguments are literals, not code of a flow.
+    fn visit_activity(&mut self, _a: &ActivityDecl) {}
+    /// A `type` declaration.
+    fn visit_type_decl(&mut self, _t: &TypeDecl) {}
     /// A flow, top-level or inline.
     fn visit_flow(&mut self, f: &FlowDecl) {
         walk_flow(self, f)
@@ -28,6 +33,8 @@ pub fn walk_module<V: Visitor + ?Sized>(v: &mut V, m: &Module) {
     for item in &m.items {
         match item {
             Item::Flow(f) => v.visit_flow(f),
+            Item::Activity(a) => v.visit_activity(a),
+            Item::Type(t) => v.visit_type_decl(t),
         }
     }
 }

@@ -207,7 +207,7 @@ fn precise_messages() {
     );
     assert_eq!(
         errors("x = 1\n"),
-        vec!["1:1 expected `flow` at the top level, found a name"]
+        vec!["1:1 expected `flow`, `activity` or `type` at the top level, found a name"]
     );
     assert_eq!(errors("return 1\n"), vec!["1:1 `return` outside a flow"]);
     assert_eq!(
@@ -302,4 +302,70 @@ fn garbage_in_diagnostics_out() {
         let p = parse(src);
         assert!(p.has_errors(), "no error for {src:?}");
     }
+}
+
+/// The S-expressions of a whole file, which must parse without diagnostics.
+fn module(src: &str) -> String {
+    let p = parse(src);
+    let msgs: Vec<_> = p.diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        msgs.is_empty(),
+        "unexpected diagnostics for {src:?}: {msgs:?}"
+    );
+    sexp::module(&p.module).trim_end().to_string()
+}
+
+#[test]
+fn declarations() {
+    assert_eq!(
+        module("type Card = {number: string, expiry: string, holder?: string}"),
+        "(type Card {number:string expiry:string holder?:string})"
+    );
+    assert_eq!(
+        module("activity ReserveNick(nick: string) -> {status: string, nick: string, ID: int}"),
+        "(activity ReserveNick (nick:string) -> {status:string nick:string ID:int})"
+    );
+    assert_eq!(module("activity Ping()"), "(activity Ping ())");
+    assert_eq!(
+        module("type T = [string | null] | {..} | {a?: int, \"x-y\": any, type: bool, ..}"),
+        "(type T (| [(| string null)] {..} {a?:int \"x-y\":any type:bool ..}))"
+    );
+    assert_eq!(
+        module(
+            "activity Get(id: int, limit?: int) -> Pet\n    @http(method: \"GET\", url: \"https://x/{id}\", query: [\"limit\"])\nflow F(x) { return Get(x) }"
+        ),
+        "(activity Get (id:int limit?:int) -> Pet @http(method:\"GET\" url:\"https://x/{id}\" query:[\"limit\"]))\n(flow F (x) { (return (call Get x)) })"
+    );
+    // Broken over lines inside brackets.
+    assert_eq!(
+        module("activity Charge(\n    card: Card,\n    amount: number,\n) -> {\n    status: string,\n}"),
+        "(activity Charge (card:Card amount:number) -> {status:string})"
+    );
+    // `type` and `activity` stay ordinary names elsewhere.
+    assert_eq!(
+        module("flow F(type) { activity = type.type\n return activity }"),
+        "(flow F (type) { (= activity (. type type)) (return activity) })"
+    );
+}
+
+#[test]
+fn declaration_errors_recover() {
+    assert_eq!(
+        errors("activity A(x) -> int\nflow F() { return A(1) }"),
+        vec!["1:13 expected `:`, found `)`"]
+    );
+    assert_eq!(
+        errors("type T = {a: }\ntype U = [int\nflow F() { return 1 }"),
+        vec![
+            "1:14 expected a type, found `}`",
+            "3:1 expected `]`, found `flow`"
+        ]
+    );
+    assert_eq!(
+        errors("type T = {.., a: int}"),
+        vec!["1:15 expected `}` after `..` (it ends an open object type), found a name"]
+    );
+    let p = parse("activity A(x: int) -> \nflow F() { return A(1) }");
+    assert!(p.has_errors());
+    assert_eq!(p.module.flows().count(), 1);
 }

@@ -1,9 +1,10 @@
 // Tests of the TextMate grammar, tokenized as VS Code does (vscode-textmate
 // with the Oniguruma regular expressions).
 //
-// - Every example under examples/: the tokens of Weft's own lexer must land
-//   in the expected scopes (keywords, durations, numbers, strings, comments,
-//   annotations, calls). The Rust test crates/weft-lsp/tests/vscode_grammar.rs
+// - Every example under examples/ (and the snapshot's file): the tokens of
+//   Weft's own lexer must land in the expected scopes (keywords, durations,
+//   numbers, strings, comments, annotations, calls, and in declarations
+//   what the parser says each token is). The Rust test crates/weft-lsp/tests/vscode_grammar.rs
 //   writes the lexer's tokens to the file named by WEFT_GRAMMAR_EXPECT and
 //   runs this file; without that variable the test is skipped.
 // - A snapshot of test/fixtures/snapshot.weft, a file with every construct:
@@ -82,6 +83,9 @@ const KEYWORD_SCOPES = {
 /** The scope a lexer token must have, or null when the grammar may choose. */
 function expectedScope(tokens, i, builtins) {
   const t = tokens[i];
+  // What the parser says of declarations: keywords, names, parameters,
+  // `->`, `?`, type names (set by the Rust test).
+  if (t.expect) return t.expect;
   const prev = tokens[i - 1];
   const next = tokens[i + 1];
   if (KEYWORD_SCOPES[t.kind]) {

@@ -158,8 +158,13 @@ impl Builder<'_> {
     }
 
     /// ` @name` or ` @name(args)`, after a call.
-    fn annotation(&mut self, ann: &Annotation) -> Doc {
-        let mut docs = vec![Doc::text(" ")];
+    pub(super) fn annotation(&mut self, ann: &Annotation) -> Doc {
+        Doc::Concat(vec![Doc::text(" "), self.annotation_bare(ann)])
+    }
+
+    /// `@name` or `@name(args)`.
+    pub(super) fn annotation_bare(&mut self, ann: &Annotation) -> Doc {
+        let mut docs = Vec::new();
         // Comments before `@` or between `@` and the name go before `@`.
         docs.extend(self.comments_inline(ann.name.span.start));
         docs.text(format!("@{}", ann.name.name));

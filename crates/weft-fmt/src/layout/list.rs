@@ -13,6 +13,7 @@ use super::Builder;
 use crate::doc::{Doc, Push};
 use crate::literal;
 use weft_syntax::ast::*;
+use weft_syntax::Span;
 
 /// An element of a list.
 #[derive(Clone, Copy)]
@@ -27,6 +28,12 @@ pub(super) enum Elem<'t> {
     Param(&'t Param),
     /// A lambda parameter.
     Name(&'t Ident),
+    /// A parameter of an activity declaration.
+    ParamDecl(&'t ParamDecl),
+    /// A field of an object type.
+    Field(&'t FieldType),
+    /// The `..` that ends an open object type.
+    Open(Span),
 }
 
 impl Elem<'_> {
@@ -41,6 +48,9 @@ impl Elem<'_> {
             Elem::Entry(ObjectEntry::Field { key, value }) => (key.span.start, value.span.end),
             Elem::Param(p) => (p.span.start, p.span.end),
             Elem::Name(n) => (n.span.start, n.span.end),
+            Elem::ParamDecl(p) => (p.span.start, p.span.end),
+            Elem::Field(f) => (f.key.span.start, f.ty.span.end),
+            Elem::Open(s) => (s.start, s.end),
         }
     }
 }
@@ -150,6 +160,24 @@ impl Builder<'_> {
                 None => return Doc::text(p.name.as_ref().map_or("", |n| n.name.as_str())),
             },
             Elem::Name(n) => return Doc::text(n.name.clone()),
+            Elem::ParamDecl(p) => {
+                let optional = if p.optional { "?" } else { "" };
+                let label = format!("{}{optional}: ", p.name.name);
+                return Doc::Concat(vec![Doc::text(label), self.ty(&p.ty)]);
+            }
+            Elem::Field(f) => {
+                let key = if f.key.quoted {
+                    literal::string(&f.key.name)
+                } else {
+                    f.key.name.clone()
+                };
+                let optional = if f.optional { "?" } else { "" };
+                return Doc::Concat(vec![
+                    Doc::text(format!("{key}{optional}: ")),
+                    self.ty(&f.ty),
+                ]);
+            }
+            Elem::Open(_) => return Doc::text(".."),
         };
         match label {
             Some(label) => Doc::Concat(vec![Doc::text(label), self.expr(value)]),

@@ -4,7 +4,8 @@
 //! the [`Source`] cursor the first time the walk passes its position, so
 //! every comment is placed exactly once and in order (`comments.rs` says
 //! where each lands). This file lays out the top level, flows, blocks and
-//! statements; `expr.rs` expressions; `list.rs` bracketed lists, the only
+//! statements; `decl.rs` activity and type declarations; `expr.rs`
+//! expressions; `list.rs` bracketed lists, the only
 //! constructs whose line breaks depend on width.
 //!
 //! The walk recurses once per level of the tree, whose depth the parser
@@ -12,6 +13,7 @@
 //! own frames small by leaving bulky work to helpers.
 
 mod comments;
+mod decl;
 mod expr;
 mod lines;
 mod list;
@@ -38,21 +40,31 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn module(&mut self, m: &Module) -> Doc {
-        let flows: Vec<&FlowDecl> = m.flows().collect();
+        let items = &m.items;
         let mut lines = Lines::default();
         let mut prev_end = 0;
-        for (i, f) in flows.iter().enumerate() {
-            self.comments_at_boundary(f.span.start, &mut lines, &mut prev_end);
-            let blank = self.blank_before(&lines, prev_end, f.span.start);
-            let doc = self.flow(f);
-            let limit = flows.get(i + 1).map_or(u32::MAX, |n| n.span.start);
-            let (trailing, end) = self.comments_trailing(f.span.end, limit);
+        for (i, item) in items.iter().enumerate() {
+            let span = item.span();
+            let is_flow = matches!(item, Item::Flow(_));
+            // Exactly one blank line before and after each flow; between
+            // declarations, a blank line where the source has one.
+            if is_flow && !lines.is_empty() {
+                lines.blank_next = true;
+            }
+            self.comments_at_boundary(span.start, &mut lines, &mut prev_end);
+            let blank = self.blank_before(&lines, prev_end, span.start);
+            let doc = match item {
+                Item::Flow(f) => self.flow(f),
+                Item::Activity(a) => self.activity(a),
+                Item::Type(t) => self.type_decl(t),
+            };
+            let limit = items.get(i + 1).map_or(u32::MAX, |n| n.span().start);
+            let (trailing, end) = self.comments_trailing(span.end, limit);
             let line = lines.current(blank);
             line.push(doc);
             line.extend(trailing);
             lines.end_line();
-            // Exactly one blank line after each flow.
-            lines.blank_next = true;
+            lines.blank_next = is_flow;
             prev_end = end;
         }
         self.comments_at_boundary(u32::MAX, &mut lines, &mut prev_end);

@@ -2,18 +2,22 @@
 //!
 //! The context comes from the tokens before the cursor (the tree of
 //! half-typed code is not to be trusted that close to the cursor): after
-//! `@` come annotations; after `.` a field, which nothing knows; at the
-//! start of a statement, statement keywords and everything an expression
-//! may start with; inside a call's parentheses, also the named arguments of
-//! the flow (or annotation) called. The names come from the resolved file
-//! (variables of the scopes around the cursor) and the program (flows,
-//! activities), plus the language's tables (built-ins, annotations).
+//! `@` come annotations; after `x.` the fields of `x`'s type, when the
+//! checker knows it (a declared activity's result); at the start of a
+//! statement, statement keywords and everything an expression may start
+//! with; inside a call's parentheses, also the named arguments of the flow,
+//! declared activity (or annotation) called. In a declaration (`activity`,
+//! `type`), type names where a type goes and `@http` and its arguments
+//! after the parameters. The names come from the resolved file (variables
+//! of the scopes around the cursor) and the program (flows, activities,
+//! types), plus the language's tables (built-ins, annotations, types).
 
 use std::collections::HashSet;
 
 use super::resolve::{ItemKind, ScopeKind, VarKind};
 use super::{Global, Program};
-use weft_syntax::lang;
+use weft_check::contract::types::{Type, Types};
+use weft_syntax::lang::{self, AnnotationSpec};
 use weft_syntax::lexer::{lex, Token, TokenKind};
 
 /// Most items one completion returns. Clients filter by what is typed;
@@ -31,12 +35,16 @@ pub enum CompletionKind {
     Flow,
     /// A built-in function.
     Builtin,
-    /// An activity called elsewhere in the program.
+    /// An activity: declared, or called elsewhere in the program.
     Activity,
     /// An annotation, after `@`.
     Annotation,
-    /// A named argument of the flow or annotation being called.
+    /// A named argument of the flow, activity or annotation being called.
     NamedArgument,
+    /// A type: built-in or declared.
+    Type,
+    /// A field of a value whose type is known, after `.`.
+    Field,
 }
 
 /// One proposal.
@@ -83,18 +91,25 @@ const STATEMENT_KEYWORDS: &[&str] = &[
 /// Keywords that start an expression.
 const EXPRESSION_KEYWORDS: &[&str] = &["await", "func", "flow", "true", "false", "null"];
 
-/// The named arguments annotations take.
-const ANNOTATION_NAMED_ARGS: &[(&str, &str)] = &[("retry", "backoff"), ("retry", "maxBackoff")];
-
 /// Where the cursor is, as far as completion cares.
 #[derive(Debug, PartialEq, Eq)]
 enum Context {
-    /// Nothing fits (a comment, a string, a number, a field, a new name).
+    /// Nothing fits (a comment, a string, a number, a new name).
     Nothing,
     /// Outside any flow, where items start.
     TopLevel,
     /// After `@`.
     Annotation,
+    /// After `name.` or `name.field.`: `path` is the names, from the
+    /// variable's, which starts at `root`.
+    Field { path: Vec<String>, root: u32 },
+    /// Where a type goes in a declaration.
+    Type,
+    /// After `@` in an activity declaration.
+    DeclAnnotation,
+    /// Inside the parentheses of an activity declaration's annotation,
+    /// where an argument's name goes.
+    DeclAnnotationArgs { annotation: String },
     /// At the start of a statement.
     Statement,
     /// Where an expression goes; inside the parentheses of a call of
@@ -115,7 +130,31 @@ pub fn completions(program: &Program, file: usize, offset: u32) -> Vec<Completio
     let mut out = Vec::new();
     match context(&f.text, offset) {
         Context::Nothing => {}
-        Context::TopLevel => out.push(CompletionItem::new("flow", CompletionKind::Keyword)),
+        Context::TopLevel => {
+            out.push(CompletionItem::new("flow", CompletionKind::Keyword));
+            for k in lang::DECLARATION_KEYWORDS {
+                out.push(CompletionItem::new(*k, CompletionKind::Keyword));
+            }
+        }
+        Context::Field { path, root } => fields(program, file, &path, root, &mut out),
+        Context::Type => types(program, &mut out),
+        Context::DeclAnnotation => {
+            for a in lang::DECLARATION_ANNOTATIONS {
+                out.push(
+                    CompletionItem::new(a.name, CompletionKind::Annotation)
+                        .detail(a.signature)
+                        .doc(a.doc),
+                );
+            }
+        }
+        Context::DeclAnnotationArgs { annotation } => {
+            if let Some(a) = lang::DECLARATION_ANNOTATIONS
+                .iter()
+                .find(|a| a.name == annotation)
+            {
+                annotation_named_args(a, &mut out);
+            }
+        }
         Context::Annotation => {
             for a in lang::ANNOTATIONS {
                 out.push(
@@ -186,12 +225,23 @@ fn expression(program: &Program, file: usize, offset: u32, out: &mut Vec<Complet
         scope = s.parent;
     }
     for (item_file, item) in program.items() {
+        let kind = match item.kind {
+            ItemKind::Flow { .. } => CompletionKind::Flow,
+            // Unless a flow or a built-in takes its name (E0202).
+            ItemKind::Activity { .. } => match program.global(&item.name.name) {
+                Global::Activity(a)
+                    if a.decl
+                        .is_some_and(|(f, d)| f == item_file && d.span == item.span) =>
+                {
+                    CompletionKind::Activity
+                }
+                _ => continue,
+            },
+            ItemKind::Type { .. } => continue,
+        };
         if item.name.name.is_empty() || !seen.insert(item.name.name.clone()) {
             continue;
         }
-        let kind = match item.kind {
-            ItemKind::Flow { .. } => CompletionKind::Flow,
-        };
         out.push(
             CompletionItem::new(&item.name.name, kind)
                 .detail(item.signature())
@@ -207,9 +257,8 @@ fn expression(program: &Program, file: usize, offset: u32, out: &mut Vec<Complet
             );
         }
     }
-    // Activities called somewhere in the program. Hook: declared activities
-    // (`activity Name(params) -> Type`) will be items of the program, offered
-    // by the loop over `program.items()` above with their signatures.
+    // Undeclared activities called somewhere in the program (the declared
+    // ones came with the items above).
     for a in program.activities() {
         // The name being typed is a call of an activity too, once `(` follows.
         let elsewhere = a
@@ -237,21 +286,155 @@ fn named_arguments(
     out: &mut Vec<CompletionItem>,
 ) {
     if annotation {
-        for (a, arg) in ANNOTATION_NAMED_ARGS {
-            if *a == callee {
-                out.push(named(arg, "duration"));
-            }
+        if let Some(a) = lang::annotation(callee) {
+            annotation_named_args(a, out);
         }
         return;
     }
-    if let Global::Flow { item, .. } = program.global(callee) {
-        match &item.kind {
-            ItemKind::Flow { params } => {
-                for p in params {
-                    out.push(named(p, &format!("parameter of {}", item.signature())));
-                }
+    let item = match program.global(callee) {
+        Global::Flow { item, .. } => item,
+        Global::Activity(a) => match a.decl {
+            Some((_, item)) => item,
+            None => return,
+        },
+        Global::Builtin(_) | Global::Unknown => return,
+    };
+    match &item.kind {
+        ItemKind::Flow { params } => {
+            for p in params {
+                out.push(named(p, &format!("parameter of {}", item.signature())));
             }
         }
+        ItemKind::Activity { params, .. } => {
+            for p in params {
+                out.push(
+                    named(&p.name.name, &p.signature())
+                        .doc(format!("Parameter of `{}`.", item.signature())),
+                );
+            }
+        }
+        ItemKind::Type { .. } => {}
+    }
+}
+
+/// `name: ` for each named argument of annotation `a`, read from its
+/// signature (`@retry(n, backoff: duration, ...)`: `backoff`).
+fn annotation_named_args(a: &AnnotationSpec, out: &mut Vec<CompletionItem>) {
+    let Some(args) = a
+        .signature
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+    else {
+        return;
+    };
+    // Split at the commas outside brackets and strings.
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut start = 0;
+    let mut parts = Vec::new();
+    for (i, c) in args.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' | '{' | '(' if !quoted => depth += 1,
+            ']' | '}' | ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                parts.push(&args[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&args[start..]);
+    for part in parts {
+        if let Some((name, what)) = part.trim().split_once(':') {
+            out.push(named(name.trim(), what.trim()).doc(a.doc));
+        }
+    }
+}
+
+/// The type names: built-in, then declared.
+fn types(program: &Program, out: &mut Vec<CompletionItem>) {
+    for (name, admits) in lang::TYPES {
+        out.push(
+            CompletionItem::new(*name, CompletionKind::Type)
+                .detail("built-in type")
+                .doc(format!("Admits {admits}.")),
+        );
+    }
+    for (file, item) in program.declared_types() {
+        out.push(
+            CompletionItem::new(&item.name.name, CompletionKind::Type)
+                .detail(item.signature())
+                .doc(format!("Declared in `{}`.", program.files[file].name)),
+        );
+    }
+}
+
+/// The fields of the value at the end of `path` (a variable, then field
+/// names), from the type the checker infers for the variable.
+fn fields(
+    program: &Program,
+    file: usize,
+    path: &[String],
+    root: u32,
+    out: &mut Vec<CompletionItem>,
+) {
+    let f = &program.files[file];
+    let Some((var, rest)) = path.split_first() else {
+        return;
+    };
+    // The name must be a variable there (the tree of the half-typed
+    // statement may have lost the name itself).
+    if f.index.lookup_var(f.index.scope_at(root), var).is_none() {
+        return;
+    }
+    let sources: Vec<weft_check::SourceFile<'_>> = program.sources();
+    let contracts = weft_check::contract::Contracts::index(&sources);
+    // The innermost function around the name that has the variable: the
+    // checker lists enclosing functions first.
+    let known = weft_check::contract::variable_types(&sources);
+    let Some(ty) = known
+        .iter()
+        .rev()
+        .filter(|k| k.file == file && k.body.start < root && root < k.body.end)
+        .find_map(|k| k.vars.get(var))
+    else {
+        return;
+    };
+    let Some(mut ty) = ty.clone() else {
+        return;
+    };
+    for name in rest {
+        match contracts.types.field(&ty, name) {
+            Ok(Some(t)) => ty = t,
+            _ => return,
+        }
+    }
+    let mut seen = HashSet::new();
+    for field in object_fields(&contracts.types, &ty, 0) {
+        if seen.insert(field.name.clone()) {
+            let q = if field.optional { "?" } else { "" };
+            out.push(
+                CompletionItem::new(&field.name, CompletionKind::Field)
+                    .detail(format!("{}{q}: {}", field.name, field.ty)),
+            );
+        }
+    }
+}
+
+/// The declared fields of an object type, or of every object member of a
+/// union.
+fn object_fields(types: &Types, t: &Type, depth: usize) -> Vec<weft_check::contract::types::Field> {
+    if depth > weft_check::contract::types::ALIAS_DEPTH_MAX {
+        return Vec::new();
+    }
+    match types.resolve(t) {
+        Type::Object { fields, .. } => fields.clone(),
+        Type::Union(members) => members
+            .iter()
+            .flat_map(|m| object_fields(types, m, depth + 1))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -329,10 +512,26 @@ fn context(text: &str, offset: u32) -> Context {
         .copied()
         .take_while(|t| t.span.end <= start)
         .collect();
-    // The brackets open at the cursor.
+    // The brackets open at the cursor, and the declaration the cursor is
+    // in, if any: one starts with `activity Name` or `type Name` at the
+    // start of a top-level line, and goes on through lines that start with
+    // `@` (its annotations).
     let mut stack: Vec<Open> = Vec::new();
+    let mut declaration = false;
+    let mut line_start = true;
     for (i, t) in before.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| before[p]);
+        if stack.is_empty() && line_start {
+            let word = &text[t.span.start as usize..t.span.end as usize];
+            declaration =
+                if t.kind == TokenKind::Ident && lang::DECLARATION_KEYWORDS.contains(&word) {
+                    tokens
+                        .get(i + 1)
+                        .is_some_and(|n| n.kind == TokenKind::Ident)
+                } else {
+                    declaration && t.kind == TokenKind::At
+                };
+        }
         match t.kind {
             TokenKind::LBrace => {
                 let block = prev.is_some_and(|p| {
@@ -370,13 +569,18 @@ fn context(text: &str, offset: u32) -> Context {
             }
             _ => {}
         }
+        line_start = matches!(t.kind, TokenKind::Newline | TokenKind::Semi);
     }
     let prev = before.last().copied();
     let prev_kind = prev.map(|t| t.kind);
     let adjacent = prev.is_some_and(|t| t.span.end == start);
+    let new_line = matches!(prev_kind, None | Some(TokenKind::Newline | TokenKind::Semi));
+    if declaration && !(stack.is_empty() && new_line) {
+        return declaration_context(&stack, prev_kind, adjacent);
+    }
     match prev_kind {
         Some(TokenKind::At) if adjacent => return Context::Annotation,
-        Some(TokenKind::Dot) => return Context::Nothing,
+        Some(TokenKind::Dot) => return field_path(text, &before),
         Some(
             TokenKind::Flow | TokenKind::Let | TokenKind::Var | TokenKind::For | TokenKind::Func,
         ) => return Context::Nothing,
@@ -421,6 +625,72 @@ fn context(text: &str, offset: u32) -> Context {
             _ => Context::Expression { callee: None },
         },
     }
+}
+
+/// Where the cursor is inside a declaration: a type after `:`, `->`, `=`,
+/// `|` or `[`; an annotation after `@`; an annotation's argument name
+/// inside its parentheses; nothing elsewhere (names being declared,
+/// values of annotation arguments).
+fn declaration_context(stack: &[Open], prev: Option<TokenKind>, adjacent: bool) -> Context {
+    if prev == Some(TokenKind::At) && adjacent {
+        return Context::DeclAnnotation;
+    }
+    let in_annotation = stack.iter().rposition(|o| {
+        matches!(
+            o,
+            Open::Paren {
+                callee: Some((_, true))
+            }
+        )
+    });
+    if let Some(at) = in_annotation {
+        return match (&stack[at], prev) {
+            (
+                Open::Paren {
+                    callee: Some((name, _)),
+                },
+                Some(TokenKind::LParen | TokenKind::Comma | TokenKind::Newline),
+            ) if at == stack.len() - 1 => Context::DeclAnnotationArgs {
+                annotation: name.clone(),
+            },
+            _ => Context::Nothing,
+        };
+    }
+    match prev {
+        Some(
+            TokenKind::Colon
+            | TokenKind::Arrow
+            | TokenKind::Eq
+            | TokenKind::Pipe
+            | TokenKind::LBracket,
+        ) => Context::Type,
+        _ => Context::Nothing,
+    }
+}
+
+/// After `.`: the names of `a.b.` when `a` is a name and each `.` follows
+/// a name directly.
+fn field_path(text: &str, before: &[&Token]) -> Context {
+    let mut path = Vec::new();
+    // `before` ends with the `.`.
+    let mut i = before.len() - 1;
+    let root = loop {
+        let Some(name) = i.checked_sub(1).map(|n| before[n]) else {
+            return Context::Nothing;
+        };
+        if name.kind != TokenKind::Ident || name.span.end != before[i].span.start {
+            return Context::Nothing;
+        }
+        path.push(text[name.span.start as usize..name.span.end as usize].to_string());
+        match i.checked_sub(2).map(|d| before[d]) {
+            Some(dot) if dot.kind == TokenKind::Dot && dot.span.end == name.span.start => {
+                i -= 2;
+            }
+            _ => break name.span.start,
+        }
+    };
+    path.reverse();
+    Context::Field { path, root }
 }
 
 /// True for tokens that end an operand: after them (and a space) comes an
@@ -534,8 +804,12 @@ mod tests {
 
     #[test]
     fn top_level_and_keywords_after_blocks() {
-        assert_eq!(labels("$0"), ["flow"]);
-        assert_eq!(labels("flow A() {}\n$0"), ["flow"]);
+        assert_eq!(labels("$0"), ["flow", "activity", "type"]);
+        assert_eq!(labels("flow A() {}\n$0"), ["flow", "activity", "type"]);
+        assert_eq!(
+            labels("activity A(x: int)\nty$0"),
+            ["flow", "activity", "type"]
+        );
         assert_eq!(labels("flow A(x) {\n  if x {\n  } $0\n}\n"), ["else"]);
         assert_eq!(labels("flow A(x) {\n  for i $0\n}\n"), ["in"]);
     }
@@ -562,6 +836,159 @@ mod tests {
                 let (program, file, _) = fixture::parse(&format!("{text}$0"));
                 let _ = completions(&program, file, i as u32);
             }
+        }
+    }
+
+    /// A program of two files: declarations in `contracts.weft`, and
+    /// `main.weft` with the cursor.
+    fn with_contracts(main: &str) -> String {
+        format!(
+            "//- contracts.weft\ntype Card = {{number: string, holder?: string}}\ntype Pet = {{name: string, owner: {{email: string, phone?: string}}}}\nactivity ReserveNick(nick: string) -> {{status: string, nick: string, ID: int}}\nactivity Charge(card: Card, note?: string) -> {{id: string}} | null\nactivity GetPet(petId: int) -> Pet\n    @http(method: \"GET\", url: \"https://pets.test/pet/{{petId}}\")\n//- main.weft\n{main}"
+        )
+    }
+
+    #[test]
+    fn declared_activities_even_when_not_called() {
+        let text = with_contracts("flow A(x) {\n  $0\n}\n");
+        has(
+            &text,
+            &["ReserveNick", "Charge", "GetPet", "x"],
+            &["Card", "Pet"],
+        );
+        let (program, file, offset) = fixture::parse(&text);
+        let items = completions(&program, file, offset);
+        let charge = items.iter().find(|c| c.label == "Charge").unwrap();
+        assert_eq!(charge.kind, CompletionKind::Activity);
+        assert_eq!(
+            charge.detail.as_deref(),
+            Some("activity Charge(card: Card, note?: string) -> {id: string} | null")
+        );
+        // Once only, though it is also called.
+        let text = with_contracts("flow A(x) {\n  ReserveNick(x)\n  $0\n}\n");
+        assert_eq!(
+            labels(&text).iter().filter(|l| *l == "ReserveNick").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn named_arguments_of_declared_activities() {
+        let text = with_contracts("flow A(x) {\n  Charge(x, $0)\n}\n");
+        has(&text, &["card:", "note:", "x"], &["let"]);
+        let (program, file, offset) = fixture::parse(&text);
+        let note = completions(&program, file, offset)
+            .into_iter()
+            .find(|c| c.label == "note:")
+            .unwrap();
+        assert_eq!(note.detail.as_deref(), Some("note?: string"));
+        assert_eq!(note.insert.as_deref(), Some("note: "));
+    }
+
+    #[test]
+    fn types_in_declarations() {
+        let builtin = [
+            "string", "number", "int", "bool", "null", "any", "duration", "time",
+        ];
+        let mut with_declared: Vec<&str> = builtin.to_vec();
+        with_declared.extend(["Card", "Pet"]);
+        for at in [
+            "activity New(a: $0",
+            "activity New(a: string, b?: $0)",
+            "activity New(a: [$0])",
+            "activity New() -> $0",
+            "activity New() -> {a: int, b: $0}",
+            "activity New() -> string | $0",
+        ] {
+            assert_eq!(labels(&with_contracts(at)), with_declared, "{at}");
+        }
+        // A type may name itself inside an object or a list.
+        with_declared.insert(9, "New");
+        for at in ["type New = $0", "type New = {\n  a: $0\n}"] {
+            assert_eq!(labels(&with_contracts(at)), with_declared, "{at}");
+        }
+        // Names being declared, and field names: nothing.
+        for at in [
+            "activity $0",
+            "activity New($0",
+            "activity New(a: int, $0)",
+            "activity New() -> {$0}",
+            "type $0",
+            "activity New(a: int) @http(method: $0)",
+        ] {
+            assert_eq!(labels(&with_contracts(at)), Vec::<String>::new(), "{at}");
+        }
+        // `type` is an ordinary name in flows.
+        has(
+            "flow A(type) {\n  x = $0\n}\n",
+            &["type", "len"],
+            &["int", "bool", "any"],
+        );
+    }
+
+    #[test]
+    fn http_on_declarations() {
+        assert_eq!(labels("activity A(id: int) @$0"), ["http"]);
+        assert_eq!(labels("activity A(id: int)\n    @ht$0"), ["http"]);
+        assert_eq!(
+            labels("activity A(id: int) @http($0)"),
+            ["method:", "url:", "query:", "headers:", "body:"]
+        );
+        assert_eq!(
+            labels("activity A(id: int) @http(method: \"GET\", $0)"),
+            ["method:", "url:", "query:", "headers:", "body:"]
+        );
+        // Call annotations stay with calls.
+        assert_eq!(
+            labels("activity A(id: int)\nflow F() {\n  A(1) @$0\n}\n"),
+            ["retry", "timeout", "catch"]
+        );
+    }
+
+    #[test]
+    fn fields_of_declared_results() {
+        let fields = ["status", "nick", "ID"];
+        has(
+            &with_contracts("flow A(x) {\n  r = ReserveNick(x)\n  if r.$0\n}\n"),
+            &fields,
+            &["x", "len", "let"],
+        );
+        // A field half typed; the checker's inference through `for` and
+        // nested functions.
+        has(
+            &with_contracts("flow A(x) {\n  r = ReserveNick(x)\n  return r.st$0\n}\n"),
+            &fields,
+            &[],
+        );
+        has(
+            &with_contracts(
+                "flow A(xs) {\n  for n in xs {\n    r = ReserveNick(n)\n    f = func() { return r.$0 }\n  }\n}\n",
+            ),
+            &fields,
+            &[],
+        );
+        // Through a field of the result; a union with `null`.
+        assert_eq!(
+            labels(&with_contracts(
+                "flow A(x) {\n  p = GetPet(x)\n  p.owner.$0\n}\n"
+            )),
+            ["email", "phone"]
+        );
+        assert_eq!(
+            labels(&with_contracts("flow A(x) {\n  c = Charge(x)\n  c.$0\n}\n")),
+            ["id"]
+        );
+        // Not known: two kinds of value, a parameter, a call's result.
+        for main in [
+            "flow A(x) {\n  r = ReserveNick(x)\n  r = 1\n  r.$0\n}\n",
+            "flow A(x) {\n  x.$0\n}\n",
+            "flow A(x) {\n  ReserveNick(x).$0\n}\n",
+            "flow A(x) {\n  r = Undeclared(x)\n  r.$0\n}\n",
+        ] {
+            assert_eq!(
+                labels(&with_contracts(main)),
+                Vec::<String>::new(),
+                "{main}"
+            );
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Hover: what the name under the cursor is.
 
 use super::completion::times;
-use super::resolve::{ItemKind, NameRef, Role, ScopeKind, Target, VarKind};
-use super::{Global, Program};
+use super::resolve::{ItemInfo, ItemKind, NameRef, Role, ScopeKind, Target, VarKind};
+use super::{Activity, Global, Program, TypeName};
 use weft_syntax::{lang, Span};
 
 /// A hover: the name's span and Markdown about it.
@@ -23,9 +23,15 @@ pub fn hover(program: &Program, file: usize, offset: u32) -> Option<Hover> {
         Target::InlineFlow(def) => inline_flow(program, file, *def)?,
         Target::Global => global(program, r)?,
         Target::Annotation => {
-            let a = lang::annotation(&r.name)?;
+            let a = lang::annotation(&r.name).or_else(|| {
+                lang::DECLARATION_ANNOTATIONS
+                    .iter()
+                    .find(|a| a.name == r.name)
+            })?;
             format!("```weft\n{}\n```\n\n{}", a.signature, a.doc)
         }
+        Target::Type => type_name(program, r)?,
+        Target::DeclParam(activity) => decl_param(program, file, r, activity)?,
     };
     Some(Hover {
         span: r.span,
@@ -113,37 +119,107 @@ fn inline_flow(program: &Program, file: usize, def: Span) -> Option<String> {
     ))
 }
 
+/// Where an item is declared: "declared in `a.weft` on line 3".
+fn declared_at(program: &Program, file: usize, item: &ItemInfo) -> String {
+    let f = &program.files[file];
+    let line = f.lines.line_col(&f.text, item.span.start).line;
+    format!("declared in `{}` on line {line}", f.name)
+}
+
 fn global(program: &Program, r: &NameRef) -> Option<String> {
     match program.global(&r.name) {
         Global::Flow { file, item } => {
-            let f = &program.files[file];
-            let line = f.lines.line_col(&f.text, item.span.start).line;
             let calls: usize = program
                 .files
                 .iter()
                 .flat_map(|f| &f.index.refs)
                 .filter(|x| x.target == Target::Global && x.name == r.name && x.role == Role::Call)
                 .count();
-            let what = match item.kind {
-                ItemKind::Flow { .. } => "Flow",
-            };
             Some(format!(
-                "```weft\n{}\n```\n\n{what} of this program, declared in `{}` on line {line}; called {}.",
+                "```weft\n{}\n```\n\nFlow of this program, {}; called {}.",
                 item.signature(),
-                f.name,
+                declared_at(program, file, item),
                 times(calls)
             ))
         }
         Global::Builtin(b) => Some(format!("```weft\n{}\n```\n\n{}", b.signature, b.doc)),
-        // Hook: a declared activity (a contract) will resolve to an item,
-        // like a flow, and show its signature; this is an undeclared one.
-        Global::Activity(a) => Some(format!(
+        Global::Activity(a) => Some(activity(program, &a)),
+        Global::Unknown => None,
+    }
+}
+
+/// A declared activity: its signature, its binding, where it is declared
+/// and how often it is called. An undeclared one: what an activity is.
+fn activity(program: &Program, a: &Activity<'_>) -> String {
+    let Some((file, item)) = a.decl else {
+        return format!(
             "```weft\n{}(...)\n```\n\nActivity: a call to another system, carried out by whatever it is bound to (a worker, an HTTP endpoint, a mock). Called {} in this program.",
             a.name,
             times(a.calls.len())
-        )),
-        Global::Unknown => None,
+        );
+    };
+    let mut md = format!("```weft\n{}\n```\n\n", item.signature());
+    if let ItemKind::Activity {
+        http: Some((method, url)),
+        ..
+    } = &item.kind
+    {
+        md.push_str(&format!(
+            "`@http`: `{method} {url}` (the server calls it directly).\n\n"
+        ));
     }
+    md.push_str(&format!(
+        "Activity {}; called {}.",
+        declared_at(program, file, item),
+        times(a.calls.len())
+    ));
+    md
+}
+
+fn type_name(program: &Program, r: &NameRef) -> Option<String> {
+    match program.type_name(&r.name) {
+        TypeName::Builtin((name, admits)) => {
+            Some(format!("```weft\n{name}\n```\n\nBuilt-in type: {admits}."))
+        }
+        TypeName::Declared { file, item } => {
+            let uses = program
+                .files
+                .iter()
+                .flat_map(|f| &f.index.refs)
+                .filter(|x| x.target == Target::Type && x.name == r.name && x.role != Role::Def)
+                .count();
+            Some(format!(
+                "```weft\n{}\n```\n\nType {}; used {} in declarations.",
+                item.signature(),
+                declared_at(program, file, item),
+                times(uses)
+            ))
+        }
+        TypeName::Unknown => None,
+    }
+}
+
+fn decl_param(program: &Program, file: usize, r: &NameRef, activity: &str) -> Option<String> {
+    // The declaration this name is written in.
+    let item = program.files[file]
+        .index
+        .items
+        .iter()
+        .find(|i| i.span.contains(r.span.start) && i.name.name == activity)?;
+    let ItemKind::Activity { params, .. } = &item.kind else {
+        return None;
+    };
+    let p = params.iter().find(|p| p.name.name == r.name)?;
+    let optional = if p.optional {
+        " A call may leave it out."
+    } else {
+        ""
+    };
+    Some(format!(
+        "```weft\n{}\n```\n\nParameter of activity `{activity}`: a call passes it by position or as `{}: ...`.{optional}",
+        p.signature(),
+        p.name.name
+    ))
 }
 
 #[cfg(test)]
@@ -190,5 +266,78 @@ mod tests {
         );
         let md = hover_md("flow A(x) {\n  c = flow Child(x) { return $0Child(x) }\n}\n");
         assert!(md.contains("flow Child(x)"), "{md}");
+    }
+
+    const CONTRACTS: &str = "//- contracts.weft\ntype Card = {number: string, holder?: string}\nactivity ReserveNick(nick: string) -> {status: string, nick: string, ID: int}\nactivity Charge(card: Card, note?: string) -> {id: string}\nactivity GetPet(petId: int) -> any\n    @http(method: \"GET\", url: \"https://pets.test/pet/{petId}\")\n";
+
+    fn hover_decl(main: &str) -> String {
+        hover_md(&format!("{CONTRACTS}//- main.weft\n{main}"))
+    }
+
+    #[test]
+    fn declared_activities() {
+        let signature =
+            "activity ReserveNick(nick: string) -> {status: string, nick: string, ID: int}";
+        // On a call, in another file than the declaration.
+        let md = hover_decl("flow A(x) {\n  r = Reserve$0Nick(x)\n  ReserveNick(r.nick)\n}\n");
+        assert!(md.contains(signature), "{md}");
+        assert!(
+            md.contains("Activity declared in `contracts.weft` on line 2; called 2 times."),
+            "{md}"
+        );
+        assert!(!md.contains("@http"), "{md}");
+        // On the declaration.
+        let md = hover_md(&format!(
+            "{}//- main.weft\nflow A(x) {{ ReserveNick(x) }}\n",
+            CONTRACTS.replace("activity ReserveNick", "activity Reserve$0Nick")
+        ));
+        assert!(md.contains(signature) && md.contains("called once"), "{md}");
+        // Not called: still its signature.
+        let md = hover_md(&CONTRACTS.replace("activity Charge", "activity $0Charge"));
+        assert!(
+            md.contains("activity Charge(card: Card, note?: string) -> {id: string}"),
+            "{md}"
+        );
+        assert!(md.contains("called 0 times"), "{md}");
+        // Bound to HTTP.
+        let md = hover_decl("flow A(x) {\n  return Get$0Pet(x)\n}\n");
+        assert!(md.contains("activity GetPet(petId: int) -> any"), "{md}");
+        assert!(
+            md.contains("`@http`: `GET https://pets.test/pet/{petId}`"),
+            "{md}"
+        );
+        // Undeclared: as before.
+        let md = hover_decl("flow A(x) {\n  return Ot$0her(x)\n}\n");
+        assert!(
+            md.contains("Other(...)") && md.contains("Activity: a call"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn types_parameters_and_http() {
+        let md = hover_md(&CONTRACTS.replace("card: Card", "card: Ca$0rd"));
+        assert!(
+            md.contains("type Card = {number: string, holder?: string}"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Type declared in `contracts.weft` on line 1; used once in declarations."),
+            "{md}"
+        );
+        let md = hover_md(&CONTRACTS.replace("nick: string)", "nick: str$0ing)"));
+        assert!(md.contains("Built-in type: text."), "{md}");
+        let md = hover_md(&CONTRACTS.replace("note?:", "no$0te?:"));
+        assert!(md.contains("note?: string"), "{md}");
+        assert!(md.contains("Parameter of activity `Charge`"), "{md}");
+        assert!(md.contains("A call may leave it out."), "{md}");
+        // `{petId}` in the URL names the parameter.
+        let md = hover_md(&CONTRACTS.replace("/{petId}", "/{pet$0Id}"));
+        assert!(md.contains("petId: int"), "{md}");
+        let md = hover_md(&CONTRACTS.replace("@http", "@ht$0tp"));
+        assert!(
+            md.contains("Binds the activity to an HTTP endpoint"),
+            "{md}"
+        );
     }
 }

@@ -11,7 +11,7 @@ pub mod symbols;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use resolve::{FileIndex, ItemInfo, Role, Target};
+use resolve::{FileIndex, ItemInfo, ItemKind, Role, Target};
 use weft_syntax::lang::{self, Builtin};
 use weft_syntax::{Diagnostic, LineIndex, Parse, Span};
 
@@ -68,10 +68,15 @@ pub struct Location {
 pub struct Program {
     /// The files, in name order.
     pub files: Vec<Arc<File>>,
-    /// The first top-level item of each name: its file and index there.
-    items: HashMap<String, (usize, usize)>,
-    /// The activities: names called that are no flow or built-in, with
-    /// their call sites.
+    /// The first top-level flow of each name: its file and index there.
+    flows: HashMap<String, (usize, usize)>,
+    /// The first activity declaration of each name (the one the checker
+    /// uses; E0200 reports the others).
+    declared: HashMap<String, (usize, usize)>,
+    /// The first `type` declaration of each name.
+    types: HashMap<String, (usize, usize)>,
+    /// The activities: the declared ones, and names called that are no
+    /// flow or built-in, with their call sites.
     activities: BTreeMap<String, Vec<Location>>,
 }
 
@@ -87,7 +92,7 @@ pub enum Global<'p> {
     },
     /// A built-in function.
     Builtin(&'static Builtin),
-    /// An activity: called somewhere in the program.
+    /// An activity: declared, or called somewhere in the program.
     Activity(Activity<'p>),
     /// Nothing the program knows.
     Unknown,
@@ -100,28 +105,56 @@ pub struct Activity<'p> {
     pub name: &'p str,
     /// Where it is called.
     pub calls: &'p [Location],
-    // Hook: the declared contract (`activity Name(params) -> Type`) goes
-    // here once the syntax has it, found through `Program::items` like a
-    // flow.
+    /// Its declaration (its file and the item), if it has one.
+    pub decl: Option<(usize, &'p ItemInfo)>,
+}
+
+/// What a type's name means in a program.
+#[derive(Clone, Copy, Debug)]
+pub enum TypeName<'p> {
+    /// A built-in type, with what it admits.
+    Builtin(&'static (&'static str, &'static str)),
+    /// A `type` declaration.
+    Declared {
+        /// Its file.
+        file: usize,
+        /// The item.
+        item: &'p ItemInfo,
+    },
+    /// Neither (E0201).
+    Unknown,
 }
 
 impl Program {
     /// A program of `files`.
     pub fn new(files: Vec<Arc<File>>) -> Program {
-        let mut items = HashMap::new();
+        let mut flows = HashMap::new();
+        let mut declared = HashMap::new();
+        let mut types = HashMap::new();
         for (f, file) in files.iter().enumerate() {
             for (i, item) in file.index.items.iter().enumerate() {
-                if !item.name.name.is_empty() {
-                    items.entry(item.name.name.clone()).or_insert((f, i));
+                if item.name.name.is_empty() {
+                    continue;
                 }
+                let map = match item.kind {
+                    ItemKind::Flow { .. } => &mut flows,
+                    ItemKind::Activity { .. } => &mut declared,
+                    ItemKind::Type { .. } => &mut types,
+                };
+                map.entry(item.name.name.clone()).or_insert((f, i));
             }
         }
         let mut activities: BTreeMap<String, Vec<Location>> = BTreeMap::new();
+        for name in declared.keys() {
+            if !flows.contains_key(name) && lang::builtin(name).is_none() {
+                activities.insert(name.clone(), Vec::new());
+            }
+        }
         for (f, file) in files.iter().enumerate() {
             for r in &file.index.refs {
                 if r.target == Target::Global
                     && r.role == Role::Call
-                    && !items.contains_key(&r.name)
+                    && !flows.contains_key(&r.name)
                     && lang::builtin(&r.name).is_none()
                 {
                     activities
@@ -136,7 +169,9 @@ impl Program {
         }
         Program {
             files,
-            items,
+            flows,
+            declared,
+            types,
             activities,
         }
     }
@@ -147,9 +182,10 @@ impl Program {
     }
 
     /// What the global `name` means: a flow of the program first (as the
-    /// checker resolves calls), then a built-in, then an activity.
+    /// checker resolves calls), then a built-in, then an activity
+    /// (declared or not).
     pub fn global(&self, name: &str) -> Global<'_> {
-        if let Some(&(file, i)) = self.items.get(name) {
+        if let Some(&(file, i)) = self.flows.get(name) {
             return Global::Flow {
                 file,
                 item: &self.files[file].index.items[i],
@@ -159,8 +195,31 @@ impl Program {
             return Global::Builtin(b);
         }
         match self.activities.get_key_value(name) {
-            Some((name, calls)) => Global::Activity(Activity { name, calls }),
+            Some((name, calls)) => Global::Activity(self.activity(name, calls)),
             None => Global::Unknown,
+        }
+    }
+
+    fn activity<'p>(&'p self, name: &'p str, calls: &'p [Location]) -> Activity<'p> {
+        let decl = self
+            .declared
+            .get(name)
+            .map(|&(f, i)| (f, &self.files[f].index.items[i]));
+        Activity { name, calls, decl }
+    }
+
+    /// What the type name `name` means: a built-in type first (the checker
+    /// ignores declarations of those), then a `type` declaration.
+    pub fn type_name(&self, name: &str) -> TypeName<'_> {
+        if let Some(t) = lang::TYPES.iter().find(|(n, _)| *n == name) {
+            return TypeName::Builtin(t);
+        }
+        match self.types.get(name) {
+            Some(&(file, i)) => TypeName::Declared {
+                file,
+                item: &self.files[file].index.items[i],
+            },
+            None => TypeName::Unknown,
         }
     }
 
@@ -172,11 +231,36 @@ impl Program {
             .flat_map(|(f, file)| file.index.items.iter().map(move |i| (f, i)))
     }
 
-    /// The activities of the program, by name.
+    /// The activities of the program, by name: the declared ones (unless
+    /// a flow or a built-in takes their name) and the ones called.
     pub fn activities(&self) -> impl Iterator<Item = Activity<'_>> {
         self.activities
             .iter()
-            .map(|(name, calls)| Activity { name, calls })
+            .map(|(name, calls)| self.activity(name, calls))
+    }
+
+    /// The declared types of the program, by name: each name's first
+    /// declaration, as the checker takes it.
+    pub fn declared_types(&self) -> Vec<(usize, &ItemInfo)> {
+        let mut out: Vec<(usize, &ItemInfo)> = self
+            .types
+            .values()
+            .map(|&(f, i)| (f, &self.files[f].index.items[i]))
+            .filter(|(_, item)| !lang::is_builtin_type(&item.name.name))
+            .collect();
+        out.sort_by(|a, b| a.1.name.name.cmp(&b.1.name.name));
+        out
+    }
+
+    /// The files as the checker takes them.
+    pub fn sources(&self) -> Vec<weft_check::SourceFile<'_>> {
+        self.files
+            .iter()
+            .map(|f| weft_check::SourceFile {
+                name: &f.name,
+                module: &f.parse.module,
+            })
+            .collect()
     }
 
     /// The diagnostics of every file, in file order, as `weft check` gives
@@ -184,15 +268,7 @@ impl Program {
     /// findings. Files with syntax errors still take part in the program,
     /// so that their siblings see their flows while they are being typed.
     pub fn diagnostics(&self) -> Vec<Vec<Diagnostic>> {
-        let sources: Vec<weft_check::SourceFile<'_>> = self
-            .files
-            .iter()
-            .map(|f| weft_check::SourceFile {
-                name: &f.name,
-                module: &f.parse.module,
-            })
-            .collect();
-        let checked = weft_check::check_program(&sources);
+        let checked = weft_check::check_program(&self.sources());
         self.files
             .iter()
             .zip(checked)

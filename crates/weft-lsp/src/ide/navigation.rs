@@ -1,15 +1,19 @@
 //! Go to definition, find references and rename.
 //!
-//! Variables and inline flows live in one file; flows and activities are
-//! the program's, so their references span its files.
+//! Variables and inline flows live in one file; flows, activities and
+//! types are the program's, so their references span its files. A
+//! parameter of an activity declaration is named again by the named
+//! arguments of the activity's calls, in any file.
 
-use super::resolve::{NameRef, ScopeKind, Target, VarKind};
-use super::{is_identifier, Global, Location, Program};
-use weft_syntax::lang;
+use super::resolve::{ItemInfo, ItemKind, NameRef, Role, ScopeKind, Target, VarKind};
+use super::{is_identifier, Global, Location, Program, TypeName};
+use weft_syntax::{lang, Span};
 
 /// Where the name at `offset` is defined: a variable's first assignment or
-/// declaration, an inline flow's name, a flow's declaration (in any file of
-/// the program). Built-ins and activities have none in the program.
+/// declaration, an inline flow's name, a flow's, a declared activity's or a
+/// `type`'s declaration (in any file of the program), a parameter of an
+/// activity declaration. Built-ins and undeclared activities have none in
+/// the program.
 pub fn definition(program: &Program, file: usize, offset: u32) -> Option<Location> {
     let f = program.files.get(file)?;
     let r = f.index.ref_at(offset)?;
@@ -24,11 +28,39 @@ pub fn definition(program: &Program, file: usize, offset: u32) -> Option<Locatio
                 file,
                 span: item.name.span,
             }),
-            // Hook: a declared activity's contract is its definition.
-            Global::Builtin(_) | Global::Activity(_) | Global::Unknown => None,
+            Global::Activity(a) => a.decl.map(|(file, item)| Location {
+                file,
+                span: item.name.span,
+            }),
+            Global::Builtin(_) | Global::Unknown => None,
         },
+        Target::Type => match program.type_name(&r.name) {
+            TypeName::Declared { file, item } => Some(Location {
+                file,
+                span: item.name.span,
+            }),
+            TypeName::Builtin(_) | TypeName::Unknown => None,
+        },
+        Target::DeclParam(_) => {
+            let (_, p) = decl_param(program, file, r)?;
+            Some(Location { file, span: p })
+        }
         Target::Annotation => None,
     }
+}
+
+/// The activity declaration in `file` that the parameter reference `r` is
+/// written in, and where the parameter is declared there.
+fn decl_param<'p>(program: &'p Program, file: usize, r: &NameRef) -> Option<(&'p ItemInfo, Span)> {
+    let item =
+        program.files[file].index.items.iter().find(|i| {
+            i.span.contains(r.span.start) && matches!(i.kind, ItemKind::Activity { .. })
+        })?;
+    let ItemKind::Activity { params, .. } = &item.kind else {
+        return None;
+    };
+    let p = params.iter().find(|p| p.name.name == r.name)?;
+    Some((item, p.name.span))
 }
 
 /// Every place the name at `offset` is written, its definition first when
@@ -70,7 +102,20 @@ fn occurrences(program: &Program, file: usize, r: &NameRef) -> Vec<Location> {
             .filter(|x| x.target == r.target)
             .map(|x| Location { file, span: x.span })
             .collect(),
-        Target::Global | Target::Annotation => program
+        // The parameter as declared and as `@http` names it.
+        Target::DeclParam(_) => match decl_param(program, file, r) {
+            Some((item, _)) => f
+                .index
+                .refs
+                .iter()
+                .filter(|x| {
+                    x.target == r.target && x.name == r.name && item.span.contains(x.span.start)
+                })
+                .map(|x| Location { file, span: x.span })
+                .collect(),
+            None => vec![Location { file, span: r.span }],
+        },
+        Target::Global | Target::Annotation | Target::Type => program
             .files
             .iter()
             .enumerate()
@@ -112,6 +157,29 @@ fn occurrences(program: &Program, file: usize, r: &NameRef) -> Vec<Location> {
             }
         }
     }
+    // A declared activity's parameter is named by named arguments of its
+    // calls (when this declaration is the one that counts).
+    if let Target::DeclParam(activity) = &r.target {
+        let this = decl_param(program, file, r).map(|(item, _)| item.span);
+        let counts = match program.global(activity) {
+            Global::Activity(a) => a
+                .decl
+                .is_some_and(|(f, item)| f == file && Some(item.span) == this),
+            _ => false,
+        };
+        if counts {
+            for (i, g) in program.files.iter().enumerate() {
+                for (callee, arg) in &g.index.named_args {
+                    if callee == activity && arg.name == r.name {
+                        out.push(Location {
+                            file: i,
+                            span: arg.span,
+                        });
+                    }
+                }
+            }
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -145,6 +213,15 @@ pub fn prepare_rename(program: &Program, file: usize, offset: u32) -> Result<Loc
             Global::Unknown => Err(format!("`{}` is not defined in this program", r.name)),
             Global::Flow { .. } | Global::Activity(_) => Ok(Location { file, span: r.span }),
         },
+        Target::Type => match program.type_name(&r.name) {
+            TypeName::Builtin(_) => Err(format!(
+                "`{}` is a built-in type and cannot be renamed",
+                r.name
+            )),
+            TypeName::Unknown => Err(format!("`{}` is not a declared type", r.name)),
+            TypeName::Declared { .. } => Ok(Location { file, span: r.span }),
+        },
+        Target::DeclParam(_) => Ok(Location { file, span: r.span }),
     }
 }
 
@@ -171,7 +248,10 @@ pub fn rename(
             "`{new_name}` is not a name: use letters, digits and `_`, not starting with a digit"
         ));
     }
-    if lang::builtin(new_name).is_some() {
+    // Types and declared parameters are not called: a built-in function's
+    // name does not clash with them.
+    let called = !matches!(r.target, Target::Type | Target::DeclParam(_));
+    if called && lang::builtin(new_name).is_some() {
         return Err(format!("`{new_name}` is the name of a built-in function"));
     }
     let edits = occurrences(program, file, r);
@@ -206,10 +286,15 @@ pub fn rename(
                 Global::Flow { .. } => {
                     return Err(format!("the program already has a flow named `{new_name}`"))
                 }
-                Global::Activity(_) => {
+                Global::Activity(a) => {
+                    let does = if a.decl.is_some() {
+                        "declares"
+                    } else {
+                        "calls"
+                    };
                     return Err(format!(
-                        "the program already calls an activity named `{new_name}`"
-                    ))
+                        "the program already {does} an activity named `{new_name}`"
+                    ));
                 }
                 Global::Builtin(_) | Global::Unknown => {}
             }
@@ -233,6 +318,40 @@ pub fn rename(
                         ));
                     }
                 }
+            }
+        }
+        Target::Type => {
+            if lang::is_builtin_type(new_name) {
+                return Err(format!("`{new_name}` is the name of a built-in type"));
+            }
+            if let TypeName::Declared { .. } = program.type_name(new_name) {
+                return Err(format!("the program already has a type named `{new_name}`"));
+            }
+        }
+        Target::DeclParam(activity) => {
+            let item = decl_param(program, file, r).map(|(item, _)| item);
+            if let Some(ItemInfo {
+                kind: ItemKind::Activity { params, .. },
+                ..
+            }) = item
+            {
+                if params.iter().any(|p| p.name.name == new_name) {
+                    return Err(format!(
+                        "`{new_name}` is already a parameter of `{activity}`"
+                    ));
+                }
+            }
+            let wire = f.index.refs.iter().any(|x| {
+                x.role == Role::Wire
+                    && x.target == r.target
+                    && x.name == r.name
+                    && edits.iter().any(|e| e.file == file && e.span == x.span)
+            });
+            if wire {
+                return Err(format!(
+                    "`@http` sends `{0}` under its own name (`query` or `headers` as a list): renaming it would change the request; write `{{{0}: \"{0}\"}}` there first",
+                    r.name
+                ));
             }
         }
         Target::Annotation => unreachable!("prepare_rename refuses annotations"),
@@ -357,5 +476,102 @@ mod tests {
             rename(&p, f, o, "x").unwrap_err(),
             "`x` is a variable or inline flow where `B` is used"
         );
+    }
+
+    /// Declarations in `c.weft`, calls in `main.weft` (with the cursor).
+    fn decl_program(contracts: &str, main: &str) -> (Program, usize, u32) {
+        fixture::parse(&format!("//- c.weft\n{contracts}//- main.weft\n{main}"))
+    }
+
+    const C: &str = "type Card = {number: string}\nactivity Charge(card: Card, note?: string) -> {id: string}\nactivity GetPet(petId: int, fields?: [string]) -> any\n    @http(method: \"GET\", url: \"https://pets.test/pet/{petId}\", query: {fields: \"f\"})\nactivity Find(status: string) -> [Card] @http(method: \"GET\", url: \"https://pets.test/find\", query: [\"status\"])\n";
+
+    #[test]
+    fn definition_and_references_of_declarations() {
+        let main = "flow A(x) {\n  c = Charge(x, note: \"n\")\n  return $0Charge(c)\n}\n";
+        let (p, f, o) = decl_program(C, main);
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:2:10"]);
+        assert_eq!(
+            show(&p, &references(&p, f, o, true)),
+            ["c.weft:2:10", "main.weft:2:7", "main.weft:3:10"]
+        );
+        // A type, from a use.
+        let (p, f, o) = decl_program(&C.replace("card: Card", "card: Ca$0rd"), "flow A() {}\n");
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:1:6"]);
+        assert_eq!(
+            show(&p, &references(&p, f, o, true)),
+            ["c.weft:1:6", "c.weft:2:23", "c.weft:5:35"]
+        );
+        // A built-in type has no definition.
+        let (p, f, o) = decl_program(&C.replace("note?: string", "note?: str$0ing"), "");
+        assert_eq!(definition(&p, f, o), None);
+        // A parameter, from `{petId}` in the URL.
+        let (p, f, o) = decl_program(&C.replace("/{petId}", "/{pe$0tId}"), "");
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:3:17"]);
+    }
+
+    #[test]
+    fn rename_declarations() {
+        let main =
+            "flow A(x) {\n  c = Charge(x, note: \"n\")\n  Other(c)\n  return $0Charge(c)\n}\n";
+        let (p, f, o) = decl_program(C, main);
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "Pay").unwrap()),
+            ["c.weft:2:10", "main.weft:2:7", "main.weft:4:10"]
+        );
+        assert_eq!(
+            rename(&p, f, o, "GetPet").unwrap_err(),
+            "the program already declares an activity named `GetPet`"
+        );
+        assert_eq!(
+            rename(&p, f, o, "Other").unwrap_err(),
+            "the program already calls an activity named `Other`"
+        );
+        // A type.
+        let main = main.replace("$0", "");
+        let main = main.as_str();
+        let (p, f, o) = decl_program(&C.replace("type Card", "type Ca$0rd"), main);
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "PaymentCard").unwrap()),
+            ["c.weft:1:6", "c.weft:2:23", "c.weft:5:35"]
+        );
+        assert_eq!(
+            rename(&p, f, o, "string").unwrap_err(),
+            "`string` is the name of a built-in type"
+        );
+        assert_eq!(
+            rename(&p, f, o, "Card").unwrap(),
+            rename(&p, f, o, "PaymentCard").unwrap()
+        );
+        let (p, f, o) = decl_program(&C.replace("note?: string", "note?: str$0ing"), main);
+        assert_eq!(
+            prepare_rename(&p, f, o).unwrap_err(),
+            "`string` is a built-in type and cannot be renamed"
+        );
+        // A parameter: its named arguments at the calls, too.
+        let (p, f, o) = decl_program(&C.replace("note?:", "no$0te?:"), main);
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "memo").unwrap()),
+            ["c.weft:2:29", "main.weft:2:17"]
+        );
+        assert_eq!(
+            rename(&p, f, o, "card").unwrap_err(),
+            "`card` is already a parameter of `Charge`"
+        );
+        // ... and where `@http` names it: the URL, the key of `query`.
+        let calls = "flow A(x) {\n  return GetPet(petId: x, fields: [\"name\"])\n}\n";
+        let (p, f, o) = decl_program(&C.replace("(petId: int", "($0petId: int"), calls);
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "id").unwrap()),
+            ["c.weft:3:17", "c.weft:4:55", "main.weft:2:17"]
+        );
+        let (p, f, o) = decl_program(&C.replace("fields?:", "fi$0elds?:"), calls);
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "only").unwrap()),
+            ["c.weft:3:29", "c.weft:4:72", "main.weft:2:27"]
+        );
+        // In the list form, the parameter's name is the one sent: refused.
+        let (p, f, o) = decl_program(&C.replace("Find(status", "Find(st$0atus"), "");
+        let e = rename(&p, f, o, "state").unwrap_err();
+        assert!(e.contains("would change the request"), "{e}");
     }
 }

@@ -21,13 +21,22 @@
 //!   activity. Which one depends on the other files of the program, so it
 //!   is decided later, by [`crate::ide::Program::global`].
 //!
+//! - Declarations (`activity`, `type`) are items too. An activity's name
+//!   is a global (its calls resolve to it as they would to an undeclared
+//!   activity); names in type positions are [`Target::Type`], decided by
+//!   the program (a declared type or a built-in one); an activity's
+//!   parameters are [`Target::DeclParam`], named again by the named
+//!   arguments of its calls and by its `@http(...)` binding (`{name}` in
+//!   the URL, `query`, `headers`, `body`).
+//!
 //! Top-level items are matched here and nowhere else ([`Resolver::item`]):
 //! a new item kind adds a variant to [`ItemKind`] and a branch there.
 
 use std::collections::HashMap;
+use weft_check::contract::types::Type;
 use weft_syntax::ast::{
-    Block, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Item, Module, ObjectEntry, Stmt,
-    StmtKind,
+    ActivityDecl, Annotation, Block, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Item,
+    Module, ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
 };
 use weft_syntax::Span;
 
@@ -125,8 +134,15 @@ pub enum Target {
     /// A flow of the program, a built-in or an activity (see the module
     /// docs): decided by the program.
     Global,
-    /// An annotation (`retry` of `@retry`).
+    /// An annotation (`retry` of `@retry`, `http` of `@http`).
     Annotation,
+    /// A type's name: in a type position of a declaration, or a `type`
+    /// declaration's own name. A declared type or a built-in one: decided
+    /// by the program.
+    Type,
+    /// A parameter of the declaration of the activity named here (the
+    /// name of the reference is the parameter's).
+    DeclParam(String),
 }
 
 /// How a name is used where it is written.
@@ -140,6 +156,10 @@ pub enum Role {
     Read,
     /// Called.
     Call,
+    /// A parameter of an activity named in the list form of its `@http`
+    /// binding's `query` or `headers` (`query: ["status"]`): the name is
+    /// also the one sent, so renaming it would change the request.
+    Wire,
 }
 
 /// One name written in the file.
@@ -165,9 +185,46 @@ pub enum ItemKind {
         /// The parameter names.
         params: Vec<String>,
     },
-    // Hook: `activity Name(params) -> Type` adds a variant here, with its
-    // signature, and a branch in `Resolver::item`; completion and hover
-    // already look activities up through `Program::global`.
+    /// `activity Name(params) -> Type @http(...)`: a declared activity.
+    Activity {
+        /// The parameters, in order.
+        params: Vec<DeclParam>,
+        /// The result type as shown (`None` when not written: anything).
+        result: Option<String>,
+        /// The `@http` binding's method and URL, as written, when there is
+        /// one.
+        http: Option<(String, String)>,
+    },
+    /// `type Name = Type`
+    Type {
+        /// What it stands for, as shown.
+        ty: String,
+    },
+}
+
+/// A parameter of an activity declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclParam {
+    /// Its name, where it is declared.
+    pub name: Ident,
+    /// `name?: T`: a call may leave it out.
+    pub optional: bool,
+    /// Its type, as shown.
+    pub ty: String,
+}
+
+impl DeclParam {
+    /// `name: T` or `name?: T`.
+    pub fn signature(&self) -> String {
+        let q = if self.optional { "?" } else { "" };
+        format!("{}{q}: {}", self.name.name, self.ty)
+    }
+}
+
+/// A type written in a declaration, as hovers and completion show it (the
+/// checker's rendering: `{status: string, id?: int}`, `[Pet] | null`).
+pub fn show_type(t: &TypeExpr) -> String {
+    Type::from_ast(t).to_string()
 }
 
 /// A top-level item of the file.
@@ -186,6 +243,24 @@ impl ItemInfo {
     pub fn signature(&self) -> String {
         match &self.kind {
             ItemKind::Flow { params } => format!("flow {}({})", self.name.name, params.join(", ")),
+            ItemKind::Activity { .. } => format!("activity {}{}", self.name.name, self.detail()),
+            ItemKind::Type { ty } => format!("type {} = {ty}", self.name.name),
+        }
+    }
+
+    /// The signature without the keyword and the name: `(order, carrier)`,
+    /// `(nick: string) -> {status: string}`, `= [Pet]`.
+    pub fn detail(&self) -> String {
+        match &self.kind {
+            ItemKind::Flow { params } => format!("({})", params.join(", ")),
+            ItemKind::Activity { params, result, .. } => {
+                let params: Vec<String> = params.iter().map(DeclParam::signature).collect();
+                match result {
+                    Some(r) => format!("({}) -> {r}", params.join(", ")),
+                    None => format!("({})", params.join(", ")),
+                }
+            }
+            ItemKind::Type { ty } => format!("= {ty}"),
         }
     }
 }
@@ -300,6 +375,20 @@ impl FileIndex {
     }
 }
 
+/// The method and URL of `a`'s `@http` binding, as written.
+fn http_target(a: &ActivityDecl) -> Option<(String, String)> {
+    let ann = a.annotation(weft_check::contract::http::ANNOTATION)?;
+    let text = |name: &str| {
+        ann.args
+            .iter()
+            .find_map(|arg| match (&arg.name, &arg.value.kind) {
+                (Some(n), ExprKind::String(s)) if n.name == name => Some(s.clone()),
+                _ => None,
+            })
+    };
+    Some((text("method").unwrap_or_default(), text("url")?))
+}
+
 struct Resolver {
     out: FileIndex,
     current: Option<ScopeId>,
@@ -323,6 +412,148 @@ impl Resolver {
                 });
                 self.push_ref(&f.name.name, f.name.span, Target::Global, Role::Def);
                 self.top_flow(f);
+            }
+            Item::Activity(a) => {
+                self.out.items.push(ItemInfo {
+                    name: a.name.clone(),
+                    kind: ItemKind::Activity {
+                        params: a
+                            .params
+                            .iter()
+                            .map(|p| DeclParam {
+                                name: p.name.clone(),
+                                optional: p.optional,
+                                ty: show_type(&p.ty),
+                            })
+                            .collect(),
+                        result: a.result.as_ref().map(show_type),
+                        http: http_target(a),
+                    },
+                    span: a.span,
+                });
+                self.push_ref(&a.name.name, a.name.span, Target::Global, Role::Def);
+                let target = Target::DeclParam(a.name.name.clone());
+                for p in &a.params {
+                    self.push_ref(&p.name.name, p.name.span, target.clone(), Role::Def);
+                    self.type_expr(&p.ty);
+                }
+                if let Some(r) = &a.result {
+                    self.type_expr(r);
+                }
+                for ann in &a.annotations {
+                    self.push_ref(
+                        &ann.name.name,
+                        ann.name.span,
+                        Target::Annotation,
+                        Role::Read,
+                    );
+                    if ann.name.name == weft_check::contract::http::ANNOTATION {
+                        self.http_params(a, ann);
+                    }
+                }
+            }
+            Item::Type(t) => {
+                self.out.items.push(ItemInfo {
+                    name: t.name.clone(),
+                    kind: ItemKind::Type {
+                        ty: show_type(&t.ty),
+                    },
+                    span: t.span,
+                });
+                self.push_ref(&t.name.name, t.name.span, Target::Type, Role::Def);
+                self.type_expr(&t.ty);
+            }
+        }
+    }
+
+    /// The names of types written in `t`.
+    fn type_expr(&mut self, t: &TypeExpr) {
+        match &t.kind {
+            TypeKind::Name(n) => self.push_ref(n, t.span, Target::Type, Role::Read),
+            TypeKind::List(inner) => self.type_expr(inner),
+            TypeKind::Object(o) => {
+                for f in &o.fields {
+                    self.type_expr(&f.ty);
+                }
+            }
+            TypeKind::Union(members) => members.iter().for_each(|m| self.type_expr(m)),
+            TypeKind::Error => {}
+        }
+    }
+
+    /// The parameters that `@http(...)` of `a` names: `{name}` in the URL,
+    /// `body: "name"`, the keys of `query: {name: "wire"}` (and of
+    /// `headers`), and the entries of `query: ["name"]` (where the name is
+    /// also the one sent). Only names of parameters, written in strings
+    /// without escapes (so that their spans are exact).
+    fn http_params(&mut self, a: &ActivityDecl, ann: &Annotation) {
+        let target = Target::DeclParam(a.name.name.clone());
+        let is_param = |n: &str| a.params.iter().any(|p| p.name.name == n);
+        // The span of `value` inside the string literal `lit` at byte
+        // `at` of its text, when the literal has no escapes.
+        let inside = |lit: Span, text: &str, at: usize, len: usize| -> Option<Span> {
+            (lit.len() == text.len() + 2).then(|| {
+                Span::new(
+                    lit.start as usize + 1 + at,
+                    lit.start as usize + 1 + at + len,
+                )
+            })
+        };
+        for arg in &ann.args {
+            let Some(name) = &arg.name else { continue };
+            let v = &arg.value;
+            match (name.name.as_str(), &v.kind) {
+                ("url", ExprKind::String(url)) => {
+                    let mut from = 0;
+                    while let Some(open) = url[from..].find('{') {
+                        let open = from + open;
+                        let Some(close) = url[open..].find('}') else {
+                            break;
+                        };
+                        let close = open + close;
+                        let param = &url[open + 1..close];
+                        if is_param(param) {
+                            if let Some(span) = inside(v.span, url, open + 1, param.len()) {
+                                self.push_ref(param, span, target.clone(), Role::Read);
+                            }
+                        }
+                        from = close + 1;
+                    }
+                }
+                ("body", ExprKind::String(param)) if is_param(param) => {
+                    if let Some(span) = inside(v.span, param, 0, param.len()) {
+                        self.push_ref(param, span, target.clone(), Role::Read);
+                    }
+                }
+                ("query" | "headers", ExprKind::Array(items)) => {
+                    for item in items {
+                        if let ExprKind::String(param) = &item.kind {
+                            if is_param(param) {
+                                if let Some(span) = inside(item.span, param, 0, param.len()) {
+                                    self.push_ref(param, span, target.clone(), Role::Wire);
+                                }
+                            }
+                        }
+                    }
+                }
+                ("query" | "headers", ExprKind::Object(entries)) => {
+                    for e in entries {
+                        if let ObjectEntry::Field { key, .. } = e {
+                            if !is_param(&key.name) {
+                                continue;
+                            }
+                            let span = if key.quoted {
+                                inside(key.span, &key.name, 0, key.name.len())
+                            } else {
+                                Some(key.span)
+                            };
+                            if let Some(span) = span {
+                                self.push_ref(&key.name, span, target.clone(), Role::Read);
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -750,5 +981,57 @@ mod tests {
         assert_eq!(refs_of(&idx, src, "B(r)").len(), 2);
         assert_eq!(idx.items.len(), 2);
         assert_eq!(idx.items[1].signature(), "flow B(v)");
+    }
+
+    #[test]
+    fn declarations() {
+        let src = "type T = {a: [T], b?: string | null}\nactivity A(x: T, y?: int) -> T @http(method: \"POST\", url: \"https://a.test/{y}\", body: \"x\")\nflow F(v) { return A(v, y: 1) }\n";
+        let idx = index(src);
+        assert_eq!(
+            idx.items.iter().map(|i| i.signature()).collect::<Vec<_>>(),
+            [
+                "type T = {a: [T], b?: string | null}",
+                "activity A(x: T, y?: int) -> T",
+                "flow F(v)"
+            ]
+        );
+        let at = |s: &str| src.find(s).unwrap();
+        assert_eq!(
+            idx.items[1].kind,
+            ItemKind::Activity {
+                params: vec![
+                    DeclParam {
+                        name: Ident {
+                            name: "x".into(),
+                            span: Span::new(at("x: T"), at("x: T") + 1)
+                        },
+                        optional: false,
+                        ty: "T".into()
+                    },
+                    DeclParam {
+                        name: Ident {
+                            name: "y".into(),
+                            span: Span::new(at("y?"), at("y?") + 1)
+                        },
+                        optional: true,
+                        ty: "int".into()
+                    }
+                ],
+                result: Some("T".into()),
+                http: Some(("POST".into(), "https://a.test/{y}".into()))
+            }
+        );
+        // `T`: its declaration, in its own type, as a parameter's and the
+        // result's type.
+        assert_eq!(
+            refs_of(&idx, src, "T ="),
+            ["T@5:Def", "T@14:Read", "T@51:Read", "T@66:Read"]
+        );
+        // `y`: declared, in the URL; `x`: declared, the body.
+        assert_eq!(refs_of(&idx, src, "y?"), ["y@54:Def", "y@112:Read"]);
+        assert_eq!(refs_of(&idx, src, "x: T"), ["x@48:Def", "x@124:Read"]);
+        let r = idx.ref_at(src.find("A(v").unwrap() as u32).unwrap();
+        assert_eq!((r.target.clone(), r.role), (Target::Global, Role::Call));
+        assert_eq!(idx.named_args.len(), 1);
     }
 }

@@ -1,5 +1,5 @@
-//! The outline of a file: its items, with inline flows nested in the flow
-//! that writes them.
+//! The outline of a file: its items (flows, activity and type
+//! declarations), with inline flows nested in the flow that writes them.
 
 use super::resolve::{ItemKind, ScopeKind};
 use super::File;
@@ -12,6 +12,10 @@ pub enum SymbolKind {
     Flow,
     /// An inline flow.
     InlineFlow,
+    /// An activity declaration.
+    Activity,
+    /// A `type` declaration.
+    Type,
 }
 
 /// One entry of the outline.
@@ -19,7 +23,9 @@ pub enum SymbolKind {
 pub struct Symbol {
     /// Its name.
     pub name: String,
-    /// Its parameters or inputs, as written: `(order, carrier)`.
+    /// Its parameters or inputs, as written: `(order, carrier)`; a
+    /// declaration's signature after its name: `(nick: string) -> int`,
+    /// `= [Pet]`.
     pub detail: String,
     /// What it is.
     pub kind: SymbolKind,
@@ -73,7 +79,22 @@ pub fn document_symbols(file: &File) -> Vec<Symbol> {
     }
     let mut out = Vec::new();
     for item in &index.items {
+        let declaration = |kind| Symbol {
+            name: item.name.name.clone(),
+            detail: item.detail(),
+            kind,
+            span: item.span,
+            name_span: item.name.span,
+            children: Vec::new(),
+        };
         match item.kind {
+            ItemKind::Activity { .. } if !item.name.name.is_empty() => {
+                out.push(declaration(SymbolKind::Activity))
+            }
+            ItemKind::Type { .. } if !item.name.name.is_empty() => {
+                out.push(declaration(SymbolKind::Type))
+            }
+            ItemKind::Activity { .. } | ItemKind::Type { .. } => {}
             ItemKind::Flow { .. } => {
                 let scope = index
                     .scopes
@@ -113,5 +134,25 @@ mod tests {
             })
             .collect();
         assert_eq!(outline, ["A(x) {B(x)[C] D()[]}", "E() {}"]);
+    }
+
+    #[test]
+    fn declarations() {
+        let file = File::new(
+            "a.weft",
+            "type Card = {number: string, holder?: string}\nactivity Charge(card: Card, note?: string) -> {id: string} @http(method: \"POST\", url: \"https://x.test/c\", body: \"card\", query: [\"note\"])\nflow A(x) { return Charge(x) }\n",
+        );
+        let outline: Vec<String> = document_symbols(&file)
+            .iter()
+            .map(|s| format!("{:?} {} {}", s.kind, s.name, s.detail))
+            .collect();
+        assert_eq!(
+            outline,
+            [
+                "Type Card = {number: string, holder?: string}",
+                "Activity Charge (card: Card, note?: string) -> {id: string}",
+                "Flow A (x)"
+            ]
+        );
     }
 }

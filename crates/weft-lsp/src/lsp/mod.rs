@@ -52,7 +52,7 @@ fn capabilities() -> ServerCapabilities {
             },
         )),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec!["@".to_string()]),
+            trigger_characters: Some(vec!["@".to_string(), ".".to_string()]),
             ..CompletionOptions::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -320,6 +320,8 @@ impl Server<'_> {
                     CompletionKind::Activity => CompletionItemKind::METHOD,
                     CompletionKind::Annotation => CompletionItemKind::PROPERTY,
                     CompletionKind::NamedArgument => CompletionItemKind::FIELD,
+                    CompletionKind::Type => CompletionItemKind::STRUCT,
+                    CompletionKind::Field => CompletionItemKind::FIELD,
                 }),
                 detail: c.detail,
                 documentation: c.doc.map(|d| {
@@ -427,6 +429,8 @@ impl Server<'_> {
                 kind: match s.kind {
                     symbols::SymbolKind::Flow => SymbolKind::FUNCTION,
                     symbols::SymbolKind::InlineFlow => SymbolKind::FUNCTION,
+                    symbols::SymbolKind::Activity => SymbolKind::METHOD,
+                    symbols::SymbolKind::Type => SymbolKind::STRUCT,
                 },
                 tags: None,
                 deprecated: None,

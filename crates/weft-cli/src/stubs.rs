@@ -1,0 +1,57 @@
+//! `weft stubs`: what the program's activities need implemented, as a
+//! worker (Rust, TypeScript, Python) or an OpenAPI document of push
+//! endpoints. The files given form one program; it must check without
+//! errors first.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::check;
+
+/// Generates stubs for `files` in `lang`, to `out` or standard output.
+pub fn run(
+    files: &[PathBuf],
+    lang: weft_stubs::Lang,
+    out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let mut texts = Vec::new();
+    for p in files {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+        texts.push((p.display().to_string(), text));
+    }
+    let checked = check::check_program(texts.clone());
+    if checked
+        .iter()
+        .any(|c| c.diagnostics.iter().any(|d| d.is_error()))
+    {
+        eprint!("{}", check::render_human(&checked));
+        return Ok(ExitCode::from(1));
+    }
+    let parsed: Vec<_> = texts.iter().map(|(_, t)| weft_syntax::parse(t)).collect();
+    let sources: Vec<weft_check::SourceFile> = texts
+        .iter()
+        .zip(&parsed)
+        .map(|((name, _), p)| weft_check::SourceFile {
+            name,
+            module: &p.module,
+        })
+        .collect();
+    let model = weft_stubs::Model::of(&sources);
+    let generated = weft_stubs::generate(&model, lang)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &generated)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "weft: wrote {} ({} activities)",
+                path.display(),
+                model.activities.len()
+            );
+        }
+        None => print!("{generated}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

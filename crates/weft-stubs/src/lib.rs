@@ -1,0 +1,80 @@
+//! What a Weft program's activities need implemented, generated as code.
+//!
+//! [`Model::of`] collects every activity the flows of a program call:
+//! declared ones (see `docs/language.md`, "Activity contracts") with their
+//! parameter and result types, undeclared ones with the arguments seen at
+//! their call sites (positional count, named argument names), typed `any`.
+//! [`generate`] turns the model into one file:
+//!
+//! - [`Lang::Rust`]: a worker for the `weft-worker` SDK, serde structs for
+//!   the declared types (`rust.rs`);
+//! - [`Lang::TypeScript`]: a worker over the HTTP API with plain `fetch`
+//!   (Node 20, no dependencies), interfaces for the types (`typescript.rs`);
+//! - [`Lang::Python`]: a worker over the HTTP API with the standard library
+//!   only, `TypedDict`s for the types (`python.rs`);
+//! - [`Lang::OpenApi`]: an OpenAPI 3.0 document of push endpoints, one
+//!   `POST` per activity, as the server's push dispatch calls them
+//!   (`openapi.rs`).
+//!
+//! Every generated handler fails permanently with "not implemented: Name"
+//! until someone writes it, so the generated worker builds and runs as is.
+//! Workers bind the arguments list to parameters by the rule of
+//! [`weft_check::contract::args`]. The library does no I/O: the CLI
+//! (`weft stubs`) reads the sources and writes the result.
+
+#![warn(missing_docs)]
+
+mod model;
+mod naming;
+mod openapi;
+mod python;
+mod rust;
+mod typescript;
+
+pub use model::{Activity, Model, Param, ACTIVITIES_MAX};
+
+/// The languages (and formats) stubs are generated in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// A Rust worker for the `weft-worker` SDK (`main.rs`).
+    Rust,
+    /// A TypeScript worker over the HTTP API (`worker.ts`).
+    TypeScript,
+    /// A Python worker over the HTTP API (`worker.py`).
+    Python,
+    /// An OpenAPI 3.0 document of push endpoints (`openapi.json`).
+    OpenApi,
+}
+
+impl Lang {
+    /// The conventional file name of the generated file.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Lang::Rust => "main.rs",
+            Lang::TypeScript => "worker.ts",
+            Lang::Python => "worker.py",
+            Lang::OpenApi => "openapi.json",
+        }
+    }
+}
+
+/// Why stubs could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The program calls more activities than [`ACTIVITIES_MAX`].
+    #[error("the program calls {0} activities; stubs are generated for at most {ACTIVITIES_MAX}")]
+    TooManyActivities(usize),
+}
+
+/// The generated file for `model` in `lang`.
+pub fn generate(model: &Model, lang: Lang) -> Result<String, Error> {
+    if model.activities.len() > ACTIVITIES_MAX {
+        return Err(Error::TooManyActivities(model.activities.len()));
+    }
+    Ok(match lang {
+        Lang::Rust => rust::generate(model),
+        Lang::TypeScript => typescript::generate(model),
+        Lang::Python => python::generate(model),
+        Lang::OpenApi => openapi::generate(model),
+    })
+}

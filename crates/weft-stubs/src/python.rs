@@ -1,0 +1,431 @@
+//! A Python worker over the HTTP API, standard library only (like
+//! `examples/workers/python/worker.py`): `TypedDict`s for the declared
+//! types and each activity's parameters, one function per activity that
+//! raises `Permanent("not implemented: Name")` until written, and the
+//! poll-run-report loop with back-off.
+
+use crate::model::{Activity, Model};
+use crate::naming::{is_plain, pascal, quote, snake};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use weft_check::contract::types::{Field, Type};
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "main", "bind", "log",
+];
+
+struct Gen {
+    defs: Vec<String>,
+    names: HashSet<String>,
+}
+
+/// The generated `worker.py`.
+pub fn generate(model: &Model) -> String {
+    let mut g = Gen {
+        defs: Vec::new(),
+        names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
+    };
+    for (name, ty) in &model.types {
+        let py = pascal(name);
+        match ty {
+            Type::Object { fields, open } => {
+                let def = g.typed_dict(&py, fields, *open, &format!("The type `{name}`."));
+                g.defs.push(def);
+            }
+            other => {
+                let t = g.ty(other, &format!("{py}Value"));
+                g.defs
+                    .push(format!("{py} = {t}  # the type `{name}`: `{other}`\n"));
+            }
+        }
+    }
+    let mut handlers = String::new();
+    let mut table = String::new();
+    for a in &model.activities {
+        activity(&mut g, a, &mut handlers, &mut table);
+    }
+    let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
+    let mut out = String::new();
+    out.push_str(HEADER);
+    for d in &g.defs {
+        out.push('\n');
+        out.push_str(d);
+    }
+    out.push_str("\n\n# ----- the activities: fill these in -----\n");
+    out.push_str(&handlers);
+    let _ = write!(
+        out,
+        "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
+        names.join(", ")
+    );
+    out.push_str(LOOP);
+    out
+}
+
+fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String) {
+    let base = pascal(&a.name);
+    let params_name = g.fresh(&format!("{base}Params"));
+    let fields: Vec<Field> = a
+        .params
+        .iter()
+        .map(|p| Field {
+            name: p.name.clone(),
+            ty: p.ty.clone(),
+            optional: p.optional,
+        })
+        .collect();
+    let doc = if a.declared {
+        format!("The parameters of `{}`.", a.name)
+    } else {
+        format!(
+            "The arguments of `{}` as its calls pass them (not declared).",
+            a.name
+        )
+    };
+    let def = g.typed_dict(&params_name, &fields, false, &doc);
+    g.defs.push(def);
+    let result = g.ty(&a.result, &format!("{base}Result"));
+    let mut func = snake(&a.name);
+    if KEYWORDS.contains(&func.as_str()) {
+        func.push_str("_activity");
+    }
+    let _ = writeln!(handlers, "\n");
+    if a.awaited {
+        let _ = writeln!(
+            handlers,
+            "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
+            a.name
+        );
+    } else {
+        let _ = writeln!(
+            handlers,
+            "def {func}(ctx: Ctx, params: {params_name}) -> {result}:\n    \"\"\"`{}`.\"\"\"",
+            a.name
+        );
+    }
+    let _ = writeln!(
+        handlers,
+        "    raise Permanent({})",
+        quote(&format!("not implemented: {}", a.name))
+    );
+    let params: Vec<String> = a
+        .params
+        .iter()
+        .map(|p| {
+            format!(
+                "({}, {})",
+                quote(&p.name),
+                if p.optional { "True" } else { "False" }
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        table,
+        "    {}: ({func}, [{}]),",
+        quote(&a.name),
+        params.join(", ")
+    );
+}
+
+impl Gen {
+    fn fresh(&mut self, want: &str) -> String {
+        let mut name = want.to_string();
+        let mut i = 2;
+        while !self.names.insert(name.clone()) {
+            name = format!("{want}{i}");
+            i += 1;
+        }
+        name
+    }
+
+    /// The annotation for `t`; inline objects become `TypedDict`s named
+    /// after `hint`. Named types are quoted (forward references).
+    fn ty(&mut self, t: &Type, hint: &str) -> String {
+        match t {
+            Type::String => "str".into(),
+            Type::Number => "float".into(),
+            Type::Int => "int".into(),
+            Type::Bool => "bool".into(),
+            Type::Null => "None".into(),
+            Type::Any | Type::Duration | Type::Time => "Any".into(),
+            Type::List(inner) => format!("list[{}]", self.ty(inner, &format!("{hint}Item"))),
+            Type::Named(n) => quote(&pascal(n)),
+            Type::Object { fields, open } => {
+                let name = self.fresh(hint);
+                let def = self.typed_dict(&name, fields, *open, "");
+                self.defs.push(def);
+                quote(&name)
+            }
+            Type::Union(members) => {
+                let ms: Vec<String> = members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| self.ty(m, &format!("{hint}{}", i + 1)))
+                    .collect();
+                format!("Union[{}]", ms.join(", "))
+            }
+        }
+    }
+
+    /// A `TypedDict` in the functional form, which allows any key.
+    fn typed_dict(&mut self, name: &str, fields: &[Field], open: bool, doc: &str) -> String {
+        let mut entries = Vec::new();
+        for f in fields {
+            let mut t = self.ty(&f.ty, &format!("{name}{}", pascal(&f.name)));
+            if f.optional {
+                t = format!("NotRequired[{t}]");
+            }
+            entries.push(format!("    {}: {t},", quote(&f.name)));
+        }
+        let mut out = String::new();
+        if !doc.is_empty() {
+            let _ = writeln!(out, "# {doc}");
+        }
+        if open {
+            let _ = writeln!(out, "# Open: other fields may be present too.");
+        }
+        if entries.is_empty() {
+            let _ = writeln!(out, "{name} = TypedDict({}, {{}})", quote(name));
+        } else {
+            let _ = writeln!(
+                out,
+                "{name} = TypedDict({}, {{\n{}\n}})",
+                quote(name),
+                entries.join("\n")
+            );
+        }
+        debug_assert!(is_plain(name));
+        out
+    }
+}
+
+const HEADER: &str = r#"#!/usr/bin/env python3
+"""A Weft worker, generated by `weft stubs --lang python`: standard library only.
+
+    python3 worker.py [URL] [--token-file FILE]
+
+URL defaults to $WEFT_URL or http://127.0.0.1:7400. Each activity below
+fails with "not implemented" until you write it: return its result, raise
+Permanent for a failure that retrying cannot fix, or any other exception
+for one worth retrying. Activities run at least once: deduplicate on
+ctx.call_id. The protocol is in docs/workers.md.
+"""
+
+import json
+import os
+import random
+import signal
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Optional, TypedDict, Union
+
+try:
+    from typing import NotRequired
+except ImportError:  # Python < 3.11
+    NotRequired = Optional
+
+POLL_WAIT_MS = 20_000  # a long poll: the server answers as soon as a task arrives
+POLL_MAX = 8  # tasks per poll
+BACKOFF_MIN, BACKOFF_MAX = 0.1, 10.0  # seconds between tries while the server is away
+REPORT_RETRY_MAX = 60.0  # seconds to keep trying to report one result
+
+
+def log(msg):
+    print(f"weft-worker: {msg}", file=sys.stderr, flush=True)
+
+
+class Permanent(Exception):
+    """A failure retrying cannot fix: reported with retryable: false."""
+
+
+class ApiError(Exception):
+    """The server answered with an error."""
+
+    def __init__(self, status, message):
+        super().__init__(f"{status}: {message}")
+        self.status = status
+
+    @property
+    def transient(self):
+        return self.status >= 500 or self.status in (408, 429)
+
+
+class Unreachable(Exception):
+    """No answer: the server is down or unreachable."""
+
+    transient = True
+
+
+class Weft:
+    def __init__(self, url, token=None):
+        self.url, self.token = url.rstrip("/"), token
+
+    def post(self, path, body, timeout=30.0, auth=True):
+        req = urllib.request.Request(
+            self.url + path,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"content-type": "application/json"},
+        )
+        if auth and self.token:
+            req.add_header("Authorization", "Bearer " + self.token)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                raw = resp.read()
+                return json.loads(raw) if raw.strip() else None
+        except urllib.error.HTTPError as e:
+            raise ApiError(e.code, e.read().decode(errors="replace")) from None
+        except (urllib.error.URLError, OSError) as e:
+            raise Unreachable(str(getattr(e, "reason", e))) from None
+
+
+class Ctx:
+    """What a handler knows about its task."""
+
+    def __init__(self, task, weft):
+        self.task, self.weft = task, weft
+        self.call_id = task["callId"]
+        self.run_id = task["runId"]
+        self.attempt = task["attempt"]
+        self.callback_token = task.get("callbackToken")
+
+    def callback(self, value):
+        """Completes an awaited call (the token is the credential)."""
+        quoted = urllib.parse.quote(self.callback_token, safe="")
+        self.weft.post(f"/v1/callbacks/{quoted}", {"value": value}, auth=False)
+
+
+def bind(args, params):
+    """A call's arguments by parameter name (docs/language.md, "How a
+    declared activity receives its arguments"): positional ones first, then
+    one object of the named ones, if any."""
+    if not isinstance(args, list):
+        raise Permanent("the arguments are not a list")
+    if args and isinstance(args[-1], dict):
+        named, positional = args[-1], args[:-1]
+        k = len(positional)
+        later = [name for name, _ in params[k:]]
+        if (
+            k < len(params)
+            and all(key in later for key in named)
+            and all(opt or i < k or name in named for i, (name, opt) in enumerate(params))
+        ):
+            out = {params[i][0]: v for i, v in enumerate(positional)}
+            out.update(named)
+            return out
+    if len(args) > len(params):
+        raise Permanent(f"{len(args)} arguments were given; the activity takes {len(params)}")
+    for i, (name, opt) in enumerate(params):
+        if not opt and i >= len(args):
+            raise Permanent(f"the argument `{name}` is missing")
+    return {params[i][0]: v for i, v in enumerate(args)}
+
+
+# ----- the types -----
+"#;
+
+const LOOP: &str = r#"
+
+# ----- the loop -----
+
+
+def sleep_backoff(delay):
+    """Sleeps about `delay` (half fixed, half random); returns the next delay."""
+    time.sleep(delay / 2 + random.uniform(0, delay / 2))
+    return min(delay * 2, BACKOFF_MAX)
+
+
+def report(weft, task, path, body):
+    """Reports a result, retrying while the server is away; 404 is fine."""
+    delay, started = BACKOFF_MIN, time.monotonic()
+    tid = urllib.parse.quote(task["taskId"], safe="")
+    while True:
+        try:
+            weft.post(f"/v1/tasks/{tid}/{path}", body)
+            return
+        except ApiError as e:
+            if e.status == 404 or not e.transient:
+                log(f"task {task['taskId']}: the report was not taken: {e}")
+                return
+            err = e
+        except Unreachable as e:
+            err = e
+        if time.monotonic() - started > REPORT_RETRY_MAX:
+            log(f"task {task['taskId']}: gave up reporting ({err})")
+            return
+        delay = sleep_backoff(delay)
+
+
+def run_task(weft, task):
+    handler, params = HANDLERS.get(task["activity"], (None, []))
+    try:
+        if handler is None:
+            raise Permanent(f"no handler for {task['activity']}")
+        value = handler(Ctx(task, weft), bind(task["args"], params))
+    except Permanent as e:
+        report(weft, task, "fail", {"error": str(e), "retryable": False})
+    except Exception as e:  # a bug or a flaky dependency: worth a retry
+        report(weft, task, "fail", {"error": f"{type(e).__name__}: {e}", "retryable": True})
+    else:
+        report(weft, task, "complete", {"value": value})
+
+
+def main(argv):
+    url = os.environ.get("WEFT_URL", "http://127.0.0.1:7400")
+    token_file = os.environ.get("WEFT_TOKEN_FILE")
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--token-file" and args:
+            token_file = args.pop(0)
+        elif a.startswith(("http://", "https://")):
+            url = a
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    token = open(token_file).read().strip() if token_file else None
+    weft = Weft(url, token)
+    name = f"python-{os.getpid()}"
+    state = {"busy": False, "stop": False}
+
+    def on_term(signum, frame):
+        state["stop"] = True
+        if not state["busy"]:
+            raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
+    log(f"{name} polls {url} for {', '.join(ACTIVITIES)}")
+    delay = BACKOFF_MIN
+    while not state["stop"]:
+        try:
+            answer = weft.post(
+                "/v1/tasks/poll",
+                {"activities": ACTIVITIES, "worker": name, "max": POLL_MAX, "waitMs": POLL_WAIT_MS},
+                timeout=POLL_WAIT_MS / 1000 + 10,
+            )
+        except (ApiError, Unreachable) as e:
+            if not e.transient:
+                log(f"polling stopped: {e}")
+                return 1
+            delay = sleep_backoff(delay)
+            continue
+        delay = BACKOFF_MIN
+        tasks = answer.get("tasks", [])
+        state["busy"] = True
+        for task in tasks:
+            run_task(weft, task)
+        state["busy"] = False
+        if not tasks:
+            time.sleep(0.25)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+"#;

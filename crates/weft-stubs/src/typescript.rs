@@ -1,0 +1,372 @@
+//! A TypeScript worker over the HTTP API for Node 20, with no dependencies
+//! (plain `fetch`): interfaces for the declared types and each activity's
+//! parameters, one `async` function per activity that throws
+//! `Permanent("not implemented: Name")` until written, and the
+//! poll-run-report loop with back-off.
+
+use crate::model::{Activity, Model};
+use crate::naming::{is_plain, pascal, quote};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use weft_check::contract::types::{Field, Type};
+
+/// Words a function may not be named in TypeScript, and the names the
+/// generated file uses itself.
+const RESERVED: &[&str] = &[
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "let",
+    "static",
+    "implements",
+    "interface",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "await",
+    "main",
+    "post",
+    "bind",
+    "report",
+    "sleep",
+    "runTask",
+];
+
+struct Gen {
+    defs: Vec<String>,
+    names: HashSet<String>,
+}
+
+/// The generated `worker.ts`.
+pub fn generate(model: &Model) -> String {
+    let mut g = Gen {
+        defs: Vec::new(),
+        names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
+    };
+    for (name, ty) in &model.types {
+        let ts = pascal(name);
+        let t = g.ty(ty, &format!("{ts}Value"));
+        g.defs.push(format!(
+            "/** The type `{name}`. */\nexport type {ts} = {t};\n"
+        ));
+    }
+    let mut handlers = String::new();
+    let mut table = String::new();
+    for a in &model.activities {
+        activity(&mut g, a, &mut handlers, &mut table);
+    }
+    let mut out = String::new();
+    out.push_str(HEADER);
+    for d in &g.defs {
+        out.push('\n');
+        out.push_str(d);
+    }
+    out.push_str("\n// ----- the activities: fill these in -----\n");
+    out.push_str(&handlers);
+    let _ = write!(
+        out,
+        "\nconst HANDLERS: Record<string, [(ctx: Ctx, params: any) => Promise<unknown>, Param[]]> = {{\n{table}}};\n"
+    );
+    out.push_str(LOOP);
+    out
+}
+
+fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String) {
+    let base = pascal(&a.name);
+    let params_name = g.fresh(&format!("{base}Params"));
+    let fields: Vec<Field> = a
+        .params
+        .iter()
+        .map(|p| Field {
+            name: p.name.clone(),
+            ty: p.ty.clone(),
+            optional: p.optional,
+        })
+        .collect();
+    let obj = g.object(&fields, false, &params_name);
+    let doc = if a.declared {
+        format!("The parameters of `{}`.", a.name)
+    } else {
+        format!(
+            "The arguments of `{}` as its calls pass them (not declared).",
+            a.name
+        )
+    };
+    g.defs.push(format!(
+        "/** {doc} */\nexport interface {params_name} {obj}\n"
+    ));
+    let result = g.ty(&a.result, &format!("{base}Result"));
+    let mut func = base.clone();
+    func.replace_range(..1, &func[..1].to_ascii_lowercase());
+    if RESERVED.contains(&func.as_str()) {
+        func.push_str("Activity");
+    }
+    let _ = writeln!(handlers);
+    if a.awaited {
+        let _ = writeln!(
+            handlers,
+            "/** `{}` is awaited: start the work and return; later, complete the wait\n * with `ctx.callback(value)` (value: `{result}`). */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<void> {{",
+            a.name
+        );
+    } else {
+        let _ = writeln!(
+            handlers,
+            "/** `{}`. */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<{result}> {{",
+            a.name
+        );
+    }
+    let _ = writeln!(handlers, "  void ctx;\n  void params;");
+    let _ = writeln!(
+        handlers,
+        "  throw new Permanent({});\n}}",
+        quote(&format!("not implemented: {}", a.name))
+    );
+    let params: Vec<String> = a
+        .params
+        .iter()
+        .map(|p| format!("[{}, {}]", quote(&p.name), p.optional))
+        .collect();
+    let _ = writeln!(
+        table,
+        "  {}: [{func}, [{}]],",
+        quote(&a.name),
+        params.join(", ")
+    );
+}
+
+impl Gen {
+    fn fresh(&mut self, want: &str) -> String {
+        let mut name = want.to_string();
+        let mut i = 2;
+        while !self.names.insert(name.clone()) {
+            name = format!("{want}{i}");
+            i += 1;
+        }
+        name
+    }
+
+    fn ty(&mut self, t: &Type, hint: &str) -> String {
+        match t {
+            Type::String => "string".into(),
+            Type::Number | Type::Int => "number".into(),
+            Type::Bool => "boolean".into(),
+            Type::Null => "null".into(),
+            Type::Any => "unknown".into(),
+            Type::Duration | Type::Time => "string | number".into(),
+            Type::List(inner) => {
+                let inner = self.ty(inner, hint);
+                if is_plain(&inner) {
+                    format!("{inner}[]")
+                } else {
+                    format!("Array<{inner}>")
+                }
+            }
+            Type::Named(n) => pascal(n),
+            Type::Object { fields, open } => self.object(fields, *open, hint),
+            Type::Union(members) => members
+                .iter()
+                .map(|m| self.ty(m, hint))
+                .collect::<Vec<_>>()
+                .join(" | "),
+        }
+    }
+
+    /// An object type literal.
+    fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
+        let mut out = String::from("{\n");
+        for f in fields {
+            let key = if is_plain(&f.name) {
+                f.name.clone()
+            } else {
+                quote(&f.name)
+            };
+            let q = if f.optional { "?" } else { "" };
+            let t = self.ty(&f.ty, &format!("{hint}{}", pascal(&f.name)));
+            let _ = writeln!(out, "  {key}{q}: {t};");
+        }
+        if open {
+            out.push_str("  [other: string]: unknown;\n");
+        }
+        out.push('}');
+        out
+    }
+}
+
+const HEADER: &str = r#"// A Weft worker, generated by `weft stubs --lang typescript`: Node 20, no
+// dependencies (plain fetch). Run it with WEFT_URL (default
+// http://127.0.0.1:7400) and, if the server has one, WEFT_TOKEN.
+//
+// Each activity fails with "not implemented" until you write it: return its
+// result, throw Permanent for a failure that retrying cannot fix, or any
+// other error for one worth retrying. Activities run at least once:
+// deduplicate on ctx.callId. The protocol is in docs/workers.md.
+
+const POLL_WAIT_MS = 20_000; // a long poll: the server answers as soon as a task arrives
+const POLL_MAX = 8; // tasks per poll
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 10_000;
+
+/** A failure retrying cannot fix: reported with retryable: false. */
+export class Permanent extends Error {}
+
+interface Task {
+  taskId: string;
+  callId: string;
+  runId: string;
+  activity: string;
+  args: unknown[];
+  attempt: number;
+  callbackToken?: string;
+}
+
+type Param = [name: string, optional: boolean];
+
+const url = (process.env.WEFT_URL ?? "http://127.0.0.1:7400").replace(/\/$/, "");
+const token = process.env.WEFT_TOKEN;
+
+async function post(path: string, body: unknown, auth = true): Promise<any> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (auth && token) headers["authorization"] = `Bearer ${token}`;
+  const resp = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body) });
+  const text = await resp.text();
+  if (!resp.ok) throw Object.assign(new Error(`${resp.status}: ${text}`), { status: resp.status });
+  return text.trim() ? JSON.parse(text) : null;
+}
+
+/** What a handler knows about its task. */
+export class Ctx {
+  constructor(readonly task: Task) {}
+  get callId(): string { return this.task.callId; }
+  get runId(): string { return this.task.runId; }
+  get attempt(): number { return this.task.attempt; }
+  get callbackToken(): string | undefined { return this.task.callbackToken; }
+  /** Completes an awaited call (the token is the credential). */
+  async callback(value: unknown): Promise<void> {
+    await post(`/v1/callbacks/${encodeURIComponent(this.task.callbackToken ?? "")}`, { value }, false);
+  }
+}
+
+/** A call's arguments by parameter name (docs/language.md, "How a declared
+ * activity receives its arguments"). */
+function bind(args: unknown[], params: Param[]): Record<string, unknown> {
+  if (!Array.isArray(args)) throw new Permanent("the arguments are not a list");
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+    const named = last as Record<string, unknown>;
+    const k = args.length - 1;
+    const later = params.slice(k).map(([n]) => n);
+    if (
+      k < params.length &&
+      Object.keys(named).every((key) => later.includes(key)) &&
+      params.every(([n, optional], i) => optional || i < k || n in named)
+    ) {
+      const out: Record<string, unknown> = {};
+      args.slice(0, k).forEach((v, i) => (out[params[i][0]] = v));
+      return Object.assign(out, named);
+    }
+  }
+  if (args.length > params.length) {
+    throw new Permanent(`${args.length} arguments were given; the activity takes ${params.length}`);
+  }
+  params.forEach(([n, optional], i) => {
+    if (!optional && i >= args.length) throw new Permanent(`the argument \`${n}\` is missing`);
+  });
+  const out: Record<string, unknown> = {};
+  args.forEach((v, i) => (out[params[i][0]] = v));
+  return out;
+}
+
+// ----- the types -----
+"#;
+
+const LOOP: &str = r#"
+// ----- the loop -----
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function report(task: Task, path: string, body: unknown): Promise<void> {
+  let delay = BACKOFF_MIN_MS;
+  for (let tries = 0; tries < 20; tries++) {
+    try {
+      await post(`/v1/tasks/${encodeURIComponent(task.taskId)}/${path}`, body);
+      return;
+    } catch (e: any) {
+      if (e.status && e.status < 500 && e.status !== 408 && e.status !== 429) return; // moved on
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+      delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+    }
+  }
+}
+
+async function runTask(task: Task): Promise<void> {
+  const entry = HANDLERS[task.activity];
+  try {
+    if (!entry) throw new Permanent(`no handler for ${task.activity}`);
+    const [handler, params] = entry;
+    const value = await handler(new Ctx(task), bind(task.args, params));
+    await report(task, "complete", { value: value ?? null });
+  } catch (e: any) {
+    await report(task, "fail", { error: String(e?.message ?? e), retryable: !(e instanceof Permanent) });
+  }
+}
+
+async function main(): Promise<void> {
+  const activities = Object.keys(HANDLERS);
+  const worker = `node-${process.pid}`;
+  let stop = false;
+  process.on("SIGTERM", () => (stop = true));
+  console.error(`weft-worker: ${worker} polls ${url} for ${activities.join(", ")}`);
+  let delay = BACKOFF_MIN_MS;
+  while (!stop) {
+    let tasks: Task[];
+    try {
+      const answer = await post("/v1/tasks/poll", { activities, worker, max: POLL_MAX, waitMs: POLL_WAIT_MS });
+      tasks = answer?.tasks ?? [];
+      delay = BACKOFF_MIN_MS;
+    } catch (e) {
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+      delay = Math.min(delay * 2, BACKOFF_MAX_MS);
+      continue;
+    }
+    await Promise.all(tasks.map(runTask));
+    if (tasks.length === 0) await sleep(250);
+  }
+}
+
+main();
+"#;
