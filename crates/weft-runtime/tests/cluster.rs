@@ -372,3 +372,27 @@ fn run_world(seed: u64) {
     );
     assert!(w.crashes > 0, "seed {seed}: the test should crash nodes");
 }
+
+/// A run whose inline sub-flow finishes at once is created and stepped
+/// again (by the child's end) in one batch; the store must take the batch.
+#[test]
+fn a_sub_flow_that_finishes_at_once_commits_with_its_parent() {
+    let store = Arc::new(MemoryStore::new());
+    let mut h = World::host(&store, "node0", 1);
+    let src = "flow P(x) {\n    c = flow C(x) {\n        return x\n    }\n    return c\n}\n";
+    h.deploy(
+        &[SourceText {
+            name: "p.weft".into(),
+            text: src.into(),
+        }],
+        0,
+    )
+    .unwrap();
+    let started = h.start_run("P", json!(7), None, 0).unwrap();
+    let (no, batch, _) = h.take_batch();
+    store.commit(&batch).expect("the store takes the batch");
+    h.committed(no);
+    let rec = store.run(&started.run_id).unwrap().unwrap();
+    assert_eq!(rec.status, Status::Completed);
+    assert_eq!(rec.result, Some(json!(7)));
+}
