@@ -42,19 +42,24 @@ RETURNING r.epoch"
 );
 
 /// Claims up to `$2` runs with work for node `$1` (`$3` now, `$4` lease,
-/// as in [`CLAIM_RUN`]). Work is an inbox event or a timer
-/// due at `$3`; runs with inbox events come first, oldest event first, then
-/// runs with due timers, earliest first. Runs held by another live lease,
-/// or locked, are passed over, and `LIMIT` counts only the runs claimed.
+/// as in [`CLAIM_RUN`]). Work is an inbox event or a timer due at `$3`;
+/// runs with inbox events come first, oldest event first, then runs with
+/// due timers, earliest first. Runs held by another live lease, or locked,
+/// are passed over, and `LIMIT` counts only the runs claimed. The work is
+/// sorted before the runs are looked up, so the look-ups stop once `$2`
+/// runs are claimed (a backlog of 2,000 costs 256 look-ups, not 2,000).
 pub(crate) const CLAIM_RUNS_WITH_WORK: &str = concat!(
     "
 WITH work AS (
-    SELECT DISTINCT ON (run_id) run_id, kind, k FROM (
-        SELECT run_id, 0 AS kind, id AS k FROM inbox
-        UNION ALL
-        SELECT run_id, 1, at FROM timers WHERE at <= $3
-    ) w
-    ORDER BY run_id, kind, k
+    SELECT run_id, kind, k FROM (
+        SELECT DISTINCT ON (run_id) run_id, kind, k FROM (
+            SELECT run_id, 0 AS kind, id AS k FROM inbox
+            UNION ALL
+            SELECT run_id, 1, at FROM timers WHERE at <= $3
+        ) w
+        ORDER BY run_id, kind, k
+    ) d
+    ORDER BY kind, k
 ), picked AS (
     SELECT r.id FROM work JOIN runs r ON r.id = work.run_id
     WHERE r.owner IS NULL OR r.owner = $1 OR r.lease_until <= $3
