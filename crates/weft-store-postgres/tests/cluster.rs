@@ -509,6 +509,38 @@ fn waiting_nodes_are_woken_by_others_and_after_a_lost_connection() {
     woken_by(&|s| s.enqueue("r", &Event::Retry).unwrap());
 }
 
+/// While the server cannot be reached, the listener tries again after
+/// longer and longer pauses (it does not spin), waiters just wait, and once
+/// the server is back the reconnection wakes them.
+#[test]
+fn a_listener_backs_off_while_the_server_is_away() {
+    let Some(db) = common::db() else { return };
+    let schema = db.schema();
+    let proxy = common::Proxy::start(db.server_addr());
+    let store = PgStore::connect_with(db.config_via(&schema, &proxy), 4).expect("connect");
+    assert!(store.listen(Duration::from_secs(10)));
+    proxy.set_down(true);
+    let before = proxy.opened();
+    let away = Duration::from_secs(3);
+    let start = Instant::now();
+    while start.elapsed() < away {
+        // No work, no error: a waiter waits out its timeout.
+        assert!(!store.wait_for_work(Duration::from_millis(500)).unwrap());
+    }
+    let tries = proxy.opened() - before;
+    // 0.1 s, 0.2, 0.4, 0.8, 1.6: about five in three seconds.
+    assert!(
+        (1..=8).contains(&tries),
+        "{tries} connection attempts in {away:?}"
+    );
+    proxy.set_down(false);
+    assert!(
+        store.wait_for_work(Duration::from_secs(15)).unwrap(),
+        "woken by the reconnection"
+    );
+    assert!(store.listen(Duration::from_secs(1)));
+}
+
 /// A schema written by a build that knew only migration 1, with a task in
 /// it, is brought up to date: the task is leased by its activity.
 #[test]
