@@ -1,8 +1,15 @@
 //! Several nodes share one cluster store, in virtual time: runs start on any
 //! node, workers lease tasks from the store and report to any node,
 //! callbacks arrive at any node, nodes crash (losing what they had not
-//! committed) and come back under new names. Every run must complete once,
-//! with the right result, and no call may be recorded as completed twice.
+//! committed) and come back under new names, nodes stall past their leases
+//! with steps not yet committed (the store must refuse those when others
+//! took the runs over). Every run must complete once, with the right
+//! result, and no call may be recorded as completed twice.
+//!
+//! The same worlds run on the memory store and on PostgreSQL (each node
+//! with a store of its own on one schema; skipped without
+//! `WEFT_TEST_DATABASE_URL`, failed without it when `CI=true`): stores
+//! decide leases with the caller's clock, so virtual time works on both.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -12,7 +19,11 @@ use weft_engine::state::{EntryKind, Event, Status};
 use weft_runtime::host::Cluster;
 use weft_runtime::ids::SeededEntropy;
 use weft_runtime::{Host, HostError};
-use weft_store::{ClusterStore, MemoryStore, RunQuery, SourceText, Store, StoreError};
+use weft_store::{ClusterStore, MemoryStore, RunQuery, SourceText, StoreError};
+
+/// The PostgreSQL tests' helpers: the test database, a schema per test.
+#[path = "../../weft-store-postgres/tests/common/mod.rs"]
+mod pg;
 
 const FLOW: &str = r#"
 flow Order(input) {
@@ -58,8 +69,12 @@ enum Due {
     Callback(String, Value),
 }
 
+/// Makes a node's store; every store it makes shares one database.
+type MakeStore<'a> = &'a dyn Fn() -> Arc<dyn ClusterStore>;
+
 struct World {
-    store: Arc<MemoryStore>,
+    /// Each node's store (a node that crashes comes back on the same one).
+    stores: Vec<Arc<dyn ClusterStore>>,
     nodes: Vec<Option<Host>>,
     names: Vec<String>,
     now: i64,
@@ -68,6 +83,10 @@ struct World {
     seq: u64,
     crashes: usize,
     conflicts: usize,
+    /// Until when each node is stalled (a long pause, a partition): it does
+    /// nothing, then goes on with what it had.
+    stalled_until: Vec<i64>,
+    stalls: usize,
     /// Callbacks each node accepted since its last commit: its answer to the
     /// caller waits for that commit, so if the node dies the caller, having
     /// no answer, sends the callback again.
@@ -82,21 +101,35 @@ impl World {
         self.rng
     }
 
-    fn host(store: &Arc<MemoryStore>, name: &str, seed: u64) -> Host {
+    fn host(store: &Arc<dyn ClusterStore>, name: &str, seed: u64) -> Host {
         let cluster = Cluster {
-            store: store.clone() as Arc<dyn ClusterStore>,
+            store: store.clone(),
             node: name.to_string(),
             lease_ms: LEASE_MS,
         };
         Host::new_cluster(cluster, Box::new(SeededEntropy(seed)))
     }
 
+    fn stalled(&self, i: usize) -> bool {
+        self.stalled_until[i] > self.now
+    }
+
+    /// A node that runs (not stalled).
     fn live(&mut self) -> usize {
         loop {
             let i = (self.rand() % self.nodes.len() as u64) as usize;
-            if self.nodes[i].is_some() {
+            if self.nodes[i].is_some() && !self.stalled(i) {
                 return i;
             }
+        }
+    }
+
+    /// The callers of callbacks a node accepted but never answered (its
+    /// batch was lost or refused) send them again.
+    fn resend_unanswered(&mut self, i: usize) {
+        for (token, value) in std::mem::take(&mut self.unanswered[i]) {
+            let at = self.now + 500;
+            self.schedule(at, Due::Callback(token, value));
         }
     }
 
@@ -108,23 +141,27 @@ impl World {
     /// Commits a node's batch; a stale claim refuses the batch and the
     /// node starts over from the store, as the runtime does.
     fn flush(&mut self, i: usize) {
+        if self.stalled(i) {
+            return;
+        }
         let Some(h) = self.nodes[i].as_mut() else {
             return;
         };
-        self.unanswered[i].clear();
         while h.has_work() {
             let (no, batch, _effects) = h.take_batch();
-            match self.store.commit(&batch) {
+            match self.stores[i].commit(&batch) {
                 Ok(()) => h.committed(no),
                 Err(StoreError::Conflict(_)) => {
                     self.conflicts += 1;
+                    self.resend_unanswered(i);
                     let seed = self.rng;
-                    self.nodes[i] = Some(Self::host(&self.store, &self.names[i], seed));
+                    self.nodes[i] = Some(Self::host(&self.stores[i], &self.names[i], seed));
                     return;
                 }
                 Err(e) => panic!("commit failed: {e}"),
             }
         }
+        self.unanswered[i].clear();
     }
 
     fn crash(&mut self, i: usize) {
@@ -132,39 +169,53 @@ impl World {
         // The process dies with whatever it had not committed; it comes back
         // as a new node, and its claims expire on their own.
         let name = format!("node{i}-restart{}", self.crashes);
-        for (token, value) in std::mem::take(&mut self.unanswered[i]) {
-            let at = self.now + 500;
-            self.schedule(at, Due::Callback(token, value));
-        }
+        self.resend_unanswered(i);
+        self.stalled_until[i] = 0;
         let seed = self.rand();
         self.names[i] = name.clone();
-        self.nodes[i] = Some(Self::host(&self.store, &name, seed));
+        self.nodes[i] = Some(Self::host(&self.stores[i], &name, seed));
     }
 }
 
-#[test]
-fn runs_finish_once_across_nodes_that_crash() {
-    // CLUSTER_SEEDS=N runs N more seeds (a longer search).
+/// The worlds' seeds: `CLUSTER_SEEDS=N` adds N more (a longer search).
+fn seeds() -> impl Iterator<Item = u64> {
     let extra: u64 = std::env::var("CLUSTER_SEEDS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    for seed in [1u64, 7, 42].into_iter().chain(100..100 + extra) {
-        run_world(seed);
+    [1u64, 7, 42].into_iter().chain(100..100 + extra)
+}
+
+#[test]
+fn runs_finish_once_across_nodes_that_crash() {
+    for seed in seeds() {
+        let store: Arc<dyn ClusterStore> = Arc::new(MemoryStore::new());
+        run_world(seed, &|| store.clone());
     }
 }
 
-fn run_world(seed: u64) {
+#[test]
+fn runs_finish_once_across_nodes_that_crash_on_postgres() {
+    let Some(db) = pg::db() else { return };
+    for seed in seeds() {
+        let schema = db.schema();
+        run_world(seed, &|| Arc::new(db.store_in(&schema)));
+    }
+}
+
+fn run_world(seed: u64, make: MakeStore<'_>) {
     const RUNS: i64 = 40;
-    let store = Arc::new(MemoryStore::new());
+    let store = make();
+    let stores: Vec<Arc<dyn ClusterStore>> = (0..3).map(|_| make()).collect();
     let names: Vec<String> = (0..3).map(|i| format!("node{i}")).collect();
     let mut w = World {
-        store: store.clone(),
         nodes: names
             .iter()
+            .zip(&stores)
             .enumerate()
-            .map(|(i, n)| Some(World::host(&store, n, seed + i as u64)))
+            .map(|(i, (n, s))| Some(World::host(s, n, seed + i as u64)))
             .collect(),
+        stores,
         names,
         now: 1_000_000,
         rng: seed * 2654435761 + 1,
@@ -172,6 +223,8 @@ fn run_world(seed: u64) {
         seq: 0,
         crashes: 0,
         conflicts: 0,
+        stalled_until: vec![0; 3],
+        stalls: 0,
         unanswered: vec![Vec::new(); 3],
     };
     w.nodes[0]
@@ -224,6 +277,9 @@ fn run_world(seed: u64) {
         }
         // Every node looks for work and renews its claims.
         for i in 0..w.nodes.len() {
+            if w.stalled(i) {
+                continue;
+            }
             if let Some(h) = w.nodes[i].as_mut() {
                 h.claim_work(now).unwrap();
                 h.renew_claims(now).unwrap();
@@ -236,6 +292,15 @@ fn run_world(seed: u64) {
         if forced || (w.crashes < 6 && w.rand().is_multiple_of(40)) {
             let i = w.live();
             w.crash(i);
+        }
+        // Sometimes a node stalls for longer than its lease, with steps it
+        // has not committed; when it goes on, others may have taken its
+        // runs over, and the store must refuse its batch.
+        if w.stalls < 3 && w.stalled_until.iter().all(|&u| u <= now) && w.rand().is_multiple_of(25)
+        {
+            let i = w.live();
+            w.stalls += 1;
+            w.stalled_until[i] = now + LEASE_MS + 2_000;
         }
         for i in 0..w.nodes.len() {
             w.flush(i);
@@ -365,10 +430,36 @@ fn run_world(seed: u64) {
         assert_eq!(ids.len(), 1, "seed {seed}: call {call} had ids {ids:?}");
     }
     eprintln!(
-        "seed {seed}: {RUNS} runs completed at +{} s with {} crashes and {} refused batches",
+        "seed {seed}: {RUNS} runs completed at +{} s with {} crashes, {} stalls and {} refused \
+         batches",
         (w.now - 1_000_000) / 1000,
         w.crashes,
+        w.stalls,
         w.conflicts
     );
     assert!(w.crashes > 0, "seed {seed}: the test should crash nodes");
+}
+
+/// A run whose inline sub-flow finishes at once is created and stepped
+/// again (by the child's end) in one batch; the store must take the batch.
+#[test]
+fn a_sub_flow_that_finishes_at_once_commits_with_its_parent() {
+    let store: Arc<dyn ClusterStore> = Arc::new(MemoryStore::new());
+    let mut h = World::host(&store, "node0", 1);
+    let src = "flow P(x) {\n    c = flow C(x) {\n        return x\n    }\n    return c\n}\n";
+    h.deploy(
+        &[SourceText {
+            name: "p.weft".into(),
+            text: src.into(),
+        }],
+        0,
+    )
+    .unwrap();
+    let started = h.start_run("P", json!(7), None, 0).unwrap();
+    let (no, batch, _) = h.take_batch();
+    store.commit(&batch).expect("the store takes the batch");
+    h.committed(no);
+    let rec = store.run(&started.run_id).unwrap().unwrap();
+    assert_eq!(rec.status, Status::Completed);
+    assert_eq!(rec.result, Some(json!(7)));
 }

@@ -1,8 +1,13 @@
 //! Measures group commit on PostgreSQL: batches of 1, 10, 100 and 500
-//! typical run steps, with the server's durability settings as they are.
+//! typical run steps, with the server's durability settings as they are;
+//! then what a cluster adds (`--cluster`: only that part):
+//! fenced commits against the same commits unfenced, `claim_runs_with_work`
+//! idle and with a backlog, `lease_tasks`, how long a node waits to hear of
+//! another node's `enqueue`, and several nodes committing at once with and
+//! without a `NOTIFY` in their transactions.
 //!
 //! ```text
-//! cargo run --release -p weft-store-postgres --example bench_commit [URL]
+//! cargo run --release -p weft-store-postgres --example bench_commit -- [URL] [--cluster]
 //! ```
 //!
 //! URL defaults to `WEFT_TEST_DATABASE_URL`. The benchmark works in a new
@@ -14,8 +19,9 @@
 
 use std::time::{Duration, Instant};
 
+use weft_engine::state::Event;
 use weft_engine::state::{Entry, EntryKind, Status, Task};
-use weft_store::{Batch, RunQuery, RunRecord, RunWrite, Store};
+use weft_store::{Batch, ClusterStore, Fence, RunQuery, RunRecord, RunWrite, Store};
 use weft_store_postgres::{Config, PgStore};
 
 /// Runs the steps cycle through (each batch touches distinct runs).
@@ -191,8 +197,12 @@ impl Admin {
 }
 
 fn main() {
-    let url = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only_cluster = args.iter().any(|a| a == "--cluster");
+    let url = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
         .or_else(|| std::env::var("WEFT_TEST_DATABASE_URL").ok())
         .expect("pass a database URL, or set WEFT_TEST_DATABASE_URL");
     let config: Config = url.parse().expect("a valid database URL");
@@ -224,7 +234,7 @@ fn main() {
         _ => format!("-csearch_path={schema}"),
     };
     store_config.options(&options);
-    let store = PgStore::connect_with(store_config, 4).expect("connect the store");
+    let store = PgStore::connect_with(store_config.clone(), 4).expect("connect the store");
 
     // Create the runs, each with its first task.
     let t = Instant::now();
@@ -247,6 +257,12 @@ fn main() {
     let mut seq = vec![1usize; RUNS];
     let mut next = 0usize;
     let mut now = 1_000;
+    if only_cluster {
+        cluster(&admin, &schema, &store_config, &store, &mut seq, &mut now);
+        drop(store);
+        admin.exec(&format!("DROP SCHEMA {schema} CASCADE"));
+        return;
+    }
     println!();
     println!(
         "| steps per batch | commits | steps/s | mean ms/commit | p50 ms | p99 ms | WAL KiB/step |"
@@ -325,6 +341,215 @@ fn main() {
         "tables and indexes: {:.1} MiB",
         admin.relation_size(&schema) as f64 / (1 << 20) as f64
     );
+    cluster(&admin, &schema, &store_config, &store, &mut seq, &mut now);
     drop(store);
     admin.exec(&format!("DROP SCHEMA {schema} CASCADE"));
+}
+
+/// Fenced and unfenced commits timed, alternating: batch size, commits.
+const FENCE_SIZES: &[(usize, usize)] = &[(1, 600), (100, 200)];
+/// Runs with work waiting, half with an inbox event, half with a due timer.
+const BACKLOG: usize = 2_000;
+/// Runs `claim_runs_with_work` claims at once (the runtime's batch).
+const CLAIM_LIMIT: usize = 256;
+/// Nodes committing at once in the `NOTIFY` comparison, and their commits.
+const WRITERS: usize = 3;
+const WRITER_COMMITS: usize = 300;
+
+fn mean_ms(times: &[Duration]) -> f64 {
+    times.iter().map(|t| t.as_secs_f64()).sum::<f64>() * 1e3 / times.len().max(1) as f64
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+/// What a cluster adds; see the module documentation.
+fn cluster(
+    admin: &Admin,
+    schema: &str,
+    config: &Config,
+    store: &PgStore,
+    seq: &mut [usize],
+    now: &mut i64,
+) {
+    let lease = 60_000;
+    let mut next_step = |i: usize, now: &mut i64| {
+        *now += 1;
+        let s = seq[i];
+        seq[i] += 1;
+        step(i, s, *now)
+    };
+    println!();
+    println!("cluster:");
+    // Every run held by one node, as a node holds the runs it steps.
+    admin.exec(&format!(
+        "UPDATE {schema}.runs SET owner = 'bench', epoch = 1, lease_until = 9000000000000000"
+    ));
+    let fence = Fence {
+        node: "bench".into(),
+        epoch: 1,
+        lease_until: 0,
+    };
+    let mut run = 0usize;
+    for &(size, commits) in FENCE_SIZES {
+        let (mut plain, mut fenced) = (Vec::new(), Vec::new());
+        for k in 0..commits {
+            let with_fence = k % 2 == 1;
+            let batch = Batch {
+                writes: (0..size)
+                    .map(|_| {
+                        run = (run + 1) % RUNS;
+                        let mut w = next_step(run, now);
+                        if with_fence {
+                            w.fence = Some(fence.clone());
+                        }
+                        w
+                    })
+                    .collect(),
+            };
+            let ((), t) = timed(|| store.commit(&batch).expect("commit"));
+            if with_fence { &mut fenced } else { &mut plain }.push(t);
+        }
+        plain.sort();
+        fenced.sort();
+        println!(
+            "commit of {size} step(s): unfenced mean {:.2} ms (p50 {:.2}), fenced mean {:.2} ms \
+             (p50 {:.2}); {} commits each, alternating",
+            mean_ms(&plain),
+            percentile(&plain, 0.5),
+            mean_ms(&fenced),
+            percentile(&fenced, 0.5),
+            commits / 2
+        );
+    }
+
+    // Looking for work: idle, then with a backlog taken by nodes in turn,
+    // then with everything held by others (the scan finds nothing to take).
+    admin.exec(&format!("UPDATE {schema}.runs SET owner = NULL"));
+    let idle: Vec<Duration> = (0..300)
+        .map(|_| timed(|| store.claim_runs_with_work("n0", *now, lease, CLAIM_LIMIT)).1)
+        .collect();
+    let event = serde_json::to_string(&Event::Retry).expect("an event");
+    let half = BACKLOG / 2;
+    admin.exec(&format!(
+        "INSERT INTO {schema}.inbox (run_id, event)          SELECT id, '{event}' FROM {schema}.runs ORDER BY id LIMIT {half};
+         INSERT INTO {schema}.timers (run_id, key, at)          SELECT id, 'sleep', {now} FROM {schema}.runs ORDER BY id OFFSET {half} LIMIT {half};
+         ANALYZE {schema}.inbox; ANALYZE {schema}.timers;",
+        now = *now
+    ));
+    let mut taking = Vec::new();
+    let mut claimed = 0;
+    for n in 1.. {
+        let (got, t) = timed(|| {
+            store
+                .claim_runs_with_work(&format!("n{n}"), *now, lease, CLAIM_LIMIT)
+                .expect("claim")
+        });
+        if got.is_empty() {
+            break;
+        }
+        claimed += got.len();
+        taking.push(t);
+    }
+    assert_eq!(claimed, BACKLOG, "every run with work is claimed once");
+    let held: Vec<Duration> = (0..100)
+        .map(|_| timed(|| store.claim_runs_with_work("late", *now, lease, CLAIM_LIMIT)).1)
+        .collect();
+    println!(
+        "claim_runs_with_work ({CLAIM_LIMIT} at most): idle {:.3} ms; {BACKLOG} runs with work \
+         ({half} inbox, {half} timers) claimed {CLAIM_LIMIT} at a time {:.2} ms per call; the \
+         same backlog all held by others {:.2} ms",
+        mean_ms(&idle),
+        mean_ms(&taking),
+        mean_ms(&held)
+    );
+
+    // Leasing tasks: the runs' outstanding tasks, 10 at a time, then when
+    // every task is leased.
+    let acts = vec!["Charge".to_string()];
+    let mut leasing = Vec::new();
+    for k in 0..300 {
+        let (got, t) = timed(|| {
+            store
+                .lease_tasks(&acts, &format!("w{k}"), 10, *now, lease)
+                .expect("lease")
+        });
+        assert_eq!(got.len(), 10);
+        leasing.push(t);
+    }
+    admin.exec(&format!(
+        "UPDATE {schema}.tasks SET lease_until = 9000000000000000; ANALYZE {schema}.tasks"
+    ));
+    let none: Vec<Duration> = (0..300)
+        .map(|_| timed(|| store.lease_tasks(&acts, "w", 10, *now, lease)).1)
+        .collect();
+    println!(
+        "lease_tasks (10 of {RUNS} waiting): {:.2} ms; none free: {:.3} ms",
+        mean_ms(&leasing),
+        mean_ms(&none)
+    );
+
+    // Hearing of another node's work.
+    let other = PgStore::connect_with(config.clone(), 2).expect("another node");
+    assert!(store.listen(Duration::from_secs(10)), "listening");
+    let mut heard = Vec::new();
+    for k in 0..50 {
+        let run = format!("0190a1b2c3d4-{k:08}");
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                let woken = store.wait_for_work(Duration::from_secs(5)).expect("wait");
+                (woken, Instant::now())
+            });
+            std::thread::sleep(Duration::from_millis(20));
+            let sent = Instant::now();
+            other.enqueue(&run, &Event::Retry).expect("enqueue");
+            let (woken, at) = waiter.join().expect("the waiter");
+            assert!(woken);
+            heard.push(at - sent);
+        });
+    }
+    heard.sort();
+    println!(
+        "enqueue on one node to wait_for_work returning on another: p50 {:.2} ms, p99 {:.2} ms \
+         (the enqueue's commit included)",
+        percentile(&heard, 0.5),
+        percentile(&heard, 0.99)
+    );
+
+    // Nodes committing at once (one step a commit, as a lightly loaded
+    // node does): steps that store a task (a NOTIFY in the transaction,
+    // which PostgreSQL serialises at commit) against steps that arm a timer.
+    for notify in [false, true, false, true] {
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            for w in 0..WRITERS {
+                let node = PgStore::connect_with(config.clone(), 2).expect("a node");
+                s.spawn(move || {
+                    for k in 0..WRITER_COMMITS {
+                        // Each node its own runs, each step a new call.
+                        let i = (k * WRITERS + w) % RUNS;
+                        let mut step = step(i, 1_000_000 + k, 1);
+                        if !notify {
+                            step.tasks_put.clear();
+                            step.timers_set = vec![("t".into(), i64::MAX)];
+                        }
+                        node.commit(&Batch { writes: vec![step] }).expect("commit");
+                    }
+                });
+            }
+        });
+        let total = start.elapsed().as_secs_f64();
+        println!(
+            "{WRITERS} nodes committing at once, one step a commit, {}: {:.0} commits/s",
+            if notify {
+                "storing a task (NOTIFY)"
+            } else {
+                "arming a timer (no NOTIFY)"
+            },
+            (WRITERS * WRITER_COMMITS) as f64 / total
+        );
+    }
 }

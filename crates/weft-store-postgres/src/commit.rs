@@ -10,12 +10,20 @@
 //! `COMMIT` in a second once every statement has succeeded. Rows are sorted
 //! by key, so two transactions touching the same rows lock them in the same
 //! order.
+//!
+//! In a cluster, writes carry fences (`RunWrite::fence`): the first
+//! statement ([`LOCK_RUNS`]) locks the rows of the runs the batch updates
+//! and reads their owners and epochs, and the store sends `COMMIT` only if
+//! every fence matches (still two round trips: the answer arrives with the
+//! others', before `COMMIT` is sent). The locks hold until the end of the
+//! transaction, so no node can claim one of these runs between the check
+//! and the commit (a claim skips locked runs).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use weft_engine::state::{Entry, Task};
-use weft_store::{Batch, RunRecord, StoreError};
+use weft_store::{Batch, Fence, RunRecord, StoreError};
 
 use crate::to_json;
 
@@ -91,6 +99,10 @@ pub(crate) struct Plan<'a> {
     pub writes: usize,
     /// Runs the batch creates: inserted; a taken id or key is a conflict.
     pub created: RunRows<'a>,
+    /// Their leases: a run created under a fence is held by its node.
+    pub created_owner: Vec<Option<&'a str>>,
+    pub created_epoch: Vec<i64>,
+    pub created_lease_until: Vec<i64>,
     /// Runs the batch updates (inserted when missing, as the other stores
     /// do).
     pub updated: RunRows<'a>,
@@ -106,12 +118,23 @@ pub(crate) struct Plan<'a> {
     pub tasks_delete: Vec<&'a str>,
     pub tasks_put_id: Vec<&'a str>,
     pub tasks_put_run: Vec<&'a str>,
+    pub tasks_put_activity: Vec<&'a str>,
     pub tasks_put_task: Vec<String>,
     pub tokens_put: Vec<&'a str>,
     pub tokens_put_run: Vec<&'a str>,
     pub tokens_put_call: Vec<i64>,
     pub tokens_put_active: Vec<bool>,
     pub tokens_spend: Vec<&'a str>,
+    /// The claims the batch's writes are made under: `(run, node, epoch)`,
+    /// each once, sorted (runs the batch creates are not checked).
+    pub fences: Vec<(&'a str, &'a str, i64)>,
+    /// Runs whose rows the fencing check locks, sorted: every run the batch
+    /// updates, so that the later statements lock no run row out of order.
+    pub guard: Vec<&'a str>,
+    /// Inbox events the batch consumed.
+    pub inbox_done: Vec<i64>,
+    /// True when the batch stores tasks: the nodes are told (`NOTIFY`).
+    pub notify: bool,
 }
 
 /// What the batch does to one run.
@@ -119,6 +142,8 @@ struct RunFold<'a> {
     rec: &'a RunRecord,
     state: &'a [u8],
     created: bool,
+    /// The fence of the write that created the run.
+    creator: Option<&'a Fence>,
     journal: Vec<&'a [Entry]>,
 }
 
@@ -140,6 +165,7 @@ impl<'a> Plan<'a> {
         let mut timers: BTreeMap<(&str, &str), Option<i64>> = BTreeMap::new();
         let mut tasks: BTreeMap<&str, Option<&'a Task>> = BTreeMap::new();
         let mut tokens: BTreeMap<&str, TokenFold<'a>> = BTreeMap::new();
+        let mut fences: BTreeSet<(&'a str, &'a str, i64)> = BTreeSet::new();
         let mut plan = Plan {
             writes: batch.writes.len(),
             ..Plan::default()
@@ -149,6 +175,30 @@ impl<'a> Plan<'a> {
             // its rows by (the other stores skip it the same way).
             let Some(rec) = &w.record else { continue };
             let id = rec.id.as_str();
+            if let (Some(f), false) = (&w.fence, w.created) {
+                // A run created earlier in this batch is held by its
+                // creator from then on (the store has no lease to check
+                // yet); any other run's lease is checked in the store.
+                match runs.get(id).filter(|r| r.created) {
+                    Some(r) => {
+                        let held = r
+                            .creator
+                            .is_some_and(|c| c.node == f.node && c.epoch == f.epoch);
+                        if !held {
+                            return Err(StoreError::Conflict(format!(
+                                "commit: run {id} is created in this batch by {:?} and written \
+                                 by {} at epoch {}",
+                                r.creator.map(|c| (&c.node, c.epoch)),
+                                f.node,
+                                f.epoch
+                            )));
+                        }
+                    }
+                    None => {
+                        fences.insert((id, &f.node, f.epoch));
+                    }
+                }
+            }
             match runs.get_mut(id) {
                 Some(f) => {
                     if w.created && f.created {
@@ -158,7 +208,10 @@ impl<'a> Plan<'a> {
                     }
                     f.rec = rec;
                     f.state = &w.state;
-                    f.created |= w.created;
+                    if w.created {
+                        f.created = true;
+                        f.creator = w.fence.as_ref();
+                    }
                     if !w.journal.is_empty() {
                         f.journal.push(&w.journal);
                     }
@@ -170,6 +223,7 @@ impl<'a> Plan<'a> {
                             rec,
                             state: &w.state,
                             created: w.created,
+                            creator: w.fence.as_ref().filter(|_| w.created),
                             journal: if w.journal.is_empty() {
                                 Vec::new()
                             } else {
@@ -191,6 +245,7 @@ impl<'a> Plan<'a> {
             for t in &w.tasks_put {
                 tasks.insert(&t.call_id, Some(t));
             }
+            plan.inbox_done.extend(&w.inbox_done);
             // Registered before spent: a token born and used in one step
             // ends up spent.
             for (tok, call) in &w.tokens_put {
@@ -225,6 +280,10 @@ impl<'a> Plan<'a> {
                     }
                 }
                 plan.created.push(f.rec, f.state, steps);
+                plan.created_owner.push(f.creator.map(|c| c.node.as_str()));
+                plan.created_epoch.push(f.creator.map_or(0, |c| c.epoch));
+                plan.created_lease_until
+                    .push(f.creator.map_or(0, |c| c.lease_until));
             } else {
                 plan.updated.push(f.rec, f.state, steps);
             }
@@ -252,11 +311,21 @@ impl<'a> Plan<'a> {
                 Some(t) => {
                     plan.tasks_put_id.push(call_id);
                     plan.tasks_put_run.push(&t.run_id);
+                    plan.tasks_put_activity.push(&t.activity);
                     plan.tasks_put_task.push(to_json(t));
                 }
                 None => plan.tasks_delete.push(call_id),
             }
         }
+        plan.notify = !plan.tasks_put_id.is_empty();
+        if !fences.is_empty() {
+            let mut guard: BTreeSet<&str> = plan.updated.id.iter().copied().collect();
+            guard.extend(fences.iter().map(|f| f.0));
+            plan.guard = guard.into_iter().collect();
+            plan.fences = fences.into_iter().collect();
+        }
+        plan.inbox_done.sort_unstable();
+        plan.inbox_done.dedup();
         for (tok, op) in tokens {
             match op {
                 TokenFold::Put { run, call, active } => {
@@ -309,7 +378,8 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// Inserts the runs a batch creates with their idempotency keys; returns
+/// Inserts the runs a batch creates with their idempotency keys (and, in a
+/// cluster, their creators' leases); returns
 /// one row `(run id, what)` per run whose id (`run`) or key (`key`) is
 /// taken. Nothing raises an error, so the caller names the runs; it then
 /// rolls back.
@@ -317,14 +387,18 @@ pub(crate) const INSERT_RUNS: &str = "
 WITH v AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
         $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-        $12::bigint[], $13::bigint[], $14::bigint[], $15::bytea[])
+        $12::bigint[], $13::bigint[], $14::bigint[], $15::bytea[],
+        $16::text[], $17::bigint[], $18::bigint[])
         AS v(id, flow, version, status, input, result, error, waiting, parent,
-             idempotency_key, position, created_at, updated_at, journal_steps, state)
+             idempotency_key, position, created_at, updated_at, journal_steps, state,
+             owner, epoch, lease_until)
 ), r AS (
     INSERT INTO runs (id, flow, version, status, input, result, error, waiting, parent,
-        idempotency_key, position, created_at, updated_at, journal_steps, state)
+        idempotency_key, position, created_at, updated_at, journal_steps, state,
+        owner, epoch, lease_until)
     SELECT id, flow, version, status, input::json, result::json, error::json, waiting::json,
-        parent, idempotency_key, position, created_at, updated_at, journal_steps, state
+        parent, idempotency_key, position, created_at, updated_at, journal_steps, state,
+        owner, epoch, lease_until
     FROM v
     ON CONFLICT (id) DO NOTHING
     RETURNING id
@@ -384,11 +458,15 @@ ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at";
 
 pub(crate) const DELETE_TASKS: &str = "DELETE FROM tasks WHERE call_id = ANY($1::text[])";
 
+/// Stores tasks; a task stored again (a new attempt) is not leased to
+/// anyone.
 pub(crate) const UPSERT_TASKS: &str = "
-INSERT INTO tasks (call_id, run_id, task)
-SELECT call_id, run_id, task::json FROM unnest($1::text[], $2::text[], $3::text[])
-    AS v(call_id, run_id, task)
-ON CONFLICT (call_id) DO UPDATE SET run_id = excluded.run_id, task = excluded.task";
+INSERT INTO tasks (call_id, run_id, task, activity)
+SELECT call_id, run_id, task::json, activity
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(call_id, run_id, task, activity)
+ON CONFLICT (call_id) DO UPDATE SET
+    run_id = excluded.run_id, task = excluded.task, activity = excluded.activity,
+    leased_by = NULL, lease_until = 0";
 
 pub(crate) const UPSERT_TOKENS: &str = "
 INSERT INTO tokens (token, run_id, call, active)
@@ -398,6 +476,17 @@ ON CONFLICT (token) DO UPDATE SET
 
 pub(crate) const SPEND_TOKENS: &str =
     "UPDATE tokens SET active = false WHERE token = ANY($1::text[]) AND active";
+
+/// The fencing check: locks the rows of the runs the batch updates, in
+/// order, and reads who holds them (see the module documentation).
+pub(crate) const LOCK_RUNS: &str = "
+SELECT id, owner, epoch FROM runs WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE";
+
+/// Consumed inbox events go with the step they caused.
+pub(crate) const DELETE_INBOX: &str = "DELETE FROM inbox WHERE id = ANY($1::bigint[])";
+
+/// Wakes the nodes (delivered when the transaction commits, and only then).
+pub(crate) const NOTIFY: &str = "SELECT pg_notify($1, '')";
 
 /// The transaction's id (assigning one), to ask the server about the
 /// transaction's fate if the connection breaks while `COMMIT` is in flight.

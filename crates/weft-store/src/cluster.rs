@@ -14,9 +14,12 @@
 //! the run's **inbox**; a node that claims the run applies them in order and
 //! deletes them in the same transaction as the step they caused.
 //!
-//! Time here is the caller's clock in epoch milliseconds, so that the
-//! in-memory implementation is deterministic in simulations; PostgreSQL
-//! uses its own clock for leases and ignores small skews this way.
+//! Time here is the caller's clock in epoch milliseconds, in every store
+//! (PostgreSQL's too): the in-memory implementation stays deterministic in
+//! simulations, and the simulator's virtual time works on any store. So
+//! the nodes' clocks must agree to well within a lease; a skew costs
+//! leases taken over early or kept late, never a step applied twice
+//! (fencing refuses the stale writes).
 
 use serde::{Deserialize, Serialize};
 use weft_engine::state::{Event, Task};

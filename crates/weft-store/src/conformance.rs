@@ -419,6 +419,10 @@ pub const CLUSTER_CHECKS: &[(&str, ClusterCheck)] = &[
         "a_created_run_is_owned_by_its_creator",
         created_run_is_owned,
     ),
+    (
+        "a_run_created_and_stepped_in_one_batch",
+        created_and_stepped_in_one_batch,
+    ),
     ("renew_and_release", renew_and_release),
     ("inbox_in_order_and_consumed_with_the_step", inbox_in_order),
     ("runs_with_work_are_claimed_once", runs_with_work),
@@ -550,6 +554,39 @@ fn created_run_is_owned(s: &dyn crate::ClusterStore) {
         s.claim_run("B", "r1", 501, LEASE).unwrap().is_some(),
         "free once the lease ends"
     );
+}
+
+/// A run created and stepped again in one batch (an inline sub-flow that
+/// finishes at once, and its parent) is held from its creation on.
+fn created_and_stepped_in_one_batch(s: &dyn crate::ClusterStore) {
+    let created = |id: &str| {
+        let mut w = new_run(record(id, "A", Status::Running));
+        w.fence = Some(crate::Fence {
+            node: "A".into(),
+            epoch: 1,
+            lease_until: 500,
+        });
+        w
+    };
+    commit(
+        s,
+        vec![
+            created("r1"),
+            fenced(record("r1", "A", Status::Completed), "A", 1),
+        ],
+    );
+    assert_eq!(s.run("r1").unwrap().unwrap().status, Status::Completed);
+    let other = s.commit(&Batch {
+        writes: vec![
+            created("r2"),
+            fenced(record("r2", "A", Status::Completed), "B", 1),
+        ],
+    });
+    assert!(
+        matches!(other, Err(StoreError::Conflict(_))),
+        "another node's write of a run created in the batch: {other:?}"
+    );
+    assert!(s.run("r2").unwrap().is_none(), "nothing is written");
 }
 
 fn renew_and_release(s: &dyn crate::ClusterStore) {

@@ -103,10 +103,27 @@ impl Store for MemoryStore {
         let mut g = self.lock();
         // Validate first, so a failing batch changes nothing.
         let mut new_keys = HashMap::new();
+        // Runs this batch creates are held by their creators from the
+        // write that creates them: a run created and stepped again in one
+        // batch (an inline sub-flow that finishes at once) is checked
+        // against its creation's fence.
+        let mut created: HashMap<&str, Lease> = HashMap::new();
         for w in &batch.writes {
             if let (Some(f), Some(rec)) = (&w.fence, &w.record) {
-                if !w.created {
-                    let l = g.leases.get(&rec.id).cloned().unwrap_or_default();
+                if w.created {
+                    created.insert(
+                        &rec.id,
+                        Lease {
+                            owner: Some(f.node.clone()),
+                            until: f.lease_until,
+                            epoch: f.epoch,
+                        },
+                    );
+                } else {
+                    let l = match created.get(rec.id.as_str()) {
+                        Some(l) => l.clone(),
+                        None => g.leases.get(&rec.id).cloned().unwrap_or_default(),
+                    };
                     if l.owner.as_deref() != Some(f.node.as_str()) || l.epoch != f.epoch {
                         return Err(StoreError::Conflict(format!(
                             "run {} is no longer held by {} at epoch {} (owner {:?}, epoch {})",

@@ -234,6 +234,8 @@ pub struct Proxy {
 struct ProxyState {
     down: AtomicBool,
     stop: AtomicBool,
+    /// Connections clients opened (refused ones too).
+    opened: AtomicUsize,
     /// Cut at the next COMMIT: `Some(forward)` (forward the COMMIT to the
     /// server first or not), and whether to stay down after.
     cut_at_commit: Mutex<Option<(bool, bool)>>,
@@ -252,6 +254,7 @@ impl Proxy {
                     break;
                 }
                 let Ok(client) = client else { continue };
+                st.opened.fetch_add(1, Ordering::AcqRel);
                 if st.down.load(Ordering::Acquire) {
                     drop(client);
                     continue;
@@ -344,6 +347,12 @@ impl Proxy {
                 let _ = c.shutdown(Shutdown::Both);
             }
         }
+    }
+
+    /// How many connections clients opened through the proxy, refused ones
+    /// included.
+    pub fn opened(&self) -> usize {
+        self.state.opened.load(Ordering::Acquire)
     }
 
     /// Cuts the connection that sends the next `COMMIT`, after forwarding

@@ -1,0 +1,378 @@
+//! [`ClusterStore`] for [`PgStore`]: run claims, the inbox, task leases,
+//! waiting for work. See the crate documentation for the model and the
+//! queries' reasoning; each statement here runs alone (autocommit), so each
+//! is one transaction and one round trip.
+//!
+//! Every lease decision compares with the caller's `now`, as in the memory
+//! store; the server's clock is never read for them.
+
+use std::time::Duration;
+
+use weft_engine::state::{Event, Task};
+use weft_store::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Result, TimerRow};
+
+use crate::{corrupt, from_json, get, limit_param, to_json, PgStore};
+
+/// The claim of a run that is free, held by `$1`, or whose lease ended by
+/// `$3`, as `SET` clauses: a node's own live lease keeps its epoch, any
+/// other claim moves it. (In `SET`, `r.*` are the values before the
+/// update.)
+macro_rules! take_lease {
+    () => {
+        "epoch = CASE WHEN r.owner = $1 AND r.lease_until > $3 THEN r.epoch ELSE r.epoch + 1 END,
+         owner = $1, lease_until = $3::bigint + $4::bigint"
+    };
+}
+
+/// Claims one run: `$1` node, `$2` run, `$3` now, `$4` lease (ms). The row
+/// is locked with `SKIP LOCKED`: a run whose row another transaction holds
+/// (a claim, or a step being committed) is not claimed now.
+pub(crate) const CLAIM_RUN: &str = concat!(
+    "
+UPDATE runs r SET ",
+    take_lease!(),
+    "
+FROM (
+    SELECT id FROM runs
+    WHERE id = $2 AND (owner IS NULL OR owner = $1 OR lease_until <= $3)
+    FOR NO KEY UPDATE SKIP LOCKED
+) c
+WHERE r.id = c.id
+RETURNING r.epoch"
+);
+
+/// Claims up to `$2` runs with work for node `$1` (`$3` now, `$4` lease,
+/// as in [`CLAIM_RUN`]). Work is an inbox event or a timer due at `$3`;
+/// runs with inbox events come first, oldest event first, then runs with
+/// due timers, earliest first. Runs held by another live lease, or locked,
+/// are passed over, and `LIMIT` counts only the runs claimed. The work is
+/// sorted before the runs are looked up, so the look-ups stop once `$2`
+/// runs are claimed (a backlog of 2,000 costs 256 look-ups, not 2,000).
+pub(crate) const CLAIM_RUNS_WITH_WORK: &str = concat!(
+    "
+WITH work AS (
+    SELECT run_id, kind, k FROM (
+        SELECT DISTINCT ON (run_id) run_id, kind, k FROM (
+            SELECT run_id, 0 AS kind, id AS k FROM inbox
+            UNION ALL
+            SELECT run_id, 1, at FROM timers WHERE at <= $3
+        ) w
+        ORDER BY run_id, kind, k
+    ) d
+    ORDER BY kind, k
+), picked AS (
+    SELECT r.id FROM work JOIN runs r ON r.id = work.run_id
+    WHERE r.owner IS NULL OR r.owner = $1 OR r.lease_until <= $3
+    ORDER BY work.kind, work.k
+    LIMIT $2
+    FOR NO KEY UPDATE OF r SKIP LOCKED
+)
+UPDATE runs r SET ",
+    take_lease!(),
+    "
+FROM picked
+WHERE r.id = picked.id
+RETURNING r.id, r.epoch"
+);
+
+/// Extends `$1`'s leases on the runs `$2` at epochs `$3` to `$4` + `$5`;
+/// returns the runs whose claim is not held any more. Rows are locked in
+/// order (this waits for a commit in flight; commits lock in order too).
+pub(crate) const RENEW: &str = "
+WITH c AS (
+    SELECT * FROM unnest($2::text[], $3::bigint[]) AS c(run_id, epoch)
+), held AS (
+    SELECT r.id FROM runs r JOIN c ON c.run_id = r.id
+    WHERE r.owner = $1 AND r.epoch = c.epoch
+    ORDER BY r.id
+    FOR NO KEY UPDATE OF r
+), renewed AS (
+    UPDATE runs r SET lease_until = $4::bigint + $5::bigint FROM held WHERE r.id = held.id RETURNING r.id
+)
+SELECT c.run_id FROM c WHERE c.run_id NOT IN (SELECT id FROM renewed)";
+
+/// Frees `$1`'s claims on the runs `$2` at epochs `$3`.
+pub(crate) const RELEASE: &str = "
+WITH held AS (
+    SELECT r.id FROM runs r
+    JOIN unnest($2::text[], $3::bigint[]) AS c(run_id, epoch) ON c.run_id = r.id
+    WHERE r.owner = $1 AND r.epoch = c.epoch
+    ORDER BY r.id
+    FOR NO KEY UPDATE OF r
+)
+UPDATE runs r SET owner = NULL FROM held WHERE r.id = held.id";
+
+/// Appends `$2` (an event as JSON) to run `$1`'s inbox and notifies `$3`
+/// (delivered when the statement's transaction commits).
+pub(crate) const ENQUEUE: &str = "
+WITH queued AS (
+    INSERT INTO inbox (run_id, event) VALUES ($1, $2::text::json) RETURNING id
+)
+SELECT pg_notify($3, '') FROM queued";
+
+/// Spends token `$1` and queues its callback with value `$2` (JSON), in one
+/// statement: of two callbacks with one token, the second waits for the
+/// first's row lock, then finds the token spent. Returns the run when the
+/// callback was queued, and whether the token exists. The event is built
+/// here as the engine's `Event::Callback` serializes (a test pins it).
+pub(crate) const ENQUEUE_CALLBACK: &str = "
+WITH spent AS (
+    UPDATE tokens SET active = false WHERE token = $1 AND active RETURNING run_id, call
+), queued AS (
+    INSERT INTO inbox (run_id, event)
+    SELECT run_id, json_build_object('type', 'callback', 'call', call, 'value', $2::text::json)
+    FROM spent
+    RETURNING run_id
+)
+SELECT (SELECT run_id FROM queued),
+    EXISTS (SELECT FROM tokens WHERE token = $1),
+    (SELECT count(pg_notify($3, '')) FROM queued)";
+
+/// Leases up to `$3` tasks of the activities `$1` whose lease ended at
+/// `$4` (or that were never leased) to worker `$2` until `$4` + `$5`. One
+/// range of `tasks_by_activity` per activity; locked rows (another lease,
+/// a commit storing or deleting the task) are passed over.
+pub(crate) const LEASE_TASKS: &str = "
+WITH picked AS (
+    SELECT call_id FROM tasks
+    WHERE activity = ANY($1::text[]) AND lease_until <= $4
+    LIMIT $3
+    FOR NO KEY UPDATE SKIP LOCKED
+)
+UPDATE tasks t SET leased_by = $2, lease_until = $4::bigint + $5::bigint
+FROM picked
+WHERE t.call_id = picked.call_id
+RETURNING t.call_id, t.task::text, t.lease_until";
+
+/// Extends the lease of task `$1` if its attempt is `$2`.
+pub(crate) const HEARTBEAT_TASK: &str = "
+UPDATE tasks SET lease_until = $3::bigint + $4::bigint
+WHERE call_id = $1 AND (task ->> 'attempt')::bigint = $2
+RETURNING lease_until";
+
+impl ClusterStore for PgStore {
+    fn claim_run(
+        &self,
+        node: &str,
+        run_id: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<Claim>> {
+        let what = || format!("claim run {run_id} for {node}");
+        let rows = self.query(&what, CLAIM_RUN, &[&node, &run_id, &now, &lease_ms])?;
+        rows.first()
+            .map(|r| {
+                Ok(Claim {
+                    run_id: run_id.to_string(),
+                    epoch: get(r, 0, &what)?,
+                })
+            })
+            .transpose()
+    }
+
+    fn claim_runs_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<Claim>> {
+        let what = || format!("claim runs with work for {node}");
+        let rows = self.query(
+            &what,
+            CLAIM_RUNS_WITH_WORK,
+            &[&node, &limit_param(limit), &now, &lease_ms],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Claim {
+                    run_id: get(r, 0, &what)?,
+                    epoch: get(r, 1, &what)?,
+                })
+            })
+            .collect()
+    }
+
+    fn renew(&self, node: &str, claims: &[Claim], now: i64, lease_ms: i64) -> Result<Vec<String>> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let what = || format!("renew {} claim(s) of {node}", claims.len());
+        let (runs, epochs) = split(claims);
+        let rows = self.query(&what, RENEW, &[&node, &runs, &epochs, &now, &lease_ms])?;
+        rows.iter().map(|r| get(r, 0, &what)).collect()
+    }
+
+    fn release(&self, node: &str, claims: &[Claim]) -> Result<()> {
+        if claims.is_empty() {
+            return Ok(());
+        }
+        let what = || format!("release {} claim(s) of {node}", claims.len());
+        let (runs, epochs) = split(claims);
+        self.query(&what, RELEASE, &[&node, &runs, &epochs])?;
+        Ok(())
+    }
+
+    fn enqueue(&self, run_id: &str, event: &Event) -> Result<()> {
+        let what = || format!("queue an event for run {run_id}");
+        // Not retried on another connection: a statement whose answer was
+        // lost may have queued the event, and a second would duplicate it.
+        self.query_once(&what, ENQUEUE, &[&run_id, &to_json(event), &self.channel])?;
+        self.listener.signal();
+        Ok(())
+    }
+
+    fn enqueue_callback(&self, token: &str, value: &serde_json::Value) -> Result<CallbackOutcome> {
+        let what = || "queue a callback".to_string();
+        let rows = self.query_once(
+            &what,
+            ENQUEUE_CALLBACK,
+            &[&token, &to_json(value), &self.channel],
+        )?;
+        let row = rows
+            .first()
+            .ok_or_else(|| corrupt(what(), "the statement returned no row"))?;
+        let run: Option<String> = get(row, 0, &what)?;
+        let exists: bool = get(row, 1, &what)?;
+        Ok(match run {
+            Some(run_id) => {
+                self.listener.signal();
+                CallbackOutcome::Queued { run_id }
+            }
+            None if exists => CallbackOutcome::Spent,
+            None => CallbackOutcome::Unknown,
+        })
+    }
+
+    fn inbox(&self, run_id: &str) -> Result<Vec<InboxEvent>> {
+        let what = || format!("inbox of run {run_id}");
+        let rows = self.query(
+            &what,
+            "SELECT id, event::text FROM inbox WHERE run_id = $1 ORDER BY id",
+            &[&run_id],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = get(r, 0, &what)?;
+                Ok(InboxEvent {
+                    id,
+                    run_id: run_id.to_string(),
+                    event: from_json(r, 1, &|| format!("inbox event {id} of run {run_id}"))?,
+                })
+            })
+            .collect()
+    }
+
+    fn due_timers_of(&self, run_id: &str, now: i64) -> Result<Vec<TimerRow>> {
+        let what = || format!("due timers of run {run_id}");
+        let rows = self.query(
+            &what,
+            "SELECT key, at FROM timers WHERE run_id = $1 AND at <= $2 ORDER BY at, key",
+            &[&run_id, &now],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(TimerRow {
+                    run_id: run_id.to_string(),
+                    key: get(r, 0, &what)?,
+                    at: get(r, 1, &what)?,
+                })
+            })
+            .collect()
+    }
+
+    fn lease_tasks(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<LeasedTask>> {
+        if activities.is_empty() || max == 0 {
+            return Ok(Vec::new());
+        }
+        let what = || format!("lease tasks to {worker}");
+        let rows = self.query(
+            &what,
+            LEASE_TASKS,
+            &[&activities, &worker, &limit_param(max), &now, &lease_ms],
+        )?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                let call_id: &str = get(r, 0, &what)?;
+                Ok(LeasedTask {
+                    task: from_json(r, 1, &|| format!("task {call_id}"))?,
+                    lease_until: get(r, 2, &what)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_by(|a, b| a.task.call_id.cmp(&b.task.call_id));
+        Ok(out)
+    }
+
+    fn heartbeat_task(
+        &self,
+        call_id: &str,
+        attempt: u32,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>> {
+        let what = || format!("heartbeat of task {call_id}");
+        let rows = self.query(
+            &what,
+            HEARTBEAT_TASK,
+            &[&call_id, &i64::from(attempt), &now, &lease_ms],
+        )?;
+        rows.first().map(|r| get(r, 0, &what)).transpose()
+    }
+
+    fn task(&self, call_id: &str, attempt: u32) -> Result<Option<Task>> {
+        let what = || format!("task {call_id}");
+        let rows = self.query(
+            &what,
+            "SELECT task::text FROM tasks WHERE call_id = $1",
+            &[&call_id],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let task: Task = from_json(row, 0, &what)?;
+        Ok(Some(task).filter(|t| t.attempt == attempt))
+    }
+
+    fn wait_for_work(&self, timeout: Duration) -> Result<bool> {
+        Ok(self.listener.wait(timeout))
+    }
+}
+
+/// Claims as two arrays (runs, epochs).
+fn split(claims: &[Claim]) -> (Vec<&str>, Vec<i64>) {
+    claims.iter().map(|c| (c.run_id.as_str(), c.epoch)).unzip()
+}
+
+/// A callback's inbox event is built in SQL ([`ENQUEUE_CALLBACK`]): it
+/// must read back as the engine's event.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_callback_event_built_in_sql_is_the_engines() {
+        let value = serde_json::json!({"z": 1, "a": [true, null]});
+        let event = Event::Callback {
+            call: 3,
+            value: value.clone(),
+        };
+        // What json_build_object('type', 'callback', 'call', 3, 'value', v)
+        // writes.
+        let sql = format!(
+            r#"{{"type" : "callback", "call" : 3, "value" : {}}}"#,
+            to_json(&value)
+        );
+        let back: Event = serde_json::from_str(&sql).unwrap();
+        assert_eq!(to_json(&back), to_json(&event));
+        assert!(ENQUEUE_CALLBACK.contains("'type', 'callback', 'call', call, 'value'"));
+    }
+}
