@@ -46,13 +46,49 @@ fn database() -> Option<String> {
     None
 }
 
-fn connect(url: &str) -> Result<postgres_admin::Admin, String> {
-    postgres_admin::Admin::connect(url)
+fn connect(url: &str) -> Result<(), String> {
+    sql(url, "SELECT 1").map(|_| ())
+}
+
+/// Runs one statement on a connection of its own, on a thread of its own
+/// (the tests run inside a Tokio runtime, which must not block); returns
+/// the first column of the first row, if it is a number.
+fn sql(url: &str, statement: &str) -> Result<Option<i64>, String> {
+    let (url, statement) = (url.to_string(), statement.to_string());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let mut config: tokio_postgres::Config = url.parse().map_err(|e| format!("{e}"))?;
+        config.connect_timeout(Duration::from_secs(5));
+        rt.block_on(async {
+            let (client, conn) = config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| format!("{e}"))?;
+            tokio::spawn(async move {
+                let _ = conn.await;
+            });
+            let rows = client
+                .simple_query(&statement)
+                .await
+                .map_err(|e| format!("{statement}: {e}"))?;
+            Ok(rows.iter().find_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => {
+                    r.get(0).and_then(|v| v.parse::<i64>().ok())
+                }
+                _ => None,
+            }))
+        })
+    })
+    .join()
+    .map_err(|_| "the database thread panicked".to_string())?
 }
 
 /// A schema of its own for one test, dropped at the end.
 struct Schema {
-    admin: postgres_admin::Admin,
+    base: String,
     name: String,
     /// The database URL with `search_path` set to the schema.
     url: String,
@@ -60,72 +96,36 @@ struct Schema {
 
 impl Schema {
     fn create(base: &str, tag: &str) -> Schema {
-        let admin = connect(base).expect("the admin connection");
         let name = format!(
             "weft_cluster_{tag}_{}_{:x}",
             std::process::id(),
             support::now_ms()
         );
-        admin.exec(&format!("CREATE SCHEMA {name}"));
+        sql(base, &format!("CREATE SCHEMA {name}")).expect("the schema is created");
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-csearch_path%3D{name}");
-        Schema { admin, name, url }
+        Schema {
+            base: base.to_string(),
+            name,
+            url,
+        }
     }
 
-    fn count(&self, sql: &str) -> i64 {
-        self.admin.count(&sql.replace("{schema}", &self.name))
+    fn count(&self, statement: &str) -> i64 {
+        sql(&self.base, &statement.replace("{schema}", &self.name))
+            .expect("the count query runs")
+            .unwrap_or(-1)
     }
 }
 
 impl Drop for Schema {
     fn drop(&mut self) {
+        // A failed test leaves its schema, to look at.
         if !std::thread::panicking() {
-            self.admin
-                .exec(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
-        }
-    }
-}
-
-/// A small blocking client for setting up and inspecting.
-mod postgres_admin {
-    pub struct Admin {
-        rt: tokio::runtime::Runtime,
-        client: tokio_postgres::Client,
-    }
-
-    impl Admin {
-        pub fn connect(url: &str) -> Result<Admin, String> {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            let mut config: tokio_postgres::Config = url.parse().map_err(|e| format!("{e}"))?;
-            config.connect_timeout(std::time::Duration::from_secs(5));
-            let client = rt.block_on(async {
-                let (client, conn) = config
-                    .connect(tokio_postgres::NoTls)
-                    .await
-                    .map_err(|e| format!("{e}"))?;
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
-                Ok::<_, String>(client)
-            })?;
-            Ok(Admin { rt, client })
-        }
-
-        pub fn exec(&self, sql: &str) {
-            self.rt
-                .block_on(self.client.batch_execute(sql))
-                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-        }
-
-        pub fn count(&self, sql: &str) -> i64 {
-            let row = self
-                .rt
-                .block_on(self.client.query_one(sql, &[]))
-                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-            row.get(0)
+            let _ = sql(
+                &self.base,
+                &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+            );
         }
     }
 }
@@ -193,6 +193,8 @@ struct Shared {
     starts: Mutex<BTreeMap<usize, BTreeSet<String>>>,
     odd: Mutex<Vec<String>>,
     callbacks_accepted: AtomicUsize,
+    /// Answers 503 (the store is away) to starts and callbacks, retried.
+    unavailable: AtomicUsize,
 }
 
 impl Shared {
@@ -279,7 +281,7 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
                 // The awaited work "happens" elsewhere and its answer comes
                 // back through yet another node, until some node takes it.
                 let value = confirmation(int(first_arg(&t["args"])));
-                for k in 2..20 {
+                for k in 2..1200 {
                     let url = shared.url(polls + k);
                     let r = client
                         .post(format!("{url}/v1/callbacks/{token}"))
@@ -294,6 +296,9 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
                         }
                         // Spent: an earlier try got through before its answer was lost.
                         Ok(409) => break,
+                        Ok(503) => {
+                            shared.unavailable.fetch_add(1, Ordering::SeqCst);
+                        }
                         Ok(s) => shared
                             .odd
                             .lock()
@@ -342,11 +347,16 @@ async fn start_all(client: reqwest::Client, shared: Arc<Shared>, runs: usize) {
                             .insert(body["id"].as_str().unwrap_or_default().to_string());
                         break;
                     }
-                    shared
-                        .odd
-                        .lock()
-                        .unwrap()
-                        .push(format!("start job-{n}: {status} {body}"));
+                    if status == 503 {
+                        // The database is away (restarting): try again.
+                        shared.unavailable.fetch_add(1, Ordering::SeqCst);
+                    } else {
+                        shared
+                            .odd
+                            .lock()
+                            .unwrap()
+                            .push(format!("start job-{n}: {status} {body}"));
+                    }
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }
@@ -413,6 +423,7 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
         starts: Mutex::default(),
         odd: Mutex::default(),
         callbacks_accepted: AtomicUsize::new(0),
+        unavailable: AtomicUsize::new(0),
     });
     let workers: Vec<_> = (0..WORKERS)
         .map(|i| tokio::spawn(worker(i, seed, client.clone(), shared.clone())))
@@ -544,24 +555,39 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
         ));
     }
     let mut recorded: HashMap<(String, String), String> = HashMap::new();
-    let mut checked = 0;
+    // Journals through the API, a sample spread over every node (the
+    // database-wide check above covers every run).
     let sample: Vec<&Value> = all.iter().step_by((runs / 200).max(1)).collect();
-    for r in sample {
+    for (checked, r) in sample.into_iter().enumerate() {
         let id = r["id"].as_str().unwrap_or_default().to_string();
         let journal = get_json(
             &client,
             &format!("{}/v1/runs/{id}/journal", shared.url(checked)),
         )
         .await;
-        checked += 1;
         let entries = journal["entries"].as_array().cloned().unwrap_or_default();
         let of = |t: &str| entries.iter().filter(|e| e["type"] == t).count();
-        if of("started") != 1 || of("timerFired") != 1 || of("callAcknowledged") != 1 {
+        // The acknowledgement of an awaited call may lose the race with
+        // its callback (they arrive through different nodes); then the
+        // call completes without one.
+        if of("started") != 1 || of("callAcknowledged") > 1 {
             problems.push(format!(
-                "run {id}: {} started, {} timerFired, {} callAcknowledged entries (one each expected)",
+                "run {id}: {} started and {} callAcknowledged entries",
                 of("started"),
-                of("timerFired"),
                 of("callAcknowledged")
+            ));
+        }
+        let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in entries.iter().filter(|e| e["type"] == "timerFired") {
+            *fired
+                .entry(e["key"].as_str().unwrap_or_default())
+                .or_default() += 1;
+        }
+        if fired.values().any(|c| *c > 1)
+            || fired.keys().filter(|k| k.starts_with("sleep:")).count() != 1
+        {
+            problems.push(format!(
+                "run {id}: timers fired {fired:?} (each at most once, the Sleep once)"
             ));
         }
         let completed: Vec<&Value> = entries
@@ -608,9 +634,10 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
         ));
     }
     println!(
-        "cluster test {tag}: runs={runs} nodes=3 deliveries={} callbacks_accepted={} duration={:.1}s seed={seed}; {fault_log}",
+        "cluster test {tag}: runs={runs} nodes=3 deliveries={} callbacks_accepted={} answers_503={} duration={:.1}s seed={seed}; {fault_log}",
         shared.deliveries_total.load(Ordering::SeqCst),
         shared.callbacks_accepted.load(Ordering::SeqCst),
+        shared.unavailable.load(Ordering::SeqCst),
         finished_in.as_secs_f64()
     );
     assert!(

@@ -113,6 +113,8 @@ async fn a_flow_calls_imported_operations_directly() {
         lease: Duration::from_secs(30),
         push: Default::default(),
         demo: false,
+        database: None,
+        node: "test".into(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

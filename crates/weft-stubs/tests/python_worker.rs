@@ -59,6 +59,8 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
         lease: Duration::from_secs(30),
         push: Default::default(),
         demo: false,
+        database: None,
+        node: "test".into(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);
