@@ -281,6 +281,9 @@ enum RunsCommand {
     },
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Rust ignores SIGPIPE, so `weft runs show ID | head` would fail writing
     // to a closed pipe; behave like other command-line tools and just stop.
