@@ -130,7 +130,10 @@
 //! - **Tasks** are leased with `SKIP LOCKED` over `(activity,
 //!   lease_until)`: one index range per activity, so leasing costs the same
 //!   with ten tasks waiting or a million. A task stored again (a new
-//!   attempt) is free at once; a deleted one is gone with its lease.
+//!   attempt) is free at once; a deleted one is gone with its lease. The
+//!   store vacuums `tasks`, `inbox` and `timers` itself as its writes
+//!   churn them (see `vacuum.rs`): autovacuum comes too rarely for a
+//!   queue, and every dead index entry slows leasing down.
 //! - **Waking nodes.** `enqueue`, `enqueue_callback` and commits that store
 //!   tasks call `pg_notify` in their transaction (delivered at commit, only
 //!   if it commits) on the channel `weft.<schema>`. [`wait_for_work`] waits
@@ -228,6 +231,7 @@ mod commit;
 mod listen;
 mod pool;
 pub mod schema;
+mod vacuum;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -250,6 +254,7 @@ use crate::listen::Listener;
 use crate::pool::{block_on, is_broken, Conn, Lease, Pool};
 
 pub use crate::listen::{LISTEN_RETRY_MAX, LISTEN_RETRY_MIN};
+pub use crate::vacuum::{VACUUM_CHURN_MIN, VACUUM_INTERVAL_MIN};
 
 pub use tokio_postgres::Config;
 
@@ -297,6 +302,8 @@ pub struct PgStore {
     /// A commit whose outcome could not be learned: its transaction id and
     /// the batch's fingerprint.
     unresolved: Mutex<Option<Unresolved>>,
+    /// Vacuums the queue-like tables as this store's writes churn them.
+    vacuum: vacuum::Vacuum,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -376,10 +383,17 @@ impl PgStore {
         let channel = listen::channel(&schema);
         Ok(PgStore {
             listener: Listener::new(pool.config().clone(), channel.clone()),
+            vacuum: vacuum::Vacuum::new(pool.config().clone()),
             channel,
             pool,
             unresolved: Mutex::new(None),
         })
+    }
+
+    /// Background vacuums of the queue-like tables finished so far, and the
+    /// last one's error if it failed (see the `vacuum` module).
+    pub fn vacuums(&self) -> (u64, Option<String>) {
+        self.vacuum.stats()
     }
 
     /// The configuration connections are opened with.
@@ -995,6 +1009,7 @@ impl Store for PgStore {
                     if plan.notify {
                         self.listener.signal();
                     }
+                    self.vacuum.churned(churn(batch));
                     return Ok(());
                 }
                 Err(Failure::Refused { error, drop }) => {
@@ -1241,4 +1256,17 @@ impl Store for PgStore {
             })
             .transpose()
     }
+}
+
+/// Row versions of the queue-like tables a batch turns dead: deleted and
+/// replaced tasks, consumed inbox events, cleared timers.
+fn churn(batch: &Batch) -> u64 {
+    batch
+        .writes
+        .iter()
+        .map(|w| {
+            (w.tasks_delete.len() + w.tasks_put.len() + w.inbox_done.len() + w.timers_clear.len())
+                as u64
+        })
+        .sum()
 }

@@ -572,3 +572,67 @@ fn a_version_1_schema_gets_cluster_columns_for_its_tasks() {
     assert_eq!(got[0].task.call_id, "r-1");
     assert!(store.claim_run("A", "r", 0, 100).unwrap().is_some());
 }
+
+/// Tasks put and deleted by the thousand (a busy queue) make the store
+/// vacuum the queue-like tables in the background, so leasing does not
+/// walk tens of thousands of dead index entries.
+#[test]
+fn a_churning_queue_is_vacuumed() {
+    let Some(db) = common::db() else { return };
+    let (store, schema) = db.store();
+    let mut w = RunWrite {
+        record: Some(record("r", "A", Status::Running)),
+        created: true,
+        ..RunWrite::default()
+    };
+    store
+        .commit(&Batch {
+            writes: vec![w.clone()],
+        })
+        .unwrap();
+    w.created = false;
+    let per_batch = 500;
+    let batches = (weft_store_postgres::VACUUM_CHURN_MIN as usize / per_batch) * 2 + 2;
+    for b in 0..batches {
+        let mut w = w.clone();
+        for i in 0..per_batch {
+            w.tasks_put.push(task(&format!("r-{b}-{i}"), "r", "Charge"));
+            if b > 0 {
+                w.tasks_delete.push(format!("r-{}-{i}", b - 1));
+            }
+        }
+        store.commit(&Batch { writes: vec![w] }).unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (runs, error) = store.vacuums();
+        assert_eq!(error, None, "the background vacuum failed");
+        if runs >= 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no vacuum after {} churned rows",
+            batches * per_batch * 2
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The server publishes a backend's statistics shortly after it ends.
+    loop {
+        let rows = db.admin.query(
+            "SELECT count(*) FROM pg_stat_user_tables \
+             WHERE schemaname = $1 AND relname IN ('tasks', 'inbox', 'timers') \
+             AND vacuum_count > 0",
+            &[&schema],
+        );
+        let vacuumed: i64 = rows[0].get(0);
+        if vacuumed == 3 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{vacuumed} of tasks, inbox and timers show a vacuum"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
