@@ -153,7 +153,7 @@ enum Msg {
     Callback {
         token: String,
         value: serde_json::Value,
-        reply: Reply<RunRecord>,
+        reply: Reply<String>,
     },
     WaitFinished {
         run_id: String,
@@ -369,11 +369,11 @@ impl Runtime {
     ) -> Result<(Started, RunRecord), HostError> {
         match (result, key) {
             (Err(HostError::Store(StoreError::Conflict(e))), Some(key)) => {
-                match self
-                    .store
-                    .run_by_key(key)?
-                    .and_then(|id| self.store.run(&id).ok().flatten())
-                {
+                let winner = match self.store.run_by_key(key)? {
+                    Some(id) => self.store.run(&id)?,
+                    None => None,
+                };
+                match winner {
                     Some(rec) => Ok((
                         Started {
                             run_id: rec.id.clone(),
@@ -488,12 +488,13 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
-    /// Completes an awaited call by its token; returns once durable.
+    /// Completes an awaited call by its token; returns the id of the run
+    /// it resumes once the callback is durable.
     pub async fn callback(
         &self,
         token: &str,
         value: serde_json::Value,
-    ) -> Result<RunRecord, HostError> {
+    ) -> Result<String, HostError> {
         let (reply, rx) = oneshot::channel();
         self.send(Msg::Callback {
             token: token.to_string(),
@@ -555,6 +556,9 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg
 enum Pending {
     Start(Reply<(Started, RunRecord)>, Started),
     Record(Reply<RunRecord>, String),
+    /// A callback taken: durable once its batch is, whatever the run's
+    /// record reads (another node may hold the run, the store may be away).
+    Accepted(Reply<String>, String),
 }
 
 /// A batch handed to the writer and not yet committed.
@@ -779,7 +783,7 @@ impl Core {
                 value,
                 reply,
             } => match self.host.callback(&token, value, now) {
-                Ok(run_id) => self.replies.push(Pending::Record(reply, run_id)),
+                Ok(run_id) => self.replies.push(Pending::Accepted(reply, run_id)),
                 Err(e) => {
                     let _ = reply.send(Err(e));
                 }
@@ -800,21 +804,33 @@ impl Core {
         for p in replies {
             match p {
                 Pending::Start(r, started) => {
-                    let rec = latest
-                        .get(&started.run_id)
-                        .cloned()
-                        .or_else(|| self.host.record(&started.run_id).ok().flatten());
-                    let _ = r.send(rec.map(|rec| (started, rec)).ok_or_else(stopped));
+                    let rec = self.latest_record(latest, &started.run_id);
+                    let _ = r.send(rec.map(|rec| (started, rec)));
                 }
                 Pending::Record(r, id) => {
-                    let rec = latest
-                        .get(&id)
-                        .cloned()
-                        .or_else(|| self.host.record(&id).ok().flatten());
-                    let _ = r.send(rec.ok_or(HostError::UnknownRun(id)));
+                    let _ = r.send(self.latest_record(latest, &id));
+                }
+                Pending::Accepted(r, id) => {
+                    let _ = r.send(Ok(id));
                 }
             }
         }
+    }
+
+    /// A run's record after a commit: from the batch, else from the host.
+    /// A store that cannot be read is an error of its own (answered 503),
+    /// never taken for a run that does not exist.
+    fn latest_record(
+        &mut self,
+        latest: &HashMap<String, RunRecord>,
+        id: &str,
+    ) -> Result<RunRecord, HostError> {
+        if let Some(rec) = latest.get(id) {
+            return Ok(rec.clone());
+        }
+        self.host
+            .record(id)?
+            .ok_or_else(|| HostError::UnknownRun(id.to_string()))
     }
 
     /// Registers a caller waiting for a run to finish. Callers that gave up
@@ -878,6 +894,9 @@ impl Core {
                         let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
                     }
                     Pending::Record(r, _) => {
+                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
+                    }
+                    Pending::Accepted(r, _) => {
                         let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
                     }
                 }

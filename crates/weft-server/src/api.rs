@@ -703,6 +703,11 @@ fn task_error(e: TaskError, id: &str) -> ApiError {
         TaskError::Malformed => {
             ApiError::bad_request(format!("`{id}` is not a task id (`<callId>.<attempt>`)"))
         }
+        TaskError::Store(e) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_failed",
+            format!("task `{id}`: {e}"),
+        ),
     }
 }
 

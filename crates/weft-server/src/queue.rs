@@ -66,6 +66,9 @@ pub enum TaskError {
     Unknown,
     /// The task id is not `<callId>.<attempt>`.
     Malformed,
+    /// The shared store could not be read or written (a cluster's queue):
+    /// the task may well exist, so the worker should try again.
+    Store(String),
 }
 
 /// The pull queue.

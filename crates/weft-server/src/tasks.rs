@@ -78,8 +78,7 @@ impl SharedQueue {
         let (call, attempt) = split_task_id(id)?;
         self.store
             .task(call, attempt)
-            .ok()
-            .flatten()
+            .map_err(|e| TaskError::Store(e.to_string()))?
             .ok_or(TaskError::Unknown)
     }
 }
@@ -145,8 +144,7 @@ impl Tasks {
                         weft_runtime::runtime::now_ms(),
                         q.lease.as_millis() as i64,
                     )
-                    .ok()
-                    .flatten()
+                    .map_err(|e| TaskError::Store(e.to_string()))?
                     .ok_or(TaskError::Unknown)
             }
         }

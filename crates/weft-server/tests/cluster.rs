@@ -289,3 +289,284 @@ async fn http_bound_activities_are_called_by_the_nodes() {
         n.shutdown().await;
     }
 }
+
+/// A store that goes away right after it takes a callback: reads of runs
+/// and tasks then fail as a server restarting would make them fail.
+struct AwayAfterCallback {
+    inner: Arc<MemoryStore>,
+    away: std::sync::atomic::AtomicBool,
+}
+
+impl AwayAfterCallback {
+    fn check(&self, what: &str) -> weft_store::Result<()> {
+        if self.away.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(weft_store::StoreError::Io(format!(
+                "{what}: the database system is shutting down"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl weft_store::Store for AwayAfterCallback {
+    fn deploy(
+        &self,
+        files: &[weft_store::SourceText],
+        flows: &[String],
+        at: i64,
+    ) -> weft_store::Result<weft_store::Deployment> {
+        self.inner.deploy(files, flows, at)
+    }
+    fn deployment(&self, version: i64) -> weft_store::Result<Option<weft_store::Deployment>> {
+        self.inner.deployment(version)
+    }
+    fn latest_version(&self, flow: &str) -> weft_store::Result<Option<i64>> {
+        self.inner.latest_version(flow)
+    }
+    fn flows(&self) -> weft_store::Result<Vec<weft_store::FlowInfo>> {
+        self.inner.flows()
+    }
+    fn commit(&self, batch: &weft_store::Batch) -> weft_store::Result<()> {
+        self.inner.commit(batch)
+    }
+    fn load_run(&self, id: &str) -> weft_store::Result<Option<weft_store::StoredRun>> {
+        self.check("load run")?;
+        self.inner.load_run(id)
+    }
+    fn run(&self, id: &str) -> weft_store::Result<Option<weft_store::RunRecord>> {
+        self.check("run")?;
+        self.inner.run(id)
+    }
+    fn list_runs(&self, query: &RunQuery) -> weft_store::Result<weft_store::RunPage> {
+        self.inner.list_runs(query)
+    }
+    fn count_by_status(&self) -> weft_store::Result<Vec<(Status, u64)>> {
+        self.inner.count_by_status()
+    }
+    fn journal(&self, run_id: &str) -> weft_store::Result<Vec<weft_store::JournalStep>> {
+        self.inner.journal(run_id)
+    }
+    fn run_by_key(&self, key: &str) -> weft_store::Result<Option<String>> {
+        self.inner.run_by_key(key)
+    }
+    fn due_timers(
+        &self,
+        until: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::TimerRow>> {
+        self.inner.due_timers(until, limit)
+    }
+    fn next_timer(&self) -> weft_store::Result<Option<i64>> {
+        self.inner.next_timer()
+    }
+    fn tasks(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_engine::Task>> {
+        self.inner.tasks(after, limit)
+    }
+    fn token(&self, token: &str) -> weft_store::Result<Option<weft_store::TokenRow>> {
+        self.inner.token(token)
+    }
+}
+
+impl ClusterStore for AwayAfterCallback {
+    fn claim_run(
+        &self,
+        node: &str,
+        run_id: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Option<weft_store::Claim>> {
+        self.inner.claim_run(node, run_id, now, lease_ms)
+    }
+    fn claim_runs_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::Claim>> {
+        self.check("claim runs with work")?;
+        self.inner.claim_runs_with_work(node, now, lease_ms, limit)
+    }
+    fn renew(
+        &self,
+        node: &str,
+        claims: &[weft_store::Claim],
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Vec<String>> {
+        self.inner.renew(node, claims, now, lease_ms)
+    }
+    fn release(&self, node: &str, claims: &[weft_store::Claim]) -> weft_store::Result<()> {
+        self.inner.release(node, claims)
+    }
+    fn enqueue(&self, run_id: &str, event: &weft_engine::Event) -> weft_store::Result<()> {
+        self.inner.enqueue(run_id, event)
+    }
+    fn enqueue_callback(
+        &self,
+        token: &str,
+        value: &Value,
+    ) -> weft_store::Result<weft_store::CallbackOutcome> {
+        let out = self.inner.enqueue_callback(token, value)?;
+        self.away.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(out)
+    }
+    fn inbox(&self, run_id: &str) -> weft_store::Result<Vec<weft_store::InboxEvent>> {
+        self.inner.inbox(run_id)
+    }
+    fn due_timers_of(
+        &self,
+        run_id: &str,
+        now: i64,
+    ) -> weft_store::Result<Vec<weft_store::TimerRow>> {
+        self.inner.due_timers_of(run_id, now)
+    }
+    fn lease_tasks(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Vec<weft_store::LeasedTask>> {
+        self.inner
+            .lease_tasks(activities, worker, max, now, lease_ms)
+    }
+    fn heartbeat_task(
+        &self,
+        call_id: &str,
+        attempt: u32,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Option<i64>> {
+        self.check("heartbeat task")?;
+        self.inner.heartbeat_task(call_id, attempt, now, lease_ms)
+    }
+    fn task(&self, call_id: &str, attempt: u32) -> weft_store::Result<Option<weft_engine::Task>> {
+        self.check("task")?;
+        self.inner.task(call_id, attempt)
+    }
+    fn wait_for_work(&self, timeout: Duration) -> weft_store::Result<bool> {
+        self.inner.wait_for_work(timeout)
+    }
+}
+
+/// A callback taken by one node for a run another node holds is accepted
+/// once the store has it, even if the store cannot be read a moment later;
+/// and a store that cannot be read is answered 503, never 404 (a worker or
+/// a caller told "no such token" or "no such task" would give up on work
+/// that exists).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_goes_away_is_503_never_404() {
+    let shared = Arc::new(MemoryStore::new());
+    let flaky = Arc::new(AwayAfterCallback {
+        inner: shared.clone(),
+        away: Default::default(),
+    });
+    let holder = weft_server::start_cluster(config(), shared.clone(), "holder".into())
+        .await
+        .expect("a node starts");
+    let other = weft_server::start_cluster(config(), flaky.clone(), "other".into())
+        .await
+        .expect("a node starts");
+    let (h, o) = (
+        format!("http://{}", holder.addr),
+        format!("http://{}", other.addr),
+    );
+    let client = reqwest::Client::new();
+    let (st, _) = post(
+        &client,
+        format!("{h}/v1/flows"),
+        json!({"source": "flow Ask(x) {\n    c = await Confirm(x) @timeout(1h)\n    return c\n}\n"}),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let (st, run) = post(
+        &client,
+        format!("{h}/v1/runs"),
+        json!({"flow": "Ask", "input": 1}),
+    )
+    .await;
+    assert_eq!(st, 201, "{run}");
+    let id = run["id"].as_str().unwrap().to_string();
+
+    let mut token = None;
+    for _ in 0..100 {
+        let (_, got) = post(
+            &client,
+            format!("{h}/v1/tasks/poll"),
+            json!({"activities": ["Confirm"], "worker": "w", "max": 1, "waitMs": 100}),
+        )
+        .await;
+        if let Some(t) = got["tasks"].as_array().and_then(|t| t.first()) {
+            token = t["callbackToken"].as_str().map(str::to_string);
+            break;
+        }
+    }
+    let token = token.expect("the awaited call's task, with its token");
+    // A node that is not serving holds the run for two seconds, so the
+    // callback must go through the store's inbox.
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64
+    };
+    let mut held = false;
+    for _ in 0..200 {
+        if shared
+            .claim_run("ghost", &id, now(), 2_000)
+            .unwrap()
+            .is_some()
+        {
+            held = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(held, "the holder lets the waiting run go");
+
+    let (st, body) = post(
+        &client,
+        format!("{o}/v1/callbacks/{token}"),
+        json!({"value": {"ok": true}}),
+    )
+    .await;
+    assert_eq!(
+        st, 200,
+        "the callback was queued before the store went away: {body}"
+    );
+    let (st, body) = post(
+        &client,
+        format!("{o}/v1/tasks/{}.1/complete", "01ABC-1"),
+        json!({"value": 1}),
+    )
+    .await;
+    assert_eq!(st, 503, "{body}");
+    assert_eq!(body["error"]["code"], "storage_failed", "{body}");
+
+    // The holder takes the queued callback and finishes the run.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let run: Value = client
+            .get(format!("{h}/v1/runs/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if run["status"] == "completed" {
+            assert_eq!(run["result"], json!({"ok": true}));
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "stuck: {run}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    holder.shutdown().await;
+    other.shutdown().await;
+}

@@ -48,7 +48,7 @@
 //! wrong shape, an unknown status, a column of the wrong type) are
 //! [`StoreError::Corrupt`]. Nothing panics on bad data.
 //!
-//! Measured with `examples/bench_commit.rs` (typical steps: the run's row
+//! Measured with `examples/bench_pg_commit.rs` (typical steps: the run's row
 //! with a 1.5 KB snapshot, a journal row, a task put and one deleted)
 //! against a local PostgreSQL 15 with default settings, on 2 shared cores
 //! whose disk takes about 3.5 ms per `fdatasync`: one step per commit
@@ -148,7 +148,7 @@
 //! [`wait_for_work`]: weft_store::ClusterStore::wait_for_work
 //!
 //! Measured with `cargo run --release -p weft-store-postgres --example
-//! bench_commit -- --cluster` (20,000 runs, typical steps as above; local
+//! bench_pg_commit -- --cluster` (20,000 runs, typical steps as above; local
 //! PostgreSQL 15, default settings, 2 shared and noisy cores; three runs,
 //! at a time when the disk took about 0.1 ms per `fdatasync`, so commits
 //! cost 0.6-0.8 ms for one step and 4-5 ms for 100):

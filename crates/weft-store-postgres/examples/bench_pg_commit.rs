@@ -7,7 +7,7 @@
 //! without a `NOTIFY` in their transactions.
 //!
 //! ```text
-//! cargo run --release -p weft-store-postgres --example bench_commit -- [URL] [--cluster]
+//! cargo run --release -p weft-store-postgres --example bench_pg_commit -- [URL] [--cluster]
 //! ```
 //!
 //! URL defaults to `WEFT_TEST_DATABASE_URL`. The benchmark works in a new
