@@ -311,7 +311,7 @@ fn run_world(seed: u64, make: MakeStore<'_>) {
             .map(|s| s.to_string())
             .collect();
         for lt in store
-            .lease_tasks(&acts, "worker", 50, now, TASK_LEASE_MS)
+            .lease_tasks("any", &acts, "worker", 50, now, TASK_LEASE_MS)
             .unwrap()
         {
             let t = lt.task;

@@ -221,6 +221,7 @@ pub async fn push_loop(
             let (s, acts, n) = (store.clone(), activities, node.clone());
             let leased = tokio::task::spawn_blocking(move || {
                 s.lease_tasks(
+                    &n,
                     &acts,
                     &format!("pusher@{n}"),
                     PUSH_LEASE_BATCH,

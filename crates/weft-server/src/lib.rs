@@ -164,6 +164,7 @@ pub async fn start_cluster(
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))??;
     let shared = Arc::new(tasks::SharedQueue::new(
         store.clone(),
+        node.clone(),
         runtime.results(),
         config.lease,
     ));

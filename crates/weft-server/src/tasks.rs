@@ -20,14 +20,26 @@ pub const SHARED_POLL_PAUSE: Duration = Duration::from_millis(250);
 /// The pull queue of a cluster: tasks leased in the shared store.
 pub struct SharedQueue {
     store: Arc<dyn ClusterStore>,
+    /// The node serving the polls (its own runs' tasks may come first).
+    node: String,
     sink: ResultSink,
     lease: Duration,
 }
 
 impl SharedQueue {
-    /// Tasks of `store`, whose results go to `sink`.
-    pub fn new(store: Arc<dyn ClusterStore>, sink: ResultSink, lease: Duration) -> SharedQueue {
-        SharedQueue { store, sink, lease }
+    /// Tasks of `store`, polled through `node`, whose results go to `sink`.
+    pub fn new(
+        store: Arc<dyn ClusterStore>,
+        node: String,
+        sink: ResultSink,
+        lease: Duration,
+    ) -> SharedQueue {
+        SharedQueue {
+            store,
+            node,
+            sink,
+            lease,
+        }
     }
 
     async fn poll(
@@ -41,13 +53,15 @@ impl SharedQueue {
         let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
         loop {
             let store = self.store.clone();
-            let (acts, w, lease_ms) = (
+            let (node, acts, w, lease_ms) = (
+                self.node.clone(),
                 activities.to_vec(),
                 worker.to_string(),
                 self.lease.as_millis() as i64,
             );
             let got = tokio::task::spawn_blocking(move || {
-                store.lease_tasks(&acts, &w, max, weft_runtime::runtime::now_ms(), lease_ms)
+                let now = weft_runtime::runtime::now_ms();
+                store.lease_tasks(&node, &acts, &w, max, now, lease_ms)
             })
             .await;
             match got {

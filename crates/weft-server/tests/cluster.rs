@@ -427,6 +427,7 @@ impl ClusterStore for AwayAfterCallback {
     }
     fn lease_tasks(
         &self,
+        node: &str,
         activities: &[String],
         worker: &str,
         max: usize,
@@ -434,7 +435,7 @@ impl ClusterStore for AwayAfterCallback {
         lease_ms: i64,
     ) -> weft_store::Result<Vec<weft_store::LeasedTask>> {
         self.inner
-            .lease_tasks(activities, worker, max, now, lease_ms)
+            .lease_tasks(node, activities, worker, max, now, lease_ms)
     }
     fn heartbeat_task(
         &self,

@@ -474,7 +474,7 @@ fn cluster(
     for k in 0..300 {
         let (got, t) = timed(|| {
             store
-                .lease_tasks(&acts, &format!("w{k}"), 10, *now, lease)
+                .lease_tasks("any", &acts, &format!("w{k}"), 10, *now, lease)
                 .expect("lease")
         });
         assert_eq!(got.len(), 10);
@@ -484,7 +484,7 @@ fn cluster(
         "UPDATE {schema}.tasks SET lease_until = 9000000000000000; ANALYZE {schema}.tasks"
     ));
     let none: Vec<Duration> = (0..300)
-        .map(|_| timed(|| store.lease_tasks(&acts, "w", 10, *now, lease)).1)
+        .map(|_| timed(|| store.lease_tasks("any", &acts, "w", 10, *now, lease)).1)
         .collect();
     println!(
         "lease_tasks (10 of {RUNS} waiting): {:.2} ms; none free: {:.3} ms",

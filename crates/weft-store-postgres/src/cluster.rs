@@ -129,15 +129,32 @@ SELECT (SELECT run_id FROM queued),
     (SELECT count(pg_notify($3, '')) FROM queued)";
 
 /// Leases up to `$3` tasks of the activities `$1` whose lease ended at
-/// `$4` (or that were never leased) to worker `$2` until `$4` + `$5`. One
-/// range of `tasks_by_activity` per activity; locked rows (another lease,
-/// a commit storing or deleting the task) are passed over.
+/// `$4` (or that were never leased) to worker `$2` until `$4` + `$5`,
+/// the tasks of runs node `$6` holds first: their results then go to the
+/// node that holds the run, not through the inbox. A task a node stored
+/// is kept for polls through it for a moment (a `lease_until` with
+/// nobody in `leased_by`, [`crate::TASK_AFFINITY_MS`]); polls through
+/// other nodes lease it after that. `own` reads the node's never-leased
+/// tasks (`tasks_unleased_by_node`), `other` the tasks whose lease (or
+/// keeping) ended (`tasks_by_activity`); a task whose worker's lease ended
+/// goes back to anyone. Locked rows (another lease, a commit storing or
+/// deleting the task) are passed over, but not the rows `own` locked
+/// itself, hence the `NOT IN`; `other` runs only for what `own` left (a
+/// `LIMIT 0` reads nothing).
 pub(crate) const LEASE_TASKS: &str = "
-WITH picked AS (
+WITH own AS (
     SELECT call_id FROM tasks
-    WHERE activity = ANY($1::text[]) AND lease_until <= $4
+    WHERE node = $6 AND activity = ANY($1::text[]) AND leased_by IS NULL
     LIMIT $3
     FOR NO KEY UPDATE SKIP LOCKED
+), other AS (
+    SELECT call_id FROM tasks
+    WHERE activity = ANY($1::text[]) AND lease_until <= $4
+        AND call_id NOT IN (SELECT call_id FROM own)
+    LIMIT greatest($3 - (SELECT count(*) FROM own), 0)
+    FOR NO KEY UPDATE SKIP LOCKED
+), picked AS (
+    SELECT call_id FROM own UNION ALL SELECT call_id FROM other
 )
 UPDATE tasks t SET leased_by = $2, lease_until = $4::bigint + $5::bigint
 FROM picked
@@ -283,6 +300,7 @@ impl ClusterStore for PgStore {
 
     fn lease_tasks(
         &self,
+        node: &str,
         activities: &[String],
         worker: &str,
         max: usize,
@@ -296,7 +314,14 @@ impl ClusterStore for PgStore {
         let rows = self.query(
             &what,
             LEASE_TASKS,
-            &[&activities, &worker, &limit_param(max), &now, &lease_ms],
+            &[
+                &activities,
+                &worker,
+                &limit_param(max),
+                &now,
+                &lease_ms,
+                &node,
+            ],
         )?;
         let mut out = rows
             .iter()

@@ -120,6 +120,12 @@ pub(crate) struct Plan<'a> {
     pub tasks_put_run: Vec<&'a str>,
     pub tasks_put_activity: Vec<&'a str>,
     pub tasks_put_task: Vec<String>,
+    /// The node whose fenced write stored the task (it holds the run);
+    /// `None` outside a cluster.
+    pub tasks_put_node: Vec<Option<&'a str>>,
+    /// Until when only polls through that node lease the task (epoch ms;
+    /// 0 outside a cluster); see [`crate::TASK_AFFINITY_MS`].
+    pub tasks_put_kept_until: Vec<i64>,
     pub tokens_put: Vec<&'a str>,
     pub tokens_put_run: Vec<&'a str>,
     pub tokens_put_call: Vec<i64>,
@@ -147,6 +153,14 @@ struct RunFold<'a> {
     journal: Vec<&'a [Entry]>,
 }
 
+/// A task to store, with the node that keeps it for its polls and until
+/// when (see [`crate::TASK_AFFINITY_MS`]).
+struct TaskPut<'a> {
+    task: &'a Task,
+    node: Option<&'a str>,
+    kept_until: i64,
+}
+
 /// The final word on a token.
 enum TokenFold<'a> {
     Put {
@@ -163,7 +177,7 @@ impl<'a> Plan<'a> {
     pub fn build(batch: &'a Batch) -> Result<Plan<'a>, StoreError> {
         let mut runs: BTreeMap<&str, RunFold<'a>> = BTreeMap::new();
         let mut timers: BTreeMap<(&str, &str), Option<i64>> = BTreeMap::new();
-        let mut tasks: BTreeMap<&str, Option<&'a Task>> = BTreeMap::new();
+        let mut tasks: BTreeMap<&str, Option<TaskPut<'a>>> = BTreeMap::new();
         let mut tokens: BTreeMap<&str, TokenFold<'a>> = BTreeMap::new();
         let mut fences: BTreeSet<(&'a str, &'a str, i64)> = BTreeSet::new();
         let mut plan = Plan {
@@ -243,7 +257,23 @@ impl<'a> Plan<'a> {
                 tasks.insert(call_id, None);
             }
             for t in &w.tasks_put {
-                tasks.insert(&t.call_id, Some(t));
+                // The step's own time: the node's clock (virtual in
+                // simulations), the clock leases are taken by.
+                let (node, kept_until) = match &w.fence {
+                    Some(f) => (
+                        Some(f.node.as_str()),
+                        rec.updated_at + crate::TASK_AFFINITY_MS,
+                    ),
+                    None => (None, 0),
+                };
+                tasks.insert(
+                    &t.call_id,
+                    Some(TaskPut {
+                        task: t,
+                        node,
+                        kept_until,
+                    }),
+                );
             }
             plan.inbox_done.extend(&w.inbox_done);
             // Registered before spent: a token born and used in one step
@@ -308,11 +338,17 @@ impl<'a> Plan<'a> {
         }
         for (call_id, t) in tasks {
             match t {
-                Some(t) => {
+                Some(TaskPut {
+                    task: t,
+                    node,
+                    kept_until,
+                }) => {
                     plan.tasks_put_id.push(call_id);
                     plan.tasks_put_run.push(&t.run_id);
                     plan.tasks_put_activity.push(&t.activity);
                     plan.tasks_put_task.push(to_json(t));
+                    plan.tasks_put_node.push(node);
+                    plan.tasks_put_kept_until.push(kept_until);
                 }
                 None => plan.tasks_delete.push(call_id),
             }
@@ -458,15 +494,18 @@ ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at";
 
 pub(crate) const DELETE_TASKS: &str = "DELETE FROM tasks WHERE call_id = ANY($1::text[])";
 
-/// Stores tasks; a task stored again (a new attempt) is not leased to
+/// Stores tasks with the node that holds their run, kept for polls
+/// through it until `$6` (`lease_until` with nobody in `leased_by`: see
+/// `LEASE_TASKS`); a task stored again (a new attempt) is not leased to
 /// anyone.
 pub(crate) const UPSERT_TASKS: &str = "
-INSERT INTO tasks (call_id, run_id, task, activity)
-SELECT call_id, run_id, task::json, activity
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(call_id, run_id, task, activity)
+INSERT INTO tasks (call_id, run_id, task, activity, node, lease_until)
+SELECT call_id, run_id, task::json, activity, node, kept_until
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+    AS v(call_id, run_id, task, activity, node, kept_until)
 ON CONFLICT (call_id) DO UPDATE SET
     run_id = excluded.run_id, task = excluded.task, activity = excluded.activity,
-    leased_by = NULL, lease_until = 0";
+    node = excluded.node, leased_by = NULL, lease_until = excluded.lease_until";
 
 pub(crate) const UPSERT_TOKENS: &str = "
 INSERT INTO tokens (token, run_id, call, active)

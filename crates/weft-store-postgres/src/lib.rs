@@ -74,7 +74,7 @@
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
 //! | `journal` | `(run_id, step)` | one row per journal step, entries as a `json` array |
 //! | `timers` | `(run_id, key)` | armed timers; index on `(at, run_id, key)` |
-//! | `tasks` | `call_id` | outstanding tasks as `json`; `activity`, the lease `leased_by`, `lease_until` (2); index on `(activity, lease_until)` |
+//! | `tasks` | `call_id` | outstanding tasks as `json`; `activity`, the lease `leased_by`, `lease_until` (2); the `node` that stored it, whose polls lease it first ([`TASK_AFFINITY_MS`]) (3); index on `(activity, lease_until)` |
 //! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
 //! | `inbox` | `id` (`bigserial`) | events queued for runs, as `json`, with `created_at` (2); index on `(run_id, id)` |
 //!
@@ -261,6 +261,14 @@ pub use tokio_postgres::Config;
 /// Connections a store keeps open at most by default (see
 /// [`PgStore::connect_with`]).
 pub const MAX_CONNECTIONS: usize = 8;
+
+/// How long a task stored by a cluster node is kept for polls through that
+/// node (ms, from the step that stored it): the node holds the task's run,
+/// so a result reported there is applied at once, where one reported to
+/// another node goes through the inbox (an insert, a notification, a claim
+/// and a delete more). After this, a poll through any node may lease it,
+/// so a node that no worker polls only delays its tasks.
+pub const TASK_AFFINITY_MS: i64 = 50;
 
 /// How long opening a connection may take when the URL does not say
 /// (`connect_timeout`): a server that is down fails operations quickly
@@ -603,6 +611,8 @@ impl PgStore {
                     p(&plan.tasks_put_run),
                     p(&plan.tasks_put_task),
                     p(&plan.tasks_put_activity),
+                    p(&plan.tasks_put_node),
+                    p(&plan.tasks_put_kept_until),
                 ],
                 UPSERT_TOKENS => vec![
                     p(&plan.tokens_put),

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "clusters: run leases, the inbox, task leases",
         sql: V2,
     },
+    Migration {
+        version: 3,
+        description: "tasks: the node holding the run, leased through it first",
+        sql: V3,
+    },
 ];
 
 /// The schema version this build writes.
@@ -192,6 +197,19 @@ UPDATE tasks SET activity =
     CASE WHEN json_typeof(task) = 'object' THEN COALESCE(task ->> 'activity', '') ELSE '' END;
 ALTER TABLE tasks ALTER COLUMN activity DROP DEFAULT;
 CREATE INDEX tasks_by_activity ON tasks (activity, lease_until);
+"#;
+
+/// Version 3: which node stored a task (the node that holds its run), so
+/// that polls through that node lease it first and its result reaches
+/// the run without passing through the inbox (see `LEASE_TASKS`).
+/// Measured with `scripts/bench-cluster.sh` (docs/benchmarks.md).
+const V3: &str = r#"
+-- NULL for tasks stored outside a cluster, or before this migration.
+ALTER TABLE tasks ADD COLUMN node text COLLATE "C";
+-- A node's tasks that nobody leased yet: what its polls take first. Only
+-- the waiting part of the queue is in it, so a poll reads a node's own
+-- tasks without stepping over the rest of the cluster's.
+CREATE INDEX tasks_unleased_by_node ON tasks (node, activity) WHERE leased_by IS NULL;
 "#;
 
 /// Brings the schema in the connection's `search_path` up to

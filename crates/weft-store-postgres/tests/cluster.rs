@@ -295,7 +295,7 @@ fn racing_task_leases_never_overlap() {
                     let now = clock.fetch_add(1, Ordering::SeqCst);
                     let max = 1 + (round + n) % 7;
                     for lt in store
-                        .lease_tasks(&acts, &format!("w{n}"), max, now, LEASE)
+                        .lease_tasks("any", &acts, &format!("w{n}"), max, now, LEASE)
                         .unwrap()
                     {
                         assert_eq!(lt.lease_until, now + LEASE);
@@ -337,7 +337,9 @@ fn racing_task_leases_never_overlap() {
     // leases ended, one worker takes every task).
     let now = clock.load(Ordering::SeqCst) + LEASE;
     let acts = vec!["Charge".to_string()];
-    first.lease_tasks(&acts, "x", TASKS, now, 1_000).unwrap();
+    first
+        .lease_tasks("any", &acts, "x", TASKS, now, 1_000)
+        .unwrap();
     let mut t = task("r-000", "r", "Charge");
     t.attempt = 2;
     first
@@ -350,7 +352,7 @@ fn racing_task_leases_never_overlap() {
         })
         .unwrap();
     let got = first
-        .lease_tasks(&acts, "y", TASKS, now + 1, 1_000)
+        .lease_tasks("any", &acts, "y", TASKS, now + 1, 1_000)
         .unwrap();
     assert_eq!(
         got.iter().map(|l| &l.task).collect::<Vec<_>>(),
@@ -566,11 +568,77 @@ fn a_version_1_schema_gets_cluster_columns_for_its_tasks() {
     ));
     let store = db.store_in(&schema);
     let got = store
-        .lease_tasks(&["Charge".into()], "w", 10, 0, 100)
+        .lease_tasks("any", &["Charge".into()], "w", 10, 0, 100)
         .unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].task.call_id, "r-1");
     assert!(store.claim_run("A", "r", 0, 100).unwrap().is_some());
+}
+
+/// A poll through a node leases the tasks of the runs that node holds
+/// first (so their results reach it directly); another node's tasks are
+/// kept for polls through that node for `TASK_AFFINITY_MS` after the step
+/// that stored them, then anyone's.
+#[test]
+fn a_nodes_own_tasks_are_leased_through_it_first() {
+    let Some(db) = common::db() else { return };
+    let (a, schema) = db.store();
+    let b = db.store_in(&schema);
+    let runs = |node: &str| -> Vec<String> { (0..5).map(|i| format!("{node}-r{i}")).collect() };
+    // B's first: without the preference, a scan meets them first.
+    for (store, node) in [(&b, "B"), (&a, "A")] {
+        let writes = runs(node)
+            .iter()
+            .map(|id| RunWrite {
+                record: Some(record(id, "A", Status::Running)),
+                state: b"{}".to_vec(),
+                created: true,
+                fence: Some(Fence {
+                    node: node.into(),
+                    epoch: 1,
+                    lease_until: 60_000,
+                }),
+                tasks_put: vec![task(&format!("{id}-1"), id, "Charge")],
+                ..RunWrite::default()
+            })
+            .collect();
+        store.commit(&Batch { writes }).unwrap();
+    }
+    let acts = vec!["Charge".to_string()];
+    let runs_of = |got: &[weft_store::LeasedTask]| -> HashSet<String> {
+        got.iter().map(|l| l.task.run_id.clone()).collect()
+    };
+    // The steps ran at 1,000 (`record`'s time).
+    let now = 1_000;
+    let through_a = a.lease_tasks("A", &acts, "w1", 3, now, 1_000).unwrap();
+    assert_eq!(through_a.len(), 3);
+    assert!(
+        runs_of(&through_a).is_subset(&runs("A").into_iter().collect()),
+        "A's own tasks first: {:?}",
+        runs_of(&through_a)
+    );
+    // B's five only, though it asks for ten: A's are kept for A a while.
+    let through_b = b.lease_tasks("B", &acts, "w2", 10, now, 1_000).unwrap();
+    assert_eq!(runs_of(&through_b), runs("B").into_iter().collect());
+    let kept = now + weft_store_postgres::TASK_AFFINITY_MS;
+    assert!(b
+        .lease_tasks("B", &acts, "w2", 10, kept - 1, 1_000)
+        .unwrap()
+        .is_empty());
+    // Then the two of A's that nobody has.
+    let rest = b.lease_tasks("B", &acts, "w2", 10, kept, 1_000).unwrap();
+    assert_eq!(rest.len(), 2);
+    let rest = runs_of(&rest);
+    assert!(rest.is_subset(&runs("A").into_iter().collect()));
+    assert!(
+        runs_of(&through_a).is_disjoint(&rest),
+        "no task leased twice"
+    );
+    // A node that holds nothing leases anyone's, once the leases end.
+    let later = b
+        .lease_tasks("C", &acts, "w3", 20, now + 2_000, 1_000)
+        .unwrap();
+    assert_eq!(later.len(), 10);
 }
 
 /// Tasks put and deleted by the thousand (a busy queue) make the store

@@ -110,9 +110,13 @@ pub trait ClusterStore: Store {
     fn due_timers_of(&self, run_id: &str, now: i64) -> Result<Vec<crate::TimerRow>>;
 
     /// Leases up to `max` outstanding tasks of these activities (not leased,
-    /// or whose lease ended) to `worker`.
+    /// or whose lease ended) to `worker`, who polled `node`. A store may
+    /// hand out the tasks of runs `node` holds first: their results then
+    /// reach the node that holds the run, without passing through the
+    /// inbox. Any node's tasks remain leasable through any node.
     fn lease_tasks(
         &self,
+        node: &str,
         activities: &[String],
         worker: &str,
         max: usize,

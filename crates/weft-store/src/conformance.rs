@@ -698,12 +698,12 @@ fn tasks_are_leased(s: &dyn crate::ClusterStore) {
     w.tasks_put = vec![task("r-1", "r", 1), t2];
     commit(s, vec![w]);
     let acts = vec!["Charge".to_string()];
-    let got = s.lease_tasks(&acts, "w1", 10, 0, LEASE).unwrap();
+    let got = s.lease_tasks("n1", &acts, "w1", 10, 0, LEASE).unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].task.call_id, "r-1");
     assert_eq!(got[0].lease_until, LEASE);
     assert!(
-        s.lease_tasks(&acts, "w2", 10, 10, LEASE)
+        s.lease_tasks("n1", &acts, "w2", 10, 10, LEASE)
             .unwrap()
             .is_empty(),
         "leased"
@@ -713,13 +713,13 @@ fn tasks_are_leased(s: &dyn crate::ClusterStore) {
         Some(500 + LEASE)
     );
     assert!(
-        s.lease_tasks(&acts, "w2", 10, LEASE + 1, LEASE)
+        s.lease_tasks("n1", &acts, "w2", 10, LEASE + 1, LEASE)
             .unwrap()
             .is_empty(),
         "the heartbeat extended it"
     );
     let again = s
-        .lease_tasks(&acts, "w2", 10, 500 + LEASE + 1, LEASE)
+        .lease_tasks("n1", &acts, "w2", 10, 500 + LEASE + 1, LEASE)
         .unwrap();
     assert_eq!(
         again.len(),

@@ -485,6 +485,7 @@ impl ClusterStore for MemoryStore {
 
     fn lease_tasks(
         &self,
+        _node: &str,
         activities: &[String],
         worker: &str,
         max: usize,
