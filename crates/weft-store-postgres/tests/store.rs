@@ -8,14 +8,11 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use weft_engine::state::{Entry, EntryKind, Status, Task};
-use weft_store::conformance::{self, record};
-use weft_store::{
-    Batch, MemoryStore, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, TokenRow,
-};
+use weft_store::conformance::{self, durable, record};
+use weft_store::{Batch, MemoryStore, RunQuery, RunWrite, SourceText, Store, StoreError};
 use weft_store_postgres::schema::SCHEMA_VERSION;
 use weft_store_postgres::PgStore;
 
@@ -45,181 +42,19 @@ fn conforms() {
     conformance::run_all(&|| Box::new(db.store().0));
 }
 
-/// A mixed history applied to a store and to the memory store.
-fn history() -> Vec<Batch> {
-    let mut a = record("r1", "A", Status::Running);
-    a.idempotency_key = Some("key-1".into());
-    let mut child = record("r2", "B", Status::Waiting);
-    child.parent = Some("r1".into());
-    let first = Batch {
-        writes: vec![
-            RunWrite {
-                record: Some(a.clone()),
-                state: vec![0, 1, 2, 255],
-                created: true,
-                journal: vec![entry(1, 1), entry(1, 2)],
-                timers_set: vec![("t1".into(), 500), ("t2".into(), 100)],
-                tasks_put: vec![task("r1-1", "r1", 1), task("r1-2", "r1", 1)],
-                tokens_put: vec![("tok-a".into(), 2)],
-                ..RunWrite::default()
-            },
-            RunWrite {
-                record: Some(child),
-                state: b"child".to_vec(),
-                created: true,
-                journal: vec![entry(1, 3)],
-                tokens_put: vec![("tok-b".into(), 1)],
-                ..RunWrite::default()
-            },
-        ],
-    };
-    let mut done = a.clone();
-    done.status = Status::Completed;
-    done.result = Some(serde_json::json!({"ok": [1, 2, 3], "big": 12345678901234567u64, "f": 1.5}));
-    done.error = Some(serde_json::json!({"message": "m", "location": null}));
-    done.position = Some("a.weft:3".into());
-    done.waiting = serde_json::json!([{"timer": {"until": 5}}]);
-    done.updated_at = 2_000;
-    let mut moved = record("r2", "C", Status::Waiting);
-    moved.version = 2;
-    moved.input = serde_json::json!({"moved": true, "z": 1, "a": 2});
-    moved.created_at = 3;
-    let second = Batch {
-        writes: vec![
-            RunWrite {
-                record: Some(a),
-                state: b"mid".to_vec(),
-                journal: vec![entry(2, 4)],
-                timers_clear: vec!["t2".into()],
-                timers_set: vec![("t1".into(), 700)],
-                tasks_delete: vec!["r1-2".into()],
-                tasks_put: vec![task("r1-1", "r1", 2)],
-                tokens_spend: vec!["tok-a".into()],
-                ..RunWrite::default()
-            },
-            // Columns fixed at creation can still be replaced.
-            RunWrite {
-                record: Some(moved),
-                state: b"moved".to_vec(),
-                ..RunWrite::default()
-            },
-            // The same run twice in one batch: steps 3 and 4.
-            RunWrite {
-                record: Some(done),
-                state: b"done".to_vec(),
-                journal: vec![entry(3, 5)],
-                ..RunWrite::default()
-            },
-            // A run updated that was never created is stored, with its key.
-            RunWrite {
-                record: Some(RunRecord {
-                    idempotency_key: Some("key-3".into()),
-                    ..record("r3", "A", Status::Waiting)
-                }),
-                state: b"r3".to_vec(),
-                journal: vec![entry(4, 4)],
-                ..RunWrite::default()
-            },
-            // A write without a record writes nothing.
-            RunWrite {
-                tokens_put: vec![("tok-c".into(), 9)],
-                ..RunWrite::default()
-            },
-        ],
-    };
-    vec![first, second]
-}
-
-fn apply(s: &dyn Store, batches: &[Batch]) {
-    s.deploy(
-        &[SourceText {
-            name: "a.weft".into(),
-            text: "flow A() {}\nflow B() {}".into(),
-        }],
-        &["A".into(), "B".into()],
-        7,
-    )
-    .unwrap();
-    for b in batches {
-        s.commit(b).unwrap();
-    }
-}
-
-/// Asserts that two stores read back the same.
-fn assert_same(got: &dyn Store, want: &dyn Store, ids: &[&str]) {
-    assert_eq!(got.deployment(1).unwrap(), want.deployment(1).unwrap());
-    assert_eq!(got.flows().unwrap(), want.flows().unwrap());
-    assert_eq!(
-        got.latest_version("B").unwrap(),
-        want.latest_version("B").unwrap()
-    );
-    for id in ids {
-        let (g, w) = (got.load_run(id).unwrap(), want.load_run(id).unwrap());
-        assert_eq!(g.as_ref().map(|r| &r.record), w.as_ref().map(|r| &r.record));
-        assert_eq!(g.map(|r| r.state), w.map(|r| r.state));
-        assert_eq!(got.journal(id).unwrap(), want.journal(id).unwrap());
-    }
-    let all = RunQuery {
-        limit: 1_000,
-        ..RunQuery::default()
-    };
-    assert_eq!(
-        got.list_runs(&all).unwrap().runs,
-        want.list_runs(&all).unwrap().runs
-    );
-    assert_eq!(
-        got.count_by_status().unwrap(),
-        want.count_by_status().unwrap()
-    );
-    for key in ["key-1", "key-3", "key-4"] {
-        assert_eq!(got.run_by_key(key).unwrap(), want.run_by_key(key).unwrap());
-    }
-    assert_eq!(
-        got.due_timers(i64::MAX, 1_000).unwrap(),
-        want.due_timers(i64::MAX, 1_000).unwrap()
-    );
-    assert_eq!(got.next_timer().unwrap(), want.next_timer().unwrap());
-    let tasks = |s: &dyn Store| {
-        s.tasks(None, 1_000)
-            .unwrap()
-            .into_iter()
-            .map(|t| serde_json::to_value(t).unwrap())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(tasks(got), tasks(want));
-    for tok in ["tok-a", "tok-b", "tok-c"] {
-        assert_eq!(got.token(tok).unwrap(), want.token(tok).unwrap());
-    }
-}
-
 #[test]
 fn commits_are_visible_to_another_store_on_the_same_schema() {
     let Some(db) = common::db() else { return };
-    let batches = history();
-    let want = MemoryStore::new();
-    apply(&want, &batches);
     let (a, schema) = db.store();
-    apply(&a, &batches);
-    assert_same(&a, &want, &["r1", "r2", "r3"]);
+    durable::apply_history(&a);
+    durable::assert_history(&a);
     // Another store (another node, another pool) sees it all.
     let b = db.store_in(&schema);
-    assert_same(&b, &want, &["r1", "r2", "r3"]);
+    durable::assert_history(&b);
     drop(a);
-    // Spot checks that do not lean on the memory store.
-    let j = b.journal("r1").unwrap();
-    assert_eq!(j.iter().map(|st| st.step).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(j[0].entries.len(), 2);
-    assert_eq!(b.load_run("r1").unwrap().unwrap().state, b"done".to_vec());
-    assert_eq!(
-        b.token("tok-a").unwrap(),
-        Some(TokenRow {
-            run_id: "r1".into(),
-            call: 2,
-            active: false
-        })
-    );
-    assert_eq!(b.token("tok-c").unwrap(), None);
     // JSON comes back as written (key order and numbers kept).
+    let want = MemoryStore::new();
+    durable::apply_history(&want);
     let rec = b.run("r1").unwrap().unwrap();
     assert_eq!(
         serde_json::to_string(&rec.result).unwrap(),
@@ -229,16 +64,7 @@ fn commits_are_visible_to_another_store_on_the_same_schema() {
         .unwrap()
         .contains(r#""big":12345678901234567,"#));
     // Journal numbering goes on from the other store.
-    b.commit(&Batch {
-        writes: vec![RunWrite {
-            record: Some(record("r2", "B", Status::Running)),
-            journal: vec![entry(9, 9)],
-            ..RunWrite::default()
-        }],
-    })
-    .unwrap();
-    let steps: Vec<i64> = b.journal("r2").unwrap().iter().map(|j| j.step).collect();
-    assert_eq!(steps, [1, 2]);
+    durable::history_goes_on(&b);
 }
 
 /// Big batches, runs created and stepped in the same batch, the same run
@@ -380,104 +206,7 @@ fn assert_same_runs(got: &dyn Store, want: &dyn Store, ids: &[&str]) {
 fn a_conflicting_batch_writes_nothing() {
     let Some(db) = common::db() else { return };
     let (s, schema) = db.store();
-    let snapshot = |s: &dyn Store| {
-        (
-            s.list_runs(&RunQuery {
-                limit: 100,
-                ..RunQuery::default()
-            })
-            .unwrap()
-            .runs,
-            s.journal("r1").unwrap(),
-            s.due_timers(i64::MAX, 100).unwrap(),
-            s.tasks(None, 100).unwrap().len(),
-            s.token("tok-a").unwrap(),
-            s.token("tok-new").unwrap(),
-            s.load_run("r1").unwrap().unwrap().state,
-            s.run_by_key("key-9").unwrap(),
-        )
-    };
-    apply(&s, &history()[..1]);
-    let before = snapshot(&s);
-    // Everything the batch does besides the conflicting insert must be
-    // undone: an update with journal, timers, tasks and tokens, a new run
-    // with a new key, and a new run with a taken key.
-    let mut dup = record("r9", "A", Status::Running);
-    dup.idempotency_key = Some("key-1".into());
-    let mut fresh = record("r8", "A", Status::Running);
-    fresh.idempotency_key = Some("key-9".into());
-    let batch = Batch {
-        writes: vec![
-            RunWrite {
-                record: Some(record("r1", "A", Status::Failed)),
-                state: b"changed".to_vec(),
-                journal: vec![entry(5, 5)],
-                timers_set: vec![("t9".into(), 1)],
-                timers_clear: vec!["t1".into()],
-                tasks_put: vec![task("r1-9", "r1", 1)],
-                tasks_delete: vec!["r1-1".into()],
-                tokens_put: vec![("tok-new".into(), 3)],
-                tokens_spend: vec!["tok-a".into()],
-                ..RunWrite::default()
-            },
-            RunWrite {
-                record: Some(fresh),
-                state: b"new".to_vec(),
-                created: true,
-                journal: vec![entry(5, 6)],
-                ..RunWrite::default()
-            },
-            RunWrite {
-                record: Some(dup),
-                state: b"dup".to_vec(),
-                created: true,
-                ..RunWrite::default()
-            },
-        ],
-    };
-    match s.commit(&batch) {
-        Err(StoreError::Conflict(m)) => {
-            assert!(m.contains("r9") && m.contains("key-1"), "{m}")
-        }
-        other => panic!("expected a conflict, got {other:?}"),
-    }
-    assert_eq!(snapshot(&s), before);
-    // Creating a run whose id exists is a conflict too.
-    let again = s.commit(&Batch {
-        writes: vec![RunWrite {
-            record: Some(record("r2", "A", Status::Running)),
-            created: true,
-            ..RunWrite::default()
-        }],
-    });
-    match again {
-        Err(StoreError::Conflict(m)) => assert!(m.contains("r2"), "{m}"),
-        other => panic!("expected a conflict, got {other:?}"),
-    }
-    // So is one batch creating a run twice, or two runs with one key.
-    let mut k1 = record("r5", "A", Status::Running);
-    k1.idempotency_key = Some("same".into());
-    let mut k2 = record("r6", "A", Status::Running);
-    k2.idempotency_key = Some("same".into());
-    for writes in [
-        vec![
-            record("r4", "A", Status::Running),
-            record("r4", "A", Status::Running),
-        ],
-        vec![k1, k2],
-    ] {
-        let r = s.commit(&Batch {
-            writes: writes
-                .into_iter()
-                .map(|rec| RunWrite {
-                    record: Some(rec),
-                    created: true,
-                    ..RunWrite::default()
-                })
-                .collect(),
-        });
-        assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
-    }
+    let before = durable::conflicts_write_nothing(&s);
     // A statement failing in the middle of the pipeline (a journal row that
     // should not be there makes the append a unique violation) rolls back
     // what the statements before it did, and the connection stays usable.
@@ -513,114 +242,20 @@ fn a_conflicting_batch_writes_nothing() {
         }],
     })
     .unwrap();
-    let other = db.store_in(&schema);
-    for id in ["r4", "r5", "r6", "r8", "r9"] {
-        assert!(other.run(id).unwrap().is_none(), "{id}");
-    }
-    assert!(other.run("r7").unwrap().is_some());
-    let mut after = snapshot(&other);
-    after.0.retain(|r| r.id != "r7");
-    assert_eq!(after, before);
+    durable::assert_conflicts_left_nothing(&db.store_in(&schema), &before);
 }
 
 /// One batch updates every run, arms one timer per run and appends to
 /// each journal; a reader must see each batch whole or not at all.
 #[test]
 fn readers_see_whole_batches_while_a_writer_commits() {
-    const RUNS: usize = 8;
-    const BATCHES: i64 = 150;
     let Some(db) = common::db() else { return };
     let (store, schema) = db.store();
-    let store = Arc::new(store);
-    let write = |k: i64, created: bool| Batch {
-        writes: (0..RUNS)
-            .map(|i| {
-                let id = format!("r{i}");
-                let mut rec = record(&id, "A", Status::Running);
-                rec.updated_at = k;
-                RunWrite {
-                    record: Some(rec),
-                    state: k.to_string().repeat(200).into_bytes(),
-                    created,
-                    journal: vec![entry(k, k)],
-                    timers_set: vec![("t".into(), k)],
-                    tokens_put: vec![(format!("tok-{i}-{k}"), 1)],
-                    ..RunWrite::default()
-                }
-            })
-            .collect(),
-    };
-    store.commit(&write(0, true)).unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
     // Readers share the writer's store, and one reads through a store of
     // its own (another node).
-    let other = Arc::new(db.store_in(&schema));
-    let done = Arc::new(AtomicBool::new(false));
-    let readers: Vec<_> = (0..3)
-        .map(|t| {
-            let store = if t == 2 { other.clone() } else { store.clone() };
-            let done = done.clone();
-            std::thread::spawn(move || {
-                let mut last = 0;
-                let mut reads = 0u64;
-                while !done.load(Ordering::Acquire) {
-                    let id = format!("r{}", reads as usize % RUNS);
-                    // A run's record and snapshot come from one batch.
-                    let run = store.load_run(&id).unwrap().unwrap();
-                    let k = run.record.updated_at;
-                    assert_eq!(run.state, k.to_string().repeat(200).into_bytes());
-                    assert!(k >= last, "reader {t} went back from {last} to {k}");
-                    last = k;
-                    // All runs of one list come from one batch.
-                    let page = store
-                        .list_runs(&RunQuery {
-                            limit: 100,
-                            ..RunQuery::default()
-                        })
-                        .unwrap();
-                    assert_eq!(page.runs.len(), RUNS);
-                    let k0 = page.runs[0].updated_at;
-                    assert!(page.runs.iter().all(|r| r.updated_at == k0), "torn list");
-                    assert!(k0 >= last);
-                    let timers = store.due_timers(i64::MAX, 100).unwrap();
-                    assert_eq!(timers.len(), RUNS);
-                    assert!(timers.iter().all(|tm| tm.at == timers[0].at), "torn timers");
-                    let j = store.journal(&id).unwrap();
-                    assert!(j.len() as i64 > k, "journal behind the record");
-                    assert_eq!(
-                        j.iter().map(|s| s.step).collect::<Vec<_>>(),
-                        (1..=j.len() as i64).collect::<Vec<_>>()
-                    );
-                    assert!(store
-                        .token(&format!("tok-{}-{k}", reads as usize % RUNS))
-                        .unwrap()
-                        .is_some());
-                    let counts = store.count_by_status().unwrap();
-                    assert_eq!(counts.iter().map(|c| c.1).sum::<u64>(), RUNS as u64);
-                    reads += 1;
-                }
-                reads
-            })
-        })
-        .collect();
-    let writer = {
-        let store = store.clone();
-        std::thread::spawn(move || {
-            for k in 1..=BATCHES {
-                store.commit(&write(k, false)).unwrap();
-            }
-        })
-    };
-    writer.join().unwrap();
-    done.store(true, Ordering::Release);
-    for r in readers {
-        let reads = r.join().unwrap();
-        assert!(reads > 0, "a reader never got to read");
-    }
-    assert_eq!(
-        store.journal("r0").unwrap().len() as i64,
-        BATCHES + 1,
-        "one journal step per batch"
-    );
+    let other: Arc<dyn Store> = Arc::new(db.store_in(&schema));
+    durable::readers_see_whole_batches(store.clone(), vec![store.clone(), store, other]);
 }
 
 /// Two stores commit to the same runs at once (as two nodes would, before

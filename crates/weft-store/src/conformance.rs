@@ -12,6 +12,8 @@ use weft_engine::state::{Entry, EntryKind, Status, Task};
 
 use crate::*;
 
+pub mod durable;
+
 /// A conformance check: panics when the store misbehaves.
 pub type Check = fn(&dyn Store);
 
