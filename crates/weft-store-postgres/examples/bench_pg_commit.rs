@@ -20,93 +20,20 @@
 use std::time::{Duration, Instant};
 
 use weft_engine::state::Event;
-use weft_engine::state::{Entry, EntryKind, Status, Task};
-use weft_store::{Batch, ClusterStore, Fence, RunQuery, RunRecord, RunWrite, Store};
+use weft_engine::state::Status;
+use weft_store::{Batch, ClusterStore, Fence, RunQuery, RunWrite, Store};
 use weft_store_postgres::{Config, PgStore};
+
+#[path = "../../weft-store/examples/support/typical_step.rs"]
+mod typical_step;
+use typical_step::{percentile, step};
 
 /// Runs the steps cycle through (each batch touches distinct runs).
 const RUNS: usize = 20_000;
-/// Snapshot size of a step.
-const SNAPSHOT_BYTES: usize = 1_500;
 /// Batch sizes measured, with the number of commits for each.
 const SIZES: &[(usize, usize)] = &[(1, 1_000), (10, 1_000), (100, 300), (500, 100)];
 /// Round trips timed.
 const PINGS: usize = 500;
-
-fn record(i: usize, now: i64) -> RunRecord {
-    RunRecord {
-        id: format!("0190a1b2c3d4-{i:08}"),
-        flow: "Checkout".into(),
-        version: 1,
-        status: Status::Running,
-        input: serde_json::json!({"order": i, "customer": "c-42", "items": [1, 2, 3]}),
-        result: None,
-        error: None,
-        waiting: serde_json::json!([{"activity": {"activity": "Charge", "callId": format!("{i}-3"), "callback": false}}]),
-        parent: None,
-        idempotency_key: None,
-        position: Some("checkout.weft:12".into()),
-        created_at: 1_700_000_000_000,
-        updated_at: now,
-    }
-}
-
-/// A snapshot-like JSON blob of exactly `SNAPSHOT_BYTES`.
-fn snapshot(i: usize, seq: usize) -> Vec<u8> {
-    let mut s = format!("{{\"v\":1,\"id\":\"{i}\",\"next_call\":{seq},\"fibers\":\"");
-    let mut x = (i as u64) << 32 | seq as u64;
-    while s.len() < SNAPSHOT_BYTES - 2 {
-        // A cheap xorshift so pages do not hold one repeated byte.
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.push((b'a' + (x % 26) as u8) as char);
-    }
-    s.push_str("\"}");
-    s.into_bytes()
-}
-
-fn task(i: usize, seq: usize) -> Task {
-    let run = format!("0190a1b2c3d4-{i:08}");
-    Task {
-        call_id: format!("{run}-{seq}"),
-        run_id: run,
-        call: seq as u32,
-        activity: "Charge".into(),
-        args: serde_json::json!([{"amount": 1999, "currency": "EUR"}]),
-        attempt: 1,
-        deadline: Some(1_700_000_060_000),
-        callback_token: None,
-    }
-}
-
-/// One typical step of run `i`, its `seq`-th.
-fn step(i: usize, seq: usize, now: i64) -> RunWrite {
-    RunWrite {
-        record: Some(record(i, now)),
-        state: snapshot(i, seq),
-        created: false,
-        journal: vec![Entry {
-            at: now,
-            kind: EntryKind::CallCompleted {
-                call_id: format!("0190a1b2c3d4-{i:08}-{seq}"),
-                activity: "Charge".into(),
-                attempt: 1,
-                value: serde_json::json!({"charged": true, "id": "ch_123"}),
-                duration_ms: 12,
-                how: "returned".into(),
-            },
-        }],
-        tasks_put: vec![task(i, seq + 1)],
-        tasks_delete: vec![format!("0190a1b2c3d4-{i:08}-{seq}")],
-        ..RunWrite::default()
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1e3
-}
 
 /// An admin connection for setting up, on a runtime of its own.
 struct Admin {

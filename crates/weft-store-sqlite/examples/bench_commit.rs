@@ -13,14 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use weft_engine::state::{Entry, EntryKind, Status, Task};
-use weft_store::{Batch, RunRecord, RunWrite, Store};
+use weft_store::{Batch, RunWrite, Store};
 use weft_store_sqlite::SqliteStore;
+
+#[path = "../../weft-store/examples/support/typical_step.rs"]
+mod typical_step;
+use typical_step::{percentile, step};
 
 /// Runs the steps cycle through (each batch touches distinct runs).
 const RUNS: usize = 20_000;
-/// Snapshot size of a step.
-const SNAPSHOT_BYTES: usize = 1_500;
 /// Batch sizes measured, with the number of commits for each.
 const SIZES: &[(usize, usize)] = &[(1, 1_000), (10, 1_000), (100, 300), (500, 100)];
 /// Bytes this process has written with write calls (Linux), to show the
@@ -34,81 +35,6 @@ fn bytes_written() -> Option<u64> {
 
 /// fdatasync calls timed.
 const FSYNCS: usize = 200;
-
-fn record(i: usize, now: i64) -> RunRecord {
-    RunRecord {
-        id: format!("0190a1b2c3d4-{i:08}"),
-        flow: "Checkout".into(),
-        version: 1,
-        status: Status::Running,
-        input: serde_json::json!({"order": i, "customer": "c-42", "items": [1, 2, 3]}),
-        result: None,
-        error: None,
-        waiting: serde_json::json!([{"activity": {"activity": "Charge", "callId": format!("{i}-3"), "callback": false}}]),
-        parent: None,
-        idempotency_key: None,
-        position: Some("checkout.weft:12".into()),
-        created_at: 1_700_000_000_000,
-        updated_at: now,
-    }
-}
-
-/// A snapshot-like JSON blob of exactly `SNAPSHOT_BYTES`.
-fn snapshot(i: usize, seq: usize) -> Vec<u8> {
-    let mut s = format!("{{\"v\":1,\"id\":\"{i}\",\"next_call\":{seq},\"fibers\":\"");
-    let mut x = (i as u64) << 32 | seq as u64;
-    while s.len() < SNAPSHOT_BYTES - 2 {
-        // A cheap xorshift so pages do not hold one repeated byte.
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.push((b'a' + (x % 26) as u8) as char);
-    }
-    s.push_str("\"}");
-    s.into_bytes()
-}
-
-fn task(i: usize, seq: usize) -> Task {
-    let run = format!("0190a1b2c3d4-{i:08}");
-    Task {
-        call_id: format!("{run}-{seq}"),
-        run_id: run,
-        call: seq as u32,
-        activity: "Charge".into(),
-        args: serde_json::json!([{"amount": 1999, "currency": "EUR"}]),
-        attempt: 1,
-        deadline: Some(1_700_000_060_000),
-        callback_token: None,
-    }
-}
-
-/// One typical step of run `i`, its `seq`-th.
-fn step(i: usize, seq: usize, now: i64) -> RunWrite {
-    RunWrite {
-        record: Some(record(i, now)),
-        state: snapshot(i, seq),
-        created: false,
-        journal: vec![Entry {
-            at: now,
-            kind: EntryKind::CallCompleted {
-                call_id: format!("0190a1b2c3d4-{i:08}-{seq}"),
-                activity: "Charge".into(),
-                attempt: 1,
-                value: serde_json::json!({"charged": true, "id": "ch_123"}),
-                duration_ms: 12,
-                how: "returned".into(),
-            },
-        }],
-        tasks_put: vec![task(i, seq + 1)],
-        tasks_delete: vec![format!("0190a1b2c3d4-{i:08}-{seq}")],
-        ..RunWrite::default()
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1e3
-}
 
 /// Times `FSYNCS` fdatasync calls, each after writing 4 KiB: appending
 /// (the file grows, so the file system's metadata is synced too) or
