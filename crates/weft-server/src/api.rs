@@ -730,6 +730,7 @@ async fn complete_task(
     }
     s.queue
         .complete(&id, value)
+        .await
         .map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }
@@ -748,6 +749,7 @@ async fn fail_task(
 ) -> Result<Json<Value>, ApiError> {
     s.queue
         .fail(&id, body.error, body.retryable.unwrap_or(true))
+        .await
         .map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }
@@ -756,12 +758,16 @@ async fn heartbeat_task(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let until = s.queue.heartbeat(&id).map_err(|e| task_error(e, &id))?;
+    let until = s
+        .queue
+        .heartbeat(&id)
+        .await
+        .map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"deadline": format_time(until)})))
 }
 
 /// Runs a store read off the async threads (SQLite calls block).
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)

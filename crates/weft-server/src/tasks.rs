@@ -88,12 +88,31 @@ impl SharedQueue {
         }
     }
 
-    fn task(&self, id: &str) -> Result<weft_engine::Task, TaskError> {
+    /// The open task `id`, read off the async threads (a store call
+    /// blocks for a round trip to the database).
+    async fn task(&self, id: &str) -> Result<weft_engine::Task, TaskError> {
         let (call, attempt) = split_task_id(id)?;
-        self.store
-            .task(call, attempt)
+        let (store, call) = (self.store.clone(), call.to_string());
+        tokio::task::spawn_blocking(move || store.task(&call, attempt))
+            .await
+            .map_err(|e| TaskError::Store(e.to_string()))?
             .map_err(|e| TaskError::Store(e.to_string()))?
             .ok_or(TaskError::Unknown)
+    }
+
+    /// Extends the lease of task `id`, off the async threads.
+    async fn heartbeat(&self, id: &str) -> Result<i64, TaskError> {
+        let (call, attempt) = split_task_id(id)?;
+        let (store, call) = (self.store.clone(), call.to_string());
+        let lease_ms = self.lease.as_millis() as i64;
+        tokio::task::spawn_blocking(move || {
+            let now = weft_runtime::runtime::now_ms();
+            store.heartbeat_task(&call, attempt, now, lease_ms)
+        })
+        .await
+        .map_err(|e| TaskError::Store(e.to_string()))?
+        .map_err(|e| TaskError::Store(e.to_string()))?
+        .ok_or(TaskError::Unknown)
     }
 }
 
@@ -122,11 +141,11 @@ impl Tasks {
     }
 
     /// A worker's result.
-    pub fn complete(&self, task_id: &str, value: serde_json::Value) -> Result<(), TaskError> {
+    pub async fn complete(&self, task_id: &str, value: serde_json::Value) -> Result<(), TaskError> {
         match self {
             Tasks::Memory(q) => q.complete(task_id, value).map(|_| ()),
             Tasks::Shared(q) => {
-                let t = q.task(task_id)?;
+                let t = q.task(task_id).await?;
                 q.sink.complete(&t, value);
                 Ok(())
             }
@@ -134,11 +153,16 @@ impl Tasks {
     }
 
     /// A worker's failure.
-    pub fn fail(&self, task_id: &str, error: String, retryable: bool) -> Result<(), TaskError> {
+    pub async fn fail(
+        &self,
+        task_id: &str,
+        error: String,
+        retryable: bool,
+    ) -> Result<(), TaskError> {
         match self {
             Tasks::Memory(q) => q.fail(task_id, error, retryable).map(|_| ()),
             Tasks::Shared(q) => {
-                let t = q.task(task_id)?;
+                let t = q.task(task_id).await?;
                 q.sink.fail(&t, error, retryable);
                 Ok(())
             }
@@ -146,21 +170,10 @@ impl Tasks {
     }
 
     /// Extends a task's lease; returns its new end (epoch ms).
-    pub fn heartbeat(&self, task_id: &str) -> Result<i64, TaskError> {
+    pub async fn heartbeat(&self, task_id: &str) -> Result<i64, TaskError> {
         match self {
             Tasks::Memory(q) => q.heartbeat(task_id),
-            Tasks::Shared(q) => {
-                let (call, attempt) = split_task_id(task_id)?;
-                q.store
-                    .heartbeat_task(
-                        call,
-                        attempt,
-                        weft_runtime::runtime::now_ms(),
-                        q.lease.as_millis() as i64,
-                    )
-                    .map_err(|e| TaskError::Store(e.to_string()))?
-                    .ok_or(TaskError::Unknown)
-            }
+            Tasks::Shared(q) => q.heartbeat(task_id).await,
         }
     }
 

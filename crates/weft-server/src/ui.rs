@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use weft_engine::state::Status;
 use weft_engine::time::format_time;
 use weft_store::{Deployment, RunQuery, RunRecord, Store};
 
-use crate::api::AppState;
+use crate::api::{blocking, AppState};
 use crate::error::{ApiError, Json};
 use crate::graph;
 
@@ -121,22 +121,6 @@ async fn asset(Path(file): Path<String>) -> Response {
         }
         None => ApiError::not_found("no_such_path", format!("no UI file `{file}`")).into_response(),
     }
-}
-
-/// Runs a store read off the async threads (SQLite calls block).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                format!("a store read failed: {e}"),
-            )
-        })?
-        .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
 }
 
 #[derive(Deserialize)]
