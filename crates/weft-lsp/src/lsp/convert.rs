@@ -27,8 +27,8 @@ pub fn position(text: &str, lines: &LineIndex, offset: u32) -> Position {
 
 /// The byte offset of `pos` in `text`. A line past the end is the end of
 /// the text; a column past the end of its line is the end of the line (as
-/// the protocol says); a column inside a surrogate pair is the start of
-/// its character.
+/// the protocol says), before its `\r\n` or `\n`; a column inside a
+/// surrogate pair is the start of its character.
 pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> u32 {
     let line = pos.line as usize;
     if line >= lines.line_count() {
@@ -37,8 +37,10 @@ pub fn offset(text: &str, lines: &LineIndex, pos: Position) -> u32 {
     let start = lines.line_start(line) as usize;
     let mut units = 0u32;
     let mut at = start;
-    for c in text[start..].chars() {
-        if c == '\n' || units + c.len_utf16() as u32 > pos.character {
+    let rest = &text[start..];
+    for c in rest.chars() {
+        let line_break = c == '\n' || (c == '\r' && rest[at - start..].starts_with("\r\n"));
+        if line_break || units + c.len_utf16() as u32 > pos.character {
             break;
         }
         units += c.len_utf16() as u32;
@@ -115,5 +117,17 @@ mod tests {
         // Inside a character: its start.
         assert_eq!(position(text, &lines, 2), Position::new(0, 1));
         assert_eq!(position(text, &lines, 999), Position::new(2, 0));
+    }
+
+    #[test]
+    fn past_the_end_of_a_crlf_line_is_before_the_cr() {
+        let text = "ab\r\ncd\r\n";
+        let lines = LineIndex::new(text);
+        // The line's end is before `\r`: an edit there keeps `\r\n` whole.
+        assert_eq!(offset(text, &lines, Position::new(0, 2)), 2);
+        assert_eq!(offset(text, &lines, Position::new(0, 3)), 2);
+        assert_eq!(offset(text, &lines, Position::new(0, 99)), 2);
+        assert_eq!(offset(text, &lines, Position::new(1, 99)), 6);
+        assert_eq!(offset(text, &lines, Position::new(1, 1)), 5);
     }
 }
