@@ -278,7 +278,10 @@ impl Parser<'_> {
             self.expected(what);
             return;
         }
-        let bracket = self.src.get(open.start as usize..open.end as usize).unwrap_or("");
+        let bracket = self
+            .src
+            .get(open.start as usize..open.end as usize)
+            .unwrap_or("");
         // The last token before the line breaks: the bracket belongs after it.
         let mut last = self.pos;
         while last > 0 && self.tokens[last - 1].kind == TokenKind::Newline {
@@ -295,10 +298,10 @@ impl Parser<'_> {
         } else {
             format!("`{bracket}` is not closed: expected {what} before the end of line {line}")
         };
-        self.error_with(
-            Diagnostic::error("E0010", open, message)
-                .with_label(Span::new(end as usize, end as usize), format!("expected {what} here")),
-        );
+        self.error_with(Diagnostic::error("E0010", open, message).with_label(
+            Span::new(end as usize, end as usize),
+            format!("expected {what} here"),
+        ));
         // Take the bracket as closed at the end of its line, so that the
         // statement ends there and the next line parses as it stands.
         if t.kind != TokenKind::Eof {
@@ -325,7 +328,10 @@ impl Parser<'_> {
             }
         }
         let mut depth = 0usize;
-        for t in self.tokens[self.pos..].iter().take(UNCLOSED_SCAN_TOKENS_MAX) {
+        for t in self.tokens[self.pos..]
+            .iter()
+            .take(UNCLOSED_SCAN_TOKENS_MAX)
+        {
             match t.kind {
                 TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
                 TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {

@@ -270,7 +270,10 @@ fn an_unclosed_bracket_is_reported_at_the_bracket() {
     // The label points where the bracket is missing.
     let src = "flow A(x) {\n    y = F(x, 1\n    z = 2\n}\n";
     let d = &parse(src).diagnostics[0];
-    assert_eq!(d.labels[0].span.start as usize, src.find(", 1").unwrap() + 3);
+    assert_eq!(
+        d.labels[0].span.start as usize,
+        src.find(", 1").unwrap() + 3
+    );
     assert_eq!(d.labels[0].message, "expected `,` or `)` here");
     assert_eq!(
         errors("type T = {a: int\nflow F() { return 1 }\n"),
