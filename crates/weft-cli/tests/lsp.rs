@@ -53,6 +53,13 @@ fn read_messages(out: impl Read, tx: mpsc::Sender<Value>) {
 impl Client {
     /// Starts `weft lsp` and initializes it.
     fn start() -> Client {
+        let mut client = Client::spawn();
+        client.initialize();
+        client
+    }
+
+    /// Starts `weft lsp` without initializing it.
+    fn spawn() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -63,31 +70,57 @@ impl Client {
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || read_messages(stdout, tx));
-        let mut client = Client {
+        Client {
             stdin: child.stdin.take(),
             child,
             incoming: rx,
             queued: Vec::new(),
             next_id: 0,
-        };
-        let init = client.request(
+        }
+    }
+
+    /// `initialize` and `initialized`; returns the server's capabilities.
+    fn initialize(&mut self) -> Value {
+        self.initialize_with(json!({}))
+    }
+
+    /// `initialize` with the client's `capabilities`, and `initialized`.
+    fn initialize_with(&mut self, capabilities: Value) -> Value {
+        let init = self.request(
             "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
         );
         let caps = &init["result"]["capabilities"];
         assert_eq!(caps["positionEncoding"], "utf-16", "{init}");
         assert_eq!(caps["hoverProvider"], true, "{init}");
         assert_eq!(caps["renameProvider"]["prepareProvider"], true, "{init}");
         assert_eq!(init["result"]["serverInfo"]["name"], "weft");
-        client.notify("initialized", json!({}));
-        client
+        self.notify("initialized", json!({}));
+        caps.clone()
     }
 
     fn send(&mut self, message: Value) {
-        let body = message.to_string();
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    /// Sends `body` framed, whatever it holds.
+    fn send_raw(&mut self, body: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin open");
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        stdin.write_all(body).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// The next message that is not a notification.
+    fn next_response(&mut self) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let m = self.next(deadline);
+            if m.get("method").is_none() {
+                return m;
+            }
+            self.queued.push(m);
+        }
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -112,6 +145,25 @@ impl Client {
         loop {
             let m = self.next(deadline);
             if m["id"] == id && m.get("method").is_none() {
+                return m;
+            }
+            self.queued.push(m);
+        }
+    }
+
+    /// Waits for a request of the server to the client, and returns it.
+    fn server_request(&mut self, method: &str) -> Value {
+        if let Some(i) = self
+            .queued
+            .iter()
+            .position(|m| m["method"] == method && m.get("id").is_some())
+        {
+            return self.queued.remove(i);
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let m = self.next(deadline);
+            if m["method"] == method && m.get("id").is_some() {
                 return m;
             }
             self.queued.push(m);
@@ -808,4 +860,159 @@ fn exit_without_shutdown_exits_1() {
     c.notify("exit", Value::Null);
     c.stdin.take();
     assert_eq!(c.wait(), 1);
+}
+
+#[test]
+fn requests_before_initialize_and_malformed_messages_are_answered_and_the_server_goes_on() {
+    let mut c = Client::spawn();
+    // Before `initialize`: the protocol's error, and the server waits on.
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x.weft"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+    c.notify("textDocument/didOpen", json!({}));
+    c.initialize();
+    let dir = temp_dir("malformed");
+    let u = uri(&dir.join("a.weft"));
+    c.open(&u, VALID);
+    c.diagnostics(&u, |d| d.is_empty());
+    // Not JSON: a parse error with a null id.
+    c.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\": ");
+    let r = c.next_response();
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+    assert_eq!(r["id"], Value::Null, "{r}");
+    // JSON, but no message: an invalid request, with its id when it has one.
+    c.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 7, \"params\": 1}");
+    let r = c.next_response();
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    assert_eq!(r["id"], 7, "{r}");
+    c.send_raw(b"[1, 2]");
+    let r = c.next_response();
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    // Invalid UTF-8 in the body.
+    c.send_raw(b"{\"jsonrpc\": \"2.0\", \"method\": \"\xff\"}");
+    let r = c.next_response();
+    assert_eq!(r["error"]["code"], -32700, "{r}");
+    // A second `initialize` is refused; everything else still works.
+    let r = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    let h = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(VALID, "name)", 0, 1)}),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("variable"),
+        "{h}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_folder_of_many_files_is_one_program_as_weft_check_takes_it() {
+    let dir = temp_dir("many");
+    // 300 flows, one per file, and a main file that calls the last one.
+    for i in 0..300 {
+        std::fs::write(
+            dir.join(format!("f{i:03}.weft")),
+            format!("flow F{i}(x) {{\n    return x + {i}\n}}\n"),
+        )
+        .unwrap();
+    }
+    let main = "flow Main(x) {\n    return F299(x, 1)\n}\n";
+    let path = dir.join("main.weft");
+    std::fs::write(&path, main).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("check")
+        .args(&files)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        report.contains("error[E0141]: `F299` takes 1 argument"),
+        "{report}"
+    );
+    let u = uri(&path);
+    let mut c = Client::start();
+    c.open(&u, main);
+    // The same finding as `weft check`: `F299` is a flow of the program,
+    // called with one argument too many.
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0141"], "{d:?}");
+    let h = c.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(main, "F299", 0, 1)}),
+    );
+    let h = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        h.contains("flow F299(x)") && h.contains("Flow of this program"),
+        "{h}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn changes_on_disk_check_open_files_again() {
+    // A client that does not watch files: the server looks itself.
+    let dir = temp_dir("disk-poll");
+    let main = dir.join("main.weft");
+    let text = "flow Main(x) {\n    return Helper(x)\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let u = uri(&main);
+    let mut c = Client::start();
+    c.open(&u, text);
+    c.diagnostics(&u, |d| d.is_empty());
+    // A sibling appears on disk (a `git checkout`, a new file): `Helper`
+    // is now a flow with two parameters.
+    std::fs::write(
+        dir.join("helper.weft"),
+        "flow Helper(x, n) {\n    return x\n}\n",
+    )
+    .unwrap();
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0141"], "{d:?}");
+    std::fs::remove_file(dir.join("helper.weft")).unwrap();
+    c.diagnostics(&u, |d| d.is_empty());
+    assert_eq!(c.shutdown(), 0);
+
+    // A client that watches: the server registers for `.weft` files and
+    // checks again when told of a change.
+    let dir = temp_dir("disk-watch");
+    let main = dir.join("main.weft");
+    std::fs::write(&main, text).unwrap();
+    let u = uri(&main);
+    let mut c = Client::spawn();
+    c.initialize_with(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    let reg = c.server_request("client/registerCapability");
+    let r = &reg["params"]["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles", "{reg}");
+    assert_eq!(
+        r["registerOptions"]["watchers"][0]["globPattern"], "**/*.weft",
+        "{reg}"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
+    c.open(&u, text);
+    c.diagnostics(&u, |d| d.is_empty());
+    let helper = dir.join("helper.weft");
+    std::fs::write(&helper, "flow Helper(x, n) {\n    return x\n}\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&helper), "type": 1}]}),
+    );
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0141"], "{d:?}");
+    assert_eq!(c.shutdown(), 0);
 }

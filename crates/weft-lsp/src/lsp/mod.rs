@@ -9,26 +9,32 @@
 //! one request with an error instead of ending the session.
 
 mod convert;
+pub(crate) mod transport;
 mod world;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
+use std::time::Duration;
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    PrepareRenameRequest, References, RegisterCapability, Rename, Request as _, Shutdown,
 };
 use lsp_types::{
     CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, MarkupContent, MarkupKind, OneOf, PositionEncodingKind,
-    PrepareRenameResponse, PublishDiagnosticsParams, ReferenceParams, RenameOptions, RenameParams,
+    FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, MarkupContent,
+    MarkupKind, OneOf, PositionEncodingKind, PrepareRenameResponse, PublishDiagnosticsParams,
+    ReferenceParams, Registration, RegistrationParams, RenameOptions, RenameParams,
     ServerCapabilities, SymbolKind, TextDocumentPositionParams, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Url,
     WorkspaceEdit,
@@ -37,7 +43,8 @@ use lsp_types::{
 use crate::ide::completion::{self, CompletionKind};
 use crate::ide::{hover, navigation, symbols, Location};
 use crate::Error;
-use world::{Snapshot, World};
+use transport::Connection;
+use world::{Snapshot, Watch, World};
 
 /// What the server can do, as announced to the client.
 fn capabilities() -> ServerCapabilities {
@@ -68,25 +75,30 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Runs a session on `connection`: the `initialize` handshake, then
-/// messages until `shutdown` and `exit`.
+/// Runs a session on `connection`: messages until `exit`. Requests before
+/// `initialize` get `ServerNotInitialized`; after `shutdown`, everything
+/// but `exit` gets `InvalidRequest`.
 pub fn serve(connection: &Connection) -> Result<(), Error> {
-    let (id, _params) = connection
-        .initialize_start()
-        .map_err(|e| Error::Protocol(e.to_string()))?;
-    let result = serde_json::json!({
-        "capabilities": capabilities(),
-        "serverInfo": {"name": "weft", "version": env!("CARGO_PKG_VERSION")},
-    });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| Error::Protocol(e.to_string()))?;
     let mut server = Server {
         connection,
         world: World::default(),
         dirty: BTreeSet::new(),
+        phase: Phase::Uninitialized,
+        watch: Watch::default(),
+        next_id: 0,
     };
     server.main_loop()
+}
+
+/// Where the session is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Before `initialize`.
+    Uninitialized,
+    /// Serving.
+    Running,
+    /// After `shutdown`, waiting for `exit`.
+    ShuttingDown,
 }
 
 struct Server<'c> {
@@ -94,6 +106,11 @@ struct Server<'c> {
     world: World,
     /// Documents changed since diagnostics were last published.
     dirty: BTreeSet<Url>,
+    phase: Phase,
+    /// How changes on disk are noticed.
+    watch: Watch,
+    /// The id of the next request to the client.
+    next_id: i32,
 }
 
 /// A handler's failure: the message the client shows.
@@ -102,57 +119,207 @@ type Failed = String;
 impl Server<'_> {
     fn main_loop(&mut self) -> Result<(), Error> {
         loop {
-            let message = if self.dirty.is_empty() {
-                match self.connection.receiver.recv() {
-                    Ok(m) => m,
-                    Err(_) => return Err(Error::Disconnected),
-                }
-            } else {
+            let message = if !self.dirty.is_empty() {
                 match self.connection.receiver.try_recv() {
                     Ok(m) => m,
-                    Err(e) if e.is_empty() => {
+                    Err(TryRecvError::Empty) => {
                         self.publish_diagnostics();
                         continue;
                     }
-                    Err(_) => return Err(Error::Disconnected),
+                    Err(TryRecvError::Disconnected) => return self.disconnected(),
+                }
+            } else if self.watch.polls() {
+                match self
+                    .connection
+                    .receiver
+                    .recv_timeout(Duration::from_millis(world::DISK_POLL_MS))
+                {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.poll_disk();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return self.disconnected(),
+                }
+            } else {
+                match self.connection.receiver.recv() {
+                    Ok(m) => m,
+                    Err(_) => return self.disconnected(),
                 }
             };
             match message {
                 Message::Request(req) => {
-                    if self
-                        .connection
-                        .handle_shutdown(&req)
-                        .map_err(|e| Error::Protocol(e.to_string()))?
-                    {
-                        return Ok(());
-                    }
-                    let response = self.request(req);
+                    let response = match self.phase {
+                        Phase::Uninitialized if req.method == Initialize::METHOD => {
+                            self.initialize(req)
+                        }
+                        Phase::Uninitialized => Response::new_err(
+                            req.id,
+                            ErrorCode::ServerNotInitialized as i32,
+                            format!("weft lsp: `{}` before `initialize`", req.method),
+                        ),
+                        Phase::ShuttingDown => Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            format!("weft lsp: `{}` after `shutdown`", req.method),
+                        ),
+                        Phase::Running if req.method == Initialize::METHOD => Response::new_err(
+                            req.id,
+                            ErrorCode::InvalidRequest as i32,
+                            "weft lsp: `initialize` was already sent".to_string(),
+                        ),
+                        Phase::Running if req.method == Shutdown::METHOD => {
+                            self.phase = Phase::ShuttingDown;
+                            Response::new_ok(req.id, ())
+                        }
+                        Phase::Running => self.request(req),
+                    };
                     self.send(response.into());
                 }
                 Message::Notification(n) => {
-                    if n.method == "exit" {
-                        return Err(Error::ExitWithoutShutdown);
+                    if n.method == Exit::METHOD {
+                        return match self.phase {
+                            Phase::ShuttingDown => Ok(()),
+                            _ => Err(Error::ExitWithoutShutdown),
+                        };
+                    }
+                    if self.phase != Phase::Running {
+                        continue;
                     }
                     let method = n.method.clone();
                     if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
                         log(&format!("internal error handling {method}"));
                     }
                 }
-                Message::Response(_) => {}
+                Message::Response(r) => {
+                    if let Err(e) = r.response_result {
+                        log(&format!(
+                            "the client refused request {}: {}",
+                            r.id, e.message
+                        ));
+                    }
+                }
             }
         }
     }
 
+    /// The input ended: after `shutdown` that is a clean end.
+    fn disconnected(&self) -> Result<(), Error> {
+        match self.phase {
+            Phase::ShuttingDown => Ok(()),
+            _ => Err(Error::Disconnected),
+        }
+    }
+
+    fn initialize(&mut self, req: Request) -> Response {
+        let params: InitializeParams = match serde_json::from_value(req.params) {
+            Ok(p) => p,
+            Err(e) => {
+                return Response::new_err(
+                    req.id,
+                    ErrorCode::InvalidParams as i32,
+                    format!("weft lsp: `initialize` parameters: {e}"),
+                )
+            }
+        };
+        self.phase = Phase::Running;
+        let dynamic_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.watch = if dynamic_watch {
+            Watch::Client { registered: false }
+        } else {
+            Watch::Poll(Default::default())
+        };
+        Response::new_ok(
+            req.id,
+            serde_json::json!({
+                "capabilities": capabilities(),
+                "serverInfo": {"name": "weft", "version": env!("CARGO_PKG_VERSION")},
+            }),
+        )
+    }
+
     fn send(&self, message: Message) {
-        // The writer only goes away with the client; the next receive
-        // then ends the loop.
-        let _ = self.connection.sender.send(message);
+        self.connection.send(message);
+    }
+
+    /// Sends a request to the client; its answer is only logged if it is
+    /// an error.
+    fn send_request<R: lsp_types::request::Request>(&mut self, params: R::Params) {
+        self.next_id += 1;
+        let req = Request::new(
+            RequestId::from(format!("weft-{}", self.next_id)),
+            R::METHOD.to_string(),
+            params,
+        );
+        self.send(req.into());
+    }
+
+    /// Asks the client to tell of changes to `.weft` files on disk.
+    fn register_watcher(&mut self) {
+        let Watch::Client { registered } = &mut self.watch else {
+            return;
+        };
+        if *registered {
+            return;
+        }
+        *registered = true;
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.weft".to_string()),
+                kind: None,
+            }],
+        };
+        self.send_request::<RegisterCapability>(RegistrationParams {
+            registrations: vec![Registration {
+                id: "weft-watch".to_string(),
+                method: DidChangeWatchedFiles::METHOD.to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        });
+    }
+
+    /// Looks for changes on disk in the folders of open documents (for
+    /// clients that do not watch files) and checks their programs again.
+    fn poll_disk(&mut self) {
+        let Watch::Poll(seen) = &mut self.watch else {
+            return;
+        };
+        for folder in self.world.open_folders() {
+            let now = self.world.folder_fingerprint(&folder);
+            if seen.insert(folder.clone(), now) != Some(now) {
+                for uri in self.world.open_in_folder(&folder) {
+                    self.dirty.insert(uri);
+                }
+            }
+        }
+        // Forget folders nothing is open in any more.
+        let open = self.world.open_folders();
+        seen.retain(|f, _| open.contains(f));
     }
 
     // ----- notifications -----
 
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
+            Initialized::METHOD => self.register_watcher(),
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
+                    for change in p.changes {
+                        let Some(folder) = world::folder_of(&change.uri) else {
+                            continue;
+                        };
+                        for uri in self.world.open_in_folder(&folder) {
+                            self.dirty.insert(uri);
+                        }
+                    }
+                }
+            }
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) =
                     serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
