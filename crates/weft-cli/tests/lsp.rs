@@ -409,7 +409,8 @@ fn completion_hover() {
     // After `@`: the annotations, with their docs.
     let r = at(&mut c, pos(SHOP, "@retry", 0, 1));
     assert_eq!(labels(&r), ["retry", "timeout", "catch"]);
-    let first = &r.as_array().unwrap()[0];
+    assert_eq!(r["isIncomplete"], false, "{r}");
+    let first = &r["items"][0];
     assert!(
         first["detail"].as_str().unwrap().starts_with("@retry(n"),
         "{first}"
@@ -621,7 +622,7 @@ fn declarations_in_another_file_of_the_folder() {
     // activity's parameters as named arguments, the fields of a result.
     let complete = |c: &mut Client, p: Value| c.result("textDocument/completion", doc_pos(&um, p));
     let r = complete(&mut c, json!({"line": 5, "character": 4}));
-    let charge = r
+    let charge = r["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1014,5 +1015,76 @@ fn changes_on_disk_check_open_files_again() {
     );
     let d = c.diagnostics(&u, |d| !d.is_empty());
     assert_eq!(codes(&d), ["E0141"], "{d:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn completion_filters_ranks_and_says_when_it_is_cut() {
+    let dir = temp_dir("many-activities");
+    let mut contracts = String::new();
+    for i in 0..1200 {
+        contracts.push_str(&format!("activity Op{i}(x: int) -> int\n"));
+    }
+    contracts.push_str(
+        "activity Fetch(url: string) -> {status: int, headers: {\"content-type\": string, etag?: string}}\n",
+    );
+    std::fs::write(dir.join("contracts.weft"), &contracts).unwrap();
+    let main = "flow Main(input) {\n    r = Fetch(input)\n    \n    t = r.headers.\n}\n";
+    let path = dir.join("main.weft");
+    std::fs::write(&path, main).unwrap();
+    let u = uri(&path);
+    let mut c = Client::start();
+    c.open(&u, main);
+    // At an empty line: cut, marked incomplete, locals first, and the
+    // keywords and built-ins still there.
+    let r = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": {"line": 2, "character": 4}}),
+    );
+    assert_eq!(r["isIncomplete"], true);
+    let l = labels(&r);
+    assert_eq!(l.len(), 1000);
+    assert_eq!(l[..2], ["input", "r"]);
+    for e in ["len", "await", "true", "null", "let"] {
+        assert!(l.contains(&e.to_string()), "`{e}` missing");
+    }
+    // The server's order is the one shown: sortText follows it.
+    let items = r["items"].as_array().unwrap();
+    assert_eq!(items[0]["sortText"], "0000");
+    assert_eq!(items[999]["sortText"], "0999");
+    // After typing `Op119`: the matches, complete.
+    c.change(&u, 2, &main.replace("    \n    t", "    Op119\n    t"));
+    let r = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": {"line": 2, "character": 9}}),
+    );
+    assert_eq!(r["isIncomplete"], false);
+    let l = labels(&r);
+    assert_eq!(l[0], "Op119");
+    assert!(l.contains(&"Op1199".to_string()), "{l:?}");
+    // A field that is no name: an edit that replaces the `.` with an index.
+    let r = c.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos(main, "headers.", 0, 8)}),
+    );
+    let ct = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "content-type")
+        .unwrap()
+        .clone();
+    assert_eq!(ct["textEdit"]["newText"], "[\"content-type\"]", "{ct}");
+    assert_eq!(ct["textEdit"]["range"]["start"], pos(main, ".\n}", 0, 0));
+    assert_eq!(ct["textEdit"]["range"]["end"], pos(main, "\n}", 0, 0));
+    assert_eq!(ct["filterText"], ".content-type");
+    let etag = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "etag")
+        .unwrap()
+        .clone();
+    assert!(etag.get("textEdit").is_none(), "{etag}");
     assert_eq!(c.shutdown(), 0);
 }

@@ -28,8 +28,8 @@ use lsp_types::request::{
     PrepareRenameRequest, References, RegisterCapability, Rename, Request as _, Shutdown,
 };
 use lsp_types::{
-    CompletionItemKind, CompletionOptions, CompletionParams, CompletionResponse,
-    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
+    CompletionItemKind, CompletionList, CompletionOptions, CompletionParams, CompletionResponse,
+    CompletionTextEdit, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
     FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover,
     HoverContents, HoverParams, HoverProviderCapability, InitializeParams, MarkupContent,
@@ -44,6 +44,7 @@ use crate::ide::completion::{self, CompletionKind};
 use crate::ide::{hover, navigation, symbols, Location};
 use crate::Error;
 use transport::Connection;
+use weft_syntax::Span;
 use world::{Snapshot, Watch, World};
 
 /// What the server can do, as announced to the client.
@@ -475,33 +476,63 @@ impl Server<'_> {
         let Some((snap, offset)) = self.at(&p.text_document_position) else {
             return Ok(None);
         };
-        let items = completion::completions(&snap.program, snap.current, offset)
+        let found = completion::completions(&snap.program, snap.current, offset);
+        let file = snap.file();
+        let items = found
+            .items
             .into_iter()
-            .map(|c| lsp_types::CompletionItem {
-                label: c.label,
-                kind: Some(match c.kind {
-                    CompletionKind::Keyword => CompletionItemKind::KEYWORD,
-                    CompletionKind::Variable => CompletionItemKind::VARIABLE,
-                    CompletionKind::Flow => CompletionItemKind::FUNCTION,
-                    CompletionKind::Builtin => CompletionItemKind::FUNCTION,
-                    CompletionKind::Activity => CompletionItemKind::METHOD,
-                    CompletionKind::Annotation => CompletionItemKind::PROPERTY,
-                    CompletionKind::NamedArgument => CompletionItemKind::FIELD,
-                    CompletionKind::Type => CompletionItemKind::STRUCT,
-                    CompletionKind::Field => CompletionItemKind::FIELD,
-                }),
-                detail: c.detail,
-                documentation: c.doc.map(|d| {
-                    lsp_types::Documentation::MarkupContent(MarkupContent {
-                        kind: MarkupKind::Markdown,
-                        value: d,
-                    })
-                }),
-                insert_text: c.insert,
-                ..lsp_types::CompletionItem::default()
+            .enumerate()
+            .map(|(i, c)| {
+                // A replacement of more than the typed word is a text edit;
+                // editors filter it by the text it replaces.
+                let (text_edit, filter_text) = match c.replace {
+                    Some(span) => (
+                        Some(CompletionTextEdit::Edit(TextEdit::new(
+                            convert::range(file, span),
+                            c.insert.clone().unwrap_or_else(|| c.label.clone()),
+                        ))),
+                        Some(format!(
+                            "{}{}",
+                            file.slice(Span::new(span.start as usize, span.start as usize + 1)),
+                            c.label
+                        )),
+                    ),
+                    None => (None, None),
+                };
+                lsp_types::CompletionItem {
+                    kind: Some(match c.kind {
+                        CompletionKind::Keyword => CompletionItemKind::KEYWORD,
+                        CompletionKind::Variable => CompletionItemKind::VARIABLE,
+                        CompletionKind::Flow => CompletionItemKind::FUNCTION,
+                        CompletionKind::Builtin => CompletionItemKind::FUNCTION,
+                        CompletionKind::Activity => CompletionItemKind::METHOD,
+                        CompletionKind::Annotation => CompletionItemKind::PROPERTY,
+                        CompletionKind::NamedArgument => CompletionItemKind::FIELD,
+                        CompletionKind::Type => CompletionItemKind::STRUCT,
+                        CompletionKind::Field => CompletionItemKind::FIELD,
+                    }),
+                    detail: c.detail,
+                    documentation: c.doc.map(|d| {
+                        lsp_types::Documentation::MarkupContent(MarkupContent {
+                            kind: MarkupKind::Markdown,
+                            value: d,
+                        })
+                    }),
+                    // The server's ranking, which editors otherwise redo by
+                    // label.
+                    sort_text: Some(format!("{i:04}")),
+                    insert_text: if text_edit.is_some() { None } else { c.insert },
+                    filter_text,
+                    text_edit,
+                    label: c.label,
+                    ..lsp_types::CompletionItem::default()
+                }
             })
             .collect();
-        Ok(Some(CompletionResponse::Array(items)))
+        Ok(Some(CompletionResponse::List(CompletionList {
+            is_incomplete: found.incomplete,
+            items,
+        })))
     }
 
     fn hover(&mut self, p: HoverParams) -> Result<Option<Hover>, Failed> {
