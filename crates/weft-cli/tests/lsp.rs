@@ -1088,3 +1088,40 @@ fn completion_filters_ranks_and_says_when_it_is_cut() {
     assert!(etag.get("textEdit").is_none(), "{etag}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn named_arguments_at_call_sites_stand_for_their_parameter() {
+    let dir = temp_dir("named-args");
+    let (contracts, main) = (dir.join("contracts.weft"), dir.join("main.weft"));
+    std::fs::write(&contracts, CONTRACTS).unwrap();
+    std::fs::write(&main, REGISTER).unwrap();
+    let (uc, um) = (uri(&contracts), uri(&main));
+    let mut c = Client::start();
+    c.open(&um, REGISTER);
+    c.diagnostics(&um, |d| d.is_empty());
+    let at = |p: Value| json!({"textDocument": {"uri": um}, "position": p});
+    let amount = pos(REGISTER, "amount: 10", 0, 2);
+    let h = c.result("textDocument/hover", at(amount.clone()));
+    let h = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        h.contains("amount: number") && h.contains("Parameter of activity `Charge`"),
+        "{h}"
+    );
+    let d = c.result("textDocument/definition", at(amount.clone()));
+    assert_eq!(d["uri"], uc);
+    assert_eq!(d["range"]["start"], pos(CONTRACTS, "amount", 0, 0));
+    let mut params = at(amount.clone());
+    params["context"] = json!({"includeDeclaration": true});
+    let refs = c.result("textDocument/references", params);
+    let refs = refs.as_array().unwrap();
+    // The declaration, where `@http` names it, and the call's argument.
+    assert_eq!(refs.len(), 3, "{refs:?}");
+    let p = c.result("textDocument/prepareRename", at(amount.clone()));
+    assert_eq!(p["start"], pos(REGISTER, "amount", 0, 0));
+    let mut params = at(amount);
+    params["newName"] = json!("total");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][&uc].as_array().unwrap().len(), 2, "{edit}");
+    assert_eq!(edit["changes"][&um].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(c.shutdown(), 0);
+}

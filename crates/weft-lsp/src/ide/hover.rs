@@ -32,6 +32,18 @@ pub fn hover(program: &Program, file: usize, offset: u32) -> Option<Hover> {
         }
         Target::Type => type_name(program, r)?,
         Target::DeclParam(activity) => decl_param(program, file, r, activity)?,
+        Target::NamedArg(callee) => {
+            // The hover of the parameter it passes, where it is declared.
+            let at = program.parameter(callee, &r.name)?;
+            let p = program.ref_at(at)?;
+            if matches!(p.target, Target::NamedArg(_)) {
+                return None;
+            }
+            return hover(program, at.file, at.span.start).map(|h| Hover {
+                span: r.span,
+                markdown: h.markdown,
+            });
+        }
     };
     Some(Hover {
         span: r.span,
@@ -339,5 +351,15 @@ mod tests {
             md.contains("Binds the activity to an HTTP endpoint"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn named_arguments_at_call_sites() {
+        let md = hover_decl("flow A(x) {\n  return Charge(x, no$0te: \"n\")\n}\n");
+        assert!(md.contains("note?: string"), "{md}");
+        assert!(md.contains("Parameter of activity `Charge`"), "{md}");
+        let md = hover_md("flow A(x) {\n  return B(x, ma$0x: 2)\n}\nflow B(y, max) { return y }\n");
+        assert!(md.contains("parameter of flow `B`"), "{md}");
+        assert!(md.contains("flow B(y, max)"), "{md}");
     }
 }
