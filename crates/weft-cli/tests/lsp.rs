@@ -324,9 +324,14 @@ fn diagnostics_follow_edits_and_shutdown_exits_0() {
             .contains("did you mean `name`?"),
         "{e}"
     );
-    // `name` is now unused: a warning.
+    // Each code links to its section of docs/diagnostics.md.
+    let href = e["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("/docs/diagnostics.md#e0100"), "{href}");
+    assert!(e.get("tags").is_none(), "{e}");
+    // `name` is now unused: a warning, tagged as unnecessary code.
     let w = d.iter().find(|d| d["code"] == "W0161").expect("W0161");
     assert_eq!(w["severity"], 2);
+    assert_eq!(w["tags"], json!([1]), "{w}");
 
     // Back to the valid text: cleared.
     c.change(&u, 4, VALID);
@@ -1123,5 +1128,27 @@ fn named_arguments_at_call_sites_stand_for_their_parameter() {
     let edit = c.result("textDocument/rename", params);
     assert_eq!(edit["changes"][&uc].as_array().unwrap().len(), 2, "{edit}");
     assert_eq!(edit["changes"][&um].as_array().unwrap().len(), 1, "{edit}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn unreachable_code_is_unnecessary_and_links_follow_the_configured_docs() {
+    let dir = temp_dir("tags");
+    let u = uri(&dir.join("a.weft"));
+    let mut c = Client::spawn();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {},
+               "initializationOptions": {"diagnosticsDocsUrl": "https://docs.example/weft/diagnostics/"}}),
+    );
+    c.notify("initialized", json!({}));
+    c.open(&u, "flow A(x) {\n    return x\n    F(x)\n}\n");
+    let d = c.diagnostics(&u, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["E0130"]);
+    assert_eq!(d[0]["tags"], json!([1]));
+    assert_eq!(
+        d[0]["codeDescription"]["href"],
+        "https://docs.example/weft/diagnostics#e0130"
+    );
     assert_eq!(c.shutdown(), 0);
 }

@@ -6,7 +6,8 @@
 //! `é` is two bytes and one unit; `😀` is four bytes and two units.
 
 use lsp_types::{
-    DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Position, Range, Url,
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
+    NumberOrString, Position, Range, Url,
 };
 use weft_syntax::{LineIndex, Severity, Span};
 
@@ -62,9 +63,36 @@ pub fn file_offset(file: &File, pos: Position) -> u32 {
     offset(&file.text, &file.lines, pos)
 }
 
-/// A diagnostic of `file` (at `uri`) as LSP shows it: the code, the
-/// message with its help, and the labels as related information.
-pub fn diagnostic(file: &File, uri: &Url, d: &weft_syntax::Diagnostic) -> lsp_types::Diagnostic {
+/// Where docs/diagnostics.md is read, unless the client's
+/// `initializationOptions.diagnosticsDocsUrl` says otherwise: each code
+/// links to its section, `{DIAGNOSTICS_DOCS_URL}#e0101` (the page's
+/// headings are the codes, so the anchors are the codes in lower case).
+pub const DIAGNOSTICS_DOCS_URL: &str =
+    "https://github.com/weft-lang/weft/blob/main/docs/diagnostics.md";
+
+/// Codes of findings about code that does nothing: editors grey it out
+/// (the `unnecessary` tag).
+const UNNECESSARY: &[&str] = &[
+    weft_check::codes::UNUSED_VARIABLE,
+    weft_check::codes::UNREACHABLE,
+    weft_check::codes::UNUSED_ACTIVITY,
+];
+
+/// The link to `code`'s section of the diagnostics page at `docs`.
+pub fn code_link(docs: &str, code: &str) -> Option<Url> {
+    Url::parse(&format!("{docs}#{}", code.to_ascii_lowercase())).ok()
+}
+
+/// A diagnostic of `file` (at `uri`) as LSP shows it: the code with its
+/// link into the diagnostics page at `docs`, the message with its help,
+/// the labels as related information, and the `unnecessary` tag for code
+/// that does nothing.
+pub fn diagnostic(
+    file: &File,
+    uri: &Url,
+    d: &weft_syntax::Diagnostic,
+    docs: &str,
+) -> lsp_types::Diagnostic {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
@@ -85,6 +113,10 @@ pub fn diagnostic(file: &File, uri: &Url, d: &weft_syntax::Diagnostic) -> lsp_ty
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(d.code.to_string())),
+        code_description: code_link(docs, d.code).map(|href| CodeDescription { href }),
+        tags: UNNECESSARY
+            .contains(&d.code)
+            .then(|| vec![DiagnosticTag::UNNECESSARY]),
         source: Some("weft".to_string()),
         message,
         related_information: if related.is_empty() {

@@ -87,6 +87,7 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         phase: Phase::Uninitialized,
         watch: Watch::default(),
         next_id: 0,
+        docs_url: convert::DIAGNOSTICS_DOCS_URL.to_string(),
     };
     server.main_loop()
 }
@@ -112,6 +113,8 @@ struct Server<'c> {
     watch: Watch,
     /// The id of the next request to the client.
     next_id: i32,
+    /// The diagnostics page the codes link to.
+    docs_url: String,
 }
 
 /// A handler's failure: the message the client shows.
@@ -224,6 +227,14 @@ impl Server<'_> {
             }
         };
         self.phase = Phase::Running;
+        if let Some(url) = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("diagnosticsDocsUrl"))
+            .and_then(|u| u.as_str())
+        {
+            self.docs_url = url.trim_end_matches('/').to_string();
+        }
         let dynamic_watch = params
             .capabilities
             .workspace
@@ -387,7 +398,7 @@ impl Server<'_> {
                 }
                 let list = diags
                     .iter()
-                    .map(|d| convert::diagnostic(file, u, d))
+                    .map(|d| convert::diagnostic(file, u, d, &self.docs_url))
                     .collect();
                 self.publish(u.clone(), self.world.version(u), list);
             }
