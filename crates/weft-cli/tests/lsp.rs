@@ -1152,3 +1152,82 @@ fn unreachable_code_is_unnecessary_and_links_follow_the_configured_docs() {
     );
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn code_actions_fix_what_diagnostics_spell() {
+    let dir = temp_dir("actions");
+    let (contracts, main) = (dir.join("contracts.weft"), dir.join("main.weft"));
+    std::fs::write(&contracts, CONTRACTS).unwrap();
+    let text = "flow Register(input) {\n    reserved = ReserveNick(input.nick)\n    if reserved.stauts != \"ok\" {\n        return 1\n    }\n    sent = await Confirm(input)\n    return Notify(reserved)\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let (uc, um) = (uri(&contracts), uri(&main));
+    let mut c = Client::start();
+    c.open(&um, text);
+    let d = c.diagnostics(&um, |d| d.len() == 3);
+    assert_eq!(codes(&d), ["E0206", "W0161", "W0160"], "{d:?}");
+    let actions = |c: &mut Client, start: Value, end: Value, only: Option<&str>| -> Vec<Value> {
+        let mut context = json!({"diagnostics": []});
+        if let Some(o) = only {
+            context["only"] = json!([o]);
+        }
+        c.result(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": um}, "range": {"start": start, "end": end}, "context": context}),
+        )
+        .as_array()
+        .unwrap()
+        .clone()
+    };
+    // The misspelt field: one preferred fix, tied to its diagnostic.
+    let a = actions(
+        &mut c,
+        pos(text, "stauts", 0, 1),
+        pos(text, "stauts", 0, 1),
+        None,
+    );
+    let fix = a
+        .iter()
+        .find(|a| a["title"] == "Replace with `status`")
+        .unwrap();
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "E0206");
+    let edit = &fix["edit"]["changes"][&um][0];
+    assert_eq!(edit["newText"], "status");
+    assert_eq!(edit["range"]["start"], pos(text, "stauts", 0, 0));
+    // The unused variable: drop it or rename it; the await: a timeout.
+    let a = actions(
+        &mut c,
+        pos(text, "sent", 0, 0),
+        pos(text, "Confirm", 0, 2),
+        None,
+    );
+    let titles: Vec<&str> = a.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    for t in [
+        "Drop `sent =`, keep the call",
+        "Rename to `_sent`",
+        "Add `@timeout(24h)`",
+        "Declare activity `Confirm` from its calls in `contracts.weft`",
+    ] {
+        assert!(titles.contains(&t), "`{t}` missing from {titles:?}");
+    }
+    // Declaring goes to the file with the declarations.
+    let declare = a
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Declare"))
+        .unwrap();
+    let edit = &declare["edit"]["changes"][&uc][0];
+    assert_eq!(edit["newText"], "activity Confirm(input: any)\n");
+    // Only what is asked for: the source action alone.
+    let a = actions(
+        &mut c,
+        json!({"line": 0, "character": 0}),
+        json!({"line": 0, "character": 0}),
+        Some("source.organizeImports"),
+    );
+    assert!(
+        a.iter().all(|a| a["kind"] == "source.organizeImports"),
+        "{a:?}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -2,6 +2,7 @@
 //! offsets and spans into source texts, files by their index in a
 //! [`Program`]. Nothing here knows LSP or JSON; `crate::lsp` converts.
 
+pub mod actions;
 pub mod completion;
 pub mod hover;
 pub mod navigation;

@@ -9,10 +9,11 @@
 //! one request with an error instead of ending the session.
 
 mod convert;
+mod features;
 pub(crate) mod transport;
 mod world;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
@@ -24,12 +25,14 @@ use lsp_types::notification::{
     DidSaveTextDocument, Exit, Initialized, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
-    PrepareRenameRequest, References, RegisterCapability, Rename, Request as _, Shutdown,
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    Initialize, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
+    Shutdown,
 };
 use lsp_types::{
-    CompletionItemKind, CompletionList, CompletionOptions, CompletionParams, CompletionResponse,
-    CompletionTextEdit, DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionItemKind,
+    CompletionList, CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DocumentFormattingParams, DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse,
     FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover,
     HoverContents, HoverParams, HoverProviderCapability, InitializeParams, MarkupContent,
@@ -72,6 +75,13 @@ fn capabilities() -> ServerCapabilities {
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::from(features::ORGANIZE_DECLARATIONS),
+            ]),
+            ..CodeActionOptions::default()
+        })),
         ..ServerCapabilities::default()
     }
 }
@@ -446,6 +456,7 @@ impl Server<'_> {
                 self.on::<DocumentSymbolRequest>(req, Server::document_symbols)
             }
             Formatting::METHOD => self.on::<Formatting>(req, Server::formatting),
+            CodeActionRequest::METHOD => self.on::<CodeActionRequest>(req, Server::code_action),
             _ => Response::new_err(
                 req.id,
                 ErrorCode::MethodNotFound as i32,
@@ -611,15 +622,10 @@ impl Server<'_> {
             return Ok(None);
         };
         let edits = navigation::rename(&snap.program, snap.current, offset, &p.new_name)?;
-        let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
-        for l in edits {
-            let loc = Server::location(&snap, l);
-            changes
-                .entry(loc.uri)
-                .or_default()
-                .push(TextEdit::new(loc.range, p.new_name.clone()));
-        }
-        Ok(Some(WorkspaceEdit::new(changes)))
+        Ok(Some(Server::workspace_edit(
+            &snap,
+            edits.into_iter().map(|l| (l, p.new_name.clone())).collect(),
+        )))
     }
 
     fn document_symbols(
