@@ -1231,3 +1231,63 @@ fn code_actions_fix_what_diagnostics_spell() {
     );
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn semantic_tokens_full_and_delta() {
+    let dir = temp_dir("semantic");
+    let u = uri(&dir.join("a.weft"));
+    let mut c = Client::spawn();
+    let caps = c.initialize();
+    let legend = &caps["semanticTokensProvider"]["legend"];
+    let types: Vec<&str> = legend["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(caps["semanticTokensProvider"]["full"]["delta"], true);
+    c.open(&u, VALID);
+    let full = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let data: Vec<u64> = full["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // The first token: `flow`, a keyword, at 0:0; the second `Greet`, a
+    // function being declared.
+    assert_eq!(
+        data[..5],
+        [
+            0,
+            0,
+            4,
+            types.iter().position(|t| *t == "keyword").unwrap() as u64,
+            0
+        ]
+    );
+    assert_eq!(data[5..8], [0, 5, 5]);
+    assert_eq!(types[data[8] as usize], "function");
+    assert_eq!(data[9], 1, "declaration");
+    // `SendGreeting` is an activity: a method.
+    let id = full["resultId"].as_str().unwrap().to_string();
+    let changed = VALID.replace("return sent", "return 42");
+    c.change(&u, 2, &changed);
+    let delta = c.result(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": {"uri": u}, "previousResultId": id}),
+    );
+    let edits = delta["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{delta}");
+    assert!(delta["resultId"].as_str().unwrap() != id);
+    // An unknown previous result: all the tokens again.
+    let again = c.result(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": {"uri": u}, "previousResultId": "nope"}),
+    );
+    assert!(again["data"].is_array(), "{again}");
+    assert_eq!(c.shutdown(), 0);
+}

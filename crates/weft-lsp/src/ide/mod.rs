@@ -7,6 +7,7 @@ pub mod completion;
 pub mod hover;
 pub mod navigation;
 pub mod resolve;
+pub mod semantic;
 pub mod symbols;
 
 use std::collections::{BTreeMap, HashMap};

@@ -7,12 +7,15 @@ use std::collections::HashMap;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    TextEdit, Url, WorkspaceEdit,
+    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensDelta,
+    SemanticTokensDeltaParams, SemanticTokensEdit, SemanticTokensFullDeltaResult,
+    SemanticTokensLegend, SemanticTokensParams, SemanticTokensResult, TextEdit, Url, WorkspaceEdit,
 };
 use weft_syntax::Span;
 
 use super::{convert, Failed, Server};
 use crate::ide::actions::{self, ActionKind};
+use crate::ide::semantic::{self, TokenType};
 use crate::ide::Location;
 
 /// The kind of the organise-declarations action: editors' "organise
@@ -86,5 +89,212 @@ impl Server<'_> {
             }));
         }
         Ok(Some(out))
+    }
+}
+
+/// The legend of semantic tokens: the types in [`semantic::TOKEN_TYPES`]'s
+/// order, and the modifiers by bit.
+pub fn semantic_legend() -> SemanticTokensLegend {
+    SemanticTokensLegend {
+        token_types: semantic::TOKEN_TYPES
+            .iter()
+            .map(|t| match t {
+                TokenType::Keyword => SemanticTokenType::KEYWORD,
+                TokenType::Variable => SemanticTokenType::VARIABLE,
+                TokenType::Parameter => SemanticTokenType::PARAMETER,
+                TokenType::Function => SemanticTokenType::FUNCTION,
+                TokenType::Method => SemanticTokenType::METHOD,
+                TokenType::Property => SemanticTokenType::PROPERTY,
+                TokenType::Type => SemanticTokenType::TYPE,
+                TokenType::Decorator => SemanticTokenType::DECORATOR,
+                TokenType::String => SemanticTokenType::STRING,
+                TokenType::Number => SemanticTokenType::NUMBER,
+                TokenType::Comment => SemanticTokenType::COMMENT,
+                TokenType::Operator => SemanticTokenType::OPERATOR,
+            })
+            .collect(),
+        token_modifiers: semantic::modifier::NAMES
+            .iter()
+            .map(|m| SemanticTokenModifier::new(m))
+            .collect(),
+    }
+}
+
+/// The tokens of `file` in LSP's relative encoding, one token per line
+/// (a comment over several lines is cut at its line breaks, since clients
+/// need not take tokens that span lines).
+pub fn encode_tokens(file: &crate::ide::File, tokens: &[semantic::Token]) -> Vec<SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut last_line, mut last_start) = (0u32, 0u32);
+    for t in tokens {
+        let ty = semantic::TOKEN_TYPES
+            .iter()
+            .position(|x| *x == t.ty)
+            .unwrap_or(0) as u32;
+        let mut start = t.span.start as usize;
+        let end = t.span.end as usize;
+        while start < end {
+            let line_end = file.text[start..end].find('\n').map_or(end, |i| start + i);
+            let piece_end = if file.text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            if piece_end > start {
+                let a = convert::position(&file.text, &file.lines, start as u32);
+                let b = convert::position(&file.text, &file.lines, piece_end as u32);
+                let delta_line = a.line - last_line;
+                let delta_start = if delta_line == 0 {
+                    a.character - last_start
+                } else {
+                    a.character
+                };
+                out.push(SemanticToken {
+                    delta_line,
+                    delta_start,
+                    length: b.character - a.character,
+                    token_type: ty,
+                    token_modifiers_bitset: t.modifiers,
+                });
+                last_line = a.line;
+                last_start = a.character;
+            }
+            start = line_end + 1;
+        }
+    }
+    out
+}
+
+/// The one edit that turns `old` into `new`: what lies between their
+/// common start and common end.
+fn token_edit(old: &[SemanticToken], new: &[SemanticToken]) -> Option<SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if prefix == old.len() && prefix == new.len() {
+        return None;
+    }
+    // Offsets and counts are in integers: five per token.
+    Some(SemanticTokensEdit {
+        start: 5 * prefix as u32,
+        delete_count: 5 * (old.len() - prefix - suffix) as u32,
+        data: Some(new[prefix..new.len() - suffix].to_vec()),
+    })
+}
+
+impl Server<'_> {
+    /// The tokens of `uri`, remembered under a new result id for deltas.
+    fn current_tokens(&mut self, uri: &Url) -> Option<(String, Vec<SemanticToken>)> {
+        let snap = self.world.snapshot(uri)?;
+        let tokens = semantic::tokens(&snap.program, snap.current);
+        let data = encode_tokens(snap.file(), &tokens);
+        self.next_id += 1;
+        let id = format!("t{}", self.next_id);
+        self.semantic
+            .insert(uri.clone(), (id.clone(), data.clone()));
+        Some((id, data))
+    }
+
+    pub(super) fn semantic_tokens_full(
+        &mut self,
+        p: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>, Failed> {
+        Ok(self.current_tokens(&p.text_document.uri).map(|(id, data)| {
+            SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: Some(id),
+                data,
+            })
+        }))
+    }
+
+    pub(super) fn semantic_tokens_delta(
+        &mut self,
+        p: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>, Failed> {
+        let uri = p.text_document.uri;
+        let previous = self
+            .semantic
+            .get(&uri)
+            .filter(|(id, _)| *id == p.previous_result_id)
+            .map(|(_, data)| data.clone());
+        let Some((id, data)) = self.current_tokens(&uri) else {
+            return Ok(None);
+        };
+        Ok(Some(match previous {
+            Some(old) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                result_id: Some(id),
+                edits: token_edit(&old, &data).into_iter().collect(),
+            }),
+            // Not the last result sent: all of them.
+            None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(id),
+                data,
+            }),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::{File, Program};
+
+    fn encoded(text: &str) -> Vec<[u32; 5]> {
+        let p = Program::single("a.weft", text);
+        let toks = semantic::tokens(&p, 0);
+        encode_tokens(&p.files[0], &toks)
+            .iter()
+            .map(|t| {
+                [
+                    t.delta_line,
+                    t.delta_start,
+                    t.length,
+                    t.token_type,
+                    t.token_modifiers_bitset,
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn relative_utf16_and_one_line_per_token() {
+        // `"é😀"` is five UTF-16 units long: two for the emoji, one for `é`
+        // and each quote; it starts two after `=`.
+        let got = encoded("/* a\r\nbc */ flow A(x) {\n  y = \"é😀\"\n}\n");
+        let kw = 0;
+        let comment = semantic::TOKEN_TYPES
+            .iter()
+            .position(|t| *t == TokenType::Comment)
+            .unwrap() as u32;
+        let string = semantic::TOKEN_TYPES
+            .iter()
+            .position(|t| *t == TokenType::String)
+            .unwrap() as u32;
+        assert_eq!(got[0], [0, 0, 4, comment, 0]);
+        assert_eq!(got[1], [1, 0, 5, comment, 0]);
+        assert_eq!(got[2], [0, 6, 4, kw, 0]);
+        assert_eq!(*got.last().unwrap(), [0, 2, 5, string, 0]);
+        let _ = File::new("x", "");
+    }
+
+    #[test]
+    fn one_edit_between_the_common_ends() {
+        let t = |n: u32| SemanticToken {
+            delta_line: n,
+            delta_start: 0,
+            length: 1,
+            token_type: 0,
+            token_modifiers_bitset: 0,
+        };
+        let old = [t(0), t(1), t(2), t(3)];
+        let new = [t(0), t(1), t(9), t(8), t(3)];
+        let e = token_edit(&old, &new).unwrap();
+        assert_eq!((e.start, e.delete_count), (10, 5));
+        assert_eq!(e.data.unwrap(), [t(9), t(8)]);
+        assert!(token_edit(&old, &old).is_none());
     }
 }

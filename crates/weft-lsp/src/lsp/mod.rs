@@ -13,7 +13,7 @@ mod features;
 pub(crate) mod transport;
 mod world;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
@@ -27,7 +27,7 @@ use lsp_types::notification::{
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
     Initialize, PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
-    Shutdown,
+    SemanticTokensFullDeltaRequest, SemanticTokensFullRequest, Shutdown,
 };
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionItemKind,
@@ -82,6 +82,16 @@ fn capabilities() -> ServerCapabilities {
             ]),
             ..CodeActionOptions::default()
         })),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: features::semantic_legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                    range: None,
+                    ..Default::default()
+                },
+            ),
+        ),
         ..ServerCapabilities::default()
     }
 }
@@ -98,6 +108,7 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         watch: Watch::default(),
         next_id: 0,
         docs_url: convert::DIAGNOSTICS_DOCS_URL.to_string(),
+        semantic: HashMap::new(),
     };
     server.main_loop()
 }
@@ -125,6 +136,9 @@ struct Server<'c> {
     next_id: i32,
     /// The diagnostics page the codes link to.
     docs_url: String,
+    /// The semantic tokens last sent for each document, with their result
+    /// id, for deltas.
+    semantic: HashMap<Url, (String, Vec<lsp_types::SemanticToken>)>,
 }
 
 /// A handler's failure: the message the client shows.
@@ -373,6 +387,7 @@ impl Server<'_> {
                 {
                     let uri = p.text_document.uri;
                     self.world.close(&uri);
+                    self.semantic.remove(&uri);
                     self.dirty.remove(&uri);
                     self.publish(uri.clone(), None, Vec::new());
                     // Its siblings now see the file as saved on disk.
@@ -457,6 +472,12 @@ impl Server<'_> {
             }
             Formatting::METHOD => self.on::<Formatting>(req, Server::formatting),
             CodeActionRequest::METHOD => self.on::<CodeActionRequest>(req, Server::code_action),
+            SemanticTokensFullRequest::METHOD => {
+                self.on::<SemanticTokensFullRequest>(req, Server::semantic_tokens_full)
+            }
+            SemanticTokensFullDeltaRequest::METHOD => {
+                self.on::<SemanticTokensFullDeltaRequest>(req, Server::semantic_tokens_delta)
+            }
             _ => Response::new_err(
                 req.id,
                 ErrorCode::MethodNotFound as i32,
