@@ -1291,3 +1291,158 @@ fn semantic_tokens_full_and_delta() {
     assert!(again["data"].is_array(), "{again}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn signatures_hints_ranges_highlights_symbols_and_range_formatting() {
+    let dir = temp_dir("round2");
+    let (contracts, main) = (dir.join("contracts.weft"), dir.join("main.weft"));
+    std::fs::write(&contracts, CONTRACTS).unwrap();
+    let text = "flow Register(input) {\n    reserved = ReserveNick(input.nick)\n    checks = WaitAll([Charge(input.card, 10), Verify(input)])\n    setup = flow Setup(input) {\n        return Charge(input.card, amount:    5)\n    }\n    return [reserved, checks, setup]\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let (uc, um) = (uri(&contracts), uri(&main));
+    let mut c = Client::spawn();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.open(&um, text);
+    let at = |p: Value| json!({"textDocument": {"uri": um}, "position": p});
+
+    // Signature help inside `Charge(`, at the named argument.
+    let s = c.result("textDocument/signatureHelp", at(pos(text, "amount:", 0, 8)));
+    let sig = &s["signatures"][0];
+    assert_eq!(
+        sig["label"],
+        "activity Charge(card: Card, amount: number, note?: string) -> {status: string, id: string}"
+    );
+    assert_eq!(s["activeParameter"], 1, "{s}");
+    assert_eq!(sig["parameters"][1]["label"], json!([28, 42]));
+    // Outside any call: nothing.
+    let s = c.result(
+        "textDocument/signatureHelp",
+        at(json!({"line": 0, "character": 0})),
+    );
+    assert_eq!(s, Value::Null);
+
+    // Inlay hints: a type from the contract, the forks, the wait.
+    let h = c.result(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": um}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 8, "character": 0}}}),
+    );
+    let labels: Vec<(u64, u64, String)> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["position"]["line"].as_u64().unwrap(),
+                h["position"]["character"].as_u64().unwrap(),
+                h["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        labels.contains(&(
+            1,
+            12,
+            ": {status: string, nick: string, ID: int}".to_string()
+        )),
+        "{labels:?}"
+    );
+    let forks = labels.iter().filter(|l| l.2 == "fork").count();
+    assert_eq!(forks, 3, "two branches and the inline flow: {labels:?}");
+    assert!(
+        labels.iter().any(|l| l.2 == "waits for 2 branches"),
+        "{labels:?}"
+    );
+    let typed = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["kind"] == 1)
+        .unwrap();
+    assert!(
+        typed["tooltip"].as_str().unwrap().contains("reserved"),
+        "{typed}"
+    );
+
+    // Folding: the flow and the inline flow.
+    let f = c.result(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": um}}),
+    );
+    let folds: Vec<(u64, u64)> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(folds, [(0, 6), (3, 4)]);
+
+    // Selection ranges grow from the name outwards.
+    let r = c.result(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": um}, "positions": [pos(text, "nick)", 0, 1)]}),
+    );
+    assert_eq!(r[0]["range"]["start"], pos(text, "input.nick", 0, 0));
+    assert_eq!(r[0]["range"]["end"], pos(text, ")\n    checks", 0, 0));
+    assert_eq!(
+        r[0]["parent"]["range"]["start"],
+        pos(text, "ReserveNick(", 0, 0)
+    );
+
+    // Highlights: `reserved` defined, then read.
+    let hl = c.result(
+        "textDocument/documentHighlight",
+        at(pos(text, "reserved", 1, 1)),
+    );
+    let kinds: Vec<u64> = hl
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_u64().unwrap())
+        .collect();
+    assert_eq!(kinds, [3, 2]);
+
+    // Workspace symbols: from both files of the workspace folder.
+    let ws = c.result("workspace/symbol", json!({"query": "res"}));
+    let mut names: Vec<(String, String)> = ws
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["location"]["uri"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    names.sort();
+    // Both hold r, e and s in order.
+    assert_eq!(
+        names,
+        [
+            ("Register".to_string(), um.clone()),
+            ("ReserveNick".to_string(), uc.clone())
+        ]
+    );
+    let ws = c.result("workspace/symbol", json!({"query": "setup"}));
+    assert_eq!(ws[0]["containerName"], "Register", "{ws}");
+
+    // Range formatting: the flow the range touches.
+    let edits = c.result(
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": um}, "range": {"start": pos(text, "amount", 0, 0), "end": pos(text, "amount", 0, 1)},
+               "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let e = &edits[0];
+    assert_eq!(e["range"]["start"], json!({"line": 0, "character": 0}));
+    assert!(e["newText"].as_str().unwrap().contains("amount: 5)"), "{e}");
+    assert_eq!(c.shutdown(), 0);
+}

@@ -4,10 +4,14 @@
 
 pub mod actions;
 pub mod completion;
+pub mod format;
+pub mod hints;
 pub mod hover;
 pub mod navigation;
+pub mod ranges;
 pub mod resolve;
 pub mod semantic;
+pub mod signature;
 pub mod symbols;
 
 use std::collections::{BTreeMap, HashMap};

@@ -208,6 +208,25 @@ fn occurrences(program: &Program, file: usize, r: &NameRef) -> Vec<Location> {
     out
 }
 
+/// The places of file `file` that name what the name at `offset` names,
+/// each with whether it writes (defines or assigns) it.
+pub fn highlights(program: &Program, file: usize, offset: u32) -> Vec<(Span, bool)> {
+    let Some(f) = program.files.get(file) else {
+        return Vec::new();
+    };
+    references(program, file, offset, true)
+        .into_iter()
+        .filter(|l| l.file == file)
+        .map(|l| {
+            let write = f
+                .index
+                .ref_at(l.span.start)
+                .is_some_and(|r| r.span == l.span && matches!(r.role, Role::Def | Role::Write));
+            (l.span, write)
+        })
+        .collect()
+}
+
 /// The name at `offset`, if it can be renamed; otherwise why not.
 pub fn prepare_rename(program: &Program, file: usize, offset: u32) -> Result<Location, String> {
     let f = program
@@ -651,5 +670,25 @@ mod tests {
             fixture::parse("flow A(x) { return B(x, ot$0her: 2) }\nflow B(y) { return y }\n");
         assert_eq!(definition(&p, f, o), None);
         assert!(prepare_rename(&p, f, o).is_err());
+    }
+
+    #[test]
+    fn highlights_in_the_file() {
+        let (p, f, o) = fixture::parse(
+            "//- a.weft\nflow A(x) {\n  y = x\n  y = $0y + B(y)\n}\n//- b.weft\nflow B(v) { return v }\n",
+        );
+        let got: Vec<(String, bool)> = highlights(&p, f, o)
+            .into_iter()
+            .map(|(s, w)| (show(&p, &[Location { file: f, span: s }])[0].clone(), w))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.weft:2:3".to_string(), true),
+                ("a.weft:3:3".to_string(), true),
+                ("a.weft:3:7".to_string(), false),
+                ("a.weft:3:13".to_string(), false),
+            ]
+        );
     }
 }

@@ -7,16 +7,22 @@ use std::collections::HashMap;
 
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
-    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensDelta,
+    Documentation, InlayHint, InlayHintKind, InlayHintLabel, InlayHintParams, InlayHintTooltip,
+    MarkupContent, MarkupKind, ParameterInformation, ParameterLabel, SemanticToken,
+    SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensDelta,
     SemanticTokensDeltaParams, SemanticTokensEdit, SemanticTokensFullDeltaResult,
-    SemanticTokensLegend, SemanticTokensParams, SemanticTokensResult, TextEdit, Url, WorkspaceEdit,
+    SemanticTokensLegend, SemanticTokensParams, SemanticTokensResult, SignatureHelp,
+    SignatureHelpParams, SignatureInformation, TextEdit, Url, WorkspaceEdit,
 };
 use weft_syntax::Span;
 
 use super::{convert, Failed, Server};
 use crate::ide::actions::{self, ActionKind};
+use crate::ide::hints::{self, HintKind};
 use crate::ide::semantic::{self, TokenType};
+use crate::ide::signature;
 use crate::ide::Location;
+use crate::ide::{format, navigation, ranges, symbols};
 
 /// The kind of the organise-declarations action: editors' "organise
 /// imports" command runs it (Weft's imports are its declarations).
@@ -235,6 +241,220 @@ impl Server<'_> {
                 data,
             }),
         }))
+    }
+}
+
+impl Server<'_> {
+    pub(super) fn signature_help(
+        &mut self,
+        p: SignatureHelpParams,
+    ) -> Result<Option<SignatureHelp>, Failed> {
+        let Some((snap, offset)) = self.at(&p.text_document_position_params) else {
+            return Ok(None);
+        };
+        let Some(sig) = signature::signature_help(&snap.program, snap.current, offset) else {
+            return Ok(None);
+        };
+        // Parameter offsets count UTF-16 units of the label.
+        let units = |at: usize| sig.label[..at].encode_utf16().count() as u32;
+        let parameters = sig
+            .params
+            .iter()
+            .map(|&(a, b)| ParameterInformation {
+                label: ParameterLabel::LabelOffsets([units(a), units(b)]),
+                documentation: None,
+            })
+            .collect();
+        Ok(Some(SignatureHelp {
+            signatures: vec![SignatureInformation {
+                label: sig.label.clone(),
+                documentation: sig.doc.map(|d| {
+                    Documentation::MarkupContent(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: d,
+                    })
+                }),
+                parameters: Some(parameters),
+                active_parameter: sig.active.map(|a| a as u32),
+            }],
+            active_signature: Some(0),
+            active_parameter: sig.active.map(|a| a as u32),
+        }))
+    }
+
+    pub(super) fn inlay_hints(
+        &mut self,
+        p: InlayHintParams,
+    ) -> Result<Option<Vec<InlayHint>>, Failed> {
+        let Some(snap) = self.world.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = snap.file();
+        let range = Span {
+            start: convert::file_offset(file, p.range.start),
+            end: convert::file_offset(file, p.range.end),
+        };
+        let out = hints::hints(&snap.program, snap.current, range)
+            .into_iter()
+            .map(|h| InlayHint {
+                position: convert::position(&file.text, &file.lines, h.at),
+                label: InlayHintLabel::String(h.label),
+                kind: match h.kind {
+                    HintKind::Type => Some(InlayHintKind::TYPE),
+                    HintKind::Fork | HintKind::Wait => None,
+                },
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+                padding_left: Some(h.kind == HintKind::Wait),
+                padding_right: Some(h.kind == HintKind::Fork),
+                data: None,
+            })
+            .collect();
+        Ok(Some(out))
+    }
+}
+
+impl Server<'_> {
+    pub(super) fn folding_ranges(
+        &mut self,
+        p: lsp_types::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp_types::FoldingRange>>, Failed> {
+        let Some(snap) = self.world.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = snap.file();
+        let mut out: Vec<lsp_types::FoldingRange> = Vec::new();
+        for f in ranges::folds(file) {
+            let start = file.lines.line_of(f.start) as u32;
+            let end = file.lines.line_of(f.end) as u32;
+            let (end, kind) = match f.kind {
+                // The closing bracket stays visible.
+                ranges::FoldKind::Region => (end - 1, None),
+                ranges::FoldKind::Comment => (end, Some(lsp_types::FoldingRangeKind::Comment)),
+            };
+            if end <= start
+                || out
+                    .iter()
+                    .any(|o| o.start_line == start && o.end_line == end)
+            {
+                continue;
+            }
+            out.push(lsp_types::FoldingRange {
+                start_line: start,
+                end_line: end,
+                kind,
+                ..lsp_types::FoldingRange::default()
+            });
+        }
+        Ok(Some(out))
+    }
+
+    pub(super) fn selection_ranges(
+        &mut self,
+        p: lsp_types::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp_types::SelectionRange>>, Failed> {
+        let Some(snap) = self.world.snapshot(&p.text_document.uri) else {
+            return Ok(None);
+        };
+        let file = snap.file();
+        let out = p
+            .positions
+            .iter()
+            .map(|pos| {
+                let spans = ranges::selection(file, convert::file_offset(file, *pos));
+                // Outermost first, each the parent of the next.
+                let mut range: Option<lsp_types::SelectionRange> = None;
+                for s in spans.iter().rev() {
+                    range = Some(lsp_types::SelectionRange {
+                        range: convert::range(file, *s),
+                        parent: range.map(Box::new),
+                    });
+                }
+                range.unwrap_or(lsp_types::SelectionRange {
+                    range: lsp_types::Range::new(*pos, *pos),
+                    parent: None,
+                })
+            })
+            .collect();
+        Ok(Some(out))
+    }
+
+    pub(super) fn document_highlights(
+        &mut self,
+        p: lsp_types::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp_types::DocumentHighlight>>, Failed> {
+        let Some((snap, offset)) = self.at(&p.text_document_position_params) else {
+            return Ok(None);
+        };
+        let file = snap.file();
+        Ok(Some(
+            navigation::highlights(&snap.program, snap.current, offset)
+                .into_iter()
+                .map(|(span, write)| lsp_types::DocumentHighlight {
+                    range: convert::range(file, span),
+                    kind: Some(if write {
+                        lsp_types::DocumentHighlightKind::WRITE
+                    } else {
+                        lsp_types::DocumentHighlightKind::READ
+                    }),
+                })
+                .collect(),
+        ))
+    }
+
+    pub(super) fn workspace_symbols(
+        &mut self,
+        p: lsp_types::WorkspaceSymbolParams,
+    ) -> Result<Option<lsp_types::WorkspaceSymbolResponse>, Failed> {
+        let folders = self.world.workspace_folders(&self.roots);
+        let mut out = Vec::new();
+        for folder in folders {
+            let Some(snap) = self.world.folder_program(&folder) else {
+                continue;
+            };
+            for (i, file) in snap.program.files.iter().enumerate() {
+                for w in symbols::workspace_symbols(file, &p.query) {
+                    #[allow(deprecated)] // `deprecated` is a required field of the type.
+                    out.push(lsp_types::SymbolInformation {
+                        name: w.symbol.name,
+                        kind: super::symbol_kind(w.symbol.kind),
+                        tags: None,
+                        deprecated: None,
+                        location: lsp_types::Location::new(
+                            snap.uris[i].clone(),
+                            convert::range(file, w.symbol.name_span),
+                        ),
+                        container_name: w.container,
+                    });
+                }
+            }
+        }
+        Ok(Some(lsp_types::WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    pub(super) fn range_formatting(
+        &mut self,
+        p: lsp_types::DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>, Failed> {
+        let uri = p.text_document.uri;
+        let text = self
+            .world
+            .text(&uri)
+            .ok_or_else(|| format!("cannot read {uri}"))?;
+        let file = crate::ide::File::new("", text.as_str());
+        let range = Span {
+            start: convert::file_offset(&file, p.range.start),
+            end: convert::file_offset(&file, p.range.end),
+        };
+        match format::range(&text, range) {
+            Ok(edits) => Ok(Some(
+                edits
+                    .into_iter()
+                    .map(|(s, t)| TextEdit::new(convert::range(&file, s), t))
+                    .collect(),
+            )),
+            Err(diags) => Err(super::not_formatted(&text, &diags)),
+        }
     }
 }
 

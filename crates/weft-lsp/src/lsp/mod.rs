@@ -43,6 +43,11 @@ use lsp_types::{
     WorkspaceEdit,
 };
 
+use lsp_types::request::{
+    DocumentHighlightRequest, FoldingRangeRequest, InlayHintRequest, RangeFormatting,
+    SelectionRangeRequest, SignatureHelpRequest, WorkspaceSymbolRequest,
+};
+
 use crate::ide::completion::{self, CompletionKind};
 use crate::ide::{hover, navigation, symbols, Location};
 use crate::Error;
@@ -82,6 +87,17 @@ fn capabilities() -> ServerCapabilities {
             ]),
             ..CodeActionOptions::default()
         })),
+        signature_help_provider: Some(lsp_types::SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".to_string(), ",".to_string()]),
+            retrigger_characters: Some(vec![":".to_string()]),
+            work_done_progress_options: Default::default(),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        selection_range_provider: Some(lsp_types::SelectionRangeProviderCapability::Simple(true)),
+        document_highlight_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
         semantic_tokens_provider: Some(
             lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
                 lsp_types::SemanticTokensOptions {
@@ -109,6 +125,7 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         next_id: 0,
         docs_url: convert::DIAGNOSTICS_DOCS_URL.to_string(),
         semantic: HashMap::new(),
+        roots: Vec::new(),
     };
     server.main_loop()
 }
@@ -139,6 +156,8 @@ struct Server<'c> {
     /// The semantic tokens last sent for each document, with their result
     /// id, for deltas.
     semantic: HashMap<Url, (String, Vec<lsp_types::SemanticToken>)>,
+    /// The workspace's folders, from `initialize`.
+    roots: Vec<std::path::PathBuf>,
 }
 
 /// A handler's failure: the message the client shows.
@@ -251,6 +270,18 @@ impl Server<'_> {
             }
         };
         self.phase = Phase::Running;
+        #[allow(deprecated)] // `rootUri` is how older clients give the folder.
+        let root = params.root_uri.clone();
+        self.roots = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .map(|f| f.uri.clone())
+            .chain(root)
+            .filter_map(|u| u.to_file_path().ok())
+            .collect();
+        self.roots.sort();
+        self.roots.dedup();
         if let Some(url) = params
             .initialization_options
             .as_ref()
@@ -472,6 +503,23 @@ impl Server<'_> {
             }
             Formatting::METHOD => self.on::<Formatting>(req, Server::formatting),
             CodeActionRequest::METHOD => self.on::<CodeActionRequest>(req, Server::code_action),
+            SignatureHelpRequest::METHOD => {
+                self.on::<SignatureHelpRequest>(req, Server::signature_help)
+            }
+            InlayHintRequest::METHOD => self.on::<InlayHintRequest>(req, Server::inlay_hints),
+            FoldingRangeRequest::METHOD => {
+                self.on::<FoldingRangeRequest>(req, Server::folding_ranges)
+            }
+            SelectionRangeRequest::METHOD => {
+                self.on::<SelectionRangeRequest>(req, Server::selection_ranges)
+            }
+            DocumentHighlightRequest::METHOD => {
+                self.on::<DocumentHighlightRequest>(req, Server::document_highlights)
+            }
+            WorkspaceSymbolRequest::METHOD => {
+                self.on::<WorkspaceSymbolRequest>(req, Server::workspace_symbols)
+            }
+            RangeFormatting::METHOD => self.on::<RangeFormatting>(req, Server::range_formatting),
             SemanticTokensFullRequest::METHOD => {
                 self.on::<SemanticTokensFullRequest>(req, Server::semantic_tokens_full)
             }
@@ -662,12 +710,7 @@ impl Server<'_> {
             DocumentSymbol {
                 name: s.name,
                 detail: Some(s.detail),
-                kind: match s.kind {
-                    symbols::SymbolKind::Flow => SymbolKind::FUNCTION,
-                    symbols::SymbolKind::InlineFlow => SymbolKind::FUNCTION,
-                    symbols::SymbolKind::Activity => SymbolKind::METHOD,
-                    symbols::SymbolKind::Type => SymbolKind::STRUCT,
-                },
+                kind: symbol_kind(s.kind),
                 tags: None,
                 deprecated: None,
                 range: convert::range(file, s.span),
@@ -703,22 +746,35 @@ impl Server<'_> {
                     formatted,
                 )]))
             }
-            Err(diags) => {
-                let first = diags.iter().find(|d| d.is_error()).or(diags.first());
-                match first {
-                    Some(d) if d.code == weft_fmt::UNSAFE_OUTPUT_CODE => Err(d.message.clone()),
-                    Some(d) => {
-                        let lines = weft_syntax::LineIndex::new(&text);
-                        let at = lines.line_col(&text, d.span.start);
-                        Err(format!(
-                            "not formatted: the file has syntax errors; fix them first (line {}: {})",
-                            at.line, d.message
-                        ))
-                    }
-                    None => Err("not formatted".to_string()),
-                }
-            }
+            Err(diags) => Err(not_formatted(&text, &diags)),
         }
+    }
+}
+
+/// Why `text` was not formatted, from the formatter's diagnostics.
+fn not_formatted(text: &str, diags: &[weft_syntax::Diagnostic]) -> String {
+    let first = diags.iter().find(|d| d.is_error()).or(diags.first());
+    match first {
+        Some(d) if d.code == weft_fmt::UNSAFE_OUTPUT_CODE => d.message.clone(),
+        Some(d) => {
+            let lines = weft_syntax::LineIndex::new(text);
+            let at = lines.line_col(text, d.span.start);
+            format!(
+                "not formatted: the file has syntax errors; fix them first (line {}: {})",
+                at.line, d.message
+            )
+        }
+        None => "not formatted".to_string(),
+    }
+}
+
+/// How LSP names a kind of symbol.
+fn symbol_kind(kind: symbols::SymbolKind) -> SymbolKind {
+    match kind {
+        symbols::SymbolKind::Flow => SymbolKind::FUNCTION,
+        symbols::SymbolKind::InlineFlow => SymbolKind::FUNCTION,
+        symbols::SymbolKind::Activity => SymbolKind::METHOD,
+        symbols::SymbolKind::Type => SymbolKind::STRUCT,
     }
 }
 

@@ -26,6 +26,15 @@ use crate::ide::{File, Program};
 /// files.
 pub const FOLDER_FILES_MAX: usize = 10_000;
 
+/// Most `.weft` files a workspace-symbol search looks at, across the
+/// folders it walks (the workspace's, recursively, and those of open
+/// documents); the log says when it stops there.
+pub const WORKSPACE_FILES_MAX: usize = 10_000;
+
+/// Folders a workspace walk does not enter: build output, dependencies,
+/// and hidden folders.
+const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
+
 /// How often the folders of open documents are looked at for changes on
 /// disk, when the client does not watch files for the server.
 pub const DISK_POLL_MS: u64 = 2_000;
@@ -261,6 +270,60 @@ impl World {
             },
         );
         Some(file)
+    }
+
+    /// The folders under `roots` (walked recursively) that hold `.weft`
+    /// files, with the folders of open documents; at most
+    /// [`WORKSPACE_FILES_MAX`] files in all.
+    pub fn workspace_folders(&self, roots: &[PathBuf]) -> BTreeSet<PathBuf> {
+        let mut out = self.open_folders();
+        let mut files = 0usize;
+        let mut stack: Vec<PathBuf> = roots.to_vec();
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut entries: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            entries.sort();
+            for p in entries {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if p.is_dir() {
+                    if !name.starts_with('.') && !SKIPPED_FOLDERS.contains(&name.as_str()) {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|e| e == "weft") {
+                    files += 1;
+                    if files > WORKSPACE_FILES_MAX {
+                        super::log(&format!(
+                            "workspace symbols: stopped after {WORKSPACE_FILES_MAX} .weft files (WORKSPACE_FILES_MAX)"
+                        ));
+                        return out;
+                    }
+                    out.insert(dir.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The program of the `.weft` files of `folder`.
+    pub fn folder_program(&mut self, folder: &Path) -> Option<Snapshot> {
+        let first = std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "weft"))
+            .min()
+            .or_else(|| {
+                self.docs
+                    .keys()
+                    .filter_map(|u| u.to_file_path().ok())
+                    .find(|p| p.parent() == Some(folder))
+            })?;
+        self.snapshot(&Url::from_file_path(first).ok()?)
     }
 
     /// The program of `uri`, which must be open or on disk.
