@@ -1,14 +1,21 @@
-//! The web UI, end to end in a real browser: the real server (`weft serve`)
-//! with runs in every status, a tiny worker answering their activities, and
-//! `crates/weft-server/e2e/ui.mjs` driving Chromium through playwright-core.
+//! The web UI. `web_ui_in_a_browser` runs it end to end in a real browser:
+//! the real server (`weft serve`) with runs in every status, a tiny worker
+//! answering their activities, and `crates/weft-server/e2e/ui.mjs` driving
+//! Chromium through playwright-core. It needs `node`, `chromium` (Debian's,
+//! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
+//! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
 //!
-//! Needs `node`, `chromium` (Debian's, at /usr/bin/chromium, or the path in
-//! `WEFT_CHROMIUM`) and `npm ci` in crates/weft-server/e2e. Without them the
-//! test is skipped with a message, or fails when `CI=true`. Screenshots go
-//! to `<target>/ui-artifacts/`.
+//! `the_diagram_layout_passes_its_unit_tests` runs the UI's own unit tests
+//! (`crates/weft-server/ui/tests/*.test.js`, Node's test runner, no npm
+//! packages) over hand-made graphs and over the diagram of every flow of
+//! every example, built here as the server builds it.
+//!
+//! Without what they need the tests are skipped with a message, or fail
+//! when `CI=true`.
 
 mod support;
 
+use std::collections::HashSet;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -55,6 +62,10 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+fn ui_dir() -> PathBuf {
+    repo().join("crates/weft-server/ui")
+}
+
 fn e2e_dir() -> PathBuf {
     repo().join("crates/weft-server/e2e")
 }
@@ -76,11 +87,27 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
-/// Why the browser test cannot run here, if it cannot.
-fn missing() -> Option<String> {
+/// Why Node cannot run here, if it cannot.
+fn no_node() -> Option<String> {
     let node = Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Some("`node` is not installed (Node.js 20 or newer)".into());
+    }
+    None
+}
+
+/// Skips a test (with `why` and `how` to run it), or fails it under CI.
+fn skip(what: &str, why: &str, how: &str) {
+    if in_ci() {
+        panic!("{what} cannot run: {why}; {how}");
+    }
+    eprintln!("skipping {what}: {why}; {how}");
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing() -> Option<String> {
+    if let Some(why) = no_node() {
+        return Some(why);
     }
     if !e2e_dir()
         .join("node_modules/playwright-core/package.json")
@@ -208,10 +235,7 @@ async fn web_ui_in_a_browser() {
     if let Some(why) = missing() {
         let how = "to run them: `apt-get install -y chromium` and \
                    `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
-        if in_ci() {
-            panic!("the web UI's browser tests cannot run: {why}; {how}");
-        }
-        eprintln!("skipping the web UI's browser tests: {why}; {how}");
+        skip("the web UI's browser tests", &why, how);
         return;
     }
     let began = Instant::now();
@@ -312,4 +336,102 @@ async fn web_ui_in_a_browser() {
             artifacts.display()
         ),
     }
+}
+
+/// The diagram of every flow of every example (`examples/**/*.weft`), as
+/// `GET /v1/flows/{name}/graph` builds it: `{file, flow, nodes, edges}`.
+/// The flows of a folder are one program (calls of them are sub-flows).
+fn example_graphs() -> Vec<Value> {
+    fn weft_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                weft_files(&p, out);
+            } else if p.extension().is_some_and(|e| e == "weft") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    weft_files(&repo().join("examples"), &mut files);
+    let flows_of = |text: &str| -> Vec<String> {
+        weft_syntax::parse(text)
+            .module
+            .flows()
+            .map(|f| f.name.name.clone())
+            .collect()
+    };
+    let mut graphs = Vec::new();
+    for file in &files {
+        let folder = file.parent().unwrap();
+        let program: HashSet<String> = files
+            .iter()
+            .filter(|f| f.parent() == Some(folder))
+            .flat_map(|f| flows_of(&std::fs::read_to_string(f).unwrap()))
+            .collect();
+        let text = std::fs::read_to_string(file).unwrap();
+        for flow in flows_of(&text) {
+            let graph = weft_server::graph::build(&text, &flow, &program)
+                .unwrap_or_else(|| panic!("{}: no diagram of {flow}", file.display()));
+            let mut g = serde_json::to_value(&graph).unwrap();
+            g["flow"] = json!(flow);
+            g["file"] = json!(file.strip_prefix(repo()).unwrap_or(file));
+            graphs.push(g);
+        }
+    }
+    graphs
+}
+
+#[test]
+fn the_diagram_layout_passes_its_unit_tests() {
+    if let Some(why) = no_node() {
+        skip("the web UI's unit tests", &why, "install Node.js 20");
+        return;
+    }
+    let dir = TempDir::new("ui-layout");
+    let graphs = example_graphs();
+    assert!(
+        graphs.len() >= 12,
+        "a diagram of each example: {}",
+        graphs.len()
+    );
+    let graphs_file = dir.join("graphs.json");
+    std::fs::write(&graphs_file, Value::Array(graphs).to_string()).unwrap();
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(ui_dir().join("tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".test.js"))
+        .collect();
+    tests.sort();
+    assert!(
+        !tests.is_empty(),
+        "no tests in {}",
+        ui_dir().join("tests").display()
+    );
+    let o = Command::new("node")
+        .args(["--test", "--test-reporter=tap"])
+        .args(&tests)
+        .env("WEFT_UI_GRAPHS", &graphs_file)
+        .current_dir(ui_dir())
+        .output()
+        .expect("node starts");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success(),
+        "the UI's unit tests failed:\n{out}\n{err}"
+    );
+    // The runner's summary: every test ran (none skipped) and passed.
+    let count = |what: &str| -> usize {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("# {what} ")))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no `# {what}` in the runner's summary:\n{out}"))
+    };
+    assert!(count("pass") > 0, "{out}");
+    assert_eq!((count("fail"), count("skipped")), (0, 0), "{out}");
 }
