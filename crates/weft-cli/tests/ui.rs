@@ -342,22 +342,19 @@ async fn web_ui_in_a_browser() {
 /// `GET /v1/flows/{name}/graph` builds it: `{file, flow, nodes, edges}`.
 /// The flows of a folder are one program (calls of them are sub-flows).
 fn example_graphs() -> Vec<Value> {
-    fn weft_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                weft_files(&p, out);
-            } else if p.extension().is_some_and(|e| e == "weft") {
-                out.push(p);
+    let mut files = Vec::new();
+    let mut folders = vec![repo().join("examples")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "weft") {
+                files.push(path);
             }
         }
     }
-    let mut files = Vec::new();
-    weft_files(&repo().join("examples"), &mut files);
+    files.sort();
     let flows_of = |text: &str| -> Vec<String> {
         weft_syntax::parse(text)
             .module
