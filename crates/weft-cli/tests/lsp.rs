@@ -1367,6 +1367,32 @@ fn signatures_hints_ranges_highlights_symbols_and_range_formatting() {
         "{typed}"
     );
 
+    // Hover: a variable's inferred type, a field read, an annotation's `@`.
+    let hover = |c: &mut Client, p: Value| -> String {
+        let h = c.result("textDocument/hover", at(p));
+        h["contents"]["value"].as_str().unwrap_or("").to_string()
+    };
+    let h = hover(&mut c, pos(text, "reserved", 1, 1));
+    assert!(
+        h.contains("`reserved: {status: string, nick: string, ID: int}`"),
+        "{h}"
+    );
+    let with_field = text.replace("return [reserved,", "return [reserved.nick,");
+    c.change(&um, 2, &with_field);
+    let h = hover(&mut c, pos(&with_field, "nick,", 0, 1));
+    assert!(
+        h.contains("nick: string") && h.contains("Field of `reserved`"),
+        "{h}"
+    );
+    let with_retry = text.replace(
+        "ReserveNick(input.nick)",
+        "ReserveNick(input.nick) @retry(3)",
+    );
+    c.change(&um, 3, &with_retry);
+    let h = hover(&mut c, pos(&with_retry, "@retry", 0, 0));
+    assert!(h.contains("@retry(n, backoff"), "{h}");
+    c.change(&um, 4, text);
+
     // Folding: the flow and the inline flow.
     let f = c.result(
         "textDocument/foldingRange",
