@@ -62,6 +62,9 @@ impl Client {
     fn spawn() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
             .arg("lsp")
+            // The server writes its diagnostics page under the cache
+            // directory: the test's own, inside the build directory.
+            .env("XDG_CACHE_HOME", cache_dir())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -325,8 +328,16 @@ fn diagnostics_follow_edits_and_shutdown_exits_0() {
         "{e}"
     );
     // Each code links to its section of docs/diagnostics.md.
+    // By default the link is to the page built into the binary, written
+    // to the cache directory.
     let href = e["codeDescription"]["href"].as_str().unwrap();
-    assert!(href.ends_with("/docs/diagnostics.md#e0100"), "{href}");
+    assert!(href.starts_with("file://"), "{href}");
+    assert!(href.ends_with("/diagnostics.md#e0100"), "{href}");
+    // (The test's cache path has no characters a URL escapes.)
+    let page = std::path::PathBuf::from(&href["file://".len()..href.len() - "#e0100".len()]);
+    assert!(page.starts_with(cache_dir()), "{}", page.display());
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains("## E0100"), "the page has E0100's section");
     assert!(e.get("tags").is_none(), "{e}");
     // `name` is now unused: a warning, tagged as unnecessary code.
     let w = d.iter().find(|d| d["code"] == "W0161").expect("W0161");
@@ -1471,4 +1482,9 @@ fn signatures_hints_ranges_highlights_symbols_and_range_formatting() {
     assert_eq!(e["range"]["start"], json!({"line": 0, "character": 0}));
     assert!(e["newText"].as_str().unwrap().contains("amount: 5)"), "{e}");
     assert_eq!(c.shutdown(), 0);
+}
+
+/// The cache directory the tests' servers write to.
+fn cache_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lsp-cache")
 }

@@ -63,12 +63,42 @@ pub fn file_offset(file: &File, pos: Position) -> u32 {
     offset(&file.text, &file.lines, pos)
 }
 
+/// The diagnostics page, built into the binary: the server links to a copy
+/// of it on the user's disk, so the links work offline and always describe
+/// the codes this very build reports.
+const DIAGNOSTICS_PAGE: &str = include_str!("../../../../docs/diagnostics.md");
+
 /// Where docs/diagnostics.md is read, unless the client's
-/// `initializationOptions.diagnosticsDocsUrl` says otherwise: each code
-/// links to its section, `{DIAGNOSTICS_DOCS_URL}#e0101` (the page's
-/// headings are the codes, so the anchors are the codes in lower case).
-pub const DIAGNOSTICS_DOCS_URL: &str =
-    "https://github.com/weft-lang/weft/blob/main/docs/diagnostics.md";
+/// `initializationOptions.diagnosticsDocsUrl` says otherwise: a copy of the
+/// built-in page written under the user's cache directory
+/// (`$XDG_CACHE_HOME/weft/<version>/diagnostics.md`, else
+/// `~/.cache/weft/...`, else the temporary directory). Each code links to
+/// its section, `{url}#e0101` (the page's headings are the codes, so the
+/// anchors are the codes in lower case). `None` when the copy cannot be
+/// written: diagnostics then carry no link.
+pub fn default_docs_url() -> Option<String> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| std::path::PathBuf::from(h).join(".cache"))
+        })
+        .unwrap_or_else(std::env::temp_dir);
+    let dir = base.join("weft").join(env!("CARGO_PKG_VERSION"));
+    let path = dir.join("diagnostics.md");
+    let current = std::fs::read_to_string(&path).ok();
+    if current.as_deref() != Some(DIAGNOSTICS_PAGE) {
+        std::fs::create_dir_all(&dir).ok()?;
+        // Written beside and renamed, so a second server starting at the
+        // same moment never links to half a page.
+        let tmp = dir.join(format!("diagnostics.md.{}", std::process::id()));
+        std::fs::write(&tmp, DIAGNOSTICS_PAGE).ok()?;
+        std::fs::rename(&tmp, &path).ok()?;
+    }
+    Url::from_file_path(&path).ok().map(String::from)
+}
 
 /// Codes of findings about code that does nothing: editors grey it out
 /// (the `unnecessary` tag).
@@ -80,6 +110,9 @@ const UNNECESSARY: &[&str] = &[
 
 /// The link to `code`'s section of the diagnostics page at `docs`.
 pub fn code_link(docs: &str, code: &str) -> Option<Url> {
+    if docs.is_empty() {
+        return None;
+    }
     Url::parse(&format!("{docs}#{}", code.to_ascii_lowercase())).ok()
 }
 

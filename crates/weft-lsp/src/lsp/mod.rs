@@ -123,7 +123,7 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         phase: Phase::Uninitialized,
         watch: Watch::default(),
         next_id: 0,
-        docs_url: convert::DIAGNOSTICS_DOCS_URL.to_string(),
+        docs_url: String::new(),
         semantic: HashMap::new(),
         roots: Vec::new(),
     };
@@ -289,6 +289,11 @@ impl Server<'_> {
             .and_then(|u| u.as_str())
         {
             self.docs_url = url.trim_end_matches('/').to_string();
+        } else {
+            self.docs_url = convert::default_docs_url().unwrap_or_else(|| {
+                log("could not write the diagnostics page to the cache directory: diagnostics carry no link");
+                String::new()
+            });
         }
         let dynamic_watch = params
             .capabilities
