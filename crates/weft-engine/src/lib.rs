@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod compile;
 pub mod invariants;
 pub mod limits;
+pub mod listing;
 pub mod machine;
 pub mod ops;
 pub mod program;
