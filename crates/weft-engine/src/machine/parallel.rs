@@ -166,14 +166,19 @@ fn combined(group: &Group) -> Option<Value> {
             _ => None,
         });
     }
-    let results = group
+    // Checked before anything is cloned: a group of n branches is looked
+    // at n times.
+    if !group.slots.iter().all(|s| matches!(s, Slot::Done(_))) {
+        return None;
+    }
+    let results: Vec<Value> = group
         .slots
         .iter()
-        .map(|s| match s {
+        .filter_map(|s| match s {
             Slot::Done(v) => Some(v.clone()),
             _ => None,
         })
-        .collect::<Option<Vec<Value>>>()?;
+        .collect();
     if group.mode == ParallelMode::Execute {
         return Some(Value::list(results));
     }
