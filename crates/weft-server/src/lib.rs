@@ -1,9 +1,13 @@
 //! Weft as a service: `weft serve`.
 //!
+//! * [`router`]: which handler answers which route, and the bearer token;
+//!   the handlers share [`state::AppState`].
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
-//! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
-//!   ([`bindings`]), the demo, or the queue.
+//! * [`queue`]: the pull queue workers in any language poll, with leases;
+//!   [`tasks`]: that queue, or a cluster's in the shared store.
+//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http`
+//!   bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
+//!   what an endpoint answered.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
@@ -15,11 +19,15 @@ pub mod bindings;
 pub mod config;
 pub mod demo;
 pub mod dispatch;
+pub mod endpoint;
 pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod openapi;
+pub mod push;
 pub mod queue;
+pub mod router;
+pub mod state;
 pub mod tasks;
 pub mod ui;
 
@@ -102,7 +110,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
     let router = dispatch::Router {
-        push: dispatch::Push::new(config.push.clone(), rt.clone()),
+        push: push::Push::new(config.push.clone(), rt.clone()),
         http: bindings::Http::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
         demo,
@@ -174,7 +182,7 @@ pub async fn start_cluster(
     let bindings = Arc::new(bindings::HttpBindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
-        dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
         bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
@@ -204,14 +212,14 @@ fn serve(
     bindings: Arc<bindings::HttpBindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
-    let state = api::AppState {
+    let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
         bindings,
     };
-    let app = api::router(state, config.body_limit_bytes);
+    let app = router::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();
     let http = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {

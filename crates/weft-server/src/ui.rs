@@ -20,9 +20,9 @@ use weft_engine::state::Status;
 use weft_engine::time::format_time;
 use weft_store::{Deployment, RunQuery, RunRecord, Store};
 
-use crate::api::{blocking, AppState};
 use crate::error::{ApiError, Json};
 use crate::graph;
+use crate::state::{blocking, AppState};
 
 /// Runs one flow-filtered count reads per status, at most; beyond it the
 /// count is shown as "1000+".
