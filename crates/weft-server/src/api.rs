@@ -17,6 +17,7 @@ use weft_store::{RunQuery, RunRecord, SourceText};
 use crate::error::{ApiError, Json, Path};
 use crate::queue::TaskError;
 use crate::state::{blocking, stopping, AppState};
+use crate::tasks::Poll;
 
 /// Longest `wait` of a synchronous start.
 pub const WAIT_MAX: Duration = Duration::from_secs(300);
@@ -561,8 +562,14 @@ pub(crate) async fn poll_tasks(
     let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
     // A poll that ends early leases nothing: `take` runs within one poll
     // of the future, which then returns what it took.
+    let poll = Poll {
+        activities: &body.activities,
+        worker: &worker,
+        max: body.max.unwrap_or(1),
+        wait,
+    };
     let leased = tokio::select! {
-        l = s.queue.poll(&body.activities, &worker, body.max.unwrap_or(1), wait) => l,
+        l = s.queue.poll(&poll) => l,
         () = stopping(s.stopping.clone()) => Vec::new(),
     };
     let tasks: Vec<Value> = leased
