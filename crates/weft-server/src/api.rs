@@ -14,7 +14,7 @@ use weft_engine::state::{Event, Status};
 use weft_engine::time::format_time;
 use weft_store::{RunQuery, RunRecord, SourceText};
 
-use crate::error::{ApiError, Json, Path};
+use crate::error::{ApiError, Code, Json, Path};
 use crate::queue::TaskError;
 use crate::state::{blocking, stopping, AppState};
 use crate::tasks::Poll;
@@ -148,8 +148,7 @@ pub(crate) async fn deploy(
         let mut all = errors;
         all.extend(warnings);
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "check_failed",
+            Code::CheckFailed,
             format!("the flows have {n} error(s); nothing was deployed"),
         )
         .with_details(json!({"diagnostics": all})));
@@ -228,8 +227,8 @@ pub(crate) async fn get_flow(
     })
     .await?;
     let Some(info) = info else {
-        return Err(ApiError::not_found(
-            "unknown_flow",
+        return Err(ApiError::new(
+            Code::UnknownFlow,
             format!("no flow named `{name}` is deployed"),
         ));
     };
@@ -423,7 +422,7 @@ async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
     let key = id.to_string();
     blocking(move || store.run(&key))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_run", format!("no run with id `{id}`")))
+        .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))
 }
 
 pub(crate) async fn get_run(
@@ -475,16 +474,14 @@ fn required_value(raw: &Value) -> Result<Value, ApiError> {
             if o.len() > 1 {
                 let extra: Vec<&String> = o.keys().filter(|k| *k != "value").collect();
                 return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
+                    Code::InvalidBody,
                     format!("unknown field(s) {extra:?}: the body is `{{\"value\": ...}}`"),
                 ));
             }
             Ok(o["value"].clone())
         }
         _ => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            Code::InvalidBody,
             "the body is `{\"value\": ...}`",
         )),
     }
@@ -517,8 +514,7 @@ pub(crate) async fn cancel_run(
     } else {
         let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
+                Code::InvalidJson,
                 format!("the body is not `{{\"reason\": \"...\"}}`: {e}"),
             )
         })?;
@@ -595,8 +591,8 @@ pub(crate) async fn poll_tasks(
 
 fn task_error(e: TaskError, id: &str) -> ApiError {
     match e {
-        TaskError::Unknown => ApiError::not_found(
-            "unknown_task",
+        TaskError::Unknown => ApiError::new(
+            Code::UnknownTask,
             format!(
                 "no open task `{id}`: it was answered, cancelled, or replaced by a newer attempt"
             ),
@@ -604,11 +600,7 @@ fn task_error(e: TaskError, id: &str) -> ApiError {
         TaskError::Malformed => {
             ApiError::bad_request(format!("`{id}` is not a task id (`<callId>.<attempt>`)"))
         }
-        TaskError::Store(e) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage_failed",
-            format!("task `{id}`: {e}"),
-        ),
+        TaskError::Store(e) => ApiError::new(Code::StorageFailed, format!("task `{id}`: {e}")),
     }
 }
 
@@ -621,8 +613,7 @@ pub(crate) async fn complete_task(
     let size = serde_json::to_vec(&value).map(|b| b.len()).unwrap_or(0);
     if size > weft_engine::limits::PAYLOAD_BYTES_MAX {
         return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!(
                 "the result is {size} bytes; the payload limit is {} bytes",
                 weft_engine::limits::PAYLOAD_BYTES_MAX

@@ -4,13 +4,13 @@
 //! of them imports this module.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::api;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
 /// The server's router: every route of [`api::ROUTES`], and the UI's pages.
@@ -45,16 +45,15 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::not_found(
-        "no_such_path",
+    ApiError::new(
+        Code::NoSuchPath,
         "no such path; the API is described at /v1/openapi.json",
     )
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        Code::MethodNotAllowed,
         "this path does not take that method",
     )
 }
@@ -88,7 +87,7 @@ async fn auth(
             } else {
                 "this server needs `Authorization: Bearer <token>`"
             };
-            return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", msg).into_response();
+            return ApiError::new(Code::Unauthorized, msg).into_response();
         }
     }
     next.run(req).await

@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
-
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -39,12 +37,6 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                format!("a store read failed: {e}"),
-            )
-        })?
+        .map_err(|e| ApiError::new(Code::Internal, format!("a store read failed: {e}")))?
         .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
 }

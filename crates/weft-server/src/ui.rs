@@ -20,7 +20,7 @@ use weft_engine::state::Status;
 use weft_engine::time::format_time;
 use weft_store::{Deployment, RunQuery, RunRecord, Store};
 
-use crate::error::{ApiError, Json};
+use crate::error::{ApiError, Code, Json};
 use crate::graph;
 use crate::state::{blocking, AppState};
 
@@ -119,7 +119,7 @@ async fn asset(Path(file): Path<String>) -> Response {
             secure_headers(&mut resp);
             resp
         }
-        None => ApiError::not_found("no_such_path", format!("no UI file `{file}`")).into_response(),
+        None => ApiError::new(Code::NoSuchPath, format!("no UI file `{file}`")).into_response(),
     }
 }
 
@@ -196,7 +196,7 @@ async fn get_version(
     let store = s.runtime.store().clone();
     let d = blocking(move || store.deployment(v)).await?;
     let d =
-        d.ok_or_else(|| ApiError::not_found("unknown_version", format!("no program version {v}")))?;
+        d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
     Ok(Json(version_json(&d)))
 }
 
@@ -235,14 +235,14 @@ async fn flow_graph(
     .await?;
     let d = match found {
         None => {
-            return Err(ApiError::not_found(
-                "unknown_flow",
+            return Err(ApiError::new(
+                Code::UnknownFlow,
                 format!("no flow named `{name}` is deployed"),
             ))
         }
         Some(Err(versions)) => {
-            return Err(ApiError::not_found(
-                "unknown_version",
+            return Err(ApiError::new(
+                Code::UnknownVersion,
                 format!(
                     "version {} does not define `{name}`; it is in versions {versions:?}",
                     asked.unwrap_or_default()
@@ -250,8 +250,8 @@ async fn flow_graph(
             ))
         }
         Some(Ok(None)) => {
-            return Err(ApiError::not_found(
-                "unknown_version",
+            return Err(ApiError::new(
+                Code::UnknownVersion,
                 format!("the version of `{name}` is missing"),
             ))
         }
@@ -273,8 +273,8 @@ async fn flow_graph(
         .iter()
         .find_map(|f| graph::build(&f.text, &name, &flows).map(|g| (f.name.clone(), g)))
     else {
-        return Err(ApiError::not_found(
-            "unknown_flow",
+        return Err(ApiError::new(
+            Code::UnknownFlow,
             format!("version {} has no flow `{name}`", d.version),
         ));
     };
