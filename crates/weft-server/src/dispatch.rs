@@ -79,7 +79,7 @@ pub async fn push_loop(
         let refreshed =
             tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
         if let Ok(Err(e)) = refreshed {
-            eprintln!("weft: reading @http bindings failed: {e}");
+            tracing::warn!(error = %e, "reading @http bindings failed: {e}");
         }
         let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
         let bound = http.bindings.names();
@@ -118,12 +118,16 @@ pub async fn push_loop(
                         } else if let Some((task, _)) = http.dispatch(t.task, sink.clone()) {
                             // The binding went away after the lease: the
                             // lease ends and a worker may take the task.
-                            eprintln!("weft: {} has no binding any more", task.activity);
+                            tracing::warn!(
+                                activity = %task.activity,
+                                "{} has no binding any more",
+                                task.activity
+                            );
                         }
                     }
                     continue;
                 }
-                Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "leasing push tasks failed: {e}"),
                 _ => {}
             }
         }

@@ -226,7 +226,7 @@ fn serve(
             let _ = stopped.await;
         });
         if let Err(e) = serve.await {
-            eprintln!("weft: the HTTP server stopped: {e}");
+            tracing::error!(error = %e, "the HTTP server stopped: {e}");
         }
     });
     Server {
@@ -257,26 +257,33 @@ impl Server {
     }
 }
 
-/// Waits for SIGTERM or Ctrl-C.
-pub async fn terminated() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Waits for SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, not when the future is first polled: a signal that arrives
+/// between the call and the wait still stops the server gracefully.
+pub fn terminated() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -71,7 +71,7 @@ impl SharedQueue {
                         })
                         .collect(),
                     Ok(Err(e)) => {
-                        eprintln!("weft: leasing tasks failed: {e}");
+                        tracing::warn!(error = %e, "leasing tasks failed: {e}");
                         Vec::new()
                     }
                     Err(_) => Vec::new(),
