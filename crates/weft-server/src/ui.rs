@@ -356,17 +356,7 @@ mod tests {
     /// workers: the runs stay running at their first call).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn endpoints_and_pages_answer() {
-        let config = crate::Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data: std::path::PathBuf::new(),
-            token: None,
-            body_limit_bytes: 1 << 20,
-            lease: std::time::Duration::from_secs(30),
-            push: Default::default(),
-            demo: false,
-            database: None,
-            node: "test".into(),
-        };
+        let config = crate::Config::for_tests();
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
         let server = crate::start(config, store).await.unwrap();
         let base = format!("http://{}", server.addr);
