@@ -12,7 +12,9 @@
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
-//! Only this crate knows HTTP request and response types.
+//! This is the only crate that serves HTTP. It also calls push and `@http`
+//! endpoints; the worker SDK and the CLI are the other HTTP clients
+//! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
 pub mod bindings;
