@@ -49,8 +49,14 @@ impl Server {
     /// Starts `weft` with `args` (a `serve` listening on 127.0.0.1:0);
     /// returns once `/healthz` answers.
     pub async fn start(client: &reqwest::Client, args: Vec<String>) -> Server {
+        Server::start_bin(client, Path::new(env!("CARGO_BIN_EXE_weft")), args).await
+    }
+
+    /// [`Server::start`] with another `weft` binary (an earlier release's,
+    /// for golden data).
+    pub async fn start_bin(client: &reqwest::Client, bin: &Path, args: Vec<String>) -> Server {
         let spawned_ms = now_ms();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
+        let mut cmd = Command::new(bin);
         cmd.args(&args);
         #[cfg(target_os = "linux")]
         {
@@ -132,6 +138,26 @@ impl Server {
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// SIGTERM, then waits for the process to exit (SIGKILL after
+    /// `within`): a graceful stop that commits what is pending.
+    pub fn stop(&mut self, within: Duration) {
+        // SAFETY: kill(2) with the pid of our own child process.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "`weft serve` did not stop within {within:?} of SIGTERM:\n{}",
+            self.log_tail()
+        );
     }
 
     /// SIGKILL: no shutdown, no final commit.
