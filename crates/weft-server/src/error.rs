@@ -107,8 +107,12 @@ impl From<HostError> for ApiError {
             HostError::Store(weft_store::StoreError::Conflict(_)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", msg)
             }
-            HostError::Store(_) | HostError::Snapshot { .. } => {
+            HostError::Store(_) => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_failed", msg)
+            }
+            // A later build may read it: the request can succeed then.
+            HostError::Unreadable(u) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, u.kind.code(), msg)
             }
         }
     }
