@@ -281,6 +281,26 @@ fn worker(base: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     })
 }
 
+/// Rewrites a run's snapshot with a version this build does not read, as
+/// a newer build would have written it (SQLite lets the test write while
+/// the server runs; the waiting run is not in the server's memory).
+fn make_unreadable(data: &Path, run: &str) {
+    use weft_store::Store;
+    let store = weft_store_sqlite::SqliteStore::open(data).expect("the data directory opens");
+    let stored = store.load_run(run).unwrap().expect("the run is stored");
+    let mut state: Value = serde_json::from_slice(&stored.state).unwrap();
+    state["v"] = json!(99);
+    store
+        .commit(&weft_store::Batch {
+            writes: vec![weft_store::RunWrite {
+                record: Some(stored.record),
+                state: serde_json::to_vec(&state).unwrap(),
+                ..weft_store::RunWrite::default()
+            }],
+        })
+        .unwrap();
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("weft-ui-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -328,10 +348,32 @@ fn web_ui_in_a_browser() {
     let failed = start(&base, None, order("G", json!({"amount": 900})));
     let stale = start(&base, None, order("G2", json!({"amount": 950})));
     let running = start(&base, None, order("H", json!({"hold": true})));
+    let unreadable = start(&base, None, order("U", json!({"express": true})));
     wait_status(&base, &completed, "completed");
     for id in [&callback, &waiting, &cancel_ui, &cancelled] {
         wait_status(&base, id, "waiting");
     }
+    // A run this build cannot read: its snapshot rewritten as a newer
+    // build's would be; its callback makes the server find out and park it.
+    let waited = wait_status(&base, &unreadable, "waiting");
+    let token = waited["waitingFor"][0]["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    make_unreadable(&dir.join("open"), &unreadable);
+    let (st, body) = http(
+        &base,
+        "POST",
+        &format!("/v1/callbacks/{token}"),
+        None,
+        Some(&json!({"value": {"ok": true}})),
+    );
+    assert_eq!(
+        (st, &body["error"]["code"]),
+        (503, &json!("unreadable_state")),
+        "{body}"
+    );
+    wait_status(&base, &unreadable, "failed");
     for id in [&retry, &resolve, &failed, &stale] {
         wait_status(&base, id, "failed");
     }
@@ -371,8 +413,9 @@ fn web_ui_in_a_browser() {
             "completed": completed, "callback": callback, "waiting": waiting,
             "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
             "resolve": resolve, "failed": failed, "stale": stale, "running": running,
+            "unreadable": unreadable,
         },
-        "counts": {"running": 1, "waiting": 3, "failed": 4, "completed": 1, "cancelled": 1},
+        "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
         "tokenUrl": locked.url,
         "token": TOKEN,

@@ -353,11 +353,17 @@ function waitSummary(w) {
   }
 }
 
+/** A run this build cannot read (parked): its error's code says what. */
+function unreadable(run) {
+  return run.status === 'failed' && /^unreadable_/.test(run.error?.code || '');
+}
+
 /** "Where the run stands": what it waits for or why it failed, and the line. */
 function whereCell(run, version) {
   const parts = [];
   if (run.status === 'failed' && run.error) {
-    parts.push(h('div.why.tone-failed', { title: run.error.message }, run.error.message));
+    const code = unreadable(run) ? h('span.code', `${run.error.code}: `) : null;
+    parts.push(h('div.why.tone-failed', { title: run.error.message }, code, run.error.message));
     const loc = run.error.location;
     if (loc) parts.push(h('div.at', h('span.pos', `${loc.file}:${loc.line}`), h('code', loc.sourceLine)));
     return parts;
@@ -828,7 +834,13 @@ async function runPage(main, id, gen) {
     }
     if (changed('callout', [run.status, run.error, run.result])) {
       let c = null;
-      if (run.status === 'failed' && run.error) {
+      if (unreadable(run)) {
+        c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
+          h('div.callout-title', `Unreadable by this build (${run.error.code}): `, h('span.err', run.error.message)),
+          h('p', 'Its snapshot and program are kept as they were, with its timers and tasks set aside. ',
+            'A Weft build that reads them resumes the run when it starts; until then it cannot be repaired. ',
+            'See "Upgrading Weft" in docs/operating.md.'));
+      } else if (run.status === 'failed' && run.error) {
         const loc = run.error.location;
         c = h('section.callout.tone-failed', { role: 'alert' },
           h('div.callout-title', 'Failed: ', h('span.err', run.error.message)),
@@ -864,7 +876,7 @@ async function runPage(main, id, gen) {
         || version.files[0];
       const ran = new Set(journal.entries.filter((e) => e.type === 'callStarted' && e.line).map((e) => e.line));
       const mark = loc && file && loc.file === file.name
-        ? { line: loc.line, tone: run.status === 'failed' ? 'failed' : run.status, note: run.status === 'failed' ? 'failed here' : `${run.status} here` }
+        ? { line: loc.line, tone: run.status === 'failed' ? 'failed' : run.status, note: unreadable(run) ? 'parked here' : run.status === 'failed' ? 'failed here' : `${run.status} here` }
         : null;
       const key = JSON.stringify([file?.name, mark, [...ran]]);
       if (file && key !== viewKey) {
@@ -941,6 +953,8 @@ function actionsCard(run, result, after) {
     }),
   }, 'Cancel run…');
 
+  // The server refuses every action on it; a later build resumes it.
+  if (unreadable(run)) return null;
   if (run.status === 'failed') {
     const retry = h('button.primary', {
       type: 'button', id: 'act-retry',
