@@ -174,6 +174,10 @@ pub fn format_of(text: &str) -> Option<u64> {
 /// Decodes a stored program of any format this build reads, upgrading
 /// older formats, and checks that every index in it is in range.
 pub fn decode(text: &str) -> Result<Program, ProgramError> {
+    decode_with(text, UPGRADES)
+}
+
+fn decode_with(text: &str, upgrades: &[Upgrade]) -> Result<Program, ProgramError> {
     #[derive(Deserialize)]
     struct Head {
         format: Option<serde_json::Value>,
@@ -193,7 +197,7 @@ pub fn decode(text: &str) -> Result<Program, ProgramError> {
     } else {
         let mut json: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ProgramError::Corrupt(e.to_string()))?;
-        for (i, upgrade) in UPGRADES
+        for (i, upgrade) in upgrades
             .iter()
             .enumerate()
             .skip((format - u64::from(FORMAT_OLDEST)) as usize)
@@ -1094,6 +1098,36 @@ mod tests {
                 other => panic!("{what}: {:?}", other.map(|_| "decoded")),
             }
         }
+    }
+
+    /// A program the default build stored in format 1 (commit 7079cee,
+    /// `stored::encode` of examples/00-register-user/register-user.weft),
+    /// checked in: what a release before a format change left behind.
+    /// Never written again.
+    const FORMAT1_FIXTURE: &str = include_str!("../tests/format1/register-user.program.json");
+
+    #[test]
+    fn a_format_1_program_of_an_earlier_build_reads_back_as_it_was_compiled() {
+        assert_eq!(format_of(FORMAT1_FIXTURE), Some(1));
+        let p = decode(FORMAT1_FIXTURE).unwrap();
+        let src = p.files[0].text.clone();
+        let want = crate::compile_sources_in(&[("register-user.weft", &src)], Edition::E1).unwrap();
+        assert_eq!(dump(&p), dump(&want));
+    }
+
+    /// The deliberate format change: the test build writes format 2, reads
+    /// its own, and reads format 1 through its upgrade function only.
+    #[cfg(feature = "format2")]
+    #[test]
+    fn the_format_2_build_reads_format_1_through_its_upgrade_and_not_without() {
+        assert_eq!(FORMAT, 2);
+        let p = compile_source("f.weft", FLOW).unwrap();
+        let text = encode(&p).unwrap();
+        assert_eq!(format_of(&text), Some(2));
+        assert_eq!(dump(&decode(&text).unwrap()), dump(&p));
+        assert!(decode(FORMAT1_FIXTURE).is_ok());
+        let err = decode_with(FORMAT1_FIXTURE, &[]).unwrap_err();
+        assert!(matches!(err, ProgramError::Corrupt(_)), "{err}");
     }
 
     #[test]
