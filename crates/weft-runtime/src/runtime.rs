@@ -641,6 +641,11 @@ impl Core {
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
+            // Work the host made before the loop began (`Host::prepare`
+            // unparking runs) is committed at once.
+            if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                timeout = Duration::ZERO;
+            }
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
