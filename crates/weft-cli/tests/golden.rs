@@ -30,14 +30,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{get_json, now_ms, temp_dir, Server};
+use support::{now_ms, Launch, Server, TempDir};
 
 /// Longest wait for one step of a plan (a task to appear, a run to reach a
 /// state), beyond the time until a timer the runs wait for comes due.
 const STEP_WAIT_MAX: Duration = Duration::from_secs(60);
-
-/// Longest wait for a server to stop after SIGTERM.
-const STOP_WAIT_MAX: Duration = Duration::from_secs(30);
 
 fn golden_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -167,6 +164,19 @@ fn parse_plan(v: &Value) -> Plan {
             })
             .collect(),
     }
+}
+
+async fn get_json(client: &reqwest::Client, url: &str) -> Value {
+    let r = client
+        .get(url)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let status = r.status();
+    let body = r.text().await.unwrap_or_default();
+    assert!(status.is_success(), "GET {url}: {status}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {body}"))
 }
 
 fn read_json(path: &Path) -> Value {
@@ -619,19 +629,19 @@ fn copy_dir(from: &Path, to: &Path) {
 async fn golden_sqlite_runs_finish_as_their_control_runs_did() {
     let client = reqwest::Client::new();
     for set in sets() {
-        let data = temp_dir(&format!("golden-{}", set.name));
+        let home = TempDir::new(&format!("golden-{}", set.name));
+        let data = home.join("data");
         copy_dir(&set.dir.join("sqlite"), &data);
         let ids = read_json(&data.join("runs.json"));
         let label = format!("{} (SQLite)", set.name);
         check_left_as_made(&label, &data, &set, &ids);
-        let mut server = Server::start(&client, support::serve_args(&data, None)).await;
+        let mut server = Server::start(Launch::data(home.path())).await;
         let d = Driver {
             client: client.clone(),
             url: server.url.clone(),
         };
         finish(&label, &d, &set, &ids).await;
-        server.stop(STOP_WAIT_MAX);
-        let _ = std::fs::remove_dir_all(&data);
+        server.terminate();
     }
 }
 
@@ -646,25 +656,13 @@ async fn golden_postgres_runs_finish_as_their_control_runs_did() {
             .expect("postgres/dump.sql is readable");
         let ids = read_json(&set.dir.join("postgres/runs.json"));
         let schema = pg::Schema::restore(&base, &format!("golden_{}", set.name), &dump);
-        let mut server = Server::start(
-            &client,
-            vec![
-                "serve".into(),
-                "--listen".into(),
-                "127.0.0.1:0".into(),
-                "--database".into(),
-                schema.url.clone(),
-                "--node".into(),
-                "golden".into(),
-            ],
-        )
-        .await;
+        let mut server = Server::start(Launch::database(&schema.url, "golden")).await;
         let d = Driver {
             client: client.clone(),
             url: server.url.clone(),
         };
         finish(&format!("{} (PostgreSQL)", set.name), &d, &set, &ids).await;
-        server.stop(STOP_WAIT_MAX);
+        server.terminate();
     }
 }
 
@@ -697,14 +695,15 @@ async fn make_golden() {
     let client = reqwest::Client::new();
 
     // SQLite: a data directory.
-    let data = temp_dir("golden-make");
-    let mut server = Server::start_bin(&client, &bin, support::serve_args(&data, None)).await;
+    let home = TempDir::new("golden-make");
+    let data = home.join("data");
+    let mut server = Server::start_bin(&bin, Launch::data(home.path())).await;
     let d = Driver {
         client: client.clone(),
         url: server.url.clone(),
     };
     let (expected, ids) = make_set("SQLite", &d, &out.join("flows"), &plan).await;
-    server.stop(STOP_WAIT_MAX);
+    server.terminate();
     let sqlite = out.join("sqlite");
     std::fs::create_dir_all(&sqlite).unwrap();
     for e in std::fs::read_dir(&data).unwrap() {
@@ -724,26 +723,13 @@ async fn make_golden() {
     );
     pg::sql(&base, &format!("CREATE SCHEMA {MAKE_SCHEMA}")).expect("the schema is created");
     let url = pg::with_schema(&base, MAKE_SCHEMA);
-    let mut server = Server::start_bin(
-        &client,
-        &bin,
-        vec![
-            "serve".into(),
-            "--listen".into(),
-            "127.0.0.1:0".into(),
-            "--database".into(),
-            url,
-            "--node".into(),
-            "golden-maker".into(),
-        ],
-    )
-    .await;
+    let mut server = Server::start_bin(&bin, Launch::database(&url, "golden-maker")).await;
     let d = Driver {
         client: client.clone(),
         url: server.url.clone(),
     };
     let (pg_expected, pg_ids) = make_set("PostgreSQL", &d, &out.join("flows"), &plan).await;
-    server.stop(STOP_WAIT_MAX);
+    server.terminate();
     assert_eq!(
         pg_expected, expected,
         "the control runs differ between SQLite and PostgreSQL"
@@ -813,10 +799,6 @@ mod pg {
 
     pub const URL_VAR: &str = "WEFT_TEST_DATABASE_URL";
 
-    fn in_ci() -> bool {
-        std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-    }
-
     /// `None` (after saying why) when there is no database to test
     /// against; a failure instead under `CI=true`.
     pub fn database() -> Option<String> {
@@ -827,7 +809,7 @@ mod pg {
             },
             Err(_) => format!("{URL_VAR} is not set"),
         };
-        if in_ci() {
+        if super::support::in_ci() {
             panic!(
                 "{why}. CI=true, so the golden PostgreSQL test must run: .ci/run sets {URL_VAR}"
             );

@@ -10,47 +10,27 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{get_json, temp_dir, Server};
+use support::{Api, Launch, Server, TempDir};
 use weft_store::{Batch, RunWrite, Store};
 use weft_store_sqlite::SqliteStore;
 
 const FLOW: &str =
     "flow W(x) {\n    r = await Approve(x) @timeout(1d)\n    return {approved: r}\n}\n";
 
-/// Longest wait for a run to get somewhere.
-const PATIENCE: Duration = Duration::from_secs(20);
-
-async fn post(client: &reqwest::Client, url: &str, body: Value) -> (u16, Value) {
-    let r = client.post(url).json(&body).send().await.expect("answered");
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap_or_default();
+/// Starts W and returns the run's id and its callback token.
+async fn start(api: &Api, x: i64) -> (String, String) {
+    let id = api.start_id("W", json!(x)).await;
+    let run = api
+        .wait_until(&id, "wait for its callback", |r| {
+            r["waitingFor"][0]["token"].is_string()
+        })
+        .await;
     (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        id,
+        run["waitingFor"][0]["token"].as_str().unwrap().to_string(),
     )
-}
-
-async fn start(client: &reqwest::Client, url: &str, x: i64) -> (String, String) {
-    let (status, run) = post(
-        client,
-        &format!("{url}/v1/runs"),
-        json!({"flow": "W", "input": x}),
-    )
-    .await;
-    assert_eq!(status, 201, "{run}");
-    let id = run["id"].as_str().unwrap().to_string();
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let run = get_json(client, &format!("{url}/v1/runs/{id}")).await;
-        if let Some(t) = run["waitingFor"][0]["token"].as_str() {
-            return (id, t.to_string());
-        }
-        assert!(Instant::now() < deadline, "the run never waited: {run}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// Rewrites a run's snapshot in the data directory (the server is
@@ -88,20 +68,19 @@ fn weft(args: &[&str], data: &Path) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreadable_run_is_refused_shown_and_resumed_by_a_build_that_reads_it() {
-    let client = reqwest::Client::new();
-    let data = temp_dir("unreadable");
-    let mut server = Server::start(&client, support::serve_args(&data, None)).await;
-    let url = server.url.clone();
-    let (status, body) = post(
-        &client,
-        &format!("{url}/v1/flows"),
+    let home = TempDir::new("unreadable");
+    let data = home.join("data");
+    let mut server = Server::start(Launch::data(home.path())).await;
+    let api = server.api();
+    api.post(
+        "/v1/flows",
         json!({"files": [{"name": "w.weft", "text": FLOW}]}),
     )
-    .await;
-    assert_eq!(status, 201, "{body}");
-    let (parked, token) = start(&client, &url, 1).await;
-    let (other, other_token) = start(&client, &url, 2).await;
-    server.stop(Duration::from_secs(20));
+    .await
+    .ok(201);
+    let (parked, token) = start(&api, 1).await;
+    let (other, other_token) = start(&api, 2).await;
+    server.terminate();
 
     // What a newer build would have written.
     let original = SqliteStore::open(&data)
@@ -112,53 +91,32 @@ async fn an_unreadable_run_is_refused_shown_and_resumed_by_a_build_that_reads_it
         .state;
     rewrite_snapshot(&data, &parked, |j| j["v"] = json!(99));
 
-    let mut server = Server::start(&client, support::serve_args(&data, None)).await;
-    let url = server.url.clone();
-    let (status, body) = post(
-        &client,
-        &format!("{url}/v1/callbacks/{token}"),
-        json!({"value": true}),
-    )
-    .await;
-    assert_eq!(status, 503, "{body}");
-    assert_eq!(body["error"]["code"], "unreadable_state", "{body}");
-    let msg = body["error"]["message"].as_str().unwrap();
+    let mut server = Server::start(Launch::data(home.path())).await;
+    let api = server.api();
+    let msg = api
+        .callback(&token, json!(true))
+        .await
+        .error(503, "unreadable_state");
     assert!(
         msg.contains("version 99") && msg.contains("reads versions 1 to 1"),
         "{msg}"
     );
-    let run = get_json(&client, &format!("{url}/v1/runs/{parked}")).await;
+    let run = api.run(&parked).await;
     assert_eq!(run["status"], "failed", "{run}");
     assert_eq!(run["error"]["code"], "unreadable_state", "{run}");
-    assert_eq!(run["error"]["message"], msg);
-    let failed = get_json(&client, &format!("{url}/v1/runs?status=failed")).await;
+    assert_eq!(run["error"]["message"], msg.as_str());
+    let failed = api.get("/v1/runs?status=failed").await.ok(200);
     assert_eq!(failed["runs"][0]["id"], parked.as_str(), "{failed}");
     assert_eq!(failed["runs"][0]["error"]["code"], "unreadable_state");
-    // Repair is refused with the same reason; the token still works later.
-    let (status, body) = post(&client, &format!("{url}/v1/runs/{parked}/retry"), json!({})).await;
-    assert_eq!(
-        (status, body["error"]["code"].clone()),
-        (503, json!("unreadable_state"))
-    );
-    // The node goes on with the other runs.
-    let (status, body) = post(
-        &client,
-        &format!("{url}/v1/callbacks/{other_token}"),
-        json!({"value": "yes"}),
-    )
-    .await;
-    assert!((200..300).contains(&status), "{body}");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let run = get_json(&client, &format!("{url}/v1/runs/{other}")).await;
-        if run["status"] == "completed" {
-            assert_eq!(run["result"], json!({"approved": "yes"}));
-            break;
-        }
-        assert!(Instant::now() < deadline, "{run}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    server.stop(Duration::from_secs(20));
+    // Repair is refused with the same reason; the token stays valid.
+    api.action(&parked, "retry", json!({}))
+        .await
+        .error(503, "unreadable_state");
+    // The server goes on with the other runs.
+    api.callback(&other_token, json!("yes")).await.ok(200);
+    let run = api.wait_for(&other, "completed").await;
+    assert_eq!(run["result"], json!({"approved": "yes"}));
+    server.terminate();
 
     let list = weft(&["runs", "list"], &data);
     let line = list
@@ -180,28 +138,19 @@ async fn an_unreadable_run_is_refused_shown_and_resumed_by_a_build_that_reads_it
     rewrite_snapshot(&data, &parked, |j| {
         *j = serde_json::from_slice(&original).unwrap();
     });
-    let server = Server::start(&client, support::serve_args(&data, None)).await;
-    let url = server.url.clone();
-    let run = get_json(&client, &format!("{url}/v1/runs/{parked}")).await;
+    let server = Server::start(Launch::data(home.path())).await;
+    let api = server.api();
+    let run = api.run(&parked).await;
     assert_eq!(run["status"], "waiting", "{run}");
     assert!(run.get("error").is_none(), "{run}");
-    let (status, body) = post(
-        &client,
-        &format!("{url}/v1/callbacks/{token}"),
-        json!({"value": "late but fine"}),
-    )
-    .await;
-    assert!((200..300).contains(&status), "{body}");
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let run = get_json(&client, &format!("{url}/v1/runs/{parked}")).await;
-        if run["status"] == "completed" {
-            assert_eq!(run["result"], json!({"approved": "late but fine"}));
-            break;
-        }
-        assert!(Instant::now() < deadline, "{run}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    drop(server);
-    let _ = std::fs::remove_dir_all(&data);
+    assert!(
+        server
+            .log()
+            .contains("1 parked run(s) are readable by this build"),
+        "{}",
+        server.log()
+    );
+    api.callback(&token, json!("late but fine")).await.ok(200);
+    let run = api.wait_for(&parked, "completed").await;
+    assert_eq!(run["result"], json!({"approved": "late but fine"}));
 }

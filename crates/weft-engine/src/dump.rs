@@ -3,7 +3,10 @@
 //!
 //! The listing holds everything a stored program holds except the source
 //! texts, which it names by length and hash: two programs with the same
-//! listing run the same way and show the same source positions.
+//! listing run the same way and show the same source positions. That is
+//! what pinning an edition needs, and what `crate::listing` (the compiler's
+//! case tests: easier to read, positions as lines, the prelude left out)
+//! does not aim at: a run suspended inside the prelude depends on it too.
 
 use std::fmt::Write;
 

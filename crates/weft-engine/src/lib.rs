@@ -9,7 +9,9 @@
 pub mod builtins;
 pub mod compile;
 pub mod dump;
+pub mod invariants;
 pub mod limits;
+pub mod listing;
 pub mod machine;
 pub mod ops;
 pub mod program;
@@ -21,6 +23,7 @@ pub mod value;
 pub use compile::{
     compile, compile_in, compile_source, compile_sources, compile_sources_in, CompileError,
 };
+pub use invariants::Violations;
 pub use machine::{apply, bind_input, start, ActionError, Env, Output};
 pub use program::{Edition, FuncId, Program};
 pub use state::{Command, Entry, EntryKind, Event, RunState, Status, Task};
