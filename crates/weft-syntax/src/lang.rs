@@ -279,4 +279,8 @@ pub const DECLARATION_ANNOTATIONS: &[AnnotationSpec] = &[AnnotationSpec {
     name: "http",
     signature: "@http(method: string, url: string, query: [names] | {param: \"wire\"}, headers: [names] | {param: \"Wire-Name\"}, body: \"param\")",
     doc: "Binds the activity to an HTTP endpoint: the server calls it directly. `{name}` in the URL is replaced by the parameter `name`; `query` and `headers` list the parameters sent there (optionally under another name); `body` names the parameter sent as the JSON body.",
+}, AnnotationSpec {
+    name: "grpc",
+    signature: "@grpc(target: \"http://host:port\", proto: \"file.proto\", service: \"package.Service\", method: \"Method\", fields: {param: \"field\"}, request: \"param\")",
+    doc: "Binds the activity to a unary gRPC method: the server calls it directly. The parameters are the request message's fields (`fields` renames them; `request` names the one parameter that is the whole message); `proto` is the `.proto` file defining the service, deployed with the program.",
 }];
