@@ -166,12 +166,24 @@ impl Client {
         };
         // The server is told the deadline; the client keeps it too, so an
         // unreachable or silent server cannot hold the attempt longer.
-        match tokio::time::timeout(attempt.timeout, sent).await {
-            Err(_) => Err(Failure::new(
+        let started = std::time::Instant::now();
+        let late = || {
+            Failure::new(
                 format!("{shown} did not answer within {:?}", attempt.timeout),
                 true,
                 Some(Code::DeadlineExceeded),
-            )),
+            )
+        };
+        match tokio::time::timeout(attempt.timeout, sent).await {
+            Err(_) => Err(late()),
+            // Servers that keep the deadline end the call themselves, some
+            // (tonic's) with CANCELLED: it is the same deadline.
+            Ok(Err(s))
+                if matches!(s.code(), Code::Cancelled | Code::DeadlineExceeded)
+                    && started.elapsed() >= attempt.timeout =>
+            {
+                Err(late())
+            }
             Ok(Err(s)) => {
                 let (name, retryable) = status(s.code());
                 let detail = s.message().trim();

@@ -42,6 +42,8 @@ use std::time::Duration;
 
 pub use client::{Attempt, Client, Failure};
 pub use method::Method;
+/// The descriptors' library, for tools that walk them (the importer).
+pub use prost_reflect;
 pub use protos::{is_proto, Sources};
 
 /// The metadata entry carrying the call id: the same for every attempt of
