@@ -9,6 +9,7 @@ mod bench_http;
 mod check;
 mod data;
 mod import;
+mod protos;
 mod remote;
 mod runs;
 mod stubs;
@@ -195,6 +196,21 @@ enum ImportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A .proto file: its services' unary methods as activities with `@grpc`.
+    Grpc {
+        /// The .proto file (its imports are read relative to the contracts' folder).
+        proto: PathBuf,
+        /// The service's address: host:port (plain text), or https://host:port (TLS).
+        #[arg(long)]
+        target: String,
+        /// The service to import, by full or short name (default: every service of the file).
+        #[arg(long)]
+        service: Option<String>,
+        /// Where to write the declarations (default: standard output); the .proto
+        /// must be in its folder or below.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What `weft stubs` generates.
@@ -343,6 +359,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out,
                 },
         } => import::openapi(&spec, base_url, out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Grpc {
+                    proto,
+                    target,
+                    service,
+                    out,
+                },
+        } => import::grpc(&proto, target, service, out.as_deref()),
         Command::Serve {
             listen,
             data,

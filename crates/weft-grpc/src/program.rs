@@ -23,22 +23,40 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
 }
 
-/// The valid `@grpc` bindings of `files`: (file, annotation span, name,
-/// binding), the first declaration of each name.
-fn bindings<'a>(files: &[SourceFile<'a>]) -> Vec<(&'a str, Span, String, GrpcBinding)> {
-    let mut out: Vec<(&str, Span, String, GrpcBinding)> = Vec::new();
+/// A valid `@grpc` binding and where it is declared.
+#[derive(Clone, Debug)]
+pub struct Bound<'a> {
+    /// The file that declares it.
+    pub file: &'a str,
+    /// The annotation.
+    pub span: Span,
+    /// The activity.
+    pub activity: String,
+    /// The binding.
+    pub binding: GrpcBinding,
+}
+
+/// The valid `@grpc` bindings of `files`, the first declaration of each
+/// activity.
+pub fn bound<'a>(files: &[SourceFile<'a>]) -> Vec<Bound<'a>> {
+    let mut out: Vec<Bound<'a>> = Vec::new();
     for f in files {
         for decl in f.module.activities() {
-            if out.iter().any(|(_, _, n, _)| *n == decl.name.name) {
+            if out.iter().any(|b| b.activity == decl.name.name) {
                 continue;
             }
-            let (Ok(Some(b)), Some(ann)) = (
+            let (Ok(Some(binding)), Some(ann)) = (
                 GrpcBinding::from_decl(decl),
                 decl.annotation(weft_check::contract::grpc::ANNOTATION),
             ) else {
                 continue;
             };
-            out.push((f.name, ann.span, decl.name.name.clone(), b));
+            out.push(Bound {
+                file: f.name,
+                span: ann.span,
+                activity: decl.name.name.clone(),
+                binding,
+            });
         }
     }
     out
@@ -49,7 +67,7 @@ fn bindings<'a>(files: &[SourceFile<'a>]) -> Vec<(&'a str, Span, String, GrpcBin
 /// method (unary) and fields exist. Nothing to say when the program has
 /// neither bindings nor `.proto` files.
 pub fn check(files: &[SourceFile<'_>], protos: &Sources) -> Vec<Finding> {
-    let bound = bindings(files);
+    let bound = bound(files);
     if bound.is_empty() && protos.is_empty() {
         return Vec::new();
     }
@@ -63,7 +81,7 @@ pub fn check(files: &[SourceFile<'_>], protos: &Sources) -> Vec<Finding> {
                     e.to_string(),
                 ),
                 _ => match bound.first() {
-                    Some((f, span, _, _)) => (f.to_string(), *span, e.to_string()),
+                    Some(b) => (b.file.to_string(), b.span, e.to_string()),
                     None => (String::new(), Span::new(0, 0), e.to_string()),
                 },
             };
@@ -75,11 +93,11 @@ pub fn check(files: &[SourceFile<'_>], protos: &Sources) -> Vec<Finding> {
     };
     bound
         .into_iter()
-        .filter_map(|(file, span, _, b)| {
-            let why = Method::resolve(&b, &pool).err()?;
+        .filter_map(|b| {
+            let why = Method::resolve(&b.binding, &pool).err()?;
             Some(Finding {
-                file: file.to_string(),
-                diagnostic: Diagnostic::error(codes::BINDING, span, why),
+                file: b.file.to_string(),
+                diagnostic: Diagnostic::error(codes::BINDING, b.span, why),
             })
         })
         .collect()
@@ -92,23 +110,23 @@ pub fn methods(
     files: &[SourceFile<'_>],
     protos: &Sources,
 ) -> Result<BTreeMap<String, Method>, Error> {
-    let bound = bindings(files);
+    let bound = bound(files);
     if bound.is_empty() {
         return Ok(BTreeMap::new());
     }
     let pool = protos::compile(protos)?;
     Ok(bound
         .into_iter()
-        .filter_map(|(_, _, name, b)| Some((name, Method::resolve(&b, &pool).ok()?)))
+        .filter_map(|b| Some((b.activity, Method::resolve(&b.binding, &pool).ok()?)))
         .collect())
 }
 
 /// The `.proto` files the `@grpc` bindings of `files` name, each once.
 pub fn named_protos(files: &[SourceFile<'_>]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (_, _, _, b) in bindings(files) {
-        if !out.contains(&b.proto) {
-            out.push(b.proto);
+    for b in bound(files) {
+        if !out.contains(&b.binding.proto) {
+            out.push(b.binding.proto);
         }
     }
     out

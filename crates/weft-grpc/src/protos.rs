@@ -19,7 +19,7 @@ pub type Sources = BTreeMap<String, String>;
 /// True when `name` is the name of a `.proto` file (a program's files of
 /// that kind are deployed with it and compiled, never parsed as Weft).
 pub fn is_proto(name: &str) -> bool {
-    name.ends_with(".proto")
+    !weft_syntax::lang::is_weft_file(name)
 }
 
 /// Resolves imports from `Sources`, then from the built-in well-known files.

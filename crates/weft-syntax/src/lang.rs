@@ -274,6 +274,16 @@ pub fn is_builtin_type(name: &str) -> bool {
     TYPES.iter().any(|(n, _)| *n == name)
 }
 
+/// The suffix of the files a program carries that are not Weft: `.proto`
+/// files, which `@grpc` bindings name and the server compiles.
+pub const PROTO_FILE_SUFFIX: &str = ".proto";
+
+/// True when a program's file `name` is Weft source (every file but the
+/// `.proto` files of `@grpc` bindings).
+pub fn is_weft_file(name: &str) -> bool {
+    !name.ends_with(PROTO_FILE_SUFFIX)
+}
+
 /// An annotation that may follow an activity declaration.
 pub const DECLARATION_ANNOTATIONS: &[AnnotationSpec] = &[AnnotationSpec {
     name: "http",
