@@ -80,9 +80,12 @@ pub fn check(files: &[SourceFile<'_>], protos: &Sources) -> Vec<Finding> {
                     span.map_or(Span::new(0, 0), |(s, e)| Span::new(s, e)),
                     e.to_string(),
                 ),
-                _ => match bound.first() {
-                    Some(b) => (b.file.to_string(), b.span, e.to_string()),
-                    None => (String::new(), Span::new(0, 0), e.to_string()),
+                // A limit of the whole set: said at the first binding, or
+                // the first file.
+                _ => match (bound.first(), protos.keys().next()) {
+                    (Some(b), _) => (b.file.to_string(), b.span, e.to_string()),
+                    (None, Some(first)) => (first.clone(), Span::new(0, 0), e.to_string()),
+                    (None, None) => (String::new(), Span::new(0, 0), e.to_string()),
                 },
             };
             return vec![Finding {

@@ -1,5 +1,6 @@
 //! Where each activity call goes: an HTTP endpoint (push, configured), an
-//! endpoint bound by `@http` in the program (`bindings.rs`), the demo's
+//! endpoint or gRPC method bound by `@http` or `@grpc` in the program
+//! (`bindings.rs`), the demo's
 //! scripted answers, or the pull queue for workers (the default).
 
 use std::collections::BTreeMap;
@@ -137,8 +138,8 @@ fn parse_result(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
 pub struct Router {
     /// Push bindings (configured: they take precedence).
     pub push: Push,
-    /// `@http` bindings of the deployed programs.
-    pub http: crate::bindings::Http,
+    /// `@http` and `@grpc` bindings of the deployed programs.
+    pub http: crate::bindings::Direct,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
@@ -181,15 +182,15 @@ impl Dispatcher for InStore {
 /// Tasks a node's pusher leases at once.
 pub const PUSH_LEASE_BATCH: usize = 32;
 
-/// A cluster node's pusher: leases tasks of push-bound and `@http`-bound
-/// activities from the store and sends them, so that a dead node's
-/// requests pass to another node when their leases end. The `@http`
+/// A cluster node's pusher: leases tasks of push-bound and `@http`- or
+/// `@grpc`-bound activities from the store and sends them, so that a dead
+/// node's requests pass to another node when their leases end. The
 /// bindings are refreshed from the store's newest program versions on
 /// each round, so a deploy on any node reaches every node.
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
-    http: crate::bindings::Http,
+    http: crate::bindings::Direct,
     sink: ResultSink,
     node: String,
 ) {
@@ -199,7 +200,7 @@ pub async fn push_loop(
         let refreshed =
             tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
         if let Ok(Err(e)) = refreshed {
-            eprintln!("weft: reading @http bindings failed: {e}");
+            eprintln!("weft: reading @http and @grpc bindings failed: {e}");
         }
         let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
         let bound = http.bindings.names();

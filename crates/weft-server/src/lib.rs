@@ -2,7 +2,7 @@
 //!
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
 //! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
+//! * [`dispatch`]: where calls go: push endpoints, `@http` and `@grpc` bindings
 //!   ([`bindings`]), the demo, or the queue.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
@@ -93,7 +93,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     });
     let demo: Option<Arc<dyn Dispatcher>> =
         demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
         move || bindings.refresh(store.as_ref())
@@ -103,7 +103,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .map_err(HostError::Store)?;
     let router = dispatch::Router {
         push: dispatch::Push::new(config.push.clone(), rt.clone()),
-        http: bindings::Http::new(bindings.clone(), rt.clone()),
+        http: bindings::Direct::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
         demo,
     };
@@ -168,14 +168,14 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push and `@http` activities: leased from the
+    // This node's share of push, `@http` and `@grpc` activities: leased from the
     // store like a worker would, so a dead node's requests go to another
     // node.
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
         dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
-        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
+        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
     ));
@@ -201,7 +201,7 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
-    bindings: Arc<bindings::HttpBindings>,
+    bindings: Arc<bindings::Bindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
