@@ -143,7 +143,7 @@ pub struct Router {
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
-    pub demo: Option<Arc<dyn Dispatcher>>,
+    pub demo: Option<Arc<crate::demo::Activities>>,
 }
 
 impl Dispatcher for Router {
@@ -152,14 +152,16 @@ impl Dispatcher for Router {
             self.push.dispatch(task, sink);
             return;
         }
+        // The demo's runs get scripted answers even where the example
+        // declares a binding (`examples/grpc`): its service is not running.
+        if let Some(d) = self.demo.as_ref().filter(|d| d.scripts(&task.run_id)) {
+            d.dispatch(task, sink);
+            return;
+        }
         let Some((task, sink)) = self.http.dispatch(task, sink) else {
             return;
         };
-        if let Some(d) = &self.demo {
-            d.dispatch(task, sink);
-        } else {
-            self.queue.push(task, sink);
-        }
+        self.queue.push(task, sink);
     }
 
     fn cancel(&self, call_id: &str) {

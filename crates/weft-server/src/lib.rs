@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use weft_runtime::{Dispatcher, HostError, Runtime};
+use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
 pub use config::Config;
@@ -91,8 +91,6 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             rt.clone(),
         ))
     });
-    let demo: Option<Arc<dyn Dispatcher>> =
-        demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
     let bindings = Arc::new(bindings::Bindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
@@ -105,7 +103,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         push: dispatch::Push::new(config.push.clone(), rt.clone()),
         http: bindings::Direct::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
-        demo,
+        demo: demo_activities.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();

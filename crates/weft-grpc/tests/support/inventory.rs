@@ -6,7 +6,8 @@
 //!
 //! Items: `A-1` (5 in stock, 12.50 EUR), `B-2` (on backorder), `flaky`
 //! (the first attempt of each call id answers UNAVAILABLE), `slow` (answers
-//! after 2 s); any other SKU is NOT_FOUND. `Reserve` answers
+//! after 2 s), `huge` (an answer larger than `RESPONSE_BYTES_MAX`); any
+//! other SKU is NOT_FOUND. `Reserve` answers
 //! INVALID_ARGUMENT for a line whose quantity is not positive; `Release`
 //! NOT_FOUND for a reservation it did not make.
 
@@ -222,6 +223,11 @@ impl Service {
                         Ok(item(sku, 10, "IN_STOCK"))
                     }
                     "A-1" => Ok(item(sku, 5, "IN_STOCK")),
+                    "huge" => {
+                        let mut i = item(sku, 1, "IN_STOCK");
+                        i["name"] = json!("x".repeat(weft_grpc::RESPONSE_BYTES_MAX + 1));
+                        Ok(i)
+                    }
                     "B-2" => Ok(item(sku, 0, "BACKORDER")),
                     _ => Err(Status::not_found(format!("no item {sku}"))),
                 }
