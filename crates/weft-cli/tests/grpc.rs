@@ -340,3 +340,89 @@ async fn deploys_whose_bindings_do_not_match_their_proto_are_refused() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
 }
+
+#[test]
+fn check_reads_the_proto_next_to_the_contracts() {
+    let dir = temp_dir("grpc-check");
+    for f in [
+        "inventory.proto",
+        "money.proto",
+        "hold-stock.weft",
+        "inventory.weft",
+    ] {
+        std::fs::copy(example(f), dir.join(f)).unwrap();
+    }
+    let files = [dir.join("hold-stock.weft"), dir.join("inventory.weft")];
+    let args = |files: &[PathBuf]| {
+        let mut a = vec!["check".to_string()];
+        a.extend(files.iter().map(|f| f.display().to_string()));
+        a
+    };
+    let check = |files: &[PathBuf]| {
+        let a = args(files);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        weft(&refs)
+    };
+    let o = check(&files);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // A method the .proto does not define: E0207 at the binding, exit 1.
+    let contracts = std::fs::read_to_string(example("inventory.weft")).unwrap();
+    std::fs::write(
+        dir.join("inventory.weft"),
+        contracts.replace("method: \"Reserve\"", "method: \"Reserv\""),
+    )
+    .unwrap();
+    let o = check(&files);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "error[E0207]: the service `shop.inventory.v1.Inventory` has no method `Reserv`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("inventory.weft:56:5"), "{err}");
+
+    // A .proto that is not there: said once, at the first binding naming it.
+    std::fs::write(dir.join("inventory.weft"), &contracts).unwrap();
+    std::fs::remove_file(dir.join("money.proto")).unwrap();
+    let o = check(&files);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("error[E0207]").count(), 1, "{err}");
+    assert!(
+        err.contains("inventory.proto: the file `money.proto` is not found"),
+        "{err}"
+    );
+
+    // `weft import grpc`: usage errors exit 2 and say what to give.
+    let o = weft(&[
+        "import",
+        "grpc",
+        example("inventory.proto").to_str().unwrap(),
+        "--target",
+        "x:1",
+        "--service",
+        "Stock",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("defines no service `Stock`; it defines `shop.inventory.v1.Inventory`"));
+    let o = weft(&[
+        "import",
+        "grpc",
+        example("inventory.proto").to_str().unwrap(),
+        "--target",
+        "x:1",
+        "--out",
+        dir.join("c.weft").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("relative to their own folder"));
+}

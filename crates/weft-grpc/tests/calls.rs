@@ -222,11 +222,27 @@ async fn results_metadata_and_failures() {
     assert!(t <= Duration::from_millis(300), "{t:?}");
 
     // An answer larger than the limit: final.
-    let f = call(&client, &m["GetItem"], json!(["huge"]), "run-8-1", 1, 5 * second)
-        .await
-        .unwrap_err();
-    assert_eq!((f.code, f.retryable), (Some(Code::OutOfRange), false), "{f:?}");
-    assert!(f.message.contains(&weft_grpc::RESPONSE_BYTES_MAX.to_string()), "{}", f.message);
+    let f = call(
+        &client,
+        &m["GetItem"],
+        json!(["huge"]),
+        "run-8-1",
+        1,
+        5 * second,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (f.code, f.retryable),
+        (Some(Code::OutOfRange), false),
+        "{f:?}"
+    );
+    assert!(
+        f.message
+            .contains(&weft_grpc::RESPONSE_BYTES_MAX.to_string()),
+        "{}",
+        f.message
+    );
 
     // Arguments that do not fit the request: final, and nothing is sent.
     let before = server.seen.lock().unwrap().len();
