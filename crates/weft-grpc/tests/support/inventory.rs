@@ -2,7 +2,7 @@
 //! `examples/grpc/inventory.proto` built from its descriptors at run time
 //! (dynamic messages), with scripted behaviour for some items, recording
 //! what each call carried. Shared by `weft-grpc`'s tests and
-//! `weft-cli/tests/grpc.rs` (included with `#[path]`).
+//! `weft-cli/tests/api/grpc.rs` (included with `#[path]`).
 //!
 //! Items: `A-1` (5 in stock, 12.50 EUR), `B-2` (on backorder), `flaky`
 //! (the first attempt of each call id answers UNAVAILABLE), `slow` (answers

@@ -6,19 +6,17 @@
 //! against the service: results, the call id and attempt in metadata, the
 //! deadline from `@timeout`, a retry after UNAVAILABLE, final failures on
 //! INVALID_ARGUMENT and NOT_FOUND, and deploys refused when a binding does
-//! not match its `.proto`.
+//! not match its `.proto`; `weft check` reading the `.proto` next to the
+//! contracts.
 
-mod support;
-
-#[path = "../../weft-grpc/tests/support/inventory.rs"]
-mod inventory;
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{get_json, temp_dir, Server};
+
+use super::*;
+use crate::inventory;
 
 fn weft(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
@@ -32,17 +30,13 @@ fn example(name: &str) -> PathBuf {
 }
 
 /// Starts `flow` with `input` and waits for its end.
-async fn run(client: &reqwest::Client, url: &str, flow: &str, input: Value) -> Value {
-    let r = client
-        .post(format!("{url}/v1/runs"))
-        .json(&json!({"flow": flow, "input": input, "wait": "30s"}))
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {body}");
-    body
+async fn run(api: &Api, flow: &str, input: Value) -> Value {
+    api.post(
+        "/v1/runs",
+        json!({"flow": flow, "input": input, "wait": "30s"}),
+    )
+    .await
+    .ok(201)
 }
 
 /// The calls the service saw for the run `run_id`, of `method`.
@@ -61,7 +55,7 @@ fn calls_of(server: &inventory::Inventory, method: &str, run_id: &str) -> Vec<in
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flows_call_a_grpc_service() {
     let service = inventory::Inventory::start().await;
-    let dir = temp_dir("grpc");
+    let dir = TempDir::new("grpc");
 
     // The contracts, imported from the .proto for this server's address
     // by the binary: the example's, with another target.
@@ -93,9 +87,8 @@ async fn flows_call_a_grpc_service() {
     );
 
     // A server, and the program deployed with its .proto files.
-    let client = reqwest::Client::new();
-    let data = dir.join("data");
-    let server = Server::start(&client, support::serve_args(&data, None)).await;
+    let server = Server::start(Launch::data(dir.path())).await;
+    let api = server.api();
     let url = server.url.clone();
     let o = weft(&[
         "deploy",
@@ -105,7 +98,7 @@ async fn flows_call_a_grpc_service() {
         &url,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let version = get_json(&client, &format!("{url}/v1/versions/1")).await;
+    let version = api.get("/v1/versions/1").await.ok(200);
     let mut names: Vec<&str> = version["files"]
         .as_array()
         .unwrap()
@@ -125,8 +118,7 @@ async fn flows_call_a_grpc_service() {
 
     // Stock held: two calls, with the call id, attempt and deadline.
     let r = run(
-        &client,
-        &url,
+        &api,
         "HoldStock",
         json!({"orderId": "o1", "sku": "A-1", "quantity": 2}),
     )
@@ -158,8 +150,7 @@ async fn flows_call_a_grpc_service() {
 
     // UNAVAILABLE is retried (`@retry(3)`): the same call id, attempt 2.
     let r = run(
-        &client,
-        &url,
+        &api,
         "HoldStock",
         json!({"orderId": "o2", "sku": "flaky", "quantity": 1}),
     )
@@ -173,8 +164,7 @@ async fn flows_call_a_grpc_service() {
 
     // INVALID_ARGUMENT is final: one attempt despite `@retry(5)`, caught.
     let r = run(
-        &client,
-        &url,
+        &api,
         "HoldStock",
         json!({"orderId": "o3", "sku": "A-1", "quantity": 0}),
     )
@@ -194,8 +184,7 @@ async fn flows_call_a_grpc_service() {
 
     // NOT_FOUND is final: the run stops at the call, for an operator.
     let r = run(
-        &client,
-        &url,
+        &api,
         "ReleaseStock",
         json!({"reservation": "R-nope", "reason": "test"}),
     )
@@ -214,8 +203,7 @@ async fn flows_call_a_grpc_service() {
     );
     // ... and an Empty answer is `{}`.
     let r = run(
-        &client,
-        &url,
+        &api,
         "ReleaseStock",
         json!({"reservation": "R-o1", "reason": "test"}),
     )
@@ -241,7 +229,7 @@ async fn flows_call_a_grpc_service() {
         &url,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let r = run(&client, &url, "Slow", json!({})).await;
+    let r = run(&api, "Slow", json!({})).await;
     assert_eq!(r["result"]["status"], "error", "{r}");
     let get = calls_of(&service, "GetItem", r["id"].as_str().unwrap());
     let t = get[0].timeout.expect("the deadline is sent");
@@ -249,17 +237,14 @@ async fn flows_call_a_grpc_service() {
         t <= Duration::from_millis(500) && t > Duration::ZERO,
         "@timeout(500ms): {t:?}"
     );
-
-    drop(server);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploys_whose_bindings_do_not_match_their_proto_are_refused() {
-    let dir = temp_dir("grpc-refused");
-    let client = reqwest::Client::new();
-    let server = Server::start(&client, support::serve_args(&dir.join("data"), None)).await;
-    let url = &server.url;
-    let text = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let dir = TempDir::new("grpc-refused");
+    let server = Server::start(Launch::data(dir.path())).await;
+    let api = server.api();
+    let text = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
     let contracts = text(&example("inventory.weft"));
     let files = |contracts: &str, with_protos: bool| {
         let mut f = vec![
@@ -273,19 +258,11 @@ async fn deploys_whose_bindings_do_not_match_their_proto_are_refused() {
         json!({"files": f})
     };
     let refused = |body: Value| {
-        let client = client.clone();
-        let url = url.clone();
+        let api = api.clone();
         async move {
-            let r = client
-                .post(format!("{url}/v1/flows"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 422);
-            let body: Value = r.json().await.unwrap();
-            assert_eq!(body["error"]["code"], "check_failed", "{body}");
-            body["error"]["diagnostics"]
+            let r = api.post("/v1/flows", body).await;
+            r.error(422, "check_failed");
+            r.json()["error"]["diagnostics"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -331,19 +308,13 @@ async fn deploys_whose_bindings_do_not_match_their_proto_are_refused() {
     let e = refused(body).await;
     assert_eq!(e[0].0, "money.proto", "{e:?}");
     assert!(e[0].1.starts_with("money.proto: 5:1: "), "{e:?}");
-    // The flows alone, and the whole program, deploy.
-    let r = client
-        .post(format!("{url}/v1/flows"))
-        .json(&files(&contracts, true))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    // The whole program deploys.
+    api.post("/v1/flows", files(&contracts, true)).await.ok(201);
 }
 
 #[test]
 fn check_reads_the_proto_next_to_the_contracts() {
-    let dir = temp_dir("grpc-check");
+    let dir = TempDir::new("grpc-check");
     for f in [
         "inventory.proto",
         "money.proto",
