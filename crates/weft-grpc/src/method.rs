@@ -121,6 +121,10 @@ impl Method {
     pub fn request(&self, call_args: &Value) -> Result<Vec<u8>, String> {
         let mut json = self.binding.message(call_args)?;
         let input = self.descriptor.input();
+        if json.is_null() {
+            // A whole-message parameter left out: the default message.
+            return Ok(DynamicMessage::new(input).encode_to_vec());
+        }
         weft_forms(&mut json, &input, 0)?;
         let msg = DynamicMessage::deserialize_with_options(input, json, &DeserializeOptions::new())
             .map_err(|e| e.to_string())?;
@@ -368,6 +372,31 @@ service Orders {
             .response(b"\xff\xff\xff")
             .unwrap_err()
             .contains("`shop.v1.Order`"));
+    }
+
+    #[test]
+    fn whole_requests() {
+        let src = "syntax = \"proto3\"; package c; import \"google/protobuf/timestamp.proto\"; import \"google/protobuf/wrappers.proto\";\n\
+                   service C { rpc At(google.protobuf.Timestamp) returns (google.protobuf.StringValue); }";
+        let pool = compile(&Sources::from([("c.proto".to_string(), src.to_string())])).unwrap();
+        let m = Method::resolve(
+            &binding(r#"activity At(request?: time) -> string @grpc(target: "http://x:1", proto: "c.proto", service: "c.C", method: "At", request: "request")"#),
+            &pool,
+        )
+        .unwrap();
+        let bytes = m.request(&json!([1_500])).unwrap();
+        let t = DynamicMessage::decode(m.descriptor.input(), bytes.as_slice()).unwrap();
+        assert_eq!(
+            t.serialize_with_options(serde_json::value::Serializer, &SERIALIZE)
+                .unwrap(),
+            json!("1970-01-01T00:00:01.500Z")
+        );
+        // Left out: the default message.
+        assert!(m.request(&json!([])).unwrap().is_empty());
+        // A wrapper answer is its value.
+        let answer =
+            prost_reflect::DynamicMessage::deserialize(m.descriptor.output(), json!("ok")).unwrap();
+        assert_eq!(m.response(&answer.encode_to_vec()).unwrap(), json!("ok"));
     }
 
     #[test]
