@@ -276,10 +276,13 @@ impl Direct {
         let client = self.grpc.clone();
         self.rt.spawn(async move {
             // The first call of a version compiles its `.proto` files: off
-            // the async threads.
-            let resolved = {
-                let g = g.clone();
-                tokio::task::spawn_blocking(move || g.method()).await
+            // the async threads; later calls find the method resolved.
+            let resolved = match g.method.get() {
+                Some(done) => Ok(done.clone()),
+                None => {
+                    let g = g.clone();
+                    tokio::task::spawn_blocking(move || g.method()).await
+                }
             };
             let method = match resolved {
                 Ok(Ok(m)) => m,
