@@ -24,7 +24,7 @@
 //! only those whose bindings are still in use.
 //!
 //! **Answers** of `@http` endpoints are read as for push activities
-//! (`dispatch.rs`): 2xx is the result (its JSON body; empty: `null`), 4xx
+//! (`endpoint.rs`): 2xx is the result (its JSON body; empty: `null`), 4xx
 //! a failure that retrying cannot fix (except 408 and 429), 5xx, a timeout
 //! or no answer a failure worth retrying. Those of `@grpc` methods by their
 //! status code (`weft_grpc::client::STATUS_CODES`). Arguments that do not
@@ -33,7 +33,6 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
-use std::time::Duration;
 
 use weft_check::contract::grpc::GrpcBinding;
 use weft_check::contract::http::HttpBinding;
@@ -44,7 +43,7 @@ use weft_runtime::ResultSink;
 use weft_store::{SourceText, Store};
 
 use crate::config::PUSH_TIMEOUT_DEFAULT;
-use crate::dispatch::{answer, PUSH_TIMEOUT_MIN};
+use crate::endpoint::{answer, attempt_timeout};
 
 /// Program versions read at start, at most (a store with more keeps
 /// only the bindings of the newest this many).
@@ -200,19 +199,6 @@ pub struct Direct {
     rt: tokio::runtime::Handle,
 }
 
-/// How long an attempt may take: until its deadline, at most
-/// [`PUSH_TIMEOUT_DEFAULT`], at least [`PUSH_TIMEOUT_MIN`].
-fn attempt_timeout(task: &Task) -> Duration {
-    let mut timeout = PUSH_TIMEOUT_DEFAULT;
-    if let Some(deadline) = task.deadline {
-        let left = (deadline - weft_runtime::runtime::now_ms()).max(0) as u64;
-        timeout = timeout
-            .min(Duration::from_millis(left))
-            .max(PUSH_TIMEOUT_MIN);
-    }
-    timeout
-}
-
 impl Direct {
     /// Calls for `bindings`, run on `rt`.
     pub fn new(bindings: Arc<Bindings>, rt: tokio::runtime::Handle) -> Direct {
@@ -254,7 +240,7 @@ impl Direct {
                     return;
                 }
             };
-            let timeout = attempt_timeout(&task);
+            let timeout = attempt_timeout(PUSH_TIMEOUT_DEFAULT, &task);
             let method =
                 reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
             let mut http = client
@@ -309,7 +295,7 @@ impl Direct {
             let attempt = weft_grpc::Attempt {
                 call_id: &task.call_id,
                 attempt: task.attempt,
-                timeout: attempt_timeout(&task),
+                timeout: attempt_timeout(PUSH_TIMEOUT_DEFAULT, &task),
             };
             match client.call(&method, &task.args, attempt).await {
                 Ok(v) => sink.complete(&task, v),
