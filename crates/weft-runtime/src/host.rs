@@ -49,6 +49,15 @@ pub enum HostError {
     /// The deployed source does not compile.
     #[error("the flows do not compile: {0}")]
     Compile(String),
+    /// A flow has as many versions as it may have.
+    #[error(
+        "flow `{flow}` has {VERSIONS_PER_FLOW_MAX} versions, the limit (VERSIONS_PER_FLOW_MAX); \
+         nothing was deployed"
+    )]
+    TooManyVersions {
+        /// The flow.
+        flow: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -123,6 +132,16 @@ pub struct Cluster {
     pub lease_ms: i64,
 }
 
+/// Versions a flow may have: a deploy that would add one more to a flow
+/// that has this many is refused. Every version is kept (runs may be on
+/// it), and lists of a flow's versions grow with them.
+pub const VERSIONS_PER_FLOW_MAX: usize = 10_000;
+
+/// Compiled programs kept in memory, the most recently used: others are
+/// compiled again from the store when a run of theirs is loaded (a run in
+/// memory holds its own program), so memory does not grow with deploys.
+pub const PROGRAMS_CACHED_MAX: usize = 64;
+
 /// Runs claimed at once when looking for work in a cluster.
 pub const CLAIM_BATCH_MAX: usize = 256;
 
@@ -179,7 +198,11 @@ impl Transition {
 pub struct Host {
     store: Arc<dyn Store>,
     entropy: Box<dyn Entropy>,
-    programs: HashMap<i64, Arc<Program>>,
+    /// Compiled programs by version, with when each was last used (see
+    /// [`PROGRAMS_CACHED_MAX`]).
+    programs: HashMap<i64, (Arc<Program>, u64)>,
+    /// Counts uses of `programs`.
+    program_uses: u64,
     runs: HashMap<String, Cached>,
     /// Number of the batch being built.
     batch_no: u64,
@@ -229,6 +252,7 @@ impl Host {
             store,
             entropy,
             programs: HashMap::new(),
+            program_uses: 0,
             runs: HashMap::new(),
             batch_no: 1,
             committed_no: 0,
@@ -294,14 +318,44 @@ impl Host {
         let program =
             weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?;
         let flows: Vec<String> = program.flows.keys().cloned().collect();
+        for f in self.store.flows()? {
+            if f.versions.len() >= VERSIONS_PER_FLOW_MAX && flows.contains(&f.name) {
+                return Err(HostError::TooManyVersions { flow: f.name });
+            }
+        }
         let d = self.store.deploy(files, &flows, now)?;
-        self.programs.insert(d.version, Arc::new(program));
+        self.cache_program(d.version, Arc::new(program));
         Ok(d)
+    }
+
+    /// Keeps a compiled program, forgetting the least recently used one
+    /// past [`PROGRAMS_CACHED_MAX`].
+    fn cache_program(&mut self, version: i64, program: Arc<Program>) {
+        self.program_uses += 1;
+        self.programs.insert(version, (program, self.program_uses));
+        if self.programs.len() > PROGRAMS_CACHED_MAX {
+            if let Some(oldest) = self
+                .programs
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(v, _)| *v)
+            {
+                self.programs.remove(&oldest);
+            }
+        }
+    }
+
+    /// Compiled programs held in memory (for tests of the memory bound).
+    pub fn cached_programs(&self) -> usize {
+        self.programs.len()
     }
 
     /// The compiled program of a version.
     pub fn program(&mut self, version: i64) -> Result<Arc<Program>, HostError> {
-        if let Some(p) = self.programs.get(&version) {
+        self.program_uses += 1;
+        let uses = self.program_uses;
+        if let Some((p, used)) = self.programs.get_mut(&version) {
+            *used = uses;
             return Ok(p.clone());
         }
         let d = self
@@ -316,7 +370,7 @@ impl Host {
         let program = Arc::new(
             weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?,
         );
-        self.programs.insert(version, program.clone());
+        self.cache_program(version, program.clone());
         Ok(program)
     }
 
@@ -1078,6 +1132,57 @@ mod tests {
             let s = h.start_run("F", json!(0), Some(key.into()), 0).unwrap();
             assert_eq!((s.run_id.as_str(), s.created), (id.as_str(), false));
         }
+    }
+
+    /// Deploys do not grow memory without bound: past
+    /// PROGRAMS_CACHED_MAX, the least recently used programs are forgotten
+    /// and compiled again when needed.
+    #[test]
+    fn compiled_programs_are_kept_up_to_a_limit() {
+        let mut h = host(ONE_CALL);
+        for i in 0..PROGRAMS_CACHED_MAX + 20 {
+            let files = [SourceText {
+                name: "f.weft".into(),
+                text: format!("{ONE_CALL}\nflow G{i}(x) {{\n    return x\n}}\n"),
+            }];
+            h.deploy(&files, 0).unwrap();
+            // Version 1 stays in use.
+            h.program(1).unwrap();
+        }
+        assert_eq!(h.cached_programs(), PROGRAMS_CACHED_MAX);
+        // Version 2 was forgotten, and comes back.
+        let p = h.program(2).unwrap();
+        assert!(p.flows.contains_key("G0"));
+        assert_eq!(h.cached_programs(), PROGRAMS_CACHED_MAX);
+        assert!(h.programs.contains_key(&1), "the program in use was kept");
+        let s = h.start_run("F", json!(1), None, 0).unwrap();
+        assert!(s.created);
+    }
+
+    #[test]
+    fn a_flow_has_at_most_versions_per_flow_max_versions() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: ONE_CALL.into(),
+        }];
+        for _ in 0..VERSIONS_PER_FLOW_MAX - 1 {
+            store.deploy(&files, &["F".into()], 0).unwrap();
+        }
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        h.deploy(&files, 0).unwrap();
+        match h.deploy(&files, 0) {
+            Err(HostError::TooManyVersions { flow }) => assert_eq!(flow, "F"),
+            other => panic!("expected TooManyVersions, got {other:?}"),
+        }
+        let e = h.deploy(&files, 0).unwrap_err().to_string();
+        assert!(e.contains("VERSIONS_PER_FLOW_MAX"), "{e}");
+        // Other flows still deploy.
+        let other = [SourceText {
+            name: "g.weft".into(),
+            text: "flow G(x) {\n    return x\n}\n".into(),
+        }];
+        h.deploy(&other, 0).unwrap();
     }
 
     /// A timer delivered into the batch being built is not delivered again
