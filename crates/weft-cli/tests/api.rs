@@ -1014,14 +1014,15 @@ async fn cancel_ends_a_run_and_withdraws_its_task() {
         .await
         .ok(200);
     assert_eq!(r["status"], "cancelled");
-    // A body that is not `{"reason": ...}`.
+    // A body that is not `{"reason": ...}`: 422, as on every other route
+    // (issue 14; it was 400).
     let id3 = api.start("Hold", json!(3)).await["id"]
         .as_str()
         .unwrap()
         .to_string();
     api.post(&format!("/v1/runs/{id3}/cancel"), json!({"why": "x"}))
         .await
-        .error(400, "invalid_json");
+        .error(422, "invalid_body");
     assert_eq!(api.run(&id3).await["status"], "running");
 }
 
@@ -1248,7 +1249,7 @@ async fn runs_are_listed_newest_first_in_pages_and_filtered() {
         let msg = api
             .get(&format!("/v1/runs?{q}"))
             .await
-            .error(400, "bad_request");
+            .error(400, "invalid_query");
         assert!(!msg.is_empty(), "{q}");
     }
 }

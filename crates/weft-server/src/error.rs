@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use weft_runtime::{CallbackError, HostError};
 
@@ -103,9 +103,15 @@ impl From<HostError> for ApiError {
             HostError::Compile(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "compile_failed", msg)
             }
+            HostError::TooManyVersions { .. } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "too_many_versions", msg)
+            }
             HostError::Busy(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "run_busy", msg),
             HostError::Store(weft_store::StoreError::Conflict(_)) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", msg)
+            }
+            HostError::Store(weft_store::StoreError::Full(_)) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_full", msg)
             }
             HostError::Store(_) | HostError::Snapshot { .. } => {
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_failed", msg)
@@ -130,8 +136,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .map_err(bytes_rejection)?;
         // Syntax first: reading `T` stops at the first problem serde meets,
         // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
-        // of the wrong shape.
-        if let Err(e) = serde_json::from_slice::<IgnoredAny>(&bytes) {
+        // of the wrong shape. Duplicate keys are refused here too.
+        if let Err(e) = crate::strict_json::check(&bytes) {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "invalid_json",
@@ -146,7 +152,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 }
 
 /// `application/json`, or `application/<anything>+json`, as axum accepts.
-fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
     let Some(essence) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -222,6 +228,18 @@ pub fn bytes_rejection(e: BytesRejection) -> ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "the body is larger than the server's limit",
+            )
+        }
+    } else if text.contains(crate::conn::BODY_TIMEOUT_MESSAGE) {
+        ApiError {
+            close: true,
+            ..ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "{} (the body must arrive within the server's body_read_timeout)",
+                    crate::conn::BODY_TIMEOUT_MESSAGE
+                ),
             )
         }
     } else {

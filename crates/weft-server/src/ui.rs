@@ -366,6 +366,7 @@ mod tests {
             demo: false,
             database: None,
             node: "test".into(),
+            http: Default::default(),
         };
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
         let server = crate::start(config, store).await.unwrap();

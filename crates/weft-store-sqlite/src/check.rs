@@ -95,7 +95,7 @@ fn io(what: impl std::fmt::Display, e: std::io::Error) -> StoreError {
 }
 
 /// Creates the directory (and missing parents) with [`DIR_MODE`].
-pub(crate) fn create_dir(dir: &Path) -> Result<()> {
+pub fn create_dir(dir: &Path) -> Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
