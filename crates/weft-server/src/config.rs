@@ -14,7 +14,7 @@
 //! idle_timeout = "60s"
 //! body_read_timeout = "30s"
 //! write_stall_timeout = "30s"
-//! connections_per_client_max = 256
+//! connections_per_client_max = 1024
 //! connections_max = 10000
 //! shutdown_grace = "10s"
 //!
@@ -451,6 +451,42 @@ mod tests {
         .to_string();
         assert!(e.contains("a node name is"), "{e}");
         assert!(!Config::load(Flags::default()).unwrap().node.is_empty());
+    }
+
+    #[test]
+    fn reads_http_limits() {
+        let c = Config::load(Flags::default()).unwrap();
+        assert_eq!(c.http, crate::limits::Http::default());
+        let f = write(
+            "http.toml",
+            "[http]\nheader_read_timeout = \"2s\"\nconnections_max = 50\nshutdown_grace = \"1s\"\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.http.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(c.http.connections_max, 50);
+        assert_eq!(c.http.shutdown_grace, Duration::from_secs(1));
+        assert_eq!(c.http.idle_timeout, crate::limits::IDLE_TIMEOUT);
+        for (text, want) in [
+            (
+                "[http]\nconnections_max = 0\n",
+                "http.connections_max must be at least 1",
+            ),
+            ("[http]\nidle_timeout = \"soon\"\n", "http.idle_timeout"),
+            ("[http]\nidle = \"1s\"\n", "unknown field `idle`"),
+        ] {
+            let f = write("bad-http.toml", text);
+            let e = Config::load(Flags {
+                config: Some(f),
+                ..Flags::default()
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(want), "{text}: {e}");
+        }
     }
 
     #[test]

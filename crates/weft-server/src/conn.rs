@@ -636,3 +636,81 @@ pub fn connections(limits: &Http) -> Arc<Connections> {
         refused: AtomicU64::new(0),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_with(conns: &[(&str, u64, usize)]) -> Table {
+        let mut t = Table::default();
+        for (ip, idle_since, busy) in conns {
+            t.next += 1;
+            let ip: IpAddr = ip.parse().unwrap();
+            let c = Arc::new(Conn {
+                id: t.next,
+                ip,
+                busy: AtomicUsize::new(*busy),
+                idle_since: AtomicU64::new(*idle_since),
+                head_since: AtomicU64::new(0),
+                fresh: AtomicBool::new(false),
+                write_blocked_since: AtomicU64::new(0),
+                kill: Notify::new(),
+                killed: AtomicBool::new(false),
+            });
+            t.conns.insert(c.id, c);
+            *t.per_ip.entry(ip).or_default() += 1;
+        }
+        t
+    }
+
+    #[test]
+    fn room_is_made_by_closing_the_longest_idle_connection() {
+        // 1 and 2 from a, 3 from b; 2 is busy; 1 has been idle longest.
+        let mut t = table_with(&[("10.0.0.1", 5, 0), ("10.0.0.1", 1, 1), ("10.0.0.2", 9, 0)]);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        // Under both caps: nothing closes.
+        assert_eq!(t.make_room(a, 3, 4), Some(0));
+        // a is at its cap of 2: its idle one (1) closes, b's stays.
+        let one = t.conns[&1].clone();
+        assert_eq!(t.make_room(a, 2, 10), Some(1));
+        assert!(one.killed.load(Ordering::SeqCst));
+        assert_eq!(t.conns.len(), 2);
+        assert_eq!(t.per_ip[&a], 1);
+        // At the total cap, the longest idle of anyone (3) closes.
+        assert_eq!(t.make_room(a, 10, 2), Some(1));
+        assert_eq!(t.conns.keys().copied().collect::<Vec<_>>(), [2]);
+        // Only a busy connection is left: no room.
+        assert_eq!(t.make_room(a, 10, 1), None);
+        assert_eq!(t.make_room(a, 1, 10), None);
+        // Removing twice is harmless.
+        t.remove(2);
+        t.remove(2);
+        assert!(t.per_ip.is_empty());
+    }
+
+    #[test]
+    fn only_hypers_own_empty_error_answers_are_rewritten() {
+        let hyper = b"HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\ndate: Sun, 06 Dec 2026 17:01:47 GMT\r\n\r\n";
+        assert_eq!(automatic_error(hyper), Some(&b"414"[..]));
+        let closing = b"HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+        assert_eq!(automatic_error(closing), Some(&b"400"[..]));
+        // The API's own errors have a JSON body.
+        let api = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 60\r\n\r\n{}";
+        assert_eq!(automatic_error(api), None);
+        assert_eq!(
+            automatic_error(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"),
+            None
+        );
+        assert_eq!(automatic_error(b"HTTP/1.1 414 URI"), None);
+        let answer = String::from_utf8(json_answer(b"414").unwrap()).unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 414 URI Too Long\r\n"),
+            "{answer}"
+        );
+        let body = answer.split("\r\n\r\n").nth(1).unwrap();
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["error"]["code"], "uri_too_long");
+        assert!(answer.contains(&format!("content-length: {}\r\n", body.len())));
+        assert_eq!(json_answer(b"404"), None);
+    }
+}

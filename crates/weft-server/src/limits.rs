@@ -24,7 +24,9 @@ pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Open connections from one client address, at most. A new connection
 /// past it closes that client's longest-idle connection, or is answered
 /// `503 too_many_connections` when all of them have requests in progress.
-pub const CONNECTIONS_PER_CLIENT_MAX: usize = 256;
+/// Behind a reverse proxy every client has the proxy's address: raise it
+/// to [`CONNECTIONS_MAX`] there.
+pub const CONNECTIONS_PER_CLIENT_MAX: usize = 1_024;
 
 /// Open connections in all, at most (lowered at start to what the
 /// process's file limit allows, keeping [`FILES_RESERVED`] for the store
