@@ -123,15 +123,21 @@ fn mode_of(path: &Path) -> std::io::Result<Option<u32>> {
 }
 
 /// Takes group and other permissions off the store's files (files an
-/// earlier build made `0644`).
+/// earlier build made `0644`). A file this user may not change (another
+/// user's, opened to read) is left as it is: `weft doctor` reports it.
 pub(crate) fn tighten_files(files: &Files) -> Result<()> {
     #[cfg(unix)]
     for p in files.private() {
         use std::os::unix::fs::PermissionsExt;
         if let Some(mode) = mode_of(&p).map_err(|e| io(p.display(), e))? {
             if mode & 0o077 != 0 {
-                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(FILE_MODE))
-                    .map_err(|e| io(format_args!("making {} private", p.display()), e))?;
+                match std::fs::set_permissions(&p, std::fs::Permissions::from_mode(FILE_MODE)) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                    Err(e) => {
+                        return Err(io(format_args!("making {} private", p.display()), e));
+                    }
+                }
             }
         }
     }
