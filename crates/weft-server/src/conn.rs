@@ -591,6 +591,7 @@ async fn serve_one(
     };
     let served = hyper::server::conn::http1::Builder::new()
         .keep_alive(true)
+        .max_buf_size(crate::limits::HEAD_BYTES_MAX)
         .serve_connection(io, service);
     tokio::pin!(served);
     let mut shutting_down = false;

@@ -39,6 +39,12 @@ pub const CONNECTIONS_MAX: usize = 10_000;
 /// files and connections, push calls, the listener.
 pub const FILES_RESERVED: usize = 256;
 
+/// Bytes of one request head (request line and headers) a connection
+/// buffers, at most; hyper answers a longer head `431 headers_too_large`
+/// (and a URI over 64 KiB `414 uri_too_long`). Bounds the memory a slow
+/// client's half-sent head holds: hyper's default is about 400 KiB.
+pub const HEAD_BYTES_MAX: usize = 128 * 1024;
+
 /// On SIGTERM, requests in progress get this long to finish (long polls
 /// and waits answer at once); connections still open then are closed.
 /// Connections with no request in progress close at once.
