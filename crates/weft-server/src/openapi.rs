@@ -90,7 +90,7 @@ fn paths() -> Value {
         "/v1/openapi.json": {"get": op("This document", "operations", merge(json!({"200": {"description": "OpenAPI 3.", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&["401"])), json!({}))},
         "/v1/flows": {
             "post": op("Deploy flows (checked first; refused with the checker's diagnostics)", "flows",
-                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("DeployRequest", true)})),
             "get": op("Deployed flows and their versions", "flows",
                 merge(json!({"200": ok("The flows.", "FlowList")}), error_responses(&["401", "503"])), json!({}))
@@ -109,7 +109,7 @@ fn paths() -> Value {
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
         "/v1/runs": {
             "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
-                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("StartRequest", true)})),
             "get": op("Runs, newest first, paged", "runs",
                 merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
@@ -126,16 +126,16 @@ fn paths() -> Value {
             {"name": "limit", "in": "query", "description": "Entries per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
             {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}]}))},
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
-            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "413", "415", "422", "503"])),
+            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
-            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "415", "422"])),
+            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "408", "415", "422"])),
             json!({"requestBody": body("PollRequest", true)}))},
-        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
+        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
     })
 }
