@@ -192,6 +192,28 @@ struct Inner {
     cluster: bool,
 }
 
+/// [`Host::prepare`], saying what it did.
+fn prepare(host: &mut Host) -> Result<(), HostError> {
+    let (migrated, unparked) = host.prepare(now_ms())?;
+    if migrated > 0 {
+        tracing::info!(
+            "stored the compiled programs of {migrated} version(s) deployed before \
+             programs were stored (compiled under edition 1)"
+        );
+    }
+    if unparked > 0 {
+        tracing::info!("{unparked} parked run(s) are readable by this build and resume");
+    }
+    if host.parked_runs() > 0 {
+        tracing::warn!(
+            "{} run(s) stay parked: this build cannot read them (weft runs list \
+             --status failed shows why)",
+            host.parked_runs()
+        );
+    }
+    Ok(())
+}
+
 /// The runtime stopped and takes no more requests.
 fn stopped() -> HostError {
     HostError::Store(StoreError::Io("the runtime is shutting down".into()))
@@ -199,13 +221,17 @@ fn stopped() -> HostError {
 
 impl Runtime {
     /// Starts the core and writer threads over `store`; activities go to
-    /// `dispatcher`. Tasks left outstanding by a previous process are
-    /// dispatched again (same call ids).
+    /// `dispatcher`. First the store is made ready for this build
+    /// ([`Host::prepare`]: programs of versions deployed without one, runs
+    /// parked by a build that could not read them); then tasks left
+    /// outstanding by a previous process are dispatched again (same call
+    /// ids).
     pub fn start(
         store: Arc<dyn Store>,
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
         let recovered = host.recover_tasks()?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
@@ -219,7 +245,8 @@ impl Runtime {
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let store: Arc<dyn Store> = cluster.store.clone();
-        let host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        let mut host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        prepare(&mut host)?;
         Runtime::launch(store, host, dispatcher, Vec::new())
     }
 
@@ -266,7 +293,7 @@ impl Runtime {
                                 }
                                 Ok(false) => {}
                                 Err(e) => {
-                                    eprintln!("weft: waiting for work failed: {e}");
+                                    tracing::warn!(error = %e, "waiting for work failed: {e}");
                                     std::thread::sleep(WAKE_WAIT);
                                 }
                             }
@@ -669,6 +696,10 @@ impl Core {
                 // Timers wait for the retry too (firing them now would
                 // write into a failing store in a busy loop).
                 timeout = at.saturating_duration_since(Instant::now());
+            } else if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                // Work the host made before the loop began (`Host::prepare`
+                // unparking runs) is committed at once.
+                timeout = Duration::ZERO;
             }
             let timeout = timeout.min(HEARTBEAT);
             let first = match self.rx.recv_timeout(timeout) {
@@ -701,7 +732,7 @@ impl Core {
                     self.woken = false;
                     self.last_claim = Instant::now();
                     if let Err(e) = self.host.claim_work(now_ms()) {
-                        eprintln!("weft: looking for work failed: {e}");
+                        tracing::warn!(error = %e, "looking for work failed: {e}");
                     }
                 }
                 if self.last_renew.elapsed()
@@ -709,11 +740,11 @@ impl Core {
                 {
                     self.last_renew = Instant::now();
                     if let Err(e) = self.host.renew_claims(now_ms()) {
-                        eprintln!("weft: renewing claims failed: {e}");
+                        tracing::warn!(error = %e, "renewing claims failed: {e}");
                     }
                 }
             } else if let Err(e) = self.host.fire_due_timers(now_ms()) {
-                eprintln!("weft: firing timers failed: {e}");
+                tracing::error!(error = %e, "firing timers failed: {e}");
             }
             if self.host.has_work() && self.oldest_work.is_none() {
                 self.oldest_work = Some(round_start);
@@ -916,7 +947,7 @@ impl Core {
     fn deliver_event(&mut self, run_id: String, event: Event, now: i64) {
         match self.host.deliver(&run_id, event.clone(), now) {
             Ok(()) => self.batch_events.push((run_id, event)),
-            Err(e) => eprintln!("weft: run {run_id}: {e}"),
+            Err(e) => tracing::error!(run = %run_id, error = %e, "run {run_id}: {e}"),
         }
     }
 
@@ -940,8 +971,10 @@ impl Core {
         m.commit_failures
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let why = e.to_string();
-        eprintln!(
-            "weft: batch {no} of {} write(s) was not committed: {why}",
+        tracing::error!(
+            batch = no,
+            error = %why,
+            "batch {no} of {} write(s) was not committed: {why}",
             flight.writes
         );
         if !matches!(e, StoreError::Conflict(_)) {

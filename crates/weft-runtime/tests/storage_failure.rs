@@ -11,8 +11,8 @@ use serde_json::json;
 use weft_engine::state::{Status, Task};
 use weft_runtime::{Dispatcher, HostError, ResultSink, Runtime};
 use weft_store::{
-    Batch, Deployment, FlowInfo, JournalStep, MemoryStore, Result, RunPage, RunQuery, RunRecord,
-    SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
+    Batch, Deployment, FlowInfo, JournalStep, MemoryStore, ParkedRun, Result, RunPage, RunQuery,
+    RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
 };
 
 /// A memory store whose commits fail while `full` is set, as SQLite's do on
@@ -23,9 +23,43 @@ struct FillableStore {
     full: AtomicBool,
 }
 
+impl FillableStore {
+    fn writable(&self) -> Result<()> {
+        if self.full.load(Ordering::SeqCst) {
+            return Err(StoreError::Full("database or disk is full".into()));
+        }
+        Ok(())
+    }
+}
+
 impl Store for FillableStore {
-    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
-        self.inner.deploy(files, flows, at)
+    fn deploy(
+        &self,
+        files: &[SourceText],
+        flows: &[String],
+        program: Option<&str>,
+        at: i64,
+    ) -> Result<Deployment> {
+        self.writable()?;
+        self.inner.deploy(files, flows, program, at)
+    }
+    fn set_program(&self, version: i64, program: &str) -> Result<bool> {
+        self.writable()?;
+        self.inner.set_program(version, program)
+    }
+    fn versions_without_program(&self) -> Result<Vec<i64>> {
+        self.inner.versions_without_program()
+    }
+    fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()> {
+        self.writable()?;
+        self.inner.park_run(record, reason, at)
+    }
+    fn unpark_run(&self, record: &RunRecord) -> Result<bool> {
+        self.writable()?;
+        self.inner.unpark_run(record)
+    }
+    fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
+        self.inner.parked_runs()
     }
     fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
         self.inner.deployment(version)
@@ -37,9 +71,7 @@ impl Store for FillableStore {
         self.inner.flows()
     }
     fn commit(&self, batch: &Batch) -> Result<()> {
-        if self.full.load(Ordering::SeqCst) {
-            return Err(StoreError::Full("database or disk is full".into()));
-        }
+        self.writable()?;
         self.inner.commit(batch)
     }
     fn load_run(&self, id: &str) -> Result<Option<StoredRun>> {

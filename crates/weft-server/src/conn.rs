@@ -35,6 +35,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
 use tower::ServiceExt;
 
+use crate::error::{Code, BODY_TIMEOUT_MESSAGE};
 use crate::limits::Http;
 
 /// Milliseconds since the first call (a monotonic clock for the table).
@@ -275,10 +276,6 @@ impl http_body::Body for Counted {
     }
 }
 
-/// The message of a request body that did not arrive in time (the API
-/// answers it with `408 request_timeout`).
-pub const BODY_TIMEOUT_MESSAGE: &str = "the request body did not arrive in time";
-
 /// A request body that fails when it has not arrived by a deadline.
 struct Deadline {
     inner: Incoming,
@@ -353,32 +350,40 @@ fn automatic_error(buf: &[u8]) -> Option<&[u8]> {
 
 /// The JSON answer for one of hyper's automatic error answers, by status.
 fn json_answer(status: &[u8]) -> Option<Vec<u8>> {
-    let (line, code, message) = match status {
-        b"400" => (
-            "400 Bad Request",
-            "bad_request",
-            "the request is not valid HTTP/1.1",
-        ),
+    let (code, message) = match status {
+        b"400" => (Code::BadRequest, "the request is not valid HTTP/1.1"),
         b"414" => (
-            "414 URI Too Long",
-            "uri_too_long",
+            Code::UriTooLong,
             "the request's URI is longer than the server reads (64 KiB)",
         ),
         b"431" => (
-            "431 Request Header Fields Too Large",
-            "headers_too_large",
+            Code::HeadersTooLarge,
             "the request's headers are larger than the server reads",
         ),
         _ => return None,
     };
-    let body = serde_json::json!({"error": {"code": code, "message": message}}).to_string();
-    Some(
-        format!(
-            "HTTP/1.1 {line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes(),
-    )
+    Some(raw_answer(code, message, &[]))
+}
+
+/// A whole HTTP/1.1 answer with the API's error body, for the places that
+/// write to the socket themselves; the connection closes after it.
+fn raw_answer(code: Code, message: &str, extra_headers: &[&str]) -> Vec<u8> {
+    let body =
+        serde_json::json!({"error": {"code": code.as_str(), "message": message}}).to_string();
+    let status = code.status();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        status.as_str(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    );
+    for h in extra_headers {
+        head.push_str(h);
+        head.push_str("\r\n");
+    }
+    head.push_str("connection: close\r\n\r\n");
+    head.push_str(&body);
+    head.into_bytes()
 }
 
 impl AsyncRead for Watched {
@@ -462,14 +467,12 @@ impl AsyncWrite for Watched {
 
 /// The answer to a connection refused because every connection is busy.
 fn refusal() -> Vec<u8> {
-    let body = serde_json::json!({"error": {"code": "too_many_connections",
-        "message": "the server has as many connections as it takes, all with requests in progress; try again shortly"}})
-    .to_string();
-    format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n{body}",
-        body.len()
+    raw_answer(
+        Code::TooManyConnections,
+        "the server has as many connections as it takes, all with requests in progress; try \
+         again shortly",
+        &["retry-after: 1"],
     )
-    .into_bytes()
 }
 
 /// Serves `app` on `listener` until `stop` turns true, then shuts down as
@@ -508,7 +511,7 @@ pub async fn serve(
                 // Out of file descriptors (or another resource): free one
                 // by closing the longest-idle connection, and pause so the
                 // loop does not spin.
-                eprintln!("weft: accepting a connection failed: {e}");
+                tracing::warn!(error = %e, "accepting a connection failed: {e}");
                 if let Some(id) = connections.table().longest_idle(None) {
                     connections.table().evict(id);
                 }
@@ -543,8 +546,8 @@ pub async fn serve(
         tokio::select! {
             next = tasks.join_next() => if next.is_none() { break },
             () = &mut grace => {
-                eprintln!(
-                    "weft: closing {} connection(s) still busy after {:?}",
+                tracing::warn!(
+                    "closing {} connection(s) still busy after {:?}",
                     connections.open(),
                     limits.shutdown_grace
                 );
@@ -601,9 +604,10 @@ async fn serve_one(
                 if let Err(e) = r {
                     if !e.is_incomplete_message() && !e.is_closed() && !conn.killed.load(Ordering::SeqCst) {
                         // Clients that go away mid-request are common; a
-                        // protocol error is worth a line.
+                        // protocol error is worth a line (at debug: any
+                        // client can send them as fast as it likes).
                         if e.is_parse() {
-                            eprintln!("weft: a request could not be parsed: {e}");
+                            tracing::debug!(error = %e, "a request could not be parsed: {e}");
                         }
                     }
                 }

@@ -14,12 +14,12 @@
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use crate::api::AppState;
+use crate::error::Code;
 use crate::limits::{READY_COMMIT_MAX, READY_HEARTBEAT_MAX, READY_STORE_TIMEOUT};
+use crate::state::AppState;
 
 /// `GET /healthz`.
 pub async fn healthz() -> Response {
@@ -100,10 +100,10 @@ pub async fn readyz(State(s): State<AppState>) -> Response {
     let body: Value = json!({
         "status": "unready",
         "checks": checks,
-        "error": {"code": "not_ready", "message": problems.join("; ")},
+        "error": {"code": Code::NotReady.as_str(), "message": problems.join("; ")},
     });
     (
-        StatusCode::SERVICE_UNAVAILABLE,
+        Code::NotReady.status(),
         [(axum::http::header::RETRY_AFTER, "1")],
         axum::Json(body),
     )

@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 
+use crate::error::Code;
+
 fn error_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
@@ -16,9 +18,16 @@ fn error_responses(codes: &[&str]) -> Value {
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed (`storage_failed`), is full (`storage_full`), or the server is shutting down; every connection is busy (`too_many_connections`).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
+        let with_codes: Vec<String> = Code::ALL
+            .iter()
+            // `/readyz` describes its own 503.
+            .filter(|code| code.status().as_str() == *c && **code != Code::NotReady)
+            .map(|code| format!("`{}`", code.as_str()))
+            .collect();
+        let description = format!("{description} Codes: {}.", with_codes.join(", "));
         m.insert(
             c.to_string(),
             json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
@@ -141,14 +150,15 @@ fn paths() -> Value {
 }
 
 fn schemas() -> Value {
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "Stable, machine-readable: bad_request, invalid_json, invalid_body, invalid_query, unauthorized, unknown_flow, unknown_run, unknown_task, unknown_token, not_applicable, callback_completed, payload_too_large, check_failed, too_many_versions, storage_failed, storage_full, request_timeout, uri_too_long, headers_too_large, too_many_connections, not_ready, ..."},
+            "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
             "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
-        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
+        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
         "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
@@ -156,7 +166,7 @@ fn schemas() -> Value {
         "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
             "id": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"}, "status": {"$ref": "#/components/schemas/Status"},
             "input": {}, "result": {"description": "When completed."},
-            "error": {"type": "object", "description": "When failed: what failed and where.", "properties": {"message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
+            "error": {"type": "object", "description": "When failed: what failed and where. `code` is `unreadable_state` or `unreadable_program` for a run this build cannot read (parked until a build that reads it starts; see docs/operating.md).", "properties": {"code": {"type": "string", "enum": ["unreadable_state", "unreadable_program"]}, "message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
             "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
             "parent": {"type": "string", "description": "The parent run of a sub-flow."},
             "position": {"type": "string", "description": "`file:line` where the run stands."},
@@ -184,7 +194,7 @@ fn schemas() -> Value {
             "droppedSteps": {"type": "integer", "description": "On the first page: journal steps no longer kept (a run keeps its newest 10,000 steps)."}}},
         "Readiness": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ready", "unready"]},
             "checks": {"type": "object", "properties": {"coreHeartbeatAgeMs": {"type": "integer", "nullable": true}, "lastCommitAgeMs": {"type": "integer", "nullable": true}, "commitInFlightMs": {"type": "integer", "nullable": true}, "lastCommitError": {"type": "string", "nullable": true}, "storeReachable": {"type": "boolean"}, "connections": {"type": "integer"}}},
-            "error": {"type": "object", "properties": {"code": {"type": "string", "enum": ["not_ready"]}, "message": {"type": "string"}}}}},
+            "error": {"type": "object", "properties": {"code": {"type": "string", "enum": [Code::NotReady.as_str()]}, "message": {"type": "string"}}}}},
         "ValueBody": {"type": "object", "required": ["value"], "properties": {"value": {"description": "Any JSON."}}},
         "CancelBody": {"type": "object", "properties": {"reason": {"type": "string"}}},
         "Accepted": {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}}},

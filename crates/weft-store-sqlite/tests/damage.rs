@@ -308,6 +308,27 @@ fn doctor_reports_a_healthy_directory() {
         "{text:?}"
     );
     assert!(text.iter().any(|t| t.contains("store id")), "{text:?}");
+    // A snapshot a newer build wrote is no damage: the run is parked until
+    // a build that reads it starts.
+    let c = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
+    c.execute(
+        "UPDATE runs SET state = CAST(json_set(CAST(state AS TEXT), '$.v', 99) AS BLOB) \
+         WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    drop(c);
+    let report = doctor(&dir, DoctorOptions::default()).unwrap();
+    assert!(!report.has_problems(), "{report:?}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.severity == check::Severity::Warning
+                && f.message.contains(&id)
+                && f.message.contains("version 99")),
+        "{report:?}"
+    );
     // A run whose snapshot cannot be read is a problem.
     let c = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
     c.execute("UPDATE runs SET state = x'7b' WHERE id = ?1", [&id])
