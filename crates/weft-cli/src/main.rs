@@ -208,6 +208,10 @@ enum StubLang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints.
     Openapi,
+    /// A WebAssembly component's source for componentize-py (docs/wasm.md).
+    WasmPython,
+    /// A WebAssembly component's source for componentize-js (docs/wasm.md).
+    WasmJs,
 }
 
 impl From<StubLang> for weft_stubs::Lang {
@@ -217,6 +221,8 @@ impl From<StubLang> for weft_stubs::Lang {
             StubLang::Typescript => weft_stubs::Lang::TypeScript,
             StubLang::Python => weft_stubs::Lang::Python,
             StubLang::Openapi => weft_stubs::Lang::OpenApi,
+            StubLang::WasmPython => weft_stubs::Lang::WasmPython,
+            StubLang::WasmJs => weft_stubs::Lang::WasmJs,
         }
     }
 }

@@ -14,7 +14,10 @@
 //!   only, `TypedDict`s for the types (`python.rs`);
 //! - [`Lang::OpenApi`]: an OpenAPI 3.0 document of push endpoints, one
 //!   `POST` per activity, as the server's push dispatch calls them
-//!   (`openapi.rs`).
+//!   (`openapi.rs`);
+//! - [`Lang::WasmPython`], [`Lang::WasmJs`]: the source of a WebAssembly
+//!   component implementing the `weft:activity` world, for componentize-py
+//!   and componentize-js (`wasm.rs`).
 //!
 //! Every generated handler fails permanently with "not implemented: Name"
 //! until someone writes it, so the generated worker builds and runs as is.
@@ -30,6 +33,7 @@ mod openapi;
 mod python;
 mod rust;
 mod typescript;
+mod wasm;
 
 pub use model::{Activity, Model, Param, ACTIVITIES_MAX};
 
@@ -44,6 +48,10 @@ pub enum Lang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints (`openapi.json`).
     OpenApi,
+    /// A WebAssembly component's Python source (`guest.py`).
+    WasmPython,
+    /// A WebAssembly component's JavaScript source (`guest.js`).
+    WasmJs,
 }
 
 impl Lang {
@@ -54,6 +62,8 @@ impl Lang {
             Lang::TypeScript => "worker.ts",
             Lang::Python => "worker.py",
             Lang::OpenApi => "openapi.json",
+            Lang::WasmPython => "guest.py",
+            Lang::WasmJs => "guest.js",
         }
     }
 }
@@ -76,5 +86,7 @@ pub fn generate(model: &Model, lang: Lang) -> Result<String, Error> {
         Lang::TypeScript => typescript::generate(model),
         Lang::Python => python::generate(model),
         Lang::OpenApi => openapi::generate(model),
+        Lang::WasmPython => wasm::python(model),
+        Lang::WasmJs => wasm::js(model),
     })
 }

@@ -24,6 +24,19 @@ struct Gen {
 
 /// The generated `worker.py`.
 pub fn generate(model: &Model) -> String {
+    generate_as(model, Flavor::Worker)
+}
+
+/// What the Python file is: a worker over the HTTP API, or a WebAssembly
+/// component's source (`weft stubs --lang wasm-python`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    Worker,
+    Wasm,
+}
+
+/// The generated file of `flavor`.
+pub(crate) fn generate_as(model: &Model, flavor: Flavor) -> String {
     let mut g = Gen {
         defs: Vec::new(),
         names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
@@ -45,27 +58,39 @@ pub fn generate(model: &Model) -> String {
     let mut handlers = String::new();
     let mut table = String::new();
     for a in &model.activities {
-        activity(&mut g, a, &mut handlers, &mut table);
+        activity(&mut g, a, flavor, &mut handlers, &mut table);
     }
     let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
     let mut out = String::new();
-    out.push_str(HEADER);
+    out.push_str(match flavor {
+        Flavor::Worker => HEADER,
+        Flavor::Wasm => crate::wasm::PYTHON_HEADER,
+    });
+    out.push_str(BIND);
     for d in &g.defs {
         out.push('\n');
         out.push_str(d);
     }
     out.push_str("\n\n# ----- the activities: fill these in -----\n");
     out.push_str(&handlers);
-    let _ = write!(
-        out,
-        "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
-        names.join(", ")
-    );
-    out.push_str(LOOP);
+    match flavor {
+        Flavor::Worker => {
+            let _ = write!(
+                out,
+                "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
+                names.join(", ")
+            );
+            out.push_str(LOOP);
+        }
+        Flavor::Wasm => {
+            let _ = write!(out, "\n\nHANDLERS = {{\n{table}}}\n");
+            out.push_str(crate::wasm::PYTHON_RUN);
+        }
+    }
     out
 }
 
-fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String) {
+fn activity(g: &mut Gen, a: &Activity, flavor: Flavor, handlers: &mut String, table: &mut String) {
     let base = pascal(&a.name);
     let params_name = g.fresh(&format!("{base}Params"));
     let fields: Vec<Field> = a
@@ -93,7 +118,13 @@ fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String
         func.push_str("_activity");
     }
     let _ = writeln!(handlers, "\n");
-    if a.awaited {
+    if a.awaited && flavor == Flavor::Wasm {
+        let _ = writeln!(
+            handlers,
+            "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: returning acknowledges the call, and the wait ends\n    with a callback (value: `{result}`) that a component cannot send (it has\n    no network): place awaited activities on workers (docs/wasm.md).\"\"\"",
+            a.name
+        );
+    } else if a.awaited {
         let _ = writeln!(
             handlers,
             "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
@@ -299,7 +330,10 @@ class Ctx:
         """Completes an awaited call (the token is the credential)."""
         quoted = urllib.parse.quote(self.callback_token, safe="")
         self.weft.post(f"/v1/callbacks/{quoted}", {"value": value}, auth=False)
+"#;
 
+/// `bind`, which both flavors share, and the types' heading.
+pub(crate) const BIND: &str = r#"
 
 def bind(args, params):
     """A call's arguments by parameter name (docs/language.md, "How a

@@ -12,7 +12,7 @@ use weft_check::contract::types::{Field, Type};
 
 /// Words a function may not be named in TypeScript, and the names the
 /// generated file uses itself.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "break",
     "case",
     "catch",
@@ -67,9 +67,9 @@ const RESERVED: &[&str] = &[
     "runTask",
 ];
 
-struct Gen {
-    defs: Vec<String>,
-    names: HashSet<String>,
+pub(crate) struct Gen {
+    pub(crate) defs: Vec<String>,
+    pub(crate) names: HashSet<String>,
 }
 
 /// The generated `worker.ts`.
@@ -170,7 +170,7 @@ fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String
 }
 
 impl Gen {
-    fn fresh(&mut self, want: &str) -> String {
+    pub(crate) fn fresh(&mut self, want: &str) -> String {
         let mut name = want.to_string();
         let mut i = 2;
         while !self.names.insert(name.clone()) {
@@ -180,7 +180,7 @@ impl Gen {
         name
     }
 
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),
             Type::Number | Type::Int => "number".into(),
@@ -207,7 +207,7 @@ impl Gen {
     }
 
     /// An object type literal.
-    fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
+    pub(crate) fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
         let mut out = String::from("{\n");
         for f in fields {
             let key = if is_plain(&f.name) {
