@@ -19,15 +19,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{deploy, first_arg, get_json, int, list_all_runs, seed, Rng, Server};
+use support::load::{self, Problems};
+use support::{first_arg, in_ci, int, seed, Api, Launch, Rng, Server};
 
 // ----- the database -----
 
 const URL_VAR: &str = "WEFT_TEST_DATABASE_URL";
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
 
 /// `None` (after saying why) when there is no database to test against;
 /// a failure instead under `CI=true`.
@@ -204,21 +201,6 @@ impl Shared {
     }
 }
 
-fn node_args(url: &str, name: &str) -> Vec<String> {
-    [
-        "serve",
-        "--listen",
-        "127.0.0.1:0",
-        "--database",
-        url,
-        "--node",
-        name,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Shared>) {
     let mut rng = Rng(seed ^ (no as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let mut polls = no;
@@ -227,60 +209,33 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
         // Each poll goes to the next node: tasks are in the store, so any
         // node can hand out any task.
         let url = shared.url(polls);
-        let mut activities = ACTIVITIES;
-        activities.rotate_left(polls % ACTIVITIES.len());
-        let polled = client
-            .post(format!("{url}/v1/tasks/poll"))
-            .json(&json!({"activities": activities, "worker": format!("w{no}"), "max": 8, "waitMs": 200}))
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await;
-        let body: Option<Value> = match polled {
-            Ok(r) if r.status().is_success() => r.json().await.ok(),
-            _ => None,
-        };
-        let Some(body) = body else {
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        let Some(tasks) = load::poll(&client, &url, &ACTIVITIES, polls, &format!("w{no}")).await
+        else {
             continue;
         };
-        for t in body["tasks"].as_array().cloned().unwrap_or_default() {
-            let task_id = t["taskId"].as_str().unwrap_or_default().to_string();
-            let activity = t["activity"].as_str().unwrap_or_default().to_string();
-            let run_id = t["runId"].as_str().unwrap_or_default().to_string();
-            let attempt = t["attempt"].as_u64().unwrap_or(0);
+        for t in tasks {
             shared
                 .deliveries
                 .lock()
                 .unwrap()
-                .entry((run_id, activity.clone()))
+                .entry((t.run_id.clone(), t.activity.clone()))
                 .or_default()
-                .insert(t["callId"].as_str().unwrap_or_default().to_string());
+                .insert(t.call_id.clone());
             shared.deliveries_total.fetch_add(1, Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(rng.range(1, 10))).await;
             // Report to another node than the one that handed it out.
-            let report = shared.url(polls + 1);
-            let req = if flaky(&activity, &t["args"], attempt) {
-                client
-                    .post(format!("{report}/v1/tasks/{task_id}/fail"))
-                    .json(&json!({"error": "flaky on its first attempt", "retryable": true}))
+            let outcome = if flaky(&t.activity, &t.args, t.attempt) {
+                Err("flaky on its first attempt")
             } else {
-                client
-                    .post(format!("{report}/v1/tasks/{task_id}/complete"))
-                    .json(&json!({ "value": answer(&activity, &t["args"]) }))
+                Ok(answer(&t.activity, &t.args))
             };
-            let accepted = matches!(
-                req.timeout(Duration::from_secs(5)).send().await,
-                Ok(r) if r.status().is_success()
-            );
-            if !accepted {
-                // The node died, or the task moved on: its lease runs out
-                // and it is handed out again.
+            if !load::report(&client, &shared.url(polls + 1), &t, outcome).await {
                 continue;
             }
-            if let Some(token) = t["callbackToken"].as_str() {
+            if let Some(token) = &t.callback_token {
                 // The awaited work "happens" elsewhere and its answer comes
                 // back through yet another node, until some node takes it.
-                let value = confirmation(int(first_arg(&t["args"])));
+                let value = confirmation(int(first_arg(&t.args)));
                 for k in 2..1200 {
                     let url = shared.url(polls + k);
                     let r = client
@@ -316,55 +271,44 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
 /// Starts runs `0..runs`, run n on node n mod 3 first; a start that gets no
 /// answer goes to the next node with the same idempotency key.
 async fn start_all(client: reqwest::Client, shared: Arc<Shared>, runs: usize) {
-    let mut senders = Vec::new();
-    for s in 0..STARTERS {
+    load::spread(runs, STARTERS, 1, move |n| {
         let (client, shared) = (client.clone(), shared.clone());
-        senders.push(tokio::spawn(async move {
-            for n in (s..runs).step_by(STARTERS) {
-                let mut attempt = 0;
-                loop {
-                    let url = shared.url(n + attempt);
-                    attempt += 1;
-                    let sent = client
-                        .post(format!("{url}/v1/runs"))
-                        .json(&json!({"flow": "Job", "input": {"n": n}, "idempotencyKey": format!("job-{n}")}))
-                        .timeout(Duration::from_secs(10))
-                        .send()
-                        .await;
-                    let Ok(r) = sent else {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    };
-                    let status = r.status().as_u16();
-                    let body: Value = r.json().await.unwrap_or(Value::Null);
-                    if status == 200 || status == 201 {
-                        shared
-                            .starts
-                            .lock()
-                            .unwrap()
-                            .entry(n)
-                            .or_default()
-                            .insert(body["id"].as_str().unwrap_or_default().to_string());
-                        break;
-                    }
-                    if status == 503 {
-                        // The database is away (restarting): try again.
-                        shared.unavailable.fetch_add(1, Ordering::SeqCst);
-                    } else {
-                        shared
-                            .odd
-                            .lock()
-                            .unwrap()
-                            .push(format!("start job-{n}: {status} {body}"));
-                    }
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+        async move {
+            for attempt in 0.. {
+                let url = shared.url(n + attempt);
+                let key = format!("job-{n}");
+                let Some((status, body)) =
+                    load::try_start(&client, &url, "Job", json!({"n": n}), &key).await
+                else {
+                    continue;
+                };
+                if status == 200 || status == 201 {
+                    let id = body["id"].as_str().unwrap_or_default().to_string();
+                    shared
+                        .starts
+                        .lock()
+                        .unwrap()
+                        .entry(n)
+                        .or_default()
+                        .insert(id);
+                    break;
                 }
+                if status == 503 {
+                    // The database is away (restarting): try again.
+                    shared.unavailable.fetch_add(1, Ordering::SeqCst);
+                } else {
+                    shared
+                        .odd
+                        .lock()
+                        .unwrap()
+                        .push(format!("start job-{n}: {status} {body}"));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-        }));
-    }
-    for s in senders {
-        let _ = s.await;
-    }
+            true
+        }
+    })
+    .await;
 }
 
 async fn completed_count(client: &reqwest::Client, shared: &Shared) -> Option<usize> {
@@ -412,9 +356,9 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
     let client = reqwest::Client::new();
     let mut nodes = Vec::new();
     for i in 0..3 {
-        nodes.push(Server::start(&client, node_args(&schema.url, &format!("n{i}"))).await);
+        nodes.push(Server::start(Launch::database(&schema.url, &format!("n{i}"))).await);
     }
-    deploy(&client, &nodes[0].url, FLOW).await;
+    nodes[0].api().deploy(FLOW).await;
     let shared = Arc::new(Shared {
         urls: RwLock::new(nodes.iter().map(|n| n.url.clone()).collect()),
         stop: AtomicBool::new(false),
@@ -449,7 +393,7 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
             nodes[1].kill();
             let mut log = format!("node n1 killed at {:?} after {after} runs", t0.elapsed());
             tokio::time::sleep(*down).await;
-            nodes[1] = Server::start(&client, node_args(&schema.url, "n1")).await;
+            nodes[1] = Server::start(Launch::database(&schema.url, "n1")).await;
             shared.urls.write().unwrap()[1] = nodes[1].url.clone();
             log.push_str(&format!(", restarted at {:?}", t0.elapsed()));
             log
@@ -478,47 +422,26 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
             break;
         }
         if t0.elapsed() >= deadline {
-            let all = list_all_runs(&client, &shared.url(0), "").await;
-            let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-            for r in &all {
-                *by_status
-                    .entry(r["status"].as_str().unwrap_or("?").to_string())
-                    .or_default() += 1;
-            }
-            let stuck: Vec<&Value> = all
-                .iter()
-                .filter(|r| r["status"] != "completed")
-                .take(5)
-                .collect();
+            let all = Api::new(&shared.url(0), None).list_all_runs("").await;
             panic!(
-                "after {deadline:?}, {done} of {runs} runs completed ({} exist, by status {by_status:?}); {fault_log}\n\
-                 some runs not completed: {stuck:#?}\nnode logs:\n{}",
-                all.len(),
-                nodes.iter().map(|n| n.log_tail()).collect::<Vec<_>>().join("\n----\n")
+                "after {deadline:?}, {done} of {runs} runs completed; {fault_log}\n{}\nnode logs:\n{}",
+                load::unfinished(&all),
+                node_logs(&nodes)
             );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = starter.await;
-    shared.stop.store(true, Ordering::SeqCst);
-    for w in workers {
-        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
-    }
+    load::stop_workers(&shared.stop, workers).await;
     let finished_in = t0.elapsed();
 
     // ----- checks -----
-    let mut problems: Vec<String> = Vec::new();
-    let all = list_all_runs(&client, &shared.url(0), "").await;
+    let mut problems = Problems::default();
+    let all = Api::new(&shared.url(0), None).list_all_runs("").await;
     if all.len() != runs {
         problems.push(format!("{} runs exist, not {runs}", all.len()));
     }
-    let mut by_key: BTreeMap<String, &Value> = BTreeMap::new();
-    for r in &all {
-        let key = r["idempotencyKey"].as_str().unwrap_or("(none)").to_string();
-        if by_key.insert(key.clone(), r).is_some() {
-            problems.push(format!("two runs with key {key}"));
-        }
-    }
+    let by_key = load::by_key(&all, &mut problems);
     let starts = shared.starts.lock().unwrap().clone();
     for n in 0..runs {
         let key = format!("job-{n}");
@@ -560,12 +483,7 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
     let sample: Vec<&Value> = all.iter().step_by((runs / 200).max(1)).collect();
     for (checked, r) in sample.into_iter().enumerate() {
         let id = r["id"].as_str().unwrap_or_default().to_string();
-        let journal = get_json(
-            &client,
-            &format!("{}/v1/runs/{id}/journal", shared.url(checked)),
-        )
-        .await;
-        let entries = journal["entries"].as_array().cloned().unwrap_or_default();
+        let entries = Api::new(&shared.url(checked), None).journal(&id).await;
         let of = |t: &str| entries.iter().filter(|e| e["type"] == t).count();
         // The acknowledgement of an awaited call may lose the race with
         // its callback (they arrive through different nodes); then the
@@ -577,19 +495,7 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
                 of("callAcknowledged")
             ));
         }
-        let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in entries.iter().filter(|e| e["type"] == "timerFired") {
-            *fired
-                .entry(e["key"].as_str().unwrap_or_default())
-                .or_default() += 1;
-        }
-        if fired.values().any(|c| *c > 1)
-            || fired.keys().filter(|k| k.starts_with("sleep:")).count() != 1
-        {
-            problems.push(format!(
-                "run {id}: timers fired {fired:?} (each at most once, the Sleep once)"
-            ));
-        }
+        load::check_timers(&id, &entries, &mut problems);
         let completed: Vec<&Value> = entries
             .iter()
             .filter(|e| e["type"] == "callCompleted")
@@ -625,14 +531,7 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
             }
         }
     }
-    let odd = shared.odd.lock().unwrap().clone();
-    if !odd.is_empty() {
-        problems.push(format!(
-            "{} odd answer(s), e.g. {:?}",
-            odd.len(),
-            &odd[..odd.len().min(5)]
-        ));
-    }
+    problems.odd("odd answer(s)", &shared.odd.lock().unwrap());
     println!(
         "cluster test {tag}: runs={runs} nodes=3 deliveries={} callbacks_accepted={} answers_503={} duration={:.1}s seed={seed}; {fault_log}",
         shared.deliveries_total.load(Ordering::SeqCst),
@@ -640,22 +539,16 @@ async fn run_cluster(tag: &str, runs: usize, deadline: Duration, fault: Fault) {
         shared.unavailable.load(Ordering::SeqCst),
         finished_in.as_secs_f64()
     );
-    assert!(
-        problems.is_empty(),
-        "{} problem(s) (seed {seed}; {fault_log}):\n{}\nnode logs:\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(30)
-            .map(|p| format!("  - {p}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        nodes
-            .iter()
-            .map(|n| n.log_tail())
-            .collect::<Vec<_>>()
-            .join("\n----\n")
-    );
+    problems.assert_none(&format!("seed {seed}; {fault_log}"), &node_logs(&nodes));
+}
+
+/// The last lines of each node's log, for a failure message.
+fn node_logs(nodes: &[Server]) -> String {
+    nodes
+        .iter()
+        .map(|n| n.log_tail())
+        .collect::<Vec<_>>()
+        .join("\n----\n")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 mod support;
-use support::{
-    deploy, first_arg, get_json, int, list_all_runs, seed, serve_args, temp_dir, Rng, Server,
-};
+use support::load::{self, Problems, Task};
+use support::{first_arg, id_of, int, seed, Launch, Rng, Server, TempDir};
 
 // ----- the crash test -----
 
@@ -93,12 +92,7 @@ fn expected(n: i64) -> Value {
 /// A task as a worker received it.
 #[derive(Clone, Debug)]
 struct Delivery {
-    task_id: String,
-    call_id: String,
-    run_id: String,
-    activity: String,
-    args: Value,
-    attempt: u64,
+    task: Task,
     /// The server generation whose queue handed it out.
     generation: usize,
 }
@@ -129,37 +123,16 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
     let mut polls = no;
     while !shared.stop.load(Ordering::SeqCst) {
         let (url, generation) = shared.current();
-        // A poll is served in the order it lists activities: rotate it, so
-        // that no step waits for the backlog of another.
         polls += 1;
-        let mut activities = ACTIVITIES;
-        activities.rotate_left(polls % ACTIVITIES.len());
-        let polled = client
-            .post(format!("{url}/v1/tasks/poll"))
-            .json(&json!({"activities": activities, "worker": name, "max": 8, "waitMs": 200}))
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await;
-        let body: Option<Value> = match polled {
-            Ok(r) if r.status().is_success() => r.json().await.ok(),
-            _ => None,
-        };
-        let Some(body) = body else {
-            // The server is down (killed): wait for the next one.
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        // None: the server is down (killed); the next one comes.
+        let Some(tasks) = load::poll(&client, &url, &ACTIVITIES, polls, &name).await else {
             continue;
         };
-        for t in body["tasks"].as_array().cloned().unwrap_or_default() {
-            let d = Delivery {
-                task_id: t["taskId"].as_str().unwrap_or_default().to_string(),
-                call_id: t["callId"].as_str().unwrap_or_default().to_string(),
-                run_id: t["runId"].as_str().unwrap_or_default().to_string(),
-                activity: t["activity"].as_str().unwrap_or_default().to_string(),
-                args: t["args"].clone(),
-                attempt: t["attempt"].as_u64().unwrap_or(0),
+        for task in tasks {
+            shared.deliveries.lock().unwrap().push(Delivery {
+                task: task.clone(),
                 generation,
-            };
-            shared.deliveries.lock().unwrap().push(d.clone());
+            });
             // The work itself: long enough that runs stay in flight across
             // several kills.
             tokio::time::sleep(Duration::from_millis(rng.range(WORK_MS.0, WORK_MS.1))).await;
@@ -167,19 +140,13 @@ async fn worker(no: usize, seed: u64, client: reqwest::Client, shared: Arc<Share
             // this worker held the task, as a worker behind a stable
             // address would).
             let (url, _) = shared.current();
-            let req = if flaky(&d.activity, &d.args, d.attempt) {
-                client
-                    .post(format!("{url}/v1/tasks/{}/fail", d.task_id))
-                    .json(&json!({"error": "flaky on its first attempt", "retryable": true}))
+            let outcome = if flaky(&task.activity, &task.args, task.attempt) {
+                Err("flaky on its first attempt")
             } else {
-                client
-                    .post(format!("{url}/v1/tasks/{}/complete", d.task_id))
-                    .json(&json!({ "value": answer(&d.activity, &d.args) }))
+                Ok(answer(&task.activity, &task.args))
             };
-            if let Ok(r) = req.timeout(Duration::from_secs(5)).send().await {
-                if r.status().is_success() {
-                    shared.completions_accepted.fetch_add(1, Ordering::SeqCst);
-                }
+            if load::report(&client, &url, &task, outcome).await {
+                shared.completions_accepted.fetch_add(1, Ordering::SeqCst);
             }
         }
     }
@@ -195,54 +162,37 @@ async fn start_round(
     generation: usize,
     first: tokio::time::Instant,
 ) {
-    let mut senders = Vec::new();
-    for s in (0..STARTERS).cycle().take(STARTERS * START_COPIES) {
+    load::spread(RUNS, STARTERS, START_COPIES, move |n| {
         let (client, shared) = (client.clone(), shared.clone());
-        senders.push(tokio::spawn(async move {
-            for n in (s..RUNS).step_by(STARTERS) {
-                tokio::time::sleep_until(first + Duration::from_millis(n as u64 * ARRIVAL_MS))
-                    .await;
-                loop {
-                    let (url, current) = shared.current();
-                    if current != generation {
-                        return;
-                    }
-                    let sent = client
-                        .post(format!("{url}/v1/runs"))
-                        .json(&json!({"flow": "Crash", "input": {"n": n}, "idempotencyKey": format!("run-{n}")}))
-                        .timeout(Duration::from_secs(10))
-                        .send()
-                        .await;
-                    let Ok(r) = sent else {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        continue;
-                    };
-                    let status = r.status().as_u16();
-                    let body: Value = r.json().await.unwrap_or(Value::Null);
-                    if status == 200 || status == 201 {
-                        let id = body["id"].as_str().unwrap_or_default().to_string();
-                        shared
-                            .starts
-                            .lock()
-                            .unwrap()
-                            .entry(n)
-                            .or_default()
-                            .push((status, id));
-                        break;
-                    }
-                    shared
-                        .odd_starts
-                        .lock()
-                        .unwrap()
-                        .push(format!("run-{n}: {status} {body}"));
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+        async move {
+            tokio::time::sleep_until(first + Duration::from_millis(n as u64 * ARRIVAL_MS)).await;
+            loop {
+                let (url, current) = shared.current();
+                if current != generation {
+                    return false;
                 }
+                let key = format!("run-{n}");
+                let Some((status, body)) =
+                    load::try_start(&client, &url, "Crash", json!({"n": n}), &key).await
+                else {
+                    continue;
+                };
+                if status == 200 || status == 201 {
+                    let id = body["id"].as_str().unwrap_or_default().to_string();
+                    let mut starts = shared.starts.lock().unwrap();
+                    starts.entry(n).or_default().push((status, id));
+                    return true;
+                }
+                shared
+                    .odd_starts
+                    .lock()
+                    .unwrap()
+                    .push(format!("run-{n}: {status} {body}"));
+                tokio::time::sleep(Duration::from_millis(20)).await;
             }
-        }));
-    }
-    for s in senders {
-        let _ = s.await;
-    }
+        }
+    })
+    .await;
 }
 
 async fn completed_count(client: &reqwest::Client, url: &str) -> Option<usize> {
@@ -287,14 +237,13 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
         tally.seed, tally.seed
     );
     let mut rng = Rng(tally.seed);
-    let dir = temp_dir("runs");
-    let data = dir.join("data");
+    let dir = TempDir::new("crash-runs");
     let client = reqwest::Client::new();
 
-    let mut server = Server::start(&client, serve_args(&data, None)).await;
+    let mut server = Server::start(Launch::data(dir.path())).await;
     // When each generation of the server was spawned.
     let mut spawned_ms = vec![server.spawned_ms];
-    deploy(&client, &server.url, FLOW).await;
+    server.api().deploy(FLOW).await;
 
     let shared = Arc::new(Shared {
         current: RwLock::new((server.url.clone(), 0)),
@@ -327,7 +276,7 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
         server.kill();
         tally.kills += 1;
         tally.kill_log.push((t0.elapsed().as_millis(), done));
-        server = Server::start(&client, serve_args(&data, None)).await;
+        server = Server::start(Launch::data(dir.path())).await;
         tally.restarts += 1;
         spawned_ms.push(server.spawned_ms);
         let generation = spawned_ms.len() - 1;
@@ -350,55 +299,32 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
             break;
         }
         if Instant::now() >= deadline {
-            let runs = list_all_runs(&client, &server.url, "").await;
-            let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-            for r in &runs {
-                *by_status
-                    .entry(r["status"].as_str().unwrap_or("?").to_string())
-                    .or_default() += 1;
-            }
-            let stuck: Vec<&Value> = runs
-                .iter()
-                .filter(|r| r["status"] != "completed")
-                .take(5)
-                .collect();
+            let runs = server.api().list_all_runs("").await;
             let answered = shared.starts.lock().unwrap().len();
             panic!(
-                "after {DEADLINE:?}, {done} of {RUNS} runs completed ({} runs exist, by status {by_status:?}; \
-                 {answered} keys answered); {}\nsome runs not completed: {stuck:#?}\nserver log:\n{}",
-                runs.len(),
+                "after {DEADLINE:?}, {done} of {RUNS} runs completed, {answered} keys answered; {}\n{}\nserver log:\n{}",
                 tally.describe(),
+                load::unfinished(&runs),
                 server.log_tail()
             );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = round.await;
-    shared.stop.store(true, Ordering::SeqCst);
-    for w in workers {
-        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
-    }
+    load::stop_workers(&shared.stop, workers).await;
     let finished_in = t0.elapsed();
 
     // ----- checks -----
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems = Problems::default();
 
     // Exactly the 200 runs, each with its key, all completed, with the
     // result its input implies.
-    let runs = list_all_runs(&client, &server.url, "").await;
+    let api = server.api();
+    let runs = api.list_all_runs("").await;
     if runs.len() != RUNS {
         problems.push(format!("{} runs exist, not {RUNS}", runs.len()));
     }
-    let mut by_key: BTreeMap<String, Value> = BTreeMap::new();
-    for r in &runs {
-        let key = r["idempotencyKey"].as_str().unwrap_or("(none)").to_string();
-        if let Some(other) = by_key.insert(key.clone(), r.clone()) {
-            problems.push(format!(
-                "two runs with key {key}: {} and {}",
-                other["id"], r["id"]
-            ));
-        }
-    }
+    let by_key = load::by_key(&runs, &mut problems);
     let ids: BTreeSet<String> = runs
         .iter()
         .map(|r| r["id"].as_str().unwrap_or_default().to_string())
@@ -447,22 +373,17 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
             "{created_answers} starts were answered 201 Created for {RUNS} keys"
         ));
     }
-    let odd = shared.odd_starts.lock().unwrap().clone();
-    if !odd.is_empty() {
-        problems.push(format!(
-            "{} start(s) answered neither 200 nor 201, e.g. {:?}",
-            odd.len(),
-            &odd[..odd.len().min(5)]
-        ));
-    }
+    problems.odd(
+        "start(s) answered neither 200 nor 201",
+        &shared.odd_starts.lock().unwrap(),
+    );
 
     // Each journal records each call's result exactly once, each failed
     // attempt and each timer's firing at most once.
     // (run id, activity) -> (call id, when its result was recorded).
     let mut recorded: HashMap<(String, String), (String, i64)> = HashMap::new();
     for id in &ids {
-        let journal = get_json(&client, &format!("{}/v1/runs/{id}/journal", server.url)).await;
-        let entries = journal["entries"].as_array().cloned().unwrap_or_default();
+        let entries = api.journal(id).await;
         let n = runs
             .iter()
             .find(|r| r["id"] == json!(id))
@@ -470,20 +391,7 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
             .unwrap_or(-1);
         let of_type =
             |t: &str| -> Vec<&Value> { entries.iter().filter(|e| e["type"] == t).collect() };
-        let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in of_type("timerFired") {
-            *fired
-                .entry(e["key"].as_str().unwrap_or_default())
-                .or_default() += 1;
-        }
-        if fired.values().any(|c| *c > 1) {
-            problems.push(format!("run {id}: a timer fired more than once: {fired:?}"));
-        }
-        if fired.keys().filter(|k| k.starts_with("sleep:")).count() != 1 {
-            problems.push(format!(
-                "run {id}: the Sleep did not fire exactly once: {fired:?}"
-            ));
-        }
+        load::check_timers(id, &entries, &mut problems);
         // Step2 fails its first attempt for some inputs, and only then.
         let step2_flaky = flaky("Step2", &json!([3 * n + 1]), 1);
         let failed = of_type("callFailed");
@@ -542,22 +450,23 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
     let mut per_task: HashMap<String, usize> = HashMap::new();
     let mut repeated_after_commit = Vec::new();
     for d in &deliveries {
-        if !ids.contains(&d.run_id) {
+        let t = &d.task;
+        if !ids.contains(&t.run_id) {
             problems.push(format!(
                 "a task of run {} was handed out, and no such run exists: {d:?}",
-                d.run_id
+                t.run_id
             ));
         }
-        if d.task_id != format!("{}.{}", d.call_id, d.attempt) {
+        if t.task_id != format!("{}.{}", t.call_id, t.attempt) {
             problems.push(format!("task id and call id disagree: {d:?}"));
         }
         per_step
-            .entry((d.run_id.clone(), d.activity.clone()))
+            .entry((t.run_id.clone(), t.activity.clone()))
             .or_default()
-            .insert(d.call_id.clone());
-        *per_task.entry(d.task_id.clone()).or_default() += 1;
-        if let Some((call, at)) = recorded.get(&(d.run_id.clone(), d.activity.clone())) {
-            if *call != d.call_id {
+            .insert(t.call_id.clone());
+        *per_task.entry(t.task_id.clone()).or_default() += 1;
+        if let Some((call, at)) = recorded.get(&(t.run_id.clone(), t.activity.clone())) {
+            if *call != t.call_id {
                 problems.push(format!(
                     "{d:?} was handed out, but the journal recorded the result of {call}"
                 ));
@@ -565,7 +474,7 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
             if *at < spawned_ms[d.generation] {
                 repeated_after_commit.push(format!(
                     "{} (recorded at {at}, handed out again by generation {} spawned at {})",
-                    d.task_id, d.generation, spawned_ms[d.generation]
+                    t.task_id, d.generation, spawned_ms[d.generation]
                 ));
             }
         }
@@ -577,13 +486,10 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
             ));
         }
     }
-    if !repeated_after_commit.is_empty() {
-        problems.push(format!(
-            "{} completed step(s) handed out again after a restart, e.g. {:?}",
-            repeated_after_commit.len(),
-            &repeated_after_commit[..repeated_after_commit.len().min(5)]
-        ));
-    }
+    problems.odd(
+        "completed step(s) handed out again after a restart",
+        &repeated_after_commit,
+    );
     let redeliveries: usize = per_task.values().map(|n| n - 1).sum();
     let redelivered_tasks = per_task.values().filter(|n| **n > 1).count();
     if redeliveries == 0 {
@@ -606,61 +512,37 @@ async fn sigkill_while_200_runs_are_in_flight_loses_and_repeats_nothing() {
         tally.kill_log
     );
     println!("{summary}");
-    assert!(
-        problems.is_empty(),
-        "{} problem(s); {}\n{}\nserver log:\n{}",
-        problems.len(),
-        tally.describe(),
-        problems
-            .iter()
-            .take(30)
-            .map(|p| format!("  - {p}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        server.log_tail()
-    );
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
+    problems.assert_none(&tally.describe(), &server.log_tail());
 }
 
 // ----- a worker that dies holding a task -----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
-    let dir = temp_dir("lease");
-    let config = dir.join("weft.toml");
-    std::fs::write(&config, "lease = \"2s\"\n").unwrap();
-    let client = reqwest::Client::new();
-    let server = Server::start(&client, serve_args(&dir.join("data"), Some(&config))).await;
-    let url = server.url.clone();
-    deploy(
-        &client,
-        &url,
-        "flow One(x) {\n    r = Work(x)\n    return r\n}\n",
-    )
-    .await;
-    let r = client
-        .post(format!("{url}/v1/runs"))
-        .json(&json!({"flow": "One", "input": 7, "idempotencyKey": "lease-1"}))
-        .send()
+    let dir = TempDir::new("crash-lease");
+    let server = Server::start(Launch::data(dir.path()).config("lease = \"2s\"\n")).await;
+    let api = server.api();
+    api.deploy("flow One(x) {\n    r = Work(x)\n    return r\n}\n")
+        .await;
+    let run = api
+        .post(
+            "/v1/runs",
+            json!({"flow": "One", "input": 7, "idempotencyKey": "lease-1"}),
+        )
         .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201);
-    let run: Value = r.json().await.unwrap();
-    let run_id = run["id"].as_str().unwrap().to_string();
+        .ok(201);
+    let run_id = id_of(&run);
 
     let poll = |worker: &'static str, wait_ms: u64| {
-        let (client, url) = (client.clone(), url.clone());
+        let api = api.clone();
         async move {
-            let v: Value = client
-                .post(format!("{url}/v1/tasks/poll"))
-                .json(&json!({"activities": ["Work"], "worker": worker, "max": 10, "waitMs": wait_ms}))
-                .send()
+            let v = api
+                .post(
+                    "/v1/tasks/poll",
+                    json!({"activities": ["Work"], "worker": worker, "max": 10, "waitMs": wait_ms}),
+                )
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .ok(200);
             v["tasks"].as_array().cloned().unwrap_or_default()
         }
     };
@@ -694,54 +576,29 @@ async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
     for field in ["taskId", "callId", "runId", "activity", "args", "attempt"] {
         assert_eq!(a[field], b[field], "{field} changed: A {a} / B {b}");
     }
-    let task_id = b["taskId"].as_str().unwrap().to_string();
 
-    let done = client
-        .post(format!("{url}/v1/tasks/{task_id}/complete"))
-        .json(&json!({"value": {"done": 7}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status().as_u16(), 200);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let run = loop {
-        let run = get_json(&client, &format!("{url}/v1/runs/{run_id}")).await;
-        if run["status"] == "completed" {
-            break run;
-        }
-        assert!(Instant::now() < deadline, "the run did not complete: {run}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    api.complete(&b, json!({"done": 7})).await;
+    let run = api.wait_for(&run_id, "completed").await;
     assert_eq!(run["result"], json!({"done": 7}));
 
     // A comes back from the dead: its answer is refused.
-    let late = client
-        .post(format!("{url}/v1/tasks/{task_id}/complete"))
-        .json(&json!({"value": {"done": "late"}}))
-        .send()
+    api.try_complete(&a, json!({"done": "late"}))
         .await
-        .unwrap();
-    assert_eq!(late.status().as_u16(), 404);
-    let body: Value = late.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "unknown_task", "{body}");
+        .error(404, "unknown_task");
 
-    let journal = get_json(&client, &format!("{url}/v1/runs/{run_id}/journal")).await;
-    let completed: Vec<&Value> = journal["entries"]
-        .as_array()
-        .unwrap()
+    let journal = api.journal(&run_id).await;
+    let completed: Vec<&Value> = journal
         .iter()
         .filter(|e| e["type"] == "callCompleted")
         .collect();
-    assert_eq!(completed.len(), 1, "{journal:#}");
+    assert_eq!(completed.len(), 1, "{journal:#?}");
     assert_eq!(completed[0]["callId"], a["callId"]);
     assert_eq!(completed[0]["value"], json!({"done": 7}));
     assert_eq!(
-        get_json(&client, &format!("{url}/v1/runs/{run_id}")).await["result"],
+        api.run(&run_id).await["result"],
         json!({"done": 7}),
         "the late answer changed nothing"
     );
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ----- a client that retries while its first start is in flight -----
@@ -750,21 +607,16 @@ async fn a_task_whose_worker_dies_is_leased_again_with_the_same_ids() {
 async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
     const KEYS: usize = 100;
     const COPIES: usize = 4;
-    let dir = temp_dir("dup-starts");
-    let client = reqwest::Client::new();
-    let server = Server::start(&client, serve_args(&dir.join("data"), None)).await;
-    let url = server.url.clone();
-    deploy(
-        &client,
-        &url,
-        "flow One(x) {\n    r = Work(x)\n    return r\n}\n",
-    )
-    .await;
+    let dir = TempDir::new("crash-dup-starts");
+    let server = Server::start(Launch::data(dir.path())).await;
+    let api = server.api();
+    api.deploy("flow One(x) {\n    r = Work(x)\n    return r\n}\n")
+        .await;
 
     // A worker answers every task, so each run can finish.
     let stop = Arc::new(AtomicBool::new(false));
     let worker = {
-        let (client, url, stop) = (client.clone(), url.clone(), stop.clone());
+        let (client, url, stop) = (reqwest::Client::new(), server.url.clone(), stop.clone());
         tokio::spawn(async move {
             while !stop.load(Ordering::SeqCst) {
                 let Ok(r) = client
@@ -795,24 +647,22 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
     let mut sends = Vec::new();
     for copy in 0..COPIES {
         for k in 0..KEYS {
-            let (client, url) = (client.clone(), url.clone());
+            let api = api.clone();
             sends.push(tokio::spawn(async move {
-                let r = client
-                    .post(format!("{url}/v1/runs"))
-                    .json(&json!({"flow": "One", "input": k, "idempotencyKey": format!("dup-{k}")}))
-                    .timeout(Duration::from_secs(30))
-                    .send()
-                    .await
-                    .unwrap();
-                let status = r.status().as_u16();
-                let body: Value = r.json().await.unwrap_or(Value::Null);
-                (k, copy, status, body)
+                let r = api
+                    .post(
+                        "/v1/runs",
+                        json!({"flow": "One", "input": k, "idempotencyKey": format!("dup-{k}")}),
+                    )
+                    .await;
+                let body: Value = serde_json::from_str(&r.text).unwrap_or(Value::Null);
+                (k, copy, r.status, body)
             }));
         }
     }
     let mut ids: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     let mut created: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let mut refused = Vec::new();
     for s in sends {
         let (k, copy, status, body) = s.await.unwrap();
@@ -828,13 +678,7 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
             _ => refused.push(format!("dup-{k} (copy {copy}): {status} {body}")),
         }
     }
-    if !refused.is_empty() {
-        problems.push(format!(
-            "{} start(s) answered neither 200 nor 201, e.g. {:?}",
-            refused.len(),
-            &refused[..refused.len().min(3)]
-        ));
-    }
+    problems.odd("start(s) answered neither 200 nor 201", &refused);
     for (k, set) in &ids {
         if set.len() != 1 {
             problems.push(format!("dup-{k} was answered with runs {set:?}"));
@@ -847,7 +691,7 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     let runs = loop {
-        let runs = list_all_runs(&client, &url, "").await;
+        let runs = api.list_all_runs("").await;
         if runs.len() == KEYS && runs.iter().all(|r| r["status"] == "completed")
             || Instant::now() > deadline
         {
@@ -871,18 +715,6 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
             stuck.len()
         ));
     }
-    assert!(
-        problems.is_empty(),
-        "{} problem(s):\n  - {}\nserver log:\n{}",
-        problems.len(),
-        problems
-            .iter()
-            .take(20)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n  - "),
-        server.log_tail()
-    );
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
+    let context = format!("{KEYS} keys started {COPIES} times each");
+    problems.assert_none(&context, &server.log_tail());
 }

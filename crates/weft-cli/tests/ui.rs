@@ -1,21 +1,30 @@
-//! The web UI, end to end in a real browser: the real server (`weft serve`)
-//! with runs in every status, a tiny worker answering their activities, and
-//! `crates/weft-server/e2e/ui.mjs` driving Chromium through playwright-core.
+//! The web UI. `web_ui_in_a_browser` runs it end to end in a real browser:
+//! the real server (`weft serve`) with runs in every status, a tiny worker
+//! answering their activities, and `crates/weft-server/e2e/ui.mjs` driving
+//! Chromium through playwright-core. It needs `node`, `chromium` (Debian's,
+//! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
+//! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
 //!
-//! Needs `node`, `chromium` (Debian's, at /usr/bin/chromium, or the path in
-//! `WEFT_CHROMIUM`) and `npm ci` in crates/weft-server/e2e. Without them the
-//! test is skipped with a message, or fails when `CI=true`. Screenshots go
-//! to `<target>/ui-artifacts/`.
+//! `the_diagram_layout_passes_its_unit_tests` runs the UI's own unit tests
+//! (`crates/weft-server/ui/tests/*.test.js`, Node's test runner, no npm
+//! packages) over hand-made graphs and over the diagram of every flow of
+//! every example, built here as the server builds it.
+//!
+//! Without what they need the tests are skipped with a message, or fail
+//! when `CI=true`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::collections::HashSet;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::{id_of, in_ci, Api, Launch, Server, TempDir};
 
 /// The flow the test deploys. Line numbers are asserted by ui.mjs.
 const FLOW: &str = r#"flow Order(order) {
@@ -53,6 +62,10 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+fn ui_dir() -> PathBuf {
+    repo().join("crates/weft-server/ui")
+}
+
 fn e2e_dir() -> PathBuf {
     repo().join("crates/weft-server/e2e")
 }
@@ -74,11 +87,27 @@ fn chromium() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
 
-/// Why the browser test cannot run here, if it cannot.
-fn missing() -> Option<String> {
+/// Why Node cannot run here, if it cannot.
+fn no_node() -> Option<String> {
     let node = Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Some("`node` is not installed (Node.js 20 or newer)".into());
+    }
+    None
+}
+
+/// Skips a test (with `why` and `how` to run it), or fails it under CI.
+fn skip(what: &str, why: &str, how: &str) {
+    if in_ci() {
+        panic!("{what} cannot run: {why}; {how}");
+    }
+    eprintln!("skipping {what}: {why}; {how}");
+}
+
+/// Why the browser test cannot run here, if it cannot.
+fn missing() -> Option<String> {
+    if let Some(why) = no_node() {
+        return Some(why);
     }
     if !e2e_dir()
         .join("node_modules/playwright-core/package.json")
@@ -95,169 +124,36 @@ fn missing() -> Option<String> {
     None
 }
 
-// ----- a small HTTP client (std only) -----
-
-/// One request; returns (status, JSON body or Null).
-fn http(
-    base: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-) -> (u16, Value) {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("the server accepts connections");
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: application/json\r\n");
-    if let Some(t) = token {
-        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if body.is_some() {
-        req.push_str("Content-Type: application/json\r\n");
-    }
-    req.push_str(&format!(
-        "Content-Length: {}\r\n\r\n{payload}",
-        payload.len()
-    ));
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
-}
-
-// ----- the server -----
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(data: &Path, token_file: Option<&Path>) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    if let Some(t) = token_file {
-        cmd.arg("--token-file").arg(t);
-    }
-    let mut child = cmd.spawn().expect("weft serve starts");
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let mut url = None;
-    for line in lines.by_ref() {
-        let line = line.unwrap_or_default();
-        if let Some(rest) = line.strip_prefix("weft: listening on ") {
-            url = rest.split_whitespace().next().map(str::to_string);
-            break;
-        }
-    }
-    // Keep reading, so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    let url = url.expect("weft serve prints where it listens");
-    Server { child, url }
-}
-
-fn deploy(base: &str, token: Option<&str>) {
-    let (st, body) = http(
-        base,
-        "POST",
-        "/v1/flows",
-        token,
-        Some(&json!({"name": "order.weft", "source": FLOW})),
-    );
-    assert_eq!(st, 201, "deploy: {body}");
-}
-
-fn start(base: &str, token: Option<&str>, input: Value) -> String {
-    let (st, body) = http(
-        base,
-        "POST",
-        "/v1/runs",
-        token,
-        Some(&json!({"flow": "Order", "input": input})),
-    );
-    assert_eq!(st, 201, "start: {body}");
-    body["id"].as_str().expect("a run id").to_string()
-}
-
-fn wait_status(base: &str, id: &str, want: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, run) = http(base, "GET", &format!("/v1/runs/{id}"), None, None);
-        if run["status"] == want {
-            return run;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "run {id} did not become {want}: {run}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Starts a run of `Order`; returns its id.
+async fn start(api: &Api, input: Value) -> String {
+    let run = api
+        .post("/v1/runs", json!({"flow": "Order", "input": input}))
+        .await
+        .ok(201);
+    id_of(&run)
 }
 
 /// Answers the flow's activities until stopped. `Charge` fails its first
 /// attempt for amounts over 100 (so those runs stop as failed, and an
 /// operator's retry succeeds); `Confirm` is awaited: completing its task
 /// only acknowledges it, and the run waits for the callback.
-fn worker(base: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || {
+fn worker(api: Api, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         while !stop.load(Ordering::Relaxed) {
-            let (st, body) = http(
-                &base,
-                "POST",
-                "/v1/tasks/poll",
-                None,
-                Some(
-                    &json!({"activities": ACTIVITIES, "worker": "ui-test", "max": 20, "waitMs": 200}),
-                ),
-            );
-            if st != 200 {
-                std::thread::sleep(Duration::from_millis(100));
+            let r = api
+                .post(
+                    "/v1/tasks/poll",
+                    json!({"activities": ACTIVITIES, "worker": "ui-test", "max": 20, "waitMs": 200}),
+                )
+                .await;
+            if r.status != 200 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
-            for t in body["tasks"].as_array().cloned().unwrap_or_default() {
+            for t in r.json()["tasks"].as_array().cloned().unwrap_or_default() {
                 let id = t["taskId"].as_str().unwrap_or_default();
-                let activity = t["activity"].as_str().unwrap_or_default();
                 let amount = t["args"][0].as_f64().unwrap_or(0.0);
-                let (path, answer) = match activity {
+                let (path, answer) = match t["activity"].as_str().unwrap_or_default() {
                     "Charge" if amount > 100.0 && t["attempt"] == 1 => (
                         "fail",
                         json!({"error": "card declined: insufficient funds", "retryable": false}),
@@ -269,122 +165,34 @@ fn worker(base: String, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
                     "Confirm" => ("complete", json!({"value": null})),
                     _ => ("complete", json!({"value": {"ok": true}})),
                 };
-                http(
-                    &base,
-                    "POST",
-                    &format!("/v1/tasks/{id}/{path}"),
-                    None,
-                    Some(&answer),
-                );
+                // A task of a run cancelled meanwhile is refused: no matter.
+                api.post(&format!("/v1/tasks/{id}/{path}"), answer).await;
             }
         }
     })
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("weft-ui-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// Deploys `FLOW` as `order.weft` (the browser test looks for that name).
+async fn deploy(api: &Api) {
+    api.post("/v1/flows", json!({"name": "order.weft", "source": FLOW}))
+        .await
+        .ok(201);
 }
 
-#[test]
-fn web_ui_in_a_browser() {
-    if let Some(why) = missing() {
-        let how = "to run them: `apt-get install -y chromium` and \
-                   `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
-        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-            panic!("the web UI's browser tests cannot run: {why}; {how}");
-        }
-        eprintln!("skipping the web UI's browser tests: {why}; {how}");
-        return;
-    }
+/// What the browser script did: its exit status (`None`: it was stopped
+/// after [`BROWSER_TIMEOUT`]), stdout and stderr.
+struct BrowserRun {
+    status: Option<ExitStatus>,
+    out: String,
+    err: String,
+}
+
+/// Runs `ui.mjs` against the server at `base` (blocking).
+fn run_browser(base: &str, config: &Value) -> BrowserRun {
     let began = Instant::now();
-    let dir = temp_dir("data");
-    let server = serve(&dir.join("open"), None);
-    let base = server.url.clone();
-    deploy(&base, None);
-    let stop = Arc::new(AtomicBool::new(false));
-    let w = worker(base.clone(), stop.clone());
-
-    let order = |id: &str, extra: Value| {
-        let mut o = json!({"id": id, "item": "book", "amount": 10, "lines": ["a", "b"]});
-        for (k, v) in extra.as_object().unwrap() {
-            o[k] = v.clone();
-        }
-        o
-    };
-    let completed = start(&base, None, order("A", json!({})));
-    let callback = start(
-        &base,
-        None,
-        order("B", json!({"express": true, "amount": 20})),
-    );
-    let waiting = start(&base, None, order("C", json!({"express": true})));
-    let cancel_ui = start(&base, None, order("C2", json!({"express": true})));
-    let cancelled = start(&base, None, order("D", json!({"express": true})));
-    let retry = start(&base, None, order("E", json!({"amount": 500, "lines": []})));
-    let resolve = start(&base, None, order("F", json!({"amount": 700})));
-    let failed = start(&base, None, order("G", json!({"amount": 900})));
-    let stale = start(&base, None, order("G2", json!({"amount": 950})));
-    let running = start(&base, None, order("H", json!({"hold": true})));
-    wait_status(&base, &completed, "completed");
-    for id in [&callback, &waiting, &cancel_ui, &cancelled] {
-        wait_status(&base, id, "waiting");
-    }
-    for id in [&retry, &resolve, &failed, &stale] {
-        wait_status(&base, id, "failed");
-    }
-    let (st, body) = http(
-        &base,
-        "POST",
-        &format!("/v1/runs/{cancelled}/cancel"),
-        None,
-        Some(&json!({"reason": "cancelled by the test"})),
-    );
-    assert_eq!(st, 200, "{body}");
-    wait_status(&base, &cancelled, "cancelled");
-    // The held run stands at Hold, its task unanswered.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, r) = http(&base, "GET", &format!("/v1/runs/{running}"), None, None);
-        if r["status"] == "running" && r["position"] == format!("order.weft:{HOLD_LINE}") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the held run: {r}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
-    // A second server that needs a token.
-    let token_file = dir.join("token");
-    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
-    let locked = serve(&dir.join("locked"), Some(&token_file));
-    deploy(&locked.url, Some(TOKEN));
-    let (st, _) = http(&locked.url, "GET", "/v1/runs", None, None);
-    assert_eq!(st, 401, "the second server needs its token");
-    let locked_run = start(&locked.url, Some(TOKEN), order("T", json!({"hold": true})));
-
-    let artifacts = artifacts_dir();
-    std::fs::create_dir_all(&artifacts).unwrap();
-    let config = json!({
-        "runs": {
-            "completed": completed, "callback": callback, "waiting": waiting,
-            "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
-            "resolve": resolve, "failed": failed, "stale": stale, "running": running,
-        },
-        "counts": {"running": 1, "waiting": 3, "failed": 4, "completed": 1, "cancelled": 1},
-        "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
-        "tokenUrl": locked.url,
-        "token": TOKEN,
-        "tokenRun": locked_run,
-        "artifacts": artifacts,
-        "chromium": chromium(),
-    });
-    let setup = began.elapsed();
-    let browser_began = Instant::now();
     let mut child = Command::new("node")
         .arg(e2e_dir().join("ui.mjs"))
-        .arg(&base)
+        .arg(base)
         .env("WEFT_UI_TEST", config.to_string())
         .current_dir(e2e_dir())
         .stdin(Stdio::null())
@@ -408,25 +216,119 @@ fn web_ui_in_a_browser() {
         if let Some(st) = child.try_wait().unwrap() {
             break Some(st);
         }
-        if browser_began.elapsed() > BROWSER_TIMEOUT {
+        if began.elapsed() > BROWSER_TIMEOUT {
             let _ = child.kill();
             let _ = child.wait();
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    BrowserRun {
+        status,
+        out: out.join().unwrap(),
+        err: err.join().unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_ui_in_a_browser() {
+    if let Some(why) = missing() {
+        let how = "to run them: `apt-get install -y chromium` and \
+                   `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
+        skip("the web UI's browser tests", &why, how);
+        return;
+    }
+    let began = Instant::now();
+    let dir = TempDir::new("ui");
+    let server = Server::start(Launch::data(&dir.join("open"))).await;
+    let api = server.api();
+    deploy(&api).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let w = worker(api.clone(), stop.clone());
+
+    let order = |id: &str, extra: Value| {
+        let mut o = json!({"id": id, "item": "book", "amount": 10, "lines": ["a", "b"]});
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        o
+    };
+    let completed = start(&api, order("A", json!({}))).await;
+    let callback = start(&api, order("B", json!({"express": true, "amount": 20}))).await;
+    let waiting = start(&api, order("C", json!({"express": true}))).await;
+    let cancel_ui = start(&api, order("C2", json!({"express": true}))).await;
+    let cancelled = start(&api, order("D", json!({"express": true}))).await;
+    let retry = start(&api, order("E", json!({"amount": 500, "lines": []}))).await;
+    let resolve = start(&api, order("F", json!({"amount": 700}))).await;
+    let failed = start(&api, order("G", json!({"amount": 900}))).await;
+    let stale = start(&api, order("G2", json!({"amount": 950}))).await;
+    let running = start(&api, order("H", json!({"hold": true}))).await;
+    api.wait_for(&completed, "completed").await;
+    for id in [&callback, &waiting, &cancel_ui, &cancelled] {
+        api.wait_for(id, "waiting").await;
+    }
+    for id in [&retry, &resolve, &failed, &stale] {
+        api.wait_for(id, "failed").await;
+    }
+    api.action(
+        &cancelled,
+        "cancel",
+        json!({"reason": "cancelled by the test"}),
+    )
+    .await
+    .ok(200);
+    api.wait_for(&cancelled, "cancelled").await;
+    // The held run stands at Hold, its task unanswered.
+    let at_hold = format!("order.weft:{HOLD_LINE}");
+    api.wait_until(&running, "stand at Hold", |r| {
+        r["status"] == "running" && r["position"] == at_hold.as_str()
+    })
+    .await;
+
+    // A second server that needs a token.
+    let locked = Server::start(Launch::data(&dir.join("locked")).token(TOKEN)).await;
+    deploy(&locked.api()).await;
+    locked
+        .anonymous()
+        .get("/v1/runs")
+        .await
+        .error(401, "unauthorized");
+    let locked_run = start(&locked.api(), order("T", json!({"hold": true}))).await;
+
+    let artifacts = artifacts_dir();
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let config = json!({
+        "runs": {
+            "completed": completed, "callback": callback, "waiting": waiting,
+            "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
+            "resolve": resolve, "failed": failed, "stale": stale, "running": running,
+        },
+        "counts": {"running": 1, "waiting": 3, "failed": 4, "completed": 1, "cancelled": 1},
+        "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
+        "tokenUrl": locked.url,
+        "token": TOKEN,
+        "tokenRun": locked_run,
+        "artifacts": artifacts,
+        "chromium": chromium(),
+    });
+    let setup = began.elapsed();
+    let browser_began = Instant::now();
+    let base = server.url.clone();
+    // The worker goes on answering on the runtime while the browser runs.
+    let browser = tokio::task::spawn_blocking(move || run_browser(&base, &config))
+        .await
+        .unwrap();
     stop.store(true, Ordering::Relaxed);
-    let _ = w.join();
-    println!("{out}");
-    eprintln!("{err}");
+    let _ = w.await;
+    println!("{}", browser.out);
+    eprintln!("{}", browser.err);
     println!(
         "web UI test: setup {:.1}s, browser {:.1}s; screenshots in {}",
         setup.as_secs_f64(),
         browser_began.elapsed().as_secs_f64(),
         artifacts.display()
     );
-    match status {
+    match browser.status {
         None => panic!("the browser test did not finish in {BROWSER_TIMEOUT:?}"),
         Some(st) => assert!(
             st.success(),
@@ -434,7 +336,99 @@ fn web_ui_in_a_browser() {
             artifacts.display()
         ),
     }
-    drop(server);
-    drop(locked);
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The diagram of every flow of every example (`examples/**/*.weft`), as
+/// `GET /v1/flows/{name}/graph` builds it: `{file, flow, nodes, edges}`.
+/// The flows of a folder are one program (calls of them are sub-flows).
+fn example_graphs() -> Vec<Value> {
+    let mut files = Vec::new();
+    let mut folders = vec![repo().join("examples")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "weft") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let flows_of = |text: &str| -> Vec<String> {
+        weft_syntax::parse(text)
+            .module
+            .flows()
+            .map(|f| f.name.name.clone())
+            .collect()
+    };
+    let mut graphs = Vec::new();
+    for file in &files {
+        let folder = file.parent().unwrap();
+        let program: HashSet<String> = files
+            .iter()
+            .filter(|f| f.parent() == Some(folder))
+            .flat_map(|f| flows_of(&std::fs::read_to_string(f).unwrap()))
+            .collect();
+        let text = std::fs::read_to_string(file).unwrap();
+        for flow in flows_of(&text) {
+            let graph = weft_server::graph::build(&text, &flow, &program)
+                .unwrap_or_else(|| panic!("{}: no diagram of {flow}", file.display()));
+            let mut g = serde_json::to_value(&graph).unwrap();
+            g["flow"] = json!(flow);
+            g["file"] = json!(file.strip_prefix(repo()).unwrap_or(file));
+            graphs.push(g);
+        }
+    }
+    graphs
+}
+
+#[test]
+fn the_diagram_layout_passes_its_unit_tests() {
+    if let Some(why) = no_node() {
+        skip("the web UI's unit tests", &why, "install Node.js 20");
+        return;
+    }
+    let dir = TempDir::new("ui-layout");
+    let graphs = example_graphs();
+    assert!(
+        graphs.len() >= 12,
+        "a diagram of each example: {}",
+        graphs.len()
+    );
+    let graphs_file = dir.join("graphs.json");
+    std::fs::write(&graphs_file, Value::Array(graphs).to_string()).unwrap();
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(ui_dir().join("tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".test.js"))
+        .collect();
+    tests.sort();
+    assert!(
+        !tests.is_empty(),
+        "no tests in {}",
+        ui_dir().join("tests").display()
+    );
+    let o = Command::new("node")
+        .args(["--test", "--test-reporter=tap"])
+        .args(&tests)
+        .env("WEFT_UI_GRAPHS", &graphs_file)
+        .current_dir(ui_dir())
+        .output()
+        .expect("node starts");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success(),
+        "the UI's unit tests failed:\n{out}\n{err}"
+    );
+    // The runner's summary: every test ran (none skipped) and passed.
+    let count = |what: &str| -> usize {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("# {what} ")))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no `# {what}` in the runner's summary:\n{out}"))
+    };
+    assert!(count("pass") > 0, "{out}");
+    assert_eq!((count("fail"), count("skipped")), (0, 0), "{out}");
 }

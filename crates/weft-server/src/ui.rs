@@ -32,23 +32,43 @@ pub const COUNT_RUNS_MAX: usize = 1_000;
 /// its inline sub-flows); `capped` says when there were more.
 pub const GRAPH_RUNS_MAX: usize = 10_000;
 
-/// The UI's files: (name under `/ui/`, content type, text).
+/// A JavaScript module of the UI: (name under `/ui/`, content type, text).
+macro_rules! module {
+    ($name:literal) => {
+        (
+            $name,
+            "text/javascript; charset=utf-8",
+            include_str!(concat!("../ui/", $name)),
+        )
+    };
+}
+
+/// The UI's files: (name under `/ui/`, content type, text). The modules
+/// import each other by these names.
 const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../ui/app.js"),
-    ),
-    (
-        "graph.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../ui/graph.js"),
-    ),
-    (
-        "source.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../ui/source.js"),
-    ),
+    // The entry point, and what every page shares.
+    module!("app.js"),
+    module!("api.js"),
+    module!("dom.js"),
+    module!("format.js"),
+    module!("router.js"),
+    // The pages and their parts.
+    module!("page-runs.js"),
+    module!("page-run.js"),
+    module!("page-flows.js"),
+    module!("page-flow.js"),
+    module!("runlist.js"),
+    module!("timeline.js"),
+    module!("actions.js"),
+    module!("source.js"),
+    // A flow's diagram: drawing, and its layout by phase.
+    module!("graph.js"),
+    module!("layout.js"),
+    module!("layout-sizes.js"),
+    module!("layout-layers.js"),
+    module!("layout-order.js"),
+    module!("layout-coords.js"),
+    module!("layout-edges.js"),
     (
         "style.css",
         "text/css; charset=utf-8",
