@@ -123,11 +123,7 @@ pub fn js(model: &Model) -> String {
 
 /// A type literal on one line (JSDoc types sit in one comment line).
 fn one_line(t: &str) -> String {
-    t.lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace("{ ", "{ ")
+    t.lines().map(str::trim).collect::<Vec<_>>().join(" ")
 }
 
 fn js_activity(g: &mut typescript::Gen, a: &Activity, handlers: &mut String, table: &mut String) {
