@@ -9,6 +9,7 @@ mod bench_http;
 mod check;
 mod data;
 mod import;
+mod plan;
 mod remote;
 mod runs;
 mod stubs;
@@ -174,11 +175,55 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The deployment plan: where each activity runs (docs/deploying.md).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Check a plan file, and against the program when flow files are given.
+    Check {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program it places (optional).
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Print where each activity the program calls runs, with its limits.
+    Show {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Export what runs the plan's remote workers on another platform.
+    Export {
+        /// Kubernetes Deployments and KEDA ScaledObjects (the only target so far).
+        #[arg(long, required = true)]
+        kubernetes: bool,
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the YAML (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -341,6 +386,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Plan { command } => match command {
+            PlanCommand::Check {
+                plan,
+                files,
+                format,
+            } => plan::check(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Show {
+                plan,
+                files,
+                format,
+            } => plan::show(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Export {
+                kubernetes: _,
+                plan,
+                files,
+                out,
+            } => plan::export(&plan, &files, out.as_deref()),
+        },
         Command::Import {
             command:
                 ImportCommand::Openapi {

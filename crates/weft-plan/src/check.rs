@@ -71,12 +71,19 @@ pub fn resolve<'p>(plan: &'p Plan, program: &Program) -> Vec<Resolved<'p>> {
         .iter()
         .map(|a| {
             let place = plan.place_of(&a.name);
+            let mut limits = place.map_or_else(
+                || plan.defaults.clone(),
+                |(_, p)| p.limits.or(&plan.defaults),
+            );
+            // Only the limits the placement's kind enforces.
+            match place.map(|(_, p)| &p.target) {
+                Some(Target::Wasm { .. }) => {}
+                Some(Target::Worker { .. }) | None => limits = Limits::default(),
+                Some(_) => limits.memory_bytes = None,
+            }
             Resolved {
                 activity: a.name.clone(),
-                limits: place.map_or_else(
-                    || plan.defaults.clone(),
-                    |(_, p)| p.limits.or(&plan.defaults),
-                ),
+                limits,
                 place,
             }
         })
