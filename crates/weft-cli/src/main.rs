@@ -141,6 +141,9 @@ enum Command {
         /// This node's name in a cluster (default: the host name).
         #[arg(long, env = "WEFT_NODE")]
         node: Option<String>,
+        /// The deployment plan: where each activity runs (docs/deploying.md).
+        #[arg(long)]
+        plan: Option<PathBuf>,
     },
     /// Deploy flow files to a server (checked first; the files form one program).
     Deploy {
@@ -420,6 +423,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             database,
             node,
+            plan,
         } => serve(weft_server::config::Flags {
             listen,
             data,
@@ -428,6 +432,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             database,
             node,
+            plan,
         }),
         Command::Deploy {
             files,

@@ -50,6 +50,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The `@http` bindings of the deployed programs, updated at deploy.
     pub bindings: Arc<crate::bindings::HttpBindings>,
+    /// The deployment plan and the limiters of the calls the server makes.
+    pub placements: Arc<crate::placement::Placements>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,
@@ -73,6 +75,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/flows/{name}"),
     ("GET", "/v1/flows/{name}/graph"),
     ("GET", "/v1/versions/{version}"),
+    ("GET", "/v1/activities"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
     ("GET", "/v1/runs/counts"),
@@ -258,6 +261,23 @@ async fn deploy(
             format!("the flows have {n} error(s); nothing was deployed"),
         )
         .with_details(json!({"diagnostics": all})));
+    }
+    let mut warnings = warnings;
+    if let Some(plan) = &s.placements.plan {
+        let (plan_errors, plan_warnings) = plan.check_deploy(&files);
+        if !plan_errors.is_empty() {
+            let n = plan_errors.len();
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plan_refused",
+                format!(
+                    "the deployment plan {} refuses the program ({n} error(s)): every activity it calls needs a placement; nothing was deployed",
+                    plan.name
+                ),
+            )
+            .with_details(json!({"diagnostics": plan_errors})));
+        }
+        warnings.extend(plan_warnings);
     }
     let d = s.runtime.deploy(files.clone()).await?;
     s.bindings.learn(d.version, &files);

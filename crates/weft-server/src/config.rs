@@ -8,6 +8,7 @@
 //! lease = "30s"                     # how long a polled task is leased without a heartbeat
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
+//! plan = "deploy/plan.toml"         # the deployment plan (docs/deploying.md)
 //!
 //! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
 //! url = "http://127.0.0.1:8081/reserve-nick"
@@ -66,6 +67,8 @@ pub struct Config {
     pub database: Option<String>,
     /// This node's name in a cluster (logs and leases show it).
     pub node: String,
+    /// The deployment plan (`docs/deploying.md`).
+    pub plan: Option<PathBuf>,
 }
 
 /// What a configuration file may say.
@@ -79,6 +82,7 @@ pub struct File {
     lease: Option<String>,
     database: Option<String>,
     node: Option<String>,
+    plan: Option<PathBuf>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
 }
@@ -109,6 +113,8 @@ pub struct Flags {
     pub database: Option<String>,
     /// `--node`
     pub node: Option<String>,
+    /// `--plan`
+    pub plan: Option<PathBuf>,
 }
 
 /// Why a configuration was refused.
@@ -298,6 +304,7 @@ impl Config {
             demo: flags.demo,
             database,
             node,
+            plan: flags.plan.or(file.plan),
         })
     }
 }

@@ -49,6 +49,11 @@ impl Push {
         let Some(b) = self.bindings.get(&task.activity).cloned() else {
             return;
         };
+        self.dispatch_to(b, task, sink);
+    }
+
+    /// Sends `task` to the endpoint `b` (a plan's push placement).
+    pub fn dispatch_to(&self, b: PushBinding, task: Task, sink: ResultSink) {
         let client = self.client.clone();
         self.rt.spawn(async move {
             let mut timeout = b.timeout;
@@ -136,28 +141,101 @@ fn parse_result(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
 /// The server's dispatcher.
 pub struct Router {
     /// Push bindings (configured: they take precedence).
-    pub push: Push,
+    pub push: Arc<Push>,
     /// `@http` bindings of the deployed programs.
-    pub http: crate::bindings::Http,
+    pub http: Arc<crate::bindings::Http>,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
     pub demo: Option<Arc<dyn Dispatcher>>,
+    /// The deployment plan's placements, and the limits of the calls the
+    /// server makes itself.
+    pub placements: Arc<crate::placement::Placements>,
+    /// Where calls run.
+    pub rt: tokio::runtime::Handle,
+}
+
+impl Router {
+    /// Sends `task` to its `@http` binding under its limiter; gives it
+    /// back when the activity has no binding.
+    fn http(&self, task: Task, sink: ResultSink) -> Option<(Task, ResultSink)> {
+        if self.http.bindings.get(&task.activity).is_none() {
+            return Some((task, sink));
+        }
+        let http = self.http.clone();
+        let limiter = self.placements.limiter(&task.activity);
+        limiter.run(&self.rt, task, sink, move |task, sink| {
+            if let Some((task, sink)) = http.dispatch(task, sink) {
+                // The binding went away while the call waited.
+                sink.fail(
+                    &task,
+                    format!("`{}` has no @http binding any more", task.activity),
+                    true,
+                );
+            }
+        });
+        None
+    }
+
+    /// To the demo's answers, or the pull queue.
+    fn queue(&self, task: Task, sink: ResultSink) {
+        if let Some(d) = &self.demo {
+            d.dispatch(task, sink);
+        } else {
+            self.queue.push(task, sink);
+        }
+    }
 }
 
 impl Dispatcher for Router {
     fn dispatch(&self, task: Task, sink: ResultSink) {
         if self.push.handles(&task.activity) {
-            self.push.dispatch(task, sink);
+            let push = self.push.clone();
+            self.placements
+                .limiter(&task.activity)
+                .run(&self.rt, task, sink, move |task, sink| {
+                    push.dispatch(task, sink)
+                });
             return;
         }
-        let Some((task, sink)) = self.http.dispatch(task, sink) else {
-            return;
-        };
-        if let Some(d) = &self.demo {
-            d.dispatch(task, sink);
-        } else {
-            self.queue.push(task, sink);
+        let placed = self.placements.plan.as_ref().and_then(|p| {
+            p.place(&task.activity)
+                .map(|(i, place)| (i, place.target.clone()))
+        });
+        match placed {
+            Some((i, weft_plan::Target::Wasm { .. })) => {
+                self.placements.call_wasm(i, &self.rt, task, sink);
+            }
+            Some((i, weft_plan::Target::Push { url, headers })) => {
+                let timeout = self
+                    .placements
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.plan.places[i].limits.or(&p.plan.defaults).timeout_ms)
+                    .map_or(crate::config::PUSH_TIMEOUT_DEFAULT, |ms| {
+                        std::time::Duration::from_millis(ms as u64)
+                    });
+                let binding = PushBinding {
+                    url,
+                    timeout,
+                    headers,
+                };
+                let push = self.push.clone();
+                self.placements.limiter(&task.activity).run(
+                    &self.rt,
+                    task,
+                    sink,
+                    move |task, sink| push.dispatch_to(binding, task, sink),
+                );
+            }
+            Some((_, weft_plan::Target::Worker { .. })) => self.queue(task, sink),
+            // `binding = "http"` or `"grpc"`, or no placement: the
+            // program's own bindings, else the queue.
+            _ => {
+                if let Some((task, sink)) = self.http(task, sink) {
+                    self.queue(task, sink);
+                }
+            }
         }
     }
 

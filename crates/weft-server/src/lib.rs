@@ -4,6 +4,8 @@
 //! * [`queue`]: the pull queue workers in any language poll, with leases.
 //! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
 //!   ([`bindings`]), the demo, or the queue.
+//! * [`placement`]: the deployment plan (`--plan`): embedded Wasm
+//!   components, placements, and the limits of the calls the server makes.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
@@ -19,6 +21,7 @@ pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod openapi;
+pub mod placement;
 pub mod queue;
 pub mod tasks;
 pub mod ui;
@@ -50,6 +53,9 @@ pub enum ServeError {
     /// The engine could not start.
     #[error("the engine could not start: {0}")]
     Runtime(#[from] HostError),
+    /// The deployment plan could not be used.
+    #[error(transparent)]
+    Plan(#[from] placement::PlanError),
 }
 
 /// A running server.
@@ -101,11 +107,25 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .await
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
+    let plan = match &config.plan {
+        Some(path) => {
+            let (path, cache) = (path.clone(), config.data.join(WASM_CACHE_DIR));
+            Some(
+                tokio::task::spawn_blocking(move || placement::Loaded::load(&path, Some(cache)))
+                    .await
+                    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))??,
+            )
+        }
+        None => None,
+    };
+    let placements = Arc::new(placement::Placements::new(plan));
     let router = dispatch::Router {
-        push: dispatch::Push::new(config.push.clone(), rt.clone()),
-        http: bindings::Http::new(bindings.clone(), rt.clone()),
+        push: Arc::new(dispatch::Push::new(config.push.clone(), rt.clone())),
+        http: Arc::new(bindings::Http::new(bindings.clone(), rt.clone())),
         queue: queue.clone(),
         demo,
+        placements: placements.clone(),
+        rt: rt.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();
@@ -135,8 +155,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         tasks::Tasks::Memory(queue),
         sweeper,
         bindings,
+        placements,
     ))
 }
+
+/// Where compiled Wasm components are kept, in the data directory.
+pub const WASM_CACHE_DIR: &str = "wasm-cache";
 
 /// Starts one node of a cluster on a store the nodes share (see
 /// `weft_store::cluster`): any node takes API calls and worker polls, and
@@ -150,6 +174,12 @@ pub async fn start_cluster(
         return Err(ServeError::Runtime(HostError::Store(
             weft_store::StoreError::Io("the demo runs on the embedded store only".into()),
         )));
+    }
+    if let Some(p) = &config.plan {
+        return Err(ServeError::Plan(placement::PlanError::Read {
+            path: p.display().to_string(),
+            message: "a deployment plan works on the embedded store only so far; drop --plan (or --database)".into(),
+        }));
     }
     let (listener, addr) = bind(&config).await?;
     let cluster = weft_runtime::host::Cluster {
@@ -187,6 +217,7 @@ pub async fn start_cluster(
         tasks::Tasks::Shared(shared),
         pusher,
         bindings,
+        Arc::new(placement::Placements::default()),
     ))
 }
 
@@ -202,6 +233,7 @@ fn serve(
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
     bindings: Arc<bindings::HttpBindings>,
+    placements: Arc<placement::Placements>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = api::AppState {
@@ -210,6 +242,7 @@ fn serve(
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
         bindings,
+        placements,
     };
     let app = api::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();

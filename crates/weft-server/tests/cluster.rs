@@ -43,6 +43,7 @@ fn config() -> Config {
         demo: false,
         database: None,
         node: "test".into(),
+        plan: None,
     }
 }
 
