@@ -9,6 +9,7 @@
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
 //! plan = "deploy/plan.toml"         # the deployment plan (docs/deploying.md)
+//! wasm_cache = "/var/cache/weft"    # compiled Wasm components (default: DATA/wasm-cache)
 //!
 //! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
 //! url = "http://127.0.0.1:8081/reserve-nick"
@@ -69,6 +70,9 @@ pub struct Config {
     pub node: String,
     /// The deployment plan (`docs/deploying.md`).
     pub plan: Option<PathBuf>,
+    /// Where compiled Wasm components are kept (default: `wasm-cache` in
+    /// the data directory).
+    pub wasm_cache: Option<PathBuf>,
 }
 
 /// What a configuration file may say.
@@ -83,6 +87,7 @@ pub struct File {
     database: Option<String>,
     node: Option<String>,
     plan: Option<PathBuf>,
+    wasm_cache: Option<PathBuf>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
 }
@@ -305,6 +310,7 @@ impl Config {
             database,
             node,
             plan: flags.plan.or(file.plan),
+            wasm_cache: file.wasm_cache,
         })
     }
 }

@@ -109,7 +109,11 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .map_err(HostError::Store)?;
     let plan = match &config.plan {
         Some(path) => {
-            let (path, cache) = (path.clone(), config.data.join(WASM_CACHE_DIR));
+            let cache = config
+                .wasm_cache
+                .clone()
+                .unwrap_or_else(|| config.data.join(WASM_CACHE_DIR));
+            let path = path.clone();
             Some(
                 tokio::task::spawn_blocking(move || placement::Loaded::load(&path, Some(cache)))
                     .await
@@ -225,6 +229,8 @@ pub async fn start_cluster(
 /// runs pass to the others after this.
 pub const CLUSTER_LEASE: Duration = Duration::from_secs(10);
 
+// The parts of a server, as `start` and `start_cluster` make them.
+#[allow(clippy::too_many_arguments)]
 fn serve(
     config: Config,
     listener: tokio::net::TcpListener,

@@ -119,7 +119,8 @@ pub fn activity_figures(
 
 fn activity_gauges(out: &mut String, s: &AppState) {
     let all = activity_figures(s);
-    let gauges: [(&str, &str, fn(&crate::placement::Figures) -> String); 3] = [
+    type Value = fn(&crate::placement::Figures) -> String;
+    let gauges: [(&str, &str, Value); 3] = [
         (
             "weft_activity_ready_tasks",
             "Tasks of the activity waiting: for a worker to poll them, or for a free slot or the rate of the calls the server makes.",

@@ -352,13 +352,14 @@ impl Placements {
         if let Some(l) = map.get(activity) {
             return l.clone();
         }
-        let limits = match self.plan.as_ref().and_then(|p| {
-            p.place(activity)
-                .map(|(_, place)| place.limits.or(&p.plan.defaults))
-        }) {
-            Some(l) => l,
-            None => weft_plan::Limits::default(),
-        };
+        let limits = self
+            .plan
+            .as_ref()
+            .and_then(|p| {
+                p.place(activity)
+                    .map(|(_, place)| place.limits.or(&p.plan.defaults))
+            })
+            .unwrap_or_default();
         let l = Arc::new(Limiter::new(&limits));
         map.insert(activity.to_string(), l.clone());
         l

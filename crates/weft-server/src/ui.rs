@@ -471,6 +471,7 @@ mod tests {
             database: None,
             node: "test".into(),
             plan: None,
+            wasm_cache: None,
         };
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
         let server = crate::start(config, store).await.unwrap();

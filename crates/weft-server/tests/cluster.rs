@@ -44,6 +44,7 @@ fn config() -> Config {
         database: None,
         node: "test".into(),
         plan: None,
+        wasm_cache: None,
     }
 }
 

@@ -7,6 +7,7 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::support::in_ci;
 
 fn repo() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -28,11 +29,35 @@ fn example_plan() -> Option<std::path::PathBuf> {
     Some(dir.join("plan.toml").canonicalize().unwrap())
 }
 
-async fn example_server(dir: &TempDir, plan: &std::path::Path) -> (Server, Api) {
-    let s = Server::start(
-        Launch::data(dir.path()).config(&format!("plan = {:?}\n", plan.display().to_string())),
+/// The configuration of a server on `plan`. The servers of these tests
+/// share one cache of compiled components (in the target folder), and
+/// start one at a time: the first compiles the guests (seconds each, more
+/// on a busy machine), the others read them back.
+fn plan_config(plan: &std::path::Path) -> String {
+    let cache = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasm-cache");
+    format!(
+        "plan = {:?}\nwasm_cache = {:?}\n",
+        plan.display().to_string(),
+        cache.display().to_string()
     )
-    .await;
+}
+
+static STARTING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn plan_server(dir: &TempDir, plan: &std::path::Path) -> Server {
+    let _one_at_a_time = STARTING.lock().await;
+    // Compiling the two guests takes seconds on an idle machine, minutes
+    // on one busy with builds.
+    Server::start(
+        Launch::data(dir.path())
+            .config(&plan_config(plan))
+            .start_patience(std::time::Duration::from_secs(600)),
+    )
+    .await
+}
+
+async fn example_server(dir: &TempDir, plan: &std::path::Path) -> (Server, Api) {
+    let s = plan_server(dir, plan).await;
     let api = s.api();
     let source = std::fs::read_to_string(repo().join("examples/wasm/quote-order.weft")).unwrap();
     api.deploy(&source).await;
@@ -176,10 +201,7 @@ async fn push_placements_and_warned_deploys() {
         ),
     )
     .unwrap();
-    let s = Server::start(
-        Launch::data(dir.path()).config(&format!("plan = {:?}\n", plan.display().to_string())),
-    )
-    .await;
+    let s = plan_server(&dir, &plan).await;
     let api = s.api();
     let d = api
         .post(
@@ -262,4 +284,169 @@ fn a_plan_with_errors_stops_the_server_before_it_starts() {
         "{err}"
     );
     assert!(err.contains("plan.toml:3:10"), "{err}");
+}
+
+/// Runs a placement bench needs: the same activity, PriceQuote, embedded
+/// (the Python component), on a pull worker (this process, over HTTP) and
+/// on a push endpoint (this process): calls/s and latency of whole runs
+/// (start with `wait` → the one call → the answer), at 8 clients. Not a
+/// test: `cargo test --release -p weft-cli --test api -- --ignored
+/// --nocapture bench_placements`; figures in docs/benchmarks.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn bench_placements() {
+    let Some(plan) = example_plan() else {
+        panic!("build the example's components first (examples/wasm/guests)");
+    };
+    let component = plan.parent().unwrap().join("guests/python/guest.wasm");
+    let (runs, clients) = (600usize, 8usize);
+    let port = quote_endpoint().await;
+    for mode in ["wasm", "worker", "push"] {
+        let dir = TempDir::new(&format!("bench-{mode}"));
+        let target = match mode {
+            "wasm" => format!("wasm = {:?}", component.display().to_string()),
+            "worker" => "worker = \"bench\"".into(),
+            _ => format!("push = \"http://127.0.0.1:{port}/quote\""),
+        };
+        let plan = dir.join("plan.toml");
+        std::fs::write(
+            &plan,
+            format!("[[place]]\nactivities = [\"PriceQuote\"]\n{target}\nconcurrency = 64\n[workers.bench]\nmin = 1\nmax = 1\n"),
+        )
+        .unwrap();
+        let s = plan_server(&dir, &plan).await;
+        let api = s.api();
+        api.deploy(
+            "type Line = {sku: string, quantity: int, price: number}\nactivity PriceQuote(lines: [Line], coupon?: string) -> any\nflow Bench(input) {\n    q = PriceQuote(input.lines)\n    return q\n}\n",
+        )
+        .await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if mode == "worker" {
+            for _ in 0..2 {
+                tokio::spawn(poll_worker(api.clone(), stop.clone()));
+            }
+        }
+        let input = json!({"lines": [{"sku": "MUG-01", "quantity": 2, "price": 12.5}]});
+        // Warm up: instances, connections, caches.
+        for _ in 0..clients * 4 {
+            let r = api.start_and_wait("Bench", input.clone()).await;
+            assert_eq!(r["result"]["total"], 25.0, "{r}");
+        }
+        let started = std::time::Instant::now();
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut handles = Vec::new();
+        for _ in 0..clients {
+            let (api, input, next) = (api.clone(), input.clone(), next.clone());
+            handles.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < runs {
+                    let t = std::time::Instant::now();
+                    let r = api.start_and_wait("Bench", input.clone()).await;
+                    assert_eq!(r["status"], "completed", "{r}");
+                    lat.push(t.elapsed());
+                }
+                lat
+            }));
+        }
+        let mut lat = Vec::new();
+        for h in handles {
+            lat.extend(h.await.unwrap());
+        }
+        let took = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        lat.sort();
+        let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+        println!(
+            "bench_placements {mode}: {runs} runs, {clients} clients: {:.0} runs/s, p50 {:.1} ms, p99 {:.1} ms",
+            runs as f64 / took.as_secs_f64(),
+            pct(0.5).as_secs_f64() * 1000.0,
+            pct(0.99).as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// PriceQuote as the Python guest computes it (for the worker and the
+/// push endpoint of the bench).
+fn price_quote(args: &Value) -> Value {
+    let mut subtotal = 0.0;
+    for l in args[0].as_array().into_iter().flatten() {
+        subtotal += l["quantity"].as_f64().unwrap_or(0.0) * l["price"].as_f64().unwrap_or(0.0);
+    }
+    json!({"subtotal": subtotal, "discount": 0.0, "total": subtotal})
+}
+
+async fn poll_worker(api: Api, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let v = api
+            .post(
+                "/v1/tasks/poll",
+                json!({"activities": ["PriceQuote"], "worker": "bench", "max": 32, "waitMs": 500}),
+            )
+            .await
+            .json();
+        let tasks = v["tasks"].as_array().cloned().unwrap_or_default();
+        let done: Vec<_> = tasks
+            .iter()
+            .map(|t| {
+                let (api, t) = (api.clone(), t.clone());
+                async move {
+                    let _ = api.try_complete(&t, price_quote(&t["args"])).await;
+                }
+            })
+            .collect();
+        for d in done {
+            d.await;
+        }
+    }
+}
+
+/// A keep-alive HTTP/1.1 endpoint answering PriceQuote pushes; its port.
+async fn quote_endpoint() -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((conn, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let (read, mut write) = conn.into_split();
+                let mut reader = BufReader::new(read);
+                loop {
+                    let mut len = 0usize;
+                    let mut line = String::new();
+                    let mut first = true;
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let l = line.trim_end().to_ascii_lowercase();
+                        if l.is_empty() && !first {
+                            break;
+                        }
+                        first = false;
+                        if let Some(v) = l.strip_prefix("content-length:") {
+                            len = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    if reader.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    let answer = price_quote(&req["args"]).to_string();
+                    let out = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if write.write_all(out.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
 }

@@ -83,6 +83,7 @@ impl TestServer {
             database: None,
             node: "test".into(),
             plan: None,
+            wasm_cache: None,
         }
     }
 
