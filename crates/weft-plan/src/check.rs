@@ -64,6 +64,19 @@ pub struct Resolved<'p> {
     pub limits: Limits,
 }
 
+/// The limits `place` enforces: its own, else the plan's defaults, and
+/// only those its kind can enforce (none for workers; `memory` only for
+/// embedded components).
+pub fn limits_of(plan: &Plan, place: &Place) -> Limits {
+    let mut limits = place.limits.or(&plan.defaults);
+    match place.target {
+        Target::Wasm { .. } => {}
+        Target::Worker { .. } => limits = Limits::default(),
+        _ => limits.memory_bytes = None,
+    }
+    limits
+}
+
 /// The placement of every activity `program` calls.
 pub fn resolve<'p>(plan: &'p Plan, program: &Program) -> Vec<Resolved<'p>> {
     program
@@ -71,19 +84,9 @@ pub fn resolve<'p>(plan: &'p Plan, program: &Program) -> Vec<Resolved<'p>> {
         .iter()
         .map(|a| {
             let place = plan.place_of(&a.name);
-            let mut limits = place.map_or_else(
-                || plan.defaults.clone(),
-                |(_, p)| p.limits.or(&plan.defaults),
-            );
-            // Only the limits the placement's kind enforces.
-            match place.map(|(_, p)| &p.target) {
-                Some(Target::Wasm { .. }) => {}
-                Some(Target::Worker { .. }) | None => limits = Limits::default(),
-                Some(_) => limits.memory_bytes = None,
-            }
             Resolved {
                 activity: a.name.clone(),
-                limits,
+                limits: place.map_or_else(Limits::default, |(_, p)| limits_of(plan, p)),
                 place,
             }
         })

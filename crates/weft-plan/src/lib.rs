@@ -27,7 +27,7 @@ pub mod limits;
 pub mod model;
 mod parse;
 
-pub use check::{check_plan, check_program, resolve, Called, Program, Resolved};
+pub use check::{check_plan, check_program, limits_of, resolve, Called, Program, Resolved};
 pub use model::{Binding, Limits, Place, Plan, Rate, Target, Unplaced, WorkerGroup};
 pub use parse::parse;
 

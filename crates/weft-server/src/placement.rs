@@ -357,7 +357,7 @@ impl Placements {
             .as_ref()
             .and_then(|p| {
                 p.place(activity)
-                    .map(|(_, place)| place.limits.or(&p.plan.defaults))
+                    .map(|(_, place)| weft_plan::limits_of(&p.plan, place))
             })
             .unwrap_or_default();
         let l = Arc::new(Limiter::new(&limits));

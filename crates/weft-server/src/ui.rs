@@ -164,7 +164,7 @@ async fn activities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> 
             let f = figures.get(name).copied().unwrap_or_default();
             let placement = plan.and_then(|p| {
                 p.place(name).map(|(i, place)| {
-                    let l = place.limits.or(&p.plan.defaults);
+                    let l = weft_plan::limits_of(&p.plan, place);
                     json!({
                         "kind": place.target.kind(),
                         "target": place.target.detail(),

@@ -321,9 +321,10 @@ async fn bench_placements() {
         )
         .await;
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut workers = Vec::new();
         if mode == "worker" {
             for _ in 0..2 {
-                tokio::spawn(poll_worker(api.clone(), stop.clone()));
+                workers.push(tokio::spawn(poll_worker(api.clone(), stop.clone())));
             }
         }
         let input = json!({"lines": [{"sku": "MUG-01", "quantity": 2, "price": 12.5}]});
@@ -353,7 +354,11 @@ async fn bench_placements() {
             lat.extend(h.await.unwrap());
         }
         let took = started.elapsed();
+        // The workers stop before their server does.
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for w in workers {
+            w.await.unwrap();
+        }
         lat.sort();
         let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
         println!(
