@@ -17,10 +17,13 @@
 //!   declarations are well formed (`declarations.rs`), and calls of
 //!   declared activities fit them: arity, argument types where known, and
 //!   field reads on their results (`typing.rs`). [`contract`] is the
-//!   model other tools share (stub generators, the server's `@http`
-//!   bindings).
+//!   model other tools share (stub generators, the server's `@http` and
+//!   `@grpc` bindings).
 //!
 //! Every code is listed in [`codes`] and explained in `docs/diagnostics.md`.
+//!
+//! Besides findings, [`forks`] tells tools which calls start concurrently
+//! and where flows wait for them.
 //!
 //! # How
 //!
@@ -56,6 +59,7 @@ pub mod codes;
 pub mod contract;
 mod declarations;
 mod flow_sensitivity;
+mod forks;
 pub mod json;
 mod names;
 mod program;
@@ -64,6 +68,7 @@ pub mod suggest;
 mod typing;
 mod walk;
 
+pub use forks::{forks, Fork, ForkKind, Forks, Join};
 use weft_syntax::ast::Module;
 pub use weft_syntax::Diagnostic;
 

@@ -9,7 +9,9 @@ mod bench_http;
 mod check;
 mod data;
 mod import;
+mod logging;
 mod plan;
+mod protos;
 mod remote;
 mod runs;
 mod stubs;
@@ -144,6 +146,10 @@ enum Command {
         /// The deployment plan: where each activity runs (docs/deploying.md).
         #[arg(long)]
         plan: Option<PathBuf>,
+        /// How logs are written to stderr: text for people, or JSON lines
+        /// for log pipelines (filter them with WEFT_LOG or RUST_LOG).
+        #[arg(long, value_enum, env = "WEFT_LOG_FORMAT", default_value = "text")]
+        log_format: logging::LogFormat,
     },
     /// Deploy flow files to a server (checked first; the files form one program).
     Deploy {
@@ -240,6 +246,21 @@ enum ImportCommand {
         #[arg(long)]
         base_url: Option<String>,
         /// Where to write the declarations (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A .proto file: its services' unary methods as activities with `@grpc`.
+    Grpc {
+        /// The .proto file (its imports are read relative to the contracts' folder).
+        proto: PathBuf,
+        /// The service's address: host:port (plain text), or https://host:port (TLS).
+        #[arg(long)]
+        target: String,
+        /// The service to import, by full or short name (default: every service of the file).
+        #[arg(long)]
+        service: Option<String>,
+        /// Where to write the declarations (default: standard output); the .proto
+        /// must be in its folder or below.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -348,6 +369,14 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve { log_format, .. } => *log_format,
+        _ => logging::LogFormat::Text,
+    };
+    if let Err(e) = logging::init(log_format) {
+        eprintln!("weft: {e:#}");
+        return ExitCode::from(2);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -415,6 +444,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out,
                 },
         } => import::openapi(&spec, base_url, out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Grpc {
+                    proto,
+                    target,
+                    service,
+                    out,
+                },
+        } => import::grpc(&proto, target, service, out.as_deref()),
         Command::Serve {
             listen,
             data,
@@ -424,16 +462,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database,
             node,
             plan,
-        } => serve(weft_server::config::Flags {
-            listen,
-            data,
-            token_file,
-            config,
-            demo,
-            database,
-            node,
-            plan,
-        }),
+            log_format,
+        } => serve(
+            weft_server::config::Flags {
+                listen,
+                data,
+                token_file,
+                config,
+                demo,
+                database,
+                node,
+                plan,
+            },
+            log_format,
+        ),
         Command::Deploy {
             files,
             url,
@@ -657,10 +699,10 @@ fn fmt(files: &[PathBuf], check: bool) -> anyhow::Result<ExitCode> {
 
 /// `weft serve`: runs until SIGTERM or Ctrl-C, then stops taking requests,
 /// finishes what is in flight and commits it.
-fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
+fn serve(flags: weft_server::config::Flags, log: logging::LogFormat) -> anyhow::Result<ExitCode> {
     let config = weft_server::Config::load(flags)?;
     if let Some(url) = config.database.clone() {
-        return serve_cluster(config, &url);
+        return serve_cluster(config, &url, log);
     }
     let dir = data::open_for_writing(&config.data)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -669,20 +711,25 @@ fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     rt.block_on(async {
         let server = weft_server::start(config.clone(), dir.store.clone()).await?;
-        eprintln!(
-            "weft: listening on http://{} (data in {}{}{})",
-            server.addr,
-            config.data.display(),
-            if config.token.is_some() { ", bearer token required" } else { "" },
-            if config.demo { ", demo mode" } else { "" }
+        // Before saying where it listens: whoever reads that may stop it.
+        let stop = weft_server::terminated();
+        announce(
+            log,
+            &format!(
+                "listening on http://{} (data in {}{}{})",
+                server.addr,
+                config.data.display(),
+                if config.token.is_some() { ", bearer token required" } else { "" },
+                if config.demo { ", demo mode" } else { "" }
+            ),
         );
         if config.demo {
-            eprintln!("weft: the demo starts a run every few seconds; watch them with `weft runs list` or GET /v1/runs");
+            announce(log, "the demo starts a run every few seconds; watch them with `weft runs list` or GET /v1/runs");
         }
-        weft_server::terminated().await;
-        eprintln!("weft: stopping: finishing requests in flight and committing");
+        stop.await;
+        announce(log, "stopping: finishing requests in flight and committing");
         server.shutdown().await;
-        eprintln!("weft: stopped");
+        announce(log, "stopped");
         anyhow::Ok(())
     })?;
     drop(dir);
@@ -690,7 +737,11 @@ fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
 }
 
 /// `weft serve --database URL`: one node of a cluster on PostgreSQL.
-fn serve_cluster(config: weft_server::Config, url: &str) -> anyhow::Result<ExitCode> {
+fn serve_cluster(
+    config: weft_server::Config,
+    url: &str,
+    log: logging::LogFormat,
+) -> anyhow::Result<ExitCode> {
     let shown = weft_server::config::redact_url(url);
     // Connecting also runs the schema migrations (under a lock, so nodes
     // that start together take turns).
@@ -711,20 +762,35 @@ fn serve_cluster(config: weft_server::Config, url: &str) -> anyhow::Result<ExitC
         let server =
             weft_server::start_cluster(config.clone(), std::sync::Arc::new(store), node.clone())
                 .await?;
-        eprintln!(
-            "weft: listening on http://{} (node {node} of the cluster on {shown}{})",
-            server.addr,
-            if config.token.is_some() {
-                ", bearer token required"
-            } else {
-                ""
-            },
+        let stop = weft_server::terminated();
+        announce(
+            log,
+            &format!(
+                "listening on http://{} (node {node} of the cluster on {shown}{})",
+                server.addr,
+                if config.token.is_some() {
+                    ", bearer token required"
+                } else {
+                    ""
+                },
+            ),
         );
-        weft_server::terminated().await;
-        eprintln!("weft: stopping: finishing requests in flight and committing");
+        stop.await;
+        announce(log, "stopping: finishing requests in flight and committing");
         server.shutdown().await;
-        eprintln!("weft: stopped");
+        announce(log, "stopped");
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `weft serve` tells its operator (where it listens, that it stops):
+/// the lines people and tests read, or with `--log-format json` log events
+/// like every other line on stderr. Printed in text mode whatever the log
+/// filter, so the address is always known.
+fn announce(log: logging::LogFormat, line: &str) {
+    match log {
+        logging::LogFormat::Text => eprintln!("weft: {line}"),
+        logging::LogFormat::Json => tracing::info!(target: "weft", "{line}"),
+    }
 }

@@ -69,15 +69,33 @@ flow RunCompensations(list) {
 }
 "#;
 
-/// Parses and compiles one source file (refusing syntax errors).
+/// Parses and compiles one source file (refusing syntax errors) under the
+/// latest edition.
 pub fn compile_source(name: &str, text: &str) -> Result<Program, CompileError> {
     compile_sources(&[(name, text)])
 }
 
-/// Parses and compiles several source files as one program.
+/// Parses and compiles several source files as one program, under the
+/// latest edition.
 pub fn compile_sources(files: &[(&str, &str)]) -> Result<Program, CompileError> {
+    compile_sources_in(files, Edition::LATEST)
+}
+
+/// Parses and compiles several source files as one program under `edition`.
+/// Files that are not Weft (the `.proto` files of `@grpc` bindings, see
+/// [`weft_syntax::lang::is_weft_file`]) travel with a program but are not
+/// compiled.
+pub fn compile_sources_in(
+    files: &[(&str, &str)],
+    edition: Edition,
+) -> Result<Program, CompileError> {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .filter(|(name, _)| weft_syntax::lang::is_weft_file(name))
+        .collect();
     let mut modules = Vec::new();
-    for (name, text) in files {
+    for (name, text) in &files {
         let parse = weft_syntax::parse(text);
         if parse.has_errors() {
             return Err(CompileError::Diagnostics {
@@ -92,14 +110,24 @@ pub fn compile_sources(files: &[(&str, &str)]) -> Result<Program, CompileError> 
         .zip(&modules)
         .map(|((name, text), module)| Input { name, text, module })
         .collect();
-    compile(&inputs)
+    compile_in(&inputs, edition)
 }
 
-/// Compiles parsed modules into one program.
+/// Compiles parsed modules into one program under the latest edition.
 pub fn compile(files: &[Input]) -> Result<Program, CompileError> {
+    compile_in(files, Edition::LATEST)
+}
+
+/// Compiles parsed modules into one program under `edition`.
+///
+/// Edition 1 is the only one yet, so nothing below depends on it; a change
+/// to what text that compiles today emits must test `edition` and keep
+/// edition 1's output (see ARCHITECTURE.md, "Changing the compiler").
+pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileError> {
     let prelude = weft_syntax::parse(PRELUDE).module;
     let mut c = Compiler {
         program: Program {
+            edition,
             functions: Vec::new(),
             flows: Default::default(),
             consts: Vec::new(),
@@ -1179,42 +1207,35 @@ fn assigned_names(stmts: &[Stmt], out: &mut Vec<String>) {
             _ => None,
         }
     }
-    for s in stmts {
-        match &s.kind {
-            StmtKind::Let { name, .. } => add(out, &name.name),
-            StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
-                if let Some(n) = root(target) {
-                    add(out, n);
+    struct Assigned<'o>(&'o mut Vec<String>);
+    impl weft_syntax::visit::Visitor<'_> for Assigned<'_> {
+        // Statements only: the functions inside expressions are their own.
+        fn visit_expr(&mut self, _: &Expr) {}
+
+        fn visit_stmt(&mut self, s: &Stmt) {
+            match &s.kind {
+                StmtKind::Let { name, .. } => add(self.0, &name.name),
+                StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
+                    if let Some(n) = root(target) {
+                        add(self.0, n);
+                    }
                 }
+                StmtKind::For { var, .. } => add(self.0, &var.name),
+                _ => {}
             }
-            StmtKind::If(i) => {
-                let mut cur = Some(i);
-                while let Some(i) = cur {
-                    assigned_names(&i.then_block.stmts, out);
-                    cur = match &i.else_branch {
-                        Some(Else::Block(b)) => {
-                            assigned_names(&b.stmts, out);
-                            None
-                        }
-                        Some(Else::If(n)) => Some(n),
-                        None => None,
-                    };
-                }
-            }
-            StmtKind::While { body, .. } => assigned_names(&body.stmts, out),
-            StmtKind::For { var, body, .. } => {
-                add(out, &var.name);
-                assigned_names(&body.stmts, out);
-            }
-            _ => {}
+            weft_syntax::visit::walk_stmt(self, s);
         }
+    }
+    let mut v = Assigned(out);
+    for s in stmts {
+        weft_syntax::visit::Visitor::visit_stmt(&mut v, s);
     }
 }
 
 /// Every name mentioned in these statements, nested functions included.
 fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
     struct Names<'a>(&'a mut Vec<String>);
-    impl weft_syntax::visit::Visitor for Names<'_> {
+    impl weft_syntax::visit::Visitor<'_> for Names<'_> {
         fn visit_expr(&mut self, e: &Expr) {
             if let ExprKind::Name(n) = &e.kind {
                 if !self.0.iter().any(|x| x == n) {
@@ -1250,5 +1271,52 @@ fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
     let mut v = Names(out);
     for s in stmts {
         weft_syntax::visit::Visitor::visit_stmt(&mut v, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_error(source: &str) -> String {
+        match compile_source("t.weft", source) {
+            Ok(_) => panic!("compiles:\n{source}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn calls_take_at_most_args_max_arguments() {
+        let args = |n: usize| vec!["1"; n].join(", ");
+        let at_limit = format!(
+            "flow Main() {{\n    return A({})\n}}\n",
+            args(limits::ARGS_MAX)
+        );
+        assert!(compile_source("t.weft", &at_limit).is_ok());
+        let over = format!(
+            "flow Main() {{\n    return A({})\n}}\n",
+            args(limits::ARGS_MAX + 1)
+        );
+        assert_eq!(
+            compile_error(&over),
+            format!(
+                "function `call` exceeds the limit of {} arguments",
+                limits::ARGS_MAX
+            )
+        );
+    }
+
+    #[test]
+    fn flows_call_each_other_in_any_order() {
+        let program = compile_source(
+            "t.weft",
+            "flow A() {\n    return B()\n}\n\nflow B() {\n    return 1\n}\n",
+        )
+        .unwrap();
+        let (a, b) = (program.flow("A").unwrap(), program.flow("B").unwrap());
+        assert!(matches!(
+            program.func(a).code[0],
+            Op::CallFlow { func, argc: 0 } if func == b
+        ));
     }
 }

@@ -9,7 +9,7 @@ pub const PATTERN_BYTES_MAX: usize = 256;
 /// Largest `concurrency` (and `ready_per_worker`).
 pub const CONCURRENCY_MAX: u32 = 100_000;
 /// Largest `rate`, in calls a second.
-pub const RATE_PER_SECOND_MAX: f64 = 1_000_000.0;
+pub const RATE_PER_SECOND_MAX: u32 = 1_000_000;
 /// Longest `timeout` or `oldest_ready`: a year.
 pub const DURATION_MS_MAX: i64 = 365 * 86_400_000;
 /// Smallest `memory` of an embedded component: one Wasm page.

@@ -235,7 +235,7 @@ impl Reader {
             Some(Rate { calls, per_ms })
         });
         match parsed {
-            Some(r) if r.per_second() <= RATE_PER_SECOND_MAX => Some(r),
+            Some(r) if r.per_second() <= f64::from(RATE_PER_SECOND_MAX) => Some(r),
             Some(_) => {
                 self.bad(
                     span,

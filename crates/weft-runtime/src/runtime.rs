@@ -190,6 +190,28 @@ struct Inner {
     cluster: bool,
 }
 
+/// [`Host::prepare`], saying what it did.
+fn prepare(host: &mut Host) -> Result<(), HostError> {
+    let (migrated, unparked) = host.prepare(now_ms())?;
+    if migrated > 0 {
+        tracing::info!(
+            "stored the compiled programs of {migrated} version(s) deployed before \
+             programs were stored (compiled under edition 1)"
+        );
+    }
+    if unparked > 0 {
+        tracing::info!("{unparked} parked run(s) are readable by this build and resume");
+    }
+    if host.parked_runs() > 0 {
+        tracing::warn!(
+            "{} run(s) stay parked: this build cannot read them (weft runs list \
+             --status failed shows why)",
+            host.parked_runs()
+        );
+    }
+    Ok(())
+}
+
 /// The runtime stopped and takes no more requests.
 fn stopped() -> HostError {
     HostError::Store(StoreError::Io("the runtime is shutting down".into()))
@@ -197,13 +219,17 @@ fn stopped() -> HostError {
 
 impl Runtime {
     /// Starts the core and writer threads over `store`; activities go to
-    /// `dispatcher`. Tasks left outstanding by a previous process are
-    /// dispatched again (same call ids).
+    /// `dispatcher`. First the store is made ready for this build
+    /// ([`Host::prepare`]: programs of versions deployed without one, runs
+    /// parked by a build that could not read them); then tasks left
+    /// outstanding by a previous process are dispatched again (same call
+    /// ids).
     pub fn start(
         store: Arc<dyn Store>,
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
         let recovered = host.recover_tasks()?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
@@ -217,7 +243,8 @@ impl Runtime {
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let store: Arc<dyn Store> = cluster.store.clone();
-        let host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        let mut host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        prepare(&mut host)?;
         Runtime::launch(store, host, dispatcher, Vec::new())
     }
 
@@ -264,7 +291,7 @@ impl Runtime {
                                 }
                                 Ok(false) => {}
                                 Err(e) => {
-                                    eprintln!("weft: waiting for work failed: {e}");
+                                    tracing::warn!(error = %e, "waiting for work failed: {e}");
                                     std::thread::sleep(WAKE_WAIT);
                                 }
                             }
@@ -549,8 +576,10 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg
                     break;
                 }
                 Err(e) => {
-                    eprintln!(
-                        "weft: commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
+                    tracing::error!(
+                        batch = no,
+                        error = %e,
+                        "commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
                     );
                     std::thread::sleep(COMMIT_RETRY);
                 }
@@ -620,6 +649,11 @@ impl Core {
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
+            // Work the host made before the loop began (`Host::prepare`
+            // unparking runs) is committed at once.
+            if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                timeout = Duration::ZERO;
+            }
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -643,7 +677,7 @@ impl Core {
                     self.woken = false;
                     self.last_claim = Instant::now();
                     if let Err(e) = self.host.claim_work(now_ms()) {
-                        eprintln!("weft: looking for work failed: {e}");
+                        tracing::warn!(error = %e, "looking for work failed: {e}");
                     }
                 }
                 if self.last_renew.elapsed()
@@ -651,11 +685,11 @@ impl Core {
                 {
                     self.last_renew = Instant::now();
                     if let Err(e) = self.host.renew_claims(now_ms()) {
-                        eprintln!("weft: renewing claims failed: {e}");
+                        tracing::warn!(error = %e, "renewing claims failed: {e}");
                     }
                 }
             } else if let Err(e) = self.host.fire_due_timers(now_ms()) {
-                eprintln!("weft: firing timers failed: {e}");
+                tracing::error!(error = %e, "firing timers failed: {e}");
             }
             if self.host.has_work() && self.oldest_work.is_none() {
                 self.oldest_work = Some(round_start);
@@ -688,8 +722,10 @@ impl Core {
                         self.committed(no, Err(StoreError::Conflict(m)), &mut batch_replies)
                     }
                     Some(Err(e)) => {
-                        eprintln!(
-                            "weft: commit of batch {no} failed, handing it to the writer: {e}"
+                        tracing::warn!(
+                            batch = no,
+                            error = %e,
+                            "commit of batch {no} failed, handing it to the writer: {e}"
                         );
                         if self.writer.send((no, batch)).is_err() {
                             return;
@@ -771,7 +807,7 @@ impl Core {
             }
             Msg::Event { run_id, event } => {
                 if let Err(e) = self.host.deliver(&run_id, event, now) {
-                    eprintln!("weft: run {run_id}: {e}");
+                    tracing::error!(run = %run_id, error = %e, "run {run_id}: {e}");
                 }
             }
             Msg::Operator {
@@ -893,7 +929,7 @@ impl Core {
             // so they reload from what is durable. (Only a conflict lands
             // here; I/O errors are retried by the writer. A single node
             // cannot conflict: it checks idempotency keys before writing.)
-            eprintln!("weft: batch {no} was refused by the store: {e}");
+            tracing::error!(batch = no, error = %e, "batch {no} was refused by the store: {e}");
             for p in replies {
                 match p {
                     Pending::Start(r, _) => {

@@ -1,153 +1,29 @@
-//! Where each activity call goes: an HTTP endpoint (push, configured), an
-//! endpoint bound by `@http` in the program (`bindings.rs`), the demo's
-//! scripted answers, or the pull queue for workers (the default).
+//! Where each activity call goes: an HTTP endpoint (push, configured:
+//! `push.rs`), the demo's scripted answers (for the demo's own runs), an
+//! endpoint or gRPC method bound by `@http` or `@grpc` in the program
+//! (`bindings.rs`), or the pull queue for workers (the default).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
 use weft_engine::state::Task;
 use weft_runtime::{Dispatcher, ResultSink};
 
+use crate::bindings::Direct;
 use crate::config::PushBinding;
+use crate::push::Push;
 use crate::queue::Queue;
-
-/// Shortest time a push attempt is given, even when its deadline is closer
-/// (the engine's own attempt timer still bounds the attempt).
-pub const PUSH_TIMEOUT_MIN: Duration = Duration::from_millis(100);
-
-/// Bytes of an endpoint's error answer quoted in the failure message.
-pub const ERROR_BODY_QUOTED_MAX: usize = 300;
-
-/// Push activities: each attempt is a POST of `{callId, runId, activity,
-/// args, attempt, callbackToken?}` with `Idempotency-Key: <callId>`. A 2xx
-/// answer's JSON body is the result; 4xx is a failure retrying cannot fix;
-/// 5xx, a timeout or no answer is a failure worth retrying.
-pub struct Push {
-    client: reqwest::Client,
-    bindings: BTreeMap<String, PushBinding>,
-    rt: tokio::runtime::Handle,
-}
-
-impl Push {
-    /// Push for these bindings, running requests on `rt`.
-    pub fn new(bindings: BTreeMap<String, PushBinding>, rt: tokio::runtime::Handle) -> Push {
-        Push {
-            client: reqwest::Client::new(),
-            bindings,
-            rt,
-        }
-    }
-
-    /// True when `activity` is bound to an endpoint.
-    pub fn handles(&self, activity: &str) -> bool {
-        self.bindings.contains_key(activity)
-    }
-
-    fn dispatch(&self, task: Task, sink: ResultSink) {
-        let Some(b) = self.bindings.get(&task.activity).cloned() else {
-            return;
-        };
-        self.dispatch_to(b, task, sink);
-    }
-
-    /// Sends `task` to the endpoint `b` (a plan's push placement).
-    pub fn dispatch_to(&self, b: PushBinding, task: Task, sink: ResultSink) {
-        let client = self.client.clone();
-        self.rt.spawn(async move {
-            let mut timeout = b.timeout;
-            if let Some(deadline) = task.deadline {
-                let left = (deadline - weft_runtime::runtime::now_ms()).max(0) as u64;
-                timeout = timeout
-                    .min(Duration::from_millis(left))
-                    .max(PUSH_TIMEOUT_MIN);
-            }
-            let mut req = client
-                .post(&b.url)
-                .timeout(timeout)
-                .header("Idempotency-Key", &task.call_id)
-                .json(&json!({
-                    "callId": task.call_id,
-                    "runId": task.run_id,
-                    "activity": task.activity,
-                    "args": task.args,
-                    "attempt": task.attempt,
-                    "callbackToken": task.callback_token,
-                }));
-            for (k, v) in &b.headers {
-                req = req.header(k, v);
-            }
-            answer(&sink, &task, &b.url, timeout, req.send().await).await;
-        });
-    }
-}
-
-/// Reports an endpoint's answer to an attempt (push and HTTP bindings
-/// alike): 2xx is the result, 4xx a failure retrying cannot fix (except
-/// 408 and 429), 5xx, a timeout or no answer a failure worth retrying.
-pub(crate) async fn answer(
-    sink: &ResultSink,
-    task: &Task,
-    target: &str,
-    timeout: Duration,
-    sent: Result<reqwest::Response, reqwest::Error>,
-) {
-    match sent {
-        Ok(resp) => {
-            let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
-            if status.is_success() {
-                match parse_result(&body) {
-                    Ok(v) => sink.complete(task, v),
-                    Err(e) => sink.fail(
-                        task,
-                        format!("{target} answered {status} with a body that is not JSON: {e}"),
-                        true,
-                    ),
-                }
-            } else {
-                let quoted =
-                    String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_QUOTED_MAX)])
-                        .into_owned();
-                let retryable =
-                    !status.is_client_error() || status.as_u16() == 408 || status.as_u16() == 429;
-                sink.fail(
-                    task,
-                    format!("{target} answered {status}: {}", quoted.trim()),
-                    retryable,
-                );
-            }
-        }
-        Err(e) => {
-            let why = if e.is_timeout() {
-                format!("{target} did not answer within {timeout:?}")
-            } else {
-                format!("{target} could not be reached: {e}")
-            };
-            sink.fail(task, why, true);
-        }
-    }
-}
-
-/// An empty body is `null`; anything else must be JSON.
-fn parse_result(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(serde_json::Value::Null);
-    }
-    serde_json::from_slice(body)
-}
 
 /// The server's dispatcher.
 pub struct Router {
     /// Push bindings (configured: they take precedence).
     pub push: Arc<Push>,
-    /// `@http` bindings of the deployed programs.
-    pub http: Arc<crate::bindings::Http>,
+    /// `@http` and `@grpc` bindings of the deployed programs.
+    pub http: Arc<Direct>,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
-    pub demo: Option<Arc<dyn Dispatcher>>,
+    pub demo: Option<Arc<crate::demo::Activities>>,
     /// The deployment plan's placements, and the limits of the calls the
     /// server makes itself.
     pub placements: Arc<crate::placement::Placements>,
@@ -156,9 +32,9 @@ pub struct Router {
 }
 
 impl Router {
-    /// Sends `task` to its `@http` binding under its limiter; gives it
-    /// back when the activity has no binding.
-    fn http(&self, task: Task, sink: ResultSink) -> Option<(Task, ResultSink)> {
+    /// Sends `task` to its `@http` or `@grpc` binding under its limiter;
+    /// gives it back when the activity has no binding.
+    fn direct(&self, task: Task, sink: ResultSink) -> Option<(Task, ResultSink)> {
         if self.http.bindings.get(&task.activity).is_none() {
             return Some((task, sink));
         }
@@ -169,21 +45,12 @@ impl Router {
                 // The binding went away while the call waited.
                 sink.fail(
                     &task,
-                    format!("`{}` has no @http binding any more", task.activity),
+                    format!("`{}` has no binding any more", task.activity),
                     true,
                 );
             }
         });
         None
-    }
-
-    /// To the demo's answers, or the pull queue.
-    fn queue(&self, task: Task, sink: ResultSink) {
-        if let Some(d) = &self.demo {
-            d.dispatch(task, sink);
-        } else {
-            self.queue.push(task, sink);
-        }
     }
 }
 
@@ -196,6 +63,12 @@ impl Dispatcher for Router {
                 .run(&self.rt, task, sink, move |task, sink| {
                     push.dispatch(task, sink)
                 });
+            return;
+        }
+        // The demo's runs get scripted answers even where the example
+        // declares a binding (`examples/grpc`): its service is not running.
+        if let Some(d) = self.demo.as_ref().filter(|d| d.scripts(&task.run_id)) {
+            d.dispatch(task, sink);
             return;
         }
         let placed = self.placements.plan.as_ref().and_then(|p| {
@@ -213,7 +86,7 @@ impl Dispatcher for Router {
                     .as_ref()
                     .and_then(|p| p.plan.places[i].limits.or(&p.plan.defaults).timeout_ms)
                     .map_or(crate::config::PUSH_TIMEOUT_DEFAULT, |ms| {
-                        std::time::Duration::from_millis(ms as u64)
+                        Duration::from_millis(ms as u64)
                     });
                 let binding = PushBinding {
                     url,
@@ -228,12 +101,13 @@ impl Dispatcher for Router {
                     move |task, sink| push.dispatch_to(binding, task, sink),
                 );
             }
-            Some((_, weft_plan::Target::Worker { .. })) => self.queue(task, sink),
-            // `binding = "http"` or `"grpc"`, or no placement: the
-            // program's own bindings, else the queue.
-            _ => {
-                if let Some((task, sink)) = self.http(task, sink) {
-                    self.queue(task, sink);
+            Some((_, weft_plan::Target::Worker { .. })) => self.queue.push(task, sink),
+            // `binding = "http"` or `"grpc"` (the deploy checked that the
+            // declaration has it), or no placement: the program's own
+            // binding, else the queue.
+            Some((_, weft_plan::Target::Binding(_))) | None => {
+                if let Some((task, sink)) = self.direct(task, sink) {
+                    self.queue.push(task, sink);
                 }
             }
         }
@@ -259,15 +133,15 @@ impl Dispatcher for InStore {
 /// Tasks a node's pusher leases at once.
 pub const PUSH_LEASE_BATCH: usize = 32;
 
-/// A cluster node's pusher: leases tasks of push-bound and `@http`-bound
-/// activities from the store and sends them, so that a dead node's
-/// requests pass to another node when their leases end. The `@http`
+/// A cluster node's pusher: leases tasks of push-bound and `@http`- or
+/// `@grpc`-bound activities from the store and sends them, so that a dead
+/// node's requests pass to another node when their leases end. The
 /// bindings are refreshed from the store's newest program versions on
 /// each round, so a deploy on any node reaches every node.
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
-    http: crate::bindings::Http,
+    http: Direct,
     sink: ResultSink,
     node: String,
 ) {
@@ -277,7 +151,7 @@ pub async fn push_loop(
         let refreshed =
             tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
         if let Ok(Err(e)) = refreshed {
-            eprintln!("weft: reading @http bindings failed: {e}");
+            tracing::warn!(error = %e, "reading @http and @grpc bindings failed: {e}");
         }
         let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
         let bound = http.bindings.names();
@@ -316,12 +190,16 @@ pub async fn push_loop(
                         } else if let Some((task, _)) = http.dispatch(t.task, sink.clone()) {
                             // The binding went away after the lease: the
                             // lease ends and a worker may take the task.
-                            eprintln!("weft: {} has no binding any more", task.activity);
+                            tracing::warn!(
+                                activity = %task.activity,
+                                "{} has no binding any more",
+                                task.activity
+                            );
                         }
                     }
                     continue;
                 }
-                Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "leasing push tasks failed: {e}"),
                 _ => {}
             }
         }

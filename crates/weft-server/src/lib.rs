@@ -1,28 +1,39 @@
 //! Weft as a service: `weft serve`.
 //!
+//! * [`router`]: which handler answers which route, and the bearer token;
+//!   the handlers share [`state::AppState`].
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
-//! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
-//!   ([`bindings`]), the demo, or the queue.
+//! * [`queue`]: the pull queue workers in any language poll, with leases;
+//!   [`tasks`]: that queue, or a cluster's in the shared store.
+//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http` and
+//!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
+//!   what an endpoint answered.
 //! * [`placement`]: the deployment plan (`--plan`): embedded Wasm
 //!   components, placements, and the limits of the calls the server makes.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
-//! Only this crate knows HTTP request and response types.
+//! This is the only crate that serves HTTP. It also calls push and `@http`
+//! endpoints, and `@grpc` methods (through `weft-grpc`); the worker SDK and
+//! the CLI are the other HTTP clients
+//! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
 pub mod bindings;
 pub mod config;
 pub mod demo;
 pub mod dispatch;
+pub mod endpoint;
 pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod openapi;
 pub mod placement;
+pub mod push;
 pub mod queue;
+pub mod router;
+pub mod state;
 pub mod tasks;
 pub mod ui;
 
@@ -31,7 +42,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use weft_runtime::{Dispatcher, HostError, Runtime};
+use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
 pub use config::Config;
@@ -97,9 +108,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             rt.clone(),
         ))
     });
-    let demo: Option<Arc<dyn Dispatcher>> =
-        demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
         move || bindings.refresh(store.as_ref())
@@ -124,10 +133,10 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     };
     let placements = Arc::new(placement::Placements::new(plan));
     let router = dispatch::Router {
-        push: Arc::new(dispatch::Push::new(config.push.clone(), rt.clone())),
-        http: Arc::new(bindings::Http::new(bindings.clone(), rt.clone())),
+        push: Arc::new(push::Push::new(config.push.clone(), rt.clone())),
+        http: Arc::new(bindings::Direct::new(bindings.clone(), rt.clone())),
         queue: queue.clone(),
-        demo,
+        demo: demo_activities.clone(),
         placements: placements.clone(),
         rt: rt.clone(),
     };
@@ -202,14 +211,14 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push and `@http` activities: leased from the
+    // This node's share of push, `@http` and `@grpc` activities: leased from the
     // store like a worker would, so a dead node's requests go to another
     // node.
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
-        dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
-        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
+        push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
     ));
@@ -238,11 +247,11 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
-    bindings: Arc<bindings::HttpBindings>,
+    bindings: Arc<bindings::Bindings>,
     placements: Arc<placement::Placements>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
-    let state = api::AppState {
+    let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
@@ -250,14 +259,14 @@ fn serve(
         bindings,
         placements,
     };
-    let app = api::router(state, config.body_limit_bytes);
+    let app = router::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();
     let http = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;
         });
         if let Err(e) = serve.await {
-            eprintln!("weft: the HTTP server stopped: {e}");
+            tracing::error!(error = %e, "the HTTP server stopped: {e}");
         }
     });
     Server {
@@ -288,26 +297,33 @@ impl Server {
     }
 }
 
-/// Waits for SIGTERM or Ctrl-C.
-pub async fn terminated() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Waits for SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, not when the future is first polled: a signal that arrives
+/// between the call and the wait still stops the server gracefully.
+pub fn terminated() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 
+use crate::error::Code;
+
 fn error_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
@@ -14,10 +16,16 @@ fn error_responses(codes: &[&str]) -> Value {
             "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
-            "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed or the server is shutting down.",
+            "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
+            "503" => "The store failed, the server is shutting down, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
+        let with_codes: Vec<String> = Code::ALL
+            .iter()
+            .filter(|code| code.status().as_str() == *c)
+            .map(|code| format!("`{}`", code.as_str()))
+            .collect();
+        let description = format!("{description} Codes: {}.", with_codes.join(", "));
         m.insert(
             c.to_string(),
             json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
@@ -136,14 +144,15 @@ fn paths() -> Value {
 }
 
 fn schemas() -> Value {
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "Stable, machine-readable: bad_request, invalid_json, invalid_body, unauthorized, unknown_flow, unknown_run, unknown_task, unknown_token, not_applicable, callback_completed, payload_too_large, check_failed, storage_failed, ..."},
+            "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
-        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
+        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
         "ActivityList": {"type": "object", "required": ["activities"], "properties": {
             "plan": {"type": "string", "nullable": true, "description": "The plan file the server was started with."},
@@ -162,7 +171,7 @@ fn schemas() -> Value {
         "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
             "id": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"}, "status": {"$ref": "#/components/schemas/Status"},
             "input": {}, "result": {"description": "When completed."},
-            "error": {"type": "object", "description": "When failed: what failed and where.", "properties": {"message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
+            "error": {"type": "object", "description": "When failed: what failed and where. `code` is `unreadable_state` or `unreadable_program` for a run this build cannot read (parked until a build that reads it starts; see docs/operating.md).", "properties": {"code": {"type": "string", "enum": ["unreadable_state", "unreadable_program"]}, "message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
             "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
             "parent": {"type": "string", "description": "The parent run of a sub-flow."},
             "position": {"type": "string", "description": "`file:line` where the run stands."},

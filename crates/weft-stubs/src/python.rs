@@ -2,11 +2,13 @@
 //! `examples/workers/python/worker.py`): `TypedDict`s for the declared
 //! types and each activity's parameters, one function per activity that
 //! raises `Permanent("not implemented: Name")` until written, and the
-//! poll-run-report loop with back-off.
+//! poll-run-report loop with back-off. The same types, handlers and
+//! `bind` with another header make a WebAssembly component's source
+//! (`Python<true>`; its end is `wasm.rs`'s).
 
-use crate::model::{Activity, Model};
+use crate::emit::{Gen, Language, Prepared};
+use crate::model::Model;
 use crate::naming::{is_plain, pascal, quote, snake};
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use weft_check::contract::types::{Field, Type};
 
@@ -17,31 +19,30 @@ const KEYWORDS: &[&str] = &[
     "with", "yield", "main", "bind", "log",
 ];
 
-struct Gen {
-    defs: Vec<String>,
-    names: HashSet<String>,
-}
+/// The language (see [`Language`]). `WASM` says what the file is: a
+/// worker over the HTTP API (`false`), or a WebAssembly component's source
+/// (`weft stubs --lang wasm-python`, `wasm.rs`), which shares the types,
+/// the handlers and `bind` but has its own header and end.
+pub(crate) struct Python<const WASM: bool>;
 
 /// The generated `worker.py`.
 pub fn generate(model: &Model) -> String {
-    generate_as(model, Flavor::Worker)
+    let (mut out, table) = Gen::<Python<false>>::new(model).worker(model);
+    let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
+    let _ = write!(
+        out,
+        "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
+        names.join(", ")
+    );
+    out.push_str(LOOP);
+    out
 }
 
-/// What the Python file is: a worker over the HTTP API, or a WebAssembly
-/// component's source (`weft stubs --lang wasm-python`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flavor {
-    Worker,
-    Wasm,
-}
+impl<const WASM: bool> Language for Python<WASM> {
+    const HEADER: &'static str = if WASM { WASM_HEADER } else { HEADER };
+    const ACTIVITIES: &'static str = "\n\n# ----- the activities: fill these in -----\n";
 
-/// The generated file of `flavor`.
-pub(crate) fn generate_as(model: &Model, flavor: Flavor) -> String {
-    let mut g = Gen {
-        defs: Vec::new(),
-        names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
-    };
-    for (name, ty) in &model.types {
+    fn declared_type(g: &mut Gen<Self>, name: &str, ty: &Type) {
         let py = pascal(name);
         match ty {
             Type::Object { fields, open } => {
@@ -55,123 +56,43 @@ pub(crate) fn generate_as(model: &Model, flavor: Flavor) -> String {
             }
         }
     }
-    let mut handlers = String::new();
-    let mut table = String::new();
-    for a in &model.activities {
-        activity(&mut g, a, flavor, &mut handlers, &mut table);
-    }
-    let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
-    let mut out = String::new();
-    out.push_str(match flavor {
-        Flavor::Worker => HEADER,
-        Flavor::Wasm => crate::wasm::PYTHON_HEADER,
-    });
-    out.push_str(BIND);
-    for d in &g.defs {
-        out.push('\n');
-        out.push_str(d);
-    }
-    out.push_str("\n\n# ----- the activities: fill these in -----\n");
-    out.push_str(&handlers);
-    match flavor {
-        Flavor::Worker => {
-            let _ = write!(
-                out,
-                "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
-                names.join(", ")
+
+    fn activity(g: &mut Gen<Self>, p: Prepared<'_>, handlers: &mut String, table: &mut String) {
+        let a = p.activity;
+        let params_name = &p.params_name;
+        let def = g.typed_dict(params_name, &p.fields, false, &p.params_doc("not declared"));
+        g.defs.push(def);
+        let result = g.ty(&a.result, &format!("{}Result", p.base));
+        let func = p.function(snake(&a.name), |f| KEYWORDS.contains(&f), "_activity");
+        let _ = writeln!(handlers, "\n");
+        if a.awaited && WASM {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: returning acknowledges the call, and the wait ends\n    with a callback (value: `{result}`) that a component cannot send (it has\n    no network): place awaited activities on workers (docs/wasm.md).\"\"\"",
+                a.name
             );
-            out.push_str(LOOP);
+        } else if a.awaited {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
+                a.name
+            );
+        } else {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> {result}:\n    \"\"\"`{}`.\"\"\"",
+                a.name
+            );
         }
-        Flavor::Wasm => {
-            let _ = write!(out, "\n\nHANDLERS = {{\n{table}}}\n");
-            out.push_str(crate::wasm::PYTHON_RUN);
-        }
+        let _ = writeln!(handlers, "    raise Permanent({})", p.not_implemented());
+        let params = p.binding(|name, optional| {
+            format!("({name}, {})", if optional { "True" } else { "False" })
+        });
+        let _ = writeln!(table, "    {}: ({func}, [{params}]),", quote(&a.name));
     }
-    out
 }
 
-fn activity(g: &mut Gen, a: &Activity, flavor: Flavor, handlers: &mut String, table: &mut String) {
-    let base = pascal(&a.name);
-    let params_name = g.fresh(&format!("{base}Params"));
-    let fields: Vec<Field> = a
-        .params
-        .iter()
-        .map(|p| Field {
-            name: p.name.clone(),
-            ty: p.ty.clone(),
-            optional: p.optional,
-        })
-        .collect();
-    let doc = if a.declared {
-        format!("The parameters of `{}`.", a.name)
-    } else {
-        format!(
-            "The arguments of `{}` as its calls pass them (not declared).",
-            a.name
-        )
-    };
-    let def = g.typed_dict(&params_name, &fields, false, &doc);
-    g.defs.push(def);
-    let result = g.ty(&a.result, &format!("{base}Result"));
-    let mut func = snake(&a.name);
-    if KEYWORDS.contains(&func.as_str()) {
-        func.push_str("_activity");
-    }
-    let _ = writeln!(handlers, "\n");
-    if a.awaited && flavor == Flavor::Wasm {
-        let _ = writeln!(
-            handlers,
-            "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: returning acknowledges the call, and the wait ends\n    with a callback (value: `{result}`) that a component cannot send (it has\n    no network): place awaited activities on workers (docs/wasm.md).\"\"\"",
-            a.name
-        );
-    } else if a.awaited {
-        let _ = writeln!(
-            handlers,
-            "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
-            a.name
-        );
-    } else {
-        let _ = writeln!(
-            handlers,
-            "def {func}(ctx: Ctx, params: {params_name}) -> {result}:\n    \"\"\"`{}`.\"\"\"",
-            a.name
-        );
-    }
-    let _ = writeln!(
-        handlers,
-        "    raise Permanent({})",
-        quote(&format!("not implemented: {}", a.name))
-    );
-    let params: Vec<String> = a
-        .params
-        .iter()
-        .map(|p| {
-            format!(
-                "({}, {})",
-                quote(&p.name),
-                if p.optional { "True" } else { "False" }
-            )
-        })
-        .collect();
-    let _ = writeln!(
-        table,
-        "    {}: ({func}, [{}]),",
-        quote(&a.name),
-        params.join(", ")
-    );
-}
-
-impl Gen {
-    fn fresh(&mut self, want: &str) -> String {
-        let mut name = want.to_string();
-        let mut i = 2;
-        while !self.names.insert(name.clone()) {
-            name = format!("{want}{i}");
-            i += 1;
-        }
-        name
-    }
-
+impl<const WASM: bool> Gen<Python<WASM>> {
     /// The annotation for `t`; inline objects become `TypedDict`s named
     /// after `hint`. Named types are quoted (forward references).
     fn ty(&mut self, t: &Type, hint: &str) -> String {
@@ -185,7 +106,7 @@ impl Gen {
             Type::List(inner) => format!("list[{}]", self.ty(inner, &format!("{hint}Item"))),
             Type::Named(n) => quote(&pascal(n)),
             Type::Object { fields, open } => {
-                let name = self.fresh(hint);
+                let name = self.defs.fresh(hint);
                 let def = self.typed_dict(&name, fields, *open, "");
                 self.defs.push(def);
                 quote(&name)
@@ -233,7 +154,45 @@ impl Gen {
     }
 }
 
-const HEADER: &str = r#"#!/usr/bin/env python3
+/// `bind` and the types' heading, which end both headers (the worker's
+/// and the component's).
+macro_rules! bind_and_types {
+    () => {
+        r#"
+
+def bind(args, params):
+    """A call's arguments by parameter name (docs/language.md, "How a
+    declared activity receives its arguments"): positional ones first, then
+    one object of the named ones, if any."""
+    if not isinstance(args, list):
+        raise Permanent("the arguments are not a list")
+    if args and isinstance(args[-1], dict):
+        named, positional = args[-1], args[:-1]
+        k = len(positional)
+        later = [name for name, _ in params[k:]]
+        if (
+            k < len(params)
+            and all(key in later for key in named)
+            and all(opt or i < k or name in named for i, (name, opt) in enumerate(params))
+        ):
+            out = {params[i][0]: v for i, v in enumerate(positional)}
+            out.update(named)
+            return out
+    if len(args) > len(params):
+        raise Permanent(f"{len(args)} arguments were given; the activity takes {len(params)}")
+    for i, (name, opt) in enumerate(params):
+        if not opt and i >= len(args):
+            raise Permanent(f"the argument `{name}` is missing")
+    return {params[i][0]: v for i, v in enumerate(args)}
+
+
+# ----- the types -----
+"#
+    };
+}
+
+const HEADER: &str = concat!(
+    r#"#!/usr/bin/env python3
 """A Weft worker, generated by `weft stubs --lang python`: standard library only.
 
     python3 worker.py [URL] [--token-file FILE]
@@ -330,39 +289,58 @@ class Ctx:
         """Completes an awaited call (the token is the credential)."""
         quoted = urllib.parse.quote(self.callback_token, safe="")
         self.weft.post(f"/v1/callbacks/{quoted}", {"value": value}, auth=False)
-"#;
+"#,
+    bind_and_types!()
+);
 
-/// `bind`, which both flavors share, and the types' heading.
-pub(crate) const BIND: &str = r#"
+/// The start of a component's `guest.py` (`weft stubs --lang
+/// wasm-python`, `wasm.rs`), up to its types.
+const WASM_HEADER: &str = concat!(
+    r#""""A Weft activity component, generated by `weft stubs --lang wasm-python`.
 
-def bind(args, params):
-    """A call's arguments by parameter name (docs/language.md, "How a
-    declared activity receives its arguments"): positional ones first, then
-    one object of the named ones, if any."""
-    if not isinstance(args, list):
-        raise Permanent("the arguments are not a list")
-    if args and isinstance(args[-1], dict):
-        named, positional = args[-1], args[:-1]
-        k = len(positional)
-        later = [name for name, _ in params[k:]]
-        if (
-            k < len(params)
-            and all(key in later for key in named)
-            and all(opt or i < k or name in named for i, (name, opt) in enumerate(params))
-        ):
-            out = {params[i][0]: v for i, v in enumerate(positional)}
-            out.update(named)
-            return out
-    if len(args) > len(params):
-        raise Permanent(f"{len(args)} arguments were given; the activity takes {len(params)}")
-    for i, (name, opt) in enumerate(params):
-        if not opt and i >= len(args):
-            raise Permanent(f"the argument `{name}` is missing")
-    return {params[i][0]: v for i, v in enumerate(args)}
+Build it with componentize-py (PyPI) against the host's WIT
+(crates/weft-wasm/wit in Weft's source; docs/wasm.md):
+
+    componentize-py -d WIT_DIR -w activity componentize guest -o guest.wasm
+
+and place its activities on guest.wasm in the deployment plan. Each
+activity fails with "not implemented" until you write it: return its
+result, raise Permanent for a failure that retrying cannot fix, or any other
+exception for one worth retrying. A component has no network and no file
+system; an instance serves many calls one after another, so keep nothing
+between calls that a call relies on. Activities run at least once:
+deduplicate on ctx.call_id.
+"""
+
+import json
+from typing import Any, Optional, TypedDict, Union
+
+import wit_world
+from componentize_py_types import Err
+from wit_world.imports.types import Call, Failure
+
+try:
+    from typing import NotRequired
+except ImportError:  # Python < 3.11
+    NotRequired = Optional
 
 
-# ----- the types -----
-"#;
+class Permanent(Exception):
+    """A failure retrying cannot fix: reported with retryable: false."""
+
+
+class Ctx:
+    """What a handler knows about its call."""
+
+    def __init__(self, call: Call):
+        self.activity = call.activity
+        self.call_id = call.call_id
+        self.run_id = call.run_id
+        self.attempt = call.attempt
+        self.deadline_ms = call.deadline_ms  # ms since the Unix epoch
+"#,
+    bind_and_types!()
+);
 
 const LOOP: &str = r#"
 
