@@ -37,7 +37,9 @@ export async function activitiesPage(main, gen) {
   const table = h('table.activities',
     h('thead', h('tr', ['Activity', 'Runs on', 'Target', 'Limits', 'Ready', 'In flight', 'Oldest ready'].map((t) => h('th', t)))),
     body);
-  main.replaceChildren(h('section.page.activities-page', h('div.page-head', h('h1', 'Activities')), note, table));
+  // Seven columns do not fit a phone: the table scrolls sideways in its
+  // own box, and the page itself never gets wider than the screen.
+  main.replaceChildren(h('section.page.activities-page', h('div.page-head', h('h1', 'Activities')), note, h('div.table-scroll', table)));
   let lastKey = '';
   const refresh = async () => {
     const data = await api('/v1/activities');
