@@ -1,6 +1,8 @@
 //! The web UI. `web_ui_in_a_browser` runs it end to end in a real browser:
 //! the real server (`weft serve`) with runs in every status, a tiny worker
-//! answering their activities, and `crates/weft-server/e2e/ui.mjs` driving
+//! answering their activities, a second server that needs a token, a third
+//! with a deployment plan (the activities page: placements, limits, ready
+//! tasks), and `crates/weft-server/e2e/ui.mjs` driving
 //! Chromium through playwright-core. It needs `node`, `chromium` (Debian's,
 //! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
 //! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
@@ -54,6 +56,51 @@ const ACTIVITIES: &[&str] = &["Reserve", "Fraud", "Address", "Confirm", "Pack", 
 
 /// The token of the server started with `--token-file`.
 const TOKEN: &str = "ui-test-token-0123456789abcdef";
+
+/// The deployment plan of the third server (the activities page): `Charge`
+/// on a push endpoint with limits (never called: no worker answers the
+/// tasks before it), everything else on a group of pull workers.
+const PLAN: &str = r#"[[place]]
+activities = ["Charge"]
+push = "http://127.0.0.1:9/charge"
+concurrency = 2
+rate = "10/s"
+timeout = "5s"
+
+[[place]]
+activities = ["*"]
+worker = "orders"
+
+[workers.orders]
+image = "registry.example.com/orders:1"
+min = 1
+max = 1
+"#;
+
+/// Longest wait for an activity's figures to reach what a test expects.
+const FIGURES_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until `GET /v1/activities` counts `ready` ready tasks of `activity`.
+async fn wait_ready(api: &Api, activity: &str, ready: u64) {
+    let deadline = Instant::now() + FIGURES_PATIENCE;
+    loop {
+        let list = api.get("/v1/activities").await.ok(200);
+        let found = list["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == activity)
+            .cloned();
+        if found.as_ref().is_some_and(|a| a["ready"] == ready) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{activity} never had {ready} ready task(s): {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// Longest the browser script may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
@@ -328,6 +375,21 @@ async fn web_ui_in_a_browser() {
         .error(401, "unauthorized");
     let locked_run = start(&locked.api(), order("T", json!({"hold": true}))).await;
 
+    // A third server with a deployment plan, for the activities page. No
+    // worker polls it: its run's first task stays ready.
+    let planned_home = dir.join("planned");
+    std::fs::create_dir_all(&planned_home).unwrap();
+    let plan = planned_home.join("plan.toml");
+    std::fs::write(&plan, PLAN).unwrap();
+    let planned = Server::start(
+        Launch::data(&planned_home).config(&format!("plan = {:?}\n", plan.display().to_string())),
+    )
+    .await;
+    deploy(&planned.api()).await;
+    start(&planned.api(), order("P", json!({}))).await;
+    wait_ready(&planned.api(), "Reserve", 1).await;
+    wait_ready(&api, "Hold", 1).await;
+
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).unwrap();
     let config = json!({
@@ -342,6 +404,7 @@ async fn web_ui_in_a_browser() {
         "tokenUrl": locked.url,
         "token": TOKEN,
         "tokenRun": locked_run,
+        "planUrl": planned.url,
         "artifacts": artifacts,
         "chromium": chromium(),
     });

@@ -257,6 +257,62 @@ await step('parent-less runs link to the flow; the flow page draws the diagram w
   await page.locator('.flow-card[data-flow="Order"]').waitFor();
 });
 
+await step('the activities page: where each activity runs, its limits, live figures', async () => {
+  // Without a plan: the activities the deployed flow calls, none placed.
+  await page.goto(base + '/');
+  await page.locator('nav a[data-tab="activities"]').click();
+  await page.waitForURL('**/activities');
+  await page.locator('.activities-page p.muted').filter({ hasText: 'without a deployment plan' }).waitFor();
+  const called = ['Address', 'Charge', 'Confirm', 'Fraud', 'Hold', 'Pack', 'Reserve'];
+  for (const n of called) await page.locator(`tr[data-activity="${n}"][data-kind="none"]`).waitFor();
+  const listed = await page.locator('tr[data-activity]').evaluateAll((rows) => rows.map((r) => r.dataset.activity));
+  expect(JSON.stringify(listed) === JSON.stringify(called), `the called activities, sorted: ${listed}`);
+  // The held run's task is the one nobody polls.
+  const holdReady = page.locator('tr[data-activity="Hold"] td[data-figure="ready"]');
+  expect(await holdReady.textContent() === '1', `Hold has one ready task: ${await holdReady.textContent()}`);
+
+  // With a plan: each activity's placement, and figures that follow the queue.
+  const planned = await newPage(WIDE);
+  current = planned;
+  await planned.goto(`${cfg.planUrl}/activities`);
+  await planned.locator('.activities-page p.muted').filter({ hasText: 'plan.toml' }).waitFor();
+  const charge = planned.locator('tr[data-activity="Charge"][data-kind="push"]');
+  await charge.waitFor();
+  const chargeText = await charge.textContent();
+  expect(chargeText.includes('push endpoint') && chargeText.includes('http://127.0.0.1:9/charge'), `Charge's placement: ${chargeText}`);
+  expect(/≤ 2 at once · 10\/s · timeout 5s/.test(chargeText), `Charge's limits: ${chargeText}`);
+  for (const n of called.filter((n) => n !== 'Charge')) {
+    const row = planned.locator(`tr[data-activity="${n}"][data-kind="worker"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text.includes('remote workers') && text.includes('orders'), `${n} runs on the workers: ${text}`);
+  }
+  const ready = planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]');
+  expect(await ready.textContent() === '1', `one ready Reserve task: ${await ready.textContent()}`);
+  // A second run: the live refresh shows its task without a reload.
+  const r = await fetch(`${cfg.planUrl}/v1/runs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ flow: 'Order', input: { id: 'P2', item: 'book', amount: 10, lines: [] } }),
+  });
+  expect(r.status === 201, `the second run starts: ${r.status}`);
+  await planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]').filter({ hasText: /^2$/ }).waitFor();
+  await shot(planned, 'activities-1400x900');
+  await planned.setViewportSize(NARROW);
+  await planned.waitForTimeout(300);
+  const wide = await planned.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide <= NARROW.width, `the activities page fits a narrow screen: ${wide} px`);
+  // The table scrolls in its own box, so the last column can be reached.
+  const box = planned.locator('.table-scroll');
+  const [inner, outer] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  expect(outer <= NARROW.width && inner > outer, `the table scrolls sideways: ${inner} in ${outer} px`);
+  await box.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  expect(await planned.locator('tr[data-activity="Reserve"] td[data-figure="inFlight"]').isVisible(), 'the last columns are reachable');
+  await shot(planned, 'activities-400x800');
+  await planned.context().close();
+  current = page;
+});
+
 await step('narrow screens: the list becomes cards, nothing overflows', async () => {
   const narrow = await newPage(NARROW);
   current = narrow;
