@@ -54,6 +54,11 @@ const CHARGE_LINE: u32 = 13;
 /// What the worker answers: everything but `Hold` (so a run stays running).
 const ACTIVITIES: &[&str] = &["Reserve", "Fraud", "Address", "Confirm", "Pack", "Charge"];
 
+/// Lines of the completed run's order: a `Pack` call each (two journal
+/// entries), so its journal is longer than one page of the API
+/// (`JOURNAL_PAGE_ENTRIES_MAX`) and the timeline must follow `nextCursor`.
+const PACKS: usize = 520;
+
 /// The token of the server started with `--token-file`.
 const TOKEN: &str = "ui-test-token-0123456789abcdef";
 
@@ -320,7 +325,8 @@ async fn web_ui_in_a_browser() {
         }
         o
     };
-    let completed = start(&api, order("A", json!({}))).await;
+    let lines: Vec<String> = (0..PACKS).map(|i| format!("line-{i}")).collect();
+    let completed = start(&api, order("A", json!({"lines": lines}))).await;
     let callback = start(&api, order("B", json!({"express": true, "amount": 20}))).await;
     let waiting = start(&api, order("C", json!({"express": true}))).await;
     let cancel_ui = start(&api, order("C2", json!({"express": true}))).await;
@@ -332,6 +338,18 @@ async fn web_ui_in_a_browser() {
     let running = start(&api, order("H", json!({"hold": true}))).await;
     let unreadable = start(&api, order("U", json!({"express": true}))).await;
     api.wait_for(&completed, "completed").await;
+    // The browser test checks paging only if there is a second page.
+    let journal = api
+        .get(&format!("/v1/runs/{completed}/journal"))
+        .await
+        .ok(200);
+    assert!(
+        journal["nextCursor"].is_string()
+            && journal["entries"].as_array().map(Vec::len)
+                == Some(weft_server::limits::JOURNAL_PAGE_ENTRIES_MAX),
+        "the completed run's journal is longer than a page: {}",
+        journal["nextCursor"]
+    );
     for id in [&callback, &waiting, &cancel_ui, &cancelled] {
         api.wait_for(id, "waiting").await;
     }
@@ -401,6 +419,7 @@ async fn web_ui_in_a_browser() {
         },
         "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
+        "packs": PACKS,
         "tokenUrl": locked.url,
         "token": TOKEN,
         "tokenRun": locked_run,

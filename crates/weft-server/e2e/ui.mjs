@@ -214,6 +214,18 @@ await step('cancel from the UI', async () => {
   await page.locator('.timeline .item.k-cancelled').waitFor();
 });
 
+await step('a long run\'s timeline follows the journal\'s pages to its end', async () => {
+  // Its journal is longer than one page of the API (ui.rs checks that).
+  await page.goto(`${base}/runs/${runs.completed}`);
+  await waitStatus(page, 'completed');
+  await page.locator('.timeline .item.k-completed').waitFor();
+  const packs = await page.locator('.timeline .item.k-call').filter({ hasText: 'Pack' }).count();
+  expect(packs === cfg.packs, `every Pack call is on the timeline: ${packs} of ${cfg.packs}`);
+  const charge = page.locator('.timeline .item.k-call').filter({ hasText: 'Charge' });
+  expect(await charge.count() === 1, 'the call after the first page is on the timeline');
+  expect(await page.locator('#journal-capped, #journal-dropped').count() === 0, 'nothing is said to be left out');
+});
+
 await step('a refused action shows the API error', async () => {
   // A page whose timers are frozen keeps showing the run as failed after
   // someone else repaired it; its retry is then refused by the server.

@@ -60,6 +60,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-activities.js"),
     module!("runlist.js"),
     module!("timeline.js"),
+    module!("journal.js"),
     module!("actions.js"),
     module!("source.js"),
     // A flow's diagram: drawing, and its layout by phase.
