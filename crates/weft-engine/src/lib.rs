@@ -17,6 +17,7 @@ pub mod program;
 pub mod state;
 pub mod time;
 pub mod value;
+pub mod work;
 
 pub use compile::{compile, compile_source, compile_sources, CompileError};
 pub use invariants::Violations;

@@ -55,6 +55,15 @@ pub enum HostError {
     /// In a cluster: another node is working on the run right now.
     #[error("run {0} is being worked on by another node; try again in a moment")]
     Busy(String),
+    /// A value from outside (an input, a callback's value) is nested or
+    /// sized past what a run's values may be.
+    #[error("the {what} cannot be used: {message}")]
+    Value {
+        /// What was refused.
+        what: &'static str,
+        /// Why, naming the limit.
+        message: String,
+    },
     /// A stored snapshot could not be read.
     #[error("run {run}: snapshot unreadable: {message}")]
     Snapshot {
@@ -482,7 +491,11 @@ impl Host {
             .flow(flow)
             .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
         let run_id = ids::run_id(now, self.entropy.as_mut());
-        let args = machine::bind_input(&program, func, &input);
+        let args =
+            machine::bind_input(&program, func, &input).map_err(|message| HostError::Value {
+                what: "input",
+                message,
+            })?;
         let mut env = HostEnv {
             now,
             entropy: self.entropy.as_mut(),
@@ -636,6 +649,14 @@ impl Host {
             return Err(HostError::PayloadTooLarge {
                 what: "callback value",
                 size,
+            });
+        }
+        // Refused before the token is spent, so a sender can try again
+        // with a value the run can keep.
+        if let Err(message) = weft_engine::Value::from_json(&value) {
+            return Err(HostError::Value {
+                what: "callback value",
+                message,
             });
         }
         if !self.load(&row.run_id, now)? {

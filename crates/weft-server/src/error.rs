@@ -87,7 +87,8 @@ impl From<HostError> for ApiError {
         match e {
             HostError::UnknownFlow(_) => ApiError::not_found("unknown_flow", msg),
             HostError::UnknownRun(_) => ApiError::not_found("unknown_run", msg),
-            HostError::Action(ActionError::PayloadTooLarge(_)) => {
+            HostError::Action(ActionError::PayloadTooLarge(_) | ActionError::Value(_))
+            | HostError::Value { .. } => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
             }
             HostError::Action(_) => ApiError::new(StatusCode::CONFLICT, "not_applicable", msg),
