@@ -99,7 +99,7 @@ pub(crate) fn named_like_builtin(decl: &FlowDecl) -> Diagnostic {
 /// walk stays quiet about them.
 pub(crate) fn has_syntax_errors(flow: &FlowDecl) -> bool {
     struct Finder(bool);
-    impl Visitor for Finder {
+    impl Visitor<'_> for Finder {
         fn visit_stmt(&mut self, s: &Stmt) {
             if self.0 {
                 return;

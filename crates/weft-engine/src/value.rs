@@ -670,11 +670,11 @@ impl Value {
     /// `Ok(None)` when it is longer (found without writing more than `max`
     /// bytes), `Err` when the value has no JSON form.
     pub fn json_len(&self, max: usize) -> Result<Option<usize>, String> {
-        let mut w = Capped::new(max, false);
-        match serde_json::to_writer(&mut w, &JsonForm(self)) {
-            Ok(()) => Ok(Some(w.len)),
-            Err(_) if w.over => Ok(None),
-            Err(e) => Err(e.to_string()),
+        let mut out = String::new();
+        match write_json(self, &mut out, max) {
+            Ok(()) => Ok(Some(out.len())),
+            Err(Stop::Over) => Ok(None),
+            Err(Stop::NoJson(e)) => Err(e),
         }
     }
 
@@ -806,12 +806,12 @@ impl Value {
             Value::Closure(_) => "<function>".into(),
             Value::Handle(_) => "<sub-flow>".into(),
             other => {
-                let mut w = Capped::new(max, true);
-                match serde_json::to_writer(&mut w, &JsonForm(other)) {
-                    Ok(()) => String::from_utf8(w.text).unwrap_or_default(),
-                    Err(_) if w.over => return None,
+                let mut out = String::new();
+                match write_json(other, &mut out, max) {
+                    Ok(()) => out,
+                    Err(Stop::Over) => return None,
                     // No JSON form (a function inside): the reason is the text.
-                    Err(e) => e.to_string(),
+                    Err(Stop::NoJson(e)) => e,
                 }
             }
         };
@@ -819,44 +819,72 @@ impl Value {
     }
 }
 
-/// A writer that counts (and keeps, when asked) what is written, and fails
-/// once more than `max` bytes come.
-struct Capped {
-    max: usize,
-    keep: bool,
-    len: usize,
-    text: Vec<u8>,
-    over: bool,
+/// Why writing a value's JSON stopped.
+enum Stop {
+    /// It is longer than allowed.
+    Over,
+    /// It has no JSON form (a function, a handle), and why.
+    NoJson(String),
 }
 
-impl Capped {
-    fn new(max: usize, keep: bool) -> Capped {
-        Capped {
-            max,
-            keep,
-            len: 0,
-            text: Vec::new(),
-            over: false,
+/// Appends `v`'s JSON form (what [`Value::to_json`] gives, as compact text)
+/// to `out`, stopping as soon as `out` is longer than `max`: a value's text
+/// is measured or made without writing more than the caller can take.
+fn write_json(v: &Value, out: &mut String, max: usize) -> Result<(), Stop> {
+    let text = |out: &mut String, s: &str| {
+        // serde_json escapes exactly as the JSON form's readers expect.
+        let quoted = serde_json::to_string(s).unwrap_or_default();
+        work::bytes(quoted.len());
+        out.push_str(&quoted);
+    };
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_finite() => {
+            out.push_str(&serde_json::to_string(f).unwrap_or_default())
+        }
+        Value::Float(_) => out.push_str("null"),
+        Value::Str(s) => text(out, s),
+        Value::Duration(ms) => text(out, &time::format_duration(*ms)),
+        Value::Time(ms) => text(out, &time::format_time(*ms)),
+        Value::List(items) => {
+            out.push('[');
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(it, out, max)?;
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, it)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                text(out, k);
+                out.push(':');
+                write_json(it, out, max)?;
+            }
+            out.push('}');
+        }
+        Value::Closure(_) => {
+            return Err(Stop::NoJson(
+                "a function cannot leave the flow (it has no JSON form)".into(),
+            ))
+        }
+        Value::Handle(_) => {
+            return Err(Stop::NoJson(
+                "a sub-flow handle must be waited for before it leaves the flow".into(),
+            ))
         }
     }
-}
-
-impl std::io::Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.len = self.len.saturating_add(buf.len());
-        work::bytes(buf.len());
-        if self.len > self.max {
-            self.over = true;
-            return Err(std::io::Error::other("longer than allowed"));
-        }
-        if self.keep {
-            self.text.extend_from_slice(buf);
-        }
-        Ok(buf.len())
+    if out.len() > max {
+        return Err(Stop::Over);
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    Ok(())
 }
 
 fn from_json_within(v: &serde_json::Value, depth: u32) -> Result<Value, String> {
@@ -897,8 +925,7 @@ fn from_json_within(v: &serde_json::Value, depth: u32) -> Result<Value, String> 
     })
 }
 
-/// A value as its JSON form: what [`Value::to_json`] gives, written without
-/// building a JSON tree first.
+/// A value as its JSON form, for [`Value::to_json`].
 struct JsonForm<'a>(&'a Value);
 
 impl Serialize for JsonForm<'_> {
@@ -1283,7 +1310,12 @@ mod tests {
         fn json_values_survive_the_json_form(v in json_value()) {
             let json = v.to_json().unwrap();
             prop_assert!(same(&Value::from_json(&json).unwrap(), &v, true), "{json}");
-            // The text form, too, as activities and the API receive it.
+            // The text form, too, as activities and the API receive it; the
+            // text the engine writes itself (`string()`, `+`) is the same.
+            if !matches!(v, Value::Str(_)) {
+                prop_assert_eq!(v.to_text(), json.to_string());
+            }
+            prop_assert_eq!(v.json_len(usize::MAX).unwrap(), Some(json.to_string().len()));
             let back: serde_json::Value = serde_json::from_str(&json.to_string()).unwrap();
             prop_assert!(same(&Value::from_json(&back).unwrap(), &v, true), "{json}");
         }

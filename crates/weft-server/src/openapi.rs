@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 
+use crate::error::Code;
+
 fn error_responses(codes: &[&str]) -> Value {
     let mut m = serde_json::Map::new();
     for c in codes {
@@ -18,6 +20,12 @@ fn error_responses(codes: &[&str]) -> Value {
             "503" => "The store failed or the server is shutting down.",
             _ => "Error.",
         };
+        let with_codes: Vec<String> = Code::ALL
+            .iter()
+            .filter(|code| code.status().as_str() == *c)
+            .map(|code| format!("`{}`", code.as_str()))
+            .collect();
+        let description = format!("{description} Codes: {}.", with_codes.join(", "));
         m.insert(
             c.to_string(),
             json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
@@ -134,9 +142,10 @@ fn paths() -> Value {
 }
 
 fn schemas() -> Value {
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "description": "Stable, machine-readable: bad_request, invalid_json, invalid_body, unauthorized, unknown_flow, unknown_run, unknown_task, unknown_token, not_applicable, callback_completed, payload_too_large, check_failed, storage_failed, ..."},
+            "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
             "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
