@@ -231,6 +231,21 @@ impl Runtime {
         Runtime::launch(store, host, dispatcher, recovered)
     }
 
+    /// Test builds: [`Runtime::start`] with a probe on the host (see
+    /// [`Host::set_probe`]), which tests make panic as a bug would.
+    #[cfg(feature = "test-hooks")]
+    pub fn start_probed(
+        store: Arc<dyn Store>,
+        dispatcher: Arc<dyn Dispatcher>,
+        probe: crate::host::Probe,
+    ) -> Result<Runtime, HostError> {
+        let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
+        host.set_probe(Some(probe));
+        let recovered = host.recover_tasks()?;
+        Runtime::launch(store, host, dispatcher, recovered)
+    }
+
     /// Starts a runtime that is one node of a cluster (see
     /// `weft_store::cluster`). Tasks are not dispatched from here: they
     /// wait in the shared store until a worker (or a node's pusher) leases

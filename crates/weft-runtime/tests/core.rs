@@ -1,6 +1,7 @@
 //! The real-time runtime's core thread is shared by every run of a node:
 //! nothing one run or one deploy does may hold it for long.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -96,3 +97,57 @@ async fn a_busy_run_lets_other_runs_go_first() {
     assert_eq!(done.result, Some(json!(100000)));
     rt.shutdown();
 }
+
+/// A panic on the core thread, in one run's step, parks that run with the
+/// panic's message and place, and the node goes on: other runs start,
+/// sleep and finish, and the panicking run's record says what happened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_one_run_stops_only_that_run() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let rt = Runtime::start_probed(
+        store,
+        Arc::new(Echo),
+        Box::new(|_: &str, what: &str| {
+            // Only the run that echoes "boom" gets its result.
+            if what.starts_with("taking the result")
+                && what.contains("call 1 ")
+                && BOOM.load(Ordering::SeqCst)
+            {
+                panic!("a bug met by this run's state")
+            }
+        }),
+    )
+    .unwrap();
+    let sleepy = "flow Sleepy(x) {\n    Sleep(50ms)\n    return Echo(x)\n}\n";
+    rt.deploy(source("s.weft", format!("{sleepy}\n{QUICK}")))
+        .await
+        .unwrap();
+    BOOM.store(true, Ordering::SeqCst);
+    let (boom, _) = rt
+        .start_and_wait("Quick", json!("boom"), None, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let parked = rt.store().run(&boom.run_id).unwrap().unwrap();
+    assert_eq!(parked.status, Status::Failed);
+    let error = parked.error.unwrap();
+    assert_eq!(error["code"], "engine_panic");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("a bug met by this run's state"),
+        "{error}"
+    );
+    BOOM.store(false, Ordering::SeqCst);
+    // The core is alive: another run sleeps on a timer and finishes.
+    let (_, done) = rt
+        .start_and_wait("Sleepy", json!("fine"), None, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(done.status, Status::Completed);
+    assert_eq!(done.result, Some(json!("fine")));
+    rt.shutdown();
+}
+
+/// Whether the probe panics (set by the test, read on the core thread).
+static BOOM: AtomicBool = AtomicBool::new(false);

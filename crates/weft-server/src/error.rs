@@ -77,6 +77,7 @@ codes! {
     StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
     UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
+    EnginePanic = ("engine_panic", SERVICE_UNAVAILABLE, "A step of the run panicked (a bug in this build, met by the run's state); the run is parked as it was before the step, for a build that does not panic on it, or for an operator to cancel."),
 }
 
 /// An error answer of the API.
@@ -162,10 +163,12 @@ impl From<HostError> for ApiError {
             HostError::Busy(_) => Code::RunBusy,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
             HostError::Store(_) => Code::StorageFailed,
+            HostError::Panicked(_) => Code::Internal,
             // A later build may read it: the request can succeed then.
             HostError::Unreadable(u) => match u.kind {
                 UnreadableKind::State => Code::UnreadableState,
                 UnreadableKind::Program => Code::UnreadableProgram,
+                UnreadableKind::Panic => Code::EnginePanic,
             },
         };
         ApiError::new(code, msg)
