@@ -28,7 +28,7 @@ use thiserror::Error;
 use weft_engine::machine::{self, Env};
 use weft_engine::program::{Edition, Program};
 use weft_engine::state::{ChildState, Command, Event, RunState, Status, Task};
-use weft_engine::{limits, stored, ActionError};
+use weft_engine::{limits, stored, ActionError, Value};
 use weft_store::{
     Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
     SourceText, Store, StoreError, StoredRun,
@@ -887,6 +887,12 @@ impl Host {
             .flow(flow)
             .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
         let run_id = ids::run_id(now, self.entropy.as_mut());
+        // The whole input, not only what the flow's parameters take: it is
+        // kept in the run's record and journal, which must read back.
+        Value::from_json(&input).map_err(|message| HostError::Value {
+            what: "input",
+            message,
+        })?;
         let args =
             machine::bind_input(&program, func, &input).map_err(|message| HostError::Value {
                 what: "input",
@@ -974,21 +980,11 @@ impl Host {
     /// An operator's action (retry, resolve, cancel): applied here so its
     /// outcome can be answered; `Busy` when another node holds the run.
     pub fn operate(&mut self, run_id: &str, event: Event, now: i64) -> Result<(), HostError> {
-        let loaded = match self.load(run_id, now) {
-            // A parked run cannot take a step, but an operator can cancel it.
-            Err(HostError::Unreadable(u)) => match &event {
-                Event::Cancel { reason } => {
-                    if self.cancel_parked(run_id, reason, now)? {
-                        return self.drain_follow_ups(now);
-                    }
-                    return Err(HostError::Unreadable(u));
-                }
-                _ => return Err(HostError::Unreadable(u)),
-            },
-            other => other?,
-        };
-        if !loaded {
-            return Err(HostError::Busy(run_id.to_string()));
+        match self.load(run_id, now) {
+            Ok(false) => return Err(HostError::Busy(run_id.to_string())),
+            // A parked run is cancelled by `deliver`.
+            Ok(true) | Err(HostError::Unreadable(_)) => {}
+            Err(e) => return Err(e),
         }
         self.deliver(run_id, event, now)
     }
@@ -1042,7 +1038,20 @@ impl Host {
         now: i64,
         inbox: Option<i64>,
     ) -> Result<Placed, HostError> {
-        if !self.load(run_id, now)? {
+        let loaded = match self.load(run_id, now) {
+            // A parked run takes no step, but it can be cancelled (by an
+            // operator, or with its parent).
+            Err(HostError::Unreadable(u)) => {
+                if let Event::Cancel { reason } = &event {
+                    if self.cancel_parked(run_id, reason, now)? {
+                        return Ok(Placed::Here);
+                    }
+                }
+                return Err(HostError::Unreadable(u));
+            }
+            other => other?,
+        };
+        if !loaded {
             let cl = self
                 .cluster
                 .as_ref()
