@@ -337,10 +337,13 @@ async fn busy_runs_and_deploys_leave_the_core_to_others() {
     long.push_str("    return x\n}\n");
     let deploying = {
         let api = api.clone();
+        // Its own deadline: compiling 40,000 statements on a loaded
+        // machine may take longer than one request usually waits.
         tokio::spawn(async move {
-            api.post(
-                "/v1/flows",
-                json!({"files": [{"name": "long.weft", "text": long}]}),
+            api.send(
+                api.request("POST", "/v1/flows")
+                    .json(&json!({"files": [{"name": "long.weft", "text": long}]}))
+                    .timeout(support::PATIENCE * 10),
             )
             .await
             .ok(201);
