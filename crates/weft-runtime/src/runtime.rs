@@ -95,6 +95,12 @@ impl ResultSink {
         }
     }
 
+    /// Hands `event` of run `run_id` on as is (for sinks that wrap
+    /// another, e.g. to release a concurrency slot when the answer comes).
+    pub fn deliver(&self, run_id: String, event: Event) {
+        (self.deliver)(run_id, event)
+    }
+
     fn channel(tx: Sender<Msg>) -> ResultSink {
         ResultSink::new(move |run_id, event| {
             let _ = tx.send(Msg::Event { run_id, event });

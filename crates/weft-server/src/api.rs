@@ -50,6 +50,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/flows/{name}"),
     ("GET", "/v1/flows/{name}/graph"),
     ("GET", "/v1/versions/{version}"),
+    ("GET", "/v1/activities"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
     ("GET", "/v1/runs/counts"),
@@ -165,6 +166,22 @@ pub(crate) async fn deploy(
             format!("the flows have {n} error(s); nothing was deployed"),
         )
         .with_details(json!({"diagnostics": all})));
+    }
+    let mut warnings = warnings;
+    if let Some(plan) = &s.placements.plan {
+        let (plan_errors, plan_warnings) = plan.check_deploy(&files);
+        if !plan_errors.is_empty() {
+            let n = plan_errors.len();
+            return Err(ApiError::new(
+                Code::PlanRefused,
+                format!(
+                    "the deployment plan {} refuses the program ({n} error(s)): every activity it calls needs a placement; nothing was deployed",
+                    plan.name
+                ),
+            )
+            .with_details(json!({"diagnostics": plan_errors})));
+        }
+        warnings.extend(plan_warnings);
     }
     let d = s.runtime.deploy(files.clone()).await?;
     s.bindings.learn(d.version, &files);

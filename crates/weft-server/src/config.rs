@@ -8,6 +8,8 @@
 //! lease = "30s"                     # how long a polled task is leased without a heartbeat
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
+//! plan = "deploy/plan.toml"         # the deployment plan (docs/deploying.md)
+//! wasm_cache = "/var/cache/weft"    # compiled Wasm components (default: DATA/wasm-cache)
 //!
 //! [http]                          # connection limits (crate::limits; these are the defaults)
 //! header_read_timeout = "10s"
@@ -77,6 +79,11 @@ pub struct Config {
     pub node: String,
     /// Limits on connections and requests.
     pub http: crate::limits::Http,
+    /// The deployment plan (`docs/deploying.md`).
+    pub plan: Option<PathBuf>,
+    /// Where compiled Wasm components are kept (default: `wasm-cache` in
+    /// the data directory).
+    pub wasm_cache: Option<PathBuf>,
 }
 
 /// What a configuration file may say.
@@ -90,6 +97,8 @@ pub struct File {
     lease: Option<String>,
     database: Option<String>,
     node: Option<String>,
+    plan: Option<PathBuf>,
+    wasm_cache: Option<PathBuf>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
     #[serde(default)]
@@ -176,6 +185,8 @@ pub struct Flags {
     pub database: Option<String>,
     /// `--node`
     pub node: Option<String>,
+    /// `--plan`
+    pub plan: Option<PathBuf>,
 }
 
 /// Why a configuration was refused.
@@ -367,6 +378,8 @@ impl Config {
             database,
             node,
             http,
+            plan: flags.plan.or(file.plan),
+            wasm_cache: file.wasm_cache,
         })
     }
 }
@@ -387,6 +400,8 @@ impl Config {
             database: None,
             node: "test".into(),
             http: crate::limits::Http::default(),
+            plan: None,
+            wasm_cache: None,
         }
     }
 }

@@ -74,6 +74,7 @@ codes! {
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
     CheckFailed = ("check_failed", UNPROCESSABLE_ENTITY, "The deployed flows have errors; `diagnostics` lists them and nothing was deployed."),
+    PlanRefused = ("plan_refused", UNPROCESSABLE_ENTITY, "The server's deployment plan refuses the program: an activity it calls has no placement, or one the plan cannot serve; `diagnostics` lists the plan's findings and nothing was deployed."),
     CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
     TooManyVersions = ("too_many_versions", UNPROCESSABLE_ENTITY, "A deployed flow has as many versions as a flow may have (VERSIONS_PER_FLOW_MAX); nothing was deployed."),
     HeadersTooLarge = ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's head (request line and headers) is larger than the server reads."),

@@ -17,7 +17,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "408" => "The request's body did not arrive within the server's body_read_timeout.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
-            "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
+            "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
             "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
             _ => "Error.",
         };
@@ -110,6 +110,8 @@ fn paths() -> Value {
         "/v1/flows/{name}/graph": {"get": op("A flow's diagram at a version (default: the newest): its steps and structure as nodes and edges, with the running, waiting and failed runs of that version standing at each node", "flows",
             merge(json!({"200": ok("The diagram.", "FlowGraph")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("name", "The flow's name."), {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1}}]}))},
+        "/v1/activities": {"get": op("Every activity the deployed flows call or that has tasks: its placement in the deployment plan (`weft serve --plan`) and its live figures: tasks ready (waiting for a worker, or for a slot or the rate of the calls the server makes), in flight, and the oldest ready task's age", "activities",
+            merge(json!({"200": ok("The activities.", "ActivityList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/versions/{version}": {"get": op("A program version: its flows and files (what its runs execute, inline sub-flows included)", "flows",
             merge(json!({"200": ok("The version.", "ProgramVersion")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("version", "The version number.")]}))},
@@ -155,11 +157,22 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
         "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "ActivityList": {"type": "object", "required": ["activities"], "properties": {
+            "plan": {"type": "string", "nullable": true, "description": "The plan file the server was started with."},
+            "activities": {"type": "array", "items": {"type": "object", "required": ["name", "ready", "inFlight", "oldestReadySeconds"], "properties": {
+                "name": {"type": "string"},
+                "placement": {"type": "object", "nullable": true, "description": "Where the plan places it (none without a plan, or when no placement names it).", "properties": {
+                    "kind": {"type": "string", "enum": ["wasm", "worker", "push", "http", "grpc"]},
+                    "target": {"type": "string", "description": "The component, worker group, URL or binding."},
+                    "place": {"type": "integer", "description": "The placement's number in the plan, from 1."},
+                    "concurrency": {"type": "integer", "nullable": true}, "rate": {"type": "string", "nullable": true},
+                    "timeout": {"type": "string", "nullable": true}, "memory": {"type": "string", "nullable": true}}},
+                "ready": {"type": "integer"}, "inFlight": {"type": "integer"}, "oldestReadySeconds": {"type": "number"}}}}}},
         "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
         "StartRequest": {"type": "object", "required": ["flow"], "properties": {"flow": {"type": "string"}, "input": {"description": "Any JSON; bound to the flow's parameters."}, "idempotencyKey": {"type": "string", "maxLength": 256, "description": "A second start with the same key returns the same run."}, "wait": {"description": "A duration such as \"10s\" (or milliseconds): return the finished run, or the run as it stands when the wait ends (at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},

@@ -44,6 +44,8 @@ fn config() -> Config {
         database: None,
         node: "test".into(),
         http: Default::default(),
+        plan: None,
+        wasm_cache: None,
     }
 }
 

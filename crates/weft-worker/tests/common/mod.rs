@@ -83,6 +83,8 @@ impl TestServer {
             database: None,
             node: "test".into(),
             http: Default::default(),
+            plan: None,
+            wasm_cache: None,
         }
     }
 
