@@ -19,6 +19,7 @@ pub mod state;
 pub mod stored;
 pub mod time;
 pub mod value;
+pub mod work;
 
 pub use compile::{
     compile, compile_in, compile_source, compile_sources, compile_sources_in, CompileError,

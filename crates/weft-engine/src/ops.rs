@@ -13,7 +13,7 @@ use std::sync::Arc;
 use weft_syntax::ast::{BinaryOp, UnaryOp};
 
 use crate::limits;
-use crate::value::Value;
+use crate::value::{List, Shape, Value, CONTAINER_BYTES};
 
 /// Applies a prefix operator.
 pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, String> {
@@ -58,6 +58,66 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
     }
 }
 
+/// Applies an infix operator to an operand the caller gives up: `+` grows
+/// a list or text that nothing else shares in place instead of copying
+/// it. On failure the operand comes back with the reason.
+pub fn binary_owned(op: BinaryOp, a: Value, b: &Value) -> Result<Value, (Value, String)> {
+    if op != BinaryOp::Add {
+        return binary(op, &a, b).map_err(|e| (a, e));
+    }
+    match (a, b) {
+        (Value::List(mut x), Value::List(y)) => {
+            if let Err(e) = joined_lists(&x, y) {
+                return Err((Value::List(x), e));
+            }
+            let items = Arc::make_mut(&mut x);
+            crate::work::elements(y.len());
+            for v in y.iter() {
+                items.push(v.clone());
+            }
+            Ok(Value::List(x))
+        }
+        (Value::Str(mut x), y) => {
+            let room = limits::STRING_BYTES_MAX.saturating_sub(x.len());
+            let grown = match y {
+                Value::Str(t) if t.len() <= room => {
+                    x.push_str(t);
+                    true
+                }
+                Value::Str(_) => false,
+                other => match other.text_within(room) {
+                    Some(t) => {
+                        x.push_str(&t);
+                        true
+                    }
+                    None => false,
+                },
+            };
+            if grown {
+                Ok(Value::Str(x))
+            } else {
+                Err((Value::Str(x), string_too_long()))
+            }
+        }
+        (a, b) => add(&a, b).map_err(|e| (a, e)),
+    }
+}
+
+/// Why `x + y` of two lists cannot be made, if it cannot: from the shapes
+/// the lists keep, before anything is copied.
+fn joined_lists(x: &List, y: &List) -> Result<(), String> {
+    if x.len() + y.len() > limits::LIST_LEN_MAX {
+        return Err(list_too_long());
+    }
+    let (a, b) = (x.shape(), y.shape());
+    Shape {
+        bytes: (a.bytes + b.bytes).saturating_sub(CONTAINER_BYTES),
+        depth: a.depth.max(b.depth),
+        handles: a.handles || b.handles,
+    }
+    .check()
+}
+
 fn mismatch(op: &str, a: &Value, b: &Value) -> String {
     format!(
         "cannot apply `{op}` to {} and {}",
@@ -87,14 +147,18 @@ fn add(a: &Value, b: &Value) -> Result<Value, String> {
             Ok(int_or_float(x.checked_add(*y), *x as f64 + *y as f64))
         }
         (x, y) if is_num(x) && is_num(y) => Ok(num(x.as_f64().unwrap() + y.as_f64().unwrap())),
-        (Value::Str(x), y) => concat(x, &y.to_text()),
+        (Value::Str(x), y) => {
+            let room = limits::STRING_BYTES_MAX.saturating_sub(x.len());
+            let y = y.text_within(room).ok_or_else(string_too_long)?;
+            concat(x, &y)
+        }
         (x, Value::Str(y)) if !matches!(x, Value::Duration(_) | Value::Time(_)) => {
-            concat(&x.to_text(), y)
+            let room = limits::STRING_BYTES_MAX.saturating_sub(y.len());
+            let x = x.text_within(room).ok_or_else(string_too_long)?;
+            concat(&x, y)
         }
         (Value::List(x), Value::List(y)) => {
-            if x.len() + y.len() > limits::LIST_LEN_MAX {
-                return Err(list_too_long());
-            }
+            joined_lists(x, y)?;
             let mut out = Vec::with_capacity(x.len() + y.len());
             out.extend(x.iter().cloned());
             out.extend(y.iter().cloned());
@@ -125,20 +189,27 @@ fn add(a: &Value, b: &Value) -> Result<Value, String> {
 
 fn concat(a: &str, b: &str) -> Result<Value, String> {
     if a.len() + b.len() > limits::STRING_BYTES_MAX {
-        return Err(format!(
-            "string longer than the limit of {} bytes",
-            limits::STRING_BYTES_MAX
-        ));
+        return Err(string_too_long());
     }
+    crate::work::bytes(a.len() + b.len());
     let mut s = String::with_capacity(a.len() + b.len());
     s.push_str(a);
     s.push_str(b);
-    Ok(Value::Str(Arc::from(s)))
+    Ok(Value::string(s))
 }
 
-fn list_too_long() -> String {
+/// Why a string cannot grow.
+pub fn string_too_long() -> String {
     format!(
-        "list longer than the limit of {} elements",
+        "string longer than the limit of {} bytes (STRING_BYTES_MAX)",
+        limits::STRING_BYTES_MAX
+    )
+}
+
+/// Why a list cannot grow.
+pub fn list_too_long() -> String {
+    format!(
+        "list longer than the limit of {} elements (LIST_LEN_MAX)",
         limits::LIST_LEN_MAX
     )
 }

@@ -27,6 +27,10 @@
 //! shown from there (`+1h`); the run is `run`, child runs `child-1`, ...,
 //! callback tokens `token-1`, ...; back-off jitter is always one half.
 //!
+//! A run still busy at the end of its turn (`weft_engine::limits::TIME_SLICE`)
+//! arms its `continue` timer; the test fires it at once, as a host would,
+//! until the run waits, and shows each next turn after a `turn` line.
+//!
 //! After every event the state must keep its invariants
 //! ([`RunState::check_invariants`]), and every case is played twice: once
 //! keeping the state in memory and once reading it back from its snapshot
@@ -435,7 +439,13 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             let func = program
                 .flow(&flow)
                 .unwrap_or_else(|| panic!("{at}: no flow `{flow}`"));
-            let args = machine::bind_input(&program, func, &input);
+            let args = match machine::bind_input(&program, func, &input) {
+                Ok(args) => args,
+                Err(e) => {
+                    let _ = write!(transcript, "\n> {line}\n  refused  {e}\n");
+                    continue;
+                }
+            };
             let (mut s, output) = machine::start(
                 &program,
                 RUN_ID.into(),
@@ -448,6 +458,7 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             );
             emitted(&output, &mut out);
             settle(&program, &mut s, reload, &at);
+            next_turns(&program, &mut s, &mut world, reload, &at, &mut out);
             summary(&program, &s, &mut out);
             state = Some(s);
         } else {
@@ -462,6 +473,7 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
                         Err(e) => out.push(format!("refused  {e}")),
                     }
                     settle(&program, s, reload, &at);
+                    next_turns(&program, s, &mut world, reload, &at, &mut out);
                     summary(&program, s, &mut out);
                 }
             }
@@ -472,6 +484,36 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
         }
     }
     transcript
+}
+
+/// Turns past this many in one event mean a run that never stops.
+const TURNS_MAX: usize = 100;
+
+/// Plays the run's next turns, as a host fires its `continue` timer, while
+/// the run has fibers ready at the end of a turn (see
+/// `weft_engine::limits::TIME_SLICE`); each is shown after a `turn` line.
+fn next_turns(
+    program: &Program,
+    state: &mut RunState,
+    world: &mut World,
+    reload: bool,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    for _ in 0..TURNS_MAX {
+        if !state.timers.contains_key("continue") {
+            return;
+        }
+        out.push("turn".into());
+        let event = Event::TimerFired {
+            key: "continue".into(),
+        };
+        let output = machine::apply(program, state, event, world)
+            .unwrap_or_else(|e| panic!("{at}: a turn was refused: {e}"));
+        emitted(&output, out);
+        settle(program, state, reload, at);
+    }
+    panic!("{at}: the run took more than {TURNS_MAX} turns");
 }
 
 fn emitted(output: &machine::Output, out: &mut Vec<String>) {

@@ -9,6 +9,7 @@
 //!   engine behind `weft test` and the crash-safety property tests.
 
 pub mod activities;
+mod contain;
 pub mod host;
 pub mod ids;
 pub mod metrics;

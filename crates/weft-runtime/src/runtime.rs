@@ -24,6 +24,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
+use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
@@ -153,6 +154,8 @@ enum Msg {
     },
     Deploy {
         files: Vec<SourceText>,
+        /// Compiled by the caller, off the core.
+        program: Program,
         reply: Reply<Deployment>,
     },
     Event {
@@ -238,6 +241,21 @@ impl Runtime {
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
         prepare(&mut host)?;
+        let recovered = host.recover_tasks()?;
+        Runtime::launch(store, host, dispatcher, recovered)
+    }
+
+    /// Test builds: [`Runtime::start`] with a probe on the host (see
+    /// [`Host::set_probe`]), which tests make panic as a bug would.
+    #[cfg(feature = "test-hooks")]
+    pub fn start_probed(
+        store: Arc<dyn Store>,
+        dispatcher: Arc<dyn Dispatcher>,
+        probe: crate::host::Probe,
+    ) -> Result<Runtime, HostError> {
+        let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
+        host.set_probe(Some(probe));
         let recovered = host.recover_tasks()?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
@@ -379,9 +397,29 @@ impl Runtime {
     }
 
     /// Deploys a new program version (already checked by the caller).
+    ///
+    /// The program is compiled here, on a blocking thread of the caller's
+    /// async runtime (or the caller's own thread outside one), not on the
+    /// core: compiling a large program takes a while, and the core applies
+    /// every run's events in the meantime. Only storing the version goes
+    /// through the core.
     pub async fn deploy(&self, files: Vec<SourceText>) -> Result<Deployment, HostError> {
+        let program = match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                let sources = files.clone();
+                handle
+                    .spawn_blocking(move || Host::compile(&sources))
+                    .await
+                    .map_err(|e| HostError::Compile(format!("the compiler stopped: {e}")))??
+            }
+            Err(_) => Host::compile(&files)?,
+        };
         let (reply, rx) = oneshot::channel();
-        self.send(Msg::Deploy { files, reply })?;
+        self.send(Msg::Deploy {
+            files,
+            program,
+            reply,
+        })?;
         rx.await.map_err(|_| stopped())?
     }
 
@@ -849,8 +887,12 @@ impl Core {
                     }
                 }
             }
-            Msg::Deploy { files, reply } => {
-                let _ = reply.send(self.host.deploy(&files, now));
+            Msg::Deploy {
+                files,
+                program,
+                reply,
+            } => {
+                let _ = reply.send(self.host.deploy_compiled(&files, program, now));
             }
             Msg::Event { run_id, event } => {
                 if self.retry_at.is_some() {

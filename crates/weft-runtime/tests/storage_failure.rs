@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use weft_engine::state::{Status, Task};
+use weft_engine::state::{Entry, Status, Task};
 use weft_runtime::{Dispatcher, HostError, ResultSink, Runtime};
 use weft_store::{
     Batch, Deployment, FlowInfo, JournalStep, MemoryStore, ParkedRun, Result, RunPage, RunQuery,
@@ -60,6 +60,10 @@ impl Store for FillableStore {
     }
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         self.inner.parked_runs()
+    }
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool> {
+        self.writable()?;
+        self.inner.cancel_parked_run(record, journal)
     }
     fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
         self.inner.deployment(version)

@@ -69,7 +69,7 @@ codes! {
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
-    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
+    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit or nested or sized past what a run's values may be."),
     UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
@@ -86,6 +86,7 @@ codes! {
     NotReady = ("not_ready", SERVICE_UNAVAILABLE, "The node cannot take work now (`/readyz`): its core loop is stalled, commits fail or hang, the store does not answer, or it is stopping."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
     UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
+    EnginePanic = ("engine_panic", SERVICE_UNAVAILABLE, "A step of the run panicked (a bug in this build, met by the run's state); the run is parked as it was before the step, for a build that does not panic on it, or for an operator to cancel."),
 }
 
 /// The error a request body's stream ends with when the body does not
@@ -166,7 +167,8 @@ impl From<HostError> for ApiError {
         let code = match e {
             HostError::UnknownFlow(_) => Code::UnknownFlow,
             HostError::UnknownRun(_) => Code::UnknownRun,
-            HostError::Action(ActionError::PayloadTooLarge(_)) => Code::PayloadTooLarge,
+            HostError::Action(ActionError::PayloadTooLarge(_) | ActionError::Value(_))
+            | HostError::Value { .. } => Code::PayloadTooLarge,
             HostError::Action(_) => Code::NotApplicable,
             HostError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
             HostError::Callback(CallbackError::NotFound) => Code::UnknownToken,
@@ -177,10 +179,12 @@ impl From<HostError> for ApiError {
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
             HostError::Store(weft_store::StoreError::Full(_)) => Code::StorageFull,
             HostError::Store(_) => Code::StorageFailed,
+            HostError::Panicked(_) => Code::Internal,
             // A later build may read it: the request can succeed then.
             HostError::Unreadable(u) => match u.kind {
                 UnreadableKind::State => Code::UnreadableState,
                 UnreadableKind::Program => Code::UnreadableProgram,
+                UnreadableKind::Panic => Code::EnginePanic,
             },
         };
         ApiError::new(code, msg)

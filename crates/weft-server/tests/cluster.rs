@@ -341,6 +341,13 @@ impl weft_store::Store for AwayAfterCallback {
     fn parked_runs(&self) -> weft_store::Result<Vec<weft_store::ParkedRun>> {
         self.inner.parked_runs()
     }
+    fn cancel_parked_run(
+        &self,
+        record: &weft_store::RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> weft_store::Result<bool> {
+        self.inner.cancel_parked_run(record, journal)
+    }
     fn deployment(&self, version: i64) -> weft_store::Result<Option<weft_store::Deployment>> {
         self.inner.deployment(version)
     }

@@ -111,11 +111,17 @@ export async function runPage(main, id, gen) {
     }
     if (changed('callout', [run.status, run.error, run.result])) {
       let c = null;
-      if (unreadable(run)) {
+      if (unreadable(run) && run.error.code === 'engine_panic') {
+        c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
+          h('div.callout-title', `Parked: a step panicked (${run.error.code}): `, h('span.err', run.error.message)),
+          h('p', 'A bug in this Weft build, met by this run. Its snapshot is kept as it was before that step, with its timers and tasks set aside. ',
+            'A build without the bug resumes the run when it starts; it can also be cancelled. ',
+            'See "A run this build cannot read" in docs/operating.md.'));
+      } else if (unreadable(run)) {
         c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
           h('div.callout-title', `Unreadable by this build (${run.error.code}): `, h('span.err', run.error.message)),
           h('p', 'Its snapshot and program are kept as they were, with its timers and tasks set aside. ',
-            'A Weft build that reads them resumes the run when it starts; until then it cannot be repaired. ',
+            'A Weft build that reads them resumes the run when it starts; it can also be cancelled. ',
             'See "Upgrading Weft" in docs/operating.md.'));
       } else if (run.status === 'failed' && run.error) {
         const loc = run.error.location;

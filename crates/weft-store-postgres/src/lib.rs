@@ -984,6 +984,32 @@ WITH done AS (
 )
 SELECT (SELECT count(*) FROM done), (SELECT count(pg_notify($8, '')) FROM done)";
 
+/// Cancels a parked run (see `Store::cancel_parked_run`): `$2`..`$7` are
+/// the record's columns, `$8` the journal step's entries (JSON, or NULL for
+/// none).
+const CANCEL_PARKED_RUN: &str = "
+WITH done AS (
+    DELETE FROM parked_runs WHERE run_id = $1 RETURNING run_id
+), timers_out AS (
+    DELETE FROM parked_timers WHERE run_id IN (SELECT run_id FROM done)
+), tasks_out AS (
+    DELETE FROM parked_tasks WHERE run_id IN (SELECT run_id FROM done)
+), inbox_out AS (
+    DELETE FROM parked_inbox WHERE run_id IN (SELECT run_id FROM done)
+), tokens_out AS (
+    UPDATE tokens SET active = false WHERE run_id IN (SELECT run_id FROM done)
+), rec AS (
+    UPDATE runs SET status = $2, result = $3::text::json, error = $4::text::json,
+        waiting = $5::text::json, position = $6, updated_at = $7,
+        journal_steps = journal_steps + (CASE WHEN $8::text IS NULL THEN 0 ELSE 1 END)
+    WHERE id IN (SELECT run_id FROM done)
+    RETURNING id, journal_steps
+), step AS (
+    INSERT INTO journal (run_id, step, entries)
+    SELECT id, journal_steps, $8::text::json FROM rec WHERE $8::text IS NOT NULL
+)
+SELECT (SELECT count(*) FROM done)";
+
 impl PgStore {
     /// The record columns parking and unparking write, as parameters
     /// `$2`..`$7` of [`PARK_RUN`] and [`UNPARK_RUN`].
@@ -1140,6 +1166,27 @@ impl Store for PgStore {
                 &position,
                 &updated,
                 &self.channel,
+            ],
+        )?;
+        let n: i64 = get(&rows[0], 0, &what)?;
+        Ok(n > 0)
+    }
+
+    fn cancel_parked_run(
+        &self,
+        record: &RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> Result<bool> {
+        let what = || format!("cancelling parked run {}", record.id);
+        let (status, result, error, waiting, position, updated) = Self::record_columns(record);
+        let entries: Option<String> = (!journal.is_empty())
+            .then(|| serde_json::to_string(journal).expect("journal entries serialize"));
+        // Not run twice: a second run would find the run not parked.
+        let rows = self.query_once(
+            &what,
+            CANCEL_PARKED_RUN,
+            &[
+                &record.id, &status, &result, &error, &waiting, &position, &updated, &entries,
             ],
         )?;
         let n: i64 = get(&rows[0], 0, &what)?;

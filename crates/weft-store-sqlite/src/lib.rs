@@ -1106,6 +1106,52 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
+    fn cancel_parked_run(
+        &self,
+        record: &RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> Result<bool> {
+        let id = record.id.as_str();
+        let what = || format!("cancelling parked run {id}");
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(e, what))?;
+        let n = tx
+            .prepare_cached("DELETE FROM parked_runs WHERE run_id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(|e| db_err(e, what))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM parked_timers WHERE run_id = ?1",
+            "DELETE FROM parked_tasks WHERE run_id = ?1",
+            // `tokens` has no index on run_id; cancelling a parked run is
+            // rare.
+            "UPDATE tokens SET active = 0 WHERE run_id = ?1",
+        ] {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute([id]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        write_record_columns(&tx, record, &what)?;
+        if !journal.is_empty() {
+            let step: i64 = tx
+                .prepare_cached(
+                    "UPDATE runs SET journal_steps = journal_steps + 1 WHERE id = ?1 \
+                     RETURNING journal_steps",
+                )
+                .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+                .map_err(|e| db_err(e, what))?;
+            tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(params![id, step, to_json(journal)]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        tx.commit().map_err(|e| db_err(e, what))?;
+        Ok(true)
+    }
+
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         let conn = self.reader()?;
         let what = || "parked runs".to_string();

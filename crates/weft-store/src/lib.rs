@@ -332,6 +332,13 @@ pub trait Store: Send + Sync {
     fn unpark_run(&self, record: &RunRecord) -> Result<bool>;
     /// Every parked run, by run id.
     fn parked_runs(&self) -> Result<Vec<ParkedRun>>;
+    /// Cancels a parked run for good, without reading its snapshot (which
+    /// stays as it was): writes the record's columns as
+    /// [`Store::park_run`] does, appends `journal` as one journal step,
+    /// drops the timers, tasks and queued events set aside with the run,
+    /// and spends its callback tokens, in one transaction. `false` (and
+    /// nothing changes) when the run is not parked.
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool>;
 }
 
 /// Status of runs as one word, for SQL columns and query strings.

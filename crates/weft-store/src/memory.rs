@@ -479,6 +479,30 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let id = &record.id;
+        if g.parked.remove(id).is_none() {
+            return Ok(false);
+        }
+        if let Some(stored) = g.runs.get_mut(id) {
+            write_record_columns(&mut stored.record, record);
+        }
+        if !journal.is_empty() {
+            let steps = g.journal.entry(id.clone()).or_default();
+            let step = steps.len() as i64 + 1;
+            steps.push(JournalStep {
+                step,
+                entries: journal.to_vec(),
+            });
+        }
+        for t in g.tokens.values_mut().filter(|t| t.run_id == *id) {
+            t.active = false;
+        }
+        Ok(true)
+    }
+
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         Ok(self.lock().parked.values().map(|p| p.run.clone()).collect())
     }

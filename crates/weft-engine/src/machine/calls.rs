@@ -167,7 +167,12 @@ impl Machine<'_> {
             self.journal(entry);
             return;
         }
-        self.resolve_call(seq, Value::from_json(&value), "returned");
+        match Value::from_json(&value) {
+            Ok(value) => self.resolve_call(seq, value, "returned"),
+            // The run cannot keep such a value: the attempt failed, and
+            // trying it again would most likely bring the same.
+            Err(e) => self.attempt_failed(seq, format!("its result: {e}"), false),
+        }
     }
 
     /// An attempt failed.
@@ -253,7 +258,10 @@ impl Machine<'_> {
         if !call.awaited || call.phase == CallPhase::Failed {
             return;
         }
-        self.resolve_call(seq, Value::from_json(&value), "callback");
+        match Value::from_json(&value) {
+            Ok(value) => self.resolve_call(seq, value, "callback"),
+            Err(e) => self.attempt_failed(seq, format!("its callback's value: {e}"), false),
+        }
     }
 
     /// The `@timeout` of an attempt passed: the attempt fails (and its task
@@ -365,11 +373,32 @@ pub(super) fn call_arity(spec: &CallSpec) -> usize {
 fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
     let name = &spec.activity;
     let mut operands = operands.iter();
+    let measure = operands.clone();
     let mut next = || {
         operands
             .next()
             .expect("call_arity counts every operand of a call")
     };
+    // The arguments' JSON is measured before it is built: a value within
+    // the value limits can still be far larger than a payload.
+    let count = spec.positional as usize + spec.named.len();
+    let mut room = 4 * limits::PAYLOAD_BYTES_MAX;
+    for (i, v) in measure.take(count).enumerate() {
+        let what = || match spec.named.get(i.wrapping_sub(spec.positional as usize)) {
+            Some(key) if i >= spec.positional as usize => format!("argument `{key}` of {name}"),
+            _ => format!("argument {} of {name}", i + 1),
+        };
+        match v.json_len(room).map_err(|e| format!("{}: {e}", what()))? {
+            Some(n) => room -= n,
+            None => {
+                return Err(format!(
+                    "the arguments of {name} are more than {} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
+                    4 * limits::PAYLOAD_BYTES_MAX,
+                    limits::PAYLOAD_BYTES_MAX
+                ))
+            }
+        }
+    }
     let mut args = Vec::with_capacity(spec.positional as usize + 1);
     for i in 0..spec.positional {
         args.push(
@@ -394,7 +423,7 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
     let size = serde_json::to_vec(&args).map(|b| b.len()).unwrap_or(0);
     if size > limits::PAYLOAD_BYTES_MAX {
         return Err(format!(
-            "the arguments of {name} are {size} bytes; the payload limit is {} bytes",
+            "the arguments of {name} are {size} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
             limits::PAYLOAD_BYTES_MAX
         ));
     }
@@ -450,7 +479,7 @@ fn duration_arg(v: &Value, what: &str, activity: &str) -> Result<u64, String> {
             Some(d) if d >= 0 => Ok(d as u64),
             _ => Err(format!(
                 "{what} on {activity} needs a duration such as \"2hours\" or \"30m\"; {:?} is not one",
-                s.as_ref()
+                s.as_str()
             )),
         },
         other => Err(format!(

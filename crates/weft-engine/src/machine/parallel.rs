@@ -29,6 +29,11 @@ impl Machine<'_> {
             let message = format!("a parallel built-in needs a list, not {}", describe(&list));
             return Err(self.fail_instruction(id, vec![list], message));
         };
+        if items.is_empty() && mode == ParallelMode::Any {
+            let message = "WaitForAny needs at least one element: with none it would wait for ever"
+                .to_string();
+            return Err(self.fail_instruction(id, vec![list], message));
+        }
         let items: Vec<Item> = items.iter().map(|v| (v.clone(), None)).collect();
         self.start_group(id, mode, items, vec![list])
     }
@@ -86,12 +91,13 @@ impl Machine<'_> {
                 return self.push(id, value);
             }
         }
-        if self.run.fibers.len() + to_spawn.len() > limits::FIBERS_MAX {
+        // The flow's own fiber is not a branch.
+        if self.run.fibers.len() - 1 + to_spawn.len() > limits::FIBERS_MAX {
             return Err(self.fail_instruction(
                 id,
                 operands,
                 format!(
-                    "more than {} concurrent branches in one run",
+                    "more than {} concurrent branches in one run (FIBERS_MAX)",
                     limits::FIBERS_MAX
                 ),
             ));
@@ -121,6 +127,7 @@ impl Machine<'_> {
                 mode,
                 fiber: id,
                 slots,
+                operands,
             },
         );
         self.fiber_mut(id).wait = Wait::Group(group);
@@ -141,17 +148,30 @@ impl Machine<'_> {
     /// Finishes `group` when its mode is satisfied: its fiber resumes with
     /// the combined value and its branches still going are removed (the
     /// losers of `WaitForAny`).
+    ///
+    /// Results that together pass the value limits fail the built-in
+    /// instead, put back to run again on retry.
     fn group_complete(&mut self, group: u32) {
         let Some(value) = self.run.groups.get(&group).and_then(combined) else {
             return;
         };
-        let g = self.run.groups.remove(&group).expect("found above");
+        let Some(g) = self.run.groups.remove(&group) else {
+            return;
+        };
         for slot in &g.slots {
             if let Slot::Fiber(branch) = slot {
                 self.kill_fiber(*branch);
             }
         }
-        self.resume_with(g.fiber, value);
+        match value.check() {
+            // A group stored by a build that did not keep its operands
+            // cannot run again: it goes on as it always did.
+            Err(message) if !g.operands.is_empty() && self.run.fibers.contains_key(&g.fiber) => {
+                let message = format!("the results together are too large: {message}");
+                self.fail_instruction(g.fiber, g.operands, message);
+            }
+            _ => self.resume_with(g.fiber, value),
+        }
     }
 }
 

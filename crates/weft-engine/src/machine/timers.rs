@@ -75,10 +75,15 @@ impl Machine<'_> {
         self.command(Command::ClearTimer {
             key: key.to_string(),
         });
-        self.journal(EntryKind::TimerFired {
-            key: key.to_string(),
-        });
+        // A turn's timer is the engine's own business, not the run's history.
+        if !matches!(timer.kind, TimerKind::Continue) {
+            self.journal(EntryKind::TimerFired {
+                key: key.to_string(),
+            });
+        }
         match timer.kind {
+            // The ready fibers go on when the step runs them.
+            TimerKind::Continue => {}
             TimerKind::Attempt { call, attempt } => self.attempt_timed_out(call, attempt),
             TimerKind::Backoff { call } => self.backoff_ended(call),
             TimerKind::AwaitTimeout { call } => self.await_timed_out(call),
