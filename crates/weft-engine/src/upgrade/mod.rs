@@ -871,6 +871,7 @@ impl<'a> Upgrade<'a> {
         // have values of the right shape.
         let live = code::live_in(new_f);
         let assigned = code::assigned_in(old_f);
+        let assigned_new = code::assigned_in(new_f);
         let live_here = live.get(pc_n).cloned();
         let mut locals = vec![Value::Null; new_f.slot_names.len()];
         let mut vars = Vec::new();
@@ -878,13 +879,17 @@ impl<'a> Upgrade<'a> {
         for (s, slot_name) in new_f.slot_names.iter().enumerate() {
             let s = s as u16;
             let is_live = live_here.as_ref().is_some_and(|l| l.contains(s));
+            // A variable the new code itself may reach this point without
+            // (assigned on some paths only) reads `null` there as it would
+            // have; one it always has here must have a value.
+            let must_have = is_live && assigned_new[w_n].contains(s);
             let shown = if slot_name.starts_with('$') {
                 "the loop's position".to_string()
             } else {
                 format!("variable `{slot_name}`")
             };
             let Some(os) = old_slot_of(s) else {
-                if is_live {
+                if must_have {
                     return Err(format!(
                         "{shown} is read after the wait (new line {new_line}), but the old run has no such variable (and none the checker could tell was renamed to it)"
                     ));
@@ -897,7 +902,7 @@ impl<'a> Upgrade<'a> {
                 .cloned()
                 .unwrap_or(Value::Null);
             let was_assigned = assigned[w].contains(os) || old_value != Value::Null;
-            if is_live && !was_assigned {
+            if must_have && !was_assigned {
                 return Err(format!(
                     "{shown} is read after the wait (new line {new_line}), but the old run may not have assigned it where it waits"
                 ));
