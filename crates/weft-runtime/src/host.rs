@@ -48,6 +48,14 @@ pub enum HostError {
     /// No program version has this number.
     #[error("no program version {0} is deployed")]
     UnknownVersion(i64),
+    /// The program version does not define the flow.
+    #[error("program version {version} does not define flow `{flow}`")]
+    FlowNotInVersion {
+        /// The flow.
+        flow: String,
+        /// The version.
+        version: i64,
+    },
     /// The operator's action does not apply to the run as it stands.
     #[error("{0}")]
     Action(#[from] ActionError),
@@ -1356,8 +1364,16 @@ impl Host {
         dry_run: bool,
         now: i64,
     ) -> Result<UpgradeReport, HostError> {
-        if self.store.deployment(to)?.is_none() {
+        let Some(d) = self.store.deployment(to)? else {
             return Err(HostError::UnknownVersion(to));
+        };
+        // A top-level flow must be in the version; an inline flow's runs
+        // (sub-flows) are looked for by name all the same.
+        if self.store.latest_version(flow)?.is_some() && !d.flows.iter().any(|f| f == flow) {
+            return Err(HostError::FlowNotInVersion {
+                flow: flow.to_string(),
+                version: to,
+            });
         }
         let mut candidates = Vec::new();
         let mut more = false;

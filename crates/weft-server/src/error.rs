@@ -66,6 +66,7 @@ codes! {
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
+    UpgradeRefused = ("upgrade_refused", CONFLICT, "The live upgrade was refused: the checker cannot prove the move safe; `reasons` says why, and the run was left as it was."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
@@ -152,6 +153,9 @@ impl From<HostError> for ApiError {
         let code = match e {
             HostError::UnknownFlow(_) => Code::UnknownFlow,
             HostError::UnknownRun(_) => Code::UnknownRun,
+            HostError::UnknownVersion(_) | HostError::FlowNotInVersion { .. } => {
+                Code::UnknownVersion
+            }
             HostError::Action(ActionError::PayloadTooLarge(_)) => Code::PayloadTooLarge,
             HostError::Action(_) => Code::NotApplicable,
             HostError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
