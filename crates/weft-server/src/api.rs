@@ -568,7 +568,7 @@ pub(crate) async fn upgrade_run(
                 v.reasons.join("; ")
             ),
         )
-        .with_details(json!({"reasons": v.reasons})));
+        .with_details(json!({"reasons": v.reasons, "verdict": verdict_json(&v, false)})));
     }
     Ok(Json(verdict_json(&v, body.dry_run)))
 }
