@@ -60,6 +60,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("runlist.js"),
     module!("timeline.js"),
     module!("actions.js"),
+    module!("upgrade.js"),
     module!("source.js"),
     // A flow's diagram: drawing, and its layout by phase.
     module!("graph.js"),
