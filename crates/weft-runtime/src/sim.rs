@@ -108,8 +108,10 @@ pub const UPGRADE_SCAN_MAX: usize = 1_000;
 /// A fault the simulator can inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fault {
-    /// A commit fails (rolled back); the driver retries it, as the
-    /// runtime's writer does.
+    /// A commit fails: as in the runtime, the batch is never committed
+    /// later, the host starts over from the store, and the events the
+    /// batch applied are applied again after the retry wait (a callback's
+    /// sender, answered with the error, sends it again).
     CommitFails,
     /// The store is full: this commit and up to
     /// [`STORE_FULL_COMMITS_MAX`] - 1 more fail, then space is freed.
@@ -197,8 +199,8 @@ pub struct Faults {
     /// The version [`Fault::Upgrade`] moves runs to; without one, no
     /// upgrade happens.
     pub upgrade_to: Option<i64>,
-    /// Virtual ms before a failed commit is tried again (the runtime waits
-    /// `runtime::COMMIT_RETRY`); 0 loses no time.
+    /// Virtual ms before the events of a failed commit are applied again
+    /// (the runtime waits `runtime::COMMIT_RETRY`); 0 loses no time.
     pub commit_retry_ms: i64,
 }
 
@@ -293,6 +295,9 @@ pub struct Sim {
     acked: HashMap<String, Vec<Entry>>,
     /// Runs whose finish was acknowledged, with their outcome.
     finished: HashMap<String, (Status, Option<serde_json::Value>)>,
+    /// What was delivered into the batch being built, to deliver again
+    /// when its commit fails.
+    in_batch: Vec<Scheduled>,
 }
 
 /// Where virtual time starts: 2026-01-01T00:00:00Z.
@@ -324,6 +329,7 @@ impl Sim {
             skew: 0,
             acked: HashMap::new(),
             finished: HashMap::new(),
+            in_batch: Vec::new(),
         }
     }
 
@@ -387,7 +393,24 @@ impl Sim {
                 // The batch never reaches the disk; nobody heard of it.
                 return self.crash();
             }
-            self.commit(&batch)?;
+            if self.commit_fails() {
+                // The runtime never commits a failed batch later: its
+                // host starts over from the store, and what the batch
+                // applied is applied again once the retry wait is over.
+                self.seed = self.seed.wrapping_add(1);
+                self.host = self.host.restart(Box::new(SeededEntropy(self.seed)));
+                self.uncommitted = 0;
+                self.unacknowledged.clear();
+                let at = self.now + self.faults.commit_retry_ms;
+                for what in std::mem::take(&mut self.in_batch) {
+                    self.schedule(at, what);
+                }
+                return Ok(());
+            }
+            self.store.commit(&batch)?;
+            if self.roll(Fault::StoreSlow) {
+                self.now += self.rng.upto(SLOW_COMMIT_MS_MAX);
+            }
             if self.roll(Fault::CrashAfterCommit) {
                 // Durable, but its effects never happened: recovery owes them.
                 if self.check_invariants {
@@ -398,6 +421,7 @@ impl Sim {
             self.host.committed(no);
             self.uncommitted = 0;
             self.unacknowledged.clear();
+            self.in_batch.clear();
             if self.check_invariants {
                 self.acknowledge(&batch, &effects);
             }
@@ -410,30 +434,17 @@ impl Sim {
         Ok(())
     }
 
-    /// Commits `batch` through the store's faults: failed commits are
-    /// rolled back and tried again (the runtime's writer waits
-    /// `COMMIT_RETRY` and retries the same batch), slow ones take time.
-    fn commit(&mut self, batch: &Batch) -> Result<(), HostError> {
+    /// True when the store fails this commit (a full store fails a
+    /// stretch of them).
+    fn commit_fails(&mut self) -> bool {
         if self.full_for == 0 && self.roll(Fault::StoreFull) {
             self.full_for = self.rng.upto(STORE_FULL_COMMITS_MAX);
         }
-        loop {
-            let fails = if self.full_for > 0 {
-                self.full_for -= 1;
-                true
-            } else {
-                self.roll(Fault::CommitFails)
-            };
-            if !fails {
-                break;
-            }
-            self.now += self.faults.commit_retry_ms;
+        if self.full_for > 0 {
+            self.full_for -= 1;
+            return true;
         }
-        self.store.commit(batch)?;
-        if self.roll(Fault::StoreSlow) {
-            self.now += self.rng.upto(SLOW_COMMIT_MS_MAX);
-        }
-        Ok(())
+        self.roll(Fault::CommitFails)
     }
 
     /// Notes what a committed batch made durable and answered: its
@@ -743,6 +754,9 @@ impl Sim {
             let Reverse((_, seq)) = self.queue.pop().expect("peeked");
             let what = self.scheduled.remove(&seq).expect("scheduled");
             let clock = self.clock();
+            if self.faults.any() && !matches!(what, Scheduled::Release(_)) {
+                self.in_batch.push(what.clone());
+            }
             let result = match what {
                 Scheduled::Deliver(run, event) => self.host.deliver(&run, event, clock),
                 Scheduled::Callback(token, value) => self
@@ -779,6 +793,9 @@ impl Sim {
         self.seed = self.seed.wrapping_add(1);
         self.host = Host::new(self.store.clone(), Box::new(SeededEntropy(self.seed)));
         self.uncommitted = 0;
+        // Answers the dead process took are answered again through the
+        // recovered tasks; callbacks through `unacknowledged`.
+        self.in_batch.clear();
         let now = self.now;
         for (token, value) in std::mem::take(&mut self.unacknowledged) {
             self.schedule(now, Scheduled::Callback(token, value));
