@@ -223,8 +223,9 @@ fn faults_keep_runs_whole() {
             Ok(o) => {
                 if verbose {
                     println!(
-                        "{}\ninjected {:?}\nupgrades {} moved, {} refused",
+                        "{}\nthe flow's run ended on version {}\ninjected {:?}\nupgrades {} moved, {} refused",
                         outcome(&o),
+                        o.main.version,
                         o.injected,
                         o.upgrades.0,
                         o.upgrades.1

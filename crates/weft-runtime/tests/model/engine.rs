@@ -63,9 +63,7 @@ pub fn run(source: &str, setup: Setup, crashes: &[usize]) -> Observed {
 
 /// [`run`], with `faults` injected once the run's start is committed.
 /// When they include [`Fault::Upgrade`], a second version of the program
-/// is deployed first (the same flows, edited where it changes nothing:
-/// a comment before them, so every line moves), and upgrades move runs
-/// onto it.
+/// is deployed first ([`edited`]), and upgrades move runs onto it.
 pub fn run_with_faults(
     source: &str,
     setup: Setup,
@@ -103,7 +101,7 @@ pub fn run_with_faults(
                 .deploy(
                     &[SourceText {
                         name: "main.weft".into(),
-                        text: format!("// version 2: the same flows, one line down\n{source}"),
+                        text: edited(source),
                     }],
                     EPOCH_MS,
                 )
@@ -195,6 +193,24 @@ pub fn run_with_faults(
         injected: sim.injected.clone(),
         upgrades: sim.upgrades,
     }
+}
+
+/// A second version of `source` that computes the same, edited as people
+/// edit: a comment on top (every line moves) and a step added after every
+/// wait of each flow's body (before its closing `return`), so the code
+/// differs and runs waiting anywhere before it can move.
+pub fn edited(source: &str) -> String {
+    let mut out = String::from("// version 2: the same results, one more step\n");
+    for line in source.lines() {
+        // A flow's own body is indented by four spaces; deeper lines are
+        // in blocks, closures and inline sub-flows.
+        if line.starts_with("    return ") {
+            out.push_str("    upgraded_v2 = 1\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// One call id names one operation: one run, one activity, one argument
