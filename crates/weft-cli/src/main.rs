@@ -15,6 +15,7 @@ mod protos;
 mod remote;
 mod runs;
 mod stubs;
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -173,6 +174,36 @@ enum Command {
         /// A file holding the server's bearer token.
         #[arg(long, env = "WEFT_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+    },
+    /// Move runs waiting on an older version onto a newer one (a live upgrade),
+    /// when the checker can prove the move safe; refused runs say why.
+    Upgrade {
+        /// The run to move (or --flow).
+        run: Option<String>,
+        /// Every unfinished run of this flow on an older version.
+        #[arg(long, conflicts_with = "run", required_unless_present = "run")]
+        flow: Option<String>,
+        /// The program version to move to.
+        #[arg(long)]
+        to: i64,
+        /// Only check: print the verdicts and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Who asks, for the runs' journals (default: your login name).
+        #[arg(long)]
+        by: Option<String>,
+        /// As JSON (the API's verdicts).
+        #[arg(long)]
+        json: bool,
+        /// The server.
+        #[arg(long, env = "WEFT_URL", default_value = "http://127.0.0.1:7400")]
+        url: String,
+        /// A file holding the server's bearer token.
+        #[arg(long, env = "WEFT_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
+        /// Instead of a server: a data directory whose server is stopped.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Print the HTTP API's OpenAPI document.
     Openapi,
@@ -492,6 +523,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             url,
             token_file,
         } => remote::deploy(&files, &url, token_file.as_deref()),
+        Command::Upgrade {
+            run,
+            flow,
+            to,
+            dry_run,
+            by,
+            json,
+            url,
+            token_file,
+            data,
+        } => {
+            let req = upgrade::Request {
+                run,
+                flow,
+                to,
+                dry_run,
+                by: by.unwrap_or_else(upgrade::default_by),
+            };
+            match data {
+                Some(dir) => upgrade::local(&req, &dir, json),
+                None => upgrade::remote(&req, &url, remote::token(token_file.as_deref())?, json),
+            }
+        }
         Command::Openapi => {
             println!(
                 "{}",

@@ -394,6 +394,9 @@ fn print_journal(journal: &[JournalStep], start: i64) {
                 EntryKind::Resolved { value } => format!("operator: resolved with {value}"),
                 EntryKind::Completed { result } => format!("completed with {result}"),
                 EntryKind::Cancelled { reason } => format!("cancelled: {reason}"),
+                EntryKind::Upgraded { by, from, to, .. } => {
+                    format!("upgraded from version {from} to {to} by {by}")
+                }
             };
             println!("  {n} {at:>10}  {what}");
         }

@@ -337,6 +337,7 @@ async fn web_ui_in_a_browser() {
     let stale = start(&api, order("G2", json!({"amount": 950}))).await;
     let running = start(&api, order("H", json!({"hold": true}))).await;
     let unreadable = start(&api, order("U", json!({"express": true}))).await;
+    let upgrade = start(&api, order("V", json!({"express": true}))).await;
     api.wait_for(&completed, "completed").await;
     // The browser test checks paging only if there is a second page.
     let journal = api
@@ -350,7 +351,7 @@ async fn web_ui_in_a_browser() {
         "the completed run's journal is longer than a page: {}",
         journal["nextCursor"]
     );
-    for id in [&callback, &waiting, &cancel_ui, &cancelled] {
+    for id in [&callback, &waiting, &cancel_ui, &cancelled, &upgrade] {
         api.wait_for(id, "waiting").await;
     }
     for id in [&retry, &resolve, &failed, &stale] {
@@ -382,6 +383,22 @@ async fn web_ui_in_a_browser() {
         r["status"] == "running" && r["position"] == at_hold.as_str()
     })
     .await;
+
+    // Two newer versions of Order for the live upgrade: one with a step
+    // before the waiting run's wait (refused), one with a step after it.
+    let wait_if = "    if order.express {\n";
+    assert!(FLOW.contains(wait_if));
+    let refused = FLOW.replacen(wait_if, &format!("    Audit(order.id)\n{wait_if}"), 1);
+    let confirm = "        confirmed = await Confirm(order.id) @timeout(1h)\n";
+    assert!(FLOW.contains(confirm));
+    let accepted = FLOW.replacen(confirm, &format!("{confirm}        Notify(order.id)\n"), 1);
+    for (text, version) in [(refused, 2), (accepted, 3)] {
+        let d = api
+            .post("/v1/flows", json!({"name": "order.weft", "source": text}))
+            .await
+            .ok(201);
+        assert_eq!(d["version"], version, "{d}");
+    }
 
     // A second server that needs a token.
     let locked = Server::start(Launch::data(&dir.join("locked")).token(TOKEN)).await;
@@ -415,9 +432,10 @@ async fn web_ui_in_a_browser() {
             "completed": completed, "callback": callback, "waiting": waiting,
             "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
             "resolve": resolve, "failed": failed, "stale": stale, "running": running,
-            "unreadable": unreadable,
+            "unreadable": unreadable, "upgrade": upgrade,
         },
-        "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
+        "counts": {"running": 1, "waiting": 4, "failed": 5, "completed": 1, "cancelled": 1},
+        "versions": {"refused": 2, "accepted": 3},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
         "packs": PACKS,
         "tokenUrl": locked.url,

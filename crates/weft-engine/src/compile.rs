@@ -56,6 +56,9 @@ pub struct Input<'a> {
     pub module: &'a Module,
 }
 
+/// The name of the file the prelude's functions are in.
+pub const PRELUDE_FILE: &str = "<prelude>";
+
 /// Built-ins written in Weft. They run in the caller's run like closures.
 const PRELUDE: &str = r#"
 flow RunCompensations(list) {
@@ -150,7 +153,7 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         }
     }
     let prelude_file = c.program.files.len() as u16;
-    c.program.files.push(SourceFile::new("<prelude>", PRELUDE));
+    c.program.files.push(SourceFile::new(PRELUDE_FILE, PRELUDE));
     for flow in prelude.flows() {
         all.push((prelude_file, PRELUDE, flow, true));
     }

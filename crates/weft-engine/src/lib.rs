@@ -18,6 +18,7 @@ pub mod program;
 pub mod state;
 pub mod stored;
 pub mod time;
+pub mod upgrade;
 pub mod value;
 pub mod work;
 

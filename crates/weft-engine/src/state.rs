@@ -791,6 +791,19 @@ pub enum EntryKind {
         /// The value.
         value: serde_json::Value,
     },
+    /// The run moved onto a newer version of its program while it waited
+    /// (a live upgrade, `weft_engine::upgrade`).
+    #[serde(rename_all = "camelCase")]
+    Upgraded {
+        /// Who asked for it (the API's caller or the CLI's user).
+        by: String,
+        /// The version it ran on.
+        from: i64,
+        /// The version it runs on now.
+        to: i64,
+        /// Where its fibers stood and stand now, one line per frame.
+        moved: Vec<String>,
+    },
     /// The run completed.
     #[serde(rename_all = "camelCase")]
     Completed {

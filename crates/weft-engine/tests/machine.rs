@@ -21,7 +21,16 @@
 //! > child run ID done JSON | child run ID cancelled   ... named by run id
 //! > retry | resolve JSON | cancel REASON      an operator's action
 //! > event JSON                          any event, as the host stores it
+//! > upgrade N                           a live upgrade to version N
 //! ```
+//!
+//! A case may give several versions of its program: the text after a line
+//! `=== version N` (up to the next such line or the first event) is version
+//! N; the text before the first is version 1. `> upgrade N` shows what
+//! `weft_engine::upgrade::plan` decides: the refusal's reasons, or the
+//! translation (each fiber's frames, old place to new, and the variables
+//! carried), after which the run goes on under version N. The cases of
+//! `tests/cases/upgrade/` are played by the same harness.
 //!
 //! The world is fixed: time starts at 2026-01-01T00:00:00Z and times are
 //! shown from there (`+1h`); the run is `run`, child runs `child-1`, ...,
@@ -79,25 +88,45 @@ impl Env for World {
     }
 }
 
-/// A case file: the program and the event lines.
+/// A case file: the program's versions and the event lines.
 struct Case {
-    source: String,
+    /// Everything before the first event, as written.
+    head: String,
+    /// The program's versions, version 1 first.
+    versions: Vec<String>,
     events: Vec<String>,
 }
 
 fn parse_case(text: &str) -> Case {
-    let mut source = String::new();
+    let mut head = String::new();
+    let mut versions = vec![String::new()];
     let mut events = Vec::new();
     for line in text.lines() {
         if let Some(event) = line.strip_prefix("> ") {
             events.push(event.trim().to_string());
         } else if events.is_empty() {
-            source.push_str(line);
-            source.push('\n');
+            head.push_str(line);
+            head.push('\n');
+            if let Some(n) = line.strip_prefix("=== version ") {
+                assert_eq!(
+                    n.trim().parse::<usize>().ok(),
+                    Some(versions.len() + 1),
+                    "versions are numbered 2, 3, ... in order"
+                );
+                versions.push(String::new());
+            } else {
+                let v = versions.last_mut().expect("version 1 is there");
+                v.push_str(line);
+                v.push('\n');
+            }
         }
     }
     Case {
-        source: source.trim_end().to_string() + "\n",
+        head: head.trim_end().to_string() + "\n",
+        versions: versions
+            .into_iter()
+            .map(|v| v.trim_end().to_string() + "\n")
+            .collect(),
         events,
     }
 }
@@ -179,6 +208,7 @@ fn entry(kind: &EntryKind) -> String {
         EntryKind::Resolved { value } => format!("resolved {}", json(value)),
         EntryKind::Completed { result } => format!("completed {}", json(result)),
         EntryKind::Cancelled { reason } => format!("cancelled {reason:?}"),
+        EntryKind::Upgraded { by, from, to, .. } => format!("upgraded by {by} from {from} to {to}"),
     }
 }
 
@@ -404,20 +434,56 @@ fn settle(program: &Program, state: &mut RunState, reload: bool, at: &str) {
 
 /// Plays a case and returns its transcript.
 fn play(name: &str, case: &Case, reload: bool) -> String {
-    let program = compile_source(FILE, &case.source)
-        .unwrap_or_else(|e| panic!("{name}: the program does not compile: {e}"));
+    let programs: Vec<Program> = case
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            compile_source(FILE, source)
+                .unwrap_or_else(|e| panic!("{name}: version {} does not compile: {e}", i + 1))
+        })
+        .collect();
+    let mut version = 0;
     let mut world = World {
         now: EPOCH_MS,
         tokens: 0,
         children: 0,
     };
-    let mut transcript = case.source.clone();
+    let mut transcript = case.head.clone();
     let mut state: Option<RunState> = None;
     for line in &case.events {
         let at = format!("{name}, event `{line}`");
         let mut out: Vec<String> = Vec::new();
         let mut rest = line.as_str();
-        if word(&mut rest) == Some("start") {
+        let program = &programs[version];
+        let verb = word(&mut rest);
+        if verb == Some("upgrade") {
+            let s = state
+                .as_mut()
+                .unwrap_or_else(|| panic!("{at}: the first event must be `start`"));
+            let to =
+                number(word(&mut rest), "version").unwrap_or_else(|e| panic!("{at}: {e}")) as usize;
+            let target = programs
+                .get(to.wrapping_sub(1))
+                .unwrap_or_else(|| panic!("{at}: no version {to}"));
+            match weft_engine::upgrade::plan(program, target, s) {
+                Ok(plan) => {
+                    out.push(format!("upgraded to version {to}"));
+                    for l in plan.lines() {
+                        out.push(format!("  {l}"));
+                    }
+                    *s = plan.state;
+                    version = to - 1;
+                    settle(target, s, reload, &at);
+                    summary(target, s, &mut out);
+                }
+                Err(refusal) => {
+                    for r in refusal.reasons {
+                        out.push(format!("refused  {r}"));
+                    }
+                }
+            }
+        } else if verb == Some("start") {
             assert!(state.is_none(), "{at}: the run has started already");
             let mut flow = program
                 .flows
@@ -439,7 +505,7 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             let func = program
                 .flow(&flow)
                 .unwrap_or_else(|| panic!("{at}: no flow `{flow}`"));
-            let args = match machine::bind_input(&program, func, &input) {
+            let args = match machine::bind_input(program, func, &input) {
                 Ok(args) => args,
                 Err(e) => {
                     let _ = write!(transcript, "\n> {line}\n  refused  {e}\n");
@@ -447,7 +513,7 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
                 }
             };
             let (mut s, output) = machine::start(
-                &program,
+                program,
                 RUN_ID.into(),
                 func,
                 args,
@@ -457,9 +523,9 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
                 &mut world,
             );
             emitted(&output, &mut out);
-            settle(&program, &mut s, reload, &at);
-            next_turns(&program, &mut s, &mut world, reload, &at, &mut out);
-            summary(&program, &s, &mut out);
+            settle(program, &mut s, reload, &at);
+            next_turns(program, &mut s, &mut world, reload, &at, &mut out);
+            summary(program, &s, &mut out);
             state = Some(s);
         } else {
             let s = state
@@ -468,13 +534,13 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             match event(line, s, &mut world).unwrap_or_else(|e| panic!("{at}: {e}")) {
                 None => out.push(format!("time     {}", when(world.now))),
                 Some(ev) => {
-                    match machine::apply(&program, s, ev, &mut world) {
+                    match machine::apply(program, s, ev, &mut world) {
                         Ok(output) => emitted(&output, &mut out),
                         Err(e) => out.push(format!("refused  {e}")),
                     }
-                    settle(&program, s, reload, &at);
-                    next_turns(&program, s, &mut world, reload, &at, &mut out);
-                    summary(&program, s, &mut out);
+                    settle(program, s, reload, &at);
+                    next_turns(program, s, &mut world, reload, &at, &mut out);
+                    summary(program, s, &mut out);
                 }
             }
         }
@@ -527,7 +593,17 @@ fn emitted(output: &machine::Output, out: &mut Vec<String>) {
 
 #[test]
 fn cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/machine");
+    play_dir("tests/cases/machine");
+}
+
+/// Live upgrades: `> upgrade N` events on runs of several versions.
+#[test]
+fn upgrade_cases() {
+    play_dir("tests/cases/upgrade");
+}
+
+fn play_dir(dir: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

@@ -30,7 +30,7 @@ use weft_engine::program::{Edition, Program};
 use weft_engine::state::{ChildState, Command, Event, RunState, Status, Task};
 use weft_engine::{limits, stored, ActionError, Value};
 use weft_store::{
-    Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
+    Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunQuery, RunRecord, RunWrite,
     SourceText, Store, StoreError, StoredRun,
 };
 
@@ -46,6 +46,17 @@ pub enum HostError {
     /// No run has this id.
     #[error("no run with id `{0}`")]
     UnknownRun(String),
+    /// No program version has this number.
+    #[error("no program version {0} is deployed")]
+    UnknownVersion(i64),
+    /// The program version does not define the flow.
+    #[error("program version {version} does not define flow `{flow}`")]
+    FlowNotInVersion {
+        /// The flow.
+        flow: String,
+        /// The version.
+        version: i64,
+    },
     /// The operator's action does not apply to the run as it stands.
     #[error("{0}")]
     Action(#[from] ActionError),
@@ -222,6 +233,54 @@ pub const PROGRAMS_CACHED_MAX: usize = 64;
 
 /// Runs claimed at once when looking for work in a cluster.
 pub const CLAIM_BATCH_MAX: usize = 256;
+
+/// Runs one flow-wide live upgrade looks at, at most ([`Host::upgrade_flow`]);
+/// the answer says when more are left (`more`), and the caller asks again.
+pub const UPGRADE_RUNS_MAX: usize = 1_000;
+
+/// Which runs a live upgrade is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpgradeTarget {
+    /// One run.
+    Run(String),
+    /// Every run of a flow that has not finished and is on an older version.
+    Flow(String),
+}
+
+/// What a live upgrade did, or would do, to one run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeVerdict {
+    /// The run.
+    pub run_id: String,
+    /// Its flow.
+    pub flow: String,
+    /// The version it ran on.
+    pub from: i64,
+    /// The version asked for.
+    pub to: i64,
+    /// True when the checker proved the move safe.
+    pub accepted: bool,
+    /// True when the run now runs on `to` (accepted, and not a dry run).
+    pub upgraded: bool,
+    /// Why it was refused (empty when accepted).
+    pub reasons: Vec<String>,
+    /// Where each fiber's frames stood and stand now (when accepted).
+    pub moves: Vec<weft_engine::upgrade::FiberMove>,
+    /// Things worth knowing that did not stop it.
+    pub notes: Vec<String>,
+}
+
+/// What a live upgrade request did.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeReport {
+    /// One verdict per run looked at.
+    pub runs: Vec<UpgradeVerdict>,
+    /// A flow-wide upgrade stopped at [`UPGRADE_RUNS_MAX`] runs: ask again
+    /// for the others.
+    pub more: bool,
+}
 
 /// Where an event went.
 enum Placed {
@@ -1633,6 +1692,165 @@ impl Host {
         );
         self.record_transition(&run_id, out, Transition::created(), now);
         Ok(())
+    }
+
+    // ----- live upgrade -----
+
+    /// Moves run `run_id` onto program version `to` when the checker can
+    /// prove the move safe (`weft_engine::upgrade`), as one durable step
+    /// of its journal (`by`, from, to); with `dry_run`, only says whether
+    /// it would. A refusal is a verdict with its reasons, not an error;
+    /// errors are for what stops the question itself (no such run or
+    /// version, a run another node holds, a parked run, the store).
+    pub fn upgrade(
+        &mut self,
+        run_id: &str,
+        to: i64,
+        by: &str,
+        dry_run: bool,
+        now: i64,
+    ) -> Result<UpgradeVerdict, HostError> {
+        // Asked first, so that a version asked for before it is deployed
+        // is not remembered as unreadable.
+        if !self.programs.contains_key(&to) && self.store.deployment(to)?.is_none() {
+            return Err(HostError::UnknownVersion(to));
+        }
+        if !self.load(run_id, now)? {
+            return Err(HostError::Busy(run_id.to_string()));
+        }
+        let new_program = self.program(to)?;
+        let c = self.runs.get(run_id).expect("loaded above");
+        let from = c.record.version;
+        let mut verdict = UpgradeVerdict {
+            run_id: run_id.to_string(),
+            flow: c.record.flow.clone(),
+            from,
+            to,
+            accepted: false,
+            upgraded: false,
+            reasons: Vec::new(),
+            moves: Vec::new(),
+            notes: Vec::new(),
+        };
+        if to <= from {
+            verdict.reasons.push(if to == from {
+                format!("the run is on version {from} already")
+            } else {
+                format!("version {to} is older than the run's version {from}: a live upgrade only moves runs forward")
+            });
+            return Ok(verdict);
+        }
+        let plan = match weft_engine::upgrade::plan(&c.program, &new_program, &c.state) {
+            Ok(plan) => plan,
+            Err(refusal) => {
+                verdict.reasons = refusal.reasons;
+                return Ok(verdict);
+            }
+        };
+        verdict.accepted = true;
+        verdict.moves = plan.fibers.clone();
+        verdict.notes = plan.notes.clone();
+        if dry_run {
+            return Ok(verdict);
+        }
+        let moved = plan.lines();
+        let c = self.runs.get_mut(run_id).expect("loaded above");
+        c.state = plan.state;
+        c.program = new_program;
+        c.record.version = to;
+        let out = machine::Output {
+            journal: vec![weft_engine::Entry {
+                at: now,
+                kind: weft_engine::EntryKind::Upgraded {
+                    by: by.to_string(),
+                    from,
+                    to,
+                    moved,
+                },
+            }],
+            commands: Vec::new(),
+        };
+        tracing::info!(run = %run_id, "run {run_id} moved from version {from} to {to} (by {by})");
+        self.record_transition(run_id, out, Transition::default(), now);
+        verdict.upgraded = true;
+        Ok(verdict)
+    }
+
+    /// Live upgrade of every run of `flow` that has not finished and runs
+    /// on a version older than `to`, up to [`UPGRADE_RUNS_MAX`] of them
+    /// (oldest first): each is checked on its own and moved when it can
+    /// be. A run another node holds, or one this build cannot read, gets
+    /// a refusal saying so.
+    pub fn upgrade_flow(
+        &mut self,
+        flow: &str,
+        to: i64,
+        by: &str,
+        dry_run: bool,
+        now: i64,
+    ) -> Result<UpgradeReport, HostError> {
+        let Some(d) = self.store.deployment(to)? else {
+            return Err(HostError::UnknownVersion(to));
+        };
+        // A top-level flow must be in the version; an inline flow's runs
+        // (sub-flows) are looked for by name all the same.
+        if self.store.latest_version(flow)?.is_some() && !d.flows.iter().any(|f| f == flow) {
+            return Err(HostError::FlowNotInVersion {
+                flow: flow.to_string(),
+                version: to,
+            });
+        }
+        let mut candidates = Vec::new();
+        let mut more = false;
+        for status in [Status::Running, Status::Waiting, Status::Failed] {
+            let mut cursor = None;
+            loop {
+                let page = self.store.list_runs(&RunQuery {
+                    status: Some(status),
+                    flow: Some(flow.to_string()),
+                    parent: None,
+                    limit: UPGRADE_RUNS_MAX,
+                    cursor,
+                })?;
+                candidates.extend(page.runs.into_iter().filter(|r| r.version < to));
+                if candidates.len() > UPGRADE_RUNS_MAX {
+                    more = true;
+                    break;
+                }
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+        }
+        candidates.sort_by(|a, b| a.id.cmp(&b.id));
+        candidates.dedup_by(|a, b| a.id == b.id);
+        if candidates.len() > UPGRADE_RUNS_MAX {
+            candidates.truncate(UPGRADE_RUNS_MAX);
+            more = true;
+        }
+        let mut runs = Vec::with_capacity(candidates.len());
+        for r in candidates {
+            let refused = |why: String| UpgradeVerdict {
+                run_id: r.id.clone(),
+                flow: r.flow.clone(),
+                from: r.version,
+                to,
+                accepted: false,
+                upgraded: false,
+                reasons: vec![why],
+                moves: Vec::new(),
+                notes: Vec::new(),
+            };
+            match self.upgrade(&r.id, to, by, dry_run, now) {
+                Ok(v) => runs.push(v),
+                Err(e @ (HostError::Busy(_) | HostError::Unreadable(_))) => {
+                    runs.push(refused(e.to_string()))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(UpgradeReport { runs, more })
     }
 
     /// Turns a transition's output into a write and effects.

@@ -17,5 +17,8 @@ pub mod runtime;
 pub mod sim;
 
 pub use activities::{Activities, ActivityCtx, ActivityError};
-pub use host::{CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind};
+pub use host::{
+    CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind, UpgradeReport,
+    UpgradeTarget, UpgradeVerdict,
+};
 pub use runtime::{Dispatcher, ResultSink, Runtime};

@@ -28,7 +28,7 @@ use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
-use crate::host::{Cluster, Effect, Host, HostError, Started};
+use crate::host::{Cluster, Effect, Host, HostError, Started, UpgradeReport, UpgradeTarget};
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
 
@@ -175,6 +175,13 @@ enum Msg {
     WaitFinished {
         run_id: String,
         reply: oneshot::Sender<RunRecord>,
+    },
+    Upgrade {
+        target: UpgradeTarget,
+        to: i64,
+        by: String,
+        dry_run: bool,
+        reply: Reply<UpgradeReport>,
     },
     Committed {
         no: u64,
@@ -571,6 +578,27 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
+    /// A live upgrade of one run or of a flow's runs onto version `to`
+    /// ([`Host::upgrade`], [`Host::upgrade_flow`]); returns once the runs
+    /// that moved are durable. `by` names who asked, for the journal.
+    pub async fn upgrade(
+        &self,
+        target: UpgradeTarget,
+        to: i64,
+        by: &str,
+        dry_run: bool,
+    ) -> Result<UpgradeReport, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Upgrade {
+            target,
+            to,
+            by: by.to_string(),
+            dry_run,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
     /// Completes an awaited call by its token; returns the id of the run
     /// it resumes once the callback is durable.
     pub async fn callback(
@@ -664,6 +692,8 @@ enum Pending {
     /// A callback taken: durable once its batch is, whatever the run's
     /// record reads (another node may hold the run, the store may be away).
     Accepted(Reply<String>, String),
+    /// A live upgrade: the runs that moved are durable with the batch.
+    Upgrade(Reply<UpgradeReport>, UpgradeReport),
 }
 
 /// A batch handed to the writer and not yet committed.
@@ -927,6 +957,33 @@ impl Core {
                 }
                 _ => self.add_waiter(run_id, reply),
             },
+            Msg::Upgrade {
+                target,
+                to,
+                by,
+                dry_run,
+                reply,
+            } => {
+                let result = match target {
+                    UpgradeTarget::Run(id) => {
+                        self.host
+                            .upgrade(&id, to, &by, dry_run, now)
+                            .map(|v| UpgradeReport {
+                                runs: vec![v],
+                                more: false,
+                            })
+                    }
+                    UpgradeTarget::Flow(flow) => {
+                        self.host.upgrade_flow(&flow, to, &by, dry_run, now)
+                    }
+                };
+                match result {
+                    Ok(report) => self.replies.push(Pending::Upgrade(reply, report)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
@@ -945,6 +1002,9 @@ impl Core {
                 }
                 Pending::Accepted(r, id) => {
                     let _ = r.send(Ok(id));
+                }
+                Pending::Upgrade(r, report) => {
+                    let _ = r.send(Ok(report));
                 }
             }
         }
@@ -1048,6 +1108,9 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Accepted(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Upgrade(r, _) => {
                     let _ = r.send(Err(err));
                 }
             }

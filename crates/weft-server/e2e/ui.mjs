@@ -246,6 +246,39 @@ await step('a refused action shows the API error', async () => {
   current = page;
 });
 
+await step('upgrade: the checker\'s verdict comes first; a refused one says why, an accepted one is confirmed', async () => {
+  const { refused, accepted } = cfg.versions;
+  await page.goto(`${base}/runs/${runs.upgrade}`);
+  await waitStatus(page, 'waiting');
+  const select = page.locator('#upgrade-version');
+  await select.waitFor();
+  expect(await select.inputValue() === String(accepted), 'the newest version is offered first');
+  await select.selectOption(String(refused));
+  await page.locator('#act-upgrade').filter({ hasText: `Upgrade to version ${refused}` }).click();
+  const no = page.locator('.upgrade-card .verdict.refused');
+  await no.waitFor();
+  const why = await no.textContent();
+  expect(/`Audit\(order\.id\)`\) is a new step before the wait/.test(why), `the reason names the new step: ${why}`);
+  expect(!(await page.locator('#confirm-dialog').isVisible()), 'a refused upgrade asks for no confirmation');
+  await shot(page, 'run-upgrade-refused-1400x900');
+  await select.selectOption(String(accepted));
+  await page.locator('#act-upgrade').filter({ hasText: `Upgrade to version ${accepted}` }).click();
+  const dialog = page.locator('#confirm-dialog');
+  await dialog.filter({ hasText: `Upgrade this run to version ${accepted}?` }).waitFor();
+  const verdict = await dialog.textContent();
+  expect(/accepts the move from version 1 to 3/.test(verdict) && /Order line 5/.test(verdict), `the verdict shows what moves: ${verdict}`);
+  expect(/variables order/.test(verdict), `and the variables: ${verdict}`);
+  await shot(page, 'run-upgrade-verdict-1400x900');
+  await page.locator('#confirm-yes').click();
+  await page.locator('.outcome .ok').filter({ hasText: `Upgraded to version ${accepted}` }).waitFor();
+  await page.locator('.facts').filter({ hasText: `version ${accepted}` }).waitFor();
+  await page.locator('.timeline .item.k-upgraded').filter({ hasText: `Upgraded from version 1 to ${accepted}` }).filter({ hasText: 'by web UI' }).waitFor();
+  const { body: run } = await api(`/v1/runs/${runs.upgrade}`);
+  expect(run.version === accepted, `the run is on version ${accepted}: ${JSON.stringify(run)}`);
+  // Nothing newer: no upgrade is offered any more.
+  await page.locator('.upgrade-card').waitFor({ state: 'detached' });
+});
+
 await step('parent-less runs link to the flow; the flow page draws the diagram with counts', async () => {
   await page.goto(`${base}/runs/${runs.failed}`);
   await page.locator('.facts a', { hasText: 'Order' }).click();

@@ -37,6 +37,9 @@ pub const POLL_ACTIVITIES_MAX: usize = 100;
 /// Files one deploy may hold.
 pub const DEPLOY_FILES_MAX: usize = 100;
 
+/// Longest `by` of a live upgrade (who asked for it, for the run's journal).
+pub const UPGRADE_BY_CHARS_MAX: usize = 200;
+
 /// Every route: (method, path). `router.rs` serves them (a test there
 /// checks that each is served), and a test checks that the OpenAPI
 /// document lists exactly these.
@@ -59,6 +62,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/runs/{id}/retry"),
     ("POST", "/v1/runs/{id}/resolve"),
     ("POST", "/v1/runs/{id}/cancel"),
+    ("POST", "/v1/runs/{id}/upgrade"),
+    ("POST", "/v1/runs/upgrade"),
     ("POST", "/v1/callbacks/{token}"),
     ("POST", "/v1/tasks/poll"),
     ("POST", "/v1/tasks/{taskId}/complete"),
@@ -638,6 +643,121 @@ pub(crate) async fn retry_run(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     operate(&s, &id, Event::Retry).await
+}
+
+/// `{"version": V, "dryRun": bool, "by": "who"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct UpgradeBody {
+    version: i64,
+    #[serde(default)]
+    dry_run: bool,
+    by: Option<String>,
+}
+
+/// `{"flow": F, "version": V, "dryRun": bool, "by": "who"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct FlowUpgradeBody {
+    flow: String,
+    version: i64,
+    #[serde(default)]
+    dry_run: bool,
+    by: Option<String>,
+}
+
+/// Who asked for an upgrade, as the journal records it (`api` unless the
+/// caller says).
+fn upgrade_by(by: Option<String>) -> Result<String, ApiError> {
+    let by = by.unwrap_or_else(|| "api".into());
+    if by.trim().is_empty() || by.chars().count() > UPGRADE_BY_CHARS_MAX {
+        return Err(ApiError::new(
+            Code::InvalidBody,
+            format!("`by` names who asks, in 1 to {UPGRADE_BY_CHARS_MAX} characters (UPGRADE_BY_CHARS_MAX)"),
+        ));
+    }
+    Ok(by)
+}
+
+fn verdict_json(v: &weft_runtime::UpgradeVerdict, dry_run: bool) -> Value {
+    let mut j = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Some(o) = j.as_object_mut() {
+        o.insert("dryRun".into(), json!(dry_run));
+    }
+    j
+}
+
+/// A live upgrade of one run (docs/language.md, "Live upgrade"): the
+/// verdict, and with `dryRun` only the verdict. A refused upgrade (not a
+/// dry run) is `upgrade_refused`, with the reasons.
+pub(crate) async fn upgrade_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<UpgradeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let by = upgrade_by(body.by)?;
+    let report = s
+        .runtime
+        .upgrade(
+            weft_runtime::UpgradeTarget::Run(id.clone()),
+            body.version,
+            &by,
+            body.dry_run,
+        )
+        .await?;
+    let Some(v) = report.runs.into_iter().next() else {
+        return Err(ApiError::new(
+            Code::Internal,
+            format!("the upgrade of run {id} gave no verdict"),
+        ));
+    };
+    if !v.accepted && !body.dry_run {
+        return Err(ApiError::new(
+            Code::UpgradeRefused,
+            format!(
+                "run {id} cannot move from version {} to {}: {}",
+                v.from,
+                v.to,
+                v.reasons.join("; ")
+            ),
+        )
+        .with_details(json!({"reasons": v.reasons, "verdict": verdict_json(&v, false)})));
+    }
+    Ok(Json(verdict_json(&v, body.dry_run)))
+}
+
+/// A live upgrade of every unfinished run of a flow on an older version:
+/// one verdict per run (moved, or refused with the reasons).
+pub(crate) async fn upgrade_flow(
+    State(s): State<AppState>,
+    Json(body): Json<FlowUpgradeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let by = upgrade_by(body.by)?;
+    let report = s
+        .runtime
+        .upgrade(
+            weft_runtime::UpgradeTarget::Flow(body.flow.clone()),
+            body.version,
+            &by,
+            body.dry_run,
+        )
+        .await?;
+    let runs: Vec<Value> = report
+        .runs
+        .iter()
+        .map(|v| verdict_json(v, body.dry_run))
+        .collect();
+    let moved = report.runs.iter().filter(|v| v.upgraded).count();
+    let refused = report.runs.iter().filter(|v| !v.accepted).count();
+    Ok(Json(json!({
+        "flow": body.flow,
+        "version": body.version,
+        "dryRun": body.dry_run,
+        "runs": runs,
+        "upgraded": moved,
+        "refused": refused,
+        "more": report.more,
+    })))
 }
 
 /// Reads `{value}`, requiring the field (a missing value is a mistake, an

@@ -68,6 +68,7 @@ codes! {
     RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "The request's body did not arrive within the server's body read timeout; the connection is closed."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
+    UpgradeRefused = ("upgrade_refused", CONFLICT, "The live upgrade was refused: the checker cannot prove the move safe; `reasons` says why, and the run was left as it was."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit or nested or sized past what a run's values may be."),
     UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
@@ -167,6 +168,9 @@ impl From<HostError> for ApiError {
         let code = match e {
             HostError::UnknownFlow(_) => Code::UnknownFlow,
             HostError::UnknownRun(_) => Code::UnknownRun,
+            HostError::UnknownVersion(_) | HostError::FlowNotInVersion { .. } => {
+                Code::UnknownVersion
+            }
             HostError::Action(ActionError::PayloadTooLarge(_) | ActionError::Value(_))
             | HostError::Value { .. } => Code::PayloadTooLarge,
             HostError::Action(_) => Code::NotApplicable,

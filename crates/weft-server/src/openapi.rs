@@ -139,6 +139,12 @@ fn paths() -> Value {
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
         "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
         "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/upgrade": {"post": op("Move a waiting run onto a newer version of its program (a live upgrade), when the checker can prove the move safe; with `dryRun`, only ask", "upgrade",
+            merge(json!({"200": ok("The verdict: accepted (and, unless a dry run, done) or, for a dry run, refused with the reasons.", "UpgradeVerdict")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])),
+            json!({"parameters": [run_id.clone()], "requestBody": body("UpgradeRequest", true)}))},
+        "/v1/runs/upgrade": {"post": op("Live upgrade of every unfinished run of a flow on an older version: each moves when the checker can prove it safe", "upgrade",
+            merge(json!({"200": ok("One verdict per run.", "UpgradeReport")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])),
+            json!({"requestBody": body("FlowUpgradeRequest", true)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
             merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
@@ -153,11 +159,13 @@ fn paths() -> Value {
 
 fn schemas() -> Value {
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    json!({
+    let schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."}}}}},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "For upgrade_refused: why the run cannot move, one sentence each."},
+            "verdict": {"$ref": "#/components/schemas/UpgradeVerdict", "description": "For upgrade_refused: the whole verdict."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
         "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
@@ -220,6 +228,30 @@ fn schemas() -> Value {
         "TaskList": {"type": "object", "properties": {"tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
         "FailRequest": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
         "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
+    });
+    merge(schemas, upgrade_schemas())
+}
+
+/// The schemas of live upgrades (apart: one `json!` of every schema
+/// passes the macro's recursion limit).
+fn upgrade_schemas() -> Value {
+    json!({
+        "UpgradeRequest": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer", "description": "The program version to move to (newer than the run's)."}, "dryRun": {"type": "boolean", "default": false, "description": "Only check: the verdict, and nothing changes."}, "by": {"type": "string", "maxLength": 200, "description": "Who asks, for the run's journal (default `api`)."}}},
+        "FlowUpgradeRequest": {"type": "object", "required": ["flow", "version"], "properties": {"flow": {"type": "string"}, "version": {"type": "integer"}, "dryRun": {"type": "boolean", "default": false}, "by": {"type": "string", "maxLength": 200}}},
+        "UpgradePlace": {"type": "object", "properties": {"function": {"type": "string"}, "pc": {"type": "integer"}, "line": {"type": "integer"}}},
+        "UpgradeVerdict": {"type": "object", "required": ["runId", "flow", "from", "to", "accepted", "upgraded", "dryRun", "reasons"], "properties": {
+            "runId": {"type": "string"}, "flow": {"type": "string"}, "from": {"type": "integer", "description": "The run's version before."}, "to": {"type": "integer"},
+            "accepted": {"type": "boolean", "description": "The checker proved the move safe."}, "upgraded": {"type": "boolean", "description": "The run now runs on `to`."}, "dryRun": {"type": "boolean"},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "Why it was refused, one sentence each, naming lines."},
+            "moves": {"type": "array", "description": "Per fiber (0 is the flow, others parallel branches), where each frame stood and stands.", "items": {"type": "object", "properties": {"fiber": {"type": "integer"}, "frames": {"type": "array", "items": {"type": "object", "properties": {
+                "from": {"$ref": "#/components/schemas/UpgradePlace"}, "to": {"$ref": "#/components/schemas/UpgradePlace"},
+                "variables": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}}}}}}}},
+            "notes": {"type": "array", "items": {"type": "string"}}}},
+        "UpgradeReport": {"type": "object", "required": ["flow", "version", "runs", "upgraded", "refused", "more"], "properties": {
+            "flow": {"type": "string"}, "version": {"type": "integer"}, "dryRun": {"type": "boolean"},
+            "runs": {"type": "array", "items": {"$ref": "#/components/schemas/UpgradeVerdict"}},
+            "upgraded": {"type": "integer"}, "refused": {"type": "integer"},
+            "more": {"type": "boolean", "description": "More runs are left than one request handles (UPGRADE_RUNS_MAX): ask again."}}}
     })
 }
 

@@ -26,6 +26,8 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/runs/{id}/retry", post(api::retry_run))
         .route("/v1/runs/{id}/resolve", post(api::resolve_run))
         .route("/v1/runs/{id}/cancel", post(api::cancel_run))
+        .route("/v1/runs/{id}/upgrade", post(api::upgrade_run))
+        .route("/v1/runs/upgrade", post(api::upgrade_flow))
         .route("/v1/tasks/poll", post(api::poll_tasks))
         .route("/v1/tasks/{task_id}/complete", post(api::complete_task))
         .route("/v1/tasks/{task_id}/fail", post(api::fail_task))

@@ -62,6 +62,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("timeline.js"),
     module!("journal.js"),
     module!("actions.js"),
+    module!("upgrade.js"),
     module!("source.js"),
     // A flow's diagram: drawing, and its layout by phase.
     module!("graph.js"),

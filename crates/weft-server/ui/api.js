@@ -10,10 +10,12 @@ export const STATUSES = ['running', 'waiting', 'failed', 'completed', 'cancelled
 const TOKEN_KEY = 'weft.token';
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, error) {
     super(message);
     this.status = status;
     this.code = code;
+    // The whole error object: some carry more (`reasons`, `verdict`).
+    this.error = error || null;
   }
 }
 
@@ -92,7 +94,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }
     if (!resp.ok) {
-      throw new ApiError(resp.status, data?.error?.code || 'http', data?.error?.message || `HTTP ${resp.status} ${resp.statusText}`);
+      throw new ApiError(resp.status, data?.error?.code || 'http', data?.error?.message || `HTTP ${resp.status} ${resp.statusText}`, data?.error);
     }
     return data;
   }

@@ -11,6 +11,7 @@ import { isCurrent } from './router.js';
 import { runTable, waitSummary } from './runlist.js';
 import { focusLine, markLine, sourceView } from './source.js';
 import { timeline, timelineItem } from './timeline.js';
+import { newerVersions, upgradable, upgradeCard } from './upgrade.js';
 
 /** The deployed flow of a version that defines `flow` (itself, or the flow
  * an inline sub-flow is written in); null when not found. */
@@ -65,6 +66,7 @@ export async function runPage(main, id, gen) {
   const headSlot = h('div');
   const calloutSlot = h('div');
   const actionSlot = h('div');
+  const upgradeSlot = h('div');
   // Outside the actions card: it stays when the card changes with the status.
   const outcome = h('div.outcome', { 'aria-live': 'polite' });
   const waitSlot = h('div');
@@ -76,7 +78,7 @@ export async function runPage(main, id, gen) {
   const childSlot = h('div');
   main.replaceChildren(h('section.page.run-page',
     h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Runs'), ' / ', h('span.mono', id)),
-    headSlot, calloutSlot, outcome, waitSlot, actionSlot,
+    headSlot, calloutSlot, outcome, waitSlot, actionSlot, upgradeSlot,
     h('div.run-grid',
       h('section.card.timeline-card', h('h2', 'Timeline'), timelineNote, timelineList),
       h('div.side',
@@ -86,6 +88,7 @@ export async function runPage(main, id, gen) {
 
   let view = null;
   let viewKey = '';
+  let newer = { at: 0, of: null, versions: [] };
   const keys = {};
   const changed = (name, value) => {
     const k = JSON.stringify(value);
@@ -137,6 +140,17 @@ export async function runPage(main, id, gen) {
     }
     if (changed('actions', [run.status, (run.waitingFor || []).map((w) => w.token || '')])) {
       actionSlot.replaceChildren(actionsCard(run, outcome, async () => { await refresh(); }) || nothing);
+    }
+    // Newer versions are looked for now and then (one may be deployed
+    // while the page is open); the card is rebuilt only when they or the
+    // run's version change, so a verdict on screen stays.
+    if (owner && upgradable(run) && (Date.now() - newer.at > 10000 || newer.of !== run.version)) {
+      newer = { at: Date.now(), of: run.version, versions: await newerVersions(owner, run.version).catch(() => newer.versions) };
+      if (!isCurrent(gen)) return;
+    }
+    const offered = upgradable(run) && newer.of === run.version ? newer.versions : [];
+    if (changed('upgrade', [run.status, run.version, unreadable(run), offered])) {
+      upgradeSlot.replaceChildren(upgradeCard(run, owner, offered, outcome, async () => { await refresh(); }) || nothing);
     }
     if (changed('waits', [run.waitingFor, run.status, Math.floor(Date.now() / 10000)])) {
       const ws = run.waitingFor || [];

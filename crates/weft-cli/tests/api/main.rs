@@ -27,6 +27,7 @@ mod repair;
 mod runs;
 mod stopping;
 mod tasks;
+mod upgrade;
 
 use std::collections::BTreeSet;
 
