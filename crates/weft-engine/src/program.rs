@@ -247,19 +247,27 @@ impl SourceFile {
 pub enum Edition {
     /// The language as of the first stored programs (commit 71d39f3).
     E1,
+    /// The seed as written (issue 10): a call assigned to a variable that
+    /// a join reads next starts as a branch, `ParallelExecute` reports its
+    /// branches when the flow reads `allPassed`, `failures` or `results`,
+    /// `value, err = Call(...)`, dotted activity names, `@timeout(null)` and
+    /// `@timeout("continuous")` mean no timeout, and a plain number is not a
+    /// duration (docs/language.md, "Editions").
+    E2,
 }
 
 impl Edition {
     /// The edition new deploys are compiled under.
-    pub const LATEST: Edition = Edition::E1;
+    pub const LATEST: Edition = Edition::E2;
 
     /// Every edition, oldest first.
-    pub const ALL: [Edition; 1] = [Edition::E1];
+    pub const ALL: [Edition; 2] = [Edition::E1, Edition::E2];
 
     /// The edition's number, as stored.
     pub fn number(self) -> u32 {
         match self {
             Edition::E1 => 1,
+            Edition::E2 => 2,
         }
     }
 

@@ -8,8 +8,10 @@
 //! or an operator (`Failed`). An answer for another attempt than the
 //! current one, or in another phase, is late and changes nothing.
 
+use weft_syntax::lang;
+
 use crate::limits;
-use crate::program::CallSpec;
+use crate::program::{CallSpec, Edition};
 use crate::state::{
     CallPhase, Command, EntryKind, FailureKind, PendingCall, Task, Timer, TimerKind, Wait,
 };
@@ -38,7 +40,7 @@ impl Machine<'_> {
     pub(super) fn call_activity(&mut self, id: FiberId, spec_index: u32) -> Step {
         let spec = &self.program.calls[spec_index as usize];
         let operands = self.pop_n(id, call_arity(spec));
-        let policy = match policy(spec, &operands) {
+        let policy = match policy(spec, &operands, self.program.edition) {
             Ok(policy) => policy,
             Err(message) => return Err(self.fail_instruction(id, operands, message)),
         };
@@ -361,8 +363,9 @@ pub(super) fn call_arity(spec: &CallSpec) -> usize {
 }
 
 /// Evaluates a call's arguments and annotations, in the order
-/// [`CallSpec`] lays them on the stack.
-fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
+/// [`CallSpec`] lays them on the stack, with the meaning they have in
+/// `edition`.
+fn policy(spec: &CallSpec, operands: &[Value], edition: Edition) -> Result<Policy, String> {
     let name = &spec.activity;
     let mut operands = operands.iter();
     let mut next = || {
@@ -425,11 +428,16 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
         }
     }
     let timeout_ms = if spec.timeout {
-        let d = duration_arg(next(), "@timeout", name)?;
-        if d == 0 {
-            return Err(format!("@timeout on {name} must be longer than zero"));
+        let value = next();
+        if edition >= Edition::E2 && means_no_timeout(value) {
+            None
+        } else {
+            let d = duration_arg(value, "@timeout", name)?;
+            if d == 0 {
+                return Err(format!("@timeout on {name} must be longer than zero"));
+            }
+            Some(d)
         }
-        Some(d)
     } else {
         None
     };
@@ -440,6 +448,17 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
         backoff_max_ms: backoff_max_ms.max(backoff_ms),
         timeout_ms,
     })
+}
+
+/// True for the values of `@timeout` that mean "no timeout" (edition 2):
+/// `null`, and the text [`lang::NO_TIMEOUT_TEXT`]. Data decides how long a
+/// wait may last (`@timeout(stage.duration)`), and some stages have no end.
+fn means_no_timeout(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Str(s) => s.as_ref() == lang::NO_TIMEOUT_TEXT,
+        _ => false,
+    }
 }
 
 /// An annotation's duration: a duration, or text that reads as one.
@@ -453,6 +472,12 @@ fn duration_arg(v: &Value, what: &str, activity: &str) -> Result<u64, String> {
                 s.as_ref()
             )),
         },
+        n @ (Value::Int(_) | Value::Float(_)) => {
+            let n = n.to_text();
+            Err(format!(
+                "{what} on {activity} needs a duration such as 2hours; {n} is a number (send \"{n}days\" with its unit)"
+            ))
+        }
         other => Err(format!(
             "{what} on {activity} needs a duration such as 2hours, not {}",
             describe(other)

@@ -10,6 +10,7 @@ use weft_syntax::ast::{BinaryOp, UnaryOp};
 
 use crate::limits;
 use crate::ops;
+use crate::program::Edition;
 use crate::value::Value;
 
 use super::{FiberId, Machine, Step};
@@ -69,7 +70,7 @@ impl Machine<'_> {
         let value = self.pop(id);
         let keys = self.pop_n(id, depth as usize);
         let mut root = self.frame(id).locals[slot as usize].clone();
-        match assign_path(&mut root, &keys, value.clone(), op) {
+        match assign_path(&mut root, &keys, value.clone(), op, self.program.edition) {
             Ok(()) => {
                 self.frame_mut(id).locals[slot as usize] = root;
                 Ok(())
@@ -95,7 +96,7 @@ impl Machine<'_> {
     pub(super) fn binary(&mut self, id: FiberId, op: BinaryOp) -> Step {
         let right = self.pop(id);
         let left = self.pop(id);
-        match ops::binary(op, &left, &right) {
+        match ops::binary_in(op, &left, &right, self.program.edition) {
             Ok(result) => self.push(id, result),
             Err(message) => Err(self.fail_instruction(id, vec![left, right], message)),
         }
@@ -283,11 +284,12 @@ fn assign_path(
     keys: &[Value],
     value: Value,
     op: Option<BinaryOp>,
+    edition: Edition,
 ) -> Result<(), String> {
     let Some((key, rest)) = keys.split_first() else {
         *root = match op {
             None => value,
-            Some(op) => ops::binary(op, root, &value)?,
+            Some(op) => ops::binary_in(op, root, &value, edition)?,
         };
         return Ok(());
     };
@@ -307,7 +309,7 @@ fn assign_path(
                 fields.insert(k.to_string(), Value::Null);
             }
             let field = fields.get_mut(k.as_ref()).expect("inserted above");
-            assign_path(field, rest, value, op)
+            assign_path(field, rest, value, op, edition)
         }
         (Value::List(items), i) => {
             let i = whole_index(i)?;
@@ -327,7 +329,7 @@ fn assign_path(
                 }
                 items.push(Value::Null);
             }
-            assign_path(&mut items[i as usize], rest, value, op)
+            assign_path(&mut items[i as usize], rest, value, op, edition)
         }
         (Value::Object(_), other) => Err(format!(
             "an object's key must be a string, not {}",
