@@ -47,6 +47,10 @@ pub const UNUSED_VARIABLE: &str = "W0161";
 pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
 /// `await` on a flow call, which has no effect.
 pub const AWAIT_ON_FLOW: &str = "W0170";
+/// A `while` loop whose condition nothing in its body can change.
+pub const ENDLESS_LOOP: &str = "W0180";
+/// A value used both as a plain number and as a duration.
+pub const NUMBER_AS_DURATION: &str = "W0190";
 /// Two declarations (activities, types, fields) with one name, or a type
 /// named like a built-in type.
 pub const DUPLICATE_DECLARATION: &str = "E0200";
@@ -95,6 +99,8 @@ pub const ALL: &[&str] = &[
     UNUSED_VARIABLE,
     ASSIGNMENT_TO_CAPTURED,
     AWAIT_ON_FLOW,
+    ENDLESS_LOOP,
+    NUMBER_AS_DURATION,
     DUPLICATE_DECLARATION,
     UNKNOWN_TYPE,
     DECLARATION_NAME_CLASH,
