@@ -35,6 +35,15 @@ pub(crate) enum Target<'a> {
     Activity,
 }
 
+/// The name of what `call` calls as written: `Name`, or the dotted name of
+/// an activity (`mandril.Send`); empty for other callees.
+pub(crate) fn callee_text(call: &Call) -> String {
+    match call.callee_name() {
+        Some(n) => n.to_string(),
+        None => call.dotted_callee().map(|(n, _)| n).unwrap_or_default(),
+    }
+}
+
 /// The built-ins whose list argument holds branches that an `await` on the
 /// built-in applies to, one by one.
 pub(crate) fn takes_branch_list(b: &Builtin) -> bool {
@@ -71,6 +80,11 @@ impl<'a> Walker<'a, '_> {
     /// What `call` calls, from the current scope.
     pub(crate) fn resolve(&self, call: &Call) -> Target<'a> {
         let Some(name) = call.callee_name() else {
+            if let Some((_, root)) = call.dotted_callee() {
+                if self.names_nothing(root) {
+                    return Target::Activity;
+                }
+            }
             return match call.callee.unparen().kind {
                 ExprKind::Error => Target::Broken,
                 _ => Target::Dynamic,
@@ -89,6 +103,16 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
+    /// True when `name` is not a variable, an inline flow around, a flow
+    /// of the program or a built-in: `name.Send(...)` then calls the
+    /// activity `name.Send`.
+    pub(crate) fn names_nothing(&self, name: &str) -> bool {
+        self.lookup_var(name).is_none()
+            && self.enclosing_inline_flow(name).is_none()
+            && !self.program.flows.contains_key(name)
+            && lang::builtin(name).is_none()
+    }
+
     /// Walks a call: its callee, arguments and annotations.
     pub(crate) fn call(&mut self, call: &'a Call, awaited: bool) {
         let target = self.resolve(call);
@@ -98,6 +122,8 @@ impl<'a> Walker<'a, '_> {
                     self.read_name(name, call.callee.span, true);
                 }
             }
+            // A dotted activity name (`mandril.Send`) reads no variable.
+            ExprKind::Member { .. } if matches!(target, Target::Activity) => {}
             _ => self.expr(&call.callee, false),
         }
         // `await WaitAll([A(), B()])` awaits each branch.

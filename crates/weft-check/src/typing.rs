@@ -263,6 +263,18 @@ impl<'a> Checker<'a, '_> {
             .find_map(|f| f.vars.get(name).cloned())
     }
 
+    /// The activity `call` calls, if it calls one: a name, or a dotted
+    /// name whose first part names nothing (`mandril.Send`).
+    fn activity_name(&self, call: &Call) -> Option<String> {
+        match call.callee_name() {
+            Some(name) => self.is_activity(name).then(|| name.to_string()),
+            None => {
+                let (full, root) = call.dotted_callee()?;
+                self.is_activity(root).then_some(full)
+            }
+        }
+    }
+
     fn is_activity(&self, name: &str) -> bool {
         self.var(name).is_none()
             && !self.funcs.iter().any(|f| f.inline_name == Some(name))
@@ -370,6 +382,10 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn infer_call(&self, call: &Call, awaited: bool) -> Option<Type> {
+        if call.callee_name().is_none() {
+            let name = self.activity_name(call)?;
+            return self.activity_result(call, &name, awaited);
+        }
         let name = call.callee_name()?;
         if !self.is_activity(name) {
             return match lang::builtin(name)?.name {
@@ -384,6 +400,12 @@ impl<'a> Checker<'a, '_> {
             }
             .filter(|_| self.var(name).is_none() && !self.program.flows.contains_key(name));
         }
+        self.activity_result(call, name, awaited)
+    }
+
+    /// The type of a call of the activity `name`: its declared result, and
+    /// what `@catch` and an awaited `@timeout` add.
+    fn activity_result(&self, call: &Call, name: &str, awaited: bool) -> Option<Type> {
         let mut t = self.contracts.result(name)?;
         if call.annotation("catch").is_some() {
             t = Type::Union(vec![t, catch_value()]);
@@ -460,12 +482,10 @@ impl<'a> Checker<'a, '_> {
                 self.visit_expr(&arg.value);
             }
         }
-        let Some(name) = call.callee_name() else {
+        let Some(name) = self.activity_name(call) else {
             return;
         };
-        if !self.is_activity(name) {
-            return;
-        }
+        let name = name.as_str();
         self.calls.push(ActivityCall {
             name: name.to_string(),
             file: self.file,

@@ -958,6 +958,10 @@ impl Compiler<'_> {
     ) -> Result<(), CompileError> {
         let name = match call.callee_name() {
             Some(n) => n.to_string(),
+            None if self.dotted_activity(call).is_some() => {
+                let name = self.dotted_activity(call).expect("checked in the guard");
+                return self.activity(&name, call, span, awaited, catch);
+            }
             None => {
                 // A computed callee: a closure value.
                 self.expr(&call.callee)?;
@@ -1029,6 +1033,25 @@ impl Compiler<'_> {
             return Ok(());
         }
         self.activity(&name, call, span, awaited, catch)
+    }
+
+    /// The activity a dotted callee names (`mandril.Send`), from edition 2
+    /// on: its first name is no variable, flow or built-in. (Edition 1 read
+    /// the first name as a variable, which failed.)
+    fn dotted_activity(&mut self, call: &Call) -> Option<String> {
+        if self.program.edition < Edition::E2 {
+            return None;
+        }
+        let (full, root) = call.dotted_callee()?;
+        let known = self.resolve(root).is_some()
+            || self
+                .scopes
+                .iter()
+                .any(|s| s.inline_self.as_ref().is_some_and(|(n, _)| n == root))
+            || self.top.contains_key(root)
+            || self.prelude.contains_key(root)
+            || lang::builtin(root).is_some();
+        (!known).then_some(full)
     }
 
     /// Arguments of a flow call, reordered to parameter order (named

@@ -482,7 +482,19 @@ impl Builder<'_> {
     }
 
     fn call(&mut self, c: &Call, span: Span, open: Open, awaited: bool) -> Open {
-        let Some(name) = c.callee_name().map(str::to_string) else {
+        // `mandril.Send(...)`: the activity of that whole name, unless its
+        // first name is a variable, a flow or a built-in.
+        let dotted = c.dotted_callee().filter(|(_, root)| {
+            !self.vars.contains(*root)
+                && !self.flows.contains(*root)
+                && !self.owner.iter().any(|o| o == root)
+                && lang::builtin(root).is_none()
+        });
+        let Some(name) = c
+            .callee_name()
+            .map(str::to_string)
+            .or(dotted.map(|(full, _)| full))
+        else {
             let open = self.expr(&c.callee, open, false);
             let open = self.args(c, open);
             let n = self.node(
@@ -741,6 +753,21 @@ mod tests {
             ]
         );
         assert!(g.nodes.iter().all(|n| n.flow == "RegisterUser"));
+    }
+
+    #[test]
+    fn dotted_activity_names_are_calls() {
+        let text = "flow M(q) {\n    t = aws.TextModeration(q.text) @retry(2)\n    h = {done: func(x) { return x }}\n    return h.done(t)\n}\n";
+        let g = graph(text, "M");
+        assert_eq!(
+            nodes(&g),
+            [
+                "start:M(q)",
+                "call:aws.TextModeration",
+                "closure:h.done(…)",
+                "return:return"
+            ]
+        );
     }
 
     #[test]

@@ -462,6 +462,15 @@ impl Call {
     pub fn annotation(&self, name: &str) -> Option<&Annotation> {
         self.annotations.iter().find(|a| a.name.name == name)
     }
+
+    /// A callee written as plain names joined by dots (`mandril.Send`):
+    /// its whole text and its first name. Such a call is an activity named
+    /// by the whole text when the first name is not a variable, a flow or a
+    /// built-in; each tool decides that with its own scopes (otherwise it
+    /// calls a function held by a field).
+    pub fn dotted_callee(&self) -> Option<(String, &str)> {
+        self.callee.dotted_name()
+    }
 }
 
 /// A call argument: `value` or `name: value`.
@@ -616,6 +625,20 @@ impl Expr {
             e = inner;
         }
         e
+    }
+
+    /// Plain names joined by at least one dot (`aws.TextModeration`), as
+    /// written without spaces: the whole name and the first name.
+    pub fn dotted_name(&self) -> Option<(String, &str)> {
+        let ExprKind::Member { object, name } = &self.kind else {
+            return None;
+        };
+        let (prefix, root) = match &object.kind {
+            ExprKind::Name(n) => (n.clone(), n.as_str()),
+            ExprKind::Member { .. } => object.dotted_name()?,
+            _ => return None,
+        };
+        Some((format!("{prefix}.{}", name.name), root))
     }
 
     /// The call, if this expression (without parentheses) is one.

@@ -489,8 +489,7 @@ impl Parser<'_> {
     /// `activity Name(params) [-> Type] [@annotation ...]`
     fn parse_activity(&mut self) -> Option<ActivityDecl> {
         let start = self.bump().span; // `activity`
-        let t = self.bump();
-        let name = self.ident_from(&t);
+        let name = self.parse_activity_name();
         self.expect(TokenKind::LParen)?;
         let params = self.parse_param_decls();
         if self.recovering {
@@ -521,6 +520,21 @@ impl Parser<'_> {
             result,
             annotations,
         })
+    }
+
+    /// The name of a declared activity: a name, or names joined by dots
+    /// (`aws.TextModeration`), which flows call as `aws.TextModeration(...)`.
+    fn parse_activity_name(&mut self) -> Ident {
+        let t = self.bump();
+        let mut name = self.ident_from(&t);
+        while self.peek() == TokenKind::Dot && self.peek2() == TokenKind::Ident {
+            self.bump();
+            let part = self.bump();
+            name.name.push('.');
+            name.name.push_str(self.text(&part));
+            name.span = name.span.to(part.span);
+        }
+        name
     }
 
     /// `name: Type` or `name?: Type`, separated by commas, up to and

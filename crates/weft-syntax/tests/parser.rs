@@ -379,6 +379,11 @@ fn declarations() {
         "(activity ReserveNick (nick:string) -> {status:string nick:string ID:int})"
     );
     assert_eq!(module("activity Ping()"), "(activity Ping ())");
+    // Dotted names: flows call `aws.TextModeration(...)`.
+    assert_eq!(
+        module("activity aws.TextModeration(text: string) -> any\nflow F(x) { return aws.TextModeration(x) }"),
+        "(activity aws.TextModeration (text:string) -> any)\n(flow F (x) { (return (call (. aws TextModeration) x)) })"
+    );
     assert_eq!(
         module("type T = [string | null] | {..} | {a?: int, \"x-y\": any, type: bool, ..}"),
         "(type T (| [(| string null)] {..} {a?:int \"x-y\":any type:bool ..}))"

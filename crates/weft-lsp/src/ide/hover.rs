@@ -449,6 +449,20 @@ mod tests {
     }
 
     #[test]
+    fn dotted_activity_names() {
+        let md = hover_md(
+            "//- c.weft\nactivity aws.TextModeration(text: string) -> {flagged: bool}\n//- main.weft\nflow A(q) {\n  return aws.Text$0Moderation(q.text)\n}\n",
+        );
+        assert!(
+            md.contains("activity aws.TextModeration(text: string) -> {flagged: bool}"),
+            "{md}"
+        );
+        let md = hover_md("flow A(q) {\n  return mandril.Se$0nd(q)\n}\n");
+        assert!(md.contains("mandril.Send"), "{md}");
+        assert!(md.contains("ctivity"), "{md}");
+    }
+
+    #[test]
     fn named_arguments_at_call_sites() {
         let md = hover_decl("flow A(x) {\n  return Charge(x, no$0te: \"n\")\n}\n");
         assert!(md.contains("note?: string"), "{md}");

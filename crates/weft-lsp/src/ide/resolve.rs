@@ -717,20 +717,18 @@ impl Resolver {
                     .last()
                     .is_some_and(|r| r.span == c.callee.span && r.target == Target::Global)
                 {
-                    for a in &c.args {
-                        if let Some(arg) = &a.name {
-                            self.out.named_args.push((n.clone(), arg.clone()));
-                            self.push_ref(
-                                &arg.name,
-                                arg.span,
-                                Target::NamedArg(n.clone()),
-                                Role::Read,
-                            );
-                        }
-                    }
+                    self.named_args(n, c);
                 }
             }
-            _ => self.visit_expr(&c.callee),
+            _ => match self.dotted_activity(c) {
+                // `mandril.Send(...)`: one name, the activity's, over the
+                // whole callee.
+                Some(full) => {
+                    self.push_ref(&full, c.callee.span, Target::Global, Role::Call);
+                    self.named_args(&full, c);
+                }
+                None => self.visit_expr(&c.callee),
+            },
         }
         for a in &c.args {
             self.visit_expr(&a.value);
@@ -746,6 +744,32 @@ impl Resolver {
                 self.visit_expr(&a.value);
             }
         }
+    }
+
+    /// The named arguments of a call of the global `callee`.
+    fn named_args(&mut self, callee: &str, c: &Call) {
+        for a in &c.args {
+            if let Some(arg) = &a.name {
+                self.out.named_args.push((callee.to_string(), arg.clone()));
+                self.push_ref(
+                    &arg.name,
+                    arg.span,
+                    Target::NamedArg(callee.to_string()),
+                    Role::Read,
+                );
+            }
+        }
+    }
+
+    /// The activity a dotted callee names (`mandril.Send`): its first name
+    /// is no variable, inline flow or built-in here (as the checker and the
+    /// compiler decide).
+    fn dotted_activity(&self, c: &Call) -> Option<String> {
+        let (full, root) = c.dotted_callee()?;
+        let known = self.out.lookup_var(self.current, root).is_some()
+            || self.out.enclosing_inline_flow(self.current, root).is_some()
+            || weft_syntax::lang::builtin(root).is_some();
+        (!known).then_some(full)
     }
 
     fn inline_flow(&mut self, f: &FlowDecl) {
