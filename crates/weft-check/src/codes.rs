@@ -39,6 +39,9 @@ pub const LOOP_CONTROL_OUTSIDE_LOOP: &str = "E0150";
 pub const DUPLICATE_PARAMETER: &str = "E0151";
 /// `let` or `var` declaring a variable the flow already has.
 pub const REDECLARED: &str = "E0152";
+/// `value, err = e` whose `e` is not a call of an activity or a flow, or
+/// whose two names are one.
+pub const TRY_ASSIGN: &str = "E0153";
 /// An awaited activity call without `@timeout`.
 pub const AWAIT_WITHOUT_TIMEOUT: &str = "W0160";
 /// A variable assigned and never read.
@@ -95,6 +98,7 @@ pub const ALL: &[&str] = &[
     LOOP_CONTROL_OUTSIDE_LOOP,
     DUPLICATE_PARAMETER,
     REDECLARED,
+    TRY_ASSIGN,
     AWAIT_WITHOUT_TIMEOUT,
     UNUSED_VARIABLE,
     ASSIGNMENT_TO_CAPTURED,

@@ -340,6 +340,10 @@ impl<'a> Visitor<'a> for Sites<'_, 'a> {
                 }
             }
             StmtKind::For { var, .. } => self.0.push((var.name.clone(), Assigned::Opaque)),
+            StmtKind::TryAssign { value, err, .. } => {
+                self.0.push((value.name.clone(), Assigned::Opaque));
+                self.0.push((err.name.clone(), Assigned::Opaque));
+            }
             _ => {}
         }
         visit::walk_stmt(self, s);

@@ -168,6 +168,7 @@ impl<'a> ForkWalker<'a> {
                 self.expr(value);
             }
             StmtKind::IncDec { target, .. } => self.expr(target),
+            StmtKind::TryAssign { call, .. } => self.expr(call),
             StmtKind::If(i) => self.if_stmt(i),
             StmtKind::While { cond, body } => {
                 self.expr(cond);

@@ -155,6 +155,10 @@ impl Effects {
             StmtKind::Let { name, .. } => {
                 self.writes.insert(name.name.clone());
             }
+            StmtKind::TryAssign { value, err, .. } => {
+                self.writes.insert(value.name.clone());
+                self.writes.insert(err.name.clone());
+            }
             StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
                 if let Some(root) = place_root(target) {
                     self.writes.insert(root.to_string());

@@ -162,6 +162,10 @@ enum Source<'a> {
     Expr(&'a Expr),
     /// `for x in e`.
     Element(&'a Expr),
+    /// The value of `value, err = e`: what `e` gives, or `null`.
+    OrNull(&'a Expr),
+    /// The error of `value, err = e`: `{message, attempts}`, or `null`.
+    Error,
     /// Something whose type is never known.
     Unknown,
 }
@@ -218,6 +222,8 @@ impl<'a> Checker<'a, '_> {
                 let ty = match source {
                     Source::Expr(e) => self.infer(e),
                     Source::Element(e) => self.infer(e).and_then(|t| self.types().element(&t)),
+                    Source::OrNull(e) => self.infer(e).map(|t| Type::Union(vec![t, Type::Null])),
+                    Source::Error => Some(Type::Union(vec![error_object(), Type::Null])),
                     Source::Unknown => None,
                 };
                 match next.get_mut(name) {
@@ -731,14 +737,17 @@ fn catch_value() -> Type {
     Type::Object {
         fields: vec![
             field("status", Type::String),
-            field(
-                "error",
-                Type::Object {
-                    fields: vec![field("message", Type::String), field("attempts", Type::Int)],
-                    open: false,
-                },
-            ),
+            field("error", error_object()),
         ],
+        open: false,
+    }
+}
+
+/// Why a call failed for good: the `error` of `@catch`'s value, and the
+/// `err` of `value, err = Call(...)`.
+fn error_object() -> Type {
+    Type::Object {
+        fields: vec![field("message", Type::String), field("attempts", Type::Int)],
         open: false,
     }
 }
@@ -822,6 +831,12 @@ fn collect_block<'a>(b: &'a Block, out: &mut Vec<(&'a str, Source<'a>)>) {
                 }
                 StmtKind::For { var, iterable, .. } => {
                     out.push((&var.name, Source::Element(iterable)))
+                }
+                StmtKind::TryAssign {
+                    value, err, call, ..
+                } => {
+                    out.push((&value.name, Source::OrNull(call)));
+                    out.push((&err.name, Source::Error));
                 }
                 _ => {}
             }

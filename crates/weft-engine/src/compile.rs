@@ -134,6 +134,7 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
             calls: Vec::new(),
             files: Vec::new(),
         },
+        pair: false,
         strings: HashMap::new(),
         top: HashMap::new(),
         prelude: HashMap::new(),
@@ -236,6 +237,9 @@ impl Scope {
 
 struct Compiler<'a> {
     program: Program,
+    /// Set while compiling the call of `value, err = ...`: that call (and
+    /// not the calls in its arguments) gives a pair.
+    pair: bool,
     strings: HashMap<String, u32>,
     top: HashMap<String, (FuncId, Vec<String>)>,
     prelude: HashMap<String, FuncId>,
@@ -440,6 +444,9 @@ impl Compiler<'_> {
                 self.emit(Op::Store(slot), s.span);
             }
             StmtKind::Assign { target, op, value } => self.assign(target, *op, value, s.span)?,
+            StmtKind::TryAssign {
+                value, err, call, ..
+            } => self.try_assign(value, err, call, s.span)?,
             StmtKind::IncDec { target, increment } => {
                 let one = Expr {
                     kind: ExprKind::Number(1.0),
@@ -537,6 +544,62 @@ impl Compiler<'_> {
             }
             StmtKind::Error => self.name_error("this statement did not parse", s.span),
         }
+        Ok(())
+    }
+
+    /// `value, err = call`: the call gives the pair `[value, error]`,
+    /// stored in the two variables. Only calls of activities and flows can
+    /// fail for good (the checker says so, E0153); anything else fails at
+    /// run time with the same words.
+    fn try_assign(
+        &mut self,
+        value: &Ident,
+        err: &Ident,
+        call: &Expr,
+        span: Span,
+    ) -> Result<(), CompileError> {
+        let inner = match &call.unparen().kind {
+            ExprKind::Await(inner) => inner.unparen(),
+            _ => call.unparen(),
+        };
+        let fails = match inner.as_call() {
+            None => false,
+            Some(c) => match c.callee_name() {
+                Some(name) => {
+                    self.resolve(name).is_none()
+                        && !self.prelude.contains_key(name)
+                        && (self.top.contains_key(name)
+                            || self
+                                .scopes
+                                .iter()
+                                .any(|s| s.inline_self.as_ref().is_some_and(|(n, _)| n == name))
+                            || lang::builtin(name).is_none())
+                }
+                None => self.dotted_activity(c).is_some(),
+            },
+        };
+        if self.program.edition < Edition::E2 {
+            // Edition 1 had no such statement (its text did not parse), and
+            // its stored programs must stay readable by the builds before it.
+            self.name_error("`value, err = ...` needs edition 2", call.span);
+            return Ok(());
+        }
+        if !fails {
+            self.name_error(
+                "`value, err = ...` needs a call of an activity or a flow",
+                call.span,
+            );
+            return Ok(());
+        }
+        self.pair = true;
+        self.expr(call)?;
+        let slot = |c: &mut Self, name: &str| match c.resolve(name) {
+            Some(s) => s,
+            None => c.scope().new_slot(name),
+        };
+        let value = slot(self, &value.name);
+        let err = slot(self, &err.name);
+        self.emit(Op::StorePair { value, err }, span);
         Ok(())
     }
 
@@ -956,11 +1019,12 @@ impl Compiler<'_> {
         awaited: bool,
         catch: bool,
     ) -> Result<(), CompileError> {
+        let pair = std::mem::take(&mut self.pair);
         let name = match call.callee_name() {
             Some(n) => n.to_string(),
             None if self.dotted_activity(call).is_some() => {
                 let name = self.dotted_activity(call).expect("checked in the guard");
-                return self.activity(&name, call, span, awaited, catch);
+                return self.activity(&name, call, span, (awaited, catch, pair));
             }
             None => {
                 // A computed callee: a closure value.
@@ -1007,12 +1071,12 @@ impl Compiler<'_> {
                 }
             }
             let argc = self.flow_args(call, &[], params)?;
-            self.emit(Op::CallFlow { func: target, argc }, span);
+            self.emit(flow_call(target, argc, pair), span);
             return Ok(());
         }
         if let Some((target, param_names)) = self.top.get(&name).cloned() {
             let argc = self.flow_args(call, &param_names, param_names.len())?;
-            self.emit(Op::CallFlow { func: target, argc }, span);
+            self.emit(flow_call(target, argc, pair), span);
             return Ok(());
         }
         if let Some(&func) = self.prelude.get(&name) {
@@ -1032,7 +1096,7 @@ impl Compiler<'_> {
             self.emit(Op::CallBuiltin { id, argc }, span);
             return Ok(());
         }
-        self.activity(&name, call, span, awaited, catch)
+        self.activity(&name, call, span, (awaited, catch, pair))
     }
 
     /// The activity a dotted callee names (`mandril.Send`), from edition 2
@@ -1139,13 +1203,14 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// An activity call; `(awaited, catch, pair)`: under `await`, a failure
+    /// for good is a value (`@catch`, `WaitAll`), the call of `value, err =`.
     fn activity(
         &mut self,
         name: &str,
         call: &Call,
         span: Span,
-        awaited: bool,
-        catch: bool,
+        (awaited, catch, pair): (bool, bool, bool),
     ) -> Result<(), CompileError> {
         let mut positional = 0usize;
         for a in call.args.iter().filter(|a| a.name.is_none()) {
@@ -1167,6 +1232,7 @@ impl Compiler<'_> {
             timeout: false,
             catch: catch || call.annotation("catch").is_some(),
             awaited,
+            pair,
         };
         if let Some(r) = call.annotation("retry") {
             spec.retry = true;
@@ -1209,6 +1275,15 @@ impl Compiler<'_> {
     }
 }
 
+/// A call of flow `func`: plain, or the call of `value, err = ...`.
+fn flow_call(func: FuncId, argc: u8, pair: bool) -> Op {
+    if pair {
+        Op::CallFlowPair { func, argc }
+    } else {
+        Op::CallFlow { func, argc }
+    }
+}
+
 struct Nested {
     inline_self: Option<String>,
     precapture: Vec<String>,
@@ -1244,6 +1319,10 @@ fn assigned_names(stmts: &[Stmt], out: &mut Vec<String>) {
                     }
                 }
                 StmtKind::For { var, .. } => add(self.0, &var.name),
+                StmtKind::TryAssign { value, err, .. } => {
+                    add(self.0, &value.name);
+                    add(self.0, &err.name);
+                }
                 _ => {}
             }
             weft_syntax::visit::walk_stmt(self, s);
@@ -1276,6 +1355,13 @@ fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
             if let StmtKind::Let { name, .. } = &s.kind {
                 if !self.0.contains(&name.name) {
                     self.0.push(name.name.clone());
+                }
+            }
+            if let StmtKind::TryAssign { value, err, .. } = &s.kind {
+                for n in [value, err] {
+                    if !self.0.contains(&n.name) {
+                        self.0.push(n.name.clone());
+                    }
                 }
             }
             weft_syntax::visit::walk_stmt(self, s);

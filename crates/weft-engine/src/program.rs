@@ -100,6 +100,10 @@ pub struct CallSpec {
     pub catch: bool,
     /// Under `await`: waits for a callback.
     pub awaited: bool,
+    /// `value, err = Call(...)`: the call's value is the pair `[value,
+    /// null]`, or `[null, error]` when it fails for good (for
+    /// [`Op::StorePair`]).
+    pub pair: bool,
 }
 
 /// The instructions of the stack machine.
@@ -115,6 +119,14 @@ pub enum Op {
     Load(u16),
     /// Pop into a local.
     Store(u16),
+    /// Pop the pair `[value, error]` of a call of `value, err = ...` into
+    /// two locals.
+    StorePair {
+        /// Where the value goes.
+        value: u16,
+        /// Where the error goes.
+        err: u16,
+    },
     /// Fail with the message in constant `n` (a name that resolves to nothing).
     NameError(u32),
     /// Drop the top of the stack.
@@ -196,6 +208,14 @@ pub enum Op {
     /// Run a flow as a child run and wait for its result. Pops the
     /// function's captures, then `argc` arguments.
     CallFlow {
+        /// The flow.
+        func: FuncId,
+        /// Arguments on the stack.
+        argc: u8,
+    },
+    /// `value, err = Flow(...)`: [`Op::CallFlow`], whose value is the pair
+    /// `[result, null]`, or `[null, error]` when the child is cancelled.
+    CallFlowPair {
         /// The flow.
         func: FuncId,
         /// Arguments on the stack.

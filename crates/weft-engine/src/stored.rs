@@ -317,6 +317,9 @@ struct CallV1 {
     catch: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     awaited: bool,
+    /// Written since edition 2 (`value, err = Call(...)`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pair: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -369,6 +372,12 @@ enum OpV1 {
     Parallel(String),
     ParallelForEach,
     Return,
+    // Written since edition 2 (which earlier builds refuse by its number,
+    // so no format step is needed for them: see `ProgramError::Edition`).
+    /// Value slot, error slot.
+    StorePair(u16, u16),
+    /// Function, argument count.
+    CallFlowPair(u32, u8),
 }
 
 const UNARY: [(UnaryOp, &str); 3] = [
@@ -426,6 +435,7 @@ fn op_to_wire(op: &Op) -> OpV1 {
         Op::Bool(b) => OpV1::Bool(*b),
         Op::Load(s) => OpV1::Load(*s),
         Op::Store(s) => OpV1::Store(*s),
+        Op::StorePair { value, err } => OpV1::StorePair(*value, *err),
         Op::NameError(n) => OpV1::NameError(*n),
         Op::Pop => OpV1::Pop,
         Op::GetField(n) => OpV1::GetField(*n),
@@ -463,6 +473,7 @@ fn op_to_wire(op: &Op) -> OpV1 {
             *argc,
         ),
         Op::CallFlow { func, argc } => OpV1::CallFlow(*func, *argc),
+        Op::CallFlowPair { func, argc } => OpV1::CallFlowPair(*func, *argc),
         Op::StartInline(f) => OpV1::StartInline(*f),
         Op::CallActivity(n) => OpV1::CallActivity(*n),
         Op::Parallel(m) => OpV1::Parallel(name_of(&PARALLEL, *m).to_string()),
@@ -478,6 +489,7 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
         OpV1::Bool(b) => Op::Bool(b),
         OpV1::Load(s) => Op::Load(s),
         OpV1::Store(s) => Op::Store(s),
+        OpV1::StorePair(value, err) => Op::StorePair { value, err },
         OpV1::NameError(n) => Op::NameError(n),
         OpV1::Pop => Op::Pop,
         OpV1::GetField(n) => Op::GetField(n),
@@ -519,6 +531,7 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
             }
         }
         OpV1::CallFlow(func, argc) => Op::CallFlow { func, argc },
+        OpV1::CallFlowPair(func, argc) => Op::CallFlowPair { func, argc },
         OpV1::StartInline(f) => Op::StartInline(f),
         OpV1::CallActivity(n) => Op::CallActivity(n),
         OpV1::Parallel(m) => Op::Parallel(by_name(&PARALLEL, &m, "parallel mode")?),
@@ -637,6 +650,7 @@ fn to_wire(p: &Program) -> Result<EnvelopeV1, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
     })
@@ -720,6 +734,7 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
         files: e
@@ -789,6 +804,9 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 Op::IterInit { list, index } if !slot_ok(*list) || !slot_ok(*index) => {
                     return bad("a variable that does not exist")
                 }
+                Op::StorePair { value, err } if !slot_ok(*value) || !slot_ok(*err) => {
+                    return bad("a variable that does not exist")
+                }
                 Op::IterNext {
                     list,
                     index,
@@ -814,6 +832,7 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 | Op::StartInline(f)
                 | Op::CallFunc { func: f, .. }
                 | Op::CallFlow { func: f, .. }
+                | Op::CallFlowPair { func: f, .. }
                     if !func(*f) =>
                 {
                     return bad("a function that does not exist")

@@ -71,13 +71,19 @@ pub fn timeout_value() -> Value {
 
 /// The value a failed call takes under `@catch` (and inside `WaitAll`).
 pub fn error_value(message: &str, attempts: u32) -> Value {
+    let mut m = Map::new();
+    m.insert("status".into(), Value::str("error"));
+    m.insert("error".into(), error_object(message, attempts));
+    Value::Object(Arc::new(m))
+}
+
+/// Why a call failed for good: `{message, attempts}`, the `error` of
+/// [`error_value`] and the `err` of `value, err = Call(...)`.
+pub fn error_object(message: &str, attempts: u32) -> Value {
     let mut err = Map::new();
     err.insert("message".into(), Value::str(message));
     err.insert("attempts".into(), Value::Int(i64::from(attempts)));
-    let mut m = Map::new();
-    m.insert("status".into(), Value::str("error"));
-    m.insert("error".into(), Value::Object(Arc::new(err)));
-    Value::Object(Arc::new(m))
+    Value::Object(Arc::new(err))
 }
 
 impl Value {

@@ -207,6 +207,10 @@ impl Visitor<'_> for Vars {
             StmtKind::For { var, .. } => {
                 self.0.insert(var.name.clone());
             }
+            StmtKind::TryAssign { value, err, .. } => {
+                self.0.insert(value.name.clone());
+                self.0.insert(err.name.clone());
+            }
             _ => {}
         }
         visit::walk_stmt(self, s)
@@ -348,6 +352,7 @@ impl Builder<'_> {
                 self.place_expr(target, open)
             }
             StmtKind::IncDec { target, .. } => self.place_expr(target, open),
+            StmtKind::TryAssign { call, .. } => self.expr(call, open, false),
             StmtKind::Expr(e) => self.expr(e, open, false),
             StmtKind::If(i) => self.if_stmt(i, open),
             StmtKind::While { cond, body } => {

@@ -297,6 +297,20 @@ pub enum StmtKind {
         /// The new value.
         value: Expr,
     },
+    /// `value, err = call` (also after `let` or `var`): a call whose
+    /// failure for good is a value. On success `value` gets the result and
+    /// `err` is `null`; when the call fails for good (after its `@retry`),
+    /// `value` is `null` and `err` the error (`{message, attempts}`).
+    TryAssign {
+        /// `let` or `var` when written (it declares both names).
+        declare: Option<Declare>,
+        /// What gets the call's result.
+        value: Ident,
+        /// What gets its error.
+        err: Ident,
+        /// The call (maybe under `await`).
+        call: Expr,
+    },
     /// `place++` or `place--`.
     IncDec {
         /// What is changed.
@@ -335,6 +349,25 @@ pub enum StmtKind {
     Expr(Expr),
     /// A statement that did not parse; a diagnostic says why.
     Error,
+}
+
+/// The keyword that declares the names of a [`StmtKind::TryAssign`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declare {
+    /// `let`
+    Let,
+    /// `var`
+    Var,
+}
+
+impl Declare {
+    /// The keyword as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declare::Let => "let",
+            Declare::Var => "var",
+        }
+    }
 }
 
 /// `if cond { } [else ...]`

@@ -11,11 +11,11 @@
 use weft_syntax::lang;
 
 use crate::limits;
-use crate::program::{CallSpec, Edition};
+use crate::program::{CallSpec, Edition, FuncId, Op};
 use crate::state::{
     CallPhase, Command, EntryKind, FailureKind, PendingCall, Task, Timer, TimerKind, Wait,
 };
-use crate::value::{error_value, timeout_value, Value};
+use crate::value::{error_object, error_value, timeout_value, Value};
 
 use super::values::describe;
 use super::{timer_key, FiberId, Machine, Step, Stop};
@@ -234,6 +234,12 @@ impl Machine<'_> {
         let activity = call.activity.clone();
         let (fiber, at, catch) = (call.fiber, call.at, call.catch);
         self.journal(entry);
+        if self.gives_pair(at) {
+            let err = error_object(&error, attempts);
+            let pair = Value::list(vec![Value::Null, err.clone()]);
+            self.finish_call(seq, &err, pair, "caught");
+            return;
+        }
         if catch {
             self.resolve_call(seq, error_value(&error, attempts), "caught");
             return;
@@ -299,9 +305,36 @@ impl Machine<'_> {
         }
     }
 
+    /// True when the instruction at `at` is the call of `value, err = ...`,
+    /// whose value is a pair.
+    pub(super) fn gives_pair(&self, (func, pc): (FuncId, u32)) -> bool {
+        match self.program.func(func).code.get(pc as usize) {
+            Some(Op::CallActivity(spec)) => self.program.calls[*spec as usize].pair,
+            Some(Op::CallFlowPair { .. }) => true,
+            _ => false,
+        }
+    }
+
     /// Call `seq` has its value (`how` it ended goes in the journal): its
-    /// timers and token go, and its fiber goes on with the value.
+    /// timers and token go, and its fiber goes on with the value (for the
+    /// call of `value, err = ...`, with `[value, null]`).
     pub(super) fn resolve_call(&mut self, seq: u32, value: Value, how: &str) {
+        let pair = self
+            .run
+            .calls
+            .get(&seq)
+            .is_some_and(|c| self.gives_pair(c.at));
+        let pushed = if pair {
+            Value::list(vec![value.clone(), Value::Null])
+        } else {
+            value.clone()
+        };
+        self.finish_call(seq, &value, pushed, how);
+    }
+
+    /// Call `seq` ends with `value` (what the journal shows), its fiber
+    /// going on with `pushed`.
+    fn finish_call(&mut self, seq: u32, value: &Value, pushed: Value, how: &str) {
         let Some(call) = self.run.calls.remove(&seq) else {
             return;
         };
@@ -323,7 +356,7 @@ impl Machine<'_> {
             how: how.to_string(),
         });
         self.run.failures.remove(&call.fiber);
-        self.resume_with(call.fiber, value);
+        self.resume_with(call.fiber, pushed);
     }
 
     /// Forgets call `seq`: its task, timers and token stop mattering.

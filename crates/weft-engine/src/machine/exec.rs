@@ -96,7 +96,7 @@ impl Machine<'_> {
             Op::CallBuiltin { argc, .. } | Op::CallFunc { argc, .. } => {
                 Some((*argc as usize, false))
             }
-            Op::CallFlow { func: target, argc } => {
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
                 Some((*argc as usize + program.func(*target).captures.len(), true))
             }
             Op::StartInline(target) => {
@@ -123,6 +123,7 @@ impl Machine<'_> {
                 self.store(id, *slot);
                 Ok(())
             }
+            Op::StorePair { value, err } => self.store_pair(id, *value, *err),
             Op::NameError(message) => Err(self.fail_instruction(
                 id,
                 Vec::new(),
@@ -187,7 +188,9 @@ impl Machine<'_> {
             Op::Return => self.return_value(id),
 
             // Sub-flows (children.rs).
-            Op::CallFlow { func: target, argc } => self.call_flow(id, *target, *argc as usize),
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
+                self.call_flow(id, *target, *argc as usize)
+            }
             Op::StartInline(target) => self.start_inline(id, *target),
 
             // Activities (calls.rs).

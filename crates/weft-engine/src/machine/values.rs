@@ -32,6 +32,26 @@ impl Machine<'_> {
         self.frame_mut(id).locals[slot as usize] = value;
     }
 
+    /// `StorePair`: the pair `[value, error]` of the call of `value, err =
+    /// ...` into its two variables.
+    pub(super) fn store_pair(&mut self, id: FiberId, value: u16, err: u16) -> Step {
+        let pair = self.pop(id);
+        let (v, e) = match &pair {
+            Value::List(items) if items.len() == 2 => (items[0].clone(), items[1].clone()),
+            other => {
+                let message = format!(
+                    "`value, err = ...` needs a call of an activity or a flow, which gives two values, not {}",
+                    describe(other)
+                );
+                return Err(self.fail_instruction(id, vec![pair], message));
+            }
+        };
+        let frame = self.frame_mut(id);
+        frame.locals[value as usize] = v;
+        frame.locals[err as usize] = e;
+        Ok(())
+    }
+
     /// `GetField`: a field of an object (`null` when it has none).
     pub(super) fn get_field(&mut self, id: FiberId, key: u32) -> Step {
         let object = self.pop(id);

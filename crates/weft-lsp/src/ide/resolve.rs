@@ -35,7 +35,7 @@
 use std::collections::HashMap;
 use weft_check::contract::types::Type;
 use weft_syntax::ast::{
-    ActivityDecl, Annotation, Block, Call, Expr, ExprKind, FlowDecl, Ident, Item, Module,
+    ActivityDecl, Annotation, Block, Call, Declare, Expr, ExprKind, FlowDecl, Ident, Item, Module,
     ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
 };
 use weft_syntax::visit::{self, Visitor};
@@ -852,6 +852,13 @@ impl<'ast> Visitor<'ast> for Resolver {
                 self.visit_expr(value);
             }
             StmtKind::IncDec { target, .. } => self.place(target),
+            StmtKind::TryAssign {
+                value, err, call, ..
+            } => {
+                self.visit_expr(call);
+                self.write(&value.name, value.span);
+                self.write(&err.name, err.span);
+            }
             StmtKind::For {
                 var,
                 iterable,
@@ -912,6 +919,20 @@ impl<'ast> Visitor<'ast> for Sites<'_> {
                 }
             }
             StmtKind::For { var, .. } => r.site(var, VarKind::Loop, stmt.span),
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                ..
+            } => {
+                let kind = match declare {
+                    Some(Declare::Let) => VarKind::Let,
+                    Some(Declare::Var) => VarKind::Var,
+                    None => VarKind::Assigned,
+                };
+                r.site(value, kind, stmt.span);
+                r.site(err, kind, stmt.span);
+            }
             _ => {}
         }
         visit::walk_stmt(self, stmt);
