@@ -135,6 +135,7 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
             files: Vec::new(),
         },
         pair: false,
+        reports: HashSet::new(),
         strings: HashMap::new(),
         top: HashMap::new(),
         prelude: HashMap::new(),
@@ -148,6 +149,11 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         c.program.files.push(SourceFile::new(f.name, f.text));
         for flow in f.module.flows() {
             all.push((i as u16, f.text, flow, false));
+            if edition >= Edition::E2 {
+                for s in weft_syntax::reports::reporting_parallels(flow) {
+                    c.reports.insert((i as u16, s.start, s.end));
+                }
+            }
         }
     }
     let prelude_file = c.program.files.len() as u16;
@@ -240,6 +246,9 @@ struct Compiler<'a> {
     /// Set while compiling the call of `value, err = ...`: that call (and
     /// not the calls in its arguments) gives a pair.
     pair: bool,
+    /// The `ParallelExecute` calls that report on their branches (file,
+    /// span): see `weft_syntax::reports`.
+    reports: HashSet<(u16, u32, u32)>,
     strings: HashMap<String, u32>,
     top: HashMap<String, (FuncId, Vec<String>)>,
     prelude: HashMap<String, FuncId>,
@@ -1183,6 +1192,7 @@ impl Compiler<'_> {
         let mode = match name {
             "WaitAll" => ParallelMode::All,
             "WaitForAny" => ParallelMode::Any,
+            _ if self.reports.contains(&(self.file, span.start, span.end)) => ParallelMode::Report,
             _ => ParallelMode::Execute,
         };
         match call.args.first().map(|a| a.value.unparen()) {
@@ -1190,8 +1200,9 @@ impl Compiler<'_> {
                 kind: ExprKind::Array(items),
                 span: list_span,
             }) => {
-                // Calls directly in WaitAll's list report failures as values.
-                let catch = mode == ParallelMode::All;
+                // Calls directly in WaitAll's list (and a reporting
+                // ParallelExecute's) report failures as values.
+                let catch = matches!(mode, ParallelMode::All | ParallelMode::Report);
                 self.branch_list(items, *list_span, awaited, catch)?;
             }
             Some(other) => self.expr(other)?,

@@ -442,7 +442,9 @@ impl Checker<'_> {
                 .count();
             let complete = match group.mode {
                 ParallelMode::Any => done > 0,
-                ParallelMode::All | ParallelMode::Execute => done == group.slots.len(),
+                ParallelMode::All | ParallelMode::Execute | ParallelMode::Report => {
+                    done == group.slots.len()
+                }
             };
             if complete {
                 self.problem(format!("group {id} is complete but still waited for"));

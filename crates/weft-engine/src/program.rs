@@ -76,6 +76,9 @@ pub enum ParallelMode {
     Execute,
     /// `WaitForAny`: the first value to arrive.
     Any,
+    /// A `ParallelExecute` whose report fields are read (edition 2,
+    /// `weft_syntax::reports`): `{allPassed, results, failures}`.
+    Report,
 }
 
 /// A call of an activity: how its arguments and annotations lie on the stack.

@@ -402,10 +402,12 @@ const BINARY: [(BinaryOp, &str); 13] = [
     (BinaryOp::Rem, "%"),
 ];
 
-const PARALLEL: [(ParallelMode, &str); 3] = [
+const PARALLEL: [(ParallelMode, &str); 4] = [
     (ParallelMode::All, "all"),
     (ParallelMode::Execute, "execute"),
     (ParallelMode::Any, "any"),
+    // Written since edition 2.
+    (ParallelMode::Report, "report"),
 ];
 
 fn name_of<T: PartialEq + Copy>(table: &[(T, &'static str)], x: T) -> &'static str {

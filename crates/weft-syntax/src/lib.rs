@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod lang;
 pub mod lexer;
 pub mod parser;
+pub mod reports;
 pub mod sexp;
 pub mod span;
 pub mod visit;

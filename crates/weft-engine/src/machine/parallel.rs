@@ -158,7 +158,8 @@ impl Machine<'_> {
 /// The group's value, once its mode is satisfied: the first value for
 /// `WaitForAny`; every value in order for `ParallelExecute`; for `WaitAll`
 /// `{allSuccess, results, errors}`, where errors are the results whose
-/// `status` is `"error"`.
+/// `status` is `"error"`; for a reporting `ParallelExecute` `{allPassed,
+/// results, failures}`, a failure being `{index, error}` for such a result.
 fn combined(group: &Group) -> Option<Value> {
     if group.mode == ParallelMode::Any {
         return group.slots.iter().find_map(|s| match s {
@@ -182,11 +183,31 @@ fn combined(group: &Group) -> Option<Value> {
     if group.mode == ParallelMode::Execute {
         return Some(Value::list(results));
     }
-    let errors: Vec<Value> = results
-        .iter()
-        .filter(|v| matches!(v.field("status"), Some(Value::Str(s)) if s.as_ref() == "error"))
-        .cloned()
-        .collect();
+    let failed =
+        |v: &Value| matches!(v.field("status"), Some(Value::Str(s)) if s.as_ref() == "error");
+    if group.mode == ParallelMode::Report {
+        // Each failure says which branch it was: `{index, error}`.
+        let failures: Vec<Value> = results
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| failed(v))
+            .map(|(i, v)| {
+                let mut f = Map::new();
+                f.insert("index".into(), Value::Int(i as i64));
+                f.insert(
+                    "error".into(),
+                    v.field("error").cloned().unwrap_or(Value::Null),
+                );
+                Value::object(f)
+            })
+            .collect();
+        let mut fields = Map::new();
+        fields.insert("allPassed".into(), Value::Bool(failures.is_empty()));
+        fields.insert("results".into(), Value::list(results));
+        fields.insert("failures".into(), Value::list(failures));
+        return Some(Value::object(fields));
+    }
+    let errors: Vec<Value> = results.iter().filter(|v| failed(v)).cloned().collect();
     let mut fields = Map::new();
     fields.insert("allSuccess".into(), Value::Bool(errors.is_empty()));
     fields.insert("results".into(), Value::list(results));
