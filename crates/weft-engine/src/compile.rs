@@ -136,6 +136,8 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         },
         pair: false,
         reports: HashSet::new(),
+        forks: HashMap::new(),
+        fork_elements: HashSet::new(),
         strings: HashMap::new(),
         top: HashMap::new(),
         prelude: HashMap::new(),
@@ -152,6 +154,16 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
             if edition >= Edition::E2 {
                 for s in weft_syntax::reports::reporting_parallels(flow) {
                     c.reports.insert((i as u16, s.start, s.end));
+                }
+                for f in weft_syntax::assign_forks::assign_forks(flow) {
+                    // The join's failure semantics: WaitAll (and a reporting
+                    // ParallelExecute) turn a failure for good into a value.
+                    let catch = f.join_name == "WaitAll"
+                        || (f.join_name == "ParallelExecute"
+                            && c.reports.contains(&(i as u16, f.join.start, f.join.end)));
+                    c.forks.insert((i as u16, f.stmt.start, f.stmt.end), catch);
+                    c.fork_elements
+                        .insert((i as u16, f.element.start, f.element.end));
                 }
             }
         }
@@ -249,6 +261,11 @@ struct Compiler<'a> {
     /// The `ParallelExecute` calls that report on their branches (file,
     /// span): see `weft_syntax::reports`.
     reports: HashSet<(u16, u32, u32)>,
+    /// The statements that fork by assignment (file, span), with whether
+    /// their call's failure for good is a value (`weft_syntax::assign_forks`).
+    forks: HashMap<(u16, u32, u32), bool>,
+    /// The join elements that read a fork's variable (file, span).
+    fork_elements: HashSet<(u16, u32, u32)>,
     strings: HashMap<String, u32>,
     top: HashMap<String, (FuncId, Vec<String>)>,
     prelude: HashMap<String, FuncId>,
@@ -439,6 +456,11 @@ impl Compiler<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), CompileError> {
+        if let Some(&catch) = self.forks.get(&(self.file, s.span.start, s.span.end)) {
+            if self.fork(s, catch)? {
+                return Ok(());
+            }
+        }
         match &s.kind {
             StmtKind::Let { name, value, .. } => {
                 match value {
@@ -554,6 +576,52 @@ impl Compiler<'_> {
             StmtKind::Error => self.name_error("this statement did not parse", s.span),
         }
         Ok(())
+    }
+
+    /// Fork by assignment: `x = Call(...)` starts the call as a branch (a
+    /// closure, as in a join's list) and stores its [`Op::Fork`] value in
+    /// `x`, which the join adopts ([`Op::Take`]). False (nothing emitted)
+    /// for a statement of another shape.
+    fn fork(&mut self, s: &Stmt, catch: bool) -> Result<bool, CompileError> {
+        let (name, value) = match &s.kind {
+            StmtKind::Let {
+                name,
+                value: Some(v),
+                ..
+            } => (name.name.as_str(), v),
+            StmtKind::Assign { target, value, .. } => match &target.kind {
+                ExprKind::Name(n) => (n.as_str(), value),
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
+        };
+        let mut call_expr = value.unparen();
+        let mut awaited = false;
+        if let ExprKind::Await(inner) = &call_expr.kind {
+            awaited = true;
+            call_expr = inner.unparen();
+        }
+        let ExprKind::Call(call) = &call_expr.kind else {
+            return Ok(false);
+        };
+        let empty = Block {
+            stmts: Vec::new(),
+            span: call_expr.span,
+        };
+        self.closure(
+            "branch",
+            FuncKind::Branch,
+            Vec::new(),
+            &empty,
+            call_expr.span,
+            Some((call, call_expr.span, awaited, catch)),
+        )?;
+        self.emit(Op::Fork, call_expr.span);
+        let slot = self
+            .resolve(name)
+            .unwrap_or_else(|| self.scope().new_slot(name));
+        self.emit(Op::Store(slot), s.span);
+        Ok(true)
     }
 
     /// `value, err = call`: the call gives the pair `[value, error]`,
@@ -981,6 +1049,21 @@ impl Compiler<'_> {
         self.emit(Op::NewList, span);
         for it in items {
             let u = it.unparen();
+            let fork = match &u.kind {
+                ExprKind::Name(n)
+                    if self
+                        .fork_elements
+                        .contains(&(self.file, u.span.start, u.span.end)) =>
+                {
+                    self.resolve(n)
+                }
+                _ => None,
+            };
+            if let Some(slot) = fork {
+                self.emit(Op::Take(slot), u.span);
+                self.emit(Op::ListPush, it.span);
+                continue;
+            }
             match &u.kind {
                 ExprKind::Call(call) => {
                     let empty = Block {

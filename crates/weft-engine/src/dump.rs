@@ -196,6 +196,8 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
             ),
             Op::Parallel(m) => format!("Parallel {m:?}"),
             Op::ParallelForEach => "ParallelForEach".into(),
+            Op::Fork => "Fork".into(),
+            Op::Take(s) => format!("Take {}", slot(*s)),
             Op::Return => "Return".into(),
         };
         let span = f

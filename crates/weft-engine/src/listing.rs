@@ -176,6 +176,8 @@ fn instruction(program: &Program, function: &Function, op: &Op) -> String {
         },
         Op::Parallel(mode) => format!("Parallel {mode:?}"),
         Op::ParallelForEach => "ParallelForEach".into(),
+        Op::Fork => "Fork".into(),
+        Op::Take(s) => format!("Take {}", slot(s)),
         Op::Return => "Return".into(),
     }
 }

@@ -79,6 +79,10 @@ pub enum ParallelMode {
     /// A `ParallelExecute` whose report fields are read (edition 2,
     /// `weft_syntax::reports`): `{allPassed, results, failures}`.
     Report,
+    /// Not a built-in: one call started by fork by assignment (edition 2,
+    /// `weft_syntax::assign_forks`), waiting alone until a join adopts its
+    /// branch. Its fiber does not wait for it, and it never completes.
+    Fork,
 }
 
 /// A call of an activity: how its arguments and annotations lie on the stack.
@@ -233,6 +237,11 @@ pub enum Op {
     Parallel(ParallelMode),
     /// Pop a closure and a list; run the closure on each element concurrently.
     ParallelForEach,
+    /// Pop a branch closure, start it as a branch of its own group (fork by
+    /// assignment) and push [`Value::Fork`](crate::value::Value::Fork).
+    Fork,
+    /// Push a local and set it to `null`: a fork's variable read by its join.
+    Take(u16),
     /// Pop the return value and leave the function.
     Return,
 }

@@ -378,6 +378,8 @@ enum OpV1 {
     StorePair(u16, u16),
     /// Function, argument count.
     CallFlowPair(u32, u8),
+    Fork,
+    Take(u16),
 }
 
 const UNARY: [(UnaryOp, &str); 3] = [
@@ -402,12 +404,14 @@ const BINARY: [(BinaryOp, &str); 13] = [
     (BinaryOp::Rem, "%"),
 ];
 
-const PARALLEL: [(ParallelMode, &str); 4] = [
+const PARALLEL: [(ParallelMode, &str); 5] = [
     (ParallelMode::All, "all"),
     (ParallelMode::Execute, "execute"),
     (ParallelMode::Any, "any"),
     // Written since edition 2.
     (ParallelMode::Report, "report"),
+    // Never in code (groups only); named for completeness.
+    (ParallelMode::Fork, "fork"),
 ];
 
 fn name_of<T: PartialEq + Copy>(table: &[(T, &'static str)], x: T) -> &'static str {
@@ -480,6 +484,8 @@ fn op_to_wire(op: &Op) -> OpV1 {
         Op::CallActivity(n) => OpV1::CallActivity(*n),
         Op::Parallel(m) => OpV1::Parallel(name_of(&PARALLEL, *m).to_string()),
         Op::ParallelForEach => OpV1::ParallelForEach,
+        Op::Fork => OpV1::Fork,
+        Op::Take(s) => OpV1::Take(*s),
         Op::Return => OpV1::Return,
     }
 }
@@ -538,6 +544,8 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
         OpV1::CallActivity(n) => Op::CallActivity(n),
         OpV1::Parallel(m) => Op::Parallel(by_name(&PARALLEL, &m, "parallel mode")?),
         OpV1::ParallelForEach => Op::ParallelForEach,
+        OpV1::Fork => Op::Fork,
+        OpV1::Take(s) => Op::Take(s),
         OpV1::Return => Op::Return,
     })
 }
@@ -800,7 +808,9 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 Op::Const(n) | Op::NameError(n) | Op::GetField(n) | Op::ObjSet(n) if !konst(*n) => {
                     return bad("a constant that does not exist")
                 }
-                Op::Load(s) | Op::Store(s) | Op::SetPath { slot: s, .. } if !slot_ok(*s) => {
+                Op::Load(s) | Op::Store(s) | Op::Take(s) | Op::SetPath { slot: s, .. }
+                    if !slot_ok(*s) =>
+                {
                     return bad("a variable that does not exist")
                 }
                 Op::IterInit { list, index } if !slot_ok(*list) || !slot_ok(*index) => {

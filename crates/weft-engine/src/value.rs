@@ -50,6 +50,10 @@ pub enum Value {
     /// An inline sub-flow that may still be running: an index into the
     /// run's table of child runs. Reading it waits for the child's result.
     Handle(u32),
+    /// A call started by fork by assignment (edition 2) and not yet
+    /// joined: an index into the run's parallel groups, where it waits,
+    /// alone, for the join that adopts it.
+    Fork(u32),
 }
 
 /// A closure: a compiled function and the values it captured when created.
@@ -115,6 +119,7 @@ impl Value {
             Value::Time(_) => "time",
             Value::Closure(_) => "function",
             Value::Handle(_) => "sub-flow",
+            Value::Fork(_) => "branch",
         }
     }
 
@@ -214,6 +219,9 @@ impl Value {
             Value::Handle(_) => {
                 return Err("a sub-flow handle must be waited for before it leaves the flow".into())
             }
+            Value::Fork(_) => {
+                return Err("a branch must be joined before its value leaves the flow".into())
+            }
         })
     }
 
@@ -259,6 +267,7 @@ impl Value {
             (Value::Time(a), Value::Time(b)) => a == b,
             (Value::Closure(a), Value::Closure(b)) => a == b,
             (Value::Handle(a), Value::Handle(b)) => a == b,
+            (Value::Fork(a), Value::Fork(b)) => a == b,
             // JSON has no durations or times: text compares by meaning.
             (Value::Duration(d), Value::Str(s)) | (Value::Str(s), Value::Duration(d)) => {
                 time::parse_duration(s) == Some(*d)
@@ -333,6 +342,7 @@ impl Value {
             Value::Time(t) => time::format_time(*t),
             Value::Closure(_) => "<function>".into(),
             Value::Handle(_) => "<sub-flow>".into(),
+            Value::Fork(_) => "<branch>".into(),
             other => other.to_json().map(|j| j.to_string()).unwrap_or_else(|e| e),
         }
     }
@@ -356,6 +366,7 @@ const TAG_DURATION: &str = "$d";
 const TAG_TIME: &str = "$t";
 const TAG_CLOSURE: &str = "$c";
 const TAG_HANDLE: &str = "$h";
+const TAG_FORK: &str = "$b";
 const TAG_FLOAT: &str = "$f";
 
 impl Serialize for Value {
@@ -410,6 +421,11 @@ impl Serialize for Value {
             Value::Handle(h) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry(TAG_HANDLE, h)?;
+                m.end()
+            }
+            Value::Fork(g) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(TAG_FORK, g)?;
                 m.end()
             }
         }
@@ -469,6 +485,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             TAG_DURATION => return Ok(Value::Duration(map.next_value()?)),
             TAG_TIME => return Ok(Value::Time(map.next_value()?)),
             TAG_HANDLE => return Ok(Value::Handle(map.next_value()?)),
+            TAG_FORK => return Ok(Value::Fork(map.next_value()?)),
             TAG_FLOAT => {
                 let text: String = map.next_value()?;
                 return Ok(Value::Float(text.parse().map_err(de::Error::custom)?));
@@ -586,6 +603,7 @@ mod tests {
                 x.func == y.func && all(&x.captures, &y.captures)
             }
             (Value::Handle(x), Value::Handle(y)) => x == y,
+            (Value::Fork(x), Value::Fork(y)) => x == y,
             _ => false,
         }
     }
@@ -627,6 +645,7 @@ mod tests {
             any::<i64>().prop_map(Value::Duration),
             any::<i64>().prop_map(Value::Time),
             any::<u32>().prop_map(Value::Handle),
+            any::<u32>().prop_map(Value::Fork),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
             prop_oneof![

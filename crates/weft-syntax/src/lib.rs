@@ -5,6 +5,7 @@
 //! the text did not parse) and the diagnostics, so tools such as the
 //! language server work on half-typed code.
 
+pub mod assign_forks;
 pub mod ast;
 pub mod diagnostic;
 pub mod lang;

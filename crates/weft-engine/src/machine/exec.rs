@@ -199,6 +199,11 @@ impl Machine<'_> {
             // Parallel built-ins (parallel.rs).
             Op::Parallel(mode) => self.parallel_list(id, *mode),
             Op::ParallelForEach => self.parallel_for_each(id),
+            Op::Fork => self.fork(id),
+            Op::Take(slot) => {
+                let value = std::mem::take(&mut self.frame_mut(id).locals[*slot as usize]);
+                self.push(id, value)
+            }
         }
     }
 
