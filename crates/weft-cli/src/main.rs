@@ -10,6 +10,7 @@ mod check;
 mod data;
 mod import;
 mod logging;
+mod plan;
 mod protos;
 mod remote;
 mod runs;
@@ -118,6 +119,17 @@ enum Command {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// Check a data directory for damage without changing it
+    /// (exit 0: sound; 1: damage found; 2: it could not be checked).
+    Doctor {
+        /// The data directory.
+        #[arg(default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// First open the store keeping what a damaged write-ahead log's
+        /// undamaged part holds; the transactions after the damage are lost.
+        #[arg(long)]
+        accept_wal_loss: bool,
+    },
     /// Serve the HTTP API on the embedded store, or as a cluster node on PostgreSQL.
     Serve {
         /// Address to listen on (default 127.0.0.1:7400).
@@ -142,6 +154,9 @@ enum Command {
         /// This node's name in a cluster (default: the host name).
         #[arg(long, env = "WEFT_NODE")]
         node: Option<String>,
+        /// The deployment plan: where each activity runs (docs/deploying.md).
+        #[arg(long)]
+        plan: Option<PathBuf>,
         /// How logs are written to stderr: text for people, or JSON lines
         /// for log pipelines (filter them with WEFT_LOG or RUST_LOG).
         #[arg(long, value_enum, env = "WEFT_LOG_FORMAT", default_value = "text")]
@@ -180,11 +195,55 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The deployment plan: where each activity runs (docs/deploying.md).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Check a plan file, and against the program when flow files are given.
+    Check {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program it places (optional).
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Print where each activity the program calls runs, with its limits.
+    Show {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Export what runs the plan's remote workers on another platform.
+    Export {
+        /// Kubernetes Deployments and KEDA ScaledObjects (the only target so far).
+        #[arg(long, required = true)]
+        kubernetes: bool,
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the YAML (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -235,6 +294,10 @@ enum StubLang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints.
     Openapi,
+    /// A WebAssembly component's source for componentize-py (docs/wasm.md).
+    WasmPython,
+    /// A WebAssembly component's source for componentize-js (docs/wasm.md).
+    WasmJs,
 }
 
 impl From<StubLang> for weft_stubs::Lang {
@@ -244,6 +307,8 @@ impl From<StubLang> for weft_stubs::Lang {
             StubLang::Typescript => weft_stubs::Lang::TypeScript,
             StubLang::Python => weft_stubs::Lang::Python,
             StubLang::Openapi => weft_stubs::Lang::OpenApi,
+            StubLang::WasmPython => weft_stubs::Lang::WasmPython,
+            StubLang::WasmJs => weft_stubs::Lang::WasmJs,
         }
     }
 }
@@ -370,6 +435,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Plan { command } => match command {
+            PlanCommand::Check {
+                plan,
+                files,
+                format,
+            } => plan::check(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Show {
+                plan,
+                files,
+                format,
+            } => plan::show(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Export {
+                kubernetes: _,
+                plan,
+                files,
+                out,
+            } => plan::export(&plan, &files, out.as_deref()),
+        },
         Command::Import {
             command:
                 ImportCommand::Openapi {
@@ -397,6 +480,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             database,
             node,
+            plan,
             log_format,
         } => serve(
             weft_server::config::Flags {
@@ -407,6 +491,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo,
                 database,
                 node,
+                plan,
             },
             log_format,
         ),
@@ -454,6 +539,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ),
         },
         Command::Callback { token, value, data } => runs::callback(&data, &token, &value),
+        Command::Doctor {
+            data,
+            accept_wal_loss,
+        } => data::doctor(&data, accept_wal_loss),
         Command::Bench {
             runs,
             concurrency,

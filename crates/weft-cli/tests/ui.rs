@@ -1,6 +1,8 @@
 //! The web UI. `web_ui_in_a_browser` runs it end to end in a real browser:
 //! the real server (`weft serve`) with runs in every status, a tiny worker
-//! answering their activities, and `crates/weft-server/e2e/ui.mjs` driving
+//! answering their activities, a second server that needs a token, a third
+//! with a deployment plan (the activities page: placements, limits, ready
+//! tasks), and `crates/weft-server/e2e/ui.mjs` driving
 //! Chromium through playwright-core. It needs `node`, `chromium` (Debian's,
 //! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
 //! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
@@ -52,8 +54,58 @@ const CHARGE_LINE: u32 = 13;
 /// What the worker answers: everything but `Hold` (so a run stays running).
 const ACTIVITIES: &[&str] = &["Reserve", "Fraud", "Address", "Confirm", "Pack", "Charge"];
 
+/// Lines of the completed run's order: a `Pack` call each (two journal
+/// entries), so its journal is longer than one page of the API
+/// (`JOURNAL_PAGE_ENTRIES_MAX`) and the timeline must follow `nextCursor`.
+const PACKS: usize = 520;
+
 /// The token of the server started with `--token-file`.
 const TOKEN: &str = "ui-test-token-0123456789abcdef";
+
+/// The deployment plan of the third server (the activities page): `Charge`
+/// on a push endpoint with limits (never called: no worker answers the
+/// tasks before it), everything else on a group of pull workers.
+const PLAN: &str = r#"[[place]]
+activities = ["Charge"]
+push = "http://127.0.0.1:9/charge"
+concurrency = 2
+rate = "10/s"
+timeout = "5s"
+
+[[place]]
+activities = ["*"]
+worker = "orders"
+
+[workers.orders]
+image = "registry.example.com/orders:1"
+min = 1
+max = 1
+"#;
+
+/// Longest wait for an activity's figures to reach what a test expects.
+const FIGURES_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until `GET /v1/activities` counts `ready` ready tasks of `activity`.
+async fn wait_ready(api: &Api, activity: &str, ready: u64) {
+    let deadline = Instant::now() + FIGURES_PATIENCE;
+    loop {
+        let list = api.get("/v1/activities").await.ok(200);
+        let found = list["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == activity)
+            .cloned();
+        if found.as_ref().is_some_and(|a| a["ready"] == ready) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{activity} never had {ready} ready task(s): {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// Longest the browser script may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
@@ -273,7 +325,8 @@ async fn web_ui_in_a_browser() {
         }
         o
     };
-    let completed = start(&api, order("A", json!({}))).await;
+    let lines: Vec<String> = (0..PACKS).map(|i| format!("line-{i}")).collect();
+    let completed = start(&api, order("A", json!({"lines": lines}))).await;
     let callback = start(&api, order("B", json!({"express": true, "amount": 20}))).await;
     let waiting = start(&api, order("C", json!({"express": true}))).await;
     let cancel_ui = start(&api, order("C2", json!({"express": true}))).await;
@@ -285,6 +338,18 @@ async fn web_ui_in_a_browser() {
     let running = start(&api, order("H", json!({"hold": true}))).await;
     let unreadable = start(&api, order("U", json!({"express": true}))).await;
     api.wait_for(&completed, "completed").await;
+    // The browser test checks paging only if there is a second page.
+    let journal = api
+        .get(&format!("/v1/runs/{completed}/journal"))
+        .await
+        .ok(200);
+    assert!(
+        journal["nextCursor"].is_string()
+            && journal["entries"].as_array().map(Vec::len)
+                == Some(weft_server::limits::JOURNAL_PAGE_ENTRIES_MAX),
+        "the completed run's journal is longer than a page: {}",
+        journal["nextCursor"]
+    );
     for id in [&callback, &waiting, &cancel_ui, &cancelled] {
         api.wait_for(id, "waiting").await;
     }
@@ -328,6 +393,21 @@ async fn web_ui_in_a_browser() {
         .error(401, "unauthorized");
     let locked_run = start(&locked.api(), order("T", json!({"hold": true}))).await;
 
+    // A third server with a deployment plan, for the activities page. No
+    // worker polls it: its run's first task stays ready.
+    let planned_home = dir.join("planned");
+    std::fs::create_dir_all(&planned_home).unwrap();
+    let plan = planned_home.join("plan.toml");
+    std::fs::write(&plan, PLAN).unwrap();
+    let planned = Server::start(
+        Launch::data(&planned_home).config(&format!("plan = {:?}\n", plan.display().to_string())),
+    )
+    .await;
+    deploy(&planned.api()).await;
+    start(&planned.api(), order("P", json!({}))).await;
+    wait_ready(&planned.api(), "Reserve", 1).await;
+    wait_ready(&api, "Hold", 1).await;
+
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).unwrap();
     let config = json!({
@@ -339,9 +419,11 @@ async fn web_ui_in_a_browser() {
         },
         "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
+        "packs": PACKS,
         "tokenUrl": locked.url,
         "token": TOKEN,
         "tokenRun": locked_run,
+        "planUrl": planned.url,
         "artifacts": artifacts,
         "chromium": chromium(),
     });

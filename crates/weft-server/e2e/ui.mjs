@@ -214,6 +214,18 @@ await step('cancel from the UI', async () => {
   await page.locator('.timeline .item.k-cancelled').waitFor();
 });
 
+await step('a long run\'s timeline follows the journal\'s pages to its end', async () => {
+  // Its journal is longer than one page of the API (ui.rs checks that).
+  await page.goto(`${base}/runs/${runs.completed}`);
+  await waitStatus(page, 'completed');
+  await page.locator('.timeline .item.k-completed').waitFor();
+  const packs = await page.locator('.timeline .item.k-call').filter({ hasText: 'Pack' }).count();
+  expect(packs === cfg.packs, `every Pack call is on the timeline: ${packs} of ${cfg.packs}`);
+  const charge = page.locator('.timeline .item.k-call').filter({ hasText: 'Charge' });
+  expect(await charge.count() === 1, 'the call after the first page is on the timeline');
+  expect(await page.locator('#journal-capped, #journal-dropped').count() === 0, 'nothing is said to be left out');
+});
+
 await step('a refused action shows the API error', async () => {
   // A page whose timers are frozen keeps showing the run as failed after
   // someone else repaired it; its retry is then refused by the server.
@@ -255,6 +267,62 @@ await step('parent-less runs link to the flow; the flow page draws the diagram w
   await page.locator(`.source .ln.focus[data-line="${cfg.lines.charge}"]`).waitFor();
   await page.goto(`${base}/flows`);
   await page.locator('.flow-card[data-flow="Order"]').waitFor();
+});
+
+await step('the activities page: where each activity runs, its limits, live figures', async () => {
+  // Without a plan: the activities the deployed flow calls, none placed.
+  await page.goto(base + '/');
+  await page.locator('nav a[data-tab="activities"]').click();
+  await page.waitForURL('**/activities');
+  await page.locator('.activities-page p.muted').filter({ hasText: 'without a deployment plan' }).waitFor();
+  const called = ['Address', 'Charge', 'Confirm', 'Fraud', 'Hold', 'Pack', 'Reserve'];
+  for (const n of called) await page.locator(`tr[data-activity="${n}"][data-kind="none"]`).waitFor();
+  const listed = await page.locator('tr[data-activity]').evaluateAll((rows) => rows.map((r) => r.dataset.activity));
+  expect(JSON.stringify(listed) === JSON.stringify(called), `the called activities, sorted: ${listed}`);
+  // The held run's task is the one nobody polls.
+  const holdReady = page.locator('tr[data-activity="Hold"] td[data-figure="ready"]');
+  expect(await holdReady.textContent() === '1', `Hold has one ready task: ${await holdReady.textContent()}`);
+
+  // With a plan: each activity's placement, and figures that follow the queue.
+  const planned = await newPage(WIDE);
+  current = planned;
+  await planned.goto(`${cfg.planUrl}/activities`);
+  await planned.locator('.activities-page p.muted').filter({ hasText: 'plan.toml' }).waitFor();
+  const charge = planned.locator('tr[data-activity="Charge"][data-kind="push"]');
+  await charge.waitFor();
+  const chargeText = await charge.textContent();
+  expect(chargeText.includes('push endpoint') && chargeText.includes('http://127.0.0.1:9/charge'), `Charge's placement: ${chargeText}`);
+  expect(/≤ 2 at once · 10\/s · timeout 5s/.test(chargeText), `Charge's limits: ${chargeText}`);
+  for (const n of called.filter((n) => n !== 'Charge')) {
+    const row = planned.locator(`tr[data-activity="${n}"][data-kind="worker"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text.includes('remote workers') && text.includes('orders'), `${n} runs on the workers: ${text}`);
+  }
+  const ready = planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]');
+  expect(await ready.textContent() === '1', `one ready Reserve task: ${await ready.textContent()}`);
+  // A second run: the live refresh shows its task without a reload.
+  const r = await fetch(`${cfg.planUrl}/v1/runs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ flow: 'Order', input: { id: 'P2', item: 'book', amount: 10, lines: [] } }),
+  });
+  expect(r.status === 201, `the second run starts: ${r.status}`);
+  await planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]').filter({ hasText: /^2$/ }).waitFor();
+  await shot(planned, 'activities-1400x900');
+  await planned.setViewportSize(NARROW);
+  await planned.waitForTimeout(300);
+  const wide = await planned.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide <= NARROW.width, `the activities page fits a narrow screen: ${wide} px`);
+  // The table scrolls in its own box, so the last column can be reached.
+  const box = planned.locator('.table-scroll');
+  const [inner, outer] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  expect(outer <= NARROW.width && inner > outer, `the table scrolls sideways: ${inner} in ${outer} px`);
+  await box.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  expect(await planned.locator('tr[data-activity="Reserve"] td[data-figure="inFlight"]').isVisible(), 'the last columns are reachable');
+  await shot(planned, 'activities-400x800');
+  await planned.context().close();
+  current = page;
 });
 
 await step('narrow screens: the list becomes cards, nothing overflows', async () => {

@@ -8,7 +8,13 @@
 //! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http` and
 //!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
 //!   what an endpoint answered.
+//! * [`placement`]: the deployment plan (`--plan`): embedded Wasm
+//!   components, placements, and the limits of the calls the server makes.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
+//! * [`conn`]: the accept loop and HTTP/1.1 connections, with the
+//!   timeouts and caps of [`limits`]; [`health`]: `/healthz`, `/readyz`.
+//! * [`error`]: the error answers and their codes; [`strict_json`]: JSON
+//!   bodies that give a key twice are refused.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
@@ -20,17 +26,22 @@
 pub mod api;
 pub mod bindings;
 pub mod config;
+pub mod conn;
 pub mod demo;
 pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod graph;
+pub mod health;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
+pub mod placement;
 pub mod push;
 pub mod queue;
 pub mod router;
 pub mod state;
+pub mod strict_json;
 pub mod tasks;
 pub mod ui;
 
@@ -38,7 +49,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
 use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
@@ -61,6 +71,9 @@ pub enum ServeError {
     /// The engine could not start.
     #[error("the engine could not start: {0}")]
     Runtime(#[from] HostError),
+    /// The deployment plan could not be used.
+    #[error(transparent)]
+    Plan(#[from] placement::PlanError),
 }
 
 /// A running server.
@@ -69,8 +82,10 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    /// Tells handlers holding requests open (long polls, waits) to answer.
+    /// The open connections.
+    pub connections: Arc<conn::Connections>,
+    /// Tells handlers holding requests open (long polls, waits) to answer,
+    /// and the accept loop to stop.
     stopping: tokio::sync::watch::Sender<bool>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -110,11 +125,29 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .await
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
+    let plan = match &config.plan {
+        Some(path) => {
+            let cache = config
+                .wasm_cache
+                .clone()
+                .unwrap_or_else(|| config.data.join(WASM_CACHE_DIR));
+            let path = path.clone();
+            Some(
+                tokio::task::spawn_blocking(move || placement::Loaded::load(&path, Some(cache)))
+                    .await
+                    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))??,
+            )
+        }
+        None => None,
+    };
+    let placements = Arc::new(placement::Placements::new(plan));
     let router = dispatch::Router {
-        push: push::Push::new(config.push.clone(), rt.clone()),
-        http: bindings::Direct::new(bindings.clone(), rt.clone()),
+        push: Arc::new(push::Push::new(config.push.clone(), rt.clone())),
+        http: Arc::new(bindings::Direct::new(bindings.clone(), rt.clone())),
         queue: queue.clone(),
         demo: demo_activities.clone(),
+        placements: placements.clone(),
+        rt: rt.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();
@@ -144,8 +177,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         tasks::Tasks::Memory(queue),
         sweeper,
         bindings,
+        placements,
     ))
 }
+
+/// Where compiled Wasm components are kept, in the data directory.
+pub const WASM_CACHE_DIR: &str = "wasm-cache";
 
 /// Starts one node of a cluster on a store the nodes share (see
 /// `weft_store::cluster`): any node takes API calls and worker polls, and
@@ -159,6 +196,12 @@ pub async fn start_cluster(
         return Err(ServeError::Runtime(HostError::Store(
             weft_store::StoreError::Io("the demo runs on the embedded store only".into()),
         )));
+    }
+    if let Some(p) = &config.plan {
+        return Err(ServeError::Plan(placement::PlanError::Read {
+            path: p.display().to_string(),
+            message: "a deployment plan works on the embedded store only so far; drop --plan (or --database)".into(),
+        }));
     }
     let (listener, addr) = bind(&config).await?;
     let cluster = weft_runtime::host::Cluster {
@@ -196,6 +239,7 @@ pub async fn start_cluster(
         tasks::Tasks::Shared(shared),
         pusher,
         bindings,
+        Arc::new(placement::Placements::default()),
     ))
 }
 
@@ -203,6 +247,8 @@ pub async fn start_cluster(
 /// runs pass to the others after this.
 pub const CLUSTER_LEASE: Duration = Duration::from_secs(10);
 
+// The parts of a server, as `start` and `start_cluster` make them.
+#[allow(clippy::too_many_arguments)]
 fn serve(
     config: Config,
     listener: tokio::net::TcpListener,
@@ -211,29 +257,31 @@ fn serve(
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
     bindings: Arc<bindings::Bindings>,
+    placements: Arc<placement::Placements>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let connections = conn::connections(&config.http);
     let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
-        stopping: stopping_rx,
+        stopping: stopping_rx.clone(),
         bindings,
+        connections: connections.clone(),
+        placements,
     };
     let app = router::router(state, config.body_limit_bytes);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let http = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "the HTTP server stopped: {e}");
-        }
-    });
+    let http = tokio::spawn(conn::serve(
+        listener,
+        app,
+        config.http.clone(),
+        stopping_rx,
+        connections.clone(),
+    ));
     Server {
         addr,
         runtime,
-        stop: Some(stop),
+        connections,
         stopping,
         http,
         sweeper,
@@ -241,16 +289,13 @@ fn serve(
 }
 
 impl Server {
-    /// Stops taking requests, lets requests in progress finish (long polls
-    /// and waits answer at once), commits what is pending and stops the
-    /// engine.
+    /// Stops taking requests, closes idle connections, lets requests in
+    /// progress finish for [`limits::Http::shutdown_grace`] (long polls and
+    /// waits answer at once), commits what is pending and stops the engine.
     pub async fn shutdown(mut self) {
         // Long polls and long waits answer at once: they have nothing to
         // finish, and would otherwise hold the server up.
         self.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
         let _ = (&mut self.http).await;
         self.sweeper.abort();
         let runtime = self.runtime.clone();

@@ -14,15 +14,17 @@ fn error_responses(codes: &[&str]) -> Value {
             "401" => "Missing or wrong bearer token (when the server has one).",
             "404" => "No such flow, run, task or token.",
             "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
+            "408" => "The request's body did not arrive within the server's body_read_timeout.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
-            "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed, the server is shutting down, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
+            "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
             .iter()
-            .filter(|code| code.status().as_str() == *c)
+            // `/readyz` describes its own 503.
+            .filter(|code| code.status().as_str() == *c && **code != Code::NotReady)
             .map(|code| format!("`{}`", code.as_str()))
             .collect();
         let description = format!("{description} Codes: {}.", with_codes.join(", "));
@@ -88,12 +90,16 @@ fn paths() -> Value {
     let run_id = path_param("id", "The run's id.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
     json!({
-        "/healthz": {"get": op("Liveness", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/readyz": {"get": op("Readiness: the core loop's heartbeat is recent, the last commit did not fail and none is stuck, the store answers a read, the server is not stopping", "operations", json!({
+            "200": {"description": "Ready to take work.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+            "503": {"description": "Not ready: `error.message` says which check failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}
+        }), json!({"security": []}))},
         "/metrics": {"get": op("Metrics in Prometheus text format: runs by status, step and commit latency, commit batch sizes, queue depth per activity", "operations", json!({"200": {"description": "Prometheus text.", "content": {"text/plain": {"schema": {"type": "string"}}}}}), json!({"security": []}))},
         "/v1/openapi.json": {"get": op("This document", "operations", merge(json!({"200": {"description": "OpenAPI 3.", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&["401"])), json!({}))},
         "/v1/flows": {
             "post": op("Deploy flows (checked first; refused with the checker's diagnostics)", "flows",
-                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("DeployRequest", true)})),
             "get": op("Deployed flows and their versions", "flows",
                 merge(json!({"200": ok("The flows.", "FlowList")}), error_responses(&["401", "503"])), json!({}))
@@ -104,6 +110,8 @@ fn paths() -> Value {
         "/v1/flows/{name}/graph": {"get": op("A flow's diagram at a version (default: the newest): its steps and structure as nodes and edges, with the running, waiting and failed runs of that version standing at each node", "flows",
             merge(json!({"200": ok("The diagram.", "FlowGraph")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("name", "The flow's name."), {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1}}]}))},
+        "/v1/activities": {"get": op("Every activity the deployed flows call or that has tasks: its placement in the deployment plan (`weft serve --plan`) and its live figures: tasks ready (waiting for a worker, or for a slot or the rate of the calls the server makes), in flight, and the oldest ready task's age", "activities",
+            merge(json!({"200": ok("The activities.", "ActivityList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/versions/{version}": {"get": op("A program version: its flows and files (what its runs execute, inline sub-flows included)", "flows",
             merge(json!({"200": ok("The version.", "ProgramVersion")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("version", "The version number.")]}))},
@@ -112,7 +120,7 @@ fn paths() -> Value {
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
         "/v1/runs": {
             "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
-                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("StartRequest", true)})),
             "get": op("Runs, newest first, paged", "runs",
                 merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
@@ -125,18 +133,20 @@ fn paths() -> Value {
                 ]}))
         },
         "/v1/runs/{id}": {"get": op("A run", "runs", merge(json!({"200": ok("The run.", "Run")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/journal": {"get": op("A run's journal: every step, in order", "runs", merge(json!({"200": ok("The journal.", "Journal")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/journal": {"get": op("A run's journal, in order, a page at a time (without `cursor`: the first page)", "runs", merge(json!({"200": ok("A page of the journal.", "Journal")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [run_id.clone(),
+            {"name": "limit", "in": "query", "description": "Entries per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
+            {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}]}))},
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
-            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "413", "415", "422", "503"])),
+            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
-            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "415", "422"])),
+            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "408", "415", "422"])),
             json!({"requestBody": body("PollRequest", true)}))},
-        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
+        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
     })
 }
@@ -147,11 +157,22 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
         "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "ActivityList": {"type": "object", "required": ["activities"], "properties": {
+            "plan": {"type": "string", "nullable": true, "description": "The plan file the server was started with."},
+            "activities": {"type": "array", "items": {"type": "object", "required": ["name", "ready", "inFlight", "oldestReadySeconds"], "properties": {
+                "name": {"type": "string"},
+                "placement": {"type": "object", "nullable": true, "description": "Where the plan places it (none without a plan, or when no placement names it).", "properties": {
+                    "kind": {"type": "string", "enum": ["wasm", "worker", "push", "http", "grpc"]},
+                    "target": {"type": "string", "description": "The component, worker group, URL or binding."},
+                    "place": {"type": "integer", "description": "The placement's number in the plan, from 1."},
+                    "concurrency": {"type": "integer", "nullable": true}, "rate": {"type": "string", "nullable": true},
+                    "timeout": {"type": "string", "nullable": true}, "memory": {"type": "string", "nullable": true}}},
+                "ready": {"type": "integer"}, "inFlight": {"type": "integer"}, "oldestReadySeconds": {"type": "number"}}}}}},
         "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
         "StartRequest": {"type": "object", "required": ["flow"], "properties": {"flow": {"type": "string"}, "input": {"description": "Any JSON; bound to the flow's parameters."}, "idempotencyKey": {"type": "string", "maxLength": 256, "description": "A second start with the same key returns the same run."}, "wait": {"description": "A duration such as \"10s\" (or milliseconds): return the finished run, or the run as it stands when the wait ends (at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
@@ -181,7 +202,12 @@ fn schemas() -> Value {
             "unplaced": {"type": "integer", "description": "Runs whose position is on no node."},
             "capped": {"type": "boolean", "description": "More than 10,000 runs: the counts are of the first 10,000 read."}}},
         "RunPage": {"type": "object", "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}, "nextCursor": {"type": "string", "nullable": true}}},
-        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}}}},
+        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}},
+            "nextCursor": {"type": "string", "nullable": true, "description": "Pass as `cursor` for the next page; null on the last page."},
+            "droppedSteps": {"type": "integer", "description": "On the first page: journal steps no longer kept (a run keeps its newest 10,000 steps)."}}},
+        "Readiness": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ready", "unready"]},
+            "checks": {"type": "object", "properties": {"coreHeartbeatAgeMs": {"type": "integer", "nullable": true}, "lastCommitAgeMs": {"type": "integer", "nullable": true}, "commitInFlightMs": {"type": "integer", "nullable": true}, "lastCommitError": {"type": "string", "nullable": true}, "storeReachable": {"type": "boolean"}, "connections": {"type": "integer"}}},
+            "error": {"type": "object", "properties": {"code": {"type": "string", "enum": [Code::NotReady.as_str()]}, "message": {"type": "string"}}}}},
         "ValueBody": {"type": "object", "required": ["value"], "properties": {"value": {"description": "Any JSON."}}},
         "CancelBody": {"type": "object", "properties": {"reason": {"type": "string"}}},
         "Accepted": {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}}},

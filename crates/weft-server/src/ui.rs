@@ -57,8 +57,10 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-run.js"),
     module!("page-flows.js"),
     module!("page-flow.js"),
+    module!("page-activities.js"),
     module!("runlist.js"),
     module!("timeline.js"),
+    module!("journal.js"),
     module!("actions.js"),
     module!("source.js"),
     // A flow's diagram: drawing, and its layout by phase.
@@ -97,6 +99,7 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/runs/{id}", get(index))
         .route("/flows", get(index))
         .route("/flows/{name}", get(index))
+        .route("/activities", get(index))
         .route("/ui/{file}", get(asset))
 }
 
@@ -106,6 +109,87 @@ pub fn api() -> axum::Router<AppState> {
         .route("/v1/runs/counts", get(run_counts))
         .route("/v1/versions/{version}", get(get_version))
         .route("/v1/flows/{name}/graph", get(flow_graph))
+        .route("/v1/activities", get(activities))
+}
+
+/// Program versions read to list the activities the deployed flows call:
+/// the newest version of each flow, at most this many.
+pub const ACTIVITY_VERSIONS_READ_MAX: usize = 1_000;
+
+/// `GET /v1/activities`: every activity the deployed flows call (their
+/// newest versions) or that has tasks, with its placement in the plan and
+/// its live figures (`docs/deploying.md`).
+async fn activities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let store = s.runtime.store().clone();
+    let called = blocking(move || {
+        let mut versions: Vec<i64> = store
+            .flows()?
+            .iter()
+            .filter_map(|f| f.versions.last().copied())
+            .collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let mut names = std::collections::BTreeSet::new();
+        for v in versions.iter().rev().take(ACTIVITY_VERSIONS_READ_MAX) {
+            let Some(d) = store.deployment(*v)? else {
+                continue;
+            };
+            let parsed: Vec<_> = d
+                .files
+                .iter()
+                .map(|f| weft_syntax::parse(&f.text))
+                .collect();
+            let sources: Vec<weft_check::SourceFile> = d
+                .files
+                .iter()
+                .zip(&parsed)
+                .map(|(f, p)| weft_check::SourceFile {
+                    name: &f.name,
+                    module: &p.module,
+                })
+                .collect();
+            for a in weft_plan::Program::of(&sources).activities {
+                names.insert(a.name);
+            }
+        }
+        Ok(names)
+    })
+    .await?;
+    let figures = crate::metrics::activity_figures(&s);
+    let mut names: std::collections::BTreeSet<String> = called;
+    names.extend(figures.keys().cloned());
+    let plan = s.placements.plan.as_ref();
+    let list: Vec<Value> = names
+        .iter()
+        .map(|name| {
+            let f = figures.get(name).copied().unwrap_or_default();
+            let placement = plan.and_then(|p| {
+                p.place(name).map(|(i, place)| {
+                    let l = weft_plan::limits_of(&p.plan, place);
+                    json!({
+                        "kind": place.target.kind(),
+                        "target": place.target.detail(),
+                        "place": i + 1,
+                        "concurrency": l.concurrency,
+                        "rate": l.rate.map(weft_plan::format_rate),
+                        "timeout": l.timeout_ms.map(weft_engine::time::format_duration),
+                        "memory": l.memory_bytes.map(weft_plan::format_bytes),
+                    })
+                })
+            });
+            json!({
+                "name": name,
+                "placement": placement,
+                "ready": f.ready,
+                "inFlight": f.in_flight,
+                "oldestReadySeconds": f.oldest_ready.as_secs_f64(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "plan": plan.map(|p| p.name.clone()),
+        "activities": list,
+    })))
 }
 
 fn secure_headers(resp: &mut Response) {
@@ -363,6 +447,7 @@ mod tests {
             "/v1/runs/counts",
             "/v1/versions/{version}",
             "/v1/flows/{name}/graph",
+            "/v1/activities",
         ] {
             assert!(
                 crate::api::ROUTES.contains(&("GET", path)),

@@ -6,6 +6,7 @@ import { actionsCard } from './actions.js';
 import { api, getVersion, loadVersions, q } from './api.js';
 import { badge, copyButton, h, jsonBlock, nothing, timeEl } from './dom.js';
 import { absolute, ago, parseTime, preview, splitPosition, unreadable, until } from './format.js';
+import { JOURNAL_PAGES_MAX, readJournal } from './journal.js';
 import { isCurrent } from './router.js';
 import { runTable, waitSummary } from './runlist.js';
 import { focusLine, markLine, sourceView } from './source.js';
@@ -68,6 +69,7 @@ export async function runPage(main, id, gen) {
   const outcome = h('div.outcome', { 'aria-live': 'polite' });
   const waitSlot = h('div');
   const timelineList = h('ol.timeline', { 'aria-label': 'Timeline' });
+  const timelineNote = h('div');
   const sourceSlot = h('div.source-slot');
   const sourceTitle = h('h2', 'Source');
   const ioSlot = h('div.io');
@@ -76,7 +78,7 @@ export async function runPage(main, id, gen) {
     h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Runs'), ' / ', h('span.mono', id)),
     headSlot, calloutSlot, outcome, waitSlot, actionSlot,
     h('div.run-grid',
-      h('section.card.timeline-card', h('h2', 'Timeline'), timelineList),
+      h('section.card.timeline-card', h('h2', 'Timeline'), timelineNote, timelineList),
       h('div.side',
         h('section.card.source-card', sourceTitle, sourceSlot),
         ioSlot)),
@@ -137,10 +139,20 @@ export async function runPage(main, id, gen) {
         : nothing);
     }
     const childStatus = new Map(kids.runs.map((k) => [k.id, k.status]));
-    if (changed('journal', [journal.entries.length, [...childStatus]])) {
+    if (changed('journal', [journal.entries.length, journal.entries[0]?.step, journal.droppedSteps, journal.capped, [...childStatus]])) {
       const items = timeline(journal.entries);
       const t0 = parseTime(journal.entries[0]?.at ?? run.createdAt);
       timelineList.replaceChildren(...items.map((it) => timelineItem(it, t0, showLine, childStatus)));
+      const notes = [];
+      if (journal.droppedSteps) {
+        notes.push(h('p.muted.small', { id: 'journal-dropped' }, `The oldest ${journal.droppedSteps.toLocaleString('en')} steps are no longer kept `
+          + '(a run keeps its newest 10,000 steps): the timeline starts later than the run.'));
+      }
+      if (journal.capped) {
+        notes.push(h('p.muted.small', { id: 'journal-capped' }, `Only the first ${journal.entries.length.toLocaleString('en')} journal entries `
+          + `(${JOURNAL_PAGES_MAX} pages) are shown; the rest is in GET /v1/runs/{id}/journal.`));
+      }
+      timelineNote.replaceChildren(...notes);
     }
     // Source: the run's version; the file of the failure or position.
     const version = await getVersion(run.version).catch(() => null);
@@ -183,11 +195,12 @@ export async function runPage(main, id, gen) {
   let journal = null;
   let kids = null;
   let settled = false;
+  const journalPage = (cursor) => api(`/v1/runs/${q(id)}/journal${cursor ? `?cursor=${q(cursor)}` : ''}`);
   const refresh = async () => {
     const terminal = run.status === 'completed' || run.status === 'cancelled';
     const [r, j, k] = await Promise.all([
       api(`/v1/runs/${q(id)}`),
-      settled ? journal : api(`/v1/runs/${q(id)}/journal`),
+      settled ? journal : readJournal(journalPage, journal, () => isCurrent(gen)),
       settled ? kids : api(`/v1/runs?parent=${q(id)}&limit=100`),
     ]);
     if (!isCurrent(gen)) return;

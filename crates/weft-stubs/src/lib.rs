@@ -14,7 +14,10 @@
 //!   only, `TypedDict`s for the types (`python.rs`);
 //! - [`Lang::OpenApi`]: an OpenAPI 3.0 document of push endpoints, one
 //!   `POST` per activity, as the server's push dispatch calls them
-//!   (`openapi.rs`).
+//!   (`openapi.rs`);
+//! - [`Lang::WasmPython`], [`Lang::WasmJs`]: the source of a WebAssembly
+//!   component implementing the `weft:activity` world, for componentize-py
+//!   and componentize-js (`wasm.rs`).
 //!
 //! The three workers share how each activity is prepared and how the file
 //! is laid out (`emit.rs`); each language's module writes only its syntax
@@ -35,6 +38,7 @@ mod openapi;
 mod python;
 mod rust;
 mod typescript;
+mod wasm;
 
 pub use model::{Activity, Model, Param, ACTIVITIES_MAX};
 
@@ -49,6 +53,10 @@ pub enum Lang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints (`openapi.json`).
     OpenApi,
+    /// A WebAssembly component's Python source (`guest.py`).
+    WasmPython,
+    /// A WebAssembly component's JavaScript source (`guest.js`).
+    WasmJs,
 }
 
 impl Lang {
@@ -59,6 +67,8 @@ impl Lang {
             Lang::TypeScript => "worker.ts",
             Lang::Python => "worker.py",
             Lang::OpenApi => "openapi.json",
+            Lang::WasmPython => "guest.py",
+            Lang::WasmJs => "guest.js",
         }
     }
 }
@@ -81,5 +91,7 @@ pub fn generate(model: &Model, lang: Lang) -> Result<String, Error> {
         Lang::TypeScript => typescript::generate(model),
         Lang::Python => python::generate(model),
         Lang::OpenApi => openapi::generate(model),
+        Lang::WasmPython => wasm::python(model),
+        Lang::WasmJs => wasm::js(model),
     })
 }

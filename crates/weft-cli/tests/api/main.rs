@@ -21,6 +21,7 @@ mod grpc;
 mod limits;
 mod metrics;
 mod openapi;
+mod plan;
 mod push;
 mod repair;
 mod runs;

@@ -82,6 +82,9 @@ impl TestServer {
             demo: false,
             database: None,
             node: "test".into(),
+            http: Default::default(),
+            plan: None,
+            wasm_cache: None,
         }
     }
 
