@@ -54,7 +54,7 @@ impl<'a> Walker<'a, '_> {
 
     /// `await Call(...)`; `span` is the call's expression.
     fn awaited_call(&mut self, call: &'a Call, span: Span) {
-        let name = call.callee_name().unwrap_or_default();
+        let name = crate::calls::callee_text(call);
         match self.resolve(call) {
             Target::Activity => {
                 if call.annotation("timeout").is_none() {
@@ -72,7 +72,7 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             Target::Flow(_) | Target::InlineFlow(_) => {
-                self.emit(await_on_flow(name, call.callee.span))
+                self.emit(await_on_flow(&name, call.callee.span))
             }
             // A closure runs its own awaits; `await` before it is harmless.
             Target::Closure | Target::Dynamic | Target::Broken => {}
@@ -242,7 +242,7 @@ fn await_on_flow(name: &str, span: weft_syntax::Span) -> Diagnostic {
 
 /// W0160 for a branch of an awaited `WaitAll` or `ParallelExecute`.
 fn branch_without_timeout(branch: &Call, builtin: &str) -> Diagnostic {
-    let name = branch.callee_name().unwrap_or_default();
+    let name = crate::calls::callee_text(branch);
     Diagnostic::warning(
         codes::AWAIT_WITHOUT_TIMEOUT,
         branch.callee.span,

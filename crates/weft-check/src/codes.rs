@@ -39,6 +39,9 @@ pub const LOOP_CONTROL_OUTSIDE_LOOP: &str = "E0150";
 pub const DUPLICATE_PARAMETER: &str = "E0151";
 /// `let` or `var` declaring a variable the flow already has.
 pub const REDECLARED: &str = "E0152";
+/// `value, err = e` whose `e` is not a call of an activity or a flow, or
+/// whose two names are one.
+pub const TRY_ASSIGN: &str = "E0153";
 /// An awaited activity call without `@timeout`.
 pub const AWAIT_WITHOUT_TIMEOUT: &str = "W0160";
 /// A variable assigned and never read.
@@ -47,6 +50,10 @@ pub const UNUSED_VARIABLE: &str = "W0161";
 pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
 /// `await` on a flow call, which has no effect.
 pub const AWAIT_ON_FLOW: &str = "W0170";
+/// A `while` loop whose condition nothing in its body can change.
+pub const ENDLESS_LOOP: &str = "W0180";
+/// A value used both as a plain number and as a duration.
+pub const NUMBER_AS_DURATION: &str = "W0190";
 /// Two declarations (activities, types, fields) with one name, or a type
 /// named like a built-in type.
 pub const DUPLICATE_DECLARATION: &str = "E0200";
@@ -91,10 +98,13 @@ pub const ALL: &[&str] = &[
     LOOP_CONTROL_OUTSIDE_LOOP,
     DUPLICATE_PARAMETER,
     REDECLARED,
+    TRY_ASSIGN,
     AWAIT_WITHOUT_TIMEOUT,
     UNUSED_VARIABLE,
     ASSIGNMENT_TO_CAPTURED,
     AWAIT_ON_FLOW,
+    ENDLESS_LOOP,
+    NUMBER_AS_DURATION,
     DUPLICATE_DECLARATION,
     UNKNOWN_TYPE,
     DECLARATION_NAME_CLASH,

@@ -58,9 +58,11 @@ mod calls;
 pub mod codes;
 pub mod contract;
 mod declarations;
+mod durations;
 mod flow_sensitivity;
 mod forks;
 pub mod json;
+mod loops;
 mod names;
 mod program;
 mod scope;
@@ -92,6 +94,8 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
             walk::check_flow(&program, file, flow, &mut out[file]);
         }
     }
+    loops::check(files, &mut out);
+    durations::check(files, &mut out);
     let contracts = contract::Contracts::index(files);
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);

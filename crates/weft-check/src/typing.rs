@@ -162,6 +162,10 @@ enum Source<'a> {
     Expr(&'a Expr),
     /// `for x in e`.
     Element(&'a Expr),
+    /// The value of `value, err = e`: what `e` gives, or `null`.
+    OrNull(&'a Expr),
+    /// The error of `value, err = e`: `{message, attempts}`, or `null`.
+    Error,
     /// Something whose type is never known.
     Unknown,
 }
@@ -218,6 +222,8 @@ impl<'a> Checker<'a, '_> {
                 let ty = match source {
                     Source::Expr(e) => self.infer(e),
                     Source::Element(e) => self.infer(e).and_then(|t| self.types().element(&t)),
+                    Source::OrNull(e) => self.infer(e).map(|t| Type::Union(vec![t, Type::Null])),
+                    Source::Error => Some(Type::Union(vec![error_object(), Type::Null])),
                     Source::Unknown => None,
                 };
                 match next.get_mut(name) {
@@ -261,6 +267,18 @@ impl<'a> Checker<'a, '_> {
             .iter()
             .rev()
             .find_map(|f| f.vars.get(name).cloned())
+    }
+
+    /// The activity `call` calls, if it calls one: a name, or a dotted
+    /// name whose first part names nothing (`mandril.Send`).
+    fn activity_name(&self, call: &Call) -> Option<String> {
+        match call.callee_name() {
+            Some(name) => self.is_activity(name).then(|| name.to_string()),
+            None => {
+                let (full, root) = call.dotted_callee()?;
+                self.is_activity(root).then_some(full)
+            }
+        }
     }
 
     fn is_activity(&self, name: &str) -> bool {
@@ -370,6 +388,10 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn infer_call(&self, call: &Call, awaited: bool) -> Option<Type> {
+        if call.callee_name().is_none() {
+            let name = self.activity_name(call)?;
+            return self.activity_result(call, &name, awaited);
+        }
         let name = call.callee_name()?;
         if !self.is_activity(name) {
             return match lang::builtin(name)?.name {
@@ -384,6 +406,12 @@ impl<'a> Checker<'a, '_> {
             }
             .filter(|_| self.var(name).is_none() && !self.program.flows.contains_key(name));
         }
+        self.activity_result(call, name, awaited)
+    }
+
+    /// The type of a call of the activity `name`: its declared result, and
+    /// what `@catch` and an awaited `@timeout` add.
+    fn activity_result(&self, call: &Call, name: &str, awaited: bool) -> Option<Type> {
         let mut t = self.contracts.result(name)?;
         if call.annotation("catch").is_some() {
             t = Type::Union(vec![t, catch_value()]);
@@ -460,12 +488,10 @@ impl<'a> Checker<'a, '_> {
                 self.visit_expr(&arg.value);
             }
         }
-        let Some(name) = call.callee_name() else {
+        let Some(name) = self.activity_name(call) else {
             return;
         };
-        if !self.is_activity(name) {
-            return;
-        }
+        let name = name.as_str();
         self.calls.push(ActivityCall {
             name: name.to_string(),
             file: self.file,
@@ -711,14 +737,17 @@ fn catch_value() -> Type {
     Type::Object {
         fields: vec![
             field("status", Type::String),
-            field(
-                "error",
-                Type::Object {
-                    fields: vec![field("message", Type::String), field("attempts", Type::Int)],
-                    open: false,
-                },
-            ),
+            field("error", error_object()),
         ],
+        open: false,
+    }
+}
+
+/// Why a call failed for good: the `error` of `@catch`'s value, and the
+/// `err` of `value, err = Call(...)`.
+fn error_object() -> Type {
+    Type::Object {
+        fields: vec![field("message", Type::String), field("attempts", Type::Int)],
         open: false,
     }
 }
@@ -802,6 +831,12 @@ fn collect_block<'a>(b: &'a Block, out: &mut Vec<(&'a str, Source<'a>)>) {
                 }
                 StmtKind::For { var, iterable, .. } => {
                     out.push((&var.name, Source::Element(iterable)))
+                }
+                StmtKind::TryAssign {
+                    value, err, call, ..
+                } => {
+                    out.push((&value.name, Source::OrNull(call)));
+                    out.push((&err.name, Source::Error));
                 }
                 _ => {}
             }

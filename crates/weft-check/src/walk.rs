@@ -332,6 +332,24 @@ impl<'a> Walker<'a, '_> {
                 ExprKind::Member { .. } | ExprKind::Index { .. } => self.mutate_place(target),
                 _ => self.expr(target, false),
             },
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                call,
+            } => {
+                self.expr(call, false);
+                self.try_assign_call(value, err, call);
+                let how = if declare.is_some() {
+                    AssignHow::Declare
+                } else {
+                    AssignHow::Plain
+                };
+                self.assign(&value.name, value.span, how);
+                if err.name != value.name {
+                    self.assign(&err.name, err.span, how);
+                }
+            }
             StmtKind::If(i) => self.if_stmt(i),
             StmtKind::While { cond, body } => self.while_loop(cond, body),
             StmtKind::For {

@@ -287,6 +287,9 @@ enum ImportCommand {
         /// The URL the paths are relative to (default: the document's first server).
         #[arg(long)]
         base_url: Option<String>,
+        /// Name the activities NAMESPACE.Operation (dotted names, such as petstore.GetPetById).
+        #[arg(long)]
+        namespace: Option<String>,
         /// Where to write the declarations (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -301,6 +304,9 @@ enum ImportCommand {
         /// The service to import, by full or short name (default: every service of the file).
         #[arg(long)]
         service: Option<String>,
+        /// Name the activities NAMESPACE.Method (dotted names, such as inventory.HoldStock).
+        #[arg(long)]
+        namespace: Option<String>,
         /// Where to write the declarations (default: standard output); the .proto
         /// must be in its folder or below.
         #[arg(long)]
@@ -483,18 +489,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ImportCommand::Openapi {
                     spec,
                     base_url,
+                    namespace,
                     out,
                 },
-        } => import::openapi(&spec, base_url, out.as_deref()),
+        } => import::openapi(&spec, base_url, namespace, out.as_deref()),
         Command::Import {
             command:
                 ImportCommand::Grpc {
                     proto,
                     target,
                     service,
+                    namespace,
                     out,
                 },
-        } => import::grpc(&proto, target, service, out.as_deref()),
+        } => import::grpc(&proto, target, service, namespace, out.as_deref()),
         Command::Serve {
             listen,
             data,

@@ -6,15 +6,24 @@ use std::sync::Arc;
 
 use crate::limits;
 use crate::ops::{list_too_long, string_too_long};
+use crate::program::Edition;
 use crate::value::{Shape, Value, CONTAINER_BYTES};
 
-/// Calls the pure built-in `name`. `None` when `name` is not a pure built-in.
+/// Calls the pure built-in `name` as edition 1 does. `None` when `name`
+/// is not a pure built-in.
 pub fn call_pure(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    call_pure_in(name, args, Edition::E1)
+}
+
+/// Calls the pure built-in `name` with the meaning it has in `edition`
+/// (from edition 2 on, `min` and `max` refuse to compare a plain number
+/// with a duration). `None` when `name` is not a pure built-in.
+pub fn call_pure_in(name: &str, args: &[Value], edition: Edition) -> Option<Result<Value, String>> {
     Some(match name {
         "append" => append(args.to_vec()).map_err(|(_, e)| e),
         "len" => len(&args[0]),
-        "min" => extreme(args, Ordering::Less),
-        "max" => extreme(args, Ordering::Greater),
+        "min" => extreme(args, Ordering::Less, edition),
+        "max" => extreme(args, Ordering::Greater, edition),
         "range" => range(args),
         "keys" => match &args[0] {
             Value::Object(m) => Ok(Value::list(m.keys().map(|k| Value::str(k)).collect())),
@@ -126,7 +135,7 @@ fn len(v: &Value) -> Result<Value, String> {
     }))
 }
 
-fn extreme(args: &[Value], want: Ordering) -> Result<Value, String> {
+fn extreme(args: &[Value], want: Ordering, edition: Edition) -> Result<Value, String> {
     let items: &[Value] = match args {
         [Value::List(items)] => items,
         _ => args,
@@ -136,6 +145,13 @@ fn extreme(args: &[Value], want: Ordering) -> Result<Value, String> {
         best = Some(match best {
             None => v,
             Some(b) => {
+                if edition >= Edition::E2 {
+                    if let Some(message) =
+                        crate::ops::number_as_duration(weft_syntax::ast::BinaryOp::Lt, v, b)
+                    {
+                        return Err(message);
+                    }
+                }
                 if v.compare(b)? == want {
                     v
                 } else {

@@ -137,6 +137,10 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
             calls: Vec::new(),
             files: Vec::new(),
         },
+        pair: false,
+        reports: HashSet::new(),
+        forks: HashMap::new(),
+        fork_elements: HashSet::new(),
         strings: HashMap::new(),
         top: HashMap::new(),
         prelude: HashMap::new(),
@@ -150,6 +154,21 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         c.program.files.push(SourceFile::new(f.name, f.text));
         for flow in f.module.flows() {
             all.push((i as u16, f.text, flow, false));
+            if edition >= Edition::E2 {
+                for s in weft_syntax::reports::reporting_parallels(flow) {
+                    c.reports.insert((i as u16, s.start, s.end));
+                }
+                for f in weft_syntax::assign_forks::assign_forks(flow) {
+                    // The join's failure semantics: WaitAll (and a reporting
+                    // ParallelExecute) turn a failure for good into a value.
+                    let catch = f.join_name == "WaitAll"
+                        || (f.join_name == "ParallelExecute"
+                            && c.reports.contains(&(i as u16, f.join.start, f.join.end)));
+                    c.forks.insert((i as u16, f.stmt.start, f.stmt.end), catch);
+                    c.fork_elements
+                        .insert((i as u16, f.element.start, f.element.end));
+                }
+            }
         }
     }
     let prelude_file = c.program.files.len() as u16;
@@ -239,6 +258,17 @@ impl Scope {
 
 struct Compiler<'a> {
     program: Program,
+    /// Set while compiling the call of `value, err = ...`: that call (and
+    /// not the calls in its arguments) gives a pair.
+    pair: bool,
+    /// The `ParallelExecute` calls that report on their branches (file,
+    /// span): see `weft_syntax::reports`.
+    reports: HashSet<(u16, u32, u32)>,
+    /// The statements that fork by assignment (file, span), with whether
+    /// their call's failure for good is a value (`weft_syntax::assign_forks`).
+    forks: HashMap<(u16, u32, u32), bool>,
+    /// The join elements that read a fork's variable (file, span).
+    fork_elements: HashSet<(u16, u32, u32)>,
     strings: HashMap<String, u32>,
     top: HashMap<String, (FuncId, Vec<String>)>,
     prelude: HashMap<String, FuncId>,
@@ -429,6 +459,11 @@ impl Compiler<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), CompileError> {
+        if let Some(&catch) = self.forks.get(&(self.file, s.span.start, s.span.end)) {
+            if self.fork(s, catch)? {
+                return Ok(());
+            }
+        }
         match &s.kind {
             StmtKind::Let { name, value, .. } => {
                 match value {
@@ -443,6 +478,9 @@ impl Compiler<'_> {
                 self.emit(Op::Store(slot), s.span);
             }
             StmtKind::Assign { target, op, value } => self.assign(target, *op, value, s.span)?,
+            StmtKind::TryAssign {
+                value, err, call, ..
+            } => self.try_assign(value, err, call, s.span)?,
             StmtKind::IncDec { target, increment } => {
                 let one = Expr {
                     kind: ExprKind::Number(1.0),
@@ -540,6 +578,108 @@ impl Compiler<'_> {
             }
             StmtKind::Error => self.name_error("this statement did not parse", s.span),
         }
+        Ok(())
+    }
+
+    /// Fork by assignment: `x = Call(...)` starts the call as a branch (a
+    /// closure, as in a join's list) and stores its [`Op::Fork`] value in
+    /// `x`, which the join adopts ([`Op::Take`]). False (nothing emitted)
+    /// for a statement of another shape.
+    fn fork(&mut self, s: &Stmt, catch: bool) -> Result<bool, CompileError> {
+        let (name, value) = match &s.kind {
+            StmtKind::Let {
+                name,
+                value: Some(v),
+                ..
+            } => (name.name.as_str(), v),
+            StmtKind::Assign { target, value, .. } => match &target.kind {
+                ExprKind::Name(n) => (n.as_str(), value),
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
+        };
+        let mut call_expr = value.unparen();
+        let mut awaited = false;
+        if let ExprKind::Await(inner) = &call_expr.kind {
+            awaited = true;
+            call_expr = inner.unparen();
+        }
+        let ExprKind::Call(call) = &call_expr.kind else {
+            return Ok(false);
+        };
+        let empty = Block {
+            stmts: Vec::new(),
+            span: call_expr.span,
+        };
+        self.closure(
+            "branch",
+            FuncKind::Branch,
+            Vec::new(),
+            &empty,
+            call_expr.span,
+            Some((call, call_expr.span, awaited, catch)),
+        )?;
+        self.emit(Op::Fork, call_expr.span);
+        let slot = self
+            .resolve(name)
+            .unwrap_or_else(|| self.scope().new_slot(name));
+        self.emit(Op::Store(slot), s.span);
+        Ok(true)
+    }
+
+    /// `value, err = call`: the call gives the pair `[value, error]`,
+    /// stored in the two variables. Only calls of activities and flows can
+    /// fail for good (the checker says so, E0153); anything else fails at
+    /// run time with the same words.
+    fn try_assign(
+        &mut self,
+        value: &Ident,
+        err: &Ident,
+        call: &Expr,
+        span: Span,
+    ) -> Result<(), CompileError> {
+        let inner = match &call.unparen().kind {
+            ExprKind::Await(inner) => inner.unparen(),
+            _ => call.unparen(),
+        };
+        let fails = match inner.as_call() {
+            None => false,
+            Some(c) => match c.callee_name() {
+                Some(name) => {
+                    self.resolve(name).is_none()
+                        && !self.prelude.contains_key(name)
+                        && (self.top.contains_key(name)
+                            || self
+                                .scopes
+                                .iter()
+                                .any(|s| s.inline_self.as_ref().is_some_and(|(n, _)| n == name))
+                            || lang::builtin(name).is_none())
+                }
+                None => self.dotted_activity(c).is_some(),
+            },
+        };
+        if self.program.edition < Edition::E2 {
+            // Edition 1 had no such statement (its text did not parse), and
+            // its stored programs must stay readable by the builds before it.
+            self.name_error("`value, err = ...` needs edition 2", call.span);
+            return Ok(());
+        }
+        if !fails {
+            self.name_error(
+                "`value, err = ...` needs a call of an activity or a flow",
+                call.span,
+            );
+            return Ok(());
+        }
+        self.pair = true;
+        self.expr(call)?;
+        let slot = |c: &mut Self, name: &str| match c.resolve(name) {
+            Some(s) => s,
+            None => c.scope().new_slot(name),
+        };
+        let value = slot(self, &value.name);
+        let err = slot(self, &err.name);
+        self.emit(Op::StorePair { value, err }, span);
         Ok(())
     }
 
@@ -912,6 +1052,21 @@ impl Compiler<'_> {
         self.emit(Op::NewList, span);
         for it in items {
             let u = it.unparen();
+            let fork = match &u.kind {
+                ExprKind::Name(n)
+                    if self
+                        .fork_elements
+                        .contains(&(self.file, u.span.start, u.span.end)) =>
+                {
+                    self.resolve(n)
+                }
+                _ => None,
+            };
+            if let Some(slot) = fork {
+                self.emit(Op::Take(slot), u.span);
+                self.emit(Op::ListPush, it.span);
+                continue;
+            }
             match &u.kind {
                 ExprKind::Call(call) => {
                     let empty = Block {
@@ -959,8 +1114,13 @@ impl Compiler<'_> {
         awaited: bool,
         catch: bool,
     ) -> Result<(), CompileError> {
+        let pair = std::mem::take(&mut self.pair);
         let name = match call.callee_name() {
             Some(n) => n.to_string(),
+            None if self.dotted_activity(call).is_some() => {
+                let name = self.dotted_activity(call).expect("checked in the guard");
+                return self.activity(&name, call, span, (awaited, catch, pair));
+            }
             None => {
                 // A computed callee: a closure value.
                 self.expr(&call.callee)?;
@@ -1006,12 +1166,12 @@ impl Compiler<'_> {
                 }
             }
             let argc = self.flow_args(call, &[], params)?;
-            self.emit(Op::CallFlow { func: target, argc }, span);
+            self.emit(flow_call(target, argc, pair), span);
             return Ok(());
         }
         if let Some((target, param_names)) = self.top.get(&name).cloned() {
             let argc = self.flow_args(call, &param_names, param_names.len())?;
-            self.emit(Op::CallFlow { func: target, argc }, span);
+            self.emit(flow_call(target, argc, pair), span);
             return Ok(());
         }
         if let Some(&func) = self.prelude.get(&name) {
@@ -1031,7 +1191,26 @@ impl Compiler<'_> {
             self.emit(Op::CallBuiltin { id, argc }, span);
             return Ok(());
         }
-        self.activity(&name, call, span, awaited, catch)
+        self.activity(&name, call, span, (awaited, catch, pair))
+    }
+
+    /// The activity a dotted callee names (`mandril.Send`), from edition 2
+    /// on: its first name is no variable, flow or built-in. (Edition 1 read
+    /// the first name as a variable, which failed.)
+    fn dotted_activity(&mut self, call: &Call) -> Option<String> {
+        if self.program.edition < Edition::E2 {
+            return None;
+        }
+        let (full, root) = call.dotted_callee()?;
+        let known = self.resolve(root).is_some()
+            || self
+                .scopes
+                .iter()
+                .any(|s| s.inline_self.as_ref().is_some_and(|(n, _)| n == root))
+            || self.top.contains_key(root)
+            || self.prelude.contains_key(root)
+            || lang::builtin(root).is_some();
+        (!known).then_some(full)
     }
 
     /// Arguments of a flow call, reordered to parameter order (named
@@ -1099,6 +1278,7 @@ impl Compiler<'_> {
         let mode = match name {
             "WaitAll" => ParallelMode::All,
             "WaitForAny" => ParallelMode::Any,
+            _ if self.reports.contains(&(self.file, span.start, span.end)) => ParallelMode::Report,
             _ => ParallelMode::Execute,
         };
         match call.args.first().map(|a| a.value.unparen()) {
@@ -1106,8 +1286,9 @@ impl Compiler<'_> {
                 kind: ExprKind::Array(items),
                 span: list_span,
             }) => {
-                // Calls directly in WaitAll's list report failures as values.
-                let catch = mode == ParallelMode::All;
+                // Calls directly in WaitAll's list (and a reporting
+                // ParallelExecute's) report failures as values.
+                let catch = matches!(mode, ParallelMode::All | ParallelMode::Report);
                 self.branch_list(items, *list_span, awaited, catch)?;
             }
             Some(other) => self.expr(other)?,
@@ -1119,13 +1300,14 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// An activity call; `(awaited, catch, pair)`: under `await`, a failure
+    /// for good is a value (`@catch`, `WaitAll`), the call of `value, err =`.
     fn activity(
         &mut self,
         name: &str,
         call: &Call,
         span: Span,
-        awaited: bool,
-        catch: bool,
+        (awaited, catch, pair): (bool, bool, bool),
     ) -> Result<(), CompileError> {
         let mut positional = 0usize;
         for a in call.args.iter().filter(|a| a.name.is_none()) {
@@ -1147,6 +1329,7 @@ impl Compiler<'_> {
             timeout: false,
             catch: catch || call.annotation("catch").is_some(),
             awaited,
+            pair,
         };
         if let Some(r) = call.annotation("retry") {
             spec.retry = true;
@@ -1189,6 +1372,15 @@ impl Compiler<'_> {
     }
 }
 
+/// A call of flow `func`: plain, or the call of `value, err = ...`.
+fn flow_call(func: FuncId, argc: u8, pair: bool) -> Op {
+    if pair {
+        Op::CallFlowPair { func, argc }
+    } else {
+        Op::CallFlow { func, argc }
+    }
+}
+
 struct Nested {
     inline_self: Option<String>,
     precapture: Vec<String>,
@@ -1222,6 +1414,10 @@ fn assigned_names(stmts: &[Stmt], out: &mut Vec<String>) {
                     }
                 }
                 StmtKind::For { var, .. } => add(self.0, &var.name),
+                StmtKind::TryAssign { value, err, .. } => {
+                    add(self.0, &value.name);
+                    add(self.0, &err.name);
+                }
                 _ => {}
             }
             weft_syntax::visit::walk_stmt(self, s);
@@ -1251,6 +1447,11 @@ fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
             }
             if let StmtKind::Let { name, .. } = &s.kind {
                 self.0.add(&name.name);
+            }
+            if let StmtKind::TryAssign { value, err, .. } = &s.kind {
+                for n in [value, err] {
+                    self.0.add(&n.name);
+                }
             }
             weft_syntax::visit::walk_stmt(self, s);
         }

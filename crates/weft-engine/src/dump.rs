@@ -78,6 +78,7 @@ fn call(c: &CallSpec) -> String {
         (c.timeout, "timeout"),
         (c.catch, "catch"),
         (c.awaited, "await"),
+        (c.pair, "pair"),
     ] {
         if on {
             let _ = write!(s, " {what}");
@@ -135,6 +136,9 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
             Op::Bool(b) => format!("Bool {b}"),
             Op::Load(s) => format!("Load {}", slot(*s)),
             Op::Store(s) => format!("Store {}", slot(*s)),
+            Op::StorePair { value, err } => {
+                format!("StorePair value={} err={}", slot(*value), slot(*err))
+            }
             Op::NameError(n) => format!("NameError {}", konst(*n)),
             Op::Pop => "Pop".into(),
             Op::GetField(n) => format!("GetField {}", konst(*n)),
@@ -180,6 +184,9 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
                     .map_or_else(|| format!("?{id}"), |b| b.name.to_string())
             ),
             Op::CallFlow { func: g, argc } => format!("CallFlow {} argc={argc}", func(*g)),
+            Op::CallFlowPair { func: g, argc } => {
+                format!("CallFlowPair {} argc={argc}", func(*g))
+            }
             Op::StartInline(g) => format!("StartInline {}", func(*g)),
             Op::CallActivity(n) => format!(
                 "CallActivity #{n} {}",
@@ -189,6 +196,8 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
             ),
             Op::Parallel(m) => format!("Parallel {m:?}"),
             Op::ParallelForEach => "ParallelForEach".into(),
+            Op::Fork => "Fork".into(),
+            Op::Take(s) => format!("Take {}", slot(*s)),
             Op::Return => "Return".into(),
         };
         let span = f

@@ -424,7 +424,15 @@ impl Checker<'_> {
     fn groups(&mut self) {
         let s = self.state;
         for (&id, group) in &s.groups {
-            if s.fibers.get(&group.fiber).map(|f| &f.wait) != Some(&Wait::Group(id)) {
+            let fork = group.mode == ParallelMode::Fork;
+            if fork && (group.slots.len() != 1 || !s.fibers.contains_key(&group.fiber)) {
+                self.problem(format!(
+                    "fork {id} has {} slots and belongs to fiber {}, which must exist",
+                    group.slots.len(),
+                    group.fiber
+                ));
+            }
+            if !fork && s.fibers.get(&group.fiber).map(|f| &f.wait) != Some(&Wait::Group(id)) {
                 self.problem(format!(
                     "group {id} is waited for by fiber {}, which does not wait for it",
                     group.fiber
@@ -460,8 +468,12 @@ impl Checker<'_> {
                 .filter(|s| matches!(s, Slot::Done(_)))
                 .count();
             let complete = match group.mode {
+                // Waits for its join, done or not.
+                ParallelMode::Fork => false,
                 ParallelMode::Any => done > 0,
-                ParallelMode::All | ParallelMode::Execute => done == group.slots.len(),
+                ParallelMode::All | ParallelMode::Execute | ParallelMode::Report => {
+                    done == group.slots.len()
+                }
             };
             if complete {
                 self.problem(format!("group {id} is complete but still waited for"));
@@ -626,6 +638,11 @@ impl Checker<'_> {
                     self.problem(format!(
                         "{place} holds a handle of child {h}, which does not exist"
                     ));
+                }
+                Value::Fork(g)
+                    if self.state.groups.get(g).map(|g| g.mode) != Some(ParallelMode::Fork) =>
+                {
+                    self.problem(format!("{place} holds fork {g}, which does not exist"));
                 }
                 _ => {}
             }

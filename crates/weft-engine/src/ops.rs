@@ -13,6 +13,7 @@ use std::sync::Arc;
 use weft_syntax::ast::{BinaryOp, UnaryOp};
 
 use crate::limits;
+use crate::program::Edition;
 use crate::value::{List, Shape, Value, CONTAINER_BYTES};
 
 /// Applies a prefix operator.
@@ -38,7 +39,59 @@ pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, String> {
     }
 }
 
-/// Applies an infix operator (`&&` and `||` short-circuit in the compiler).
+/// Applies an infix operator (`&&` and `||` short-circuit in the compiler)
+/// with the meaning it has in `edition`: from edition 2 on, a plain number
+/// is not a duration ([`number_as_duration`]).
+pub fn binary_in(op: BinaryOp, a: &Value, b: &Value, edition: Edition) -> Result<Value, String> {
+    if edition >= Edition::E2 {
+        if let Some(message) = number_as_duration(op, a, b) {
+            return Err(message);
+        }
+    }
+    binary(op, a, b)
+}
+
+/// Why `a op b` takes a plain number for a duration, if it does: a number
+/// compared with a duration, added to or subtracted from one or from a
+/// time. Edition 1 read the number as milliseconds, so `45 > 30days`
+/// (a day count against a duration) was silently false; edition 2 refuses
+/// it, naming both values, and the run stops there for an operator.
+/// Multiplying or dividing a duration by a number stays: that scales it.
+pub fn number_as_duration(op: BinaryOp, a: &Value, b: &Value) -> Option<String> {
+    use BinaryOp::*;
+    let comparing = matches!(op, Lt | Le | Gt | Ge);
+    if !comparing && !matches!(op, Add | Sub) {
+        return None;
+    }
+    let (number, other) = match (a, b) {
+        (n @ (Value::Int(_) | Value::Float(_)), d @ Value::Duration(_))
+        | (d @ Value::Duration(_), n @ (Value::Int(_) | Value::Float(_))) => (n, d),
+        // A time and a number compare (epoch milliseconds); a number added
+        // to a time would be a duration.
+        (n @ (Value::Int(_) | Value::Float(_)), t @ Value::Time(_))
+        | (t @ Value::Time(_), n @ (Value::Int(_) | Value::Float(_)))
+            if !comparing =>
+        {
+            (n, t)
+        }
+        _ => return None,
+    };
+    let n = number.to_text();
+    let other = other.to_text();
+    Some(if comparing {
+        format!(
+            "{n} is a number, not a duration: send \"{n}days\" (with its unit) or compare it with a number (it was compared with {other})"
+        )
+    } else {
+        format!(
+            "{n} is a number, not a duration: send \"{n}days\" (with its unit), or write duration({n}) for milliseconds (it was used with `{}` and {other})",
+            op.as_str()
+        )
+    })
+}
+
+/// Applies an infix operator (`&&` and `||` short-circuit in the compiler)
+/// as edition 1 does.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
     use BinaryOp::*;
     match op {
@@ -382,6 +435,55 @@ mod tests {
                 Value::Duration(4 * 3_600_000)
             ),
             Value::Bool(true)
+        ));
+    }
+
+    #[test]
+    fn edition_2_refuses_a_number_for_a_duration() {
+        let e2 = |op, x: Value, y: Value| binary_in(op, &x, &y, Edition::E2);
+        let err = e2(
+            BinaryOp::Gt,
+            Value::Int(45),
+            Value::Duration(30 * 86_400_000),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "45 is a number, not a duration: send \"45days\" (with its unit) or compare it with a number (it was compared with 30d)"
+        );
+        assert!(e2(BinaryOp::Add, Value::Duration(1), Value::Float(1.5)).is_err());
+        assert!(e2(BinaryOp::Sub, Value::Time(1_000), Value::Int(5)).is_err());
+        // Edition 1 reads the number as milliseconds.
+        assert!(matches!(
+            binary_in(
+                BinaryOp::Gt,
+                &Value::Int(45),
+                &Value::Duration(30),
+                Edition::E1
+            ),
+            Ok(Value::Bool(true))
+        ));
+        // What stays: text that reads as a duration, scaling, times and
+        // epoch milliseconds, numbers with numbers.
+        assert!(matches!(
+            e2(
+                BinaryOp::Gt,
+                Value::str("5h"),
+                Value::Duration(4 * 3_600_000)
+            ),
+            Ok(Value::Bool(true))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Mul, Value::Duration(1_000), Value::Int(3)),
+            Ok(Value::Duration(3_000))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Lt, Value::Time(1_000), Value::Int(5_000)),
+            Ok(Value::Bool(true))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Lt, Value::Int(3), Value::Float(3.5)),
+            Ok(Value::Bool(true))
         ));
     }
 

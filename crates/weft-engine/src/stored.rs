@@ -317,6 +317,9 @@ struct CallV1 {
     catch: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     awaited: bool,
+    /// Written since edition 2 (`value, err = Call(...)`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pair: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -369,6 +372,14 @@ enum OpV1 {
     Parallel(String),
     ParallelForEach,
     Return,
+    // Written since edition 2 (which earlier builds refuse by its number,
+    // so no format step is needed for them: see `ProgramError::Edition`).
+    /// Value slot, error slot.
+    StorePair(u16, u16),
+    /// Function, argument count.
+    CallFlowPair(u32, u8),
+    Fork,
+    Take(u16),
 }
 
 const UNARY: [(UnaryOp, &str); 3] = [
@@ -393,10 +404,14 @@ const BINARY: [(BinaryOp, &str); 13] = [
     (BinaryOp::Rem, "%"),
 ];
 
-const PARALLEL: [(ParallelMode, &str); 3] = [
+const PARALLEL: [(ParallelMode, &str); 5] = [
     (ParallelMode::All, "all"),
     (ParallelMode::Execute, "execute"),
     (ParallelMode::Any, "any"),
+    // Written since edition 2.
+    (ParallelMode::Report, "report"),
+    // Never in code (groups only); named for completeness.
+    (ParallelMode::Fork, "fork"),
 ];
 
 fn name_of<T: PartialEq + Copy>(table: &[(T, &'static str)], x: T) -> &'static str {
@@ -426,6 +441,7 @@ fn op_to_wire(op: &Op) -> OpV1 {
         Op::Bool(b) => OpV1::Bool(*b),
         Op::Load(s) => OpV1::Load(*s),
         Op::Store(s) => OpV1::Store(*s),
+        Op::StorePair { value, err } => OpV1::StorePair(*value, *err),
         Op::NameError(n) => OpV1::NameError(*n),
         Op::Pop => OpV1::Pop,
         Op::GetField(n) => OpV1::GetField(*n),
@@ -463,10 +479,13 @@ fn op_to_wire(op: &Op) -> OpV1 {
             *argc,
         ),
         Op::CallFlow { func, argc } => OpV1::CallFlow(*func, *argc),
+        Op::CallFlowPair { func, argc } => OpV1::CallFlowPair(*func, *argc),
         Op::StartInline(f) => OpV1::StartInline(*f),
         Op::CallActivity(n) => OpV1::CallActivity(*n),
         Op::Parallel(m) => OpV1::Parallel(name_of(&PARALLEL, *m).to_string()),
         Op::ParallelForEach => OpV1::ParallelForEach,
+        Op::Fork => OpV1::Fork,
+        Op::Take(s) => OpV1::Take(*s),
         Op::Return => OpV1::Return,
     }
 }
@@ -478,6 +497,7 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
         OpV1::Bool(b) => Op::Bool(b),
         OpV1::Load(s) => Op::Load(s),
         OpV1::Store(s) => Op::Store(s),
+        OpV1::StorePair(value, err) => Op::StorePair { value, err },
         OpV1::NameError(n) => Op::NameError(n),
         OpV1::Pop => Op::Pop,
         OpV1::GetField(n) => Op::GetField(n),
@@ -519,10 +539,13 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
             }
         }
         OpV1::CallFlow(func, argc) => Op::CallFlow { func, argc },
+        OpV1::CallFlowPair(func, argc) => Op::CallFlowPair { func, argc },
         OpV1::StartInline(f) => Op::StartInline(f),
         OpV1::CallActivity(n) => Op::CallActivity(n),
         OpV1::Parallel(m) => Op::Parallel(by_name(&PARALLEL, &m, "parallel mode")?),
         OpV1::ParallelForEach => Op::ParallelForEach,
+        OpV1::Fork => Op::Fork,
+        OpV1::Take(s) => Op::Take(s),
         OpV1::Return => Op::Return,
     })
 }
@@ -637,6 +660,7 @@ fn to_wire(p: &Program) -> Result<EnvelopeV1, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
     })
@@ -720,6 +744,7 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
         files: e
@@ -783,10 +808,15 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 Op::Const(n) | Op::NameError(n) | Op::GetField(n) | Op::ObjSet(n) if !konst(*n) => {
                     return bad("a constant that does not exist")
                 }
-                Op::Load(s) | Op::Store(s) | Op::SetPath { slot: s, .. } if !slot_ok(*s) => {
+                Op::Load(s) | Op::Store(s) | Op::Take(s) | Op::SetPath { slot: s, .. }
+                    if !slot_ok(*s) =>
+                {
                     return bad("a variable that does not exist")
                 }
                 Op::IterInit { list, index } if !slot_ok(*list) || !slot_ok(*index) => {
+                    return bad("a variable that does not exist")
+                }
+                Op::StorePair { value, err } if !slot_ok(*value) || !slot_ok(*err) => {
                     return bad("a variable that does not exist")
                 }
                 Op::IterNext {
@@ -814,6 +844,7 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 | Op::StartInline(f)
                 | Op::CallFunc { func: f, .. }
                 | Op::CallFlow { func: f, .. }
+                | Op::CallFlowPair { func: f, .. }
                     if !func(*f) =>
                 {
                     return bad("a function that does not exist")

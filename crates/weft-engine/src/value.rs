@@ -83,6 +83,10 @@ pub enum Value {
     /// An inline sub-flow that may still be running: an index into the
     /// run's table of child runs. Reading it waits for the child's result.
     Handle(u32),
+    /// A call started by fork by assignment (edition 2) and not yet
+    /// joined: an index into the run's parallel groups, where it waits,
+    /// alone, for the join that adopts it.
+    Fork(u32),
 }
 
 /// What the limits measure of a value.
@@ -519,13 +523,19 @@ pub fn timeout_value() -> Value {
 
 /// The value a failed call takes under `@catch` (and inside `WaitAll`).
 pub fn error_value(message: &str, attempts: u32) -> Value {
+    let mut m = Map::new();
+    m.insert("status".into(), Value::str("error"));
+    m.insert("error".into(), error_object(message, attempts));
+    Value::object(m)
+}
+
+/// Why a call failed for good: `{message, attempts}`, the `error` of
+/// [`error_value`] and the `err` of `value, err = Call(...)`.
+pub fn error_object(message: &str, attempts: u32) -> Value {
     let mut err = Map::new();
     err.insert("message".into(), Value::str(message));
     err.insert("attempts".into(), Value::Int(i64::from(attempts)));
-    let mut m = Map::new();
-    m.insert("status".into(), Value::str("error"));
-    m.insert("error".into(), Value::object(err));
-    Value::object(m)
+    Value::object(err)
 }
 
 impl Value {
@@ -569,6 +579,8 @@ impl Value {
                 depth: 1,
                 handles: true,
             },
+            // A branch started by fork by assignment, not yet joined.
+            Value::Fork(_) => Shape::scalar(1),
         }
     }
 
@@ -591,6 +603,7 @@ impl Value {
             Value::Time(_) => "time",
             Value::Closure(_) => "function",
             Value::Handle(_) => "sub-flow",
+            Value::Fork(_) => "branch",
         }
     }
 
@@ -718,6 +731,7 @@ impl Value {
                         .all(|(x, y)| x.equals(y))
             }
             (Value::Handle(a), Value::Handle(b)) => a == b,
+            (Value::Fork(a), Value::Fork(b)) => a == b,
             // JSON has no durations or times: text compares by meaning.
             (Value::Duration(d), Value::Str(s)) | (Value::Str(s), Value::Duration(d)) => {
                 time::parse_duration(s) == Some(*d)
@@ -805,6 +819,7 @@ impl Value {
             Value::Time(t) => time::format_time(*t),
             Value::Closure(_) => "<function>".into(),
             Value::Handle(_) => "<sub-flow>".into(),
+            Value::Fork(_) => "<branch>".into(),
             other => {
                 let mut out = String::new();
                 match write_json(other, &mut out, max) {
@@ -878,6 +893,11 @@ fn write_json(v: &Value, out: &mut String, max: usize) -> Result<(), Stop> {
         Value::Handle(_) => {
             return Err(Stop::NoJson(
                 "a sub-flow handle must be waited for before it leaves the flow".into(),
+            ))
+        }
+        Value::Fork(_) => {
+            return Err(Stop::NoJson(
+                "a branch must be joined before its value leaves the flow".into(),
             ))
         }
     }
@@ -961,6 +981,9 @@ impl Serialize for JsonForm<'_> {
             Value::Handle(_) => Err(serde_ser::Error::custom(
                 "a sub-flow handle must be waited for before it leaves the flow",
             )),
+            Value::Fork(_) => Err(serde_ser::Error::custom(
+                "a branch must be joined before its value leaves the flow",
+            )),
         }
     }
 }
@@ -983,6 +1006,7 @@ const TAG_DURATION: &str = "$d";
 const TAG_TIME: &str = "$t";
 const TAG_CLOSURE: &str = "$c";
 const TAG_HANDLE: &str = "$h";
+const TAG_FORK: &str = "$b";
 const TAG_FLOAT: &str = "$f";
 
 impl Serialize for Value {
@@ -1037,6 +1061,11 @@ impl Serialize for Value {
             Value::Handle(h) => {
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry(TAG_HANDLE, h)?;
+                m.end()
+            }
+            Value::Fork(g) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry(TAG_FORK, g)?;
                 m.end()
             }
         }
@@ -1099,6 +1128,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             TAG_DURATION => return Ok(Value::Duration(map.next_value()?)),
             TAG_TIME => return Ok(Value::Time(map.next_value()?)),
             TAG_HANDLE => return Ok(Value::Handle(map.next_value()?)),
+            TAG_FORK => return Ok(Value::Fork(map.next_value()?)),
             TAG_FLOAT => {
                 let text: String = map.next_value()?;
                 return Ok(Value::Float(text.parse().map_err(de::Error::custom)?));
@@ -1216,6 +1246,7 @@ mod tests {
                 x.func == y.func && all(&x.captures, &y.captures)
             }
             (Value::Handle(x), Value::Handle(y)) => x == y,
+            (Value::Fork(x), Value::Fork(y)) => x == y,
             _ => false,
         }
     }
@@ -1257,6 +1288,7 @@ mod tests {
             any::<i64>().prop_map(Value::Duration),
             any::<i64>().prop_map(Value::Time),
             any::<u32>().prop_map(Value::Handle),
+            any::<u32>().prop_map(Value::Fork),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
             prop_oneof![

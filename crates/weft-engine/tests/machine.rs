@@ -4,7 +4,9 @@
 //! flows, up to the first line that starts with `>`), then events, each on a
 //! `> ` line followed by what the machine emitted for it: journal entries
 //! and commands in order, an operator action's refusal, and the run's
-//! status, what it waits for and where it stands. The test plays the events
+//! status, what it waits for and where it stands. A program is compiled
+//! under the latest edition, or under the one a `// edition N` line of it
+//! names. The test plays the events
 //! and compares the whole transcript; `UPDATE_EXPECT=1` rewrites the emitted
 //! lines from what the machine does now.
 //!
@@ -54,7 +56,7 @@ use serde_json::Value as Json;
 use weft_engine::machine::{self, Env};
 use weft_engine::state::{Command, EntryKind, Event, RunState, Waiting};
 use weft_engine::time::{format_duration, parse_duration};
-use weft_engine::{compile_source, Program};
+use weft_engine::{compile_sources_in, Edition, Program};
 
 /// Where virtual time starts: 2026-01-01T00:00:00Z.
 const EPOCH_MS: i64 = 1_767_225_600_000;
@@ -432,6 +434,19 @@ fn settle(program: &Program, state: &mut RunState, reload: bool, at: &str) {
     }
 }
 
+/// The edition a case is compiled under: the latest, unless a line of its
+/// program is `// edition N` (to show what an earlier edition does).
+fn edition_of(source: &str) -> Edition {
+    source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("// edition "))
+        .map(|n| {
+            let n: u32 = n.trim().parse().expect("`// edition N` names a number");
+            Edition::from_number(n).expect("`// edition N` names an edition")
+        })
+        .unwrap_or(Edition::LATEST)
+}
+
 /// Plays a case and returns its transcript.
 fn play(name: &str, case: &Case, reload: bool) -> String {
     let programs: Vec<Program> = case
@@ -439,7 +454,7 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
         .iter()
         .enumerate()
         .map(|(i, source)| {
-            compile_source(FILE, source)
+            compile_sources_in(&[(FILE, source)], edition_of(source))
                 .unwrap_or_else(|e| panic!("{name}: version {} does not compile: {e}", i + 1))
         })
         .collect();

@@ -98,6 +98,7 @@ async fn a_flow_calls_imported_operations_directly() {
         &spec,
         &weft_import::Options {
             base_url: Some(service.clone()),
+            namespace: None,
         },
     )
     .unwrap()

@@ -297,6 +297,20 @@ pub enum StmtKind {
         /// The new value.
         value: Expr,
     },
+    /// `value, err = call` (also after `let` or `var`): a call whose
+    /// failure for good is a value. On success `value` gets the result and
+    /// `err` is `null`; when the call fails for good (after its `@retry`),
+    /// `value` is `null` and `err` the error (`{message, attempts}`).
+    TryAssign {
+        /// `let` or `var` when written (it declares both names).
+        declare: Option<Declare>,
+        /// What gets the call's result.
+        value: Ident,
+        /// What gets its error.
+        err: Ident,
+        /// The call (maybe under `await`).
+        call: Expr,
+    },
     /// `place++` or `place--`.
     IncDec {
         /// What is changed.
@@ -335,6 +349,25 @@ pub enum StmtKind {
     Expr(Expr),
     /// A statement that did not parse; a diagnostic says why.
     Error,
+}
+
+/// The keyword that declares the names of a [`StmtKind::TryAssign`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declare {
+    /// `let`
+    Let,
+    /// `var`
+    Var,
+}
+
+impl Declare {
+    /// The keyword as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declare::Let => "let",
+            Declare::Var => "var",
+        }
+    }
 }
 
 /// `if cond { } [else ...]`
@@ -461,6 +494,15 @@ impl Call {
     /// The annotation called `name`, if present.
     pub fn annotation(&self, name: &str) -> Option<&Annotation> {
         self.annotations.iter().find(|a| a.name.name == name)
+    }
+
+    /// A callee written as plain names joined by dots (`mandril.Send`):
+    /// its whole text and its first name. Such a call is an activity named
+    /// by the whole text when the first name is not a variable, a flow or a
+    /// built-in; each tool decides that with its own scopes (otherwise it
+    /// calls a function held by a field).
+    pub fn dotted_callee(&self) -> Option<(String, &str)> {
+        self.callee.dotted_name()
     }
 }
 
@@ -616,6 +658,20 @@ impl Expr {
             e = inner;
         }
         e
+    }
+
+    /// Plain names joined by at least one dot (`aws.TextModeration`), as
+    /// written without spaces: the whole name and the first name.
+    pub fn dotted_name(&self) -> Option<(String, &str)> {
+        let ExprKind::Member { object, name } = &self.kind else {
+            return None;
+        };
+        let (prefix, root) = match &object.kind {
+            ExprKind::Name(n) => (n.clone(), n.as_str()),
+            ExprKind::Member { .. } => object.dotted_name()?,
+            _ => return None,
+        };
+        Some((format!("{prefix}.{}", name.name), root))
     }
 
     /// The call, if this expression (without parentheses) is one.

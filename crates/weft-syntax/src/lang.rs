@@ -227,7 +227,7 @@ pub const ANNOTATIONS: &[AnnotationSpec] = &[
     AnnotationSpec {
         name: "timeout",
         signature: "@timeout(duration)",
-        doc: "On a call, bounds each attempt (a timed-out attempt fails and may be retried). On an `await`, bounds the wait; the value is then `{status: \"timeout\", type: \"timeout\"}`.",
+        doc: "On a call, bounds each attempt (a timed-out attempt fails and may be retried). On an `await`, bounds the wait; the value is then `{status: \"timeout\", type: \"timeout\"}`. `null` and `\"continuous\"` mean no timeout.",
     },
     AnnotationSpec {
         name: "catch",
@@ -235,6 +235,10 @@ pub const ANNOTATIONS: &[AnnotationSpec] = &[
         doc: "When the call fails for good, it evaluates to `{status: \"error\", error: {message, attempts}}` instead of stopping the run.",
     },
 ];
+
+/// The text that, given to `@timeout`, means "no timeout" (as `null`
+/// does): the seed's last rollout stage lasts `"continuous"`.
+pub const NO_TIMEOUT_TEXT: &str = "continuous";
 
 /// The annotation called `name`.
 pub fn annotation(name: &str) -> Option<&'static AnnotationSpec> {

@@ -489,8 +489,7 @@ impl Parser<'_> {
     /// `activity Name(params) [-> Type] [@annotation ...]`
     fn parse_activity(&mut self) -> Option<ActivityDecl> {
         let start = self.bump().span; // `activity`
-        let t = self.bump();
-        let name = self.ident_from(&t);
+        let name = self.parse_activity_name();
         self.expect(TokenKind::LParen)?;
         let params = self.parse_param_decls();
         if self.recovering {
@@ -521,6 +520,21 @@ impl Parser<'_> {
             result,
             annotations,
         })
+    }
+
+    /// The name of a declared activity: a name, or names joined by dots
+    /// (`aws.TextModeration`), which flows call as `aws.TextModeration(...)`.
+    fn parse_activity_name(&mut self) -> Ident {
+        let t = self.bump();
+        let mut name = self.ident_from(&t);
+        while self.peek() == TokenKind::Dot && self.peek2() == TokenKind::Ident {
+            self.bump();
+            let part = self.bump();
+            name.name.push('.');
+            name.name.push_str(self.text(&part));
+            name.span = name.span.to(part.span);
+        }
+        name
     }
 
     /// `name: Type` or `name?: Type`, separated by commas, up to and
@@ -959,6 +973,10 @@ impl Parser<'_> {
                 return StmtKind::Error;
             }
         };
+        if self.peek() == TokenKind::Comma {
+            let declare = if var { Declare::Var } else { Declare::Let };
+            return self.parse_try_assign(Some(declare), name);
+        }
         let value = if self.eat(TokenKind::Eq).is_some() {
             Some(self.parse_expr())
         } else if var {
@@ -1036,6 +1054,11 @@ impl Parser<'_> {
     }
 
     fn parse_expr_stmt(&mut self) -> StmtKind {
+        if self.peek() == TokenKind::Ident && self.peek2() == TokenKind::Comma {
+            let t = self.bump();
+            let value = self.ident_from(&t);
+            return self.parse_try_assign(None, value);
+        }
         let expr = self.parse_expr();
         let op = match self.peek() {
             TokenKind::Eq => Some(AssignOp::Set),
@@ -1064,6 +1087,34 @@ impl Parser<'_> {
             };
         }
         StmtKind::Expr(expr)
+    }
+
+    /// `value, err = call` from the `,` on (`declare` and `value` are
+    /// read): two names, then `=` and the call. Whether the value is a call
+    /// of an activity or a flow is the checker's to say (E0153).
+    fn parse_try_assign(&mut self, declare: Option<Declare>, value: Ident) -> StmtKind {
+        self.bump(); // `,`
+        let err = match self.peek() {
+            TokenKind::Ident => {
+                let t = self.bump();
+                self.ident_from(&t)
+            }
+            _ => {
+                self.expected("a second name (`value, err = Call(...)`)");
+                return StmtKind::Error;
+            }
+        };
+        if self.eat(TokenKind::Eq).is_none() {
+            self.expected("`=` and a call (`value, err = Call(...)`)");
+            return StmtKind::Error;
+        }
+        let call = self.parse_expr();
+        StmtKind::TryAssign {
+            declare,
+            value,
+            err,
+            call,
+        }
     }
 
     /// Assignment targets are names, fields and indexes.

@@ -164,6 +164,20 @@ fn stmt(out: &mut String, s: &Stmt) {
             expr(out, value);
             out.push(')');
         }
+        StmtKind::TryAssign {
+            declare,
+            value,
+            err,
+            call,
+        } => {
+            out.push('(');
+            if let Some(d) = declare {
+                let _ = write!(out, "{} ", d.as_str());
+            }
+            let _ = write!(out, "{}, {} = ", value.name, err.name);
+            expr(out, call);
+            out.push(')');
+        }
         StmtKind::IncDec { target, increment } => {
             out.push_str(if *increment { "(++ " } else { "(-- " });
             expr(out, target);

@@ -76,6 +76,7 @@ pub fn walk_stmt<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, s: &'ast Stmt) {
             v.visit_expr(value);
         }
         StmtKind::IncDec { target, .. } => v.visit_expr(target),
+        StmtKind::TryAssign { call, .. } => v.visit_expr(call),
         StmtKind::If(i) => walk_if(v, i),
         StmtKind::While { cond, body } => {
             v.visit_expr(cond);

@@ -9,7 +9,7 @@
 use crate::limits;
 use crate::program::FuncId;
 use crate::state::{Child, ChildStart, ChildState, Command, EntryKind, FailureKind, Slot, Wait};
-use crate::value::{error_value, Value};
+use crate::value::{error_object, error_value, Value};
 
 use super::{FiberId, Machine, Step, Stop};
 
@@ -297,9 +297,22 @@ impl Machine<'_> {
             .collect();
         let mut delivered = false;
         for (fiber, push) in waiting {
+            // The pc is past the `CallFlow` (or `CallFlowPair`).
+            let (func, pc) = self.here(fiber);
+            let pair = push && self.gives_pair((func, pc.saturating_sub(1)));
             match (&value, push) {
+                (Some(v), true) if pair => {
+                    self.resume_with(fiber, Value::list(vec![v.clone(), Value::Null]));
+                    delivered = true;
+                }
                 (Some(v), true) => {
                     self.resume_with(fiber, v.clone());
+                    delivered = true;
+                }
+                // `value, err = Flow(...)`: a cancelled child is its error.
+                (None, true) if pair => {
+                    let err = error_object(&format!("sub-flow `{flow}` was cancelled"), 1);
+                    self.resume_with(fiber, Value::list(vec![Value::Null, err]));
                     delivered = true;
                 }
                 (None, true) => {

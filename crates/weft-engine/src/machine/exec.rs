@@ -190,7 +190,7 @@ impl Machine<'_> {
             Op::CallBuiltin { argc, .. } | Op::CallFunc { argc, .. } => {
                 Some((*argc as usize, false))
             }
-            Op::CallFlow { func: target, argc } => {
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
                 Some((*argc as usize + program.func(*target).captures.len(), true))
             }
             Op::StartInline(target) => {
@@ -217,6 +217,7 @@ impl Machine<'_> {
                 self.store(id, *slot);
                 Ok(())
             }
+            Op::StorePair { value, err } => self.store_pair(id, *value, *err),
             Op::NameError(message) => Err(self.fail_instruction(
                 id,
                 Vec::new(),
@@ -278,7 +279,9 @@ impl Machine<'_> {
             Op::Return => self.return_value(id),
 
             // Sub-flows (children.rs).
-            Op::CallFlow { func: target, argc } => self.call_flow(id, *target, *argc as usize),
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
+                self.call_flow(id, *target, *argc as usize)
+            }
             Op::StartInline(target) => self.start_inline(id, *target),
 
             // Activities (calls.rs).
@@ -287,6 +290,11 @@ impl Machine<'_> {
             // Parallel built-ins (parallel.rs).
             Op::Parallel(mode) => self.parallel_list(id, *mode),
             Op::ParallelForEach => self.parallel_for_each(id),
+            Op::Fork => self.fork(id),
+            Op::Take(slot) => {
+                let value = std::mem::take(&mut self.frame_mut(id).locals[*slot as usize]);
+                self.push(id, value)
+            }
         }
     }
 

@@ -9,7 +9,7 @@
 //! returns).
 
 use crate::limits;
-use crate::program::FuncId;
+use crate::program::{FuncId, ParallelMode};
 use crate::state::{Command, FailureKind, Fiber, Frame, Slot, Wait};
 use crate::value::{Closure, Value};
 
@@ -215,6 +215,23 @@ impl Machine<'_> {
             return;
         };
         self.run.ready.retain(|&f| f != id);
+        // The forks it started and has not joined go with it.
+        let forks: Vec<u32> = self
+            .run
+            .groups
+            .iter()
+            .filter(|(_, g)| g.mode == ParallelMode::Fork && g.fiber == id)
+            .map(|(&g, _)| g)
+            .collect();
+        for g in forks {
+            if let Some(group) = self.run.groups.remove(&g) {
+                for slot in group.slots {
+                    if let Slot::Fiber(branch) = slot {
+                        self.kill_fiber(branch);
+                    }
+                }
+            }
+        }
         if let Some(failure) = self.run.failures.remove(&id) {
             if let FailureKind::Child { child } = failure.kind {
                 self.forget_call_child(child);

@@ -114,7 +114,7 @@ impl Machine<'_> {
             "Sleep" | "WaitUntil" => return self.sleep(id, spec.name, args),
             name => {
                 debug_assert_eq!(spec.kind, BuiltinKind::Pure);
-                builtins::call_pure(name, &args)
+                builtins::call_pure_in(name, &args, self.program.edition)
                     .unwrap_or_else(|| Err(format!("{name}() cannot be called here")))
             }
         };

@@ -24,7 +24,7 @@ use weft_syntax::ast::{BinaryOp, UnaryOp};
 
 use crate::limits;
 use crate::ops;
-use crate::program::{Op, Program};
+use crate::program::{Edition, Op, Program};
 use crate::value::{Shape, Value};
 
 use super::{FiberId, Machine, Step};
@@ -86,6 +86,26 @@ impl Machine<'_> {
         frame.pc += 1;
     }
 
+    /// `StorePair`: the pair `[value, error]` of the call of `value, err =
+    /// ...` into its two variables.
+    pub(super) fn store_pair(&mut self, id: FiberId, value: u16, err: u16) -> Step {
+        let pair = self.pop(id);
+        let (v, e) = match &pair {
+            Value::List(items) if items.len() == 2 => (items[0].clone(), items[1].clone()),
+            other => {
+                let message = format!(
+                    "`value, err = ...` needs a call of an activity or a flow, which gives two values, not {}",
+                    describe(other)
+                );
+                return Err(self.fail_instruction(id, vec![pair], message));
+            }
+        };
+        let frame = self.frame_mut(id);
+        frame.locals[value as usize] = v;
+        frame.locals[err as usize] = e;
+        Ok(())
+    }
+
     /// `GetField`: a field of an object (`null` when it has none).
     pub(super) fn get_field(&mut self, id: FiberId, key: u32) -> Step {
         let object = self.pop(id);
@@ -126,7 +146,7 @@ impl Machine<'_> {
         let value = self.pop(id);
         let keys = self.pop_n(id, depth as usize);
         let root = &self.frame(id).locals[slot as usize];
-        match plan_path(root, &keys, &value, op) {
+        match plan_path(root, &keys, &value, op, self.program.edition) {
             Ok(leaf) => {
                 let mut root = self.take_local(id, slot);
                 write_path(&mut root, &keys, leaf);
@@ -155,6 +175,11 @@ impl Machine<'_> {
     pub(super) fn binary(&mut self, id: FiberId, op: BinaryOp) -> Step {
         let right = self.pop(id);
         let left = self.pop(id);
+        if self.program.edition >= Edition::E2 {
+            if let Some(message) = ops::number_as_duration(op, &left, &right) {
+                return Err(self.fail_instruction(id, vec![left, right], message));
+            }
+        }
         let fused = if op == BinaryOp::Add {
             self.stored_next(id, &left)
         } else {
@@ -415,6 +440,7 @@ fn plan_path(
     keys: &[Value],
     value: &Value,
     op: Option<BinaryOp>,
+    edition: Edition,
 ) -> Result<Value, String> {
     // Each container on the path: its bytes, and those of the element the
     // path goes through (`None` when it is new, with its key's bytes).
@@ -474,7 +500,7 @@ fn plan_path(
     }
     let leaf = match op {
         None => value.clone(),
-        Some(op) => ops::binary(op, at, value)?,
+        Some(op) => ops::binary_in(op, at, value, edition)?,
     };
     let shape = leaf.shape();
     let mut bytes = shape.bytes;

@@ -1464,6 +1464,6 @@ fn value_type(v: &Value, depth: usize) -> weft_check::contract::types::Type {
                 .collect(),
             open: false,
         },
-        Value::Closure(_) | Value::Handle(_) => Type::Any,
+        Value::Closure(_) | Value::Handle(_) | Value::Fork(_) => Type::Any,
     }
 }

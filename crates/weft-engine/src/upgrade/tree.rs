@@ -92,6 +92,20 @@ impl Canon<'_> {
                 self.expr(value);
                 self.w(")");
             }
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                call,
+            } => {
+                let _ = write!(self.out, "(try{:?} ", declare);
+                self.n(&value.name);
+                self.w(" ");
+                self.n(&err.name);
+                self.w(" ");
+                self.expr(call);
+                self.w(")");
+            }
             StmtKind::IncDec { target, increment } => {
                 self.w(if *increment { "(inc " } else { "(dec " });
                 self.expr(target);
@@ -590,6 +604,11 @@ fn kind_key(s: &Stmt, rename: &dyn Fn(&str) -> String) -> String {
         StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
             format!("assign {}", canon_expr(target, rename, false))
         }
+        // `value, err = Call(...)` is that call's step too.
+        StmtKind::TryAssign { call, .. } if called(call).is_some() => {
+            format!("set {}", called(call).unwrap_or_default())
+        }
+        StmtKind::TryAssign { value, .. } => format!("let {}", rename(&value.name)),
         StmtKind::Return { value: Some(v) } if called(v).is_some() => {
             format!("set {}", called(v).unwrap_or_default())
         }

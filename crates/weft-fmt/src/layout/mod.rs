@@ -147,6 +147,21 @@ impl Builder<'_> {
                 docs.text(format!(" {} ", op.as_str()));
                 docs.push(self.expr(value));
             }
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                call,
+            } => {
+                if let Some(d) = declare {
+                    docs.text(format!("{} ", d.as_str()));
+                }
+                docs.extend(self.comments_inline(value.span.start));
+                docs.text(format!("{}, ", value.name));
+                docs.extend(self.comments_inline(err.span.start));
+                docs.text(format!("{} = ", err.name));
+                docs.push(self.expr(call));
+            }
             StmtKind::IncDec { target, increment } => {
                 docs.push(self.expr(target));
                 docs.text(if *increment { "++" } else { "--" });
