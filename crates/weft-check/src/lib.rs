@@ -57,6 +57,7 @@ pub mod contract;
 mod declarations;
 mod flow_sensitivity;
 pub mod json;
+mod machines;
 mod names;
 mod program;
 mod scope;
@@ -87,9 +88,13 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
             walk::check_flow(&program, file, flow, &mut out[file]);
         }
     }
+    for (_, _, handler) in program.machines.handlers() {
+        walk::check_handler(&program, handler.file, handler, &mut out[handler.file]);
+    }
     let contracts = contract::Contracts::index(files);
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);
+    machines::check_declarations(files, &program, &contracts, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

@@ -38,6 +38,9 @@ pub fn call_pure(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
             .coerce_time()
             .map(Value::Time)
             .ok_or_else(|| format!("time() cannot read {} as a time", show(&args[0]))),
+        // The run stops here with the reason (a handler's `fail` is
+        // compiled to a refusal instead, see `compile::machines`).
+        "fail" => Err(args[0].to_text()),
         _ => return None,
     })
 }

@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod compile;
 pub mod limits;
 pub mod machine;
+pub mod machines;
 pub mod ops;
 pub mod program;
 pub mod state;

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 use weft_store::RunRecord;
 use weft_syntax::ast::{
-    Block, Call, Else, Expr, ExprKind, FlowDecl, IfStmt, ObjectEntry, Stmt, StmtKind,
+    Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, IfStmt, ObjectEntry, Stmt, StmtKind,
 };
 use weft_syntax::lang::{self, BuiltinKind};
 use weft_syntax::visit::{self, Visitor};
@@ -463,6 +463,12 @@ impl Builder<'_> {
             }
             // A closure's body runs when it is called, not here.
             ExprKind::Lambda(_) => open,
+            ExprKind::Braced(b) => b.entries.iter().fold(open, |open, en| match en {
+                BracedEntry::Field { value, .. }
+                | BracedEntry::Set { value, .. }
+                | BracedEntry::Spread(value)
+                | BracedEntry::Expr(value) => self.expr(value, open, false),
+            }),
             ExprKind::Number(_)
             | ExprKind::String(_)
             | ExprKind::Duration { .. }
@@ -485,6 +491,29 @@ impl Builder<'_> {
     }
 
     fn call(&mut self, c: &Call, span: Span, open: Open, awaited: bool) -> Open {
+        // `M(key).Cmd(...)`, `M(key).get()`, `M.find(...)`: one step that
+        // talks to a machine. (An activity's result holds no functions, so
+        // `A(x).B(y)` of a name that is no variable or flow is one.)
+        let is_machine = |n: &str| {
+            !self.vars.contains(n) && !self.flows.contains(n) && lang::builtin(n).is_none()
+        };
+        if let Some(mc) = lang::machine_call(c, is_machine) {
+            let (key, label_text) = match mc.op {
+                lang::MachineOp::Command { key, command } => {
+                    (Some(key), format!("{}.{}", mc.machine_name(), command.name))
+                }
+                lang::MachineOp::Get { key } => (Some(key), format!("{}.get", mc.machine_name())),
+                lang::MachineOp::Find => (None, format!("{}.find", mc.machine_name())),
+                lang::MachineOp::Handle { state } => (Some(state), "Machine.Handle".to_string()),
+            };
+            let open = match key {
+                Some(k) => self.expr(k, open, false),
+                None => open,
+            };
+            let open = self.args(c, open);
+            let n = self.node("call", label_text, Some("machine".into()), span, open);
+            return vec![(n, None)];
+        }
         let Some(name) = c.callee_name().map(str::to_string) else {
             let open = self.expr(&c.callee, open, false);
             let open = self.args(c, open);

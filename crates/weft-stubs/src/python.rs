@@ -146,6 +146,8 @@ impl Gen {
     fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "str".into(),
+            // A choice is a str here; the checker checks the literals.
+            Type::Literal(_) => "str".into(),
             Type::Number => "float".into(),
             Type::Int => "int".into(),
             Type::Bool => "bool".into(),

@@ -183,6 +183,7 @@ impl Gen {
     fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),
+            Type::Literal(v) => serde_json::to_string(v).unwrap_or_else(|_| "string".into()),
             Type::Number | Type::Int => "number".into(),
             Type::Bool => "boolean".into(),
             Type::Null => "null".into(),

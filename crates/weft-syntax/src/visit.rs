@@ -10,6 +10,11 @@ pub trait Visitor {
     fn visit_activity(&mut self, _a: &ActivityDecl) {}
     /// A `type` declaration.
     fn visit_type_decl(&mut self, _t: &TypeDecl) {}
+    /// A `machine` declaration: by default its handlers' bodies and its
+    /// fields' defaults are walked (see [`walk_machine`]).
+    fn visit_machine(&mut self, m: &MachineDecl) {
+        walk_machine(self, m)
+    }
     /// A flow, top-level or inline.
     fn visit_flow(&mut self, f: &FlowDecl) {
         walk_flow(self, f)
@@ -35,6 +40,36 @@ pub fn walk_module<V: Visitor + ?Sized>(v: &mut V, m: &Module) {
             Item::Flow(f) => v.visit_flow(f),
             Item::Activity(a) => v.visit_activity(a),
             Item::Type(t) => v.visit_type_decl(t),
+            Item::Machine(m) => v.visit_machine(m),
+        }
+    }
+}
+
+/// Visits a machine's field defaults and its handlers' bodies.
+pub fn walk_machine<V: Visitor + ?Sized>(v: &mut V, m: &MachineDecl) {
+    fn shape<V: Visitor + ?Sized>(v: &mut V, s: &Shape) {
+        for f in &s.fields {
+            if let Some(d) = &f.default {
+                v.visit_expr(d);
+            }
+            if let Some(n) = &f.nested {
+                shape(v, n);
+            }
+        }
+    }
+    for member in &m.members {
+        match member {
+            MachineMember::State(s) => shape(v, &s.shape),
+            MachineMember::Command(c) => {
+                if let Some(s) = &c.shape {
+                    shape(v, s);
+                }
+                if let Some(b) = &c.body {
+                    v.visit_block(b);
+                }
+            }
+            MachineMember::Handler(h) => v.visit_block(&h.body),
+            MachineMember::Error(_) => {}
         }
     }
 }
@@ -142,5 +177,19 @@ pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
         ExprKind::Lambda(l) => v.visit_block(&l.body),
         ExprKind::Await(x) | ExprKind::Paren(x) => v.visit_expr(x),
         ExprKind::Flow(f) => v.visit_flow(f),
+        ExprKind::Braced(b) => {
+            for en in &b.entries {
+                match en {
+                    BracedEntry::Field { value, .. } | BracedEntry::Spread(value) => {
+                        v.visit_expr(value)
+                    }
+                    BracedEntry::Set { target, value } => {
+                        v.visit_expr(target);
+                        v.visit_expr(value);
+                    }
+                    BracedEntry::Expr(e) => v.visit_expr(e),
+                }
+            }
+        }
     }
 }

@@ -35,8 +35,8 @@
 use std::collections::HashMap;
 use weft_check::contract::types::Type;
 use weft_syntax::ast::{
-    ActivityDecl, Annotation, Block, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Item,
-    Module, ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
+    ActivityDecl, Annotation, Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, Ident,
+    IfStmt, Item, Module, ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
 };
 use weft_syntax::Span;
 
@@ -463,6 +463,10 @@ impl Resolver {
                 self.push_ref(&t.name.name, t.name.span, Target::Type, Role::Def);
                 self.type_expr(&t.ty);
             }
+            // Machines are not indexed yet: the editor shows their
+            // diagnostics (from the checker) and formats them, and offers
+            // nothing else inside them.
+            Item::Machine(_) => {}
         }
     }
 
@@ -477,7 +481,7 @@ impl Resolver {
                 }
             }
             TypeKind::Union(members) => members.iter().for_each(|m| self.type_expr(m)),
-            TypeKind::Error => {}
+            TypeKind::Literal(_) | TypeKind::Error => {}
         }
     }
 
@@ -818,6 +822,22 @@ impl Resolver {
             }
             ExprKind::Await(x) | ExprKind::Paren(x) => self.expr(x),
             ExprKind::Flow(f) => self.inline_flow(f),
+            // The values a braced literal evaluates (its field names and
+            // paths are not variables).
+            ExprKind::Braced(b) => {
+                for en in &b.entries {
+                    match en {
+                        BracedEntry::Field { value, .. }
+                        | BracedEntry::Set { value, .. }
+                        | BracedEntry::Spread(value) => self.expr(value),
+                        BracedEntry::Expr(Expr {
+                            kind: ExprKind::Binary { rhs, .. },
+                            ..
+                        }) => self.expr(rhs),
+                        BracedEntry::Expr(x) => self.expr(x),
+                    }
+                }
+            }
         }
     }
 
