@@ -89,18 +89,21 @@ impl<'a> Walker<'a, '_> {
             }
             if lang::annotation(name).is_none() {
                 let known = lang::ANNOTATIONS.iter().map(|a| a.name);
-                let help = match suggest::closest(name, known) {
+                let suggestion = suggest::closest(name, known);
+                let help = match suggestion {
                     Some(s) => format!("did you mean `@{s}`?"),
                     None => "the annotations are `@retry`, `@timeout` and `@catch`".to_string(),
                 };
-                self.emit(
-                    Diagnostic::error(
-                        codes::UNKNOWN_ANNOTATION,
-                        head_span(annotation),
-                        format!("unknown annotation `@{name}`"),
-                    )
-                    .with_help(help),
-                );
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_ANNOTATION,
+                    head_span(annotation),
+                    format!("unknown annotation `@{name}`"),
+                )
+                .with_help(help);
+                if let Some(s) = suggestion {
+                    d = d.with_replacement(annotation.name.span, s);
+                }
+                self.emit(d);
                 continue;
             }
             if let Some(first) = seen.iter().find(|a| a.name.name == name) {
@@ -165,17 +168,23 @@ impl<'a> Walker<'a, '_> {
             let Some(name) = &arg.name else { continue };
             let name_str = name.name.as_str();
             if !RETRY_NAMED.contains(&name_str) {
-                let help = match suggest::closest(name_str, RETRY_NAMED.iter().copied()) {
+                let suggestion = suggest::closest(name_str, RETRY_NAMED.iter().copied());
+                let help = match suggestion {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
                         "the named arguments of `@retry` are `backoff` and `maxBackoff`".to_string()
                     }
                 };
-                self.annotation_error(
+                let mut d = Diagnostic::error(
+                    codes::ANNOTATION_ARGUMENTS,
                     name.span,
                     format!("`@retry` has no argument `{name_str}`"),
-                    help,
-                );
+                )
+                .with_help(help);
+                if let Some(s) = suggestion {
+                    d = d.with_replacement(name.span, s);
+                }
+                self.emit(d);
                 continue;
             }
             if named_seen.contains(&name_str) {

@@ -12,7 +12,7 @@ use crate::codes;
 use crate::walk::Walker;
 use weft_syntax::ast::{Call, Expr, ExprKind};
 use weft_syntax::lang::BuiltinKind;
-use weft_syntax::Diagnostic;
+use weft_syntax::{Diagnostic, Edit, Span};
 
 /// How an element of `WaitForAny`'s list bounds the wait.
 enum Bound {
@@ -30,7 +30,7 @@ impl<'a> Walker<'a, '_> {
         let e = operand.unparen();
         match &e.kind {
             ExprKind::Error => {}
-            ExprKind::Call(call) => self.awaited_call(call),
+            ExprKind::Call(call) => self.awaited_call(call, e.span),
             ExprKind::Flow(flow) => self.emit(await_on_flow(&flow.name.name, flow.name.span)),
             ExprKind::Array(items) => self.awaited_list(items),
             ExprKind::Await(_) => self.emit(
@@ -52,8 +52,8 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    /// `await Call(...)`.
-    fn awaited_call(&mut self, call: &'a Call) {
+    /// `await Call(...)`; `span` is the call's expression.
+    fn awaited_call(&mut self, call: &'a Call, span: Span) {
         let name = call.callee_name().unwrap_or_default();
         match self.resolve(call) {
             Target::Activity => {
@@ -77,7 +77,8 @@ impl<'a> Walker<'a, '_> {
                         )
                         .with_help(format!(
                             "add `@timeout(...)` so the run cannot wait forever, as in `await {name}(...) @timeout(24h)`"
-                        )),
+                        ))
+                        .with_fix(ADD_TIMEOUT_TITLE, add_timeout(call, span)),
                     );
                 }
             }
@@ -121,7 +122,12 @@ impl<'a> Walker<'a, '_> {
                     if matches!(self.resolve(branch), Target::Activity)
                         && branch.annotation("timeout").is_none()
                     {
-                        self.emit(branch_without_timeout(branch, builtin));
+                        self.emit(
+                            branch_without_timeout(branch, builtin).with_fix(
+                                ADD_TIMEOUT_TITLE,
+                                add_timeout(branch, item.unparen().span),
+                            ),
+                        );
                     }
                 }
             }
@@ -209,10 +215,30 @@ impl<'a> Walker<'a, '_> {
                 continue;
             }
             if let ExprKind::Call(call) = &item.unparen().kind {
-                self.awaited_call(call);
+                self.awaited_call(call, item.unparen().span);
             }
         }
     }
+}
+
+/// The title of W0160's fix.
+const ADD_TIMEOUT_TITLE: &str = "Add `@timeout(24h)`";
+
+/// The edit that adds `@timeout(24h)` after the call at `span` (and its
+/// annotations): a day is a common bound for what a person answers; the
+/// user adjusts it.
+fn add_timeout(call: &Call, span: Span) -> Vec<Edit> {
+    let end = call
+        .annotations
+        .iter()
+        .map(|a| a.span.end)
+        .chain([span.end])
+        .max()
+        .unwrap_or(span.end);
+    vec![Edit {
+        span: Span { start: end, end },
+        text: " @timeout(24h)".to_string(),
+    }]
 }
 
 /// W0170 for `await` on the flow `name`.

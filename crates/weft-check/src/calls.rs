@@ -199,7 +199,8 @@ impl<'a> Walker<'a, '_> {
                 ),
                 None => {
                     let names: Vec<&str> = params.iter().flatten().copied().collect();
-                    let help = match suggest::closest(&arg_name.name, names.iter().copied()) {
+                    let suggestion = suggest::closest(&arg_name.name, names.iter().copied());
+                    let help = match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
                         None if names.is_empty() => format!("`{name}` has no named parameters"),
                         None => format!(
@@ -211,14 +212,16 @@ impl<'a> Walker<'a, '_> {
                                 .join(", ")
                         ),
                     };
-                    self.emit(
-                        Diagnostic::error(
-                            codes::UNKNOWN_NAMED_ARGUMENT,
-                            arg_name.span,
-                            format!("`{name}` has no parameter `{}`", arg_name.name),
-                        )
-                        .with_help(help),
-                    );
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_NAMED_ARGUMENT,
+                        arg_name.span,
+                        format!("`{name}` has no parameter `{}`", arg_name.name),
+                    )
+                    .with_help(help);
+                    if let Some(s) = suggestion {
+                        d = d.with_replacement(arg_name.span, s);
+                    }
+                    self.emit(d);
                 }
             }
         }

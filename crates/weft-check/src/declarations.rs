@@ -164,14 +164,18 @@ pub(crate) fn type_expr(t: &TypeExpr, contracts: &Contracts<'_>, diags: &mut Vec
                 .iter()
                 .map(|(n, _)| *n)
                 .chain(contracts.type_decls.keys().copied());
-            let help = match suggest::closest(n, candidates) {
+            let suggestion = suggest::closest(n, candidates);
+            let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "declare it: `type Name = {...}`; the built-in types are string, number, int, bool, null, any, duration and time".to_string(),
             };
-            diags.push(
+            let mut d =
                 Diagnostic::error(codes::UNKNOWN_TYPE, t.span, format!("unknown type `{n}`"))
-                    .with_help(help),
-            );
+                    .with_help(help);
+            if let Some(s) = suggestion {
+                d = d.with_replacement(t.span, s);
+            }
+            diags.push(d);
         }
         TypeKind::List(inner) => type_expr(inner, contracts, diags),
         TypeKind::Object(o) => {

@@ -22,6 +22,9 @@
 //!
 //! Every code is listed in [`codes`] and explained in `docs/diagnostics.md`.
 //!
+//! Besides findings, [`forks`] tells tools which calls start concurrently
+//! and where flows wait for them.
+//!
 //! # How
 //!
 //! Each top-level flow is walked once, statement by statement, carrying a
@@ -56,6 +59,7 @@ pub mod codes;
 pub mod contract;
 mod declarations;
 mod flow_sensitivity;
+mod forks;
 pub mod json;
 mod machines;
 mod names;
@@ -65,6 +69,7 @@ pub mod suggest;
 mod typing;
 mod walk;
 
+pub use forks::{forks, Fork, ForkKind, Forks, Join};
 use weft_syntax::ast::Module;
 pub use weft_syntax::Diagnostic;
 

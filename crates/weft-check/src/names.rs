@@ -24,6 +24,8 @@ impl<'a> Walker<'a, '_> {
         };
         if counts_as_use {
             self.mark_used(depth, id);
+        } else {
+            self.frames[depth].scope.vars[id].touched = true;
         }
         if self.tainted || self.silent > 0 || !self.frame().state.reachable {
             return;
@@ -231,9 +233,13 @@ impl<'a> Walker<'a, '_> {
             None
         };
         if let Some(s) = suggestion {
-            d = d.with_help(format!("did you mean `{s}`?"));
+            d = d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_replacement(span, s);
         } else if matches!(name, "none" | "None" | "nil" | "undefined" | "NULL") {
-            d = d.with_help("nothing is written `null`");
+            d = d
+                .with_help("nothing is written `null`")
+                .with_replacement(span, "null");
         } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
             d = d.with_help(format!(
                 "`{name}` is not a variable or a flow; to call an activity, write `{name}(...)`"

@@ -13,7 +13,8 @@
 //! `Origin::Captured`, that starts from the enclosing variable's state.
 
 use std::collections::HashMap;
-use weft_syntax::ast::{Block, Else, Expr, ExprKind, FlowDecl, Ident, StmtKind};
+use weft_syntax::ast::{AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, StmtKind};
+use weft_syntax::visit::{self, Visitor};
 use weft_syntax::Span;
 
 /// The index of a variable in its scope's table.
@@ -69,6 +70,10 @@ pub(crate) struct Site {
     /// The assigned value is a call (or an awaited one): when the variable
     /// is never read, the call may still be wanted for its effect.
     pub value_is_call: bool,
+    /// The assigned value of `x = e` or `let x = e` (not of `x += e`), and
+    /// whether it has no calls, awaits, inline flows or functions in it:
+    /// for fixes of W0161.
+    pub value: Option<(Span, bool)>,
 }
 
 /// The kind of a statement that makes its body conditional or repeated.
@@ -97,6 +102,9 @@ pub(crate) struct Var<'a> {
     pub first_site_controls: Vec<Control>,
     /// Read somewhere (here or in a scope that captures it).
     pub used: bool,
+    /// Read by `x.f = e` or an index assignment, which need its value but
+    /// do not make it used.
+    pub touched: bool,
     /// Assigned by a statement that some path reaches. A variable assigned
     /// only in unreachable code gets E0130 there, not W0161 as well.
     pub assigned_reachably: bool,
@@ -114,6 +122,7 @@ impl<'a> Var<'a> {
             sites: Vec::new(),
             first_site_controls: Vec::new(),
             used: false,
+            touched: false,
             assigned_reachably: false,
             has_let: false,
             reported: Vec::new(),
@@ -209,6 +218,7 @@ impl<'a> Scope<'a> {
                 effect: p.span,
                 kind: SiteKind::Param,
                 value_is_call: false,
+                value: None,
             });
             scope.add(var);
         }
@@ -266,11 +276,13 @@ impl<'a> SiteCollector<'_, 'a> {
             ExprKind::Call(_) | ExprKind::Flow(_) => true,
             _ => false,
         });
+        let value = value.map(|v| (v.span, is_pure(v)));
         var.sites.push(Site {
             span,
             effect,
             kind,
             value_is_call,
+            value,
         });
         if matches!(kind, SiteKind::Let | SiteKind::Var) {
             var.has_let = true;
@@ -284,9 +296,11 @@ impl<'a> SiteCollector<'_, 'a> {
                     let kind = if *var { SiteKind::Var } else { SiteKind::Let };
                     self.site(&name.name, name.span, stmt.span, kind, value.as_ref());
                 }
-                StmtKind::Assign { target, value, .. } => {
+                StmtKind::Assign { target, value, op } => {
                     if let ExprKind::Name(n) = &target.kind {
-                        self.site(n, target.span, stmt.span, SiteKind::Assign, Some(value));
+                        // `x += e` reads `x`: its value is no assignment's own.
+                        let value = (*op == AssignOp::Set).then_some(value);
+                        self.site(n, target.span, stmt.span, SiteKind::Assign, value);
                     }
                 }
                 StmtKind::IncDec { target, .. } => {
@@ -345,4 +359,25 @@ impl<'a> SiteCollector<'_, 'a> {
             }
         }
     }
+}
+
+/// True when evaluating `e` has no effect: no call, `await`, inline flow
+/// or function in it.
+fn is_pure(e: &Expr) -> bool {
+    struct Finder(bool);
+    impl Visitor for Finder {
+        fn visit_expr(&mut self, e: &Expr) {
+            match &e.kind {
+                ExprKind::Call(_)
+                | ExprKind::Await(_)
+                | ExprKind::Flow(_)
+                | ExprKind::Lambda(_)
+                | ExprKind::Error => self.0 = false,
+                _ => visit::walk_expr(self, e),
+            }
+        }
+    }
+    let mut f = Finder(true);
+    f.visit_expr(e);
+    f.0
 }

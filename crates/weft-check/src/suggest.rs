@@ -72,6 +72,16 @@ fn distance_max(chars: usize) -> usize {
     chars / 3
 }
 
+/// True when `name` is written as a plain name (letters, digits and `_`,
+/// not starting with a digit): it can replace a misspelt one as it is.
+pub fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The candidate `name` most likely stands for, if one is close enough.
 ///
 /// A candidate equal to `name` is skipped (the caller looks for a different

@@ -601,7 +601,8 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Name(n) => format!("`{n}`"),
             _ => "this value".to_string(),
         };
-        let help = match suggest::closest(&name.name, known.iter().map(String::as_str)) {
+        let suggestion = suggest::closest(&name.name, known.iter().map(String::as_str));
+        let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None if known.is_empty() => format!("its type `{t}` has no fields"),
             None => format!(
@@ -613,14 +614,17 @@ impl<'a> Checker<'a, '_> {
                     .join(", ")
             ),
         };
-        self.diags.push(
-            Diagnostic::error(
-                codes::UNKNOWN_FIELD,
-                name.span,
-                format!("{what} has no field `{}` (its type is `{t}`)", name.name),
-            )
-            .with_help(help),
-        );
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_FIELD,
+            name.span,
+            format!("{what} has no field `{}` (its type is `{t}`)", name.name),
+        )
+        .with_help(help);
+        // A field that is no name cannot follow `.`: no one-word fix.
+        if let Some(s) = suggestion.filter(|s| crate::suggest::is_plain_name(s)) {
+            d = d.with_replacement(name.span, s);
+        }
+        self.diags.push(d);
     }
 
     fn call(&mut self, call: &'a Call, awaited: bool) {
@@ -720,18 +724,21 @@ impl<'a> Checker<'a, '_> {
                 None => {
                     unknown_names = true;
                     let names = params.iter().map(|p| p.name.as_str());
-                    let help = match suggest::closest(&arg_name.name, names) {
+                    let suggestion = suggest::closest(&arg_name.name, names);
+                    let help = match suggestion {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("the declaration is `{}`", signature(decl)),
                     };
-                    self.diags.push(
-                        Diagnostic::error(
-                            codes::UNKNOWN_ACTIVITY_ARGUMENT,
-                            arg_name.span,
-                            format!("`{name}` has no parameter `{}`", arg_name.name),
-                        )
-                        .with_help(help),
-                    );
+                    let mut d = Diagnostic::error(
+                        codes::UNKNOWN_ACTIVITY_ARGUMENT,
+                        arg_name.span,
+                        format!("`{name}` has no parameter `{}`", arg_name.name),
+                    )
+                    .with_help(help);
+                    if let Some(s) = suggestion {
+                        d = d.with_replacement(arg_name.span, s);
+                    }
+                    self.diags.push(d);
                 }
             }
         }

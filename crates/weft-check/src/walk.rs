@@ -23,7 +23,7 @@ use weft_syntax::ast::{
     AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Lambda, ObjectEntry, Stmt,
     StmtKind,
 };
-use weft_syntax::{lang, Diagnostic, Span};
+use weft_syntax::{lang, Diagnostic, Edit, Span};
 
 /// Checks the top-level flow `decl` of file `file`, appending to `diags`.
 pub(crate) fn check_flow<'a>(
@@ -236,14 +236,40 @@ impl<'a> Walker<'a, '_> {
             } else {
                 format!("remove the assignment, or name the variable `_{name}` to keep it")
             };
-            self.emit(
-                Diagnostic::warning(
-                    codes::UNUSED_VARIABLE,
-                    site.span,
-                    format!("`{name}` is assigned but never read"),
-                )
-                .with_help(help),
-            );
+            let mut d = Diagnostic::warning(
+                codes::UNUSED_VARIABLE,
+                site.span,
+                format!("`{name}` is assigned but never read"),
+            )
+            .with_help(help);
+            // Only where nothing else names the variable: removing its one
+            // assignment then leaves no read without a value.
+            let alone = var.sites.len() == 1 && !var.touched;
+            match site.value {
+                Some((value, _)) if alone && site.value_is_call => {
+                    d = d.with_fix(
+                        format!("Drop `{name} =`, keep the call"),
+                        vec![Edit {
+                            span: Span {
+                                start: site.effect.start,
+                                end: value.start,
+                            },
+                            text: String::new(),
+                        }],
+                    );
+                }
+                Some((_, true)) if alone => {
+                    d = d.with_fix(
+                        format!("Remove the assignment of `{name}`"),
+                        vec![Edit {
+                            span: site.effect,
+                            text: String::new(),
+                        }],
+                    );
+                }
+                _ => {}
+            }
+            self.emit(d);
         }
     }
 

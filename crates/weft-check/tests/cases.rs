@@ -3,7 +3,9 @@
 //! A case is `<name>.weft` (a program of one file) or a folder `<name>/` of
 //! `.weft` files (one program, files in name order). Its parser and checker
 //! diagnostics, rendered as a terminal shows them, must equal `<name>.out`;
-//! a case that must produce nothing has an empty `.out`. Run with
+//! a case that must produce nothing has an empty `.out`. Each fix a
+//! diagnostic carries follows it (`= fix:` with its title, then the lines
+//! the fix changes, as they read after it). Run with
 //! `UPDATE_EXPECT=1` to rewrite the `.out` files from the current output.
 
 use std::fs;
@@ -53,8 +55,39 @@ fn run_case(files: &[(String, String)]) -> String {
         all.sort_by_key(|d| (d.span.start, d.span.end));
         for d in &all {
             out.push_str(&render(name, text, &index, d));
+            for fix in &d.fixes {
+                out.push_str(&render_fix(text, fix));
+            }
             out.push('\n');
         }
+    }
+    out
+}
+
+/// A fix as the lines it changes: the text after it, from the first line
+/// that differs to the last.
+fn render_fix(text: &str, fix: &weft_syntax::Fix) -> String {
+    let mut edits = fix.edits.clone();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    let mut fixed = text.to_string();
+    for e in &edits {
+        fixed.replace_range(e.span.start as usize..e.span.end as usize, &e.text);
+    }
+    let old: Vec<&str> = text.lines().collect();
+    let new: Vec<&str> = fixed.lines().collect();
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = format!("  = fix: {}\n", fix.title);
+    for line in &new[prefix..new.len() - suffix] {
+        out.push_str(&format!("  |   {line}\n"));
+    }
+    if prefix + suffix == new.len() {
+        out.push_str(&format!("  |   (line {} removed)\n", prefix + 1));
     }
     out
 }

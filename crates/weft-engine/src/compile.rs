@@ -1318,3 +1318,50 @@ fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
         weft_syntax::visit::Visitor::visit_stmt(&mut v, s);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_error(source: &str) -> String {
+        match compile_source("t.weft", source) {
+            Ok(_) => panic!("compiles:\n{source}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn calls_take_at_most_args_max_arguments() {
+        let args = |n: usize| vec!["1"; n].join(", ");
+        let at_limit = format!(
+            "flow Main() {{\n    return A({})\n}}\n",
+            args(limits::ARGS_MAX)
+        );
+        assert!(compile_source("t.weft", &at_limit).is_ok());
+        let over = format!(
+            "flow Main() {{\n    return A({})\n}}\n",
+            args(limits::ARGS_MAX + 1)
+        );
+        assert_eq!(
+            compile_error(&over),
+            format!(
+                "function `call` exceeds the limit of {} arguments",
+                limits::ARGS_MAX
+            )
+        );
+    }
+
+    #[test]
+    fn flows_call_each_other_in_any_order() {
+        let program = compile_source(
+            "t.weft",
+            "flow A() {\n    return B()\n}\n\nflow B() {\n    return 1\n}\n",
+        )
+        .unwrap();
+        let (a, b) = (program.flow("A").unwrap(), program.flow("B").unwrap());
+        assert!(matches!(
+            program.func(a).code[0],
+            Op::CallFlow { func, argc: 0 } if func == b
+        ));
+    }
+}

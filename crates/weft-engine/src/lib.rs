@@ -8,7 +8,9 @@
 
 pub mod builtins;
 pub mod compile;
+pub mod invariants;
 pub mod limits;
+pub mod listing;
 pub mod machine;
 pub mod machines;
 pub mod ops;
@@ -18,6 +20,7 @@ pub mod time;
 pub mod value;
 
 pub use compile::{compile, compile_source, compile_sources, CompileError};
+pub use invariants::Violations;
 pub use machine::{apply, bind_input, start, ActionError, Env, Output};
 pub use program::{FuncId, Program};
 pub use state::{Command, Entry, EntryKind, Event, RunState, Status, Task};

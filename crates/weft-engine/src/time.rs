@@ -168,6 +168,32 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years RFC
+    /// 3339 writes with four digits.
+    const TIME_MIN_MS: i64 = -62_167_219_200_000;
+    const TIME_MAX_MS: i64 = 253_402_300_799_999;
+
+    /// Durations up to 2^53 ms (285,000 years) are exact as `f64`, which
+    /// the text form goes through.
+    const DURATION_MAX_MS: i64 = 1 << 53;
+
+    proptest! {
+        /// Times go out as RFC 3339 text (to activities, the API) and come
+        /// back as the same instant.
+        #[test]
+        fn time_text_reads_back(ms in TIME_MIN_MS..=TIME_MAX_MS) {
+            prop_assert_eq!(parse_time(&format_time(ms)), Some(ms), "{}", format_time(ms));
+        }
+
+        /// Durations go out as text such as `1d2h3.5s` and come back the
+        /// same.
+        #[test]
+        fn duration_text_reads_back(ms in -DURATION_MAX_MS..=DURATION_MAX_MS) {
+            prop_assert_eq!(parse_duration(&format_duration(ms)), Some(ms), "{}", format_duration(ms));
+        }
+    }
 
     #[test]
     fn times_round_trip() {

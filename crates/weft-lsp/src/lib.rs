@@ -23,22 +23,18 @@
 //! # Limits
 //!
 //! The parser bounds nesting (`weft_syntax::NESTING_MAX`) and file size
-//! (`SOURCE_BYTES_MAX`); a program takes at most
-//! `FOLDER_FILES_MAX` files; a completion list at most
-//! [`ide::completion::COMPLETIONS_MAX`] items. Every request is linear in
-//! the size of the program.
+//! (`SOURCE_BYTES_MAX`); a program takes at most `FOLDER_FILES_MAX` files
+//! (and says so in the log when a folder has more); a message at most
+//! `MESSAGE_BYTES_MAX` bytes; a completion list at most
+//! [`ide::completion::COMPLETIONS_MAX`] items (and says it is incomplete
+//! when cut). Every request is linear in the size of the program.
 
 pub mod ide;
 mod lsp;
 
-use lsp_server::Connection;
-
 /// Why a session ended badly.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The client broke the protocol (or `initialize` never came).
-    #[error("LSP protocol error: {0}")]
-    Protocol(String),
     /// Reading or writing the streams failed.
     #[error("LSP input or output failed: {0}")]
     Io(#[from] std::io::Error),
@@ -51,15 +47,15 @@ pub enum Error {
 }
 
 /// Serves one client on standard input and output until it sends
-/// `shutdown` and `exit`.
+/// `shutdown` and `exit`. Malformed messages and requests before
+/// `initialize` are answered with JSON-RPC errors; only the end of the
+/// input (or `exit`) ends the session.
 pub fn run_stdio() -> Result<(), Error> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = lsp::transport::stdio();
     let result = lsp::serve(&connection);
     drop(connection);
-    // After a clean end the reader has stopped at `exit`; after an error it
-    // may still wait on standard input, so do not wait for it.
-    if result.is_ok() {
-        io_threads.join()?;
-    }
+    // After `exit` the reader has stopped; otherwise it may still wait on
+    // standard input, so wait only for the writer to flush.
+    io_threads.join(result.is_ok())?;
     result
 }

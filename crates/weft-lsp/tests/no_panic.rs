@@ -5,7 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use weft_lsp::ide::{completion, hover, navigation, symbols, File, Program};
+use weft_lsp::ide::{
+    actions, completion, format, hints, hover, navigation, ranges, semantic, signature, symbols,
+    File, Program,
+};
+use weft_syntax::Span;
 
 /// Declarations with every construct: types of each kind, optional
 /// parameters and fields, `@http` in all its forms (with an escape in a
@@ -102,8 +106,23 @@ fn exercise(program: &Program, file: usize) {
         l.span.end as usize <= t.len() && l.span.start <= l.span.end
     };
     let step = (len / 40).max(1) as usize;
+    let diagnostics = program.diagnostics();
     for offset in (0..=len + 1).step_by(step) {
         let _ = completion::completions(program, file, offset);
+        let _ = signature::signature_help(program, file, offset);
+        let _ = navigation::highlights(program, file, offset);
+        for s in ranges::selection(f, offset) {
+            assert!(s.end <= len);
+        }
+        let here = Span {
+            start: offset,
+            end: offset,
+        };
+        for a in actions::actions(program, file, here, &diagnostics[file]) {
+            for (l, _) in &a.edits {
+                assert!(inside(l), "{}", a.title);
+            }
+        }
         if let Some(h) = hover::hover(program, file, offset) {
             assert!(h.span.end <= len);
         }
@@ -120,7 +139,18 @@ fn exercise(program: &Program, file: usize) {
         }
     }
     let _ = symbols::document_symbols(f);
-    let _ = program.diagnostics();
+    let _ = symbols::workspace_symbols(f, "a");
+    let toks = semantic::tokens(program, file);
+    for w in toks.windows(2) {
+        assert!(w[0].span.end <= w[1].span.start && w[1].span.end <= len);
+    }
+    for h in hints::hints(program, file, Span { start: 0, end: len }) {
+        assert!(h.at <= len);
+    }
+    for fold in ranges::folds(f) {
+        assert!(fold.start <= fold.end && fold.end <= len);
+    }
+    let _ = format::range(&f.text, Span { start: 0, end: len });
 }
 
 #[test]

@@ -282,6 +282,20 @@ impl Host {
         self.runs.len()
     }
 
+    /// Checks the invariants of every run held in memory
+    /// ([`RunState::check_invariants`]), in the order of their ids. For
+    /// simulators and tests: it walks every state, so the real runtime
+    /// never calls it.
+    pub fn check_invariants(&self) -> Result<(), weft_engine::Violations> {
+        let mut ids: Vec<&String> = self.runs.keys().collect();
+        ids.sort();
+        for id in ids {
+            let c = &self.runs[id];
+            c.state.check_invariants(&c.program)?;
+        }
+        Ok(())
+    }
+
     // ----- programs -----
 
     /// Compiles and stores a new program version. The sources must already

@@ -94,6 +94,12 @@ pub struct Sim {
     pub deliveries_per_commit: usize,
     /// Deliveries in the batch being built.
     uncommitted: usize,
+    /// Check the invariants of the runs in memory after every step
+    /// ([`Host::check_invariants`]), and panic at the first step that
+    /// breaks one. On by default in debug builds (so every test driving a
+    /// simulator checks them); off in release builds, where `weft run` and
+    /// `weft test` use the simulator and should not pay for the walk.
+    pub check_invariants: bool,
     /// Callbacks the host took whose batch is not committed yet. Their
     /// senders have no answer yet (the runtime answers a callback after the
     /// commit), so a crash makes them send again.
@@ -119,7 +125,18 @@ impl Sim {
             errors: Vec::new(),
             deliveries_per_commit: 1,
             uncommitted: 0,
+            check_invariants: cfg!(debug_assertions),
             unacknowledged: Vec::new(),
+        }
+    }
+
+    /// Panics when a run in memory breaks the engine's invariants (see
+    /// [`Sim::check_invariants`]): a bug, caught at the step that made it.
+    fn assert_invariants(&self) {
+        if self.check_invariants {
+            if let Err(e) = self.host.check_invariants() {
+                panic!("at virtual time {} (seed {}): {e}", self.now, self.seed);
+            }
         }
     }
 
@@ -132,6 +149,8 @@ impl Sim {
     /// Commits what the host has and carries out the effects.
     pub fn flush(&mut self) -> Result<(), HostError> {
         while self.host.has_work() {
+            // Every run the batch writes is still in memory until it commits.
+            self.assert_invariants();
             let (no, batch, effects) = self.host.take_batch();
             self.store.commit(&batch)?;
             self.host.committed(no);
@@ -293,6 +312,7 @@ impl Sim {
         } else {
             self.host.fire_due_timers(self.now)?;
         }
+        self.assert_invariants();
         Ok(true)
     }
 

@@ -1,7 +1,7 @@
 //! Crash safety, checked on generated flows.
 //!
 //! Proptest generates small flows (see `model/gen.rs`) whose activities are
-//! scripted (`model/script.rs`). Four properties:
+//! scripted (`model/script.rs`). Five properties:
 //!
 //! 1. The engine agrees with a reference model (`model/eval.rs`): the same
 //!    status, result, failure and sub-flow outcomes, and the same calls and
@@ -15,6 +15,10 @@
 //!    dispatched again after a crash is one that went out before, unchanged.
 //! 4. Once a simulation settles, the store holds no outstanding task and no
 //!    armed timer.
+//! 5. After every step, every run in memory keeps the engine's invariants
+//!    (`RunState::check_invariants`; the simulator panics at the step that
+//!    breaks one, and `model/engine.rs` turns the check on even in release
+//!    builds).
 //!
 //! A failing case prints its program, the simulator's seed and batch size,
 //! the crash points and a line to replay it:

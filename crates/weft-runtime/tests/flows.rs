@@ -548,3 +548,34 @@ fn a_timer_armed_after_another_fired_still_fires() {
     );
     assert_eq!(w.sim.now - EPOCH_MS, 3_601_000);
 }
+
+/// The simulator checks the engine's invariants after every step (on by
+/// default in debug builds): a run whose stored state breaks one, here a
+/// depth past `FLOW_DEPTH_MAX`, stops the simulation at the first step that
+/// loads it.
+#[test]
+#[should_panic(expected = "breaks the engine's invariants: depth 999 is past FLOW_DEPTH_MAX")]
+fn a_state_that_breaks_an_invariant_stops_the_simulator() {
+    let mut w = world("flow F() {\n Sleep(1h)\n return 1\n}\n", Script::new());
+    w.sim.check_invariants = true;
+    let started = w
+        .sim
+        .host
+        .start_run("F", json!(null), None, w.sim.now)
+        .unwrap();
+    w.sim.flush().unwrap();
+    let store = w.sim.store().clone();
+    let stored = store.load_run(&started.run_id).unwrap().unwrap();
+    let mut state: weft_engine::RunState = serde_json::from_slice(&stored.state).unwrap();
+    state.depth = 999;
+    store
+        .commit(&weft_store::Batch {
+            writes: vec![weft_store::RunWrite {
+                record: Some(stored.record),
+                state: serde_json::to_vec(&state).unwrap(),
+                ..Default::default()
+            }],
+        })
+        .unwrap();
+    w.sim.run_until_idle(i64::MAX).unwrap();
+}

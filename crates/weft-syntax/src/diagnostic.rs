@@ -34,6 +34,25 @@ pub struct Label {
     pub message: String,
 }
 
+/// A change of the source text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// What is replaced (empty to insert).
+    pub span: Span,
+    /// What replaces it.
+    pub text: String,
+}
+
+/// A fix a finding spells out, as data for tools: the language server
+/// offers each as a quick fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, as a menu shows it: "Replace with `status`".
+    pub title: String,
+    /// The edits, in the finding's file; they do not overlap.
+    pub edits: Vec<Edit>,
+}
+
 /// One finding about a source text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -49,6 +68,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// A one-line suggestion, when one helps.
     pub help: Option<String>,
+    /// Changes of the source that carry out the help, when it spells one.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -61,6 +82,7 @@ impl Diagnostic {
             span,
             labels: Vec::new(),
             help: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -85,6 +107,26 @@ impl Diagnostic {
             message: message.into(),
         });
         self
+    }
+
+    /// Adds a fix made of `edits`.
+    pub fn with_fix(mut self, title: impl Into<String>, edits: Vec<Edit>) -> Diagnostic {
+        self.fixes.push(Fix {
+            title: title.into(),
+            edits,
+        });
+        self
+    }
+
+    /// Adds the fix that writes `text` in place of `span`: a "did you mean".
+    pub fn with_replacement(self, span: Span, text: &str) -> Diagnostic {
+        self.with_fix(
+            format!("Replace with `{text}`"),
+            vec![Edit {
+                span,
+                text: text.to_string(),
+            }],
+        )
     }
 
     /// True for errors.

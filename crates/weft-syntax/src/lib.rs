@@ -14,6 +14,6 @@ pub mod sexp;
 pub mod span;
 pub mod visit;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Edit, Fix, Severity};
 pub use parser::{parse, parse_expr, Parse, NESTING_MAX};
 pub use span::{LineIndex, Span};

@@ -28,6 +28,13 @@ pub const NESTING_MAX: usize = 128;
 /// Most parameters a flow, lambda or activity declaration may declare.
 pub const PARAMS_MAX: usize = 64;
 
+/// Most tokens the parser looks ahead, after a bracket that seems not to
+/// be closed, for the bracket that would close it (see
+/// `Parser::closed_later`). Beyond it the bracket counts as not closed:
+/// the look is only for a better message, and a file full of errors must
+/// still parse in linear time.
+pub const UNCLOSED_SCAN_TOKENS_MAX: usize = 4096;
+
 /// The contextual keyword of an activity declaration.
 pub const ACTIVITY: &str = "activity";
 
@@ -247,6 +254,102 @@ impl Parser<'_> {
         None
     }
 
+    /// The span of the bracket just consumed: the `(`, `[` or `{` a list
+    /// that starts here is closed against.
+    fn opened(&self) -> Span {
+        self.tokens[self.pos.saturating_sub(1)].span
+    }
+
+    /// Like [`Parser::expect`], for the bracket that closes `open`.
+    fn expect_closing(&mut self, open: Span, kind: TokenKind) -> Option<Token> {
+        if let Some(t) = self.eat(kind) {
+            return Some(t);
+        }
+        self.expected_closing(open, kind, kind.describe());
+        None
+    }
+
+    /// Reports that `what` (the bracket `close` that closes `open`, or a
+    /// separator before it) was expected at the next token. When the next
+    /// token starts another line and the bracket is not closed further on,
+    /// the bracket is what is wrong: the error goes there, not on the next
+    /// line's first token.
+    fn expected_closing(&mut self, open: Span, close: TokenKind, what: &str) {
+        let t = self.tok().clone();
+        let new_line = self.pos > 0 && self.tokens[self.pos - 1].kind == TokenKind::Newline;
+        if !(t.kind == TokenKind::Eof || new_line) || self.closed_later(close) {
+            self.expected(what);
+            return;
+        }
+        let bracket = self
+            .src
+            .get(open.start as usize..open.end as usize)
+            .unwrap_or("");
+        // The last token before the line breaks: the bracket belongs after it.
+        let mut last = self.pos;
+        while last > 0 && self.tokens[last - 1].kind == TokenKind::Newline {
+            last -= 1;
+        }
+        let end = if last == 0 {
+            0
+        } else {
+            self.tokens[last - 1].span.end
+        };
+        let line = self.src[..end as usize].matches('\n').count() + 1;
+        let message = if t.kind == TokenKind::Eof {
+            format!("`{bracket}` is not closed before the end of the file")
+        } else {
+            format!("`{bracket}` is not closed: expected {what} before the end of line {line}")
+        };
+        self.error_with(Diagnostic::error("E0010", open, message).with_label(
+            Span::new(end as usize, end as usize),
+            format!("expected {what} here"),
+        ));
+        // Take the bracket as closed at the end of its line, so that the
+        // statement ends there and the next line parses as it stands.
+        if t.kind != TokenKind::Eof {
+            self.pos = last;
+            self.open = self.open.saturating_sub(1);
+        }
+    }
+
+    /// True when the bracket `close` comes later at the current depth,
+    /// before a bracket of another kind closes an enclosing one. Looks at
+    /// [`UNCLOSED_SCAN_TOKENS_MAX`] tokens at most (and then says no), so
+    /// that a file full of errors costs linear time.
+    fn closed_later(&self, close: TokenKind) -> bool {
+        // A `}` further on may close the block around; the next line
+        // continues an object only when it holds an entry: `key:` or `..`.
+        if close == TokenKind::RBrace {
+            let key = self.tokens[self.pos].kind;
+            let next = self.tokens[(self.pos + 1).min(self.tokens.len() - 1)].kind;
+            let entry = key == TokenKind::DotDot
+                || (matches!(key, TokenKind::Ident | TokenKind::String) || is_keyword(key))
+                    && next == TokenKind::Colon;
+            if !entry {
+                return false;
+            }
+        }
+        let mut depth = 0usize;
+        for t in self.tokens[self.pos..]
+            .iter()
+            .take(UNCLOSED_SCAN_TOKENS_MAX)
+        {
+            match t.kind {
+                TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace => depth += 1,
+                TokenKind::RParen | TokenKind::RBracket | TokenKind::RBrace => {
+                    if depth == 0 {
+                        return t.kind == close;
+                    }
+                    depth -= 1;
+                }
+                TokenKind::Eof => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
     fn enter(&mut self) -> bool {
         self.depth += 1;
         if self.depth > NESTING_MAX {
@@ -429,6 +532,7 @@ impl Parser<'_> {
     /// `name: Type` or `name?: Type`, separated by commas, up to and
     /// including `)`.
     fn parse_param_decls(&mut self) -> Vec<ParamDecl> {
+        let open = self.opened();
         let saved = self.nl_skip;
         self.nl_skip = true;
         let mut params = Vec::new();
@@ -459,7 +563,7 @@ impl Parser<'_> {
                         ty,
                     });
                     if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                        self.expected("`,` or `)`");
+                        self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
                         break;
                     }
                 }
@@ -534,7 +638,7 @@ impl Parser<'_> {
                 let saved = self.nl_skip;
                 self.nl_skip = true;
                 let inner = self.parse_type();
-                self.expect(TokenKind::RBracket);
+                self.expect_closing(t.span, TokenKind::RBracket);
                 self.nl_skip = saved;
                 self.leave();
                 TypeExpr {
@@ -616,7 +720,7 @@ impl Parser<'_> {
                 fields.push(FieldType { key, optional, ty });
             }
             if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBrace {
-                self.expected("`,` or `}`");
+                self.expected_closing(start, TokenKind::RBrace, "`,` or `}`");
                 break;
             }
             if self.pos == before {
@@ -682,6 +786,7 @@ impl Parser<'_> {
 
     /// Names separated by commas, up to and including `)`.
     fn parse_names_until_rparen(&mut self, what: &str) -> Vec<Ident> {
+        let open = self.opened();
         let saved = self.nl_skip;
         self.nl_skip = true;
         let mut names = Vec::new();
@@ -702,7 +807,7 @@ impl Parser<'_> {
                     }
                     names.push(id);
                     if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                        self.expected("`,` or `)`");
+                        self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
                         break;
                     }
                 }
@@ -1135,11 +1240,11 @@ impl Parser<'_> {
                     }
                 }
                 TokenKind::LBracket => {
-                    self.bump();
+                    let open = self.bump().span;
                     let saved = self.nl_skip;
                     self.nl_skip = true;
                     let index = self.parse_expr();
-                    self.expect(TokenKind::RBracket);
+                    self.expect_closing(open, TokenKind::RBracket);
                     self.nl_skip = saved;
                     Expr {
                         span: self.until_prev(e.span),
@@ -1245,6 +1350,7 @@ impl Parser<'_> {
 
     /// Arguments (`e` or `name: e`), up to and including `)`.
     fn parse_args_until_rparen(&mut self) -> Vec<Arg> {
+        let open = self.opened();
         let saved = self.nl_skip;
         self.nl_skip = true;
         let mut args = Vec::new();
@@ -1254,7 +1360,7 @@ impl Parser<'_> {
                 break;
             }
             if self.peek() == TokenKind::Eof {
-                self.expected("`)`");
+                self.expected_closing(open, TokenKind::RParen, "`)`");
                 break;
             }
             let before = self.pos;
@@ -1268,7 +1374,7 @@ impl Parser<'_> {
             let value = self.parse_expr();
             args.push(Arg { name, value });
             if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                self.expected("`,` or `)`");
+                self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
                 break;
             }
             if self.pos == before {
@@ -1326,7 +1432,7 @@ impl Parser<'_> {
                 let saved = self.nl_skip;
                 self.nl_skip = true;
                 let inner = self.parse_expr();
-                self.expect(TokenKind::RParen);
+                self.expect_closing(t.span, TokenKind::RParen);
                 self.nl_skip = saved;
                 self.leave();
                 Expr {
@@ -1393,13 +1499,13 @@ impl Parser<'_> {
                 break;
             }
             if self.peek() == TokenKind::Eof {
-                self.expected("`]`");
+                self.expected_closing(start, TokenKind::RBracket, "`]`");
                 break;
             }
             let before = self.pos;
             items.push(self.parse_expr());
             if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBracket {
-                self.expected("`,` or `]`");
+                self.expected_closing(start, TokenKind::RBracket, "`,` or `]`");
                 break;
             }
             if self.pos == before {
@@ -1432,7 +1538,7 @@ impl Parser<'_> {
                 break;
             }
             if self.peek() == TokenKind::Eof {
-                self.expected("`}`");
+                self.expected_closing(start, TokenKind::RBrace, "`}`");
                 break;
             }
             let before = self.pos;
@@ -1469,7 +1575,7 @@ impl Parser<'_> {
                 entries.push(ObjectEntry::Field { key, value });
             }
             if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBrace {
-                self.expected("`,` or `}`");
+                self.expected_closing(start, TokenKind::RBrace, "`,` or `}`");
                 break;
             }
             if self.pos == before {

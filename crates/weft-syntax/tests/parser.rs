@@ -234,6 +234,59 @@ fn precise_messages() {
 }
 
 #[test]
+fn an_unclosed_bracket_is_reported_at_the_bracket() {
+    // The next line's first token is not the mistake: the bracket is.
+    assert_eq!(
+        errors("flow A(x) {\n    y = F(x, 1\n    z = 2\n    return [y, z]\n}\n"),
+        vec!["2:10 `(` is not closed: expected `,` or `)` before the end of line 2"]
+    );
+    assert_eq!(
+        errors("flow A(x) {\n    y = [x, 1\n    return y\n}\n"),
+        vec!["2:9 `[` is not closed: expected `,` or `]` before the end of line 2"]
+    );
+    assert_eq!(
+        errors("flow A(x) {\n    y = {a: x\n    return y\n}\n"),
+        vec!["2:9 `{` is not closed: expected `,` or `}` before the end of line 2"]
+    );
+    assert_eq!(
+        errors("flow A(x) {\n    y = (x + 1\n    return y\n}\n"),
+        vec!["2:9 `(` is not closed: expected `)` before the end of line 2"]
+    );
+    assert_eq!(
+        errors("flow A(x) {\n    y = x[1\n    return y\n}\n"),
+        vec!["2:10 `[` is not closed: expected `]` before the end of line 2"]
+    );
+    assert_eq!(
+        errors("activity A(x: int\nflow F() { return A(1) }\n"),
+        vec!["1:11 `(` is not closed: expected `,` or `)` before the end of line 1"]
+    );
+    assert_eq!(
+        errors("flow A(x) {\n    y = F(x"),
+        vec![
+            "2:10 `(` is not closed before the end of the file",
+            "2:12 expected `}` before the end of the file"
+        ]
+    );
+    // The label points where the bracket is missing.
+    let src = "flow A(x) {\n    y = F(x, 1\n    z = 2\n}\n";
+    let d = &parse(src).diagnostics[0];
+    assert_eq!(
+        d.labels[0].span.start as usize,
+        src.find(", 1").unwrap() + 3
+    );
+    assert_eq!(d.labels[0].message, "expected `,` or `)` here");
+    assert_eq!(
+        errors("type T = {a: int\nflow F() { return 1 }\n"),
+        vec!["1:10 `{` is not closed: expected `,` or `}` before the end of line 1"]
+    );
+    // A bracket closed on a later line: a separator is missing there.
+    assert_eq!(
+        errors("flow A(x) {\n    y = F(x\n      1)\n}\n"),
+        vec!["3:7 expected `,` or `)`, found a number"]
+    );
+}
+
+#[test]
 fn deep_nesting_is_a_diagnostic_not_a_crash() {
     // Run on a small stack so a regression shows as a crash here, not in production.
     let handle = std::thread::Builder::new()
@@ -358,7 +411,7 @@ fn declaration_errors_recover() {
         errors("type T = {a: }\ntype U = [int\nflow F() { return 1 }"),
         vec![
             "1:14 expected a type, found `}`",
-            "3:1 expected `]`, found `flow`"
+            "2:10 `[` is not closed: expected `]` before the end of line 2"
         ]
     );
     assert_eq!(

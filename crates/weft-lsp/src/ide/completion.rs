@@ -11,6 +11,14 @@
 //! after the parameters. The names come from the resolved file (variables
 //! of the scopes around the cursor) and the program (flows, activities,
 //! types), plus the language's tables (built-ins, annotations, types).
+//!
+//! The list is filtered by the word being typed (its characters in order,
+//! the first one first, in any case, as editors filter), ranked (what the
+//! context asks for, such as named arguments or fields, then variables,
+//! keywords, flows, built-ins and activities; within each, names that
+//! start with the word first) and cut at [`COMPLETIONS_MAX`], in which
+//! case it says it is incomplete, so that the editor asks again as more
+//! is typed.
 
 use std::collections::HashSet;
 
@@ -19,10 +27,21 @@ use super::{Global, Program};
 use weft_check::contract::types::{Type, Types};
 use weft_syntax::lang::{self, AnnotationSpec};
 use weft_syntax::lexer::{lex, Token, TokenKind};
+use weft_syntax::Span;
 
-/// Most items one completion returns. Clients filter by what is typed;
-/// this only bounds a program with very many activities.
+/// Most items one completion returns, after filtering by what is typed
+/// and ranking; a longer list is cut and marked incomplete.
 pub const COMPLETIONS_MAX: usize = 1000;
+
+/// The answer to a completion request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completions {
+    /// The proposals, best first.
+    pub items: Vec<CompletionItem>,
+    /// More would fit what is typed than [`COMPLETIONS_MAX`]: the editor
+    /// should ask again as the word grows.
+    pub incomplete: bool,
+}
 
 /// What a completion item is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +79,10 @@ pub struct CompletionItem {
     pub doc: Option<String>,
     /// The text to insert, when not the label.
     pub insert: Option<String>,
+    /// What the insertion replaces, when more than the word being typed:
+    /// a field that is no name replaces its `.` too (`r.headers.` and
+    /// `content-type` give `r.headers["content-type"]`).
+    pub replace: Option<Span>,
 }
 
 impl CompletionItem {
@@ -70,6 +93,23 @@ impl CompletionItem {
             detail: None,
             doc: None,
             insert: None,
+            replace: None,
+        }
+    }
+
+    /// Its place among the kinds of proposal: what the context asks for
+    /// first, then what is local, then what is global.
+    fn group(&self) -> u8 {
+        match self.kind {
+            CompletionKind::NamedArgument
+            | CompletionKind::Field
+            | CompletionKind::Annotation
+            | CompletionKind::Type => 0,
+            CompletionKind::Variable => 1,
+            CompletionKind::Keyword => 2,
+            CompletionKind::Flow => 3,
+            CompletionKind::Builtin => 4,
+            CompletionKind::Activity => 5,
         }
     }
 
@@ -101,8 +141,12 @@ enum Context {
     /// After `@`.
     Annotation,
     /// After `name.` or `name.field.`: `path` is the names, from the
-    /// variable's, which starts at `root`.
-    Field { path: Vec<String>, root: u32 },
+    /// variable's, which starts at `root`; the last `.` starts at `dot`.
+    Field {
+        path: Vec<String>,
+        root: u32,
+        dot: u32,
+    },
     /// Where a type goes in a declaration.
     Type,
     /// After `@` in an activity declaration.
@@ -122,13 +166,14 @@ enum Context {
 }
 
 /// The completions at `offset` of file `file`.
-pub fn completions(program: &Program, file: usize, offset: u32) -> Vec<CompletionItem> {
+pub fn completions(program: &Program, file: usize, offset: u32) -> Completions {
     let Some(f) = program.files.get(file) else {
-        return Vec::new();
+        return Completions::default();
     };
     let offset = floor_char(&f.text, offset);
     let mut out = Vec::new();
-    match context(&f.text, offset) {
+    let (context, word_start) = context(&f.text, offset);
+    match context {
         Context::Nothing => {}
         Context::TopLevel => {
             out.push(CompletionItem::new("flow", CompletionKind::Keyword));
@@ -136,7 +181,14 @@ pub fn completions(program: &Program, file: usize, offset: u32) -> Vec<Completio
                 out.push(CompletionItem::new(*k, CompletionKind::Keyword));
             }
         }
-        Context::Field { path, root } => fields(program, file, &path, root, &mut out),
+        Context::Field { path, root, dot } => fields(
+            program,
+            file,
+            &path,
+            root,
+            Span::new(dot as usize, offset as usize),
+            &mut out,
+        ),
         Context::Type => types(program, &mut out),
         Context::DeclAnnotation => {
             for a in lang::DECLARATION_ANNOTATIONS {
@@ -179,8 +231,55 @@ pub fn completions(program: &Program, file: usize, offset: u32) -> Vec<Completio
             expression(program, file, offset, &mut out);
         }
     }
-    out.truncate(COMPLETIONS_MAX);
-    out
+    let word = f
+        .text
+        .get(word_start as usize..offset as usize)
+        .unwrap_or("");
+    rank(out, word)
+}
+
+/// The items that fit `word`, best first, cut at [`COMPLETIONS_MAX`].
+fn rank(items: Vec<CompletionItem>, word: &str) -> Completions {
+    let mut kept: Vec<((u8, u8, usize), CompletionItem)> = items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let tier = fits(&item.label, word)?;
+            Some(((item.group(), tier, i), item))
+        })
+        .collect();
+    kept.sort_by_key(|(key, _)| *key);
+    let incomplete = kept.len() > COMPLETIONS_MAX;
+    kept.truncate(COMPLETIONS_MAX);
+    Completions {
+        items: kept.into_iter().map(|(_, item)| item).collect(),
+        incomplete,
+    }
+}
+
+/// How well `label` fits the typed `word`: 0 when it starts with it, 1
+/// when it does in another case, 2 when it holds its characters in order
+/// (starting with the first); `None` when it does not fit.
+fn fits(label: &str, word: &str) -> Option<u8> {
+    if word.is_empty() || label.starts_with(word) {
+        return Some(0);
+    }
+    let lower = |c: char| c.to_ascii_lowercase();
+    let mut label_chars = label.chars().map(lower);
+    let mut word_chars = word.chars().map(lower);
+    if label_chars.next()? != word_chars.next()? {
+        return None;
+    }
+    if label
+        .get(..word.len())
+        .is_some_and(|l| l.eq_ignore_ascii_case(word))
+    {
+        return Some(1);
+    }
+    for w in word_chars {
+        label_chars.find(|&l| l == w)?;
+    }
+    Some(2)
 }
 
 /// Everything an expression may start with.
@@ -377,6 +476,7 @@ fn fields(
     file: usize,
     path: &[String],
     root: u32,
+    dot_and_word: Span,
     out: &mut Vec<CompletionItem>,
 ) {
     let f = &program.files[file];
@@ -414,10 +514,18 @@ fn fields(
     for field in object_fields(&contracts.types, &ty, 0) {
         if seen.insert(field.name.clone()) {
             let q = if field.optional { "?" } else { "" };
-            out.push(
-                CompletionItem::new(&field.name, CompletionKind::Field)
-                    .detail(format!("{}{q}: {}", field.name, field.ty)),
-            );
+            let mut item = CompletionItem::new(&field.name, CompletionKind::Field)
+                .detail(format!("{}{q}: {}", field.name, field.ty));
+            // `r.content-type` reads `r.content` minus `type`: a field that is
+            // no name is read with an index.
+            if !is_field_name(&field.name) {
+                item.insert = Some(format!(
+                    "[{}]",
+                    serde_json::Value::String(field.name.clone())
+                ));
+                item.replace = Some(dot_and_word);
+            }
+            out.push(item);
         }
     }
 }
@@ -436,6 +544,15 @@ fn object_fields(types: &Types, t: &Type, depth: usize) -> Vec<weft_check::contr
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// True when `name` can follow `.`: a name or a keyword.
+fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn named(name: &str, detail: &str) -> CompletionItem {
@@ -474,8 +591,19 @@ enum Open {
     },
 }
 
-/// Works out the context from the tokens before `offset`.
-fn context(text: &str, offset: u32) -> Context {
+/// Works out the context from the tokens before `offset`, and where the
+/// word being typed starts.
+fn context(text: &str, offset: u32) -> (Context, u32) {
+    let bytes = text.as_bytes();
+    let mut start = offset as usize;
+    while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+        start -= 1;
+    }
+    (context_at(text, offset), start as u32)
+}
+
+/// The context at `offset`.
+fn context_at(text: &str, offset: u32) -> Context {
     let lexed = lex(text);
     for c in &lexed.comments {
         let line_comment = c.text.starts_with("//");
@@ -690,7 +818,11 @@ fn field_path(text: &str, before: &[&Token]) -> Context {
         }
     };
     path.reverse();
-    Context::Field { path, root }
+    Context::Field {
+        path,
+        root,
+        dot: before[before.len() - 1].span.start,
+    }
 }
 
 /// True for tokens that end an operand: after them (and a space) comes an
@@ -721,6 +853,7 @@ mod tests {
     fn labels(text: &str) -> Vec<String> {
         let (program, file, offset) = fixture::parse(text);
         completions(&program, file, offset)
+            .items
             .into_iter()
             .map(|c| c.label)
             .collect()
@@ -744,7 +877,7 @@ mod tests {
         );
         assert_eq!(
             labels("flow A(x) {\n  r = Charge(x) @ret$0\n}\n"),
-            ["retry", "timeout", "catch"]
+            ["retry"]
         );
     }
 
@@ -806,10 +939,7 @@ mod tests {
     fn top_level_and_keywords_after_blocks() {
         assert_eq!(labels("$0"), ["flow", "activity", "type"]);
         assert_eq!(labels("flow A() {}\n$0"), ["flow", "activity", "type"]);
-        assert_eq!(
-            labels("activity A(x: int)\nty$0"),
-            ["flow", "activity", "type"]
-        );
+        assert_eq!(labels("activity A(x: int)\nty$0"), ["type"]);
         assert_eq!(labels("flow A(x) {\n  if x {\n  } $0\n}\n"), ["else"]);
         assert_eq!(labels("flow A(x) {\n  for i $0\n}\n"), ["in"]);
     }
@@ -856,7 +986,7 @@ mod tests {
             &["Card", "Pet"],
         );
         let (program, file, offset) = fixture::parse(&text);
-        let items = completions(&program, file, offset);
+        let items = completions(&program, file, offset).items;
         let charge = items.iter().find(|c| c.label == "Charge").unwrap();
         assert_eq!(charge.kind, CompletionKind::Activity);
         assert_eq!(
@@ -877,6 +1007,7 @@ mod tests {
         has(&text, &["card:", "note:", "x"], &["let"]);
         let (program, file, offset) = fixture::parse(&text);
         let note = completions(&program, file, offset)
+            .items
             .into_iter()
             .find(|c| c.label == "note:")
             .unwrap();
@@ -956,8 +1087,8 @@ mod tests {
         // nested functions.
         has(
             &with_contracts("flow A(x) {\n  r = ReserveNick(x)\n  return r.st$0\n}\n"),
-            &fields,
-            &[],
+            &["status"],
+            &["nick", "ID"],
         );
         has(
             &with_contracts(
@@ -990,5 +1121,86 @@ mod tests {
                 "{main}"
             );
         }
+    }
+
+    /// 1,200 declared activities and a flow with the cursor.
+    fn many_activities(main: &str) -> String {
+        let mut text = String::from("//- contracts.weft\n");
+        for i in 0..1200 {
+            text.push_str(&format!("activity Op{i}(x: int) -> int\n"));
+        }
+        text.push_str("//- main.weft\n");
+        text.push_str(main);
+        text
+    }
+
+    #[test]
+    fn a_long_list_is_filtered_by_what_is_typed_and_ranks_locals_first() {
+        // Everything an expression may start with is still reachable.
+        has(
+            &many_activities("flow A(input) {\n  local = 1\n  $0\n}\n"),
+            &["input", "local", "len", "await", "true", "null", "let"],
+            &[],
+        );
+        let (program, file, offset) =
+            fixture::parse(&many_activities("flow A(input) {\n  $0\n}\n"));
+        let all = completions(&program, file, offset);
+        assert!(all.incomplete);
+        assert_eq!(all.items.len(), COMPLETIONS_MAX);
+        assert_eq!(all.items[0].label, "input");
+        // What is typed narrows the list: the 1,200th activity is there.
+        let got = labels(&many_activities("flow A(input) {\n  Op119$0\n}\n"));
+        assert_eq!(
+            got[..11],
+            [
+                "Op119", "Op1190", "Op1191", "Op1192", "Op1193", "Op1194", "Op1195", "Op1196",
+                "Op1197", "Op1198", "Op1199"
+            ]
+        );
+        // Then the names that hold its characters in order.
+        assert_eq!(got[11..13], ["Op1019", "Op1109"]);
+        assert_eq!(got.len(), 21);
+        let (program, file, offset) =
+            fixture::parse(&many_activities("flow A(input) {\n  Op119$0\n}\n"));
+        assert!(!completions(&program, file, offset).incomplete);
+        // Locals first; then names starting with the word, then the
+        // others that hold its letters in order.
+        assert_eq!(
+            labels("flow A(retries) {\n  reserved = 1\n  re$0\n}\nflow Resend() {}\n"),
+            // A variable, a keyword, a flow (another case), built-ins
+            // that hold `r` and `e`.
+            [
+                "retries",
+                "reserved",
+                "return",
+                "Resend",
+                "range",
+                "RunCompensations"
+            ]
+        );
+        assert_eq!(labels("flow A(x) {\n  x = WtAl$0\n}\n"), ["WaitAll"]);
+    }
+
+    #[test]
+    fn fields_that_are_not_names_are_completed_as_indexes() {
+        let text = with_contracts(
+            "flow A(x) {\n  r = Fetch(x)\n  return r.headers.$0\n}\n",
+        )
+        .replace(
+            "//- main.weft\n",
+            "activity Fetch(url: string) -> {status: int, headers: {\"content-type\": string, etag?: string}}\n//- main.weft\n",
+        );
+        let (program, file, offset) = fixture::parse(&text);
+        let completions = completions(&program, file, offset);
+        assert!(!completions.incomplete);
+        let items = completions.items;
+        let ct = items.iter().find(|c| c.label == "content-type").unwrap();
+        assert_eq!(ct.insert.as_deref(), Some("[\"content-type\"]"));
+        // It replaces the `.` and what is typed after it.
+        let dot = text.replace("$0", "").rfind("headers.").unwrap() + "headers".len();
+        let dot = dot - text.find("//- main.weft\n").unwrap() - "//- main.weft\n".len();
+        assert_eq!(ct.replace, Some(Span::new(dot, dot + 1)));
+        let etag = items.iter().find(|c| c.label == "etag").unwrap();
+        assert_eq!((etag.insert.as_ref(), etag.replace), (None, None));
     }
 }

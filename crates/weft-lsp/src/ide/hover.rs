@@ -3,6 +3,9 @@
 use super::completion::times;
 use super::resolve::{ItemInfo, ItemKind, NameRef, Role, ScopeKind, Target, VarKind};
 use super::{Activity, Global, Program, TypeName};
+use weft_check::contract::types::Type;
+use weft_syntax::ast::{Expr, ExprKind, Ident, Module};
+use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{lang, Span};
 
 /// A hover: the name's span and Markdown about it.
@@ -17,6 +20,15 @@ pub struct Hover {
 /// The hover at `offset` of file `file`.
 pub fn hover(program: &Program, file: usize, offset: u32) -> Option<Hover> {
     let f = program.files.get(file)?;
+    if let Some(h) = field(program, file, offset) {
+        return Some(h);
+    }
+    // On the `@` of an annotation: the annotation.
+    let offset = if f.text.as_bytes().get(offset as usize) == Some(&b'@') {
+        offset + 1
+    } else {
+        offset
+    };
     let r = f.index.ref_at(offset)?;
     let markdown = match &r.target {
         Target::Var(id) => variable(program, file, r, *id),
@@ -32,6 +44,18 @@ pub fn hover(program: &Program, file: usize, offset: u32) -> Option<Hover> {
         }
         Target::Type => type_name(program, r)?,
         Target::DeclParam(activity) => decl_param(program, file, r, activity)?,
+        Target::NamedArg(callee) => {
+            // The hover of the parameter it passes, where it is declared.
+            let at = program.parameter(callee, &r.name)?;
+            let p = program.ref_at(at)?;
+            if matches!(p.target, Target::NamedArg(_)) {
+                return None;
+            }
+            return hover(program, at.file, at.span.start).map(|h| Hover {
+                span: r.span,
+                markdown: h.markdown,
+            });
+        }
     };
     Some(Hover {
         span: r.span,
@@ -70,9 +94,13 @@ fn variable(program: &Program, file: usize, r: &NameRef, id: usize) -> String {
         VarKind::Loop => format!("loop variable of {owner}, line {}", at.line),
         VarKind::Assigned => format!("variable of {owner}, first assigned on line {}", at.line),
     };
+    // With its type when the checker infers one: `reserved: {status: string}`.
+    let typed = match variable_type(program, file, r.span, &var.name) {
+        Some(t) => format!("{}: {t}", var.name),
+        None => var.name.clone(),
+    };
     let mut md = format!(
-        "```weft\n{line}\n```\n\n`{}`: {} {how}",
-        var.name,
+        "```weft\n{line}\n```\n\n`{typed}`: {} {how}",
         article(var.kind)
     );
     if let Some(scope) = r.scope {
@@ -93,6 +121,85 @@ fn variable(program: &Program, file: usize, r: &NameRef, id: usize) -> String {
         }
     }
     md
+}
+
+/// The type the checker infers for the variable `name` seen at `at`: in
+/// the innermost function around it that has the variable.
+fn variable_type(program: &Program, file: usize, at: Span, name: &str) -> Option<Type> {
+    let sources = program.sources();
+    weft_check::contract::variable_types(&sources)
+        .into_iter()
+        .rev()
+        .filter(|k| k.file == file && k.body.start <= at.start && at.end <= k.body.end)
+        .find_map(|k| k.vars.get(name).cloned())
+        .flatten()
+}
+
+/// The hover of a field read, `status` of `reserved.status`, when the
+/// type of what it is read from is known.
+fn field(program: &Program, file: usize, offset: u32) -> Option<Hover> {
+    let f = &program.files[file];
+    let (object, name) = member_at(&f.parse.module, offset)?;
+    // The names of the chain, from its variable: `a.b.c` reads `c` of
+    // `a.b`.
+    let mut path = Vec::new();
+    let mut e = &object;
+    let root = loop {
+        match &e.unparen().kind {
+            ExprKind::Member { object, name } => {
+                path.push(name.name.clone());
+                e = object;
+            }
+            ExprKind::Name(n) => break (n.clone(), e.span),
+            _ => return None,
+        }
+    };
+    path.reverse();
+    f.index
+        .lookup_var(f.index.scope_at(root.1.start), &root.0)?;
+    let mut ty = variable_type(program, file, root.1, &root.0)?;
+    let sources = program.sources();
+    let contracts = weft_check::contract::Contracts::index(&sources);
+    for step in &path {
+        ty = contracts.types.field(&ty, step).ok()??;
+    }
+    let field_ty = contracts.types.field(&ty, &name.name).ok()??;
+    let owner = f.slice(object.span);
+    Some(Hover {
+        span: name.span,
+        markdown: format!(
+            "```weft\n{}: {field_ty}\n```\n\nField of `{owner}`, whose type is `{ty}`.",
+            name.name
+        ),
+    })
+}
+
+/// The field read (`object.name`) whose name is at `offset`.
+fn member_at(module: &Module, offset: u32) -> Option<(Expr, Ident)> {
+    struct Finder {
+        offset: u32,
+        found: Option<(Expr, Ident)>,
+    }
+    impl Visitor for Finder {
+        fn visit_expr(&mut self, e: &Expr) {
+            if self.found.is_some() || !e.span.contains(self.offset) {
+                return;
+            }
+            if let ExprKind::Member { object, name } = &e.kind {
+                if name.span.contains(self.offset) {
+                    self.found = Some(((**object).clone(), name.clone()));
+                    return;
+                }
+            }
+            visit::walk_expr(self, e);
+        }
+    }
+    let mut finder = Finder {
+        offset,
+        found: None,
+    };
+    visit::walk_module(&mut finder, module);
+    finder.found
 }
 
 fn article(kind: VarKind) -> &'static str {
@@ -339,5 +446,41 @@ mod tests {
             md.contains("Binds the activity to an HTTP endpoint"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn named_arguments_at_call_sites() {
+        let md = hover_decl("flow A(x) {\n  return Charge(x, no$0te: \"n\")\n}\n");
+        assert!(md.contains("note?: string"), "{md}");
+        assert!(md.contains("Parameter of activity `Charge`"), "{md}");
+        let md = hover_md("flow A(x) {\n  return B(x, ma$0x: 2)\n}\nflow B(y, max) { return y }\n");
+        assert!(md.contains("parameter of flow `B`"), "{md}");
+        assert!(md.contains("flow B(y, max)"), "{md}");
+    }
+
+    #[test]
+    fn types_fields_and_the_at_of_annotations() {
+        let main = "flow A(x) {\n  reserved = ReserveNick(x)\n  s = reserved.status\n  return rese$0rved.nick\n}\n";
+        let md = hover_decl(main);
+        assert!(
+            md.contains("`reserved: {status: string, nick: string, ID: int}`: a variable"),
+            "{md}"
+        );
+        let md = hover_decl(&main.replace("rese$0rved.nick", "reserved.ni$0ck"));
+        assert!(md.contains("nick: string"), "{md}");
+        assert!(
+            md.contains(
+                "Field of `reserved`, whose type is `{status: string, nick: string, ID: int}`."
+            ),
+            "{md}"
+        );
+        // A field of a field; a field the type does not have: nothing.
+        let md = hover_decl("flow A(x) {\n  c = Charge(x)\n  return c.id.len$0gth\n}\n");
+        assert_eq!(md, "");
+        let md = hover_decl("flow A(x) {\n  c = ReserveNick(x)\n  return c.st$0\n}\n");
+        assert_eq!(md, "");
+        // The `@` of an annotation.
+        let md = hover_md("flow A(x) {\n  F(x) $0@retry(3)\n}\n");
+        assert!(md.contains("@retry(n, backoff"), "{md}");
     }
 }

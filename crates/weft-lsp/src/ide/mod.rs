@@ -2,10 +2,16 @@
 //! offsets and spans into source texts, files by their index in a
 //! [`Program`]. Nothing here knows LSP or JSON; `crate::lsp` converts.
 
+pub mod actions;
 pub mod completion;
+pub mod format;
+pub mod hints;
 pub mod hover;
 pub mod navigation;
+pub mod ranges;
 pub mod resolve;
+pub mod semantic;
+pub mod signature;
 pub mod symbols;
 
 use std::collections::{BTreeMap, HashMap};
@@ -206,6 +212,43 @@ impl Program {
             .get(name)
             .map(|&(f, i)| (f, &self.files[f].index.items[i]));
         Activity { name, calls, decl }
+    }
+
+    /// Where the parameter `name` of the global `callee` is declared: a
+    /// flow's parameter, or a declared activity's. What a named argument
+    /// `name:` at a call of `callee` passes.
+    pub fn parameter(&self, callee: &str, name: &str) -> Option<Location> {
+        match self.global(callee) {
+            Global::Flow { file, item } => {
+                let index = &self.files[file].index;
+                let scope = index
+                    .scopes
+                    .iter()
+                    .find(|s| s.parent.is_none() && s.span == item.span)?;
+                let var = &index.vars[*scope.names.get(name)?];
+                (var.kind == resolve::VarKind::Param).then_some(Location {
+                    file,
+                    span: var.def,
+                })
+            }
+            Global::Activity(a) => {
+                let (file, item) = a.decl?;
+                let ItemKind::Activity { params, .. } = &item.kind else {
+                    return None;
+                };
+                let p = params.iter().find(|p| p.name.name == name)?;
+                Some(Location {
+                    file,
+                    span: p.name.span,
+                })
+            }
+            Global::Builtin(_) | Global::Unknown => None,
+        }
+    }
+
+    /// The name written at `at`.
+    pub fn ref_at(&self, at: Location) -> Option<&resolve::NameRef> {
+        self.files.get(at.file)?.index.ref_at(at.span.start)
     }
 
     /// What the type name `name` means: a built-in type first (the checker

@@ -3,7 +3,9 @@
 //! Variables and inline flows live in one file; flows, activities and
 //! types are the program's, so their references span its files. A
 //! parameter of an activity declaration is named again by the named
-//! arguments of the activity's calls, in any file.
+//! arguments of the activity's calls, in any file. A named argument at a
+//! call stands for the callee's parameter: every request on it is the
+//! request on that parameter.
 
 use super::resolve::{ItemInfo, ItemKind, NameRef, Role, ScopeKind, Target, VarKind};
 use super::{is_identifier, Global, Location, Program, TypeName};
@@ -45,7 +47,17 @@ pub fn definition(program: &Program, file: usize, offset: u32) -> Option<Locatio
             let (_, p) = decl_param(program, file, r)?;
             Some(Location { file, span: p })
         }
+        Target::NamedArg(callee) => program.parameter(callee, &r.name),
         Target::Annotation => None,
+    }
+}
+
+/// Where the parameter that the named argument `r` passes is declared,
+/// when `r` is one.
+fn passed_parameter(program: &Program, r: &NameRef) -> Option<Location> {
+    match &r.target {
+        Target::NamedArg(callee) => program.parameter(callee, &r.name),
+        _ => None,
     }
 }
 
@@ -77,6 +89,9 @@ pub fn references(
     let Some(r) = f.index.ref_at(offset) else {
         return Vec::new();
     };
+    if let Some(at) = passed_parameter(program, r) {
+        return references(program, at.file, at.span.start, include_declaration);
+    }
     let mut out = occurrences(program, file, r);
     if !include_declaration {
         if let Some(def) = definition(program, file, offset) {
@@ -93,8 +108,16 @@ pub fn references(
 
 /// Every place that names what `r` names.
 fn occurrences(program: &Program, file: usize, r: &NameRef) -> Vec<Location> {
+    if let Some(at) = passed_parameter(program, r) {
+        return match program.ref_at(at) {
+            Some(p) if !matches!(p.target, Target::NamedArg(_)) => occurrences(program, at.file, p),
+            _ => vec![Location { file, span: r.span }],
+        };
+    }
     let f = &program.files[file];
     let mut out: Vec<Location> = match &r.target {
+        // Not a parameter the callee has: only itself.
+        Target::NamedArg(_) => vec![Location { file, span: r.span }],
         Target::Var(_) | Target::InlineFlow(_) => f
             .index
             .refs
@@ -185,6 +208,25 @@ fn occurrences(program: &Program, file: usize, r: &NameRef) -> Vec<Location> {
     out
 }
 
+/// The places of file `file` that name what the name at `offset` names,
+/// each with whether it writes (defines or assigns) it.
+pub fn highlights(program: &Program, file: usize, offset: u32) -> Vec<(Span, bool)> {
+    let Some(f) = program.files.get(file) else {
+        return Vec::new();
+    };
+    references(program, file, offset, true)
+        .into_iter()
+        .filter(|l| l.file == file)
+        .map(|l| {
+            let write = f
+                .index
+                .ref_at(l.span.start)
+                .is_some_and(|r| r.span == l.span && matches!(r.role, Role::Def | Role::Write));
+            (l.span, write)
+        })
+        .collect()
+}
+
 /// The name at `offset`, if it can be renamed; otherwise why not.
 pub fn prepare_rename(program: &Program, file: usize, offset: u32) -> Result<Location, String> {
     let f = program
@@ -222,6 +264,13 @@ pub fn prepare_rename(program: &Program, file: usize, offset: u32) -> Result<Loc
             TypeName::Declared { .. } => Ok(Location { file, span: r.span }),
         },
         Target::DeclParam(_) => Ok(Location { file, span: r.span }),
+        Target::NamedArg(callee) => match passed_parameter(program, r) {
+            Some(_) => Ok(Location { file, span: r.span }),
+            None => Err(format!(
+                "`{callee}` has no parameter `{}` to rename",
+                r.name
+            )),
+        },
     }
 }
 
@@ -240,6 +289,9 @@ pub fn rename(
         .index
         .ref_at(offset)
         .ok_or_else(|| "there is no name to rename here".to_string())?;
+    if let Some(at) = passed_parameter(program, r) {
+        return rename(program, at.file, at.span.start, new_name);
+    }
     if lang::KEYWORDS.contains(&new_name) {
         return Err(format!("`{new_name}` is a keyword"));
     }
@@ -268,8 +320,11 @@ pub fn rename(
                 .or_else(|| f.index.scope_at(r.span.start))
                 .map(|s| f.index.top_scope(s));
             if let Some(top) = scope {
+                // Named arguments are the callee's names, not the flow's.
                 let clash = f.index.refs.iter().any(|x| {
-                    x.name == new_name && x.scope.is_some_and(|s| f.index.is_within(s, top))
+                    x.name == new_name
+                        && !matches!(x.target, Target::NamedArg(_))
+                        && x.scope.is_some_and(|s| f.index.is_within(s, top))
                 });
                 if clash {
                     let flow = f.index.scopes[top]
@@ -302,7 +357,9 @@ pub fn rename(
             // variable or an inline flow: the calls would go to them.
             for (i, g) in program.files.iter().enumerate() {
                 for x in &g.index.refs {
-                    if x.name != new_name || matches!(x.target, Target::Global) {
+                    if x.name != new_name
+                        || matches!(x.target, Target::Global | Target::NamedArg(_))
+                    {
                         continue;
                     }
                     let Some(top) = x.scope.map(|s| g.index.top_scope(s)) else {
@@ -355,6 +412,7 @@ pub fn rename(
             }
         }
         Target::Annotation => unreachable!("prepare_rename refuses annotations"),
+        Target::NamedArg(_) => unreachable!("a named argument is renamed as its parameter"),
     }
     Ok(edits)
 }
@@ -573,5 +631,64 @@ mod tests {
         let (p, f, o) = decl_program(&C.replace("Find(status", "Find(st$0atus"), "");
         let e = rename(&p, f, o, "state").unwrap_err();
         assert!(e.contains("would change the request"), "{e}");
+    }
+
+    #[test]
+    fn named_arguments_at_call_sites() {
+        // A declared activity's parameter, from `note:` at a call.
+        let main =
+            "flow A(x) {\n  c = Charge(x, no$0te: \"n\")\n  return Charge(c, note: \"m\")\n}\n";
+        let (p, f, o) = decl_program(C, main);
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:2:29"]);
+        assert_eq!(
+            show(&p, &references(&p, f, o, true)),
+            ["c.weft:2:29", "main.weft:2:17", "main.weft:3:20"]
+        );
+        assert_eq!(
+            show(&p, &[prepare_rename(&p, f, o).unwrap()]),
+            ["main.weft:2:17"]
+        );
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "memo").unwrap()),
+            ["c.weft:2:29", "main.weft:2:17", "main.weft:3:20"]
+        );
+        // A flow's parameter, from another file.
+        let (p, f, o) = fixture::parse(
+            "//- a.weft\nflow A(x) { return B(x, ma$0x: 2) }\n//- b.weft\nflow B(y, max) {\n  return y + max\n}\n",
+        );
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["b.weft:1:11"]);
+        assert_eq!(
+            show(&p, &references(&p, f, o, true)),
+            ["b.weft:1:11", "a.weft:1:25", "b.weft:2:14"]
+        );
+        assert_eq!(
+            show(&p, &rename(&p, f, o, "limit").unwrap()),
+            ["a.weft:1:25", "b.weft:1:11", "b.weft:2:14"]
+        );
+        // An argument the callee does not have: nothing to go to.
+        let (p, f, o) =
+            fixture::parse("flow A(x) { return B(x, ot$0her: 2) }\nflow B(y) { return y }\n");
+        assert_eq!(definition(&p, f, o), None);
+        assert!(prepare_rename(&p, f, o).is_err());
+    }
+
+    #[test]
+    fn highlights_in_the_file() {
+        let (p, f, o) = fixture::parse(
+            "//- a.weft\nflow A(x) {\n  y = x\n  y = $0y + B(y)\n}\n//- b.weft\nflow B(v) { return v }\n",
+        );
+        let got: Vec<(String, bool)> = highlights(&p, f, o)
+            .into_iter()
+            .map(|(s, w)| (show(&p, &[Location { file: f, span: s }])[0].clone(), w))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.weft:2:3".to_string(), true),
+                ("a.weft:3:3".to_string(), true),
+                ("a.weft:3:7".to_string(), false),
+                ("a.weft:3:13".to_string(), false),
+            ]
+        );
     }
 }

@@ -143,6 +143,10 @@ pub enum Target {
     /// A parameter of the declaration of the activity named here (the
     /// name of the reference is the parameter's).
     DeclParam(String),
+    /// A named argument at a call of the global named here (`note` of
+    /// `Charge(card, note: "x")`): the callee's parameter of that name,
+    /// decided by the program.
+    NamedArg(String),
 }
 
 /// How a name is used where it is written.
@@ -872,6 +876,12 @@ impl Resolver {
                     for a in &c.args {
                         if let Some(arg) = &a.name {
                             self.out.named_args.push((n.clone(), arg.clone()));
+                            self.push_ref(
+                                &arg.name,
+                                arg.span,
+                                Target::NamedArg(n.clone()),
+                                Role::Read,
+                            );
                         }
                     }
                 }

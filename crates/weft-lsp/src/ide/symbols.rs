@@ -109,6 +109,45 @@ pub fn document_symbols(file: &File) -> Vec<Symbol> {
     out
 }
 
+/// A symbol of a workspace: one of [`document_symbols`], flattened, with
+/// the name of the flow it is written in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspaceSymbol {
+    /// The symbol (its children dropped: they are listed too).
+    pub symbol: Symbol,
+    /// The flow around it, for an inline flow.
+    pub container: Option<String>,
+}
+
+/// The symbols of `file` whose names hold the characters of `query` in
+/// order (in any case; every symbol for an empty query).
+pub fn workspace_symbols(file: &File, query: &str) -> Vec<WorkspaceSymbol> {
+    fn flatten(s: Symbol, container: Option<String>, out: &mut Vec<WorkspaceSymbol>) {
+        let children = s.children.clone();
+        let name = s.name.clone();
+        out.push(WorkspaceSymbol {
+            symbol: Symbol {
+                children: Vec::new(),
+                ..s
+            },
+            container,
+        });
+        for c in children {
+            flatten(c, Some(name.clone()), out);
+        }
+    }
+    let mut all = Vec::new();
+    for s in document_symbols(file) {
+        flatten(s, None, &mut all);
+    }
+    let query: Vec<char> = query.chars().map(|c| c.to_ascii_lowercase()).collect();
+    all.retain(|w| {
+        let mut name = w.symbol.name.chars().map(|c| c.to_ascii_lowercase());
+        query.iter().all(|q| name.any(|n| n == *q))
+    });
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +193,28 @@ mod tests {
                 "Flow A (x)"
             ]
         );
+    }
+
+    #[test]
+    fn workspace_symbols_match_the_query() {
+        let file = File::new(
+            "a.weft",
+            "type Card = {n: string}\nactivity ChargeCard(c: Card)\nflow Checkout(x) {\n  h = flow Charging(x) { return 1 }\n  return h\n}\n",
+        );
+        let names = |q: &str| -> Vec<String> {
+            workspace_symbols(&file, q)
+                .into_iter()
+                .map(|w| match w.container {
+                    Some(c) => format!("{c}/{}", w.symbol.name),
+                    None => w.symbol.name,
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(""),
+            ["Card", "ChargeCard", "Checkout", "Checkout/Charging"]
+        );
+        assert_eq!(names("chg"), ["ChargeCard", "Checkout/Charging"]);
+        assert_eq!(names("zz"), Vec::<String>::new());
     }
 }

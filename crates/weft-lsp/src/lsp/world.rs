@@ -6,7 +6,8 @@
 //! (cached by modification time and size). A document that is not a file
 //! (an unsaved buffer) is a program of its own.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -18,10 +19,53 @@ use weft_syntax::LineIndex;
 use super::convert;
 use crate::ide::{File, Program};
 
-/// Most files of one folder taken into a program. A folder with more
-/// (not a flow project, surely) gets the open documents and the first
-/// files by name, so no request reads thousands of files.
-pub const FOLDER_FILES_MAX: usize = 256;
+/// Most files of one folder taken into a program. `weft check` takes
+/// every file it is given; a folder with more than this (not a flow
+/// project, surely) gets the open documents and the first files by name,
+/// and the log says so once, so that no request reads tens of thousands of
+/// files.
+pub const FOLDER_FILES_MAX: usize = 10_000;
+
+/// Most `.weft` files a workspace-symbol search looks at, across the
+/// folders it walks (the workspace's, recursively, and those of open
+/// documents); the log says when it stops there.
+pub const WORKSPACE_FILES_MAX: usize = 10_000;
+
+/// Folders a workspace walk does not enter: build output, dependencies,
+/// and hidden folders.
+const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
+
+/// How often the folders of open documents are looked at for changes on
+/// disk, when the client does not watch files for the server.
+pub const DISK_POLL_MS: u64 = 2_000;
+
+/// How the server learns of changes to `.weft` files on disk (a `git
+/// checkout`, a new file): the client tells it
+/// (`workspace/didChangeWatchedFiles`, registered at `initialized`), or
+/// it looks every [`DISK_POLL_MS`].
+pub enum Watch {
+    /// The client watches; `registered` once the server asked it to.
+    Client {
+        /// The registration was sent.
+        registered: bool,
+    },
+    /// The server polls: the fingerprint of each folder's files when last
+    /// seen.
+    Poll(HashMap<PathBuf, u64>),
+}
+
+impl Default for Watch {
+    fn default() -> Watch {
+        Watch::Poll(HashMap::new())
+    }
+}
+
+impl Watch {
+    /// True when the server looks at the disk itself.
+    pub fn polls(&self) -> bool {
+        matches!(self, Watch::Poll(_))
+    }
+}
 
 /// An open document.
 struct Doc {
@@ -60,6 +104,8 @@ impl Snapshot {
 pub struct World {
     docs: HashMap<Url, Doc>,
     disk: HashMap<PathBuf, Disk>,
+    /// Folders whose files were cut at [`FOLDER_FILES_MAX`] (logged once).
+    capped: HashSet<PathBuf>,
 }
 
 /// The name a file goes by in messages.
@@ -74,7 +120,7 @@ fn display_name(uri: &Url) -> String {
 }
 
 /// The folder of a file URI.
-fn folder_of(uri: &Url) -> Option<PathBuf> {
+pub fn folder_of(uri: &Url) -> Option<PathBuf> {
     let path = uri.to_file_path().ok()?;
     path.parent().map(Path::to_path_buf)
 }
@@ -144,6 +190,44 @@ impl World {
             .collect()
     }
 
+    /// The folders of open documents.
+    pub fn open_folders(&self) -> BTreeSet<PathBuf> {
+        self.docs.keys().filter_map(folder_of).collect()
+    }
+
+    /// The open documents in `folder`.
+    pub fn open_in_folder(&self, folder: &Path) -> Vec<Url> {
+        self.docs
+            .keys()
+            .filter(|u| folder_of(u).as_deref() == Some(folder))
+            .cloned()
+            .collect()
+    }
+
+    /// A hash of the names, sizes and modification times of the `.weft`
+    /// files in `folder`: it changes when one of them does.
+    pub fn folder_fingerprint(&self, folder: &Path) -> u64 {
+        let mut files: Vec<(PathBuf, u64, Option<SystemTime>)> = match std::fs::read_dir(folder) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "weft"))
+                .take(FOLDER_FILES_MAX)
+                .map(|p| {
+                    let meta = std::fs::metadata(&p).ok();
+                    let len = meta.as_ref().map_or(0, |m| m.len());
+                    let modified = meta.and_then(|m| m.modified().ok());
+                    (p, len, modified)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        files.sort();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        files.hash(&mut h);
+        h.finish()
+    }
+
     /// The text of `uri`: the open document's, or the file's on disk.
     pub fn text(&self, uri: &Url) -> Option<String> {
         match self.docs.get(uri) {
@@ -188,6 +272,60 @@ impl World {
         Some(file)
     }
 
+    /// The folders under `roots` (walked recursively) that hold `.weft`
+    /// files, with the folders of open documents; at most
+    /// [`WORKSPACE_FILES_MAX`] files in all.
+    pub fn workspace_folders(&self, roots: &[PathBuf]) -> BTreeSet<PathBuf> {
+        let mut out = self.open_folders();
+        let mut files = 0usize;
+        let mut stack: Vec<PathBuf> = roots.to_vec();
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut entries: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            entries.sort();
+            for p in entries {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if p.is_dir() {
+                    if !name.starts_with('.') && !SKIPPED_FOLDERS.contains(&name.as_str()) {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|e| e == "weft") {
+                    files += 1;
+                    if files > WORKSPACE_FILES_MAX {
+                        super::log(&format!(
+                            "workspace symbols: stopped after {WORKSPACE_FILES_MAX} .weft files (WORKSPACE_FILES_MAX)"
+                        ));
+                        return out;
+                    }
+                    out.insert(dir.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The program of the `.weft` files of `folder`.
+    pub fn folder_program(&mut self, folder: &Path) -> Option<Snapshot> {
+        let first = std::fs::read_dir(folder)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "weft"))
+            .min()
+            .or_else(|| {
+                self.docs
+                    .keys()
+                    .filter_map(|u| u.to_file_path().ok())
+                    .find(|p| p.parent() == Some(folder))
+            })?;
+        self.snapshot(&Url::from_file_path(first).ok()?)
+    }
+
     /// The program of `uri`, which must be open or on disk.
     pub fn snapshot(&mut self, uri: &Url) -> Option<Snapshot> {
         let Some(folder) = folder_of(uri) else {
@@ -215,8 +353,15 @@ impl World {
                 .filter(|p| p.extension().is_some_and(|e| e == "weft"))
                 .collect();
             on_disk.sort();
+            let total = on_disk.len();
             for p in on_disk {
                 if members.len() >= FOLDER_FILES_MAX {
+                    if self.capped.insert(folder.clone()) {
+                        super::log(&format!(
+                            "{} has {total} .weft files; only the open ones and the first by name, {FOLDER_FILES_MAX} in all (FOLDER_FILES_MAX), are taken into its program",
+                            folder.display()
+                        ));
+                    }
                     break;
                 }
                 if let std::collections::btree_map::Entry::Vacant(slot) = members.entry(p) {

@@ -59,6 +59,8 @@ pub fn run(source: &str, setup: Setup, crashes: &[usize]) -> Observed {
         Box::new(|t: &Task, _| script::answer(t)),
     );
     sim.deliveries_per_commit = setup.deliveries_per_commit;
+    // Property 5 holds in every build, not only in debug ones.
+    sim.check_invariants = true;
     sim.host
         .deploy(
             &[SourceText {
