@@ -55,6 +55,10 @@
 //! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
 //! | `tasks` | `call_id` | outstanding tasks as JSON |
 //! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
+//! | `machine_instances` | `(machine, key)` | an instance's state and version, its queue's bookkeeping, whether its state is indexed |
+//! | `machine_commands` | `(machine, key, seq)` | each command as JSON, its command id (unique per instance) and status |
+//! | `machine_fields` | | the scalar values of each state, by path, for queries |
+//! | `machine_events` | `id` | the events applied commands emit, in commit order |
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -73,6 +77,7 @@
 //! with a channel: the caller of `commit` already is the group-commit
 //! thread, and the mutex makes any other caller wait its turn.
 
+mod machines;
 pub mod schema;
 
 use std::fmt::Display;
@@ -85,9 +90,11 @@ use rusqlite::{
     TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
+use weft_store::machines::IndexProbe;
 use weft_store::{
-    Batch, Deployment, FlowInfo, JournalStep, Result, RunPage, RunQuery, RunRecord, RunWrite,
-    SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
+    Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow, JournalStep, Result,
+    RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredMachineEvent,
+    StoredRun, TimerRow, TokenRow,
 };
 
 /// The database file's name in the store's directory.
@@ -340,6 +347,12 @@ fn limit_param(n: usize) -> i64 {
 
 /// Writes one step of one run inside the batch's transaction.
 fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
+    apply_run(tx, w)?;
+    machines::apply(tx, &w.machines)
+}
+
+/// The run's part of a write.
+fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
     let Some(rec) = &w.record else {
@@ -832,5 +845,46 @@ impl Store for SqliteStore {
                 .optional()
             })
             .map_err(|e| db_err(e, || "callback token".into()))
+    }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        machines::instance(&*self.reader()?, machine, key)
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        machines::commands(&*self.reader()?, machine, key, from_seq, limit)
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        machines::command_by_id(&*self.reader()?, machine, key, command_id)
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        machines::instance_candidates(&*self.reader()?, machine, probe, after, limit)
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        machines::instances_with_open_commands(&*self.reader()?, limit)
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        machines::events(&*self.reader()?, after, limit)
     }
 }
