@@ -17,11 +17,16 @@ use weft_engine::program::Program;
 use weft_engine::state::{Command, Event, RunState, Status, Task};
 use weft_engine::{limits, ActionError};
 use weft_store::{
-    Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
-    SourceText, Store, StoreError,
+    Batch, CallbackOutcome, Claim, ClusterStore, CommandRecord, Deployment, Fence, MachineWrite,
+    RunRecord, RunWrite, SourceText, Store, StoreError,
 };
 
 use crate::ids::{self, Entropy};
+
+mod instances;
+pub use instances::{
+    instance_json, CommandRequest, Sent, DEPLOYED_PREFIX, FIND_LIMIT_MAX, INSTANCE_QUEUE_MAX,
+};
 
 /// Why the host refused or failed a request.
 #[derive(Debug, Error)]
@@ -55,6 +60,31 @@ pub enum HostError {
     /// In a cluster: another node is working on the run right now.
     #[error("run {0} is being worked on by another node; try again in a moment")]
     Busy(String),
+    /// No deployed program has this machine.
+    #[error("no machine named `{0}` is deployed")]
+    UnknownMachine(String),
+    /// The machine has no such command.
+    #[error("the machine `{machine}` has no command `{command}`")]
+    UnknownCommand {
+        /// The machine.
+        machine: String,
+        /// The command.
+        command: String,
+    },
+    /// A command that cannot be sent as it is (its input does not fit, its
+    /// key or command id is too long).
+    #[error("{0}")]
+    InvalidCommand(String),
+    /// The instance has too many commands waiting.
+    #[error("the instance {machine}/{key} has {limit} commands waiting (INSTANCE_QUEUE_MAX); try again later")]
+    QueueFull {
+        /// The machine.
+        machine: String,
+        /// The key.
+        key: String,
+        /// The limit.
+        limit: usize,
+    },
     /// A stored snapshot could not be read.
     #[error("run {run}: snapshot unreadable: {message}")]
     Snapshot {
@@ -88,6 +118,8 @@ pub enum Effect {
     },
     /// A run changed; its record is as given (for waiters and live views).
     RunUpdated(Box<RunRecord>),
+    /// A command finished (applied or refused), as recorded.
+    CommandDone(Box<CommandRecord>),
 }
 
 /// The result of starting a run.
@@ -151,6 +183,16 @@ enum FollowUp {
         child_run: String,
         result: Option<serde_json::Value>,
     },
+    /// A flow's call of a machine, carried out here.
+    MachineCall(Task),
+    /// A handler's run finished: apply its command's outcome.
+    CommandFinished {
+        machine: String,
+        key: String,
+        seq: i64,
+        run_id: String,
+        result: Option<serde_json::Value>,
+    },
 }
 
 /// What a write records besides the engine's output.
@@ -200,6 +242,13 @@ pub struct Host {
     follow: VecDeque<FollowUp>,
     /// In a cluster: the shared store and this node.
     cluster: Option<Cluster>,
+    /// Machine instances held in memory (see `instances.rs`).
+    instances: HashMap<(String, String), instances::Inst>,
+    /// Commands as this host last wrote them, until the batch that wrote
+    /// them is committed: (machine, key, command id) -> (record, batch).
+    command_ids: HashMap<(String, String, String), (CommandRecord, u64)>,
+    /// Machine writes of the batch being built.
+    machine_writes: Vec<MachineWrite>,
 }
 
 struct HostEnv<'a> {
@@ -241,6 +290,9 @@ impl Host {
             next_timer_known: false,
             follow: VecDeque::new(),
             cluster: None,
+            instances: HashMap::new(),
+            command_ids: HashMap::new(),
+            machine_writes: Vec::new(),
         }
     }
 
@@ -307,7 +359,19 @@ impl Host {
             .collect();
         let program =
             weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?;
-        let flows: Vec<String> = program.flows.keys().cloned().collect();
+        // Machines are listed among the flows, so the newest version that
+        // defines one is found the same way.
+        let flows: Vec<String> = program
+            .flows
+            .keys()
+            .cloned()
+            .chain(
+                program
+                    .machines
+                    .keys()
+                    .map(|m| format!("{DEPLOYED_PREFIX}{m}")),
+            )
+            .collect();
         let d = self.store.deploy(files, &flows, now)?;
         self.programs.insert(d.version, Arc::new(program));
         Ok(d)
@@ -342,13 +406,14 @@ impl Host {
     pub fn take_batch(&mut self) -> (u64, Batch, Vec<Effect>) {
         let no = self.batch_no;
         self.batch_no += 1;
-        (
-            no,
-            Batch {
-                writes: std::mem::take(&mut self.writes),
-            },
-            std::mem::take(&mut self.effects),
-        )
+        let mut writes = std::mem::take(&mut self.writes);
+        if !self.machine_writes.is_empty() {
+            writes.push(RunWrite {
+                machines: std::mem::take(&mut self.machine_writes),
+                ..RunWrite::default()
+            });
+        }
+        (no, Batch { writes }, std::mem::take(&mut self.effects))
     }
 
     /// Batch `no` (and every earlier one) is durable: forget what only
@@ -381,11 +446,17 @@ impl Host {
                 eprintln!("weft: releasing {} run(s) failed: {e}", released.len());
             }
         }
+        let released = self.evict_instances(no);
+        if let (Some(cl), false) = (&self.cluster, released.is_empty()) {
+            if let Err(e) = cl.store.release_instances(&cl.node, &released) {
+                eprintln!("weft: releasing {} instance(s) failed: {e}", released.len());
+            }
+        }
     }
 
     /// True when work is waiting to be taken.
     pub fn has_work(&self) -> bool {
-        !self.writes.is_empty() || !self.effects.is_empty()
+        !self.writes.is_empty() || !self.effects.is_empty() || !self.machine_writes.is_empty()
     }
 
     // ----- runs -----
@@ -750,6 +821,7 @@ impl Host {
             }
             self.drain_follow_ups(now)?;
         }
+        n += self.claim_instance_work(now)?;
         Ok(n)
     }
 
@@ -759,6 +831,7 @@ impl Host {
         let Some(cl) = self.cluster.clone() else {
             return Ok(());
         };
+        self.renew_instance_claims(now)?;
         // A run whose creation is not committed has no lease to renew yet.
         let committed = self.committed_no;
         let claims: Vec<Claim> = self
@@ -813,6 +886,14 @@ impl Host {
                     Ok(_) | Err(HostError::Action(ActionError::Finished(_))) => {}
                     Err(e) => return Err(e),
                 },
+                FollowUp::MachineCall(task) => self.machine_call(task, now)?,
+                FollowUp::CommandFinished {
+                    machine,
+                    key,
+                    seq,
+                    run_id,
+                    result,
+                } => self.finish_command(&(machine, key), seq, &run_id, result, now)?,
                 FollowUp::ChildFinished {
                     parent,
                     child_run,
@@ -916,6 +997,7 @@ impl Host {
         let c = self.runs.get_mut(run_id).expect("the run is loaded");
         c.last_batch = batch_no;
         let parent = c.record.parent.clone();
+        let command = instances::command_of(&c.record);
         let fence = match (&self.cluster, &c.claim) {
             (Some(cl), Some(claim)) => Some(Fence {
                 node: cl.node.clone(),
@@ -946,6 +1028,13 @@ impl Host {
         // against the run as well, so it is refused all the same.
         for cmd in out.commands {
             match cmd {
+                // A flow's machine call: carried out by this host, never a
+                // task for a worker.
+                Command::Dispatch(task)
+                    if weft_engine::machines::MachineOp::parse(&task.activity).is_some() =>
+                {
+                    self.follow.push_back(FollowUp::MachineCall(task));
+                }
                 Command::Dispatch(task) => {
                     w.tasks_delete.retain(|id| *id != task.call_id);
                     w.tasks_put.retain(|t| t.call_id != task.call_id);
@@ -999,6 +1088,15 @@ impl Host {
                     },
                 )),
                 Command::Finished { result } => {
+                    if let Some((machine, key, seq)) = &command {
+                        self.follow.push_back(FollowUp::CommandFinished {
+                            machine: machine.clone(),
+                            key: key.clone(),
+                            seq: *seq,
+                            run_id: run_id.to_string(),
+                            result: result.clone(),
+                        });
+                    }
                     if let Some(parent) = &parent {
                         self.follow.push_back(FollowUp::ChildFinished {
                             parent: parent.clone(),

@@ -27,9 +27,10 @@ use tokio::sync::oneshot;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
-use crate::host::{Cluster, Effect, Host, HostError, Started};
+use crate::host::{Cluster, CommandRequest, Effect, Host, HostError, Sent, Started};
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
+use weft_store::CommandRecord;
 
 /// Batches committed but not yet acknowledged, at most. Two lets the core
 /// fill one batch while the writer syncs the other.
@@ -159,6 +160,12 @@ enum Msg {
         run_id: String,
         reply: oneshot::Sender<RunRecord>,
     },
+    Command {
+        req: CommandRequest,
+        reply: Reply<Sent>,
+        /// Registered before the command can move, so no finish is missed.
+        done: oneshot::Sender<CommandRecord>,
+    },
     Committed {
         no: u64,
         result: Result<(), StoreError>,
@@ -199,6 +206,9 @@ impl Runtime {
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
         let recovered = host.recover_tasks()?;
+        // Commands queued with nothing running: their start is in the
+        // first batch the core commits.
+        host.recover_machines(now_ms())?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
 
@@ -290,6 +300,7 @@ impl Runtime {
                     metrics: core_metrics,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
+                    command_waiters: HashMap::new(),
                     waiter_adds: 0,
                     stopping: false,
                     woken: true,
@@ -504,6 +515,57 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
+    /// Sends a command to a machine instance and waits until it is applied
+    /// or refused, or until `wait` passes; returns the command as it stands
+    /// then (still queued or running when `wait` ran out). Duplicates of a
+    /// command id get the first command's record.
+    pub async fn send_command(
+        &self,
+        mut req: CommandRequest,
+        wait: Duration,
+    ) -> Result<CommandRecord, HostError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let id = req
+            .command_id
+            .get_or_insert_with(|| format!("c-{}", crate::ids::token(&mut OsEntropy)))
+            .clone();
+        let (machine, key) = (req.machine.clone(), req.key.clone());
+        let (reply, rx) = oneshot::channel();
+        let (done, mut done_rx) = oneshot::channel();
+        self.send(Msg::Command { req, reply, done })?;
+        let sent = rx.await.map_err(|_| stopped())??;
+        if sent.record.status.is_finished() {
+            return Ok(sent.record);
+        }
+        let poll = self.inner.cluster;
+        loop {
+            let step = if poll {
+                deadline.min(tokio::time::Instant::now() + WAIT_POLL)
+            } else {
+                deadline
+            };
+            match tokio::time::timeout_at(step, &mut done_rx).await {
+                Ok(Ok(rec)) => return Ok(rec),
+                Ok(Err(_)) => break,
+                Err(_) if tokio::time::Instant::now() >= deadline => break,
+                Err(_) => {
+                    // In a cluster another node may apply it.
+                    if let Some(rec) = self
+                        .store
+                        .command_by_id(&machine, &key, &id)?
+                        .filter(|r| r.status.is_finished())
+                    {
+                        return Ok(rec);
+                    }
+                }
+            }
+        }
+        Ok(self
+            .store
+            .command_by_id(&machine, &key, &id)?
+            .unwrap_or(sent.record))
+    }
+
     /// A sink for activity results reported from outside a dispatcher
     /// (e.g. a worker completing a pulled task over HTTP).
     pub fn results(&self) -> ResultSink {
@@ -555,6 +617,8 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg
 
 enum Pending {
     Start(Reply<(Started, RunRecord)>, Started),
+    /// A command taken: durable once its batch is.
+    Command(Reply<Sent>, Box<Sent>),
     Record(Reply<RunRecord>, String),
     /// A callback taken: durable once its batch is, whatever the run's
     /// record reads (another node may hold the run, the store may be away).
@@ -586,6 +650,8 @@ struct Core {
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
     waiters: HashMap<String, Vec<oneshot::Sender<RunRecord>>>,
+    /// Callers waiting for commands to finish: (machine, key, command id).
+    command_waiters: HashMap<(String, String, String), Vec<oneshot::Sender<CommandRecord>>>,
     /// Waiters added, for pruning the ones whose callers left.
     waiter_adds: u64,
     stopping: bool,
@@ -611,6 +677,10 @@ impl Core {
                 Some(at) => Duration::from_millis((at - now) as u64),
                 None => Duration::from_secs(3600),
             };
+            if self.host.has_work() {
+                // Work made outside a message (recovery at start).
+                timeout = Duration::ZERO;
+            }
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
@@ -705,7 +775,7 @@ impl Core {
                         .append(&mut self.replies),
                     None => {
                         let replies = std::mem::take(&mut self.replies);
-                        self.answer(replies, &HashMap::new());
+                        self.answer(replies, &HashMap::new(), &HashMap::new());
                     }
                 }
             }
@@ -794,13 +864,40 @@ impl Core {
                 }
                 _ => self.add_waiter(run_id, reply),
             },
+            Msg::Command { req, reply, done } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                let id = (
+                    req.machine.clone(),
+                    req.key.clone(),
+                    req.command_id.clone().unwrap_or_default(),
+                );
+                match self.host.send_command(req, now) {
+                    Ok(sent) => {
+                        if !sent.record.status.is_finished() {
+                            self.add_command_waiter(id, done);
+                        }
+                        self.replies.push(Pending::Command(reply, Box::new(sent)));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
         }
     }
 
-    fn answer(&mut self, replies: Vec<Pending>, latest: &HashMap<String, RunRecord>) {
+    fn answer(
+        &mut self,
+        replies: Vec<Pending>,
+        latest: &HashMap<String, RunRecord>,
+        commands: &HashMap<(String, String, String), CommandRecord>,
+    ) {
         for p in replies {
             match p {
                 Pending::Start(r, started) => {
@@ -813,7 +910,32 @@ impl Core {
                 Pending::Accepted(r, id) => {
                     let _ = r.send(Ok(id));
                 }
+                Pending::Command(r, mut sent) => {
+                    let rec = &sent.record;
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(newer) = commands.get(&id) {
+                        sent.record = newer.clone();
+                    }
+                    let _ = r.send(Ok(*sent));
+                }
             }
+        }
+    }
+
+    /// Registers a caller waiting for a command to finish (pruned with the
+    /// run waiters).
+    fn add_command_waiter(
+        &mut self,
+        id: (String, String, String),
+        w: oneshot::Sender<CommandRecord>,
+    ) {
+        self.command_waiters.entry(id).or_default().push(w);
+        self.waiter_adds += 1;
+        if self.waiter_adds.is_multiple_of(WAITER_PRUNE_EVERY) {
+            self.command_waiters.retain(|_, ws| {
+                ws.retain(|w| !w.is_closed());
+                !ws.is_empty()
+            });
         }
     }
 
@@ -899,6 +1021,9 @@ impl Core {
                     Pending::Accepted(r, _) => {
                         let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
                     }
+                    Pending::Command(r, _) => {
+                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
+                    }
                 }
             }
             self.host = self.host.restart(Box::new(OsEntropy));
@@ -906,6 +1031,7 @@ impl Core {
         }
         self.host.committed(no);
         let mut latest: HashMap<String, RunRecord> = HashMap::new();
+        let mut commands: HashMap<(String, String, String), CommandRecord> = HashMap::new();
         for e in effects {
             match e {
                 Effect::Dispatch(task) => self.dispatcher.dispatch(task, self.sink.clone()),
@@ -913,9 +1039,18 @@ impl Core {
                 Effect::RunUpdated(rec) => {
                     latest.insert(rec.id.clone(), *rec);
                 }
+                Effect::CommandDone(rec) => {
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(ws) = self.command_waiters.remove(&id) {
+                        for w in ws {
+                            let _ = w.send((*rec).clone());
+                        }
+                    }
+                    commands.insert(id, *rec);
+                }
             }
         }
-        self.answer(replies, &latest);
+        self.answer(replies, &latest, &commands);
         for (id, rec) in latest {
             if finished(rec.status) {
                 if let Some(ws) = self.waiters.remove(&id) {

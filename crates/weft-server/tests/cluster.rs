@@ -500,6 +500,49 @@ impl ClusterStore for AwayAfterCallback {
     fn wait_for_work(&self, timeout: Duration) -> weft_store::Result<bool> {
         self.inner.wait_for_work(timeout)
     }
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Option<i64>> {
+        self.inner.claim_instance(node, machine, key, now, lease_ms)
+    }
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner
+            .claim_instances_with_work(node, now, lease_ms, limit)
+    }
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner.renew_instances(node, claims, now, lease_ms)
+    }
+    fn release_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+    ) -> weft_store::Result<()> {
+        self.inner.release_instances(node, claims)
+    }
+    fn instance_inbox(
+        &self,
+        machine: &str,
+        key: &str,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceInboxEvent>> {
+        self.inner.instance_inbox(machine, key)
+    }
 }
 
 /// A callback taken by one node for a run another node holds is accepted

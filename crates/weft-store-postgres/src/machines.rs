@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 use weft_store::machines::{
-    indexed_fields, CmpOp, IndexProbe, InstanceRow, MachineWrite, StoredMachineEvent,
+    indexed_fields, CmpOp, IndexProbe, InstanceClaim, InstanceEvent, InstanceInboxEvent,
+    InstanceRow, MachineWrite, StoredMachineEvent,
 };
 use weft_store::{Batch, CommandRecord, Instance, Result};
 
@@ -387,5 +388,109 @@ pub(crate) fn read_event(row: &tokio_postgres::Row) -> Result<StoredMachineEvent
     Ok(StoredMachineEvent {
         id,
         event: crate::from_json(row, 1, &|| format!("machine event {id}"))?,
+    })
+}
+
+/// Claims an instance for `$1` (`$2` machine, `$3` key, `$4` now, `$5`
+/// lease), making its row when it has none: a node's own live lease keeps
+/// its epoch, any other claim adds one; a live lease of another node
+/// returns no row. (`ON CONFLICT ... DO UPDATE` waits for a commit in
+/// flight on the row rather than skipping it: instances are claimed one
+/// at a time, when a command arrives.)
+pub(crate) const CLAIM_INSTANCE: &str = "
+INSERT INTO machine_instances AS r (machine, key, state, version, next_seq, finished, indexed,
+    created_at, updated_at, owner, lease_until, epoch)
+VALUES ($2, $3, '{}'::json, 0, 1, 0, true, $4::bigint, $4::bigint, $1, $4::bigint + $5::bigint, 1)
+ON CONFLICT (machine, key) DO UPDATE SET
+    epoch = CASE WHEN r.owner = $1 AND r.lease_until > $4::bigint THEN r.epoch ELSE r.epoch + 1 END,
+    owner = $1, lease_until = $4::bigint + $5::bigint
+WHERE r.owner IS NULL OR r.owner = $1 OR r.lease_until <= $4::bigint
+RETURNING r.epoch";
+
+/// Claims up to `$4` instances with inbox events, oldest event first, for
+/// `$1` (`$2` now, `$3` lease): free ones, `$1`'s own, and those whose
+/// lease ended; locked rows are passed over.
+pub(crate) const CLAIM_INSTANCES_WITH_WORK: &str = "
+WITH work AS (
+    SELECT machine, key, min(id) AS first FROM machine_inbox GROUP BY machine, key
+), picked AS (
+    SELECT i.machine, i.key FROM work
+    JOIN machine_instances i ON i.machine = work.machine AND i.key = work.key
+    WHERE i.owner IS NULL OR i.owner = $1 OR i.lease_until <= $2
+    ORDER BY work.first
+    LIMIT $4
+    FOR NO KEY UPDATE OF i SKIP LOCKED
+)
+UPDATE machine_instances r SET
+    epoch = CASE WHEN r.owner = $1 AND r.lease_until > $2 THEN r.epoch ELSE r.epoch + 1 END,
+    owner = $1, lease_until = $2::bigint + $3::bigint
+FROM picked
+WHERE r.machine = picked.machine AND r.key = picked.key
+RETURNING r.machine, r.key, r.epoch";
+
+/// Extends `$1`'s leases on the instances `$2`/`$3` at epochs `$4` to `$5`
+/// + `$6`; returns the instances no longer held.
+pub(crate) const RENEW_INSTANCES: &str = "
+WITH c AS (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[]) AS c(machine, key, epoch)
+), held AS (
+    SELECT i.machine, i.key FROM machine_instances i
+    JOIN c ON c.machine = i.machine AND c.key = i.key
+    WHERE i.owner = $1 AND i.epoch = c.epoch
+    ORDER BY i.machine, i.key
+    FOR NO KEY UPDATE OF i
+), renewed AS (
+    UPDATE machine_instances i SET lease_until = $5::bigint + $6::bigint
+    FROM held WHERE i.machine = held.machine AND i.key = held.key
+    RETURNING i.machine, i.key
+)
+SELECT c.machine, c.key, c.epoch FROM c
+WHERE NOT EXISTS (SELECT FROM renewed r WHERE r.machine = c.machine AND r.key = c.key)";
+
+/// Frees `$1`'s claims on the instances `$2`/`$3` at epochs `$4`.
+pub(crate) const RELEASE_INSTANCES: &str = "
+WITH held AS (
+    SELECT i.machine, i.key FROM machine_instances i
+    JOIN unnest($2::text[], $3::text[], $4::bigint[]) AS c(machine, key, epoch)
+        ON c.machine = i.machine AND c.key = i.key
+    WHERE i.owner = $1 AND i.epoch = c.epoch
+    ORDER BY i.machine, i.key
+    FOR NO KEY UPDATE OF i
+)
+UPDATE machine_instances i SET owner = NULL
+FROM held WHERE i.machine = held.machine AND i.key = held.key";
+
+pub(crate) const INSTANCE_INBOX: &str = "
+SELECT id, machine, key, event::text FROM machine_inbox WHERE machine = $1 AND key = $2 ORDER BY id";
+
+/// Claims as three arrays (machines, keys, epochs).
+pub(crate) fn split(claims: &[InstanceClaim]) -> (Vec<&str>, Vec<&str>, Vec<i64>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for c in claims {
+        out.0.push(c.machine.as_str());
+        out.1.push(c.key.as_str());
+        out.2.push(c.epoch);
+    }
+    out
+}
+
+pub(crate) fn read_claim(row: &tokio_postgres::Row) -> Result<InstanceClaim> {
+    let what = || "instance claim".to_string();
+    Ok(InstanceClaim {
+        machine: crate::get(row, 0, &what)?,
+        key: crate::get(row, 1, &what)?,
+        epoch: crate::get(row, 2, &what)?,
+    })
+}
+
+pub(crate) fn read_inbox(row: &tokio_postgres::Row) -> Result<InstanceInboxEvent> {
+    let id: i64 = crate::get(row, 0, &|| "instance inbox".into())?;
+    let what = || format!("instance inbox event {id}");
+    let event: InstanceEvent = crate::from_json(row, 3, &what)?;
+    Ok(InstanceInboxEvent {
+        id,
+        machine: crate::get(row, 1, &what)?,
+        key: crate::get(row, 2, &what)?,
+        event,
     })
 }

@@ -6,7 +6,7 @@ use std::sync::{Condvar, Mutex};
 use weft_engine::state::{Event, Status, Task};
 
 use crate::cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
-use crate::machines::{IndexProbe, InstanceInboxEvent};
+use crate::machines::{IndexProbe, InstanceClaim, InstanceInboxEvent};
 use crate::*;
 
 /// Keeps everything in maps behind one lock; a batch applies atomically.
@@ -744,6 +744,109 @@ impl ClusterStore for MemoryStore {
             .get(call_id)
             .filter(|t| t.attempt == attempt)
             .cloned())
+    }
+
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>> {
+        let mut g = self.lock();
+        let k = (machine.to_string(), key.to_string());
+        g.instances
+            .entry(k.clone())
+            .or_insert_with(|| InstanceRow::new(machine, key, now));
+        if !Self::claimable(g.instance_leases.get(&k), node, now) {
+            return Ok(None);
+        }
+        let l = g.instance_leases.entry(k).or_default();
+        Ok(Some(Self::take(l, "", node, now, lease_ms).epoch))
+    }
+
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<InstanceClaim>> {
+        let mut g = self.lock();
+        let candidates: Vec<(String, String)> = g
+            .instance_inbox
+            .values()
+            .map(|e| (e.machine.clone(), e.key.clone()))
+            .collect();
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for k in candidates {
+            if out.len() >= limit || !seen.insert(k.clone()) {
+                continue;
+            }
+            if !Self::claimable(g.instance_leases.get(&k), node, now) {
+                continue;
+            }
+            g.instances
+                .entry(k.clone())
+                .or_insert_with(|| InstanceRow::new(&k.0, &k.1, now));
+            let l = g.instance_leases.entry(k.clone()).or_default();
+            let epoch = Self::take(l, "", node, now, lease_ms).epoch;
+            out.push(InstanceClaim {
+                machine: k.0,
+                key: k.1,
+                epoch,
+            });
+        }
+        Ok(out)
+    }
+
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<InstanceClaim>> {
+        let mut g = self.lock();
+        let mut lost = Vec::new();
+        for c in claims {
+            match g
+                .instance_leases
+                .get_mut(&(c.machine.clone(), c.key.clone()))
+            {
+                Some(l) if l.owner.as_deref() == Some(node) && l.epoch == c.epoch => {
+                    l.until = now + lease_ms
+                }
+                _ => lost.push(c.clone()),
+            }
+        }
+        Ok(lost)
+    }
+
+    fn release_instances(&self, node: &str, claims: &[InstanceClaim]) -> Result<()> {
+        let mut g = self.lock();
+        for c in claims {
+            if let Some(l) = g
+                .instance_leases
+                .get_mut(&(c.machine.clone(), c.key.clone()))
+            {
+                if l.owner.as_deref() == Some(node) && l.epoch == c.epoch {
+                    l.owner = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn instance_inbox(&self, machine: &str, key: &str) -> Result<Vec<InstanceInboxEvent>> {
+        let g = self.lock();
+        Ok(g.instance_inbox
+            .values()
+            .filter(|e| e.machine == machine && e.key == key)
+            .cloned()
+            .collect())
     }
 
     fn wait_for_work(&self, timeout: std::time::Duration) -> Result<bool> {
