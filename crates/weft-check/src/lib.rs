@@ -61,6 +61,8 @@ mod declarations;
 mod flow_sensitivity;
 mod forks;
 pub mod json;
+mod machine_calls;
+mod machine_decls;
 mod machines;
 mod names;
 mod program;
@@ -99,7 +101,7 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
     let contracts = contract::Contracts::index(files);
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);
-    machines::check_declarations(files, &program, &contracts, &mut out);
+    machine_decls::check_declarations(files, &program, &contracts, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

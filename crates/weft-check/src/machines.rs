@@ -1,5 +1,6 @@
-//! Machines: their declarations (E0300-E0302), and the model of a
-//! program's machines that the walk and the typing read.
+//! Machines: the model of a program's machines that the walk and the
+//! typing read, gathered from their declarations (E0300 for members
+//! declared twice, E0303 for handlers of no command).
 //!
 //! Declarations of one name form one machine: members may be spread over
 //! several `machine Name { ... }` blocks, in any file (so the seed's
@@ -9,22 +10,20 @@
 //! has at most one handler (its own body, or an `on Name(...)` member).
 //!
 //! Handlers are walked like flows (`walk::check_handler`), with `state`,
-//! `key` and their input as parameters.
-
-mod walk;
-
-pub(crate) use walk::{path_of, SELECT};
+//! `key` and their input as parameters; the calls that talk to machines
+//! are walked in `machine_calls`, typed in `typing`, and the declarations'
+//! own checks (names, shapes) are in `machine_decls`.
 
 use crate::codes;
-use crate::contract::types::{Field, Type};
 use crate::SourceFile;
 use std::collections::BTreeMap;
 use weft_syntax::ast::*;
-use weft_syntax::{lang, Diagnostic, Span};
+use weft_syntax::{Diagnostic, Span};
 
-/// Commands a machine may not declare: these names are the instance
-/// methods of `M(key).get()` and `M.find(...)`.
-pub const RESERVED_COMMANDS: &[&str] = &["get", "find"];
+/// Commands a machine may not declare: `get` and `find` read instances
+/// (`M(key).get()`, `M.find(...)`), and `history` is a path of the API
+/// (`/v1/machines/{machine}/{key}/history`).
+pub const RESERVED_COMMANDS: &[&str] = &["get", "find", "history"];
 
 /// The machines of a program, by name.
 #[derive(Default)]
@@ -79,112 +78,6 @@ impl<'a> Machine<'a> {
     /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&Command<'a>> {
         self.commands.iter().find(|c| c.decl.name.name == name)
-    }
-
-    /// The type of the state: the `state` shape as a closed object, or
-    /// anything when the machine declares no state.
-    pub fn state_type(&self) -> Type {
-        match self.state {
-            Some((_, s)) => shape_type(&s.shape, Role::State),
-            None => Type::Any,
-        }
-    }
-
-    /// What the calls that read or change an instance return:
-    /// `{key, state, version}`.
-    pub fn instance_type(&self) -> Type {
-        Type::Object {
-            fields: vec![
-                field("key", Type::String),
-                field("state", self.state_type()),
-                field("version", Type::Int),
-            ],
-            open: false,
-        }
-    }
-}
-
-impl Command<'_> {
-    /// The type of the command's input.
-    pub fn input_type(&self) -> Type {
-        if let Some(shape) = &self.decl.shape {
-            return shape_type(shape, Role::Input);
-        }
-        match &self.decl.param {
-            Some(CommandParam { ty: Some(t), .. }) => Type::from_ast(t),
-            // No input: whatever is sent is ignored.
-            Some(_) | None => Type::Any,
-        }
-    }
-}
-
-/// What a shape describes: its fields are optional for different reasons.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// A state: a field without a default may be missing (nothing set it
-    /// yet).
-    State,
-    /// A command's input: a field with a default may be left out (it takes
-    /// the default), and so may a nested shape.
-    Input,
-}
-
-/// A shape as a closed object type (see `docs/language.md`, machines, for
-/// the rules this follows; the engine follows the same ones).
-pub(crate) fn shape_type(shape: &Shape, role: Role) -> Type {
-    let fields = shape
-        .fields
-        .iter()
-        .map(|f| {
-            let ty = match (&f.ty, &f.default, &f.nested) {
-                (Some(t), _, _) => Type::from_ast(t),
-                (None, _, Some(n)) => shape_type(n, role),
-                (None, Some(d), None) => default_type(d),
-                (None, None, None) => Type::Any,
-            };
-            let optional = f.optional
-                || f.nested.is_some()
-                || match role {
-                    Role::State => f.default.is_none(),
-                    Role::Input => f.default.is_some(),
-                };
-            Field {
-                name: f.key.name.clone(),
-                ty,
-                optional,
-            }
-        })
-        .collect();
-    Type::Object {
-        fields,
-        open: false,
-    }
-}
-
-/// The type a default gives a field that has no type written.
-pub(crate) fn default_type(e: &Expr) -> Type {
-    match &e.unparen().kind {
-        ExprKind::String(_) => Type::String,
-        ExprKind::Number(_) => Type::Number,
-        ExprKind::Unary { operand, .. } if matches!(operand.kind, ExprKind::Number(_)) => {
-            Type::Number
-        }
-        ExprKind::Bool(_) => Type::Bool,
-        ExprKind::Duration { .. } => Type::Duration,
-        ExprKind::Array(_) => Type::List(Box::new(Type::Any)),
-        ExprKind::Object(_) => Type::Object {
-            fields: Vec::new(),
-            open: true,
-        },
-        _ => Type::Any,
-    }
-}
-
-fn field(name: &str, ty: Type) -> Field {
-    Field {
-        name: name.to_string(),
-        ty,
-        optional: false,
     }
 }
 
@@ -383,282 +276,31 @@ impl StartSpan for Span {
     }
 }
 
-/// Checks the declarations of every machine: names (E0301) and shapes
-/// (E0302). Unknown type names in shapes and parameters are E0201, as in
-/// activity declarations.
-pub(crate) fn check_declarations(
-    files: &[SourceFile<'_>],
-    program: &crate::program::Program<'_>,
-    contracts: &crate::contract::Contracts<'_>,
-    out: &mut [Vec<Diagnostic>],
-) {
-    for (file, source) in files.iter().enumerate() {
-        for decl in source.module.machines() {
-            let diags = &mut out[file];
-            let name = decl.name.name.as_str();
-            if program
-                .machines
-                .get(name)
-                .is_some_and(|m| std::ptr::eq(m.first.1, decl))
-            {
-                clash(decl, program, contracts, diags);
-            }
-            for member in &decl.members {
-                match member {
-                    MachineMember::State(s) => shape(&s.shape, true, contracts, diags),
-                    MachineMember::Command(c) => {
-                        if RESERVED_COMMANDS.contains(&c.name.name.as_str()) {
-                            diags.push(
-                                Diagnostic::error(
-                                    codes::MACHINE_NAME_CLASH,
-                                    c.name.span,
-                                    format!("a command cannot be named `{}`", c.name.name),
-                                )
-                                .with_help(format!(
-                                    "`M(key).get()` and `M.find(...)` read instances: name the command otherwise (`{}{}`)",
-                                    c.name.name[..1].to_uppercase(),
-                                    &c.name.name[1..]
-                                )),
-                            );
-                        }
-                        if let Some(s) = &c.shape {
-                            shape(s, true, contracts, diags);
-                        }
-                        if let Some(CommandParam { ty: Some(t), .. }) = &c.param {
-                            crate::declarations::type_expr(t, contracts, diags);
-                        }
-                    }
-                    MachineMember::Handler(_) | MachineMember::Error(_) => {}
-                }
-            }
-        }
-    }
-}
+/// The name of a query's conditions.
+pub(crate) const WHERE: &str = "where";
+/// The name of a query's picked fields.
+pub(crate) const SELECT: &str = "select";
+/// The named argument of `M.find(...)` that bounds the answer.
+pub(crate) const LIMIT: &str = "limit";
 
-/// E0301: the machine's name means something else too.
-fn clash(
-    decl: &MachineDecl,
-    program: &crate::program::Program<'_>,
-    contracts: &crate::contract::Contracts<'_>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let name = decl.name.name.as_str();
-    let what = if program.flows.contains_key(name) {
-        "a flow of the program"
-    } else if contracts.activities.contains_key(name) {
-        "a declared activity"
-    } else if lang::builtin(name).is_some() {
-        "a built-in"
-    } else if name == lang::MACHINE_VALUE {
-        "the receiver of the pure transition `Machine(state).Handle(...)`"
-    } else {
-        return;
-    };
-    diags.push(
-        Diagnostic::error(
-            codes::MACHINE_NAME_CLASH,
-            decl.name.span,
-            format!("the machine `{name}` has the name of {what}"),
-        )
-        .with_help("`Name(key).Command(...)` must mean one thing: rename the machine"),
-    );
-}
-
-/// E0302 for the fields of a shape (and its nested shapes), W0310 for a
-/// nested shape named almost like a choice. `top` is false in a nested
-/// shape, whose fields may be bare names (`email {address}` lists the
-/// fields of a record, of any type).
-fn shape(
-    s: &Shape,
-    top: bool,
-    contracts: &crate::contract::Contracts<'_>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    variants(s, diags);
-    let mut seen: Vec<&Key> = Vec::new();
-    for f in &s.fields {
-        if let Some(first) = seen.iter().find(|k| k.name == f.key.name) {
-            diags.push(
-                Diagnostic::error(
-                    codes::SHAPE_FIELD,
-                    f.key.span,
-                    format!("the field `{}` is declared twice", f.key.name),
-                )
-                .with_label(first.span, "first declared here")
-                .with_help("keep one of them"),
-            );
-        }
-        seen.push(&f.key);
-        if let Some(t) = &f.ty {
-            crate::declarations::type_expr(t, contracts, diags);
-        }
-        if let Some(n) = &f.nested {
-            shape(n, false, contracts, diags);
-        }
-        if top && f.ty.is_none() && f.default.is_none() && f.nested.is_none() {
-            diags.push(
-                Diagnostic::error(
-                    codes::SHAPE_FIELD,
-                    f.key.span,
-                    format!("the field `{}` has neither a type nor a default", f.key.name),
-                )
-                .with_help(format!(
-                    "give it a type (`{0}: bool`), a default (`{0} = false`) or both (`{0}: bool = false`)",
-                    f.key.name
-                )),
-            );
-        }
-        let Some(d) = &f.default else {
-            continue;
-        };
-        if !is_constant(d) {
-            diags.push(
-                Diagnostic::error(
-                    codes::SHAPE_FIELD,
-                    d.span,
-                    format!("the default of `{}` is not a constant", f.key.name),
-                )
-                .with_help("a default is a literal: a string, a number, `true`, `false`, `null`, a duration, or a list or object of those"),
-            );
-            continue;
-        }
-        if let Some(t) = &f.ty {
-            let declared = Type::from_ast(t);
-            let value = constant_type(d);
-            if !contracts.types.assignable(&value, &declared) {
-                diags.push(
-                    Diagnostic::error(
-                        codes::SHAPE_FIELD,
-                        d.span,
-                        format!(
-                            "the default of `{}` must be `{declared}`, but this is `{value}`",
-                            f.key.name
-                        ),
-                    )
-                    .with_help("change the default or the type"),
-                );
-            }
-        }
-    }
-}
-
-/// W0310: a nested shape whose name is close to, but not, a choice of a
-/// field of the same shape (the seed's `type = "email" | "phoneNo" |
-/// "push"` beside `phone {number}`): the record of a variant is named like
-/// the variant.
-fn variants(s: &Shape, diags: &mut Vec<Diagnostic>) {
-    let mut choices: Vec<(&str, &str)> = Vec::new();
-    for f in &s.fields {
-        let Some(TypeExpr {
-            kind: TypeKind::Union(members),
-            ..
-        }) = &f.ty
-        else {
-            continue;
-        };
-        for m in members {
-            if let TypeKind::Literal(text) = &m.kind {
-                choices.push((f.key.name.as_str(), text.as_str()));
-            }
-        }
-    }
-    if choices.is_empty() {
-        return;
-    }
-    for f in &s.fields {
-        if f.nested.is_none() || choices.iter().any(|(_, c)| *c == f.key.name) {
-            continue;
-        }
-        // A typo, or a choice that abbreviates or extends the name
-        // (`phone` and `phoneNo`).
-        let name = f.key.name.as_str();
-        let close = crate::suggest::closest(name, choices.iter().map(|(_, c)| *c)).or_else(|| {
-            choices.iter().map(|(_, c)| *c).find(|c| {
-                name.len() >= 3 && c.len() >= 3 && (c.starts_with(name) || name.starts_with(c))
-            })
-        });
-        let Some(close) = close else {
-            continue;
-        };
-        let field = choices
-            .iter()
-            .find(|(_, c)| *c == close)
-            .map_or("", |(f, _)| *f);
-        diags.push(
-            Diagnostic::warning(
-                codes::SHAPE_VARIANT,
-                f.key.span,
-                format!(
-                    "`{}` is named like no choice of `{field}`; did you mean {close:?}?",
-                    f.key.name
-                ),
-            )
-            .with_help(format!(
-                "the record of a variant is named like its choice: rename `{}` to `{close}`, or the choice to {:?}",
-                f.key.name, f.key.name
-            )),
-        );
-    }
-}
-
-/// True for literals, lists and objects of literals, and negated numbers.
-pub(crate) fn is_constant(e: &Expr) -> bool {
+/// A field path: `a`, `a.b.c`.
+pub(crate) fn path_of(e: &Expr) -> Option<Vec<&str>> {
     match &e.kind {
-        ExprKind::Number(_)
-        | ExprKind::String(_)
-        | ExprKind::Duration { .. }
-        | ExprKind::Bool(_)
-        | ExprKind::Null => true,
-        ExprKind::Unary {
-            op: UnaryOp::Neg | UnaryOp::Plus,
-            operand,
-        } => matches!(
-            operand.kind,
-            ExprKind::Number(_) | ExprKind::Duration { .. }
-        ),
-        ExprKind::Paren(inner) => is_constant(inner),
-        ExprKind::Array(items) => items.iter().all(is_constant),
-        ExprKind::Object(entries) => entries.iter().all(|en| match en {
-            ObjectEntry::Field { value, .. } => is_constant(value),
-            ObjectEntry::Spread(_) => false,
-        }),
-        _ => false,
+        ExprKind::Name(n) => Some(vec![n.as_str()]),
+        ExprKind::Member { object, name } => {
+            let mut p = path_of(object)?;
+            p.push(&name.name);
+            Some(p)
+        }
+        ExprKind::Paren(inner) => path_of(inner),
+        _ => None,
     }
 }
 
-/// The type of a constant, as precise as the checker compares: a string
-/// default is that string (so it fits a union of choices).
-fn constant_type(e: &Expr) -> Type {
-    match &e.unparen().kind {
-        ExprKind::String(s) => Type::Literal(s.clone()),
-        ExprKind::Number(v) if v.fract() == 0.0 => Type::Int,
-        ExprKind::Null => Type::Null,
-        ExprKind::Array(items) => {
-            let mut members: Vec<Type> = Vec::new();
-            for item in items {
-                let t = constant_type(item);
-                if !members.contains(&t) {
-                    members.push(t);
-                }
-            }
-            Type::List(Box::new(match members.len() {
-                0 => Type::Any,
-                1 => members.pop().unwrap_or(Type::Any),
-                _ => Type::Union(members),
-            }))
-        }
-        ExprKind::Object(entries) => Type::Object {
-            fields: entries
-                .iter()
-                .filter_map(|en| match en {
-                    ObjectEntry::Field { key, value } => {
-                        Some(field(&key.name, constant_type(value)))
-                    }
-                    ObjectEntry::Spread(_) => None,
-                })
-                .collect(),
-            open: false,
-        },
-        _ => default_type(e),
-    }
+/// True for the operators a `where` condition may compare with.
+pub(crate) fn is_comparison(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+    )
 }

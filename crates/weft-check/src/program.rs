@@ -107,7 +107,7 @@ pub(crate) fn has_syntax_errors(flow: &FlowDecl) -> bool {
 /// [`has_syntax_errors`] for a block (a handler's body).
 pub(crate) fn has_syntax_errors_in(body: &Block) -> bool {
     struct Finder(bool);
-    impl Visitor for Finder {
+    impl Visitor<'_> for Finder {
         fn visit_stmt(&mut self, s: &Stmt) {
             if self.0 {
                 return;

@@ -13,7 +13,7 @@
 //! `Origin::Captured`, that starts from the enclosing variable's state.
 
 use std::collections::HashMap;
-use weft_syntax::ast::{AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, StmtKind};
+use weft_syntax::ast::{AssignOp, Block, Expr, ExprKind, FlowDecl, Ident, Stmt, StmtKind};
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::Span;
 
@@ -226,7 +226,7 @@ impl<'a> Scope<'a> {
             scope: &mut scope,
             controls: Vec::new(),
         };
-        collector.block(body);
+        collector.visit_block(body);
         (scope, duplicates)
     }
 
@@ -288,75 +288,52 @@ impl<'a> SiteCollector<'_, 'a> {
             var.has_let = true;
         }
     }
+}
 
-    fn block(&mut self, block: &'a Block) {
-        for stmt in &block.stmts {
-            match &stmt.kind {
-                StmtKind::Let { var, name, value } => {
-                    let kind = if *var { SiteKind::Var } else { SiteKind::Let };
-                    self.site(&name.name, name.span, stmt.span, kind, value.as_ref());
-                }
-                StmtKind::Assign { target, value, op } => {
-                    if let ExprKind::Name(n) = &target.kind {
-                        // `x += e` reads `x`: its value is no assignment's own.
-                        let value = (*op == AssignOp::Set).then_some(value);
-                        self.site(n, target.span, stmt.span, SiteKind::Assign, value);
-                    }
-                }
-                StmtKind::IncDec { target, .. } => {
-                    if let ExprKind::Name(n) = &target.kind {
-                        self.site(n, target.span, stmt.span, SiteKind::Assign, None);
-                    }
-                }
-                StmtKind::If(i) => {
-                    self.controls.push(Control {
-                        kind: ControlKind::If,
-                        span: stmt.span,
-                    });
-                    let mut branch = Some(i);
-                    // `else if` chains are one statement: walk them in a
-                    // loop, under the one control.
-                    while let Some(i) = branch {
-                        self.block(&i.then_block);
-                        branch = match &i.else_branch {
-                            Some(Else::Block(b)) => {
-                                self.block(b);
-                                None
-                            }
-                            Some(Else::If(nested)) => Some(nested),
-                            None => None,
-                        };
-                    }
-                    self.controls.pop();
-                }
-                StmtKind::While { body, .. } => {
-                    self.controls.push(Control {
-                        kind: ControlKind::While,
-                        span: stmt.span,
-                    });
-                    self.block(body);
-                    self.controls.pop();
-                }
-                StmtKind::For {
-                    var,
-                    iterable,
-                    body,
-                } => {
-                    self.controls.push(Control {
-                        kind: ControlKind::For,
-                        span: stmt.span,
-                    });
-                    let effect = var.span.to(iterable.span);
-                    self.site(&var.name, var.span, effect, SiteKind::For, None);
-                    self.block(body);
-                    self.controls.pop();
-                }
-                StmtKind::Return { .. }
-                | StmtKind::Break
-                | StmtKind::Continue
-                | StmtKind::Expr(_)
-                | StmtKind::Error => {}
+impl<'a> Visitor<'a> for SiteCollector<'_, 'a> {
+    fn visit_expr(&mut self, _: &'a Expr) {}
+
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        // An `else if` chain is one statement: its branches are walked
+        // under the one control (`walk_if` does not visit it again).
+        let control = match &stmt.kind {
+            StmtKind::If(_) => Some(ControlKind::If),
+            StmtKind::While { .. } => Some(ControlKind::While),
+            StmtKind::For { .. } => Some(ControlKind::For),
+            _ => None,
+        };
+        if let Some(kind) = control {
+            self.controls.push(Control {
+                kind,
+                span: stmt.span,
+            });
+        }
+        match &stmt.kind {
+            StmtKind::Let { var, name, value } => {
+                let kind = if *var { SiteKind::Var } else { SiteKind::Let };
+                self.site(&name.name, name.span, stmt.span, kind, value.as_ref());
             }
+            StmtKind::Assign { target, value, op } => {
+                if let ExprKind::Name(n) = &target.kind {
+                    // `x += e` reads `x`: its value is no assignment's own.
+                    let value = (*op == AssignOp::Set).then_some(value);
+                    self.site(n, target.span, stmt.span, SiteKind::Assign, value);
+                }
+            }
+            StmtKind::IncDec { target, .. } => {
+                if let ExprKind::Name(n) = &target.kind {
+                    self.site(n, target.span, stmt.span, SiteKind::Assign, None);
+                }
+            }
+            StmtKind::For { var, iterable, .. } => {
+                let effect = var.span.to(iterable.span);
+                self.site(&var.name, var.span, effect, SiteKind::For, None);
+            }
+            _ => {}
+        }
+        visit::walk_stmt(self, stmt);
+        if control.is_some() {
+            self.controls.pop();
         }
     }
 }
@@ -365,7 +342,7 @@ impl<'a> SiteCollector<'_, 'a> {
 /// or function in it.
 fn is_pure(e: &Expr) -> bool {
     struct Finder(bool);
-    impl Visitor for Finder {
+    impl Visitor<'_> for Finder {
         fn visit_expr(&mut self, e: &Expr) {
             match &e.kind {
                 ExprKind::Call(_)

@@ -27,9 +27,11 @@ use crate::SourceFile;
 use std::collections::{BTreeMap, HashMap};
 use weft_syntax::ast::*;
 use weft_syntax::lang;
+use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{Diagnostic, Span};
 
 mod machines;
+pub(crate) use machines::default_type;
 
 /// Rounds of inference per function: each round lets types flow one more
 /// assignment further (`a = F()`, `b = a.x`, `c = b.y` needs three).
@@ -313,7 +315,7 @@ impl<'a> Checker<'a, '_> {
                     .collect(),
             });
         }
-        self.block(body);
+        self.visit_block(body);
         self.funcs.pop();
     }
 
@@ -462,127 +464,18 @@ impl<'a> Checker<'a, '_> {
         Some(t)
     }
 
-    // ----- the walk -----
-
-    fn block(&mut self, b: &'a Block) {
-        for s in &b.stmts {
-            self.stmt(s);
-        }
-    }
-
-    fn stmt(&mut self, s: &'a Stmt) {
-        match &s.kind {
-            StmtKind::Let { value, .. } => {
-                if let Some(v) = value {
-                    self.expr(v);
-                }
-            }
-            StmtKind::Assign { target, value, .. } => {
-                self.target(target);
-                self.expr(value);
-            }
-            StmtKind::IncDec { target, .. } => self.target(target),
-            StmtKind::If(i) => self.if_stmt(i),
-            StmtKind::While { cond, body } => {
-                self.expr(cond);
-                self.block(body);
-            }
-            StmtKind::For { iterable, body, .. } => {
-                self.expr(iterable);
-                self.block(body);
-            }
-            StmtKind::Return { value } => {
-                if let Some(v) = value {
-                    self.expr(v);
-                    self.handler_return(v);
-                }
-            }
-            StmtKind::Expr(e) => self.expr(e),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
-        }
-    }
-
-    fn if_stmt(&mut self, i: &'a IfStmt) {
-        self.expr(&i.cond);
-        self.block(&i.then_block);
-        match &i.else_branch {
-            Some(Else::Block(b)) => self.block(b),
-            Some(Else::If(nested)) => self.if_stmt(nested),
-            None => {}
-        }
-    }
+    // ----- the walk: in source order, as `Visitor` goes (see the impl) -----
 
     /// An assignment's target: fields written there need not exist, but
     /// the reads inside (`a.b` of `a.b.c = 1`, indexes) are checked.
     fn target(&mut self, e: &'a Expr) {
         match &e.kind {
-            ExprKind::Member { object, .. } => self.expr(object),
+            ExprKind::Member { object, .. } => self.visit_expr(object),
             ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
+                self.visit_expr(object);
+                self.visit_expr(index);
             }
             _ => {}
-        }
-    }
-
-    fn expr(&mut self, e: &'a Expr) {
-        match &e.kind {
-            ExprKind::Number(_)
-            | ExprKind::String(_)
-            | ExprKind::Duration { .. }
-            | ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Name(_)
-            | ExprKind::Error => {}
-            ExprKind::Array(items) => items.iter().for_each(|i| self.expr(i)),
-            ExprKind::Object(entries) => {
-                for en in entries {
-                    match en {
-                        ObjectEntry::Field { value, .. } => self.expr(value),
-                        ObjectEntry::Spread(x) => self.expr(x),
-                    }
-                }
-            }
-            ExprKind::Member { object, name } => {
-                self.expr(object);
-                self.field_read(object, name);
-            }
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Call(c) => self.call(c, false),
-            ExprKind::Await(inner) => match &inner.unparen().kind {
-                ExprKind::Call(c) => self.call(c, true),
-                _ => self.expr(inner),
-            },
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Paren(x) => self.expr(x),
-            ExprKind::Braced(b) => self.braced_values(b),
-            ExprKind::Lambda(l) => {
-                let params = l.params.iter().map(|p| (p.name.as_str(), None)).collect();
-                self.function(params, None, &l.body);
-            }
-            ExprKind::Flow(f) => {
-                let mut params = Vec::new();
-                for p in &f.params {
-                    if let Some(v) = &p.value {
-                        self.expr(v);
-                    }
-                    if let Some(n) = &p.name {
-                        let ty = match &p.value {
-                            Some(v) => self.infer(v),
-                            None => self.var(&n.name).flatten(),
-                        };
-                        params.push((n.name.as_str(), ty));
-                    }
-                }
-                self.function(params, Some(f.name.name.as_str()), &f.body);
-            }
         }
     }
 
@@ -632,13 +525,13 @@ impl<'a> Checker<'a, '_> {
             self.machine_call(mc, call);
             return;
         }
-        self.expr(&call.callee);
+        self.visit_expr(&call.callee);
         for arg in &call.args {
-            self.expr(&arg.value);
+            self.visit_expr(&arg.value);
         }
         for ann in &call.annotations {
             for arg in &ann.args {
-                self.expr(&arg.value);
+                self.visit_expr(&arg.value);
             }
         }
         let Some(name) = call.callee_name() else {
@@ -837,6 +730,61 @@ impl<'a> Checker<'a, '_> {
     }
 }
 
+/// The walk of a function's body: every node in source order, as the
+/// `Visitor` goes, except where the checker looks closer.
+impl<'a> Visitor<'a> for Checker<'a, '_> {
+    fn visit_stmt(&mut self, s: &'a Stmt) {
+        match &s.kind {
+            StmtKind::Assign { target, value, .. } => {
+                self.target(target);
+                self.visit_expr(value);
+            }
+            StmtKind::IncDec { target, .. } => self.target(target),
+            StmtKind::Return { value: Some(v) } => {
+                self.visit_expr(v);
+                self.handler_return(v);
+            }
+            _ => visit::walk_stmt(self, s),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'a Expr) {
+        match &e.kind {
+            ExprKind::Member { object, name } => {
+                self.visit_expr(object);
+                self.field_read(object, name);
+            }
+            ExprKind::Call(c) => self.call(c, false),
+            ExprKind::Await(inner) => match &inner.unparen().kind {
+                ExprKind::Call(c) => self.call(c, true),
+                _ => self.visit_expr(inner),
+            },
+            ExprKind::Lambda(l) => {
+                let params = l.params.iter().map(|p| (p.name.as_str(), None)).collect();
+                self.function(params, None, &l.body);
+            }
+            ExprKind::Flow(f) => {
+                let mut params = Vec::new();
+                for p in &f.params {
+                    if let Some(v) = &p.value {
+                        self.visit_expr(v);
+                    }
+                    if let Some(n) = &p.name {
+                        let ty = match &p.value {
+                            Some(v) => self.infer(v),
+                            None => self.var(&n.name).flatten(),
+                        };
+                        params.push((n.name.as_str(), ty));
+                    }
+                }
+                self.function(params, Some(f.name.name.as_str()), &f.body);
+            }
+            ExprKind::Braced(b) => self.braced_values(b),
+            _ => visit::walk_expr(self, e),
+        }
+    }
+}
+
 /// The value of a call with `@catch` that failed for good.
 pub(crate) fn catch_value() -> Type {
     Type::Object {
@@ -902,55 +850,44 @@ pub(crate) fn signature(decl: &ActivityDecl) -> String {
 
 /// The assignments of a function's body (not of the functions inside it).
 fn collect_block<'a>(b: &'a Block, out: &mut Vec<(&'a str, Source<'a>)>) {
-    for s in &b.stmts {
-        match &s.kind {
-            StmtKind::Let {
-                name,
-                value: Some(v),
-                ..
-            } => out.push((&name.name, Source::Expr(v))),
-            // `var x` starts at null: a read before the first assignment
-            // is another check's business.
-            StmtKind::Let { value: None, .. } => {}
-            StmtKind::Assign { target, op, value } => match (&target.kind, op) {
-                (ExprKind::Name(n), AssignOp::Set) => out.push((n, Source::Expr(value))),
-                _ => {
+    struct Assignments<'a, 'o>(&'o mut Vec<(&'a str, Source<'a>)>);
+    impl<'a> Visitor<'a> for Assignments<'a, '_> {
+        // Statements only: the functions inside expressions are their own.
+        fn visit_expr(&mut self, _: &'a Expr) {}
+
+        fn visit_stmt(&mut self, s: &'a Stmt) {
+            let out = &mut *self.0;
+            match &s.kind {
+                StmtKind::Let {
+                    name,
+                    value: Some(v),
+                    ..
+                } => out.push((&name.name, Source::Expr(v))),
+                // `var x` starts at null: a read before the first
+                // assignment is another check's business.
+                StmtKind::Let { value: None, .. } => {}
+                StmtKind::Assign { target, op, value } => match (&target.kind, op) {
+                    (ExprKind::Name(n), AssignOp::Set) => out.push((n, Source::Expr(value))),
+                    _ => {
+                        if let Some(root) = root_name(target) {
+                            out.push((root, Source::Unknown));
+                        }
+                    }
+                },
+                StmtKind::IncDec { target, .. } => {
                     if let Some(root) = root_name(target) {
                         out.push((root, Source::Unknown));
                     }
                 }
-            },
-            StmtKind::IncDec { target, .. } => {
-                if let Some(root) = root_name(target) {
-                    out.push((root, Source::Unknown));
+                StmtKind::For { var, iterable, .. } => {
+                    out.push((&var.name, Source::Element(iterable)))
                 }
+                _ => {}
             }
-            StmtKind::If(i) => collect_if(i, out),
-            StmtKind::While { body, .. } => collect_block(body, out),
-            StmtKind::For {
-                var,
-                iterable,
-                body,
-            } => {
-                out.push((&var.name, Source::Element(iterable)));
-                collect_block(body, out);
-            }
-            StmtKind::Return { .. }
-            | StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Expr(_)
-            | StmtKind::Error => {}
+            visit::walk_stmt(self, s);
         }
     }
-}
-
-fn collect_if<'a>(i: &'a IfStmt, out: &mut Vec<(&'a str, Source<'a>)>) {
-    collect_block(&i.then_block, out);
-    match &i.else_branch {
-        Some(Else::Block(b)) => collect_block(b, out),
-        Some(Else::If(nested)) => collect_if(nested, out),
-        None => {}
-    }
+    Assignments(out).visit_block(b);
 }
 
 /// `x` of `x`, `x.a.b` or `x[i]`.

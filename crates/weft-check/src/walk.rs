@@ -20,9 +20,9 @@ use crate::program::{self, Program};
 use crate::scope::{Origin, Scope, ScopeKind, SiteKind, VarId};
 use std::collections::HashMap;
 use weft_syntax::ast::{
-    AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Lambda, ObjectEntry, Stmt,
-    StmtKind,
+    AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Lambda, Stmt, StmtKind,
 };
+use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{lang, Diagnostic, Edit, Span};
 
 /// Checks the top-level flow `decl` of file `file`, appending to `diags`.
@@ -126,6 +126,16 @@ enum AssignHow {
     Plain,
     /// `let x = e`, `var x`.
     Declare,
+}
+
+/// The parts of an expression, walked by [`Walker::expr`] (not awaited);
+/// the `Visitor` knows what the parts of each kind of expression are.
+struct Parts<'w, 'a, 'p>(&'w mut Walker<'a, 'p>);
+
+impl<'a> Visitor<'a> for Parts<'_, 'a, '_> {
+    fn visit_expr(&mut self, e: &'a Expr) {
+        self.0.expr(e, false);
+    }
 }
 
 impl<'a> Walker<'a, '_> {
@@ -636,37 +646,13 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         match &e.kind {
-            ExprKind::Number(_)
-            | ExprKind::String(_)
-            | ExprKind::Duration { .. }
-            | ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Error => {}
             ExprKind::Name(n) => self.read_name(n, e.span, true),
             ExprKind::Array(items) => {
                 for item in items {
                     self.expr(item, awaited);
                 }
             }
-            ExprKind::Object(entries) => {
-                for entry in entries {
-                    match entry {
-                        ObjectEntry::Field { value, .. } => self.expr(value, false),
-                        ObjectEntry::Spread(value) => self.expr(value, false),
-                    }
-                }
-            }
-            ExprKind::Member { object, .. } => self.expr(object, false),
-            ExprKind::Index { object, index } => {
-                self.expr(object, false);
-                self.expr(index, false);
-            }
             ExprKind::Call(call) => self.call(call, awaited),
-            ExprKind::Unary { operand, .. } => self.expr(operand, false),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs, false);
-                self.expr(rhs, false);
-            }
             ExprKind::Lambda(lambda) => self.lambda(lambda),
             ExprKind::Await(inner) => {
                 self.check_await(inner);
@@ -675,6 +661,8 @@ impl<'a> Walker<'a, '_> {
             ExprKind::Flow(flow) => self.inline_flow(flow),
             ExprKind::Paren(inner) => self.expr(inner, awaited),
             ExprKind::Braced(b) => self.misplaced_braced(e, b),
+            // The rest reads its parts in order, none of them awaited.
+            _ => visit::walk_expr(&mut Parts(self), e),
         }
     }
 

@@ -9,6 +9,7 @@ mod bench_http;
 mod check;
 mod data;
 mod import;
+mod logging;
 mod remote;
 mod runs;
 mod stubs;
@@ -140,6 +141,10 @@ enum Command {
         /// This node's name in a cluster (default: the host name).
         #[arg(long, env = "WEFT_NODE")]
         node: Option<String>,
+        /// How logs are written to stderr: text for people, or JSON lines
+        /// for log pipelines (filter them with WEFT_LOG or RUST_LOG).
+        #[arg(long, value_enum, env = "WEFT_LOG_FORMAT", default_value = "text")]
+        log_format: logging::LogFormat,
     },
     /// Deploy flow files to a server (checked first; the files form one program).
     Deploy {
@@ -294,6 +299,14 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve { log_format, .. } => *log_format,
+        _ => logging::LogFormat::Text,
+    };
+    if let Err(e) = logging::init(log_format) {
+        eprintln!("weft: {e:#}");
+        return ExitCode::from(2);
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -351,15 +364,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             database,
             node,
-        } => serve(weft_server::config::Flags {
-            listen,
-            data,
-            token_file,
-            config,
-            demo,
-            database,
-            node,
-        }),
+            log_format,
+        } => serve(
+            weft_server::config::Flags {
+                listen,
+                data,
+                token_file,
+                config,
+                demo,
+                database,
+                node,
+            },
+            log_format,
+        ),
         Command::Deploy {
             files,
             url,
@@ -583,10 +600,10 @@ fn fmt(files: &[PathBuf], check: bool) -> anyhow::Result<ExitCode> {
 
 /// `weft serve`: runs until SIGTERM or Ctrl-C, then stops taking requests,
 /// finishes what is in flight and commits it.
-fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
+fn serve(flags: weft_server::config::Flags, log: logging::LogFormat) -> anyhow::Result<ExitCode> {
     let config = weft_server::Config::load(flags)?;
     if let Some(url) = config.database.clone() {
-        return serve_cluster(config, &url);
+        return serve_cluster(config, &url, log);
     }
     let dir = data::open_for_writing(&config.data)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -595,20 +612,25 @@ fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
     rt.block_on(async {
         let server = weft_server::start(config.clone(), dir.store.clone()).await?;
-        eprintln!(
-            "weft: listening on http://{} (data in {}{}{})",
-            server.addr,
-            config.data.display(),
-            if config.token.is_some() { ", bearer token required" } else { "" },
-            if config.demo { ", demo mode" } else { "" }
+        // Before saying where it listens: whoever reads that may stop it.
+        let stop = weft_server::terminated();
+        announce(
+            log,
+            &format!(
+                "listening on http://{} (data in {}{}{})",
+                server.addr,
+                config.data.display(),
+                if config.token.is_some() { ", bearer token required" } else { "" },
+                if config.demo { ", demo mode" } else { "" }
+            ),
         );
         if config.demo {
-            eprintln!("weft: the demo starts a run every few seconds; watch them with `weft runs list` or GET /v1/runs");
+            announce(log, "the demo starts a run every few seconds; watch them with `weft runs list` or GET /v1/runs");
         }
-        weft_server::terminated().await;
-        eprintln!("weft: stopping: finishing requests in flight and committing");
+        stop.await;
+        announce(log, "stopping: finishing requests in flight and committing");
         server.shutdown().await;
-        eprintln!("weft: stopped");
+        announce(log, "stopped");
         anyhow::Ok(())
     })?;
     drop(dir);
@@ -616,7 +638,11 @@ fn serve(flags: weft_server::config::Flags) -> anyhow::Result<ExitCode> {
 }
 
 /// `weft serve --database URL`: one node of a cluster on PostgreSQL.
-fn serve_cluster(config: weft_server::Config, url: &str) -> anyhow::Result<ExitCode> {
+fn serve_cluster(
+    config: weft_server::Config,
+    url: &str,
+    log: logging::LogFormat,
+) -> anyhow::Result<ExitCode> {
     let shown = weft_server::config::redact_url(url);
     // Connecting also runs the schema migrations (under a lock, so nodes
     // that start together take turns).
@@ -637,20 +663,35 @@ fn serve_cluster(config: weft_server::Config, url: &str) -> anyhow::Result<ExitC
         let server =
             weft_server::start_cluster(config.clone(), std::sync::Arc::new(store), node.clone())
                 .await?;
-        eprintln!(
-            "weft: listening on http://{} (node {node} of the cluster on {shown}{})",
-            server.addr,
-            if config.token.is_some() {
-                ", bearer token required"
-            } else {
-                ""
-            },
+        let stop = weft_server::terminated();
+        announce(
+            log,
+            &format!(
+                "listening on http://{} (node {node} of the cluster on {shown}{})",
+                server.addr,
+                if config.token.is_some() {
+                    ", bearer token required"
+                } else {
+                    ""
+                },
+            ),
         );
-        weft_server::terminated().await;
-        eprintln!("weft: stopping: finishing requests in flight and committing");
+        stop.await;
+        announce(log, "stopping: finishing requests in flight and committing");
         server.shutdown().await;
-        eprintln!("weft: stopped");
+        announce(log, "stopped");
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `weft serve` tells its operator (where it listens, that it stops):
+/// the lines people and tests read, or with `--log-format json` log events
+/// like every other line on stderr. Printed in text mode whatever the log
+/// filter, so the address is always known.
+fn announce(log: logging::LogFormat, line: &str) {
+    match log {
+        logging::LogFormat::Text => eprintln!("weft: {line}"),
+        logging::LogFormat::Json => tracing::info!(target: "weft", "{line}"),
+    }
 }

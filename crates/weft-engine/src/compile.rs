@@ -1245,42 +1245,35 @@ fn assigned_names(stmts: &[Stmt], out: &mut Vec<String>) {
             _ => None,
         }
     }
-    for s in stmts {
-        match &s.kind {
-            StmtKind::Let { name, .. } => add(out, &name.name),
-            StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
-                if let Some(n) = root(target) {
-                    add(out, n);
+    struct Assigned<'o>(&'o mut Vec<String>);
+    impl weft_syntax::visit::Visitor<'_> for Assigned<'_> {
+        // Statements only: the functions inside expressions are their own.
+        fn visit_expr(&mut self, _: &Expr) {}
+
+        fn visit_stmt(&mut self, s: &Stmt) {
+            match &s.kind {
+                StmtKind::Let { name, .. } => add(self.0, &name.name),
+                StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
+                    if let Some(n) = root(target) {
+                        add(self.0, n);
+                    }
                 }
+                StmtKind::For { var, .. } => add(self.0, &var.name),
+                _ => {}
             }
-            StmtKind::If(i) => {
-                let mut cur = Some(i);
-                while let Some(i) = cur {
-                    assigned_names(&i.then_block.stmts, out);
-                    cur = match &i.else_branch {
-                        Some(Else::Block(b)) => {
-                            assigned_names(&b.stmts, out);
-                            None
-                        }
-                        Some(Else::If(n)) => Some(n),
-                        None => None,
-                    };
-                }
-            }
-            StmtKind::While { body, .. } => assigned_names(&body.stmts, out),
-            StmtKind::For { var, body, .. } => {
-                add(out, &var.name);
-                assigned_names(&body.stmts, out);
-            }
-            _ => {}
+            weft_syntax::visit::walk_stmt(self, s);
         }
+    }
+    let mut v = Assigned(out);
+    for s in stmts {
+        weft_syntax::visit::Visitor::visit_stmt(&mut v, s);
     }
 }
 
 /// Every name mentioned in these statements, nested functions included.
 fn free_names(stmts: &[Stmt], out: &mut Vec<String>) {
     struct Names<'a>(&'a mut Vec<String>);
-    impl weft_syntax::visit::Visitor for Names<'_> {
+    impl weft_syntax::visit::Visitor<'_> for Names<'_> {
         fn visit_expr(&mut self, e: &Expr) {
             if let ExprKind::Name(n) = &e.kind {
                 if !self.0.iter().any(|x| x == n) {

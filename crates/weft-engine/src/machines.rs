@@ -20,8 +20,6 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::program::FuncId;
-
 /// How deep a type is followed when a value is checked against it (named
 /// types may refer to themselves): deeper values are taken as they are.
 pub const TYPE_DEPTH_MAX: usize = 64;
@@ -48,8 +46,9 @@ pub struct CommandDef {
     pub name: String,
     /// What it takes (`Any` when not declared).
     pub input: Ty,
-    /// The function that handles it: parameters `state`, `key`, input.
-    pub handler: FuncId,
+    /// The function that handles it (an index into the program's
+    /// functions): parameters `state`, `key`, input.
+    pub handler: u32,
 }
 
 /// A type a value is checked against: the language's declaration types,

@@ -443,13 +443,18 @@ impl Host {
         if let (Some(cl), false) = (&self.cluster, released.is_empty()) {
             // Best effort: an unreleased claim just expires.
             if let Err(e) = cl.store.release(&cl.node, &released) {
-                eprintln!("weft: releasing {} run(s) failed: {e}", released.len());
+                tracing::warn!(
+                    runs = released.len(),
+                    error = %e,
+                    "releasing {} run(s) failed: {e}",
+                    released.len()
+                );
             }
         }
         let released = self.evict_instances(no);
         if let (Some(cl), false) = (&self.cluster, released.is_empty()) {
             if let Err(e) = cl.store.release_instances(&cl.node, &released) {
-                eprintln!("weft: releasing {} instance(s) failed: {e}", released.len());
+                tracing::warn!(error = %e, "releasing {} instance(s) failed: {e}", released.len());
             }
         }
     }
@@ -669,7 +674,7 @@ impl Host {
             // A queued operator's action the run no longer takes is consumed
             // all the same, or it would be tried for ever.
             Err(e) if inbox.is_some() => {
-                eprintln!("weft: run {run_id}: a queued action was refused: {e}");
+                tracing::warn!(run = %run_id, error = %e, "run {run_id}: a queued action was refused: {e}");
                 machine::Output::default()
             }
             Err(e) => return Err(e.into()),
@@ -844,7 +849,7 @@ impl Host {
             return Ok(());
         }
         for lost in cl.store.renew(&cl.node, &claims, now, cl.lease_ms)? {
-            eprintln!("weft: node {} lost its claim on run {lost}", cl.node);
+            tracing::warn!(node = %cl.node, run = %lost, "node {} lost its claim on run {lost}", cl.node);
             // A run with writes still to commit stays: the store refuses
             // them (stale claim), and the host starts over from the store.
             if self

@@ -268,7 +268,7 @@ impl Runtime {
                                 }
                                 Ok(false) => {}
                                 Err(e) => {
-                                    eprintln!("weft: waiting for work failed: {e}");
+                                    tracing::warn!(error = %e, "waiting for work failed: {e}");
                                     std::thread::sleep(WAKE_WAIT);
                                 }
                             }
@@ -605,8 +605,10 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg
                     break;
                 }
                 Err(e) => {
-                    eprintln!(
-                        "weft: commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
+                    tracing::error!(
+                        batch = no,
+                        error = %e,
+                        "commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
                     );
                     std::thread::sleep(COMMIT_RETRY);
                 }
@@ -707,7 +709,7 @@ impl Core {
                     self.woken = false;
                     self.last_claim = Instant::now();
                     if let Err(e) = self.host.claim_work(now_ms()) {
-                        eprintln!("weft: looking for work failed: {e}");
+                        tracing::warn!(error = %e, "looking for work failed: {e}");
                     }
                 }
                 if self.last_renew.elapsed()
@@ -715,11 +717,11 @@ impl Core {
                 {
                     self.last_renew = Instant::now();
                     if let Err(e) = self.host.renew_claims(now_ms()) {
-                        eprintln!("weft: renewing claims failed: {e}");
+                        tracing::warn!(error = %e, "renewing claims failed: {e}");
                     }
                 }
             } else if let Err(e) = self.host.fire_due_timers(now_ms()) {
-                eprintln!("weft: firing timers failed: {e}");
+                tracing::error!(error = %e, "firing timers failed: {e}");
             }
             if self.host.has_work() && self.oldest_work.is_none() {
                 self.oldest_work = Some(round_start);
@@ -752,8 +754,10 @@ impl Core {
                         self.committed(no, Err(StoreError::Conflict(m)), &mut batch_replies)
                     }
                     Some(Err(e)) => {
-                        eprintln!(
-                            "weft: commit of batch {no} failed, handing it to the writer: {e}"
+                        tracing::warn!(
+                            batch = no,
+                            error = %e,
+                            "commit of batch {no} failed, handing it to the writer: {e}"
                         );
                         if self.writer.send((no, batch)).is_err() {
                             return;
@@ -835,7 +839,7 @@ impl Core {
             }
             Msg::Event { run_id, event } => {
                 if let Err(e) = self.host.deliver(&run_id, event, now) {
-                    eprintln!("weft: run {run_id}: {e}");
+                    tracing::error!(run = %run_id, error = %e, "run {run_id}: {e}");
                 }
             }
             Msg::Operator {
@@ -1009,7 +1013,7 @@ impl Core {
             // so they reload from what is durable. (Only a conflict lands
             // here; I/O errors are retried by the writer. A single node
             // cannot conflict: it checks idempotency keys before writing.)
-            eprintln!("weft: batch {no} was refused by the store: {e}");
+            tracing::error!(batch = no, error = %e, "batch {no} was refused by the store: {e}");
             for p in replies {
                 match p {
                     Pending::Start(r, _) => {

@@ -1,23 +1,23 @@
-//! The HTTP API (JSON). Paths and fields are pinned: clients and the
-//! acceptance suites rely on them; `docs/openapi.json` describes them.
+//! The HTTP API's handlers (JSON) and its list of routes. Paths and fields
+//! are pinned: clients and the acceptance suites rely on them;
+//! `docs/openapi.json` describes them. `router.rs` says which handler
+//! answers which route.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use weft_engine::state::{Event, Status};
 use weft_engine::time::format_time;
-use weft_runtime::Runtime;
 use weft_store::{RunQuery, RunRecord, SourceText};
 
-use crate::error::{ApiError, Json, Path};
+use crate::error::{ApiError, Code, Json, Path};
 use crate::queue::TaskError;
+use crate::state::{blocking, stopping, AppState};
+use crate::tasks::Poll;
 
 /// Longest `wait` of a synchronous start.
 pub const WAIT_MAX: Duration = Duration::from_secs(300);
@@ -37,33 +37,9 @@ pub const POLL_ACTIVITIES_MAX: usize = 100;
 /// Files one deploy may hold.
 pub const DEPLOY_FILES_MAX: usize = 100;
 
-/// What the handlers share.
-#[derive(Clone)]
-pub struct AppState {
-    /// The engine.
-    pub runtime: Runtime,
-    /// The pull queue.
-    pub queue: crate::tasks::Tasks,
-    /// The bearer token `/v1` calls need, if any.
-    pub token: Option<Arc<str>>,
-    /// Becomes true when the server starts stopping.
-    pub stopping: tokio::sync::watch::Receiver<bool>,
-    /// The `@http` bindings of the deployed programs, updated at deploy.
-    pub bindings: Arc<crate::bindings::HttpBindings>,
-}
-
-/// Resolves once the server is stopping. Long polls and `wait`s end then,
-/// as if their time had passed: a graceful shutdown waits for requests in
-/// flight, and must not wait for those.
-async fn stopping(mut rx: tokio::sync::watch::Receiver<bool>) {
-    if rx.wait_for(|stop| *stop).await.is_err() {
-        // The server is gone without a shutdown: nothing will stop us.
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Every route: (method, path). The router is built from the same handlers;
-/// a test checks that the OpenAPI document lists exactly these.
+/// Every route: (method, path). `router.rs` serves them (a test there
+/// checks that each is served), and a test checks that the OpenAPI
+/// document lists exactly these.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/metrics"),
@@ -86,94 +62,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/tasks/{taskId}/complete"),
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
+    ("GET", "/v1/machines"),
+    ("GET", "/v1/machines/{machine}"),
+    ("GET", "/v1/machines/{machine}/{key}"),
+    ("POST", "/v1/machines/{machine}/{key}/{command}"),
+    ("GET", "/v1/machines/{machine}/{key}/history"),
+    ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
 ];
 
-/// The API's router.
-pub fn router(state: AppState, body_limit: usize) -> axum::Router {
-    let protected = axum::Router::new()
-        .route("/v1/openapi.json", get(openapi))
-        .route("/v1/flows", post(deploy).get(list_flows))
-        .route("/v1/flows/{name}", get(get_flow))
-        .route("/v1/runs", post(start_run).get(list_runs))
-        .route("/v1/runs/{id}", get(get_run))
-        .route("/v1/runs/{id}/journal", get(get_journal))
-        .route("/v1/runs/{id}/retry", post(retry_run))
-        .route("/v1/runs/{id}/resolve", post(resolve_run))
-        .route("/v1/runs/{id}/cancel", post(cancel_run))
-        .route("/v1/tasks/poll", post(poll_tasks))
-        .route("/v1/tasks/{task_id}/complete", post(complete_task))
-        .route("/v1/tasks/{task_id}/fail", post(fail_task))
-        .route("/v1/tasks/{task_id}/heartbeat", post(heartbeat_task))
-        .merge(crate::ui::api())
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
-    axum::Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(crate::metrics::render))
-        // The callback token is the credential: no bearer token needed.
-        .route("/v1/callbacks/{token}", post(callback))
-        .merge(protected)
-        .merge(crate::ui::pages())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .with_state(state)
-}
-
-async fn not_found() -> ApiError {
-    ApiError::not_found(
-        "no_such_path",
-        "no such path; the API is described at /v1/openapi.json",
-    )
-}
-
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "this path does not take that method",
-    )
-}
-
-/// Compares in time independent of where the strings differ.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-async fn auth(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    req: axum::extract::Request,
-    next: Next,
-) -> Response {
-    if let Some(token) = &s.token {
-        let given = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.split_once(' '))
-            // The scheme is case-insensitive (RFC 7235, section 2.1).
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim());
-        let ok = given.is_some_and(|g| same_secret(g.as_bytes(), token.as_bytes()));
-        if !ok {
-            let msg = if given.is_some() {
-                "the bearer token is wrong"
-            } else {
-                "this server needs `Authorization: Bearer <token>`"
-            };
-            return ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", msg).into_response();
-        }
-    }
-    next.run(req).await
-}
-
-async fn healthz() -> Json<Value> {
+pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         crate::openapi::document().to_string(),
@@ -185,7 +86,7 @@ async fn openapi() -> Response {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DeployBody {
+pub(crate) struct DeployBody {
     /// One file's text.
     source: Option<String>,
     /// Its name (default `flows.weft`).
@@ -196,12 +97,12 @@ struct DeployBody {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileBody {
+pub(crate) struct FileBody {
     name: String,
     text: String,
 }
 
-async fn deploy(
+pub(crate) async fn deploy(
     State(s): State<AppState>,
     Json(body): Json<DeployBody>,
 ) -> Result<Response, ApiError> {
@@ -253,19 +154,30 @@ async fn deploy(
         let mut all = errors;
         all.extend(warnings);
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "check_failed",
+            Code::CheckFailed,
             format!("the flows have {n} error(s); nothing was deployed"),
         )
         .with_details(json!({"diagnostics": all})));
     }
     let d = s.runtime.deploy(files.clone()).await?;
     s.bindings.learn(d.version, &files);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"version": d.version, "flows": d.flows, "warnings": warnings})),
-    )
-        .into_response())
+    // Machines are listed among a deployment's flows (`machine:Name`, so
+    // that the newest version defining one is found like a flow's); the
+    // API lists them apart.
+    let (machines, flows): (Vec<String>, Vec<String>) = d
+        .flows
+        .iter()
+        .cloned()
+        .partition(|f| f.starts_with(weft_runtime::host::DEPLOYED_PREFIX));
+    let machines: Vec<&str> = machines
+        .iter()
+        .filter_map(|m| m.strip_prefix(weft_runtime::host::DEPLOYED_PREFIX))
+        .collect();
+    let mut answer = json!({"version": d.version, "flows": flows, "warnings": warnings});
+    if !machines.is_empty() {
+        answer["machines"] = json!(machines);
+    }
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// Parses and checks files as one program: (errors, warnings) as JSON.
@@ -302,10 +214,11 @@ pub fn check(files: &[SourceText]) -> (Vec<Value>, Vec<Value>) {
     (errors, warnings)
 }
 
-async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let flows = blocking(move || s.runtime.store().flows()).await?;
     let flows: Vec<Value> = flows
         .into_iter()
+        .filter(|f| !f.name.starts_with(weft_runtime::host::DEPLOYED_PREFIX))
         .map(
             |f| json!({"name": f.name, "latestVersion": f.versions.last(), "versions": f.versions}),
         )
@@ -313,7 +226,7 @@ async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>, ApiError> 
     Ok(Json(json!({ "flows": flows })))
 }
 
-async fn get_flow(
+pub(crate) async fn get_flow(
     State(s): State<AppState>,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -332,9 +245,9 @@ async fn get_flow(
         Ok((info, ds))
     })
     .await?;
-    let Some(info) = info else {
-        return Err(ApiError::not_found(
-            "unknown_flow",
+    let Some(info) = info.filter(|_| !name.starts_with(weft_runtime::host::DEPLOYED_PREFIX)) else {
+        return Err(ApiError::new(
+            Code::UnknownFlow,
             format!("no flow named `{name}` is deployed"),
         ));
     };
@@ -409,7 +322,7 @@ fn waiting_json(w: &Value) -> Value {
 }
 
 /// A duration given as text (`"10s"`) or milliseconds.
-fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
+pub(crate) fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
     let ms = match v {
         Value::String(s) => weft_engine::time::parse_duration(s),
         Value::Number(n) => n.as_i64(),
@@ -426,7 +339,7 @@ fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct StartBody {
+pub(crate) struct StartBody {
     flow: String,
     #[serde(default)]
     input: Value,
@@ -434,7 +347,7 @@ struct StartBody {
     wait: Option<Value>,
 }
 
-async fn start_run(
+pub(crate) async fn start_run(
     State(s): State<AppState>,
     Json(body): Json<StartBody>,
 ) -> Result<Response, ApiError> {
@@ -476,7 +389,7 @@ async fn start_run(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(crate) struct ListQuery {
     status: Option<String>,
     flow: Option<String>,
     parent: Option<String>,
@@ -484,7 +397,7 @@ struct ListQuery {
     cursor: Option<String>,
 }
 
-async fn list_runs(
+pub(crate) async fn list_runs(
     State(s): State<AppState>,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
@@ -528,17 +441,17 @@ async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
     let key = id.to_string();
     blocking(move || store.run(&key))
         .await?
-        .ok_or_else(|| ApiError::not_found("unknown_run", format!("no run with id `{id}`")))
+        .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))
 }
 
-async fn get_run(
+pub(crate) async fn get_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(Json(run_json(&load_run(&s, &id).await?)))
 }
 
-async fn get_journal(
+pub(crate) async fn get_journal(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -565,7 +478,7 @@ async fn operate(s: &AppState, id: &str, event: Event) -> Result<Json<Value>, Ap
     Ok(Json(run_json(&rec)))
 }
 
-async fn retry_run(
+pub(crate) async fn retry_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -580,22 +493,20 @@ fn required_value(raw: &Value) -> Result<Value, ApiError> {
             if o.len() > 1 {
                 let extra: Vec<&String> = o.keys().filter(|k| *k != "value").collect();
                 return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_body",
+                    Code::InvalidBody,
                     format!("unknown field(s) {extra:?}: the body is `{{\"value\": ...}}`"),
                 ));
             }
             Ok(o["value"].clone())
         }
         _ => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            Code::InvalidBody,
             "the body is `{\"value\": ...}`",
         )),
     }
 }
 
-async fn resolve_run(
+pub(crate) async fn resolve_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(raw): Json<Value>,
@@ -606,12 +517,12 @@ async fn resolve_run(
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct CancelBody {
+pub(crate) struct CancelBody {
     reason: Option<String>,
 }
 
 /// The body is optional: `{"reason": "..."}`.
-async fn cancel_run(
+pub(crate) async fn cancel_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
@@ -622,8 +533,7 @@ async fn cancel_run(
     } else {
         let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
+                Code::InvalidJson,
                 format!("the body is not `{{\"reason\": \"...\"}}`: {e}"),
             )
         })?;
@@ -633,7 +543,7 @@ async fn cancel_run(
     operate(&s, &id, Event::Cancel { reason }).await
 }
 
-async fn callback(
+pub(crate) async fn callback(
     State(s): State<AppState>,
     Path(token): Path<String>,
     Json(raw): Json<Value>,
@@ -647,14 +557,14 @@ async fn callback(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct PollBody {
+pub(crate) struct PollBody {
     activities: Vec<String>,
     worker: Option<String>,
     max: Option<usize>,
     wait_ms: Option<u64>,
 }
 
-async fn poll_tasks(
+pub(crate) async fn poll_tasks(
     State(s): State<AppState>,
     Json(body): Json<PollBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -667,8 +577,14 @@ async fn poll_tasks(
     let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
     // A poll that ends early leases nothing: `take` runs within one poll
     // of the future, which then returns what it took.
+    let poll = Poll {
+        activities: &body.activities,
+        worker: &worker,
+        max: body.max.unwrap_or(1),
+        wait,
+    };
     let leased = tokio::select! {
-        l = s.queue.poll(&body.activities, &worker, body.max.unwrap_or(1), wait) => l,
+        l = s.queue.poll(&poll) => l,
         () = stopping(s.stopping.clone()) => Vec::new(),
     };
     let tasks: Vec<Value> = leased
@@ -694,8 +610,8 @@ async fn poll_tasks(
 
 fn task_error(e: TaskError, id: &str) -> ApiError {
     match e {
-        TaskError::Unknown => ApiError::not_found(
-            "unknown_task",
+        TaskError::Unknown => ApiError::new(
+            Code::UnknownTask,
             format!(
                 "no open task `{id}`: it was answered, cancelled, or replaced by a newer attempt"
             ),
@@ -703,15 +619,11 @@ fn task_error(e: TaskError, id: &str) -> ApiError {
         TaskError::Malformed => {
             ApiError::bad_request(format!("`{id}` is not a task id (`<callId>.<attempt>`)"))
         }
-        TaskError::Store(e) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage_failed",
-            format!("task `{id}`: {e}"),
-        ),
+        TaskError::Store(e) => ApiError::new(Code::StorageFailed, format!("task `{id}`: {e}")),
     }
 }
 
-async fn complete_task(
+pub(crate) async fn complete_task(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(raw): Json<Value>,
@@ -720,8 +632,7 @@ async fn complete_task(
     let size = serde_json::to_vec(&value).map(|b| b.len()).unwrap_or(0);
     if size > weft_engine::limits::PAYLOAD_BYTES_MAX {
         return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!(
                 "the result is {size} bytes; the payload limit is {} bytes",
                 weft_engine::limits::PAYLOAD_BYTES_MAX
@@ -737,12 +648,12 @@ async fn complete_task(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FailBody {
+pub(crate) struct FailBody {
     error: String,
     retryable: Option<bool>,
 }
 
-async fn fail_task(
+pub(crate) async fn fail_task(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(body): Json<FailBody>,
@@ -754,7 +665,7 @@ async fn fail_task(
     Ok(Json(json!({"status": "accepted"})))
 }
 
-async fn heartbeat_task(
+pub(crate) async fn heartbeat_task(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -764,20 +675,4 @@ async fn heartbeat_task(
         .await
         .map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"deadline": format_time(until)})))
-}
-
-/// Runs a store read off the async threads (SQLite calls block).
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                format!("a store read failed: {e}"),
-            )
-        })?
-        .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
 }

@@ -16,7 +16,7 @@
 //! system is now. The trade-off is that two live versions cannot bind one
 //! activity to two different endpoints.
 //!
-//! **Answers** are read as for push activities (`dispatch.rs`): 2xx is
+//! **Answers** are read as for push activities (`endpoint.rs`): 2xx is
 //! the result (its JSON body; empty: `null`), 4xx a failure that retrying
 //! cannot fix (except 408 and 429), 5xx, a timeout or no answer a failure
 //! worth retrying. Arguments that do not fit the declaration fail the
@@ -25,7 +25,6 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use weft_check::contract::http::HttpBinding;
 use weft_check::contract::Contracts;
@@ -34,7 +33,7 @@ use weft_runtime::ResultSink;
 use weft_store::{SourceText, Store};
 
 use crate::config::PUSH_TIMEOUT_DEFAULT;
-use crate::dispatch::{answer, PUSH_TIMEOUT_MIN};
+use crate::endpoint::{answer, attempt_timeout};
 
 /// Program versions read at start, at most (a store with more keeps
 /// only the bindings of the newest this many).
@@ -151,13 +150,7 @@ impl Http {
                     return;
                 }
             };
-            let mut timeout = PUSH_TIMEOUT_DEFAULT;
-            if let Some(deadline) = task.deadline {
-                let left = (deadline - weft_runtime::runtime::now_ms()).max(0) as u64;
-                timeout = timeout
-                    .min(Duration::from_millis(left))
-                    .max(PUSH_TIMEOUT_MIN);
-            }
+            let timeout = attempt_timeout(PUSH_TIMEOUT_DEFAULT, &task);
             let method =
                 reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::POST);
             let mut http = client

@@ -303,6 +303,25 @@ impl Config {
 }
 
 #[cfg(test)]
+impl Config {
+    /// A server on a free port of 127.0.0.1, with no token and no push
+    /// activities, for the crate's tests.
+    pub(crate) fn for_tests() -> Config {
+        Config {
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            data: PathBuf::new(),
+            token: None,
+            body_limit_bytes: 1 << 20,
+            lease: Duration::from_secs(30),
+            push: BTreeMap::new(),
+            demo: false,
+            database: None,
+            node: "test".into(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -77,7 +77,7 @@ pub async fn start(runtime: Runtime) -> Result<(), HostError> {
         // Seed flows that do not check (the as-written RegisterUser) are
         // not in these folders; a failure here is a bug worth hearing about.
         if let Err(e) = runtime.deploy(files).await {
-            eprintln!("weft demo: could not deploy {folder}: {e}");
+            tracing::error!(example = %folder, error = %e, "the demo could not deploy {folder}: {e}");
         }
     }
     let all = scenarios();
@@ -92,7 +92,7 @@ pub async fn start(runtime: Runtime) -> Result<(), HostError> {
             rng ^= rng << 17;
             let s = &all[(rng % all.len() as u64) as usize];
             if let Err(e) = runtime.start_run(&s.flow, s.input.clone(), None).await {
-                eprintln!("weft demo: could not start {}: {e}", s.flow);
+                tracing::error!(flow = %s.flow, error = %e, "the demo could not start {}: {e}", s.flow);
                 return;
             }
             tokio::time::sleep(START_EVERY).await;

@@ -1,144 +1,24 @@
-//! Where each activity call goes: an HTTP endpoint (push, configured), an
-//! endpoint bound by `@http` in the program (`bindings.rs`), the demo's
-//! scripted answers, or the pull queue for workers (the default).
+//! Where each activity call goes: an HTTP endpoint (push, configured:
+//! `push.rs`), an endpoint bound by `@http` in the program (`bindings.rs`),
+//! the demo's scripted answers, or the pull queue for workers (the
+//! default).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
 use weft_engine::state::Task;
 use weft_runtime::{Dispatcher, ResultSink};
 
-use crate::config::PushBinding;
+use crate::bindings::Http;
+use crate::push::Push;
 use crate::queue::Queue;
-
-/// Shortest time a push attempt is given, even when its deadline is closer
-/// (the engine's own attempt timer still bounds the attempt).
-pub const PUSH_TIMEOUT_MIN: Duration = Duration::from_millis(100);
-
-/// Bytes of an endpoint's error answer quoted in the failure message.
-pub const ERROR_BODY_QUOTED_MAX: usize = 300;
-
-/// Push activities: each attempt is a POST of `{callId, runId, activity,
-/// args, attempt, callbackToken?}` with `Idempotency-Key: <callId>`. A 2xx
-/// answer's JSON body is the result; 4xx is a failure retrying cannot fix;
-/// 5xx, a timeout or no answer is a failure worth retrying.
-pub struct Push {
-    client: reqwest::Client,
-    bindings: BTreeMap<String, PushBinding>,
-    rt: tokio::runtime::Handle,
-}
-
-impl Push {
-    /// Push for these bindings, running requests on `rt`.
-    pub fn new(bindings: BTreeMap<String, PushBinding>, rt: tokio::runtime::Handle) -> Push {
-        Push {
-            client: reqwest::Client::new(),
-            bindings,
-            rt,
-        }
-    }
-
-    /// True when `activity` is bound to an endpoint.
-    pub fn handles(&self, activity: &str) -> bool {
-        self.bindings.contains_key(activity)
-    }
-
-    fn dispatch(&self, task: Task, sink: ResultSink) {
-        let Some(b) = self.bindings.get(&task.activity).cloned() else {
-            return;
-        };
-        let client = self.client.clone();
-        self.rt.spawn(async move {
-            let mut timeout = b.timeout;
-            if let Some(deadline) = task.deadline {
-                let left = (deadline - weft_runtime::runtime::now_ms()).max(0) as u64;
-                timeout = timeout
-                    .min(Duration::from_millis(left))
-                    .max(PUSH_TIMEOUT_MIN);
-            }
-            let mut req = client
-                .post(&b.url)
-                .timeout(timeout)
-                .header("Idempotency-Key", &task.call_id)
-                .json(&json!({
-                    "callId": task.call_id,
-                    "runId": task.run_id,
-                    "activity": task.activity,
-                    "args": task.args,
-                    "attempt": task.attempt,
-                    "callbackToken": task.callback_token,
-                }));
-            for (k, v) in &b.headers {
-                req = req.header(k, v);
-            }
-            answer(&sink, &task, &b.url, timeout, req.send().await).await;
-        });
-    }
-}
-
-/// Reports an endpoint's answer to an attempt (push and HTTP bindings
-/// alike): 2xx is the result, 4xx a failure retrying cannot fix (except
-/// 408 and 429), 5xx, a timeout or no answer a failure worth retrying.
-pub(crate) async fn answer(
-    sink: &ResultSink,
-    task: &Task,
-    target: &str,
-    timeout: Duration,
-    sent: Result<reqwest::Response, reqwest::Error>,
-) {
-    match sent {
-        Ok(resp) => {
-            let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
-            if status.is_success() {
-                match parse_result(&body) {
-                    Ok(v) => sink.complete(task, v),
-                    Err(e) => sink.fail(
-                        task,
-                        format!("{target} answered {status} with a body that is not JSON: {e}"),
-                        true,
-                    ),
-                }
-            } else {
-                let quoted =
-                    String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_QUOTED_MAX)])
-                        .into_owned();
-                let retryable =
-                    !status.is_client_error() || status.as_u16() == 408 || status.as_u16() == 429;
-                sink.fail(
-                    task,
-                    format!("{target} answered {status}: {}", quoted.trim()),
-                    retryable,
-                );
-            }
-        }
-        Err(e) => {
-            let why = if e.is_timeout() {
-                format!("{target} did not answer within {timeout:?}")
-            } else {
-                format!("{target} could not be reached: {e}")
-            };
-            sink.fail(task, why, true);
-        }
-    }
-}
-
-/// An empty body is `null`; anything else must be JSON.
-fn parse_result(body: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(serde_json::Value::Null);
-    }
-    serde_json::from_slice(body)
-}
 
 /// The server's dispatcher.
 pub struct Router {
     /// Push bindings (configured: they take precedence).
     pub push: Push,
     /// `@http` bindings of the deployed programs.
-    pub http: crate::bindings::Http,
+    pub http: Http,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
@@ -189,7 +69,7 @@ pub const PUSH_LEASE_BATCH: usize = 32;
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
-    http: crate::bindings::Http,
+    http: Http,
     sink: ResultSink,
     node: String,
 ) {
@@ -199,7 +79,7 @@ pub async fn push_loop(
         let refreshed =
             tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
         if let Ok(Err(e)) = refreshed {
-            eprintln!("weft: reading @http bindings failed: {e}");
+            tracing::warn!(error = %e, "reading @http bindings failed: {e}");
         }
         let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
         let bound = http.bindings.names();
@@ -238,12 +118,16 @@ pub async fn push_loop(
                         } else if let Some((task, _)) = http.dispatch(t.task, sink.clone()) {
                             // The binding went away after the lease: the
                             // lease ends and a worker may take the task.
-                            eprintln!("weft: {} has no binding any more", task.activity);
+                            tracing::warn!(
+                                activity = %task.activity,
+                                "{} has no binding any more",
+                                task.activity
+                            );
                         }
                     }
                     continue;
                 }
-                Ok(Err(e)) => eprintln!("weft: leasing push tasks failed: {e}"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "leasing push tasks failed: {e}"),
                 _ => {}
             }
         }

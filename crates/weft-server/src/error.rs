@@ -12,13 +12,83 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::json;
 use weft_runtime::{CallbackError, HostError};
 
+/// Declares the error codes: each variant with its code on the wire, its
+/// HTTP status and what it means, in one place.
+macro_rules! codes {
+    ($($variant:ident = ($code:literal, $status:ident, $meaning:literal),)*) => {
+        /// A stable, machine-readable error code (`error.code` in every
+        /// error answer). The strings are a contract: clients match on
+        /// them. `docs/api-errors.md` explains each; a test keeps it equal
+        /// to [`Code::ALL`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $(#[doc = $meaning] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of the documentation.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as it is sent.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status every answer with this code has.
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(Code::$variant => StatusCode::$status,)*
+                }
+            }
+
+            /// When the code is sent, in one sentence.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    BadRequest = ("bad_request", BAD_REQUEST, "The request is malformed: a query, path parameter or field value is wrong, or the body could not be read."),
+    InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON."),
+    Unauthorized = ("unauthorized", UNAUTHORIZED, "The server needs a bearer token and the request has none, or a wrong one."),
+    NoSuchPath = ("no_such_path", NOT_FOUND, "No route has this path (or the web UI has no such file)."),
+    UnknownFlow = ("unknown_flow", NOT_FOUND, "No deployed flow has this name (or the version asked for does not define it)."),
+    UnknownVersion = ("unknown_version", NOT_FOUND, "No program version has this number, or it does not define the flow."),
+    UnknownRun = ("unknown_run", NOT_FOUND, "No run has this id."),
+    UnknownTask = ("unknown_task", NOT_FOUND, "No open task has this id: it was answered, cancelled, or replaced by a newer attempt."),
+    UnknownToken = ("unknown_token", NOT_FOUND, "No callback has this token."),
+    UnknownMachine = ("unknown_machine", NOT_FOUND, "No deployed program defines a machine of this name."),
+    UnknownCommand = ("unknown_command", NOT_FOUND, "The machine has no command of this name (in its newest version)."),
+    UnknownInstance = ("unknown_instance", NOT_FOUND, "The machine has no instance with this key: no command was ever applied to it."),
+    UnknownCommandId = ("unknown_command_id", NOT_FOUND, "The instance has no command with this command id."),
+    MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
+    NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
+    CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
+    Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
+    CommandRefused = ("command_refused", CONFLICT, "The command's handler refused it (it called `fail`, or its run was cancelled): the state is unchanged; `reason` holds what the handler gave."),
+    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
+    UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
+    InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
+    CheckFailed = ("check_failed", UNPROCESSABLE_ENTITY, "The deployed flows have errors; `diagnostics` lists them and nothing was deployed."),
+    CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
+    InvalidCommand = ("invalid_command", UNPROCESSABLE_ENTITY, "The command cannot be sent as it is: its input does not fit what the command takes, or its key or command id is too long."),
+    QueueFull = ("queue_full", TOO_MANY_REQUESTS, "The instance has as many commands waiting as it may (`INSTANCE_QUEUE_MAX`)."),
+    Internal = ("internal", INTERNAL_SERVER_ERROR, "The server failed in a way that is its own fault, not the request's or the store's."),
+    RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
+    StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written (or a stored snapshot could not be read)."),
+}
+
 /// An error answer of the API.
 #[derive(Debug)]
 pub struct ApiError {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// A stable, machine-readable code (`unknown_run`, `invalid_json`, ...).
-    pub code: &'static str,
+    /// A stable, machine-readable code; it decides the HTTP status.
+    pub code: Code,
     /// One sentence for people.
     pub message: String,
     /// Extra fields (e.g. the checker's diagnostics of a refused deploy).
@@ -29,10 +99,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error with this status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An error with this code and message.
+    pub fn new(code: Code, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
             code,
             message: message.into(),
             details: None,
@@ -42,12 +111,12 @@ impl ApiError {
 
     /// 400: the request is malformed.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        ApiError::new(Code::BadRequest, message)
     }
 
-    /// 404.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.code.status()
     }
 
     /// Adds extra fields to the error object.
@@ -59,18 +128,19 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "message": self.message});
+        let status = self.status();
+        let mut body = json!({"code": self.code.as_str(), "message": self.message});
         if let (Some(serde_json::Value::Object(extra)), Some(obj)) =
             (self.details, body.as_object_mut())
         {
             obj.extend(extra);
         }
-        let mut resp = (self.status, axum::Json(json!({ "error": body }))).into_response();
+        let mut resp = (status, axum::Json(json!({ "error": body }))).into_response();
         if self.close {
             resp.headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"weft\""),
@@ -84,33 +154,24 @@ impl From<HostError> for ApiError {
     fn from(e: HostError) -> ApiError {
         use weft_engine::ActionError;
         let msg = e.to_string();
-        match e {
-            HostError::UnknownFlow(_) => ApiError::not_found("unknown_flow", msg),
-            HostError::UnknownRun(_) => ApiError::not_found("unknown_run", msg),
-            HostError::Action(ActionError::PayloadTooLarge(_)) => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
-            }
-            HostError::Action(_) => ApiError::new(StatusCode::CONFLICT, "not_applicable", msg),
-            HostError::PayloadTooLarge { .. } => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", msg)
-            }
-            HostError::Callback(CallbackError::NotFound) => {
-                ApiError::not_found("unknown_token", msg)
-            }
-            HostError::Callback(CallbackError::AlreadyCompleted) => {
-                ApiError::new(StatusCode::CONFLICT, "callback_completed", msg)
-            }
-            HostError::Compile(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "compile_failed", msg)
-            }
-            HostError::Busy(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "run_busy", msg),
-            HostError::Store(weft_store::StoreError::Conflict(_)) => {
-                ApiError::new(StatusCode::CONFLICT, "conflict", msg)
-            }
-            HostError::Store(_) | HostError::Snapshot { .. } => {
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_failed", msg)
-            }
-        }
+        let code = match e {
+            HostError::UnknownFlow(_) => Code::UnknownFlow,
+            HostError::UnknownRun(_) => Code::UnknownRun,
+            HostError::Action(ActionError::PayloadTooLarge(_)) => Code::PayloadTooLarge,
+            HostError::Action(_) => Code::NotApplicable,
+            HostError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
+            HostError::Callback(CallbackError::NotFound) => Code::UnknownToken,
+            HostError::Callback(CallbackError::AlreadyCompleted) => Code::CallbackCompleted,
+            HostError::Compile(_) => Code::CompileFailed,
+            HostError::Busy(_) => Code::RunBusy,
+            HostError::UnknownMachine(_) => Code::UnknownMachine,
+            HostError::UnknownCommand { .. } => Code::UnknownCommand,
+            HostError::InvalidCommand(_) => Code::InvalidCommand,
+            HostError::QueueFull { .. } => Code::QueueFull,
+            HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
+            HostError::Store(_) | HostError::Snapshot { .. } => Code::StorageFailed,
+        };
+        ApiError::new(code, msg)
     }
 }
 
@@ -133,8 +194,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         // of the wrong shape.
         if let Err(e) = serde_json::from_slice::<IgnoredAny>(&bytes) {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_json",
+                Code::InvalidJson,
                 format!("the body is not valid JSON: {e}"),
             ));
         }
@@ -181,7 +241,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                 "bad path: {}",
                 r.body_text()
             ))),
-            Err(r) => Err(ApiError::new(r.status(), "internal", r.body_text())),
+            // axum answers 500 for these: the route and its handler do not
+            // agree on the parameters, which is our bug.
+            Err(r) => Err(ApiError::new(Code::Internal, r.body_text())),
         }
     }
 }
@@ -189,18 +251,15 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
 fn json_rejection(r: JsonRejection) -> ApiError {
     match r {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "send the body as JSON with `Content-Type: application/json`",
         ),
         JsonRejection::JsonSyntaxError(e) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            Code::InvalidJson,
             format!("the body is not valid JSON: {}", inner(&e)),
         ),
         JsonRejection::JsonDataError(e) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            Code::InvalidBody,
             format!("the body does not have the expected fields: {}", inner(&e)),
         ),
         JsonRejection::BytesRejection(e) => bytes_rejection(e),
@@ -219,8 +278,7 @@ pub fn bytes_rejection(e: BytesRejection) -> ApiError {
         ApiError {
             close: true,
             ..ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                Code::PayloadTooLarge,
                 "the body is larger than the server's limit",
             )
         }
@@ -236,4 +294,49 @@ fn inner(e: &dyn std::error::Error) -> String {
         cur = next;
     }
     cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_snake_case_errors_with_a_sentence() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "`{s}` twice");
+            assert!(
+                !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "`{s}` is not snake_case"
+            );
+            assert!(
+                c.status().is_client_error() || c.status().is_server_error(),
+                "`{s}`: {}",
+                c.status()
+            );
+            let m = c.meaning();
+            assert!(
+                m.ends_with('.') && m.starts_with(|ch: char| ch.is_uppercase()),
+                "`{s}`: {m}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_carries_the_code_and_its_status() {
+        let resp = ApiError::new(Code::UnknownRun, "no run with id `x`").into_response();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            v,
+            json!({"error": {"code": "unknown_run", "message": "no run with id `x`"}})
+        );
+        let resp = ApiError::new(Code::Unauthorized, "no token").into_response();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+        assert!(resp.headers().contains_key(header::WWW_AUTHENTICATE));
+    }
 }

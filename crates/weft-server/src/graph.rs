@@ -16,9 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 use weft_store::RunRecord;
-use weft_syntax::ast::{
-    Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, IfStmt, ObjectEntry, Stmt, StmtKind,
-};
+use weft_syntax::ast::{Block, Call, Else, Expr, ExprKind, FlowDecl, IfStmt, Stmt, StmtKind};
 use weft_syntax::lang::{self, BuiltinKind};
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{LineIndex, Span};
@@ -187,7 +185,7 @@ pub fn subflows(graph: &Graph) -> Vec<String> {
 #[derive(Default)]
 struct Vars(HashSet<String>);
 
-impl Visitor for Vars {
+impl Visitor<'_> for Vars {
     fn visit_flow(&mut self, f: &FlowDecl) {
         for p in &f.params {
             if let Some(n) = &p.name {
@@ -220,6 +218,20 @@ impl Visitor for Vars {
             }
         }
         visit::walk_expr(self, e)
+    }
+}
+
+/// The parts of an expression, drawn in order by [`Builder::expr`]; the
+/// `Visitor` knows what the parts of each kind of expression are.
+struct Parts<'b, 'a> {
+    builder: &'b mut Builder<'a>,
+    open: Open,
+}
+
+impl Visitor<'_> for Parts<'_, '_> {
+    fn visit_expr(&mut self, e: &Expr) {
+        let open = std::mem::take(&mut self.open);
+        self.open = self.builder.expr(e, open, false);
     }
 }
 
@@ -444,38 +456,17 @@ impl Builder<'_> {
             ExprKind::Await(inner) => self.expr(inner, open, true),
             ExprKind::Paren(inner) => self.expr(inner, open, awaited),
             ExprKind::Flow(f) => self.inline_flow(f, e.span, open),
-            ExprKind::Array(items) => items
-                .iter()
-                .fold(open, |open, it| self.expr(it, open, false)),
-            ExprKind::Object(entries) => entries.iter().fold(open, |open, en| match en {
-                ObjectEntry::Field { value, .. } => self.expr(value, open, false),
-                ObjectEntry::Spread(v) => self.expr(v, open, false),
-            }),
-            ExprKind::Member { object, .. } => self.expr(object, open, false),
-            ExprKind::Index { object, index } => {
-                let open = self.expr(object, open, false);
-                self.expr(index, open, false)
-            }
-            ExprKind::Unary { operand, .. } => self.expr(operand, open, false),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                let open = self.expr(lhs, open, false);
-                self.expr(rhs, open, false)
-            }
             // A closure's body runs when it is called, not here.
             ExprKind::Lambda(_) => open,
-            ExprKind::Braced(b) => b.entries.iter().fold(open, |open, en| match en {
-                BracedEntry::Field { value, .. }
-                | BracedEntry::Set { value, .. }
-                | BracedEntry::Spread(value)
-                | BracedEntry::Expr(value) => self.expr(value, open, false),
-            }),
-            ExprKind::Number(_)
-            | ExprKind::String(_)
-            | ExprKind::Duration { .. }
-            | ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Name(_)
-            | ExprKind::Error => open,
+            // The rest evaluates its parts in order, none of them awaited.
+            _ => {
+                let mut parts = Parts {
+                    builder: self,
+                    open,
+                };
+                visit::walk_expr(&mut parts, e);
+                parts.open
+            }
         }
     }
 

@@ -1,25 +1,36 @@
 //! Weft as a service: `weft serve`.
 //!
+//! * [`router`]: which handler answers which route, and the bearer token;
+//!   the handlers share [`state::AppState`].
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
-//! * [`queue`]: the pull queue workers in any language poll, with leases.
-//! * [`dispatch`]: where calls go: push endpoints, `@http` bindings
-//!   ([`bindings`]), the demo, or the queue.
+//! * [`queue`]: the pull queue workers in any language poll, with leases;
+//!   [`tasks`]: that queue, or a cluster's in the shared store.
+//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http`
+//!   bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
+//!   what an endpoint answered.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
-//! Only this crate knows HTTP request and response types.
+//! This is the only crate that serves HTTP. It also calls push and `@http`
+//! endpoints; the worker SDK and the CLI are the other HTTP clients
+//! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
 pub mod bindings;
 pub mod config;
 pub mod demo;
 pub mod dispatch;
+pub mod endpoint;
 pub mod error;
 pub mod graph;
+pub mod machines;
 pub mod metrics;
 pub mod openapi;
+pub mod push;
 pub mod queue;
+pub mod router;
+pub mod state;
 pub mod tasks;
 pub mod ui;
 
@@ -102,7 +113,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
     let router = dispatch::Router {
-        push: dispatch::Push::new(config.push.clone(), rt.clone()),
+        push: push::Push::new(config.push.clone(), rt.clone()),
         http: bindings::Http::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
         demo,
@@ -174,7 +185,7 @@ pub async fn start_cluster(
     let bindings = Arc::new(bindings::HttpBindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
-        dispatch::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
+        push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
         bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
@@ -204,21 +215,21 @@ fn serve(
     bindings: Arc<bindings::HttpBindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
-    let state = api::AppState {
+    let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
         bindings,
     };
-    let app = api::router(state, config.body_limit_bytes);
+    let app = router::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();
     let http = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;
         });
         if let Err(e) = serve.await {
-            eprintln!("weft: the HTTP server stopped: {e}");
+            tracing::error!(error = %e, "the HTTP server stopped: {e}");
         }
     });
     Server {
@@ -249,26 +260,33 @@ impl Server {
     }
 }
 
-/// Waits for SIGTERM or Ctrl-C.
-pub async fn terminated() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Waits for SIGTERM or Ctrl-C. The handlers are installed when this is
+/// called, not when the future is first polled: a signal that arrives
+/// between the call and the wait still stops the server gracefully.
+pub fn terminated() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use weft_runtime::metrics::Histogram;
 
-use crate::api::AppState;
+use crate::state::AppState;
 
 fn histogram(out: &mut String, name: &str, help: &str, h: &Histogram) {
     let (buckets, sum, count) = h.snapshot();

@@ -79,6 +79,38 @@ pub struct Queue {
     pub lease: Duration,
 }
 
+/// A worker's long poll, wherever the tasks are: looks for tasks with
+/// `look`, and while there are none waits for more until `wait` (at most
+/// [`POLL_WAIT_MAX`]) has passed, then answers with none.
+///
+/// `look` returns what it leased and how to wait for more: a function
+/// given the time left that resolves when tasks may have arrived, or when
+/// that time has passed. The look after the last wait still counts, so a
+/// task that arrives as the wait ends is not left behind.
+pub(crate) async fn long_poll<Look, Looked, Wake, Woken>(
+    wait: Duration,
+    mut look: Look,
+) -> Vec<Leased>
+where
+    Look: FnMut() -> Looked,
+    Looked: std::future::Future<Output = (Vec<Leased>, Wake)>,
+    Wake: FnOnce(Duration) -> Woken,
+    Woken: std::future::Future<Output = ()>,
+{
+    let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
+    loop {
+        let (got, wake) = look().await;
+        if !got.is_empty() {
+            return got;
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Vec::new();
+        }
+        wake(deadline - now).await;
+    }
+}
+
 /// The task id of an attempt.
 pub fn task_id(task: &Task) -> String {
     format!("{}.{}", task.call_id, task.attempt)
@@ -179,19 +211,19 @@ impl Queue {
         wait: Duration,
     ) -> Vec<Leased> {
         let max = max.clamp(1, POLL_TASKS_MAX);
-        let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
-        loop {
+        long_poll(wait, || {
             // Register for wake-ups before looking, so a push in between
             // is not missed.
             let arrived = self.arrived.notified();
             let got = self.take(activities, worker, max);
-            if !got.is_empty() {
-                return got;
+            async move {
+                let wake = move |left| async move {
+                    let _ = tokio::time::timeout(left, arrived).await;
+                };
+                (got, wake)
             }
-            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                return Vec::new();
-            }
-        }
+        })
+        .await
     }
 
     fn finish(&self, task_id: &str) -> Result<Entry, TaskError> {
@@ -366,6 +398,53 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(got.len(), 1);
+    }
+
+    /// The loop both queues share: it looks until something is found or
+    /// the wait has passed, waits in between, and looks once more at the
+    /// end.
+    // In paused time (it advances when every task waits), so the counts
+    // do not depend on the machine's load.
+    #[tokio::test(start_paused = true)]
+    async fn long_poll_looks_until_found_or_the_wait_ends() {
+        let looks = std::cell::Cell::new(0);
+        let found = long_poll(Duration::from_secs(10), || {
+            looks.set(looks.get() + 1);
+            let got = if looks.get() == 3 {
+                vec![Leased {
+                    task_id: "c1.1".into(),
+                    task: task("c1", "A", 1),
+                    lease_until_ms: 0,
+                }]
+            } else {
+                Vec::new()
+            };
+            async move { (got, |_left: Duration| async {}) }
+        })
+        .await;
+        assert_eq!((looks.get(), found.len()), (3, 1));
+
+        let looks = std::cell::Cell::new(0);
+        let waited = std::cell::Cell::new(Duration::ZERO);
+        let started = tokio::time::Instant::now();
+        let none = long_poll(Duration::from_millis(30), || {
+            looks.set(looks.get() + 1);
+            let waited = &waited;
+            async move {
+                let wake = move |left: Duration| async move {
+                    let pause = left.min(Duration::from_millis(10));
+                    waited.set(waited.get() + pause);
+                    tokio::time::sleep(pause).await;
+                };
+                (Vec::new(), wake)
+            }
+        })
+        .await;
+        assert!(none.is_empty());
+        assert_eq!(started.elapsed(), Duration::from_millis(30));
+        // Never asked to wait past the deadline; a look after the last wait.
+        assert_eq!(waited.get(), Duration::from_millis(30));
+        assert_eq!(looks.get(), 4);
     }
 
     #[tokio::test]

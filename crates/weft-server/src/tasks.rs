@@ -10,7 +10,7 @@ use weft_runtime::ResultSink;
 use weft_store::ClusterStore;
 
 use crate::queue::{
-    split_task_id, task_id, Depth, Leased, Queue, TaskError, POLL_TASKS_MAX, POLL_WAIT_MAX,
+    long_poll, split_task_id, task_id, Depth, Leased, Queue, TaskError, POLL_TASKS_MAX,
 };
 
 /// Longest pause between two looks at the store while a poll waits (the
@@ -42,50 +42,49 @@ impl SharedQueue {
         }
     }
 
-    async fn poll(
-        &self,
-        activities: &[String],
-        worker: &str,
-        max: usize,
-        wait: Duration,
-    ) -> Vec<Leased> {
-        let max = max.clamp(1, POLL_TASKS_MAX);
-        let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
-        loop {
+    async fn poll(&self, poll: &Poll<'_>) -> Vec<Leased> {
+        let max = poll.max.clamp(1, POLL_TASKS_MAX);
+        long_poll(poll.wait, || {
             let store = self.store.clone();
             let (node, acts, w, lease_ms) = (
                 self.node.clone(),
-                activities.to_vec(),
-                worker.to_string(),
+                poll.activities.to_vec(),
+                poll.worker.to_string(),
                 self.lease.as_millis() as i64,
             );
-            let got = tokio::task::spawn_blocking(move || {
-                let now = weft_runtime::runtime::now_ms();
-                store.lease_tasks(&node, &acts, &w, max, now, lease_ms)
-            })
-            .await;
-            match got {
-                Ok(Ok(tasks)) if !tasks.is_empty() => {
-                    return tasks
+            async move {
+                let got = tokio::task::spawn_blocking({
+                    let store = store.clone();
+                    move || {
+                        let now = weft_runtime::runtime::now_ms();
+                        store.lease_tasks(&node, &acts, &w, max, now, lease_ms)
+                    }
+                })
+                .await;
+                let leased = match got {
+                    Ok(Ok(tasks)) => tasks
                         .into_iter()
                         .map(|t| Leased {
                             task_id: task_id(&t.task),
                             lease_until_ms: t.lease_until,
                             task: t.task,
                         })
-                        .collect();
-                }
-                Ok(Err(e)) => eprintln!("weft: leasing tasks failed: {e}"),
-                _ => {}
+                        .collect(),
+                    Ok(Err(e)) => {
+                        tracing::warn!(error = %e, "leasing tasks failed: {e}");
+                        Vec::new()
+                    }
+                    Err(_) => Vec::new(),
+                };
+                // The store's notifications usually end the pause sooner.
+                let wake = move |left: Duration| async move {
+                    let pause = left.min(SHARED_POLL_PAUSE);
+                    let _ = tokio::task::spawn_blocking(move || store.wait_for_work(pause)).await;
+                };
+                (leased, wake)
             }
-            let now = tokio::time::Instant::now();
-            if now >= deadline {
-                return Vec::new();
-            }
-            let pause = (deadline - now).min(SHARED_POLL_PAUSE);
-            let store = self.store.clone();
-            let _ = tokio::task::spawn_blocking(move || store.wait_for_work(pause)).await;
-        }
+        })
+        .await
     }
 
     /// The open task `id`, read off the async threads (a store call
@@ -116,6 +115,19 @@ impl SharedQueue {
     }
 }
 
+/// What a worker's poll asks for.
+pub struct Poll<'a> {
+    /// The activities whose tasks it takes.
+    pub activities: &'a [String],
+    /// Who polls (shown in leases).
+    pub worker: &'a str,
+    /// Most tasks to lease (at most [`POLL_TASKS_MAX`]).
+    pub max: usize,
+    /// Longest time to wait for the first task (at most
+    /// [`crate::queue::POLL_WAIT_MAX`]).
+    pub wait: Duration,
+}
+
 /// The pull queue the API serves.
 #[derive(Clone)]
 pub enum Tasks {
@@ -127,16 +139,13 @@ pub enum Tasks {
 
 impl Tasks {
     /// Leases up to `max` tasks, waiting up to `wait` for the first.
-    pub async fn poll(
-        &self,
-        activities: &[String],
-        worker: &str,
-        max: usize,
-        wait: Duration,
-    ) -> Vec<Leased> {
+    pub async fn poll(&self, poll: &Poll<'_>) -> Vec<Leased> {
         match self {
-            Tasks::Memory(q) => q.poll(activities, worker, max, wait).await,
-            Tasks::Shared(q) => q.poll(activities, worker, max, wait).await,
+            Tasks::Memory(q) => {
+                q.poll(poll.activities, poll.worker, poll.max, poll.wait)
+                    .await
+            }
+            Tasks::Shared(q) => q.poll(poll).await,
         }
     }
 

@@ -20,9 +20,9 @@ use weft_engine::state::Status;
 use weft_engine::time::format_time;
 use weft_store::{Deployment, RunQuery, RunRecord, Store};
 
-use crate::api::{blocking, AppState};
-use crate::error::{ApiError, Json};
+use crate::error::{ApiError, Code, Json};
 use crate::graph;
+use crate::state::{blocking, AppState};
 
 /// Runs one flow-filtered count reads per status, at most; beyond it the
 /// count is shown as "1000+".
@@ -139,7 +139,7 @@ async fn asset(Path(file): Path<String>) -> Response {
             secure_headers(&mut resp);
             resp
         }
-        None => ApiError::not_found("no_such_path", format!("no UI file `{file}`")).into_response(),
+        None => ApiError::new(Code::NoSuchPath, format!("no UI file `{file}`")).into_response(),
     }
 }
 
@@ -216,7 +216,7 @@ async fn get_version(
     let store = s.runtime.store().clone();
     let d = blocking(move || store.deployment(v)).await?;
     let d =
-        d.ok_or_else(|| ApiError::not_found("unknown_version", format!("no program version {v}")))?;
+        d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
     Ok(Json(version_json(&d)))
 }
 
@@ -255,14 +255,14 @@ async fn flow_graph(
     .await?;
     let d = match found {
         None => {
-            return Err(ApiError::not_found(
-                "unknown_flow",
+            return Err(ApiError::new(
+                Code::UnknownFlow,
                 format!("no flow named `{name}` is deployed"),
             ))
         }
         Some(Err(versions)) => {
-            return Err(ApiError::not_found(
-                "unknown_version",
+            return Err(ApiError::new(
+                Code::UnknownVersion,
                 format!(
                     "version {} does not define `{name}`; it is in versions {versions:?}",
                     asked.unwrap_or_default()
@@ -270,8 +270,8 @@ async fn flow_graph(
             ))
         }
         Some(Ok(None)) => {
-            return Err(ApiError::not_found(
-                "unknown_version",
+            return Err(ApiError::new(
+                Code::UnknownVersion,
                 format!("the version of `{name}` is missing"),
             ))
         }
@@ -293,8 +293,8 @@ async fn flow_graph(
         .iter()
         .find_map(|f| graph::build(&f.text, &name, &flows).map(|g| (f.name.clone(), g)))
     else {
-        return Err(ApiError::not_found(
-            "unknown_flow",
+        return Err(ApiError::new(
+            Code::UnknownFlow,
             format!("version {} has no flow `{name}`", d.version),
         ));
     };
@@ -376,17 +376,7 @@ mod tests {
     /// workers: the runs stay running at their first call).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn endpoints_and_pages_answer() {
-        let config = crate::Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data: std::path::PathBuf::new(),
-            token: None,
-            body_limit_bytes: 1 << 20,
-            lease: std::time::Duration::from_secs(30),
-            push: Default::default(),
-            demo: false,
-            database: None,
-            node: "test".into(),
-        };
+        let config = crate::Config::for_tests();
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(weft_store::MemoryStore::new());
         let server = crate::start(config, store).await.unwrap();
         let base = format!("http://{}", server.addr);

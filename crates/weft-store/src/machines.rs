@@ -346,6 +346,18 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// The operator as flows write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
     /// The operator as written (`==`, `!=`, ...); `=` is `==`.
     pub fn parse(s: &str) -> Option<CmpOp> {
         Some(match s {

@@ -16,6 +16,10 @@
 //!   `POST` per activity, as the server's push dispatch calls them
 //!   (`openapi.rs`).
 //!
+//! The three workers share how each activity is prepared and how the file
+//! is laid out (`emit.rs`); each language's module writes only its syntax
+//! and its doc texts.
+//!
 //! Every generated handler fails permanently with "not implemented: Name"
 //! until someone writes it, so the generated worker builds and runs as is.
 //! Workers bind the arguments list to parameters by the rule of
@@ -24,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+mod emit;
 mod model;
 mod naming;
 mod openapi;

@@ -4,9 +4,9 @@
 //! raises `Permanent("not implemented: Name")` until written, and the
 //! poll-run-report loop with back-off.
 
-use crate::model::{Activity, Model};
+use crate::emit::{Gen, Language, Prepared};
+use crate::model::Model;
 use crate::naming::{is_plain, pascal, quote, snake};
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use weft_check::contract::types::{Field, Type};
 
@@ -17,18 +17,27 @@ const KEYWORDS: &[&str] = &[
     "with", "yield", "main", "bind", "log",
 ];
 
-struct Gen {
-    defs: Vec<String>,
-    names: HashSet<String>,
-}
+/// The language (see [`Language`]).
+pub(crate) struct Python;
 
 /// The generated `worker.py`.
 pub fn generate(model: &Model) -> String {
-    let mut g = Gen {
-        defs: Vec::new(),
-        names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
-    };
-    for (name, ty) in &model.types {
+    let (mut out, table) = Gen::<Python>::new(model).worker(model);
+    let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
+    let _ = write!(
+        out,
+        "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
+        names.join(", ")
+    );
+    out.push_str(LOOP);
+    out
+}
+
+impl Language for Python {
+    const HEADER: &'static str = HEADER;
+    const ACTIVITIES: &'static str = "\n\n# ----- the activities: fill these in -----\n";
+
+    fn declared_type(g: &mut Gen<Self>, name: &str, ty: &Type) {
         let py = pascal(name);
         match ty {
             Type::Object { fields, open } => {
@@ -42,105 +51,37 @@ pub fn generate(model: &Model) -> String {
             }
         }
     }
-    let mut handlers = String::new();
-    let mut table = String::new();
-    for a in &model.activities {
-        activity(&mut g, a, &mut handlers, &mut table);
-    }
-    let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
-    let mut out = String::new();
-    out.push_str(HEADER);
-    for d in &g.defs {
-        out.push('\n');
-        out.push_str(d);
-    }
-    out.push_str("\n\n# ----- the activities: fill these in -----\n");
-    out.push_str(&handlers);
-    let _ = write!(
-        out,
-        "\n\nHANDLERS = {{\n{table}}}\nACTIVITIES = [{}]\n",
-        names.join(", ")
-    );
-    out.push_str(LOOP);
-    out
-}
 
-fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String) {
-    let base = pascal(&a.name);
-    let params_name = g.fresh(&format!("{base}Params"));
-    let fields: Vec<Field> = a
-        .params
-        .iter()
-        .map(|p| Field {
-            name: p.name.clone(),
-            ty: p.ty.clone(),
-            optional: p.optional,
-        })
-        .collect();
-    let doc = if a.declared {
-        format!("The parameters of `{}`.", a.name)
-    } else {
-        format!(
-            "The arguments of `{}` as its calls pass them (not declared).",
-            a.name
-        )
-    };
-    let def = g.typed_dict(&params_name, &fields, false, &doc);
-    g.defs.push(def);
-    let result = g.ty(&a.result, &format!("{base}Result"));
-    let mut func = snake(&a.name);
-    if KEYWORDS.contains(&func.as_str()) {
-        func.push_str("_activity");
-    }
-    let _ = writeln!(handlers, "\n");
-    if a.awaited {
-        let _ = writeln!(
-            handlers,
-            "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
-            a.name
-        );
-    } else {
-        let _ = writeln!(
-            handlers,
-            "def {func}(ctx: Ctx, params: {params_name}) -> {result}:\n    \"\"\"`{}`.\"\"\"",
-            a.name
-        );
-    }
-    let _ = writeln!(
-        handlers,
-        "    raise Permanent({})",
-        quote(&format!("not implemented: {}", a.name))
-    );
-    let params: Vec<String> = a
-        .params
-        .iter()
-        .map(|p| {
-            format!(
-                "({}, {})",
-                quote(&p.name),
-                if p.optional { "True" } else { "False" }
-            )
-        })
-        .collect();
-    let _ = writeln!(
-        table,
-        "    {}: ({func}, [{}]),",
-        quote(&a.name),
-        params.join(", ")
-    );
-}
-
-impl Gen {
-    fn fresh(&mut self, want: &str) -> String {
-        let mut name = want.to_string();
-        let mut i = 2;
-        while !self.names.insert(name.clone()) {
-            name = format!("{want}{i}");
-            i += 1;
+    fn activity(g: &mut Gen<Self>, p: Prepared<'_>, handlers: &mut String, table: &mut String) {
+        let a = p.activity;
+        let params_name = &p.params_name;
+        let def = g.typed_dict(params_name, &p.fields, false, &p.params_doc("not declared"));
+        g.defs.push(def);
+        let result = g.ty(&a.result, &format!("{}Result", p.base));
+        let func = p.function(snake(&a.name), |f| KEYWORDS.contains(&f), "_activity");
+        let _ = writeln!(handlers, "\n");
+        if a.awaited {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
+                a.name
+            );
+        } else {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> {result}:\n    \"\"\"`{}`.\"\"\"",
+                a.name
+            );
         }
-        name
+        let _ = writeln!(handlers, "    raise Permanent({})", p.not_implemented());
+        let params = p.binding(|name, optional| {
+            format!("({name}, {})", if optional { "True" } else { "False" })
+        });
+        let _ = writeln!(table, "    {}: ({func}, [{params}]),", quote(&a.name));
     }
+}
 
+impl Gen<Python> {
     /// The annotation for `t`; inline objects become `TypedDict`s named
     /// after `hint`. Named types are quoted (forward references).
     fn ty(&mut self, t: &Type, hint: &str) -> String {
@@ -156,7 +97,7 @@ impl Gen {
             Type::List(inner) => format!("list[{}]", self.ty(inner, &format!("{hint}Item"))),
             Type::Named(n) => quote(&pascal(n)),
             Type::Object { fields, open } => {
-                let name = self.fresh(hint);
+                let name = self.defs.fresh(hint);
                 let def = self.typed_dict(&name, fields, *open, "");
                 self.defs.push(def);
                 quote(&name)

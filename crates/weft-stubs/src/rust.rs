@@ -7,7 +7,8 @@
 //! `...Params` struct, a result type and an `async fn` to fill in, which
 //! returns `Err(Error::permanent("not implemented: Name"))` until then.
 
-use crate::model::{Activity, Model};
+use crate::emit::{Gen, Language, Prepared};
+use crate::model::Model;
 use crate::naming::{pascal, quote, snake};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -21,23 +22,22 @@ const KEYWORDS: &[&str] = &[
     "macro", "override", "priv", "typeof", "unsized", "virtual",
 ];
 
-struct Gen {
-    /// Struct and alias definitions, in order.
-    defs: Vec<String>,
-    /// Type names taken.
-    names: HashSet<String>,
-}
+/// The language (see [`Language`]).
+pub(crate) struct Rust;
 
 /// The generated `main.rs`.
 pub fn generate(model: &Model) -> String {
-    let mut g = Gen {
-        defs: Vec::new(),
-        names: HashSet::new(),
-    };
-    for (name, _) in &model.types {
-        g.names.insert(pascal(name));
-    }
-    for (name, ty) in &model.types {
+    let (mut out, registrations) = Gen::<Rust>::new(model).worker(model);
+    out.push_str(&MAIN.replace("{registrations}", &registrations));
+    out.push_str(BIND);
+    out
+}
+
+impl Language for Rust {
+    const HEADER: &'static str = HEADER;
+    const ACTIVITIES: &'static str = "\n// ----- the activities: fill these in -----\n";
+
+    fn declared_type(g: &mut Gen<Self>, name: &str, ty: &Type) {
         let rust_name = pascal(name);
         match ty {
             Type::Object { fields, open } => {
@@ -52,125 +52,79 @@ pub fn generate(model: &Model) -> String {
             }
         }
     }
-    let mut handlers = String::new();
-    let mut registrations = String::new();
-    for a in &model.activities {
-        activity(&mut g, a, &mut handlers, &mut registrations);
-    }
-    let mut out = String::new();
-    out.push_str(HEADER);
-    for d in &g.defs {
-        out.push('\n');
-        out.push_str(d);
-    }
-    out.push_str("\n// ----- the activities: fill these in -----\n");
-    out.push_str(&handlers);
-    out.push_str(&MAIN.replace("{registrations}", &registrations));
-    out.push_str(BIND);
-    out
-}
 
-fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, registrations: &mut String) {
-    let base = pascal(&a.name);
-    let params_name = g.fresh(&format!("{base}Params"));
-    let fields: Vec<Field> = a
-        .params
-        .iter()
-        .map(|p| Field {
-            name: p.name.clone(),
-            ty: p.ty.clone(),
-            optional: p.optional,
-        })
-        .collect();
-    let doc = if a.declared {
-        format!("The parameters of `{}`.", a.name)
-    } else {
-        format!(
-            "The arguments of `{}` as its calls pass them (it is not declared: declare it for types).",
-            a.name
-        )
-    };
-    let def = g.object(&params_name, &fields, false, &doc);
-    g.defs.push(def);
-    let result = match &a.result {
-        Type::Object { fields, open } => {
-            let name = g.fresh(&format!("{base}Result"));
-            let doc = if a.awaited {
-                format!("The callback value of `{}` (it is awaited).", a.name)
-            } else {
-                format!("The result of `{}`.", a.name)
-            };
-            let def = g.object(&name, fields, *open, &doc);
-            g.defs.push(def);
-            name
+    /// The handler, and its registration with the worker.
+    fn activity(
+        g: &mut Gen<Self>,
+        p: Prepared<'_>,
+        handlers: &mut String,
+        registrations: &mut String,
+    ) {
+        let a = p.activity;
+        let (base, params_name) = (&p.base, &p.params_name);
+        let doc = p.params_doc("it is not declared: declare it for types");
+        let def = g.object(params_name, &p.fields, false, &doc);
+        g.defs.push(def);
+        let result = match &a.result {
+            Type::Object { fields, open } => {
+                let name = g.defs.fresh(&format!("{base}Result"));
+                let doc = if a.awaited {
+                    format!("The callback value of `{}` (it is awaited).", a.name)
+                } else {
+                    format!("The result of `{}`.", a.name)
+                };
+                let def = g.object(&name, fields, *open, &doc);
+                g.defs.push(def);
+                name
+            }
+            other => g.ty(other, &format!("{base}Result")),
+        };
+        // `main` and `bind` are the generated file's own functions.
+        let func = p.function(
+            snake(&a.name),
+            |f| KEYWORDS.contains(&f) || f == "main" || f == "bind",
+            "_activity",
+        );
+        let _ = writeln!(handlers);
+        if a.awaited {
+            let _ = writeln!(
+                handlers,
+                "/// `{}`, awaited: start the work, keep `ctx.callback_handle()` and\n/// complete it later with a `{result}`. What this returns is only the\n/// acknowledgement.",
+                a.name
+            );
+            let _ = writeln!(
+                handlers,
+                "async fn {func}(ctx: &Ctx, params: {params_name}) -> Result<Value, Error> {{"
+            );
+        } else {
+            let _ = writeln!(handlers, "/// `{}`.", a.name);
+            let _ = writeln!(
+                handlers,
+                "async fn {func}(ctx: &Ctx, params: {params_name}) -> Result<{result}, Error> {{"
+            );
         }
-        other => g.ty(other, &format!("{base}Result")),
-    };
-    let func = fn_name(&a.name);
-    let _ = writeln!(handlers);
-    if a.awaited {
+        let _ = writeln!(handlers, "    let _ = (ctx, params);");
         let _ = writeln!(
             handlers,
-            "/// `{}`, awaited: start the work, keep `ctx.callback_handle()` and\n/// complete it later with a `{result}`. What this returns is only the\n/// acknowledgement.",
-            a.name
+            "    Err(Error::permanent({}))",
+            p.not_implemented()
         );
-        let _ = writeln!(
-            handlers,
-            "async fn {func}(ctx: &Ctx, params: {params_name}) -> Result<Value, Error> {{"
-        );
-    } else {
-        let _ = writeln!(handlers, "/// `{}`.", a.name);
-        let _ = writeln!(
-            handlers,
-            "async fn {func}(ctx: &Ctx, params: {params_name}) -> Result<{result}, Error> {{"
-        );
-    }
-    let _ = writeln!(handlers, "    let _ = (ctx, params);");
-    let _ = writeln!(
-        handlers,
-        "    Err(Error::permanent({}))",
-        quote(&format!("not implemented: {}", a.name))
-    );
-    let _ = writeln!(handlers, "}}");
-    let params: Vec<String> = a
-        .params
-        .iter()
-        .map(|p| format!("({}, {})", quote(&p.name), p.optional))
-        .collect();
-    let _ = write!(
-        registrations,
-        "        .activity({name}, |ctx: Ctx, args: Value| async move {{
+        let _ = writeln!(handlers, "}}");
+        let params = p.binding(|name, optional| format!("({name}, {optional})"));
+        let _ = write!(
+            registrations,
+            "        .activity({name}, |ctx: Ctx, args: Value| async move {{
             let params: {params_name} = bind(&args, &[{params}])?;
             let result = {func}(&ctx, params).await?;
             serde_json::to_value(result).map_err(Error::permanent)
         }})
 ",
-        name = quote(&a.name),
-        params = params.join(", "),
-    );
-}
-
-fn fn_name(name: &str) -> String {
-    let s = snake(name);
-    if KEYWORDS.contains(&s.as_str()) || s == "main" || s == "bind" {
-        format!("{s}_activity")
-    } else {
-        s
+            name = quote(&a.name),
+        );
     }
 }
 
-impl Gen {
-    /// A type name not taken yet, based on `want`.
-    fn fresh(&mut self, want: &str) -> String {
-        let mut name = want.to_string();
-        let mut i = 2;
-        while !self.names.insert(name.clone()) {
-            name = format!("{want}{i}");
-            i += 1;
-        }
-        name
-    }
-
+impl Gen<Rust> {
     /// The Rust type of `t`; inline objects become structs named after
     /// `hint`.
     fn ty(&mut self, t: &Type, hint: &str) -> String {
@@ -184,7 +138,7 @@ impl Gen {
             Type::List(inner) => format!("Vec<{}>", self.ty(inner, &format!("{hint}Item"))),
             Type::Named(n) => pascal(n),
             Type::Object { fields, open } => {
-                let name = self.fresh(hint);
+                let name = self.defs.fresh(hint);
                 let def = self.object(&name, fields, *open, "");
                 self.defs.push(def);
                 name

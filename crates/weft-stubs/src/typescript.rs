@@ -4,9 +4,9 @@
 //! `Permanent("not implemented: Name")` until written, and the
 //! poll-run-report loop with back-off.
 
-use crate::model::{Activity, Model};
+use crate::emit::{Gen, Language, Prepared};
+use crate::model::Model;
 use crate::naming::{is_plain, pascal, quote};
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use weft_check::contract::types::{Field, Type};
 
@@ -67,37 +67,12 @@ const RESERVED: &[&str] = &[
     "runTask",
 ];
 
-struct Gen {
-    defs: Vec<String>,
-    names: HashSet<String>,
-}
+/// The language (see [`Language`]).
+pub(crate) struct TypeScript;
 
 /// The generated `worker.ts`.
 pub fn generate(model: &Model) -> String {
-    let mut g = Gen {
-        defs: Vec::new(),
-        names: model.types.iter().map(|(n, _)| pascal(n)).collect(),
-    };
-    for (name, ty) in &model.types {
-        let ts = pascal(name);
-        let t = g.ty(ty, &format!("{ts}Value"));
-        g.defs.push(format!(
-            "/** The type `{name}`. */\nexport type {ts} = {t};\n"
-        ));
-    }
-    let mut handlers = String::new();
-    let mut table = String::new();
-    for a in &model.activities {
-        activity(&mut g, a, &mut handlers, &mut table);
-    }
-    let mut out = String::new();
-    out.push_str(HEADER);
-    for d in &g.defs {
-        out.push('\n');
-        out.push_str(d);
-    }
-    out.push_str("\n// ----- the activities: fill these in -----\n");
-    out.push_str(&handlers);
+    let (mut out, table) = Gen::<TypeScript>::new(model).worker(model);
     let _ = write!(
         out,
         "\nconst HANDLERS: Record<string, [(ctx: Ctx, params: any) => Promise<unknown>, Param[]]> = {{\n{table}}};\n"
@@ -106,80 +81,56 @@ pub fn generate(model: &Model) -> String {
     out
 }
 
-fn activity(g: &mut Gen, a: &Activity, handlers: &mut String, table: &mut String) {
-    let base = pascal(&a.name);
-    let params_name = g.fresh(&format!("{base}Params"));
-    let fields: Vec<Field> = a
-        .params
-        .iter()
-        .map(|p| Field {
-            name: p.name.clone(),
-            ty: p.ty.clone(),
-            optional: p.optional,
-        })
-        .collect();
-    let obj = g.object(&fields, false, &params_name);
-    let doc = if a.declared {
-        format!("The parameters of `{}`.", a.name)
-    } else {
-        format!(
-            "The arguments of `{}` as its calls pass them (not declared).",
-            a.name
-        )
-    };
-    g.defs.push(format!(
-        "/** {doc} */\nexport interface {params_name} {obj}\n"
-    ));
-    let result = g.ty(&a.result, &format!("{base}Result"));
-    let mut func = base.clone();
-    func.replace_range(..1, &func[..1].to_ascii_lowercase());
-    if RESERVED.contains(&func.as_str()) {
-        func.push_str("Activity");
+impl Language for TypeScript {
+    const HEADER: &'static str = HEADER;
+    const ACTIVITIES: &'static str = "\n// ----- the activities: fill these in -----\n";
+
+    fn declared_type(g: &mut Gen<Self>, name: &str, ty: &Type) {
+        let ts = pascal(name);
+        let t = g.ty(ty, &format!("{ts}Value"));
+        g.defs.push(format!(
+            "/** The type `{name}`. */\nexport type {ts} = {t};\n"
+        ));
     }
-    let _ = writeln!(handlers);
-    if a.awaited {
+
+    fn activity(g: &mut Gen<Self>, p: Prepared<'_>, handlers: &mut String, table: &mut String) {
+        let a = p.activity;
+        let params_name = &p.params_name;
+        let obj = g.object(&p.fields, false, params_name);
+        let doc = p.params_doc("not declared");
+        g.defs.push(format!(
+            "/** {doc} */\nexport interface {params_name} {obj}\n"
+        ));
+        let result = g.ty(&a.result, &format!("{}Result", p.base));
+        let mut camel = p.base.clone();
+        camel.replace_range(..1, &camel[..1].to_ascii_lowercase());
+        let func = p.function(camel, |f| RESERVED.contains(&f), "Activity");
+        let _ = writeln!(handlers);
+        if a.awaited {
+            let _ = writeln!(
+                handlers,
+                "/** `{}` is awaited: start the work and return; later, complete the wait\n * with `ctx.callback(value)` (value: `{result}`). */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<void> {{",
+                a.name
+            );
+        } else {
+            let _ = writeln!(
+                handlers,
+                "/** `{}`. */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<{result}> {{",
+                a.name
+            );
+        }
+        let _ = writeln!(handlers, "  void ctx;\n  void params;");
         let _ = writeln!(
             handlers,
-            "/** `{}` is awaited: start the work and return; later, complete the wait\n * with `ctx.callback(value)` (value: `{result}`). */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<void> {{",
-            a.name
+            "  throw new Permanent({});\n}}",
+            p.not_implemented()
         );
-    } else {
-        let _ = writeln!(
-            handlers,
-            "/** `{}`. */\nasync function {func}(ctx: Ctx, params: {params_name}): Promise<{result}> {{",
-            a.name
-        );
+        let params = p.binding(|name, optional| format!("[{name}, {optional}]"));
+        let _ = writeln!(table, "  {}: [{func}, [{params}]],", quote(&a.name));
     }
-    let _ = writeln!(handlers, "  void ctx;\n  void params;");
-    let _ = writeln!(
-        handlers,
-        "  throw new Permanent({});\n}}",
-        quote(&format!("not implemented: {}", a.name))
-    );
-    let params: Vec<String> = a
-        .params
-        .iter()
-        .map(|p| format!("[{}, {}]", quote(&p.name), p.optional))
-        .collect();
-    let _ = writeln!(
-        table,
-        "  {}: [{func}, [{}]],",
-        quote(&a.name),
-        params.join(", ")
-    );
 }
 
-impl Gen {
-    fn fresh(&mut self, want: &str) -> String {
-        let mut name = want.to_string();
-        let mut i = 2;
-        while !self.names.insert(name.clone()) {
-            name = format!("{want}{i}");
-            i += 1;
-        }
-        name
-    }
-
+impl Gen<TypeScript> {
     fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),

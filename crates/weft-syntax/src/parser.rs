@@ -532,48 +532,33 @@ impl Parser<'_> {
     /// `name: Type` or `name?: Type`, separated by commas, up to and
     /// including `)`.
     fn parse_param_decls(&mut self) -> Vec<ParamDecl> {
-        let open = self.opened();
-        let saved = self.nl_skip;
-        self.nl_skip = true;
         let mut params = Vec::new();
-        loop {
-            match self.peek() {
-                TokenKind::RParen => {
-                    self.bump();
-                    break;
-                }
-                TokenKind::Ident => {
-                    let t = self.bump();
-                    let name = self.ident_from(&t);
-                    if params.len() == PARAMS_MAX {
-                        self.error(
-                            name.span,
-                            format!("more than {PARAMS_MAX} parameters; pass an object instead"),
-                        );
-                    }
-                    let optional = self.eat(TokenKind::Question).is_some();
-                    if self.expect(TokenKind::Colon).is_none() {
-                        break;
-                    }
-                    let ty = self.parse_type();
-                    params.push(ParamDecl {
-                        span: name.span.to(ty.span),
-                        name,
-                        optional,
-                        ty,
-                    });
-                    if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                        self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
-                        break;
-                    }
-                }
-                _ => {
-                    self.expected("a parameter (`name: Type`)");
-                    break;
-                }
+        self.comma_list(TokenKind::RParen, false, |p| {
+            if p.peek() != TokenKind::Ident {
+                p.expected("a parameter (`name: Type`)");
+                return false;
             }
-        }
-        self.nl_skip = saved;
+            let t = p.bump();
+            let name = p.ident_from(&t);
+            if params.len() == PARAMS_MAX {
+                p.error(
+                    name.span,
+                    format!("more than {PARAMS_MAX} parameters; pass an object instead"),
+                );
+            }
+            let optional = p.eat(TokenKind::Question).is_some();
+            if p.expect(TokenKind::Colon).is_none() {
+                return false;
+            }
+            let ty = p.parse_type();
+            params.push(ParamDecl {
+                span: name.span.to(ty.span),
+                name,
+                optional,
+                ty,
+            });
+            true
+        });
         params
     }
 
@@ -660,78 +645,37 @@ impl Parser<'_> {
     /// `{name: T, opt?: U, "quoted-name": V}` and, for an open object,
     /// `..` as the last entry.
     fn parse_object_type(&mut self) -> TypeExpr {
-        let start = self.tok().span;
-        if !self.enter() {
-            self.leave();
-            return TypeExpr {
-                kind: TypeKind::Error,
-                span: start,
-            };
-        }
-        self.bump();
-        let saved = self.nl_skip;
-        self.nl_skip = true;
         let mut fields = Vec::new();
         let mut open = None;
-        loop {
-            if self.eat(TokenKind::RBrace).is_some() {
-                break;
-            }
-            if self.peek() == TokenKind::Eof {
-                self.expected("`}`");
-                break;
-            }
+        let parsed = self.bracketed_list(TokenKind::RBrace, |p| {
             if open.is_some() {
-                self.expected("`}` after `..` (it ends an open object type)");
-                break;
+                p.expected("`}` after `..` (it ends an open object type)");
+                return false;
             }
-            let before = self.pos;
-            if let Some(dots) = self.eat(TokenKind::DotDot) {
+            if let Some(dots) = p.eat(TokenKind::DotDot) {
                 open = Some(dots.span);
-            } else {
-                let t = self.tok().clone();
-                let key = match t.kind {
-                    TokenKind::Ident => Key {
-                        name: self.token_text(&t),
-                        quoted: false,
-                        span: t.span,
-                    },
-                    TokenKind::String => Key {
-                        name: t.text.clone(),
-                        quoted: true,
-                        span: t.span,
-                    },
-                    k if is_keyword(k) => Key {
-                        name: self.token_text(&t),
-                        quoted: false,
-                        span: t.span,
-                    },
-                    _ => {
-                        self.expected("a field name or `..`");
-                        break;
-                    }
-                };
-                self.bump();
-                let optional = self.eat(TokenKind::Question).is_some();
-                if self.expect(TokenKind::Colon).is_none() {
-                    break;
-                }
-                let ty = self.parse_type();
-                fields.push(FieldType { key, optional, ty });
+                return true;
             }
-            if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBrace {
-                self.expected_closing(start, TokenKind::RBrace, "`,` or `}`");
-                break;
+            let Some(key) = p.parse_key("a field name or `..`") else {
+                return false;
+            };
+            let optional = p.eat(TokenKind::Question).is_some();
+            if p.expect(TokenKind::Colon).is_none() {
+                return false;
             }
-            if self.pos == before {
-                break;
-            }
-        }
-        self.nl_skip = saved;
-        self.leave();
-        TypeExpr {
-            kind: TypeKind::Object(ObjectType { fields, open }),
-            span: self.until_prev(start),
+            let ty = p.parse_type();
+            fields.push(FieldType { key, optional, ty });
+            true
+        });
+        match parsed {
+            Ok(span) => TypeExpr {
+                kind: TypeKind::Object(ObjectType { fields, open }),
+                span,
+            },
+            Err(span) => TypeExpr {
+                kind: TypeKind::Error,
+                span,
+            },
         }
     }
 
@@ -786,39 +730,114 @@ impl Parser<'_> {
 
     /// Names separated by commas, up to and including `)`.
     fn parse_names_until_rparen(&mut self, what: &str) -> Vec<Ident> {
+        let mut names = Vec::new();
+        self.comma_list(TokenKind::RParen, false, |p| {
+            if p.peek() != TokenKind::Ident {
+                p.expected(what);
+                return false;
+            }
+            let t = p.bump();
+            let id = p.ident_from(&t);
+            if names.len() == PARAMS_MAX {
+                p.error(
+                    id.span,
+                    format!("more than {PARAMS_MAX} parameters; pass an object instead"),
+                );
+            }
+            names.push(id);
+            true
+        });
+        names
+    }
+
+    /// A comma-separated list up to and including `close`, with line breaks
+    /// insignificant inside; a trailing comma is allowed. `item` parses one
+    /// entry at a token that is not `close` (nor, with `eof_expected`, the
+    /// end of the file, which is reported as a missing `close`); it returns
+    /// false when it reported an error that ends the list. Every list of
+    /// the grammar goes through here, so they all recover alike: a missing
+    /// `,` or an item that consumed nothing ends the list.
+    fn comma_list(
+        &mut self,
+        close: TokenKind,
+        eof_expected: bool,
+        mut item: impl FnMut(&mut Self) -> bool,
+    ) {
+        let closer = match close {
+            TokenKind::RParen => ")",
+            TokenKind::RBracket => "]",
+            _ => "}",
+        };
+        // Lists start right after their opening bracket: errors about a
+        // missing separator or closer are reported against it.
         let open = self.opened();
         let saved = self.nl_skip;
         self.nl_skip = true;
-        let mut names = Vec::new();
         loop {
-            match self.peek() {
-                TokenKind::RParen => {
-                    self.bump();
-                    break;
-                }
-                TokenKind::Ident => {
-                    let t = self.bump();
-                    let id = self.ident_from(&t);
-                    if names.len() == PARAMS_MAX {
-                        self.error(
-                            id.span,
-                            format!("more than {PARAMS_MAX} parameters; pass an object instead"),
-                        );
-                    }
-                    names.push(id);
-                    if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                        self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
-                        break;
-                    }
-                }
-                _ => {
-                    self.expected(what);
-                    break;
-                }
+            if self.eat(close).is_some() {
+                break;
+            }
+            if eof_expected && self.peek() == TokenKind::Eof {
+                self.expected_closing(open, close, &format!("`{closer}`"));
+                break;
+            }
+            let before = self.pos;
+            if !item(self) {
+                break;
+            }
+            if self.eat(TokenKind::Comma).is_none() && self.peek() != close {
+                self.expected_closing(open, close, &format!("`,` or `{closer}`"));
+                break;
+            }
+            if self.pos == before {
+                break;
             }
         }
         self.nl_skip = saved;
-        names
+    }
+
+    /// An opening bracket (`[` or `{`, which counts toward [`NESTING_MAX`])
+    /// and the comma list after it, up to `close`: the span from the
+    /// bracket to `close`, or, nested too deep, `Err` with the bracket's
+    /// span and nothing consumed.
+    fn bracketed_list(
+        &mut self,
+        close: TokenKind,
+        item: impl FnMut(&mut Self) -> bool,
+    ) -> Result<Span, Span> {
+        let start = self.tok().span;
+        if !self.enter() {
+            self.leave();
+            return Err(start);
+        }
+        self.bump();
+        self.comma_list(close, true, item);
+        self.leave();
+        Ok(self.until_prev(start))
+    }
+
+    /// An object key: a name, a keyword used as a name, or a string. Reports
+    /// `what` was expected otherwise.
+    fn parse_key(&mut self, what: &str) -> Option<Key> {
+        let t = self.tok().clone();
+        let key = match t.kind {
+            TokenKind::String => Key {
+                name: t.text.clone(),
+                quoted: true,
+                span: t.span,
+            },
+            k if k == TokenKind::Ident || is_keyword(k) => Key {
+                name: self.token_text(&t),
+                quoted: false,
+                span: t.span,
+            },
+            _ => {
+                self.expected(what);
+                return None;
+            }
+        };
+        self.bump();
+        Some(key)
     }
 
     // ----- blocks and statements -----
@@ -1350,38 +1369,19 @@ impl Parser<'_> {
 
     /// Arguments (`e` or `name: e`), up to and including `)`.
     fn parse_args_until_rparen(&mut self) -> Vec<Arg> {
-        let open = self.opened();
-        let saved = self.nl_skip;
-        self.nl_skip = true;
         let mut args = Vec::new();
-        loop {
-            if self.peek() == TokenKind::RParen {
-                self.bump();
-                break;
-            }
-            if self.peek() == TokenKind::Eof {
-                self.expected_closing(open, TokenKind::RParen, "`)`");
-                break;
-            }
-            let before = self.pos;
-            let name = if self.peek() == TokenKind::Ident && self.peek2() == TokenKind::Colon {
-                let t = self.bump();
-                self.bump();
-                Some(self.ident_from(&t))
+        self.comma_list(TokenKind::RParen, true, |p| {
+            let name = if p.peek() == TokenKind::Ident && p.peek2() == TokenKind::Colon {
+                let t = p.bump();
+                p.bump();
+                Some(p.ident_from(&t))
             } else {
                 None
             };
-            let value = self.parse_expr();
+            let value = p.parse_expr();
             args.push(Arg { name, value });
-            if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RParen {
-                self.expected_closing(open, TokenKind::RParen, "`,` or `)`");
-                break;
-            }
-            if self.pos == before {
-                break;
-            }
-        }
-        self.nl_skip = saved;
+            true
+        });
         args
     }
 
@@ -1482,112 +1482,44 @@ impl Parser<'_> {
     }
 
     fn parse_array(&mut self) -> Expr {
-        let start = self.tok().span;
-        if !self.enter() {
-            self.leave();
-            return Expr {
-                kind: ExprKind::Error,
-                span: start,
-            };
-        }
-        self.bump();
-        let saved = self.nl_skip;
-        self.nl_skip = true;
         let mut items = Vec::new();
-        loop {
-            if self.eat(TokenKind::RBracket).is_some() {
-                break;
-            }
-            if self.peek() == TokenKind::Eof {
-                self.expected_closing(start, TokenKind::RBracket, "`]`");
-                break;
-            }
-            let before = self.pos;
-            items.push(self.parse_expr());
-            if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBracket {
-                self.expected_closing(start, TokenKind::RBracket, "`,` or `]`");
-                break;
-            }
-            if self.pos == before {
-                break;
-            }
-        }
-        self.nl_skip = saved;
-        self.leave();
-        Expr {
-            kind: ExprKind::Array(items),
-            span: self.until_prev(start),
+        let parsed = self.bracketed_list(TokenKind::RBracket, |p| {
+            items.push(p.parse_expr());
+            true
+        });
+        Self::list_expr(parsed, ExprKind::Array(items))
+    }
+
+    /// The expression a bracketed list makes: `kind`, or an error
+    /// expression where nesting was too deep.
+    fn list_expr(parsed: Result<Span, Span>, kind: ExprKind) -> Expr {
+        match parsed {
+            Ok(span) => Expr { kind, span },
+            Err(span) => Expr {
+                kind: ExprKind::Error,
+                span,
+            },
         }
     }
 
     fn parse_object(&mut self) -> Expr {
-        let start = self.tok().span;
-        if !self.enter() {
-            self.leave();
-            return Expr {
-                kind: ExprKind::Error,
-                span: start,
-            };
-        }
-        self.bump();
-        let saved = self.nl_skip;
-        self.nl_skip = true;
         let mut entries = Vec::new();
-        loop {
-            if self.eat(TokenKind::RBrace).is_some() {
-                break;
+        let parsed = self.bracketed_list(TokenKind::RBrace, |p| {
+            if p.eat(TokenKind::DotDot).is_some() {
+                entries.push(ObjectEntry::Spread(p.parse_expr()));
+                return true;
             }
-            if self.peek() == TokenKind::Eof {
-                self.expected_closing(start, TokenKind::RBrace, "`}`");
-                break;
+            let Some(key) = p.parse_key("a key (a name or a string) or `..`") else {
+                return false;
+            };
+            if p.expect(TokenKind::Colon).is_none() {
+                return false;
             }
-            let before = self.pos;
-            if self.eat(TokenKind::DotDot).is_some() {
-                entries.push(ObjectEntry::Spread(self.parse_expr()));
-            } else {
-                let t = self.tok().clone();
-                let key = match t.kind {
-                    TokenKind::Ident => Key {
-                        name: self.token_text(&t),
-                        quoted: false,
-                        span: t.span,
-                    },
-                    TokenKind::String => Key {
-                        name: t.text.clone(),
-                        quoted: true,
-                        span: t.span,
-                    },
-                    k if is_keyword(k) => Key {
-                        name: self.token_text(&t),
-                        quoted: false,
-                        span: t.span,
-                    },
-                    _ => {
-                        self.expected("a key (a name or a string) or `..`");
-                        break;
-                    }
-                };
-                self.bump();
-                if self.expect(TokenKind::Colon).is_none() {
-                    break;
-                }
-                let value = self.parse_expr();
-                entries.push(ObjectEntry::Field { key, value });
-            }
-            if self.eat(TokenKind::Comma).is_none() && self.peek() != TokenKind::RBrace {
-                self.expected_closing(start, TokenKind::RBrace, "`,` or `}`");
-                break;
-            }
-            if self.pos == before {
-                break;
-            }
-        }
-        self.nl_skip = saved;
-        self.leave();
-        Expr {
-            kind: ExprKind::Object(entries),
-            span: self.until_prev(start),
-        }
+            let value = p.parse_expr();
+            entries.push(ObjectEntry::Field { key, value });
+            true
+        });
+        Self::list_expr(parsed, ExprKind::Object(entries))
     }
 
     fn parse_lambda(&mut self) -> Expr {

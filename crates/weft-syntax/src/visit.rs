@@ -1,40 +1,47 @@
 //! A read-only walk over the tree. Implement the `visit_*` methods you need;
 //! call the matching `walk_*` function inside them to keep descending.
+//!
+//! The nodes are borrowed for `'ast`, the tree's lifetime, so a visitor
+//! may keep references into the tree (names, sub-expressions) it meets.
+//! Every pass that goes over the tree in source order uses this; passes
+//! that follow control flow instead (the definite-assignment check, the
+//! compiler, the diagram builder) thread their own state through their own
+//! recursion.
 
 use crate::ast::*;
 
 /// Visits nodes of a module; every method defaults to walking the children.
-pub trait Visitor {
+pub trait Visitor<'ast> {
     /// An activity declaration. Nothing inside is walked by default: its
     /// annotation arguments are literals, not code of a flow.
-    fn visit_activity(&mut self, _a: &ActivityDecl) {}
+    fn visit_activity(&mut self, _a: &'ast ActivityDecl) {}
     /// A `type` declaration.
-    fn visit_type_decl(&mut self, _t: &TypeDecl) {}
+    fn visit_type_decl(&mut self, _t: &'ast TypeDecl) {}
     /// A `machine` declaration: by default its handlers' bodies and its
     /// fields' defaults are walked (see [`walk_machine`]).
-    fn visit_machine(&mut self, m: &MachineDecl) {
+    fn visit_machine(&mut self, m: &'ast MachineDecl) {
         walk_machine(self, m)
     }
     /// A flow, top-level or inline.
-    fn visit_flow(&mut self, f: &FlowDecl) {
+    fn visit_flow(&mut self, f: &'ast FlowDecl) {
         walk_flow(self, f)
     }
     /// A block.
-    fn visit_block(&mut self, b: &Block) {
+    fn visit_block(&mut self, b: &'ast Block) {
         walk_block(self, b)
     }
     /// A statement.
-    fn visit_stmt(&mut self, s: &Stmt) {
+    fn visit_stmt(&mut self, s: &'ast Stmt) {
         walk_stmt(self, s)
     }
     /// An expression.
-    fn visit_expr(&mut self, e: &Expr) {
+    fn visit_expr(&mut self, e: &'ast Expr) {
         walk_expr(self, e)
     }
 }
 
 /// Visits every top-level item of `m`.
-pub fn walk_module<V: Visitor + ?Sized>(v: &mut V, m: &Module) {
+pub fn walk_module<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, m: &'ast Module) {
     for item in &m.items {
         match item {
             Item::Flow(f) => v.visit_flow(f),
@@ -46,8 +53,8 @@ pub fn walk_module<V: Visitor + ?Sized>(v: &mut V, m: &Module) {
 }
 
 /// Visits a machine's field defaults and its handlers' bodies.
-pub fn walk_machine<V: Visitor + ?Sized>(v: &mut V, m: &MachineDecl) {
-    fn shape<V: Visitor + ?Sized>(v: &mut V, s: &Shape) {
+pub fn walk_machine<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, m: &'ast MachineDecl) {
+    fn shape<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, s: &'ast Shape) {
         for f in &s.fields {
             if let Some(d) = &f.default {
                 v.visit_expr(d);
@@ -75,7 +82,7 @@ pub fn walk_machine<V: Visitor + ?Sized>(v: &mut V, m: &MachineDecl) {
 }
 
 /// Visits a flow's input expressions and body.
-pub fn walk_flow<V: Visitor + ?Sized>(v: &mut V, f: &FlowDecl) {
+pub fn walk_flow<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, f: &'ast FlowDecl) {
     for p in &f.params {
         if let Some(e) = &p.value {
             v.visit_expr(e);
@@ -85,14 +92,14 @@ pub fn walk_flow<V: Visitor + ?Sized>(v: &mut V, f: &FlowDecl) {
 }
 
 /// Visits each statement of a block.
-pub fn walk_block<V: Visitor + ?Sized>(v: &mut V, b: &Block) {
+pub fn walk_block<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, b: &'ast Block) {
     for s in &b.stmts {
         v.visit_stmt(s);
     }
 }
 
 /// Visits the parts of a statement.
-pub fn walk_stmt<V: Visitor + ?Sized>(v: &mut V, s: &Stmt) {
+pub fn walk_stmt<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, s: &'ast Stmt) {
     match &s.kind {
         StmtKind::Let { value, .. } => {
             if let Some(e) = value {
@@ -124,7 +131,7 @@ pub fn walk_stmt<V: Visitor + ?Sized>(v: &mut V, s: &Stmt) {
 }
 
 /// Visits the condition and branches of an `if`.
-pub fn walk_if<V: Visitor + ?Sized>(v: &mut V, i: &IfStmt) {
+pub fn walk_if<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, i: &'ast IfStmt) {
     v.visit_expr(&i.cond);
     v.visit_block(&i.then_block);
     match &i.else_branch {
@@ -135,7 +142,7 @@ pub fn walk_if<V: Visitor + ?Sized>(v: &mut V, i: &IfStmt) {
 }
 
 /// Visits the sub-expressions of an expression.
-pub fn walk_expr<V: Visitor + ?Sized>(v: &mut V, e: &Expr) {
+pub fn walk_expr<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, e: &'ast Expr) {
     match &e.kind {
         ExprKind::Number(_)
         | ExprKind::String(_)

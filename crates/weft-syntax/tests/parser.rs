@@ -422,3 +422,71 @@ fn declaration_errors_recover() {
     assert!(p.has_errors());
     assert_eq!(p.module.flows().count(), 1);
 }
+
+/// Every comma-separated list of the grammar (parameters, names, call
+/// arguments, arrays, objects, object types) and how it recovers from a
+/// missing comma, a bad item and the end of the file: the tree and the
+/// diagnostics. They share one loop in the parser; these cases pin what
+/// each list did before they did (apart from a list cut off by the end of
+/// the file, which is now reported at its opening bracket).
+#[test]
+fn comma_lists_recover_alike() {
+    let cases: &[(&str, &str)] = &[
+        ("flow F(a, b,) { return [1, 2,] }", "(flow F (a b) { (return [1 2]) })"),
+        ("flow F(a b) { return 1 }", " | 1:10 expected `,` or `)`, found a name"),
+        ("flow F(a, 1) { return 1 }", " | 1:11 expected a parameter name, found a number"),
+        ("flow F() { x = G(1 2) }", "(flow F () { (= x (call G 1)) }) | 1:20 expected `,` or `)`, found a number"),
+        ("flow F() { x = G(a: 1, b: 2", "(flow F () { (= x (call G a:1 b:2)) }) | 1:17 `(` is not closed before the end of the file | 1:28 expected `}` before the end of the file"),
+        ("flow F() { x = G(,) }", "(flow F () { (= x (call G (error))) }) | 1:18 expected an expression, found `,`"),
+        ("flow F() { x = [1 2] }", "(flow F () { (= x [1]) }) | 1:19 expected `,` or `]`, found a number"),
+        ("flow F() { x = [1, 2", "(flow F () { (= x [1 2]) }) | 1:16 `[` is not closed before the end of the file | 1:21 expected `}` before the end of the file"),
+        ("flow F() { x = [,] }", "(flow F () { (= x [(error)]) }) | 1:17 expected an expression, found `,`"),
+        ("flow F() { x = {a: 1 b: 2} }", "(flow F () { (= x {a:1}) }) | 1:22 expected `,` or `}`, found a name"),
+        ("flow F() { x = {1: 2} }", "(flow F () { (= x {}) }) | 1:17 expected a key (a name or a string) or `..`, found a number"),
+        ("flow F() { x = {a 1} }", "(flow F () { (= x {}) }) | 1:19 expected `:`, found a number"),
+        ("flow F() { x = {..y, if: 1, \"q\": 2,} }", "(flow F () { (= x {..y if:1 \"q\":2}) })"),
+        ("flow F() { x = {a: 1", "(flow F () { (= x {a:1}) }) | 1:16 `{` is not closed before the end of the file | 1:21 expected `}` before the end of the file"),
+        ("flow F() { f = func(a b) { return a } }", "(flow F () { (= f (error)) }) | 1:23 expected `,` or `)`, found a name"),
+        ("flow F() { G(1,\n 2,\n) }", "(flow F () { (call G 1 2) })"),
+        ("activity A(a: int, b?: string,) -> any", "(activity A (a:int b?:string) -> any)"),
+        ("activity A(a: int b: string) -> any", " | 1:19 expected `,` or `)`, found a name"),
+        ("activity A(a int) -> any", " | 1:14 expected `:`, found a name"),
+        ("activity A(1) -> any", " | 1:12 expected a parameter (`name: Type`), found a number"),
+        ("activity A(a: int", " | 1:11 `(` is not closed before the end of the file"),
+        ("type T = {a?: int, \"x-y\": string, if: int, ..}", "(type T {a?:int \"x-y\":string if:int ..})"),
+        ("type T = {a: int, .., b: int}", "(type T {a:int ..}) | 1:23 expected `}` after `..` (it ends an open object type), found a name"),
+        ("type T = {a: int b: int}", "(type T {a:int}) | 1:18 expected `,` or `}`, found a name"),
+        ("type T = {1: int}", "(type T {}) | 1:11 expected a field name or `..`, found a number"),
+        ("type T = {a: int", "(type T {a:int}) | 1:10 `{` is not closed before the end of the file"),
+    ];
+    let mut failed = Vec::new();
+    for (src, expect) in cases {
+        let p = parse(src);
+        let mut got = sexp::module(&p.module).trim().to_string();
+        for e in errors(src) {
+            got.push_str(" | ");
+            got.push_str(&e);
+        }
+        if got != *expect {
+            failed.push(format!("        ({src:?}, {got:?}),"));
+        }
+    }
+    assert!(failed.is_empty(), "\n{}", failed.join("\n"));
+}
+
+/// Lists nest like every bracket: past `NESTING_MAX` the parser reports
+/// E0011 once and does not recurse further.
+#[test]
+fn nested_lists_stop_at_the_nesting_limit() {
+    for (open, close) in [("[", "]"), ("{a: ", "}"), ("G(", ")")] {
+        let depth = weft_syntax::NESTING_MAX + 5;
+        let src = format!(
+            "flow F() {{ x = {}1{} }}",
+            open.repeat(depth),
+            close.repeat(depth)
+        );
+        let p = parse(&src);
+        let codes: Vec<&str> = p.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0011"], "{open}: {:?}", p.diagnostics);
+    }
+}

@@ -10,6 +10,7 @@ use crate::machines::{self, path_of, Command, Handler, Machine};
 use crate::suggest;
 use weft_syntax::ast::*;
 use weft_syntax::lang::{MachineCall, MachineOp};
+use weft_syntax::visit::Visitor;
 use weft_syntax::{lang, Diagnostic, Span};
 
 impl<'a> Checker<'a, '_> {
@@ -145,9 +146,9 @@ impl<'a> Checker<'a, '_> {
     pub(super) fn machine_call(&mut self, mc: MachineCall<'a>, call: &'a Call) {
         match mc.op {
             MachineOp::Command { key, command } => {
-                self.expr(key);
+                self.visit_expr(key);
                 for arg in mc.args {
-                    self.expr(&arg.value);
+                    self.visit_expr(&arg.value);
                 }
                 let machine = self.program.machines.get(mc.machine_name());
                 if let Some(c) = machine.and_then(|m| m.command(&command.name)) {
@@ -155,9 +156,9 @@ impl<'a> Checker<'a, '_> {
                 }
             }
             MachineOp::Get { key } => {
-                self.expr(key);
+                self.visit_expr(key);
                 for arg in mc.args {
-                    self.expr(&arg.value);
+                    self.visit_expr(&arg.value);
                 }
             }
             MachineOp::Find => {
@@ -174,12 +175,12 @@ impl<'a> Checker<'a, '_> {
                                 self.query_paths(b, state);
                             }
                         }
-                        _ => self.expr(&arg.value),
+                        _ => self.visit_expr(&arg.value),
                     }
                 }
             }
             MachineOp::Handle { state } => {
-                self.expr(state);
+                self.visit_expr(state);
                 for arg in mc.args {
                     match &arg.value.kind {
                         ExprKind::Braced(b) => {
@@ -189,14 +190,14 @@ impl<'a> Checker<'a, '_> {
                                 self.command_literal(c, b);
                             }
                         }
-                        _ => self.expr(&arg.value),
+                        _ => self.visit_expr(&arg.value),
                     }
                 }
             }
         }
         for ann in &call.annotations {
             for arg in &ann.args {
-                self.expr(&arg.value);
+                self.visit_expr(&arg.value);
             }
         }
     }
@@ -207,11 +208,11 @@ impl<'a> Checker<'a, '_> {
             match entry {
                 BracedEntry::Field { value, .. }
                 | BracedEntry::Spread(value)
-                | BracedEntry::Set { value, .. } => self.expr(value),
+                | BracedEntry::Set { value, .. } => self.visit_expr(value),
                 BracedEntry::Expr(Expr {
                     kind: ExprKind::Binary { rhs, .. },
                     ..
-                }) => self.expr(rhs),
+                }) => self.visit_expr(rhs),
                 BracedEntry::Expr(_) => {}
             }
         }
@@ -440,15 +441,128 @@ fn literals(t: &Type, c: &Checker<'_, '_>) -> Vec<String> {
     }
 }
 
+/// Sources of a handler's fixed names that do not change their type.
+pub(super) fn keeps_type(source: &Source<'_>) -> bool {
+    matches!(source, Source::Unknown)
+}
+
+// ----- the types of machines -----
+
+/// The types of a machine.
+pub(crate) trait MachineTypes {
+    fn state_type(&self) -> Type;
+    fn instance_type(&self) -> Type;
+}
+
+impl MachineTypes for Machine<'_> {
+    /// The type of the state: the `state` shape as a closed object, or
+    /// anything when the machine declares no state.
+    fn state_type(&self) -> Type {
+        match self.state {
+            Some((_, s)) => shape_type(&s.shape, Role::State),
+            None => Type::Any,
+        }
+    }
+
+    /// What the calls that read or change an instance return:
+    /// `{key, state, version}`.
+    fn instance_type(&self) -> Type {
+        Type::Object {
+            fields: vec![
+                field("key", Type::String),
+                field("state", self.state_type()),
+                field("version", Type::Int),
+            ],
+            open: false,
+        }
+    }
+}
+
+/// The type of a command's input.
+pub(crate) trait CommandTypes {
+    fn input_type(&self) -> Type;
+}
+
+impl CommandTypes for Command<'_> {
+    /// The type of the command's input.
+    fn input_type(&self) -> Type {
+        if let Some(shape) = &self.decl.shape {
+            return shape_type(shape, Role::Input);
+        }
+        match &self.decl.param {
+            Some(CommandParam { ty: Some(t), .. }) => Type::from_ast(t),
+            // No input: whatever is sent is ignored.
+            Some(_) | None => Type::Any,
+        }
+    }
+}
+
+/// What a shape describes: its fields are optional for different reasons.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A state: a field without a default may be missing (nothing set it
+    /// yet).
+    State,
+    /// A command's input: a field with a default may be left out (it takes
+    /// the default), and so may a nested shape.
+    Input,
+}
+
+/// A shape as a closed object type (see `docs/language.md`, machines, for
+/// the rules this follows; the engine follows the same ones).
+pub(crate) fn shape_type(shape: &Shape, role: Role) -> Type {
+    let fields = shape
+        .fields
+        .iter()
+        .map(|f| {
+            let ty = match (&f.ty, &f.default, &f.nested) {
+                (Some(t), _, _) => Type::from_ast(t),
+                (None, _, Some(n)) => shape_type(n, role),
+                (None, Some(d), None) => default_type(d),
+                (None, None, None) => Type::Any,
+            };
+            let optional = f.optional
+                || f.nested.is_some()
+                || match role {
+                    Role::State => f.default.is_none(),
+                    Role::Input => f.default.is_some(),
+                };
+            Field {
+                name: f.key.name.clone(),
+                ty,
+                optional,
+            }
+        })
+        .collect();
+    Type::Object {
+        fields,
+        open: false,
+    }
+}
+
+/// The type a default gives a field that has no type written.
+pub(crate) fn default_type(e: &Expr) -> Type {
+    match &e.unparen().kind {
+        ExprKind::String(_) => Type::String,
+        ExprKind::Number(_) => Type::Number,
+        ExprKind::Unary { operand, .. } if matches!(operand.kind, ExprKind::Number(_)) => {
+            Type::Number
+        }
+        ExprKind::Bool(_) => Type::Bool,
+        ExprKind::Duration { .. } => Type::Duration,
+        ExprKind::Array(_) => Type::List(Box::new(Type::Any)),
+        ExprKind::Object(_) => Type::Object {
+            fields: Vec::new(),
+            open: true,
+        },
+        _ => Type::Any,
+    }
+}
+
 fn field(name: &str, ty: Type) -> Field {
     Field {
         name: name.to_string(),
         ty,
         optional: false,
     }
-}
-
-/// Sources of a handler's fixed names that do not change their type.
-pub(super) fn keeps_type(source: &Source<'_>) -> bool {
-    matches!(source, Source::Unknown)
 }

@@ -14,6 +14,7 @@ mod auth;
 mod callbacks;
 mod flows;
 mod limits;
+mod machines;
 mod metrics;
 mod openapi;
 mod push;

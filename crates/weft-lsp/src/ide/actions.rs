@@ -225,7 +225,7 @@ struct BlockFinder {
     found: Option<(Vec<Stmt>, usize, usize)>,
 }
 
-impl Visitor for BlockFinder {
+impl Visitor<'_> for BlockFinder {
     fn visit_block(&mut self, b: &Block) {
         if self.found.is_some() {
             return;
@@ -262,7 +262,7 @@ fn is_assignment_of(s: &Stmt, name: Span) -> bool {
 /// The names a statement reads (anywhere inside it).
 fn names_read(s: &Stmt) -> BTreeSet<String> {
     struct Reads(BTreeSet<String>);
-    impl Visitor for Reads {
+    impl Visitor<'_> for Reads {
         fn visit_expr(&mut self, e: &Expr) {
             if let ExprKind::Name(n) = &e.kind {
                 self.0.insert(n.clone());
@@ -278,7 +278,7 @@ fn names_read(s: &Stmt) -> BTreeSet<String> {
 /// The plain names a statement assigns (anywhere inside it).
 fn names_assigned(s: &Stmt) -> BTreeSet<String> {
     struct Writes(BTreeSet<String>);
-    impl Visitor for Writes {
+    impl Visitor<'_> for Writes {
         fn visit_stmt(&mut self, s: &Stmt) {
             match &s.kind {
                 StmtKind::Let { name, .. } => {
@@ -468,7 +468,7 @@ fn find_call(module: &weft_syntax::ast::Module, callee: Span) -> Option<weft_syn
         callee: Span,
         found: Option<weft_syntax::ast::Call>,
     }
-    impl Visitor for Finder {
+    impl Visitor<'_> for Finder {
         fn visit_expr(&mut self, e: &Expr) {
             if self.found.is_some()
                 || !(e.span.start <= self.callee.start && self.callee.end <= e.span.end)

@@ -180,7 +180,7 @@ fn member_at(module: &Module, offset: u32) -> Option<(Expr, Ident)> {
         offset: u32,
         found: Option<(Expr, Ident)>,
     }
-    impl Visitor for Finder {
+    impl Visitor<'_> for Finder {
         fn visit_expr(&mut self, e: &Expr) {
             if self.found.is_some() || !e.span.contains(self.offset) {
                 return;

@@ -142,7 +142,7 @@ struct Around {
     spans: Vec<Span>,
 }
 
-impl Visitor for Around {
+impl Visitor<'_> for Around {
     fn visit_flow(&mut self, f: &FlowDecl) {
         if f.span.contains(self.offset) {
             self.spans.push(f.span);

@@ -35,9 +35,10 @@
 use std::collections::HashMap;
 use weft_check::contract::types::Type;
 use weft_syntax::ast::{
-    ActivityDecl, Annotation, Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, Ident,
-    IfStmt, Item, Module, ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
+    ActivityDecl, Annotation, Block, Call, Expr, ExprKind, FlowDecl, Ident, Item, Module,
+    ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
 };
+use weft_syntax::visit::{self, Visitor};
 use weft_syntax::Span;
 
 /// The index of a variable in [`FileIndex::vars`].
@@ -637,54 +638,14 @@ impl Resolver {
             }
         }
         self.collect_sites(&f.body);
-        self.block(&f.body);
+        self.visit_block(&f.body);
         self.current = saved;
     }
 
     /// The pre-pass of a scope: every name its body assigns, outside nested
     /// scopes. A name an enclosing scope has is that scope's variable.
     fn collect_sites(&mut self, block: &Block) {
-        for stmt in &block.stmts {
-            match &stmt.kind {
-                StmtKind::Let { var, name, .. } => {
-                    let kind = if *var { VarKind::Var } else { VarKind::Let };
-                    self.site(name, kind, stmt.span);
-                }
-                StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
-                    if let ExprKind::Name(n) = &target.kind {
-                        let id = Ident {
-                            name: n.clone(),
-                            span: target.span,
-                        };
-                        self.site(&id, VarKind::Assigned, stmt.span);
-                    }
-                }
-                StmtKind::If(i) => {
-                    let mut branch = Some(i);
-                    while let Some(i) = branch {
-                        self.collect_sites(&i.then_block);
-                        branch = match &i.else_branch {
-                            Some(Else::Block(b)) => {
-                                self.collect_sites(b);
-                                None
-                            }
-                            Some(Else::If(nested)) => Some(nested),
-                            None => None,
-                        };
-                    }
-                }
-                StmtKind::While { body, .. } => self.collect_sites(body),
-                StmtKind::For { var, body, .. } => {
-                    self.site(var, VarKind::Loop, stmt.span);
-                    self.collect_sites(body);
-                }
-                StmtKind::Return { .. }
-                | StmtKind::Break
-                | StmtKind::Continue
-                | StmtKind::Expr(_)
-                | StmtKind::Error => {}
-            }
-        }
+        Sites(self).visit_block(block);
     }
 
     fn site(&mut self, name: &Ident, kind: VarKind, stmt: Span) {
@@ -723,125 +684,12 @@ impl Resolver {
         }
     }
 
-    fn block(&mut self, block: &Block) {
-        for stmt in &block.stmts {
-            self.stmt(stmt);
-        }
-    }
-
-    fn stmt(&mut self, stmt: &Stmt) {
-        match &stmt.kind {
-            StmtKind::Let { name, value, .. } => {
-                if let Some(v) = value {
-                    self.expr(v);
-                }
-                self.write(&name.name, name.span);
-            }
-            StmtKind::Assign { target, value, .. } => {
-                self.place(target);
-                self.expr(value);
-            }
-            StmtKind::IncDec { target, .. } => self.place(target),
-            StmtKind::If(i) => self.if_stmt(i),
-            StmtKind::While { cond, body } => {
-                self.expr(cond);
-                self.block(body);
-            }
-            StmtKind::For {
-                var,
-                iterable,
-                body,
-            } => {
-                self.write(&var.name, var.span);
-                self.expr(iterable);
-                self.block(body);
-            }
-            StmtKind::Return { value } => {
-                if let Some(v) = value {
-                    self.expr(v);
-                }
-            }
-            StmtKind::Expr(e) => self.expr(e),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
-        }
-    }
-
+    /// An assignment's target: a plain name is written, anything else
+    /// (`a.b`, `a[i]`) reads what it is made of.
     fn place(&mut self, target: &Expr) {
         match &target.kind {
             ExprKind::Name(n) => self.write(n, target.span),
-            _ => self.expr(target),
-        }
-    }
-
-    fn if_stmt(&mut self, i: &IfStmt) {
-        self.expr(&i.cond);
-        self.block(&i.then_block);
-        match &i.else_branch {
-            Some(Else::Block(b)) => self.block(b),
-            Some(Else::If(nested)) => self.if_stmt(nested),
-            None => {}
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) {
-        match &e.kind {
-            ExprKind::Number(_)
-            | ExprKind::String(_)
-            | ExprKind::Duration { .. }
-            | ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Error => {}
-            ExprKind::Name(n) => self.read(n, e.span, Role::Read),
-            ExprKind::Array(items) => items.iter().for_each(|i| self.expr(i)),
-            ExprKind::Object(entries) => {
-                for en in entries {
-                    match en {
-                        ObjectEntry::Field { value, .. } => self.expr(value),
-                        ObjectEntry::Spread(x) => self.expr(x),
-                    }
-                }
-            }
-            ExprKind::Member { object, .. } => self.expr(object),
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Call(c) => self.call(c),
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Lambda(l) => {
-                let saved = self.current;
-                self.new_scope(ScopeKind::Func, None, e.span, e.span);
-                let names: Vec<&str> = l.params.iter().map(|p| p.name.as_str()).collect();
-                self.scope_mut().params = format!("({})", names.join(", "));
-                for p in &l.params {
-                    self.declare(p, VarKind::Param, p.span);
-                }
-                self.collect_sites(&l.body);
-                self.block(&l.body);
-                self.current = saved;
-            }
-            ExprKind::Await(x) | ExprKind::Paren(x) => self.expr(x),
-            ExprKind::Flow(f) => self.inline_flow(f),
-            // The values a braced literal evaluates (its field names and
-            // paths are not variables).
-            ExprKind::Braced(b) => {
-                for en in &b.entries {
-                    match en {
-                        BracedEntry::Field { value, .. }
-                        | BracedEntry::Set { value, .. }
-                        | BracedEntry::Spread(value) => self.expr(value),
-                        BracedEntry::Expr(Expr {
-                            kind: ExprKind::Binary { rhs, .. },
-                            ..
-                        }) => self.expr(rhs),
-                        BracedEntry::Expr(x) => self.expr(x),
-                    }
-                }
-            }
+            _ => self.visit_expr(target),
         }
     }
 
@@ -886,10 +734,10 @@ impl Resolver {
                     }
                 }
             }
-            _ => self.expr(&c.callee),
+            _ => self.visit_expr(&c.callee),
         }
         for a in &c.args {
-            self.expr(&a.value);
+            self.visit_expr(&a.value);
         }
         for ann in &c.annotations {
             self.push_ref(
@@ -899,7 +747,7 @@ impl Resolver {
                 Role::Read,
             );
             for a in &ann.args {
-                self.expr(&a.value);
+                self.visit_expr(&a.value);
             }
         }
     }
@@ -917,10 +765,10 @@ impl Resolver {
                     bound.push((name, outer, p.span));
                 }
                 (Some(name), Some(value)) => {
-                    self.expr(value);
+                    self.visit_expr(value);
                     bound.push((name, None, p.span));
                 }
-                (None, Some(value)) => self.expr(value),
+                (None, Some(value)) => self.visit_expr(value),
                 (None, None) => {}
             }
         }
@@ -964,8 +812,89 @@ impl Resolver {
             }
         }
         self.collect_sites(&f.body);
-        self.block(&f.body);
+        self.visit_block(&f.body);
         self.current = saved;
+    }
+}
+
+/// The main walk: every name of a scope's body in source order, as the
+/// `Visitor` goes, with writes, calls and the scopes of `func`s and inline
+/// flows told apart.
+impl<'ast> Visitor<'ast> for Resolver {
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        match &stmt.kind {
+            StmtKind::Let { name, .. } => {
+                visit::walk_stmt(self, stmt);
+                self.write(&name.name, name.span);
+            }
+            StmtKind::Assign { target, value, .. } => {
+                self.place(target);
+                self.visit_expr(value);
+            }
+            StmtKind::IncDec { target, .. } => self.place(target),
+            StmtKind::For {
+                var,
+                iterable,
+                body,
+            } => {
+                self.write(&var.name, var.span);
+                self.visit_expr(iterable);
+                self.visit_block(body);
+            }
+            _ => visit::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        match &e.kind {
+            ExprKind::Name(n) => self.read(n, e.span, Role::Read),
+            ExprKind::Call(c) => self.call(c),
+            ExprKind::Lambda(l) => {
+                let saved = self.current;
+                self.new_scope(ScopeKind::Func, None, e.span, e.span);
+                let names: Vec<&str> = l.params.iter().map(|p| p.name.as_str()).collect();
+                self.scope_mut().params = format!("({})", names.join(", "));
+                for p in &l.params {
+                    self.declare(p, VarKind::Param, p.span);
+                }
+                self.collect_sites(&l.body);
+                self.visit_block(&l.body);
+                self.current = saved;
+            }
+            ExprKind::Flow(f) => self.inline_flow(f),
+            _ => visit::walk_expr(self, e),
+        }
+    }
+}
+
+/// The pre-pass of a scope (see [`Resolver::collect_sites`]): statements
+/// only, since the `func`s and inline flows inside expressions are scopes
+/// of their own.
+struct Sites<'r>(&'r mut Resolver);
+
+impl<'ast> Visitor<'ast> for Sites<'_> {
+    fn visit_expr(&mut self, _: &'ast Expr) {}
+
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        let r = &mut *self.0;
+        match &stmt.kind {
+            StmtKind::Let { var, name, .. } => {
+                let kind = if *var { VarKind::Var } else { VarKind::Let };
+                r.site(name, kind, stmt.span);
+            }
+            StmtKind::Assign { target, .. } | StmtKind::IncDec { target, .. } => {
+                if let ExprKind::Name(n) = &target.kind {
+                    let id = Ident {
+                        name: n.clone(),
+                        span: target.span,
+                    };
+                    r.site(&id, VarKind::Assigned, stmt.span);
+                }
+            }
+            StmtKind::For { var, .. } => r.site(var, VarKind::Loop, stmt.span),
+            _ => {}
+        }
+        visit::walk_stmt(self, stmt);
     }
 }
 

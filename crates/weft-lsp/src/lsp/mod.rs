@@ -235,7 +235,7 @@ impl Server<'_> {
                     }
                     let method = n.method.clone();
                     if catch_unwind(AssertUnwindSafe(|| self.notification(n))).is_err() {
-                        log(&format!("internal error handling {method}"));
+                        tracing::error!(method = %method, "internal error handling {method}");
                     }
                 }
                 Message::Response(r) => {
@@ -450,7 +450,7 @@ impl Server<'_> {
             };
             let Ok(diagnostics) = catch_unwind(AssertUnwindSafe(|| snap.program.diagnostics()))
             else {
-                log(&format!("internal error checking {uri}"));
+                tracing::error!(uri = %uri, "internal error checking {uri}");
                 continue;
             };
             for ((u, file), diags) in snap.uris.iter().zip(&snap.program.files).zip(diagnostics) {
@@ -483,7 +483,7 @@ impl Server<'_> {
         match catch_unwind(AssertUnwindSafe(|| self.dispatch(req))) {
             Ok(response) => response,
             Err(_) => {
-                log(&format!("internal error handling {method}"));
+                tracing::error!(method = %method, "internal error handling {method}");
                 Response::new_err(
                     id,
                     ErrorCode::InternalError as i32,
@@ -783,8 +783,8 @@ fn symbol_kind(kind: symbols::SymbolKind) -> SymbolKind {
     }
 }
 
-/// The server's log: standard error, which editors show in their output
-/// panel.
+/// A line in the server's log (standard error, which editors show in their
+/// output panel; the binary's subscriber writes it).
 fn log(message: &str) {
-    eprintln!("weft lsp: {message}");
+    tracing::warn!("{message}");
 }

@@ -616,10 +616,11 @@ impl Host {
                 && h.status == CommandStatus::Running
                 && h.run_id.as_deref() == Some(run_id)
         }) else {
-            tracing_free_log(&format!(
-                "weft: instance {}/{}: the end of run {run_id} (command {seq}) is not the running command's; ignored",
+            tracing::warn!(
+                machine = %k.0, key = %k.1, run = %run_id,
+                "instance {}/{}: the end of run {run_id} (command {seq}) is not the running command's; ignored",
                 k.0, k.1
-            ));
+            );
             return Ok(());
         };
         let outcome = match result {
@@ -956,8 +957,9 @@ impl Host {
                             // Checked by the node that queued it; what was
                             // deployed since may refuse it.
                             Err(e) => {
-                                eprintln!(
-                                    "weft: instance {}/{}: a queued command was refused: {e}",
+                                tracing::warn!(
+                                    machine = %k.0, key = %k.1, error = %e,
+                                    "instance {}/{}: a queued command was refused: {e}",
                                     k.0, k.1
                                 );
                                 if let Some(r) = reply {
@@ -1004,8 +1006,9 @@ impl Host {
             .store
             .renew_instances(&cl.node, &claims, now, cl.lease_ms)?
         {
-            eprintln!(
-                "weft: node {} lost its claim on instance {}/{}",
+            tracing::warn!(
+                node = %cl.node, machine = %lost.machine, key = %lost.key,
+                "node {} lost its claim on instance {}/{}",
                 cl.node, lost.machine, lost.key
             );
             let k = (lost.machine, lost.key);
@@ -1061,11 +1064,6 @@ fn select(state: &Json, paths: &[String]) -> Json {
         }
     }
     out
-}
-
-/// Logs a line the way the host does elsewhere.
-fn tracing_free_log(line: &str) {
-    eprintln!("{line}");
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use crate::calls::Target;
 use crate::codes;
+use crate::machines::{is_comparison, path_of, LIMIT, SELECT, WHERE};
 use crate::scope::ScopeKind;
 use crate::suggest;
 use crate::walk::Walker;
@@ -21,35 +22,6 @@ pub(crate) enum BracedRole {
     Where,
     /// `select{...}` of `M.find(...)`: the state's fields to return.
     Select,
-}
-
-/// The name of a query's conditions.
-pub(crate) const WHERE: &str = "where";
-/// The name of a query's picked fields.
-pub(crate) const SELECT: &str = "select";
-/// The named argument of `M.find(...)` that bounds the answer.
-pub(crate) const LIMIT: &str = "limit";
-
-/// A field path: `a`, `a.b.c`.
-pub(crate) fn path_of(e: &Expr) -> Option<Vec<&str>> {
-    match &e.kind {
-        ExprKind::Name(n) => Some(vec![n.as_str()]),
-        ExprKind::Member { object, name } => {
-            let mut p = path_of(object)?;
-            p.push(&name.name);
-            Some(p)
-        }
-        ExprKind::Paren(inner) => path_of(inner),
-        _ => None,
-    }
-}
-
-/// True for the operators a `where` condition may compare with.
-pub(crate) fn is_comparison(op: BinaryOp) -> bool {
-    matches!(
-        op,
-        BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
-    )
 }
 
 impl<'a> Walker<'a, '_> {
@@ -455,7 +427,7 @@ fn first_io<'a>(w: &Walker<'a, '_>, h: crate::machines::Handler<'a>) -> Option<(
         locals: Vec<String>,
         found: Option<(String, Span)>,
     }
-    impl Visitor for Finder<'_, '_, '_> {
+    impl Visitor<'_> for Finder<'_, '_, '_> {
         fn visit_expr(&mut self, e: &Expr) {
             if self.found.is_some() {
                 return;
@@ -526,7 +498,7 @@ fn first_io<'a>(w: &Walker<'a, '_>, h: crate::machines::Handler<'a>) -> Option<(
 /// closure.
 fn collect_locals(body: &Block, out: &mut Vec<String>) {
     struct Names<'o>(&'o mut Vec<String>);
-    impl Visitor for Names<'_> {
+    impl Visitor<'_> for Names<'_> {
         fn visit_stmt(&mut self, s: &Stmt) {
             match &s.kind {
                 StmtKind::Let { name, .. } | StmtKind::For { var: name, .. } => {

@@ -1,0 +1,65 @@
+//! Push activities: configured endpoints (`[activities.NAME]` in the
+//! configuration file) that the server sends each attempt to.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use weft_engine::state::Task;
+use weft_runtime::ResultSink;
+
+use crate::config::PushBinding;
+use crate::endpoint::{answer, attempt_timeout};
+
+/// Push activities: each attempt is a POST of `{callId, runId, activity,
+/// args, attempt, callbackToken?}` with `Idempotency-Key: <callId>`. A 2xx
+/// answer's JSON body is the result; 4xx is a failure retrying cannot fix;
+/// 5xx, a timeout or no answer is a failure worth retrying.
+pub struct Push {
+    client: reqwest::Client,
+    pub(crate) bindings: BTreeMap<String, PushBinding>,
+    rt: tokio::runtime::Handle,
+}
+
+impl Push {
+    /// Push for these bindings, running requests on `rt`.
+    pub fn new(bindings: BTreeMap<String, PushBinding>, rt: tokio::runtime::Handle) -> Push {
+        Push {
+            client: reqwest::Client::new(),
+            bindings,
+            rt,
+        }
+    }
+
+    /// True when `activity` is bound to an endpoint.
+    pub fn handles(&self, activity: &str) -> bool {
+        self.bindings.contains_key(activity)
+    }
+
+    /// Sends `task` to its endpoint (a task of an activity without one is
+    /// dropped: ask [`Push::handles`] first).
+    pub fn dispatch(&self, task: Task, sink: ResultSink) {
+        let Some(b) = self.bindings.get(&task.activity).cloned() else {
+            return;
+        };
+        let client = self.client.clone();
+        self.rt.spawn(async move {
+            let timeout = attempt_timeout(b.timeout, &task);
+            let mut req = client
+                .post(&b.url)
+                .timeout(timeout)
+                .header("Idempotency-Key", &task.call_id)
+                .json(&json!({
+                    "callId": task.call_id,
+                    "runId": task.run_id,
+                    "activity": task.activity,
+                    "args": task.args,
+                    "attempt": task.attempt,
+                    "callbackToken": task.callback_token,
+                }));
+            for (k, v) in &b.headers {
+                req = req.header(k, v);
+            }
+            answer(&sink, &task, &b.url, timeout, req.send().await).await;
+        });
+    }
+}

@@ -1,0 +1,42 @@
+//! What the HTTP handlers share, and the helpers every handler module uses.
+//! A leaf: it imports no handler module, so `api`, `ui` and `metrics`
+//! depend on it and `router` composes them without a circle.
+
+use std::sync::Arc;
+
+use crate::error::{ApiError, Code};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine.
+    pub runtime: weft_runtime::Runtime,
+    /// The pull queue.
+    pub queue: crate::tasks::Tasks,
+    /// The bearer token `/v1` calls need, if any.
+    pub token: Option<Arc<str>>,
+    /// Becomes true when the server starts stopping.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The `@http` bindings of the deployed programs, updated at deploy.
+    pub bindings: Arc<crate::bindings::HttpBindings>,
+}
+
+/// Resolves once the server is stopping. Long polls and `wait`s end then,
+/// as if their time had passed: a graceful shutdown waits for requests in
+/// flight, and must not wait for those.
+pub(crate) async fn stopping(mut rx: tokio::sync::watch::Receiver<bool>) {
+    if rx.wait_for(|stop| *stop).await.is_err() {
+        // The server is gone without a shutdown: nothing will stop us.
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Runs a store read off the async threads (SQLite calls block).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> weft_store::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(Code::Internal, format!("a store read failed: {e}")))?
+        .map_err(|e| ApiError::from(weft_runtime::HostError::Store(e)))
+}
