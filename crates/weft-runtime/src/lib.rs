@@ -16,5 +16,5 @@ pub mod runtime;
 pub mod sim;
 
 pub use activities::{Activities, ActivityCtx, ActivityError};
-pub use host::{CallbackError, Effect, Host, HostError, Started};
+pub use host::{CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind};
 pub use runtime::{Dispatcher, ResultSink, Runtime};
