@@ -536,7 +536,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!(
                         "ok    {} ({}, {} call(s), {} elapsed)",
                         report.name,
-                        report.status.map(|s| s.as_str()).unwrap_or("?"),
+                        report.status.map(|s| s.as_str()).unwrap_or("commands"),
                         report.calls,
                         weft_engine::time::format_duration(report.elapsed_ms)
                     );

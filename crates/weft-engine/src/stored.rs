@@ -693,7 +693,10 @@ fn to_wire(p: &Program) -> Result<EnvelopeV1, ProgramError> {
         types: if p.machines.is_empty() {
             Vec::new()
         } else {
-            p.types.iter().map(|(n, t)| (n.clone(), t.clone())).collect()
+            p.types
+                .iter()
+                .map(|(n, t)| (n.clone(), t.clone()))
+                .collect()
         },
     })
 }
