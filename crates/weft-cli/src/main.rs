@@ -10,6 +10,7 @@ mod check;
 mod data;
 mod import;
 mod logging;
+mod protos;
 mod remote;
 mod runs;
 mod stubs;
@@ -200,6 +201,21 @@ enum ImportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A .proto file: its services' unary methods as activities with `@grpc`.
+    Grpc {
+        /// The .proto file (its imports are read relative to the contracts' folder).
+        proto: PathBuf,
+        /// The service's address: host:port (plain text), or https://host:port (TLS).
+        #[arg(long)]
+        target: String,
+        /// The service to import, by full or short name (default: every service of the file).
+        #[arg(long)]
+        service: Option<String>,
+        /// Where to write the declarations (default: standard output); the .proto
+        /// must be in its folder or below.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What `weft stubs` generates.
@@ -356,6 +372,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out,
                 },
         } => import::openapi(&spec, base_url, out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Grpc {
+                    proto,
+                    target,
+                    service,
+                    out,
+                },
+        } => import::grpc(&proto, target, service, out.as_deref()),
         Command::Serve {
             listen,
             data,

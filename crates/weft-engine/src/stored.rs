@@ -1083,6 +1083,22 @@ mod tests {
     }
 
     #[test]
+    fn machines_survive_encoding_and_programs_without_them_are_unchanged() {
+        let src = "type Kind = \"a\" | \"b\"\n\nmachine Counter {\n    state { total: number = 0, kind: Kind = \"a\" }\n    command Add(input: {n: number}) {\n        if input.n < 0 {\n            fail({code: \"negative\", message: \"no\"})\n        }\n        return {total: state.total + input.n, kind: state.kind}\n    }\n    Reset{ to = 0 }\n}\n\nflow F(k) {\n    return Counter(k).Add({n: 1})\n}\n";
+        let p = compile_source("m.weft", src).unwrap();
+        assert_eq!(p.machines.len(), 1);
+        let text = encode(&p).unwrap();
+        let back = decode(&text).unwrap();
+        assert_eq!(back.machines, p.machines);
+        assert_eq!(back.types, p.types);
+        assert_eq!(dump(&back), dump(&p));
+        assert_eq!(encode(&back).unwrap(), text);
+        // A program without machines has neither field.
+        let plain = encode(&compile_source("f.weft", FLOW).unwrap()).unwrap();
+        assert!(!plain.contains("\"machines\"") && !plain.contains("\"types\""));
+    }
+
+    #[test]
     fn newer_and_unknown_formats_are_refused_with_what_this_build_reads() {
         let p = compile_source("f.weft", FLOW).unwrap();
         let mut json: serde_json::Value = serde_json::from_str(&encode(&p).unwrap()).unwrap();

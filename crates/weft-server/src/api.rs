@@ -181,25 +181,46 @@ pub(crate) async fn deploy(
 }
 
 /// Parses and checks files as one program: (errors, warnings) as JSON.
+/// The `.proto` files among them are not Weft: the program's `@grpc`
+/// bindings are checked against them.
 pub fn check(files: &[SourceText]) -> (Vec<Value>, Vec<Value>) {
-    let parses: Vec<_> = files.iter().map(|f| weft_syntax::parse(&f.text)).collect();
+    let parses: Vec<_> = files
+        .iter()
+        .map(|f| weft_syntax::lang::is_weft_file(&f.name).then(|| weft_syntax::parse(&f.text)))
+        .collect();
     let clean: Vec<usize> = (0..files.len())
-        .filter(|&i| !parses[i].has_errors())
+        .filter(|&i| parses[i].as_ref().is_some_and(|p| !p.has_errors()))
         .collect();
     let sources: Vec<weft_check::SourceFile> = clean
         .iter()
-        .map(|&i| weft_check::SourceFile {
-            name: &files[i].name,
-            module: &parses[i].module,
+        .filter_map(|&i| {
+            Some(weft_check::SourceFile {
+                name: &files[i].name,
+                module: &parses[i].as_ref()?.module,
+            })
         })
         .collect();
     let mut checked = weft_check::check_program(&sources);
+    let protos: weft_grpc::Sources = files
+        .iter()
+        .filter(|f| !weft_syntax::lang::is_weft_file(&f.name))
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
+    let grpc = weft_grpc::program::check(&sources, &protos);
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for (i, (f, p)) in files.iter().zip(&parses).enumerate() {
-        let mut diags = p.diagnostics.clone();
+        let mut diags = p
+            .as_ref()
+            .map(|p| p.diagnostics.clone())
+            .unwrap_or_default();
         if let Some(pos) = clean.iter().position(|&c| c == i) {
             diags.append(&mut checked[pos]);
         }
+        diags.extend(
+            grpc.iter()
+                .filter(|g| g.file == f.name)
+                .map(|g| g.diagnostic.clone()),
+        );
         for (d, j) in diags
             .iter()
             .zip(weft_check::json::diagnostics(&f.name, &f.text, &diags))

@@ -5,15 +5,16 @@
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
 //! * [`queue`]: the pull queue workers in any language poll, with leases;
 //!   [`tasks`]: that queue, or a cluster's in the shared store.
-//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http`
-//!   bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
+//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http` and
+//!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
 //!   what an endpoint answered.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
 //! This is the only crate that serves HTTP. It also calls push and `@http`
-//! endpoints; the worker SDK and the CLI are the other HTTP clients
+//! endpoints, and `@grpc` methods (through `weft-grpc`); the worker SDK and
+//! the CLI are the other HTTP clients
 //! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
@@ -39,7 +40,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
-use weft_runtime::{Dispatcher, HostError, Runtime};
+use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
 pub use config::Config;
@@ -102,9 +103,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             rt.clone(),
         ))
     });
-    let demo: Option<Arc<dyn Dispatcher>> =
-        demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
         move || bindings.refresh(store.as_ref())
@@ -114,9 +113,9 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .map_err(HostError::Store)?;
     let router = dispatch::Router {
         push: push::Push::new(config.push.clone(), rt.clone()),
-        http: bindings::Http::new(bindings.clone(), rt.clone()),
+        http: bindings::Direct::new(bindings.clone(), rt.clone()),
         queue: queue.clone(),
-        demo,
+        demo: demo_activities.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();
@@ -179,14 +178,14 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push and `@http` activities: leased from the
+    // This node's share of push, `@http` and `@grpc` activities: leased from the
     // store like a worker would, so a dead node's requests go to another
     // node.
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
         push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
-        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
+        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current()),
         runtime.results(),
         node,
     ));
@@ -212,7 +211,7 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
-    bindings: Arc<bindings::HttpBindings>,
+    bindings: Arc<bindings::Bindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = state::AppState {

@@ -17,8 +17,8 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Becomes true when the server starts stopping.
     pub stopping: tokio::sync::watch::Receiver<bool>,
-    /// The `@http` bindings of the deployed programs, updated at deploy.
-    pub bindings: Arc<crate::bindings::HttpBindings>,
+    /// The `@http` and `@grpc` bindings of the deployed programs, updated at deploy.
+    pub bindings: Arc<crate::bindings::Bindings>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,

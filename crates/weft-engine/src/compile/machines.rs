@@ -158,7 +158,10 @@ impl<'a> Compiler<'a> {
         gathered: &[Gathered<'_>],
         ids: Vec<Vec<FuncId>>,
     ) -> Result<(), CompileError> {
-        for f in files {
+        // The types only matter to machines' inputs: a program without
+        // machines keeps an empty table (and the listing and stored form it
+        // had before machines).
+        for f in files.iter().filter(|_| !gathered.is_empty()) {
             for t in f.module.types() {
                 self.program
                     .types
