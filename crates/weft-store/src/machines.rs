@@ -422,14 +422,31 @@ impl Filter {
         }
     }
 
+    /// The conditions that must all hold (`a && (b && c)`: a, b and c).
+    fn conjuncts(&self) -> Vec<&Filter> {
+        match self {
+            Filter::All(fs) => fs.iter().flat_map(Filter::conjuncts).collect(),
+            f => vec![f],
+        }
+    }
+
+    /// The key a conjunct `key == "..."` names.
+    pub fn key_eq(&self) -> Option<&str> {
+        self.conjuncts().into_iter().find_map(|c| match c {
+            Filter::Cmp {
+                path: Path::Key,
+                op: CmpOp::Eq,
+                value: Json::String(k),
+            } => Some(k.as_str()),
+            _ => None,
+        })
+    }
+
     /// The conjunct the index can answer best: an equality, else a range,
     /// on a state path of at most [`INDEX_DEPTH_MAX`] names with a string,
     /// number or boolean (for equality) value.
     pub fn probe(&self) -> Option<IndexProbe> {
-        let conjuncts: Vec<&Filter> = match self {
-            Filter::All(fs) => fs.iter().collect(),
-            f => vec![f],
-        };
+        let conjuncts = self.conjuncts();
         let mut best: Option<IndexProbe> = None;
         for c in conjuncts {
             let Filter::Cmp {
@@ -598,6 +615,17 @@ pub struct InstancePage {
 /// examined per page.
 pub fn query(store: &dyn crate::Store, q: &InstanceQuery) -> crate::Result<InstancePage> {
     let limit = q.limit.max(1);
+    // `key == "..."` among the conjuncts: that instance, or none.
+    if let Some(key) = q.filter.key_eq() {
+        let past = q.cursor.as_deref().is_some_and(|c| c >= key);
+        let items = match store.instance(&q.machine, key)? {
+            Some(row) if !past && row.instance.version > 0 && q.filter.matches(&row.instance) => {
+                vec![row.instance]
+            }
+            _ => Vec::new(),
+        };
+        return Ok(InstancePage { items, next: None });
+    }
     let probe = q.filter.probe();
     let mut items = Vec::new();
     let mut after = q.cursor.clone();
@@ -696,6 +724,20 @@ mod tests {
             Some(CmpOp::Le)
         );
         assert_eq!(cmp(&["x"], CmpOp::Eq, json!(null)).probe(), None);
+        // `a && b && c` nests: every conjunct counts.
+        let nested = Filter::All(vec![
+            Filter::All(vec![
+                cmp(&["total"], CmpOp::Gt, json!(1)),
+                cmp(&["kind"], CmpOp::Eq, json!("email")),
+            ]),
+            Filter::Cmp {
+                path: Path::Key,
+                op: CmpOp::Eq,
+                value: json!("k"),
+            },
+        ]);
+        assert_eq!(nested.probe().map(|p| p.path), Some("kind".into()));
+        assert_eq!(nested.key_eq(), Some("k"));
         assert_eq!(
             Filter::Any(vec![cmp(&["x"], CmpOp::Eq, json!(1))]).probe(),
             None

@@ -46,7 +46,11 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Command `i`: (key, command, n, commandId).
 pub fn command(i: usize) -> (String, &'static str, i64, String) {
-    let name = if i.is_multiple_of(5) { "Weighed" } else { "Add" };
+    let name = if i.is_multiple_of(5) {
+        "Weighed"
+    } else {
+        "Add"
+    };
     (
         format!("k{}", i % KEYS),
         name,

@@ -263,6 +263,23 @@ pub(super) fn queries_use_the_index_and_check_every_state(s: &dyn Store) {
     // Numbers compare by value, whatever their spelling.
     let f = cmp("n", CmpOp::Eq, json!(5.0));
     assert_eq!(keys(&query(s, &q(f, 100, None)).unwrap()), ["u05"]);
+    // `key == ...`: that instance alone, if it fits the rest.
+    let key = |k: &str| Filter::Cmp {
+        path: Path::Key,
+        op: CmpOp::Eq,
+        value: json!(k),
+    };
+    assert_eq!(keys(&query(s, &q(key("u07"), 100, None)).unwrap()), ["u07"]);
+    let f = Filter::All(vec![key("u07"), email.clone()]);
+    assert!(query(s, &q(f, 100, None)).unwrap().items.is_empty());
+    assert!(query(s, &q(key("u00a"), 100, None))
+        .unwrap()
+        .items
+        .is_empty());
+    assert!(query(s, &q(key("u07"), 100, Some("u07")))
+        .unwrap()
+        .items
+        .is_empty());
 }
 
 pub(super) fn a_new_state_replaces_the_indexed_fields(s: &dyn Store) {
