@@ -176,6 +176,10 @@ enum Command {
         /// What to generate.
         #[arg(long, value_enum)]
         lang: StubLang,
+        /// A typed client of the program's machines and flows instead of a
+        /// worker (python or typescript).
+        #[arg(long)]
+        client: bool,
         /// Where to write it (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -363,7 +367,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Stubs {
+            files,
+            lang,
+            client,
+            out,
+        } => stubs::run(&files, lang.into(), client, out.as_deref()),
         Command::Import {
             command:
                 ImportCommand::Openapi {

@@ -131,7 +131,7 @@ impl Language for TypeScript {
 }
 
 impl Gen<TypeScript> {
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),
             Type::Literal(v) => serde_json::to_string(v).unwrap_or_else(|_| "string".into()),
@@ -159,7 +159,7 @@ impl Gen<TypeScript> {
     }
 
     /// An object type literal.
-    fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
+    pub(crate) fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
         let mut out = String::from("{\n");
         for f in fields {
             let key = if is_plain(&f.name) {
