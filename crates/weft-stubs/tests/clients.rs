@@ -5,10 +5,12 @@
 //! `commandId`, a refusal as a value, reads, queries, a flow, and a server
 //! that cannot be reached.
 //!
-//! The Python test needs `python3`: without it, it fails under `CI=true`
-//! and is skipped otherwise. The TypeScript client is compared with its
-//! kept text only: Node 20 does not run TypeScript, and no compiler is
-//! installed.
+//! The TypeScript client is compiled with `tsc --strict` together with a
+//! script that uses it (`tests/ts/`: `npm ci` there installs the compiler,
+//! as `.ci/run` does) and run with Node against a real server too.
+//!
+//! The tests need `python3`, and `node` with `tests/ts/node_modules`:
+//! without them they fail under `CI=true` and are skipped otherwise.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -99,9 +101,9 @@ fn no_client_in_rust_and_no_clash_with_the_clients_names() {
     assert!(err.to_string().contains("`Page`"), "{err}");
 }
 
-fn python3() -> bool {
-    Command::new("python3")
-        .arg("--version")
+fn works(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -150,69 +152,22 @@ for o in out:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_python_client_against_a_real_server() {
-    if !python3() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("python3 is not installed, and CI=true: the generated client cannot be tested");
-        }
-        eprintln!("skipped: python3 is not installed (with CI=true this fails)");
+    if !needed("python3", works("python3", "--version")) {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-client-python-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
-    let store: Arc<dyn weft_store::Store> =
-        Arc::new(weft_store_sqlite::SqliteStore::open(&tmp.join("data")).unwrap());
-    let config = weft_server::Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data: tmp.join("data"),
-        token: None,
-        body_limit_bytes: weft_server::config::BODY_LIMIT_BYTES_DEFAULT,
-        lease: Duration::from_secs(30),
-        push: Default::default(),
-        demo: false,
-        database: None,
-        node: "test".into(),
-    };
-    let server = weft_server::start(config, store).await.unwrap();
-    let url = format!("http://{}", server.addr);
+    let (server, tmp) = serve("python").await;
+    let url = server_url(&server);
     let http = reqwest::Client::new();
-    let files: Vec<Value> = texts()
-        .into_iter()
-        .map(|(name, text)| json!({"name": name, "text": text}))
-        .collect();
-    let r = http
-        .post(format!("{url}/v1/flows"))
-        .json(&json!({ "files": files }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
-
     std::fs::write(tmp.join("client.py"), generated(Lang::Python)).unwrap();
     std::fs::write(tmp.join("script.py"), SCRIPT).unwrap();
-    let script_dir = tmp.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("python3")
-            .arg("script.py")
-            .arg(&url)
-            .current_dir(&script_dir)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n--- stderr ---\n{stderr}");
-    let lines: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (lines, shown) = run_lines(
+        "python3",
+        vec!["script.py".into(), url.clone()],
+        tmp.clone(),
+    )
+    .await;
     let expect = |i: usize, want: Value| {
-        assert_eq!(
-            lines[i], want,
-            "line {i}\n{stdout}\n--- stderr ---\n{stderr}"
-        );
+        assert_eq!(lines[i], want, "line {i}\n{shown}");
     };
     expect(
         0,
@@ -228,7 +183,7 @@ async fn the_python_client_against_a_real_server() {
         json!({"ok": true, "key": "apples", "state": {"total": 2}, "version": 1}),
     );
     // Refused: a value with the handler's reason.
-    assert_eq!(lines[3]["ok"], false, "{stdout}");
+    assert_eq!(lines[3]["ok"], false, "{shown}");
     assert_eq!(lines[3]["status"], 409);
     assert_eq!(lines[3]["code"], "command_refused");
     assert_eq!(lines[3]["reason"]["code"], "too-low");
@@ -240,13 +195,13 @@ async fn the_python_client_against_a_real_server() {
         5,
         json!({"ok": true, "key": "apples", "state": {"total": 5}, "version": 2}),
     );
-    assert_eq!(lines[6]["code"], "unknown_instance", "{stdout}");
+    assert_eq!(lines[6]["code"], "unknown_instance", "{shown}");
     assert_eq!(lines[6]["status"], 404);
     expect(7, json!({"ok": true, "keys": ["apples"], "next": null}));
-    assert_eq!(lines[8]["keys"], json!(["a/b"]), "{stdout}");
-    assert_eq!(lines[8]["next"], "a/b", "{stdout}");
-    assert_eq!(lines[9]["value"]["status"], "completed", "{stdout}");
-    assert_eq!(lines[9]["value"]["result"], json!([4]), "{stdout}");
+    assert_eq!(lines[8]["keys"], json!(["a/b"]), "{shown}");
+    assert_eq!(lines[8]["next"], "a/b", "{shown}");
+    assert_eq!(lines[9]["value"]["status"], "completed", "{shown}");
+    assert_eq!(lines[9]["value"]["result"], json!([4]), "{shown}");
     expect(
         10,
         json!({"seen": [1, {"code": "not-started", "message": "no activation code was sent to this channel"}]}),
@@ -258,9 +213,9 @@ async fn the_python_client_against_a_real_server() {
         .iter()
         .map(|c| c["status"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["applied", "applied", "refused"], "{stdout}");
+    assert_eq!(ids, ["applied", "applied", "refused"], "{shown}");
     assert_eq!(history[0]["commandId"], "first");
-    assert_eq!(lines[12]["ok"], false, "{stdout}");
+    assert_eq!(lines[12]["ok"], false, "{shown}");
     assert_eq!(lines[12]["status"], 0);
     assert_eq!(lines[12]["code"], "unreachable");
 
@@ -281,6 +236,168 @@ async fn the_python_client_against_a_real_server() {
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
+/// A server on a fresh SQLite store with examples/machines deployed, and
+/// the temporary directory it keeps its data in.
+async fn serve(tag: &str) -> (weft_server::Server, PathBuf) {
+    let tmp = std::env::temp_dir().join(format!("weft-client-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let store: Arc<dyn weft_store::Store> =
+        Arc::new(weft_store_sqlite::SqliteStore::open(&tmp.join("data")).unwrap());
+    let config = weft_server::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data: tmp.join("data"),
+        token: None,
+        body_limit_bytes: weft_server::config::BODY_LIMIT_BYTES_DEFAULT,
+        lease: Duration::from_secs(30),
+        push: Default::default(),
+        demo: false,
+        database: None,
+        node: "test".into(),
+    };
+    let server = weft_server::start(config, store).await.unwrap();
+    let files: Vec<Value> = texts()
+        .into_iter()
+        .map(|(name, text)| json!({"name": name, "text": text}))
+        .collect();
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/flows", server_url(&server)))
+        .json(&json!({ "files": files }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    (server, tmp)
+}
+
+/// Runs `program` with `args` in `dir`; its standard output as JSON lines.
+async fn run_lines(program: &str, args: Vec<String>, dir: PathBuf) -> (Vec<Value>, String) {
+    let program = program.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(&program)
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n--- stderr ---\n{stderr}");
+    let lines = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (lines, format!("{stdout}\n--- stderr ---\n{stderr}"))
+}
+
+/// A tool the test needs: present, or the test is skipped (fails under
+/// `CI=true`).
+fn needed(what: &str, present: bool) -> bool {
+    if !present {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{what} is missing, and CI=true: the generated client cannot be tested");
+        }
+        eprintln!("skipped: {what} is missing (with CI=true this fails)");
+    }
+    present
+}
+
 fn server_url(server: &weft_server::Server) -> String {
     format!("http://{}", server.addr)
+}
+
+/// The TypeScript counterpart of [`SCRIPT`].
+const TS_SCRIPT: &str = r#"
+import { Client, then } from "./client";
+
+async function main(): Promise<void> {
+  const c = new Client({ url: process.argv[2], attempts: 3, timeoutMs: 30_000 });
+  const out: unknown[] = [];
+  const show = (r: any) => (r.ok ? { ok: true, value: r.value } : { ok: false, status: r.error.status, code: r.error.code, reason: r.error.reason });
+  out.push(show(await c.Counter("apples").Add({ n: 2 }, "first")));
+  out.push(show(await c.Counter("apples").Add({ n: 3 })));
+  out.push(show(await c.Counter("apples").Add({ n: 100 }, "first")));
+  out.push(show(await c.Counter("apples").Take({ n: 50 })));
+  out.push(show(await c.Counter.at("a/b").Add({ n: 1 })));
+  out.push(show(await c.Counter("plums").get()));
+  out.push(show(await c.Counter.find("state.total > 1", 10)));
+  out.push(show(await c.flows.CountOrder({ items: [{ product: "pears", quantity: 4 }] })));
+  const seen: unknown[] = [];
+  await then(c.channels("u1:email").NewCommChannel({ userId: "u1", type: "email", email: { address: "a@example.com" } }), (ch) => { seen.push(ch.version); });
+  await then(c.channels("u1:email").Confirm({ code: "x" }), () => { seen.push("confirmed"); }, (e) => { seen.push(e.reason); });
+  out.push({ seen });
+  const far = new Client({ url: "http://127.0.0.1:9", attempts: 2, timeoutMs: 2_000 });
+  out.push(show(await far.Counter("apples").get()));
+  for (const o of out) console.log(JSON.stringify(o));
+}
+
+main();
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_typescript_client_compiles_strictly_and_works_against_a_real_server() {
+    let ts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
+    let tsc = ts.join("node_modules/.bin/tsc");
+    if !needed("node", works("node", "--version"))
+        || !needed(
+            "the TypeScript compiler (npm ci in crates/weft-stubs/tests/ts)",
+            tsc.exists(),
+        )
+    {
+        return;
+    }
+    let (server, tmp) = serve("typescript").await;
+    let url = server_url(&server);
+    std::fs::write(tmp.join("client.ts"), generated(Lang::TypeScript)).unwrap();
+    std::fs::write(tmp.join("script.ts"), TS_SCRIPT).unwrap();
+    let types = ts.join("node_modules/@types");
+    let compiled = Command::new(&tsc)
+        .args(["--strict", "--noEmitOnError", "--target", "es2022"])
+        .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
+        .arg("--typeRoots")
+        .arg(&types)
+        .args([
+            "--types",
+            "node",
+            "--outDir",
+            "out",
+            "client.ts",
+            "script.ts",
+        ])
+        .current_dir(&tmp)
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "tsc: {}{}",
+        String::from_utf8_lossy(&compiled.stdout),
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let (lines, shown) = run_lines("node", vec!["out/script.js".into(), url], tmp.clone()).await;
+    let instance = |total: i64, version: i64, key: &str| json!({"ok": true, "value": {"key": key, "state": {"total": total}, "version": version}});
+    assert_eq!(lines[0], instance(2, 1, "apples"), "{shown}");
+    assert_eq!(lines[1], instance(5, 2, "apples"), "{shown}");
+    assert_eq!(lines[2], instance(2, 1, "apples"), "{shown}");
+    assert_eq!(lines[3]["status"], 409, "{shown}");
+    assert_eq!(lines[3]["code"], "command_refused", "{shown}");
+    assert_eq!(lines[3]["reason"]["code"], "too-low", "{shown}");
+    assert_eq!(lines[4], instance(1, 1, "a/b"), "{shown}");
+    assert_eq!(lines[5]["code"], "unknown_instance", "{shown}");
+    let keys: Vec<&Value> = lines[6]["value"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["key"])
+        .collect();
+    assert_eq!(keys, [&json!("apples")], "{shown}");
+    assert_eq!(lines[7]["value"]["status"], "completed", "{shown}");
+    assert_eq!(lines[7]["value"]["result"], json!([4]), "{shown}");
+    assert_eq!(lines[8]["seen"][0], 1, "{shown}");
+    assert_eq!(lines[8]["seen"][1]["code"], "not-started", "{shown}");
+    assert_eq!(lines[9]["status"], 0, "{shown}");
+    assert_eq!(lines[9]["code"], "unreachable", "{shown}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&tmp);
 }
