@@ -328,6 +328,34 @@ async fn web_ui_in_a_browser() {
         .error(401, "unauthorized");
     let locked_run = start(&locked.api(), order("T", json!({"hold": true}))).await;
 
+    // A third server with examples/machines (apart, so the command runs do
+    // not change the first one's counts): instances with a history, one
+    // command refused.
+    let machines = Server::start(Launch::data(&dir.join("machines"))).await;
+    let m = machines.api();
+    let files: Vec<Value> = ["counter.weft", "channels.weft"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(repo().join("examples/machines").join(f)).unwrap();
+            json!({"name": f, "text": text})
+        })
+        .collect();
+    m.post("/v1/flows", json!({ "files": files })).await.ok(201);
+    for (key, n) in [("apples", 2), ("apples", 3), ("pears", 1), ("a/b", 7)] {
+        m.post(
+            &format!("/v1/machines/Counter/{}/Add", key.replace('/', "%2F")),
+            json!({"input": {"n": n}}),
+        )
+        .await
+        .ok(200);
+    }
+    m.post(
+        "/v1/machines/Counter/apples/Take",
+        json!({"input": {"n": 50}}),
+    )
+    .await
+    .error(409, "command_refused");
+
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).unwrap();
     let config = json!({
@@ -342,6 +370,7 @@ async fn web_ui_in_a_browser() {
         "tokenUrl": locked.url,
         "token": TOKEN,
         "tokenRun": locked_run,
+        "machinesUrl": machines.url,
         "artifacts": artifacts,
         "chromium": chromium(),
     });

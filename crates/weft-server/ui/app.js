@@ -2,7 +2,8 @@
 // diagrams. Plain ES modules, no build step, no dependencies; the server
 // embeds these files. This one starts the UI: the shared pieces are in
 // api.js (the API client), dom.js, format.js and router.js; a page each in
-// page-runs.js, page-run.js, page-flows.js and page-flow.js.
+// page-runs.js, page-run.js, page-flows.js and page-flow.js, and the
+// machines' pages in page-machines.js.
 
 import { forgetToken, updateSignout } from './api.js';
 import { $, toast } from './dom.js';
@@ -11,6 +12,7 @@ import { runsPage } from './page-runs.js';
 import { runPage } from './page-run.js';
 import { flowsPage } from './page-flows.js';
 import { flowPage } from './page-flow.js';
+import { machinesPage, machinePage, instancePage } from './page-machines.js';
 
 /** The pages, by address. */
 const ROUTES = [
@@ -18,6 +20,9 @@ const ROUTES = [
   { path: /^\/runs\/([^/]+)$/, tab: 'runs', page: (main, m, params, gen) => runPage(main, decodeURIComponent(m[1]), gen) },
   { path: /^\/flows$/, tab: 'flows', title: 'Flows · Weft', page: (main, m, params, gen) => flowsPage(main, gen) },
   { path: /^\/flows\/([^/]+)$/, tab: 'flows', page: (main, m, params, gen) => flowPage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/machines$/, tab: 'machines', title: 'Machines · Weft', page: (main, m, params, gen) => machinesPage(main, gen) },
+  { path: /^\/machines\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => machinePage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/machines\/([^/]+)\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => instancePage(main, decodeURIComponent(m[1]), decodeURIComponent(m[2]), gen) },
 ];
 
 $('#signout').addEventListener('click', () => {
