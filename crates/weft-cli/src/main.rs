@@ -118,6 +118,17 @@ enum Command {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// Check a data directory for damage without changing it
+    /// (exit 0: sound; 1: damage found; 2: it could not be checked).
+    Doctor {
+        /// The data directory.
+        #[arg(default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// First open the store keeping what a damaged write-ahead log's
+        /// undamaged part holds; the transactions after the damage are lost.
+        #[arg(long)]
+        accept_wal_loss: bool,
+    },
     /// Serve the HTTP API on the embedded store, or as a cluster node on PostgreSQL.
     Serve {
         /// Address to listen on (default 127.0.0.1:7400).
@@ -455,6 +466,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ),
         },
         Command::Callback { token, value, data } => runs::callback(&data, &token, &value),
+        Command::Doctor {
+            data,
+            accept_wal_loss,
+        } => data::doctor(&data, accept_wal_loss),
         Command::Bench {
             runs,
             concurrency,

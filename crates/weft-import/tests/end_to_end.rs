@@ -115,6 +115,7 @@ async fn a_flow_calls_imported_operations_directly() {
         demo: false,
         database: None,
         node: "test".into(),
+        http: Default::default(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

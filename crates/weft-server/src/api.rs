@@ -42,6 +42,7 @@ pub const DEPLOY_FILES_MAX: usize = 100;
 /// document lists exactly these.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/metrics"),
     ("GET", "/v1/openapi.json"),
     ("POST", "/v1/flows"),
@@ -69,10 +70,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/machines/{machine}/{key}/history"),
     ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
 ];
-
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
 
 pub(crate) async fn openapi() -> Response {
     (
@@ -147,8 +144,24 @@ pub(crate) async fn deploy(
                 f.name
             )));
         }
+        file_name_ok(&f.name)?;
+        if f.text.trim().is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "{:?} is empty: there is nothing to deploy in it",
+                f.name
+            )));
+        }
     }
     let (errors, warnings) = check(&files);
+    if errors.is_empty()
+        && files
+            .iter()
+            .all(|f| weft_syntax::parse(&f.text).module.flows().next().is_none())
+    {
+        return Err(ApiError::bad_request(
+            "the files define no flow: a version needs at least one",
+        ));
+    }
     if !errors.is_empty() {
         let n = errors.len();
         let mut all = errors;
@@ -178,6 +191,37 @@ pub(crate) async fn deploy(
         answer["machines"] = json!(machines);
     }
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// Refuses file names that are not plain relative paths: a name is shown
+/// in diagnostics and the UI, and tools may write files by it.
+fn file_name_ok(name: &str) -> Result<(), ApiError> {
+    use crate::limits::FILE_NAME_BYTES_MAX;
+    let why = if name.len() > FILE_NAME_BYTES_MAX {
+        Some(format!(
+            "is longer than {FILE_NAME_BYTES_MAX} bytes (FILE_NAME_BYTES_MAX)"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("holds a control character".to_string())
+    } else if name.starts_with('/') {
+        Some("starts with `/`: give a relative name".to_string())
+    } else if name.contains('\\') {
+        Some("holds `\\`: separate folders with `/`".to_string())
+    } else if name
+        .split('/')
+        .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        Some("has an empty, `.` or `..` part".to_string())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(ApiError::bad_request(format!(
+            "the file name {:?} {why}",
+            name.chars().take(80).collect::<String>()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Parses and checks files as one program: (errors, warnings) as JSON.
@@ -418,37 +462,72 @@ pub(crate) struct ListQuery {
     cursor: Option<String>,
 }
 
+/// 400 `invalid_query`: the query string is wrong.
+fn invalid_query(message: impl Into<String>) -> ApiError {
+    ApiError::new(Code::InvalidQuery, message)
+}
+
+/// A query parameter that is given must have a value: `?status=` is a
+/// mistake, not "any status".
+fn given(name: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    match v {
+        Some(v) if v.is_empty() => Err(invalid_query(format!(
+            "`{name}` is empty: leave it out, or give a value"
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// A whole number in `1..=max`, or `default` when not given.
+fn query_limit(v: Option<String>, default: usize, max: usize) -> Result<usize, ApiError> {
+    match given("limit", v)? {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                invalid_query(format!("`limit` must be a whole number from 1 to {max}"))
+            }),
+    }
+}
+
+/// True for a run id: 26 characters of Crockford's base32, as made.
+fn is_run_id(s: &str) -> bool {
+    s.len() == 26
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+}
+
 pub(crate) async fn list_runs(
     State(s): State<AppState>,
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+    let Query(q) = q.map_err(|e| invalid_query(format!("bad query: {}", e.body_text())))?;
+    let status = match given("status", q.status)? {
         None => None,
-        Some(st) => Some(Status::parse(st).ok_or_else(|| {
-            ApiError::bad_request(format!(
+        Some(st) => Some(Status::parse(&st).ok_or_else(|| {
+            invalid_query(format!(
                 "`status` {st:?} is not one of running, waiting, failed, completed, cancelled"
             ))
         })?),
     };
-    let limit = match q.limit.as_deref() {
-        None | Some("") => PAGE_RUNS_DEFAULT,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=PAGE_RUNS_MAX).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "`limit` must be a whole number from 1 to {PAGE_RUNS_MAX}"
-                ))
-            })?,
-    };
+    let limit = query_limit(q.limit, PAGE_RUNS_DEFAULT, PAGE_RUNS_MAX)?;
+    let cursor = given("cursor", q.cursor)?;
+    if let Some(c) = &cursor {
+        if !is_run_id(c) {
+            return Err(invalid_query(format!(
+                "`cursor` {:?} is not a cursor: pass a page's `nextCursor` as it is",
+                c.chars().take(40).collect::<String>()
+            )));
+        }
+    }
     let query = RunQuery {
         status,
-        flow: q.flow.filter(|f| !f.is_empty()),
-        parent: q.parent.filter(|p| !p.is_empty()),
+        flow: given("flow", q.flow)?,
+        parent: given("parent", q.parent)?,
         limit,
-        cursor: q.cursor.filter(|c| !c.is_empty()),
+        cursor,
     };
     let page = blocking(move || s.runtime.store().list_runs(&query)).await?;
     Ok(Json(json!({
@@ -472,17 +551,67 @@ pub(crate) async fn get_run(
     Ok(Json(run_json(&load_run(&s, &id).await?)))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct JournalQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A journal cursor: `<step>.<entry>`, the next entry to read.
+fn journal_cursor(c: &str) -> Option<(i64, usize)> {
+    let (step, entry) = c.split_once('.')?;
+    let digits = |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(step) || !digits(entry) {
+        return None;
+    }
+    Some((step.parse().ok()?, entry.parse().ok()?))
+}
+
+/// A run's journal, a page at a time: at most `limit` entries (default and
+/// most [`crate::limits::JOURNAL_PAGE_ENTRIES_MAX`]) from `cursor` (a
+/// page's `nextCursor`). A caller that does not page gets the first page,
+/// in the shape of old (`runId`, `entries`), with `nextCursor` when there
+/// is more.
 pub(crate) async fn get_journal(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    q: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    use crate::limits::JOURNAL_PAGE_ENTRIES_MAX;
+    let Query(q) = q.map_err(|e| invalid_query(format!("bad query: {}", e.body_text())))?;
+    let limit = query_limit(q.limit, JOURNAL_PAGE_ENTRIES_MAX, JOURNAL_PAGE_ENTRIES_MAX)?;
+    let from = match given("cursor", q.cursor)? {
+        None => None,
+        Some(c) => Some(journal_cursor(&c).ok_or_else(|| {
+            invalid_query(format!(
+                "`cursor` {:?} is not a journal cursor: pass a page's `nextCursor` as it is",
+                c.chars().take(40).collect::<String>()
+            ))
+        })?),
+    };
     load_run(&s, &id).await?;
     let store = s.runtime.store().clone();
     let key = id.clone();
-    let steps = blocking(move || store.journal(&key)).await?;
+    let (from_step, skip) = from.unwrap_or((0, 0));
+    // Every step holds an entry at least: `limit + 1` steps hold a page
+    // and tell whether there is more.
+    let steps = blocking(move || store.journal_page(&key, from_step, limit + 1)).await?;
+    let fetched = steps.len();
+    let last_step = steps.last().map(|st| st.step);
+    let dropped = match (&from, steps.first()) {
+        (None, Some(first)) if first.step > 1 => Some(first.step - 1),
+        _ => None,
+    };
     let mut entries = Vec::new();
-    for st in steps {
-        for e in st.entries {
+    let mut next: Option<String> = None;
+    'steps: for st in steps {
+        let start = if st.step == from_step { skip } else { 0 };
+        for (i, e) in st.entries.into_iter().enumerate().skip(start) {
+            if entries.len() == limit {
+                next = Some(format!("{}.{i}", st.step));
+                break 'steps;
+            }
             let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
             if let Some(o) = v.as_object_mut() {
                 o.insert("step".into(), json!(st.step));
@@ -491,7 +620,14 @@ pub(crate) async fn get_journal(
             entries.push(v);
         }
     }
-    Ok(Json(json!({"runId": id, "entries": entries})))
+    if next.is_none() && fetched == limit + 1 {
+        next = last_step.map(|s| format!("{}.0", s + 1));
+    }
+    let mut out = json!({"runId": id, "entries": entries, "nextCursor": next});
+    if let Some(n) = dropped {
+        out["droppedSteps"] = json!(n);
+    }
+    Ok(Json(out))
 }
 
 async fn operate(s: &AppState, id: &str, event: Event) -> Result<Json<Value>, ApiError> {
@@ -546,15 +682,29 @@ pub(crate) struct CancelBody {
 pub(crate) async fn cancel_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let body = body.map_err(crate::error::bytes_rejection)?;
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
+        // A body, if any, is JSON like every other body.
+        if !crate::error::json_content_type(&headers) {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "send the body as JSON with `Content-Type: application/json` (or send none)",
+            ));
+        }
+        crate::strict_json::check(&body).map_err(|e| {
             ApiError::new(
                 Code::InvalidJson,
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?;
+        let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                Code::InvalidBody,
                 format!("the body is not `{{\"reason\": \"...\"}}`: {e}"),
             )
         })?;
@@ -580,28 +730,67 @@ pub(crate) async fn callback(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PollBody {
     activities: Vec<String>,
+    #[serde(default, deserialize_with = "some_string")]
     worker: Option<String>,
-    max: Option<usize>,
+    max: Option<u64>,
     wait_ms: Option<u64>,
+}
+
+/// A field that, when given, must be a string (`null` is not one).
+fn some_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 pub(crate) async fn poll_tasks(
     State(s): State<AppState>,
     Json(body): Json<PollBody>,
 ) -> Result<Json<Value>, ApiError> {
+    use crate::limits::{ACTIVITY_NAME_BYTES_MAX, WORKER_NAME_BYTES_MAX};
+    use crate::queue::{POLL_TASKS_MAX, POLL_WAIT_MAX};
     if body.activities.is_empty() || body.activities.len() > POLL_ACTIVITIES_MAX {
         return Err(ApiError::bad_request(format!(
             "`activities` must name 1 to {POLL_ACTIVITIES_MAX} activities"
         )));
     }
+    if let Some(a) = body
+        .activities
+        .iter()
+        .find(|a| a.is_empty() || a.len() > ACTIVITY_NAME_BYTES_MAX)
+    {
+        return Err(ApiError::bad_request(format!(
+            "activity names have 1 to {ACTIVITY_NAME_BYTES_MAX} bytes (ACTIVITY_NAME_BYTES_MAX); {} has {}",
+            if a.is_empty() { "one".to_string() } else { format!("{:?}...", a.chars().take(20).collect::<String>()) },
+            a.len()
+        )));
+    }
+    if let Some(w) = &body.worker {
+        if w.is_empty() || w.len() > WORKER_NAME_BYTES_MAX {
+            return Err(ApiError::bad_request(format!(
+                "`worker` has 1 to {WORKER_NAME_BYTES_MAX} bytes (WORKER_NAME_BYTES_MAX)"
+            )));
+        }
+    }
+    let max = body.max.unwrap_or(1);
+    if !(1..=POLL_TASKS_MAX as u64).contains(&max) {
+        return Err(ApiError::bad_request(format!(
+            "`max` must be from 1 to {POLL_TASKS_MAX} (POLL_TASKS_MAX), not {max}"
+        )));
+    }
+    let wait_ms = body.wait_ms.unwrap_or(0);
+    if wait_ms > POLL_WAIT_MAX.as_millis() as u64 {
+        return Err(ApiError::bad_request(format!(
+            "`waitMs` must be at most {} (POLL_WAIT_MAX), not {wait_ms}",
+            POLL_WAIT_MAX.as_millis()
+        )));
+    }
     let worker = body.worker.unwrap_or_else(|| "anonymous".into());
-    let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
+    let wait = Duration::from_millis(wait_ms);
     // A poll that ends early leases nothing: `take` runs within one poll
     // of the future, which then returns what it took.
     let poll = Poll {
         activities: &body.activities,
         worker: &worker,
-        max: body.max.unwrap_or(1),
+        max: max as usize,
         wait,
     };
     let leased = tokio::select! {

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use weft_runtime::{CallbackError, HostError, UnreadableKind};
 
@@ -55,7 +55,8 @@ macro_rules! codes {
 
 codes! {
     BadRequest = ("bad_request", BAD_REQUEST, "The request is malformed: a query, path parameter or field value is wrong, or the body could not be read."),
-    InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON."),
+    InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON (or it gives a key twice in one object)."),
+    InvalidQuery = ("invalid_query", BAD_REQUEST, "The query string is wrong: an unknown or empty parameter, a value out of range, or a cursor the server did not give."),
     Unauthorized = ("unauthorized", UNAUTHORIZED, "The server needs a bearer token and the request has none, or a wrong one."),
     NoSuchPath = ("no_such_path", NOT_FOUND, "No route has this path (or the web UI has no such file)."),
     UnknownFlow = ("unknown_flow", NOT_FOUND, "No deployed flow has this name (or the version asked for does not define it)."),
@@ -68,23 +69,35 @@ codes! {
     UnknownInstance = ("unknown_instance", NOT_FOUND, "The machine has no instance with this key: no command was ever applied to it."),
     UnknownCommandId = ("unknown_command_id", NOT_FOUND, "The instance has no command with this command id."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
+    RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "The request's body did not arrive within the server's body read timeout; the connection is closed."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
     CommandRefused = ("command_refused", CONFLICT, "The command's handler refused it (it called `fail`, or its run was cancelled): the state is unchanged; `reason` holds what the handler gave."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
+    UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
     CheckFailed = ("check_failed", UNPROCESSABLE_ENTITY, "The deployed flows have errors; `diagnostics` lists them and nothing was deployed."),
     CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
     InvalidCommand = ("invalid_command", UNPROCESSABLE_ENTITY, "The command cannot be sent as it is: its input does not fit what the command takes, or its key or command id is too long."),
+    TooManyVersions = ("too_many_versions", UNPROCESSABLE_ENTITY, "A deployed flow has as many versions as a flow may have (VERSIONS_PER_FLOW_MAX); nothing was deployed."),
     QueueFull = ("queue_full", TOO_MANY_REQUESTS, "The instance has as many commands waiting as it may (`INSTANCE_QUEUE_MAX`)."),
+    HeadersTooLarge = ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's head (request line and headers) is larger than the server reads."),
     Internal = ("internal", INTERNAL_SERVER_ERROR, "The server failed in a way that is its own fault, not the request's or the store's."),
     RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
     StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written."),
+    StorageFull = ("storage_full", SERVICE_UNAVAILABLE, "The store's disk (or database) is full: nothing of the request was written."),
+    TooManyConnections = ("too_many_connections", SERVICE_UNAVAILABLE, "The server has as many connections as it takes, all with requests in progress; the connection is closed."),
+    NotReady = ("not_ready", SERVICE_UNAVAILABLE, "The node cannot take work now (`/readyz`): its core loop is stalled, commits fail or hang, the store does not answer, or it is stopping."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
     UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
 }
+
+/// The error a request body's stream ends with when the body does not
+/// arrive within the body read timeout (`conn.rs` ends it so, and
+/// [`bytes_rejection`] recognises it in axum's rejection).
+pub const BODY_TIMEOUT_MESSAGE: &str = "the request body did not arrive in time";
 
 /// An error answer of the API.
 #[derive(Debug)]
@@ -165,12 +178,14 @@ impl From<HostError> for ApiError {
             HostError::Callback(CallbackError::NotFound) => Code::UnknownToken,
             HostError::Callback(CallbackError::AlreadyCompleted) => Code::CallbackCompleted,
             HostError::Compile(_) => Code::CompileFailed,
+            HostError::TooManyVersions { .. } => Code::TooManyVersions,
             HostError::Busy(_) => Code::RunBusy,
             HostError::UnknownMachine(_) => Code::UnknownMachine,
             HostError::UnknownCommand { .. } => Code::UnknownCommand,
             HostError::InvalidCommand(_) => Code::InvalidCommand,
             HostError::QueueFull { .. } => Code::QueueFull,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
+            HostError::Store(weft_store::StoreError::Full(_)) => Code::StorageFull,
             HostError::Store(_) => Code::StorageFailed,
             // A later build may read it: the request can succeed then.
             HostError::Unreadable(u) => match u.kind {
@@ -198,8 +213,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .map_err(bytes_rejection)?;
         // Syntax first: reading `T` stops at the first problem serde meets,
         // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
-        // of the wrong shape.
-        if let Err(e) = serde_json::from_slice::<IgnoredAny>(&bytes) {
+        // of the wrong shape. Duplicate keys are refused here too.
+        if let Err(e) = crate::strict_json::check(&bytes) {
             return Err(ApiError::new(
                 Code::InvalidJson,
                 format!("the body is not valid JSON: {e}"),
@@ -213,7 +228,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 }
 
 /// `application/json`, or `application/<anything>+json`, as axum accepts.
-fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
     let Some(essence) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -287,6 +302,16 @@ pub fn bytes_rejection(e: BytesRejection) -> ApiError {
             ..ApiError::new(
                 Code::PayloadTooLarge,
                 "the body is larger than the server's limit",
+            )
+        }
+    } else if text.contains(BODY_TIMEOUT_MESSAGE) {
+        ApiError {
+            close: true,
+            ..ApiError::new(
+                Code::RequestTimeout,
+                format!(
+                    "{BODY_TIMEOUT_MESSAGE} (the body must arrive within the server's body_read_timeout)"
+                ),
             )
         }
     } else {

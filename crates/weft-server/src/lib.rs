@@ -9,6 +9,10 @@
 //!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
 //!   what an endpoint answered.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
+//! * [`conn`]: the accept loop and HTTP/1.1 connections, with the
+//!   timeouts and caps of [`limits`]; [`health`]: `/healthz`, `/readyz`.
+//! * [`error`]: the error answers and their codes; [`strict_json`]: JSON
+//!   bodies that give a key twice are refused.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
@@ -20,11 +24,14 @@
 pub mod api;
 pub mod bindings;
 pub mod config;
+pub mod conn;
 pub mod demo;
 pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod graph;
+pub mod health;
+pub mod limits;
 pub mod machines;
 pub mod metrics;
 pub mod openapi;
@@ -32,6 +39,7 @@ pub mod push;
 pub mod queue;
 pub mod router;
 pub mod state;
+pub mod strict_json;
 pub mod tasks;
 pub mod ui;
 
@@ -39,7 +47,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
 use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
@@ -70,8 +77,10 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    /// Tells handlers holding requests open (long polls, waits) to answer.
+    /// The open connections.
+    pub connections: Arc<conn::Connections>,
+    /// Tells handlers holding requests open (long polls, waits) to answer,
+    /// and the accept loop to stop.
     stopping: tokio::sync::watch::Sender<bool>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -214,27 +223,27 @@ fn serve(
     bindings: Arc<bindings::Bindings>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let connections = conn::connections(&config.http);
     let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
-        stopping: stopping_rx,
+        stopping: stopping_rx.clone(),
         bindings,
+        connections: connections.clone(),
     };
     let app = router::router(state, config.body_limit_bytes);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let http = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "the HTTP server stopped: {e}");
-        }
-    });
+    let http = tokio::spawn(conn::serve(
+        listener,
+        app,
+        config.http.clone(),
+        stopping_rx,
+        connections.clone(),
+    ));
     Server {
         addr,
         runtime,
-        stop: Some(stop),
+        connections,
         stopping,
         http,
         sweeper,
@@ -242,16 +251,13 @@ fn serve(
 }
 
 impl Server {
-    /// Stops taking requests, lets requests in progress finish (long polls
-    /// and waits answer at once), commits what is pending and stops the
-    /// engine.
+    /// Stops taking requests, closes idle connections, lets requests in
+    /// progress finish for [`limits::Http::shutdown_grace`] (long polls and
+    /// waits answer at once), commits what is pending and stops the engine.
     pub async fn shutdown(mut self) {
         // Long polls and long waits answer at once: they have nothing to
         // finish, and would otherwise hold the server up.
         self.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
         let _ = (&mut self.http).await;
         self.sweeper.abort();
         let runtime = self.runtime.clone();

@@ -13,17 +13,19 @@ fn error_responses(codes: &[&str]) -> Value {
             "400" => "Malformed request (bad JSON, missing or wrong fields, bad query).",
             "401" => "Missing or wrong bearer token (when the server has one).",
             "404" => "No such flow, run, task, token, machine, command or instance.",
+            "408" => "The request's body did not arrive within the server's body_read_timeout.",
             "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), the callback was already completed, or the command was refused.",
             "429" => "Too many commands wait on the instance.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed, the server is shutting down, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
             .iter()
-            .filter(|code| code.status().as_str() == *c)
+            // `/readyz` describes its own 503.
+            .filter(|code| code.status().as_str() == *c && **code != Code::NotReady)
             .map(|code| format!("`{}`", code.as_str()))
             .collect();
         let description = format!("{description} Codes: {}.", with_codes.join(", "));
@@ -91,12 +93,16 @@ fn paths() -> Value {
     let key = path_param("key", "The instance's key.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
     json!({
-        "/healthz": {"get": op("Liveness", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/readyz": {"get": op("Readiness: the core loop's heartbeat is recent, the last commit did not fail and none is stuck, the store answers a read, the server is not stopping", "operations", json!({
+            "200": {"description": "Ready to take work.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+            "503": {"description": "Not ready: `error.message` says which check failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}
+        }), json!({"security": []}))},
         "/metrics": {"get": op("Metrics in Prometheus text format: runs by status, step and commit latency, commit batch sizes, queue depth per activity", "operations", json!({"200": {"description": "Prometheus text.", "content": {"text/plain": {"schema": {"type": "string"}}}}}), json!({"security": []}))},
         "/v1/openapi.json": {"get": op("This document", "operations", merge(json!({"200": {"description": "OpenAPI 3.", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&["401"])), json!({}))},
         "/v1/flows": {
             "post": op("Deploy flows (checked first; refused with the checker's diagnostics)", "flows",
-                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("DeployRequest", true)})),
             "get": op("Deployed flows and their versions", "flows",
                 merge(json!({"200": ok("The flows.", "FlowList")}), error_responses(&["401", "503"])), json!({}))
@@ -115,7 +121,7 @@ fn paths() -> Value {
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
         "/v1/runs": {
             "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
-                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("StartRequest", true)})),
             "get": op("Runs, newest first, paged", "runs",
                 merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
@@ -128,18 +134,20 @@ fn paths() -> Value {
                 ]}))
         },
         "/v1/runs/{id}": {"get": op("A run", "runs", merge(json!({"200": ok("The run.", "Run")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/journal": {"get": op("A run's journal: every step, in order", "runs", merge(json!({"200": ok("The journal.", "Journal")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/journal": {"get": op("A run's journal, in order, a page at a time (without `cursor`: the first page)", "runs", merge(json!({"200": ok("A page of the journal.", "Journal")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [run_id.clone(),
+            {"name": "limit", "in": "query", "description": "Entries per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
+            {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}]}))},
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
-            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "413", "415", "422", "503"])),
+            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
-            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "415", "422"])),
+            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "408", "415", "422"])),
             json!({"requestBody": body("PollRequest", true)}))},
-        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
+        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))},
         "/v1/machines": {"get": op("The deployed machines, their versions and the commands of the newest", "machines",
             merge(json!({"200": ok("The machines.", "MachineList")}), error_responses(&["401", "503"])), json!({}))},
@@ -153,7 +161,7 @@ fn paths() -> Value {
             merge(json!({"200": ok("The instance.", "Instance")}), error_responses(&["401", "404", "503"])),
             json!({"parameters": [machine.clone(), key.clone()]}))},
         "/v1/machines/{machine}/{key}/{command}": {"post": op("Send a command to an instance. Commands to one instance are applied one at a time in arrival order; the same `commandId` again is the same command and gets its first answer. Answers once the command is applied (or `wait` ends: 202)", "machines",
-            merge(json!({"200": ok("Applied: the instance as the command left it.", "CommandAnswer"), "202": ok("Not applied yet when `wait` ended; follow it at `/v1/machines/{machine}/{key}/commands/{commandId}`.", "CommandPending")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "429", "503"])),
+            merge(json!({"200": ok("Applied: the instance as the command left it.", "CommandAnswer"), "202": ok("Not applied yet when `wait` ended; follow it at `/v1/machines/{machine}/{key}/commands/{commandId}`.", "CommandPending")}), error_responses(&["400", "401", "404", "408", "409", "413", "415", "422", "429", "503"])),
             json!({"parameters": [machine.clone(), key.clone(), path_param("command", "The command's name.")], "requestBody": body("CommandRequest", false)}))},
         "/v1/machines/{machine}/{key}/history": {"get": op("An instance's finished commands in order, each with the version and state it made, or why it was refused", "machines",
             merge(json!({"200": ok("A page of the history.", "CommandPage")}), error_responses(&["400", "401", "404", "503"])),
@@ -233,7 +241,12 @@ fn run_schemas() -> Value {
             "unplaced": {"type": "integer", "description": "Runs whose position is on no node."},
             "capped": {"type": "boolean", "description": "More than 10,000 runs: the counts are of the first 10,000 read."}}},
         "RunPage": {"type": "object", "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}, "nextCursor": {"type": "string", "nullable": true}}},
-        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}}}},
+        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}},
+            "nextCursor": {"type": "string", "nullable": true, "description": "Pass as `cursor` for the next page; null on the last page."},
+            "droppedSteps": {"type": "integer", "description": "On the first page: journal steps no longer kept (a run keeps its newest 10,000 steps)."}}},
+        "Readiness": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ready", "unready"]},
+            "checks": {"type": "object", "properties": {"coreHeartbeatAgeMs": {"type": "integer", "nullable": true}, "lastCommitAgeMs": {"type": "integer", "nullable": true}, "commitInFlightMs": {"type": "integer", "nullable": true}, "lastCommitError": {"type": "string", "nullable": true}, "storeReachable": {"type": "boolean"}, "connections": {"type": "integer"}}},
+            "error": {"type": "object", "properties": {"code": {"type": "string", "enum": [Code::NotReady.as_str()]}, "message": {"type": "string"}}}}},
         "ValueBody": {"type": "object", "required": ["value"], "properties": {"value": {"description": "Any JSON."}}},
         "CancelBody": {"type": "object", "properties": {"reason": {"type": "string"}}},
         "Accepted": {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}}},

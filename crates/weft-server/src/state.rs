@@ -19,6 +19,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The `@http` and `@grpc` bindings of the deployed programs, updated at deploy.
     pub bindings: Arc<crate::bindings::Bindings>,
+    /// The open connections (`conn.rs`).
+    pub connections: Arc<crate::conn::Connections>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,

@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3_MACHINES];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -138,12 +138,36 @@ CREATE TABLE parked_tasks (
 ) WITHOUT ROWID;
 ";
 
-/// Version 3: machines (see `weft_store::machines`). Instances hold their
+/// Version 3: the store's identity. A random id, made when the schema
+/// reaches version 3 and also written to `weft.id` beside the database
+/// (see [`crate::ID_FILE`]), so that a database file that was replaced,
+/// reset or truncated is noticed at open instead of being served as an
+/// empty store.
+const V3: &str = "
+CREATE TABLE store_meta (
+    key   TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+";
+
+/// Refuses a schema version this build does not know.
+pub fn check_version(found: i64) -> Result<()> {
+    if !(0..=SCHEMA_VERSION).contains(&found) {
+        return Err(StoreError::Corrupt(format!(
+            "the database has schema version {found}; this build knows versions up to \
+             {SCHEMA_VERSION} (was it written by a newer Weft?)"
+        )));
+    }
+    Ok(())
+}
+
+/// Version 4: machines (see `weft_store::machines`). Instances hold their
 /// state as JSON; a command is stored as its JSON record, with the columns
 /// its look-ups need. `machine_fields` holds the scalar values of each
 /// state for queries; both its indexes end with the key, so a page of
 /// matches comes out in key order.
-const V3_MACHINES: &str = "
+const V4_MACHINES: &str = "
 CREATE TABLE machine_instances (
     machine    TEXT NOT NULL,
     key        TEXT NOT NULL,
@@ -203,12 +227,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let found: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(err)?;
-    if !(0..=SCHEMA_VERSION).contains(&found) {
-        return Err(StoreError::Corrupt(format!(
-            "the database has schema version {found}; this build knows versions up to \
-             {SCHEMA_VERSION} (was it written by a newer Weft?)"
-        )));
-    }
+    check_version(found)?;
     if found == SCHEMA_VERSION {
         return Ok(());
     }

@@ -61,6 +61,7 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
         demo: false,
         database: None,
         node: "test".into(),
+        http: Default::default(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

@@ -82,6 +82,7 @@ impl TestServer {
             demo: false,
             database: None,
             node: "test".into(),
+            http: Default::default(),
         }
     }
 
