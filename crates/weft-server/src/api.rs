@@ -153,13 +153,15 @@ pub(crate) async fn deploy(
         }
     }
     let (errors, warnings) = check(&files);
+    // A program of machines alone is a program: its commands run.
     if errors.is_empty()
-        && files
-            .iter()
-            .all(|f| weft_syntax::parse(&f.text).module.flows().next().is_none())
+        && files.iter().all(|f| {
+            let module = weft_syntax::parse(&f.text).module;
+            module.flows().next().is_none() && module.machines().next().is_none()
+        })
     {
         return Err(ApiError::bad_request(
-            "the files define no flow: a version needs at least one",
+            "the files define no flow and no machine: a version needs at least one",
         ));
     }
     if !errors.is_empty() {
