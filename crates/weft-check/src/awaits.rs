@@ -57,7 +57,18 @@ impl<'a> Walker<'a, '_> {
         let name = crate::calls::callee_text(call);
         match self.resolve(call) {
             Target::Activity => {
-                if call.annotation("timeout").is_none() {
+                if call.annotation("timeout").is_none() && self.in_handler() {
+                    self.emit(
+                        Diagnostic::error(
+                            codes::HANDLER_AWAIT_WITHOUT_TIMEOUT,
+                            call.callee.span,
+                            format!("awaited call to `{name}` in a handler has no `@timeout`"),
+                        )
+                        .with_help(format!(
+                            "the instance takes no other command until the handler ends: bound the wait, as in `await {name}(...) @timeout(24h)`"
+                        )),
+                    );
+                } else if call.annotation("timeout").is_none() {
                     self.emit(
                         Diagnostic::warning(
                             codes::AWAIT_WITHOUT_TIMEOUT,

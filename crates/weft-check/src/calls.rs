@@ -176,7 +176,16 @@ impl<'a> Walker<'a, '_> {
 
     /// Walks a call: its callee, arguments and annotations.
     pub(crate) fn call(&mut self, call: &'a Call, awaited: bool) {
+        if let Some(mc) = self.as_machine_call(call) {
+            self.machine_call(mc, call, awaited);
+            return;
+        }
+        if call.callee_name().is_some_and(|n| self.is_machine(n)) {
+            self.bare_instance(call);
+            return;
+        }
         let target = self.resolve(call);
+        self.check_fail_placement(call, target);
         match &call.callee.kind {
             ExprKind::Name(name) => {
                 if matches!(target, Target::Closure) {

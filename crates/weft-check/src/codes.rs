@@ -78,6 +78,32 @@ pub const BINDING: &str = "E0207";
 pub const TYPE_CYCLE: &str = "E0208";
 /// A declared activity that no flow calls.
 pub const UNUSED_ACTIVITY: &str = "W0210";
+/// A machine's member declared twice: a second `state`, a command declared
+/// twice, a command with two handlers.
+pub const MACHINE_MEMBER: &str = "E0300";
+/// A machine named like a flow, an activity or a built-in, or a command
+/// named like an instance method (`get`, `find`).
+pub const MACHINE_NAME_CLASH: &str = "E0301";
+/// A field of a shape with neither type nor default, declared twice, or
+/// whose default is not a constant of its type.
+pub const SHAPE_FIELD: &str = "E0302";
+/// A command the machine does not have (a handler, a send, a literal).
+pub const UNKNOWN_COMMAND: &str = "E0303";
+/// A command's input that does not fit what the command takes.
+pub const COMMAND_INPUT: &str = "E0304";
+/// `fail` inside a `func` or inline flow of a handler: it would fail the
+/// run, not refuse the command.
+pub const FAIL_OUTSIDE_HANDLER_BODY: &str = "E0305";
+/// `Machine(state).Handle(...)` of a handler that does I/O.
+pub const IMPURE_TRANSITION: &str = "E0306";
+/// A machine call or braced literal written in a way that means nothing.
+pub const MACHINE_CALL: &str = "E0307";
+/// An `await` in a handler without `@timeout`: it would hold the key.
+pub const HANDLER_AWAIT_WITHOUT_TIMEOUT: &str = "E0308";
+/// A handler returns a value that does not fit the machine's state.
+pub const STATE_TYPE: &str = "E0309";
+/// A nested shape named almost like a choice of its shape.
+pub const SHAPE_VARIANT: &str = "W0310";
 
 /// Every code the checker emits, in numeric order.
 pub const ALL: &[&str] = &[
@@ -115,4 +141,15 @@ pub const ALL: &[&str] = &[
     BINDING,
     TYPE_CYCLE,
     UNUSED_ACTIVITY,
+    MACHINE_MEMBER,
+    MACHINE_NAME_CLASH,
+    SHAPE_FIELD,
+    UNKNOWN_COMMAND,
+    COMMAND_INPUT,
+    FAIL_OUTSIDE_HANDLER_BODY,
+    IMPURE_TRANSITION,
+    MACHINE_CALL,
+    HANDLER_AWAIT_WITHOUT_TIMEOUT,
+    STATE_TYPE,
+    SHAPE_VARIANT,
 ];

@@ -24,7 +24,8 @@
 use crate::scope::{Scope, ScopeKind};
 use crate::SourceFile;
 use weft_syntax::ast::{
-    Block, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, ObjectEntry, Stmt, StmtKind,
+    Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, ObjectEntry, Stmt,
+    StmtKind,
 };
 use weft_syntax::Span;
 
@@ -240,6 +241,16 @@ impl<'a> ForkWalker<'a> {
                 self.expr(rhs);
             }
             ExprKind::Paren(x) => self.expr(x),
+            ExprKind::Braced(b) => {
+                for en in &b.entries {
+                    match en {
+                        BracedEntry::Field { value, .. }
+                        | BracedEntry::Set { value, .. }
+                        | BracedEntry::Spread(value)
+                        | BracedEntry::Expr(value) => self.expr(value),
+                    }
+                }
+            }
             ExprKind::Call(call) => {
                 if let Some(builtin) = self.join_of(call) {
                     let head = call.callee.span;

@@ -63,6 +63,9 @@ mod flow_sensitivity;
 mod forks;
 pub mod json;
 mod loops;
+mod machine_calls;
+mod machine_decls;
+mod machines;
 mod names;
 mod program;
 mod scope;
@@ -96,9 +99,13 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
     }
     loops::check(files, &mut out);
     durations::check(files, &mut out);
+    for (_, _, handler) in program.machines.handlers() {
+        walk::check_handler(&program, handler.file, handler, &mut out[handler.file]);
+    }
     let contracts = contract::Contracts::index(files);
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);
+    machine_decls::check_declarations(files, &program, &contracts, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

@@ -158,6 +158,8 @@ pub(crate) enum ScopeKind<'a> {
     InlineFlow(&'a FlowDecl),
     /// A `func(...) { }`.
     Lambda,
+    /// A command's handler, in a machine.
+    Handler,
 }
 
 impl ScopeKind<'_> {
@@ -166,6 +168,7 @@ impl ScopeKind<'_> {
         match self {
             ScopeKind::Flow | ScopeKind::InlineFlow(_) => "flow",
             ScopeKind::Lambda => "function",
+            ScopeKind::Handler => "handler",
         }
     }
 }

@@ -48,6 +48,30 @@ pub(crate) fn check_flow<'a>(
     walker.leave_scope();
 }
 
+/// Checks a machine command's handler, in file `file`: a body like a
+/// flow's, whose parameters are `state`, `key` and its input.
+pub(crate) fn check_handler<'a>(
+    program: &Program<'a>,
+    file: usize,
+    handler: crate::machines::Handler<'a>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut walker = Walker {
+        program,
+        file,
+        diags,
+        frames: Vec::new(),
+        silent: 0,
+        tainted: program::has_syntax_errors_in(handler.body),
+        summaries: HashMap::new(),
+        suggestions_left: names::SUGGESTIONS_PER_FLOW_MAX,
+    };
+    let params = handler.params();
+    walker.enter_scope(ScopeKind::Handler, &params, handler.body);
+    walker.block(handler.body);
+    walker.leave_scope();
+}
+
 /// The walk's state for one top-level flow.
 pub(crate) struct Walker<'a, 'p> {
     /// The flows of the program, for calls.
@@ -654,6 +678,7 @@ impl<'a> Walker<'a, '_> {
             }
             ExprKind::Flow(flow) => self.inline_flow(flow),
             ExprKind::Paren(inner) => self.expr(inner, awaited),
+            ExprKind::Braced(b) => self.misplaced_braced(e, b),
             // The rest reads its parts in order, none of them awaited.
             _ => visit::walk_expr(&mut Parts(self), e),
         }

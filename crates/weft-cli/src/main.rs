@@ -222,6 +222,10 @@ enum Command {
         /// What to generate.
         #[arg(long, value_enum)]
         lang: StubLang,
+        /// A typed client of the program's machines and flows instead of a
+        /// worker (python or typescript).
+        #[arg(long)]
+        client: bool,
         /// Where to write it (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -465,7 +469,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Stubs {
+            files,
+            lang,
+            client,
+            out,
+        } => stubs::run(&files, lang.into(), client, out.as_deref()),
         Command::Plan { command } => match command {
             PlanCommand::Check {
                 plan,
@@ -712,7 +721,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!(
                         "ok    {} ({}, {} call(s), {} elapsed)",
                         report.name,
-                        report.status.map(|s| s.as_str()).unwrap_or("?"),
+                        report.status.map(|s| s.as_str()).unwrap_or("commands"),
                         report.calls,
                         weft_engine::time::format_duration(report.elapsed_ms)
                     );

@@ -346,6 +346,37 @@ fn stubs_for_a_program_to_stdout_or_a_file() {
 }
 
 #[test]
+fn stubs_client_writes_the_kept_clients_of_the_machines_example() {
+    let dir = examples().join("machines");
+    let files = [dir.join("counter.weft"), dir.join("channels.weft")];
+    let args = |lang: &'static str| {
+        let mut a: Vec<String> = vec!["stubs".into()];
+        a.extend(files.iter().map(|f| f.to_str().unwrap().to_string()));
+        a.extend(["--client".into(), "--lang".into(), lang.into()]);
+        a
+    };
+    for (lang, kept) in [("python", "client.py"), ("typescript", "client.ts")] {
+        let a = args(lang);
+        let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let want = std::fs::read_to_string(dir.join("clients").join(kept)).unwrap();
+        assert!(
+            stdout(&o) == want,
+            "weft stubs --client --lang {lang} differs from {kept}"
+        );
+    }
+    // No Rust client: a usage error that says so.
+    let a = args("rust");
+    let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--client generates python or typescript"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn import_openapi_writes_checked_contracts() {
     let spec =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../weft-import/tests/data/petstore.yaml");

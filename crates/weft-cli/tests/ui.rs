@@ -424,6 +424,33 @@ async fn web_ui_in_a_browser() {
     start(&planned.api(), order("P", json!({}))).await;
     wait_ready(&planned.api(), "Reserve", 1).await;
     wait_ready(&api, "Hold", 1).await;
+    // A third server with examples/machines (apart, so the command runs do
+    // not change the first one's counts): instances with a history, one
+    // command refused.
+    let machines = Server::start(Launch::data(&dir.join("machines"))).await;
+    let m = machines.api();
+    let files: Vec<Value> = ["counter.weft", "channels.weft"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(repo().join("examples/machines").join(f)).unwrap();
+            json!({"name": f, "text": text})
+        })
+        .collect();
+    m.post("/v1/flows", json!({ "files": files })).await.ok(201);
+    for (key, n) in [("apples", 2), ("apples", 3), ("pears", 1), ("a/b", 7)] {
+        m.post(
+            &format!("/v1/machines/Counter/{}/Add", key.replace('/', "%2F")),
+            json!({"input": {"n": n}}),
+        )
+        .await
+        .ok(200);
+    }
+    m.post(
+        "/v1/machines/Counter/apples/Take",
+        json!({"input": {"n": 50}}),
+    )
+    .await
+    .error(409, "command_refused");
 
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).unwrap();
@@ -442,6 +469,7 @@ async fn web_ui_in_a_browser() {
         "token": TOKEN,
         "tokenRun": locked_run,
         "planUrl": planned.url,
+        "machinesUrl": machines.url,
         "artifacts": artifacts,
         "chromium": chromium(),
     });

@@ -50,6 +50,9 @@ pub fn call_pure_in(name: &str, args: &[Value], edition: Edition) -> Option<Resu
             .coerce_time()
             .map(Value::Time)
             .ok_or_else(|| format!("time() cannot read {} as a time", show(&args[0]))),
+        // The run stops here with the reason (a handler's `fail` is
+        // compiled to a refusal instead, see `compile::machines`).
+        "fail" => Err(args[0].to_text()),
         _ => return None,
     })
 }

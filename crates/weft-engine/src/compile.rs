@@ -20,6 +20,8 @@ use crate::limits;
 use crate::program::*;
 use crate::value::Value;
 
+mod machines;
+
 /// Why a program did not compile.
 #[derive(Debug, Error)]
 pub enum CompileError {
@@ -136,6 +138,8 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
             consts: Vec::new(),
             calls: Vec::new(),
             files: Vec::new(),
+            machines: Default::default(),
+            types: Default::default(),
         },
         pair: false,
         reports: HashSet::new(),
@@ -147,6 +151,7 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         scopes: Vec::new(),
         file: 0,
         text: "",
+        known: machines::Known::default(),
     };
     // Allocate every top-level function first, so flows can call each other.
     let mut all: Vec<(u16, &str, &FlowDecl, bool)> = Vec::new();
@@ -176,6 +181,8 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
     for flow in prelude.flows() {
         all.push((prelude_file, PRELUDE, flow, true));
     }
+    let gathered = machines::gather(files);
+    let handlers = c.alloc_handlers(&gathered);
     let mut ids = Vec::with_capacity(all.len());
     for (file, _, flow, is_prelude) in &all {
         let id = c.alloc(
@@ -209,6 +216,7 @@ pub fn compile_in(files: &[Input], edition: Edition) -> Result<Program, CompileE
         c.text = text;
         c.compile_function(id, flow_params(flow), &flow.body, None)?;
     }
+    c.compile_handlers(files, &gathered, handlers)?;
     Ok(c.program)
 }
 
@@ -239,6 +247,8 @@ struct Scope {
     boundary: bool,
     /// Number of parameters (for calls into a flow still being compiled).
     param_count: usize,
+    /// A handler's own body: `return` and `fail` give its outcome.
+    handler: bool,
 }
 
 impl Scope {
@@ -275,6 +285,8 @@ struct Compiler<'a> {
     scopes: Vec<Scope>,
     file: u16,
     text: &'a str,
+    /// The program's machines, for the calls that talk to them.
+    known: machines::Known,
 }
 
 impl Compiler<'_> {
@@ -371,6 +383,19 @@ impl Compiler<'_> {
         body: &Block,
         nested: Option<Nested>,
     ) -> Result<(), CompileError> {
+        self.compile_body(id, params, body, nested, None)
+    }
+
+    /// [`Compiler::compile_function`], for a handler when `handler` says
+    /// which defaults its prologue fills in.
+    fn compile_body(
+        &mut self,
+        id: FuncId,
+        params: Vec<String>,
+        body: &Block,
+        nested: Option<Nested>,
+        handler: Option<&machines::Prologue>,
+    ) -> Result<(), CompileError> {
         let boundary = nested.is_none();
         let inline_self = nested
             .as_ref()
@@ -386,6 +411,7 @@ impl Compiler<'_> {
             inline_self,
             boundary,
             param_count: params.len(),
+            handler: handler.is_some(),
         });
         let mut param_slots = Vec::new();
         for p in &params {
@@ -420,10 +446,18 @@ impl Compiler<'_> {
             }
             self.scope().new_slot(&name);
         }
+        if let Some(prologue) = handler {
+            self.prologue(prologue)?;
+        }
         self.block(body)?;
         let end = Span::new(body.span.end as usize, body.span.end as usize);
-        self.emit(Op::Null, end);
-        self.emit(Op::Return, end);
+        if handler.is_some() {
+            // Ending without `return` keeps the state as the body left it.
+            self.state_outcome(None, end)?;
+        } else {
+            self.emit(Op::Null, end);
+            self.emit(Op::Return, end);
+        }
         let scope = self.scopes.pop().expect("pushed above");
         let name = self.program.func(id).name.clone();
         if scope.slot_names.len() > limits::LOCALS_MAX {
@@ -545,6 +579,9 @@ impl Compiler<'_> {
                 for b in lp.breaks {
                     self.patch(b, end);
                 }
+            }
+            StmtKind::Return { value } if self.scope().handler => {
+                self.state_outcome(value.as_ref(), s.span)?;
             }
             StmtKind::Return { value } => {
                 match value {
@@ -893,6 +930,12 @@ impl Compiler<'_> {
             ExprKind::Await(inner) => self.awaited(inner)?,
             ExprKind::Flow(f) => self.inline_flow(f)?,
             ExprKind::Paren(inner) => self.expr(inner)?,
+            // Braced literals mean something only where `call` looks for
+            // them; the checker reports any other place.
+            ExprKind::Braced(b) => {
+                let msg = format!("`{}{{...}}` cannot stand here", b.name.name);
+                self.name_error(&msg, e.span)
+            }
             ExprKind::Error => self.name_error("this expression did not parse", e.span),
         }
         Ok(())
@@ -946,6 +989,7 @@ impl Compiler<'_> {
                     inline_self: None,
                     boundary: false,
                     param_count: 0,
+                    handler: false,
                 });
                 self.call(call, call_span, awaited, catch)?;
                 self.emit(Op::Return, call_span);
@@ -1115,6 +1159,12 @@ impl Compiler<'_> {
         catch: bool,
     ) -> Result<(), CompileError> {
         let pair = std::mem::take(&mut self.pair);
+        if let Some(mc) = self.as_machine_call(call) {
+            return self.machine_call(mc, call, span, awaited, catch);
+        }
+        if self.scope().handler && call.callee_name() == Some("fail") && !self.is_variable("fail") {
+            return self.refusal(call, span);
+        }
         let name = match call.callee_name() {
             Some(n) => n.to_string(),
             None if self.dotted_activity(call).is_some() => {
@@ -1319,6 +1369,21 @@ impl Compiler<'_> {
             self.expr(&a.value)?;
             named.push(a.name.as_ref().expect("filtered").name.clone());
         }
+        self.activity_call(name, positional, named, call, span, (awaited, catch, pair))
+    }
+
+    /// The rest of an activity call, once its arguments are on the stack:
+    /// the annotations' arguments and the call itself.
+    #[allow(clippy::too_many_arguments)]
+    fn activity_call(
+        &mut self,
+        name: &str,
+        positional: usize,
+        named: Vec<String>,
+        call: &Call,
+        span: Span,
+        (awaited, catch, pair): (bool, bool, bool),
+    ) -> Result<(), CompileError> {
         let mut spec = CallSpec {
             activity: Arc::from(name),
             positional: self.argc(positional)?,

@@ -13,6 +13,7 @@ pub mod invariants;
 pub mod limits;
 pub mod listing;
 pub mod machine;
+pub mod machines;
 pub mod ops;
 pub mod program;
 pub mod state;

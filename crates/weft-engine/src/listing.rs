@@ -35,6 +35,7 @@ fn write_function(out: &mut String, program: &Program, id: usize, function: &Fun
         FuncKind::Lambda => "closure",
         FuncKind::Branch => "branch",
         FuncKind::Prelude => "prelude",
+        FuncKind::Handler => "handler",
     };
     let params: Vec<String> = function
         .params

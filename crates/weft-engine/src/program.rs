@@ -31,6 +31,10 @@ pub enum FuncKind {
     Branch,
     /// A built-in written in Weft itself (e.g. `RunCompensations`).
     Prelude,
+    /// A machine command's handler: runs as a run of its own when the
+    /// command is applied, or in the caller's run for
+    /// `Machine(state).Handle(...)`.
+    Handler,
 }
 
 /// A variable captured by value when a closure or inline flow is created.
@@ -324,12 +328,21 @@ pub struct Program {
     pub calls: Vec<CallSpec>,
     /// The sources, for locating instructions.
     pub files: Vec<SourceFile>,
+    /// The machines, by name (see [`crate::machines`]).
+    pub machines: IndexMap<String, crate::machines::MachineDef>,
+    /// The `type` declarations, by name, for checking machines' inputs.
+    pub types: crate::machines::Types,
 }
 
 impl Program {
     /// The top-level flow called `name`.
     pub fn flow(&self, name: &str) -> Option<FuncId> {
         self.flows.get(name).copied()
+    }
+
+    /// The machine called `name`.
+    pub fn machine(&self, name: &str) -> Option<&crate::machines::MachineDef> {
+        self.machines.get(name)
     }
 
     /// The function `id`.

@@ -52,6 +52,7 @@ use weft_syntax::ast::{BinaryOp, UnaryOp};
 use weft_syntax::lang;
 use weft_syntax::Span;
 
+use crate::machines::{CommandDef, MachineDef, Ty};
 use crate::program::*;
 use crate::value::Value;
 
@@ -241,6 +242,36 @@ struct EnvelopeV1 {
     functions: Vec<FunctionV1>,
     consts: Vec<ConstV1>,
     calls: Vec<CallV1>,
+    /// The machines (see [`MachineV1`]); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    machines: Vec<MachineV1>,
+    /// The `type` declarations machines' inputs are checked against, as
+    /// `[name, type]` pairs; absent when there are no machines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    types: Vec<(String, Ty)>,
+}
+
+/// A machine of the program. Machines were added to format 1 without a
+/// new format: a program without machines is written exactly as before,
+/// and one with machines is refused by an earlier build as a program that
+/// does not decode (`unknown field machines`), which parks its runs: an
+/// earlier build has no machines to run them with. Types are written as
+/// [`Ty`]'s own serde form, a plain tagged shape.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MachineV1 {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<Ty>,
+    commands: Vec<CommandV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandV1 {
+    name: String,
+    input: Ty,
+    handler: u32,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -283,6 +314,7 @@ enum KindV1 {
     Lambda,
     Branch,
     Prelude,
+    Handler,
 }
 
 /// A constant. Floats are text (Rust's shortest round-trip form), so the
@@ -557,6 +589,7 @@ fn kind_to_wire(k: FuncKind) -> KindV1 {
         FuncKind::Lambda => KindV1::Lambda,
         FuncKind::Branch => KindV1::Branch,
         FuncKind::Prelude => KindV1::Prelude,
+        FuncKind::Handler => KindV1::Handler,
     }
 }
 
@@ -567,6 +600,7 @@ fn kind_from_wire(k: KindV1) -> FuncKind {
         KindV1::Lambda => FuncKind::Lambda,
         KindV1::Branch => FuncKind::Branch,
         KindV1::Prelude => FuncKind::Prelude,
+        KindV1::Handler => FuncKind::Handler,
     }
 }
 
@@ -663,6 +697,31 @@ fn to_wire(p: &Program) -> Result<EnvelopeV1, ProgramError> {
                 pair: c.pair,
             })
             .collect(),
+        machines: p
+            .machines
+            .values()
+            .map(|m| MachineV1 {
+                name: m.name.clone(),
+                state: m.state.clone(),
+                commands: m
+                    .commands
+                    .values()
+                    .map(|c| CommandV1 {
+                        name: c.name.clone(),
+                        input: c.input.clone(),
+                        handler: c.handler,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        types: if p.machines.is_empty() {
+            Vec::new()
+        } else {
+            p.types
+                .iter()
+                .map(|(n, t)| (n.clone(), t.clone()))
+                .collect()
+        },
     })
 }
 
@@ -752,6 +811,35 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
             .iter()
             .map(|f| SourceFile::new(&f.name, &f.text))
             .collect(),
+        machines: e
+            .machines
+            .into_iter()
+            .map(|m| {
+                let commands = m
+                    .commands
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            CommandDef {
+                                name: c.name,
+                                input: c.input,
+                                handler: c.handler,
+                            },
+                        )
+                    })
+                    .collect();
+                (
+                    m.name.clone(),
+                    MachineDef {
+                        name: m.name,
+                        state: m.state,
+                        commands,
+                    },
+                )
+            })
+            .collect(),
+        types: e.types.into_iter().collect(),
     })
 }
 
@@ -760,6 +848,20 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
 /// range. The compiler's programs always pass; this is for stored ones.
 pub fn validate(p: &Program) -> Result<(), String> {
     let nfuncs = p.functions.len();
+    for m in p.machines.values() {
+        for c in m.commands.values() {
+            let is_handler = p
+                .functions
+                .get(c.handler as usize)
+                .is_some_and(|f| f.kind == FuncKind::Handler);
+            if !is_handler {
+                return Err(format!(
+                    "the command `{}.{}` is handled by function {}, which is no handler",
+                    m.name, c.name, c.handler
+                ));
+            }
+        }
+    }
     for (name, id) in &p.flows {
         if *id as usize >= nfuncs {
             return Err(format!(
@@ -1009,6 +1111,22 @@ mod tests {
         assert_eq!(format_of(&text), Some(u64::from(FORMAT)));
         let again = encode(&back).unwrap();
         assert_eq!(again, text, "encoding is deterministic");
+    }
+
+    #[test]
+    fn machines_survive_encoding_and_programs_without_them_are_unchanged() {
+        let src = "type Kind = \"a\" | \"b\"\n\nmachine Counter {\n    state { total: number = 0, kind: Kind = \"a\" }\n    command Add(input: {n: number}) {\n        if input.n < 0 {\n            fail({code: \"negative\", message: \"no\"})\n        }\n        return {total: state.total + input.n, kind: state.kind}\n    }\n    Reset{ to = 0 }\n}\n\nflow F(k) {\n    return Counter(k).Add({n: 1})\n}\n";
+        let p = compile_source("m.weft", src).unwrap();
+        assert_eq!(p.machines.len(), 1);
+        let text = encode(&p).unwrap();
+        let back = decode(&text).unwrap();
+        assert_eq!(back.machines, p.machines);
+        assert_eq!(back.types, p.types);
+        assert_eq!(dump(&back), dump(&p));
+        assert_eq!(encode(&back).unwrap(), text);
+        // A program without machines has neither field.
+        let plain = encode(&compile_source("f.weft", FLOW).unwrap()).unwrap();
+        assert!(!plain.contains("\"machines\"") && !plain.contains("\"types\""));
     }
 
     #[test]

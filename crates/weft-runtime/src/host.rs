@@ -30,12 +30,17 @@ use weft_engine::program::{Edition, Program};
 use weft_engine::state::{ChildState, Command, Event, RunState, Status, Task};
 use weft_engine::{limits, stored, ActionError, Value};
 use weft_store::{
-    Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunQuery, RunRecord, RunWrite,
-    SourceText, Store, StoreError, StoredRun,
+    Batch, CallbackOutcome, Claim, ClusterStore, CommandRecord, Deployment, Fence, MachineWrite,
+    RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun,
 };
 
 use crate::contain;
 use crate::ids::{self, Entropy};
+
+mod instances;
+pub use instances::{
+    instance_json, CommandRequest, Sent, DEPLOYED_PREFIX, FIND_LIMIT_MAX, INSTANCE_QUEUE_MAX,
+};
 
 /// Why the host refused or failed a request.
 #[derive(Debug, Error)]
@@ -100,6 +105,31 @@ pub enum HostError {
         what: &'static str,
         /// Why, naming the limit.
         message: String,
+    },
+    /// No deployed program has this machine.
+    #[error("no machine named `{0}` is deployed")]
+    UnknownMachine(String),
+    /// The machine has no such command.
+    #[error("the machine `{machine}` has no command `{command}`")]
+    UnknownCommand {
+        /// The machine.
+        machine: String,
+        /// The command.
+        command: String,
+    },
+    /// A command that cannot be sent as it is (its input does not fit, its
+    /// key or command id is too long).
+    #[error("{0}")]
+    InvalidCommand(String),
+    /// The instance has too many commands waiting.
+    #[error("the instance {machine}/{key} has {limit} commands waiting (INSTANCE_QUEUE_MAX); try again later")]
+    QueueFull {
+        /// The machine.
+        machine: String,
+        /// The key.
+        key: String,
+        /// The limit.
+        limit: usize,
     },
     /// A run's snapshot or program (or a version's program) cannot be read
     /// by this build; the run is parked (see the module documentation).
@@ -186,6 +216,8 @@ pub enum Effect {
     },
     /// A run changed; its record is as given (for waiters and live views).
     RunUpdated(Box<RunRecord>),
+    /// A command finished (applied or refused), as recorded.
+    CommandDone(Box<CommandRecord>),
 }
 
 /// The result of starting a run.
@@ -307,6 +339,16 @@ enum FollowUp {
         child_run: String,
         result: Option<serde_json::Value>,
     },
+    /// A flow's call of a machine, carried out here.
+    MachineCall(Task),
+    /// A handler's run finished: apply its command's outcome.
+    CommandFinished {
+        machine: String,
+        key: String,
+        seq: i64,
+        run_id: String,
+        result: Option<serde_json::Value>,
+    },
 }
 
 /// What a write records besides the engine's output.
@@ -378,6 +420,13 @@ pub struct Host {
     /// panic, as a bug would).
     #[cfg(any(test, feature = "test-hooks"))]
     probe: Option<Probe>,
+    /// Machine instances held in memory (see `instances.rs`).
+    instances: HashMap<(String, String), instances::Inst>,
+    /// Commands as this host last wrote them, until the batch that wrote
+    /// them is committed: (machine, key, command id) -> (record, batch).
+    command_ids: HashMap<(String, String, String), (CommandRecord, u64)>,
+    /// Machine writes of the batch being built.
+    machine_writes: Vec<MachineWrite>,
 }
 
 /// Test builds: what [`Host::set_probe`] takes.
@@ -430,6 +479,9 @@ impl Host {
             park_after: Vec::new(),
             #[cfg(any(test, feature = "test-hooks"))]
             probe: None,
+            instances: HashMap::new(),
+            command_ids: HashMap::new(),
+            machine_writes: Vec::new(),
         }
     }
 
@@ -529,7 +581,19 @@ impl Host {
         now: i64,
     ) -> Result<Deployment, HostError> {
         let encoded = stored::encode(&program).map_err(|e| HostError::Compile(e.to_string()))?;
-        let flows: Vec<String> = program.flows.keys().cloned().collect();
+        // Machines are listed among the flows, so the newest version that
+        // defines one is found the same way.
+        let flows: Vec<String> = program
+            .flows
+            .keys()
+            .cloned()
+            .chain(
+                program
+                    .machines
+                    .keys()
+                    .map(|m| format!("{DEPLOYED_PREFIX}{m}")),
+            )
+            .collect();
         for f in self.store.flows()? {
             if f.versions.len() >= VERSIONS_PER_FLOW_MAX && flows.contains(&f.name) {
                 return Err(HostError::TooManyVersions { flow: f.name });
@@ -708,6 +772,12 @@ impl Host {
                 .push(Effect::RunUpdated(Box::new(c.record.clone())));
             writes.push(w);
         }
+        if !self.machine_writes.is_empty() {
+            writes.push(RunWrite {
+                machines: std::mem::take(&mut self.machine_writes),
+                ..RunWrite::default()
+            });
+        }
         (no, Batch { writes }, std::mem::take(&mut self.effects))
     }
 
@@ -753,11 +823,17 @@ impl Host {
                 );
             }
         }
+        let released = self.evict_instances(no);
+        if let (Some(cl), false) = (&self.cluster, released.is_empty()) {
+            if let Err(e) = cl.store.release_instances(&cl.node, &released) {
+                tracing::warn!(error = %e, "releasing {} instance(s) failed: {e}", released.len());
+            }
+        }
     }
 
     /// True when work is waiting to be taken.
     pub fn has_work(&self) -> bool {
-        !self.writes.is_empty() || !self.effects.is_empty()
+        !self.writes.is_empty() || !self.effects.is_empty() || !self.machine_writes.is_empty()
     }
 
     // ----- runs -----
@@ -1524,6 +1600,7 @@ impl Host {
             }
             self.drain_follow_ups(now)?;
         }
+        n += self.claim_instance_work(now)?;
         Ok(n)
     }
 
@@ -1533,6 +1610,7 @@ impl Host {
         let Some(cl) = self.cluster.clone() else {
             return Ok(());
         };
+        self.renew_instance_claims(now)?;
         // A run whose creation is not committed has no lease to renew yet.
         let committed = self.committed_no;
         let claims: Vec<Claim> = self
@@ -1591,6 +1669,14 @@ impl Host {
                     // The trouble is the other run's, not the caller's.
                     Err(e) => self.contain(&run, e, now)?,
                 },
+                FollowUp::MachineCall(task) => self.machine_call(task, now)?,
+                FollowUp::CommandFinished {
+                    machine,
+                    key,
+                    seq,
+                    run_id,
+                    result,
+                } => self.finish_command(&(machine, key), seq, &run_id, result, now)?,
                 FollowUp::ChildFinished {
                     parent,
                     child_run,
@@ -1875,6 +1961,7 @@ impl Host {
         let c = self.runs.get_mut(run_id).expect("the run is loaded");
         c.last_batch = batch_no;
         let parent = c.record.parent.clone();
+        let command = instances::command_of(&c.record);
         let fence = match (&self.cluster, &c.claim) {
             (Some(cl), Some(claim)) => Some(Fence {
                 node: cl.node.clone(),
@@ -1922,6 +2009,13 @@ impl Host {
         // against the run as well, so it is refused all the same.
         for cmd in out.commands {
             match cmd {
+                // A flow's machine call: carried out by this host, never a
+                // task for a worker.
+                Command::Dispatch(task)
+                    if weft_engine::machines::MachineOp::parse(&task.activity).is_some() =>
+                {
+                    self.follow.push_back(FollowUp::MachineCall(task));
+                }
                 Command::Dispatch(task) => {
                     w.tasks_delete.retain(|id| *id != task.call_id);
                     w.tasks_put.retain(|t| t.call_id != task.call_id);
@@ -1975,6 +2069,15 @@ impl Host {
                     },
                 )),
                 Command::Finished { result } => {
+                    if let Some((machine, key, seq)) = &command {
+                        self.follow.push_back(FollowUp::CommandFinished {
+                            machine: machine.clone(),
+                            key: key.clone(),
+                            seq: *seq,
+                            run_id: run_id.to_string(),
+                            result: result.clone(),
+                        });
+                    }
                     if let Some(parent) = &parent {
                         self.follow.push_back(FollowUp::ChildFinished {
                             parent: parent.clone(),
@@ -2015,6 +2118,7 @@ fn effect_of(e: &Effect, run_id: &str) -> bool {
             .strip_prefix(run_id)
             .is_some_and(|rest| rest.starts_with('-')),
         Effect::RunUpdated(record) => record.id == run_id,
+        Effect::CommandDone(record) => record.run_id.as_deref() == Some(run_id),
     }
 }
 

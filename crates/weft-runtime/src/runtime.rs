@@ -28,9 +28,12 @@ use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
-use crate::host::{Cluster, Effect, Host, HostError, Started, UpgradeReport, UpgradeTarget};
+use crate::host::{
+    Cluster, CommandRequest, Effect, Host, HostError, Sent, Started, UpgradeReport, UpgradeTarget,
+};
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
+use weft_store::CommandRecord;
 
 /// Batches committed but not yet acknowledged, at most. Two lets the core
 /// fill one batch while the writer syncs the other.
@@ -183,6 +186,12 @@ enum Msg {
         dry_run: bool,
         reply: Reply<UpgradeReport>,
     },
+    Command {
+        req: CommandRequest,
+        reply: Reply<Sent>,
+        /// Registered before the command can move, so no finish is missed.
+        done: oneshot::Sender<CommandRecord>,
+    },
     Committed {
         no: u64,
         result: Result<(), StoreError>,
@@ -249,6 +258,9 @@ impl Runtime {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
         prepare(&mut host)?;
         let recovered = host.recover_tasks()?;
+        // Commands queued with nothing running: their start is in the
+        // first batch the core commits.
+        host.recover_machines(now_ms())?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
 
@@ -360,6 +372,7 @@ impl Runtime {
                     retry_at: None,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
+                    command_waiters: HashMap::new(),
                     waiter_adds: 0,
                     stopping: false,
                     woken: true,
@@ -615,6 +628,57 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
+    /// Sends a command to a machine instance and waits until it is applied
+    /// or refused, or until `wait` passes; returns the command as it stands
+    /// then (still queued or running when `wait` ran out). Duplicates of a
+    /// command id get the first command's record.
+    pub async fn send_command(
+        &self,
+        mut req: CommandRequest,
+        wait: Duration,
+    ) -> Result<CommandRecord, HostError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let id = req
+            .command_id
+            .get_or_insert_with(|| format!("c-{}", crate::ids::token(&mut OsEntropy)))
+            .clone();
+        let (machine, key) = (req.machine.clone(), req.key.clone());
+        let (reply, rx) = oneshot::channel();
+        let (done, mut done_rx) = oneshot::channel();
+        self.send(Msg::Command { req, reply, done })?;
+        let sent = rx.await.map_err(|_| stopped())??;
+        if sent.record.status.is_finished() {
+            return Ok(sent.record);
+        }
+        let poll = self.inner.cluster;
+        loop {
+            let step = if poll {
+                deadline.min(tokio::time::Instant::now() + WAIT_POLL)
+            } else {
+                deadline
+            };
+            match tokio::time::timeout_at(step, &mut done_rx).await {
+                Ok(Ok(rec)) => return Ok(rec),
+                Ok(Err(_)) => break,
+                Err(_) if tokio::time::Instant::now() >= deadline => break,
+                Err(_) => {
+                    // In a cluster another node may apply it.
+                    if let Some(rec) = self
+                        .store
+                        .command_by_id(&machine, &key, &id)?
+                        .filter(|r| r.status.is_finished())
+                    {
+                        return Ok(rec);
+                    }
+                }
+            }
+        }
+        Ok(self
+            .store
+            .command_by_id(&machine, &key, &id)?
+            .unwrap_or(sent.record))
+    }
+
     /// A sink for activity results reported from outside a dispatcher
     /// (e.g. a worker completing a pulled task over HTTP).
     pub fn results(&self) -> ResultSink {
@@ -688,6 +752,8 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
 
 enum Pending {
     Start(Reply<(Started, RunRecord)>, Started),
+    /// A command taken: durable once its batch is.
+    Command(Reply<Sent>, Box<Sent>),
     Record(Reply<RunRecord>, String),
     /// A callback taken: durable once its batch is, whatever the run's
     /// record reads (another node may hold the run, the store may be away).
@@ -737,6 +803,8 @@ struct Core {
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
     waiters: HashMap<String, Vec<oneshot::Sender<RunRecord>>>,
+    /// Callers waiting for commands to finish: (machine, key, command id).
+    command_waiters: HashMap<(String, String, String), Vec<oneshot::Sender<CommandRecord>>>,
     /// Waiters added, for pruning the ones whose callers left.
     waiter_adds: u64,
     stopping: bool,
@@ -763,6 +831,10 @@ impl Core {
                 Some(at) => Duration::from_millis((at - now) as u64),
                 None => HEARTBEAT,
             };
+            if self.host.has_work() {
+                // Work made outside a message (recovery at start).
+                timeout = Duration::ZERO;
+            }
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
@@ -862,7 +934,7 @@ impl Core {
                         .append(&mut self.replies),
                     None => {
                         let replies = std::mem::take(&mut self.replies);
-                        self.answer(replies, &HashMap::new());
+                        self.answer(replies, &HashMap::new(), &HashMap::new());
                     }
                 }
             }
@@ -984,13 +1056,40 @@ impl Core {
                     }
                 }
             }
+            Msg::Command { req, reply, done } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                let id = (
+                    req.machine.clone(),
+                    req.key.clone(),
+                    req.command_id.clone().unwrap_or_default(),
+                );
+                match self.host.send_command(req, now) {
+                    Ok(sent) => {
+                        if !sent.record.status.is_finished() {
+                            self.add_command_waiter(id, done);
+                        }
+                        self.replies.push(Pending::Command(reply, Box::new(sent)));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
         }
     }
 
-    fn answer(&mut self, replies: Vec<Pending>, latest: &HashMap<String, RunRecord>) {
+    fn answer(
+        &mut self,
+        replies: Vec<Pending>,
+        latest: &HashMap<String, RunRecord>,
+        commands: &HashMap<(String, String, String), CommandRecord>,
+    ) {
         for p in replies {
             match p {
                 Pending::Start(r, started) => {
@@ -1006,7 +1105,32 @@ impl Core {
                 Pending::Upgrade(r, report) => {
                     let _ = r.send(Ok(report));
                 }
+                Pending::Command(r, mut sent) => {
+                    let rec = &sent.record;
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(newer) = commands.get(&id) {
+                        sent.record = newer.clone();
+                    }
+                    let _ = r.send(Ok(*sent));
+                }
             }
+        }
+    }
+
+    /// Registers a caller waiting for a command to finish (pruned with the
+    /// run waiters).
+    fn add_command_waiter(
+        &mut self,
+        id: (String, String, String),
+        w: oneshot::Sender<CommandRecord>,
+    ) {
+        self.command_waiters.entry(id).or_default().push(w);
+        self.waiter_adds += 1;
+        if self.waiter_adds.is_multiple_of(WAITER_PRUNE_EVERY) {
+            self.command_waiters.retain(|_, ws| {
+                ws.retain(|w| !w.is_closed());
+                !ws.is_empty()
+            });
         }
     }
 
@@ -1065,6 +1189,14 @@ impl Core {
         for (run_id, event) in std::mem::take(&mut self.held) {
             self.deliver_event(run_id, event, now);
         }
+        // A host that started over knows no instance: commands queued in
+        // the store with nothing running (their start was in a batch that
+        // failed) are started as at a restart.
+        if self.host.cluster().is_none() {
+            if let Err(e) = self.host.recover_machines(now) {
+                tracing::warn!(error = %e, "starting queued commands again failed: {e}");
+            }
+        }
     }
 
     /// Batch `no` did not commit: its callers get the store's error now,
@@ -1111,6 +1243,9 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Upgrade(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Command(r, _) => {
                     let _ = r.send(Err(err));
                 }
             }
@@ -1166,6 +1301,7 @@ impl Core {
         let effects = flight.effects;
         self.host.committed(no);
         let mut latest: HashMap<String, RunRecord> = HashMap::new();
+        let mut commands: HashMap<(String, String, String), CommandRecord> = HashMap::new();
         for e in effects {
             match e {
                 Effect::Dispatch(task) => self.dispatcher.dispatch(task, self.sink.clone()),
@@ -1173,9 +1309,18 @@ impl Core {
                 Effect::RunUpdated(rec) => {
                     latest.insert(rec.id.clone(), *rec);
                 }
+                Effect::CommandDone(rec) => {
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(ws) = self.command_waiters.remove(&id) {
+                        for w in ws {
+                            let _ = w.send((*rec).clone());
+                        }
+                    }
+                    commands.insert(id, *rec);
+                }
             }
         }
-        self.answer(replies, &latest);
+        self.answer(replies, &latest, &commands);
         for (id, rec) in latest {
             if finished(rec.status) {
                 if let Some(ws) = self.waiters.remove(&id) {

@@ -803,6 +803,7 @@ impl Sim {
         for task in self.host.recover_tasks()? {
             self.dispatch(task);
         }
+        self.host.recover_machines(now)?;
         Ok(())
     }
 

@@ -33,6 +33,45 @@ impl FillableStore {
 }
 
 impl Store for FillableStore {
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<weft_store::InstanceRow>> {
+        self.inner.instance(machine, key)
+    }
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<weft_store::CommandRecord>> {
+        self.inner.commands(machine, key, from_seq, limit)
+    }
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<weft_store::CommandRecord>> {
+        self.inner.command_by_id(machine, key, command_id)
+    }
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<weft_store::Instance>> {
+        self.inner.instance_candidates(machine, probe, after, limit)
+    }
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        self.inner.instances_with_open_commands(limit)
+    }
+    fn machine_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<weft_store::StoredMachineEvent>> {
+        self.inner.machine_events(after, limit)
+    }
     fn deploy(
         &self,
         files: &[SourceText],

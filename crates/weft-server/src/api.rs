@@ -69,6 +69,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/tasks/{taskId}/complete"),
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
+    ("GET", "/v1/machines"),
+    ("GET", "/v1/machines/{machine}"),
+    ("GET", "/v1/machines/{machine}/{key}"),
+    ("POST", "/v1/machines/{machine}/{key}/{command}"),
+    ("GET", "/v1/machines/{machine}/{key}/history"),
+    ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
 ];
 
 pub(crate) async fn openapi() -> Response {
@@ -153,13 +159,15 @@ pub(crate) async fn deploy(
         }
     }
     let (errors, warnings) = check(&files);
+    // A program of machines alone is a program: its commands run.
     if errors.is_empty()
-        && files
-            .iter()
-            .all(|f| weft_syntax::parse(&f.text).module.flows().next().is_none())
+        && files.iter().all(|f| {
+            let module = weft_syntax::parse(&f.text).module;
+            module.flows().next().is_none() && module.machines().next().is_none()
+        })
     {
         return Err(ApiError::bad_request(
-            "the files define no flow: a version needs at least one",
+            "the files define no flow and no machine: a version needs at least one",
         ));
     }
     if !errors.is_empty() {
@@ -190,11 +198,23 @@ pub(crate) async fn deploy(
     }
     let d = s.runtime.deploy(files.clone()).await?;
     s.bindings.learn(d.version, &files);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"version": d.version, "flows": d.flows, "warnings": warnings})),
-    )
-        .into_response())
+    // Machines are listed among a deployment's flows (`machine:Name`, so
+    // that the newest version defining one is found like a flow's); the
+    // API lists them apart.
+    let (machines, flows): (Vec<String>, Vec<String>) = d
+        .flows
+        .iter()
+        .cloned()
+        .partition(|f| f.starts_with(weft_runtime::host::DEPLOYED_PREFIX));
+    let machines: Vec<&str> = machines
+        .iter()
+        .filter_map(|m| m.strip_prefix(weft_runtime::host::DEPLOYED_PREFIX))
+        .collect();
+    let mut answer = json!({"version": d.version, "flows": flows, "warnings": warnings});
+    if !machines.is_empty() {
+        answer["machines"] = json!(machines);
+    }
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// Refuses file names that are not plain relative paths: a name is shown
@@ -287,6 +307,7 @@ pub(crate) async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>,
     let flows = blocking(move || s.runtime.store().flows()).await?;
     let flows: Vec<Value> = flows
         .into_iter()
+        .filter(|f| !f.name.starts_with(weft_runtime::host::DEPLOYED_PREFIX))
         .map(
             |f| json!({"name": f.name, "latestVersion": f.versions.last(), "versions": f.versions}),
         )
@@ -313,7 +334,7 @@ pub(crate) async fn get_flow(
         Ok((info, ds))
     })
     .await?;
-    let Some(info) = info else {
+    let Some(info) = info.filter(|_| !name.starts_with(weft_runtime::host::DEPLOYED_PREFIX)) else {
         return Err(ApiError::new(
             Code::UnknownFlow,
             format!("no flow named `{name}` is deployed"),
@@ -390,7 +411,7 @@ fn waiting_json(w: &Value) -> Value {
 }
 
 /// A duration given as text (`"10s"`) or milliseconds.
-fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
+pub(crate) fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
     let ms = match v {
         Value::String(s) => weft_engine::time::parse_duration(s),
         Value::Number(n) => n.as_i64(),

@@ -487,6 +487,29 @@ impl Builder<'_> {
     }
 
     fn call(&mut self, c: &Call, span: Span, open: Open, awaited: bool) -> Open {
+        // `M(key).Cmd(...)`, `M(key).get()`, `M.find(...)`: one step that
+        // talks to a machine. (An activity's result holds no functions, so
+        // `A(x).B(y)` of a name that is no variable or flow is one.)
+        let is_machine = |n: &str| {
+            !self.vars.contains(n) && !self.flows.contains(n) && lang::builtin(n).is_none()
+        };
+        if let Some(mc) = lang::machine_call(c, is_machine) {
+            let (key, label_text) = match mc.op {
+                lang::MachineOp::Command { key, command } => {
+                    (Some(key), format!("{}.{}", mc.machine_name(), command.name))
+                }
+                lang::MachineOp::Get { key } => (Some(key), format!("{}.get", mc.machine_name())),
+                lang::MachineOp::Find => (None, format!("{}.find", mc.machine_name())),
+                lang::MachineOp::Handle { state } => (Some(state), "Machine.Handle".to_string()),
+            };
+            let open = match key {
+                Some(k) => self.expr(k, open, false),
+                None => open,
+            };
+            let open = self.args(c, open);
+            let n = self.node("call", label_text, Some("machine".into()), span, open);
+            return vec![(n, None)];
+        }
         // `mandril.Send(...)`: the activity of that whole name, unless its
         // first name is a variable, a flow or a built-in.
         let dotted = c.dotted_callee().filter(|(_, root)| {

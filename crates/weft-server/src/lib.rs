@@ -34,6 +34,7 @@ pub mod error;
 pub mod graph;
 pub mod health;
 pub mod limits;
+pub mod machines;
 pub mod metrics;
 pub mod openapi;
 pub mod placement;

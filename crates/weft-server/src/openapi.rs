@@ -12,9 +12,10 @@ fn error_responses(codes: &[&str]) -> Value {
         let description = match *c {
             "400" => "Malformed request (bad JSON, missing or wrong fields, bad query).",
             "401" => "Missing or wrong bearer token (when the server has one).",
-            "404" => "No such flow, run, task or token.",
-            "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
+            "404" => "No such flow, run, task, token, machine, command or instance.",
             "408" => "The request's body did not arrive within the server's body_read_timeout.",
+            "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), the callback was already completed, or the command was refused.",
+            "429" => "Too many commands wait on the instance.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
@@ -88,6 +89,8 @@ pub fn document() -> Value {
 
 fn paths() -> Value {
     let run_id = path_param("id", "The run's id.");
+    let machine = path_param("machine", "The machine's name.");
+    let key = path_param("key", "The instance's key.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
     json!({
         "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
@@ -153,23 +156,72 @@ fn paths() -> Value {
             json!({"requestBody": body("PollRequest", true)}))},
         "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
-        "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
+        "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))},
+        "/v1/machines": {"get": op("The deployed machines, their versions and the commands of the newest", "machines",
+            merge(json!({"200": ok("The machines.", "MachineList")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/machines/{machine}": {"get": op("The instances whose state fits `where`, in key order, paged. A page examines at most 10,000 instances and may then hold fewer than `limit` items, with `next` to go on from", "machines",
+            merge(json!({"200": ok("A page of instances.", "InstancePage")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [machine.clone(),
+                {"name": "where", "in": "query", "description": "An expression of the flow language over `state`, `key` and `version`: comparisons with values joined by `&&`, `||` and `!` (e.g. `state.total > 10 && state.kind == \"email\"`). Equalities and ranges on state fields up to 3 deep are answered from an index.", "schema": {"type": "string", "maxLength": 4096}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                {"name": "cursor", "in": "query", "description": "`next` of the previous page.", "schema": {"type": "string"}}]}))},
+        "/v1/machines/{machine}/{key}": {"get": op("An instance: its state and version (the number of commands applied)", "machines",
+            merge(json!({"200": ok("The instance.", "Instance")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [machine.clone(), key.clone()]}))},
+        "/v1/machines/{machine}/{key}/{command}": {"post": op("Send a command to an instance. Commands to one instance are applied one at a time in arrival order; the same `commandId` again is the same command and gets its first answer. Answers once the command is applied (or `wait` ends: 202)", "machines",
+            merge(json!({"200": ok("Applied: the instance as the command left it.", "CommandAnswer"), "202": ok("Not applied yet when `wait` ended; follow it at `/v1/machines/{machine}/{key}/commands/{commandId}`.", "CommandPending")}), error_responses(&["400", "401", "404", "408", "409", "413", "415", "422", "429", "503"])),
+            json!({"parameters": [machine.clone(), key.clone(), path_param("command", "The command's name.")], "requestBody": body("CommandRequest", false)}))},
+        "/v1/machines/{machine}/{key}/history": {"get": op("An instance's finished commands in order, each with the version and state it made, or why it was refused", "machines",
+            merge(json!({"200": ok("A page of the history.", "CommandPage")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [machine.clone(), key.clone(),
+                {"name": "after", "in": "query", "description": "The `seq` the page starts after (`next` of the previous page).", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}}]}))},
+        "/v1/machines/{machine}/{key}/commands/{commandId}": {"get": op("One command of an instance, by its command id", "machines",
+            merge(json!({"200": ok("The command.", "Command")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [machine, key, path_param("commandId", "The command's id.")]}))}
     })
 }
 
 fn schemas() -> Value {
+    merge(run_schemas(), machine_schemas())
+}
+
+fn machine_schemas() -> Value {
+    json!({
+        "MachineList": {"type": "object", "properties": {"machines": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}, "commands": {"type": "array", "items": {"type": "string"}}}}}}},
+        "Instance": {"type": "object", "required": ["key", "state", "version"], "properties": {"key": {"type": "string"}, "state": {"description": "The instance's state."}, "version": {"type": "integer", "description": "How many commands have been applied."}, "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},
+        "InstancePage": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Instance"}}, "next": {"type": "string", "nullable": true}}},
+        "CommandRequest": {"type": "object", "properties": {"input": {"description": "The command's input; checked against what the command takes."}, "commandId": {"type": "string", "maxLength": 256, "description": "The same id again is the same command: it is applied once, and every send gets its answer. Made by the server when absent."}, "wait": {"description": "How long to wait for the command to be applied: a duration such as \"10s\" or milliseconds (default 30s, at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
+        "CommandAnswer": {"type": "object", "required": ["key", "state", "version"], "properties": {"key": {"type": "string"}, "state": {}, "version": {"type": "integer"}, "commandId": {"type": "string"}, "seq": {"type": "integer"}}},
+        "CommandPending": {"type": "object", "required": ["key", "commandId", "status"], "properties": {"key": {"type": "string"}, "commandId": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "running"]}}},
+        "Command": {"type": "object", "required": ["seq", "command", "commandId", "input", "status", "createdAt"], "properties": {
+            "seq": {"type": "integer", "description": "Its place among the instance's commands, from 1."},
+            "command": {"type": "string"}, "commandId": {"type": "string"}, "input": {},
+            "status": {"type": "string", "enum": ["queued", "running", "applied", "refused"]},
+            "runId": {"type": "string", "description": "The run of its handler."},
+            "version": {"type": "integer", "description": "When applied: the version it made."},
+            "state": {"description": "When applied: the state it made."},
+            "error": {"description": "When refused: why."},
+            "createdAt": {"type": "string"}, "finishedAt": {"type": "string"}}},
+        "CommandPage": {"type": "object", "properties": {"key": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Command"}}, "next": {"type": "string", "nullable": true}}}
+    })
+}
+
+fn run_schemas() -> Value {
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
+            "reason": {"description": "For command_refused: what the handler passed to `fail`."},
+            "commandId": {"type": "string", "description": "For command_refused: the command's id."},
             "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."},
             "reasons": {"type": "array", "items": {"type": "string"}, "description": "For upgrade_refused: why the run cannot move, one sentence each."},
             "verdict": {"$ref": "#/components/schemas/UpgradeVerdict", "description": "For upgrade_refused: the whole verdict."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
         "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
-        "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "machines": {"type": "array", "items": {"type": "string"}, "description": "The machines the program declares (absent when none)."}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
         "ActivityList": {"type": "object", "required": ["activities"], "properties": {
             "plan": {"type": "string", "nullable": true, "description": "The plan file the server was started with."},
             "activities": {"type": "array", "items": {"type": "object", "required": ["name", "ready", "inFlight", "oldestReadySeconds"], "properties": {

@@ -58,6 +58,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-flows.js"),
     module!("page-flow.js"),
     module!("page-activities.js"),
+    module!("page-machines.js"),
     module!("runlist.js"),
     module!("timeline.js"),
     module!("journal.js"),
@@ -101,6 +102,9 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/flows", get(index))
         .route("/flows/{name}", get(index))
         .route("/activities", get(index))
+        .route("/machines", get(index))
+        .route("/machines/{name}", get(index))
+        .route("/machines/{name}/{key}", get(index))
         .route("/ui/{file}", get(asset))
 }
 
@@ -578,7 +582,15 @@ mod tests {
         assert_eq!(get("/v1/versions/2").await.unwrap().status(), 404);
         assert_eq!(get("/v1/versions/0").await.unwrap().status(), 400);
 
-        for page in ["/", "/runs/01ABC", "/flows", "/flows/F"] {
+        for page in [
+            "/",
+            "/runs/01ABC",
+            "/flows",
+            "/flows/F",
+            "/machines",
+            "/machines/M",
+            "/machines/M/a%2Fb",
+        ] {
             let r = get(page).await.unwrap();
             assert_eq!(r.status(), 200, "{page}");
             assert!(r.headers()["content-security-policy"]

@@ -408,6 +408,52 @@ impl weft_store::Store for AwayAfterCallback {
     fn token(&self, token: &str) -> weft_store::Result<Option<weft_store::TokenRow>> {
         self.inner.token(token)
     }
+    fn instance(
+        &self,
+        machine: &str,
+        key: &str,
+    ) -> weft_store::Result<Option<weft_store::InstanceRow>> {
+        self.inner.instance(machine, key)
+    }
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::CommandRecord>> {
+        self.inner.commands(machine, key, from_seq, limit)
+    }
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> weft_store::Result<Option<weft_store::CommandRecord>> {
+        self.inner.command_by_id(machine, key, command_id)
+    }
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::Instance>> {
+        self.inner.instance_candidates(machine, probe, after, limit)
+    }
+    fn instances_with_open_commands(
+        &self,
+        limit: usize,
+    ) -> weft_store::Result<Vec<(String, String)>> {
+        self.inner.instances_with_open_commands(limit)
+    }
+    fn machine_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::StoredMachineEvent>> {
+        self.inner.machine_events(after, limit)
+    }
 }
 
 impl ClusterStore for AwayAfterCallback {
@@ -492,6 +538,49 @@ impl ClusterStore for AwayAfterCallback {
     }
     fn wait_for_work(&self, timeout: Duration) -> weft_store::Result<bool> {
         self.inner.wait_for_work(timeout)
+    }
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Option<i64>> {
+        self.inner.claim_instance(node, machine, key, now, lease_ms)
+    }
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner
+            .claim_instances_with_work(node, now, lease_ms, limit)
+    }
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner.renew_instances(node, claims, now, lease_ms)
+    }
+    fn release_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+    ) -> weft_store::Result<()> {
+        self.inner.release_instances(node, claims)
+    }
+    fn instance_inbox(
+        &self,
+        machine: &str,
+        key: &str,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceInboxEvent>> {
+        self.inner.instance_inbox(machine, key)
     }
 }
 

@@ -3,7 +3,7 @@
 // embeds these files. This one starts the UI: the shared pieces are in
 // api.js (the API client), dom.js, format.js and router.js; a page each in
 // page-runs.js, page-run.js, page-flows.js, page-flow.js and
-// page-activities.js.
+// page-activities.js, and the machines' pages in page-machines.js.
 
 import { forgetToken, updateSignout } from './api.js';
 import { $, toast } from './dom.js';
@@ -13,6 +13,7 @@ import { runPage } from './page-run.js';
 import { flowsPage } from './page-flows.js';
 import { flowPage } from './page-flow.js';
 import { activitiesPage } from './page-activities.js';
+import { machinesPage, machinePage, instancePage } from './page-machines.js';
 
 /** The pages, by address. */
 const ROUTES = [
@@ -21,6 +22,9 @@ const ROUTES = [
   { path: /^\/flows$/, tab: 'flows', title: 'Flows · Weft', page: (main, m, params, gen) => flowsPage(main, gen) },
   { path: /^\/flows\/([^/]+)$/, tab: 'flows', page: (main, m, params, gen) => flowPage(main, decodeURIComponent(m[1]), params, gen) },
   { path: /^\/activities$/, tab: 'activities', title: 'Activities · Weft', page: (main, m, params, gen) => activitiesPage(main, gen) },
+  { path: /^\/machines$/, tab: 'machines', title: 'Machines · Weft', page: (main, m, params, gen) => machinesPage(main, gen) },
+  { path: /^\/machines\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => machinePage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/machines\/([^/]+)\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => instancePage(main, decodeURIComponent(m[1]), decodeURIComponent(m[2]), gen) },
 ];
 
 $('#signout').addEventListener('click', () => {

@@ -233,6 +233,7 @@
 mod cluster;
 mod commit;
 mod listen;
+mod machines;
 mod pool;
 pub mod schema;
 mod vacuum;
@@ -249,8 +250,9 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 use weft_engine::state::{Status, Task};
 use weft_store::{
-    Batch, Deployment, FlowInfo, JournalStep, ParkedRun, Result, RunPage, RunQuery, RunRecord,
-    SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
+    Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow, JournalStep, ParkedRun,
+    Result, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredMachineEvent,
+    StoredRun, TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 use crate::commit::Plan;
@@ -561,6 +563,46 @@ impl PgStore {
             ("tokens", UPSERT_TOKENS, !plan.tokens_put.is_empty()),
             ("tokens", SPEND_TOKENS, !plan.tokens_spend.is_empty()),
             ("inbox", DELETE_INBOX, !plan.inbox_done.is_empty()),
+            (
+                "instance fencing",
+                machines::LOCK_INSTANCES,
+                !plan.machines.fences.is_empty(),
+            ),
+            (
+                "instance index",
+                machines::DELETE_FIELDS,
+                !plan.machines.inst_machine.is_empty(),
+            ),
+            (
+                "instance index",
+                machines::INSERT_FIELDS,
+                !plan.machines.field_machine.is_empty(),
+            ),
+            (
+                "instances",
+                machines::UPSERT_INSTANCES,
+                !plan.machines.inst_machine.is_empty(),
+            ),
+            (
+                "commands",
+                machines::UPSERT_COMMANDS,
+                !plan.machines.cmd_machine.is_empty(),
+            ),
+            (
+                "machine events",
+                machines::INSERT_EVENTS,
+                !plan.machines.events.is_empty(),
+            ),
+            (
+                "instance inbox",
+                machines::INSERT_INSTANCE_INBOX,
+                !plan.machines.inbox_machine.is_empty(),
+            ),
+            (
+                "instance inbox",
+                machines::DELETE_INSTANCE_INBOX,
+                !plan.machines.inbox_done.is_empty(),
+            ),
             ("notify", NOTIFY, plan.notify),
         ];
         let steps: Vec<(&str, &str)> = steps
@@ -631,6 +673,49 @@ impl PgStore {
                 ],
                 SPEND_TOKENS => vec![p(&plan.tokens_spend)],
                 DELETE_INBOX => vec![p(&plan.inbox_done)],
+                machines::LOCK_INSTANCES => {
+                    vec![p(&plan.machines.guard_machine), p(&plan.machines.guard_key)]
+                }
+                machines::DELETE_FIELDS => vec![
+                    p(&plan.machines.inst_machine),
+                    p(&plan.machines.inst_key),
+                    p(&plan.machines.inst_version),
+                ],
+                machines::INSERT_FIELDS => vec![
+                    p(&plan.machines.field_machine),
+                    p(&plan.machines.field_key),
+                    p(&plan.machines.field_version),
+                    p(&plan.machines.field_path),
+                    p(&plan.machines.field_kind),
+                    p(&plan.machines.field_num),
+                    p(&plan.machines.field_text),
+                ],
+                machines::UPSERT_INSTANCES => vec![
+                    p(&plan.machines.inst_machine),
+                    p(&plan.machines.inst_key),
+                    p(&plan.machines.inst_state),
+                    p(&plan.machines.inst_version),
+                    p(&plan.machines.inst_next_seq),
+                    p(&plan.machines.inst_finished),
+                    p(&plan.machines.inst_indexed),
+                    p(&plan.machines.inst_created_at),
+                    p(&plan.machines.inst_updated_at),
+                ],
+                machines::UPSERT_COMMANDS => vec![
+                    p(&plan.machines.cmd_machine),
+                    p(&plan.machines.cmd_key),
+                    p(&plan.machines.cmd_seq),
+                    p(&plan.machines.cmd_id),
+                    p(&plan.machines.cmd_status),
+                    p(&plan.machines.cmd_record),
+                ],
+                machines::INSERT_EVENTS => vec![p(&plan.machines.events)],
+                machines::INSERT_INSTANCE_INBOX => vec![
+                    p(&plan.machines.inbox_machine),
+                    p(&plan.machines.inbox_key),
+                    p(&plan.machines.inbox_event),
+                ],
+                machines::DELETE_INSTANCE_INBOX => vec![p(&plan.machines.inbox_done)],
                 NOTIFY => vec![p(channel)],
                 _ => unreachable!("every statement has its parameters"),
             })
@@ -659,7 +744,10 @@ impl PgStore {
                 Err(_) => {}
                 Ok(rows) if i == 1 => xid = rows.first().and_then(|r| r.try_get(0).ok()),
                 Ok(rows) if i >= 2 && steps[i - 2].1 == LOCK_RUNS => {
-                    stale = stale_fences(&rows, plan);
+                    stale.extend(stale_fences(&rows, plan));
+                }
+                Ok(rows) if i >= 2 && steps[i - 2].1 == machines::LOCK_INSTANCES => {
+                    stale.extend(plan.machines.stale(&rows));
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == INSERT_RUNS => {
                     for r in rows {
@@ -1534,6 +1622,95 @@ impl Store for PgStore {
             })
             .transpose()
     }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        let what = || format!("instance {machine}/{key}");
+        let rows = self.query(&what, &machines::instance_sql(), &[&machine, &key])?;
+        rows.first().map(machines::read_instance).transpose()
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        let what = || format!("commands of {machine}/{key}");
+        let limit = limit_param(limit);
+        let rows = self.query(
+            &what,
+            machines::COMMANDS,
+            &[&machine, &key, &from_seq, &limit],
+        )?;
+        rows.iter()
+            .map(|r| machines::read_command(r, &what))
+            .collect()
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        let what = || format!("command {command_id:?} of {machine}/{key}");
+        let rows = self.query(
+            &what,
+            machines::COMMAND_BY_ID,
+            &[&machine, &key, &command_id],
+        )?;
+        rows.first()
+            .map(|r| machines::read_command(r, &what))
+            .transpose()
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        let what = || format!("query of {machine}");
+        let after = after.unwrap_or("");
+        let limit = limit_param(limit);
+        let rows = match probe {
+            None => self.query(&what, &machines::scan_sql(), &[&machine, &after, &limit])?,
+            Some(p) => {
+                let (kind, num, text) = machines::probe_value(p);
+                let sql = machines::probe_sql(p);
+                match (num, text) {
+                    (Some(n), _) => {
+                        self.query(&what, &sql, &[&machine, &after, &limit, &p.path, &kind, &n])?
+                    }
+                    (_, Some(t)) => {
+                        self.query(&what, &sql, &[&machine, &after, &limit, &p.path, &kind, &t])?
+                    }
+                    _ => return Err(corrupt(what(), "an index probe without a scalar value")),
+                }
+            }
+        };
+        rows.iter()
+            .map(|r| machines::read_instance(r).map(|row| row.instance))
+            .collect()
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        let what = || "instances with open commands".to_string();
+        let limit = limit_param(limit);
+        let rows = self.query(&what, machines::OPEN_INSTANCES, &[&limit])?;
+        rows.iter()
+            .map(|r| Ok((get(r, 0, &what)?, get(r, 1, &what)?)))
+            .collect()
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        let what = || "machine events".to_string();
+        let limit = limit_param(limit);
+        let rows = self.query(&what, machines::EVENTS, &[&after, &limit])?;
+        rows.iter().map(machines::read_event).collect()
+    }
 }
 
 /// Row versions of the queue-like tables a batch turns dead: deleted and
@@ -1543,8 +1720,11 @@ fn churn(batch: &Batch) -> u64 {
         .writes
         .iter()
         .map(|w| {
-            (w.tasks_delete.len() + w.tasks_put.len() + w.inbox_done.len() + w.timers_clear.len())
-                as u64
+            (w.tasks_delete.len()
+                + w.tasks_put.len()
+                + w.inbox_done.len()
+                + w.timers_clear.len()
+                + w.machines.len()) as u64
         })
         .sum()
 }

@@ -58,8 +58,12 @@
 //! | `parked_runs` | `run_id` | runs a build could not read, with the reason as JSON (2) |
 //! | `parked_timers`, `parked_tasks` | `(run_id, key)`, `(run_id, call_id)` | a parked run's timers and tasks, set aside (2) |
 //! | `store_meta` | `key` | the store's id (`store_id`, also in `weft.id` beside the database: see [`check`]) (3) |
+//! | `machine_instances` | `(machine, key)` | (4) an instance's state and version, its queue's bookkeeping, whether its state is indexed |
+//! | `machine_commands` | `(machine, key, seq)` | (4) each command as JSON, its command id (unique per instance) and status |
+//! | `machine_fields` | | (4) the scalar values of each state, by path, for queries |
+//! | `machine_events` | `id` | (4) the events applied commands emit, in commit order |
 //!
-//! (2), (3): added by migration 2, 3.
+//! (2), (3), (4): added by migration 2, 3, 4 (machines).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -79,6 +83,7 @@
 //! thread, and the mutex makes any other caller wait its turn.
 
 pub mod check;
+mod machines;
 pub mod schema;
 pub mod wal;
 
@@ -94,10 +99,11 @@ use rusqlite::{
     TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
+use weft_store::machines::IndexProbe;
 use weft_store::{
-    Batch, Deployment, FlowInfo, JournalStep, ParkedRun, Result, RunPage, RunQuery, RunRecord,
-    RunWrite, SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
-    JOURNAL_STEPS_PER_RUN_MAX,
+    Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow, JournalStep, ParkedRun,
+    Result, RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError,
+    StoredMachineEvent, StoredRun, TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 /// The database file's name in the store's directory.
@@ -468,6 +474,12 @@ fn limit_param(n: usize) -> i64 {
 
 /// Writes one step of one run inside the batch's transaction.
 fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
+    apply_run(tx, w)?;
+    machines::apply(tx, &w.machines)
+}
+
+/// The run's part of a write.
+fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
     let Some(rec) = &w.record else {
@@ -1184,5 +1196,46 @@ impl Store for SqliteStore {
                 .optional()
             })
             .map_err(|e| db_err(e, || "callback token".into()))
+    }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        machines::instance(&*self.reader()?, machine, key)
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        machines::commands(&*self.reader()?, machine, key, from_seq, limit)
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        machines::command_by_id(&*self.reader()?, machine, key, command_id)
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        machines::instance_candidates(&*self.reader()?, machine, probe, after, limit)
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        machines::instances_with_open_commands(&*self.reader()?, limit)
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        machines::events(&*self.reader()?, after, limit)
     }
 }

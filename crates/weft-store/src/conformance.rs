@@ -13,6 +13,7 @@ use weft_engine::state::{Entry, EntryKind, Status, Task};
 use crate::*;
 
 pub mod durable;
+pub mod machines;
 
 /// A conformance check: panics when the store misbehaves.
 pub type Check = fn(&dyn Store);
@@ -42,6 +43,26 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("timers", timers),
     ("tasks", tasks),
     ("tokens", tokens),
+    (
+        "machine_instances_and_commands_read_back",
+        machines::instances_and_commands_read_back,
+    ),
+    (
+        "a_taken_command_id_fails_the_whole_batch",
+        machines::a_taken_command_id_fails_the_whole_batch,
+    ),
+    (
+        "queries_use_the_index_and_check_every_state",
+        machines::queries_use_the_index_and_check_every_state,
+    ),
+    (
+        "a_new_state_replaces_the_indexed_fields",
+        machines::a_new_state_replaces_the_indexed_fields,
+    ),
+    (
+        "machine_events_are_numbered_in_commit_order",
+        machines::events_are_numbered_in_commit_order,
+    ),
 ];
 
 /// Runs every check against fresh stores from `make`; panics with the

@@ -23,6 +23,9 @@
 //! is laid out (`emit.rs`); each language's module writes only its syntax
 //! and its doc texts.
 //!
+//! [`generate_client`] writes the other side: typed clients of the
+//! program's machines and flows for programs that call Weft (`client`).
+//!
 //! Every generated handler fails permanently with "not implemented: Name"
 //! until someone writes it, so the generated worker builds and runs as is.
 //! Workers bind the arguments list to parameters by the rule of
@@ -31,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+mod client;
 mod emit;
 mod model;
 mod naming;
@@ -40,6 +44,7 @@ mod rust;
 mod typescript;
 mod wasm;
 
+pub use client::{client_file_name, generate_client, ClientModel, CLIENT_ITEMS_MAX};
 pub use model::{Activity, Model, Param, ACTIVITIES_MAX};
 
 /// The languages (and formats) stubs are generated in.
@@ -79,6 +84,18 @@ pub enum Error {
     /// The program calls more activities than [`ACTIVITIES_MAX`].
     #[error("the program calls {0} activities; stubs are generated for at most {ACTIVITIES_MAX}")]
     TooManyActivities(usize),
+    /// The program has more machines and flows than [`CLIENT_ITEMS_MAX`].
+    #[error("the program has {0} machines and flows; clients are generated for at most {CLIENT_ITEMS_MAX}")]
+    TooManyItems(usize),
+    /// No client is generated in this language.
+    #[error("clients are generated in Python and TypeScript only, not {0:?}")]
+    NoClient(Lang),
+    /// A declared type has the name of one of the client's own definitions
+    /// ([`client::RUNTIME_NAMES`]).
+    #[error(
+        "the type `{0}` has the name of a definition of the generated client; rename the type"
+    )]
+    ClientNameTaken(String),
 }
 
 /// The generated file for `model` in `lang`.

@@ -95,9 +95,11 @@ impl<const WASM: bool> Language for Python<WASM> {
 impl<const WASM: bool> Gen<Python<WASM>> {
     /// The annotation for `t`; inline objects become `TypedDict`s named
     /// after `hint`. Named types are quoted (forward references).
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "str".into(),
+            // A choice is a str here; the checker checks the literals.
+            Type::Literal(_) => "str".into(),
             Type::Number => "float".into(),
             Type::Int => "int".into(),
             Type::Bool => "bool".into(),
@@ -123,7 +125,13 @@ impl<const WASM: bool> Gen<Python<WASM>> {
     }
 
     /// A `TypedDict` in the functional form, which allows any key.
-    fn typed_dict(&mut self, name: &str, fields: &[Field], open: bool, doc: &str) -> String {
+    pub(crate) fn typed_dict(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        open: bool,
+        doc: &str,
+    ) -> String {
         let mut entries = Vec::new();
         for f in fields {
             let mut t = self.ty(&f.ty, &format!("{name}{}", pascal(&f.name)));

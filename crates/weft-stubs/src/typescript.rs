@@ -142,6 +142,7 @@ impl<L: TypeNotation> Gen<L> {
     pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),
+            Type::Literal(v) => serde_json::to_string(v).unwrap_or_else(|_| "string".into()),
             Type::Number | Type::Int => "number".into(),
             Type::Bool => "boolean".into(),
             Type::Null => "null".into(),

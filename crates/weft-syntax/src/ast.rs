@@ -7,6 +7,9 @@
 use crate::lexer::Comment;
 use crate::span::Span;
 
+mod machines;
+pub use machines::*;
+
 /// A parsed source file: flows and declarations, plus its comments.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Module {
@@ -41,6 +44,14 @@ impl Module {
         })
     }
 
+    /// The `machine` declarations, in source order.
+    pub fn machines(&self) -> impl Iterator<Item = &MachineDecl> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Machine(m) => Some(m),
+            _ => None,
+        })
+    }
+
     /// The top-level flow called `name`.
     pub fn flow(&self, name: &str) -> Option<&FlowDecl> {
         self.flows().find(|f| f.name.name == name)
@@ -59,6 +70,9 @@ pub enum Item {
     Activity(ActivityDecl),
     /// `type Name = Type`: a named type for declarations.
     Type(TypeDecl),
+    /// `machine Name { ... }`: durable state addressed by a key, changed
+    /// by commands (see [`MachineDecl`]).
+    Machine(MachineDecl),
 }
 
 impl Item {
@@ -68,6 +82,7 @@ impl Item {
             Item::Flow(f) => f.span,
             Item::Activity(a) => a.span,
             Item::Type(t) => t.span,
+            Item::Machine(m) => m.span,
         }
     }
 }
@@ -140,6 +155,9 @@ pub enum TypeKind {
     Object(ObjectType),
     /// `T | U | ...`: any of the members (at least two).
     Union(Vec<TypeExpr>),
+    /// `"email"`: exactly this string (a member of a union of choices,
+    /// such as `"email" | "phone" | "push"`).
+    Literal(String),
     /// A type that did not parse; a diagnostic says why.
     Error,
 }
@@ -467,6 +485,9 @@ pub enum ExprKind {
     Flow(Box<FlowDecl>),
     /// `(e)`, kept so the formatter writes back what was written.
     Paren(Box<Expr>),
+    /// `Name{ entries }`: a command literal, or a query's `where{...}` or
+    /// `select{...}` (see [`Braced`]).
+    Braced(Box<Braced>),
     /// An expression that did not parse; a diagnostic says why.
     Error,
 }

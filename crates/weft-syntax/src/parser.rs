@@ -17,6 +17,9 @@ use crate::diagnostic::Diagnostic;
 use crate::lexer::{duration_unit_ms, lex, Token, TokenKind};
 use crate::span::Span;
 
+mod machines;
+pub use machines::{HANDLER_IMPLICIT, MACHINE};
+
 /// Deepest nesting of blocks, expressions and operator chains the parser
 /// accepts. It keeps every recursive pass over the tree (checker, formatter,
 /// compiler, language server) far from a stack overflow, on any thread.
@@ -422,6 +425,8 @@ impl Parser<'_> {
                     let word = self.token_text(&self.tokens[self.pos].clone());
                     let item = if word == ACTIVITY {
                         self.parse_activity().map(Item::Activity)
+                    } else if word == MACHINE {
+                        self.parse_machine().map(Item::Machine)
                     } else {
                         self.parse_type_decl().map(Item::Type)
                     };
@@ -446,7 +451,7 @@ impl Parser<'_> {
                         "`return` outside a flow".to_string()
                     } else {
                         format!(
-                            "expected `flow`, `activity` or `type` at the top level, found {}",
+                            "expected `flow`, `activity`, `type` or `machine` at the top level, found {}",
                             t.kind.describe()
                         )
                     };
@@ -477,13 +482,14 @@ impl Parser<'_> {
         items
     }
 
-    /// True at `activity Name` or `type Name`: the declaration keywords
-    /// are contextual (they mean something only at the top level, before a
-    /// name), so `type` stays usable as a variable or field name.
+    /// True at `activity Name`, `type Name` or `machine Name`: the
+    /// declaration keywords are contextual (they mean something only at the
+    /// top level, before a name), so `type` stays usable as a variable or
+    /// field name.
     fn at_declaration(&mut self) -> bool {
         let t = self.tok().clone();
         let word = self.text(&t);
-        (word == ACTIVITY || word == TYPE) && self.peek2() == TokenKind::Ident
+        (word == ACTIVITY || word == TYPE || word == MACHINE) && self.peek2() == TokenKind::Ident
     }
 
     /// `activity Name(params) [-> Type] [@annotation ...]`
@@ -601,10 +607,17 @@ impl Parser<'_> {
         }
     }
 
-    /// A name, `null`, `[T]` or `{fields}`.
+    /// A name, `null`, a string, `[T]` or `{fields}`.
     fn parse_type_atom(&mut self) -> TypeExpr {
         let t = self.tok().clone();
         match t.kind {
+            TokenKind::String => {
+                self.bump();
+                TypeExpr {
+                    kind: TypeKind::Literal(t.text.clone()),
+                    span: t.span,
+                }
+            }
             TokenKind::Ident | TokenKind::Null => {
                 self.bump();
                 TypeExpr {
@@ -1243,7 +1256,8 @@ impl Parser<'_> {
                 TokenKind::LParen | TokenKind::Dot | TokenKind::LBracket | TokenKind::At => true,
                 TokenKind::LBrace => {
                     ctx == Ctx::Normal
-                        && matches!(&e.kind, ExprKind::Call(c) if c.annotations.is_empty() && c.callee_name().is_some())
+                        && (matches!(&e.kind, ExprKind::Call(c) if c.annotations.is_empty() && c.callee_name().is_some())
+                            || (chain == 0 && matches!(e.kind, ExprKind::Name(_))))
                 }
                 _ => false,
             };
@@ -1335,6 +1349,7 @@ impl Parser<'_> {
                         }
                     }
                 }
+                TokenKind::LBrace if matches!(e.kind, ExprKind::Name(_)) => self.parse_braced(e),
                 TokenKind::LBrace => self.call_with_block(e),
                 _ => unreachable!("step_ok admits only postfix tokens"),
             };

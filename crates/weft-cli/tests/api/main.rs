@@ -19,6 +19,7 @@ mod callbacks;
 mod flows;
 mod grpc;
 mod limits;
+mod machines;
 mod metrics;
 mod openapi;
 mod plan;

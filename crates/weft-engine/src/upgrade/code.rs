@@ -491,6 +491,7 @@ fn kind_name(k: FuncKind) -> &'static str {
         FuncKind::Lambda => "a function",
         FuncKind::Branch => "a parallel branch",
         FuncKind::Prelude => "a built-in",
+        FuncKind::Handler => "a machine's command handler",
     }
 }
 

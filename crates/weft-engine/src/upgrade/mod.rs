@@ -293,6 +293,10 @@ impl<'p> Version<'p> {
                 }
                 find.found
             }
+            // A machine's handler runs one command and ends: its runs are
+            // not moved to a new version (they are found in no flow's tree,
+            // so an upgrade of one is refused).
+            FuncKind::Handler => None,
         }
     }
 
@@ -634,6 +638,11 @@ impl<'a> Upgrade<'a> {
             FuncKind::Prelude => format!("built-in `{}`", func.name),
             FuncKind::Lambda => format!("the function at {}", self.old.at(func.file, func.span)),
             FuncKind::Branch => format!("the branch at {}", self.old.at(func.file, func.span)),
+            FuncKind::Handler => format!(
+                "the command handler `{}` ({})",
+                func.name,
+                self.old.at(func.file, func.span)
+            ),
         }
     }
 

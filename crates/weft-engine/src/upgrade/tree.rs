@@ -300,6 +300,33 @@ impl Canon<'_> {
                 self.w(")");
             }
             ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Braced(b) => {
+                let _ = write!(self.out, "({}{{", b.name.name);
+                for (i, en) in b.entries.iter().enumerate() {
+                    if i > 0 {
+                        self.w(" ");
+                    }
+                    match en {
+                        BracedEntry::Field { key, value } => {
+                            let _ = write!(self.out, "{:?}:", key.name);
+                            self.expr(value);
+                        }
+                        BracedEntry::Set { target, value } => {
+                            self.w("(= ");
+                            self.expr(target);
+                            self.w(" ");
+                            self.expr(value);
+                            self.w(")");
+                        }
+                        BracedEntry::Expr(e) => self.expr(e),
+                        BracedEntry::Spread(v) => {
+                            self.w("..");
+                            self.expr(v);
+                        }
+                    }
+                }
+                self.w("})");
+            }
             ExprKind::Error => self.w("(error)"),
         }
     }

@@ -468,6 +468,10 @@ impl Resolver {
                 self.push_ref(&t.name.name, t.name.span, Target::Type, Role::Def);
                 self.type_expr(&t.ty);
             }
+            // Machines are not indexed yet: the editor shows their
+            // diagnostics (from the checker) and formats them, and offers
+            // nothing else inside them.
+            Item::Machine(_) => {}
         }
     }
 
@@ -482,7 +486,7 @@ impl Resolver {
                 }
             }
             TypeKind::Union(members) => members.iter().for_each(|m| self.type_expr(m)),
-            TypeKind::Error => {}
+            TypeKind::Literal(_) | TypeKind::Error => {}
         }
     }
 
