@@ -90,6 +90,12 @@ function bind(args, params) {
 /** The arguments of `Ship` as its calls pass them (not declared).
  * @typedef {{ arg0: unknown; arg1: unknown; carrier?: unknown; express?: unknown; }} ShipParams */
 
+/** The arguments of `aws.TextModeration` as its calls pass them (not declared).
+ * @typedef {{ arg0: unknown; }} AwsTextModerationParams */
+
+/** The parameters of `mail.Send`.
+ * @typedef {{ template: string; to: string; }} MailSendParams */
+
 // ----- the activities: fill these in -----
 
 /**
@@ -154,6 +160,26 @@ function ship(ctx, params) {
   throw new Permanent("not implemented: Ship");
 }
 
+/**
+ * `aws.TextModeration`.
+ * @param {Ctx} ctx
+ * @param {AwsTextModerationParams} params
+ * @returns {unknown}
+ */
+function awsTextModeration(ctx, params) {
+  throw new Permanent("not implemented: aws.TextModeration");
+}
+
+/**
+ * `mail.Send`.
+ * @param {Ctx} ctx
+ * @param {MailSendParams} params
+ * @returns {{ status: string; }}
+ */
+function mailSend(ctx, params) {
+  throw new Permanent("not implemented: mail.Send");
+}
+
 const HANDLERS = {
   "Approve": [approve, [["order", false], ["limit", false], ["at", true]]],
   "Charge": [charge, [["amount", false], ["card", false], ["type", false]]],
@@ -161,6 +187,8 @@ const HANDLERS = {
   "Notify": [notify, [["arg0", false]]],
   "Quote": [quote, [["items", false], ["coupon", true]]],
   "Ship": [ship, [["arg0", false], ["arg1", false], ["carrier", true], ["express", true]]],
+  "aws.TextModeration": [awsTextModeration, [["arg0", false]]],
+  "mail.Send": [mailSend, [["template", false], ["to", false]]],
 };
 
 /** The component's export: one attempt of one call. */
