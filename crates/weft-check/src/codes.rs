@@ -52,6 +52,9 @@ pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
 pub const AWAIT_ON_FLOW: &str = "W0170";
 /// A `while` loop whose condition nothing in its body can change.
 pub const ENDLESS_LOOP: &str = "W0180";
+/// A `while` that waits for a text the loop never sets (the seed's
+/// SupportTicket: `while ticket.status != "closed"`).
+pub const LOOP_END_NEVER_SET: &str = "W0181";
 /// A value used both as a plain number and as a duration.
 pub const NUMBER_AS_DURATION: &str = "W0190";
 /// Two declarations (activities, types, fields) with one name, or a type
@@ -130,6 +133,7 @@ pub const ALL: &[&str] = &[
     ASSIGNMENT_TO_CAPTURED,
     AWAIT_ON_FLOW,
     ENDLESS_LOOP,
+    LOOP_END_NEVER_SET,
     NUMBER_AS_DURATION,
     DUPLICATE_DECLARATION,
     UNKNOWN_TYPE,

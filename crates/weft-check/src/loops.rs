@@ -14,12 +14,19 @@
 //! (`now()`, an activity, a closure) may change on its own; such loops are
 //! left alone, as are conditions that read no variable (`while true` is an
 //! intended endless loop, which E0130 already covers for what follows it).
+//!
+//! W0181 is the seed's SupportTicket bug: `while ticket.status != "closed"`
+//! where the loop sets `ticket.status` only to other texts (`"resolved"`)
+//! and never leaves by `break` or `return`. The loop can end only if a value
+//! from outside (a call's result put into `ticket`) happens to say
+//! "closed". Reported when the loop assigns text literals to the very path
+//! its condition compares, none of them the one that ends it.
 
 use crate::codes;
 use crate::program::has_syntax_errors;
 use crate::SourceFile;
 use std::collections::BTreeSet;
-use weft_syntax::ast::{Block, Else, Expr, ExprKind, IfStmt, Stmt, StmtKind};
+use weft_syntax::ast::{AssignOp, BinaryOp, Block, Else, Expr, ExprKind, IfStmt, Stmt, StmtKind};
 use weft_syntax::lang::{self, BuiltinKind};
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{Diagnostic, Span};
@@ -44,11 +51,113 @@ struct Loops<'o>(&'o mut Vec<Diagnostic>);
 impl<'a> Visitor<'a> for Loops<'_> {
     fn visit_stmt(&mut self, s: &'a Stmt) {
         if let StmtKind::While { cond, body } = &s.kind {
-            if let Some(d) = endless(s.span, cond, body) {
+            if let Some(d) = endless(s.span, cond, body).or_else(|| never_set(s.span, cond, body)) {
                 self.0.push(d);
             }
         }
         visit::walk_stmt(self, s);
+    }
+}
+
+/// W0181 for `while path != "text" { body }`, when the body sets `path`
+/// only to other texts and cannot leave the loop.
+fn never_set(span: Span, cond: &Expr, body: &Block) -> Option<Diagnostic> {
+    let ExprKind::Binary {
+        op: BinaryOp::Ne,
+        lhs,
+        rhs,
+    } = &cond.unparen().kind
+    else {
+        return None;
+    };
+    let (path, ends) = match (&lhs.unparen().kind, &rhs.unparen().kind) {
+        (_, ExprKind::String(t)) => (path_text(lhs)?, t),
+        (ExprKind::String(t), _) => (path_text(rhs)?, t),
+        _ => return None,
+    };
+    let mut effects = Effects::default();
+    effects.block(body, 0);
+    if effects.leaves {
+        return None;
+    }
+    let mut sets = PathTexts {
+        path: &path,
+        texts: Vec::new(),
+        other: false,
+    };
+    sets.block(body);
+    if sets.other || sets.texts.is_empty() || sets.texts.iter().any(|t| t == ends) {
+        return None;
+    }
+    let given: Vec<String> = sets.texts.iter().map(|t| format!("{t:?}")).collect();
+    let root = path.split('.').next().unwrap_or(&path);
+    let head = Span {
+        start: span.start,
+        end: cond.span.end.max(span.start),
+    };
+    Some(
+        Diagnostic::warning(
+            codes::LOOP_END_NEVER_SET,
+            head,
+            format!(
+                "this loop ends only when `{path}` is {ends:?}, but the loop sets it only to {}",
+                given.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "set `{path}` to {ends:?} where the work is done, or leave the loop with `break`; as written, only a value from outside put into `{root}` (a call's result) could end it"
+        )),
+    )
+}
+
+/// `x.f.g` as text, for a place made of a variable and fields.
+fn path_text(e: &Expr) -> Option<String> {
+    match &e.unparen().kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Member { object, name } => Some(format!("{}.{}", path_text(object)?, name.name)),
+        _ => None,
+    }
+}
+
+/// The texts a loop body assigns to `path` (outside nested functions and
+/// inline flows, which change their own copies); `other` when it assigns
+/// anything else there, or changes it with `+=` and the like.
+struct PathTexts<'p> {
+    path: &'p str,
+    texts: Vec<String>,
+    other: bool,
+}
+
+impl PathTexts<'_> {
+    fn block(&mut self, b: &Block) {
+        for s in &b.stmts {
+            match &s.kind {
+                StmtKind::Assign { target, op, value }
+                    if path_text(target).as_deref() == Some(self.path) =>
+                {
+                    match (&value.unparen().kind, op) {
+                        (ExprKind::String(t), AssignOp::Set) => {
+                            if !self.texts.contains(t) {
+                                self.texts.push(t.clone());
+                            }
+                        }
+                        _ => self.other = true,
+                    }
+                }
+                StmtKind::If(i) => self.if_stmt(i),
+                StmtKind::While { body, .. } | StmtKind::For { body, .. } => self.block(body),
+                _ => {}
+            }
+        }
+    }
+
+    fn if_stmt(&mut self, i: &IfStmt) {
+        self.block(&i.then_block);
+        match &i.else_branch {
+            Some(Else::Block(b)) => self.block(b),
+            Some(Else::If(nested)) => self.if_stmt(nested),
+            None => {}
+        }
     }
 }
 
@@ -256,6 +365,53 @@ mod tests {
                 "flow A(x) {{\n    impl = Make(x)\n    while !impl.complete {{\n        {body}\n    }}\n    return impl\n}}\n"
             );
             assert_eq!(lines(&src), [3], "{body}");
+        }
+    }
+
+    /// The codes reported, with their lines.
+    fn codes(src: &str) -> Vec<(usize, String)> {
+        let p = weft_syntax::parse(src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let files = [SourceFile {
+            name: "a.weft",
+            module: &p.module,
+        }];
+        let mut out = vec![Vec::new()];
+        check(&files, &mut out);
+        out[0]
+            .iter()
+            .map(|d| {
+                let line = src[..d.span.start as usize].lines().count().max(1);
+                (line, d.code.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_loop_waiting_for_a_text_it_never_sets() {
+        let src = "flow T(r) {\n    t = Open(r)\n    while t.status != \"closed\" {\n        e = await Event(t.id) @timeout(1h)\n        if e.done { t.status = \"resolved\" }\n        t = Update(t)\n    }\n    return t\n}\n";
+        assert_eq!(codes(src), [(3, "W0181".to_string())]);
+        // Written the other way round, too.
+        let flipped = src.replace("t.status != \"closed\"", "\"closed\" != t.status");
+        assert_eq!(codes(&flipped), [(3, "W0181".to_string())]);
+    }
+
+    #[test]
+    fn loops_that_can_reach_their_end() {
+        for body in [
+            // It sets the text that ends it.
+            "if e.done { t.status = \"closed\" }",
+            // It leaves otherwise.
+            "if e.done { t.status = \"resolved\"\n break }",
+            // It sets the field from data.
+            "t.status = e.status",
+            // It never sets the field: that is a loop polling something else.
+            "t = Update(t)",
+        ] {
+            let src = format!(
+                "flow T(r) {{\n    t = Open(r)\n    while t.status != \"closed\" {{\n        e = await Event(t.id) @timeout(1h)\n        {body}\n        t = Update(t)\n    }}\n    return t\n}}\n"
+            );
+            assert!(codes(&src).is_empty(), "{body}");
         }
     }
 

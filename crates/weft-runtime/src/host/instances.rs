@@ -592,7 +592,8 @@ impl Host {
             (k.0.clone(), k.1.clone(), running.command_id.clone()),
             (running.clone(), batch),
         );
-        self.machine_writes.push(MachineWrite::Command(Box::new(running)));
+        self.machine_writes
+            .push(MachineWrite::Command(Box::new(running)));
         self.record_transition(&run_id, out, Transition::created(), now);
         Ok(())
     }

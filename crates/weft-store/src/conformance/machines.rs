@@ -103,7 +103,10 @@ pub(super) fn instances_and_commands_read_back(s: &dyn Store) {
     after.next_seq = 3;
     write(
         s,
-        vec![MachineWrite::Command(Box::new(done.clone())), put(after.clone())],
+        vec![
+            MachineWrite::Command(Box::new(done.clone())),
+            put(after.clone()),
+        ],
     )
     .unwrap();
     assert_eq!(s.commands("Counter", "a", 1, 1).unwrap(), vec![done]);
@@ -114,7 +117,11 @@ pub(super) fn instances_and_commands_read_back(s: &dyn Store) {
     let mut last = instance_row("Counter", "a", 1, json!({"total": 1}));
     last.next_seq = 3;
     last.finished = 2;
-    write(s, vec![MachineWrite::Command(Box::new(refused.clone())), put(last)]).unwrap();
+    write(
+        s,
+        vec![MachineWrite::Command(Box::new(refused.clone())), put(last)],
+    )
+    .unwrap();
     assert_eq!(
         s.command_by_id("Counter", "a", "c2").unwrap(),
         Some(refused)
@@ -127,7 +134,13 @@ pub(super) fn a_taken_command_id_fails_the_whole_batch(s: &dyn Store) {
         s,
         vec![
             put(instance_row("M", "k", 0, json!({}))),
-            MachineWrite::Command(Box::new(command("M", "k", 1, "same", CommandStatus::Queued))),
+            MachineWrite::Command(Box::new(command(
+                "M",
+                "k",
+                1,
+                "same",
+                CommandStatus::Queued,
+            ))),
         ],
     )
     .unwrap();
@@ -135,7 +148,13 @@ pub(super) fn a_taken_command_id_fails_the_whole_batch(s: &dyn Store) {
         s,
         vec![
             put(instance_row("M", "other", 0, json!({}))),
-            MachineWrite::Command(Box::new(command("M", "k", 2, "same", CommandStatus::Queued))),
+            MachineWrite::Command(Box::new(command(
+                "M",
+                "k",
+                2,
+                "same",
+                CommandStatus::Queued,
+            ))),
         ],
     )
     .unwrap_err();
