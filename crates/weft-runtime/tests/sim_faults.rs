@@ -38,8 +38,8 @@ use model::engine::{self, Observed, Setup};
 use model::{gen, script};
 use weft_runtime::sim::{Fault, Faults};
 
-/// Seeds `cargo test` runs (a few seconds of CPU in a debug build).
-const SEEDS: u64 = 1_000;
+/// Seeds `cargo test` runs (about ten seconds of CPU in a debug build).
+const SEEDS: u64 = 2_000;
 
 /// Choices that drive the program generator, at most: smaller programs
 /// than `crash_model.rs` makes, so many more seeds fit in the budget.
