@@ -308,7 +308,8 @@ await step('the activities page: where each activity runs, its limits, live figu
   await page.locator('nav a[data-tab="activities"]').click();
   await page.waitForURL('**/activities');
   await page.locator('.activities-page p.muted').filter({ hasText: 'without a deployment plan' }).waitFor();
-  const called = ['Address', 'Charge', 'Confirm', 'Fraud', 'Hold', 'Pack', 'Reserve'];
+  // Every deployed version's calls: the upgrade step's version 2 adds Notify.
+  const called = ['Address', 'Charge', 'Confirm', 'Fraud', 'Hold', 'Notify', 'Pack', 'Reserve'];
   for (const n of called) await page.locator(`tr[data-activity="${n}"][data-kind="none"]`).waitFor();
   const listed = await page.locator('tr[data-activity]').evaluateAll((rows) => rows.map((r) => r.dataset.activity));
   expect(JSON.stringify(listed) === JSON.stringify(called), `the called activities, sorted: ${listed}`);
