@@ -516,6 +516,7 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
         };
         if let Some(key) = idempotency_key {
             self.keys.insert(key, (run_id.clone(), self.batch_no));
@@ -882,6 +883,7 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
         };
         let claim = self.new_claim(&run_id);
         self.runs.insert(

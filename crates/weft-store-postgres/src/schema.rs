@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "tasks: the node holding the run, leased through it first",
         sql: V3,
     },
+    Migration {
+        version: 4,
+        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        sql: V4,
+    },
 ];
 
 /// The schema version this build writes.
@@ -210,6 +215,66 @@ ALTER TABLE tasks ADD COLUMN node text COLLATE "C";
 -- the waiting part of the queue is in it, so a poll reads a node's own
 -- tasks without stepping over the rest of the cluster's.
 CREATE INDEX tasks_unleased_by_node ON tasks (node, activity) WHERE leased_by IS NULL;
+"#;
+
+/// Version 4: what operators need at scale (docs/operating.md, "Finding
+/// and repairing runs at scale").
+///
+/// - `run_counts`: runs per flow and status, in shards (one per store
+///   handle, so nodes committing at once do not queue on the same rows),
+///   changed by one statement in every commit (see `search::COUNT_RUNS`);
+///   filled here from the runs already stored, into shard 0.
+/// - Indexes for lists: by creation time, the top-level runs (partial),
+///   by flow and status together. The update time is not indexed: every
+///   step changes it, and an indexed column that changes makes the update
+///   leave the page (no HOT update) and write every index.
+/// - `run_forks`: the run a fork was made from (read with the record).
+/// - `journal.cause`: what caused each step, to replay a run step by step;
+///   NULL for the steps stored before.
+/// - `audit` and `audit_runs`: operators' actions and the runs they
+///   touched, in order.
+const V4: &str = r#"
+CREATE TABLE run_counts (
+    shard  smallint NOT NULL,
+    flow   text COLLATE "C" NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    runs   bigint NOT NULL,
+    PRIMARY KEY (shard, flow, status)
+);
+INSERT INTO run_counts (shard, flow, status, runs)
+    SELECT 0, flow, status, COUNT(*) FROM runs GROUP BY flow, status;
+
+CREATE INDEX runs_by_created ON runs (created_at, id);
+CREATE INDEX runs_top_level ON runs (id) WHERE parent IS NULL;
+CREATE INDEX runs_by_flow_status ON runs (flow, status, id);
+
+CREATE TABLE run_forks (
+    id          text COLLATE "C" PRIMARY KEY,
+    forked_from text COLLATE "C" NOT NULL
+);
+CREATE INDEX run_forks_by_origin ON run_forks (forked_from);
+
+ALTER TABLE journal ADD COLUMN cause json;
+
+CREATE TABLE audit (
+    id      bigserial PRIMARY KEY,
+    at      bigint NOT NULL,
+    actor   text NOT NULL,
+    action  text NOT NULL,
+    detail  json NOT NULL,
+    matched bigint NOT NULL,
+    applied bigint NOT NULL DEFAULT 0,
+    failed  bigint NOT NULL DEFAULT 0,
+    done_at bigint
+);
+CREATE TABLE audit_runs (
+    seq      bigserial PRIMARY KEY,
+    audit_id bigint NOT NULL,
+    run_id   text COLLATE "C" NOT NULL,
+    failure  text
+);
+CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id, seq);
+CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
 "#;
 
 /// Brings the schema in the connection's `search_path` up to

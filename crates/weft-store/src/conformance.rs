@@ -13,6 +13,7 @@ use weft_engine::state::{Entry, EntryKind, Status, Task};
 use crate::*;
 
 pub mod durable;
+pub mod operating;
 
 /// A conformance check: panics when the store misbehaves.
 pub type Check = fn(&dyn Store);
@@ -34,6 +35,24 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("timers", timers),
     ("tasks", tasks),
     ("tokens", tokens),
+    (
+        "search_means_what_filters_say",
+        operating::search_means_what_filters_say,
+    ),
+    (
+        "search_by_every_parameter",
+        operating::search_by_every_parameter,
+    ),
+    ("search_scan_is_bounded", operating::search_scan_is_bounded),
+    (
+        "run_counts_follow_every_write",
+        operating::run_counts_follow_every_write,
+    ),
+    (
+        "causes_and_forks_are_kept",
+        operating::causes_and_forks_are_kept,
+    ),
+    ("audit_log", operating::audit_log),
 ];
 
 /// Runs every check against fresh stores from `make`; panics with the
@@ -70,10 +89,11 @@ pub fn record(id: &str, flow: &str, status: Status) -> RunRecord {
         position: None,
         created_at: 1_000,
         updated_at: 1_000,
+        forked_from: None,
     }
 }
 
-fn new_run(rec: RunRecord) -> RunWrite {
+pub(crate) fn new_run(rec: RunRecord) -> RunWrite {
     RunWrite {
         record: Some(rec),
         state: b"{\"snapshot\":1}".to_vec(),
@@ -101,7 +121,7 @@ fn task(call_id: &str, run: &str, attempt: u32) -> Task {
     }
 }
 
-fn commit(s: &dyn Store, writes: Vec<RunWrite>) {
+pub(crate) fn commit(s: &dyn Store, writes: Vec<RunWrite>) {
     s.commit(&Batch { writes }).expect("commit");
 }
 
