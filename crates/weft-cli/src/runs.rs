@@ -151,9 +151,8 @@ pub fn list(
     let page = dir.store.list_runs(&RunQuery {
         status,
         flow,
-        parent: None,
         limit: limit.clamp(1, 10_000),
-        cursor: None,
+        ..RunQuery::default()
     })?;
     if json {
         println!(
@@ -371,6 +370,9 @@ fn print_journal(journal: &[JournalStep], start: i64) {
                 EntryKind::Resolved { value } => format!("operator: resolved with {value}"),
                 EntryKind::Completed { result } => format!("completed with {result}"),
                 EntryKind::Cancelled { reason } => format!("cancelled: {reason}"),
+                EntryKind::Forked { from, step } => {
+                    format!("forked from run {from} after its step {step}")
+                }
             };
             println!("  {n} {at:>10}  {what}");
         }

@@ -14,6 +14,7 @@ pub mod listing;
 pub mod machine;
 pub mod ops;
 pub mod program;
+pub mod replay;
 pub mod state;
 pub mod time;
 pub mod value;

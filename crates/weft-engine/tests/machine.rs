@@ -173,6 +173,7 @@ fn entry(kind: &EntryKind) -> String {
         ),
         EntryKind::Retried => "retried".into(),
         EntryKind::Resolved { value } => format!("resolved {}", json(value)),
+        EntryKind::Forked { from, step } => format!("forked from {from} step {step}"),
         EntryKind::Completed { result } => format!("completed {}", json(result)),
         EntryKind::Cancelled { reason } => format!("cancelled {reason:?}"),
     }

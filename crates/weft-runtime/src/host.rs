@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use weft_engine::machine::{self, Env};
 use weft_engine::program::Program;
-use weft_engine::state::{Command, Event, RunState, Status, Task};
+use weft_engine::state::{Cause, Command, Event, RunState, Status, Task};
 use weft_engine::{limits, ActionError};
 use weft_store::{
     Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
@@ -55,6 +55,12 @@ pub enum HostError {
     /// In a cluster: another node is working on the run right now.
     #[error("run {0} is being worked on by another node; try again in a moment")]
     Busy(String),
+    /// A run's state at a step could not be rebuilt (time travel, forks).
+    #[error(transparent)]
+    Travel(#[from] crate::travel::TravelError),
+    /// A fork was refused.
+    #[error("{0}")]
+    Fork(String),
     /// A stored snapshot could not be read.
     #[error("run {run}: snapshot unreadable: {message}")]
     Snapshot {
@@ -164,12 +170,15 @@ struct Transition {
     inbox_done: Option<i64>,
     /// The run is new.
     created: bool,
+    /// What caused the step, stored with its journal entries.
+    cause: Option<Cause>,
 }
 
 impl Transition {
-    fn created() -> Transition {
+    fn created(cause: Cause) -> Transition {
         Transition {
             created: true,
+            cause: Some(cause),
             ..Transition::default()
         }
     }
@@ -205,6 +214,18 @@ pub struct Host {
 struct HostEnv<'a> {
     now: i64,
     entropy: &'a mut dyn Entropy,
+    /// The jitter drawn, kept with the step for replays.
+    jitter: Vec<f64>,
+}
+
+impl<'a> HostEnv<'a> {
+    fn new(now: i64, entropy: &'a mut dyn Entropy) -> HostEnv<'a> {
+        HostEnv {
+            now,
+            entropy,
+            jitter: Vec::new(),
+        }
+    }
 }
 
 impl Env for HostEnv<'_> {
@@ -218,7 +239,9 @@ impl Env for HostEnv<'_> {
         ids::run_id(self.now, self.entropy)
     }
     fn jitter(&mut self) -> f64 {
-        ids::unit(self.entropy)
+        let j = ids::unit(self.entropy);
+        self.jitter.push(j);
+        j
     }
 }
 
@@ -488,10 +511,7 @@ impl Host {
             .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
         let run_id = ids::run_id(now, self.entropy.as_mut());
         let args = machine::bind_input(&program, func, &input);
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let (state, out) = machine::start(
             &program,
             run_id.clone(),
@@ -502,6 +522,10 @@ impl Host {
             0,
             &mut env,
         );
+        let cause = Cause {
+            jitter: env.jitter,
+            ..Cause::default()
+        };
         let record = RunRecord {
             id: run_id.clone(),
             flow: flow.to_string(),
@@ -533,7 +557,7 @@ impl Host {
                 created_in: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, Transition::created(), now);
+        self.record_transition(&run_id, out, Transition::created(cause), now);
         self.drain_follow_ups(now)?;
         Ok(Started {
             run_id,
@@ -565,6 +589,86 @@ impl Host {
         self.deliver(run_id, event, now)
     }
 
+    /// Forks run `source` after step `step` of its journal: a new run (see
+    /// [`machine::fork`]) on the same program version, whose record says
+    /// `forked_from`; returns its id. `version`, when given, must be the
+    /// source's: moving a run's state to another version needs rules for
+    /// what may change between versions, which this build does not have.
+    pub fn fork(
+        &mut self,
+        source: &str,
+        step: i64,
+        version: Option<i64>,
+        now: i64,
+    ) -> Result<String, HostError> {
+        let rec = self
+            .record(source)?
+            .ok_or_else(|| HostError::UnknownRun(source.to_string()))?;
+        if let Some(v) = version.filter(|v| *v != rec.version) {
+            return Err(HostError::Fork(format!(
+                "run {source} runs on version {}; forking onto version {v} is not possible: \
+                 this build forks runs onto their own version only",
+                rec.version
+            )));
+        }
+        let program = self.program(rec.version)?;
+        let store = self.store.clone();
+        let (own, p) = (rec.version, program.clone());
+        let programs = move |v: i64| {
+            if v == own {
+                Ok(p.clone())
+            } else {
+                crate::travel::compile_version(store.as_ref(), v)
+            }
+        };
+        let at = crate::travel::state_at(self.store.as_ref(), &programs, source, step)?;
+        let run_id = ids::run_id(now, self.entropy.as_mut());
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
+        let (state, out) = machine::fork(
+            &program,
+            at.state,
+            run_id.clone(),
+            source.to_string(),
+            step,
+            &mut env,
+        );
+        let cause = Cause {
+            jitter: env.jitter,
+            ..Cause::default()
+        };
+        let record = RunRecord {
+            id: run_id.clone(),
+            flow: rec.flow.clone(),
+            version: rec.version,
+            status: state.status,
+            input: rec.input.clone(),
+            result: None,
+            error: None,
+            waiting: serde_json::Value::Array(Vec::new()),
+            parent: None,
+            idempotency_key: None,
+            position: None,
+            created_at: now,
+            updated_at: now,
+            forked_from: Some(source.to_string()),
+        };
+        let claim = self.new_claim(&run_id);
+        self.runs.insert(
+            run_id.clone(),
+            Cached {
+                record,
+                state,
+                program,
+                last_batch: self.batch_no,
+                claim,
+                created_in: self.batch_no,
+            },
+        );
+        self.record_transition(&run_id, out, Transition::created(cause), now);
+        self.drain_follow_ups(now)?;
+        Ok(run_id)
+    }
+
     fn deliver_one(
         &mut self,
         run_id: &str,
@@ -594,11 +698,9 @@ impl Host {
             },
             _ => None,
         };
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let program = c.program.clone();
+        let applied = event.clone();
         let out = match machine::apply(&program, &mut c.state, event, &mut env) {
             Ok(out) => out,
             // A queued operator's action the run no longer takes is consumed
@@ -610,6 +712,8 @@ impl Host {
             Err(e) => return Err(e.into()),
         };
         let accepted = !out.journal.is_empty() || !out.commands.is_empty();
+        let cause = (!out.journal.is_empty())
+            .then(|| weft_engine::replay::cause_of(&applied, &out.journal, env.jitter));
         let t = Transition {
             // A late result of an earlier attempt changes nothing, and the
             // task row then belongs to the current attempt.
@@ -617,6 +721,7 @@ impl Host {
             done_timer,
             inbox_done: inbox,
             created: false,
+            cause,
         };
         self.record_transition(run_id, out, t, now);
         Ok(Placed::Here)
@@ -854,11 +959,9 @@ impl Host {
             let p = &self.runs[parent];
             (p.program.clone(), p.record.version)
         };
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let input = start.input.clone();
+        let child_start = start.clone();
         let (state, out) = machine::start(
             &program,
             run_id.clone(),
@@ -869,6 +972,12 @@ impl Host {
             depth,
             &mut env,
         );
+        let cause = Cause {
+            jitter: env.jitter,
+            child: Some(child_start),
+            depth,
+            ..Cause::default()
+        };
         let record = RunRecord {
             id: run_id.clone(),
             flow,
@@ -897,7 +1006,7 @@ impl Host {
                 created_in: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, Transition::created(), now);
+        self.record_transition(&run_id, out, Transition::created(cause), now);
         Ok(())
     }
 
@@ -908,6 +1017,7 @@ impl Host {
             done_timer,
             inbox_done,
             created,
+            cause,
         } = t;
         // A stale timer or a consumed inbox event still writes: the row
         // must go, or it comes due (or is claimed) again and again.
@@ -931,8 +1041,12 @@ impl Host {
             }),
             _ => None,
         };
+        let cause = cause
+            .filter(|_| !out.journal.is_empty())
+            .map(|c| serde_json::to_value(c).expect("a cause serializes"));
         let mut w = RunWrite {
             created,
+            cause,
             journal: out.journal,
             timers_clear: done_timer.into_iter().collect(),
             inbox_done: inbox_done.into_iter().collect(),

@@ -409,6 +409,7 @@ pub(crate) async fn list_runs(
         parent: q.parent.filter(|p| !p.is_empty()),
         limit,
         cursor: q.cursor.filter(|c| !c.is_empty()),
+        ..RunQuery::default()
     };
     let page = blocking(move || s.runtime.store().list_runs(&query)).await?;
     Ok(Json(json!({

@@ -56,6 +56,7 @@ macro_rules! codes {
 codes! {
     BadRequest = ("bad_request", BAD_REQUEST, "The request is malformed: a query, path parameter or field value is wrong, or the body could not be read."),
     InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON."),
+    InvalidQuery = ("invalid_query", BAD_REQUEST, "A query parameter is wrong: an unknown parameter, a value of the wrong form, or a search condition (`q`) that does not parse or means nothing."),
     Unauthorized = ("unauthorized", UNAUTHORIZED, "The server needs a bearer token and the request has none, or a wrong one."),
     NoSuchPath = ("no_such_path", NOT_FOUND, "No route has this path (or the web UI has no such file)."),
     UnknownFlow = ("unknown_flow", NOT_FOUND, "No deployed flow has this name (or the version asked for does not define it)."),
@@ -63,10 +64,13 @@ codes! {
     UnknownRun = ("unknown_run", NOT_FOUND, "No run has this id."),
     UnknownTask = ("unknown_task", NOT_FOUND, "No open task has this id: it was answered, cancelled, or replaced by a newer attempt."),
     UnknownToken = ("unknown_token", NOT_FOUND, "No callback has this token."),
+    NoSuchStep = ("no_such_step", NOT_FOUND, "The run's journal has no step with this number."),
+    UnknownAction = ("unknown_action", NOT_FOUND, "The audit log has no operator action with this id."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
+    NotReplayable = ("not_replayable", CONFLICT, "The run's state at a step cannot be rebuilt: its journal lacks what replay needs (steps recorded by an earlier build, or dropped), or replaying it no longer gives what happened."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
@@ -159,6 +163,27 @@ impl From<HostError> for ApiError {
             HostError::Busy(_) => Code::RunBusy,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
             HostError::Store(_) | HostError::Snapshot { .. } => Code::StorageFailed,
+            HostError::Fork(_) => Code::NotApplicable,
+            HostError::Travel(t) => return ApiError::from(t),
+        };
+        ApiError::new(code, msg)
+    }
+}
+
+impl From<weft_runtime::travel::TravelError> for ApiError {
+    fn from(e: weft_runtime::travel::TravelError) -> ApiError {
+        use weft_runtime::travel::TravelError as T;
+        let msg = e.to_string();
+        let code = match e {
+            T::UnknownRun(_) => Code::UnknownRun,
+            T::NoSuchStep { .. } => Code::NoSuchStep,
+            T::Trimmed { .. }
+            | T::TooLong { .. }
+            | T::ForkChain(_)
+            | T::Program { .. }
+            | T::Replay { .. } => Code::NotReplayable,
+            T::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
+            T::Store(_) => Code::StorageFailed,
         };
         ApiError::new(code, msg)
     }

@@ -173,9 +173,8 @@ async fn run_counts(
                     let page = store.list_runs(&RunQuery {
                         status: Some(st),
                         flow: Some(f.clone()),
-                        parent: None,
                         limit: COUNT_RUNS_MAX,
-                        cursor: None,
+                        ..RunQuery::default()
                     })?;
                     if page.next_cursor.is_some() {
                         capped.push(st.as_str());
@@ -336,9 +335,9 @@ fn live_runs(
                 let page = store.list_runs(&RunQuery {
                     status: Some(st),
                     flow: Some(flow.clone()),
-                    parent: None,
                     limit: (GRAPH_RUNS_MAX - read).min(crate::api::PAGE_RUNS_MAX),
                     cursor,
+                    ..RunQuery::default()
                 })?;
                 read += page.runs.len();
                 out.extend(page.runs.into_iter().filter(|r| r.version == version));

@@ -369,6 +369,27 @@ impl weft_store::Store for AwayAfterCallback {
     fn token(&self, token: &str) -> weft_store::Result<Option<weft_store::TokenRow>> {
         self.inner.token(token)
     }
+    fn run_counts(&self) -> weft_store::Result<Vec<weft_store::RunCount>> {
+        self.inner.run_counts()
+    }
+    fn audit_begin(&self, entry: &weft_store::NewAudit) -> weft_store::Result<i64> {
+        self.inner.audit_begin(entry)
+    }
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> weft_store::Result<()> {
+        self.inner.audit_progress(id, applied, failed, done)
+    }
+    fn audit(&self, q: &weft_store::AuditQuery) -> weft_store::Result<Vec<weft_store::AuditEntry>> {
+        self.inner.audit(q)
+    }
+    fn audit_entry(&self, id: i64) -> weft_store::Result<Option<weft_store::AuditEntry>> {
+        self.inner.audit_entry(id)
+    }
 }
 
 impl ClusterStore for AwayAfterCallback {
