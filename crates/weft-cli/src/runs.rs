@@ -169,8 +169,11 @@ pub fn list(
         "ID", "FLOW", "STATUS", "UPDATED"
     );
     for r in &page.runs {
+        // A run this build cannot read says so first (`weft runs show`
+        // has the whole reason).
+        let code = error_code(r).map(|c| format!("{c} ")).unwrap_or_default();
         println!(
-            "{:<26}  {:<24}  {:<9}  {:>10}  {}",
+            "{:<26}  {:<24}  {:<9}  {:>10}  {code}{}",
             r.id,
             r.flow,
             r.status.as_str(),
@@ -215,7 +218,16 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         println!("result   {r}");
     }
     if let Some(e) = &rec.error {
-        println!("error    {}", e["message"].as_str().unwrap_or("?"));
+        let code = error_code(&rec)
+            .map(|c| format!("[{c}] "))
+            .unwrap_or_default();
+        println!("error    {code}{}", e["message"].as_str().unwrap_or("?"));
+        if code.starts_with("[unreadable_") {
+            println!(
+                "         (this build cannot read the run; its data is kept as it was, and a \
+                 build that reads it resumes it: see \"Upgrading Weft\" in docs/operating.md)"
+            );
+        }
     }
     // The source line where the run stands or failed.
     let line = rec
@@ -254,6 +266,11 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     println!("journal");
     print_journal(&journal, rec.created_at);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The code of a run's error, when it has one (`unreadable_state`, ...).
+fn error_code(rec: &RunRecord) -> Option<&str> {
+    rec.error.as_ref()?.get("code")?.as_str()
 }
 
 /// `file:line` plus the text of that line, from the run's program version.

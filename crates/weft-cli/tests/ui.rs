@@ -172,6 +172,26 @@ fn worker(api: Api, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Rewrites a run's snapshot with a version this build does not read, as
+/// a newer build would have written it (SQLite lets the test write while
+/// the server runs; the waiting run is not in the server's memory).
+fn make_unreadable(data: &Path, run: &str) {
+    use weft_store::Store;
+    let store = weft_store_sqlite::SqliteStore::open(data).expect("the data directory opens");
+    let stored = store.load_run(run).unwrap().expect("the run is stored");
+    let mut state: Value = serde_json::from_slice(&stored.state).unwrap();
+    state["v"] = json!(99);
+    store
+        .commit(&weft_store::Batch {
+            writes: vec![weft_store::RunWrite {
+                record: Some(stored.record),
+                state: serde_json::to_vec(&state).unwrap(),
+                ..weft_store::RunWrite::default()
+            }],
+        })
+        .unwrap();
+}
+
 /// Deploys `FLOW` as `order.weft` (the browser test looks for that name).
 async fn deploy(api: &Api) {
     api.post("/v1/flows", json!({"name": "order.weft", "source": FLOW}))
@@ -263,6 +283,7 @@ async fn web_ui_in_a_browser() {
     let failed = start(&api, order("G", json!({"amount": 900}))).await;
     let stale = start(&api, order("G2", json!({"amount": 950}))).await;
     let running = start(&api, order("H", json!({"hold": true}))).await;
+    let unreadable = start(&api, order("U", json!({"express": true}))).await;
     api.wait_for(&completed, "completed").await;
     for id in [&callback, &waiting, &cancel_ui, &cancelled] {
         api.wait_for(id, "waiting").await;
@@ -270,6 +291,18 @@ async fn web_ui_in_a_browser() {
     for id in [&retry, &resolve, &failed, &stale] {
         api.wait_for(id, "failed").await;
     }
+    // A run this build cannot read: its snapshot rewritten as a newer
+    // build's would be; its callback makes the server find out and park it.
+    let waited = api.wait_for(&unreadable, "waiting").await;
+    let token = waited["waitingFor"][0]["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
+    make_unreadable(&dir.join("open").join("data"), &unreadable);
+    api.callback(&token, json!({"ok": true}))
+        .await
+        .error(503, "unreadable_state");
+    api.wait_for(&unreadable, "failed").await;
     api.action(
         &cancelled,
         "cancel",
@@ -302,8 +335,9 @@ async fn web_ui_in_a_browser() {
             "completed": completed, "callback": callback, "waiting": waiting,
             "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
             "resolve": resolve, "failed": failed, "stale": stale, "running": running,
+            "unreadable": unreadable,
         },
-        "counts": {"running": 1, "waiting": 3, "failed": 4, "completed": 1, "cancelled": 1},
+        "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
         "tokenUrl": locked.url,
         "token": TOKEN,

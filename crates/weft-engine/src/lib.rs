@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod compile;
+pub mod dump;
 pub mod invariants;
 pub mod limits;
 pub mod listing;
@@ -16,12 +17,15 @@ pub mod ops;
 pub mod program;
 pub mod replay;
 pub mod state;
+pub mod stored;
 pub mod time;
 pub mod value;
 
-pub use compile::{compile, compile_source, compile_sources, CompileError};
+pub use compile::{
+    compile, compile_in, compile_source, compile_sources, compile_sources_in, CompileError,
+};
 pub use invariants::Violations;
 pub use machine::{apply, bind_input, start, ActionError, Env, Output};
-pub use program::{FuncId, Program};
+pub use program::{Edition, FuncId, Program};
 pub use state::{Command, Entry, EntryKind, Event, RunState, Status, Task};
 pub use value::Value;

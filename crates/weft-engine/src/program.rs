@@ -1,8 +1,11 @@
 //! A compiled program: functions of bytecode for a stack machine.
 //!
-//! Compilation is deterministic, so a program version is stored as source
-//! and compiled again on load: function and instruction indices in a run's
-//! snapshot stay valid for the version the run started on.
+//! A run's snapshot holds function and instruction indices into its
+//! program, so a deployed version keeps its compiled program for good
+//! (`crate::stored` encodes it next to the source): a run resumes on exactly
+//! the code it was suspended in, whatever a later compiler would emit. The
+//! [`Edition`] a program was compiled under says which semantics its source
+//! text had.
 
 use indexmap::IndexMap;
 use std::sync::Arc;
@@ -233,9 +236,44 @@ impl SourceFile {
     }
 }
 
+/// Which meaning source text has for the compiler.
+///
+/// A compiler change that makes text which compiles today emit different
+/// code goes behind a new edition; an existing edition's output never
+/// changes (`tests/bytecode.rs` pins edition 1's). A program records the
+/// edition it was compiled under, and versions deployed before programs were
+/// stored are compiled under [`Edition::E1`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Edition {
+    /// The language as of the first stored programs (commit 71d39f3).
+    E1,
+}
+
+impl Edition {
+    /// The edition new deploys are compiled under.
+    pub const LATEST: Edition = Edition::E1;
+
+    /// Every edition, oldest first.
+    pub const ALL: [Edition; 1] = [Edition::E1];
+
+    /// The edition's number, as stored.
+    pub fn number(self) -> u32 {
+        match self {
+            Edition::E1 => 1,
+        }
+    }
+
+    /// The edition numbered `n`, if this build knows it.
+    pub fn from_number(n: u32) -> Option<Edition> {
+        Edition::ALL.into_iter().find(|e| e.number() == n)
+    }
+}
+
 /// A compiled program: every flow of one deploy.
 #[derive(Clone, Debug)]
 pub struct Program {
+    /// The edition it was compiled under.
+    pub edition: Edition,
     /// All functions: top-level flows, inline flows, closures, branches.
     pub functions: Vec<Function>,
     /// Top-level flows by name.

@@ -15,6 +15,163 @@ use crate::value::Value;
 /// field changes meaning.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
+/// The oldest snapshot version this build reads.
+pub const SNAPSHOT_VERSION_OLDEST: u32 = 1;
+
+/// An upgrade of a snapshot's JSON from one version to the next.
+pub type SnapshotUpgrade = fn(serde_json::Value) -> Result<serde_json::Value, String>;
+
+/// Upgrade functions: entry `i` takes a snapshot from version
+/// `SNAPSHOT_VERSION_OLDEST + i` to the next. A release that changes what a
+/// field means bumps [`SNAPSHOT_VERSION`] and adds its upgrade here (a new
+/// field with a default needs neither).
+pub const SNAPSHOT_UPGRADES: &[SnapshotUpgrade] = &[];
+
+/// Why a stored snapshot cannot be used.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SnapshotError {
+    /// Its version is not one this build reads (newer, or unknown).
+    #[error(
+        "the snapshot has version {found}; this build reads versions \
+         {SNAPSHOT_VERSION_OLDEST} to {SNAPSHOT_VERSION}"
+    )]
+    Version {
+        /// The version found (as stored).
+        found: String,
+    },
+    /// It is not a snapshot of its version.
+    #[error("the snapshot does not decode: {0}")]
+    Corrupt(String),
+    /// It refers to code its program does not have.
+    #[error("the snapshot does not fit its program: {0}")]
+    Program(String),
+}
+
+/// Reads a stored snapshot: checks its version, upgrades an older one
+/// through [`SNAPSHOT_UPGRADES`], and refuses a newer or unknown one.
+pub fn decode_snapshot(bytes: &[u8]) -> Result<RunState, SnapshotError> {
+    decode_snapshot_with(bytes, SNAPSHOT_VERSION, SNAPSHOT_UPGRADES)
+}
+
+fn decode_snapshot_with(
+    bytes: &[u8],
+    current: u32,
+    upgrades: &[SnapshotUpgrade],
+) -> Result<RunState, SnapshotError> {
+    // The common case reads straight into the state, in one pass.
+    if let Ok(state) = serde_json::from_slice::<RunState>(bytes) {
+        if state.v == current {
+            return Ok(state);
+        }
+    }
+    #[derive(Deserialize)]
+    struct Head {
+        v: serde_json::Value,
+    }
+    let head: Head =
+        serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+    let found = head
+        .v
+        .as_u64()
+        .filter(|v| (u64::from(SNAPSHOT_VERSION_OLDEST)..=u64::from(current)).contains(v))
+        .ok_or_else(|| SnapshotError::Version {
+            found: head.v.to_string(),
+        })?;
+    if found == u64::from(current) {
+        // It failed above: say why.
+        return serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()));
+    }
+    let mut json: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+    for (i, upgrade) in upgrades
+        .iter()
+        .enumerate()
+        .skip((found - u64::from(SNAPSHOT_VERSION_OLDEST)) as usize)
+    {
+        let from = SNAPSHOT_VERSION_OLDEST as usize + i;
+        json = upgrade(json).map_err(|e| {
+            SnapshotError::Corrupt(format!(
+                "upgrading from version {from} to {}: {e}",
+                from + 1
+            ))
+        })?;
+    }
+    serde_json::from_value(json).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+}
+
+impl RunState {
+    /// Checks that every function the state refers to (frames, closures in
+    /// variables, calls, children to start) exists in `program` with the
+    /// variables the state gives it, so that a snapshot paired with the
+    /// wrong program is refused instead of run.
+    pub fn check_against(&self, program: &crate::program::Program) -> Result<(), SnapshotError> {
+        let funcs = program.functions.len();
+        let bad = |what: String| Err(SnapshotError::Program(what));
+        if self.func as usize >= funcs {
+            return bad(format!("the run's function {} does not exist", self.func));
+        }
+        for (fid, fiber) in &self.fibers {
+            for fr in &fiber.frames {
+                let Some(f) = program.functions.get(fr.func as usize) else {
+                    return bad(format!(
+                        "branch {fid} is in function {}, which does not exist",
+                        fr.func
+                    ));
+                };
+                if fr.locals.len() < f.slot_names.len() {
+                    return bad(format!(
+                        "branch {fid} has {} variables in function {} (`{}`), which has {}",
+                        fr.locals.len(),
+                        fr.func,
+                        f.name,
+                        f.slot_names.len()
+                    ));
+                }
+                if let Some(c) = fr.locals.iter().find_map(|v| missing_closure(v, funcs)) {
+                    return bad(format!(
+                        "a variable holds function {c}, which does not exist"
+                    ));
+                }
+            }
+            if let Some(c) = fiber.stack.iter().find_map(|v| missing_closure(v, funcs)) {
+                return bad(format!("an operand is function {c}, which does not exist"));
+            }
+        }
+        for (seq, c) in &self.calls {
+            if c.at.0 as usize >= funcs {
+                return bad(format!(
+                    "call {seq} is in function {}, which does not exist",
+                    c.at.0
+                ));
+            }
+        }
+        for (i, c) in &self.children {
+            if c.start.func as usize >= funcs {
+                return bad(format!(
+                    "child {i} runs function {}, which does not exist",
+                    c.start.func
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A function a value refers to that `funcs` functions do not include.
+fn missing_closure(v: &Value, funcs: usize) -> Option<u32> {
+    match v {
+        Value::Closure(c) => {
+            if c.func as usize >= funcs {
+                return Some(c.func);
+            }
+            c.captures.iter().find_map(|v| missing_closure(v, funcs))
+        }
+        Value::List(items) => items.iter().find_map(|v| missing_closure(v, funcs)),
+        Value::Object(m) => m.values().find_map(|v| missing_closure(v, funcs)),
+        _ => None,
+    }
+}
+
 /// Where a run is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -696,4 +853,132 @@ pub enum Waiting {
         /// Its flow.
         flow: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::{self, Env};
+
+    struct TestEnv;
+
+    impl Env for TestEnv {
+        fn now(&self) -> i64 {
+            1_000
+        }
+        fn token(&mut self) -> String {
+            "token".into()
+        }
+        fn run_id(&mut self) -> String {
+            "child".into()
+        }
+        fn jitter(&mut self) -> f64 {
+            0.5
+        }
+    }
+
+    fn waiting_run() -> (crate::Program, RunState) {
+        let p = crate::compile_source(
+            "f.weft",
+            "flow F(x) {\n    undo = func() { return Undo(x) }\n    r = await Work(x) @timeout(1d)\n    return [r, undo()]\n}\n",
+        )
+        .unwrap();
+        let f = p.flow("F").unwrap();
+        let (state, _) = machine::start(
+            &p,
+            "run".into(),
+            f,
+            vec![Value::Int(1)],
+            Vec::new(),
+            serde_json::json!(1),
+            0,
+            &mut TestEnv,
+        );
+        (p, state)
+    }
+
+    #[test]
+    fn a_snapshot_of_this_version_reads_back() {
+        let (p, state) = waiting_run();
+        let bytes = serde_json::to_vec(&state).unwrap();
+        let back = decode_snapshot(&bytes).unwrap();
+        assert_eq!(serde_json::to_vec(&back).unwrap(), bytes);
+        back.check_against(&p).unwrap();
+    }
+
+    #[test]
+    fn newer_missing_and_unknown_versions_are_refused_with_what_this_build_reads() {
+        let (_, state) = waiting_run();
+        let mut json = serde_json::to_value(&state).unwrap();
+        for bad in [
+            serde_json::json!(SNAPSHOT_VERSION + 1),
+            serde_json::json!(0),
+            serde_json::json!("1"),
+            serde_json::json!(-1),
+        ] {
+            json["v"] = bad.clone();
+            let err = decode_snapshot(&serde_json::to_vec(&json).unwrap()).unwrap_err();
+            assert_eq!(
+                err,
+                SnapshotError::Version {
+                    found: bad.to_string()
+                }
+            );
+            assert!(
+                err.to_string().contains(&format!(
+                    "versions {SNAPSHOT_VERSION_OLDEST} to {SNAPSHOT_VERSION}"
+                )),
+                "{err}"
+            );
+        }
+        json.as_object_mut().unwrap().remove("v");
+        assert!(matches!(
+            decode_snapshot(&serde_json::to_vec(&json).unwrap()),
+            Err(SnapshotError::Corrupt(_))
+        ));
+        assert!(matches!(
+            decode_snapshot(b"not json"),
+            Err(SnapshotError::Corrupt(_))
+        ));
+    }
+
+    /// The chain as a later release would use it: a version 2 that renamed
+    /// a field reads version 1 through its upgrade, and not without it.
+    #[test]
+    fn older_versions_are_read_through_the_upgrade_chain() {
+        let (_, state) = waiting_run();
+        let mut v1 = serde_json::to_value(&state).unwrap();
+        // What a version 1 snapshot would look like to a build whose
+        // version 2 calls `steps` `instructions`... read back as today's.
+        v1["instructions"] = v1["steps"].take();
+        v1.as_object_mut().unwrap().remove("steps");
+        let bytes = serde_json::to_vec(&v1).unwrap();
+        fn rename(mut j: serde_json::Value) -> Result<serde_json::Value, String> {
+            let n = j
+                .as_object_mut()
+                .and_then(|o| o.remove("instructions"))
+                .ok_or("no `instructions`")?;
+            j["steps"] = n;
+            j["v"] = serde_json::json!(2);
+            Ok(j)
+        }
+        let read = decode_snapshot_with(&bytes, 2, &[rename]).unwrap();
+        assert_eq!(read.steps, state.steps);
+        assert!(matches!(
+            decode_snapshot_with(&bytes, 2, &[]),
+            Err(SnapshotError::Corrupt(_))
+        ));
+        let broken =
+            |_: serde_json::Value| -> Result<serde_json::Value, String> { Err("cannot".into()) };
+        let err = decode_snapshot_with(&bytes, 2, &[broken]).unwrap_err();
+        assert!(err.to_string().contains("from version 1 to 2"), "{err}");
+    }
+
+    #[test]
+    fn a_snapshot_paired_with_the_wrong_program_is_refused() {
+        let (_, state) = waiting_run();
+        let small = crate::compile_source("g.weft", "flow G() {\n    return 1\n}\n").unwrap();
+        let err = state.check_against(&small).unwrap_err();
+        assert!(matches!(err, SnapshotError::Program(_)), "{err}");
+    }
 }

@@ -7,18 +7,31 @@
 //! (dispatching tasks, answering waiters). The host keeps the runs it is
 //! working on in memory, and forgets runs that wait once their last write is
 //! committed: a suspended run costs nothing but its rows.
+//!
+//! # Programs and unreadable runs
+//!
+//! Runs execute the compiled program stored with their version
+//! ([`Host::program`]); a version deployed by a build that stored source
+//! only is compiled once under edition 1 and its program stored. A run
+//! whose snapshot or program this build cannot read (a newer format, a
+//! damaged row) is never resumed: [`Host::park`], the one place that
+//! decides it, marks the run `failed` with an error whose `code` is
+//! `unreadable_state` or `unreadable_program` and sets its timers and tasks
+//! aside in the store, leaving its snapshot as it was. Events for it are
+//! refused with [`HostError::Unreadable`]. A later build that reads it
+//! unparks it when it starts ([`Host::prepare`]) or when it next loads it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use thiserror::Error;
 
 use weft_engine::machine::{self, Env};
-use weft_engine::program::Program;
-use weft_engine::state::{Cause, Command, Event, RunState, Status, Task};
-use weft_engine::{limits, ActionError};
+use weft_engine::program::{Edition, Program};
+use weft_engine::state::{Cause, ChildState, Command, Event, RunState, Status, Task};
+use weft_engine::{limits, stored, ActionError};
 use weft_store::{
     Batch, CallbackOutcome, Claim, ClusterStore, Deployment, Fence, RunRecord, RunWrite,
-    SourceText, Store, StoreError,
+    SourceText, Store, StoreError, StoredRun,
 };
 
 use crate::ids::{self, Entropy};
@@ -61,14 +74,60 @@ pub enum HostError {
     /// A fork was refused.
     #[error("{0}")]
     Fork(String),
-    /// A stored snapshot could not be read.
-    #[error("run {run}: snapshot unreadable: {message}")]
-    Snapshot {
-        /// The run.
-        run: String,
-        /// Why.
-        message: String,
-    },
+    /// A run's snapshot or program (or a version's program) cannot be read
+    /// by this build; the run is parked (see the module documentation).
+    #[error("{0}")]
+    Unreadable(Unreadable),
+}
+
+/// What this build cannot read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnreadableKind {
+    /// A run's snapshot.
+    State,
+    /// A version's compiled program (or the source of a version without
+    /// one, which does not compile under edition 1).
+    Program,
+}
+
+impl UnreadableKind {
+    /// The error code runs and API answers carry.
+    pub fn code(self) -> &'static str {
+        match self {
+            UnreadableKind::State => "unreadable_state",
+            UnreadableKind::Program => "unreadable_program",
+        }
+    }
+
+    /// Parses [`UnreadableKind::code`].
+    pub fn from_code(code: &str) -> Option<UnreadableKind> {
+        match code {
+            "unreadable_state" => Some(UnreadableKind::State),
+            "unreadable_program" => Some(UnreadableKind::Program),
+            _ => None,
+        }
+    }
+}
+
+/// Why a run (or a program version) cannot be read by this build.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("{message}")]
+pub struct Unreadable {
+    /// What cannot be read.
+    pub kind: UnreadableKind,
+    /// Which run or version, which format, and what this build reads.
+    pub message: String,
+}
+
+impl Unreadable {
+    /// The error of a parked run's record: `{code, message, location}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.kind.code(),
+            "message": self.message,
+            "location": null,
+        })
+    }
 }
 
 /// Why a callback was refused.
@@ -189,6 +248,10 @@ pub struct Host {
     store: Arc<dyn Store>,
     entropy: Box<dyn Entropy>,
     programs: HashMap<i64, Arc<Program>>,
+    /// Versions whose program this build cannot read, with why.
+    unreadable_programs: HashMap<i64, Unreadable>,
+    /// Runs parked because this build cannot read them.
+    parked: HashMap<String, Unreadable>,
     runs: HashMap<String, Cached>,
     /// Number of the batch being built.
     batch_no: u64,
@@ -252,6 +315,8 @@ impl Host {
             store,
             entropy,
             programs: HashMap::new(),
+            unreadable_programs: HashMap::new(),
+            parked: HashMap::new(),
             runs: HashMap::new(),
             batch_no: 1,
             committed_no: 0,
@@ -321,8 +386,9 @@ impl Host {
 
     // ----- programs -----
 
-    /// Compiles and stores a new program version. The sources must already
-    /// have passed the checker (the deploy path runs it first).
+    /// Compiles a new program version (under the latest edition) and stores
+    /// it with its source. The sources must already have passed the checker
+    /// (the deploy path runs it first).
     pub fn deploy(&mut self, files: &[SourceText], now: i64) -> Result<Deployment, HostError> {
         let refs: Vec<(&str, &str)> = files
             .iter()
@@ -330,31 +396,125 @@ impl Host {
             .collect();
         let program =
             weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?;
+        let encoded = stored::encode(&program).map_err(|e| HostError::Compile(e.to_string()))?;
         let flows: Vec<String> = program.flows.keys().cloned().collect();
-        let d = self.store.deploy(files, &flows, now)?;
+        let d = self.store.deploy(files, &flows, Some(&encoded), now)?;
         self.programs.insert(d.version, Arc::new(program));
         Ok(d)
     }
 
-    /// The compiled program of a version.
+    /// The compiled program of a version: the one stored with it, decoded
+    /// (and upgraded from an older format). A version deployed before
+    /// programs were stored is compiled under edition 1, the semantics its
+    /// source had then, and its program stored, so that it is never
+    /// compiled again. `Unreadable` when this build cannot read it.
     pub fn program(&mut self, version: i64) -> Result<Arc<Program>, HostError> {
         if let Some(p) = self.programs.get(&version) {
             return Ok(p.clone());
         }
-        let d = self
-            .store
-            .deployment(version)?
-            .ok_or_else(|| HostError::Compile(format!("program version {version} is missing")))?;
+        if let Some(u) = self.unreadable_programs.get(&version) {
+            return Err(HostError::Unreadable(u.clone()));
+        }
+        let unreadable = |message: String| Unreadable {
+            kind: UnreadableKind::Program,
+            message: format!("program version {version}: {message}"),
+        };
+        let Some(d) = self.store.deployment(version)? else {
+            let u = unreadable("it does not exist".into());
+            self.unreadable_programs.insert(version, u.clone());
+            return Err(HostError::Unreadable(u));
+        };
+        let decoded = match &d.program {
+            Some(text) => stored::decode(text).map_err(|e| unreadable(e.to_string())),
+            None => self.migrate_program(&d)?.map_err(unreadable),
+        };
+        match decoded {
+            Ok(p) => {
+                let p = Arc::new(p);
+                self.programs.insert(version, p.clone());
+                Ok(p)
+            }
+            Err(u) => {
+                self.unreadable_programs.insert(version, u.clone());
+                Err(HostError::Unreadable(u))
+            }
+        }
+    }
+
+    /// Compiles a version that has no stored program under edition 1 and
+    /// stores the program. When another node stored one first, that one is
+    /// used, so every node runs the same code.
+    fn migrate_program(&self, d: &Deployment) -> Result<Result<Program, String>, HostError> {
         let refs: Vec<(&str, &str)> = d
             .files
             .iter()
             .map(|f| (f.name.as_str(), f.text.as_str()))
             .collect();
-        let program = Arc::new(
-            weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?,
-        );
-        self.programs.insert(version, program.clone());
-        Ok(program)
+        let program = match weft_engine::compile_sources_in(&refs, Edition::E1) {
+            Ok(p) => p,
+            Err(e) => {
+                return Ok(Err(format!(
+                    "it was deployed without a stored program and its source does not compile \
+                     under edition 1: {e}"
+                )))
+            }
+        };
+        let encoded = match stored::encode(&program) {
+            Ok(e) => e,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        if self.store.set_program(d.version, &encoded)? {
+            return Ok(Ok(program));
+        }
+        match self.store.deployment(d.version)? {
+            Some(Deployment {
+                program: Some(text),
+                ..
+            }) => Ok(stored::decode(&text).map_err(|e| e.to_string())),
+            _ => Ok(Err(
+                "its stored program vanished while it was being migrated".into(),
+            )),
+        }
+    }
+
+    /// Makes the store ready for this build before runs are driven: stores
+    /// the programs of versions deployed without one (compiled under
+    /// edition 1), and unparks the parked runs this build reads (the others
+    /// stay parked, with this build's reason). Returns how many programs
+    /// were stored and runs unparked.
+    pub fn prepare(&mut self, now: i64) -> Result<(usize, usize), HostError> {
+        let mut migrated = 0;
+        for version in self.store.versions_without_program()? {
+            match self.program(version) {
+                Ok(_) => migrated += 1,
+                // Its runs are parked when they are next loaded.
+                Err(HostError::Unreadable(u)) => tracing::warn!("{u}"),
+                Err(e) => return Err(e),
+            }
+        }
+        let mut unparked = 0;
+        for p in self.store.parked_runs()? {
+            let Some(stored) = self.store.load_run(&p.run_id)? else {
+                continue;
+            };
+            match self.read(&stored)? {
+                Ok((state, program)) => {
+                    if self.unpark(stored.record, &state, &program, now)?.is_some() {
+                        unparked += 1;
+                    }
+                }
+                Err(u) => {
+                    let same = p.reason.get("message").and_then(|m| m.as_str())
+                        == Some(u.message.as_str());
+                    if !same {
+                        self.park(stored.record, u.clone(), now)?;
+                    }
+                    self.parked.insert(p.run_id, u);
+                }
+            }
+        }
+        self.drain_follow_ups(now)?;
+        Ok((migrated, unparked))
     }
 
     // ----- batches -----
@@ -420,9 +580,13 @@ impl Host {
 
     /// Makes the run available here: from memory, or (in a cluster, once
     /// claimed) from the store. `false` when another node holds it.
+    /// `Unreadable` for a run this build cannot read (it is parked).
     fn load(&mut self, id: &str, now: i64) -> Result<bool, HostError> {
         if self.runs.contains_key(id) {
             return Ok(true);
+        }
+        if let Some(u) = self.parked.get(id) {
+            return Err(HostError::Unreadable(u.clone()));
         }
         let claim = match &self.cluster {
             None => None,
@@ -434,26 +598,50 @@ impl Host {
                 None => return Ok(false),
             },
         };
-        self.adopt(id, claim)?;
+        self.adopt(id, claim, now)?;
         Ok(true)
     }
 
-    /// Loads a run from the store under `claim`.
-    fn adopt(&mut self, id: &str, claim: Option<Claim>) -> Result<(), HostError> {
+    /// Loads a run from the store under `claim`. A run this build cannot
+    /// read is parked (and its claim released); a parked run it reads is
+    /// unparked.
+    fn adopt(&mut self, id: &str, claim: Option<Claim>, now: i64) -> Result<(), HostError> {
         let stored = self
             .store
             .load_run(id)?
             .ok_or_else(|| HostError::UnknownRun(id.to_string()))?;
-        let state: RunState =
-            serde_json::from_slice(&stored.state).map_err(|e| HostError::Snapshot {
-                run: id.to_string(),
-                message: e.to_string(),
-            })?;
-        let program = self.program(stored.record.version)?;
+        let (state, program) = match self.read(&stored)? {
+            Ok(read) => read,
+            Err(u) => {
+                self.park(stored.record, u.clone(), now)?;
+                self.parked.insert(id.to_string(), u.clone());
+                if let (Some(cl), Some(claim)) = (&self.cluster, claim) {
+                    // Best effort: an unreleased claim just expires.
+                    if let Err(e) = cl.store.release(&cl.node, &[claim]) {
+                        tracing::warn!(run = %id, error = %e, "releasing run {id} failed: {e}");
+                    }
+                }
+                return Err(HostError::Unreadable(u));
+            }
+        };
+        let parked_code = stored
+            .record
+            .error
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(|c| c.as_str())
+            .and_then(UnreadableKind::from_code);
+        let record = match parked_code {
+            Some(_) => match self.unpark(stored.record.clone(), &state, &program, now)? {
+                Some(rec) => rec,
+                None => stored.record,
+            },
+            None => stored.record,
+        };
         self.runs.insert(
             id.to_string(),
             Cached {
-                record: stored.record,
+                record,
                 state,
                 program,
                 last_batch: 0,
@@ -462,6 +650,118 @@ impl Host {
             },
         );
         Ok(())
+    }
+
+    /// A stored run's state and program, if this build reads both and they
+    /// fit together. The outer error is the store's (nothing is decided
+    /// about the run then).
+    fn read(
+        &mut self,
+        stored: &StoredRun,
+    ) -> Result<Result<(RunState, Arc<Program>), Unreadable>, HostError> {
+        let run = &stored.record.id;
+        let state = match weft_engine::state::decode_snapshot(&stored.state) {
+            Ok(s) => s,
+            Err(e) => {
+                return Ok(Err(Unreadable {
+                    kind: UnreadableKind::State,
+                    message: format!("run {run}: {e}"),
+                }))
+            }
+        };
+        let program = match self.program(stored.record.version) {
+            Ok(p) => p,
+            Err(HostError::Unreadable(u)) => {
+                return Ok(Err(Unreadable {
+                    kind: u.kind,
+                    message: format!("run {run}: {}", u.message),
+                }))
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(match state.check_against(&program) {
+            Ok(()) => Ok((state, program)),
+            Err(e) => Err(Unreadable {
+                kind: UnreadableKind::State,
+                message: format!("run {run}: {e}"),
+            }),
+        })
+    }
+
+    /// Parks a run this build cannot read: its record says `failed` with
+    /// the reason as its error, its timers and tasks are set aside; its
+    /// snapshot is left as it was. The one place that decides how an
+    /// unreadable run looks (a snapshot too large or too deep to read will
+    /// come here too).
+    pub fn park(&mut self, prev: RunRecord, why: Unreadable, now: i64) -> Result<(), HostError> {
+        tracing::warn!(run = %prev.id, "parking run {}: {why}", prev.id);
+        let record = RunRecord {
+            status: Status::Failed,
+            error: Some(why.to_json()),
+            updated_at: now,
+            ..prev
+        };
+        self.store.park_run(&record, &why.to_json(), now)?;
+        self.effects.push(Effect::RunUpdated(Box::new(record)));
+        Ok(())
+    }
+
+    /// Unparks a run this build reads: its record from its state again,
+    /// its timers and tasks back in the store. Returns the record, or
+    /// `None` when the run was not parked (another node unparked it).
+    /// Sub-flows that finished while it was parked are delivered to it, and
+    /// if it is a sub-flow whose parent stopped meanwhile, it is cancelled.
+    fn unpark(
+        &mut self,
+        prev: RunRecord,
+        state: &RunState,
+        program: &Program,
+        now: i64,
+    ) -> Result<Option<RunRecord>, HostError> {
+        let record = make_record(&prev, state, program, now);
+        if !self.store.unpark_run(&record)? {
+            return Ok(None);
+        }
+        tracing::info!(run = %record.id, "run {} is readable again: unparked", record.id);
+        self.parked.remove(&record.id);
+        for c in state.children.values() {
+            if !matches!(c.state, ChildState::Running) {
+                continue;
+            }
+            let Some(child) = self.store.run(&c.run_id)? else {
+                continue;
+            };
+            let result = match child.status {
+                Status::Completed => Some(child.result.unwrap_or(serde_json::Value::Null)),
+                Status::Cancelled => None,
+                _ => continue,
+            };
+            self.follow.push_back(FollowUp::ChildFinished {
+                parent: record.id.clone(),
+                child_run: c.run_id.clone(),
+                result,
+            });
+        }
+        if let (Some(parent), false) = (&record.parent, state.status.is_terminal()) {
+            if let Some(p) = self.store.run(parent)? {
+                if p.status.is_terminal() {
+                    self.follow.push_back(FollowUp::Deliver(
+                        record.id.clone(),
+                        Event::Cancel {
+                            reason: "its parent run stopped".into(),
+                        },
+                    ));
+                }
+            }
+        }
+        self.effects
+            .push(Effect::RunUpdated(Box::new(record.clone())));
+        Ok(Some(record))
+    }
+
+    /// Runs parked in this process because this build cannot read them.
+    pub fn parked_runs(&self) -> usize {
+        self.parked.len()
     }
 
     /// A run's current record (from memory when the host holds it).
@@ -809,8 +1109,9 @@ impl Host {
             self.fired.insert(k, self.batch_no);
             match self.deliver(&t.run_id, Event::TimerFired { key: t.key }, now) {
                 Ok(()) => n += 1,
-                // A timer of a run that no longer exists is dropped.
-                Err(HostError::UnknownRun(_)) => {}
+                // A timer of a run that no longer exists is dropped; one of
+                // a run that was just parked went aside with the run's.
+                Err(HostError::UnknownRun(_) | HostError::Unreadable(_)) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -845,7 +1146,12 @@ impl Host {
             let id = claim.run_id.clone();
             match self.runs.get_mut(&id) {
                 Some(c) => c.claim = Some(claim),
-                None => self.adopt(&id, Some(claim))?,
+                None => match self.adopt(&id, Some(claim), now) {
+                    Ok(()) => {}
+                    // Parked: its events and timers are set aside.
+                    Err(HostError::Unreadable(_)) => continue,
+                    Err(e) => return Err(e),
+                },
             }
             for e in cl.store.inbox(&id)? {
                 self.deliver_one(&id, e.event, now, Some(e.id))?;
@@ -920,8 +1226,11 @@ impl Host {
                     depth,
                 } => self.start_child(&parent, run_id, flow, start, depth, now)?,
                 FollowUp::Deliver(run, event) => match self.deliver_one(&run, event, now, None) {
-                    // A finished child or parent ignores what follows.
-                    Ok(_) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                    // A finished child or parent ignores what follows. A
+                    // parked one is told when it is unparked (see `unpark`).
+                    Ok(_)
+                    | Err(HostError::Action(ActionError::Finished(_)))
+                    | Err(HostError::Unreadable(_)) => {}
                     Err(e) => return Err(e),
                 },
                 FollowUp::ChildFinished {
@@ -937,7 +1246,9 @@ impl Host {
                         result,
                     };
                     match self.deliver_one(&parent, event, now, None) {
-                        Ok(_) | Err(HostError::Action(ActionError::Finished(_))) => {}
+                        Ok(_)
+                        | Err(HostError::Action(ActionError::Finished(_)))
+                        | Err(HostError::Unreadable(_)) => {}
                         Err(e) => return Err(e),
                     }
                 }
@@ -1232,5 +1543,305 @@ mod tests {
         assert_eq!(h.fire_due_timers(1_000).unwrap(), 1);
         commit(&mut h, in_flight);
         assert_eq!(h.fire_due_timers(1_000).unwrap(), 0);
+    }
+
+    /// Commits everything the host has (what the runtime's loop does).
+    fn flush(h: &mut Host) {
+        let taken = h.take_batch();
+        commit(h, taken);
+    }
+
+    fn store_of(h: &Host) -> Arc<dyn Store> {
+        h.store().clone()
+    }
+
+    /// The callback token a run waits on.
+    fn token_of(h: &mut Host, run: &str) -> String {
+        let rec = h.record(run).unwrap().unwrap();
+        rec.waiting[0]["token"].as_str().unwrap().to_string()
+    }
+
+    /// Rewrites a run's stored snapshot (as another build would have
+    /// written it), keeping its record.
+    fn rewrite_snapshot(store: &Arc<dyn Store>, run: &str, edit: impl Fn(&mut serde_json::Value)) {
+        let stored = store.load_run(run).unwrap().unwrap();
+        let mut json: serde_json::Value = serde_json::from_slice(&stored.state).unwrap();
+        edit(&mut json);
+        store
+            .commit(&Batch {
+                writes: vec![RunWrite {
+                    record: Some(stored.record),
+                    state: serde_json::to_vec(&json).unwrap(),
+                    ..RunWrite::default()
+                }],
+            })
+            .unwrap();
+    }
+
+    const AWAIT: &str =
+        "flow W(x) {\n    r = await Work(x) @timeout(1d)\n    Sleep(1s)\n    return r\n}\n";
+
+    /// A version deployed by a build that stored source only is compiled
+    /// under edition 1 once, and its program stored: later hosts decode it.
+    #[test]
+    fn a_version_without_a_stored_program_is_compiled_under_edition_1_and_stored() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: ONE_CALL.into(),
+        }];
+        store.deploy(&files, &["F".into()], None, 0).unwrap();
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(h.prepare(0).unwrap(), (1, 0));
+        let text = store
+            .deployment(1)
+            .unwrap()
+            .unwrap()
+            .program
+            .expect("stored");
+        let want = weft_engine::compile_sources_in(&[("f.weft", ONE_CALL)], Edition::E1).unwrap();
+        assert_eq!(
+            weft_engine::dump::dump(&stored::decode(&text).unwrap()),
+            weft_engine::dump::dump(&want)
+        );
+        assert!(store.versions_without_program().unwrap().is_empty());
+        let mut again = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(again.prepare(0).unwrap(), (0, 0), "nothing left to migrate");
+        again.start_run("F", json!(1), None, 0).unwrap();
+    }
+
+    /// A deploy stores the program it compiled, in the current format.
+    #[test]
+    fn a_deploy_stores_its_program() {
+        let h = host(ONE_CALL);
+        let text = h.store().deployment(1).unwrap().unwrap().program.unwrap();
+        assert_eq!(stored::format_of(&text), Some(u64::from(stored::FORMAT)));
+        assert_eq!(stored::decode(&text).unwrap().flows.len(), 1);
+    }
+
+    /// A snapshot this build cannot read: the run is parked with a clear
+    /// error, its timers and tasks set aside, events refused; a build that
+    /// reads it (here: the snapshot written back) resumes it.
+    #[test]
+    fn an_unreadable_snapshot_parks_the_run_until_a_build_reads_it() {
+        let mut h = host(AWAIT);
+        let run = h.start_run("W", json!(1), None, 0).unwrap().run_id;
+        flush(&mut h);
+        let store = store_of(&h);
+        let token = token_of(&mut h, &run);
+        let original = store.load_run(&run).unwrap().unwrap().state;
+        rewrite_snapshot(&store, &run, |j| j["v"] = json!(99));
+
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        h.prepare(10).unwrap();
+        let err = h.callback(&token, json!("late"), 10).unwrap_err();
+        let HostError::Unreadable(u) = err else {
+            panic!("expected Unreadable, got {err:?}");
+        };
+        assert_eq!(u.kind, UnreadableKind::State);
+        assert!(u.message.contains(&run), "{u}");
+        assert!(u.message.contains("version 99"), "{u}");
+        assert!(u.message.contains("reads versions 1 to 1"), "{u}");
+        let rec = store.run(&run).unwrap().unwrap();
+        assert_eq!(rec.status, Status::Failed);
+        assert_eq!(rec.error.as_ref().unwrap()["code"], "unreadable_state");
+        assert_ne!(
+            store.load_run(&run).unwrap().unwrap().state,
+            original,
+            "the snapshot stays as the other build wrote it"
+        );
+        assert!(store.due_timers(i64::MAX, 10).unwrap().is_empty());
+        assert!(store.tasks(None, 10).unwrap().is_empty());
+        assert!(store.token(&token).unwrap().unwrap().active);
+        // Refused again without reading it again; timers never spin.
+        assert!(matches!(
+            h.callback(&token, json!("late"), 11),
+            Err(HostError::Unreadable(_))
+        ));
+        assert_eq!(h.fire_due_timers(i64::MAX / 2).unwrap(), 0);
+        assert!(matches!(
+            h.operate(&run, Event::Cancel { reason: "x".into() }, 12),
+            Err(HostError::Unreadable(_))
+        ));
+        flush(&mut h);
+        // Another start of this build: it stays parked.
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(h.prepare(20).unwrap(), (0, 0));
+        assert_eq!(h.parked_runs(), 1);
+
+        // A build that reads it.
+        rewrite_snapshot(&store, &run, |j| {
+            *j = serde_json::from_slice(&original).unwrap();
+        });
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(h.prepare(30).unwrap(), (0, 1));
+        flush(&mut h);
+        let rec = store.run(&run).unwrap().unwrap();
+        assert_eq!((rec.status, rec.error), (Status::Waiting, None));
+        assert_eq!(store.due_timers(i64::MAX, 10).unwrap().len(), 1);
+        assert_eq!(store.tasks(None, 10).unwrap().len(), 1);
+        h.callback(&token, json!("done"), 40).unwrap();
+        flush(&mut h);
+        assert_eq!(h.fire_due_timers(2_000).unwrap(), 1);
+        flush(&mut h);
+        let rec = store.run(&run).unwrap().unwrap();
+        assert_eq!(
+            (rec.status, rec.result),
+            (Status::Completed, Some(json!("done")))
+        );
+    }
+
+    /// A program this build cannot read: new runs of its version are
+    /// refused and its runs are parked with `unreadable_program`.
+    #[test]
+    fn an_unreadable_program_refuses_starts_and_parks_its_runs() {
+        let mut h = host(AWAIT);
+        let run = h.start_run("W", json!(1), None, 0).unwrap().run_id;
+        flush(&mut h);
+        let store = store_of(&h);
+        let text = store.deployment(1).unwrap().unwrap().program.unwrap();
+        let mut newer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        newer["format"] = json!(stored::FORMAT + 1);
+        // A newer build deployed version 2 of the same flow.
+        store
+            .deploy(
+                &[SourceText {
+                    name: "f.weft".into(),
+                    text: AWAIT.into(),
+                }],
+                &["W".into()],
+                Some(&newer.to_string()),
+                5,
+            )
+            .unwrap();
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        let err = h.start_run("W", json!(2), None, 10).unwrap_err();
+        let HostError::Unreadable(u) = &err else {
+            panic!("expected Unreadable, got {err:?}");
+        };
+        assert_eq!(u.kind, UnreadableKind::Program);
+        assert!(u.message.contains("program version 2"), "{u}");
+        assert!(
+            u.message
+                .contains(&format!("format {}", stored::FORMAT + 1)),
+            "{u}"
+        );
+        // A run of version 1 is fine; one moved onto version 2 is parked.
+        h.operate(&run, Event::Cancel { reason: "x".into() }, 11)
+            .unwrap();
+        flush(&mut h);
+        let mut h = host(AWAIT);
+        let run = h.start_run("W", json!(1), None, 0).unwrap().run_id;
+        flush(&mut h);
+        let store = store_of(&h);
+        store.deploy(&[], &[], Some(&newer.to_string()), 5).unwrap();
+        let mut rec = store.run(&run).unwrap().unwrap();
+        rec.version = 2;
+        let state = store.load_run(&run).unwrap().unwrap().state;
+        store
+            .commit(&Batch {
+                writes: vec![RunWrite {
+                    record: Some(rec),
+                    state,
+                    ..RunWrite::default()
+                }],
+            })
+            .unwrap();
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        let err = h.fire_due_timers(i64::MAX / 2);
+        assert_eq!(err.unwrap(), 0, "the run's timer went aside with it");
+        let rec = store.run(&run).unwrap().unwrap();
+        assert_eq!(rec.status, Status::Failed);
+        assert_eq!(rec.error.as_ref().unwrap()["code"], "unreadable_program");
+    }
+
+    /// A sub-flow that finishes while its parent is parked is delivered
+    /// when the parent is unparked.
+    #[test]
+    fn a_child_that_finished_while_its_parent_was_parked_is_delivered_at_unpark() {
+        let mut h = host(
+            "flow P(x) {\n    c = C(x)\n    return {child: c}\n}\nflow C(x) {\n    r = await Work(x) @timeout(1d)\n    return r\n}\n",
+        );
+        let parent = h.start_run("P", json!(1), None, 0).unwrap().run_id;
+        flush(&mut h);
+        let store = store_of(&h);
+        let child = store
+            .list_runs(&weft_store::RunQuery {
+                parent: Some(parent.clone()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .runs[0]
+            .id
+            .clone();
+        let token = token_of(&mut h, &child);
+        let original = store.load_run(&parent).unwrap().unwrap().state;
+        rewrite_snapshot(&store, &parent, |j| j["v"] = json!(99));
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        h.callback(&token, json!("ok"), 10).unwrap();
+        flush(&mut h);
+        assert_eq!(
+            store.run(&child).unwrap().unwrap().status,
+            Status::Completed
+        );
+        assert_eq!(store.run(&parent).unwrap().unwrap().status, Status::Failed);
+        rewrite_snapshot(&store, &parent, |j| {
+            *j = serde_json::from_slice(&original).unwrap();
+        });
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(h.prepare(20).unwrap(), (0, 1));
+        flush(&mut h);
+        let rec = store.run(&parent).unwrap().unwrap();
+        assert_eq!(
+            (rec.status, rec.result),
+            (Status::Completed, Some(json!({"child": "ok"})))
+        );
+    }
+
+    /// In a cluster, a node that claims a run with work and cannot read it
+    /// parks it and lets it go; nothing draws a node to it again.
+    #[test]
+    fn a_cluster_node_parks_a_run_it_cannot_read_and_releases_it() {
+        let store = Arc::new(MemoryStore::new());
+        let node = |name: &str| {
+            Host::new_cluster(
+                Cluster {
+                    store: store.clone(),
+                    node: name.into(),
+                    lease_ms: 1_000,
+                },
+                Box::new(OsEntropy),
+            )
+        };
+        let mut a = node("a");
+        a.deploy(
+            &[SourceText {
+                name: "f.weft".into(),
+                text: AWAIT.into(),
+            }],
+            0,
+        )
+        .unwrap();
+        let run = a.start_run("W", json!(1), None, 0).unwrap().run_id;
+        flush(&mut a);
+        let dyn_store: Arc<dyn Store> = store.clone();
+        rewrite_snapshot(&dyn_store, &run, |j| j["v"] = json!(99));
+        let mut b = node("b");
+        b.prepare(0).unwrap();
+        // The await's timeout is due a day later.
+        let day = 86_400_000 + 10;
+        assert_eq!(b.claim_work(day).unwrap(), 0);
+        flush(&mut b);
+        let rec = store.run(&run).unwrap().unwrap();
+        assert_eq!(rec.error.as_ref().unwrap()["code"], "unreadable_state");
+        assert!(store
+            .claim_runs_with_work("c", day, 1_000, 10)
+            .unwrap()
+            .is_empty());
+        assert!(
+            store.claim_run("c", &run, day, 1_000).unwrap().is_some(),
+            "b released its claim"
+        );
     }
 }

@@ -17,5 +17,5 @@ pub mod sim;
 pub mod travel;
 
 pub use activities::{Activities, ActivityCtx, ActivityError};
-pub use host::{CallbackError, Effect, Host, HostError, Started};
+pub use host::{CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind};
 pub use runtime::{Dispatcher, ResultSink, Runtime};

@@ -190,6 +190,28 @@ struct Inner {
     cluster: bool,
 }
 
+/// [`Host::prepare`], saying what it did.
+fn prepare(host: &mut Host) -> Result<(), HostError> {
+    let (migrated, unparked) = host.prepare(now_ms())?;
+    if migrated > 0 {
+        tracing::info!(
+            "stored the compiled programs of {migrated} version(s) deployed before \
+             programs were stored (compiled under edition 1)"
+        );
+    }
+    if unparked > 0 {
+        tracing::info!("{unparked} parked run(s) are readable by this build and resume");
+    }
+    if host.parked_runs() > 0 {
+        tracing::warn!(
+            "{} run(s) stay parked: this build cannot read them (weft runs list \
+             --status failed shows why)",
+            host.parked_runs()
+        );
+    }
+    Ok(())
+}
+
 /// The runtime stopped and takes no more requests.
 fn stopped() -> HostError {
     HostError::Store(StoreError::Io("the runtime is shutting down".into()))
@@ -197,13 +219,17 @@ fn stopped() -> HostError {
 
 impl Runtime {
     /// Starts the core and writer threads over `store`; activities go to
-    /// `dispatcher`. Tasks left outstanding by a previous process are
-    /// dispatched again (same call ids).
+    /// `dispatcher`. First the store is made ready for this build
+    /// ([`Host::prepare`]: programs of versions deployed without one, runs
+    /// parked by a build that could not read them); then tasks left
+    /// outstanding by a previous process are dispatched again (same call
+    /// ids).
     pub fn start(
         store: Arc<dyn Store>,
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
         let recovered = host.recover_tasks()?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
@@ -217,7 +243,8 @@ impl Runtime {
         dispatcher: Arc<dyn Dispatcher>,
     ) -> Result<Runtime, HostError> {
         let store: Arc<dyn Store> = cluster.store.clone();
-        let host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        let mut host = Host::new_cluster(cluster, Box::new(OsEntropy));
+        prepare(&mut host)?;
         Runtime::launch(store, host, dispatcher, Vec::new())
     }
 
@@ -639,6 +666,11 @@ impl Core {
             };
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
+            }
+            // Work the host made before the loop began (`Host::prepare`
+            // unparking runs) is committed at once.
+            if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                timeout = Duration::ZERO;
             }
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => Some(m),

@@ -96,18 +96,26 @@ pub struct StepState {
     pub journal: Vec<JournalStep>,
 }
 
-/// Compiles a stored version's sources (for readers off the core thread).
+/// A version's program as its runs execute it (for readers off the core
+/// thread): the stored program, or, for a version stored without one
+/// that no host has migrated yet, its source compiled under edition 1 (as
+/// the host does; nothing is stored here).
 pub fn compile_version(store: &dyn Store, version: i64) -> Result<Arc<Program>, String> {
     let d = store
         .deployment(version)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("program version {version} is missing"))?;
+    if let Some(text) = &d.program {
+        return weft_engine::stored::decode(text)
+            .map(Arc::new)
+            .map_err(|e| format!("program version {version}: {e}"));
+    }
     let refs: Vec<(&str, &str)> = d
         .files
         .iter()
         .map(|f| (f.name.as_str(), f.text.as_str()))
         .collect();
-    weft_engine::compile_sources(&refs)
+    weft_engine::compile_sources_in(&refs, weft_engine::program::Edition::E1)
         .map(Arc::new)
         .map_err(|e| format!("program version {version} does not compile: {e}"))
 }

@@ -108,12 +108,32 @@ await step('the failed chip filters the list; a row opens the run', async () => 
   await page.waitForURL(/status=failed/);
   await page.locator('.chip[data-status="failed"][aria-pressed="true"]').waitFor();
   await page.locator(`a.row[data-id="${runs.retry}"]`).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 4);
+  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 5);
   const statuses = await page.locator('a.row').evaluateAll((rows) => rows.map((r) => r.dataset.status));
   expect(statuses.every((s) => s === 'failed'), `only failed runs: ${statuses}`);
   await page.locator(`a.row[data-id="${runs.retry}"]`).click();
   await page.waitForURL(`**/runs/${runs.retry}`);
   await waitStatus(page, 'failed');
+});
+
+await step('a run this build cannot read says why in the list and on its page, with no repair', async () => {
+  const own = await newPage(WIDE);
+  current = own;
+  await own.goto(`${base}/?status=failed`);
+  const row = own.locator(`a.row[data-id="${runs.unreadable}"]`);
+  await row.waitFor();
+  expect((await row.textContent()).includes('unreadable_state'), 'the row names the code');
+  await own.goto(`${base}/runs/${runs.unreadable}`);
+  const callout = own.locator('#unreadable');
+  await callout.waitFor();
+  const text = await callout.textContent();
+  expect(/unreadable_state/.test(text) && /version 99/.test(text) && /reads versions 1 to 1/.test(text), `the callout says what and why: ${text}`);
+  expect(/Upgrading Weft/.test(text), 'the callout says where to read on');
+  await own.waitForTimeout(300);
+  expect(await own.locator('#act-retry').count() === 0, 'no repair is offered');
+  await shot(own, 'run-unreadable-1400x900');
+  await own.context().close();
+  current = page;
 });
 
 await step('a failed run shows its error and highlights its source line', async () => {
@@ -222,7 +242,8 @@ await step('parent-less runs link to the flow; the flow page draws the diagram w
   const badge = async (line) => page.locator(`svg.graph .node[data-line="${line}"] .badge`).getAttribute('data-count');
   await page.waitForFunction(() => document.querySelectorAll('svg.graph .badge').length === 3);
   expect(await badge(cfg.lines.hold) === '1', 'one run stands at Hold');
-  expect(await badge(cfg.lines.confirm) === '1', 'one run waits at Confirm');
+  // One waits there; the unreadable run stands there too, failed.
+  expect(await badge(cfg.lines.confirm) === '2', `two runs stand at Confirm: ${await badge(cfg.lines.confirm)}`);
   expect(await badge(cfg.lines.charge) === '1', 'one run failed at Charge');
   expect(await page.locator(`svg.graph .node.tone-failed[data-line="${cfg.lines.charge}"]`).count() === 1, 'the failed node is red');
   for (const kind of ['start', 'call', 'await', 'parallel', 'join', 'branch', 'loop', 'return']) {

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::json;
-use weft_runtime::{CallbackError, HostError};
+use weft_runtime::{CallbackError, HostError, UnreadableKind};
 
 /// Declares the error codes: each variant with its code on the wire, its
 /// HTTP status and what it means, in one place.
@@ -78,7 +78,9 @@ codes! {
     CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
     Internal = ("internal", INTERNAL_SERVER_ERROR, "The server failed in a way that is its own fault, not the request's or the store's."),
     RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
-    StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written (or a stored snapshot could not be read)."),
+    StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written."),
+    UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
+    UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
 }
 
 /// An error answer of the API.
@@ -162,7 +164,12 @@ impl From<HostError> for ApiError {
             HostError::Compile(_) => Code::CompileFailed,
             HostError::Busy(_) => Code::RunBusy,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
-            HostError::Store(_) | HostError::Snapshot { .. } => Code::StorageFailed,
+            HostError::Store(_) => Code::StorageFailed,
+            // A later build may read it: the request can succeed then.
+            HostError::Unreadable(u) => match u.kind {
+                UnreadableKind::State => Code::UnreadableState,
+                UnreadableKind::Program => Code::UnreadableProgram,
+            },
             HostError::Fork(_) => Code::NotApplicable,
             HostError::Travel(t) => return ApiError::from(t),
         };

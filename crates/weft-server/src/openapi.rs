@@ -17,7 +17,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed or the server is shutting down.",
+            "503" => "The store failed, the server is shutting down, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
@@ -158,7 +158,7 @@ fn schemas() -> Value {
         "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
             "id": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"}, "status": {"$ref": "#/components/schemas/Status"},
             "input": {}, "result": {"description": "When completed."},
-            "error": {"type": "object", "description": "When failed: what failed and where.", "properties": {"message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
+            "error": {"type": "object", "description": "When failed: what failed and where. `code` is `unreadable_state` or `unreadable_program` for a run this build cannot read (parked until a build that reads it starts; see docs/operating.md).", "properties": {"code": {"type": "string", "enum": ["unreadable_state", "unreadable_program"]}, "message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
             "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
             "parent": {"type": "string", "description": "The parent run of a sub-flow."},
             "position": {"type": "string", "description": "`file:line` where the run stands."},

@@ -313,9 +313,30 @@ impl weft_store::Store for AwayAfterCallback {
         &self,
         files: &[weft_store::SourceText],
         flows: &[String],
+        program: Option<&str>,
         at: i64,
     ) -> weft_store::Result<weft_store::Deployment> {
-        self.inner.deploy(files, flows, at)
+        self.inner.deploy(files, flows, program, at)
+    }
+    fn set_program(&self, version: i64, program: &str) -> weft_store::Result<bool> {
+        self.inner.set_program(version, program)
+    }
+    fn versions_without_program(&self) -> weft_store::Result<Vec<i64>> {
+        self.inner.versions_without_program()
+    }
+    fn park_run(
+        &self,
+        record: &weft_store::RunRecord,
+        reason: &serde_json::Value,
+        at: i64,
+    ) -> weft_store::Result<()> {
+        self.inner.park_run(record, reason, at)
+    }
+    fn unpark_run(&self, record: &weft_store::RunRecord) -> weft_store::Result<bool> {
+        self.inner.unpark_run(record)
+    }
+    fn parked_runs(&self) -> weft_store::Result<Vec<weft_store::ParkedRun>> {
+        self.inner.parked_runs()
     }
     fn deployment(&self, version: i64) -> weft_store::Result<Option<weft_store::Deployment>> {
         self.inner.deployment(version)

@@ -5,7 +5,7 @@
 
 import { api, q, STATUSES } from './api.js';
 import { $, badge, dismiss, h, jsonBlock, toast } from './dom.js';
-import { json } from './format.js';
+import { json, unreadable } from './format.js';
 
 /** A textarea that says whether its text is JSON; `onState(valid)` on each change. */
 function jsonEditor({ id, label, initial = 'null', onState, rows = 3 }) {
@@ -86,6 +86,8 @@ export function actionsCard(run, result, after) {
     }),
   }, 'Cancel run…');
 
+  // The server refuses every action on it; a later build resumes it.
+  if (unreadable(run)) return null;
   if (run.status === 'failed') {
     const retry = h('button.primary', {
       type: 'button', id: 'act-retry',

@@ -1,6 +1,11 @@
 // Formatting, without the DOM: times and durations, short renderings of
 // values, and source positions.
 
+/** A run this build cannot read (parked): its error's code says what. */
+export function unreadable(run) {
+  return run.status === 'failed' && /^unreadable_/.test(run.error?.code || '');
+}
+
 /** Milliseconds since the epoch, of a number or an RFC 3339 text. */
 export function parseTime(t) {
   return typeof t === 'number' ? t : Date.parse(t);

@@ -5,7 +5,7 @@
 import { actionsCard } from './actions.js';
 import { api, getVersion, loadVersions, q } from './api.js';
 import { badge, copyButton, h, jsonBlock, nothing, timeEl } from './dom.js';
-import { absolute, ago, parseTime, preview, splitPosition, until } from './format.js';
+import { absolute, ago, parseTime, preview, splitPosition, unreadable, until } from './format.js';
 import { isCurrent } from './router.js';
 import { runTable, waitSummary } from './runlist.js';
 import { focusLine, markLine, sourceView } from './source.js';
@@ -109,7 +109,13 @@ export async function runPage(main, id, gen) {
     }
     if (changed('callout', [run.status, run.error, run.result])) {
       let c = null;
-      if (run.status === 'failed' && run.error) {
+      if (unreadable(run)) {
+        c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
+          h('div.callout-title', `Unreadable by this build (${run.error.code}): `, h('span.err', run.error.message)),
+          h('p', 'Its snapshot and program are kept as they were, with its timers and tasks set aside. ',
+            'A Weft build that reads them resumes the run when it starts; until then it cannot be repaired. ',
+            'See "Upgrading Weft" in docs/operating.md.'));
+      } else if (run.status === 'failed' && run.error) {
         const loc = run.error.location;
         c = h('section.callout.tone-failed', { role: 'alert' },
           h('div.callout-title', 'Failed: ', h('span.err', run.error.message)),
@@ -145,7 +151,7 @@ export async function runPage(main, id, gen) {
         || version.files[0];
       const ran = new Set(journal.entries.filter((e) => e.type === 'callStarted' && e.line).map((e) => e.line));
       const mark = loc && file && loc.file === file.name
-        ? { line: loc.line, tone: run.status === 'failed' ? 'failed' : run.status, note: run.status === 'failed' ? 'failed here' : `${run.status} here` }
+        ? { line: loc.line, tone: run.status === 'failed' ? 'failed' : run.status, note: unreadable(run) ? 'parked here' : run.status === 'failed' ? 'failed here' : `${run.status} here` }
         : null;
       const key = JSON.stringify([file?.name, mark, [...ran]]);
       if (file && key !== viewKey) {

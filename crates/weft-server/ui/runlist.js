@@ -2,7 +2,7 @@
 // link, saying where the run stands: what it waits for or why it failed,
 // and the line of source.
 
-import { preview, splitPosition, lineOf, until } from './format.js';
+import { preview, splitPosition, lineOf, unreadable, until } from './format.js';
 import { age } from './format.js';
 import { badge, h, timeEl } from './dom.js';
 import { q } from './api.js';
@@ -27,7 +27,8 @@ export function waitSummary(w) {
 function whereCell(run, version) {
   const parts = [];
   if (run.status === 'failed' && run.error) {
-    parts.push(h('div.why.tone-failed', { title: run.error.message }, run.error.message));
+    const code = unreadable(run) ? h('span.code', `${run.error.code}: `) : null;
+    parts.push(h('div.why.tone-failed', { title: run.error.message }, code, run.error.message));
     const loc = run.error.location;
     if (loc) parts.push(h('div.at', h('span.pos', `${loc.file}:${loc.line}`), h('code', loc.sourceLine)));
     return parts;

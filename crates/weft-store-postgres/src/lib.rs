@@ -68,7 +68,7 @@
 //! | table | key | holds |
 //! |---|---|---|
 //! | `schema_migrations` | `version` | migrations applied, with when |
-//! | `deployments` | `version` | flows and sources as `json` |
+//! | `deployments` | `version` | flows and sources as `json`; the compiled `program` (4; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
 //! | `runs` | `id` | record columns (JSON as `json`), `journal_steps`, snapshot `bytea`; the lease: `owner`, `lease_until`, `epoch` (2) |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
@@ -77,8 +77,12 @@
 //! | `tasks` | `call_id` | outstanding tasks as `json`; `activity`, the lease `leased_by`, `lease_until` (2); the `node` that stored it, whose polls lease it first ([`TASK_AFFINITY_MS`]) (3); index on `(activity, lease_until)` |
 //! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
 //! | `inbox` | `id` (`bigserial`) | events queued for runs, as `json`, with `created_at` (2); index on `(run_id, id)` |
+//! | `parked_runs` | `run_id` | runs a build could not read, with the reason as `json` (4) |
+//! | `parked_timers`, `parked_tasks`, `parked_inbox` | as `timers`, `tasks`, `inbox` | a parked run's timers, tasks and queued events, set aside (4) |
 //!
-//! (2): added by migration 2, for clusters. Epoch milliseconds are
+//! (2): added by migration 2, for clusters; (4): by migration 4. Parking and
+//! unparking a run are one statement each (data-modifying `WITH`s that
+//! move the rows). Epoch milliseconds are
 //! `bigint`; `lease_until = 0` means never leased.
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
@@ -248,8 +252,9 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 use weft_engine::state::{Status, Task};
 use weft_store::{
-    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, Result, RunCount,
-    RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
+    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
+    RunCount, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow,
+    TokenRow,
 };
 
 use crate::commit::Plan;
@@ -891,8 +896,9 @@ fn limit_param(n: usize) -> i64 {
 
 const INSERT_DEPLOYMENT: &str = "
 WITH d AS (
-    INSERT INTO deployments (version, flows, files, created_at)
-    SELECT COALESCE(MAX(version), 0) + 1, $1::text::json, $2::text::json, $3 FROM deployments
+    INSERT INTO deployments (version, flows, files, created_at, program)
+    SELECT COALESCE(MAX(version), 0) + 1, $1::text::json, $2::text::json, $3, $5::text::json
+    FROM deployments
     RETURNING version
 ), f AS (
     INSERT INTO deployment_flows (flow, version)
@@ -942,15 +948,133 @@ async fn deploy_on(
     }
 }
 
+/// Parks run `$1`: writes its record's columns (`$2`..`$7`), records the
+/// reason `$8` (JSON) at `$9`, and moves its timers, tasks and queued
+/// events aside. Returns 1 when the run exists.
+const PARK_RUN: &str = "
+WITH old AS (
+    SELECT flow, status FROM runs WHERE id = $1 AND status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $10::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
+), rec AS (
+    UPDATE runs SET status = $2, result = $3::text::json, error = $4::text::json,
+        waiting = $5::text::json, position = $6, updated_at = $7
+    WHERE id = $1
+    RETURNING id
+), parked AS (
+    INSERT INTO parked_runs (run_id, reason, parked_at)
+    SELECT id, $8::text::json, $9 FROM rec
+    ON CONFLICT (run_id) DO UPDATE SET reason = excluded.reason, parked_at = excluded.parked_at
+), timers_out AS (
+    DELETE FROM timers WHERE run_id IN (SELECT id FROM rec) RETURNING run_id, key, at
+), timers_in AS (
+    INSERT INTO parked_timers (run_id, key, at) SELECT run_id, key, at FROM timers_out
+    ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at
+), tasks_out AS (
+    DELETE FROM tasks WHERE run_id IN (SELECT id FROM rec)
+    RETURNING run_id, call_id, task, activity
+), tasks_in AS (
+    INSERT INTO parked_tasks (run_id, call_id, task, activity)
+    SELECT run_id, call_id, task, activity FROM tasks_out
+    ON CONFLICT (run_id, call_id) DO UPDATE SET task = excluded.task, activity = excluded.activity
+), inbox_out AS (
+    DELETE FROM inbox WHERE run_id IN (SELECT id FROM rec) RETURNING id, run_id, event, created_at
+), inbox_in AS (
+    INSERT INTO parked_inbox (id, run_id, event, created_at)
+    SELECT id, run_id, event, created_at FROM inbox_out
+    ON CONFLICT (id) DO NOTHING
+)
+SELECT count(*) FROM rec";
+
+/// Unparks run `$1`: moves back what was set aside (tasks free to lease),
+/// writes its record's columns (`$2`..`$7`) and notifies `$8`. Returns 1
+/// when the run was parked.
+const UNPARK_RUN: &str = "
+WITH done AS (
+    DELETE FROM parked_runs WHERE run_id = $1 RETURNING run_id
+), old AS (
+    SELECT r.flow, r.status FROM runs r JOIN done ON r.id = done.run_id WHERE r.status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $9::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
+), timers_out AS (
+    DELETE FROM parked_timers WHERE run_id IN (SELECT run_id FROM done) RETURNING run_id, key, at
+), timers_in AS (
+    INSERT INTO timers (run_id, key, at) SELECT run_id, key, at FROM timers_out
+    ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at
+), tasks_out AS (
+    DELETE FROM parked_tasks WHERE run_id IN (SELECT run_id FROM done)
+    RETURNING run_id, call_id, task, activity
+), tasks_in AS (
+    INSERT INTO tasks (call_id, run_id, task, activity)
+    SELECT call_id, run_id, task, activity FROM tasks_out
+    ON CONFLICT (call_id) DO UPDATE SET task = excluded.task, activity = excluded.activity,
+        leased_by = NULL, lease_until = 0, node = NULL
+), inbox_out AS (
+    DELETE FROM parked_inbox WHERE run_id IN (SELECT run_id FROM done)
+    RETURNING id, run_id, event, created_at
+), inbox_in AS (
+    INSERT INTO inbox (id, run_id, event, created_at)
+    SELECT id, run_id, event, created_at FROM inbox_out
+    ON CONFLICT (id) DO NOTHING
+), rec AS (
+    UPDATE runs SET status = $2, result = $3::text::json, error = $4::text::json,
+        waiting = $5::text::json, position = $6, updated_at = $7
+    WHERE id IN (SELECT run_id FROM done)
+)
+SELECT (SELECT count(*) FROM done), (SELECT count(pg_notify($8, '')) FROM done)";
+
+impl PgStore {
+    /// The record columns parking and unparking write, as parameters
+    /// `$2`..`$7` of [`PARK_RUN`] and [`UNPARK_RUN`].
+    fn record_columns(
+        rec: &RunRecord,
+    ) -> (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        i64,
+    ) {
+        (
+            rec.status.as_str().to_string(),
+            rec.result.as_ref().map(to_json),
+            rec.error.as_ref().map(to_json),
+            to_json(&rec.waiting),
+            rec.position.clone(),
+            rec.updated_at,
+        )
+    }
+}
+
 impl Store for PgStore {
-    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
+    fn deploy(
+        &self,
+        files: &[SourceText],
+        flows: &[String],
+        program: Option<&str>,
+        at: i64,
+    ) -> Result<Deployment> {
         let what = || "deploy".to_string();
         let (flows_json, files_json) = (to_json(flows), to_json(files));
         let mut fresh = false;
         loop {
             let mut lease = self.lease(fresh, &what)?;
             let conn = lease.conn();
-            let result = block_on(deploy_on(conn, &[&flows_json, &files_json, &at, &flows]));
+            let result = block_on(deploy_on(
+                conn,
+                &[&flows_json, &files_json, &at, &flows, &program],
+            ));
             match result {
                 Ok(version) => {
                     lease.release();
@@ -958,6 +1082,7 @@ impl Store for PgStore {
                         version,
                         flows: flows.to_vec(),
                         files: files.to_vec(),
+                        program: program.map(str::to_string),
                         created_at: at,
                     });
                 }
@@ -990,7 +1115,8 @@ impl Store for PgStore {
         let what = || format!("deployment {version}");
         let rows = self.query(
             &what,
-            "SELECT flows::text, files::text, created_at FROM deployments WHERE version = $1",
+            "SELECT flows::text, files::text, created_at, program::text FROM deployments \
+             WHERE version = $1",
             &[&version],
         )?;
         let Some(row) = rows.first() else {
@@ -1001,7 +1127,100 @@ impl Store for PgStore {
             flows: from_json(row, 0, &what)?,
             files: from_json(row, 1, &what)?,
             created_at: get(row, 2, &what)?,
+            program: get(row, 3, &what)?,
         }))
+    }
+
+    fn set_program(&self, version: i64, program: &str) -> Result<bool> {
+        let what = || format!("storing the program of version {version}");
+        // Run twice after a broken connection, the second finds it set.
+        let rows = self.query(
+            &what,
+            "UPDATE deployments SET program = $2::text::json \
+             WHERE version = $1 AND program IS NULL RETURNING version",
+            &[&version, &program],
+        )?;
+        Ok(!rows.is_empty())
+    }
+
+    fn versions_without_program(&self) -> Result<Vec<i64>> {
+        let what = || "versions without a program".to_string();
+        let rows = self.query(
+            &what,
+            "SELECT version FROM deployments WHERE program IS NULL ORDER BY version",
+            &[],
+        )?;
+        rows.iter().map(|r| get(r, 0, &what)).collect()
+    }
+
+    fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()> {
+        let what = || format!("parking run {}", record.id);
+        let (status, result, error, waiting, position, updated) = Self::record_columns(record);
+        let reason = to_json(reason);
+        // Parking twice moves nothing more: safe to run again.
+        let rows = self.query(
+            &what,
+            PARK_RUN,
+            &[
+                &record.id,
+                &status,
+                &result,
+                &error,
+                &waiting,
+                &position,
+                &updated,
+                &reason,
+                &at,
+                &self.shard,
+            ],
+        )?;
+        let n: i64 = get(&rows[0], 0, &what)?;
+        if n == 0 {
+            return Err(StoreError::Corrupt(format!("{}: no such run", what())));
+        }
+        Ok(())
+    }
+
+    fn unpark_run(&self, record: &RunRecord) -> Result<bool> {
+        let what = || format!("unparking run {}", record.id);
+        let (status, result, error, waiting, position, updated) = Self::record_columns(record);
+        // Not run twice: a second run would find the run unparked and say
+        // so, though the first unparked it.
+        let rows = self.query_once(
+            &what,
+            UNPARK_RUN,
+            &[
+                &record.id,
+                &status,
+                &result,
+                &error,
+                &waiting,
+                &position,
+                &updated,
+                &self.channel,
+                &self.shard,
+            ],
+        )?;
+        let n: i64 = get(&rows[0], 0, &what)?;
+        Ok(n > 0)
+    }
+
+    fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
+        let what = || "parked runs".to_string();
+        let rows = self.query(
+            &what,
+            "SELECT run_id, reason::text, parked_at FROM parked_runs ORDER BY run_id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(ParkedRun {
+                    run_id: get(r, 0, &what)?,
+                    reason: from_json(r, 1, &what)?,
+                    parked_at: get(r, 2, &what)?,
+                })
+            })
+            .collect()
     }
 
     fn latest_version(&self, flow: &str) -> Result<Option<i64>> {

@@ -49,8 +49,13 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 4,
-        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        description: "stored programs; runs parked because a build could not read them",
         sql: V4,
+    },
+    Migration {
+        version: 5,
+        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        sql: V5,
     },
 ];
 
@@ -217,7 +222,50 @@ ALTER TABLE tasks ADD COLUMN node text COLLATE "C";
 CREATE INDEX tasks_unleased_by_node ON tasks (node, activity) WHERE leased_by IS NULL;
 "#;
 
-/// Version 4: what operators need at scale (docs/operating.md, "Finding
+/// Version 4: stored programs, and runs parked because a build could not
+/// read them (see `weft_store::Store::park_run`).
+///
+/// Deployments made before keep `program` NULL: a node compiles their
+/// source under edition 1 and stores it (`set_program`) when it starts.
+/// A parked run's timers, tasks and queued events move to tables of their
+/// own, so that the work queries (due timers, task leases, runs with
+/// work) stay as they are.
+const V4: &str = r#"
+-- The compiled program (the engine's stored-program envelope, JSON).
+ALTER TABLE deployments ADD COLUMN program json;
+
+-- Runs a build could not read, with why (`{code, message, ...}`).
+CREATE TABLE parked_runs (
+    run_id    text COLLATE "C" PRIMARY KEY,
+    reason    json NOT NULL,
+    parked_at bigint NOT NULL
+);
+
+-- What was set aside: rows as in `timers`, `tasks` (without their
+-- leases, which end with the parking) and `inbox`.
+CREATE TABLE parked_timers (
+    run_id text COLLATE "C" NOT NULL,
+    key    text COLLATE "C" NOT NULL,
+    at     bigint NOT NULL,
+    PRIMARY KEY (run_id, key)
+);
+CREATE TABLE parked_tasks (
+    run_id   text COLLATE "C" NOT NULL,
+    call_id  text COLLATE "C" NOT NULL,
+    task     json NOT NULL,
+    activity text COLLATE "C" NOT NULL,
+    PRIMARY KEY (run_id, call_id)
+);
+CREATE TABLE parked_inbox (
+    id         bigint PRIMARY KEY,
+    run_id     text COLLATE "C" NOT NULL,
+    event      json NOT NULL,
+    created_at bigint NOT NULL
+);
+CREATE INDEX parked_inbox_by_run ON parked_inbox (run_id, id);
+"#;
+
+/// Version 5: what operators need at scale (docs/operating.md, "Finding
 /// and repairing runs at scale").
 ///
 /// - `run_counts`: runs per flow and status, in shards (one per store
@@ -233,7 +281,7 @@ CREATE INDEX tasks_unleased_by_node ON tasks (node, activity) WHERE leased_by IS
 ///   NULL for the steps stored before.
 /// - `audit` and `audit_runs`: operators' actions and the runs they
 ///   touched, in order.
-const V4: &str = r#"
+const V5: &str = r#"
 CREATE TABLE run_counts (
     shard  smallint NOT NULL,
     flow   text COLLATE "C" NOT NULL,

@@ -361,7 +361,7 @@ fn concurrent_deploys_get_distinct_versions() {
                 s.spawn(move || {
                     (0..5)
                         .map(|i| {
-                            st.deploy(files, &["A".into(), "A".into()], i)
+                            st.deploy(files, &["A".into(), "A".into()], Some("{}"), i)
                                 .unwrap()
                                 .version
                         })

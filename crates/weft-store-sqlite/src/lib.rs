@@ -47,7 +47,7 @@
 //!
 //! | table | key | holds |
 //! |---|---|---|
-//! | `deployments` | `version` | flows and sources as JSON |
+//! | `deployments` | `version` | flows and sources as JSON; the compiled `program` (2; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
 //! | `runs` | `id` | record columns (JSON as TEXT), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
@@ -55,6 +55,10 @@
 //! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
 //! | `tasks` | `call_id` | outstanding tasks as JSON |
 //! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
+//! | `parked_runs` | `run_id` | runs a build could not read, with the reason as JSON (2) |
+//! | `parked_timers`, `parked_tasks` | `(run_id, key)`, `(run_id, call_id)` | a parked run's timers and tasks, set aside (2) |
+//!
+//! (2): added by migration 2.
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -86,9 +90,9 @@ use rusqlite::{
 };
 use weft_engine::state::{Status, Task};
 use weft_store::{
-    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, Result, RunCount,
-    RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun, TimerRow,
-    TokenRow,
+    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
+    RunCount, RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun,
+    TimerRow, TokenRow,
 };
 
 /// The database file's name in the store's directory.
@@ -555,8 +559,57 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) 
     Ok(())
 }
 
+/// Writes the record columns that parking and unparking change (and the
+/// counts, when the status changes).
+fn write_record_columns(
+    tx: &Transaction<'_>,
+    rec: &RunRecord,
+    what: &dyn Fn() -> String,
+) -> Result<()> {
+    let old: Option<(String, String)> = tx
+        .prepare_cached("SELECT status, flow FROM runs WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([&rec.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(|e| db_err(e, what))?;
+    if let Some((status, flow)) = old.filter(|(s, _)| s != rec.status.as_str()) {
+        let mut counts = search::Counts::default();
+        counts.remove(&flow, &status);
+        counts.add(&flow, rec.status.as_str());
+        counts.write(tx)?;
+    }
+    let n = tx
+        .prepare_cached(
+            "UPDATE runs SET status = ?2, result = ?3, error = ?4, waiting = ?5, position = ?6, \
+             updated_at = ?7 WHERE id = ?1",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                rec.id,
+                rec.status.as_str(),
+                rec.result.as_ref().map(to_json),
+                rec.error.as_ref().map(to_json),
+                to_json(&rec.waiting),
+                rec.position,
+                rec.updated_at,
+            ])
+        })
+        .map_err(|e| db_err(e, what))?;
+    if n == 0 {
+        return Err(StoreError::Corrupt(format!("{}: no such run", what())));
+    }
+    Ok(())
+}
+
 impl Store for SqliteStore {
-    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
+    fn deploy(
+        &self,
+        files: &[SourceText],
+        flows: &[String],
+        program: Option<&str>,
+        at: i64,
+    ) -> Result<Deployment> {
         let mut conn = self.writer();
         let err = |e| db_err(e, || "deploy".into());
         let tx = conn
@@ -570,8 +623,9 @@ impl Store for SqliteStore {
             )
             .map_err(err)?;
         tx.execute(
-            "INSERT INTO deployments (version, flows, files, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![version, to_json(flows), to_json(files), at],
+            "INSERT INTO deployments (version, flows, files, program, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![version, to_json(flows), to_json(files), program, at],
         )
         .map_err(err)?;
         {
@@ -589,6 +643,7 @@ impl Store for SqliteStore {
             version,
             flows: flows.to_vec(),
             files: files.to_vec(),
+            program: program.map(str::to_string),
             created_at: at,
         })
     }
@@ -597,7 +652,9 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         let what = || format!("deployment {version}");
         let mut s = conn
-            .prepare_cached("SELECT flows, files, created_at FROM deployments WHERE version = ?1")
+            .prepare_cached(
+                "SELECT flows, files, created_at, program FROM deployments WHERE version = ?1",
+            )
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([version]).map_err(|e| db_err(e, what))?;
         let Some(row) = rows.next().map_err(|e| db_err(e, what))? else {
@@ -608,7 +665,32 @@ impl Store for SqliteStore {
             flows: from_json(row, 0, &what)?,
             files: from_json(row, 1, &what)?,
             created_at: row.get(2).map_err(|e| db_err(e, what))?,
+            program: row.get(3).map_err(|e| db_err(e, what))?,
         }))
+    }
+
+    fn set_program(&self, version: i64, program: &str) -> Result<bool> {
+        let conn = self.writer();
+        let n = conn
+            .prepare_cached(
+                "UPDATE deployments SET program = ?2 WHERE version = ?1 AND program IS NULL",
+            )
+            .and_then(|mut s| s.execute(params![version, program]))
+            .map_err(|e| db_err(e, || format!("storing the program of version {version}")))?;
+        Ok(n == 1)
+    }
+
+    fn versions_without_program(&self) -> Result<Vec<i64>> {
+        let conn = self.reader()?;
+        let err = |e| db_err(e, || "versions without a program".into());
+        let mut s = conn
+            .prepare_cached(
+                "SELECT version FROM deployments WHERE program IS NULL ORDER BY version",
+            )
+            .map_err(err)?;
+        let rows = s.query_map([], |r| r.get(0)).map_err(err)?;
+        rows.collect::<std::result::Result<Vec<i64>, _>>()
+            .map_err(err)
     }
 
     fn latest_version(&self, flow: &str) -> Result<Option<i64>> {
@@ -793,6 +875,87 @@ impl Store for SqliteStore {
         while let Some(row) = rows.next().map_err(err)? {
             let call_id: String = row.get(0).map_err(err)?;
             out.push(from_json(row, 1, &|| format!("task {call_id}"))?);
+        }
+        Ok(out)
+    }
+
+    fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()> {
+        let id = record.id.as_str();
+        let what = || format!("parking run {id}");
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(e, what))?;
+        write_record_columns(&tx, record, &what)?;
+        tx.prepare_cached(
+            "INSERT INTO parked_runs (run_id, reason, parked_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (run_id) DO UPDATE SET reason = excluded.reason, \
+             parked_at = excluded.parked_at",
+        )
+        .and_then(|mut s| s.execute(params![id, to_json(reason), at]))
+        .map_err(|e| db_err(e, what))?;
+        for sql in [
+            "INSERT OR REPLACE INTO parked_timers (run_id, key, at) \
+             SELECT run_id, key, at FROM timers WHERE run_id = ?1",
+            "DELETE FROM timers WHERE run_id = ?1",
+            // `tasks` has no index on run_id; parking is rare and the
+            // table holds outstanding tasks only.
+            "INSERT OR REPLACE INTO parked_tasks (run_id, call_id, task) \
+             SELECT run_id, call_id, task FROM tasks WHERE run_id = ?1",
+            "DELETE FROM tasks WHERE run_id = ?1",
+        ] {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute([id]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        tx.commit().map_err(|e| db_err(e, what))
+    }
+
+    fn unpark_run(&self, record: &RunRecord) -> Result<bool> {
+        let id = record.id.as_str();
+        let what = || format!("unparking run {id}");
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(e, what))?;
+        let n = tx
+            .prepare_cached("DELETE FROM parked_runs WHERE run_id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(|e| db_err(e, what))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for sql in [
+            "INSERT OR REPLACE INTO timers (run_id, key, at) \
+             SELECT run_id, key, at FROM parked_timers WHERE run_id = ?1",
+            "DELETE FROM parked_timers WHERE run_id = ?1",
+            "INSERT OR REPLACE INTO tasks (call_id, run_id, task) \
+             SELECT call_id, run_id, task FROM parked_tasks WHERE run_id = ?1",
+            "DELETE FROM parked_tasks WHERE run_id = ?1",
+        ] {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute([id]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        write_record_columns(&tx, record, &what)?;
+        tx.commit().map_err(|e| db_err(e, what))?;
+        Ok(true)
+    }
+
+    fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
+        let conn = self.reader()?;
+        let what = || "parked runs".to_string();
+        let mut s = conn
+            .prepare_cached("SELECT run_id, reason, parked_at FROM parked_runs ORDER BY run_id")
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s.query([]).map_err(|e| db_err(e, what))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
+            out.push(ParkedRun {
+                run_id: row.get(0).map_err(|e| db_err(e, what))?,
+                reason: from_json(row, 1, &what)?,
+                parked_at: row.get(2).map_err(|e| db_err(e, what))?,
+            });
         }
         Ok(out)
     }

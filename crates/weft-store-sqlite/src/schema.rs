@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -105,7 +105,40 @@ CREATE TABLE tokens (
 ) WITHOUT ROWID;
 ";
 
-/// Version 2: what operators need at scale (docs/operating.md, "Finding
+/// Version 2: stored programs, and runs parked because a build could not
+/// read them (see `weft_store::Store::park_run`).
+///
+/// Deployments of version 1 keep `program` NULL: the host compiles their
+/// source under edition 1 and stores it (`set_program`) when it starts.
+/// A parked run's timers and tasks move to tables of their own, so the
+/// queries for due timers and outstanding tasks stay as they are.
+const V2: &str = "
+-- The compiled program (the engine's stored-program envelope, JSON).
+ALTER TABLE deployments ADD COLUMN program TEXT;
+
+-- Runs a build could not read, with why (JSON `{code, message, ...}`).
+CREATE TABLE parked_runs (
+    run_id    TEXT NOT NULL PRIMARY KEY,
+    reason    TEXT NOT NULL,
+    parked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- What was set aside: rows as in `timers` and `tasks`.
+CREATE TABLE parked_timers (
+    run_id TEXT NOT NULL,
+    key    TEXT NOT NULL,
+    at     INTEGER NOT NULL,
+    PRIMARY KEY (run_id, key)
+) WITHOUT ROWID;
+CREATE TABLE parked_tasks (
+    run_id  TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    task    TEXT NOT NULL,
+    PRIMARY KEY (run_id, call_id)
+) WITHOUT ROWID;
+";
+
+/// Version 3: what operators need at scale (docs/operating.md, "Finding
 /// and repairing runs at scale").
 ///
 /// - `run_counts`: runs per flow and status, changed in the transaction of
@@ -122,7 +155,7 @@ CREATE TABLE tokens (
 ///   run can be replayed step by step; NULL for the steps stored before.
 /// - `audit` and `audit_runs`: operators' actions and the runs they
 ///   touched.
-const V2: &str = "
+const V3: &str = "
 CREATE TABLE run_counts (
     flow   TEXT NOT NULL,
     status TEXT NOT NULL,

@@ -123,7 +123,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
          UPDATE run_counts SET status = 'sleeping';
          UPDATE journal SET entries = '[{\"type\":\"nope\"}]';
          UPDATE tasks SET task = x'00ff';
-         INSERT INTO deployments VALUES (1, 'null', '[]', 0);",
+         INSERT INTO deployments (version, flows, files, created_at) VALUES (1, 'null', '[]', 0);",
     )
     .unwrap();
     let corrupt = |r: Result<(), StoreError>| match r {
@@ -159,6 +159,42 @@ fn a_newer_schema_is_refused() {
         Err(e) => panic!("expected Corrupt, got {e:?}"),
         Ok(_) => panic!("expected Corrupt, got a store"),
     }
+}
+
+/// A database of schema version 1 (what builds before stored programs
+/// wrote): migration 2 keeps its deployments, runs and timers, and its
+/// versions have no program until a host stores one.
+#[test]
+fn a_version_1_database_is_migrated_with_its_data() {
+    let root = tempfile::tempdir().unwrap();
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        raw.execute_batch(weft_store_sqlite::schema::MIGRATIONS[0])
+            .unwrap();
+        raw.pragma_update(None, "user_version", 1).unwrap();
+        raw.execute_batch(
+            "INSERT INTO deployments (version, flows, files, created_at) \
+             VALUES (1, '[\"A\"]', '[{\"name\":\"a.weft\",\"text\":\"flow A() {}\"}]', 5);
+             INSERT INTO deployment_flows (flow, version) VALUES ('A', 1);
+             INSERT INTO runs (id, flow, version, status, input, waiting, created_at, updated_at, state)
+             VALUES ('r1', 'A', 1, 'waiting', '{}', '[]', 1, 1, X'7B7D');
+             INSERT INTO timers (run_id, key, at) VALUES ('r1', 't', 10);",
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    let d = s.deployment(1).unwrap().unwrap();
+    assert_eq!((d.flows, d.program), (vec!["A".to_string()], None));
+    assert_eq!(s.versions_without_program().unwrap(), vec![1]);
+    assert_eq!(s.due_timers(10, 10).unwrap().len(), 1);
+    assert_eq!(s.load_run("r1").unwrap().unwrap().state, b"{}".to_vec());
+    assert!(s.set_program(1, "{\"format\":1}").unwrap());
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    let v: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
 }
 
 /// A database of the first schema, with runs and journals as builds of

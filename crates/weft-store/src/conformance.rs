@@ -21,6 +21,8 @@ pub type Check = fn(&dyn Store);
 /// Every check, by name.
 pub const CHECKS: &[(&str, Check)] = &[
     ("deploy_versions", deploy_versions),
+    ("programs_stored_and_set_once", programs),
+    ("parked_runs_leave_the_work_queries", park_and_unpark),
     ("commit_and_load", commit_and_load),
     (
         "idempotency_conflict_fails_whole_batch",
@@ -130,8 +132,10 @@ fn deploy_versions(s: &dyn Store) {
         name: "a.weft".into(),
         text: "flow A() {}".into(),
     }];
-    let d1 = s.deploy(&f, &["A".into()], 5).unwrap();
-    let d2 = s.deploy(&f, &["A".into(), "B".into()], 6).unwrap();
+    let d1 = s.deploy(&f, &["A".into()], Some("{\"p\":1}"), 5).unwrap();
+    let d2 = s
+        .deploy(&f, &["A".into(), "B".into()], Some("{\"p\":2}"), 6)
+        .unwrap();
     assert_eq!((d1.version, d2.version), (1, 2));
     assert_eq!(s.deployment(1).unwrap().unwrap(), d1);
     assert_eq!(s.deployment(3).unwrap(), None);
@@ -142,6 +146,146 @@ fn deploy_versions(s: &dyn Store) {
     assert_eq!(flows.len(), 2);
     assert_eq!(flows[0].name, "A");
     assert_eq!(flows[0].versions, vec![1, 2]);
+}
+
+fn programs(s: &dyn Store) {
+    let f = vec![SourceText {
+        name: "a.weft".into(),
+        text: "flow A() {}".into(),
+    }];
+    let d1 = s
+        .deploy(&f, &["A".into()], Some("{\"program\":1}"), 5)
+        .unwrap();
+    assert_eq!(d1.program.as_deref(), Some("{\"program\":1}"));
+    // As a build before stored programs wrote it: source only.
+    let d2 = s.deploy(&f, &["A".into()], None, 6).unwrap();
+    assert_eq!(d2.program, None);
+    assert_eq!(s.deployment(2).unwrap().unwrap().program, None);
+    assert_eq!(s.versions_without_program().unwrap(), vec![2]);
+    assert!(s.set_program(2, "{\"program\":2}").unwrap());
+    assert!(
+        !s.set_program(2, "{\"another\":1}").unwrap(),
+        "the first program stored stays"
+    );
+    assert!(!s.set_program(1, "{\"another\":1}").unwrap());
+    assert!(
+        !s.set_program(9, "{\"another\":1}").unwrap(),
+        "no such version"
+    );
+    assert_eq!(
+        s.deployment(2).unwrap().unwrap().program.as_deref(),
+        Some("{\"program\":2}")
+    );
+    assert_eq!(
+        s.deployment(1).unwrap().unwrap().program.as_deref(),
+        Some("{\"program\":1}")
+    );
+    assert!(s.versions_without_program().unwrap().is_empty());
+}
+
+fn park_and_unpark(s: &dyn Store) {
+    let mut r1 = new_run(record("r1", "A", Status::Waiting));
+    r1.timers_set = vec![("t1".into(), 100), ("t2".into(), 300)];
+    r1.tasks_put = vec![task("r1-1", "r1", 1)];
+    r1.tokens_put = vec![("tok".into(), 2)];
+    let mut r2 = new_run(record("r2", "A", Status::Waiting));
+    r2.timers_set = vec![("t".into(), 200)];
+    r2.tasks_put = vec![task("r2-1", "r2", 1)];
+    commit(s, vec![r1, r2]);
+    let before = s.load_run("r1").unwrap().unwrap();
+    let reason = serde_json::json!({"code": "unreadable_state", "message": "version 9"});
+    let mut parked = before.record.clone();
+    parked.status = Status::Failed;
+    parked.error = Some(reason.clone());
+    parked.updated_at = 5_000;
+    s.park_run(&parked, &reason, 5_000).unwrap();
+    let after = s.load_run("r1").unwrap().unwrap();
+    assert_eq!(after.record, parked, "the record says why");
+    assert_eq!(after.state, before.state, "the snapshot is left as it was");
+    assert_eq!(s.journal("r1").unwrap().len(), 1);
+    let due = |s: &dyn Store| -> Vec<(String, String)> {
+        s.due_timers(i64::MAX, 10)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.run_id, t.key))
+            .collect()
+    };
+    let tasks = |s: &dyn Store| -> Vec<String> {
+        s.tasks(None, 10)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.call_id)
+            .collect()
+    };
+    assert_eq!(due(s), vec![("r2".to_string(), "t".to_string())]);
+    assert_eq!(s.next_timer().unwrap(), Some(200));
+    assert_eq!(tasks(s), vec!["r2-1".to_string()]);
+    assert_eq!(
+        s.token("tok").unwrap().map(|t| (t.run_id, t.active)),
+        Some(("r1".to_string(), true)),
+        "its tokens stay, so a callback can be told why it is refused"
+    );
+    assert_eq!(
+        s.parked_runs().unwrap(),
+        vec![ParkedRun {
+            run_id: "r1".into(),
+            reason: reason.clone(),
+            parked_at: 5_000
+        }]
+    );
+    let failed = s
+        .count_by_status()
+        .unwrap()
+        .into_iter()
+        .find(|(st, _)| *st == Status::Failed)
+        .map(|(_, n)| n);
+    assert_eq!(failed, Some(1));
+    assert_eq!(
+        s.run_counts().unwrap(),
+        operating::recount(s),
+        "counts follow"
+    );
+    // Parked again (by a node of another build): the new reason; nothing
+    // set aside is lost.
+    let reason2 = serde_json::json!({"code": "unreadable_program", "message": "format 3"});
+    s.park_run(&parked, &reason2, 6_000).unwrap();
+    assert_eq!(s.parked_runs().unwrap()[0].reason, reason2);
+    assert_eq!(due(s).len(), 1);
+    // A build that reads it brings everything back.
+    let mut back = before.record.clone();
+    back.updated_at = 7_000;
+    assert!(s.unpark_run(&back).unwrap());
+    assert!(!s.unpark_run(&back).unwrap(), "unparked once");
+    assert_eq!(
+        s.run_counts().unwrap(),
+        operating::recount(s),
+        "counts follow"
+    );
+    assert_eq!(s.run("r1").unwrap().unwrap(), back);
+    assert_eq!(
+        due(s),
+        vec![
+            ("r1".to_string(), "t1".to_string()),
+            ("r2".to_string(), "t".to_string()),
+            ("r1".to_string(), "t2".to_string()),
+        ]
+    );
+    assert_eq!(s.next_timer().unwrap(), Some(100));
+    assert_eq!(tasks(s), vec!["r1-1".to_string(), "r2-1".to_string()]);
+    assert!(s.parked_runs().unwrap().is_empty());
+    // Brought back as ordinary rows: the run's next step clears them.
+    commit(
+        s,
+        vec![RunWrite {
+            record: Some(back),
+            state: b"{}".to_vec(),
+            timers_clear: vec!["t1".into()],
+            tasks_delete: vec!["r1-1".into()],
+            ..RunWrite::default()
+        }],
+    );
+    assert_eq!(due(s).len(), 2);
+    assert_eq!(tasks(s), vec!["r2-1".to_string()]);
 }
 
 fn commit_and_load(s: &dyn Store) {
@@ -451,6 +595,10 @@ pub const CLUSTER_CHECKS: &[(&str, ClusterCheck)] = &[
     ("tasks_are_leased_exclusively", tasks_are_leased),
     ("waiting_for_work_wakes_on_enqueue", wait_wakes),
     ("a_callback_token_is_spent_once", callback_once),
+    (
+        "a_parked_run_is_not_claimed_for_work",
+        parked_run_has_no_work,
+    ),
 ];
 
 /// Runs every cluster check against fresh stores from `make`.
@@ -468,6 +616,45 @@ pub fn run_cluster_all(make: &dyn Fn() -> Box<dyn crate::ClusterStore>) {
             panic!("cluster store conformance check `{name}` failed: {msg}");
         }
     }
+}
+
+fn parked_run_has_no_work(s: &dyn crate::ClusterStore) {
+    let mut r1 = new_run(record("r1", "A", Status::Waiting));
+    r1.timers_set = vec![("t".into(), 10)];
+    r1.tasks_put = vec![task("r1-1", "r1", 1)];
+    commit(s, vec![r1]);
+    s.enqueue("r1", &weft_engine::state::Event::Retry).unwrap();
+    let before = s.run("r1").unwrap().unwrap();
+    let mut parked = before.clone();
+    parked.status = Status::Failed;
+    let reason = serde_json::json!({"code": "unreadable_state", "message": "m"});
+    s.park_run(&parked, &reason, 50).unwrap();
+    assert!(
+        s.inbox("r1").unwrap().is_empty(),
+        "its events are set aside"
+    );
+    assert!(s.due_timers_of("r1", 100).unwrap().is_empty());
+    assert!(
+        s.claim_runs_with_work("A", 100, LEASE, 10)
+            .unwrap()
+            .is_empty(),
+        "nothing draws a node to a parked run"
+    );
+    assert!(s
+        .lease_tasks("A", &["Charge".to_string()], "w", 10, 100, LEASE)
+        .unwrap()
+        .is_empty());
+    assert!(s.unpark_run(&before).unwrap());
+    assert_eq!(s.inbox("r1").unwrap().len(), 1, "its events come back");
+    let claimed = s.claim_runs_with_work("A", 100, LEASE, 10).unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        s.lease_tasks("A", &["Charge".to_string()], "w", 10, 100, LEASE)
+            .unwrap()
+            .len(),
+        1,
+        "its tasks can be leased again"
+    );
 }
 
 fn fenced(rec: RunRecord, node: &str, epoch: i64) -> RunWrite {

@@ -1,9 +1,12 @@
 //! The storage contract of Weft.
 //!
-//! A store keeps deployed programs, runs (a record for people plus the
-//! engine's snapshot), each run's journal, and three indexes the runtime
-//! needs without loading snapshots: armed timers, outstanding activity tasks
-//! and callback tokens. [`Store::commit`] writes a [`Batch`] (the steps of
+//! A store keeps deployed programs (their source and compiled program),
+//! runs (a record for people plus the engine's snapshot), each run's
+//! journal, and three indexes the runtime needs without loading snapshots:
+//! armed timers, outstanding activity tasks and callback tokens. Runs a
+//! build cannot read are **parked** ([`Store::park_run`]): their timers and
+//! tasks are set aside, out of every query for work, until a build that
+//! reads them unparks them. [`Store::commit`] writes a [`Batch`] (the steps of
 //! many runs) in **one transaction**: either every write of the batch is
 //! durable or none is. That is what makes group commit safe.
 //!
@@ -59,8 +62,26 @@ pub struct Deployment {
     pub flows: Vec<String>,
     /// Its sources.
     pub files: Vec<SourceText>,
+    /// Its compiled program (`weft_engine::stored`'s envelope, JSON), which
+    /// its runs execute. `None` for a version deployed by a build that
+    /// stored source only (before 0.1's stored programs), until a host
+    /// compiles it under edition 1 and stores it ([`Store::set_program`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
     /// When it was deployed (epoch ms).
     pub created_at: i64,
+}
+
+/// A run set aside because a build could not read it (see
+/// [`Store::park_run`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParkedRun {
+    /// The run.
+    pub run_id: String,
+    /// Why, as the host put it (`{code, message, ...}`).
+    pub reason: serde_json::Value,
+    /// When it was parked (epoch ms).
+    pub parked_at: i64,
 }
 
 /// A deployed flow and its versions.
@@ -441,10 +462,24 @@ pub struct RunCount {
 /// Implementations must make [`Store::commit`] atomic and durable (fsync
 /// before returning) and must be safe to call from several threads.
 pub trait Store: Send + Sync {
-    /// Stores a new program version; returns it with its version number.
-    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment>;
+    /// Stores a new program version with its compiled program (JSON text);
+    /// returns it with its version number. (`program` is `None` only where a test
+    /// reproduces what builds before stored programs wrote.)
+    fn deploy(
+        &self,
+        files: &[SourceText],
+        flows: &[String],
+        program: Option<&str>,
+        at: i64,
+    ) -> Result<Deployment>;
     /// A program version.
     fn deployment(&self, version: i64) -> Result<Option<Deployment>>;
+    /// Stores the compiled program (JSON text) of a version that has none; `false`
+    /// (and nothing changes) when it has one already or does not exist, so
+    /// that of two nodes migrating one version the first one's stays.
+    fn set_program(&self, version: i64, program: &str) -> Result<bool>;
+    /// Versions without a compiled program, oldest first.
+    fn versions_without_program(&self) -> Result<Vec<i64>>;
     /// The newest version defining `flow`.
     fn latest_version(&self, flow: &str) -> Result<Option<i64>>;
     /// Every deployed flow with its versions, by name.
@@ -494,6 +529,21 @@ pub trait Store: Send + Sync {
     fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
     /// One action's record, with its lists of runs.
     fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>>;
+
+    /// Parks a run this build cannot read, in one transaction: writes the
+    /// record's status, result, error, waiting, position and update time
+    /// (the snapshot and journal stay as they are), records `reason`, and
+    /// moves the run's timers and tasks (and, in a cluster store, its
+    /// queued events) aside, so that no query for work returns them. A run
+    /// parked again keeps what was set aside and takes the new reason.
+    fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()>;
+    /// Unparks a run: moves its timers, tasks (free to lease again) and
+    /// queued events back and writes the record's columns as
+    /// [`Store::park_run`] does, in one transaction. `false` (and nothing
+    /// changes) when the run is not parked.
+    fn unpark_run(&self, record: &RunRecord) -> Result<bool>;
+    /// Every parked run, by run id.
+    fn parked_runs(&self) -> Result<Vec<ParkedRun>>;
 }
 
 /// Status of runs as one word, for SQL columns and query strings.

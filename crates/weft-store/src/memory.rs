@@ -24,6 +24,24 @@ struct Lease {
     epoch: i64,
 }
 
+/// A parked run and what was set aside for it.
+struct Parked {
+    run: ParkedRun,
+    timers: Vec<(String, i64)>,
+    tasks: Vec<Task>,
+    inbox: Vec<(i64, InboxEvent)>,
+}
+
+/// The columns [`Store::park_run`] and [`Store::unpark_run`] write.
+fn write_record_columns(stored: &mut RunRecord, record: &RunRecord) {
+    stored.status = record.status;
+    stored.result = record.result.clone();
+    stored.error = record.error.clone();
+    stored.waiting = record.waiting.clone();
+    stored.position = record.position.clone();
+    stored.updated_at = record.updated_at;
+}
+
 #[derive(Default)]
 struct Inner {
     deployments: Vec<Deployment>,
@@ -39,6 +57,7 @@ struct Inner {
     inbox: BTreeMap<i64, InboxEvent>,
     inbox_next: i64,
     audit: Vec<AuditEntry>,
+    parked: BTreeMap<String, Parked>,
     /// Bumped at every signal, so waiters can tell they were woken.
     signals: u64,
 }
@@ -57,16 +76,47 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn deploy(&self, files: &[SourceText], flows: &[String], at: i64) -> Result<Deployment> {
+    fn deploy(
+        &self,
+        files: &[SourceText],
+        flows: &[String],
+        program: Option<&str>,
+        at: i64,
+    ) -> Result<Deployment> {
         let mut g = self.lock();
         let d = Deployment {
             version: g.deployments.len() as i64 + 1,
             flows: flows.to_vec(),
             files: files.to_vec(),
+            program: program.map(str::to_string),
             created_at: at,
         };
         g.deployments.push(d.clone());
         Ok(d)
+    }
+
+    fn set_program(&self, version: i64, program: &str) -> Result<bool> {
+        let mut g = self.lock();
+        let d = usize::try_from(version - 1)
+            .ok()
+            .and_then(|i| g.deployments.get_mut(i));
+        match d {
+            Some(d) if d.program.is_none() => {
+                d.program = Some(program.to_string());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn versions_without_program(&self) -> Result<Vec<i64>> {
+        Ok(self
+            .lock()
+            .deployments
+            .iter()
+            .filter(|d| d.program.is_none())
+            .map(|d| d.version)
+            .collect())
     }
 
     fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
@@ -441,6 +491,98 @@ impl Store for MemoryStore {
                 e.failures.truncate(audit::AUDIT_RUNS_LISTED_MAX);
                 e
             }))
+    }
+
+    fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let id = &record.id;
+        let Some(stored) = g.runs.get_mut(id) else {
+            return Err(StoreError::Corrupt(format!(
+                "park: run {id} does not exist"
+            )));
+        };
+        write_record_columns(&mut stored.record, record);
+        let mut timers = Vec::new();
+        g.timers.retain(|(t_at, run, key)| {
+            let mine = run == id;
+            if mine {
+                timers.push((key.clone(), *t_at));
+            }
+            !mine
+        });
+        for (key, _) in &timers {
+            g.timer_at.remove(&(id.clone(), key.clone()));
+        }
+        let calls: Vec<String> = g
+            .tasks
+            .values()
+            .filter(|t| t.run_id == *id)
+            .map(|t| t.call_id.clone())
+            .collect();
+        let mut tasks = Vec::new();
+        for c in calls {
+            tasks.extend(g.tasks.remove(&c));
+            g.task_leases.remove(&c);
+        }
+        let events: Vec<i64> = g
+            .inbox
+            .iter()
+            .filter(|(_, e)| e.run_id == *id)
+            .map(|(i, _)| *i)
+            .collect();
+        let inbox: Vec<(i64, InboxEvent)> = events
+            .into_iter()
+            .filter_map(|i| g.inbox.remove(&i).map(|e| (i, e)))
+            .collect();
+        let p = g.parked.entry(id.clone()).or_insert_with(|| Parked {
+            run: ParkedRun {
+                run_id: id.clone(),
+                reason: serde_json::Value::Null,
+                parked_at: at,
+            },
+            timers: Vec::new(),
+            tasks: Vec::new(),
+            inbox: Vec::new(),
+        });
+        p.run.reason = reason.clone();
+        p.run.parked_at = at;
+        p.timers.extend(timers);
+        p.tasks.extend(tasks);
+        p.inbox.extend(inbox);
+        Ok(())
+    }
+
+    fn unpark_run(&self, record: &RunRecord) -> Result<bool> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let id = &record.id;
+        let Some(p) = g.parked.remove(id) else {
+            return Ok(false);
+        };
+        if let Some(stored) = g.runs.get_mut(id) {
+            write_record_columns(&mut stored.record, record);
+        }
+        for (key, at) in p.timers {
+            if let Some(old) = g.timer_at.insert((id.clone(), key.clone()), at) {
+                g.timers.remove(&(old, id.clone(), key.clone()));
+            }
+            g.timers.insert((at, id.clone(), key));
+        }
+        for t in p.tasks {
+            g.task_leases.remove(&t.call_id);
+            g.tasks.insert(t.call_id.clone(), t);
+        }
+        for (i, e) in p.inbox {
+            g.inbox.insert(i, e);
+        }
+        g.signals += 1;
+        self.work.notify_all();
+        Ok(true)
+    }
+
+    fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
+        Ok(self.lock().parked.values().map(|p| p.run.clone()).collect())
     }
 }
 

@@ -131,8 +131,14 @@ impl Server {
     /// Starts `weft serve` as `launch` says; returns once it has said where
     /// it listens and answers `/healthz`.
     pub async fn start(launch: Launch) -> Server {
+        Server::start_bin(Path::new(env!("CARGO_BIN_EXE_weft")), launch).await
+    }
+
+    /// [`Server::start`] with another `weft` binary (an earlier release's,
+    /// to make golden data).
+    pub async fn start_bin(bin: &Path, launch: Launch) -> Server {
         let spawned_ms = now_ms();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_weft"));
+        let mut cmd = Command::new(bin);
         cmd.args(launch.args());
         #[cfg(target_os = "linux")]
         {

@@ -131,6 +131,7 @@ pub fn apply_history(s: &dyn Store) {
             text: "flow A() {}\nflow B() {}".into(),
         }],
         &["A".into(), "B".into()],
+        Some("{\"program\":1}"),
         7,
     )
     .unwrap();

@@ -397,7 +397,7 @@ fn counts_of(s: &dyn Store) -> Vec<RunCount> {
 }
 
 /// What the counters should say: a count of the runs themselves.
-fn recount(s: &dyn Store) -> Vec<RunCount> {
+pub(crate) fn recount(s: &dyn Store) -> Vec<RunCount> {
     let mut all = Vec::new();
     let mut cursor = None;
     loop {
