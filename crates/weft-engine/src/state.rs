@@ -834,6 +834,11 @@ pub enum Waiting {
         call_id: String,
         /// True when waiting for a callback.
         callback: bool,
+        /// For a callback: the activity took the call and the run now
+        /// waits for the callback alone (until then, its task waits for a
+        /// worker or an endpoint like any call's).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        acknowledged: bool,
         /// The callback token, for callback waits.
         token: Option<String>,
         /// When the wait times out, if it does.

@@ -237,6 +237,7 @@ fn summary(program: &Program, state: &RunState, out: &mut Vec<String>) {
                 callback,
                 token,
                 until,
+                ..
             } => format!(
                 "waiting  {} {activity} {call_id}{}{}",
                 if callback { "callback" } else { "activity" },

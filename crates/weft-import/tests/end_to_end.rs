@@ -115,6 +115,7 @@ async fn a_flow_calls_imported_operations_directly() {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

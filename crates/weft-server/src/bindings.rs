@@ -119,6 +119,8 @@ pub struct Http {
     /// The bindings.
     pub bindings: Arc<HttpBindings>,
     rt: tokio::runtime::Handle,
+    /// Where each attempt's outcome is reported (endpoint health).
+    health: Option<Arc<crate::workers::Workers>>,
 }
 
 impl Http {
@@ -128,7 +130,14 @@ impl Http {
             client: reqwest::Client::new(),
             bindings,
             rt,
+            health: None,
         }
+    }
+
+    /// Reports each attempt's outcome to `workers`.
+    pub fn with_health(mut self, workers: Arc<crate::workers::Workers>) -> Http {
+        self.health = Some(workers);
+        self
     }
 
     /// Sends `task` to its endpoint if its activity has a binding; gives
@@ -138,6 +147,7 @@ impl Http {
             return Some((task, sink));
         };
         let client = self.client.clone();
+        let health = self.health.clone();
         self.rt.spawn(async move {
             let req = match b.request(&task.args) {
                 Ok(r) => r,
@@ -164,7 +174,11 @@ impl Http {
                 http = http.json(body);
             }
             let shown = format!("{} {}", req.method, req.url);
-            answer(&sink, &task, &shown, timeout, http.send().await).await;
+            let outcome = answer(&sink, &task, &shown, timeout, http.send().await).await;
+            if let Some(h) = health {
+                let now = weft_runtime::runtime::now_ms();
+                h.answered(&task.activity, &shown, now, outcome);
+            }
         });
         None
     }

@@ -8,6 +8,7 @@
 //! lease = "30s"                     # how long a polled task is leased without a heartbeat
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
+//! poller_stale = "5m"               # a pull activity nobody polled this long leaves its runs waiting "for a worker"
 //!
 //! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
 //! url = "http://127.0.0.1:8081/reserve-nick"
@@ -66,6 +67,9 @@ pub struct Config {
     pub database: Option<String>,
     /// This node's name in a cluster (logs and leases show it).
     pub node: String,
+    /// How long a pull activity may go without a poll before the runs
+    /// waiting on it say that no worker serves it.
+    pub poller_stale: Duration,
 }
 
 /// What a configuration file may say.
@@ -79,6 +83,7 @@ pub struct File {
     lease: Option<String>,
     database: Option<String>,
     node: Option<String>,
+    poller_stale: Option<String>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
 }
@@ -298,6 +303,10 @@ impl Config {
             demo: flags.demo,
             database,
             node,
+            poller_stale: match &file.poller_stale {
+                Some(d) => duration(d, "poller_stale")?,
+                None => crate::workers::POLLER_STALE_DEFAULT,
+            },
         })
     }
 }
@@ -317,6 +326,7 @@ impl Config {
             demo: false,
             database: None,
             node: "test".into(),
+            poller_stale: crate::workers::POLLER_STALE_DEFAULT,
         }
     }
 }

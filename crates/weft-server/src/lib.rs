@@ -17,6 +17,7 @@
 //! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
+pub mod audit;
 pub mod bindings;
 pub mod config;
 pub mod demo;
@@ -26,12 +27,15 @@ pub mod error;
 pub mod graph;
 pub mod metrics;
 pub mod openapi;
+pub mod ops;
 pub mod push;
 pub mod queue;
 pub mod router;
+pub mod search;
 pub mod state;
 pub mod tasks;
 pub mod ui;
+pub mod workers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -111,9 +115,13 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .await
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
+    let workers = Arc::new(
+        workers::Workers::new(weft_runtime::runtime::now_ms(), config.poller_stale, None)
+            .with_push(config.push.keys().cloned()),
+    );
     let router = dispatch::Router {
-        push: push::Push::new(config.push.clone(), rt.clone()),
-        http: bindings::Http::new(bindings.clone(), rt.clone()),
+        push: push::Push::new(config.push.clone(), rt.clone()).with_health(workers.clone()),
+        http: bindings::Http::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
         queue: queue.clone(),
         demo,
     };
@@ -145,6 +153,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         tasks::Tasks::Memory(queue),
         sweeper,
         bindings,
+        workers,
     ))
 }
 
@@ -182,10 +191,20 @@ pub async fn start_cluster(
     // store like a worker would, so a dead node's requests go to another
     // node.
     let bindings = Arc::new(bindings::HttpBindings::default());
+    let workers = Arc::new(
+        workers::Workers::new(
+            weft_runtime::runtime::now_ms(),
+            config.poller_stale,
+            Some((store.clone(), node.clone())),
+        )
+        .with_push(config.push.keys().cloned()),
+    );
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
-        push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
-        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current()),
+        push::Push::new(config.push.clone(), tokio::runtime::Handle::current())
+            .with_health(workers.clone()),
+        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current())
+            .with_health(workers.clone()),
         runtime.results(),
         node,
     ));
@@ -197,6 +216,7 @@ pub async fn start_cluster(
         tasks::Tasks::Shared(shared),
         pusher,
         bindings,
+        workers,
     ))
 }
 
@@ -204,6 +224,9 @@ pub async fn start_cluster(
 /// runs pass to the others after this.
 pub const CLUSTER_LEASE: Duration = Duration::from_secs(10);
 
+// Everything the two kinds of server (single node, cluster node) build
+// differently comes in here.
+#[allow(clippy::too_many_arguments)]
 fn serve(
     config: Config,
     listener: tokio::net::TcpListener,
@@ -212,6 +235,7 @@ fn serve(
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
     bindings: Arc<bindings::HttpBindings>,
+    workers: Arc<workers::Workers>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = state::AppState {
@@ -220,6 +244,7 @@ fn serve(
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx,
         bindings,
+        workers,
     };
     let app = router::router(state, config.body_limit_bytes);
     let (stop, stopped) = oneshot::channel::<()>();

@@ -19,6 +19,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The `@http` bindings of the deployed programs, updated at deploy.
     pub bindings: Arc<crate::bindings::HttpBindings>,
+    /// Who polls for which activity, and how endpoints answer.
+    pub workers: Arc<crate::workers::Workers>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,

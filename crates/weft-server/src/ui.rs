@@ -24,10 +24,6 @@ use crate::error::{ApiError, Code, Json};
 use crate::graph;
 use crate::state::{blocking, AppState};
 
-/// Runs one flow-filtered count reads per status, at most; beyond it the
-/// count is shown as "1000+".
-pub const COUNT_RUNS_MAX: usize = 1_000;
-
 /// Runs a diagram's counts read, at most (non-terminal runs of the flow and
 /// its inline sub-flows); `capped` says when there were more.
 pub const GRAPH_RUNS_MAX: usize = 10_000;
@@ -149,9 +145,9 @@ struct CountsQuery {
     flow: Option<String>,
 }
 
-/// `GET /v1/runs/counts[?flow=]`: runs per status. Without a flow, every
-/// run is counted; with one, at most [`COUNT_RUNS_MAX`] per status (`capped`
-/// lists the statuses that have more).
+/// `GET /v1/runs/counts[?flow=]`: runs per status, exact (the stores keep
+/// counters): of every run, or of one flow's; and per flow (`flows`).
+/// `capped` stays for clients of earlier builds, always empty.
 async fn run_counts(
     State(s): State<AppState>,
     q: Result<Query<CountsQuery>, axum::extract::rejection::QueryRejection>,
@@ -159,34 +155,29 @@ async fn run_counts(
     let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
     let store = s.runtime.store().clone();
     let flow = q.flow.filter(|f| !f.is_empty());
-    let (counts, capped) = blocking(move || {
-        let mut counts = serde_json::Map::new();
-        let mut capped = Vec::new();
-        match &flow {
-            None => {
-                for (st, n) in store.count_by_status()? {
-                    counts.insert(st.as_str().into(), json!(n));
-                }
-            }
-            Some(f) => {
-                for st in Status::ALL {
-                    let page = store.list_runs(&RunQuery {
-                        status: Some(st),
-                        flow: Some(f.clone()),
-                        limit: COUNT_RUNS_MAX,
-                        ..RunQuery::default()
-                    })?;
-                    if page.next_cursor.is_some() {
-                        capped.push(st.as_str());
-                    }
-                    counts.insert(st.as_str().into(), json!(page.runs.len()));
-                }
-            }
+    let all = blocking(move || store.run_counts()).await?;
+    let zero = || {
+        Status::ALL
+            .iter()
+            .map(|st| (st.as_str().to_string(), json!(0)))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let mut counts = zero();
+    let mut flows: std::collections::BTreeMap<String, serde_json::Map<String, Value>> =
+        Default::default();
+    for c in &all {
+        let f = flows.entry(c.flow.clone()).or_insert_with(zero);
+        f.insert(c.status.as_str().into(), json!(c.runs));
+        if flow.as_ref().is_none_or(|fl| *fl == c.flow) {
+            let n = counts[c.status.as_str()].as_u64().unwrap_or(0) + c.runs;
+            counts.insert(c.status.as_str().into(), json!(n));
         }
-        Ok((counts, capped))
-    })
-    .await?;
-    Ok(Json(json!({"counts": counts, "capped": capped})))
+    }
+    Ok(Json(json!({
+        "counts": counts,
+        "capped": [],
+        "flows": flows.into_iter().map(|(f, c)| json!({"flow": f, "counts": c})).collect::<Vec<_>>(),
+    })))
 }
 
 fn version_json(d: &Deployment) -> Value {
@@ -335,7 +326,7 @@ fn live_runs(
                 let page = store.list_runs(&RunQuery {
                     status: Some(st),
                     flow: Some(flow.clone()),
-                    limit: (GRAPH_RUNS_MAX - read).min(crate::api::PAGE_RUNS_MAX),
+                    limit: (GRAPH_RUNS_MAX - read).min(crate::search::PAGE_RUNS_MAX),
                     cursor,
                     ..RunQuery::default()
                 })?;

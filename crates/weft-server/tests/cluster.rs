@@ -43,6 +43,7 @@ fn config() -> Config {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
     }
 }
 
@@ -495,6 +496,21 @@ impl ClusterStore for AwayAfterCallback {
     }
     fn wait_for_work(&self, timeout: Duration) -> weft_store::Result<bool> {
         self.inner.wait_for_work(timeout)
+    }
+    fn queue_depths(&self, now: i64) -> weft_store::Result<Vec<weft_store::QueueDepth>> {
+        self.inner.queue_depths(now)
+    }
+    fn record_polls(
+        &self,
+        node: &str,
+        worker: &str,
+        activities: &[String],
+        now: i64,
+    ) -> weft_store::Result<()> {
+        self.inner.record_polls(node, worker, activities, now)
+    }
+    fn pollers(&self, since: i64) -> weft_store::Result<Vec<weft_store::Poller>> {
+        self.inner.pollers(since)
     }
 }
 

@@ -238,8 +238,6 @@ pub mod schema;
 mod search;
 mod vacuum;
 
-pub use search::COUNT_SHARDS;
-
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::future::Future;
@@ -857,6 +855,10 @@ fn parse_status(s: &str, what: &dyn Fn() -> String) -> Result<Status> {
     Status::parse(s).ok_or_else(|| corrupt(what(), format_args!("unknown status {s:?}")))
 }
 
+/// Shards of the run counters (`run_counts`); each store handle writes
+/// one, so nodes committing at once rarely wait on the same rows.
+pub const COUNT_SHARDS: i16 = 16;
+
 /// A shard of `run_counts` for a new store handle: spread by time and
 /// process, so that nodes rarely share one (sharing only costs waiting).
 fn count_shard() -> i16 {
@@ -864,7 +866,7 @@ fn count_shard() -> i16 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let mix = nanos ^ std::process::id().wrapping_mul(2_654_435_761);
-    (mix % search::COUNT_SHARDS as u32) as i16
+    (mix % COUNT_SHARDS as u32) as i16
 }
 
 /// Reads a run record from [`RECORD_COLUMNS`].

@@ -281,6 +281,8 @@ CREATE INDEX parked_inbox_by_run ON parked_inbox (run_id, id);
 ///   NULL for the steps stored before.
 /// - `audit` and `audit_runs`: operators' actions and the runs they
 ///   touched, in order.
+/// - `pollers`: the last poll of each worker for each activity, through
+///   each node, so every node can tell which activities nobody polls.
 const V5: &str = r#"
 CREATE TABLE run_counts (
     shard  smallint NOT NULL,
@@ -323,6 +325,16 @@ CREATE TABLE audit_runs (
 );
 CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id, seq);
 CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
+
+-- Which worker polled which node for which activity, and when last
+-- (written every few seconds per worker, not at every poll).
+CREATE TABLE pollers (
+    activity  text COLLATE "C" NOT NULL,
+    worker    text NOT NULL,
+    node      text COLLATE "C" NOT NULL,
+    last_poll bigint NOT NULL,
+    PRIMARY KEY (activity, worker, node)
+);
 "#;
 
 /// Brings the schema in the connection's `search_path` up to

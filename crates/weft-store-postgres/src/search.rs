@@ -22,9 +22,6 @@ use weft_store::{
 
 use crate::{corrupt, get, parse_status, read_record, PgStore, RECORD_COLUMNS, RECORD_FROM};
 
-/// Shards of `run_counts`; each store handle writes one.
-pub const COUNT_SHARDS: i16 = 16;
-
 /// Applies a batch's changes to the counts, before the batch writes its
 /// runs (it reads their status and flow as they were): +1 for each run's
 /// new flow and status (`$2`, `$3`), -1 for the stored ones of the runs it

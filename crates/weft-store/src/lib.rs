@@ -19,7 +19,9 @@ mod memory;
 pub mod search;
 
 pub use audit::{AuditEntry, AuditQuery, NewAudit};
-pub use cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
+pub use cluster::{
+    CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
+};
 pub use memory::MemoryStore;
 pub use search::Filter;
 

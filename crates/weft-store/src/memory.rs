@@ -57,6 +57,8 @@ struct Inner {
     inbox: BTreeMap<i64, InboxEvent>,
     inbox_next: i64,
     audit: Vec<AuditEntry>,
+    /// Last poll per (activity, worker, node).
+    pollers: BTreeMap<(String, String, String), i64>,
     parked: BTreeMap<String, Parked>,
     /// Bumped at every signal, so waiters can tell they were woken.
     signals: u64,
@@ -823,5 +825,52 @@ impl ClusterStore for MemoryStore {
             .wait_timeout_while(g, timeout, |g| g.signals == before)
             .unwrap_or_else(|e| e.into_inner());
         Ok(g.signals != before)
+    }
+
+    fn queue_depths(&self, now: i64) -> Result<Vec<crate::QueueDepth>> {
+        let g = self.lock();
+        let mut by: BTreeMap<&str, crate::QueueDepth> = BTreeMap::new();
+        for t in g.tasks.values() {
+            let d = by.entry(&t.activity).or_insert_with(|| crate::QueueDepth {
+                activity: t.activity.clone(),
+                ..Default::default()
+            });
+            match g.task_leases.get(&t.call_id) {
+                Some((_, until)) if *until > now => d.leased += 1,
+                _ => d.ready += 1,
+            }
+        }
+        Ok(by.into_values().collect())
+    }
+
+    fn record_polls(
+        &self,
+        node: &str,
+        worker: &str,
+        activities: &[String],
+        now: i64,
+    ) -> Result<()> {
+        let mut g = self.lock();
+        for a in activities {
+            g.pollers
+                .insert((a.clone(), worker.to_string(), node.to_string()), now);
+        }
+        g.pollers
+            .retain(|_, at| *at >= now - crate::cluster::POLLS_KEPT_MS);
+        Ok(())
+    }
+
+    fn pollers(&self, since: i64) -> Result<Vec<crate::Poller>> {
+        let g = self.lock();
+        Ok(g.pollers
+            .iter()
+            .filter(|(_, at)| **at >= since)
+            .map(|((activity, worker, node), at)| crate::Poller {
+                activity: activity.clone(),
+                worker: worker.clone(),
+                node: node.clone(),
+                last_poll: *at,
+            })
+            .collect())
     }
 }

@@ -16,6 +16,7 @@ mod flows;
 mod limits;
 mod metrics;
 mod openapi;
+mod operating;
 mod push;
 mod repair;
 mod runs;

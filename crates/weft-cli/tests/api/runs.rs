@@ -199,7 +199,7 @@ async fn runs_are_listed_newest_first_in_pages_and_filtered() {
         let msg = api
             .get(&format!("/v1/runs?{q}"))
             .await
-            .error(400, "bad_request");
+            .error(400, "invalid_query");
         assert!(!msg.is_empty(), "{q}");
     }
 }

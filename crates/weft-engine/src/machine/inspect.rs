@@ -28,6 +28,7 @@ pub fn waiting_for(state: &RunState) -> Vec<Waiting> {
                         activity: call.activity.clone(),
                         call_id: call.call_id.clone(),
                         callback: call.awaited,
+                        acknowledged: call.phase == crate::state::CallPhase::Callback,
                         token: call.token.clone(),
                         until,
                     });
