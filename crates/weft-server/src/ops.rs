@@ -632,8 +632,9 @@ fn entry_json(e: &weft_engine::state::Entry, step: i64) -> Value {
     v
 }
 
-/// The run's state after a step, for people.
-fn step_json(at: &weft_runtime::travel::StepState, step: i64) -> Value {
+/// The run's state after a step, for people (the API's answer, and
+/// `weft runs show --step --json`).
+pub fn step_json(at: &weft_runtime::travel::StepState, step: i64) -> Value {
     use weft_engine::machine;
     let steps = at.journal.last().map_or(0, |s| s.step);
     let this = at.journal.iter().find(|s| s.step == step);
