@@ -43,6 +43,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/flows/{name}"),
     ("GET", "/v1/flows/{name}/graph"),
     ("GET", "/v1/versions/{version}"),
+    ("GET", "/v1/versions/{version}/activities"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
     ("GET", "/v1/runs/counts"),

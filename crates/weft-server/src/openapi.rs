@@ -143,6 +143,9 @@ fn paths() -> Value {
         "/v1/versions/{version}": {"get": op("A program version: its flows and files (what its runs execute, inline sub-flows included)", "flows",
             merge(json!({"200": ok("The version.", "ProgramVersion")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("version", "The version number.")]}))},
+        "/v1/versions/{version}/activities": {"get": op("The activities a program version declares, each with its result type and an example value of that shape (what the UI's repair editors start from)", "flows",
+            merge(json!({"200": ok("The declared activities.", "DeclaredActivities")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [path_param("version", "The version number.")]}))},
         "/v1/runs/counts": {"get": op("Runs per status (of one flow with `flow`) and per flow, exact: the stores keep counters, so they cost the same at any number of runs. `capped` is always empty (earlier builds capped flow counts)", "runs",
             merge(json!({"200": ok("The counts.", "RunCounts")}), error_responses(&["400", "401", "503"])),
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
@@ -245,7 +248,10 @@ fn ops_schemas() -> Value {
 }
 
 fn schemas() -> Value {
-    merge(base_schemas(), ops_schemas())
+    let more = json!({
+        "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}}}}}}
+    });
+    merge(merge(base_schemas(), ops_schemas()), more)
 }
 
 fn base_schemas() -> Value {
@@ -271,6 +277,7 @@ fn base_schemas() -> Value {
             "position": {"type": "string", "description": "`file:line` where the run stands."},
             "idempotencyKey": {"type": "string"},
             "forkedFrom": {"type": "string", "description": "The run this one was forked from."},
+            "failedChild": {"type": "object", "description": "The run waits for a sub-flow that failed (and waits for an operator).", "properties": {"runId": {"type": "string"}, "flow": {"type": "string"}, "message": {"type": "string"}}},
             "stalled": {"type": "object", "description": "The run waits on a pull activity no worker has polled for a while.", "properties": {"activity": {"type": "string"}, "lastPoll": {"type": "string", "nullable": true}, "message": {"type": "string"}}},
             "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},
         "Wait": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["activity", "timer", "child"]}, "activity": {"type": "string"}, "callId": {"type": "string"}, "callback": {"type": "boolean"}, "acknowledged": {"type": "boolean", "description": "An awaited call the activity took: only its callback is awaited."}, "token": {"type": "string", "nullable": true}, "until": {"type": "string", "nullable": true}, "runId": {"type": "string"}, "flow": {"type": "string"}}},

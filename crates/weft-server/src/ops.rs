@@ -48,25 +48,48 @@ const BULK_FAILURES_SHOWN: usize = 20;
 /// Most operator actions one page of the audit log lists.
 pub const AUDIT_PAGE_MAX: usize = 500;
 
-/// The last poll per activity and what is bound to endpoints, to tell
-/// which waiting runs nobody serves.
+/// What the runs of a page wait on: the last poll per activity (to tell
+/// which waiting runs nobody serves) and the sub-flows they wait for that
+/// failed.
 struct Served {
     last: BTreeMap<String, i64>,
     now: i64,
+    failed_children: BTreeMap<String, RunRecord>,
 }
 
-async fn served(s: &AppState) -> Result<Served, ApiError> {
+/// Reads what [`annotated`] needs about `runs`.
+async fn served(s: &AppState, runs: &[RunRecord]) -> Result<Served, ApiError> {
     let w = s.workers.clone();
     let now = now_ms();
     let pollers = blocking(move || w.pollers(now)).await?;
+    let children: Vec<String> = runs
+        .iter()
+        .flat_map(|r| r.waiting.as_array().into_iter().flatten())
+        .filter(|w| w["kind"] == "child")
+        .filter_map(|w| w["runId"].as_str().map(str::to_string))
+        .collect();
+    let store = s.runtime.store().clone();
+    let failed_children = blocking(move || {
+        let mut out = BTreeMap::new();
+        for id in children {
+            if let Some(r) = store.run(&id)? {
+                if r.status == weft_engine::state::Status::Failed {
+                    out.insert(id, r);
+                }
+            }
+        }
+        Ok(out)
+    })
+    .await?;
     Ok(Served {
         last: crate::workers::Workers::last_polls(&pollers),
         now,
+        failed_children,
     })
 }
 
 /// A run as the API shows it, with `stalled` when it waits on an activity
-/// nobody polls.
+/// nobody polls and `failedChild` when it waits for a sub-flow that failed.
 fn annotated(s: &AppState, served: &Served, r: &RunRecord) -> Value {
     let mut v = run_json(r);
     let bindings = s.bindings.clone();
@@ -76,6 +99,20 @@ fn annotated(s: &AppState, served: &Served, r: &RunRecord) -> Value {
         .stall_of(&r.waiting, &bound, &served.last, served.now)
     {
         v["stalled"] = stall.to_json();
+    }
+    let failed = r
+        .waiting
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w["runId"].as_str())
+        .find_map(|id| served.failed_children.get(id));
+    if let Some(c) = failed {
+        v["failedChild"] = json!({
+            "runId": c.id,
+            "flow": c.flow,
+            "message": c.error.as_ref().and_then(|e| e["message"].as_str()).unwrap_or("failed"),
+        });
     }
     v
 }
@@ -90,7 +127,7 @@ pub(crate) async fn get_run(
     let rec = blocking(move || store.run(&key))
         .await?
         .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))?;
-    let served = served(&s).await?;
+    let served = served(&s, std::slice::from_ref(&rec)).await?;
     Ok(Json(annotated(&s, &served, &rec)))
 }
 
@@ -104,7 +141,7 @@ pub(crate) async fn list_runs(
     let query = search::query(&raw, true)?;
     let store = s.runtime.store().clone();
     let page = blocking(move || store.list_runs(&query)).await?;
-    let served = served(&s).await?;
+    let served = served(&s, &page.runs).await?;
     let mut out = json!({
         "runs": page.runs.iter().map(|r| annotated(&s, &served, r)).collect::<Vec<_>>(),
         "nextCursor": page.next_cursor,
@@ -237,7 +274,7 @@ pub(crate) async fn bulk(
             ..query
         };
         let page = blocking(move || store.list_runs(&sample_q)).await?;
-        let served = served(&s).await?;
+        let served = served(&s, &page.runs).await?;
         return Ok(Json(json!({
             "dryRun": true,
             "action": body.action,

@@ -53,10 +53,14 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-run.js"),
     module!("page-flows.js"),
     module!("page-flow.js"),
+    module!("page-workers.js"),
+    module!("page-audit.js"),
     module!("runlist.js"),
     module!("timeline.js"),
     module!("actions.js"),
     module!("source.js"),
+    module!("travel.js"),
+    module!("bulk.js"),
     // A flow's diagram: drawing, and its layout by phase.
     module!("graph.js"),
     module!("layout.js"),
@@ -93,6 +97,8 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/runs/{id}", get(index))
         .route("/flows", get(index))
         .route("/flows/{name}", get(index))
+        .route("/workers", get(index))
+        .route("/audit", get(index))
         .route("/ui/{file}", get(asset))
 }
 
@@ -101,6 +107,7 @@ pub fn api() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/v1/runs/counts", get(run_counts))
         .route("/v1/versions/{version}", get(get_version))
+        .route("/v1/versions/{version}/activities", get(version_activities))
         .route("/v1/flows/{name}/graph", get(flow_graph))
 }
 
@@ -128,10 +135,28 @@ async fn index() -> Response {
     resp
 }
 
+/// A folder to serve the UI's files from instead of the embedded copies
+/// (for working on the UI without rebuilding; only the files of [`ASSETS`]
+/// are served, by name).
+pub const UI_DIR_VAR: &str = "WEFT_UI_DIR";
+
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, ctype, body)) => {
-            let mut resp = ([(header::CONTENT_TYPE, *ctype)], *body).into_response();
+        Some((name, ctype, body)) => {
+            let body: std::borrow::Cow<'static, str> = match std::env::var_os(UI_DIR_VAR) {
+                Some(dir) => match std::fs::read_to_string(std::path::Path::new(&dir).join(name)) {
+                    Ok(text) => text.into(),
+                    Err(e) => {
+                        return ApiError::new(
+                            Code::Internal,
+                            format!("{UI_DIR_VAR} is set, but {name} cannot be read there: {e}"),
+                        )
+                        .into_response()
+                    }
+                },
+                None => (*body).into(),
+            };
+            let mut resp = ([(header::CONTENT_TYPE, *ctype)], body).into_response();
             secure_headers(&mut resp);
             resp
         }
@@ -208,6 +233,89 @@ async fn get_version(
     let d =
         d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
     Ok(Json(version_json(&d)))
+}
+
+/// Nesting of a declared type an example value follows; deeper parts are
+/// `null`.
+pub const EXAMPLE_DEPTH_MAX: usize = 8;
+
+/// A value of the shape of type `t`, for an editor to start from: every
+/// declared field, with an empty value of its type (optional ones too:
+/// the operator deletes what does not apply).
+fn example(
+    types: &weft_check::contract::types::Types,
+    t: &weft_check::contract::types::Type,
+    depth: usize,
+) -> Value {
+    use weft_check::contract::types::Type;
+    if depth >= EXAMPLE_DEPTH_MAX {
+        return Value::Null;
+    }
+    match types.resolve(t) {
+        Type::Any | Type::Null | Type::Named(_) => Value::Null,
+        Type::String => json!(""),
+        Type::Number | Type::Int => json!(0),
+        Type::Bool => json!(false),
+        Type::Duration => json!("1s"),
+        Type::Time => json!("2026-01-01T00:00:00Z"),
+        Type::List(_) => json!([]),
+        Type::Object { fields, .. } => Value::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.clone(), example(types, &f.ty, depth + 1)))
+                .collect(),
+        ),
+        // The first member that is not `null`.
+        Type::Union(members) => members
+            .iter()
+            .find(|m| !matches!(types.resolve(m), Type::Null))
+            .map_or(Value::Null, |m| example(types, m, depth + 1)),
+    }
+}
+
+/// `GET /v1/versions/{version}/activities`: the activities a version
+/// declares (`activity` declarations), each with its result type as
+/// written and an example value of that shape (what a repair editor
+/// starts from).
+async fn version_activities(
+    State(s): State<AppState>,
+    Path(version): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = parse_version(&version)?;
+    let store = s.runtime.store().clone();
+    let d = blocking(move || store.deployment(v)).await?;
+    let d =
+        d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
+    let parses: Vec<_> = d
+        .files
+        .iter()
+        .map(|f| weft_syntax::parse(&f.text))
+        .collect();
+    let sources: Vec<weft_check::SourceFile> = d
+        .files
+        .iter()
+        .zip(&parses)
+        .map(|(f, p)| weft_check::SourceFile {
+            name: &f.name,
+            module: &p.module,
+        })
+        .collect();
+    let contracts = weft_check::contract::Contracts::index(&sources);
+    let activities: Vec<Value> = contracts
+        .activities
+        .keys()
+        .filter_map(|name| {
+            let declared = contracts.activity(name)?.result.is_some();
+            let t = contracts.result(name)?;
+            Some(json!({
+                "name": name,
+                "declared": declared,
+                "returns": t.to_string(),
+                "example": if declared { example(&contracts.types, &t, 0) } else { Value::Null },
+            }))
+        })
+        .collect();
+    Ok(Json(json!({"version": v, "activities": activities})))
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,8 @@ import { runsPage } from './page-runs.js';
 import { runPage } from './page-run.js';
 import { flowsPage } from './page-flows.js';
 import { flowPage } from './page-flow.js';
+import { workersPage } from './page-workers.js';
+import { auditPage } from './page-audit.js';
 
 /** The pages, by address. */
 const ROUTES = [
@@ -18,6 +20,8 @@ const ROUTES = [
   { path: /^\/runs\/([^/]+)$/, tab: 'runs', page: (main, m, params, gen) => runPage(main, decodeURIComponent(m[1]), gen) },
   { path: /^\/flows$/, tab: 'flows', title: 'Flows · Weft', page: (main, m, params, gen) => flowsPage(main, gen) },
   { path: /^\/flows\/([^/]+)$/, tab: 'flows', page: (main, m, params, gen) => flowPage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/workers$/, tab: 'workers', title: 'Workers · Weft', page: (main, m, params, gen) => workersPage(main, gen) },
+  { path: /^\/audit$/, tab: 'audit', title: 'Audit log · Weft', page: (main, m, params, gen) => auditPage(main, params, gen) },
 ];
 
 $('#signout').addEventListener('click', () => {
