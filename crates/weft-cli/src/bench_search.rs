@@ -28,7 +28,14 @@ const SNAPSHOT_BYTES: usize = 300;
 /// The first run's start time (epoch ms); runs start a second apart.
 const EPOCH: i64 = 1_767_225_600_000;
 
-const FLOWS: [&str; 5] = ["Signup", "Order", "Refund", "Onboard", "Report"];
+const FLOWS: [&str; 5] = ["Signup", "Checkout", "Refund", "Enrol", "Report"];
+
+/// Run `i`'s id: made as the runtime makes ids (its start time, then
+/// random bits, here drawn from a seed of `i`), so the runs sort by start.
+fn id_of(i: u64) -> String {
+    let created = EPOCH + i as i64 * 1_000;
+    weft_runtime::ids::run_id(created, &mut weft_runtime::ids::SeededEntropy(i))
+}
 
 /// A run's record, from its number.
 fn record(i: u64) -> RunRecord {
@@ -50,12 +57,11 @@ fn record(i: u64) -> RunRecord {
         json!({"message": msg, "location": {"file": "flows.weft", "line": 4 + i % 7, "col": 5, "sourceLine": "x = Call(input)"}})
     });
     RunRecord {
-        // Time-ordered like real ids: 13 digits of time, then the number.
-        id: format!("{created:013}{i:013}"),
+        id: id_of(i),
         flow: FLOWS[(i % 5) as usize].to_string(),
         version: 1 + (i % 3) as i64,
         status,
-        input: json!({"nick": format!("user-{}", i % 50_000), "amount": i % 1_000, "vip": i % 17 == 0}),
+        input: json!({"nick": format!("user-{}", i % 50_000), "amount": i % 1_000, "vip": i.is_multiple_of(17)}),
         result: (status == Status::Completed).then(|| json!({"ok": true, "n": i % 100})),
         error,
         waiting: if status == Status::Waiting {
@@ -63,7 +69,7 @@ fn record(i: u64) -> RunRecord {
         } else {
             json!([])
         },
-        parent: (i % 10 == 9).then(|| format!("{:013}{:013}", created - 1_000, i - 1)),
+        parent: (i % 10 == 9).then(|| id_of(i - 1)),
         idempotency_key: (i % 10 == 3).then(|| format!("key-{i}")),
         position: Some(format!("flows.weft:{}", 4 + i % 7)),
         created_at: created,
@@ -99,7 +105,7 @@ fn fill(store: &dyn Store, n: u64) -> anyhow::Result<(u64, Duration)> {
             .collect();
         store.commit(&Batch { writes })?;
         i = end;
-        if i % 100_000 == 0 {
+        if i.is_multiple_of(100_000) {
             eprintln!(
                 "  {i} runs written ({:.0} s)",
                 started.elapsed().as_secs_f64()
@@ -196,9 +202,9 @@ pub fn run(store: Arc<dyn Store>, n: u64) -> anyhow::Result<Figures> {
                 ..counted.clone()
             })
         })?,
-        time("flow=Order&status=waiting, with total", || {
+        time("flow=Checkout&status=waiting, with total", || {
             page(RunQuery {
-                flow: Some("Order".into()),
+                flow: Some("Checkout".into()),
                 status: Some(Status::Waiting),
                 ..counted.clone()
             })

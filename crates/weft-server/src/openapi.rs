@@ -249,7 +249,7 @@ fn ops_schemas() -> Value {
 
 fn schemas() -> Value {
     let more = json!({
-        "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}}}}}}
+        "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}, "exampleText": {"type": "string", "nullable": true, "description": "The example as indented JSON text, fields in declared order."}}}}}}
     });
     merge(merge(base_schemas(), ops_schemas()), more)
 }

@@ -130,7 +130,13 @@ fn secure_headers(resp: &mut Response) {
 }
 
 async fn index() -> Response {
-    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response();
+    let page: std::borrow::Cow<'static, str> = match std::env::var_os(UI_DIR_VAR)
+        .and_then(|d| std::fs::read_to_string(std::path::Path::new(&d).join("index.html")).ok())
+    {
+        Some(text) => text.into(),
+        None => INDEX.into(),
+    };
+    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     secure_headers(&mut resp);
     resp
 }
@@ -273,6 +279,41 @@ fn example(
     }
 }
 
+/// [`example`] as indented JSON text with the fields in declared order
+/// (a JSON object here sorts its keys).
+fn example_text(
+    types: &weft_check::contract::types::Types,
+    t: &weft_check::contract::types::Type,
+    depth: usize,
+    indent: usize,
+) -> String {
+    use weft_check::contract::types::Type;
+    if depth >= EXAMPLE_DEPTH_MAX {
+        return "null".into();
+    }
+    match types.resolve(t) {
+        Type::Object { fields, .. } if !fields.is_empty() => {
+            let pad = "  ".repeat(indent + 1);
+            let items: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{pad}{}: {}",
+                        Value::String(f.name.clone()),
+                        example_text(types, &f.ty, depth + 1, indent + 1)
+                    )
+                })
+                .collect();
+            format!("{{\n{}\n{}}}", items.join(",\n"), "  ".repeat(indent))
+        }
+        Type::Union(members) => members
+            .iter()
+            .find(|m| !matches!(types.resolve(m), Type::Null))
+            .map_or("null".into(), |m| example_text(types, m, depth + 1, indent)),
+        other => example(types, other, depth).to_string(),
+    }
+}
+
 /// `GET /v1/versions/{version}/activities`: the activities a version
 /// declares (`activity` declarations), each with its result type as
 /// written and an example value of that shape (what a repair editor
@@ -312,6 +353,7 @@ async fn version_activities(
                 "declared": declared,
                 "returns": t.to_string(),
                 "example": if declared { example(&contracts.types, &t, 0) } else { Value::Null },
+                "exampleText": if declared { json!(example_text(&contracts.types, &t, 0, 0)) } else { Value::Null },
             }))
         })
         .collect();

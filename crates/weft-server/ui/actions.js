@@ -76,7 +76,7 @@ export function retell(result, status) {
  * it declares none, a plain `{"status": "ok"}`. */
 function startValue(shapes, activity) {
   const a = activity ? shapes?.get(activity) : null;
-  return a && a.declared ? { text: json(a.example), returns: a.returns } : { text: '{\n  "status": "ok"\n}', returns: null };
+  return a && a.declared ? { text: a.exampleText || json(a.example), returns: a.returns } : { text: '{\n  "status": "ok"\n}', returns: null };
 }
 
 /**

@@ -20,7 +20,7 @@ export async function flowsPage(main, gen) {
     const key = JSON.stringify([flows, counts.flows]);
     if (key === lastKey) return;
     lastKey = key;
-    const pill = (st, n, text, sub) => h('span.badge', { class: `st-${st}`, dataset: { status: st, sub: sub ? 'true' : undefined, count: String(n) } },
+    const pill = (st, n, text, sub) => h('span.badge', { class: `st-${st}`, dataset: sub ? { status: st, sub: 'true', count: String(n) } : { status: st, count: String(n) } },
       h('span.dot', { 'aria-hidden': 'true' }), `${n.toLocaleString('en')} ${text}`);
     keepFocus(list, 'flow', () => list.replaceChildren(...(flows.length ? flows.map((f) => {
       const own = byFlow.get(f.name) || {};

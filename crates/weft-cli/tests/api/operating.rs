@@ -588,3 +588,57 @@ async fn a_run_is_seen_at_each_step_and_forked_from_one() {
         "{file}"
     );
 }
+
+/// A repair editor's starting value: each declared activity's result type
+/// as written, an example of its shape and the example as text with the
+/// fields in declared order (a JSON object's keys come back sorted); an
+/// activity without a result type has no example.
+#[tokio::test]
+async fn declared_activities_give_the_editors_their_shapes() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server(&dir).await;
+    let deployed = api
+        .deploy(
+            "activity Rent(city: string) -> {car: string, nights: int, extras: {seat: bool}}\n\
+             activity Note(text: string)\n\n\
+             flow Trip(city) {\n    car = Rent(city)\n    Note(\"booked\")\n    return car\n}\n",
+        )
+        .await;
+    let v = deployed["version"].as_i64().expect("a version");
+    let a = api
+        .get(&format!("/v1/versions/{v}/activities"))
+        .await
+        .ok(200);
+    let of = |name: &str| {
+        a["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {a}"))
+    };
+    let rent = of("Rent");
+    assert_eq!(rent["declared"], true, "{rent}");
+    assert_eq!(
+        rent["returns"],
+        "{car: string, nights: int, extras: {seat: bool}}"
+    );
+    assert_eq!(
+        rent["example"],
+        json!({"car": "", "nights": 0, "extras": {"seat": false}})
+    );
+    assert_eq!(
+        rent["exampleText"],
+        "{\n  \"car\": \"\",\n  \"nights\": 0,\n  \"extras\": {\n    \"seat\": false\n  }\n}"
+    );
+    let note = of("Note");
+    assert_eq!(note["declared"], false, "{note}");
+    assert_eq!(
+        (&note["example"], &note["exampleText"]),
+        (&Value::Null, &Value::Null)
+    );
+    api.get("/v1/versions/999/activities")
+        .await
+        .error(404, "unknown_version");
+}
