@@ -2,6 +2,7 @@
 //! E0208), bindings (E0207) and declared activities no flow calls (W0210).
 
 use crate::codes;
+use crate::contract::grpc::GrpcBinding;
 use crate::contract::http::HttpBinding;
 use crate::contract::types::ALIAS_DEPTH_MAX;
 use crate::contract::Contracts;
@@ -260,24 +261,41 @@ fn activity(
                     ann.span,
                     format!("`@{}` does not apply to a declaration", ann.name.name),
                 )
-                .with_help("a declaration takes `@http(method: ..., url: ...)`; `@retry`, `@timeout` and `@catch` go on calls"),
+                .with_help("a declaration takes `@http(method: ..., url: ...)` or `@grpc(target: ..., proto: ..., service: ..., method: ...)`; `@retry`, `@timeout` and `@catch` go on calls"),
             );
         }
     }
-    if decl
-        .annotations
-        .iter()
-        .filter(|a| a.name.name == "http")
-        .count()
-        > 1
-    {
-        diags.push(Diagnostic::error(
-            codes::BINDING,
-            decl.name.span,
-            format!("`{name}` has more than one `@http`"),
-        ));
+    let count = |ann: &str| {
+        decl.annotations
+            .iter()
+            .filter(|a| a.name.name == ann)
+            .count()
+    };
+    for ann in ["http", "grpc"] {
+        if count(ann) > 1 {
+            diags.push(Diagnostic::error(
+                codes::BINDING,
+                decl.name.span,
+                format!("`{name}` has more than one `@{ann}`"),
+            ));
+        }
+    }
+    if count("http") > 0 && count("grpc") > 0 {
+        diags.push(
+            Diagnostic::error(
+                codes::BINDING,
+                decl.name.span,
+                format!("`{name}` has both `@http` and `@grpc`"),
+            )
+            .with_help("an activity is carried out in one place: keep one binding"),
+        );
     }
     if let Err(mistakes) = HttpBinding::from_decl(decl) {
+        for m in mistakes {
+            diags.push(Diagnostic::error(codes::BINDING, m.span, m.message));
+        }
+    }
+    if let Err(mistakes) = GrpcBinding::from_decl(decl) {
         for m in mistakes {
             diags.push(Diagnostic::error(codes::BINDING, m.span, m.message));
         }

@@ -17,8 +17,8 @@
 //!   declarations are well formed (`declarations.rs`), and calls of
 //!   declared activities fit them: arity, argument types where known, and
 //!   field reads on their results (`typing.rs`). [`contract`] is the
-//!   model other tools share (stub generators, the server's `@http`
-//!   bindings).
+//!   model other tools share (stub generators, the server's `@http` and
+//!   `@grpc` bindings).
 //!
 //! Every code is listed in [`codes`] and explained in `docs/diagnostics.md`.
 //!

@@ -11,6 +11,7 @@ mod check;
 mod data;
 mod import;
 mod logging;
+mod protos;
 mod remote;
 mod runs;
 mod stubs;
@@ -125,6 +126,17 @@ enum Command {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// Check a data directory for damage without changing it
+    /// (exit 0: sound; 1: damage found; 2: it could not be checked).
+    Doctor {
+        /// The data directory.
+        #[arg(default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+        /// First open the store keeping what a damaged write-ahead log's
+        /// undamaged part holds; the transactions after the damage are lost.
+        #[arg(long)]
+        accept_wal_loss: bool,
+    },
     /// Serve the HTTP API on the embedded store, or as a cluster node on PostgreSQL.
     Serve {
         /// Address to listen on (default 127.0.0.1:7400).
@@ -205,6 +217,21 @@ enum ImportCommand {
         #[arg(long)]
         base_url: Option<String>,
         /// Where to write the declarations (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A .proto file: its services' unary methods as activities with `@grpc`.
+    Grpc {
+        /// The .proto file (its imports are read relative to the contracts' folder).
+        proto: PathBuf,
+        /// The service's address: host:port (plain text), or https://host:port (TLS).
+        #[arg(long)]
+        target: String,
+        /// The service to import, by full or short name (default: every service of the file).
+        #[arg(long)]
+        service: Option<String>,
+        /// Where to write the declarations (default: standard output); the .proto
+        /// must be in its folder or below.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -370,6 +397,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     out,
                 },
         } => import::openapi(&spec, base_url, out.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Grpc {
+                    proto,
+                    target,
+                    service,
+                    out,
+                },
+        } => import::grpc(&proto, target, service, out.as_deref()),
         Command::Serve {
             listen,
             data,
@@ -441,6 +477,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ),
         },
         Command::Callback { token, value, data } => runs::callback(&data, &token, &value),
+        Command::Doctor {
+            data,
+            accept_wal_loss,
+        } => data::doctor(&data, accept_wal_loss),
         Command::Bench {
             runs,
             concurrency,

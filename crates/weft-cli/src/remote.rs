@@ -26,13 +26,50 @@ pub fn deploy(
     token_file: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let mut texts = Vec::new();
+    // Per folder: the `.proto` files to send from it.
+    let mut protos: std::collections::BTreeMap<std::path::PathBuf, Vec<String>> =
+        Default::default();
     for f in files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        if weft_grpc::is_proto(&name) {
+            protos.entry(dir).or_default().push(name);
+            continue;
+        }
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        // The `.proto` files its `@grpc` bindings name travel with it. A
+        // file that does not parse names none; the server reports it.
+        let parsed = weft_syntax::parse(&text);
+        if !parsed.has_errors() {
+            let source = [weft_check::SourceFile {
+                name: &name,
+                module: &parsed.module,
+            }];
+            let named = weft_grpc::program::named_protos(&source);
+            protos.entry(dir).or_default().extend(named);
+        }
+        texts.push(json!({"name": name, "text": text}));
+    }
+    let mut sent = weft_grpc::Sources::new();
+    for (dir, names) in &protos {
+        let read = crate::protos::read(dir, names).with_context(|| {
+            format!(
+                "cannot read the .proto files of {} (a `@grpc` binding names its file relative to the folder of the file that declares it)",
+                crate::protos::shown(dir)
+            )
+        })?;
+        for (name, text) in read {
+            if sent.get(&name).is_some_and(|t| *t != text) {
+                bail!("two different files are named `{name}`: a program's .proto files need distinct names");
+            }
+            sent.insert(name, text);
+        }
+    }
+    for (name, text) in sent {
         texts.push(json!({"name": name, "text": text}));
     }
     let token = token(token_file)?;

@@ -642,7 +642,35 @@ async fn golden_sqlite_runs_finish_as_their_control_runs_did() {
         };
         finish(&label, &d, &set, &ids).await;
         server.terminate();
+        check_migrated(&label, &data);
     }
+}
+
+/// The earlier build's data directory was migrated to this build's schema
+/// (each step from the version it had) and given a store id, and `weft
+/// doctor` finds it sound.
+fn check_migrated(label: &str, data: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("doctor")
+        .arg(data)
+        .output()
+        .expect("weft doctor runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{label}: weft doctor: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema = format!(
+        "schema version {}",
+        weft_store_sqlite::schema::SCHEMA_VERSION
+    );
+    assert!(text.contains(&schema), "{label}: {text}");
+    assert!(
+        text.contains("(the database and weft.id agree)"),
+        "{label}: {text}"
+    );
+    assert!(text.contains("0 problem(s)"), "{label}: {text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

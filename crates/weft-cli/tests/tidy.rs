@@ -7,8 +7,8 @@
 //!   `dbg!`); libraries emit `tracing` events;
 //! - only `weft-lsp` knows LSP (`lsp_types`, `lsp_server`);
 //! - the engine reads no clock, randomness, file, socket or environment;
-//! - HTTP libraries (`axum`, `reqwest`, `hyper`) only in the crates that
-//!   serve or call HTTP: `weft-server`, `weft-worker`, `weft-cli`;
+//! - HTTP libraries (`axum`, `reqwest`, `hyper`, `tonic`) only in the crates that
+//!   serve or call HTTP: `weft-server`, `weft-worker`, `weft-cli`, `weft-grpc`;
 //! - the stores know the engine's data types (`weft_engine::state`), not
 //!   its compiler or machine;
 //! - no `todo!` or `unimplemented!`;
@@ -279,8 +279,9 @@ fn dependencies_only(path: &str, text: &str) -> String {
     out
 }
 
-/// The crates that serve or make HTTP requests.
-const HTTP_CRATES: &[&str] = &["weft-server", "weft-worker", "weft-cli"];
+/// The crates that serve or make HTTP requests (`weft-grpc` makes gRPC
+/// calls, over HTTP/2).
+const HTTP_CRATES: &[&str] = &["weft-server", "weft-worker", "weft-cli", "weft-grpc"];
 
 /// HTTP libraries only in the crates that serve or call HTTP (in their
 /// code and their `[dependencies]`).
@@ -296,8 +297,8 @@ fn http_libraries(files: &[File], manifests: &[File]) -> Vec<String> {
         .collect();
     uses(
         &others,
-        &["axum", "reqwest", "hyper"],
-        "only weft-server, weft-worker and weft-cli speak HTTP",
+        &["axum", "reqwest", "hyper", "tonic"],
+        "only weft-server, weft-worker, weft-cli and weft-grpc speak HTTP",
     )
 }
 

@@ -82,12 +82,20 @@ pub fn compile_sources(files: &[(&str, &str)]) -> Result<Program, CompileError> 
 }
 
 /// Parses and compiles several source files as one program under `edition`.
+/// Files that are not Weft (the `.proto` files of `@grpc` bindings, see
+/// [`weft_syntax::lang::is_weft_file`]) travel with a program but are not
+/// compiled.
 pub fn compile_sources_in(
     files: &[(&str, &str)],
     edition: Edition,
 ) -> Result<Program, CompileError> {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .copied()
+        .filter(|(name, _)| weft_syntax::lang::is_weft_file(name))
+        .collect();
     let mut modules = Vec::new();
-    for (name, text) in files {
+    for (name, text) in &files {
         let parse = weft_syntax::parse(text);
         if parse.has_errors() {
             return Err(CompileError::Diagnostics {

@@ -1,5 +1,7 @@
-//! OpenAPI 3.0 documents to Weft activity contracts bound to the
-//! documented HTTP endpoints (`weft import openapi`).
+//! API descriptions to Weft activity contracts: OpenAPI 3.0 documents
+//! bound to the documented HTTP endpoints (`weft import openapi`), and
+//! `.proto` services bound to their gRPC methods (`weft import grpc`,
+//! [`grpc`]).
 //!
 //! [`import`] reads a document (JSON or YAML) and writes Weft source:
 //!
@@ -21,9 +23,12 @@
 
 #![warn(missing_docs)]
 
+pub mod grpc;
 mod names;
 mod operation;
 mod schema;
+
+pub use grpc::GrpcOptions;
 
 use openapiv3::OpenAPI;
 
@@ -37,6 +42,10 @@ pub const SCHEMAS_MAX: usize = 10_000;
 pub const SCHEMA_DEPTH_MAX: usize = 32;
 /// Most members of a union from `oneOf`/`anyOf`; more become `any`.
 pub const UNION_MEMBERS_MAX: usize = 32;
+/// Most methods imported from one `.proto` file.
+pub const METHODS_MAX: usize = 2_000;
+/// Most messages and enums that the imported methods of a `.proto` reach.
+pub const MESSAGES_MAX: usize = 10_000;
 
 /// How to import.
 #[derive(Clone, Debug, Default)]
@@ -86,6 +95,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The `.proto` files do not compile.
+    #[error("{0}")]
+    Proto(String),
+    /// No usable gRPC target.
+    #[error("{0}")]
+    Target(String),
+    /// The service asked for is not in the file.
+    #[error("{0}")]
+    Service(String),
     /// An operation cannot be imported.
     #[error("operation {operation}: {message}")]
     Operation {

@@ -116,6 +116,7 @@ async fn a_flow_calls_imported_operations_directly() {
         database: None,
         node: "test".into(),
         poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
+        http: Default::default(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

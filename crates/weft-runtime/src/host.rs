@@ -62,6 +62,15 @@ pub enum HostError {
     /// The deployed source does not compile.
     #[error("the flows do not compile: {0}")]
     Compile(String),
+    /// A flow has as many versions as it may have.
+    #[error(
+        "flow `{flow}` has {VERSIONS_PER_FLOW_MAX} versions, the limit (VERSIONS_PER_FLOW_MAX); \
+         nothing was deployed"
+    )]
+    TooManyVersions {
+        /// The flow.
+        flow: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -188,6 +197,16 @@ pub struct Cluster {
     pub lease_ms: i64,
 }
 
+/// Versions a flow may have: a deploy that would add one more to a flow
+/// that has this many is refused. Every version is kept (runs may be on
+/// it), and lists of a flow's versions grow with them.
+pub const VERSIONS_PER_FLOW_MAX: usize = 10_000;
+
+/// Programs kept in memory, the most recently used: others are decoded
+/// again from the store when a run of theirs is loaded (a run in memory
+/// holds its own program), so memory does not grow with deploys.
+pub const PROGRAMS_CACHED_MAX: usize = 64;
+
 /// Runs claimed at once when looking for work in a cluster.
 pub const CLAIM_BATCH_MAX: usize = 256;
 
@@ -247,7 +266,11 @@ impl Transition {
 pub struct Host {
     store: Arc<dyn Store>,
     entropy: Box<dyn Entropy>,
-    programs: HashMap<i64, Arc<Program>>,
+    /// Compiled programs by version, with when each was last used (see
+    /// [`PROGRAMS_CACHED_MAX`]).
+    programs: HashMap<i64, (Arc<Program>, u64)>,
+    /// Counts uses of `programs`.
+    program_uses: u64,
     /// Versions whose program this build cannot read, with why.
     unreadable_programs: HashMap<i64, Unreadable>,
     /// Runs parked because this build cannot read them.
@@ -315,6 +338,7 @@ impl Host {
             store,
             entropy,
             programs: HashMap::new(),
+            program_uses: 0,
             unreadable_programs: HashMap::new(),
             parked: HashMap::new(),
             runs: HashMap::new(),
@@ -344,7 +368,9 @@ impl Host {
     /// A host that starts over from the store (its memory is not to be
     /// trusted: the store refused one of its batches). It keeps the batch
     /// numbering, since batches of this host may still be in flight and
-    /// their commits must not be mistaken for the new host's.
+    /// their commits must not be mistaken for the new host's. What it knows
+    /// of programs and parked runs stays: programs never change, and
+    /// parking is written to the store at once, never in a batch.
     pub fn restart(&self, entropy: Box<dyn Entropy>) -> Host {
         let mut h = match &self.cluster {
             Some(cl) => Host::new_cluster(cl.clone(), entropy),
@@ -352,6 +378,10 @@ impl Host {
         };
         h.batch_no = self.batch_no;
         h.committed_no = self.committed_no;
+        h.programs = self.programs.clone();
+        h.program_uses = self.program_uses;
+        h.unreadable_programs = self.unreadable_programs.clone();
+        h.parked = self.parked.clone();
         h
     }
 
@@ -398,9 +428,36 @@ impl Host {
             weft_engine::compile_sources(&refs).map_err(|e| HostError::Compile(e.to_string()))?;
         let encoded = stored::encode(&program).map_err(|e| HostError::Compile(e.to_string()))?;
         let flows: Vec<String> = program.flows.keys().cloned().collect();
+        for f in self.store.flows()? {
+            if f.versions.len() >= VERSIONS_PER_FLOW_MAX && flows.contains(&f.name) {
+                return Err(HostError::TooManyVersions { flow: f.name });
+            }
+        }
         let d = self.store.deploy(files, &flows, Some(&encoded), now)?;
-        self.programs.insert(d.version, Arc::new(program));
+        self.cache_program(d.version, Arc::new(program));
         Ok(d)
+    }
+
+    /// Keeps a program, forgetting the least recently used one past
+    /// [`PROGRAMS_CACHED_MAX`].
+    fn cache_program(&mut self, version: i64, program: Arc<Program>) {
+        self.program_uses += 1;
+        self.programs.insert(version, (program, self.program_uses));
+        if self.programs.len() > PROGRAMS_CACHED_MAX {
+            if let Some(oldest) = self
+                .programs
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(v, _)| *v)
+            {
+                self.programs.remove(&oldest);
+            }
+        }
+    }
+
+    /// Programs held in memory (for tests of the memory bound).
+    pub fn cached_programs(&self) -> usize {
+        self.programs.len()
     }
 
     /// The compiled program of a version: the one stored with it, decoded
@@ -409,7 +466,10 @@ impl Host {
     /// source had then, and its program stored, so that it is never
     /// compiled again. `Unreadable` when this build cannot read it.
     pub fn program(&mut self, version: i64) -> Result<Arc<Program>, HostError> {
-        if let Some(p) = self.programs.get(&version) {
+        self.program_uses += 1;
+        let uses = self.program_uses;
+        if let Some((p, used)) = self.programs.get_mut(&version) {
+            *used = uses;
             return Ok(p.clone());
         }
         if let Some(u) = self.unreadable_programs.get(&version) {
@@ -431,7 +491,7 @@ impl Host {
         match decoded {
             Ok(p) => {
                 let p = Arc::new(p);
-                self.programs.insert(version, p.clone());
+                self.cache_program(version, p.clone());
                 Ok(p)
             }
             Err(u) => {
@@ -1524,6 +1584,84 @@ mod tests {
             let s = h.start_run("F", json!(0), Some(key.into()), 0).unwrap();
             assert_eq!((s.run_id.as_str(), s.created), (id.as_str(), false));
         }
+    }
+
+    /// Deploys do not grow memory without bound: past
+    /// PROGRAMS_CACHED_MAX, the least recently used programs are forgotten
+    /// and decoded again from the store when needed, never compiled again
+    /// (a version deployed as source only is compiled once, by `prepare`).
+    #[test]
+    fn programs_are_kept_up_to_a_limit() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let source_only = [SourceText {
+            name: "old.weft".into(),
+            text: "flow Old(x) {\n    return x\n}\n".into(),
+        }];
+        // Version 1, as a build before stored programs left it.
+        store
+            .deploy(&source_only, &["Old".into()], None, 0)
+            .unwrap();
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        assert_eq!(h.prepare(0).unwrap(), (1, 0));
+        let migrated = store.deployment(1).unwrap().unwrap().program.unwrap();
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: ONE_CALL.into(),
+        }];
+        h.deploy(&files, 0).unwrap();
+        for i in 0..PROGRAMS_CACHED_MAX + 20 {
+            let files = [SourceText {
+                name: "f.weft".into(),
+                text: format!("{ONE_CALL}\nflow G{i}(x) {{\n    return x\n}}\n"),
+            }];
+            h.deploy(&files, 0).unwrap();
+            // Version 2 stays in use.
+            h.program(2).unwrap();
+        }
+        assert_eq!(h.cached_programs(), PROGRAMS_CACHED_MAX);
+        assert!(!h.programs.contains_key(&1) && !h.programs.contains_key(&3));
+        // Version 3 was forgotten, and comes back as it was stored.
+        let p = h.program(3).unwrap();
+        assert!(p.flows.contains_key("G0"));
+        let stored_3 = store.deployment(3).unwrap().unwrap().program.unwrap();
+        assert_eq!(stored::encode(&p).unwrap(), stored_3);
+        // So does the version that was deployed as source only: its program
+        // is the one `prepare` stored, not compiled again.
+        let p = h.program(1).unwrap();
+        assert_eq!(stored::encode(&p).unwrap(), migrated);
+        assert!(store.versions_without_program().unwrap().is_empty());
+        assert_eq!(h.cached_programs(), PROGRAMS_CACHED_MAX);
+        assert!(h.programs.contains_key(&2), "the program in use was kept");
+        let s = h.start_run("F", json!(1), None, 0).unwrap();
+        assert!(s.created);
+        let s = h.start_run("Old", json!(1), None, 0).unwrap();
+        assert!(s.created);
+    }
+
+    #[test]
+    fn a_flow_has_at_most_versions_per_flow_max_versions() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: ONE_CALL.into(),
+        }];
+        for _ in 0..VERSIONS_PER_FLOW_MAX - 1 {
+            store.deploy(&files, &["F".into()], None, 0).unwrap();
+        }
+        let mut h = Host::new(store.clone(), Box::new(OsEntropy));
+        h.deploy(&files, 0).unwrap();
+        match h.deploy(&files, 0) {
+            Err(HostError::TooManyVersions { flow }) => assert_eq!(flow, "F"),
+            other => panic!("expected TooManyVersions, got {other:?}"),
+        }
+        let e = h.deploy(&files, 0).unwrap_err().to_string();
+        assert!(e.contains("VERSIONS_PER_FLOW_MAX"), "{e}");
+        // Other flows still deploy.
+        let other = [SourceText {
+            name: "g.weft".into(),
+            text: "flow G(x) {\n    return x\n}\n".into(),
+        }];
+        h.deploy(&other, 0).unwrap();
     }
 
     /// A timer delivered into the batch being built is not delivered again

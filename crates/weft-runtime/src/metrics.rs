@@ -1,7 +1,8 @@
 //! Counters and histograms the runtime keeps about itself, as atomics (no
 //! locks on the hot path). The server renders them for Prometheus.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// A histogram with fixed upper bounds (cumulative, like Prometheus').
 pub struct Histogram {
@@ -72,8 +73,36 @@ pub struct Metrics {
     pub commit_seconds: Histogram,
     /// Time from the event that caused a step to the step being durable.
     pub step_seconds: Histogram,
-    /// Batches the store refused or failed to commit.
+    /// Batches the store refused or failed to commit (and batches built
+    /// on one that failed, which are not tried).
     pub commit_failures: AtomicU64,
+    /// When the core thread last went round its loop (epoch ms); it goes
+    /// round at least every [`crate::runtime::HEARTBEAT`] when idle.
+    pub core_heartbeat_ms: AtomicI64,
+    /// When a batch last committed (epoch ms; 0: never).
+    pub last_commit_ms: AtomicI64,
+    /// When the oldest batch not yet committed was handed to the store
+    /// (epoch ms; 0: none in flight).
+    pub commit_in_flight_since_ms: AtomicI64,
+    /// The last failed commit (epoch ms, why), until a batch commits again.
+    pub commit_failing: Mutex<Option<(i64, String)>>,
+}
+
+impl Metrics {
+    /// The last failed commit, if no batch committed since.
+    pub fn failing(&self) -> Option<(i64, String)> {
+        self.commit_failing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_failing(&self, failing: Option<(i64, String)>) {
+        *self
+            .commit_failing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = failing;
+    }
 }
 
 impl Default for Metrics {
@@ -83,6 +112,10 @@ impl Default for Metrics {
             commit_seconds: Histogram::new(LATENCY_BOUNDS),
             step_seconds: Histogram::new(LATENCY_BOUNDS),
             commit_failures: AtomicU64::new(0),
+            core_heartbeat_ms: AtomicI64::new(0),
+            last_commit_ms: AtomicI64::new(0),
+            commit_in_flight_since_ms: AtomicI64::new(0),
+            commit_failing: Mutex::new(None),
         }
     }
 }

@@ -59,8 +59,16 @@ pub const WAKE_WAIT: Duration = Duration::from_secs(1);
 /// Messages the core handles in one round before committing, at most.
 pub const ROUND_MESSAGES_MAX: usize = 4_096;
 
-/// Pause before retrying a commit that failed (disk full, I/O error).
+/// After a commit failed (disk full, I/O error), how long the core waits
+/// before it applies again what no caller waits for (activity results,
+/// due timers): requests are still tried, each answered with the store's
+/// error while it fails, so that a full disk costs one failed
+/// transaction per request and not a busy loop.
 pub const COMMIT_RETRY: Duration = Duration::from_secs(1);
+
+/// The core thread goes round its loop at least this often, so that its
+/// heartbeat ([`Metrics::core_heartbeat_ms`]) says it is alive.
+pub const HEARTBEAT: Duration = Duration::from_secs(1);
 
 /// The current time in epoch milliseconds.
 pub fn now_ms() -> i64 {
@@ -255,7 +263,7 @@ impl Runtime {
         recovered: Vec<Task>,
     ) -> Result<Runtime, HostError> {
         let (tx, rx) = mpsc::channel::<Msg>();
-        let (wtx, wrx) = mpsc::channel::<(u64, Batch)>();
+        let (wtx, wrx) = mpsc::channel::<Batched>();
         let waker = host.cluster().cloned();
         let waker_is_cluster = waker.is_some();
         let writer_store = store.clone();
@@ -321,6 +329,10 @@ impl Runtime {
                     in_flight: BTreeMap::new(),
                     oldest_work: None,
                     metrics: core_metrics,
+                    generation: 0,
+                    batch_events: Vec::new(),
+                    held: Vec::new(),
+                    retry_at: None,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
                     waiter_adds: 0,
@@ -576,32 +588,52 @@ impl Runtime {
     }
 }
 
-fn writer_loop(store: Arc<dyn Store>, rx: Receiver<(u64, Batch)>, tx: Sender<Msg>) {
-    while let Ok((no, batch)) = rx.recv() {
-        loop {
-            match store.commit(&batch) {
-                Ok(()) => {
-                    let _ = tx.send(Msg::Committed { no, result: Ok(()) });
-                    break;
-                }
-                // A conflict is about the batch's content, not the disk:
-                // report it (the core fails the requests) instead of retrying.
-                Err(StoreError::Conflict(m)) => {
-                    let _ = tx.send(Msg::Committed {
-                        no,
-                        result: Err(StoreError::Conflict(m)),
-                    });
-                    break;
-                }
-                Err(e) => {
-                    tracing::error!(
-                        batch = no,
-                        error = %e,
-                        "commit of batch {no} failed, retrying in {COMMIT_RETRY:?}: {e}"
-                    );
-                    std::thread::sleep(COMMIT_RETRY);
-                }
+/// An error of the same kind as `e`, saying `message`.
+fn like(e: &StoreError, message: String) -> StoreError {
+    match e {
+        StoreError::Io(_) => StoreError::Io(message),
+        StoreError::Corrupt(_) => StoreError::Corrupt(message),
+        StoreError::Conflict(_) => StoreError::Conflict(message),
+        StoreError::Full(_) => StoreError::Full(message),
+    }
+}
+
+/// The message inside an error.
+fn strip(e: &StoreError) -> String {
+    match e {
+        StoreError::Io(m)
+        | StoreError::Corrupt(m)
+        | StoreError::Conflict(m)
+        | StoreError::Full(m) => m.clone(),
+    }
+}
+
+/// A batch for the writer: its number, the host generation it was built
+/// in, and the batch.
+type Batched = (u64, u64, Batch);
+
+/// Commits batches in order. A batch that fails is reported, not retried:
+/// its callers are answered with the error at once, and nothing they gave
+/// up on is committed later. Every later batch of the same generation was
+/// built on the failed one's state, so it is refused untried; the core
+/// starts a new generation from what is durable.
+fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
+    let mut poisoned: Option<(u64, StoreError)> = None;
+    while let Ok((no, generation, batch)) = rx.recv() {
+        let result = match &poisoned {
+            Some((g, e)) if *g == generation => Err(like(
+                e,
+                format!("not committed: it was built on a batch that failed ({e})"),
+            )),
+            _ => store.commit(&batch),
+        };
+        if let Err(e) = &result {
+            if !matches!(&poisoned, Some((g, _)) if *g == generation) {
+                poisoned = Some((generation, like(e, strip(e))));
             }
+        }
+        if tx.send(Msg::Committed { no, result }).is_err() {
+            return;
         }
     }
 }
@@ -620,6 +652,11 @@ struct InFlight {
     writes: usize,
     taken: Instant,
     since: Instant,
+    /// Events no caller waits for that the batch applied: applied again
+    /// if it fails.
+    events: Vec<(String, Event)>,
+    /// The host generation that built it.
+    generation: u64,
 }
 
 struct Core {
@@ -627,7 +664,7 @@ struct Core {
     /// The store, for inline commits (see [`INLINE_COMMIT_WRITES_MAX`]).
     store: Arc<dyn Store>,
     rx: Receiver<Msg>,
-    writer: Sender<(u64, Batch)>,
+    writer: Sender<Batched>,
     sink: ResultSink,
     dispatcher: Arc<dyn Dispatcher>,
     /// Effects of batches sent to the writer, by batch number.
@@ -635,6 +672,17 @@ struct Core {
     /// When the oldest work not yet in a batch arrived.
     oldest_work: Option<Instant>,
     metrics: Arc<Metrics>,
+    /// Bumped when the host starts over from the store after a failed
+    /// batch; batches of an older generation are refused by the writer.
+    generation: u64,
+    /// Events no caller waits for applied into the batch being built.
+    batch_events: Vec<(String, Event)>,
+    /// Events of failed batches (and events that came while commits
+    /// fail), applied again at `retry_at`.
+    held: Vec<(String, Event)>,
+    /// Set after a failed commit: until then timers, held events and new
+    /// events wait (see [`COMMIT_RETRY`]).
+    retry_at: Option<Instant>,
     /// Replies that wait for the batch being built.
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
@@ -659,19 +707,25 @@ impl Core {
         let mut batch_replies: BTreeMap<u64, Vec<Pending>> = BTreeMap::new();
         loop {
             let now = now_ms();
+            self.metrics.core_heartbeat_ms.store(now, Ordering::Relaxed);
             let mut timeout = match self.host.next_timer() {
                 Some(at) if at <= now => Duration::ZERO,
                 Some(at) => Duration::from_millis((at - now) as u64),
-                None => Duration::from_secs(3600),
+                None => HEARTBEAT,
             };
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
-            // Work the host made before the loop began (`Host::prepare`
-            // unparking runs) is committed at once.
-            if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+            if let Some(at) = self.retry_at {
+                // Timers wait for the retry too (firing them now would
+                // write into a failing store in a busy loop).
+                timeout = at.saturating_duration_since(Instant::now());
+            } else if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
+                // Work the host made before the loop began (`Host::prepare`
+                // unparking runs) is committed at once.
                 timeout = Duration::ZERO;
             }
+            let timeout = timeout.min(HEARTBEAT);
             let first = match self.rx.recv_timeout(timeout) {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
@@ -688,7 +742,14 @@ impl Core {
                 }
                 next = self.rx.try_recv().ok();
             }
-            if let Some(cl) = self.host.cluster().cloned() {
+            let held_back = self.retry_at.is_some_and(|t| Instant::now() < t);
+            if !held_back && self.retry_at.take().is_some() {
+                self.redeliver_held();
+            }
+            if held_back {
+                // Commits fail: what no caller waits for waits for the
+                // retry (see COMMIT_RETRY).
+            } else if let Some(cl) = self.host.cluster().cloned() {
                 // In a cluster, timers and queued events are found by claiming
                 // runs with work: now when woken, and at least every interval.
                 if self.woken || self.last_claim.elapsed() >= CLAIM_INTERVAL {
@@ -714,6 +775,11 @@ impl Core {
             }
             if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
                 let (no, batch, effects) = self.host.take_batch();
+                if self.in_flight.is_empty() {
+                    self.metrics
+                        .commit_in_flight_since_ms
+                        .store(now_ms(), Ordering::Relaxed);
+                }
                 self.in_flight.insert(
                     no,
                     InFlight {
@@ -721,39 +787,20 @@ impl Core {
                         writes: batch.writes.len(),
                         taken: Instant::now(),
                         since: self.oldest_work.take().unwrap_or(round_start),
+                        events: std::mem::take(&mut self.batch_events),
+                        generation: self.generation,
                     },
                 );
                 batch_replies.insert(no, std::mem::take(&mut self.replies));
                 let inline =
                     self.in_flight.len() == 1 && batch.writes.len() <= INLINE_COMMIT_WRITES_MAX;
-                // An inline commit is tried once: an I/O error hands the
-                // batch to the writer, which retries without stalling the
-                // core.
-                let result = if inline {
-                    Some(self.store.commit(&batch))
-                } else {
-                    None
-                };
-                match result {
-                    Some(Ok(())) => self.committed(no, Ok(()), &mut batch_replies),
-                    Some(Err(StoreError::Conflict(m))) => {
-                        self.committed(no, Err(StoreError::Conflict(m)), &mut batch_replies)
-                    }
-                    Some(Err(e)) => {
-                        tracing::warn!(
-                            batch = no,
-                            error = %e,
-                            "commit of batch {no} failed, handing it to the writer: {e}"
-                        );
-                        if self.writer.send((no, batch)).is_err() {
-                            return;
-                        }
-                    }
-                    None => {
-                        if self.writer.send((no, batch)).is_err() {
-                            return;
-                        }
-                    }
+                if inline {
+                    // Nothing else is in flight, so a failure here is the
+                    // whole story: answered at once, like the writer's.
+                    let result = self.store.commit(&batch);
+                    self.committed(no, result, &mut batch_replies);
+                } else if self.writer.send((no, self.generation, batch)).is_err() {
+                    return;
                 }
             } else if !self.replies.is_empty() && !self.host.has_work() {
                 // Replies with no writes of their own wait for the newest
@@ -824,9 +871,11 @@ impl Core {
                 let _ = reply.send(self.host.deploy(&files, now));
             }
             Msg::Event { run_id, event } => {
-                if let Err(e) = self.host.deliver(&run_id, event, now) {
-                    tracing::error!(run = %run_id, error = %e, "run {run_id}: {e}");
+                if self.retry_at.is_some() {
+                    self.held.push((run_id, event));
+                    return;
                 }
+                self.deliver_event(run_id, event, now);
             }
             Msg::Operator {
                 run_id,
@@ -934,6 +983,76 @@ impl Core {
             && !self.host.has_work()
     }
 
+    /// Applies an event no caller waits for, keeping it for the batch (it
+    /// is applied again if the batch fails).
+    fn deliver_event(&mut self, run_id: String, event: Event, now: i64) {
+        match self.host.deliver(&run_id, event.clone(), now) {
+            Ok(()) => self.batch_events.push((run_id, event)),
+            Err(e) => tracing::error!(run = %run_id, error = %e, "run {run_id}: {e}"),
+        }
+    }
+
+    /// Applies again the events of failed batches.
+    fn redeliver_held(&mut self) {
+        let now = now_ms();
+        for (run_id, event) in std::mem::take(&mut self.held) {
+            self.deliver_event(run_id, event, now);
+        }
+    }
+
+    /// Batch `no` did not commit: its callers get the store's error now,
+    /// and nothing of it is committed later. The host's memory is ahead of
+    /// the store, so (once per generation) it starts over from the store:
+    /// the batch being built and the batches in flight fail with it (the
+    /// writer refuses those untried), and the events they applied that no
+    /// caller waits for are applied again after [`COMMIT_RETRY`] (at once
+    /// after a conflict, which is about the batch and not the store).
+    fn batch_failed(&mut self, no: u64, flight: InFlight, replies: Vec<Pending>, e: StoreError) {
+        let m = &self.metrics;
+        m.commit_failures
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let why = e.to_string();
+        tracing::error!(
+            batch = no,
+            error = %why,
+            "batch {no} of {} write(s) was not committed: {why}",
+            flight.writes
+        );
+        if !matches!(e, StoreError::Conflict(_)) {
+            m.set_failing(Some((now_ms(), why)));
+        }
+        let error = || like(&e, strip(&e));
+        let mut failed = replies;
+        self.held.extend(flight.events);
+        if flight.generation == self.generation {
+            self.generation += 1;
+            failed.append(&mut self.replies);
+            self.held.append(&mut self.batch_events);
+            self.host = self.host.restart(Box::new(OsEntropy));
+            self.oldest_work = None;
+        }
+        for p in failed {
+            let err = HostError::Store(error());
+            match p {
+                Pending::Start(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Record(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Accepted(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+            }
+        }
+        let wait = match e {
+            StoreError::Conflict(_) => Duration::ZERO,
+            _ => COMMIT_RETRY,
+        };
+        let at = Instant::now() + wait;
+        self.retry_at = Some(self.retry_at.map_or(at, |t| t.max(at)));
+    }
+
     fn committed(
         &mut self,
         no: u64,
@@ -943,44 +1062,38 @@ impl Core {
         let Some(flight) = self.in_flight.remove(&no) else {
             return;
         };
-        let effects = flight.effects;
         let replies = batch_replies.remove(&no).unwrap_or_default();
         let m = &self.metrics;
-        if result.is_ok() {
-            m.commit_seconds
-                .observe(flight.taken.elapsed().as_secs_f64());
-            m.batch_writes.observe(flight.writes as f64);
-            let step = flight.since.elapsed().as_secs_f64();
-            for _ in 0..flight.writes {
-                m.step_seconds.observe(step);
-            }
-        } else {
-            m.commit_failures
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match self.in_flight.values().map(|f| f.taken).min() {
+            None => m.commit_in_flight_since_ms.store(0, Ordering::Relaxed),
+            Some(t) => m
+                .commit_in_flight_since_ms
+                .store(now_ms() - t.elapsed().as_millis() as i64, Ordering::Relaxed),
         }
-        if let Err(e) = result {
-            // The batch did not happen: the in-memory state is ahead of the
-            // store. Fail every request of the batch and forget cached runs
-            // so they reload from what is durable. (Only a conflict lands
-            // here; I/O errors are retried by the writer. A single node
-            // cannot conflict: it checks idempotency keys before writing.)
-            tracing::error!(batch = no, error = %e, "batch {no} was refused by the store: {e}");
-            for p in replies {
-                match p {
-                    Pending::Start(r, _) => {
-                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
-                    }
-                    Pending::Record(r, _) => {
-                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
-                    }
-                    Pending::Accepted(r, _) => {
-                        let _ = r.send(Err(HostError::Store(StoreError::Conflict(e.to_string()))));
-                    }
+        let e = match result {
+            Ok(()) => {
+                m.commit_seconds
+                    .observe(flight.taken.elapsed().as_secs_f64());
+                m.batch_writes.observe(flight.writes as f64);
+                let step = flight.since.elapsed().as_secs_f64();
+                for _ in 0..flight.writes {
+                    m.step_seconds.observe(step);
                 }
+                m.last_commit_ms.store(now_ms(), Ordering::Relaxed);
+                m.set_failing(None);
+                // The store takes writes again: what waited goes now.
+                if self.retry_at.is_some() {
+                    self.retry_at = Some(Instant::now());
+                }
+                None
             }
-            self.host = self.host.restart(Box::new(OsEntropy));
+            Err(e) => Some(e),
+        };
+        if let Some(e) = e {
+            self.batch_failed(no, flight, replies, e);
             return;
         }
+        let effects = flight.effects;
         self.host.committed(no);
         let mut latest: HashMap<String, RunRecord> = HashMap::new();
         for e in effects {

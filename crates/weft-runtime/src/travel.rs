@@ -38,9 +38,10 @@ pub enum TravelError {
         /// How many it has.
         steps: i64,
     },
-    /// The journal's first steps are gone (a journal kept only its newest
-    /// steps), so there is nothing to replay from.
-    #[error("run {run}'s journal starts at step {first}: its earlier steps were not kept, so it cannot be replayed")]
+    /// The journal's first steps are gone (a journal keeps only its newest
+    /// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] steps), so there is
+    /// nothing to replay from: a state is rebuilt from step 1.
+    #[error("run {run}'s journal starts at step {first}: a run keeps its newest JOURNAL_STEPS_PER_RUN_MAX ({}) steps and a state is rebuilt by replaying from step 1, so this run cannot be replayed", weft_store::JOURNAL_STEPS_PER_RUN_MAX)]
     Trimmed {
         /// The run.
         run: String,

@@ -1,7 +1,8 @@
 //! The scenario file format (pinned: users and acceptance suites rely on it).
 //!
 //! ```yaml
-//! source: register.weft          # path relative to this file
+//! source: register.weft          # path relative to this file; or a list of the
+//!                                 # program's files: [order.weft, contracts.weft]
 //! flow: RegisterUser
 //! input: {nick: ann, email: ann@example.com}
 //! activities:                     # name -> outcomes, used attempt by attempt; the last repeats
@@ -124,6 +125,9 @@ pub struct Scenario {
     pub path: PathBuf,
     /// The flow source file (resolved against the scenario's folder).
     pub source: PathBuf,
+    /// The program's other files, deployed with it (`source: [a.weft,
+    /// b.weft]` names them after the first).
+    pub others: Vec<PathBuf>,
     /// The flow to run.
     pub flow: String,
     /// Its input.
@@ -168,12 +172,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
         "(top)",
         &err,
     )?;
-    let source = top.get("source").and_then(|v| v.as_str()).ok_or_else(|| {
+    let missing = || {
         err(
             "source",
-            "the path of the flow file is required (relative to this file)".into(),
+            "the path of the flow file is required (relative to this file), or a list of the program's files".into(),
         )
-    })?;
+    };
+    let sources: Vec<&str> = match top.get("source") {
+        Some(serde_json::Value::String(s)) => vec![s.as_str()],
+        Some(serde_json::Value::Array(items)) if !items.is_empty() => items
+            .iter()
+            .map(|i| i.as_str().ok_or_else(missing))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(missing()),
+    };
     let flow = top
         .get("flow")
         .and_then(|v| v.as_str())
@@ -190,7 +202,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
     };
     Ok(Scenario {
         path: path.to_path_buf(),
-        source: base.join(source),
+        source: base.join(sources[0]),
+        others: sources[1..].iter().map(|s| base.join(s)).collect(),
         flow: flow.to_string(),
         input,
         activities,
@@ -482,6 +495,17 @@ expect:
     fn the_documented_example_parses() {
         let s = parse(Path::new("ex/a.test.yaml"), EXAMPLE).unwrap();
         assert_eq!(s.source, Path::new("ex/register.weft"));
+        assert!(s.others.is_empty());
+        let two = parse(
+            Path::new("ex/a.test.yaml"),
+            &EXAMPLE.replace(
+                "source: register.weft",
+                "source: [register.weft, contracts.weft]",
+            ),
+        )
+        .unwrap();
+        assert_eq!(two.source, Path::new("ex/register.weft"));
+        assert_eq!(two.others, vec![Path::new("ex/contracts.weft")]);
         assert_eq!(s.activities["CreateAccount"].len(), 2);
         assert_eq!(
             s.activities["SendActivationEmail"][0].outcome,

@@ -136,26 +136,56 @@ impl Report {
 /// Checks the flow source of a scenario like a deploy would; `Err` carries
 /// the rendered diagnostics.
 pub fn checked_source(path: &std::path::Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let name = path.display().to_string();
-    let parse = weft_syntax::parse(&text);
-    let mut diags = parse.diagnostics.clone();
-    if !parse.has_errors() {
-        let files = [weft_check::SourceFile {
-            name: &name,
-            module: &parse.module,
-        }];
-        diags.extend(weft_check::check_program(&files).remove(0));
+    let mut files = checked_sources(&[path.to_path_buf()])?;
+    Ok(files.remove(0).1)
+}
+
+/// Checks the files of a program like a deploy would: (file name, text)
+/// per file; `Err` carries the rendered diagnostics.
+pub fn checked_sources(paths: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, String> {
+    let mut texts = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        texts.push((path.display().to_string(), text));
     }
-    let index = weft_syntax::LineIndex::new(&text);
-    let errors: Vec<String> = diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| weft_syntax::diagnostic::render(&name, &text, &index, d))
-        .collect();
+    let parses: Vec<_> = texts.iter().map(|(_, t)| weft_syntax::parse(t)).collect();
+    let mut diags: Vec<Vec<weft_syntax::Diagnostic>> =
+        parses.iter().map(|p| p.diagnostics.clone()).collect();
+    if parses.iter().all(|p| !p.has_errors()) {
+        let files: Vec<weft_check::SourceFile> = texts
+            .iter()
+            .zip(&parses)
+            .map(|((name, _), p)| weft_check::SourceFile {
+                name,
+                module: &p.module,
+            })
+            .collect();
+        for (d, found) in diags.iter_mut().zip(weft_check::check_program(&files)) {
+            d.extend(found);
+        }
+    }
+    let mut errors = Vec::new();
+    for ((name, text), d) in texts.iter().zip(&diags) {
+        let index = weft_syntax::LineIndex::new(text);
+        errors.extend(
+            d.iter()
+                .filter(|d| d.is_error())
+                .map(|d| weft_syntax::diagnostic::render(name, text, &index, d)),
+        );
+    }
     if errors.is_empty() {
-        Ok(text)
+        Ok(paths
+            .iter()
+            .zip(texts)
+            .map(|(p, (_, text))| {
+                let name = p
+                    .file_name()
+                    .map(|f| f.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                (name, text)
+            })
+            .collect())
     } else {
         Err(format!("the flow does not check:\n{}", errors.join("")))
     }
@@ -164,25 +194,20 @@ pub fn checked_source(path: &std::path::Path) -> Result<String, String> {
 /// Runs one scenario.
 pub fn run(s: &Scenario) -> Report {
     let name = s.path.display().to_string();
-    let text = match checked_source(&s.source) {
-        Ok(t) => t,
+    let mut paths = vec![s.source.clone()];
+    paths.extend(s.others.iter().cloned());
+    let files = match checked_sources(&paths) {
+        Ok(f) => f,
         Err(e) => return Report::failed(name, e),
     };
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let mocks = Mocks::new(s.activities.clone());
     let mut sim = Sim::new(store.clone(), 1, mocks.responder());
-    let file_name = s
-        .source
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    if let Err(e) = sim.host.deploy(
-        &[SourceText {
-            name: file_name,
-            text,
-        }],
-        sim.now,
-    ) {
+    let files: Vec<SourceText> = files
+        .into_iter()
+        .map(|(name, text)| SourceText { name, text })
+        .collect();
+    if let Err(e) = sim.host.deploy(&files, sim.now) {
         return Report::failed(name, e.to_string());
     }
     let started = match sim.host.start_run(&s.flow, s.input.clone(), None, sim.now) {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -36,6 +36,7 @@ pub const DEPLOY_FILES_MAX: usize = 100;
 /// document lists exactly these.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("GET", "/metrics"),
     ("GET", "/v1/openapi.json"),
     ("POST", "/v1/flows"),
@@ -66,10 +67,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
 ];
-
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
-}
 
 pub(crate) async fn openapi() -> Response {
     (
@@ -144,8 +141,24 @@ pub(crate) async fn deploy(
                 f.name
             )));
         }
+        file_name_ok(&f.name)?;
+        if f.text.trim().is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "{:?} is empty: there is nothing to deploy in it",
+                f.name
+            )));
+        }
     }
     let (errors, warnings) = check(&files);
+    if errors.is_empty()
+        && files
+            .iter()
+            .all(|f| weft_syntax::parse(&f.text).module.flows().next().is_none())
+    {
+        return Err(ApiError::bad_request(
+            "the files define no flow: a version needs at least one",
+        ));
+    }
     if !errors.is_empty() {
         let n = errors.len();
         let mut all = errors;
@@ -165,26 +178,78 @@ pub(crate) async fn deploy(
         .into_response())
 }
 
+/// Refuses file names that are not plain relative paths: a name is shown
+/// in diagnostics and the UI, and tools may write files by it.
+fn file_name_ok(name: &str) -> Result<(), ApiError> {
+    use crate::limits::FILE_NAME_BYTES_MAX;
+    let why = if name.len() > FILE_NAME_BYTES_MAX {
+        Some(format!(
+            "is longer than {FILE_NAME_BYTES_MAX} bytes (FILE_NAME_BYTES_MAX)"
+        ))
+    } else if name.chars().any(char::is_control) {
+        Some("holds a control character".to_string())
+    } else if name.starts_with('/') {
+        Some("starts with `/`: give a relative name".to_string())
+    } else if name.contains('\\') {
+        Some("holds `\\`: separate folders with `/`".to_string())
+    } else if name
+        .split('/')
+        .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        Some("has an empty, `.` or `..` part".to_string())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(ApiError::bad_request(format!(
+            "the file name {:?} {why}",
+            name.chars().take(80).collect::<String>()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Parses and checks files as one program: (errors, warnings) as JSON.
+/// The `.proto` files among them are not Weft: the program's `@grpc`
+/// bindings are checked against them.
 pub fn check(files: &[SourceText]) -> (Vec<Value>, Vec<Value>) {
-    let parses: Vec<_> = files.iter().map(|f| weft_syntax::parse(&f.text)).collect();
+    let parses: Vec<_> = files
+        .iter()
+        .map(|f| weft_syntax::lang::is_weft_file(&f.name).then(|| weft_syntax::parse(&f.text)))
+        .collect();
     let clean: Vec<usize> = (0..files.len())
-        .filter(|&i| !parses[i].has_errors())
+        .filter(|&i| parses[i].as_ref().is_some_and(|p| !p.has_errors()))
         .collect();
     let sources: Vec<weft_check::SourceFile> = clean
         .iter()
-        .map(|&i| weft_check::SourceFile {
-            name: &files[i].name,
-            module: &parses[i].module,
+        .filter_map(|&i| {
+            Some(weft_check::SourceFile {
+                name: &files[i].name,
+                module: &parses[i].as_ref()?.module,
+            })
         })
         .collect();
     let mut checked = weft_check::check_program(&sources);
+    let protos: weft_grpc::Sources = files
+        .iter()
+        .filter(|f| !weft_syntax::lang::is_weft_file(&f.name))
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
+    let grpc = weft_grpc::program::check(&sources, &protos);
     let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for (i, (f, p)) in files.iter().zip(&parses).enumerate() {
-        let mut diags = p.diagnostics.clone();
+        let mut diags = p
+            .as_ref()
+            .map(|p| p.diagnostics.clone())
+            .unwrap_or_default();
         if let Some(pos) = clean.iter().position(|&c| c == i) {
             diags.append(&mut checked[pos]);
         }
+        diags.extend(
+            grpc.iter()
+                .filter(|g| g.file == f.name)
+                .map(|g| g.diagnostic.clone()),
+        );
         for (d, j) in diags
             .iter()
             .zip(weft_check::json::diagnostics(&f.name, &f.text, &diags))
@@ -409,6 +474,36 @@ pub(crate) async fn start_run(
     Ok((status, Json(run_json(&rec))).into_response())
 }
 
+/// 400 `invalid_query`: the query string is wrong.
+fn invalid_query(message: impl Into<String>) -> ApiError {
+    ApiError::new(Code::InvalidQuery, message)
+}
+
+/// A query parameter that is given must have a value: `?status=` is a
+/// mistake, not "any status".
+fn given(name: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    match v {
+        Some(v) if v.is_empty() => Err(invalid_query(format!(
+            "`{name}` is empty: leave it out, or give a value"
+        ))),
+        v => Ok(v),
+    }
+}
+
+/// A whole number in `1..=max`, or `default` when not given.
+fn query_limit(v: Option<String>, default: usize, max: usize) -> Result<usize, ApiError> {
+    match given("limit", v)? {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                invalid_query(format!("`limit` must be a whole number from 1 to {max}"))
+            }),
+    }
+}
+
 async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
     let store = s.runtime.store().clone();
     let key = id.to_string();
@@ -417,17 +512,67 @@ async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
         .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct JournalQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// A journal cursor: `<step>.<entry>`, the next entry to read.
+fn journal_cursor(c: &str) -> Option<(i64, usize)> {
+    let (step, entry) = c.split_once('.')?;
+    let digits = |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(step) || !digits(entry) {
+        return None;
+    }
+    Some((step.parse().ok()?, entry.parse().ok()?))
+}
+
+/// A run's journal, a page at a time: at most `limit` entries (default and
+/// most [`crate::limits::JOURNAL_PAGE_ENTRIES_MAX`]) from `cursor` (a
+/// page's `nextCursor`). A caller that does not page gets the first page,
+/// in the shape of old (`runId`, `entries`), with `nextCursor` when there
+/// is more.
 pub(crate) async fn get_journal(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    q: Result<Query<JournalQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    use crate::limits::JOURNAL_PAGE_ENTRIES_MAX;
+    let Query(q) = q.map_err(|e| invalid_query(format!("bad query: {}", e.body_text())))?;
+    let limit = query_limit(q.limit, JOURNAL_PAGE_ENTRIES_MAX, JOURNAL_PAGE_ENTRIES_MAX)?;
+    let from = match given("cursor", q.cursor)? {
+        None => None,
+        Some(c) => Some(journal_cursor(&c).ok_or_else(|| {
+            invalid_query(format!(
+                "`cursor` {:?} is not a journal cursor: pass a page's `nextCursor` as it is",
+                c.chars().take(40).collect::<String>()
+            ))
+        })?),
+    };
     load_run(&s, &id).await?;
     let store = s.runtime.store().clone();
     let key = id.clone();
-    let steps = blocking(move || store.journal(&key)).await?;
+    let (from_step, skip) = from.unwrap_or((0, 0));
+    // Every step holds an entry at least: `limit + 1` steps hold a page
+    // and tell whether there is more.
+    let steps = blocking(move || store.journal_page(&key, from_step, limit + 1)).await?;
+    let fetched = steps.len();
+    let last_step = steps.last().map(|st| st.step);
+    let dropped = match (&from, steps.first()) {
+        (None, Some(first)) if first.step > 1 => Some(first.step - 1),
+        _ => None,
+    };
     let mut entries = Vec::new();
-    for st in steps {
-        for e in st.entries {
+    let mut next: Option<String> = None;
+    'steps: for st in steps {
+        let start = if st.step == from_step { skip } else { 0 };
+        for (i, e) in st.entries.into_iter().enumerate().skip(start) {
+            if entries.len() == limit {
+                next = Some(format!("{}.{i}", st.step));
+                break 'steps;
+            }
             let mut v = serde_json::to_value(&e).unwrap_or(Value::Null);
             if let Some(o) = v.as_object_mut() {
                 o.insert("step".into(), json!(st.step));
@@ -436,7 +581,14 @@ pub(crate) async fn get_journal(
             entries.push(v);
         }
     }
-    Ok(Json(json!({"runId": id, "entries": entries})))
+    if next.is_none() && fetched == limit + 1 {
+        next = last_step.map(|s| format!("{}.0", s + 1));
+    }
+    let mut out = json!({"runId": id, "entries": entries, "nextCursor": next});
+    if let Some(n) = dropped {
+        out["droppedSteps"] = json!(n);
+    }
+    Ok(Json(out))
 }
 
 /// An operator's action on one run, recorded in the audit log once done.
@@ -514,9 +666,22 @@ pub(crate) async fn cancel_run(
     let reason = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
+        // A body, if any, is JSON like every other body.
+        if !crate::error::json_content_type(&headers) {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "send the body as JSON with `Content-Type: application/json` (or send none)",
+            ));
+        }
+        crate::strict_json::check(&body).map_err(|e| {
             ApiError::new(
                 Code::InvalidJson,
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?;
+        let b: CancelBody = serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                Code::InvalidBody,
                 format!("the body is not `{{\"reason\": \"...\"}}`: {e}"),
             )
         })?;
@@ -542,22 +707,61 @@ pub(crate) async fn callback(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PollBody {
     activities: Vec<String>,
+    #[serde(default, deserialize_with = "some_string")]
     worker: Option<String>,
-    max: Option<usize>,
+    max: Option<u64>,
     wait_ms: Option<u64>,
+}
+
+/// A field that, when given, must be a string (`null` is not one).
+fn some_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 pub(crate) async fn poll_tasks(
     State(s): State<AppState>,
     Json(body): Json<PollBody>,
 ) -> Result<Json<Value>, ApiError> {
+    use crate::limits::{ACTIVITY_NAME_BYTES_MAX, WORKER_NAME_BYTES_MAX};
+    use crate::queue::{POLL_TASKS_MAX, POLL_WAIT_MAX};
     if body.activities.is_empty() || body.activities.len() > POLL_ACTIVITIES_MAX {
         return Err(ApiError::bad_request(format!(
             "`activities` must name 1 to {POLL_ACTIVITIES_MAX} activities"
         )));
     }
+    if let Some(a) = body
+        .activities
+        .iter()
+        .find(|a| a.is_empty() || a.len() > ACTIVITY_NAME_BYTES_MAX)
+    {
+        return Err(ApiError::bad_request(format!(
+            "activity names have 1 to {ACTIVITY_NAME_BYTES_MAX} bytes (ACTIVITY_NAME_BYTES_MAX); {} has {}",
+            if a.is_empty() { "one".to_string() } else { format!("{:?}...", a.chars().take(20).collect::<String>()) },
+            a.len()
+        )));
+    }
+    if let Some(w) = &body.worker {
+        if w.is_empty() || w.len() > WORKER_NAME_BYTES_MAX {
+            return Err(ApiError::bad_request(format!(
+                "`worker` has 1 to {WORKER_NAME_BYTES_MAX} bytes (WORKER_NAME_BYTES_MAX)"
+            )));
+        }
+    }
+    let max = body.max.unwrap_or(1);
+    if !(1..=POLL_TASKS_MAX as u64).contains(&max) {
+        return Err(ApiError::bad_request(format!(
+            "`max` must be from 1 to {POLL_TASKS_MAX} (POLL_TASKS_MAX), not {max}"
+        )));
+    }
+    let wait_ms = body.wait_ms.unwrap_or(0);
+    if wait_ms > POLL_WAIT_MAX.as_millis() as u64 {
+        return Err(ApiError::bad_request(format!(
+            "`waitMs` must be at most {} (POLL_WAIT_MAX), not {wait_ms}",
+            POLL_WAIT_MAX.as_millis()
+        )));
+    }
     let worker = body.worker.unwrap_or_else(|| "anonymous".into());
-    let wait = Duration::from_millis(body.wait_ms.unwrap_or(0));
+    let wait = Duration::from_millis(wait_ms);
     let now = weft_runtime::runtime::now_ms();
     if let Some(due) = s.workers.polled(&worker, &body.activities, now) {
         let (w, who) = (s.workers.clone(), worker.clone());
@@ -568,7 +772,7 @@ pub(crate) async fn poll_tasks(
     let poll = Poll {
         activities: &body.activities,
         worker: &worker,
-        max: body.max.unwrap_or(1),
+        max: max as usize,
         wait,
     };
     let leased = tokio::select! {

@@ -10,6 +10,15 @@
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
 //! poller_stale = "5m"               # a pull activity nobody polled this long leaves its runs waiting "for a worker"
 //!
+//! [http]                          # connection limits (crate::limits; these are the defaults)
+//! header_read_timeout = "10s"
+//! idle_timeout = "60s"
+//! body_read_timeout = "30s"
+//! write_stall_timeout = "30s"
+//! connections_per_client_max = 1024
+//! connections_max = 10000
+//! shutdown_grace = "10s"
+//!
 //! [activities.ReserveNick]          # a push activity: the engine POSTs each attempt here
 //! url = "http://127.0.0.1:8081/reserve-nick"
 //! timeout = "10s"                   # per attempt, unless the call's @timeout is shorter
@@ -70,6 +79,8 @@ pub struct Config {
     /// How long a pull activity may go without a poll before the runs
     /// waiting on it say that no worker serves it.
     pub poller_stale: Duration,
+    /// Limits on connections and requests.
+    pub http: crate::limits::Http,
 }
 
 /// What a configuration file may say.
@@ -86,6 +97,62 @@ pub struct File {
     poller_stale: Option<String>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
+    #[serde(default)]
+    http: FileHttp,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileHttp {
+    header_read_timeout: Option<String>,
+    idle_timeout: Option<String>,
+    body_read_timeout: Option<String>,
+    write_stall_timeout: Option<String>,
+    connections_per_client_max: Option<usize>,
+    connections_max: Option<usize>,
+    shutdown_grace: Option<String>,
+}
+
+impl FileHttp {
+    fn limits(&self) -> Result<crate::limits::Http, ConfigError> {
+        let d = crate::limits::Http::default();
+        let dur = |v: &Option<String>, name: &str, default| match v {
+            Some(t) => duration(t, &format!("http.{name}")),
+            None => Ok(default),
+        };
+        let count = |v: Option<usize>, name: &str, default: usize| match v {
+            Some(0) => Err(ConfigError::Value(format!(
+                "http.{name} must be at least 1"
+            ))),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        };
+        Ok(crate::limits::Http {
+            header_read_timeout: dur(
+                &self.header_read_timeout,
+                "header_read_timeout",
+                d.header_read_timeout,
+            )?,
+            idle_timeout: dur(&self.idle_timeout, "idle_timeout", d.idle_timeout)?,
+            body_read_timeout: dur(
+                &self.body_read_timeout,
+                "body_read_timeout",
+                d.body_read_timeout,
+            )?,
+            write_stall_timeout: dur(
+                &self.write_stall_timeout,
+                "write_stall_timeout",
+                d.write_stall_timeout,
+            )?,
+            connections_per_client_max: count(
+                self.connections_per_client_max,
+                "connections_per_client_max",
+                d.connections_per_client_max,
+            )?,
+            connections_max: count(self.connections_max, "connections_max", d.connections_max)?,
+            shutdown_grace: dur(&self.shutdown_grace, "shutdown_grace", d.shutdown_grace)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,6 +333,7 @@ impl Config {
             }
             None => default_node_name(),
         };
+        let http = file.http.limits()?;
         let mut push = BTreeMap::new();
         for (name, b) in file.activities {
             if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
@@ -307,6 +375,7 @@ impl Config {
                 Some(d) => duration(d, "poller_stale")?,
                 None => crate::workers::POLLER_STALE_DEFAULT,
             },
+            http,
         })
     }
 }
@@ -327,6 +396,7 @@ impl Config {
             database: None,
             node: "test".into(),
             poller_stale: crate::workers::POLLER_STALE_DEFAULT,
+            http: crate::limits::Http::default(),
         }
     }
 }
@@ -411,6 +481,42 @@ mod tests {
         .to_string();
         assert!(e.contains("a node name is"), "{e}");
         assert!(!Config::load(Flags::default()).unwrap().node.is_empty());
+    }
+
+    #[test]
+    fn reads_http_limits() {
+        let c = Config::load(Flags::default()).unwrap();
+        assert_eq!(c.http, crate::limits::Http::default());
+        let f = write(
+            "http.toml",
+            "[http]\nheader_read_timeout = \"2s\"\nconnections_max = 50\nshutdown_grace = \"1s\"\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.http.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(c.http.connections_max, 50);
+        assert_eq!(c.http.shutdown_grace, Duration::from_secs(1));
+        assert_eq!(c.http.idle_timeout, crate::limits::IDLE_TIMEOUT);
+        for (text, want) in [
+            (
+                "[http]\nconnections_max = 0\n",
+                "http.connections_max must be at least 1",
+            ),
+            ("[http]\nidle_timeout = \"soon\"\n", "http.idle_timeout"),
+            ("[http]\nidle = \"1s\"\n", "unknown field `idle`"),
+        ] {
+            let f = write("bad-http.toml", text);
+            let e = Config::load(Flags {
+                config: Some(f),
+                ..Flags::default()
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(want), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -157,6 +157,12 @@ impl Activities {
         Some(m)
     }
 
+    /// True when the run `run_id` (or its root) is one the demo started,
+    /// so its activities are scripted.
+    pub fn scripts(&self, run_id: &str) -> bool {
+        self.mocks_for(run_id).is_some()
+    }
+
     /// Gives the demo the runtime (for callbacks), once it exists.
     pub fn runtime_cell(&self) -> Arc<OnceLock<Runtime>> {
         self.runtime.clone()

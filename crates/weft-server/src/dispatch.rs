@@ -1,7 +1,7 @@
 //! Where each activity call goes: an HTTP endpoint (push, configured:
-//! `push.rs`), an endpoint bound by `@http` in the program (`bindings.rs`),
-//! the demo's scripted answers, or the pull queue for workers (the
-//! default).
+//! `push.rs`), the demo's scripted answers (for the demo's own runs), an
+//! endpoint or gRPC method bound by `@http` or `@grpc` in the program
+//! (`bindings.rs`), or the pull queue for workers (the default).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use weft_engine::state::Task;
 use weft_runtime::{Dispatcher, ResultSink};
 
-use crate::bindings::Http;
+use crate::bindings::Direct;
 use crate::push::Push;
 use crate::queue::Queue;
 
@@ -17,12 +17,12 @@ use crate::queue::Queue;
 pub struct Router {
     /// Push bindings (configured: they take precedence).
     pub push: Push,
-    /// `@http` bindings of the deployed programs.
-    pub http: Http,
+    /// `@http` and `@grpc` bindings of the deployed programs.
+    pub http: Direct,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
-    pub demo: Option<Arc<dyn Dispatcher>>,
+    pub demo: Option<Arc<crate::demo::Activities>>,
 }
 
 impl Dispatcher for Router {
@@ -31,14 +31,16 @@ impl Dispatcher for Router {
             self.push.dispatch(task, sink);
             return;
         }
+        // The demo's runs get scripted answers even where the example
+        // declares a binding (`examples/grpc`): its service is not running.
+        if let Some(d) = self.demo.as_ref().filter(|d| d.scripts(&task.run_id)) {
+            d.dispatch(task, sink);
+            return;
+        }
         let Some((task, sink)) = self.http.dispatch(task, sink) else {
             return;
         };
-        if let Some(d) = &self.demo {
-            d.dispatch(task, sink);
-        } else {
-            self.queue.push(task, sink);
-        }
+        self.queue.push(task, sink);
     }
 
     fn cancel(&self, call_id: &str) {
@@ -61,15 +63,15 @@ impl Dispatcher for InStore {
 /// Tasks a node's pusher leases at once.
 pub const PUSH_LEASE_BATCH: usize = 32;
 
-/// A cluster node's pusher: leases tasks of push-bound and `@http`-bound
-/// activities from the store and sends them, so that a dead node's
-/// requests pass to another node when their leases end. The `@http`
+/// A cluster node's pusher: leases tasks of push-bound and `@http`- or
+/// `@grpc`-bound activities from the store and sends them, so that a dead
+/// node's requests pass to another node when their leases end. The
 /// bindings are refreshed from the store's newest program versions on
 /// each round, so a deploy on any node reaches every node.
 pub async fn push_loop(
     store: Arc<dyn weft_store::ClusterStore>,
     push: Push,
-    http: Http,
+    http: Direct,
     sink: ResultSink,
     node: String,
 ) {
@@ -79,7 +81,7 @@ pub async fn push_loop(
         let refreshed =
             tokio::task::spawn_blocking(move || bindings.refresh(store_dyn.as_ref())).await;
         if let Ok(Err(e)) = refreshed {
-            tracing::warn!(error = %e, "reading @http bindings failed: {e}");
+            tracing::warn!(error = %e, "reading @http and @grpc bindings failed: {e}");
         }
         let mut activities: Vec<String> = push.bindings.keys().cloned().collect();
         let bound = http.bindings.names();

@@ -8,7 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde_json::json;
 use weft_runtime::{CallbackError, HostError, UnreadableKind};
 
@@ -55,8 +55,8 @@ macro_rules! codes {
 
 codes! {
     BadRequest = ("bad_request", BAD_REQUEST, "The request is malformed: a query, path parameter or field value is wrong, or the body could not be read."),
-    InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON."),
-    InvalidQuery = ("invalid_query", BAD_REQUEST, "A query parameter is wrong: an unknown parameter, a value of the wrong form, or a search condition (`q`) that does not parse or means nothing."),
+    InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON (or it gives a key twice in one object)."),
+    InvalidQuery = ("invalid_query", BAD_REQUEST, "The query string is wrong: an unknown or empty parameter, a value out of range, a cursor the server did not give, or a search condition (`q`) that does not parse or means nothing."),
     Unauthorized = ("unauthorized", UNAUTHORIZED, "The server needs a bearer token and the request has none, or a wrong one."),
     NoSuchPath = ("no_such_path", NOT_FOUND, "No route has this path (or the web UI has no such file)."),
     UnknownFlow = ("unknown_flow", NOT_FOUND, "No deployed flow has this name (or the version asked for does not define it)."),
@@ -67,21 +67,33 @@ codes! {
     NoSuchStep = ("no_such_step", NOT_FOUND, "The run's journal has no step with this number."),
     UnknownAction = ("unknown_action", NOT_FOUND, "The audit log has no operator action with this id."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
+    RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "The request's body did not arrive within the server's body read timeout; the connection is closed."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
     NotReplayable = ("not_replayable", CONFLICT, "The run's state at a step cannot be rebuilt: its journal lacks what replay needs (steps recorded by an earlier build, or dropped), or replaying it no longer gives what happened."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
+    UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
     CheckFailed = ("check_failed", UNPROCESSABLE_ENTITY, "The deployed flows have errors; `diagnostics` lists them and nothing was deployed."),
     CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
+    TooManyVersions = ("too_many_versions", UNPROCESSABLE_ENTITY, "A deployed flow has as many versions as a flow may have (VERSIONS_PER_FLOW_MAX); nothing was deployed."),
+    HeadersTooLarge = ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's head (request line and headers) is larger than the server reads."),
     Internal = ("internal", INTERNAL_SERVER_ERROR, "The server failed in a way that is its own fault, not the request's or the store's."),
     RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
     StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written."),
+    StorageFull = ("storage_full", SERVICE_UNAVAILABLE, "The store's disk (or database) is full: nothing of the request was written."),
+    TooManyConnections = ("too_many_connections", SERVICE_UNAVAILABLE, "The server has as many connections as it takes, all with requests in progress; the connection is closed."),
+    NotReady = ("not_ready", SERVICE_UNAVAILABLE, "The node cannot take work now (`/readyz`): its core loop is stalled, commits fail or hang, the store does not answer, or it is stopping."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
     UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
 }
+
+/// The error a request body's stream ends with when the body does not
+/// arrive within the body read timeout (`conn.rs` ends it so, and
+/// [`bytes_rejection`] recognises it in axum's rejection).
+pub const BODY_TIMEOUT_MESSAGE: &str = "the request body did not arrive in time";
 
 /// An error answer of the API.
 #[derive(Debug)]
@@ -162,8 +174,10 @@ impl From<HostError> for ApiError {
             HostError::Callback(CallbackError::NotFound) => Code::UnknownToken,
             HostError::Callback(CallbackError::AlreadyCompleted) => Code::CallbackCompleted,
             HostError::Compile(_) => Code::CompileFailed,
+            HostError::TooManyVersions { .. } => Code::TooManyVersions,
             HostError::Busy(_) => Code::RunBusy,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
+            HostError::Store(weft_store::StoreError::Full(_)) => Code::StorageFull,
             HostError::Store(_) => Code::StorageFailed,
             // A later build may read it: the request can succeed then.
             HostError::Unreadable(u) => match u.kind {
@@ -212,8 +226,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .map_err(bytes_rejection)?;
         // Syntax first: reading `T` stops at the first problem serde meets,
         // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
-        // of the wrong shape.
-        if let Err(e) = serde_json::from_slice::<IgnoredAny>(&bytes) {
+        // of the wrong shape. Duplicate keys are refused here too.
+        if let Err(e) = crate::strict_json::check(&bytes) {
             return Err(ApiError::new(
                 Code::InvalidJson,
                 format!("the body is not valid JSON: {e}"),
@@ -227,7 +241,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 }
 
 /// `application/json`, or `application/<anything>+json`, as axum accepts.
-fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
     let Some(essence) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -301,6 +315,16 @@ pub fn bytes_rejection(e: BytesRejection) -> ApiError {
             ..ApiError::new(
                 Code::PayloadTooLarge,
                 "the body is larger than the server's limit",
+            )
+        }
+    } else if text.contains(BODY_TIMEOUT_MESSAGE) {
+        ApiError {
+            close: true,
+            ..ApiError::new(
+                Code::RequestTimeout,
+                format!(
+                    "{BODY_TIMEOUT_MESSAGE} (the body must arrive within the server's body_read_timeout)"
+                ),
             )
         }
     } else {

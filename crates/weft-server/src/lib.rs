@@ -5,26 +5,34 @@
 //! * [`api`]: the HTTP API (deploy, start, inspect, repair, callbacks, tasks).
 //! * [`queue`]: the pull queue workers in any language poll, with leases;
 //!   [`tasks`]: that queue, or a cluster's in the shared store.
-//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http`
-//!   bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
+//! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http` and
+//!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
 //!   what an endpoint answered.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
+//! * [`conn`]: the accept loop and HTTP/1.1 connections, with the
+//!   timeouts and caps of [`limits`]; [`health`]: `/healthz`, `/readyz`.
+//! * [`error`]: the error answers and their codes; [`strict_json`]: JSON
+//!   bodies that give a key twice are refused.
 //! * [`metrics`], [`openapi`]: `/metrics` and `/v1/openapi.json`.
 //! * [`ui`]: the web UI at `/`, and the diagrams of [`graph`] it shows.
 //!
 //! This is the only crate that serves HTTP. It also calls push and `@http`
-//! endpoints; the worker SDK and the CLI are the other HTTP clients
+//! endpoints, and `@grpc` methods (through `weft-grpc`); the worker SDK and
+//! the CLI are the other HTTP clients
 //! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
 pub mod audit;
 pub mod bindings;
 pub mod config;
+pub mod conn;
 pub mod demo;
 pub mod dispatch;
 pub mod endpoint;
 pub mod error;
 pub mod graph;
+pub mod health;
+pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
@@ -33,6 +41,7 @@ pub mod queue;
 pub mod router;
 pub mod search;
 pub mod state;
+pub mod strict_json;
 pub mod tasks;
 pub mod ui;
 pub mod workers;
@@ -41,8 +50,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-use weft_runtime::{Dispatcher, HostError, Runtime};
+use weft_runtime::{HostError, Runtime};
 use weft_store::{ClusterStore, Store};
 
 pub use config::Config;
@@ -72,8 +80,10 @@ pub struct Server {
     pub addr: SocketAddr,
     /// The engine.
     pub runtime: Runtime,
-    stop: Option<oneshot::Sender<()>>,
-    /// Tells handlers holding requests open (long polls, waits) to answer.
+    /// The open connections.
+    pub connections: Arc<conn::Connections>,
+    /// Tells handlers holding requests open (long polls, waits) to answer,
+    /// and the accept loop to stop.
     stopping: tokio::sync::watch::Sender<bool>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
@@ -105,9 +115,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
             rt.clone(),
         ))
     });
-    let demo: Option<Arc<dyn Dispatcher>> =
-        demo_activities.clone().map(|d| d as Arc<dyn Dispatcher>);
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     tokio::task::spawn_blocking({
         let (store, bindings) = (store.clone(), bindings.clone());
         move || bindings.refresh(store.as_ref())
@@ -121,9 +129,9 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     );
     let router = dispatch::Router {
         push: push::Push::new(config.push.clone(), rt.clone()).with_health(workers.clone()),
-        http: bindings::Http::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
+        http: bindings::Direct::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
         queue: queue.clone(),
-        demo,
+        demo: demo_activities.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();
@@ -187,10 +195,10 @@ pub async fn start_cluster(
         runtime.results(),
         config.lease,
     ));
-    // This node's share of push and `@http` activities: leased from the
+    // This node's share of push, `@http` and `@grpc` activities: leased from the
     // store like a worker would, so a dead node's requests go to another
     // node.
-    let bindings = Arc::new(bindings::HttpBindings::default());
+    let bindings = Arc::new(bindings::Bindings::default());
     let workers = Arc::new(
         workers::Workers::new(
             weft_runtime::runtime::now_ms(),
@@ -203,7 +211,7 @@ pub async fn start_cluster(
         store,
         push::Push::new(config.push.clone(), tokio::runtime::Handle::current())
             .with_health(workers.clone()),
-        bindings::Http::new(bindings.clone(), tokio::runtime::Handle::current())
+        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current())
             .with_health(workers.clone()),
         runtime.results(),
         node,
@@ -234,32 +242,32 @@ fn serve(
     runtime: Runtime,
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
-    bindings: Arc<bindings::HttpBindings>,
+    bindings: Arc<bindings::Bindings>,
     workers: Arc<workers::Workers>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let connections = conn::connections(&config.http);
     let state = state::AppState {
         runtime: runtime.clone(),
         queue,
         token: config.token.as_deref().map(Arc::from),
-        stopping: stopping_rx,
+        stopping: stopping_rx.clone(),
         bindings,
         workers,
+        connections: connections.clone(),
     };
     let app = router::router(state, config.body_limit_bytes);
-    let (stop, stopped) = oneshot::channel::<()>();
-    let http = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "the HTTP server stopped: {e}");
-        }
-    });
+    let http = tokio::spawn(conn::serve(
+        listener,
+        app,
+        config.http.clone(),
+        stopping_rx,
+        connections.clone(),
+    ));
     Server {
         addr,
         runtime,
-        stop: Some(stop),
+        connections,
         stopping,
         http,
         sweeper,
@@ -267,16 +275,13 @@ fn serve(
 }
 
 impl Server {
-    /// Stops taking requests, lets requests in progress finish (long polls
-    /// and waits answer at once), commits what is pending and stops the
-    /// engine.
+    /// Stops taking requests, closes idle connections, lets requests in
+    /// progress finish for [`limits::Http::shutdown_grace`] (long polls and
+    /// waits answer at once), commits what is pending and stops the engine.
     pub async fn shutdown(mut self) {
         // Long polls and long waits answer at once: they have nothing to
         // finish, and would otherwise hold the server up.
         self.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
         let _ = (&mut self.http).await;
         self.sweeper.abort();
         let runtime = self.runtime.clone();

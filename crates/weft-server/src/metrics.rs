@@ -66,13 +66,23 @@ pub async fn render(State(s): State<AppState>) -> Response {
     );
     let _ = writeln!(
         out,
-        "# HELP weft_commit_failures_total Batches the store refused or failed to commit."
+        "# HELP weft_commit_failures_total Batches that did not commit (refused or failed by the store, or built on one that failed); their requests were answered with the error."
     );
     let _ = writeln!(out, "# TYPE weft_commit_failures_total counter");
     let _ = writeln!(
         out,
         "weft_commit_failures_total {}",
         m.commit_failures.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
+        "# HELP weft_connections Open HTTP connections.\n# TYPE weft_connections gauge\nweft_connections {}",
+        s.connections.open()
+    );
+    let _ = writeln!(
+        out,
+        "# HELP weft_connections_refused_total Connections refused or closed to make room (connection caps).\n# TYPE weft_connections_refused_total counter\nweft_connections_refused_total {}",
+        s.connections.refused.load(std::sync::atomic::Ordering::Relaxed)
     );
     let _ = writeln!(out, "# HELP weft_queue_tasks Tasks in the pull queue per activity, waiting for a worker or leased.");
     let _ = writeln!(out, "# TYPE weft_queue_tasks gauge");

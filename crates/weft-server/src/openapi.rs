@@ -14,15 +14,17 @@ fn error_responses(codes: &[&str]) -> Value {
             "401" => "Missing or wrong bearer token (when the server has one).",
             "404" => "No such flow, run, task or token.",
             "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
+            "408" => "The request's body did not arrive within the server's body_read_timeout.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed, the server is shutting down, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
             .iter()
-            .filter(|code| code.status().as_str() == *c)
+            // `/readyz` describes its own 503.
+            .filter(|code| code.status().as_str() == *c && **code != Code::NotReady)
             .map(|code| format!("`{}`", code.as_str()))
             .collect();
         let description = format!("{description} Codes: {}.", with_codes.join(", "));
@@ -124,12 +126,16 @@ fn paths() -> Value {
     let run_id = path_param("id", "The run's id.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
     json!({
-        "/healthz": {"get": op("Liveness", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
+        "/readyz": {"get": op("Readiness: the core loop's heartbeat is recent, the last commit did not fail and none is stuck, the store answers a read, the server is not stopping", "operations", json!({
+            "200": {"description": "Ready to take work.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+            "503": {"description": "Not ready: `error.message` says which check failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}
+        }), json!({"security": []}))},
         "/metrics": {"get": op("Metrics in Prometheus text format: runs by status, step and commit latency, commit batch sizes, queue depth per activity", "operations", json!({"200": {"description": "Prometheus text.", "content": {"text/plain": {"schema": {"type": "string"}}}}}), json!({"security": []}))},
         "/v1/openapi.json": {"get": op("This document", "operations", merge(json!({"200": {"description": "OpenAPI 3.", "content": {"application/json": {"schema": {"type": "object"}}}}}), error_responses(&["401"])), json!({}))},
         "/v1/flows": {
             "post": op("Deploy flows (checked first; refused with the checker's diagnostics)", "flows",
-                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Deployed as a new version.", "Deployment")}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("DeployRequest", true)})),
             "get": op("Deployed flows and their versions", "flows",
                 merge(json!({"200": ok("The flows.", "FlowList")}), error_responses(&["401", "503"])), json!({}))
@@ -151,7 +157,7 @@ fn paths() -> Value {
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
         "/v1/runs": {
             "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
-                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])),
+                merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("StartRequest", true)})),
             "get": op("Find runs: by status, flow, parent or top level, id or id prefix, version, time ranges, idempotency key, and a condition `q` in the flow language's expression syntax (docs/operating.md, \"Finding runs\"); sorted; paged; with the exact `total`", "runs",
                 merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
@@ -184,18 +190,20 @@ fn paths() -> Value {
             merge(json!({"200": ok("Workers and endpoints.", "Workers")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/queues": {"get": op("Per activity: tasks ready and leased, the workers polling it, its last poll, and whether no worker serves it (`stalled`)", "workers",
             merge(json!({"200": ok("The queues.", "Queues")}), error_responses(&["401", "503"])), json!({}))},
-        "/v1/runs/{id}/journal": {"get": op("A run's journal: every step, in order", "runs", merge(json!({"200": ok("The journal.", "Journal")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/journal": {"get": op("A run's journal, in order, a page at a time (without `cursor`: the first page)", "runs", merge(json!({"200": ok("A page of the journal.", "Journal")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [run_id.clone(),
+            {"name": "limit", "in": "query", "description": "Entries per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
+            {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}]}))},
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id.clone(), actor_header()]}))},
-        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value; recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone(), actor_header()], "requestBody": body("ValueBody", true)}))},
-        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id, actor_header()], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value; recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone(), actor_header()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id, actor_header()], "requestBody": body("CancelBody", false)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
-            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "413", "415", "422", "503"])),
+            merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
-            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "415", "422"])),
+            merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "408", "415", "422"])),
             json!({"requestBody": body("PollRequest", true)}))},
-        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
+        "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
+        "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
     })
 }
@@ -263,7 +271,7 @@ fn base_schemas() -> Value {
             "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
-        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
+        "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
         "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}, "subflows": {"type": "array", "items": {"type": "string"}, "description": "The inline sub-flows of its newest version: their runs have their own flow names."}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
@@ -300,7 +308,12 @@ fn base_schemas() -> Value {
             "total": {"type": "integer", "description": "Every run that matches (not only this page); exact unless `exact` is false."},
             "exact": {"type": "boolean", "description": "False when a condition evaluated outside SQL stopped at 100,000 runs read (SEARCH_SCAN_RUNS_MAX): `total` and the page are of the runs read."},
             "scanned": {"type": "integer", "description": "Runs a condition evaluated outside SQL read (absent when SQL evaluated every condition)."}}},
-        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}}}},
+        "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}},
+            "nextCursor": {"type": "string", "nullable": true, "description": "Pass as `cursor` for the next page; null on the last page."},
+            "droppedSteps": {"type": "integer", "description": "On the first page: journal steps no longer kept (a run keeps its newest 10,000 steps)."}}},
+        "Readiness": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ready", "unready"]},
+            "checks": {"type": "object", "properties": {"coreHeartbeatAgeMs": {"type": "integer", "nullable": true}, "lastCommitAgeMs": {"type": "integer", "nullable": true}, "commitInFlightMs": {"type": "integer", "nullable": true}, "lastCommitError": {"type": "string", "nullable": true}, "storeReachable": {"type": "boolean"}, "connections": {"type": "integer"}}},
+            "error": {"type": "object", "properties": {"code": {"type": "string", "enum": [Code::NotReady.as_str()]}, "message": {"type": "string"}}}}},
         "ValueBody": {"type": "object", "required": ["value"], "properties": {"value": {"description": "Any JSON."}}},
         "CancelBody": {"type": "object", "properties": {"reason": {"type": "string"}}},
         "Accepted": {"type": "object", "properties": {"status": {"type": "string", "enum": ["accepted"]}}},

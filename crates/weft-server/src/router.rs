@@ -1,7 +1,8 @@
 //! The composition root of the HTTP side: which handler answers which
 //! route, which routes need the bearer token, and what answers a path or
-//! method no route takes. Handlers live in `api`, `ui` and `metrics`; none
-//! of them imports this module.
+//! method no route takes. Handlers live in `api`, `ui`, `metrics` and
+//! `health`; none of them imports this module. `conn` serves the router
+//! this module builds.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -41,7 +42,8 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .merge(crate::ui::api())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     axum::Router::new()
-        .route("/healthz", get(api::healthz))
+        .route("/healthz", get(crate::health::healthz))
+        .route("/readyz", get(crate::health::readyz))
         .route("/metrics", get(crate::metrics::render))
         // The callback token is the credential: no bearer token needed.
         .route("/v1/callbacks/{token}", post(api::callback))

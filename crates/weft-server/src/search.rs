@@ -59,6 +59,13 @@ fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(Code::InvalidQuery, message)
 }
 
+/// True for a run id: 26 characters of Crockford's base32, as made.
+fn is_run_id(s: &str) -> bool {
+    s.len() == 26
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+}
+
 /// A time given as RFC 3339 text or epoch milliseconds.
 fn time(name: &str, v: &str) -> Result<i64, ApiError> {
     if let Ok(ms) = v.parse::<i64>() {
@@ -84,15 +91,11 @@ fn range(p: &BTreeMap<String, String>, after: &str, before: &str) -> Result<Time
     Ok(r)
 }
 
-/// Reads the parameters (empty values count as not given, as they always
-/// have for `status`, `flow` and `parent`) into a query; `limit` and
-/// `cursor` only where `paged`.
+/// Reads the parameters into a query; `limit` and `cursor` only where
+/// `paged`. A parameter that is given must have a value: `?status=` is a
+/// mistake, not "any status".
 pub fn query(raw: &BTreeMap<String, String>, paged: bool) -> Result<RunQuery, ApiError> {
-    let p: BTreeMap<String, String> = raw
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let p = raw;
     for k in raw.keys() {
         let known = PARAMETERS.contains(&k.as_str())
             && (paged || !["limit", "cursor"].contains(&k.as_str()));
@@ -107,6 +110,11 @@ pub fn query(raw: &BTreeMap<String, String>, paged: bool) -> Result<RunQuery, Ap
                     .join(", ")
             )));
         }
+    }
+    if let Some((k, _)) = raw.iter().find(|(_, v)| v.is_empty()) {
+        return Err(invalid(format!(
+            "`{k}` is empty: leave it out, or give a value"
+        )));
     }
     let status = match p.get("status") {
         None => None,
@@ -152,7 +160,7 @@ pub fn query(raw: &BTreeMap<String, String>, paged: bool) -> Result<RunQuery, Ap
     };
     let cursor = p.get("cursor").cloned();
     if let Some(c) = &cursor {
-        if sort.parse_cursor(c).is_none() {
+        if !sort.parse_cursor(c).is_some_and(|(_, id)| is_run_id(&id)) {
             return Err(invalid(format!(
                 "`cursor` {:?} is not a cursor of the order {}: pass a page's `nextCursor` as it is",
                 c.chars().take(40).collect::<String>(),
@@ -172,9 +180,9 @@ pub fn query(raw: &BTreeMap<String, String>, paged: bool) -> Result<RunQuery, Ap
         cursor,
         id_prefix: p.get("id").cloned(),
         version,
-        created: range(&p, "createdAfter", "createdBefore")?,
-        updated: range(&p, "updatedAfter", "updatedBefore")?,
-        finished: range(&p, "finishedAfter", "finishedBefore")?,
+        created: range(p, "createdAfter", "createdBefore")?,
+        updated: range(p, "updatedAfter", "updatedBefore")?,
+        finished: range(p, "finishedAfter", "finishedBefore")?,
         idempotency_key: p.get("idempotencyKey").cloned(),
         top_level,
         sort,
@@ -250,8 +258,7 @@ mod tests {
             ("sort", "-updated"),
             ("q", "input.nick == \"ann\""),
             ("limit", "7"),
-            ("cursor", "17.01J"),
-            ("parent", ""),
+            ("cursor", "17.01JZ3K8M2Q9V4T6W7X8Y9ZABCD"),
         ])
         .unwrap();
         assert_eq!(r.status, Some(Status::Failed));
@@ -261,7 +268,7 @@ mod tests {
         assert_eq!((r.version, r.top_level, r.limit), (Some(3), true, 7));
         assert_eq!(r.sort, Sort::UpdatedDesc);
         assert!(r.filter.is_some() && r.count);
-        assert_eq!(r.parent, None, "empty is not given");
+        assert_eq!(r.parent, None);
         assert_eq!(r.scan_max, SEARCH_SCAN_RUNS_MAX);
     }
 
@@ -281,6 +288,8 @@ mod tests {
             (vec![("q", "input.x ==")], "`q`"),
             (vec![("limit", "0")], "`limit`"),
             (vec![("sort", "-updated"), ("cursor", "01J")], "`cursor`"),
+            (vec![("cursor", "garbage")], "`cursor`"),
+            (vec![("parent", "")], "`parent` is empty"),
         ] {
             let e = q(&pairs).unwrap_err();
             assert_eq!(e.code, Code::InvalidQuery, "{pairs:?}");

@@ -17,8 +17,10 @@ pub struct AppState {
     pub token: Option<Arc<str>>,
     /// Becomes true when the server starts stopping.
     pub stopping: tokio::sync::watch::Receiver<bool>,
-    /// The `@http` bindings of the deployed programs, updated at deploy.
-    pub bindings: Arc<crate::bindings::HttpBindings>,
+    /// The `@http` and `@grpc` bindings of the deployed programs, updated at deploy.
+    pub bindings: Arc<crate::bindings::Bindings>,
+    /// The open connections (`conn.rs`).
+    pub connections: Arc<crate::conn::Connections>,
     /// Who polls for which activity, and how endpoints answer.
     pub workers: Arc<crate::workers::Workers>,
 }

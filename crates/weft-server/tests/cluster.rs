@@ -44,6 +44,7 @@ fn config() -> Config {
         database: None,
         node: "test".into(),
         poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
+        http: Default::default(),
     }
 }
 
@@ -367,6 +368,14 @@ impl weft_store::Store for AwayAfterCallback {
     }
     fn journal(&self, run_id: &str) -> weft_store::Result<Vec<weft_store::JournalStep>> {
         self.inner.journal(run_id)
+    }
+    fn journal_page(
+        &self,
+        run_id: &str,
+        from_step: i64,
+        steps_max: usize,
+    ) -> weft_store::Result<Vec<weft_store::JournalStep>> {
+        self.inner.journal_page(run_id, from_step, steps_max)
     }
     fn run_by_key(&self, key: &str) -> weft_store::Result<Option<String>> {
         self.inner.run_by_key(key)

@@ -120,6 +120,9 @@ pub(crate) struct Plan<'a> {
     /// Runs the batch creates or writes that were forked from another.
     pub forks_id: Vec<&'a str>,
     pub forks_from: Vec<&'a str>,
+    /// Runs that get journal steps, sorted: their oldest steps past
+    /// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] are deleted.
+    pub journal_trim: Vec<&'a str>,
     pub timers_clear_run: Vec<&'a str>,
     pub timers_clear_key: Vec<&'a str>,
     pub timers_set_run: Vec<&'a str>,
@@ -327,6 +330,9 @@ impl<'a> Plan<'a> {
             } else {
                 plan.updated.push(f.rec, f.state, steps);
             }
+            if !f.journal.is_empty() {
+                plan.journal_trim.push(id);
+            }
             for (i, (entries, cause)) in f.journal.iter().enumerate() {
                 plan.journal_run.push(id);
                 plan.journal_back.push(steps - 1 - i as i64);
@@ -499,6 +505,13 @@ INSERT INTO journal (run_id, step, entries, cause)
 SELECT j.run_id, r.journal_steps - j.back, j.entries::json, j.cause::json
 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS j(run_id, back, entries, cause)
 JOIN runs r ON r.id = j.run_id";
+
+/// Deletes the oldest journal steps of runs whose journal passed
+/// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] (`$2`); after [`INSERT_JOURNAL`].
+pub(crate) const TRIM_JOURNAL: &str = "
+DELETE FROM journal j USING runs r
+WHERE r.id = ANY($1::text[]) AND r.journal_steps > $2
+    AND j.run_id = r.id AND j.step <= r.journal_steps - $2";
 
 pub(crate) const DELETE_TIMERS: &str = "
 DELETE FROM timers t USING unnest($1::text[], $2::text[]) AS d(run_id, key)

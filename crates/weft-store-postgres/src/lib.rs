@@ -252,7 +252,7 @@ use weft_engine::state::{Status, Task};
 use weft_store::{
     AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
     RunCount, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow,
-    TokenRow,
+    TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 use crate::commit::Plan;
@@ -524,9 +524,12 @@ impl PgStore {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 Ok(s) => return Fate::Unknown(format!("the server says {s:?}")),
-                Err(StoreError::Io(m) | StoreError::Corrupt(m) | StoreError::Conflict(m)) => {
-                    return Fate::Unknown(m.clone())
-                }
+                Err(
+                    StoreError::Io(m)
+                    | StoreError::Corrupt(m)
+                    | StoreError::Conflict(m)
+                    | StoreError::Full(m),
+                ) => return Fate::Unknown(m.clone()),
             }
         }
     }
@@ -567,6 +570,7 @@ impl PgStore {
             ("runs", UPSERT_RUNS, plan.updated.len() > 0),
             ("forks", INSERT_FORKS, !plan.forks_id.is_empty()),
             ("journal", INSERT_JOURNAL, !plan.journal_run.is_empty()),
+            ("journal", TRIM_JOURNAL, !plan.journal_trim.is_empty()),
             ("timers", DELETE_TIMERS, !plan.timers_clear_run.is_empty()),
             ("timers", UPSERT_TIMERS, !plan.timers_set_run.is_empty()),
             ("tasks", DELETE_TASKS, !plan.tasks_delete.is_empty()),
@@ -628,6 +632,7 @@ impl PgStore {
                     p(&plan.journal_entries),
                     p(&plan.journal_cause),
                 ],
+                TRIM_JOURNAL => vec![p(&plan.journal_trim), p(&JOURNAL_STEPS_PER_RUN_MAX)],
                 DELETE_TIMERS => vec![p(&plan.timers_clear_run), p(&plan.timers_clear_key)],
                 UPSERT_TIMERS => vec![
                     p(&plan.timers_set_run),
@@ -812,6 +817,8 @@ pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
 fn db_err(e: &tokio_postgres::Error, what: &str) -> StoreError {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         StoreError::Conflict(format!("{what}: {}", describe(e)))
+    } else if e.code() == Some(&SqlState::DISK_FULL) {
+        StoreError::Full(format!("{what}: {}", describe(e)))
     } else {
         StoreError::Io(format!("{what}: {}", describe(e)))
     }
@@ -1399,6 +1406,31 @@ impl Store for PgStore {
             &what,
             "SELECT step, entries::text, cause::text FROM journal WHERE run_id = $1 ORDER BY step",
             &[&run_id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(JournalStep {
+                    step: get(row, 0, &what)?,
+                    entries: from_json(row, 1, &what)?,
+                    cause: opt_json(row, 2, &what)?,
+                })
+            })
+            .collect()
+    }
+
+    fn journal_page(
+        &self,
+        run_id: &str,
+        from_step: i64,
+        steps_max: usize,
+    ) -> Result<Vec<JournalStep>> {
+        let what = || format!("journal of run {run_id}");
+        let limit = i64::try_from(steps_max).unwrap_or(i64::MAX);
+        let rows = self.query(
+            &what,
+            "SELECT step, entries::text, cause::text FROM journal WHERE run_id = $1 AND step >= $2 \
+             ORDER BY step LIMIT $3",
+            &[&run_id, &from_step, &limit],
         )?;
         rows.iter()
             .map(|row| {

@@ -51,14 +51,15 @@
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
 //! | `runs` | `id` | record columns (JSON as TEXT), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
-//! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array |
+//! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
 //! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
 //! | `tasks` | `call_id` | outstanding tasks as JSON |
 //! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
 //! | `parked_runs` | `run_id` | runs a build could not read, with the reason as JSON (2) |
 //! | `parked_timers`, `parked_tasks` | `(run_id, key)`, `(run_id, call_id)` | a parked run's timers and tasks, set aside (2) |
+//! | `store_meta` | `key` | the store's id (`store_id`, also in `weft.id` beside the database: see [`check`]) (3) |
 //!
-//! (2): added by migration 2.
+//! (2), (3): added by migration 2, 3.
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -77,8 +78,12 @@
 //! with a channel: the caller of `commit` already is the group-commit
 //! thread, and the mutex makes any other caller wait its turn.
 
+pub mod check;
 pub mod schema;
 mod search;
+pub mod wal;
+
+pub use check::{doctor, DoctorOptions, Finding, Report, Severity, ID_FILE};
 
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
@@ -92,7 +97,7 @@ use weft_engine::state::{Status, Task};
 use weft_store::{
     AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
     RunCount, RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun,
-    TimerRow, TokenRow,
+    TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 /// The database file's name in the store's directory.
@@ -137,14 +142,73 @@ pub struct SqliteStore {
     readers: Mutex<Vec<Connection>>,
 }
 
+/// How a store is opened.
+#[derive(Clone, Copy, Debug)]
+pub struct OpenOptions {
+    /// The caller is the directory's only user (it holds the directory's
+    /// lock, as `weft serve` does): the write-ahead log and the database's
+    /// integrity are checked (see [`check`]), and `weft.id` is written when
+    /// missing. Without it (a reader beside a running server) only the
+    /// store's id is compared.
+    pub exclusive: bool,
+    /// Open even though the write-ahead log is damaged: SQLite's recovery
+    /// keeps the transactions before the damage, the rest are lost
+    /// (`weft doctor DIR --accept-wal-loss`).
+    pub accept_wal_loss: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            exclusive: true,
+            accept_wal_loss: false,
+        }
+    }
+}
+
 impl SqliteStore {
-    /// Opens the store in `dir`, creating the directory and the database
-    /// when missing, and brings the schema up to date.
+    /// Opens the store in `dir` as its only user, creating the directory
+    /// and the database when missing, checks it (see [`check`]) and brings
+    /// the schema up to date.
     pub fn open(dir: &Path) -> Result<SqliteStore> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Io(format!("open: creating {}: {e}", dir.display())))?;
-        let path = dir.join(DB_FILE);
-        let fresh = !path.exists();
+        SqliteStore::open_with(dir, OpenOptions::default())
+    }
+
+    /// Opens the store in `dir` beside another process that may be
+    /// writing it (no log or integrity check: see [`OpenOptions`]).
+    pub fn open_shared(dir: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_with(
+            dir,
+            OpenOptions {
+                exclusive: false,
+                accept_wal_loss: false,
+            },
+        )
+    }
+
+    /// Opens the store in `dir`; see [`OpenOptions`].
+    pub fn open_with(dir: &Path, opts: OpenOptions) -> Result<SqliteStore> {
+        let created_dir = !dir.exists();
+        check::create_dir(dir)?;
+        let files = check::Files::new(dir);
+        check::tighten_files(&files)?;
+        let header = check::read_header(&files.db)?;
+        let id_file = check::read_id_file(&files.id)?;
+        let log = if opts.exclusive {
+            wal::inspect(&files.wal, header.as_ref().map(|h| h.page_size)).map_err(|e| {
+                StoreError::Io(format!("open: reading {}: {e}", files.wal.display()))
+            })?
+        } else {
+            wal::WalReport::default()
+        };
+        let mut problems = check::before_open(&files, header.as_ref(), id_file.as_deref(), &log);
+        if opts.accept_wal_loss {
+            problems.retain(|p| !p.starts_with("the write-ahead log"));
+        }
+        refuse(dir, problems)?;
+        let path = files.db.clone();
+        let fresh = header.is_none();
+        check::create_db_file(&path)?;
         let mut writer = open_connection(&path, WRITER_CACHE_KIB)?;
         let err = |e| db_err(e, || format!("open {}", path.display()));
         let mode: String = writer
@@ -159,12 +223,55 @@ impl SqliteStore {
         writer
             .pragma_update(None, "journal_size_limit", WAL_SIZE_BYTES_MAX)
             .map_err(err)?;
+        let found: i64 = writer
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        schema::check_version(found)?;
+        let in_db = check::stored_id(&writer)?;
+        refuse(
+            dir,
+            check::id_mismatch(&files, in_db.as_deref(), id_file.as_deref(), found)
+                .into_iter()
+                .collect(),
+        )?;
+        if opts.exclusive && !fresh {
+            let size = header.as_ref().map_or(0, |h| h.bytes) + log.bytes;
+            let tables =
+                (size > check::START_CHECK_FULL_BYTES_MAX).then_some(check::START_CHECK_TABLES);
+            let found = check::quick_check(&writer, tables)?;
+            refuse(
+                dir,
+                found
+                    .into_iter()
+                    .map(|l| format!("the integrity check of {} found: {l}", path.display()))
+                    .collect(),
+            )?;
+        }
+        if opts.accept_wal_loss && log.is_damaged() {
+            // Recovery kept the transactions before the damage; the frames
+            // after it would be found again at the next open.
+            writer
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(err)?;
+        }
         schema::migrate(&mut writer)?;
+        if opts.exclusive && id_file.is_none() {
+            let id = check::stored_id(&writer)?.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "{} has no store id after migrating",
+                    path.display()
+                ))
+            })?;
+            check::write_id_file(&files, &id)?;
+        }
         if fresh {
             // The new file's directory entry (and the directory's, when we
             // created it) must be durable too.
             sync_dir(dir)?;
-            if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Some(parent) = dir
+                .parent()
+                .filter(|p| created_dir && !p.as_os_str().is_empty())
+            {
                 sync_dir(parent)?;
             }
         }
@@ -207,6 +314,19 @@ impl SqliteStore {
             conn: Some(conn),
         })
     }
+}
+
+/// Refuses an open with every problem found, and what to do.
+fn refuse(dir: &Path, problems: Vec<String>) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Corrupt(format!(
+        "{}; nothing was changed: back up {} and see `weft doctor {}`",
+        problems.join("; "),
+        dir.display(),
+        dir.display()
+    )))
 }
 
 /// A read connection borrowed from the pool; given back on drop.
@@ -274,6 +394,9 @@ pub(crate) fn db_err(e: rusqlite::Error, what: impl FnOnce() -> String) -> Store
             if matches!(f.code, ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) =>
         {
             StoreError::Corrupt(format!("{}: {e}", what()))
+        }
+        E::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
+            StoreError::Full(format!("{}: {e}", what()))
         }
         // A column holds a value of the wrong type: the data is bad, not
         // the disk.
@@ -494,6 +617,12 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) 
         )
         .and_then(|mut s| s.execute(params![id, step, to_json(&w.journal), cause]))
         .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
+        if step > JOURNAL_STEPS_PER_RUN_MAX {
+            // One step in, one out: the oldest beyond the limit.
+            tx.prepare_cached("DELETE FROM journal WHERE run_id = ?1 AND step <= ?2")
+                .and_then(|mut s| s.execute(params![id, step - JOURNAL_STEPS_PER_RUN_MAX]))
+                .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
+        }
     }
     let timer_err = |e| db_err(e, || format!("commit: timers of run {id}"));
     if !w.timers_clear.is_empty() {
@@ -807,6 +936,34 @@ impl Store for SqliteStore {
             )
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([run_id]).map_err(|e| db_err(e, what))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
+            out.push(JournalStep {
+                step: row.get(0).map_err(|e| db_err(e, what))?,
+                entries: from_json(row, 1, &what)?,
+                cause: opt_json(row, 2, &what)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn journal_page(
+        &self,
+        run_id: &str,
+        from_step: i64,
+        steps_max: usize,
+    ) -> Result<Vec<JournalStep>> {
+        let conn = self.reader()?;
+        let what = || format!("journal of run {run_id}");
+        let mut s = conn
+            .prepare_cached(
+                "SELECT step, entries, cause FROM journal WHERE run_id = ?1 AND step >= ?2 \
+                 ORDER BY step LIMIT ?3",
+            )
+            .map_err(|e| db_err(e, what))?;
+        let mut rows = s
+            .query(params![run_id, from_step, limit_param(steps_max)])
+            .map_err(|e| db_err(e, what))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
             out.push(JournalStep {

@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -138,7 +138,20 @@ CREATE TABLE parked_tasks (
 ) WITHOUT ROWID;
 ";
 
-/// Version 3: what operators need at scale (docs/operating.md, "Finding
+/// Version 3: the store's identity. A random id, made when the schema
+/// reaches version 3 and also written to `weft.id` beside the database
+/// (see [`crate::ID_FILE`]), so that a database file that was replaced,
+/// reset or truncated is noticed at open instead of being served as an
+/// empty store.
+const V3: &str = "
+CREATE TABLE store_meta (
+    key   TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+";
+
+/// Version 4: what operators need at scale (docs/operating.md, "Finding
 /// and repairing runs at scale").
 ///
 /// - `run_counts`: runs per flow and status, changed in the transaction of
@@ -155,7 +168,7 @@ CREATE TABLE parked_tasks (
 ///   run can be replayed step by step; NULL for the steps stored before.
 /// - `audit` and `audit_runs`: operators' actions and the runs they
 ///   touched.
-const V3: &str = "
+const V4: &str = "
 CREATE TABLE run_counts (
     flow   TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -199,6 +212,17 @@ CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id);
 CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
 ";
 
+/// Refuses a schema version this build does not know.
+pub fn check_version(found: i64) -> Result<()> {
+    if !(0..=SCHEMA_VERSION).contains(&found) {
+        return Err(StoreError::Corrupt(format!(
+            "the database has schema version {found}; this build knows versions up to \
+             {SCHEMA_VERSION} (was it written by a newer Weft?)"
+        )));
+    }
+    Ok(())
+}
+
 /// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let err = |e| db_err(e, || "open: migrating the schema".to_string());
@@ -208,12 +232,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let found: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(err)?;
-    if !(0..=SCHEMA_VERSION).contains(&found) {
-        return Err(StoreError::Corrupt(format!(
-            "the database has schema version {found}; this build knows versions up to \
-             {SCHEMA_VERSION} (was it written by a newer Weft?)"
-        )));
-    }
+    check_version(found)?;
     if found == SCHEMA_VERSION {
         return Ok(());
     }

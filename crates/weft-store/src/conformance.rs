@@ -34,6 +34,11 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
     ("count_by_status", count_by_status),
     ("journal_steps_in_order", journal_steps_in_order),
+    ("journal_pages", journal_pages),
+    (
+        "journal_keeps_the_newest_steps",
+        journal_keeps_the_newest_steps,
+    ),
     ("timers", timers),
     ("tasks", tasks),
     ("tokens", tokens),
@@ -434,6 +439,63 @@ fn journal_steps_in_order(s: &dyn Store) {
     assert_eq!(j.iter().map(|st| st.step).collect::<Vec<_>>(), [1, 2, 3, 4]);
     assert_eq!(j[3].entries[0].kind, EntryKind::Now { value: 2 });
     assert!(s.journal("other").unwrap().is_empty());
+}
+
+/// A write of run `id` with one journal entry, `Now { value }`.
+fn step_of(id: &str, value: i64) -> RunWrite {
+    RunWrite {
+        record: Some(record(id, "A", Status::Running)),
+        journal: vec![Entry {
+            at: 2_000 + value,
+            kind: EntryKind::Now { value },
+        }],
+        ..RunWrite::default()
+    }
+}
+
+fn journal_pages(s: &dyn Store) {
+    commit(s, vec![new_run(record("r", "A", Status::Running))]);
+    commit(s, (2..=5).map(|i| step_of("r", i)).collect());
+    commit(s, vec![new_run(record("q", "A", Status::Running))]);
+    let steps = |from, max| -> Vec<i64> {
+        s.journal_page("r", from, max)
+            .unwrap()
+            .iter()
+            .map(|j| j.step)
+            .collect()
+    };
+    assert_eq!(steps(1, 2), [1, 2]);
+    assert_eq!(steps(3, 10), [3, 4, 5]);
+    assert_eq!(steps(0, 1), [1]);
+    assert!(steps(6, 10).is_empty());
+    let page = s.journal_page("r", 4, 1).unwrap();
+    assert_eq!(page[0].entries[0].kind, EntryKind::Now { value: 4 });
+    assert!(s.journal_page("other", 1, 10).unwrap().is_empty());
+    assert_eq!(s.journal_page("q", 1, 10).unwrap().len(), 1);
+}
+
+/// A run's journal keeps its newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps:
+/// older ones go as new ones come, and step numbers go on counting.
+fn journal_keeps_the_newest_steps(s: &dyn Store) {
+    let max = JOURNAL_STEPS_PER_RUN_MAX;
+    commit(s, vec![new_run(record("r", "A", Status::Running))]);
+    commit(s, vec![new_run(record("q", "A", Status::Running))]);
+    // Steps 2..=max+6 in one batch: the first six steps go.
+    commit(s, (2..=max + 6).map(|i| step_of("r", i)).collect());
+    let j = s.journal("r").unwrap();
+    assert_eq!(j.len() as i64, max);
+    assert_eq!(j[0].step, 7);
+    assert_eq!(j[0].entries[0].kind, EntryKind::Now { value: 7 });
+    assert_eq!(j.last().unwrap().step, max + 6);
+    commit(s, vec![step_of("r", max + 7)]);
+    let j = s.journal("r").unwrap();
+    assert_eq!(
+        (j.len() as i64, j[0].step, j.last().unwrap().step),
+        (max, 8, max + 7)
+    );
+    assert_eq!(s.journal_page("r", 1, 2).unwrap()[0].step, 8);
+    // Another run's journal is untouched.
+    assert_eq!(s.journal("q").unwrap().len(), 1);
 }
 
 fn timers(s: &dyn Store) {

@@ -44,7 +44,18 @@ pub enum StoreError {
     /// A unique key is taken (e.g. an idempotency key).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The disk (or the database's space) is full: nothing was written.
+    /// Reads still work; writes work again once space is freed.
+    #[error("storage is full: {0}")]
+    Full(String),
 }
+
+/// Journal steps a store keeps per run: when a run's journal grows past
+/// this, its oldest steps are deleted as new ones are appended (step
+/// numbers are not reused), so a run that loops forever costs bounded
+/// space. The API reports how many steps were dropped
+/// (`droppedSteps`). The engine may bound journal growth sooner.
+pub const JOURNAL_STEPS_PER_RUN_MAX: i64 = 10_000;
 
 /// A source file of a deployment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -501,8 +512,17 @@ pub trait Store: Send + Sync {
     /// then status: exact, and kept by counters in the SQL stores, so it
     /// costs the same at a million runs as at ten.
     fn run_counts(&self) -> Result<Vec<RunCount>>;
-    /// A run's journal, in order.
+    /// A run's journal, in order (the steps kept: see
+    /// [`JOURNAL_STEPS_PER_RUN_MAX`]).
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>>;
+    /// Part of a run's journal: the steps numbered `from_step` or more, in
+    /// order, at most `steps_max` of them.
+    fn journal_page(
+        &self,
+        run_id: &str,
+        from_step: i64,
+        steps_max: usize,
+    ) -> Result<Vec<JournalStep>>;
     /// The run started with this idempotency key.
     fn run_by_key(&self, key: &str) -> Result<Option<String>>;
 

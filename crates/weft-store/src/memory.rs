@@ -228,12 +228,16 @@ impl Store for MemoryStore {
             );
             if !w.journal.is_empty() {
                 let steps = g.journal.entry(id.clone()).or_default();
-                let step = steps.len() as i64 + 1;
+                let step = steps.last().map_or(1, |s| s.step + 1);
                 steps.push(JournalStep {
                     step,
                     entries: w.journal.clone(),
                     cause: w.cause.clone(),
                 });
+                let over = steps
+                    .len()
+                    .saturating_sub(JOURNAL_STEPS_PER_RUN_MAX as usize);
+                steps.drain(..over);
             }
             for key in &w.timers_clear {
                 if let Some(at) = g.timer_at.remove(&(id.clone(), key.clone())) {
@@ -383,6 +387,27 @@ impl Store for MemoryStore {
 
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
         Ok(self.lock().journal.get(run_id).cloned().unwrap_or_default())
+    }
+
+    fn journal_page(
+        &self,
+        run_id: &str,
+        from_step: i64,
+        steps_max: usize,
+    ) -> Result<Vec<JournalStep>> {
+        Ok(self
+            .lock()
+            .journal
+            .get(run_id)
+            .map(|steps| {
+                steps
+                    .iter()
+                    .filter(|s| s.step >= from_step)
+                    .take(steps_max)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     fn run_by_key(&self, key: &str) -> Result<Option<String>> {

@@ -274,9 +274,23 @@ pub fn is_builtin_type(name: &str) -> bool {
     TYPES.iter().any(|(n, _)| *n == name)
 }
 
+/// The suffix of the files a program carries that are not Weft: `.proto`
+/// files, which `@grpc` bindings name and the server compiles.
+pub const PROTO_FILE_SUFFIX: &str = ".proto";
+
+/// True when a program's file `name` is Weft source (every file but the
+/// `.proto` files of `@grpc` bindings).
+pub fn is_weft_file(name: &str) -> bool {
+    !name.ends_with(PROTO_FILE_SUFFIX)
+}
+
 /// An annotation that may follow an activity declaration.
 pub const DECLARATION_ANNOTATIONS: &[AnnotationSpec] = &[AnnotationSpec {
     name: "http",
     signature: "@http(method: string, url: string, query: [names] | {param: \"wire\"}, headers: [names] | {param: \"Wire-Name\"}, body: \"param\")",
     doc: "Binds the activity to an HTTP endpoint: the server calls it directly. `{name}` in the URL is replaced by the parameter `name`; `query` and `headers` list the parameters sent there (optionally under another name); `body` names the parameter sent as the JSON body.",
+}, AnnotationSpec {
+    name: "grpc",
+    signature: "@grpc(target: \"http://host:port\", proto: \"file.proto\", service: \"package.Service\", method: \"Method\", fields: {param: \"field\"}, request: \"param\")",
+    doc: "Binds the activity to a unary gRPC method: the server calls it directly. The parameters are the request message's fields (`fields` renames them; `request` names the one parameter that is the whole message); `proto` is the `.proto` file defining the service, deployed with the program.",
 }];

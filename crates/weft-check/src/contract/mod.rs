@@ -1,15 +1,18 @@
 //! Activity contracts: what `activity` and `type` declarations say, for the
-//! checker and for tools (stub generators, the server's HTTP bindings).
+//! checker and for tools (stub generators, the server's HTTP and gRPC
+//! bindings).
 //!
 //! - [`types`]: the types of declarations and how values fit them.
 //! - [`args`]: how a declared activity reads the arguments a call sends.
 //! - [`http`]: `@http(...)` bindings and the requests they make.
+//! - [`grpc`]: `@grpc(...)` bindings and the request messages they send.
 //! - [`Contracts`]: the declarations of a program, by name, and
 //!   [`activity_calls`]: every activity call of a program, declared or not.
 //! - [`variable_types`]: what the checker infers of variables' types (from
 //!   results of declared activities, literals, fields), per function.
 
 pub mod args;
+pub mod grpc;
 pub mod http;
 pub mod types;
 
@@ -116,6 +119,21 @@ pub fn http_bindings(files: &[SourceFile<'_>]) -> BTreeMap<String, http::HttpBin
         .iter()
         .filter_map(|(name, d)| {
             let b = http::HttpBinding::from_decl(d.decl).ok()??;
+            Some((name.to_string(), b))
+        })
+        .collect()
+}
+
+/// The `@grpc` bindings of every declared activity of `files`, by name.
+/// Declarations whose annotation is not valid are left out (the checker
+/// refuses such a program anyway).
+pub fn grpc_bindings(files: &[SourceFile<'_>]) -> BTreeMap<String, grpc::GrpcBinding> {
+    let contracts = Contracts::index(files);
+    contracts
+        .activities
+        .iter()
+        .filter_map(|(name, d)| {
+            let b = grpc::GrpcBinding::from_decl(d.decl).ok()??;
             Some((name.to_string(), b))
         })
         .collect()

@@ -10,9 +10,14 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// The gRPC server of `grpc.rs` (shared with `weft-grpc`'s tests).
+#[path = "../../../weft-grpc/tests/support/inventory.rs"]
+mod inventory;
+
 mod auth;
 mod callbacks;
 mod flows;
+mod grpc;
 mod limits;
 mod metrics;
 mod openapi;

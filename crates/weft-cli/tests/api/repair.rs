@@ -121,11 +121,12 @@ async fn cancel_ends_a_run_and_withdraws_its_task() {
         .await
         .ok(200);
     assert_eq!(r["status"], "cancelled");
-    // A body that is not `{"reason": ...}`.
+    // A body that is not `{"reason": ...}`: 422, as on every other route
+    // (issue 14; it was 400).
     let id3 = api.start_id("Hold", json!(3)).await;
     api.action(&id3, "cancel", json!({"why": "x"}))
         .await
-        .error(400, "invalid_json");
+        .error(422, "invalid_body");
     assert_eq!(api.run(&id3).await["status"], "running");
 }
 

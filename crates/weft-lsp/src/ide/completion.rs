@@ -1058,8 +1058,12 @@ mod tests {
 
     #[test]
     fn http_on_declarations() {
-        assert_eq!(labels("activity A(id: int) @$0"), ["http"]);
+        assert_eq!(labels("activity A(id: int) @$0"), ["http", "grpc"]);
         assert_eq!(labels("activity A(id: int)\n    @ht$0"), ["http"]);
+        assert_eq!(
+            labels("activity A(id?: int) @grpc(target: \"http://x:1\", $0)"),
+            ["target:", "proto:", "service:", "method:", "fields:", "request:"]
+        );
         assert_eq!(
             labels("activity A(id: int) @http($0)"),
             ["method:", "url:", "query:", "headers:", "body:"]

@@ -410,8 +410,12 @@ impl Model {
                 };
                 match instant {
                     // The built-in's branch wins at once; the call's first
-                    // attempt went out and is dropped.
+                    // attempt went out and is dropped. Building the list
+                    // comes first: each branch captures the variables it
+                    // mentions, and capturing a sub-flow's handle waits for
+                    // the child, so no branch starts before it is there.
                     Some(list) => {
+                        let items = self.eval(env, list)?;
                         let name = match racer {
                             Racer::Call(c) => c.name,
                             Racer::Awaited(a) => a.name,
@@ -419,7 +423,7 @@ impl Model {
                         let counts = self.calls.entry(name.to_string()).or_default();
                         counts.calls += 1;
                         counts.attempts += 1;
-                        builtin("len", vec![self.eval(env, list)?])
+                        builtin("len", vec![items])
                     }
                     None => match racer {
                         Racer::Call(c) => self.call(c, &args, false)?,

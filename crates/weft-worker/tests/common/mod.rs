@@ -83,6 +83,7 @@ impl TestServer {
             database: None,
             node: "test".into(),
             poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
+            http: Default::default(),
         }
     }
 
