@@ -4,6 +4,7 @@
 //! Arguments are expressions evaluated at run time, so only literals can be
 //! judged here: `@timeout(stage.duration)` is accepted as it is, while
 //! `@timeout(3)` is an error because a bare number is not a duration.
+//! `@timeout(null)` and `@timeout("continuous")` mean no timeout.
 
 use crate::calls::Target;
 use crate::codes;
@@ -60,6 +61,16 @@ fn negative_duration(e: &Expr) -> bool {
             op: UnaryOp::Neg,
             operand,
         } => matches!(operand.unparen().kind, ExprKind::Duration { ms, .. } if ms > 0),
+        _ => false,
+    }
+}
+
+/// True for the literals that give `@timeout` no timeout: `null` and
+/// `"continuous"` (`lang::NO_TIMEOUT_TEXT`).
+fn means_no_timeout(e: &Expr) -> bool {
+    match &e.unparen().kind {
+        ExprKind::Null => true,
+        ExprKind::String(s) => s == lang::NO_TIMEOUT_TEXT,
         _ => false,
     }
 }
@@ -254,7 +265,7 @@ impl<'a> Walker<'a, '_> {
                         format!("`@timeout` has no argument `{}`", name.name),
                         "write the duration alone: `@timeout(30s)`".to_string(),
                     );
-                } else {
+                } else if !means_no_timeout(&arg.value) {
                     self.duration_argument(&arg.value, "`@timeout`");
                 }
             }

@@ -54,10 +54,21 @@ impl<'a> Walker<'a, '_> {
 
     /// `await Call(...)`; `span` is the call's expression.
     fn awaited_call(&mut self, call: &'a Call, span: Span) {
-        let name = call.callee_name().unwrap_or_default();
+        let name = crate::calls::callee_text(call);
         match self.resolve(call) {
             Target::Activity => {
-                if call.annotation("timeout").is_none() {
+                if call.annotation("timeout").is_none() && self.in_handler() {
+                    self.emit(
+                        Diagnostic::error(
+                            codes::HANDLER_AWAIT_WITHOUT_TIMEOUT,
+                            call.callee.span,
+                            format!("awaited call to `{name}` in a handler has no `@timeout`"),
+                        )
+                        .with_help(format!(
+                            "the instance takes no other command until the handler ends: bound the wait, as in `await {name}(...) @timeout(24h)`"
+                        )),
+                    );
+                } else if call.annotation("timeout").is_none() {
                     self.emit(
                         Diagnostic::warning(
                             codes::AWAIT_WITHOUT_TIMEOUT,
@@ -72,7 +83,7 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             Target::Flow(_) | Target::InlineFlow(_) => {
-                self.emit(await_on_flow(name, call.callee.span))
+                self.emit(await_on_flow(&name, call.callee.span))
             }
             // A closure runs its own awaits; `await` before it is harmless.
             Target::Closure | Target::Dynamic | Target::Broken => {}
@@ -242,7 +253,7 @@ fn await_on_flow(name: &str, span: weft_syntax::Span) -> Diagnostic {
 
 /// W0160 for a branch of an awaited `WaitAll` or `ParallelExecute`.
 fn branch_without_timeout(branch: &Call, builtin: &str) -> Diagnostic {
-    let name = branch.callee_name().unwrap_or_default();
+    let name = crate::calls::callee_text(branch);
     Diagnostic::warning(
         codes::AWAIT_WITHOUT_TIMEOUT,
         branch.callee.span,

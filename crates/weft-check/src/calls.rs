@@ -12,7 +12,7 @@ use crate::program::FlowRef;
 use crate::scope::ScopeKind;
 use crate::suggest;
 use crate::walk::Walker;
-use weft_syntax::ast::{Call, ExprKind, FlowDecl};
+use weft_syntax::ast::{Call, Expr, ExprKind, FlowDecl, Ident};
 use weft_syntax::lang::{self, Builtin};
 use weft_syntax::{Diagnostic, Span};
 
@@ -33,6 +33,15 @@ pub(crate) enum Target<'a> {
     Builtin(&'static Builtin),
     /// An activity: any other name.
     Activity,
+}
+
+/// The name of what `call` calls as written: `Name`, or the dotted name of
+/// an activity (`mandril.Send`); empty for other callees.
+pub(crate) fn callee_text(call: &Call) -> String {
+    match call.callee_name() {
+        Some(n) => n.to_string(),
+        None => call.dotted_callee().map(|(n, _)| n).unwrap_or_default(),
+    }
 }
 
 /// The built-ins whose list argument holds branches that an `await` on the
@@ -60,6 +69,67 @@ fn given(n: usize) -> String {
 }
 
 impl<'a> Walker<'a, '_> {
+    /// E0153: `value, err = e` needs two names and, as `e`, a call (maybe
+    /// awaited) of an activity or a flow: what can fail for good. `@catch`
+    /// there would turn the failure into a value of `value` (E0113).
+    pub(crate) fn try_assign_call(&mut self, value: &'a Ident, err: &'a Ident, e: &'a Expr) {
+        if self.tainted {
+            return;
+        }
+        if value.name == err.name {
+            self.emit(
+                Diagnostic::error(
+                    codes::TRY_ASSIGN,
+                    err.span,
+                    format!("`{}` is both names of `value, err = ...`", err.name),
+                )
+                .with_label(value.span, "the value goes here")
+                .with_help("give the error a name of its own, such as `err`"),
+            );
+        }
+        let inner = match &e.unparen().kind {
+            ExprKind::Await(inner) => inner.unparen(),
+            _ => e.unparen(),
+        };
+        let target = inner.as_call().map(|c| (c, self.resolve(c)));
+        match target {
+            Some((_, Target::Activity | Target::Flow(_) | Target::InlineFlow(_))) => {}
+            Some((_, Target::Broken)) => {}
+            _ if matches!(inner.kind, ExprKind::Error) => {}
+            other => {
+                let what = match other {
+                    Some((_, Target::Builtin(b))) => format!("the built-in `{}`", b.name),
+                    Some((_, Target::Closure | Target::Dynamic)) => {
+                        "a call of a function value".to_string()
+                    }
+                    _ if matches!(inner.kind, ExprKind::Flow(_)) => "an inline flow".to_string(),
+                    _ => "not a call".to_string(),
+                };
+                self.emit(
+                    Diagnostic::error(
+                        codes::TRY_ASSIGN,
+                        e.span,
+                        format!("`value, err = ...` needs a call of an activity or a flow; this is {what}"),
+                    )
+                    .with_help(
+                        "only a call of an activity or of a flow of the program can fail for good; assign other values to one name",
+                    ),
+                );
+                return;
+            }
+        }
+        if let Some(catch) = inner.as_call().and_then(|c| c.annotation("catch")) {
+            self.emit(
+                Diagnostic::error(
+                    codes::ANNOTATION_NOT_APPLICABLE,
+                    catch.span,
+                    "`@catch` cannot apply here: with `value, err = ...` a failure goes to `err`",
+                )
+                .with_help("remove `@catch`"),
+            );
+        }
+    }
+
     /// The innermost enclosing inline flow called `name`.
     pub(crate) fn enclosing_inline_flow(&self, name: &str) -> Option<&'a FlowDecl> {
         self.frames.iter().rev().find_map(|f| match f.scope.kind {
@@ -71,6 +141,11 @@ impl<'a> Walker<'a, '_> {
     /// What `call` calls, from the current scope.
     pub(crate) fn resolve(&self, call: &Call) -> Target<'a> {
         let Some(name) = call.callee_name() else {
+            if let Some((_, root)) = call.dotted_callee() {
+                if self.names_nothing(root) {
+                    return Target::Activity;
+                }
+            }
             return match call.callee.unparen().kind {
                 ExprKind::Error => Target::Broken,
                 _ => Target::Dynamic,
@@ -89,15 +164,36 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
+    /// True when `name` is not a variable, an inline flow around, a flow
+    /// of the program or a built-in: `name.Send(...)` then calls the
+    /// activity `name.Send`.
+    pub(crate) fn names_nothing(&self, name: &str) -> bool {
+        self.lookup_var(name).is_none()
+            && self.enclosing_inline_flow(name).is_none()
+            && !self.program.flows.contains_key(name)
+            && lang::builtin(name).is_none()
+    }
+
     /// Walks a call: its callee, arguments and annotations.
     pub(crate) fn call(&mut self, call: &'a Call, awaited: bool) {
+        if let Some(mc) = self.as_machine_call(call) {
+            self.machine_call(mc, call, awaited);
+            return;
+        }
+        if call.callee_name().is_some_and(|n| self.is_machine(n)) {
+            self.bare_instance(call);
+            return;
+        }
         let target = self.resolve(call);
+        self.check_fail_placement(call, target);
         match &call.callee.kind {
             ExprKind::Name(name) => {
                 if matches!(target, Target::Closure) {
                     self.read_name(name, call.callee.span, true);
                 }
             }
+            // A dotted activity name (`mandril.Send`) reads no variable.
+            ExprKind::Member { .. } if matches!(target, Target::Activity) => {}
             _ => self.expr(&call.callee, false),
         }
         // `await WaitAll([A(), B()])` awaits each branch.

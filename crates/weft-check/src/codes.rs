@@ -39,6 +39,9 @@ pub const LOOP_CONTROL_OUTSIDE_LOOP: &str = "E0150";
 pub const DUPLICATE_PARAMETER: &str = "E0151";
 /// `let` or `var` declaring a variable the flow already has.
 pub const REDECLARED: &str = "E0152";
+/// `value, err = e` whose `e` is not a call of an activity or a flow, or
+/// whose two names are one.
+pub const TRY_ASSIGN: &str = "E0153";
 /// An awaited activity call without `@timeout`.
 pub const AWAIT_WITHOUT_TIMEOUT: &str = "W0160";
 /// A variable assigned and never read.
@@ -47,6 +50,10 @@ pub const UNUSED_VARIABLE: &str = "W0161";
 pub const ASSIGNMENT_TO_CAPTURED: &str = "W0162";
 /// `await` on a flow call, which has no effect.
 pub const AWAIT_ON_FLOW: &str = "W0170";
+/// A `while` loop whose condition nothing in its body can change.
+pub const ENDLESS_LOOP: &str = "W0180";
+/// A value used both as a plain number and as a duration.
+pub const NUMBER_AS_DURATION: &str = "W0190";
 /// Two declarations (activities, types, fields) with one name, or a type
 /// named like a built-in type.
 pub const DUPLICATE_DECLARATION: &str = "E0200";
@@ -71,6 +78,32 @@ pub const BINDING: &str = "E0207";
 pub const TYPE_CYCLE: &str = "E0208";
 /// A declared activity that no flow calls.
 pub const UNUSED_ACTIVITY: &str = "W0210";
+/// A machine's member declared twice: a second `state`, a command declared
+/// twice, a command with two handlers.
+pub const MACHINE_MEMBER: &str = "E0300";
+/// A machine named like a flow, an activity or a built-in, or a command
+/// named like an instance method (`get`, `find`).
+pub const MACHINE_NAME_CLASH: &str = "E0301";
+/// A field of a shape with neither type nor default, declared twice, or
+/// whose default is not a constant of its type.
+pub const SHAPE_FIELD: &str = "E0302";
+/// A command the machine does not have (a handler, a send, a literal).
+pub const UNKNOWN_COMMAND: &str = "E0303";
+/// A command's input that does not fit what the command takes.
+pub const COMMAND_INPUT: &str = "E0304";
+/// `fail` inside a `func` or inline flow of a handler: it would fail the
+/// run, not refuse the command.
+pub const FAIL_OUTSIDE_HANDLER_BODY: &str = "E0305";
+/// `Machine(state).Handle(...)` of a handler that does I/O.
+pub const IMPURE_TRANSITION: &str = "E0306";
+/// A machine call or braced literal written in a way that means nothing.
+pub const MACHINE_CALL: &str = "E0307";
+/// An `await` in a handler without `@timeout`: it would hold the key.
+pub const HANDLER_AWAIT_WITHOUT_TIMEOUT: &str = "E0308";
+/// A handler returns a value that does not fit the machine's state.
+pub const STATE_TYPE: &str = "E0309";
+/// A nested shape named almost like a choice of its shape.
+pub const SHAPE_VARIANT: &str = "W0310";
 
 /// Every code the checker emits, in numeric order.
 pub const ALL: &[&str] = &[
@@ -91,10 +124,13 @@ pub const ALL: &[&str] = &[
     LOOP_CONTROL_OUTSIDE_LOOP,
     DUPLICATE_PARAMETER,
     REDECLARED,
+    TRY_ASSIGN,
     AWAIT_WITHOUT_TIMEOUT,
     UNUSED_VARIABLE,
     ASSIGNMENT_TO_CAPTURED,
     AWAIT_ON_FLOW,
+    ENDLESS_LOOP,
+    NUMBER_AS_DURATION,
     DUPLICATE_DECLARATION,
     UNKNOWN_TYPE,
     DECLARATION_NAME_CLASH,
@@ -105,4 +141,15 @@ pub const ALL: &[&str] = &[
     BINDING,
     TYPE_CYCLE,
     UNUSED_ACTIVITY,
+    MACHINE_MEMBER,
+    MACHINE_NAME_CLASH,
+    SHAPE_FIELD,
+    UNKNOWN_COMMAND,
+    COMMAND_INPUT,
+    FAIL_OUTSIDE_HANDLER_BODY,
+    IMPURE_TRANSITION,
+    MACHINE_CALL,
+    HANDLER_AWAIT_WITHOUT_TIMEOUT,
+    STATE_TYPE,
+    SHAPE_VARIANT,
 ];

@@ -155,7 +155,7 @@ fn top_names(t: &TypeExpr, out: &mut Vec<String>) {
 }
 
 /// E0201 for unknown names, E0200 for fields declared twice.
-fn type_expr(t: &TypeExpr, contracts: &Contracts<'_>, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn type_expr(t: &TypeExpr, contracts: &Contracts<'_>, diags: &mut Vec<Diagnostic>) {
     match &t.kind {
         TypeKind::Name(n) => {
             if lang::is_builtin_type(n) || contracts.types.contains(n) {
@@ -194,7 +194,7 @@ fn type_expr(t: &TypeExpr, contracts: &Contracts<'_>, diags: &mut Vec<Diagnostic
             }
         }
         TypeKind::Union(members) => members.iter().for_each(|m| type_expr(m, contracts, diags)),
-        TypeKind::Error => {}
+        TypeKind::Literal(_) | TypeKind::Error => {}
     }
 }
 

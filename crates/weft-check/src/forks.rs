@@ -12,7 +12,10 @@
 //! - the function of `ParallelForEach(list, f)` runs once per element,
 //!   all at once;
 //! - an inline flow is written: its child run starts there and the flow
-//!   goes on (it waits where it uses the handle).
+//!   goes on (it waits where it uses the handle);
+//! - a call is assigned to a variable whose one read is an element of a
+//!   later join's list (fork by assignment, edition 2: the rule is
+//!   `weft_syntax::assign_forks`, which the compiler follows too).
 //!
 //! Any other call waits for its result before the flow goes on. A name
 //! that a variable in scope holds is not the built-in (a closure held by a
@@ -21,7 +24,8 @@
 use crate::scope::{Scope, ScopeKind};
 use crate::SourceFile;
 use weft_syntax::ast::{
-    Block, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, ObjectEntry, Stmt, StmtKind,
+    Block, BracedEntry, Call, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, ObjectEntry, Stmt,
+    StmtKind,
 };
 use weft_syntax::Span;
 
@@ -36,6 +40,9 @@ pub enum ForkKind {
     PerElement,
     /// An inline flow: a child run that starts where it is written.
     InlineFlow,
+    /// A call assigned to a variable that a later join reads (fork by
+    /// assignment): it starts where it is written, as a branch of that join.
+    Assigned,
 }
 
 /// A place where a flow starts something and goes on.
@@ -93,6 +100,13 @@ pub fn forks(files: &[SourceFile<'_>]) -> Vec<Forks> {
             };
             for flow in f.module.flows() {
                 w.function(ScopeKind::Flow, &params_of(flow), &flow.body);
+                for a in weft_syntax::assign_forks::assign_forks(flow) {
+                    w.out.forks.push(Fork {
+                        span: a.call,
+                        kind: ForkKind::Assigned,
+                        join: Some(a.join_head),
+                    });
+                }
             }
             w.out.forks.sort_by_key(|f| (f.span.start, f.span.end));
             w.out.joins.sort_by_key(|j| (j.span.start, j.span.end));
@@ -168,6 +182,7 @@ impl<'a> ForkWalker<'a> {
                 self.expr(value);
             }
             StmtKind::IncDec { target, .. } => self.expr(target),
+            StmtKind::TryAssign { call, .. } => self.expr(call),
             StmtKind::If(i) => self.if_stmt(i),
             StmtKind::While { cond, body } => {
                 self.expr(cond);
@@ -226,6 +241,16 @@ impl<'a> ForkWalker<'a> {
                 self.expr(rhs);
             }
             ExprKind::Paren(x) => self.expr(x),
+            ExprKind::Braced(b) => {
+                for en in &b.entries {
+                    match en {
+                        BracedEntry::Field { value, .. }
+                        | BracedEntry::Set { value, .. }
+                        | BracedEntry::Spread(value)
+                        | BracedEntry::Expr(value) => self.expr(value),
+                    }
+                }
+            }
             ExprKind::Call(call) => {
                 if let Some(builtin) = self.join_of(call) {
                     let head = call.callee.span;

@@ -58,9 +58,14 @@ mod calls;
 pub mod codes;
 pub mod contract;
 mod declarations;
+mod durations;
 mod flow_sensitivity;
 mod forks;
 pub mod json;
+mod loops;
+mod machine_calls;
+mod machine_decls;
+mod machines;
 mod names;
 mod program;
 mod scope;
@@ -92,9 +97,15 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
             walk::check_flow(&program, file, flow, &mut out[file]);
         }
     }
+    loops::check(files, &mut out);
+    durations::check(files, &mut out);
+    for (_, _, handler) in program.machines.handlers() {
+        walk::check_handler(&program, handler.file, handler, &mut out[handler.file]);
+    }
     let contracts = contract::Contracts::index(files);
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);
+    machine_decls::check_declarations(files, &program, &contracts, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

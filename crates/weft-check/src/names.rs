@@ -201,6 +201,19 @@ impl<'a> Walker<'a, '_> {
         if name.is_empty() || self.tainted || self.silent > 0 || self.is_flow_name(name) {
             return;
         }
+        if self.program.machines.contains(name) {
+            self.emit(
+                Diagnostic::error(
+                    codes::UNKNOWN_NAME,
+                    span,
+                    format!("the machine `{name}` cannot be used as a value"),
+                )
+                .with_help(format!(
+                    "address an instance, `{name}(key).Command(input)` or `{name}(key).get()`, or query them, `{name}.find(where{{...}})`"
+                )),
+            );
+            return;
+        }
         if let Some(b) = lang::builtin(name) {
             self.emit(
                 Diagnostic::error(
@@ -223,6 +236,10 @@ impl<'a> Walker<'a, '_> {
             d = d
                 .with_help(format!("did you mean `{s}`?"))
                 .with_replacement(span, s);
+        } else if matches!(name, "none" | "None" | "nil" | "undefined" | "NULL") {
+            d = d
+                .with_help("nothing is written `null`")
+                .with_replacement(span, "null");
         } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
             d = d.with_help(format!(
                 "`{name}` is not a variable or a flow; to call an activity, write `{name}(...)`"

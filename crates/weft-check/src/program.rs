@@ -4,7 +4,7 @@
 use crate::codes;
 use crate::SourceFile;
 use std::collections::HashMap;
-use weft_syntax::ast::{Expr, ExprKind, FlowDecl, FlowForm, Stmt, StmtKind};
+use weft_syntax::ast::{Block, Expr, ExprKind, FlowDecl, FlowForm, Stmt, StmtKind};
 use weft_syntax::lang;
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::Diagnostic;
@@ -24,6 +24,8 @@ pub(crate) struct Program<'a> {
     pub file_names: Vec<&'a str>,
     /// The first flow declared with each name.
     pub flows: HashMap<&'a str, FlowRef<'a>>,
+    /// The machines, each gathered from its declarations.
+    pub machines: crate::machines::Index<'a>,
 }
 
 impl<'a> Program<'a> {
@@ -69,6 +71,7 @@ impl<'a> Program<'a> {
         Program {
             file_names: files.iter().map(|f| f.name).collect(),
             flows,
+            machines: crate::machines::Index::build(files, out),
         }
     }
 }
@@ -98,6 +101,11 @@ pub(crate) fn named_like_builtin(decl: &FlowDecl) -> Diagnostic {
 /// guesses (the broken statement may have assigned or read anything), so the
 /// walk stays quiet about them.
 pub(crate) fn has_syntax_errors(flow: &FlowDecl) -> bool {
+    has_syntax_errors_in(&flow.body)
+}
+
+/// [`has_syntax_errors`] for a block (a handler's body).
+pub(crate) fn has_syntax_errors_in(body: &Block) -> bool {
     struct Finder(bool);
     impl Visitor<'_> for Finder {
         fn visit_stmt(&mut self, s: &Stmt) {
@@ -124,6 +132,6 @@ pub(crate) fn has_syntax_errors(flow: &FlowDecl) -> bool {
         }
     }
     let mut finder = Finder(false);
-    finder.visit_flow(flow);
+    finder.visit_block(body);
     finder.0
 }

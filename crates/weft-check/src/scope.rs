@@ -13,7 +13,7 @@
 //! `Origin::Captured`, that starts from the enclosing variable's state.
 
 use std::collections::HashMap;
-use weft_syntax::ast::{AssignOp, Block, Expr, ExprKind, FlowDecl, Ident, Stmt, StmtKind};
+use weft_syntax::ast::{AssignOp, Block, Declare, Expr, ExprKind, FlowDecl, Ident, Stmt, StmtKind};
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::Span;
 
@@ -158,6 +158,8 @@ pub(crate) enum ScopeKind<'a> {
     InlineFlow(&'a FlowDecl),
     /// A `func(...) { }`.
     Lambda,
+    /// A command's handler, in a machine.
+    Handler,
 }
 
 impl ScopeKind<'_> {
@@ -166,6 +168,7 @@ impl ScopeKind<'_> {
         match self {
             ScopeKind::Flow | ScopeKind::InlineFlow(_) => "flow",
             ScopeKind::Lambda => "function",
+            ScopeKind::Handler => "handler",
         }
     }
 }
@@ -321,6 +324,21 @@ impl<'a> Visitor<'a> for SiteCollector<'_, 'a> {
                 if let ExprKind::Name(n) = &target.kind {
                     self.site(n, target.span, stmt.span, SiteKind::Assign, None);
                 }
+            }
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                ..
+            } => {
+                let kind = match declare {
+                    Some(Declare::Let) => SiteKind::Let,
+                    Some(Declare::Var) => SiteKind::Var,
+                    None => SiteKind::Assign,
+                };
+                // No value: dropping one name would not leave a statement.
+                self.site(&value.name, value.span, stmt.span, kind, None);
+                self.site(&err.name, err.span, stmt.span, kind, None);
             }
             StmtKind::For { var, iterable, .. } => {
                 let effect = var.span.to(iterable.span);

@@ -30,6 +30,9 @@ use weft_syntax::lang;
 use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{Diagnostic, Span};
 
+mod machines;
+pub(crate) use machines::{default_type, shape_type, Role};
+
 /// Rounds of inference per function: each round lets types flow one more
 /// assignment further (`a = F()`, `b = a.x`, `c = b.y` needs three).
 pub const INFERENCE_ROUNDS_MAX: usize = 4;
@@ -87,9 +90,25 @@ pub fn variable_types(files: &[SourceFile<'_>]) -> Vec<KnownTypes> {
                 report: false,
                 funcs: Vec::new(),
                 known: Some(&mut known),
+                handler_state: None,
             };
             c.top_flow(flow);
         }
+    }
+    for (m, command, h) in program.machines.handlers() {
+        let mut diags = Vec::new();
+        let mut c = Checker {
+            program: &program,
+            contracts: &contracts,
+            file: h.file,
+            diags: &mut diags,
+            calls: &mut calls,
+            report: false,
+            funcs: Vec::new(),
+            known: Some(&mut known),
+            handler_state: None,
+        };
+        c.handler(m, command, h);
     }
     known
 }
@@ -112,9 +131,25 @@ pub fn activity_calls(files: &[SourceFile<'_>]) -> Vec<ActivityCall> {
                 report: false,
                 funcs: Vec::new(),
                 known: None,
+                handler_state: None,
             };
             c.top_flow(flow);
         }
+    }
+    for (m, command, h) in program.machines.handlers() {
+        let mut diags = Vec::new();
+        let mut c = Checker {
+            program: &program,
+            contracts: &contracts,
+            file: h.file,
+            diags: &mut diags,
+            calls: &mut calls,
+            report: false,
+            funcs: Vec::new(),
+            known: None,
+            handler_state: None,
+        };
+        c.handler(m, command, h);
     }
     calls
 }
@@ -140,9 +175,25 @@ pub(crate) fn check(
                 report,
                 funcs: Vec::new(),
                 known: None,
+                handler_state: None,
             };
             c.top_flow(flow);
         }
+    }
+    for (m, command, h) in program.machines.handlers() {
+        let report = !crate::program::has_syntax_errors_in(h.body);
+        let mut c = Checker {
+            program,
+            contracts,
+            file: h.file,
+            diags: &mut out[h.file],
+            calls: &mut calls,
+            report,
+            funcs: Vec::new(),
+            known: None,
+            handler_state: None,
+        };
+        c.handler(m, command, h);
     }
     calls
 }
@@ -162,6 +213,10 @@ enum Source<'a> {
     Expr(&'a Expr),
     /// `for x in e`.
     Element(&'a Expr),
+    /// The value of `value, err = e`: what `e` gives, or `null`.
+    OrNull(&'a Expr),
+    /// The error of `value, err = e`: `{message, attempts}`, or `null`.
+    Error,
     /// Something whose type is never known.
     Unknown,
 }
@@ -178,6 +233,8 @@ struct Checker<'a, 'p> {
     funcs: Vec<Func<'a>>,
     /// Where to record what is inferred, for [`variable_types`].
     known: Option<&'p mut Vec<KnownTypes>>,
+    /// In a handler: the machine's state type (what `return` must give).
+    handler_state: Option<Type>,
 }
 
 impl<'a> Checker<'a, '_> {
@@ -201,8 +258,21 @@ impl<'a> Checker<'a, '_> {
         inline_name: Option<&'a str>,
         body: &'a Block,
     ) {
+        self.function_with(params, inline_name, body, &[]);
+    }
+
+    /// [`Checker::function`], where the parameters named in `fixed` keep
+    /// their type when a field of theirs changes (a handler's `state`).
+    fn function_with(
+        &mut self,
+        params: Vec<(&'a str, Option<Type>)>,
+        inline_name: Option<&'a str>,
+        body: &'a Block,
+        fixed: &[&'a str],
+    ) {
         let mut sources: Vec<(&'a str, Source<'a>)> = Vec::new();
         collect_block(body, &mut sources);
+        sources.retain(|(name, source)| !(fixed.contains(name) && machines::keeps_type(source)));
         let mut vars: HashMap<&'a str, Option<Type>> = HashMap::new();
         for (name, _) in &sources {
             vars.insert(name, None);
@@ -218,6 +288,8 @@ impl<'a> Checker<'a, '_> {
                 let ty = match source {
                     Source::Expr(e) => self.infer(e),
                     Source::Element(e) => self.infer(e).and_then(|t| self.types().element(&t)),
+                    Source::OrNull(e) => self.infer(e).map(|t| Type::Union(vec![t, Type::Null])),
+                    Source::Error => Some(Type::Union(vec![error_object(), Type::Null])),
                     Source::Unknown => None,
                 };
                 match next.get_mut(name) {
@@ -263,8 +335,21 @@ impl<'a> Checker<'a, '_> {
             .find_map(|f| f.vars.get(name).cloned())
     }
 
+    /// The activity `call` calls, if it calls one: a name, or a dotted
+    /// name whose first part names nothing (`mandril.Send`).
+    fn activity_name(&self, call: &Call) -> Option<String> {
+        match call.callee_name() {
+            Some(name) => self.is_activity(name).then(|| name.to_string()),
+            None => {
+                let (full, root) = call.dotted_callee()?;
+                self.is_activity(root).then_some(full)
+            }
+        }
+    }
+
     fn is_activity(&self, name: &str) -> bool {
         self.var(name).is_none()
+            && !self.program.machines.contains(name)
             && !self.funcs.iter().any(|f| f.inline_name == Some(name))
             && !self.program.flows.contains_key(name)
             && lang::builtin(name).is_none()
@@ -272,7 +357,7 @@ impl<'a> Checker<'a, '_> {
 
     // ----- inference -----
 
-    fn infer(&self, e: &Expr) -> Option<Type> {
+    fn infer(&self, e: &'a Expr) -> Option<Type> {
         match &e.kind {
             ExprKind::Number(v) => Some(if v.fract() == 0.0 {
                 Type::Int
@@ -365,11 +450,18 @@ impl<'a> Checker<'a, '_> {
                     Or | And | Div => None,
                 }
             }
-            ExprKind::Lambda(_) | ExprKind::Flow(_) | ExprKind::Error => None,
+            ExprKind::Lambda(_) | ExprKind::Flow(_) | ExprKind::Braced(_) | ExprKind::Error => None,
         }
     }
 
-    fn infer_call(&self, call: &Call, awaited: bool) -> Option<Type> {
+    fn infer_call(&self, call: &'a Call, awaited: bool) -> Option<Type> {
+        if let Some(mc) = self.as_machine_call(call) {
+            return self.infer_machine_call(&mc, call);
+        }
+        if call.callee_name().is_none() {
+            let name = self.activity_name(call)?;
+            return self.activity_result(call, &name, awaited);
+        }
         let name = call.callee_name()?;
         if !self.is_activity(name) {
             return match lang::builtin(name)?.name {
@@ -384,6 +476,12 @@ impl<'a> Checker<'a, '_> {
             }
             .filter(|_| self.var(name).is_none() && !self.program.flows.contains_key(name));
         }
+        self.activity_result(call, name, awaited)
+    }
+
+    /// The type of a call of the activity `name`: its declared result, and
+    /// what `@catch` and an awaited `@timeout` add.
+    fn activity_result(&self, call: &Call, name: &str, awaited: bool) -> Option<Type> {
         let mut t = self.contracts.result(name)?;
         if call.annotation("catch").is_some() {
             t = Type::Union(vec![t, catch_value()]);
@@ -451,6 +549,10 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn call(&mut self, call: &'a Call, awaited: bool) {
+        if let Some(mc) = self.as_machine_call(call) {
+            self.machine_call(mc, call);
+            return;
+        }
         self.visit_expr(&call.callee);
         for arg in &call.args {
             self.visit_expr(&arg.value);
@@ -460,12 +562,10 @@ impl<'a> Checker<'a, '_> {
                 self.visit_expr(&arg.value);
             }
         }
-        let Some(name) = call.callee_name() else {
+        let Some(name) = self.activity_name(call) else {
             return;
         };
-        if !self.is_activity(name) {
-            return;
-        }
+        let name = name.as_str();
         self.calls.push(ActivityCall {
             name: name.to_string(),
             file: self.file,
@@ -666,6 +766,10 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                 self.visit_expr(value);
             }
             StmtKind::IncDec { target, .. } => self.target(target),
+            StmtKind::Return { value: Some(v) } => {
+                self.visit_expr(v);
+                self.handler_return(v);
+            }
             _ => visit::walk_stmt(self, s),
         }
     }
@@ -701,24 +805,28 @@ impl<'a> Visitor<'a> for Checker<'a, '_> {
                 }
                 self.function(params, Some(f.name.name.as_str()), &f.body);
             }
+            ExprKind::Braced(b) => self.braced_values(b),
             _ => visit::walk_expr(self, e),
         }
     }
 }
 
 /// The value of a call with `@catch` that failed for good.
-fn catch_value() -> Type {
+pub(crate) fn catch_value() -> Type {
     Type::Object {
         fields: vec![
             field("status", Type::String),
-            field(
-                "error",
-                Type::Object {
-                    fields: vec![field("message", Type::String), field("attempts", Type::Int)],
-                    open: false,
-                },
-            ),
+            field("error", error_object()),
         ],
+        open: false,
+    }
+}
+
+/// Why a call failed for good: the `error` of `@catch`'s value, and the
+/// `err` of `value, err = Call(...)`.
+fn error_object() -> Type {
+    Type::Object {
+        fields: vec![field("message", Type::String), field("attempts", Type::Int)],
         open: false,
     }
 }
@@ -802,6 +910,12 @@ fn collect_block<'a>(b: &'a Block, out: &mut Vec<(&'a str, Source<'a>)>) {
                 }
                 StmtKind::For { var, iterable, .. } => {
                     out.push((&var.name, Source::Element(iterable)))
+                }
+                StmtKind::TryAssign {
+                    value, err, call, ..
+                } => {
+                    out.push((&value.name, Source::OrNull(call)));
+                    out.push((&err.name, Source::Error));
                 }
                 _ => {}
             }

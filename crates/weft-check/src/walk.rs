@@ -48,6 +48,30 @@ pub(crate) fn check_flow<'a>(
     walker.leave_scope();
 }
 
+/// Checks a machine command's handler, in file `file`: a body like a
+/// flow's, whose parameters are `state`, `key` and its input.
+pub(crate) fn check_handler<'a>(
+    program: &Program<'a>,
+    file: usize,
+    handler: crate::machines::Handler<'a>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut walker = Walker {
+        program,
+        file,
+        diags,
+        frames: Vec::new(),
+        silent: 0,
+        tainted: program::has_syntax_errors_in(handler.body),
+        summaries: HashMap::new(),
+        suggestions_left: names::SUGGESTIONS_PER_FLOW_MAX,
+    };
+    let params = handler.params();
+    walker.enter_scope(ScopeKind::Handler, &params, handler.body);
+    walker.block(handler.body);
+    walker.leave_scope();
+}
+
 /// The walk's state for one top-level flow.
 pub(crate) struct Walker<'a, 'p> {
     /// The flows of the program, for calls.
@@ -332,6 +356,24 @@ impl<'a> Walker<'a, '_> {
                 ExprKind::Member { .. } | ExprKind::Index { .. } => self.mutate_place(target),
                 _ => self.expr(target, false),
             },
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                call,
+            } => {
+                self.expr(call, false);
+                self.try_assign_call(value, err, call);
+                let how = if declare.is_some() {
+                    AssignHow::Declare
+                } else {
+                    AssignHow::Plain
+                };
+                self.assign(&value.name, value.span, how);
+                if err.name != value.name {
+                    self.assign(&err.name, err.span, how);
+                }
+            }
             StmtKind::If(i) => self.if_stmt(i),
             StmtKind::While { cond, body } => self.while_loop(cond, body),
             StmtKind::For {
@@ -636,6 +678,7 @@ impl<'a> Walker<'a, '_> {
             }
             ExprKind::Flow(flow) => self.inline_flow(flow),
             ExprKind::Paren(inner) => self.expr(inner, awaited),
+            ExprKind::Braced(b) => self.misplaced_braced(e, b),
             // The rest reads its parts in order, none of them awaited.
             _ => visit::walk_expr(&mut Parts(self), e),
         }

@@ -137,8 +137,11 @@ fn as_written_register_user_reads_account_before_assigning_it() {
 }
 
 /// Every finding on the seed flows, as `file:line code name`. Each was
-/// looked at: the unused results are really unused, and NotifySubscribers
-/// really reads results its `if`s may not have assigned. A change here is a
+/// looked at: the unused results are really unused, NotifySubscribers
+/// really reads results its `if`s may not have assigned, and the seed's own
+/// bugs are reported on their lines in the `as-written/` copies (W0190 for
+/// ProductExperiment's `requiredDuration > 30days`, W0180 for DevelopWithCI's
+/// loop). A change here is a
 /// change in what users of the seed flows see.
 const EXPECTED: &[&str] = &[
     "00-register-user/as-written/register-user.weft:18 E0101 account",
@@ -148,6 +151,7 @@ const EXPECTED: &[&str] = &[
     "02-notify-subscribers/notify-subscribers.weft:17 W0102 smsResult",
     "02-notify-subscribers/notify-subscribers.weft:17 W0102 pushResult",
     "04-support-ticket/support-ticket.weft:26 W0161 satisfaction",
+    "04-support-ticket/as-written/support-ticket.weft:26 W0161 satisfaction",
     "05-onboard-employee/onboard-employee.weft:11 W0161 software",
     "05-onboard-employee/onboard-employee.weft:14 W0161 accesses",
     "05-onboard-employee/onboard-employee.weft:42 W0161 firstDay",
@@ -159,9 +163,16 @@ const EXPECTED: &[&str] = &[
     "07-deliver-feature/deliver-feature.weft:54 W0161 bugFixes",
     "10-product-experiment/product-experiment.weft:39 W0161 qa",
     "10-product-experiment/product-experiment.weft:62 W0161 fixes",
+    "10-product-experiment/as-written/product-experiment.weft:7 W0190 powerAnalysis.requiredDuration > 30days",
+    "10-product-experiment/as-written/product-experiment.weft:39 W0161 qa",
+    "10-product-experiment/as-written/product-experiment.weft:62 W0161 fixes",
     "11-continuous-delivery/continuous-delivery.weft:100 W0161 resolved",
     "11-continuous-delivery/continuous-delivery.weft:143 W0161 automatedChecks",
     "11-continuous-delivery/continuous-delivery.weft:214 W0161 productionDeployment",
+    "11-continuous-delivery/as-written/continuous-delivery.weft:73 W0180 while !implementation.complete",
+    "11-continuous-delivery/as-written/continuous-delivery.weft:100 W0161 resolved",
+    "11-continuous-delivery/as-written/continuous-delivery.weft:143 W0161 automatedChecks",
+    "11-continuous-delivery/as-written/continuous-delivery.weft:214 W0161 productionDeployment",
 ];
 
 #[test]

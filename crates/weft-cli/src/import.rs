@@ -11,11 +11,16 @@ use anyhow::Context as _;
 pub fn openapi(
     spec: &Path,
     base_url: Option<String>,
+    namespace: Option<String>,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let text =
         std::fs::read_to_string(spec).with_context(|| format!("cannot read {}", spec.display()))?;
-    let imported = weft_import::import(&text, &weft_import::Options { base_url })
+    let options = weft_import::Options {
+        base_url,
+        namespace,
+    };
+    let imported = weft_import::import(&text, &options)
         .with_context(|| format!("cannot import {}", spec.display()))?;
     write(&imported, out)
 }
@@ -31,6 +36,7 @@ pub fn grpc(
     proto: &Path,
     target: String,
     service: Option<String>,
+    namespace: Option<String>,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let proto_dir = proto.parent().unwrap_or(Path::new(""));
@@ -63,7 +69,11 @@ pub fn grpc(
     let imported = weft_import::grpc::import(
         &sources,
         &name,
-        &weft_import::GrpcOptions { target, service },
+        &weft_import::GrpcOptions {
+            target,
+            service,
+            namespace,
+        },
     )
     .with_context(|| format!("cannot import {}", proto.display()))?;
     write(&imported, out)

@@ -11,10 +11,12 @@ mod check;
 mod data;
 mod import;
 mod logging;
+mod plan;
 mod protos;
 mod remote;
 mod runs;
 mod stubs;
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -161,6 +163,9 @@ enum Command {
         /// This node's name in a cluster (default: the host name).
         #[arg(long, env = "WEFT_NODE")]
         node: Option<String>,
+        /// The deployment plan: where each activity runs (docs/deploying.md).
+        #[arg(long)]
+        plan: Option<PathBuf>,
         /// How logs are written to stderr: text for people, or JSON lines
         /// for log pipelines (filter them with WEFT_LOG or RUST_LOG).
         #[arg(long, value_enum, env = "WEFT_LOG_FORMAT", default_value = "text")]
@@ -177,6 +182,36 @@ enum Command {
         /// A file holding the server's bearer token.
         #[arg(long, env = "WEFT_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+    },
+    /// Move runs waiting on an older version onto a newer one (a live upgrade),
+    /// when the checker can prove the move safe; refused runs say why.
+    Upgrade {
+        /// The run to move (or --flow).
+        run: Option<String>,
+        /// Every unfinished run of this flow on an older version.
+        #[arg(long, conflicts_with = "run", required_unless_present = "run")]
+        flow: Option<String>,
+        /// The program version to move to.
+        #[arg(long)]
+        to: i64,
+        /// Only check: print the verdicts and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Who asks, for the runs' journals (default: your login name).
+        #[arg(long)]
+        by: Option<String>,
+        /// As JSON (the API's verdicts).
+        #[arg(long)]
+        json: bool,
+        /// The server.
+        #[arg(long, env = "WEFT_URL", default_value = "http://127.0.0.1:7400")]
+        url: String,
+        /// A file holding the server's bearer token.
+        #[arg(long, env = "WEFT_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
+        /// Instead of a server: a data directory whose server is stopped.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
     /// Print the HTTP API's OpenAPI document.
     Openapi,
@@ -195,15 +230,63 @@ enum Command {
         /// What to generate.
         #[arg(long, value_enum)]
         lang: StubLang,
+        /// A typed client of the program's machines and flows instead of a
+        /// worker (python or typescript).
+        #[arg(long)]
+        client: bool,
         /// Where to write it (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// The deployment plan: where each activity runs (docs/deploying.md).
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
     },
     /// Run scenario files (a folder: every *.test.yaml under it) in virtual time.
     Test {
         /// Scenario files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Check a plan file, and against the program when flow files are given.
+    Check {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program it places (optional).
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Print where each activity the program calls runs, with its limits.
+    Show {
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output for people or for tools.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Export what runs the plan's remote workers on another platform.
+    Export {
+        /// Kubernetes Deployments and KEDA ScaledObjects (the only target so far).
+        #[arg(long, required = true)]
+        kubernetes: bool,
+        /// The plan file (TOML).
+        plan: PathBuf,
+        /// The flow files of the program.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Where to write the YAML (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -216,6 +299,9 @@ enum ImportCommand {
         /// The URL the paths are relative to (default: the document's first server).
         #[arg(long)]
         base_url: Option<String>,
+        /// Name the activities NAMESPACE.Operation (dotted names, such as petstore.GetPetById).
+        #[arg(long)]
+        namespace: Option<String>,
         /// Where to write the declarations (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -230,6 +316,9 @@ enum ImportCommand {
         /// The service to import, by full or short name (default: every service of the file).
         #[arg(long)]
         service: Option<String>,
+        /// Name the activities NAMESPACE.Method (dotted names, such as inventory.HoldStock).
+        #[arg(long)]
+        namespace: Option<String>,
         /// Where to write the declarations (default: standard output); the .proto
         /// must be in its folder or below.
         #[arg(long)]
@@ -248,6 +337,10 @@ enum StubLang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints.
     Openapi,
+    /// A WebAssembly component's source for componentize-py (docs/wasm.md).
+    WasmPython,
+    /// A WebAssembly component's source for componentize-js (docs/wasm.md).
+    WasmJs,
 }
 
 impl From<StubLang> for weft_stubs::Lang {
@@ -257,6 +350,8 @@ impl From<StubLang> for weft_stubs::Lang {
             StubLang::Typescript => weft_stubs::Lang::TypeScript,
             StubLang::Python => weft_stubs::Lang::Python,
             StubLang::Openapi => weft_stubs::Lang::OpenApi,
+            StubLang::WasmPython => weft_stubs::Lang::WasmPython,
+            StubLang::WasmJs => weft_stubs::Lang::WasmJs,
         }
     }
 }
@@ -388,24 +483,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
-        Command::Stubs { files, lang, out } => stubs::run(&files, lang.into(), out.as_deref()),
+        Command::Stubs {
+            files,
+            lang,
+            client,
+            out,
+        } => stubs::run(&files, lang.into(), client, out.as_deref()),
+        Command::Plan { command } => match command {
+            PlanCommand::Check {
+                plan,
+                files,
+                format,
+            } => plan::check(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Show {
+                plan,
+                files,
+                format,
+            } => plan::show(&plan, &files, matches!(format, Format::Json)),
+            PlanCommand::Export {
+                kubernetes: _,
+                plan,
+                files,
+                out,
+            } => plan::export(&plan, &files, out.as_deref()),
+        },
         Command::Import {
             command:
                 ImportCommand::Openapi {
                     spec,
                     base_url,
+                    namespace,
                     out,
                 },
-        } => import::openapi(&spec, base_url, out.as_deref()),
+        } => import::openapi(&spec, base_url, namespace, out.as_deref()),
         Command::Import {
             command:
                 ImportCommand::Grpc {
                     proto,
                     target,
                     service,
+                    namespace,
                     out,
                 },
-        } => import::grpc(&proto, target, service, out.as_deref()),
+        } => import::grpc(&proto, target, service, namespace, out.as_deref()),
         Command::Serve {
             listen,
             data,
@@ -414,6 +534,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             database,
             node,
+            plan,
             log_format,
         } => serve(
             weft_server::config::Flags {
@@ -424,6 +545,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo,
                 database,
                 node,
+                plan,
             },
             log_format,
         ),
@@ -432,6 +554,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             url,
             token_file,
         } => remote::deploy(&files, &url, token_file.as_deref()),
+        Command::Upgrade {
+            run,
+            flow,
+            to,
+            dry_run,
+            by,
+            json,
+            url,
+            token_file,
+            data,
+        } => {
+            let req = upgrade::Request {
+                run,
+                flow,
+                to,
+                dry_run,
+                by: by.unwrap_or_else(upgrade::default_by),
+            };
+            match data {
+                Some(dir) => upgrade::local(&req, &dir, json),
+                None => upgrade::remote(&req, &url, remote::token(token_file.as_deref())?, json),
+            }
+        }
         Command::Openapi => {
             println!(
                 "{}",
@@ -642,7 +787,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!(
                         "ok    {} ({}, {} call(s), {} elapsed)",
                         report.name,
-                        report.status.map(|s| s.as_str()).unwrap_or("?"),
+                        report.status.map(|s| s.as_str()).unwrap_or("commands"),
                         report.calls,
                         weft_engine::time::format_duration(report.elapsed_ms)
                     );

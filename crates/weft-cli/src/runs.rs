@@ -227,6 +227,12 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
                 "         (this build cannot read the run; its data is kept as it was, and a \
                  build that reads it resumes it: see \"Upgrading Weft\" in docs/operating.md)"
             );
+        } else if code == "[engine_panic] " {
+            println!(
+                "         (a step of the run panicked: a bug in this build; the run is kept as it \
+                 was before that step, and a build without the bug resumes it: see \"A run this \
+                 build cannot read\" in docs/operating.md)"
+            );
         }
     }
     // The source line where the run stands or failed.
@@ -452,6 +458,9 @@ fn print_journal(journal: &[JournalStep], start: i64) {
                 EntryKind::Cancelled { reason } => format!("cancelled: {reason}"),
                 EntryKind::Forked { from, step } => {
                     format!("forked from run {from} after its step {step}")
+                }
+                EntryKind::Upgraded { by, from, to, .. } => {
+                    format!("upgraded from version {from} to {to} by {by}")
                 }
             };
             println!("  {n} {at:>10}  {what}");

@@ -1,7 +1,8 @@
 //! `weft stubs`: what the program's activities need implemented, as a
 //! worker (Rust, TypeScript, Python) or an OpenAPI document of push
-//! endpoints. The files given form one program; it must check without
-//! errors first.
+//! endpoints; with `--client`, a typed client of the program's machines and
+//! flows (Python, TypeScript). The files given form one program; it must
+//! check without errors first.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,12 +11,18 @@ use anyhow::Context as _;
 
 use crate::check;
 
-/// Generates stubs for `files` in `lang`, to `out` or standard output.
+/// Generates stubs (or, with `client`, a client) for `files` in `lang`, to
+/// `out` or standard output.
 pub fn run(
     files: &[PathBuf],
     lang: weft_stubs::Lang,
+    client: bool,
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    if client && weft_stubs::client_file_name(lang).is_none() {
+        eprintln!("weft: --client generates python or typescript, not {lang:?}");
+        return Ok(ExitCode::from(2));
+    }
     let mut texts = Vec::new();
     for p in files {
         let text =
@@ -39,17 +46,28 @@ pub fn run(
             module: &p.module,
         })
         .collect();
-    let model = weft_stubs::Model::of(&sources);
-    let generated = weft_stubs::generate(&model, lang)?;
+    let (generated, what) = if client {
+        let model = weft_stubs::ClientModel::of(&sources);
+        (
+            weft_stubs::generate_client(&model, lang)?,
+            format!(
+                "{} machines, {} flows",
+                model.machines.len(),
+                model.flows.len()
+            ),
+        )
+    } else {
+        let model = weft_stubs::Model::of(&sources);
+        (
+            weft_stubs::generate(&model, lang)?,
+            format!("{} activities", model.activities.len()),
+        )
+    };
     match out {
         Some(path) => {
             std::fs::write(path, &generated)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
-                "weft: wrote {} ({} activities)",
-                path.display(),
-                model.activities.len()
-            );
+            eprintln!("weft: wrote {} ({what})", path.display());
         }
         None => print!("{generated}"),
     }

@@ -449,6 +449,37 @@ fn stubs_for_a_program_to_stdout_or_a_file() {
 }
 
 #[test]
+fn stubs_client_writes_the_kept_clients_of_the_machines_example() {
+    let dir = examples().join("machines");
+    let files = [dir.join("counter.weft"), dir.join("channels.weft")];
+    let args = |lang: &'static str| {
+        let mut a: Vec<String> = vec!["stubs".into()];
+        a.extend(files.iter().map(|f| f.to_str().unwrap().to_string()));
+        a.extend(["--client".into(), "--lang".into(), lang.into()]);
+        a
+    };
+    for (lang, kept) in [("python", "client.py"), ("typescript", "client.ts")] {
+        let a = args(lang);
+        let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let want = std::fs::read_to_string(dir.join("clients").join(kept)).unwrap();
+        assert!(
+            stdout(&o) == want,
+            "weft stubs --client --lang {lang} differs from {kept}"
+        );
+    }
+    // No Rust client: a usage error that says so.
+    let a = args("rust");
+    let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--client generates python or typescript"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn import_openapi_writes_checked_contracts() {
     let spec =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../weft-import/tests/data/petstore.yaml");
@@ -477,5 +508,115 @@ fn import_openapi_writes_checked_contracts() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = weft(&["fmt", "--check", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn stubs_for_wasm_guests() {
+    let flow = examples().join("wasm/quote-order.weft");
+    let o = weft(&["stubs", flow.to_str().unwrap(), "--lang", "wasm-python"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("class WitWorld(wit_world.WitWorld):"));
+    assert!(
+        stdout(&o).contains("def price_quote(ctx: Ctx, params: PriceQuoteParams) -> \"Quote\":")
+    );
+    let o = weft(&["stubs", flow.to_str().unwrap(), "--lang", "wasm-js"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("export function run(call)"));
+}
+
+#[test]
+fn plan_check_show_and_export() {
+    let plan = examples().join("wasm/plan.toml");
+    let flow = examples().join("wasm/quote-order.weft");
+    let (plan, flow) = (plan.to_str().unwrap(), flow.to_str().unwrap());
+    // The components need not be built for these commands, except that
+    // check reports missing ones (P0008): check a copy beside fake files.
+    let dir = temp_dir("plan");
+    std::fs::create_dir_all(dir.join("guests/python")).unwrap();
+    std::fs::create_dir_all(dir.join("guests/js")).unwrap();
+    std::fs::write(dir.join("guests/python/guest.wasm"), b"").unwrap();
+    std::fs::write(dir.join("guests/js/guest.wasm"), b"").unwrap();
+    let copy = dir.join("plan.toml");
+    std::fs::copy(plan, &copy).unwrap();
+    let copy = copy.to_str().unwrap();
+    let o = weft(&["plan", "check", copy, flow]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("0 error(s), 0 warning(s)"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = weft(&["plan", "show", copy, flow]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("ACTIVITY"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("PriceQuote") && l.contains("wasm") && l.contains("128MiB")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("NotifyCustomer")
+            && l.contains("worker")
+            && l.contains("notifier")),
+        "{out}"
+    );
+    let o = weft(&["plan", "show", copy, flow, "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["activities"].as_array().unwrap().len(), 4);
+    assert_eq!(j["errors"], 0);
+
+    let out_file = dir.join("k8s.yaml");
+    let o = weft(&[
+        "plan",
+        "export",
+        "--kubernetes",
+        copy,
+        flow,
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let yaml = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        yaml.contains("kind: Deployment") && yaml.contains("kind: ScaledObject"),
+        "{yaml}"
+    );
+
+    // A plan that misses an activity: check and show exit 1 with the
+    // diagnostic at its place; export refuses.
+    std::fs::write(
+        dir.join("partial.toml"),
+        "[[place]]\nactivities = [\"PriceQuote\", \"Screen*\"]\nworker = \"nobody\"\n",
+    )
+    .unwrap();
+    let partial = dir.join("partial.toml");
+    let partial = partial.to_str().unwrap();
+    let o = weft(&["plan", "check", partial, flow]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[P0006]: no worker group `nobody`"),
+        "{out}"
+    );
+    assert!(out.contains("partial.toml:3:10"), "{out}");
+    assert!(
+        out.contains("error[P0101]: the program calls `RenderReceipt`, which no placement names"),
+        "{out}"
+    );
+    let o = weft(&["plan", "show", partial, flow]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("NotifyCustomer  NONE"),
+        "{}",
+        stdout(&o)
+    );
+    let o = weft(&["plan", "export", "--kubernetes", partial, flow]);
+    assert_eq!(code(&o), 1);
+    // A file that is not there is a usage error.
+    let o = weft(&["plan", "check", "/nonexistent/plan.toml"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -587,3 +587,118 @@ async fn three_nodes_go_on_after_postgres_restarts() {
     )
     .await;
 }
+
+// ----- machines: exact totals on the cluster -----
+
+/// Commands the machines' cluster test sends.
+const MACHINE_COMMANDS: usize = 400;
+
+/// Three nodes take commands to a few instances (each sender goes to the
+/// next node when one does not answer); node n1 is killed with SIGKILL
+/// mid-way and restarted. Every total must be exact, each command applied
+/// once (counted in the database too), one event per version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_keep_every_machine_total_exact_while_one_is_killed() {
+    use support::machines::{self as m, Answers, UrlOf};
+    let _turn = SERIAL.lock().await;
+    let Some(base) = database() else { return };
+    let schema = Schema::create(&base, "machines");
+    let seed = seed();
+    let mut rng = Rng(seed);
+    let t0 = Instant::now();
+    let deadline = Duration::from_secs(300);
+    let client = reqwest::Client::new();
+    let mut nodes = Vec::new();
+    for i in 0..3 {
+        nodes.push(Server::start(Launch::database(&schema.url, &format!("n{i}"))).await);
+    }
+    nodes[0].api().deploy(m::SOURCE).await;
+    let urls = Arc::new(RwLock::new(
+        nodes.iter().map(|n| n.url.clone()).collect::<Vec<_>>(),
+    ));
+    let url_of: UrlOf = {
+        let urls = urls.clone();
+        Arc::new(move |i| {
+            let urls = urls.read().unwrap();
+            urls[i % urls.len()].clone()
+        })
+    };
+    let answers = Arc::new(Answers::default());
+    let weighers: Vec<_> = (0..3)
+        .map(|i| {
+            tokio::spawn(m::weigher(
+                i,
+                client.clone(),
+                url_of.clone(),
+                answers.clone(),
+            ))
+        })
+        .collect();
+    let senders = tokio::spawn(m::send_all(
+        client.clone(),
+        url_of.clone(),
+        answers.clone(),
+        MACHINE_COMMANDS,
+    ));
+    let after = rng.range(60, 160) as usize;
+    while answers.answered() < after {
+        assert!(
+            t0.elapsed() < deadline,
+            "only {} commands answered before the kill was due (at {after})",
+            answers.answered()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    nodes[1].kill();
+    let mut fault_log = format!("node n1 killed at {:?} after {after} answers", t0.elapsed());
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    nodes[1] = Server::start(Launch::database(&schema.url, "n1")).await;
+    urls.write().unwrap()[1] = nodes[1].url.clone();
+    fault_log.push_str(&format!(", restarted at {:?}", t0.elapsed()));
+    while !senders.is_finished() {
+        if t0.elapsed() > deadline {
+            answers.stop.store(true, Ordering::SeqCst);
+            panic!(
+                "after {deadline:?}, {} of {MACHINE_COMMANDS} commands answered; seed {seed}; {fault_log}\nnode logs:\n{}",
+                answers.answered(),
+                node_logs(&nodes)
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = senders.await;
+    answers.stop.store(true, Ordering::SeqCst);
+    for w in weighers {
+        let _ = tokio::time::timeout(load::WORKER_STOP_MAX, w).await;
+    }
+    let finished_in = t0.elapsed();
+
+    let mut problems = Problems::default();
+    // Through another node than the one killed.
+    m::check(&nodes[2].api(), &answers, MACHINE_COMMANDS, &mut problems).await;
+    // In the database: each command once, all applied, one event each,
+    // and the inbox drained.
+    let count = |sql: &str| schema.count(sql);
+    let commands = count("SELECT count(*) FROM {schema}.machine_commands");
+    let applied = count("SELECT count(*) FROM {schema}.machine_commands WHERE status = 'applied'");
+    let events = count("SELECT count(*) FROM {schema}.machine_events");
+    let inbox = count("SELECT count(*) FROM {schema}.machine_inbox");
+    let n = MACHINE_COMMANDS as i64;
+    if (commands, applied, events, inbox) != (n, n, n, 0) {
+        problems.push(format!(
+            "the database holds {commands} commands ({applied} applied), {events} events and \
+             {inbox} inbox events; expected {n}, {n}, {n} and 0"
+        ));
+    }
+    println!(
+        "machines cluster test: commands={MACHINE_COMMANDS} keys={} copies={} nodes=3 \
+         answers_202={} answers_busy={} unanswered={} duration={:.1}s seed={seed}; {fault_log}",
+        m::KEYS,
+        m::COPIES,
+        answers.pending.load(Ordering::SeqCst),
+        answers.unavailable.load(Ordering::SeqCst),
+        answers.lost.load(Ordering::SeqCst),
+        finished_in.as_secs_f64(),
+    );
+    problems.assert_none(&format!("seed {seed}; {fault_log}"), &node_logs(&nodes));
+}

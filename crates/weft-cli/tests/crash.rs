@@ -718,3 +718,100 @@ async fn concurrent_starts_with_one_key_make_one_run_and_it_completes() {
     let context = format!("{KEYS} keys started {COPIES} times each");
     problems.assert_none(&context, &server.log_tail());
 }
+
+// ----- machines: exact totals across kills -----
+
+/// Commands the machines' crash test sends.
+const MACHINE_COMMANDS: usize = 400;
+
+/// Every command is applied within this, kills and restarts included.
+const MACHINE_DEADLINE: Duration = Duration::from_secs(120);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_while_commands_are_in_flight_keeps_every_total_exact() {
+    use support::machines::{self as m, Answers, UrlOf};
+    let t0 = Instant::now();
+    let seed = seed();
+    let mut rng = Rng(seed);
+    let dir = TempDir::new("crash-machines");
+    let client = reqwest::Client::new();
+    let mut server = Server::start(Launch::data(dir.path())).await;
+    server.api().deploy(m::SOURCE).await;
+    let current = Arc::new(RwLock::new(server.url.clone()));
+    let url_of: UrlOf = {
+        let current = current.clone();
+        Arc::new(move |_| current.read().unwrap().clone())
+    };
+    let answers = Arc::new(Answers::default());
+    let weighers: Vec<_> = (0..2)
+        .map(|i| {
+            tokio::spawn(m::weigher(
+                i,
+                client.clone(),
+                url_of.clone(),
+                answers.clone(),
+            ))
+        })
+        .collect();
+    let senders = tokio::spawn(m::send_all(
+        client.clone(),
+        url_of.clone(),
+        answers.clone(),
+        MACHINE_COMMANDS,
+    ));
+    // Kill while commands are in flight.
+    let mut kill_log = Vec::new();
+    let kills_planned = rng.range(3, 6) as usize;
+    while kill_log.len() < kills_planned {
+        tokio::time::sleep(Duration::from_millis(rng.range(200, 900))).await;
+        let answered = answers.answered();
+        if answered == MACHINE_COMMANDS {
+            break;
+        }
+        server.kill();
+        kill_log.push((t0.elapsed().as_millis(), answered));
+        server = Server::start(Launch::data(dir.path())).await;
+        *current.write().unwrap() = server.url.clone();
+    }
+    loop {
+        if senders.is_finished() {
+            break;
+        }
+        if t0.elapsed() > MACHINE_DEADLINE {
+            answers.stop.store(true, Ordering::SeqCst);
+            panic!(
+                "after {MACHINE_DEADLINE:?}, {} of {MACHINE_COMMANDS} commands answered; seed {seed}, \
+                 kills (ms, answered before) {kill_log:?}\n{}",
+                answers.answered(),
+                server.log_tail()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = senders.await;
+    answers.stop.store(true, Ordering::SeqCst);
+    for w in weighers {
+        let _ = tokio::time::timeout(load::WORKER_STOP_MAX, w).await;
+    }
+    let finished_in = t0.elapsed();
+    let mut problems = Problems::default();
+    m::check(&server.api(), &answers, MACHINE_COMMANDS, &mut problems).await;
+    if answers.lost.load(Ordering::SeqCst) == 0 {
+        problems.push("no kill landed while a command waited for its answer".into());
+    }
+    println!(
+        "machines crash test: commands={MACHINE_COMMANDS} keys={} copies={} kills={} \
+         answers_202={} answers_busy={} unanswered={} duration={:.1}s seed={seed} kill_log(ms,answered_before)={kill_log:?}",
+        m::KEYS,
+        m::COPIES,
+        kill_log.len(),
+        answers.pending.load(Ordering::SeqCst),
+        answers.unavailable.load(Ordering::SeqCst),
+        answers.lost.load(Ordering::SeqCst),
+        finished_in.as_secs_f64(),
+    );
+    problems.assert_none(
+        &format!("seed {seed} (replay with WEFT_CRASH_SEED={seed}), kills {kill_log:?}"),
+        &server.log_tail(),
+    );
+}

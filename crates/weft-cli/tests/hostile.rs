@@ -13,6 +13,9 @@
 //!   files are private;
 //! * the journal in pages; the smaller items (query, body and deploy
 //!   checks; hyper's own 4xx answers with JSON bodies).
+//!
+//! Hostile flows (issue 14, part 2: runs that must not stop the node, on
+//! SQLite and PostgreSQL) are in `hostile/runs.rs`.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -24,6 +27,9 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
+
+#[path = "hostile/runs.rs"]
+mod runs;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 

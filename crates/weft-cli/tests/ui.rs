@@ -1,6 +1,8 @@
 //! The web UI. `web_ui_in_a_browser` runs it end to end in a real browser:
 //! the real server (`weft serve`) with runs in every status, a tiny worker
-//! answering their activities, and `crates/weft-server/e2e/ui.mjs` driving
+//! answering their activities, a second server that needs a token, a third
+//! with a deployment plan (the activities page: placements, limits, ready
+//! tasks), and `crates/weft-server/e2e/ui.mjs` driving
 //! Chromium through playwright-core. It needs `node`, `chromium` (Debian's,
 //! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
 //! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
@@ -52,8 +54,58 @@ const CHARGE_LINE: u32 = 13;
 /// What the worker answers: everything but `Hold` (so a run stays running).
 const ACTIVITIES: &[&str] = &["Reserve", "Fraud", "Address", "Confirm", "Pack", "Charge"];
 
+/// Lines of the completed run's order: a `Pack` call each (two journal
+/// entries), so its journal is longer than one page of the API
+/// (`JOURNAL_PAGE_ENTRIES_MAX`) and the timeline must follow `nextCursor`.
+const PACKS: usize = 520;
+
 /// The token of the server started with `--token-file`.
 const TOKEN: &str = "ui-test-token-0123456789abcdef";
+
+/// The deployment plan of the third server (the activities page): `Charge`
+/// on a push endpoint with limits (never called: no worker answers the
+/// tasks before it), everything else on a group of pull workers.
+const PLAN: &str = r#"[[place]]
+activities = ["Charge"]
+push = "http://127.0.0.1:9/charge"
+concurrency = 2
+rate = "10/s"
+timeout = "5s"
+
+[[place]]
+activities = ["*"]
+worker = "orders"
+
+[workers.orders]
+image = "registry.example.com/orders:1"
+min = 1
+max = 1
+"#;
+
+/// Longest wait for an activity's figures to reach what a test expects.
+const FIGURES_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Waits until `GET /v1/activities` counts `ready` ready tasks of `activity`.
+async fn wait_ready(api: &Api, activity: &str, ready: u64) {
+    let deadline = Instant::now() + FIGURES_PATIENCE;
+    loop {
+        let list = api.get("/v1/activities").await.ok(200);
+        let found = list["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == activity)
+            .cloned();
+        if found.as_ref().is_some_and(|a| a["ready"] == ready) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{activity} never had {ready} ready task(s): {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// Longest the browser script may take.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(240);
@@ -279,7 +331,8 @@ async fn web_ui_in_a_browser() {
         }
         o
     };
-    let completed = start(&api, order("A", json!({}))).await;
+    let lines: Vec<String> = (0..PACKS).map(|i| format!("line-{i}")).collect();
+    let completed = start(&api, order("A", json!({"lines": lines}))).await;
     let callback = start(&api, order("B", json!({"express": true, "amount": 20}))).await;
     let waiting = start(&api, order("C", json!({"express": true}))).await;
     let cancel_ui = start(&api, order("C2", json!({"express": true}))).await;
@@ -290,8 +343,21 @@ async fn web_ui_in_a_browser() {
     let stale = start(&api, order("G2", json!({"amount": 950}))).await;
     let running = start(&api, order("H", json!({"hold": true}))).await;
     let unreadable = start(&api, order("U", json!({"express": true}))).await;
+    let upgrade = start(&api, order("V", json!({"express": true}))).await;
     api.wait_for(&completed, "completed").await;
-    for id in [&callback, &waiting, &cancel_ui, &cancelled] {
+    // The browser test checks paging only if there is a second page.
+    let journal = api
+        .get(&format!("/v1/runs/{completed}/journal"))
+        .await
+        .ok(200);
+    assert!(
+        journal["nextCursor"].is_string()
+            && journal["entries"].as_array().map(Vec::len)
+                == Some(weft_server::limits::JOURNAL_PAGE_ENTRIES_MAX),
+        "the completed run's journal is longer than a page: {}",
+        journal["nextCursor"]
+    );
+    for id in [&callback, &waiting, &cancel_ui, &cancelled, &upgrade] {
         api.wait_for(id, "waiting").await;
     }
     for id in [&retry, &resolve, &failed, &stale] {
@@ -324,6 +390,22 @@ async fn web_ui_in_a_browser() {
     })
     .await;
 
+    // Two newer versions of Order for the live upgrade: one with a step
+    // before the waiting run's wait (refused), one with a step after it.
+    let wait_if = "    if order.express {\n";
+    assert!(FLOW.contains(wait_if));
+    let refused = FLOW.replacen(wait_if, &format!("    Audit(order.id)\n{wait_if}"), 1);
+    let confirm = "        confirmed = await Confirm(order.id) @timeout(1h)\n";
+    assert!(FLOW.contains(confirm));
+    let accepted = FLOW.replacen(confirm, &format!("{confirm}        Notify(order.id)\n"), 1);
+    for (text, version) in [(refused, 2), (accepted, 3)] {
+        let d = api
+            .post("/v1/flows", json!({"name": "order.weft", "source": text}))
+            .await
+            .ok(201);
+        assert_eq!(d["version"], version, "{d}");
+    }
+
     // A second server that needs a token.
     let locked = Server::start(Launch::data(&dir.join("locked")).token(TOKEN)).await;
     deploy(&locked.api()).await;
@@ -334,6 +416,48 @@ async fn web_ui_in_a_browser() {
         .error(401, "unauthorized");
     let locked_run = start(&locked.api(), order("T", json!({"hold": true}))).await;
 
+    // A third server with a deployment plan, for the activities page. No
+    // worker polls it: its run's first task stays ready.
+    let planned_home = dir.join("planned");
+    std::fs::create_dir_all(&planned_home).unwrap();
+    let plan = planned_home.join("plan.toml");
+    std::fs::write(&plan, PLAN).unwrap();
+    let planned = Server::start(
+        Launch::data(&planned_home).config(&format!("plan = {:?}\n", plan.display().to_string())),
+    )
+    .await;
+    deploy(&planned.api()).await;
+    start(&planned.api(), order("P", json!({}))).await;
+    wait_ready(&planned.api(), "Reserve", 1).await;
+    wait_ready(&api, "Hold", 1).await;
+    // A third server with examples/machines (apart, so the command runs do
+    // not change the first one's counts): instances with a history, one
+    // command refused.
+    let machines = Server::start(Launch::data(&dir.join("machines"))).await;
+    let m = machines.api();
+    let files: Vec<Value> = ["counter.weft", "channels.weft"]
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(repo().join("examples/machines").join(f)).unwrap();
+            json!({"name": f, "text": text})
+        })
+        .collect();
+    m.post("/v1/flows", json!({ "files": files })).await.ok(201);
+    for (key, n) in [("apples", 2), ("apples", 3), ("pears", 1), ("a/b", 7)] {
+        m.post(
+            &format!("/v1/machines/Counter/{}/Add", key.replace('/', "%2F")),
+            json!({"input": {"n": n}}),
+        )
+        .await
+        .ok(200);
+    }
+    m.post(
+        "/v1/machines/Counter/apples/Take",
+        json!({"input": {"n": 50}}),
+    )
+    .await
+    .error(409, "command_refused");
+
     let artifacts = artifacts_dir();
     std::fs::create_dir_all(&artifacts).unwrap();
     let config = json!({
@@ -341,13 +465,17 @@ async fn web_ui_in_a_browser() {
             "completed": completed, "callback": callback, "waiting": waiting,
             "cancelUi": cancel_ui, "cancelled": cancelled, "retry": retry,
             "resolve": resolve, "failed": failed, "stale": stale, "running": running,
-            "unreadable": unreadable,
+            "unreadable": unreadable, "upgrade": upgrade,
         },
-        "counts": {"running": 1, "waiting": 3, "failed": 5, "completed": 1, "cancelled": 1},
+        "counts": {"running": 1, "waiting": 4, "failed": 5, "completed": 1, "cancelled": 1},
+        "versions": {"refused": 2, "accepted": 3},
         "lines": {"confirm": CONFIRM_LINE, "hold": HOLD_LINE, "charge": CHARGE_LINE},
+        "packs": PACKS,
         "tokenUrl": locked.url,
         "token": TOKEN,
         "tokenRun": locked_run,
+        "planUrl": planned.url,
+        "machinesUrl": machines.url,
         "artifacts": artifacts,
         "chromium": chromium(),
     });

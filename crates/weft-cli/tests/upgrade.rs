@@ -1,10 +1,16 @@
-//! What an operator sees of a run this build cannot read (docs/operating.md,
-//! "Upgrading Weft"): its snapshot is made unreadable as a newer build's
-//! would be (a snapshot version this build does not know), then the real
-//! `weft` binary is asked to touch it. It must refuse clearly, show the run
-//! in `weft runs list`, `weft runs show`, `GET /v1/runs` and
+//! Upgrades, as operators meet them.
+//!
+//! Upgrading Weft: what an operator sees of a run this build cannot read
+//! (docs/operating.md, "Upgrading Weft"): its snapshot is made unreadable as
+//! a newer build's would be (a snapshot version this build does not know),
+//! then the real `weft` binary is asked to touch it. It must refuse clearly,
+//! show the run in `weft runs list`, `weft runs show`, `GET /v1/runs` and
 //! `GET /v1/runs/{id}`, keep serving other runs, and resume the run once a
 //! build that reads it starts (here: the snapshot written back).
+//!
+//! Upgrading flows: `weft upgrade` moves a waiting run onto a newer version
+//! (docs/language.md, "Live upgrade"), through a server and on a data
+//! directory, printing what moved or why it cannot.
 
 mod support;
 
@@ -153,4 +159,124 @@ async fn an_unreadable_run_is_refused_shown_and_resumed_by_a_build_that_reads_it
     api.callback(&token, json!("late but fine")).await.ok(200);
     let run = api.wait_for(&parked, "completed").await;
     assert_eq!(run["result"], json!({"approved": "late but fine"}));
+}
+
+const REGISTER_USER: &str = include_str!("../../../examples/00-register-user/register-user.weft");
+
+/// `weft upgrade ARGS`: its exit code and output.
+fn upgrade(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .arg("upgrade")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn weft_upgrade_moves_a_waiting_run_or_says_why_not() {
+    let home = TempDir::new("live-upgrade");
+    let data = home.join("data");
+    let mut server = Server::start(Launch::data(home.path())).await;
+    let api = server.api();
+    let url = server.url.clone();
+    api.deploy(REGISTER_USER).await;
+    let mut runs = Vec::new();
+    for nick in ["ann", "bob"] {
+        let id = api
+            .start_id("RegisterUser", json!({"nick": nick, "email": "e@x"}))
+            .await;
+        let t = api.poll_one("ReserveNick").await;
+        let reserved = json!({"status": "ok", "nick": nick, "ID": 7});
+        api.complete(&t, reserved).await;
+        let t = api.poll_one("SendActivationEmail").await;
+        api.complete(&t, json!(null)).await;
+        api.wait_until(&id, "wait for its callback", |r| {
+            r["waitingFor"][0]["callback"] == true
+        })
+        .await;
+        runs.push(id);
+    }
+    // Version 2: a step before the wait; version 3: a step after it.
+    let wait = "    let confirmed = await SendActivationEmail";
+    api.deploy(&REGISTER_USER.replacen(wait, &format!("    CheckFraud(input.email)\n{wait}"), 1))
+        .await;
+    let create = "    account = CreateAccount({";
+    api.deploy(&REGISTER_USER.replacen(
+        create,
+        &format!("    SendWelcome(input.email)\n{create}"),
+        1,
+    ))
+    .await;
+
+    let (code, out, err) = upgrade(&[&runs[0], "--to", "2", "--dry-run", "--url", &url]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "run {} (RegisterUser): version 1 -> 2: refused",
+            runs[0]
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("`CheckFraud(input.email)`) is a new step before the wait"),
+        "{out}"
+    );
+    assert_eq!(out.lines().last(), Some("0 would move, 1 refused"));
+
+    let (code, out, err) = upgrade(&[&runs[0], "--to", "2", "--url", &url]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("refused"), "{out}");
+
+    let (code, out, err) = upgrade(&[&runs[0], "--to", "3", "--url", &url, "--by", "ops"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("version 1 -> 3: moved"), "{out}");
+    assert!(out.contains("fiber 0: RegisterUser line"), "{out}");
+    assert!(out.contains("variables input, reserved"), "{out}");
+    assert_eq!(api.run(&runs[0]).await["version"], 3);
+    let entry = api
+        .journal(&runs[0])
+        .await
+        .into_iter()
+        .find(|e| e["type"] == "upgraded")
+        .expect("the upgrade is in the journal");
+    assert_eq!(entry["by"], "ops");
+
+    let (code, out, err) = upgrade(&[
+        "--flow",
+        "RegisterUser",
+        "--to",
+        "3",
+        "--json",
+        "--url",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["runs"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["runs"][0]["runId"], runs[1].as_str());
+    assert_eq!(v["runs"][0]["upgraded"], true);
+
+    let (code, _, err) = upgrade(&[&runs[0], "--to", "9", "--url", &url]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no program version 9"), "{err}");
+    let (code, _, _) = upgrade(&["--to", "3", "--url", &url]);
+    assert_eq!(code, 2, "a run or --flow is needed");
+    server.terminate();
+
+    // On the data directory, with the server stopped: the same verdicts.
+    let data_arg = data.to_str().unwrap();
+    let (code, out, err) = upgrade(&["--flow", "RegisterUser", "--to", "3", "--data", data_arg]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out, "no run to upgrade\n0 moved, 0 refused\n");
+    let (code, out, err) = upgrade(&[&runs[1], "--to", "2", "--data", data_arg]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("version 2 is older than the run's version 3"),
+        "{out}"
+    );
 }

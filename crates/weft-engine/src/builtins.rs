@@ -5,16 +5,25 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::limits;
+use crate::ops::{list_too_long, string_too_long};
+use crate::program::Edition;
+use crate::value::{Shape, Value, CONTAINER_BYTES};
 
-use crate::value::Value;
-
-/// Calls the pure built-in `name`. `None` when `name` is not a pure built-in.
+/// Calls the pure built-in `name` as edition 1 does. `None` when `name`
+/// is not a pure built-in.
 pub fn call_pure(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+    call_pure_in(name, args, Edition::E1)
+}
+
+/// Calls the pure built-in `name` with the meaning it has in `edition`
+/// (from edition 2 on, `min` and `max` refuse to compare a plain number
+/// with a duration). `None` when `name` is not a pure built-in.
+pub fn call_pure_in(name: &str, args: &[Value], edition: Edition) -> Option<Result<Value, String>> {
     Some(match name {
-        "append" => append(args),
+        "append" => append(args.to_vec()).map_err(|(_, e)| e),
         "len" => len(&args[0]),
-        "min" => extreme(args, Ordering::Less),
-        "max" => extreme(args, Ordering::Greater),
+        "min" => extreme(args, Ordering::Less, edition),
+        "max" => extreme(args, Ordering::Greater, edition),
         "range" => range(args),
         "keys" => match &args[0] {
             Value::Object(m) => Ok(Value::list(m.keys().map(|k| Value::str(k)).collect())),
@@ -28,7 +37,10 @@ pub fn call_pure(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
             )),
         },
         "contains" => contains(&args[0], &args[1]),
-        "string" => Ok(Value::Str(Arc::from(args[0].to_text()))),
+        "string" => args[0]
+            .text_within(limits::STRING_BYTES_MAX)
+            .map(Value::string)
+            .ok_or_else(string_too_long),
         "number" => number(&args[0]),
         "duration" => args[0]
             .coerce_duration()
@@ -38,6 +50,9 @@ pub fn call_pure(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
             .coerce_time()
             .map(Value::Time)
             .ok_or_else(|| format!("time() cannot read {} as a time", show(&args[0]))),
+        // The run stops here with the reason (a handler's `fail` is
+        // compiled to a refusal instead, see `compile::machines`).
+        "fail" => Err(args[0].to_text()),
         _ => return None,
     })
 }
@@ -49,34 +64,70 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn append(args: &[Value]) -> Result<Value, String> {
-    let base: &[Value] = match &args[0] {
-        Value::List(items) => items,
-        Value::Null => &[],
-        other => {
-            return Err(format!(
-                "append() needs a list first, not {}",
-                other.type_name()
-            ))
+/// `append(list, x, ...)`: the list with the values added, grown in place
+/// when nothing else shares it. On failure the arguments come back with
+/// the reason.
+pub fn append(mut args: Vec<Value>) -> Result<Value, (Vec<Value>, String)> {
+    let problem = match &args[0] {
+        Value::List(items) => {
+            if items.len() + args.len() - 1 > limits::LIST_LEN_MAX {
+                Some(list_too_long())
+            } else {
+                let mut shape = items.shape();
+                for v in &args[1..] {
+                    let s = v.shape();
+                    shape.bytes = shape.bytes.saturating_add(s.bytes);
+                    shape.depth = shape.depth.max(s.depth + 1);
+                }
+                shape.check().err()
+            }
         }
+        Value::Null => {
+            if args.len() - 1 > limits::LIST_LEN_MAX {
+                Some(list_too_long())
+            } else {
+                let mut shape = Shape {
+                    bytes: CONTAINER_BYTES,
+                    depth: 1,
+                    handles: false,
+                };
+                for v in &args[1..] {
+                    let s = v.shape();
+                    shape.bytes = shape.bytes.saturating_add(s.bytes);
+                    shape.depth = shape.depth.max(s.depth + 1);
+                }
+                shape.check().err()
+            }
+        }
+        other => Some(format!(
+            "append() needs a list first, not {}",
+            other.type_name()
+        )),
     };
-    if base.len() + args.len() - 1 > limits::LIST_LEN_MAX {
-        return Err(format!(
-            "list longer than the limit of {} elements",
-            limits::LIST_LEN_MAX
-        ));
+    if let Some(e) = problem {
+        return Err((args, e));
     }
-    let mut out = Vec::with_capacity(base.len() + args.len() - 1);
-    out.extend(base.iter().cloned());
-    out.extend(args[1..].iter().cloned());
-    Ok(Value::list(out))
+    let rest = args.split_off(1);
+    match args.pop() {
+        Some(Value::List(mut items)) => {
+            let list = Arc::make_mut(&mut items);
+            for v in rest {
+                list.push(v);
+            }
+            Ok(Value::List(items))
+        }
+        _ => Ok(Value::list(rest)),
+    }
 }
 
 fn len(v: &Value) -> Result<Value, String> {
     Ok(Value::Int(match v {
         Value::List(items) => items.len() as i64,
         Value::Object(m) => m.len() as i64,
-        Value::Str(s) => s.chars().count() as i64,
+        Value::Str(s) => {
+            crate::work::bytes(s.len());
+            s.chars().count() as i64
+        }
         Value::Null => 0,
         other => {
             return Err(format!(
@@ -87,7 +138,7 @@ fn len(v: &Value) -> Result<Value, String> {
     }))
 }
 
-fn extreme(args: &[Value], want: Ordering) -> Result<Value, String> {
+fn extreme(args: &[Value], want: Ordering, edition: Edition) -> Result<Value, String> {
     let items: &[Value] = match args {
         [Value::List(items)] => items,
         _ => args,
@@ -97,6 +148,13 @@ fn extreme(args: &[Value], want: Ordering) -> Result<Value, String> {
         best = Some(match best {
             None => v,
             Some(b) => {
+                if edition >= Edition::E2 {
+                    if let Some(message) =
+                        crate::ops::number_as_duration(weft_syntax::ast::BinaryOp::Lt, v, b)
+                    {
+                        return Err(message);
+                    }
+                }
                 if v.compare(b)? == want {
                     v
                 } else {
@@ -164,13 +222,16 @@ fn contains(coll: &Value, x: &Value) -> Result<Value, String> {
     Ok(Value::Bool(match coll {
         Value::List(items) => items.iter().any(|v| v.equals(x)),
         Value::Object(m) => match x {
-            Value::Str(k) => m.contains_key(k.as_ref()),
+            Value::Str(k) => m.contains_key(k),
             _ => false,
         },
-        Value::Str(s) => match x {
-            Value::Str(sub) => s.contains(sub.as_ref()),
-            other => s.contains(&other.to_text()),
-        },
+        Value::Str(s) => {
+            crate::work::bytes(s.len());
+            match x {
+                Value::Str(sub) => s.contains(sub.as_str()),
+                other => other.text_within(s.len()).is_some_and(|t| s.contains(&t)),
+            }
+        }
         Value::Null => false,
         other => {
             return Err(format!(

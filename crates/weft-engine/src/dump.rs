@@ -31,6 +31,29 @@ pub fn dump(p: &Program) -> String {
     for (name, id) in &p.flows {
         let _ = writeln!(out, "flow {name} = fn {id}");
     }
+    // Machines and the types their inputs name (none in a program without
+    // machines, so earlier listings are unchanged).
+    for (name, ty) in &p.types {
+        let _ = writeln!(out, "type {name} = {}", json(ty));
+    }
+    for (name, m) in &p.machines {
+        match &m.state {
+            Some(ty) => {
+                let _ = writeln!(out, "machine {name} state={}", json(ty));
+            }
+            None => {
+                let _ = writeln!(out, "machine {name}");
+            }
+        }
+        for (cmd, c) in &m.commands {
+            let _ = writeln!(
+                out,
+                "command {name}.{cmd} = fn {} input={}",
+                c.handler,
+                json(&c.input)
+            );
+        }
+    }
     for (i, c) in p.consts.iter().enumerate() {
         let _ = writeln!(out, "const {i} {}", constant(c));
     }
@@ -41,6 +64,10 @@ pub fn dump(p: &Program) -> String {
         function(&mut out, p, i, f);
     }
     out
+}
+
+fn json(ty: &crate::machines::Ty) -> String {
+    serde_json::to_string(ty).unwrap_or_default()
 }
 
 /// The hash [`dump`] shows for a source text (FNV-1a, 64 bits).
@@ -78,6 +105,7 @@ fn call(c: &CallSpec) -> String {
         (c.timeout, "timeout"),
         (c.catch, "catch"),
         (c.awaited, "await"),
+        (c.pair, "pair"),
     ] {
         if on {
             let _ = write!(s, " {what}");
@@ -93,6 +121,7 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
         FuncKind::Lambda => "lambda",
         FuncKind::Branch => "branch",
         FuncKind::Prelude => "prelude",
+        FuncKind::Handler => "handler",
     };
     let _ = writeln!(
         out,
@@ -135,6 +164,9 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
             Op::Bool(b) => format!("Bool {b}"),
             Op::Load(s) => format!("Load {}", slot(*s)),
             Op::Store(s) => format!("Store {}", slot(*s)),
+            Op::StorePair { value, err } => {
+                format!("StorePair value={} err={}", slot(*value), slot(*err))
+            }
             Op::NameError(n) => format!("NameError {}", konst(*n)),
             Op::Pop => "Pop".into(),
             Op::GetField(n) => format!("GetField {}", konst(*n)),
@@ -180,6 +212,9 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
                     .map_or_else(|| format!("?{id}"), |b| b.name.to_string())
             ),
             Op::CallFlow { func: g, argc } => format!("CallFlow {} argc={argc}", func(*g)),
+            Op::CallFlowPair { func: g, argc } => {
+                format!("CallFlowPair {} argc={argc}", func(*g))
+            }
             Op::StartInline(g) => format!("StartInline {}", func(*g)),
             Op::CallActivity(n) => format!(
                 "CallActivity #{n} {}",
@@ -189,6 +224,8 @@ fn function(out: &mut String, p: &Program, id: usize, f: &Function) {
             ),
             Op::Parallel(m) => format!("Parallel {m:?}"),
             Op::ParallelForEach => "ParallelForEach".into(),
+            Op::Fork => "Fork".into(),
+            Op::Take(s) => format!("Take {}", slot(*s)),
             Op::Return => "Return".into(),
         };
         let span = f

@@ -113,9 +113,10 @@ impl Checker<'_> {
                 ));
             }
         }
-        if s.fibers.len() > limits::FIBERS_MAX {
+        // The flow's own fiber is not a branch.
+        if s.fibers.len() > limits::FIBERS_MAX + 1 {
             self.problem(format!(
-                "{} fibers, more than FIBERS_MAX ({})",
+                "{} fibers, more than FIBERS_MAX ({}) branches and the flow",
                 s.fibers.len(),
                 limits::FIBERS_MAX
             ));
@@ -131,11 +132,22 @@ impl Checker<'_> {
 
     fn fibers(&mut self) {
         let s = self.state;
-        if !s.ready.is_empty() {
+        // A step ends when every fiber waits, or when its turn is over: then
+        // the ready fibers go on in the next turn, which is armed.
+        if !s.ready.is_empty() && !s.timers.contains_key(timer_key::CONTINUE) {
             self.problem(format!(
-                "fibers {:?} are ready at rest: a step ends only when every fiber waits",
+                "fibers {:?} are ready at rest, but the run's next turn is not armed",
                 s.ready
             ));
+        }
+        let mut queued = HashSet::new();
+        for id in &s.ready {
+            if !queued.insert(*id) {
+                self.problem(format!("fiber {id} is queued to run twice"));
+            }
+            if s.fibers.get(id).map(|f| &f.wait) != Some(&Wait::Ready) {
+                self.problem(format!("fiber {id} is queued to run, but is not ready"));
+            }
         }
         for (&id, fiber) in &s.fibers {
             self.frames(id, fiber);
@@ -158,7 +170,13 @@ impl Checker<'_> {
                 }
             }
             match &fiber.wait {
-                Wait::Ready => self.problem(format!("fiber {id} is ready at rest")),
+                Wait::Ready => {
+                    if !s.ready.contains(&id) {
+                        self.problem(format!(
+                            "fiber {id} is ready at rest, but not queued to run"
+                        ));
+                    }
+                }
                 Wait::Call(call) => match s.calls.get(call) {
                     None => self.problem(format!(
                         "fiber {id} waits for call {call}, which does not exist"
@@ -380,6 +398,7 @@ impl Checker<'_> {
                     timer_key::await_timeout(*call),
                     s.calls.get(call).is_some_and(|c| c.awaited),
                 ),
+                TimerKind::Continue => (timer_key::CONTINUE.to_string(), !s.ready.is_empty()),
                 TimerKind::Sleep { fiber, value } => {
                     self.value(value, &format!("timer `{key}`"));
                     (
@@ -405,7 +424,15 @@ impl Checker<'_> {
     fn groups(&mut self) {
         let s = self.state;
         for (&id, group) in &s.groups {
-            if s.fibers.get(&group.fiber).map(|f| &f.wait) != Some(&Wait::Group(id)) {
+            let fork = group.mode == ParallelMode::Fork;
+            if fork && (group.slots.len() != 1 || !s.fibers.contains_key(&group.fiber)) {
+                self.problem(format!(
+                    "fork {id} has {} slots and belongs to fiber {}, which must exist",
+                    group.slots.len(),
+                    group.fiber
+                ));
+            }
+            if !fork && s.fibers.get(&group.fiber).map(|f| &f.wait) != Some(&Wait::Group(id)) {
                 self.problem(format!(
                     "group {id} is waited for by fiber {}, which does not wait for it",
                     group.fiber
@@ -441,8 +468,12 @@ impl Checker<'_> {
                 .filter(|s| matches!(s, Slot::Done(_)))
                 .count();
             let complete = match group.mode {
+                // Waits for its join, done or not.
+                ParallelMode::Fork => false,
                 ParallelMode::Any => done > 0,
-                ParallelMode::All | ParallelMode::Execute => done == group.slots.len(),
+                ParallelMode::All | ParallelMode::Execute | ParallelMode::Report => {
+                    done == group.slots.len()
+                }
             };
             if complete {
                 self.problem(format!("group {id} is complete but still waited for"));
@@ -556,10 +587,10 @@ impl Checker<'_> {
         }
         let expected = if !s.failures.is_empty() {
             Status::Failed
-        } else if s
-            .calls
-            .values()
-            .any(|c| !c.awaited && matches!(c.phase, CallPhase::Running | CallPhase::Backoff))
+        } else if !s.ready.is_empty()
+            || s.calls
+                .values()
+                .any(|c| !c.awaited && matches!(c.phase, CallPhase::Running | CallPhase::Backoff))
         {
             Status::Running
         } else {
@@ -608,6 +639,11 @@ impl Checker<'_> {
                         "{place} holds a handle of child {h}, which does not exist"
                     ));
                 }
+                Value::Fork(g)
+                    if self.state.groups.get(g).map(|g| g.mode) != Some(ParallelMode::Fork) =>
+                {
+                    self.problem(format!("{place} holds fork {g}, which does not exist"));
+                }
                 _ => {}
             }
         }
@@ -642,7 +678,7 @@ mod tests {
     fn started(source: &str, input: serde_json::Value) -> (Program, RunState) {
         let program = crate::compile_source("main.weft", source).unwrap();
         let func = program.flows[0];
-        let args = machine::bind_input(&program, func, &input);
+        let args = machine::bind_input(&program, func, &input).unwrap();
         let (state, _) = machine::start(
             &program,
             "run".into(),

@@ -13,13 +13,16 @@ pub mod invariants;
 pub mod limits;
 pub mod listing;
 pub mod machine;
+pub mod machines;
 pub mod ops;
 pub mod program;
 pub mod replay;
 pub mod state;
 pub mod stored;
 pub mod time;
+pub mod upgrade;
 pub mod value;
+pub mod work;
 
 pub use compile::{
     compile, compile_in, compile_source, compile_sources, compile_sources_in, CompileError,

@@ -1,10 +1,39 @@
 //! Every limit of the engine, in one place. Each is enforced with a clear
 //! error that names it; docs/language.md lists them for users.
 
-/// Instructions a run may execute in one segment (between two waits) before
-/// it fails with a step-budget error. Keeps `while true {}` from stalling
-/// the engine; an operator's `retry` continues with a fresh budget.
+/// Units of work a run may do in one segment (between two waits) before it
+/// fails with a step-budget error: one per instruction, plus what the
+/// instruction copies, visits or compares (see [`crate::work`]). Keeps
+/// `while true {}` from running for ever; an operator's `retry` continues
+/// with a fresh budget.
 pub const STEP_BUDGET: u64 = 1_000_000;
+
+/// Units of work a run does in one turn before it lets the other runs of
+/// its node go first. A run still busy at the end of its turn is stored
+/// with its branches ready and a timer due at once, and goes on in its next
+/// turn; its segment (and step budget) goes on too.
+pub const TIME_SLICE: u64 = 100_000;
+
+/// Nesting of one value, as its stored form nests containers (see
+/// [`crate::value::Shape::depth`]): deeper values would overflow the
+/// thread's stack when written, read, compared or freed, and JSON readers
+/// refuse them.
+pub const VALUE_DEPTH_MAX: u32 = 64;
+
+/// Expanded size of one value in bytes, about what it takes in memory with
+/// nothing shared (see [`crate::value::Shape::bytes`]): shared parts count
+/// each time they appear, because storing, reading back, sending and
+/// comparing the value cost that much.
+pub const VALUE_BYTES_MAX: u64 = 16 * 1024 * 1024;
+
+/// Child runs one run holds at once: the sub-flows it has started that are
+/// running, and the inline sub-flows whose results it may still read.
+pub const CHILDREN_MAX: usize = 10_000;
+
+/// Events a run takes (results, timers, callbacks, children ending) from
+/// its start or from an operator's last retry: a run that loops on timers
+/// for ever fails instead of writing journal entries for ever.
+pub const RUN_EVENTS_MAX: u64 = 1_000_000;
 
 /// Nested closure calls within one run (the call stack of one branch).
 pub const FRAMES_MAX: usize = 256;

@@ -35,6 +35,7 @@ fn write_function(out: &mut String, program: &Program, id: usize, function: &Fun
         FuncKind::Lambda => "closure",
         FuncKind::Branch => "branch",
         FuncKind::Prelude => "prelude",
+        FuncKind::Handler => "handler",
     };
     let params: Vec<String> = function
         .params
@@ -118,6 +119,7 @@ fn instruction(program: &Program, function: &Function, op: &Op) -> String {
         Op::Bool(b) => format!("Bool {b}"),
         Op::Load(s) => format!("Load {}", slot(s)),
         Op::Store(s) => format!("Store {}", slot(s)),
+        Op::StorePair { value, err } => format!("StorePair {} {}", slot(value), slot(err)),
         Op::NameError(c) => format!("NameError {}", constant(program, *c)),
         Op::Pop => "Pop".into(),
         Op::GetField(c) => format!("GetField {}", constant(program, *c)),
@@ -165,6 +167,9 @@ fn instruction(program: &Program, function: &Function, op: &Op) -> String {
         Op::CallFlow { func, argc } => {
             format!("CallFlow {} argc {argc}", func_name(program, *func))
         }
+        Op::CallFlowPair { func, argc } => {
+            format!("CallFlowPair {} argc {argc}", func_name(program, *func))
+        }
         Op::StartInline(f) => format!("StartInline {}", func_name(program, *f)),
         Op::CallActivity(spec) => match program.calls.get(*spec as usize) {
             Some(spec) => format!("CallActivity {}", call(spec)),
@@ -172,6 +177,8 @@ fn instruction(program: &Program, function: &Function, op: &Op) -> String {
         },
         Op::Parallel(mode) => format!("Parallel {mode:?}"),
         Op::ParallelForEach => "ParallelForEach".into(),
+        Op::Fork => "Fork".into(),
+        Op::Take(s) => format!("Take {}", slot(s)),
         Op::Return => "Return".into(),
     }
 }
@@ -201,6 +208,9 @@ fn call(spec: &CallSpec) -> String {
     }
     if spec.catch {
         text.push_str(" @catch");
+    }
+    if spec.pair {
+        text.push_str(" -> value, err");
     }
     text
 }

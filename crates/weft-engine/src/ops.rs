@@ -13,7 +13,8 @@ use std::sync::Arc;
 use weft_syntax::ast::{BinaryOp, UnaryOp};
 
 use crate::limits;
-use crate::value::Value;
+use crate::program::Edition;
+use crate::value::{List, Shape, Value, CONTAINER_BYTES};
 
 /// Applies a prefix operator.
 pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, String> {
@@ -38,7 +39,59 @@ pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, String> {
     }
 }
 
-/// Applies an infix operator (`&&` and `||` short-circuit in the compiler).
+/// Applies an infix operator (`&&` and `||` short-circuit in the compiler)
+/// with the meaning it has in `edition`: from edition 2 on, a plain number
+/// is not a duration ([`number_as_duration`]).
+pub fn binary_in(op: BinaryOp, a: &Value, b: &Value, edition: Edition) -> Result<Value, String> {
+    if edition >= Edition::E2 {
+        if let Some(message) = number_as_duration(op, a, b) {
+            return Err(message);
+        }
+    }
+    binary(op, a, b)
+}
+
+/// Why `a op b` takes a plain number for a duration, if it does: a number
+/// compared with a duration, added to or subtracted from one or from a
+/// time. Edition 1 read the number as milliseconds, so `45 > 30days`
+/// (a day count against a duration) was silently false; edition 2 refuses
+/// it, naming both values, and the run stops there for an operator.
+/// Multiplying or dividing a duration by a number stays: that scales it.
+pub fn number_as_duration(op: BinaryOp, a: &Value, b: &Value) -> Option<String> {
+    use BinaryOp::*;
+    let comparing = matches!(op, Lt | Le | Gt | Ge);
+    if !comparing && !matches!(op, Add | Sub) {
+        return None;
+    }
+    let (number, other) = match (a, b) {
+        (n @ (Value::Int(_) | Value::Float(_)), d @ Value::Duration(_))
+        | (d @ Value::Duration(_), n @ (Value::Int(_) | Value::Float(_))) => (n, d),
+        // A time and a number compare (epoch milliseconds); a number added
+        // to a time would be a duration.
+        (n @ (Value::Int(_) | Value::Float(_)), t @ Value::Time(_))
+        | (t @ Value::Time(_), n @ (Value::Int(_) | Value::Float(_)))
+            if !comparing =>
+        {
+            (n, t)
+        }
+        _ => return None,
+    };
+    let n = number.to_text();
+    let other = other.to_text();
+    Some(if comparing {
+        format!(
+            "{n} is a number, not a duration: send \"{n}days\" (with its unit) or compare it with a number (it was compared with {other})"
+        )
+    } else {
+        format!(
+            "{n} is a number, not a duration: send \"{n}days\" (with its unit), or write duration({n}) for milliseconds (it was used with `{}` and {other})",
+            op.as_str()
+        )
+    })
+}
+
+/// Applies an infix operator (`&&` and `||` short-circuit in the compiler)
+/// as edition 1 does.
 pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
     use BinaryOp::*;
     match op {
@@ -56,6 +109,66 @@ pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, String> {
         Div => div(a, b),
         Rem => rem(a, b),
     }
+}
+
+/// Applies an infix operator to an operand the caller gives up: `+` grows
+/// a list or text that nothing else shares in place instead of copying
+/// it. On failure the operand comes back with the reason.
+pub fn binary_owned(op: BinaryOp, a: Value, b: &Value) -> Result<Value, (Value, String)> {
+    if op != BinaryOp::Add {
+        return binary(op, &a, b).map_err(|e| (a, e));
+    }
+    match (a, b) {
+        (Value::List(mut x), Value::List(y)) => {
+            if let Err(e) = joined_lists(&x, y) {
+                return Err((Value::List(x), e));
+            }
+            let items = Arc::make_mut(&mut x);
+            crate::work::elements(y.len());
+            for v in y.iter() {
+                items.push(v.clone());
+            }
+            Ok(Value::List(x))
+        }
+        (Value::Str(mut x), y) => {
+            let room = limits::STRING_BYTES_MAX.saturating_sub(x.len());
+            let grown = match y {
+                Value::Str(t) if t.len() <= room => {
+                    x.push_str(t);
+                    true
+                }
+                Value::Str(_) => false,
+                other => match other.text_within(room) {
+                    Some(t) => {
+                        x.push_str(&t);
+                        true
+                    }
+                    None => false,
+                },
+            };
+            if grown {
+                Ok(Value::Str(x))
+            } else {
+                Err((Value::Str(x), string_too_long()))
+            }
+        }
+        (a, b) => add(&a, b).map_err(|e| (a, e)),
+    }
+}
+
+/// Why `x + y` of two lists cannot be made, if it cannot: from the shapes
+/// the lists keep, before anything is copied.
+fn joined_lists(x: &List, y: &List) -> Result<(), String> {
+    if x.len() + y.len() > limits::LIST_LEN_MAX {
+        return Err(list_too_long());
+    }
+    let (a, b) = (x.shape(), y.shape());
+    Shape {
+        bytes: (a.bytes + b.bytes).saturating_sub(CONTAINER_BYTES),
+        depth: a.depth.max(b.depth),
+        handles: a.handles || b.handles,
+    }
+    .check()
 }
 
 fn mismatch(op: &str, a: &Value, b: &Value) -> String {
@@ -87,14 +200,18 @@ fn add(a: &Value, b: &Value) -> Result<Value, String> {
             Ok(int_or_float(x.checked_add(*y), *x as f64 + *y as f64))
         }
         (x, y) if is_num(x) && is_num(y) => Ok(num(x.as_f64().unwrap() + y.as_f64().unwrap())),
-        (Value::Str(x), y) => concat(x, &y.to_text()),
+        (Value::Str(x), y) => {
+            let room = limits::STRING_BYTES_MAX.saturating_sub(x.len());
+            let y = y.text_within(room).ok_or_else(string_too_long)?;
+            concat(x, &y)
+        }
         (x, Value::Str(y)) if !matches!(x, Value::Duration(_) | Value::Time(_)) => {
-            concat(&x.to_text(), y)
+            let room = limits::STRING_BYTES_MAX.saturating_sub(y.len());
+            let x = x.text_within(room).ok_or_else(string_too_long)?;
+            concat(&x, y)
         }
         (Value::List(x), Value::List(y)) => {
-            if x.len() + y.len() > limits::LIST_LEN_MAX {
-                return Err(list_too_long());
-            }
+            joined_lists(x, y)?;
             let mut out = Vec::with_capacity(x.len() + y.len());
             out.extend(x.iter().cloned());
             out.extend(y.iter().cloned());
@@ -125,20 +242,27 @@ fn add(a: &Value, b: &Value) -> Result<Value, String> {
 
 fn concat(a: &str, b: &str) -> Result<Value, String> {
     if a.len() + b.len() > limits::STRING_BYTES_MAX {
-        return Err(format!(
-            "string longer than the limit of {} bytes",
-            limits::STRING_BYTES_MAX
-        ));
+        return Err(string_too_long());
     }
+    crate::work::bytes(a.len() + b.len());
     let mut s = String::with_capacity(a.len() + b.len());
     s.push_str(a);
     s.push_str(b);
-    Ok(Value::Str(Arc::from(s)))
+    Ok(Value::string(s))
 }
 
-fn list_too_long() -> String {
+/// Why a string cannot grow.
+pub fn string_too_long() -> String {
     format!(
-        "list longer than the limit of {} elements",
+        "string longer than the limit of {} bytes (STRING_BYTES_MAX)",
+        limits::STRING_BYTES_MAX
+    )
+}
+
+/// Why a list cannot grow.
+pub fn list_too_long() -> String {
+    format!(
+        "list longer than the limit of {} elements (LIST_LEN_MAX)",
         limits::LIST_LEN_MAX
     )
 }
@@ -311,6 +435,55 @@ mod tests {
                 Value::Duration(4 * 3_600_000)
             ),
             Value::Bool(true)
+        ));
+    }
+
+    #[test]
+    fn edition_2_refuses_a_number_for_a_duration() {
+        let e2 = |op, x: Value, y: Value| binary_in(op, &x, &y, Edition::E2);
+        let err = e2(
+            BinaryOp::Gt,
+            Value::Int(45),
+            Value::Duration(30 * 86_400_000),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "45 is a number, not a duration: send \"45days\" (with its unit) or compare it with a number (it was compared with 30d)"
+        );
+        assert!(e2(BinaryOp::Add, Value::Duration(1), Value::Float(1.5)).is_err());
+        assert!(e2(BinaryOp::Sub, Value::Time(1_000), Value::Int(5)).is_err());
+        // Edition 1 reads the number as milliseconds.
+        assert!(matches!(
+            binary_in(
+                BinaryOp::Gt,
+                &Value::Int(45),
+                &Value::Duration(30),
+                Edition::E1
+            ),
+            Ok(Value::Bool(true))
+        ));
+        // What stays: text that reads as a duration, scaling, times and
+        // epoch milliseconds, numbers with numbers.
+        assert!(matches!(
+            e2(
+                BinaryOp::Gt,
+                Value::str("5h"),
+                Value::Duration(4 * 3_600_000)
+            ),
+            Ok(Value::Bool(true))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Mul, Value::Duration(1_000), Value::Int(3)),
+            Ok(Value::Duration(3_000))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Lt, Value::Time(1_000), Value::Int(5_000)),
+            Ok(Value::Bool(true))
+        ));
+        assert!(matches!(
+            e2(BinaryOp::Lt, Value::Int(3), Value::Float(3.5)),
+            Ok(Value::Bool(true))
         ));
     }
 

@@ -31,6 +31,10 @@ pub enum FuncKind {
     Branch,
     /// A built-in written in Weft itself (e.g. `RunCompensations`).
     Prelude,
+    /// A machine command's handler: runs as a run of its own when the
+    /// command is applied, or in the caller's run for
+    /// `Machine(state).Handle(...)`.
+    Handler,
 }
 
 /// A variable captured by value when a closure or inline flow is created.
@@ -76,6 +80,13 @@ pub enum ParallelMode {
     Execute,
     /// `WaitForAny`: the first value to arrive.
     Any,
+    /// A `ParallelExecute` whose report fields are read (edition 2,
+    /// `weft_syntax::reports`): `{allPassed, results, failures}`.
+    Report,
+    /// Not a built-in: one call started by fork by assignment (edition 2,
+    /// `weft_syntax::assign_forks`), waiting alone until a join adopts its
+    /// branch. Its fiber does not wait for it, and it never completes.
+    Fork,
 }
 
 /// A call of an activity: how its arguments and annotations lie on the stack.
@@ -100,6 +111,10 @@ pub struct CallSpec {
     pub catch: bool,
     /// Under `await`: waits for a callback.
     pub awaited: bool,
+    /// `value, err = Call(...)`: the call's value is the pair `[value,
+    /// null]`, or `[null, error]` when it fails for good (for
+    /// [`Op::StorePair`]).
+    pub pair: bool,
 }
 
 /// The instructions of the stack machine.
@@ -115,6 +130,14 @@ pub enum Op {
     Load(u16),
     /// Pop into a local.
     Store(u16),
+    /// Pop the pair `[value, error]` of a call of `value, err = ...` into
+    /// two locals.
+    StorePair {
+        /// Where the value goes.
+        value: u16,
+        /// Where the error goes.
+        err: u16,
+    },
     /// Fail with the message in constant `n` (a name that resolves to nothing).
     NameError(u32),
     /// Drop the top of the stack.
@@ -201,6 +224,14 @@ pub enum Op {
         /// Arguments on the stack.
         argc: u8,
     },
+    /// `value, err = Flow(...)`: [`Op::CallFlow`], whose value is the pair
+    /// `[result, null]`, or `[null, error]` when the child is cancelled.
+    CallFlowPair {
+        /// The flow.
+        func: FuncId,
+        /// Arguments on the stack.
+        argc: u8,
+    },
     /// Start an inline flow as a child run and push its handle. Pops the
     /// captures, then one value per input.
     StartInline(FuncId),
@@ -210,6 +241,11 @@ pub enum Op {
     Parallel(ParallelMode),
     /// Pop a closure and a list; run the closure on each element concurrently.
     ParallelForEach,
+    /// Pop a branch closure, start it as a branch of its own group (fork by
+    /// assignment) and push [`Value::Fork`](crate::value::Value::Fork).
+    Fork,
+    /// Push a local and set it to `null`: a fork's variable read by its join.
+    Take(u16),
     /// Pop the return value and leave the function.
     Return,
 }
@@ -247,19 +283,27 @@ impl SourceFile {
 pub enum Edition {
     /// The language as of the first stored programs (commit 71d39f3).
     E1,
+    /// The seed as written (issue 10): a call assigned to a variable that
+    /// a join reads next starts as a branch, `ParallelExecute` reports its
+    /// branches when the flow reads `allPassed`, `failures` or `results`,
+    /// `value, err = Call(...)`, dotted activity names, `@timeout(null)` and
+    /// `@timeout("continuous")` mean no timeout, and a plain number is not a
+    /// duration (docs/language.md, "Editions").
+    E2,
 }
 
 impl Edition {
     /// The edition new deploys are compiled under.
-    pub const LATEST: Edition = Edition::E1;
+    pub const LATEST: Edition = Edition::E2;
 
     /// Every edition, oldest first.
-    pub const ALL: [Edition; 1] = [Edition::E1];
+    pub const ALL: [Edition; 2] = [Edition::E1, Edition::E2];
 
     /// The edition's number, as stored.
     pub fn number(self) -> u32 {
         match self {
             Edition::E1 => 1,
+            Edition::E2 => 2,
         }
     }
 
@@ -284,12 +328,21 @@ pub struct Program {
     pub calls: Vec<CallSpec>,
     /// The sources, for locating instructions.
     pub files: Vec<SourceFile>,
+    /// The machines, by name (see [`crate::machines`]).
+    pub machines: IndexMap<String, crate::machines::MachineDef>,
+    /// The `type` declarations, by name, for checking machines' inputs.
+    pub types: crate::machines::Types,
 }
 
 impl Program {
     /// The top-level flow called `name`.
     pub fn flow(&self, name: &str) -> Option<FuncId> {
         self.flows.get(name).copied()
+    }
+
+    /// The machine called `name`.
+    pub fn machine(&self, name: &str) -> Option<&crate::machines::MachineDef> {
+        self.machines.get(name)
     }
 
     /// The function `id`.

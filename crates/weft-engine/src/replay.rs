@@ -170,7 +170,7 @@ pub fn start(
             let Some(EntryKind::Started { input }) = entries.first().map(|e| &e.kind) else {
                 return Err(ReplayError::BadStart("no `started` entry".into()));
             };
-            let args = machine::bind_input(program, func, input);
+            let args = machine::bind_input(program, func, input).map_err(ReplayError::BadStart)?;
             machine::start(
                 program,
                 run_id.to_string(),
@@ -362,7 +362,7 @@ mod tests {
             n: 0,
             jitter: Vec::new(),
         };
-        let args = machine::bind_input(&p, func, &input);
+        let args = machine::bind_input(&p, func, &input).expect("binds");
         let (mut state, out) =
             machine::start(&p, "r".into(), func, args, Vec::new(), input, 0, &mut env);
         let mut journal: Vec<(Vec<Entry>, Cause)> = vec![(
@@ -587,7 +587,7 @@ mod tests {
             n: 0,
             jitter: Vec::new(),
         };
-        let args = machine::bind_input(&p, func, &json!(1));
+        let args = machine::bind_input(&p, func, &json!(1)).expect("binds");
         let (mut state, _) = machine::start(
             &p,
             "r".into(),

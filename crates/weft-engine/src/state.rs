@@ -266,6 +266,19 @@ pub struct RunState {
     pub result: Option<Value>,
     /// Instructions executed over the run's life (for operators).
     pub steps: u64,
+    /// Units of work the segment has done so far, while it goes on in a
+    /// next turn (its fibers are ready, its `continue` timer armed); 0
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub segment: u64,
+    /// Events from outside taken since the run started or was last retried
+    /// (see [`crate::limits::RUN_EVENTS_MAX`]).
+    #[serde(default)]
+    pub events: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One branch of execution: a call stack and an operand stack.
@@ -394,6 +407,9 @@ pub enum TimerKind {
         /// The call.
         call: u32,
     },
+    /// The run's next turn: it stopped with fibers ready to go on (see
+    /// [`crate::limits::TIME_SLICE`]).
+    Continue,
     /// `Sleep` or `WaitUntil` ended.
     Sleep {
         /// The waiting fiber.
@@ -435,6 +451,11 @@ pub struct Child {
     pub state: ChildState,
     /// How it was started, so an operator's retry can start it again.
     pub start: ChildStart,
+    /// A flow call: only its caller waits for it, so the entry goes once
+    /// the caller has its result (or is gone). Inline flows' entries stay,
+    /// since their handles may be read at any time.
+    #[serde(default)]
+    pub call: bool,
 }
 
 /// Everything needed to start a child run.
@@ -470,6 +491,10 @@ pub struct Group {
     pub fiber: u32,
     /// One slot per element, in input order.
     pub slots: Vec<Slot>,
+    /// The built-in's operands, put back if its results together cannot be
+    /// kept, so that a retry runs it again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operands: Vec<Value>,
 }
 
 /// What an operator can act on.
@@ -766,6 +791,19 @@ pub enum EntryKind {
         /// The value.
         value: serde_json::Value,
     },
+    /// The run moved onto a newer version of its program while it waited
+    /// (a live upgrade, `weft_engine::upgrade`).
+    #[serde(rename_all = "camelCase")]
+    Upgraded {
+        /// Who asked for it (the API's caller or the CLI's user).
+        by: String,
+        /// The version it ran on.
+        from: i64,
+        /// The version it runs on now.
+        to: i64,
+        /// Where its fibers stood and stand now, one line per frame.
+        moved: Vec<String>,
+    },
     /// The run completed.
     #[serde(rename_all = "camelCase")]
     Completed {
@@ -813,11 +851,11 @@ pub struct Cause {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child: Option<ChildStart>,
     /// A sub-flow run's first step: how deep it is.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub depth: u32,
 }
 
-fn is_zero(n: &u32) -> bool {
+fn is_zero_u32(n: &u32) -> bool {
     *n == 0
 }
 

@@ -52,6 +52,7 @@ use weft_syntax::ast::{BinaryOp, UnaryOp};
 use weft_syntax::lang;
 use weft_syntax::Span;
 
+use crate::machines::{CommandDef, MachineDef, Ty};
 use crate::program::*;
 use crate::value::Value;
 
@@ -241,6 +242,36 @@ struct EnvelopeV1 {
     functions: Vec<FunctionV1>,
     consts: Vec<ConstV1>,
     calls: Vec<CallV1>,
+    /// The machines (see [`MachineV1`]); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    machines: Vec<MachineV1>,
+    /// The `type` declarations machines' inputs are checked against, as
+    /// `[name, type]` pairs; absent when there are no machines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    types: Vec<(String, Ty)>,
+}
+
+/// A machine of the program. Machines were added to format 1 without a
+/// new format: a program without machines is written exactly as before,
+/// and one with machines is refused by an earlier build as a program that
+/// does not decode (`unknown field machines`), which parks its runs: an
+/// earlier build has no machines to run them with. Types are written as
+/// [`Ty`]'s own serde form, a plain tagged shape.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MachineV1 {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state: Option<Ty>,
+    commands: Vec<CommandV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandV1 {
+    name: String,
+    input: Ty,
+    handler: u32,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -283,6 +314,7 @@ enum KindV1 {
     Lambda,
     Branch,
     Prelude,
+    Handler,
 }
 
 /// A constant. Floats are text (Rust's shortest round-trip form), so the
@@ -317,6 +349,9 @@ struct CallV1 {
     catch: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     awaited: bool,
+    /// Written since edition 2 (`value, err = Call(...)`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pair: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -369,6 +404,14 @@ enum OpV1 {
     Parallel(String),
     ParallelForEach,
     Return,
+    // Written since edition 2 (which earlier builds refuse by its number,
+    // so no format step is needed for them: see `ProgramError::Edition`).
+    /// Value slot, error slot.
+    StorePair(u16, u16),
+    /// Function, argument count.
+    CallFlowPair(u32, u8),
+    Fork,
+    Take(u16),
 }
 
 const UNARY: [(UnaryOp, &str); 3] = [
@@ -393,10 +436,14 @@ const BINARY: [(BinaryOp, &str); 13] = [
     (BinaryOp::Rem, "%"),
 ];
 
-const PARALLEL: [(ParallelMode, &str); 3] = [
+const PARALLEL: [(ParallelMode, &str); 5] = [
     (ParallelMode::All, "all"),
     (ParallelMode::Execute, "execute"),
     (ParallelMode::Any, "any"),
+    // Written since edition 2.
+    (ParallelMode::Report, "report"),
+    // Never in code (groups only); named for completeness.
+    (ParallelMode::Fork, "fork"),
 ];
 
 fn name_of<T: PartialEq + Copy>(table: &[(T, &'static str)], x: T) -> &'static str {
@@ -426,6 +473,7 @@ fn op_to_wire(op: &Op) -> OpV1 {
         Op::Bool(b) => OpV1::Bool(*b),
         Op::Load(s) => OpV1::Load(*s),
         Op::Store(s) => OpV1::Store(*s),
+        Op::StorePair { value, err } => OpV1::StorePair(*value, *err),
         Op::NameError(n) => OpV1::NameError(*n),
         Op::Pop => OpV1::Pop,
         Op::GetField(n) => OpV1::GetField(*n),
@@ -463,10 +511,13 @@ fn op_to_wire(op: &Op) -> OpV1 {
             *argc,
         ),
         Op::CallFlow { func, argc } => OpV1::CallFlow(*func, *argc),
+        Op::CallFlowPair { func, argc } => OpV1::CallFlowPair(*func, *argc),
         Op::StartInline(f) => OpV1::StartInline(*f),
         Op::CallActivity(n) => OpV1::CallActivity(*n),
         Op::Parallel(m) => OpV1::Parallel(name_of(&PARALLEL, *m).to_string()),
         Op::ParallelForEach => OpV1::ParallelForEach,
+        Op::Fork => OpV1::Fork,
+        Op::Take(s) => OpV1::Take(*s),
         Op::Return => OpV1::Return,
     }
 }
@@ -478,6 +529,7 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
         OpV1::Bool(b) => Op::Bool(b),
         OpV1::Load(s) => Op::Load(s),
         OpV1::Store(s) => Op::Store(s),
+        OpV1::StorePair(value, err) => Op::StorePair { value, err },
         OpV1::NameError(n) => Op::NameError(n),
         OpV1::Pop => Op::Pop,
         OpV1::GetField(n) => Op::GetField(n),
@@ -519,10 +571,13 @@ fn op_from_wire(op: OpV1) -> Result<Op, ProgramError> {
             }
         }
         OpV1::CallFlow(func, argc) => Op::CallFlow { func, argc },
+        OpV1::CallFlowPair(func, argc) => Op::CallFlowPair { func, argc },
         OpV1::StartInline(f) => Op::StartInline(f),
         OpV1::CallActivity(n) => Op::CallActivity(n),
         OpV1::Parallel(m) => Op::Parallel(by_name(&PARALLEL, &m, "parallel mode")?),
         OpV1::ParallelForEach => Op::ParallelForEach,
+        OpV1::Fork => Op::Fork,
+        OpV1::Take(s) => Op::Take(s),
         OpV1::Return => Op::Return,
     })
 }
@@ -534,6 +589,7 @@ fn kind_to_wire(k: FuncKind) -> KindV1 {
         FuncKind::Lambda => KindV1::Lambda,
         FuncKind::Branch => KindV1::Branch,
         FuncKind::Prelude => KindV1::Prelude,
+        FuncKind::Handler => KindV1::Handler,
     }
 }
 
@@ -544,6 +600,7 @@ fn kind_from_wire(k: KindV1) -> FuncKind {
         KindV1::Lambda => FuncKind::Lambda,
         KindV1::Branch => FuncKind::Branch,
         KindV1::Prelude => FuncKind::Prelude,
+        KindV1::Handler => FuncKind::Handler,
     }
 }
 
@@ -637,8 +694,34 @@ fn to_wire(p: &Program) -> Result<EnvelopeV1, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
+        machines: p
+            .machines
+            .values()
+            .map(|m| MachineV1 {
+                name: m.name.clone(),
+                state: m.state.clone(),
+                commands: m
+                    .commands
+                    .values()
+                    .map(|c| CommandV1 {
+                        name: c.name.clone(),
+                        input: c.input.clone(),
+                        handler: c.handler,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        types: if p.machines.is_empty() {
+            Vec::new()
+        } else {
+            p.types
+                .iter()
+                .map(|(n, t)| (n.clone(), t.clone()))
+                .collect()
+        },
     })
 }
 
@@ -720,6 +803,7 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
                 timeout: c.timeout,
                 catch: c.catch,
                 awaited: c.awaited,
+                pair: c.pair,
             })
             .collect(),
         files: e
@@ -727,6 +811,35 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
             .iter()
             .map(|f| SourceFile::new(&f.name, &f.text))
             .collect(),
+        machines: e
+            .machines
+            .into_iter()
+            .map(|m| {
+                let commands = m
+                    .commands
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            CommandDef {
+                                name: c.name,
+                                input: c.input,
+                                handler: c.handler,
+                            },
+                        )
+                    })
+                    .collect();
+                (
+                    m.name.clone(),
+                    MachineDef {
+                        name: m.name,
+                        state: m.state,
+                        commands,
+                    },
+                )
+            })
+            .collect(),
+        types: e.types.into_iter().collect(),
     })
 }
 
@@ -735,6 +848,20 @@ fn from_wire(e: EnvelopeV1) -> Result<Program, ProgramError> {
 /// range. The compiler's programs always pass; this is for stored ones.
 pub fn validate(p: &Program) -> Result<(), String> {
     let nfuncs = p.functions.len();
+    for m in p.machines.values() {
+        for c in m.commands.values() {
+            let is_handler = p
+                .functions
+                .get(c.handler as usize)
+                .is_some_and(|f| f.kind == FuncKind::Handler);
+            if !is_handler {
+                return Err(format!(
+                    "the command `{}.{}` is handled by function {}, which is no handler",
+                    m.name, c.name, c.handler
+                ));
+            }
+        }
+    }
     for (name, id) in &p.flows {
         if *id as usize >= nfuncs {
             return Err(format!(
@@ -783,10 +910,15 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 Op::Const(n) | Op::NameError(n) | Op::GetField(n) | Op::ObjSet(n) if !konst(*n) => {
                     return bad("a constant that does not exist")
                 }
-                Op::Load(s) | Op::Store(s) | Op::SetPath { slot: s, .. } if !slot_ok(*s) => {
+                Op::Load(s) | Op::Store(s) | Op::Take(s) | Op::SetPath { slot: s, .. }
+                    if !slot_ok(*s) =>
+                {
                     return bad("a variable that does not exist")
                 }
                 Op::IterInit { list, index } if !slot_ok(*list) || !slot_ok(*index) => {
+                    return bad("a variable that does not exist")
+                }
+                Op::StorePair { value, err } if !slot_ok(*value) || !slot_ok(*err) => {
                     return bad("a variable that does not exist")
                 }
                 Op::IterNext {
@@ -814,6 +946,7 @@ pub fn validate(p: &Program) -> Result<(), String> {
                 | Op::StartInline(f)
                 | Op::CallFunc { func: f, .. }
                 | Op::CallFlow { func: f, .. }
+                | Op::CallFlowPair { func: f, .. }
                     if !func(*f) =>
                 {
                     return bad("a function that does not exist")
@@ -978,6 +1111,22 @@ mod tests {
         assert_eq!(format_of(&text), Some(u64::from(FORMAT)));
         let again = encode(&back).unwrap();
         assert_eq!(again, text, "encoding is deterministic");
+    }
+
+    #[test]
+    fn machines_survive_encoding_and_programs_without_them_are_unchanged() {
+        let src = "type Kind = \"a\" | \"b\"\n\nmachine Counter {\n    state { total: number = 0, kind: Kind = \"a\" }\n    command Add(input: {n: number}) {\n        if input.n < 0 {\n            fail({code: \"negative\", message: \"no\"})\n        }\n        return {total: state.total + input.n, kind: state.kind}\n    }\n    Reset{ to = 0 }\n}\n\nflow F(k) {\n    return Counter(k).Add({n: 1})\n}\n";
+        let p = compile_source("m.weft", src).unwrap();
+        assert_eq!(p.machines.len(), 1);
+        let text = encode(&p).unwrap();
+        let back = decode(&text).unwrap();
+        assert_eq!(back.machines, p.machines);
+        assert_eq!(back.types, p.types);
+        assert_eq!(dump(&back), dump(&p));
+        assert_eq!(encode(&back).unwrap(), text);
+        // A program without machines has neither field.
+        let plain = encode(&compile_source("f.weft", FLOW).unwrap()).unwrap();
+        assert!(!plain.contains("\"machines\"") && !plain.contains("\"types\""));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! flows, up to the first line that starts with `>`), then events, each on a
 //! `> ` line followed by what the machine emitted for it: journal entries
 //! and commands in order, an operator action's refusal, and the run's
-//! status, what it waits for and where it stands. The test plays the events
+//! status, what it waits for and where it stands. A program is compiled
+//! under the latest edition, or under the one a `// edition N` line of it
+//! names. The test plays the events
 //! and compares the whole transcript; `UPDATE_EXPECT=1` rewrites the emitted
 //! lines from what the machine does now.
 //!
@@ -21,11 +23,24 @@
 //! > child run ID done JSON | child run ID cancelled   ... named by run id
 //! > retry | resolve JSON | cancel REASON      an operator's action
 //! > event JSON                          any event, as the host stores it
+//! > upgrade N                           a live upgrade to version N
 //! ```
+//!
+//! A case may give several versions of its program: the text after a line
+//! `=== version N` (up to the next such line or the first event) is version
+//! N; the text before the first is version 1. `> upgrade N` shows what
+//! `weft_engine::upgrade::plan` decides: the refusal's reasons, or the
+//! translation (each fiber's frames, old place to new, and the variables
+//! carried), after which the run goes on under version N. The cases of
+//! `tests/cases/upgrade/` are played by the same harness.
 //!
 //! The world is fixed: time starts at 2026-01-01T00:00:00Z and times are
 //! shown from there (`+1h`); the run is `run`, child runs `child-1`, ...,
 //! callback tokens `token-1`, ...; back-off jitter is always one half.
+//!
+//! A run still busy at the end of its turn (`weft_engine::limits::TIME_SLICE`)
+//! arms its `continue` timer; the test fires it at once, as a host would,
+//! until the run waits, and shows each next turn after a `turn` line.
 //!
 //! After every event the state must keep its invariants
 //! ([`RunState::check_invariants`]), and every case is played twice: once
@@ -41,7 +56,7 @@ use serde_json::Value as Json;
 use weft_engine::machine::{self, Env};
 use weft_engine::state::{Command, EntryKind, Event, RunState, Waiting};
 use weft_engine::time::{format_duration, parse_duration};
-use weft_engine::{compile_source, Program};
+use weft_engine::{compile_sources_in, Edition, Program};
 
 /// Where virtual time starts: 2026-01-01T00:00:00Z.
 const EPOCH_MS: i64 = 1_767_225_600_000;
@@ -75,25 +90,45 @@ impl Env for World {
     }
 }
 
-/// A case file: the program and the event lines.
+/// A case file: the program's versions and the event lines.
 struct Case {
-    source: String,
+    /// Everything before the first event, as written.
+    head: String,
+    /// The program's versions, version 1 first.
+    versions: Vec<String>,
     events: Vec<String>,
 }
 
 fn parse_case(text: &str) -> Case {
-    let mut source = String::new();
+    let mut head = String::new();
+    let mut versions = vec![String::new()];
     let mut events = Vec::new();
     for line in text.lines() {
         if let Some(event) = line.strip_prefix("> ") {
             events.push(event.trim().to_string());
         } else if events.is_empty() {
-            source.push_str(line);
-            source.push('\n');
+            head.push_str(line);
+            head.push('\n');
+            if let Some(n) = line.strip_prefix("=== version ") {
+                assert_eq!(
+                    n.trim().parse::<usize>().ok(),
+                    Some(versions.len() + 1),
+                    "versions are numbered 2, 3, ... in order"
+                );
+                versions.push(String::new());
+            } else {
+                let v = versions.last_mut().expect("version 1 is there");
+                v.push_str(line);
+                v.push('\n');
+            }
         }
     }
     Case {
-        source: source.trim_end().to_string() + "\n",
+        head: head.trim_end().to_string() + "\n",
+        versions: versions
+            .into_iter()
+            .map(|v| v.trim_end().to_string() + "\n")
+            .collect(),
         events,
     }
 }
@@ -176,6 +211,7 @@ fn entry(kind: &EntryKind) -> String {
         EntryKind::Forked { from, step } => format!("forked from {from} step {step}"),
         EntryKind::Completed { result } => format!("completed {}", json(result)),
         EntryKind::Cancelled { reason } => format!("cancelled {reason:?}"),
+        EntryKind::Upgraded { by, from, to, .. } => format!("upgraded by {by} from {from} to {to}"),
     }
 }
 
@@ -400,22 +436,71 @@ fn settle(program: &Program, state: &mut RunState, reload: bool, at: &str) {
     }
 }
 
+/// The edition a case is compiled under: the latest, unless a line of its
+/// program is `// edition N` (to show what an earlier edition does).
+fn edition_of(source: &str) -> Edition {
+    source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("// edition "))
+        .map(|n| {
+            let n: u32 = n.trim().parse().expect("`// edition N` names a number");
+            Edition::from_number(n).expect("`// edition N` names an edition")
+        })
+        .unwrap_or(Edition::LATEST)
+}
+
 /// Plays a case and returns its transcript.
 fn play(name: &str, case: &Case, reload: bool) -> String {
-    let program = compile_source(FILE, &case.source)
-        .unwrap_or_else(|e| panic!("{name}: the program does not compile: {e}"));
+    let programs: Vec<Program> = case
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(i, source)| {
+            compile_sources_in(&[(FILE, source)], edition_of(source))
+                .unwrap_or_else(|e| panic!("{name}: version {} does not compile: {e}", i + 1))
+        })
+        .collect();
+    let mut version = 0;
     let mut world = World {
         now: EPOCH_MS,
         tokens: 0,
         children: 0,
     };
-    let mut transcript = case.source.clone();
+    let mut transcript = case.head.clone();
     let mut state: Option<RunState> = None;
     for line in &case.events {
         let at = format!("{name}, event `{line}`");
         let mut out: Vec<String> = Vec::new();
         let mut rest = line.as_str();
-        if word(&mut rest) == Some("start") {
+        let program = &programs[version];
+        let verb = word(&mut rest);
+        if verb == Some("upgrade") {
+            let s = state
+                .as_mut()
+                .unwrap_or_else(|| panic!("{at}: the first event must be `start`"));
+            let to =
+                number(word(&mut rest), "version").unwrap_or_else(|e| panic!("{at}: {e}")) as usize;
+            let target = programs
+                .get(to.wrapping_sub(1))
+                .unwrap_or_else(|| panic!("{at}: no version {to}"));
+            match weft_engine::upgrade::plan(program, target, s) {
+                Ok(plan) => {
+                    out.push(format!("upgraded to version {to}"));
+                    for l in plan.lines() {
+                        out.push(format!("  {l}"));
+                    }
+                    *s = plan.state;
+                    version = to - 1;
+                    settle(target, s, reload, &at);
+                    summary(target, s, &mut out);
+                }
+                Err(refusal) => {
+                    for r in refusal.reasons {
+                        out.push(format!("refused  {r}"));
+                    }
+                }
+            }
+        } else if verb == Some("start") {
             assert!(state.is_none(), "{at}: the run has started already");
             let mut flow = program
                 .flows
@@ -437,9 +522,15 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             let func = program
                 .flow(&flow)
                 .unwrap_or_else(|| panic!("{at}: no flow `{flow}`"));
-            let args = machine::bind_input(&program, func, &input);
+            let args = match machine::bind_input(program, func, &input) {
+                Ok(args) => args,
+                Err(e) => {
+                    let _ = write!(transcript, "\n> {line}\n  refused  {e}\n");
+                    continue;
+                }
+            };
             let (mut s, output) = machine::start(
-                &program,
+                program,
                 RUN_ID.into(),
                 func,
                 args,
@@ -449,8 +540,9 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
                 &mut world,
             );
             emitted(&output, &mut out);
-            settle(&program, &mut s, reload, &at);
-            summary(&program, &s, &mut out);
+            settle(program, &mut s, reload, &at);
+            next_turns(program, &mut s, &mut world, reload, &at, &mut out);
+            summary(program, &s, &mut out);
             state = Some(s);
         } else {
             let s = state
@@ -459,12 +551,13 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
             match event(line, s, &mut world).unwrap_or_else(|e| panic!("{at}: {e}")) {
                 None => out.push(format!("time     {}", when(world.now))),
                 Some(ev) => {
-                    match machine::apply(&program, s, ev, &mut world) {
+                    match machine::apply(program, s, ev, &mut world) {
                         Ok(output) => emitted(&output, &mut out),
                         Err(e) => out.push(format!("refused  {e}")),
                     }
-                    settle(&program, s, reload, &at);
-                    summary(&program, s, &mut out);
+                    settle(program, s, reload, &at);
+                    next_turns(program, s, &mut world, reload, &at, &mut out);
+                    summary(program, s, &mut out);
                 }
             }
         }
@@ -474,6 +567,36 @@ fn play(name: &str, case: &Case, reload: bool) -> String {
         }
     }
     transcript
+}
+
+/// Turns past this many in one event mean a run that never stops.
+const TURNS_MAX: usize = 100;
+
+/// Plays the run's next turns, as a host fires its `continue` timer, while
+/// the run has fibers ready at the end of a turn (see
+/// `weft_engine::limits::TIME_SLICE`); each is shown after a `turn` line.
+fn next_turns(
+    program: &Program,
+    state: &mut RunState,
+    world: &mut World,
+    reload: bool,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    for _ in 0..TURNS_MAX {
+        if !state.timers.contains_key("continue") {
+            return;
+        }
+        out.push("turn".into());
+        let event = Event::TimerFired {
+            key: "continue".into(),
+        };
+        let output = machine::apply(program, state, event, world)
+            .unwrap_or_else(|e| panic!("{at}: a turn was refused: {e}"));
+        emitted(&output, out);
+        settle(program, state, reload, at);
+    }
+    panic!("{at}: the run took more than {TURNS_MAX} turns");
 }
 
 fn emitted(output: &machine::Output, out: &mut Vec<String>) {
@@ -487,7 +610,17 @@ fn emitted(output: &machine::Output, out: &mut Vec<String>) {
 
 #[test]
 fn cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/machine");
+    play_dir("tests/cases/machine");
+}
+
+/// Live upgrades: `> upgrade N` events on runs of several versions.
+#[test]
+fn upgrade_cases() {
+    play_dir("tests/cases/upgrade");
+}
+
+fn play_dir(dir: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

@@ -214,7 +214,7 @@ impl Gen<'_> {
     }
 
     fn stmt(&mut self) {
-        match self.pick(11) {
+        match self.pick(12) {
             0 => self.call_expr(),
             1 => {
                 let var = self.maybe(50);
@@ -271,6 +271,14 @@ impl Gen<'_> {
                 }
             },
             9 => self.one_of(&["break", "continue"]),
+            10 => {
+                self.one_of(&["", "let ", "var "]);
+                self.name();
+                self.one_of(&[", ", ",", " , "]);
+                self.name();
+                self.w(" = ");
+                self.call_expr();
+            }
             _ => {
                 self.name();
                 self.w(" = ");

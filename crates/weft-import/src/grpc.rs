@@ -34,6 +34,8 @@ pub struct GrpcOptions {
     /// The service to import, by full or short name (default: every
     /// service of the file).
     pub service: Option<String>,
+    /// Names the activities `<namespace>.<Method>` (dotted names).
+    pub namespace: Option<String>,
 }
 
 /// Imports the services of `file`, one of `sources` (which hold what it
@@ -43,6 +45,9 @@ pub fn import(
     file: &str,
     options: &GrpcOptions,
 ) -> Result<Import, Error> {
+    if let Some(ns) = &options.namespace {
+        names::check_namespace(ns).map_err(Error::Namespace)?;
+    }
     let target = target(&options.target)?;
     let pool = weft_grpc::protos::compile(sources).map_err(|e| Error::Proto(e.to_string()))?;
     let fd = pool
@@ -76,7 +81,15 @@ pub fn import(
                 ));
                 continue;
             }
-            decls.push(activity(s, &m, file, &target, &mut types, &mut taken)?);
+            decls.push(activity(
+                s,
+                &m,
+                file,
+                &target,
+                &mut types,
+                &mut taken,
+                options.namespace.as_deref(),
+            )?);
         }
     }
     let type_decls = types.declarations()?;
@@ -171,6 +184,7 @@ fn activity(
     target: &str,
     types: &mut Types<'_>,
     taken: &mut names::Taken,
+    namespace: Option<&str>,
 ) -> Result<String, Error> {
     let input = m.input();
     let mut params = Vec::new();
@@ -197,7 +211,7 @@ fn activity(
     } else {
         base
     };
-    let name = taken.fresh(&base);
+    let name = names::namespaced(namespace, taken.fresh(&base));
     let mut binding = vec![
         format!("target: {}", quote(target)),
         format!("proto: {}", quote(file)),

@@ -53,6 +53,9 @@ pub struct Options {
     /// The URL the operations' paths are appended to. Default: the
     /// document's first server, which must then be an absolute URL.
     pub base_url: Option<String>,
+    /// Names the activities `<namespace>.<Name>` (dotted names, such as
+    /// `petstore.GetPetById`), so that several APIs' operations keep apart.
+    pub namespace: Option<String>,
 }
 
 /// The result of an import.
@@ -104,6 +107,9 @@ pub enum Error {
     /// The service asked for is not in the file.
     #[error("{0}")]
     Service(String),
+    /// The namespace given for the activities' names is not one.
+    #[error("{0}")]
+    Namespace(String),
     /// An operation cannot be imported.
     #[error("operation {operation}: {message}")]
     Operation {
@@ -145,6 +151,9 @@ pub fn import(text: &str, options: &Options) -> Result<Import, Error> {
 
 /// Imports a parsed document.
 pub fn import_api(api: &OpenAPI, options: &Options) -> Result<Import, Error> {
+    if let Some(ns) = &options.namespace {
+        names::check_namespace(ns).map_err(Error::Namespace)?;
+    }
     let base = base_url(api, options)?;
     let mut warnings = Vec::new();
     let mut types = schema::Types::new(api)?;
@@ -152,7 +161,14 @@ pub fn import_api(api: &OpenAPI, options: &Options) -> Result<Import, Error> {
     let ops = operation::collect(api)?;
     let mut activity_names = names::Taken::default();
     for op in &ops {
-        match operation::activity(api, op, &base, &mut types, &mut activity_names) {
+        match operation::activity(
+            api,
+            op,
+            &base,
+            &mut types,
+            &mut activity_names,
+            options.namespace.as_deref(),
+        ) {
             Ok(Ok(text)) => decls.push(text),
             Ok(Err(warning)) => warnings.push(warning),
             Err(e) => return Err(e),

@@ -71,6 +71,38 @@ pub fn camel(name: &str) -> String {
     s
 }
 
+/// `name` in the namespace `ns`, if any: `petstore.GetPetById`, which
+/// flows call as `petstore.GetPetById(...)` (a dotted activity name).
+pub fn namespaced(ns: Option<&str>, name: String) -> String {
+    match ns {
+        Some(ns) => format!("{ns}.{name}"),
+        None => name,
+    }
+}
+
+/// Why `ns` cannot prefix activity names, if it cannot: it must be names
+/// joined by dots (`aws`, `google.cloud`), none a keyword, the first no
+/// built-in (`len.X(...)` would not call an activity).
+pub fn check_namespace(ns: &str) -> Result<(), String> {
+    let plain = |p: &str| {
+        p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !KEYWORDS.contains(&p)
+    };
+    if !ns.split('.').all(plain) {
+        return Err(format!(
+            "the namespace `{ns}` must be names joined by dots, such as `aws` or `google.cloud`"
+        ));
+    }
+    let first = ns.split('.').next().unwrap_or(ns);
+    if weft_syntax::lang::builtin(first).is_some() {
+        return Err(format!(
+            "the namespace `{ns}` starts with the built-in `{first}`: `{first}.X(...)` would not call an activity"
+        ));
+    }
+    Ok(())
+}
+
 fn fix_start(s: String) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         format!("N{s}")

@@ -89,6 +89,7 @@ pub fn activity(
     base: &str,
     types: &mut Types<'_>,
     taken: &mut names::Taken,
+    namespace: Option<&str>,
 ) -> Result<Result<String, String>, Error> {
     let what = op.describe();
     let fail = |message: String| Error::Operation {
@@ -169,7 +170,7 @@ pub fn activity(
     } else {
         base_name
     };
-    let name = taken.fresh(&base_name);
+    let name = names::namespaced(namespace, taken.fresh(&base_name));
 
     // The URL, with `{wire}` replaced by `{ident}`.
     let mut url = base.to_string();

@@ -98,6 +98,7 @@ async fn a_flow_calls_imported_operations_directly() {
         &spec,
         &weft_import::Options {
             base_url: Some(service.clone()),
+            namespace: None,
         },
     )
     .unwrap()
@@ -117,6 +118,8 @@ async fn a_flow_calls_imported_operations_directly() {
         node: "test".into(),
         poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
+        plan: None,
+        wasm_cache: None,
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

@@ -65,6 +65,7 @@ fn the_example_is_the_importers_output() {
         &GrpcOptions {
             target: "localhost:50051".into(),
             service: None,
+            namespace: None,
         },
     );
     assert_eq!(i.activities, 3);
@@ -103,12 +104,33 @@ fn the_example_is_the_importers_output() {
 }
 
 #[test]
+fn a_namespace_makes_dotted_activity_names() {
+    let dir = root().join("examples/grpc");
+    let s = sources(&dir, &["inventory.proto", "money.proto"]);
+    let (out, i) = imported(
+        &s,
+        "inventory.proto",
+        &GrpcOptions {
+            target: "localhost:50051".into(),
+            service: None,
+            namespace: Some("inventory".into()),
+        },
+    );
+    assert_eq!(i.activities, 3);
+    assert!(
+        out.contains("activity inventory.GetItem(sku?: string) -> Item"),
+        "{out}"
+    );
+}
+
+#[test]
 fn edge_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let s = sources(&dir, &["edges.proto"]);
     let opts = |service: Option<&str>| GrpcOptions {
         target: "https://edges.example.com".into(),
         service: service.map(str::to_string),
+        namespace: None,
     };
     let (out, i) = imported(&s, "edges.proto", &opts(None));
     assert_eq!(i.activities, 5, "{out}");
@@ -149,6 +171,7 @@ fn errors_say_what_is_wrong() {
     let opts = |target: &str, service: Option<&str>| GrpcOptions {
         target: target.into(),
         service: service.map(str::to_string),
+        namespace: None,
     };
     let e = grpc::import(&s, "inventory.proto", &opts("", None)).unwrap_err();
     assert!(

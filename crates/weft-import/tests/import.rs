@@ -14,10 +14,20 @@ fn data(name: &str) -> PathBuf {
 
 /// Imports `text`, checks the result and returns it formatted.
 fn imported(text: &str, base_url: Option<&str>) -> (String, weft_import::Import) {
+    imported_in(text, base_url, None)
+}
+
+/// [`imported`], with the activities in `namespace`.
+fn imported_in(
+    text: &str,
+    base_url: Option<&str>,
+    namespace: Option<&str>,
+) -> (String, weft_import::Import) {
     let i = import(
         text,
         &Options {
             base_url: base_url.map(str::to_string),
+            namespace: namespace.map(str::to_string),
         },
     )
     .unwrap_or_else(|e| panic!("the import failed: {e}"));
@@ -59,6 +69,40 @@ fn petstore_snapshot() {
         want == out,
         "petstore.weft differs (UPDATE_EXPECT=1 rewrites it):\n{out}"
     );
+}
+
+#[test]
+fn a_namespace_makes_dotted_activity_names() {
+    let text = std::fs::read_to_string(data("petstore.yaml")).unwrap();
+    let (out, i) = imported_in(&text, Some("https://pets.test"), Some("petstore"));
+    assert_eq!(i.activities, 19);
+    assert!(
+        out.contains("activity petstore.GetPetById(petId: int) -> Pet\n"),
+        "{out}"
+    );
+    // Flows call them by the dotted name, checked against the contract.
+    let flow = format!(
+        "{out}\nflow F(id) {{\n    pet = petstore.GetPetById(id)\n    return pet.nmae\n}}\n"
+    );
+    let parsed = weft_syntax::parse(&flow);
+    let diags = weft_check::check_module(&parsed.module);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == "E0206" && d.message.contains("nmae")),
+        "{diags:?}"
+    );
+    for bad in ["pet store", "len", "a..b", "flow", "1x"] {
+        let e = import(
+            &text,
+            &Options {
+                base_url: Some("https://pets.test".into()),
+                namespace: Some(bad.into()),
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("namespace"), "{bad}: {e}");
+    }
 }
 
 #[test]
@@ -104,6 +148,7 @@ fn errors_say_where() {
         &broken,
         &Options {
             base_url: Some("https://x.test".into()),
+            namespace: None,
         },
     )
     .unwrap_err();
@@ -116,6 +161,7 @@ fn errors_say_where() {
         &broken,
         &Options {
             base_url: Some("https://x.test".into()),
+            namespace: None,
         },
     )
     .unwrap_err();

@@ -65,7 +65,7 @@ fn declaration_scopes(text: &str) -> HashMap<u32, &'static str> {
             TypeKind::List(inner) => types(inner, out),
             TypeKind::Object(o) => o.fields.iter().for_each(|f| types(&f.ty, out)),
             TypeKind::Union(members) => members.iter().for_each(|m| types(m, out)),
-            TypeKind::Error => {}
+            TypeKind::Literal(_) | TypeKind::Error => {}
         }
     }
     let parse = weft_syntax::parse(text);
@@ -73,7 +73,8 @@ fn declaration_scopes(text: &str) -> HashMap<u32, &'static str> {
     let mut spans: Vec<Span> = Vec::new();
     for item in &parse.module.items {
         match item {
-            Item::Flow(_) => continue,
+            // The grammar does not know machines yet: nothing to compare.
+            Item::Flow(_) | Item::Machine(_) => continue,
             Item::Activity(a) => {
                 out.insert(a.span.start, "storage.type.activity.weft");
                 out.insert(a.name.span.start, "entity.name.function.activity.weft");

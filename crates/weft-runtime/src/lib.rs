@@ -9,6 +9,7 @@
 //!   engine behind `weft test` and the crash-safety property tests.
 
 pub mod activities;
+mod contain;
 pub mod host;
 pub mod ids;
 pub mod metrics;
@@ -17,5 +18,8 @@ pub mod sim;
 pub mod travel;
 
 pub use activities::{Activities, ActivityCtx, ActivityError};
-pub use host::{CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind};
+pub use host::{
+    CallbackError, Effect, Host, HostError, Started, Unreadable, UnreadableKind, UpgradeReport,
+    UpgradeTarget, UpgradeVerdict,
+};
 pub use runtime::{Dispatcher, ResultSink, Runtime};

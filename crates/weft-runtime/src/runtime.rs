@@ -24,12 +24,16 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::oneshot;
+use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
 use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
 
-use crate::host::{Cluster, Effect, Host, HostError, Started};
+use crate::host::{
+    Cluster, CommandRequest, Effect, Host, HostError, Sent, Started, UpgradeReport, UpgradeTarget,
+};
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
+use weft_store::CommandRecord;
 
 /// Batches committed but not yet acknowledged, at most. Two lets the core
 /// fill one batch while the writer syncs the other.
@@ -94,6 +98,12 @@ impl ResultSink {
         }
     }
 
+    /// Hands `event` of run `run_id` on as is (for sinks that wrap
+    /// another, e.g. to release a concurrency slot when the answer comes).
+    pub fn deliver(&self, run_id: String, event: Event) {
+        (self.deliver)(run_id, event)
+    }
+
     fn channel(tx: Sender<Msg>) -> ResultSink {
         ResultSink::new(move |run_id, event| {
             let _ = tx.send(Msg::Event { run_id, event });
@@ -147,6 +157,8 @@ enum Msg {
     },
     Deploy {
         files: Vec<SourceText>,
+        /// Compiled by the caller, off the core.
+        program: Program,
         reply: Reply<Deployment>,
     },
     Event {
@@ -172,6 +184,19 @@ enum Msg {
     WaitFinished {
         run_id: String,
         reply: oneshot::Sender<RunRecord>,
+    },
+    Upgrade {
+        target: UpgradeTarget,
+        to: i64,
+        by: String,
+        dry_run: bool,
+        reply: Reply<UpgradeReport>,
+    },
+    Command {
+        req: CommandRequest,
+        reply: Reply<Sent>,
+        /// Registered before the command can move, so no finish is missed.
+        done: oneshot::Sender<CommandRecord>,
     },
     Committed {
         no: u64,
@@ -238,6 +263,24 @@ impl Runtime {
     ) -> Result<Runtime, HostError> {
         let mut host = Host::new(store.clone(), Box::new(OsEntropy));
         prepare(&mut host)?;
+        let recovered = host.recover_tasks()?;
+        // Commands queued with nothing running: their start is in the
+        // first batch the core commits.
+        host.recover_machines(now_ms())?;
+        Runtime::launch(store, host, dispatcher, recovered)
+    }
+
+    /// Test builds: [`Runtime::start`] with a probe on the host (see
+    /// [`Host::set_probe`]), which tests make panic as a bug would.
+    #[cfg(feature = "test-hooks")]
+    pub fn start_probed(
+        store: Arc<dyn Store>,
+        dispatcher: Arc<dyn Dispatcher>,
+        probe: crate::host::Probe,
+    ) -> Result<Runtime, HostError> {
+        let mut host = Host::new(store.clone(), Box::new(OsEntropy));
+        prepare(&mut host)?;
+        host.set_probe(Some(probe));
         let recovered = host.recover_tasks()?;
         Runtime::launch(store, host, dispatcher, recovered)
     }
@@ -335,6 +378,7 @@ impl Runtime {
                     retry_at: None,
                     replies: Vec::new(),
                     waiters: HashMap::new(),
+                    command_waiters: HashMap::new(),
                     waiter_adds: 0,
                     stopping: false,
                     woken: true,
@@ -379,9 +423,29 @@ impl Runtime {
     }
 
     /// Deploys a new program version (already checked by the caller).
+    ///
+    /// The program is compiled here, on a blocking thread of the caller's
+    /// async runtime (or the caller's own thread outside one), not on the
+    /// core: compiling a large program takes a while, and the core applies
+    /// every run's events in the meantime. Only storing the version goes
+    /// through the core.
     pub async fn deploy(&self, files: Vec<SourceText>) -> Result<Deployment, HostError> {
+        let program = match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                let sources = files.clone();
+                handle
+                    .spawn_blocking(move || Host::compile(&sources))
+                    .await
+                    .map_err(|e| HostError::Compile(format!("the compiler stopped: {e}")))??
+            }
+            Err(_) => Host::compile(&files)?,
+        };
         let (reply, rx) = oneshot::channel();
-        self.send(Msg::Deploy { files, reply })?;
+        self.send(Msg::Deploy {
+            files,
+            program,
+            reply,
+        })?;
         rx.await.map_err(|_| stopped())?
     }
 
@@ -551,6 +615,27 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
+    /// A live upgrade of one run or of a flow's runs onto version `to`
+    /// ([`Host::upgrade`], [`Host::upgrade_flow`]); returns once the runs
+    /// that moved are durable. `by` names who asked, for the journal.
+    pub async fn upgrade(
+        &self,
+        target: UpgradeTarget,
+        to: i64,
+        by: &str,
+        dry_run: bool,
+    ) -> Result<UpgradeReport, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Upgrade {
+            target,
+            to,
+            by: by.to_string(),
+            dry_run,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
     /// Completes an awaited call by its token; returns the id of the run
     /// it resumes once the callback is durable.
     pub async fn callback(
@@ -565,6 +650,57 @@ impl Runtime {
             reply,
         })?;
         rx.await.map_err(|_| stopped())?
+    }
+
+    /// Sends a command to a machine instance and waits until it is applied
+    /// or refused, or until `wait` passes; returns the command as it stands
+    /// then (still queued or running when `wait` ran out). Duplicates of a
+    /// command id get the first command's record.
+    pub async fn send_command(
+        &self,
+        mut req: CommandRequest,
+        wait: Duration,
+    ) -> Result<CommandRecord, HostError> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let id = req
+            .command_id
+            .get_or_insert_with(|| format!("c-{}", crate::ids::token(&mut OsEntropy)))
+            .clone();
+        let (machine, key) = (req.machine.clone(), req.key.clone());
+        let (reply, rx) = oneshot::channel();
+        let (done, mut done_rx) = oneshot::channel();
+        self.send(Msg::Command { req, reply, done })?;
+        let sent = rx.await.map_err(|_| stopped())??;
+        if sent.record.status.is_finished() {
+            return Ok(sent.record);
+        }
+        let poll = self.inner.cluster;
+        loop {
+            let step = if poll {
+                deadline.min(tokio::time::Instant::now() + WAIT_POLL)
+            } else {
+                deadline
+            };
+            match tokio::time::timeout_at(step, &mut done_rx).await {
+                Ok(Ok(rec)) => return Ok(rec),
+                Ok(Err(_)) => break,
+                Err(_) if tokio::time::Instant::now() >= deadline => break,
+                Err(_) => {
+                    // In a cluster another node may apply it.
+                    if let Some(rec) = self
+                        .store
+                        .command_by_id(&machine, &key, &id)?
+                        .filter(|r| r.status.is_finished())
+                    {
+                        return Ok(rec);
+                    }
+                }
+            }
+        }
+        Ok(self
+            .store
+            .command_by_id(&machine, &key, &id)?
+            .unwrap_or(sent.record))
     }
 
     /// A sink for activity results reported from outside a dispatcher
@@ -640,10 +776,14 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
 
 enum Pending {
     Start(Reply<(Started, RunRecord)>, Started),
+    /// A command taken: durable once its batch is.
+    Command(Reply<Sent>, Box<Sent>),
     Record(Reply<RunRecord>, String),
     /// A callback taken: durable once its batch is, whatever the run's
     /// record reads (another node may hold the run, the store may be away).
     Accepted(Reply<String>, String),
+    /// A live upgrade: the runs that moved are durable with the batch.
+    Upgrade(Reply<UpgradeReport>, UpgradeReport),
 }
 
 /// A batch handed to the writer and not yet committed.
@@ -687,6 +827,8 @@ struct Core {
     replies: Vec<Pending>,
     /// Callers waiting for runs to finish.
     waiters: HashMap<String, Vec<oneshot::Sender<RunRecord>>>,
+    /// Callers waiting for commands to finish: (machine, key, command id).
+    command_waiters: HashMap<(String, String, String), Vec<oneshot::Sender<CommandRecord>>>,
     /// Waiters added, for pruning the ones whose callers left.
     waiter_adds: u64,
     stopping: bool,
@@ -713,6 +855,10 @@ impl Core {
                 Some(at) => Duration::from_millis((at - now) as u64),
                 None => HEARTBEAT,
             };
+            if self.host.has_work() {
+                // Work made outside a message (recovery at start).
+                timeout = Duration::ZERO;
+            }
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
@@ -812,7 +958,7 @@ impl Core {
                         .append(&mut self.replies),
                     None => {
                         let replies = std::mem::take(&mut self.replies);
-                        self.answer(replies, &HashMap::new());
+                        self.answer(replies, &HashMap::new(), &HashMap::new());
                     }
                 }
             }
@@ -867,8 +1013,12 @@ impl Core {
                     }
                 }
             }
-            Msg::Deploy { files, reply } => {
-                let _ = reply.send(self.host.deploy(&files, now));
+            Msg::Deploy {
+                files,
+                program,
+                reply,
+            } => {
+                let _ = reply.send(self.host.deploy_compiled(&files, program, now));
             }
             Msg::Event { run_id, event } => {
                 if self.retry_at.is_some() {
@@ -920,13 +1070,67 @@ impl Core {
                 }
                 _ => self.add_waiter(run_id, reply),
             },
+            Msg::Upgrade {
+                target,
+                to,
+                by,
+                dry_run,
+                reply,
+            } => {
+                let result = match target {
+                    UpgradeTarget::Run(id) => {
+                        self.host
+                            .upgrade(&id, to, &by, dry_run, now)
+                            .map(|v| UpgradeReport {
+                                runs: vec![v],
+                                more: false,
+                            })
+                    }
+                    UpgradeTarget::Flow(flow) => {
+                        self.host.upgrade_flow(&flow, to, &by, dry_run, now)
+                    }
+                };
+                match result {
+                    Ok(report) => self.replies.push(Pending::Upgrade(reply, report)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+            Msg::Command { req, reply, done } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                let id = (
+                    req.machine.clone(),
+                    req.key.clone(),
+                    req.command_id.clone().unwrap_or_default(),
+                );
+                match self.host.send_command(req, now) {
+                    Ok(sent) => {
+                        if !sent.record.status.is_finished() {
+                            self.add_command_waiter(id, done);
+                        }
+                        self.replies.push(Pending::Command(reply, Box::new(sent)));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
         }
     }
 
-    fn answer(&mut self, replies: Vec<Pending>, latest: &HashMap<String, RunRecord>) {
+    fn answer(
+        &mut self,
+        replies: Vec<Pending>,
+        latest: &HashMap<String, RunRecord>,
+        commands: &HashMap<(String, String, String), CommandRecord>,
+    ) {
         for p in replies {
             match p {
                 Pending::Start(r, started) => {
@@ -939,7 +1143,35 @@ impl Core {
                 Pending::Accepted(r, id) => {
                     let _ = r.send(Ok(id));
                 }
+                Pending::Upgrade(r, report) => {
+                    let _ = r.send(Ok(report));
+                }
+                Pending::Command(r, mut sent) => {
+                    let rec = &sent.record;
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(newer) = commands.get(&id) {
+                        sent.record = newer.clone();
+                    }
+                    let _ = r.send(Ok(*sent));
+                }
             }
+        }
+    }
+
+    /// Registers a caller waiting for a command to finish (pruned with the
+    /// run waiters).
+    fn add_command_waiter(
+        &mut self,
+        id: (String, String, String),
+        w: oneshot::Sender<CommandRecord>,
+    ) {
+        self.command_waiters.entry(id).or_default().push(w);
+        self.waiter_adds += 1;
+        if self.waiter_adds.is_multiple_of(WAITER_PRUNE_EVERY) {
+            self.command_waiters.retain(|_, ws| {
+                ws.retain(|w| !w.is_closed());
+                !ws.is_empty()
+            });
         }
     }
 
@@ -998,6 +1230,14 @@ impl Core {
         for (run_id, event) in std::mem::take(&mut self.held) {
             self.deliver_event(run_id, event, now);
         }
+        // A host that started over knows no instance: commands queued in
+        // the store with nothing running (their start was in a batch that
+        // failed) are started as at a restart.
+        if self.host.cluster().is_none() {
+            if let Err(e) = self.host.recover_machines(now) {
+                tracing::warn!(error = %e, "starting queued commands again failed: {e}");
+            }
+        }
     }
 
     /// Batch `no` did not commit: its callers get the store's error now,
@@ -1041,6 +1281,12 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Accepted(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Upgrade(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Command(r, _) => {
                     let _ = r.send(Err(err));
                 }
             }
@@ -1096,6 +1342,7 @@ impl Core {
         let effects = flight.effects;
         self.host.committed(no);
         let mut latest: HashMap<String, RunRecord> = HashMap::new();
+        let mut commands: HashMap<(String, String, String), CommandRecord> = HashMap::new();
         for e in effects {
             match e {
                 Effect::Dispatch(task) => self.dispatcher.dispatch(task, self.sink.clone()),
@@ -1103,9 +1350,18 @@ impl Core {
                 Effect::RunUpdated(rec) => {
                     latest.insert(rec.id.clone(), *rec);
                 }
+                Effect::CommandDone(rec) => {
+                    let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
+                    if let Some(ws) = self.command_waiters.remove(&id) {
+                        for w in ws {
+                            let _ = w.send((*rec).clone());
+                        }
+                    }
+                    commands.insert(id, *rec);
+                }
             }
         }
-        self.answer(replies, &latest);
+        self.answer(replies, &latest, &commands);
         for (id, rec) in latest {
             if finished(rec.status) {
                 if let Some(ws) = self.waiters.remove(&id) {

@@ -132,18 +132,65 @@ pub fn state_at(
     replay_to(store, programs, run_id, step, 0, &mut budget)
 }
 
-fn cause(run: &str, st: &JournalStep) -> Result<Option<Cause>, TravelError> {
-    st.cause
-        .as_ref()
-        .map(|c| serde_json::from_value(c.clone()))
-        .transpose()
-        .map_err(|e| TravelError::Replay {
-            run: run.to_string(),
-            error: ReplayError::BadCause {
-                step: st.step,
-                message: format!("the stored cause does not read: {e}"),
-            },
-        })
+/// One transition within a journal step: its entries and its cause.
+type SubStep<'a> = (&'a [weft_engine::state::Entry], Option<Cause>);
+
+/// A journal step's transitions: the entries each made and what caused
+/// it. A step is one transition, or several of one run merged into one
+/// write by one batch (stored as `{"steps": [{"entries": n, "cause": ...}]}`,
+/// see the host's `step_cause`).
+fn causes<'a>(run: &str, st: &'a JournalStep) -> Result<Vec<SubStep<'a>>, TravelError> {
+    let bad = |message: String| TravelError::Replay {
+        run: run.to_string(),
+        error: ReplayError::BadCause {
+            step: st.step,
+            message,
+        },
+    };
+    let read = |c: &serde_json::Value| -> Result<Option<Cause>, TravelError> {
+        if c.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(c.clone())
+            .map(Some)
+            .map_err(|e| bad(format!("the stored cause does not read: {e}")))
+    };
+    let Some(c) = &st.cause else {
+        return Ok(vec![(&st.entries, None)]);
+    };
+    let Some(steps) = c.get("steps").and_then(|s| s.as_array()) else {
+        return Ok(vec![(&st.entries, read(c)?)]);
+    };
+    let mut out = Vec::with_capacity(steps.len());
+    let mut from = 0usize;
+    for sub in steps {
+        let n = sub
+            .get("entries")
+            .and_then(|n| n.as_u64())
+            .ok_or_else(|| bad("a merged step without its number of entries".into()))?
+            as usize;
+        let to = from
+            .checked_add(n)
+            .filter(|to| *to <= st.entries.len())
+            .ok_or_else(|| {
+                bad(format!(
+                    "the merged steps name more than its {} entries",
+                    st.entries.len()
+                ))
+            })?;
+        out.push((
+            &st.entries[from..to],
+            read(sub.get("cause").unwrap_or(&serde_json::Value::Null))?,
+        ));
+        from = to;
+    }
+    if from != st.entries.len() || out.is_empty() {
+        return Err(bad(format!(
+            "the merged steps name {from} of its {} entries",
+            st.entries.len()
+        )));
+    }
+    Ok(out)
 }
 
 fn replay_to(
@@ -185,7 +232,17 @@ fn replay_to(
         });
     }
     *budget -= needed;
-    let program = programs(record.version).map_err(|message| TravelError::Program {
+    // A run moved onto a newer version by a live upgrade began on the
+    // version its first upgrade moved it from.
+    let began_on = journal
+        .iter()
+        .flat_map(|st| &st.entries)
+        .find_map(|e| match &e.kind {
+            EntryKind::Upgraded { from, .. } => Some(*from),
+            _ => None,
+        })
+        .unwrap_or(record.version);
+    let mut program = programs(began_on).map_err(|message| TravelError::Program {
         run: run_id.to_string(),
         message,
     })?;
@@ -214,24 +271,56 @@ fn replay_to(
             Origin::Flow { func }
         }
     };
+    let head_steps = causes(run_id, head)?;
+    let (first_entries, first_cause) = &head_steps[0];
     let mut state = replay::start(
         &program,
         run_id,
         origin,
-        &head.entries,
-        cause(run_id, head)?.as_ref(),
+        first_entries,
+        first_cause.as_ref(),
         forked.as_ref().map(|(f, s)| (f.as_str(), *s)),
     )
     .map_err(replay_err)?;
-    for st in journal.iter().skip(1).take_while(|st| st.step <= step) {
-        replay::step(
-            &program,
-            &mut state,
-            st.step,
-            &st.entries,
-            cause(run_id, st)?.as_ref(),
-        )
-        .map_err(replay_err)?;
+    let subs = head_steps[1..]
+        .iter()
+        .map(|(e, c)| (head.step, *e, c.clone()))
+        .collect::<Vec<_>>();
+    let later = journal.iter().skip(1).take_while(|st| st.step <= step);
+    let mut all = subs;
+    for st in later {
+        all.extend(
+            causes(run_id, st)?
+                .into_iter()
+                .map(|(e, c)| (st.step, e, c)),
+        );
+    }
+    for (n, entries, cause) in all {
+        if let [weft_engine::state::Entry {
+            kind: EntryKind::Upgraded { to, .. },
+            ..
+        }] = entries
+        {
+            // A live upgrade: the same plan the host made, from the same
+            // state and programs.
+            let new = programs(*to).map_err(|message| TravelError::Program {
+                run: run_id.to_string(),
+                message,
+            })?;
+            let plan = weft_engine::upgrade::plan(&program, &new, &state).map_err(|r| {
+                replay_err(ReplayError::Diverged {
+                    step: n,
+                    detail: format!(
+                        "the upgrade to version {to} is refused on replay: {}",
+                        r.reasons.join("; ")
+                    ),
+                })
+            })?;
+            state = plan.state;
+            program = new;
+            continue;
+        }
+        replay::step(&program, &mut state, n, entries, cause.as_ref()).map_err(replay_err)?;
     }
     Ok(StepState {
         record,

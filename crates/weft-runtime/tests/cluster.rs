@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use weft_engine::state::{EntryKind, Event, Status};
-use weft_runtime::host::Cluster;
+use weft_runtime::host::{Cluster, CommandRequest};
 use weft_runtime::ids::SeededEntropy;
 use weft_runtime::{Host, HostError};
 use weft_store::{ClusterStore, MemoryStore, RunQuery, SourceText, StoreError};
@@ -67,6 +67,8 @@ fn answer(activity: &str, args: &Value) -> Value {
 enum Due {
     Event(String, Event),
     Callback(String, Value),
+    /// A client sends a command (again, when it had no answer).
+    Command(CommandRequest),
 }
 
 /// Makes a node's store; every store it makes shares one database.
@@ -91,6 +93,10 @@ struct World {
     /// caller waits for that commit, so if the node dies the caller, having
     /// no answer, sends the callback again.
     unanswered: Vec<Vec<(String, Value)>>,
+    /// Commands each node accepted since its last commit: likewise, their
+    /// senders send them again (with the same command id) when the node
+    /// dies or its batch is refused.
+    unanswered_commands: Vec<Vec<CommandRequest>>,
 }
 
 impl World {
@@ -131,6 +137,10 @@ impl World {
             let at = self.now + 500;
             self.schedule(at, Due::Callback(token, value));
         }
+        for req in std::mem::take(&mut self.unanswered_commands[i]) {
+            let at = self.now + 500;
+            self.schedule(at, Due::Command(req));
+        }
     }
 
     fn schedule(&mut self, at: i64, d: Due) {
@@ -162,6 +172,7 @@ impl World {
             }
         }
         self.unanswered[i].clear();
+        self.unanswered_commands[i].clear();
     }
 
     fn crash(&mut self, i: usize) {
@@ -226,6 +237,7 @@ fn run_world(seed: u64, make: MakeStore<'_>) {
         stalled_until: vec![0; 3],
         stalls: 0,
         unanswered: vec![Vec::new(); 3],
+        unanswered_commands: vec![Vec::new(); 3],
     };
     w.nodes[0]
         .as_mut()
@@ -273,6 +285,7 @@ fn run_world(seed: u64, make: MakeStore<'_>) {
                     Err(HostError::Callback(_)) => {}
                     Err(e) => panic!("callback failed: {e}"),
                 },
+                Due::Command(_) => unreachable!("no machines here"),
             }
         }
         // Every node looks for work and renews its claims.
@@ -462,4 +475,280 @@ fn a_sub_flow_that_finishes_at_once_commits_with_its_parent() {
     let rec = store.run(&started.run_id).unwrap().unwrap();
     assert_eq!(rec.status, Status::Completed);
     assert_eq!(rec.result, Some(json!(7)));
+}
+
+// ----- machines -----
+
+const MACHINE: &str = r#"
+machine Counter {
+    state { total: number = 0, adds: int = 0 }
+    command Add(input: {n: number}) {
+        return {total: state.total + input.n, adds: state.adds + 1}
+    }
+    command Slow(input: {n: number}) {
+        w = Weigh(input.n)
+        return {total: state.total + w.v, adds: state.adds + 1}
+    }
+}
+
+flow Send(input) {
+    r = Counter(input.key).Add({n: input.n})
+    return r.version
+}
+"#;
+
+const KEYS: i64 = 4;
+const COMMANDS: i64 = 120;
+const FLOWS: i64 = 16;
+
+fn command(i: i64) -> CommandRequest {
+    CommandRequest {
+        machine: "Counter".into(),
+        key: format!("k{}", i % KEYS),
+        command: if i % 3 == 0 { "Slow" } else { "Add" }.into(),
+        input: json!({"n": i + 1}),
+        command_id: Some(format!("c{i}")),
+        reply: None,
+    }
+}
+
+/// Commands to a few keys arrive at any node, some twice with the same id,
+/// some from flows; some handlers call an activity (so their runs cross
+/// nodes while the instance waits); nodes crash and stall. Every instance
+/// must end with the exact total: each command applied once, in one order
+/// per key, every version with its command.
+#[test]
+fn machine_commands_apply_once_across_nodes_that_crash() {
+    for seed in seeds() {
+        let store: Arc<dyn ClusterStore> = Arc::new(MemoryStore::new());
+        machine_world(seed, &|| store.clone());
+    }
+}
+
+#[test]
+fn machine_commands_apply_once_across_nodes_that_crash_on_postgres() {
+    let Some(db) = pg::db() else { return };
+    for seed in seeds() {
+        let schema = db.schema();
+        machine_world(seed, &|| Arc::new(db.store_in(&schema)));
+    }
+}
+
+fn machine_world(seed: u64, make: MakeStore<'_>) {
+    let store = make();
+    let stores: Vec<Arc<dyn ClusterStore>> = (0..3).map(|_| make()).collect();
+    let names: Vec<String> = (0..3).map(|i| format!("node{i}")).collect();
+    let start = 1_000_000;
+    let mut w = World {
+        nodes: names
+            .iter()
+            .zip(&stores)
+            .enumerate()
+            .map(|(i, (n, s))| Some(World::host(s, n, seed + i as u64)))
+            .collect(),
+        stores,
+        names,
+        now: start,
+        rng: seed * 2654435761 + 1,
+        due: BTreeMap::new(),
+        seq: 0,
+        crashes: 0,
+        conflicts: 0,
+        stalled_until: vec![0; 3],
+        stalls: 0,
+        unanswered: vec![Vec::new(); 3],
+        unanswered_commands: vec![Vec::new(); 3],
+    };
+    w.nodes[0]
+        .as_mut()
+        .unwrap()
+        .deploy(
+            &[SourceText {
+                name: "counter.weft".into(),
+                text: MACHINE.into(),
+            }],
+            w.now,
+        )
+        .unwrap();
+    w.flush(0);
+    // Commands arrive over the first 4 s; a quarter of them again later.
+    let mut want: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for i in 0..COMMANDS {
+        let at = start + (w.rand() % 4_000) as i64;
+        w.schedule(at, Due::Command(command(i)));
+        if i % 4 == 1 {
+            let again = at + 50 + (w.rand() % 3_000) as i64;
+            w.schedule(again, Due::Command(command(i)));
+        }
+        let n = if i % 3 == 0 { 2 * (i + 1) } else { i + 1 };
+        let e = want.entry(format!("k{}", i % KEYS)).or_default();
+        e.0 += n;
+        e.1 += 1;
+    }
+    // Flows send commands too: each adds 1000 + j once.
+    let mut flows = Vec::new();
+    for j in 0..FLOWS {
+        let i = w.live();
+        let now = w.now;
+        let key = format!("k{}", j % KEYS);
+        let started = w.nodes[i]
+            .as_mut()
+            .unwrap()
+            .start_run(
+                "Send",
+                json!({"key": key, "n": 1000 + j}),
+                Some(format!("f{j}")),
+                now,
+            )
+            .unwrap();
+        flows.push(started.run_id);
+        let e = want.entry(key).or_default();
+        e.0 += 1000 + j;
+        e.1 += 1;
+        w.flush(i);
+    }
+    let deadline = w.now + 600_000;
+    loop {
+        w.now += TICK_MS;
+        let now = w.now;
+        let ready: Vec<(i64, u64)> = w.due.range(..(now + 1, 0)).map(|(k, _)| *k).collect();
+        for k in ready {
+            let d = w.due.remove(&k).unwrap();
+            let i = w.live();
+            let h = w.nodes[i].as_mut().unwrap();
+            match d {
+                Due::Event(run, event) => match h.deliver(&run, event, now) {
+                    Ok(()) => {}
+                    Err(HostError::UnknownRun(_)) => panic!("run {run} vanished"),
+                    Err(e) => panic!("deliver failed: {e}"),
+                },
+                Due::Callback(..) => unreachable!("no callbacks here"),
+                Due::Command(req) => match h.send_command(req.clone(), now) {
+                    Ok(_) => w.unanswered_commands[i].push(req),
+                    Err(e) => panic!("seed {seed}: sending {req:?} failed: {e}"),
+                },
+            }
+        }
+        for i in 0..w.nodes.len() {
+            if w.stalled(i) {
+                continue;
+            }
+            if let Some(h) = w.nodes[i].as_mut() {
+                h.claim_work(now).unwrap();
+                h.renew_claims(now).unwrap();
+            }
+        }
+        let forced = now == start + 1_500;
+        if forced || (w.crashes < 6 && w.rand().is_multiple_of(40)) {
+            let i = w.live();
+            w.crash(i);
+        }
+        if w.stalls < 3 && w.stalled_until.iter().all(|&u| u <= now) && w.rand().is_multiple_of(25)
+        {
+            let i = w.live();
+            w.stalls += 1;
+            w.stalled_until[i] = now + LEASE_MS + 2_000;
+        }
+        for i in 0..w.nodes.len() {
+            w.flush(i);
+        }
+        // Workers answer Weigh: twice its argument.
+        for lt in store
+            .lease_tasks(
+                "any",
+                &["Weigh".to_string()],
+                "worker",
+                50,
+                now,
+                TASK_LEASE_MS,
+            )
+            .unwrap()
+        {
+            let t = lt.task;
+            let ev = Event::CallCompleted {
+                call: t.call,
+                attempt: t.attempt,
+                value: json!({"v": t.args[0].as_i64().unwrap() * 2}),
+            };
+            let delay = 50 + (w.rand() % 300) as i64;
+            w.schedule(now + delay, Due::Event(t.run_id.clone(), ev));
+        }
+        let settled = w.due.is_empty()
+            && want.iter().all(|(key, (_, count))| {
+                store
+                    .instance("Counter", key)
+                    .unwrap()
+                    .is_some_and(|r| r.instance.version == *count && r.finished + 1 == r.next_seq)
+            })
+            && flows.iter().all(|id| {
+                store
+                    .run(id)
+                    .unwrap()
+                    .is_some_and(|r| r.status == Status::Completed)
+            });
+        if settled {
+            break;
+        }
+        if w.now >= deadline {
+            for key in want.keys() {
+                eprintln!("{key}: {:?}", store.instance("Counter", key).unwrap());
+                for c in store.commands("Counter", key, 1, 1_000).unwrap() {
+                    eprintln!(
+                        "    {} {} {:?} run={:?}",
+                        c.seq, c.command_id, c.status, c.run_id
+                    );
+                }
+            }
+            panic!(
+                "seed {seed}: the commands did not settle ({} crashes)",
+                w.crashes
+            );
+        }
+    }
+    // Exact totals; each command once, versions 1..=N in order.
+    let mut applied_ids = HashSet::new();
+    for (key, (total, count)) in &want {
+        let row = store.instance("Counter", key).unwrap().unwrap();
+        assert_eq!(
+            row.instance.state,
+            json!({"total": total, "adds": count}),
+            "seed {seed}: {key}"
+        );
+        let history = store.commands("Counter", key, 1, 10_000).unwrap();
+        let versions: Vec<i64> = history.iter().filter_map(|c| c.version).collect();
+        assert_eq!(
+            versions,
+            (1..=*count).collect::<Vec<_>>(),
+            "seed {seed}: {key}"
+        );
+        for c in &history {
+            assert_eq!(c.status, weft_store::CommandStatus::Applied, "{c:?}");
+            assert!(
+                applied_ids.insert(c.command_id.clone()),
+                "seed {seed}: command {} applied twice",
+                c.command_id
+            );
+        }
+    }
+    assert_eq!(applied_ids.len() as i64, COMMANDS + FLOWS);
+    for id in &flows {
+        let r = store.run(id).unwrap().unwrap();
+        assert!(
+            r.result.as_ref().is_some_and(|v| v.as_i64().is_some()),
+            "{r:?}"
+        );
+    }
+    // One event per version.
+    let events = store.machine_events(0, 10_000).unwrap();
+    assert_eq!(events.len() as i64, COMMANDS + FLOWS, "seed {seed}");
+    eprintln!(
+        "seed {seed}: {} commands applied at +{} s with {} crashes, {} stalls and {} refused \
+         batches",
+        COMMANDS + FLOWS,
+        (w.now - start) / 1000,
+        w.crashes,
+        w.stalls,
+        w.conflicts
+    );
+    assert!(w.crashes > 0, "seed {seed}: the test should crash nodes");
 }

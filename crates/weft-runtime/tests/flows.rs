@@ -516,13 +516,17 @@ fn annotation_arguments_are_evaluated_at_run_time() {
         Some(json!({"status": "timeout", "type": "timeout"}))
     );
     assert_eq!(w.sim.now - EPOCH_MS, 2 * 3_600_000);
-    let id = w.run("F", json!({"duration": "continuous"}));
+    let id = w.run("F", json!({"duration": "whenever"}));
     let r = w.record(&id);
     assert_eq!(r.status, Status::Failed);
     assert!(r.error.unwrap()["message"]
         .as_str()
         .unwrap()
-        .contains("\"continuous\" is not one"));
+        .contains("\"whenever\" is not one"));
+    // Edition 2 (new deploys): "continuous", as the seed's stages say, is
+    // no timeout; the wait is not bounded.
+    let id = w.run("F", json!({"duration": "continuous"}));
+    assert_eq!(w.record(&id).status, Status::Waiting);
 }
 
 #[test]

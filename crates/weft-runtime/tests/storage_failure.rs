@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use weft_engine::state::{Status, Task};
+use weft_engine::state::{Entry, Status, Task};
 use weft_runtime::{Dispatcher, HostError, ResultSink, Runtime};
 use weft_store::{
     AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, MemoryStore, NewAudit,
@@ -34,6 +34,45 @@ impl FillableStore {
 }
 
 impl Store for FillableStore {
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<weft_store::InstanceRow>> {
+        self.inner.instance(machine, key)
+    }
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<weft_store::CommandRecord>> {
+        self.inner.commands(machine, key, from_seq, limit)
+    }
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<weft_store::CommandRecord>> {
+        self.inner.command_by_id(machine, key, command_id)
+    }
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<weft_store::Instance>> {
+        self.inner.instance_candidates(machine, probe, after, limit)
+    }
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        self.inner.instances_with_open_commands(limit)
+    }
+    fn machine_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<weft_store::StoredMachineEvent>> {
+        self.inner.machine_events(after, limit)
+    }
     fn deploy(
         &self,
         files: &[SourceText],
@@ -61,6 +100,10 @@ impl Store for FillableStore {
     }
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         self.inner.parked_runs()
+    }
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool> {
+        self.writable()?;
+        self.inner.cancel_parked_run(record, journal)
     }
     fn deployment(&self, version: i64) -> Result<Option<Deployment>> {
         self.inner.deployment(version)

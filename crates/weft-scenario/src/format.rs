@@ -28,6 +28,13 @@
 //!
 //! Files are read as YAML into JSON values and interpreted by hand, so every
 //! mistake gets a message that names its place (`activities.CreateAccount[1]`).
+//!
+//! Machines add `commands:` (sent before the flow, or instead of one: then
+//! `flow` is left out) and `expect.instances`; see [`machines`].
+
+pub mod machines;
+
+pub use machines::{CommandExpect, CommandStep, InstanceExpect};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,6 +123,9 @@ pub struct Expect {
     pub elapsed_ms: Option<i64>,
     /// Text the run's error message contains.
     pub error: Option<String>,
+    /// Instances at the end: (machine, key) -> state and version, or
+    /// `None` when the instance must not exist.
+    pub instances: Option<BTreeMap<(String, String), Option<InstanceExpect>>>,
 }
 
 /// A parsed scenario.
@@ -128,8 +138,10 @@ pub struct Scenario {
     /// The program's other files, deployed with it (`source: [a.weft,
     /// b.weft]` names them after the first).
     pub others: Vec<PathBuf>,
-    /// The flow to run.
-    pub flow: String,
+    /// The flow to run (none when the scenario only sends commands).
+    pub flow: Option<String>,
+    /// Commands sent before the flow starts, in order.
+    pub commands: Vec<CommandStep>,
     /// Its input.
     pub input: serde_json::Value,
     /// Scripted activities.
@@ -168,7 +180,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
     })?;
     known_keys(
         top,
-        &["source", "flow", "input", "activities", "expect"],
+        &[
+            "source",
+            "flow",
+            "input",
+            "activities",
+            "commands",
+            "expect",
+        ],
         "(top)",
         &err,
     )?;
@@ -186,10 +205,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
             .collect::<Result<_, _>>()?,
         _ => return Err(missing()),
     };
-    let flow = top
-        .get("flow")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| err("flow", "the name of the flow to run is required".into()))?;
+    let commands = match top.get("commands") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(v) => machines::parse_commands(v, &err)?,
+    };
+    let flow = match top.get("flow") {
+        Some(serde_json::Value::String(f)) => Some(f.clone()),
+        None if !commands.is_empty() => None,
+        _ => {
+            return Err(err(
+                "flow",
+                "the name of the flow to run is required (or `commands` to send)".into(),
+            ))
+        }
+    };
     let base = path.parent().unwrap_or(Path::new("."));
     let input = top.get("input").cloned().unwrap_or(serde_json::Value::Null);
     let activities = match top.get("activities") {
@@ -204,16 +233,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
         path: path.to_path_buf(),
         source: base.join(sources[0]),
         others: sources[1..].iter().map(|s| base.join(s)).collect(),
-        flow: flow.to_string(),
+        flow,
+        commands,
         input,
         activities,
         expect,
     })
 }
 
-type ErrFn<'a> = dyn Fn(&str, String) -> FormatError + 'a;
+pub(crate) type ErrFn<'a> = dyn Fn(&str, String) -> FormatError + 'a;
 
-fn known_keys(
+pub(crate) fn known_keys(
     m: &serde_json::Map<String, serde_json::Value>,
     keys: &[&str],
     at: &str,
@@ -231,7 +261,7 @@ fn known_keys(
 }
 
 /// Parses a duration field: text such as `2h` or `90 minutes`, or milliseconds.
-fn duration(v: &serde_json::Value, at: &str, err: &ErrFn) -> Result<i64, FormatError> {
+pub(crate) fn duration(v: &serde_json::Value, at: &str, err: &ErrFn) -> Result<i64, FormatError> {
     match v {
         serde_json::Value::Number(n) => n.as_i64().filter(|ms| *ms >= 0).ok_or_else(|| {
             err(
@@ -395,7 +425,14 @@ fn parse_expect(v: &serde_json::Value, err: &ErrFn) -> Result<Expect, FormatErro
     known_keys(
         m,
         &[
-            "status", "result", "calls", "attempts", "order", "elapsed", "error",
+            "status",
+            "result",
+            "calls",
+            "attempts",
+            "order",
+            "elapsed",
+            "error",
+            "instances",
         ],
         "expect",
         err,
@@ -460,6 +497,10 @@ fn parse_expect(v: &serde_json::Value, err: &ErrFn) -> Result<Expect, FormatErro
                 return Err(err("expect.error", format!("expected text, found {other}")))
             }
         },
+        instances: m
+            .get("instances")
+            .map(|v| machines::parse_instances(v, err))
+            .transpose()?,
     })
 }
 
@@ -521,6 +562,38 @@ expect:
     }
 
     #[test]
+    fn commands_and_instances_parse() {
+        let s = parse(
+            Path::new("ex/c.test.yaml"),
+            "source: c.weft\ncommands:\n  - send: Counter/a/b/Add\n    input: {n: 2}\n    commandId: one\n    after: 1h\n    expect: {status: refused, reason: low}\nexpect:\n  instances:\n    Counter/a/b: {state: {total: 2}, version: 1}\n    Counter/c: null\n",
+        )
+        .unwrap();
+        assert_eq!(s.flow, None);
+        let c = &s.commands[0];
+        assert_eq!(
+            (c.machine.as_str(), c.key.as_str(), c.command.as_str()),
+            ("Counter", "a/b", "Add")
+        );
+        assert_eq!(
+            (c.command_id.as_deref(), c.after_ms),
+            (Some("one"), 3_600_000)
+        );
+        assert_eq!(
+            c.expect.as_ref().unwrap().status,
+            Some(weft_store::CommandStatus::Refused)
+        );
+        let instances = s.expect.instances.unwrap();
+        assert_eq!(instances[&("Counter".into(), "c".into())], None);
+        assert_eq!(
+            instances[&("Counter".into(), "a/b".into())]
+                .as_ref()
+                .unwrap()
+                .version,
+            Some(1)
+        );
+    }
+
+    #[test]
     fn mistakes_name_their_place() {
         let bad = |text: &str| {
             parse(Path::new("s.test.yaml"), text)
@@ -532,6 +605,15 @@ expect:
             "s.test.yaml: activities.A[0]: unknown key `retrun` (expected one of: return, fail, callback, never, delay, after, retryable)"
         );
         assert!(bad("flow: F\n").contains("source: the path of the flow file is required"));
+        assert!(bad("source: a\n").contains("flow: the name of the flow to run is required"));
+        assert!(bad("source: a\ncommands: [{send: Counter/Add}]\n")
+            .contains("commands[0].send: \"Counter/Add\" is not `machine/key/command`"));
+        assert!(
+            bad("source: a\ncommands: [{send: M/k/C, expect: {status: queued}}]\n")
+                .contains("commands[0].expect.status: \"queued\" is not `applied` or `refused`")
+        );
+        assert!(bad("source: a\nflow: F\nexpect: {instances: {M: null}}\n")
+            .contains("expect.instances.M: \"M\" is not `machine/key`"));
         assert!(bad("source: a\nflow: F\nexpect: {status: done}\n")
             .contains("\"done\" is not a status"));
         assert!(bad("source: a\nflow: F\nexpect: {elapsed: soon}\n")

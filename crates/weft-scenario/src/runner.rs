@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use weft_engine::state::{Status, Task};
 use weft_runtime::sim::{Answer, Responder, Sim, EPOCH_MS};
-use weft_store::{MemoryStore, RunQuery, SourceText, Store};
+use weft_store::{MemoryStore, SourceText, Store};
 
 use crate::format::{Outcome, Scenario, Step};
+
+mod machines;
 
 /// How far virtual time may run before the scenario is judged as it stands.
 pub const HORIZON_MS: i64 = 400 * 86_400_000;
@@ -210,7 +212,34 @@ pub fn run(s: &Scenario) -> Report {
     if let Err(e) = sim.host.deploy(&files, sim.now) {
         return Report::failed(name, e.to_string());
     }
-    let started = match sim.host.start_run(&s.flow, s.input.clone(), None, sim.now) {
+    let mut failures = Vec::new();
+    if let Err(e) =
+        machines::send_commands(&mut sim, &s.commands, EPOCH_MS + HORIZON_MS, &mut failures)
+    {
+        return Report::failed(name, e);
+    }
+    let commands_end = sim.now;
+    let Some(flow) = &s.flow else {
+        // Only commands: no run to judge, but what they did.
+        let e = &s.expect;
+        if e.status.is_some() || e.result.is_some() || e.error.is_some() {
+            failures.push(
+                "expect: `status`, `result` and `error` describe a flow's run; the scenario has no `flow`"
+                    .into(),
+            );
+        }
+        return finish(
+            s,
+            &sim,
+            &mocks,
+            store.as_ref(),
+            name,
+            failures,
+            None,
+            commands_end - EPOCH_MS,
+        );
+    };
+    let started = match sim.host.start_run(flow, s.input.clone(), None, sim.now) {
         Ok(st) => st,
         Err(e) => return Report::failed(name, e.to_string()),
     };
@@ -221,28 +250,6 @@ pub fn run(s: &Scenario) -> Report {
         Ok(Some(r)) => r,
         other => return Report::failed(name, format!("the run disappeared: {other:?}")),
     };
-    let mut failures = Vec::new();
-    for m in mocks.missing() {
-        failures.push(format!("no mock for {m}"));
-    }
-    // Logical calls and attempts, over the run and its sub-flows.
-    let mut runs: HashSet<String> = HashSet::from([started.run_id.clone()]);
-    collect_children(store.as_ref(), &started.run_id, &mut runs);
-    let mut seen = HashSet::new();
-    let mut order = Vec::new();
-    let mut calls: BTreeMap<String, u64> = BTreeMap::new();
-    let mut attempts: BTreeMap<String, u64> = BTreeMap::new();
-    for d in sim
-        .dispatched
-        .iter()
-        .filter(|d| runs.contains(&d.task.run_id))
-    {
-        *attempts.entry(d.task.activity.clone()).or_default() += 1;
-        if seen.insert(d.task.call_id.clone()) {
-            *calls.entry(d.task.activity.clone()).or_default() += 1;
-            order.push(d.task.activity.clone());
-        }
-    }
     let elapsed_ms = record.updated_at - record.created_at;
     let e = &s.expect;
     if let Some(want) = e.status {
@@ -279,6 +286,48 @@ pub fn run(s: &Scenario) -> Report {
             ));
         }
     }
+    finish(
+        s,
+        &sim,
+        &mocks,
+        store.as_ref(),
+        name,
+        failures,
+        Some(record.status),
+        elapsed_ms,
+    )
+}
+
+/// The expectations every scenario may have, with or without a flow:
+/// calls, attempts, order and elapsed time (of every run the scenario
+/// made: the flow's, its sub-flows' and the commands' handlers'), and the
+/// instances at the end.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    s: &Scenario,
+    sim: &Sim,
+    mocks: &Mocks,
+    store: &dyn Store,
+    name: String,
+    mut failures: Vec<String>,
+    status: Option<Status>,
+    elapsed_ms: i64,
+) -> Report {
+    for m in mocks.missing() {
+        failures.push(format!("no mock for {m}"));
+    }
+    let mut seen = HashSet::new();
+    let mut order = Vec::new();
+    let mut calls: BTreeMap<String, u64> = BTreeMap::new();
+    let mut attempts: BTreeMap<String, u64> = BTreeMap::new();
+    for d in &sim.dispatched {
+        *attempts.entry(d.task.activity.clone()).or_default() += 1;
+        if seen.insert(d.task.call_id.clone()) {
+            *calls.entry(d.task.activity.clone()).or_default() += 1;
+            order.push(d.task.activity.clone());
+        }
+    }
+    let e = &s.expect;
     if let Some(want) = &e.calls {
         compare_counts("calls", want, &calls, true, &mut failures);
     }
@@ -304,10 +353,13 @@ pub fn run(s: &Scenario) -> Report {
             ));
         }
     }
+    if let Some(want) = &e.instances {
+        machines::check_instances(store, want, &mut failures);
+    }
     Report {
         name,
         failures,
-        status: Some(record.status),
+        status,
         elapsed_ms,
         calls: seen.len(),
     }
@@ -324,24 +376,6 @@ fn shorten(s: &str) -> String {
         end -= 1;
     }
     format!("{}... ({} bytes)", &s[..end], s.len())
-}
-
-fn collect_children(store: &dyn Store, run: &str, out: &mut HashSet<String>) {
-    let mut stack = vec![run.to_string()];
-    while let Some(id) = stack.pop() {
-        let Ok(page) = store.list_runs(&RunQuery {
-            parent: Some(id),
-            limit: 10_000,
-            ..RunQuery::default()
-        }) else {
-            continue;
-        };
-        for r in page.runs {
-            if out.insert(r.id.clone()) {
-                stack.push(r.id);
-            }
-        }
-    }
 }
 
 fn compare_counts(

@@ -37,7 +37,7 @@ async function newPage(viewport) {
   page.on('pageerror', (e) => problems.push(`uncaught error: ${e.message}`));
   page.on('console', (m) => {
     // Chromium logs every 4xx fetch as an error; those are expected here.
-    if (m.type() === 'error' && !/status of (401|404|409)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/status of (400|401|404|409)/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   return page;
 }
@@ -214,6 +214,18 @@ await step('cancel from the UI', async () => {
   await page.locator('.timeline .item.k-cancelled').waitFor();
 });
 
+await step('a long run\'s timeline follows the journal\'s pages to its end', async () => {
+  // Its journal is longer than one page of the API (ui.rs checks that).
+  await page.goto(`${base}/runs/${runs.completed}`);
+  await waitStatus(page, 'completed');
+  await page.locator('.timeline .item.k-completed').waitFor();
+  const packs = await page.locator('.timeline .item.k-call').filter({ hasText: 'Pack' }).count();
+  expect(packs === cfg.packs, `every Pack call is on the timeline: ${packs} of ${cfg.packs}`);
+  const charge = page.locator('.timeline .item.k-call').filter({ hasText: 'Charge' });
+  expect(await charge.count() === 1, 'the call after the first page is on the timeline');
+  expect(await page.locator('#journal-capped, #journal-dropped').count() === 0, 'nothing is said to be left out');
+});
+
 await step('a refused action shows the API error', async () => {
   // A page whose timers are frozen keeps showing the run as failed after
   // someone else repaired it; its retry is then refused by the server.
@@ -232,6 +244,39 @@ await step('a refused action shows the API error', async () => {
   expect(/409/.test(text) && /not_applicable/.test(text), `the status and code are shown: ${text}`);
   await frozen.context().close();
   current = page;
+});
+
+await step('upgrade: the checker\'s verdict comes first; a refused one says why, an accepted one is confirmed', async () => {
+  const { refused, accepted } = cfg.versions;
+  await page.goto(`${base}/runs/${runs.upgrade}`);
+  await waitStatus(page, 'waiting');
+  const select = page.locator('#upgrade-version');
+  await select.waitFor();
+  expect(await select.inputValue() === String(accepted), 'the newest version is offered first');
+  await select.selectOption(String(refused));
+  await page.locator('#act-upgrade').filter({ hasText: `Upgrade to version ${refused}` }).click();
+  const no = page.locator('.upgrade-card .verdict.refused');
+  await no.waitFor();
+  const why = await no.textContent();
+  expect(/`Audit\(order\.id\)`\) is a new step before the wait/.test(why), `the reason names the new step: ${why}`);
+  expect(!(await page.locator('#confirm-dialog').isVisible()), 'a refused upgrade asks for no confirmation');
+  await shot(page, 'run-upgrade-refused-1400x900');
+  await select.selectOption(String(accepted));
+  await page.locator('#act-upgrade').filter({ hasText: `Upgrade to version ${accepted}` }).click();
+  const dialog = page.locator('#confirm-dialog');
+  await dialog.filter({ hasText: `Upgrade this run to version ${accepted}?` }).waitFor();
+  const verdict = await dialog.textContent();
+  expect(/accepts the move from version 1 to 3/.test(verdict) && /Order line 5/.test(verdict), `the verdict shows what moves: ${verdict}`);
+  expect(/variables order/.test(verdict), `and the variables: ${verdict}`);
+  await shot(page, 'run-upgrade-verdict-1400x900');
+  await page.locator('#confirm-yes').click();
+  await page.locator('.outcome .ok').filter({ hasText: `Upgraded to version ${accepted}` }).waitFor();
+  await page.locator('.facts').filter({ hasText: `version ${accepted}` }).waitFor();
+  await page.locator('.timeline .item.k-upgraded').filter({ hasText: `Upgraded from version 1 to ${accepted}` }).filter({ hasText: 'by web UI' }).waitFor();
+  const { body: run } = await api(`/v1/runs/${runs.upgrade}`);
+  expect(run.version === accepted, `the run is on version ${accepted}: ${JSON.stringify(run)}`);
+  // Nothing newer: no upgrade is offered any more.
+  await page.locator('.upgrade-card').waitFor({ state: 'detached' });
 });
 
 await step('parent-less runs link to the flow; the flow page draws the diagram with counts', async () => {
@@ -257,6 +302,62 @@ await step('parent-less runs link to the flow; the flow page draws the diagram w
   await page.locator('.flow-card[data-flow="Order"]').waitFor();
 });
 
+await step('the activities page: where each activity runs, its limits, live figures', async () => {
+  // Without a plan: the activities the deployed flow calls, none placed.
+  await page.goto(base + '/');
+  await page.locator('nav a[data-tab="activities"]').click();
+  await page.waitForURL('**/activities');
+  await page.locator('.activities-page p.muted').filter({ hasText: 'without a deployment plan' }).waitFor();
+  const called = ['Address', 'Charge', 'Confirm', 'Fraud', 'Hold', 'Pack', 'Reserve'];
+  for (const n of called) await page.locator(`tr[data-activity="${n}"][data-kind="none"]`).waitFor();
+  const listed = await page.locator('tr[data-activity]').evaluateAll((rows) => rows.map((r) => r.dataset.activity));
+  expect(JSON.stringify(listed) === JSON.stringify(called), `the called activities, sorted: ${listed}`);
+  // The held run's task is the one nobody polls.
+  const holdReady = page.locator('tr[data-activity="Hold"] td[data-figure="ready"]');
+  expect(await holdReady.textContent() === '1', `Hold has one ready task: ${await holdReady.textContent()}`);
+
+  // With a plan: each activity's placement, and figures that follow the queue.
+  const planned = await newPage(WIDE);
+  current = planned;
+  await planned.goto(`${cfg.planUrl}/activities`);
+  await planned.locator('.activities-page p.muted').filter({ hasText: 'plan.toml' }).waitFor();
+  const charge = planned.locator('tr[data-activity="Charge"][data-kind="push"]');
+  await charge.waitFor();
+  const chargeText = await charge.textContent();
+  expect(chargeText.includes('push endpoint') && chargeText.includes('http://127.0.0.1:9/charge'), `Charge's placement: ${chargeText}`);
+  expect(/≤ 2 at once · 10\/s · timeout 5s/.test(chargeText), `Charge's limits: ${chargeText}`);
+  for (const n of called.filter((n) => n !== 'Charge')) {
+    const row = planned.locator(`tr[data-activity="${n}"][data-kind="worker"]`);
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text.includes('remote workers') && text.includes('orders'), `${n} runs on the workers: ${text}`);
+  }
+  const ready = planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]');
+  expect(await ready.textContent() === '1', `one ready Reserve task: ${await ready.textContent()}`);
+  // A second run: the live refresh shows its task without a reload.
+  const r = await fetch(`${cfg.planUrl}/v1/runs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ flow: 'Order', input: { id: 'P2', item: 'book', amount: 10, lines: [] } }),
+  });
+  expect(r.status === 201, `the second run starts: ${r.status}`);
+  await planned.locator('tr[data-activity="Reserve"] td[data-figure="ready"]').filter({ hasText: /^2$/ }).waitFor();
+  await shot(planned, 'activities-1400x900');
+  await planned.setViewportSize(NARROW);
+  await planned.waitForTimeout(300);
+  const wide = await planned.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide <= NARROW.width, `the activities page fits a narrow screen: ${wide} px`);
+  // The table scrolls in its own box, so the last column can be reached.
+  const box = planned.locator('.table-scroll');
+  const [inner, outer] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+  expect(outer <= NARROW.width && inner > outer, `the table scrolls sideways: ${inner} in ${outer} px`);
+  await box.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  expect(await planned.locator('tr[data-activity="Reserve"] td[data-figure="inFlight"]').isVisible(), 'the last columns are reachable');
+  await shot(planned, 'activities-400x800');
+  await planned.context().close();
+  current = page;
+});
+
 await step('narrow screens: the list becomes cards, nothing overflows', async () => {
   const narrow = await newPage(NARROW);
   current = narrow;
@@ -277,6 +378,43 @@ await step('narrow screens: the list becomes cards, nothing overflows', async ()
   expect(await wide() <= NARROW.width, `the flow page fits: ${await wide()} px`);
   await shot(narrow, 'flow-400x800');
   await narrow.context().close();
+  current = page;
+});
+
+await step('machines: the list, a query, an instance with its history', async () => {
+  const mp = await newPage(WIDE);
+  current = mp;
+  const mbase = cfg.machinesUrl;
+  await mp.goto(mbase + '/machines');
+  await mp.locator('a.flow-card[data-machine="Counter"]').click();
+  await mp.locator('.instances a.row[data-key="apples"]').waitFor();
+  const keys = async () => mp.locator('.instances a.row').evaluateAll((rows) => rows.map((r) => r.dataset.key));
+  expect(JSON.stringify(await keys()) === JSON.stringify(['a/b', 'apples', 'pears']), `every instance, by key: ${await keys()}`);
+  await mp.locator('#where').fill('state.total >= 5');
+  await mp.locator('.where-form button').click();
+  await mp.waitForURL(/where=/);
+  await mp.locator('.instances a.row[data-key="pears"]').waitFor({ state: 'detached' });
+  expect(JSON.stringify(await keys()) === JSON.stringify(['a/b', 'apples']), `the query's instances: ${await keys()}`);
+  expect(!(await mp.locator('main').textContent()).includes('null'), 'no stray text');
+  await shot(mp, 'machine-1400x900');
+  // A bad expression says why, and keeps the box.
+  await mp.locator('#where').fill('state.total >');
+  await mp.locator('.where-form button').click();
+  await mp.locator('.where-error').filter({ hasText: 'where' }).waitFor();
+  // A key with a slash is one instance.
+  await mp.goto(`${mbase}/machines/Counter?where=${encodeURIComponent('state.total > 1')}`);
+  await mp.locator('.instances a.row[data-key="a/b"]').click();
+  await mp.locator('#version').filter({ hasText: '1' }).waitFor();
+  // The history: both adds and the refusal, with its reason.
+  await mp.goto(`${mbase}/machines/Counter/apples`);
+  await mp.locator('.history .row[data-seq="3"][data-status="refused"]').waitFor();
+  expect((await mp.locator('#version').textContent()) === '2', 'apples is at version 2');
+  expect((await mp.locator('pre.json.state').textContent()).includes('"total": 5'), 'its state');
+  expect((await mp.locator('.history .row[data-seq="3"]').textContent()).includes('too-low'), 'the refusal says why');
+  expect(await mp.locator('.history .row[data-status="applied"]').count() === 2, 'two applied commands');
+  expect(!(await mp.locator('main').textContent()).includes('null'), 'no stray text');
+  await shot(mp, 'instance-1400x900');
+  await mp.context().close();
   current = page;
 });
 

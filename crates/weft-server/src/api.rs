@@ -31,6 +31,9 @@ pub const POLL_ACTIVITIES_MAX: usize = 100;
 /// Files one deploy may hold.
 pub const DEPLOY_FILES_MAX: usize = 100;
 
+/// Longest `by` of a live upgrade (who asked for it, for the run's journal).
+pub const UPGRADE_BY_CHARS_MAX: usize = 200;
+
 /// Every route: (method, path). `router.rs` serves them (a test there
 /// checks that each is served), and a test checks that the OpenAPI
 /// document lists exactly these.
@@ -45,6 +48,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/flows/{name}/graph"),
     ("GET", "/v1/versions/{version}"),
     ("GET", "/v1/versions/{version}/activities"),
+    ("GET", "/v1/activities"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
     ("GET", "/v1/runs/counts"),
@@ -61,11 +65,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/audit/{id}"),
     ("GET", "/v1/workers"),
     ("GET", "/v1/queues"),
+    ("POST", "/v1/runs/{id}/upgrade"),
+    ("POST", "/v1/runs/upgrade"),
     ("POST", "/v1/callbacks/{token}"),
     ("POST", "/v1/tasks/poll"),
     ("POST", "/v1/tasks/{taskId}/complete"),
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
+    ("GET", "/v1/machines"),
+    ("GET", "/v1/machines/{machine}"),
+    ("GET", "/v1/machines/{machine}/{key}"),
+    ("POST", "/v1/machines/{machine}/{key}/{command}"),
+    ("GET", "/v1/machines/{machine}/{key}/history"),
+    ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
 ];
 
 pub(crate) async fn openapi() -> Response {
@@ -150,13 +162,15 @@ pub(crate) async fn deploy(
         }
     }
     let (errors, warnings) = check(&files);
+    // A program of machines alone is a program: its commands run.
     if errors.is_empty()
-        && files
-            .iter()
-            .all(|f| weft_syntax::parse(&f.text).module.flows().next().is_none())
+        && files.iter().all(|f| {
+            let module = weft_syntax::parse(&f.text).module;
+            module.flows().next().is_none() && module.machines().next().is_none()
+        })
     {
         return Err(ApiError::bad_request(
-            "the files define no flow: a version needs at least one",
+            "the files define no flow and no machine: a version needs at least one",
         ));
     }
     if !errors.is_empty() {
@@ -169,13 +183,41 @@ pub(crate) async fn deploy(
         )
         .with_details(json!({"diagnostics": all})));
     }
+    let mut warnings = warnings;
+    if let Some(plan) = &s.placements.plan {
+        let (plan_errors, plan_warnings) = plan.check_deploy(&files);
+        if !plan_errors.is_empty() {
+            let n = plan_errors.len();
+            return Err(ApiError::new(
+                Code::PlanRefused,
+                format!(
+                    "the deployment plan {} refuses the program ({n} error(s)): every activity it calls needs a placement; nothing was deployed",
+                    plan.name
+                ),
+            )
+            .with_details(json!({"diagnostics": plan_errors})));
+        }
+        warnings.extend(plan_warnings);
+    }
     let d = s.runtime.deploy(files.clone()).await?;
     s.bindings.learn(d.version, &files);
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"version": d.version, "flows": d.flows, "warnings": warnings})),
-    )
-        .into_response())
+    // Machines are listed among a deployment's flows (`machine:Name`, so
+    // that the newest version defining one is found like a flow's); the
+    // API lists them apart.
+    let (machines, flows): (Vec<String>, Vec<String>) = d
+        .flows
+        .iter()
+        .cloned()
+        .partition(|f| f.starts_with(weft_runtime::host::DEPLOYED_PREFIX));
+    let machines: Vec<&str> = machines
+        .iter()
+        .filter_map(|m| m.strip_prefix(weft_runtime::host::DEPLOYED_PREFIX))
+        .collect();
+    let mut answer = json!({"version": d.version, "flows": flows, "warnings": warnings});
+    if !machines.is_empty() {
+        answer["machines"] = json!(machines);
+    }
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// Refuses file names that are not plain relative paths: a name is shown
@@ -295,6 +337,7 @@ pub(crate) async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>,
     .await?;
     let flows: Vec<Value> = flows
         .into_iter()
+        .filter(|f| !f.name.starts_with(weft_runtime::host::DEPLOYED_PREFIX))
         .map(|f| {
             let mut v = json!({
                 "name": f.name,
@@ -329,7 +372,7 @@ pub(crate) async fn get_flow(
         Ok((info, ds))
     })
     .await?;
-    let Some(info) = info else {
+    let Some(info) = info.filter(|_| !name.starts_with(weft_runtime::host::DEPLOYED_PREFIX)) else {
         return Err(ApiError::new(
             Code::UnknownFlow,
             format!("no flow named `{name}` is deployed"),
@@ -409,7 +452,7 @@ fn waiting_json(w: &Value) -> Value {
 }
 
 /// A duration given as text (`"10s"`) or milliseconds.
-fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
+pub(crate) fn wait_duration(v: &Value) -> Result<Duration, ApiError> {
     let ms = match v {
         Value::String(s) => weft_engine::time::parse_duration(s),
         Value::Number(n) => n.as_i64(),
@@ -616,6 +659,121 @@ pub(crate) async fn retry_run(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     operate(&s, &headers, &id, Event::Retry).await
+}
+
+/// `{"version": V, "dryRun": bool, "by": "who"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct UpgradeBody {
+    version: i64,
+    #[serde(default)]
+    dry_run: bool,
+    by: Option<String>,
+}
+
+/// `{"flow": F, "version": V, "dryRun": bool, "by": "who"}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct FlowUpgradeBody {
+    flow: String,
+    version: i64,
+    #[serde(default)]
+    dry_run: bool,
+    by: Option<String>,
+}
+
+/// Who asked for an upgrade, as the journal records it (`api` unless the
+/// caller says).
+fn upgrade_by(by: Option<String>) -> Result<String, ApiError> {
+    let by = by.unwrap_or_else(|| "api".into());
+    if by.trim().is_empty() || by.chars().count() > UPGRADE_BY_CHARS_MAX {
+        return Err(ApiError::new(
+            Code::InvalidBody,
+            format!("`by` names who asks, in 1 to {UPGRADE_BY_CHARS_MAX} characters (UPGRADE_BY_CHARS_MAX)"),
+        ));
+    }
+    Ok(by)
+}
+
+fn verdict_json(v: &weft_runtime::UpgradeVerdict, dry_run: bool) -> Value {
+    let mut j = serde_json::to_value(v).unwrap_or(Value::Null);
+    if let Some(o) = j.as_object_mut() {
+        o.insert("dryRun".into(), json!(dry_run));
+    }
+    j
+}
+
+/// A live upgrade of one run (docs/language.md, "Live upgrade"): the
+/// verdict, and with `dryRun` only the verdict. A refused upgrade (not a
+/// dry run) is `upgrade_refused`, with the reasons.
+pub(crate) async fn upgrade_run(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<UpgradeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let by = upgrade_by(body.by)?;
+    let report = s
+        .runtime
+        .upgrade(
+            weft_runtime::UpgradeTarget::Run(id.clone()),
+            body.version,
+            &by,
+            body.dry_run,
+        )
+        .await?;
+    let Some(v) = report.runs.into_iter().next() else {
+        return Err(ApiError::new(
+            Code::Internal,
+            format!("the upgrade of run {id} gave no verdict"),
+        ));
+    };
+    if !v.accepted && !body.dry_run {
+        return Err(ApiError::new(
+            Code::UpgradeRefused,
+            format!(
+                "run {id} cannot move from version {} to {}: {}",
+                v.from,
+                v.to,
+                v.reasons.join("; ")
+            ),
+        )
+        .with_details(json!({"reasons": v.reasons, "verdict": verdict_json(&v, false)})));
+    }
+    Ok(Json(verdict_json(&v, body.dry_run)))
+}
+
+/// A live upgrade of every unfinished run of a flow on an older version:
+/// one verdict per run (moved, or refused with the reasons).
+pub(crate) async fn upgrade_flow(
+    State(s): State<AppState>,
+    Json(body): Json<FlowUpgradeBody>,
+) -> Result<Json<Value>, ApiError> {
+    let by = upgrade_by(body.by)?;
+    let report = s
+        .runtime
+        .upgrade(
+            weft_runtime::UpgradeTarget::Flow(body.flow.clone()),
+            body.version,
+            &by,
+            body.dry_run,
+        )
+        .await?;
+    let runs: Vec<Value> = report
+        .runs
+        .iter()
+        .map(|v| verdict_json(v, body.dry_run))
+        .collect();
+    let moved = report.runs.iter().filter(|v| v.upgraded).count();
+    let refused = report.runs.iter().filter(|v| !v.accepted).count();
+    Ok(Json(json!({
+        "flow": body.flow,
+        "version": body.version,
+        "dryRun": body.dry_run,
+        "runs": runs,
+        "upgraded": moved,
+        "refused": refused,
+        "more": report.more,
+    })))
 }
 
 /// Reads `{value}`, requiring the field (a missing value is a mistake, an

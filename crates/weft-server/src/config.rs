@@ -9,6 +9,8 @@
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
 //! poller_stale = "5m"               # a pull activity nobody polled this long leaves its runs waiting "for a worker"
+//! plan = "deploy/plan.toml"         # the deployment plan (docs/deploying.md)
+//! wasm_cache = "/var/cache/weft"    # compiled Wasm components (default: DATA/wasm-cache)
 //!
 //! [http]                          # connection limits (crate::limits; these are the defaults)
 //! header_read_timeout = "10s"
@@ -26,6 +28,7 @@
 //! ```
 //!
 //! Activities without a binding go to the pull queue under their own name.
+//! A dotted activity name is one key, quoted: `[activities."mandril.Send"]`.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -81,6 +84,11 @@ pub struct Config {
     pub poller_stale: Duration,
     /// Limits on connections and requests.
     pub http: crate::limits::Http,
+    /// The deployment plan (`docs/deploying.md`).
+    pub plan: Option<PathBuf>,
+    /// Where compiled Wasm components are kept (default: `wasm-cache` in
+    /// the data directory).
+    pub wasm_cache: Option<PathBuf>,
 }
 
 /// What a configuration file may say.
@@ -95,6 +103,8 @@ pub struct File {
     database: Option<String>,
     node: Option<String>,
     poller_stale: Option<String>,
+    plan: Option<PathBuf>,
+    wasm_cache: Option<PathBuf>,
     #[serde(default)]
     activities: BTreeMap<String, FileBinding>,
     #[serde(default)]
@@ -181,6 +191,8 @@ pub struct Flags {
     pub database: Option<String>,
     /// `--node`
     pub node: Option<String>,
+    /// `--plan`
+    pub plan: Option<PathBuf>,
 }
 
 /// Why a configuration was refused.
@@ -262,16 +274,38 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     })
 }
 
+/// Why a file's `[activities.mandril.Send]` does not bind `mandril.Send`:
+/// TOML reads the dots as nested tables, so a dotted activity name must be
+/// quoted (`[activities."mandril.Send"]`). `None` when that is not the
+/// file's mistake.
+fn unquoted_dotted_name(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let activities = table.get("activities")?.as_table()?;
+    activities.iter().find_map(|(first, v)| {
+        let inner = v.as_table()?;
+        if inner.contains_key("url") || !inner.values().all(toml::Value::is_table) {
+            return None;
+        }
+        let rest = inner.keys().next()?;
+        Some(format!(
+            "activities.{first}: `{first}.{rest}` is one activity name, and TOML reads its dots as tables; quote it: [activities.\"{first}.{rest}\"]"
+        ))
+    })
+}
+
 impl Config {
     /// Builds the configuration from flags and the optional file, and
     /// refuses unsafe ones (a non-loopback address without a token).
     pub fn load(flags: Flags) -> Result<Config, ConfigError> {
         let file: File = match &flags.config {
             None => File::default(),
-            Some(p) => toml::from_str(&read(p)?).map_err(|e| ConfigError::Invalid {
-                path: p.display().to_string(),
-                message: e.to_string(),
-            })?,
+            Some(p) => {
+                let text = read(p)?;
+                toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+                    path: p.display().to_string(),
+                    message: unquoted_dotted_name(&text).unwrap_or_else(|| e.to_string()),
+                })?
+            }
         };
         let listen_text = flags
             .listen
@@ -376,6 +410,8 @@ impl Config {
                 None => crate::workers::POLLER_STALE_DEFAULT,
             },
             http,
+            plan: flags.plan.or(file.plan),
+            wasm_cache: file.wasm_cache,
         })
     }
 }
@@ -397,6 +433,8 @@ impl Config {
             node: "test".into(),
             poller_stale: crate::workers::POLLER_STALE_DEFAULT,
             http: crate::limits::Http::default(),
+            plan: None,
+            wasm_cache: None,
         }
     }
 }
@@ -544,6 +582,31 @@ mod tests {
         let b = &c.push["Charge"];
         assert_eq!(b.timeout, Duration::from_secs(5));
         assert_eq!(b.headers["X-Key"], "k");
+        // A dotted activity name is one key, quoted.
+        let f = write(
+            "dotted.toml",
+            "[activities.\"mandril.Send\"]\nurl = \"http://127.0.0.1:9/send\"\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.push["mandril.Send"].url, "http://127.0.0.1:9/send");
+        let f = write(
+            "unquoted.toml",
+            "[activities.mandril.Send]\nurl = \"http://127.0.0.1:9/send\"\n",
+        );
+        let err = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("quote it: [activities.\"mandril.Send\"]"),
+            "{err}"
+        );
         let bad = write("bad.toml", "lisen = 1\n");
         assert!(Config::load(Flags {
             config: Some(bad),

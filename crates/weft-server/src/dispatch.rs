@@ -10,25 +10,59 @@ use weft_engine::state::Task;
 use weft_runtime::{Dispatcher, ResultSink};
 
 use crate::bindings::Direct;
+use crate::config::PushBinding;
 use crate::push::Push;
 use crate::queue::Queue;
 
 /// The server's dispatcher.
 pub struct Router {
     /// Push bindings (configured: they take precedence).
-    pub push: Push,
+    pub push: Arc<Push>,
     /// `@http` and `@grpc` bindings of the deployed programs.
-    pub http: Direct,
+    pub http: Arc<Direct>,
     /// The pull queue (every activity without another binding).
     pub queue: Arc<Queue>,
     /// The demo's scripted activities, in demo mode.
     pub demo: Option<Arc<crate::demo::Activities>>,
+    /// The deployment plan's placements, and the limits of the calls the
+    /// server makes itself.
+    pub placements: Arc<crate::placement::Placements>,
+    /// Where calls run.
+    pub rt: tokio::runtime::Handle,
+}
+
+impl Router {
+    /// Sends `task` to its `@http` or `@grpc` binding under its limiter;
+    /// gives it back when the activity has no binding.
+    fn direct(&self, task: Task, sink: ResultSink) -> Option<(Task, ResultSink)> {
+        if self.http.bindings.get(&task.activity).is_none() {
+            return Some((task, sink));
+        }
+        let http = self.http.clone();
+        let limiter = self.placements.limiter(&task.activity);
+        limiter.run(&self.rt, task, sink, move |task, sink| {
+            if let Some((task, sink)) = http.dispatch(task, sink) {
+                // The binding went away while the call waited.
+                sink.fail(
+                    &task,
+                    format!("`{}` has no binding any more", task.activity),
+                    true,
+                );
+            }
+        });
+        None
+    }
 }
 
 impl Dispatcher for Router {
     fn dispatch(&self, task: Task, sink: ResultSink) {
         if self.push.handles(&task.activity) {
-            self.push.dispatch(task, sink);
+            let push = self.push.clone();
+            self.placements
+                .limiter(&task.activity)
+                .run(&self.rt, task, sink, move |task, sink| {
+                    push.dispatch(task, sink)
+                });
             return;
         }
         // The demo's runs get scripted answers even where the example
@@ -37,10 +71,46 @@ impl Dispatcher for Router {
             d.dispatch(task, sink);
             return;
         }
-        let Some((task, sink)) = self.http.dispatch(task, sink) else {
-            return;
-        };
-        self.queue.push(task, sink);
+        let placed = self.placements.plan.as_ref().and_then(|p| {
+            p.place(&task.activity)
+                .map(|(i, place)| (i, place.target.clone()))
+        });
+        match placed {
+            Some((i, weft_plan::Target::Wasm { .. })) => {
+                self.placements.call_wasm(i, &self.rt, task, sink);
+            }
+            Some((i, weft_plan::Target::Push { url, headers })) => {
+                let timeout = self
+                    .placements
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.plan.places[i].limits.or(&p.plan.defaults).timeout_ms)
+                    .map_or(crate::config::PUSH_TIMEOUT_DEFAULT, |ms| {
+                        Duration::from_millis(ms as u64)
+                    });
+                let binding = PushBinding {
+                    url,
+                    timeout,
+                    headers,
+                };
+                let push = self.push.clone();
+                self.placements.limiter(&task.activity).run(
+                    &self.rt,
+                    task,
+                    sink,
+                    move |task, sink| push.dispatch_to(binding, task, sink),
+                );
+            }
+            Some((_, weft_plan::Target::Worker { .. })) => self.queue.push(task, sink),
+            // `binding = "http"` or `"grpc"` (the deploy checked that the
+            // declaration has it), or no placement: the program's own
+            // binding, else the queue.
+            Some((_, weft_plan::Target::Binding(_))) | None => {
+                if let Some((task, sink)) = self.direct(task, sink) {
+                    self.queue.push(task, sink);
+                }
+            }
+        }
     }
 
     fn cancel(&self, call_id: &str) {

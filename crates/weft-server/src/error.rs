@@ -66,19 +66,28 @@ codes! {
     UnknownToken = ("unknown_token", NOT_FOUND, "No callback has this token."),
     NoSuchStep = ("no_such_step", NOT_FOUND, "The run's journal has no step with this number."),
     UnknownAction = ("unknown_action", NOT_FOUND, "The audit log has no operator action with this id."),
+    UnknownMachine = ("unknown_machine", NOT_FOUND, "No deployed program defines a machine of this name."),
+    UnknownCommand = ("unknown_command", NOT_FOUND, "The machine has no command of this name (in its newest version)."),
+    UnknownInstance = ("unknown_instance", NOT_FOUND, "The machine has no instance with this key: no command was ever applied to it."),
+    UnknownCommandId = ("unknown_command_id", NOT_FOUND, "The instance has no command with this command id."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
     RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "The request's body did not arrive within the server's body read timeout; the connection is closed."),
     NotApplicable = ("not_applicable", CONFLICT, "The operator action does not apply to the run as it stands (e.g. retrying a run that is not failed)."),
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
+    UpgradeRefused = ("upgrade_refused", CONFLICT, "The live upgrade was refused: the checker cannot prove the move safe; `reasons` says why, and the run was left as it was."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
     NotReplayable = ("not_replayable", CONFLICT, "The run's state at a step cannot be rebuilt: its journal lacks what replay needs (steps recorded by an earlier build, or dropped), or replaying it no longer gives what happened."),
-    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit."),
+    CommandRefused = ("command_refused", CONFLICT, "The command's handler refused it (it called `fail`, or its run was cancelled): the state is unchanged; `reason` holds what the handler gave."),
+    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit or nested or sized past what a run's values may be."),
     UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
     UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The body is not sent as JSON (`Content-Type: application/json`)."),
     InvalidBody = ("invalid_body", UNPROCESSABLE_ENTITY, "The body is JSON but not of the expected shape: a field is missing, unknown or of the wrong type."),
     CheckFailed = ("check_failed", UNPROCESSABLE_ENTITY, "The deployed flows have errors; `diagnostics` lists them and nothing was deployed."),
+    PlanRefused = ("plan_refused", UNPROCESSABLE_ENTITY, "The server's deployment plan refuses the program: an activity it calls has no placement, or one the plan cannot serve; `diagnostics` lists the plan's findings and nothing was deployed."),
     CompileFailed = ("compile_failed", UNPROCESSABLE_ENTITY, "The deployed flows passed the checker but do not compile."),
+    InvalidCommand = ("invalid_command", UNPROCESSABLE_ENTITY, "The command cannot be sent as it is: its input does not fit what the command takes, or its key or command id is too long."),
     TooManyVersions = ("too_many_versions", UNPROCESSABLE_ENTITY, "A deployed flow has as many versions as a flow may have (VERSIONS_PER_FLOW_MAX); nothing was deployed."),
+    QueueFull = ("queue_full", TOO_MANY_REQUESTS, "The instance has as many commands waiting as it may (`INSTANCE_QUEUE_MAX`)."),
     HeadersTooLarge = ("headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "The request's head (request line and headers) is larger than the server reads."),
     Internal = ("internal", INTERNAL_SERVER_ERROR, "The server failed in a way that is its own fault, not the request's or the store's."),
     RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
@@ -88,6 +97,7 @@ codes! {
     NotReady = ("not_ready", SERVICE_UNAVAILABLE, "The node cannot take work now (`/readyz`): its core loop is stalled, commits fail or hang, the store does not answer, or it is stopping."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),
     UnreadableProgram = ("unreadable_program", SERVICE_UNAVAILABLE, "The run's stored program is in a format this build cannot read; the run is kept untouched for a build that can."),
+    EnginePanic = ("engine_panic", SERVICE_UNAVAILABLE, "A step of the run panicked (a bug in this build, met by the run's state); the run is parked as it was before the step, for a build that does not panic on it, or for an operator to cancel."),
 }
 
 /// The error a request body's stream ends with when the body does not
@@ -168,7 +178,11 @@ impl From<HostError> for ApiError {
         let code = match e {
             HostError::UnknownFlow(_) => Code::UnknownFlow,
             HostError::UnknownRun(_) => Code::UnknownRun,
-            HostError::Action(ActionError::PayloadTooLarge(_)) => Code::PayloadTooLarge,
+            HostError::UnknownVersion(_) | HostError::FlowNotInVersion { .. } => {
+                Code::UnknownVersion
+            }
+            HostError::Action(ActionError::PayloadTooLarge(_) | ActionError::Value(_))
+            | HostError::Value { .. } => Code::PayloadTooLarge,
             HostError::Action(_) => Code::NotApplicable,
             HostError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
             HostError::Callback(CallbackError::NotFound) => Code::UnknownToken,
@@ -176,13 +190,19 @@ impl From<HostError> for ApiError {
             HostError::Compile(_) => Code::CompileFailed,
             HostError::TooManyVersions { .. } => Code::TooManyVersions,
             HostError::Busy(_) => Code::RunBusy,
+            HostError::UnknownMachine(_) => Code::UnknownMachine,
+            HostError::UnknownCommand { .. } => Code::UnknownCommand,
+            HostError::InvalidCommand(_) => Code::InvalidCommand,
+            HostError::QueueFull { .. } => Code::QueueFull,
             HostError::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
             HostError::Store(weft_store::StoreError::Full(_)) => Code::StorageFull,
             HostError::Store(_) => Code::StorageFailed,
+            HostError::Panicked(_) => Code::Internal,
             // A later build may read it: the request can succeed then.
             HostError::Unreadable(u) => match u.kind {
                 UnreadableKind::State => Code::UnreadableState,
                 UnreadableKind::Program => Code::UnreadableProgram,
+                UnreadableKind::Panic => Code::EnginePanic,
             },
             HostError::Fork(_) => Code::NotApplicable,
             HostError::Travel(t) => return ApiError::from(t),

@@ -207,6 +207,10 @@ impl Visitor<'_> for Vars {
             StmtKind::For { var, .. } => {
                 self.0.insert(var.name.clone());
             }
+            StmtKind::TryAssign { value, err, .. } => {
+                self.0.insert(value.name.clone());
+                self.0.insert(err.name.clone());
+            }
             _ => {}
         }
         visit::walk_stmt(self, s)
@@ -348,6 +352,7 @@ impl Builder<'_> {
                 self.place_expr(target, open)
             }
             StmtKind::IncDec { target, .. } => self.place_expr(target, open),
+            StmtKind::TryAssign { call, .. } => self.expr(call, open, false),
             StmtKind::Expr(e) => self.expr(e, open, false),
             StmtKind::If(i) => self.if_stmt(i, open),
             StmtKind::While { cond, body } => {
@@ -482,7 +487,42 @@ impl Builder<'_> {
     }
 
     fn call(&mut self, c: &Call, span: Span, open: Open, awaited: bool) -> Open {
-        let Some(name) = c.callee_name().map(str::to_string) else {
+        // `M(key).Cmd(...)`, `M(key).get()`, `M.find(...)`: one step that
+        // talks to a machine. (An activity's result holds no functions, so
+        // `A(x).B(y)` of a name that is no variable or flow is one.)
+        let is_machine = |n: &str| {
+            !self.vars.contains(n) && !self.flows.contains(n) && lang::builtin(n).is_none()
+        };
+        if let Some(mc) = lang::machine_call(c, is_machine) {
+            let (key, label_text) = match mc.op {
+                lang::MachineOp::Command { key, command } => {
+                    (Some(key), format!("{}.{}", mc.machine_name(), command.name))
+                }
+                lang::MachineOp::Get { key } => (Some(key), format!("{}.get", mc.machine_name())),
+                lang::MachineOp::Find => (None, format!("{}.find", mc.machine_name())),
+                lang::MachineOp::Handle { state } => (Some(state), "Machine.Handle".to_string()),
+            };
+            let open = match key {
+                Some(k) => self.expr(k, open, false),
+                None => open,
+            };
+            let open = self.args(c, open);
+            let n = self.node("call", label_text, Some("machine".into()), span, open);
+            return vec![(n, None)];
+        }
+        // `mandril.Send(...)`: the activity of that whole name, unless its
+        // first name is a variable, a flow or a built-in.
+        let dotted = c.dotted_callee().filter(|(_, root)| {
+            !self.vars.contains(*root)
+                && !self.flows.contains(*root)
+                && !self.owner.iter().any(|o| o == root)
+                && lang::builtin(root).is_none()
+        });
+        let Some(name) = c
+            .callee_name()
+            .map(str::to_string)
+            .or(dotted.map(|(full, _)| full))
+        else {
             let open = self.expr(&c.callee, open, false);
             let open = self.args(c, open);
             let n = self.node(
@@ -741,6 +781,21 @@ mod tests {
             ]
         );
         assert!(g.nodes.iter().all(|n| n.flow == "RegisterUser"));
+    }
+
+    #[test]
+    fn dotted_activity_names_are_calls() {
+        let text = "flow M(q) {\n    t = aws.TextModeration(q.text) @retry(2)\n    h = {done: func(x) { return x }}\n    return h.done(t)\n}\n";
+        let g = graph(text, "M");
+        assert_eq!(
+            nodes(&g),
+            [
+                "start:M(q)",
+                "call:aws.TextModeration",
+                "closure:h.done(…)",
+                "return:return"
+            ]
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! * [`dispatch`]: where calls go: push endpoints ([`push`]), `@http` and
 //!   `@grpc` bindings ([`bindings`]), the demo, or the queue; [`endpoint`] reads
 //!   what an endpoint answered.
+//! * [`placement`]: the deployment plan (`--plan`): embedded Wasm
+//!   components, placements, and the limits of the calls the server makes.
 //! * [`config`]: flags and the TOML file; refuses unsafe setups.
 //! * [`conn`]: the accept loop and HTTP/1.1 connections, with the
 //!   timeouts and caps of [`limits`]; [`health`]: `/healthz`, `/readyz`.
@@ -33,9 +35,11 @@ pub mod error;
 pub mod graph;
 pub mod health;
 pub mod limits;
+pub mod machines;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod placement;
 pub mod push;
 pub mod queue;
 pub mod router;
@@ -72,6 +76,9 @@ pub enum ServeError {
     /// The engine could not start.
     #[error("the engine could not start: {0}")]
     Runtime(#[from] HostError),
+    /// The deployment plan could not be used.
+    #[error(transparent)]
+    Plan(#[from] placement::PlanError),
 }
 
 /// A running server.
@@ -127,11 +134,33 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         workers::Workers::new(weft_runtime::runtime::now_ms(), config.poller_stale, None)
             .with_push(config.push.keys().cloned()),
     );
+    let plan = match &config.plan {
+        Some(path) => {
+            let cache = config
+                .wasm_cache
+                .clone()
+                .unwrap_or_else(|| config.data.join(WASM_CACHE_DIR));
+            let path = path.clone();
+            Some(
+                tokio::task::spawn_blocking(move || placement::Loaded::load(&path, Some(cache)))
+                    .await
+                    .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))??,
+            )
+        }
+        None => None,
+    };
+    let placements = Arc::new(placement::Placements::new(plan));
     let router = dispatch::Router {
-        push: push::Push::new(config.push.clone(), rt.clone()).with_health(workers.clone()),
-        http: bindings::Direct::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
+        push: Arc::new(
+            push::Push::new(config.push.clone(), rt.clone()).with_health(workers.clone()),
+        ),
+        http: Arc::new(
+            bindings::Direct::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
+        ),
         queue: queue.clone(),
         demo: demo_activities.clone(),
+        placements: placements.clone(),
+        rt: rt.clone(),
     };
     let runtime = tokio::task::spawn_blocking({
         let store = store.clone();
@@ -162,8 +191,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         sweeper,
         bindings,
         workers,
+        placements,
     ))
 }
+
+/// Where compiled Wasm components are kept, in the data directory.
+pub const WASM_CACHE_DIR: &str = "wasm-cache";
 
 /// Starts one node of a cluster on a store the nodes share (see
 /// `weft_store::cluster`): any node takes API calls and worker polls, and
@@ -177,6 +210,12 @@ pub async fn start_cluster(
         return Err(ServeError::Runtime(HostError::Store(
             weft_store::StoreError::Io("the demo runs on the embedded store only".into()),
         )));
+    }
+    if let Some(p) = &config.plan {
+        return Err(ServeError::Plan(placement::PlanError::Read {
+            path: p.display().to_string(),
+            message: "a deployment plan works on the embedded store only so far; drop --plan (or --database)".into(),
+        }));
     }
     let (listener, addr) = bind(&config).await?;
     let cluster = weft_runtime::host::Cluster {
@@ -225,6 +264,7 @@ pub async fn start_cluster(
         pusher,
         bindings,
         workers,
+        Arc::new(placement::Placements::default()),
     ))
 }
 
@@ -232,8 +272,7 @@ pub async fn start_cluster(
 /// runs pass to the others after this.
 pub const CLUSTER_LEASE: Duration = Duration::from_secs(10);
 
-// Everything the two kinds of server (single node, cluster node) build
-// differently comes in here.
+// The parts of a server, as `start` and `start_cluster` make them.
 #[allow(clippy::too_many_arguments)]
 fn serve(
     config: Config,
@@ -244,6 +283,7 @@ fn serve(
     sweeper: tokio::task::JoinHandle<()>,
     bindings: Arc<bindings::Bindings>,
     workers: Arc<workers::Workers>,
+    placements: Arc<placement::Placements>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let connections = conn::connections(&config.http);
@@ -255,6 +295,7 @@ fn serve(
         bindings,
         workers,
         connections: connections.clone(),
+        placements,
     };
     let app = router::router(state, config.body_limit_bytes);
     let http = tokio::spawn(conn::serve(

@@ -1,5 +1,7 @@
 //! `GET /metrics` in Prometheus' text format: runs by status, step and
-//! commit latency, commit batch sizes, and queue depth per activity.
+//! commit latency, commit batch sizes, queue depth per activity, and per
+//! activity what a scaler needs (ready tasks, the oldest one's age, calls
+//! in flight; `docs/deploying.md`).
 
 use std::fmt::Write as _;
 
@@ -99,6 +101,7 @@ pub async fn render(State(s): State<AppState>) -> Response {
             d.leased
         );
     }
+    activity_gauges(&mut out, &s);
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -107,4 +110,53 @@ pub async fn render(State(s): State<AppState>) -> Response {
         out,
     )
         .into_response()
+}
+
+/// The figures of every activity: the pull queue's and those of the calls
+/// the server makes itself, added up.
+pub fn activity_figures(
+    s: &AppState,
+) -> std::collections::BTreeMap<String, crate::placement::Figures> {
+    let mut all = s.placements.figures();
+    for (activity, d) in s.queue.depth() {
+        let f = all.entry(activity).or_default();
+        f.ready += d.ready;
+        f.in_flight += d.leased;
+        f.oldest_ready = f.oldest_ready.max(d.oldest_ready);
+    }
+    all
+}
+
+fn activity_gauges(out: &mut String, s: &AppState) {
+    let all = activity_figures(s);
+    type Value = fn(&crate::placement::Figures) -> String;
+    let gauges: [(&str, &str, Value); 3] = [
+        (
+            "weft_activity_ready_tasks",
+            "Tasks of the activity waiting: for a worker to poll them, or for a free slot or the rate of the calls the server makes.",
+            |f| f.ready.to_string(),
+        ),
+        (
+            "weft_activity_oldest_ready_seconds",
+            "How long the activity's oldest ready task has waited.",
+            |f| format!("{:.3}", f.oldest_ready.as_secs_f64()),
+        ),
+        (
+            "weft_activity_in_flight",
+            "Tasks of the activity under way: leased to a worker, or being called by the server.",
+            |f| f.in_flight.to_string(),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for (activity, f) in &all {
+            let _ = writeln!(
+                out,
+                "{name}{{activity=\"{}\"}} {}",
+                label(activity),
+                value(f)
+            );
+        }
+    }
 }

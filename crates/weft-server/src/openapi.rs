@@ -12,13 +12,14 @@ fn error_responses(codes: &[&str]) -> Value {
         let description = match *c {
             "400" => "Malformed request (bad JSON, missing or wrong fields, bad query).",
             "401" => "Missing or wrong bearer token (when the server has one).",
-            "404" => "No such flow, run, task or token.",
-            "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), or the callback was already completed.",
+            "404" => "No such flow, run, task, token, machine, command or instance.",
             "408" => "The request's body did not arrive within the server's body_read_timeout.",
+            "409" => "The action does not apply to the run as it stands (e.g. retrying a run that is not failed), the callback was already completed, or the command was refused.",
+            "429" => "Too many commands wait on the instance.",
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
-            "422" => "The body is JSON but not of the expected shape, or the flows do not check.",
-            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may).",
+            "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
@@ -125,7 +126,7 @@ fn search_parameters(paged: bool) -> Value {
 fn paths() -> Value {
     let run_id = path_param("id", "The run's id.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
-    json!({
+    let runs = json!({
         "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
         "/readyz": {"get": op("Readiness: the core loop's heartbeat is recent, the last commit did not fail and none is stuck, the store answers a read, the server is not stopping", "operations", json!({
             "200": {"description": "Ready to take work.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
@@ -146,6 +147,8 @@ fn paths() -> Value {
         "/v1/flows/{name}/graph": {"get": op("A flow's diagram at a version (default: the newest): its steps and structure as nodes and edges, with the running, waiting and failed runs of that version standing at each node", "flows",
             merge(json!({"200": ok("The diagram.", "FlowGraph")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("name", "The flow's name."), {"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1}}]}))},
+        "/v1/activities": {"get": op("Every activity the deployed flows call or that has tasks: its placement in the deployment plan (`weft serve --plan`) and its live figures: tasks ready (waiting for a worker, or for a slot or the rate of the calls the server makes), in flight, and the oldest ready task's age", "activities",
+            merge(json!({"200": ok("The activities.", "ActivityList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/versions/{version}": {"get": op("A program version: its flows and files (what its runs execute, inline sub-flows included)", "flows",
             merge(json!({"200": ok("The version.", "ProgramVersion")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("version", "The version number.")]}))},
@@ -196,6 +199,12 @@ fn paths() -> Value {
         "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id.clone(), actor_header()]}))},
         "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value; recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone(), actor_header()], "requestBody": body("ValueBody", true)}))},
         "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id, actor_header()], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/upgrade": {"post": op("Move a waiting run onto a newer version of its program (a live upgrade), when the checker can prove the move safe; with `dryRun`, only ask", "upgrade",
+            merge(json!({"200": ok("The verdict: accepted (and, unless a dry run, done) or, for a dry run, refused with the reasons.", "UpgradeVerdict")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])),
+            json!({"parameters": [run_id.clone()], "requestBody": body("UpgradeRequest", true)}))},
+        "/v1/runs/upgrade": {"post": op("Live upgrade of every unfinished run of a flow on an older version: each moves when the checker can prove it safe", "upgrade",
+            merge(json!({"200": ok("One verdict per run.", "UpgradeReport")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])),
+            json!({"requestBody": body("FlowUpgradeRequest", true)}))},
         "/v1/callbacks/{token}": {"post": op("Complete an awaited call. The token is the credential (no bearer token); it works once", "callbacks",
             merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "404", "409", "408", "413", "415", "422", "503"])),
             json!({"security": [], "parameters": [path_param("token", "The callback token the awaited activity received.")], "requestBody": body("ValueBody", true)}))},
@@ -205,6 +214,37 @@ fn paths() -> Value {
         "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
+    });
+    merge(runs, machine_paths())
+}
+
+/// The machines' paths, apart so that no one `json!` nests too deep.
+fn machine_paths() -> Value {
+    let machine = path_param("machine", "The machine's name.");
+    let key = path_param("key", "The instance's key.");
+    json!({
+        "/v1/machines": {"get": op("The deployed machines, their versions and the commands of the newest", "machines",
+            merge(json!({"200": ok("The machines.", "MachineList")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/machines/{machine}": {"get": op("The instances whose state fits `where`, in key order, paged. A page examines at most 10,000 instances and may then hold fewer than `limit` items, with `next` to go on from", "machines",
+            merge(json!({"200": ok("A page of instances.", "InstancePage")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [machine.clone(),
+                {"name": "where", "in": "query", "description": "An expression of the flow language over `state`, `key` and `version`: comparisons with values joined by `&&`, `||` and `!` (e.g. `state.total > 10 && state.kind == \"email\"`). Equalities and ranges on state fields up to 3 deep are answered from an index.", "schema": {"type": "string", "maxLength": 4096}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
+                {"name": "cursor", "in": "query", "description": "`next` of the previous page.", "schema": {"type": "string"}}]}))},
+        "/v1/machines/{machine}/{key}": {"get": op("An instance: its state and version (the number of commands applied)", "machines",
+            merge(json!({"200": ok("The instance.", "Instance")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [machine.clone(), key.clone()]}))},
+        "/v1/machines/{machine}/{key}/{command}": {"post": op("Send a command to an instance. Commands to one instance are applied one at a time in arrival order; the same `commandId` again is the same command and gets its first answer. Answers once the command is applied (or `wait` ends: 202)", "machines",
+            merge(json!({"200": ok("Applied: the instance as the command left it.", "CommandAnswer"), "202": ok("Not applied yet when `wait` ended; follow it at `/v1/machines/{machine}/{key}/commands/{commandId}`.", "CommandPending")}), error_responses(&["400", "401", "404", "408", "409", "413", "415", "422", "429", "503"])),
+            json!({"parameters": [machine.clone(), key.clone(), path_param("command", "The command's name.")], "requestBody": body("CommandRequest", false)}))},
+        "/v1/machines/{machine}/{key}/history": {"get": op("An instance's finished commands in order, each with the version and state it made, or why it was refused", "machines",
+            merge(json!({"200": ok("A page of the history.", "CommandPage")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [machine.clone(), key.clone(),
+                {"name": "after", "in": "query", "description": "The `seq` the page starts after (`next` of the previous page).", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}}]}))},
+        "/v1/machines/{machine}/{key}/commands/{commandId}": {"get": op("One command of an instance, by its command id", "machines",
+            merge(json!({"200": ok("The command.", "Command")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [machine, key, path_param("commandId", "The command's id.")]}))}
     })
 }
 
@@ -235,7 +275,7 @@ fn ops_schemas() -> Value {
             "failures": {"type": "array", "items": {"type": "object", "properties": {"run": {"type": "string"}, "error": {"type": "string"}}}}}},
         "AuditPage": {"type": "object", "properties": {"actions": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}, "nextBefore": {"type": "integer", "nullable": true}}},
         "Queues": {"type": "object", "properties": {"pollerStale": {"type": "string"}, "queues": {"type": "array", "items": {"type": "object", "required": ["activity", "ready", "leased", "pollers"], "properties": {
-            "activity": {"type": "string"}, "kind": {"type": "string", "enum": ["pull", "push", "http"]},
+            "activity": {"type": "string"}, "kind": {"type": "string", "enum": ["pull", "push", "http", "grpc", "wasm"]},
             "ready": {"type": "integer", "description": "Tasks waiting for a worker."}, "leased": {"type": "integer"},
             "pollers": {"type": "integer", "description": "Workers that polled for it (in the last day)."},
             "lastPoll": {"type": "string", "nullable": true}, "stalled": {"type": "boolean"}, "message": {"type": "string"}}}}}},
@@ -259,27 +299,66 @@ fn schemas() -> Value {
     let more = json!({
         "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}, "exampleText": {"type": "string", "nullable": true, "description": "The example as indented JSON text, fields in declared order."}}}}}}
     });
-    merge(merge(base_schemas(), ops_schemas()), more)
+    merge(
+        merge(merge(run_schemas(), machine_schemas()), ops_schemas()),
+        more,
+    )
 }
 
-fn base_schemas() -> Value {
-    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+fn machine_schemas() -> Value {
     json!({
+        "MachineList": {"type": "object", "properties": {"machines": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}, "commands": {"type": "array", "items": {"type": "string"}}}}}}},
+        "Instance": {"type": "object", "required": ["key", "state", "version"], "properties": {"key": {"type": "string"}, "state": {"description": "The instance's state."}, "version": {"type": "integer", "description": "How many commands have been applied."}, "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},
+        "InstancePage": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Instance"}}, "next": {"type": "string", "nullable": true}}},
+        "CommandRequest": {"type": "object", "properties": {"input": {"description": "The command's input; checked against what the command takes."}, "commandId": {"type": "string", "maxLength": 256, "description": "The same id again is the same command: it is applied once, and every send gets its answer. Made by the server when absent."}, "wait": {"description": "How long to wait for the command to be applied: a duration such as \"10s\" or milliseconds (default 30s, at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
+        "CommandAnswer": {"type": "object", "required": ["key", "state", "version"], "properties": {"key": {"type": "string"}, "state": {}, "version": {"type": "integer"}, "commandId": {"type": "string"}, "seq": {"type": "integer"}}},
+        "CommandPending": {"type": "object", "required": ["key", "commandId", "status"], "properties": {"key": {"type": "string"}, "commandId": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "running"]}}},
+        "Command": {"type": "object", "required": ["seq", "command", "commandId", "input", "status", "createdAt"], "properties": {
+            "seq": {"type": "integer", "description": "Its place among the instance's commands, from 1."},
+            "command": {"type": "string"}, "commandId": {"type": "string"}, "input": {},
+            "status": {"type": "string", "enum": ["queued", "running", "applied", "refused"]},
+            "runId": {"type": "string", "description": "The run of its handler."},
+            "version": {"type": "integer", "description": "When applied: the version it made."},
+            "state": {"description": "When applied: the state it made."},
+            "error": {"description": "When refused: why."},
+            "createdAt": {"type": "string"}, "finishedAt": {"type": "string"}}},
+        "CommandPage": {"type": "object", "properties": {"key": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Command"}}, "next": {"type": "string", "nullable": true}}}
+    })
+}
+
+fn run_schemas() -> Value {
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": codes, "description": "Stable, machine-readable; docs/api-errors.md says when each is sent and what to do."},
             "message": {"type": "string"},
-            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings."}}}}},
+            "reason": {"description": "For command_refused: what the handler passed to `fail`."},
+            "commandId": {"type": "string", "description": "For command_refused: the command's id."},
+            "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}, "description": "For check_failed: the checker's findings; for plan_refused: the deployment plan's."},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "For upgrade_refused: why the run cannot move, one sentence each."},
+            "verdict": {"$ref": "#/components/schemas/UpgradeVerdict", "description": "For upgrade_refused: the whole verdict."}}}}},
         "Status": {"type": "string", "enum": ["running", "waiting", "failed", "completed", "cancelled"]},
         "Diagnostic": {"type": "object", "properties": {"file": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning"]}, "code": {"type": "string"}, "message": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "endLine": {"type": "integer"}, "endCol": {"type": "integer"}, "help": {"type": "string", "nullable": true}, "rendered": {"type": "string"}}},
         "DeployRequest": {"type": "object", "description": "Either `source` (one file, named `name`) or `files`. Files whose names end in `.proto` are the `.proto` files of the program's `@grpc` bindings (named as they are imported); they are compiled and checked against the bindings, never parsed as Weft.", "properties": {"source": {"type": "string"}, "name": {"type": "string"}, "files": {"type": "array", "items": {"type": "object", "required": ["name", "text"], "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
-        "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "Deployment": {"type": "object", "required": ["version", "flows"], "properties": {"version": {"type": "integer"}, "flows": {"type": "array", "items": {"type": "string"}}, "machines": {"type": "array", "items": {"type": "string"}, "description": "The machines the program declares (absent when none)."}, "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}}}},
+        "ActivityList": {"type": "object", "required": ["activities"], "properties": {
+            "plan": {"type": "string", "nullable": true, "description": "The plan file the server was started with."},
+            "activities": {"type": "array", "items": {"type": "object", "required": ["name", "ready", "inFlight", "oldestReadySeconds"], "properties": {
+                "name": {"type": "string"},
+                "placement": {"type": "object", "nullable": true, "description": "Where the plan places it (none without a plan, or when no placement names it).", "properties": {
+                    "kind": {"type": "string", "enum": ["wasm", "worker", "push", "http", "grpc"]},
+                    "target": {"type": "string", "description": "The component, worker group, URL or binding."},
+                    "place": {"type": "integer", "description": "The placement's number in the plan, from 1."},
+                    "concurrency": {"type": "integer", "nullable": true}, "rate": {"type": "string", "nullable": true},
+                    "timeout": {"type": "string", "nullable": true}, "memory": {"type": "string", "nullable": true}}},
+                "ready": {"type": "integer"}, "inFlight": {"type": "integer"}, "oldestReadySeconds": {"type": "number"}}}}}},
         "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}, "subflows": {"type": "array", "items": {"type": "string"}, "description": "The inline sub-flows of its newest version: their runs have their own flow names."}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
         "StartRequest": {"type": "object", "required": ["flow"], "properties": {"flow": {"type": "string"}, "input": {"description": "Any JSON; bound to the flow's parameters."}, "idempotencyKey": {"type": "string", "maxLength": 256, "description": "A second start with the same key returns the same run."}, "wait": {"description": "A duration such as \"10s\" (or milliseconds): return the finished run, or the run as it stands when the wait ends (at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
         "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
             "id": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"}, "status": {"$ref": "#/components/schemas/Status"},
             "input": {}, "result": {"description": "When completed."},
-            "error": {"type": "object", "description": "When failed: what failed and where. `code` is `unreadable_state` or `unreadable_program` for a run this build cannot read (parked until a build that reads it starts; see docs/operating.md).", "properties": {"code": {"type": "string", "enum": ["unreadable_state", "unreadable_program"]}, "message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
+            "error": {"type": "object", "description": "When failed: what failed and where. `code` is `unreadable_state` or `unreadable_program` for a run this build cannot read, `engine_panic` for one whose step panicked (parked until a build that reads it, or does not panic on it, starts; see docs/operating.md).", "properties": {"code": {"type": "string", "enum": ["unreadable_state", "unreadable_program", "engine_panic"]}, "message": {"type": "string"}, "location": {"type": "object", "nullable": true, "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}}},
             "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
             "parent": {"type": "string", "description": "The parent run of a sub-flow."},
             "position": {"type": "string", "description": "`file:line` where the run stands."},
@@ -326,6 +405,30 @@ fn base_schemas() -> Value {
         "TaskList": {"type": "object", "properties": {"tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}}}},
         "FailRequest": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
         "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
+    });
+    merge(schemas, upgrade_schemas())
+}
+
+/// The schemas of live upgrades (apart: one `json!` of every schema
+/// passes the macro's recursion limit).
+fn upgrade_schemas() -> Value {
+    json!({
+        "UpgradeRequest": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer", "description": "The program version to move to (newer than the run's)."}, "dryRun": {"type": "boolean", "default": false, "description": "Only check: the verdict, and nothing changes."}, "by": {"type": "string", "maxLength": 200, "description": "Who asks, for the run's journal (default `api`)."}}},
+        "FlowUpgradeRequest": {"type": "object", "required": ["flow", "version"], "properties": {"flow": {"type": "string"}, "version": {"type": "integer"}, "dryRun": {"type": "boolean", "default": false}, "by": {"type": "string", "maxLength": 200}}},
+        "UpgradePlace": {"type": "object", "properties": {"function": {"type": "string"}, "pc": {"type": "integer"}, "line": {"type": "integer"}}},
+        "UpgradeVerdict": {"type": "object", "required": ["runId", "flow", "from", "to", "accepted", "upgraded", "dryRun", "reasons"], "properties": {
+            "runId": {"type": "string"}, "flow": {"type": "string"}, "from": {"type": "integer", "description": "The run's version before."}, "to": {"type": "integer"},
+            "accepted": {"type": "boolean", "description": "The checker proved the move safe."}, "upgraded": {"type": "boolean", "description": "The run now runs on `to`."}, "dryRun": {"type": "boolean"},
+            "reasons": {"type": "array", "items": {"type": "string"}, "description": "Why it was refused, one sentence each, naming lines."},
+            "moves": {"type": "array", "description": "Per fiber (0 is the flow, others parallel branches), where each frame stood and stands.", "items": {"type": "object", "properties": {"fiber": {"type": "integer"}, "frames": {"type": "array", "items": {"type": "object", "properties": {
+                "from": {"$ref": "#/components/schemas/UpgradePlace"}, "to": {"$ref": "#/components/schemas/UpgradePlace"},
+                "variables": {"type": "array", "items": {"type": "object", "properties": {"from": {"type": "string"}, "to": {"type": "string"}}}}}}}}}},
+            "notes": {"type": "array", "items": {"type": "string"}}}},
+        "UpgradeReport": {"type": "object", "required": ["flow", "version", "runs", "upgraded", "refused", "more"], "properties": {
+            "flow": {"type": "string"}, "version": {"type": "integer"}, "dryRun": {"type": "boolean"},
+            "runs": {"type": "array", "items": {"$ref": "#/components/schemas/UpgradeVerdict"}},
+            "upgraded": {"type": "integer"}, "refused": {"type": "integer"},
+            "more": {"type": "boolean", "description": "More runs are left than one request handles (UPGRADE_RUNS_MAX): ask again."}}}
     })
 }
 

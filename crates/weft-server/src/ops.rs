@@ -92,8 +92,8 @@ async fn served(s: &AppState, runs: &[RunRecord]) -> Result<Served, ApiError> {
 /// nobody polls and `failedChild` when it waits for a sub-flow that failed.
 fn annotated(s: &AppState, served: &Served, r: &RunRecord) -> Value {
     let mut v = run_json(r);
-    let bindings = s.bindings.clone();
-    let bound = move |a: &str| bindings.get(a).is_some();
+    // Only activities that pull workers serve can be left without one.
+    let bound = |a: &str| kind(s, a) != "pull";
     if let Some(stall) = s
         .workers
         .stall_of(&r.waiting, &bound, &served.last, served.now)
@@ -545,13 +545,28 @@ async fn depths(s: &AppState) -> Result<BTreeMap<String, (u64, u64)>, ApiError> 
     }
 }
 
+/// How `activity`'s tasks are served: `pull` (workers poll the queue),
+/// `push` (the server posts them), `http` or `grpc` (the program's
+/// binding), `wasm` (an embedded component of the deployment plan).
 fn kind(s: &AppState, activity: &str) -> &'static str {
+    let placed = s
+        .placements
+        .plan
+        .as_ref()
+        .and_then(|p| p.place(activity).map(|(_, place)| place.target.clone()));
+    match placed {
+        Some(weft_plan::Target::Wasm { .. }) => return "wasm",
+        Some(weft_plan::Target::Push { .. }) => return "push",
+        Some(weft_plan::Target::Worker { .. }) => return "pull",
+        Some(weft_plan::Target::Binding(_)) | None => {}
+    }
     if s.workers.is_push(activity) {
-        "push"
-    } else if s.bindings.get(activity).is_some() {
-        "http"
-    } else {
-        "pull"
+        return "push";
+    }
+    match s.bindings.get(activity) {
+        Some(crate::bindings::Binding::Http(_)) => "http",
+        Some(crate::bindings::Binding::Grpc(_)) => "grpc",
+        None => "pull",
     }
 }
 

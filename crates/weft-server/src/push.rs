@@ -50,6 +50,11 @@ impl Push {
         let Some(b) = self.bindings.get(&task.activity).cloned() else {
             return;
         };
+        self.dispatch_to(b, task, sink);
+    }
+
+    /// Sends `task` to the endpoint `b` (a plan's push placement).
+    pub fn dispatch_to(&self, b: PushBinding, task: Task, sink: ResultSink) {
         let client = self.client.clone();
         let health = self.health.clone();
         self.rt.spawn(async move {

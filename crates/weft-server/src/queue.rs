@@ -38,6 +38,8 @@ struct Entry {
     task: Task,
     sink: ResultSink,
     lease: Option<(String, Instant)>,
+    /// Since when it waits for a worker (when it is not leased).
+    ready_since: Instant,
 }
 
 #[derive(Default)]
@@ -56,6 +58,8 @@ pub struct Depth {
     pub ready: u64,
     /// Leased to a worker.
     pub leased: u64,
+    /// How long the oldest ready task has waited.
+    pub oldest_ready: Duration,
 }
 
 /// Why a worker's report on a task was refused.
@@ -161,6 +165,7 @@ impl Queue {
                 task,
                 sink,
                 lease: None,
+                ready_since: Instant::now(),
             },
         );
         drop(g);
@@ -273,6 +278,7 @@ impl Queue {
         for (call, e) in tasks.iter_mut() {
             if e.lease.as_ref().is_some_and(|(_, until)| *until <= now) {
                 e.lease = None;
+                e.ready_since = now;
                 // Redelivered first: it has waited longest.
                 ready
                     .entry(e.task.activity.clone())
@@ -291,6 +297,7 @@ impl Queue {
     /// Tasks per activity.
     pub fn depth(&self) -> BTreeMap<String, Depth> {
         let g = self.lock();
+        let now = Instant::now();
         let mut out: BTreeMap<String, Depth> = BTreeMap::new();
         for e in g.tasks.values() {
             let d = out.entry(e.task.activity.clone()).or_default();
@@ -298,6 +305,7 @@ impl Queue {
                 d.leased += 1;
             } else {
                 d.ready += 1;
+                d.oldest_ready = d.oldest_ready.max(now - e.ready_since);
             }
         }
         out
@@ -470,8 +478,26 @@ mod tests {
             q.depth()["A"],
             Depth {
                 ready: 0,
-                leased: 1
+                leased: 1,
+                oldest_ready: Duration::ZERO,
             }
         );
+    }
+
+    #[tokio::test]
+    async fn depth_tells_the_oldest_ready_task_age() {
+        let q = Queue::new(Duration::from_secs(30));
+        let s = ResultSink::new(|_, _| {});
+        q.push(task("c1", "A", 1), s.clone());
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        q.push(task("c2", "A", 1), s);
+        let d = &q.depth()["A"];
+        assert_eq!((d.ready, d.leased), (2, 0));
+        assert!(d.oldest_ready >= Duration::from_millis(30), "{d:?}");
+        // Leased tasks do not count: c1 goes, c2 is the oldest now.
+        assert_eq!(q.poll(&["A".into()], "w", 1, Duration::ZERO).await.len(), 1);
+        let d = &q.depth()["A"];
+        assert_eq!((d.ready, d.leased), (1, 1));
+        assert!(d.oldest_ready < Duration::from_millis(30), "{d:?}");
     }
 }

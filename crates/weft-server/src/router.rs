@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 
 use crate::api;
 use crate::error::{ApiError, Code};
+use crate::machines;
 use crate::ops;
 use crate::state::AppState;
 
@@ -35,10 +36,27 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/audit/{id}", get(ops::audit_entry))
         .route("/v1/workers", get(ops::workers))
         .route("/v1/queues", get(ops::queues))
+        .route("/v1/runs/{id}/upgrade", post(api::upgrade_run))
+        .route("/v1/runs/upgrade", post(api::upgrade_flow))
         .route("/v1/tasks/poll", post(api::poll_tasks))
         .route("/v1/tasks/{task_id}/complete", post(api::complete_task))
         .route("/v1/tasks/{task_id}/fail", post(api::fail_task))
         .route("/v1/tasks/{task_id}/heartbeat", post(api::heartbeat_task))
+        .route("/v1/machines", get(machines::list_machines))
+        .route("/v1/machines/{machine}", get(machines::query_instances))
+        .route("/v1/machines/{machine}/{key}", get(machines::get_instance))
+        .route(
+            "/v1/machines/{machine}/{key}/{command}",
+            post(machines::send_command),
+        )
+        .route(
+            "/v1/machines/{machine}/{key}/history",
+            get(machines::get_history),
+        )
+        .route(
+            "/v1/machines/{machine}/{key}/commands/{command_id}",
+            get(machines::get_command),
+        )
         .merge(crate::ui::api())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     axum::Router::new()

@@ -23,6 +23,8 @@ pub struct AppState {
     pub connections: Arc<crate::conn::Connections>,
     /// Who polls for which activity, and how endpoints answer.
     pub workers: Arc<crate::workers::Workers>,
+    /// The deployment plan and the limiters of the calls the server makes.
+    pub placements: Arc<crate::placement::Placements>,
 }
 
 /// Resolves once the server is stopping. Long polls and `wait`s end then,

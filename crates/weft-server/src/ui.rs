@@ -55,9 +55,13 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-flow.js"),
     module!("page-workers.js"),
     module!("page-audit.js"),
+    module!("page-activities.js"),
+    module!("page-machines.js"),
     module!("runlist.js"),
     module!("timeline.js"),
+    module!("journal.js"),
     module!("actions.js"),
+    module!("upgrade.js"),
     module!("source.js"),
     module!("travel.js"),
     module!("bulk.js"),
@@ -99,6 +103,10 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/flows/{name}", get(index))
         .route("/workers", get(index))
         .route("/audit", get(index))
+        .route("/activities", get(index))
+        .route("/machines", get(index))
+        .route("/machines/{name}", get(index))
+        .route("/machines/{name}/{key}", get(index))
         .route("/ui/{file}", get(asset))
 }
 
@@ -109,6 +117,87 @@ pub fn api() -> axum::Router<AppState> {
         .route("/v1/versions/{version}", get(get_version))
         .route("/v1/versions/{version}/activities", get(version_activities))
         .route("/v1/flows/{name}/graph", get(flow_graph))
+        .route("/v1/activities", get(activities))
+}
+
+/// Program versions read to list the activities the deployed flows call:
+/// the newest version of each flow, at most this many.
+pub const ACTIVITY_VERSIONS_READ_MAX: usize = 1_000;
+
+/// `GET /v1/activities`: every activity the deployed flows call (their
+/// newest versions) or that has tasks, with its placement in the plan and
+/// its live figures (`docs/deploying.md`).
+async fn activities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let store = s.runtime.store().clone();
+    let called = blocking(move || {
+        let mut versions: Vec<i64> = store
+            .flows()?
+            .iter()
+            .filter_map(|f| f.versions.last().copied())
+            .collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let mut names = std::collections::BTreeSet::new();
+        for v in versions.iter().rev().take(ACTIVITY_VERSIONS_READ_MAX) {
+            let Some(d) = store.deployment(*v)? else {
+                continue;
+            };
+            let parsed: Vec<_> = d
+                .files
+                .iter()
+                .map(|f| weft_syntax::parse(&f.text))
+                .collect();
+            let sources: Vec<weft_check::SourceFile> = d
+                .files
+                .iter()
+                .zip(&parsed)
+                .map(|(f, p)| weft_check::SourceFile {
+                    name: &f.name,
+                    module: &p.module,
+                })
+                .collect();
+            for a in weft_plan::Program::of(&sources).activities {
+                names.insert(a.name);
+            }
+        }
+        Ok(names)
+    })
+    .await?;
+    let figures = crate::metrics::activity_figures(&s);
+    let mut names: std::collections::BTreeSet<String> = called;
+    names.extend(figures.keys().cloned());
+    let plan = s.placements.plan.as_ref();
+    let list: Vec<Value> = names
+        .iter()
+        .map(|name| {
+            let f = figures.get(name).copied().unwrap_or_default();
+            let placement = plan.and_then(|p| {
+                p.place(name).map(|(i, place)| {
+                    let l = weft_plan::limits_of(&p.plan, place);
+                    json!({
+                        "kind": place.target.kind(),
+                        "target": place.target.detail(),
+                        "place": i + 1,
+                        "concurrency": l.concurrency,
+                        "rate": l.rate.map(weft_plan::format_rate),
+                        "timeout": l.timeout_ms.map(weft_engine::time::format_duration),
+                        "memory": l.memory_bytes.map(weft_plan::format_bytes),
+                    })
+                })
+            });
+            json!({
+                "name": name,
+                "placement": placement,
+                "ready": f.ready,
+                "inFlight": f.in_flight,
+                "oldestReadySeconds": f.oldest_ready.as_secs_f64(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "plan": plan.map(|p| p.name.clone()),
+        "activities": list,
+    })))
 }
 
 fn secure_headers(resp: &mut Response) {
@@ -260,6 +349,8 @@ fn example(
     match types.resolve(t) {
         Type::Any | Type::Null | Type::Named(_) => Value::Null,
         Type::String => json!(""),
+        // One of the choices: the one declared.
+        Type::Literal(text) => json!(text),
         Type::Number | Type::Int => json!(0),
         Type::Bool => json!(false),
         Type::Duration => json!("1s"),
@@ -503,6 +594,7 @@ mod tests {
             "/v1/runs/counts",
             "/v1/versions/{version}",
             "/v1/flows/{name}/graph",
+            "/v1/activities",
         ] {
             assert!(
                 crate::api::ROUTES.contains(&("GET", path)),
@@ -632,7 +724,15 @@ mod tests {
         assert_eq!(get("/v1/versions/2").await.unwrap().status(), 404);
         assert_eq!(get("/v1/versions/0").await.unwrap().status(), 400);
 
-        for page in ["/", "/runs/01ABC", "/flows", "/flows/F"] {
+        for page in [
+            "/",
+            "/runs/01ABC",
+            "/flows",
+            "/flows/F",
+            "/machines",
+            "/machines/M",
+            "/machines/M/a%2Fb",
+        ] {
             let r = get(page).await.unwrap();
             assert_eq!(r.status(), 200, "{page}");
             assert!(r.headers()["content-security-policy"]

@@ -45,6 +45,8 @@ fn config() -> Config {
         node: "test".into(),
         poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
+        plan: None,
+        wasm_cache: None,
     }
 }
 
@@ -340,6 +342,13 @@ impl weft_store::Store for AwayAfterCallback {
     fn parked_runs(&self) -> weft_store::Result<Vec<weft_store::ParkedRun>> {
         self.inner.parked_runs()
     }
+    fn cancel_parked_run(
+        &self,
+        record: &weft_store::RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> weft_store::Result<bool> {
+        self.inner.cancel_parked_run(record, journal)
+    }
     fn deployment(&self, version: i64) -> weft_store::Result<Option<weft_store::Deployment>> {
         self.inner.deployment(version)
     }
@@ -420,6 +429,52 @@ impl weft_store::Store for AwayAfterCallback {
     }
     fn audit_entry(&self, id: i64) -> weft_store::Result<Option<weft_store::AuditEntry>> {
         self.inner.audit_entry(id)
+    }
+    fn instance(
+        &self,
+        machine: &str,
+        key: &str,
+    ) -> weft_store::Result<Option<weft_store::InstanceRow>> {
+        self.inner.instance(machine, key)
+    }
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::CommandRecord>> {
+        self.inner.commands(machine, key, from_seq, limit)
+    }
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> weft_store::Result<Option<weft_store::CommandRecord>> {
+        self.inner.command_by_id(machine, key, command_id)
+    }
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::Instance>> {
+        self.inner.instance_candidates(machine, probe, after, limit)
+    }
+    fn instances_with_open_commands(
+        &self,
+        limit: usize,
+    ) -> weft_store::Result<Vec<(String, String)>> {
+        self.inner.instances_with_open_commands(limit)
+    }
+    fn machine_events(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::StoredMachineEvent>> {
+        self.inner.machine_events(after, limit)
     }
 }
 
@@ -520,6 +575,49 @@ impl ClusterStore for AwayAfterCallback {
     }
     fn pollers(&self, since: i64) -> weft_store::Result<Vec<weft_store::Poller>> {
         self.inner.pollers(since)
+    }
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Option<i64>> {
+        self.inner.claim_instance(node, machine, key, now, lease_ms)
+    }
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner
+            .claim_instances_with_work(node, now, lease_ms, limit)
+    }
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceClaim>> {
+        self.inner.renew_instances(node, claims, now, lease_ms)
+    }
+    fn release_instances(
+        &self,
+        node: &str,
+        claims: &[weft_store::machines::InstanceClaim],
+    ) -> weft_store::Result<()> {
+        self.inner.release_instances(node, claims)
+    }
+    fn instance_inbox(
+        &self,
+        machine: &str,
+        key: &str,
+    ) -> weft_store::Result<Vec<weft_store::machines::InstanceInboxEvent>> {
+        self.inner.instance_inbox(machine, key)
     }
 }
 

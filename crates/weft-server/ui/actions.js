@@ -45,7 +45,8 @@ function jsonEditor({ id, label, initial = 'null', onState, rows = 3 }) {
   return { el, get value() { return value; }, get valid() { return valid; }, area };
 }
 
-function confirmAction({ title, body, confirm, danger }) {
+/** Asks for confirmation in the page's dialog; resolves to true when confirmed. */
+export function confirmAction({ title, body, confirm, danger }) {
   const dlg = $('#confirm-dialog');
   $('#confirm-title').textContent = title;
   $('#confirm-body').replaceChildren(...[].concat(body));

@@ -26,10 +26,12 @@ export function setActorName(name) {
 }
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, error) {
     super(message);
     this.status = status;
     this.code = code;
+    // The whole error object: some carry more (`reasons`, `verdict`).
+    this.error = error || null;
   }
 }
 
@@ -109,7 +111,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     let data = null;
     try { data = text ? JSON.parse(text) : null; } catch { data = null; }
     if (!resp.ok) {
-      throw new ApiError(resp.status, data?.error?.code || 'http', data?.error?.message || `HTTP ${resp.status} ${resp.statusText}`);
+      throw new ApiError(resp.status, data?.error?.code || 'http', data?.error?.message || `HTTP ${resp.status} ${resp.statusText}`, data?.error);
     }
     return data;
   }

@@ -2,7 +2,8 @@
 // diagrams. Plain ES modules, no build step, no dependencies; the server
 // embeds these files. This one starts the UI: the shared pieces are in
 // api.js (the API client), dom.js, format.js and router.js; a page each in
-// page-runs.js, page-run.js, page-flows.js and page-flow.js.
+// page-runs.js, page-run.js, page-flows.js, page-flow.js and
+// page-activities.js, and the machines' pages in page-machines.js.
 
 import { forgetToken, updateSignout } from './api.js';
 import { $, toast } from './dom.js';
@@ -13,6 +14,8 @@ import { flowsPage } from './page-flows.js';
 import { flowPage } from './page-flow.js';
 import { workersPage } from './page-workers.js';
 import { auditPage } from './page-audit.js';
+import { activitiesPage } from './page-activities.js';
+import { machinesPage, machinePage, instancePage } from './page-machines.js';
 
 /** The pages, by address. */
 const ROUTES = [
@@ -22,6 +25,10 @@ const ROUTES = [
   { path: /^\/flows\/([^/]+)$/, tab: 'flows', page: (main, m, params, gen) => flowPage(main, decodeURIComponent(m[1]), params, gen) },
   { path: /^\/workers$/, tab: 'workers', title: 'Workers · Weft', page: (main, m, params, gen) => workersPage(main, gen) },
   { path: /^\/audit$/, tab: 'audit', title: 'Audit log · Weft', page: (main, m, params, gen) => auditPage(main, params, gen) },
+  { path: /^\/activities$/, tab: 'activities', title: 'Activities · Weft', page: (main, m, params, gen) => activitiesPage(main, gen) },
+  { path: /^\/machines$/, tab: 'machines', title: 'Machines · Weft', page: (main, m, params, gen) => machinesPage(main, gen) },
+  { path: /^\/machines\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => machinePage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/machines\/([^/]+)\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => instancePage(main, decodeURIComponent(m[1]), decodeURIComponent(m[2]), gen) },
 ];
 
 $('#signout').addEventListener('click', () => {

@@ -1,9 +1,12 @@
 // Formatting, without the DOM: times and durations, short renderings of
 // values, and source positions.
 
-/** A run this build cannot read (parked): its error's code says what. */
+/**
+ * A parked run: one this build cannot read (`unreadable_*`) or whose step
+ * panicked (`engine_panic`); its error's code says which.
+ */
 export function unreadable(run) {
-  return run.status === 'failed' && /^unreadable_/.test(run.error?.code || '');
+  return run.status === 'failed' && /^(unreadable_|engine_panic$)/.test(run.error?.code || '');
 }
 
 /** Milliseconds since the epoch, of a number or an RFC 3339 text. */

@@ -6,11 +6,13 @@ import { actionsCard, retell } from './actions.js';
 import { api, download, errorText, getActivities, getVersion, loadVersions, q } from './api.js';
 import { badge, copyButton, h, jsonBlock, nothing, timeEl, toast } from './dom.js';
 import { absolute, ago, parseTime, preview, splitPosition, unreadable, until } from './format.js';
+import { JOURNAL_PAGES_MAX, readJournal } from './journal.js';
 import { isCurrent } from './router.js';
 import { runTable, waitSummary } from './runlist.js';
 import { focusLine, markLine, sourceView } from './source.js';
 import { timeline, timelineItem } from './timeline.js';
 import { travelCard } from './travel.js';
+import { newerVersions, upgradable, upgradeCard } from './upgrade.js';
 
 /** The deployed flow of a version that defines `flow` (itself, or the flow
  * an inline sub-flow is written in); null when not found. */
@@ -75,20 +77,22 @@ export async function runPage(main, id, gen) {
   const travelSlot = h('div');
   const auditSlot = h('div');
   const actionSlot = h('div');
+  const upgradeSlot = h('div');
   // Outside the actions card: it stays when the card changes with the status.
   const outcome = h('div.outcome', { 'aria-live': 'polite' });
   const waitSlot = h('div');
   const timelineList = h('ol.timeline', { 'aria-label': 'Timeline' });
   const timelineTools = h('div.tools');
+  const timelineNote = h('div');
   const sourceSlot = h('div.source-slot');
   const sourceTitle = h('h2', 'Source');
   const ioSlot = h('div.io');
   const childSlot = h('div');
   main.replaceChildren(h('section.page.run-page',
     h('nav.crumbs', { 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Runs'), ' / ', h('span.mono', id)),
-    headSlot, calloutSlot, outcome, waitSlot, actionSlot, travelSlot,
+    headSlot, calloutSlot, outcome, waitSlot, actionSlot, upgradeSlot, travelSlot,
     h('div.run-grid',
-      h('section.card.timeline-card', h('div.card-head', h('h2', 'Timeline'), timelineTools), timelineList),
+      h('section.card.timeline-card', h('div.card-head', h('h2', 'Timeline'), timelineTools), timelineNote, timelineList),
       h('div.side',
         h('section.card.source-card', sourceTitle, sourceSlot),
         ioSlot)),
@@ -96,6 +100,7 @@ export async function runPage(main, id, gen) {
 
   let view = null;
   let viewKey = '';
+  let newer = { at: 0, of: null, versions: [] };
   const keys = {};
   const changed = (name, value) => {
     const k = JSON.stringify(value);
@@ -130,11 +135,17 @@ export async function runPage(main, id, gen) {
     }
     if (changed('callout', [run.status, run.error, run.result, run.failedChild, run.stalled?.activity])) {
       let c = null;
-      if (unreadable(run)) {
+      if (unreadable(run) && run.error.code === 'engine_panic') {
+        c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
+          h('div.callout-title', `Parked: a step panicked (${run.error.code}): `, h('span.err', run.error.message)),
+          h('p', 'A bug in this Weft build, met by this run. Its snapshot is kept as it was before that step, with its timers and tasks set aside. ',
+            'A build without the bug resumes the run when it starts; it can also be cancelled. ',
+            'See "A run this build cannot read" in docs/operating.md.'));
+      } else if (unreadable(run)) {
         c = h('section.callout.tone-failed', { role: 'alert', id: 'unreadable' },
           h('div.callout-title', `Unreadable by this build (${run.error.code}): `, h('span.err', run.error.message)),
           h('p', 'Its snapshot and program are kept as they were, with its timers and tasks set aside. ',
-            'A Weft build that reads them resumes the run when it starts; until then it cannot be repaired. ',
+            'A Weft build that reads them resumes the run when it starts; it can also be cancelled. ',
             'See "Upgrading Weft" in docs/operating.md.'));
       } else if (run.failedChild) {
         c = h('section.callout.tone-failed', { role: 'alert', id: 'failed-child' },
@@ -165,6 +176,17 @@ export async function runPage(main, id, gen) {
       actionSlot.replaceChildren(actionsCard(run, outcome, async () => { await refresh(); },
         { shapes, failedActivity: run.status === 'failed' ? failedCall?.activity : null }) || nothing);
     }
+    // Newer versions are looked for now and then (one may be deployed
+    // while the page is open); the card is rebuilt only when they or the
+    // run's version change, so a verdict on screen stays.
+    if (owner && upgradable(run) && (Date.now() - newer.at > 10000 || newer.of !== run.version)) {
+      newer = { at: Date.now(), of: run.version, versions: await newerVersions(owner, run.version).catch(() => newer.versions) };
+      if (!isCurrent(gen)) return;
+    }
+    const offered = upgradable(run) && newer.of === run.version ? newer.versions : [];
+    if (changed('upgrade', [run.status, run.version, unreadable(run), offered])) {
+      upgradeSlot.replaceChildren(upgradeCard(run, owner, offered, outcome, async () => { await refresh(); }) || nothing);
+    }
     if (changed('waits', [run.waitingFor, run.status, run.stalled, run.failedChild, Math.floor(Date.now() / 10000)])) {
       const ws = run.waitingFor || [];
       waitSlot.replaceChildren(ws.length
@@ -173,7 +195,7 @@ export async function runPage(main, id, gen) {
     }
     const childStatus = new Map(kids.runs.map((k) => [k.id, k.status]));
     const ended = run.status === 'completed' || run.status === 'cancelled' ? run.status : null;
-    if (changed('journal', [journal.entries.length, [...childStatus], ended])) {
+    if (changed('journal', [journal.entries.length, journal.entries[0]?.step, journal.droppedSteps, journal.capped, [...childStatus], ended])) {
       const items = timeline(journal.entries);
       const t0 = parseTime(journal.entries[0]?.at ?? run.createdAt);
       timelineList.replaceChildren(...items.map((it) => timelineItem(it, t0, showLine, childStatus, ended)));
@@ -184,6 +206,16 @@ export async function runPage(main, id, gen) {
           travelSlot.scrollIntoView({ block: 'nearest' });
         } }, 'Step through…'),
         h('button.link', { type: 'button', id: 'download-journal', onclick: () => download(`/v1/runs/${q(id)}/export`, `run-${id}.json`).catch((e) => toast(`The download failed (${errorText(e)})`, 'bad')) }, 'Download JSON'));
+      const notes = [];
+      if (journal.droppedSteps) {
+        notes.push(h('p.muted.small', { id: 'journal-dropped' }, `The oldest ${journal.droppedSteps.toLocaleString('en')} steps are no longer kept `
+          + '(a run keeps its newest 10,000 steps): the timeline starts later than the run.'));
+      }
+      if (journal.capped) {
+        notes.push(h('p.muted.small', { id: 'journal-capped' }, `Only the first ${journal.entries.length.toLocaleString('en')} journal entries `
+          + `(${JOURNAL_PAGES_MAX} pages) are shown; the rest is in GET /v1/runs/{id}/journal.`));
+      }
+      timelineNote.replaceChildren(...notes);
     }
     // Source: the run's version; the file of the failure or position.
     const version = await getVersion(run.version).catch(() => null);
@@ -237,12 +269,13 @@ export async function runPage(main, id, gen) {
   let audit = null;
   let settled = false;
   let auditAt = 0;
+  const journalPage = (cursor) => api(`/v1/runs/${q(id)}/journal${cursor ? `?cursor=${q(cursor)}` : ''}`);
   const refresh = async () => {
     const terminal = run.status === 'completed' || run.status === 'cancelled';
     const auditDue = Date.now() - auditAt > 10_000 || !settled;
     const [r, j, k, a] = await Promise.all([
       api(`/v1/runs/${q(id)}`),
-      settled ? journal : api(`/v1/runs/${q(id)}/journal`),
+      settled ? journal : readJournal(journalPage, journal, () => isCurrent(gen)),
       settled ? kids : api(`/v1/runs?parent=${q(id)}&limit=100`),
       auditDue ? api(`/v1/audit?run=${q(id)}&limit=20`).catch(() => audit) : audit,
     ]);

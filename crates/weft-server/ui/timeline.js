@@ -92,6 +92,7 @@ export function timeline(entries) {
       case 'resolved': items.push({ kind: 'resolved', at: e.at, value: e.value }); lastOperator = items.length - 1; break;
       case 'completed': items.push({ kind: 'completed', at: e.at, result: e.result }); break;
       case 'cancelled': items.push({ kind: 'cancelled', at: e.at, reason: e.reason }); lastOperator = items.length - 1; break;
+      case 'upgraded': items.push({ kind: 'upgraded', at: e.at, by: e.by, from: e.from, to: e.to, moved: e.moved || [] }); break;
       default: items.push({ kind: 'other', at: e.at, entry: e });
     }
   }
@@ -211,6 +212,12 @@ export function timelineItem(it, t0, onLine, childStatus, ended) {
       tone = 'cancelled';
       title = h('strong', 'Cancelled');
       body.push(h('div', it.reason));
+      break;
+    case 'upgraded':
+      tone = 'operator';
+      title = h('strong', `Upgraded from version ${it.from} to ${it.to}`);
+      tags.push(h('span.tag', `by ${it.by}`));
+      if (it.moved.length) body.push(h('details.value', h('summary', 'what moved where'), h('pre.moved', it.moved.join('\n'))));
       break;
     default:
       title = it.entry?.type || 'entry';

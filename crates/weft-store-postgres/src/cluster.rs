@@ -9,12 +9,13 @@
 use std::time::Duration;
 
 use weft_engine::state::{Event, Task};
+use weft_store::machines::{InstanceClaim, InstanceInboxEvent};
 use weft_store::{
     CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth, Result,
     TimerRow,
 };
 
-use crate::{corrupt, from_json, get, limit_param, to_json, PgStore};
+use crate::{corrupt, from_json, get, limit_param, machines, to_json, PgStore};
 
 /// The claim of a run that is free, held by `$1`, or whose lease ended by
 /// `$3`, as `SET` clauses: a node's own live lease keeps its epoch, any
@@ -437,6 +438,75 @@ impl ClusterStore for PgStore {
                 })
             })
             .collect()
+    }
+
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>> {
+        let what = || format!("claim instance {machine}/{key} for {node}");
+        let rows = self.query(
+            &what,
+            machines::CLAIM_INSTANCE,
+            &[&node, &machine, &key, &now, &lease_ms],
+        )?;
+        rows.first().map(|r| get(r, 0, &what)).transpose()
+    }
+
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<InstanceClaim>> {
+        let what = || format!("claim instances with work for {node}");
+        let rows = self.query(
+            &what,
+            machines::CLAIM_INSTANCES_WITH_WORK,
+            &[&node, &now, &lease_ms, &limit_param(limit)],
+        )?;
+        rows.iter().map(machines::read_claim).collect()
+    }
+
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<InstanceClaim>> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let what = || format!("renew {} instance claims of {node}", claims.len());
+        let (m, k, e) = machines::split(claims);
+        let rows = self.query(
+            &what,
+            machines::RENEW_INSTANCES,
+            &[&node, &m, &k, &e, &now, &lease_ms],
+        )?;
+        rows.iter().map(machines::read_claim).collect()
+    }
+
+    fn release_instances(&self, node: &str, claims: &[InstanceClaim]) -> Result<()> {
+        if claims.is_empty() {
+            return Ok(());
+        }
+        let what = || format!("release {} instance claims of {node}", claims.len());
+        let (m, k, e) = machines::split(claims);
+        self.query(&what, machines::RELEASE_INSTANCES, &[&node, &m, &k, &e])?;
+        Ok(())
+    }
+
+    fn instance_inbox(&self, machine: &str, key: &str) -> Result<Vec<InstanceInboxEvent>> {
+        let what = || format!("inbox of instance {machine}/{key}");
+        let rows = self.query(&what, machines::INSTANCE_INBOX, &[&machine, &key])?;
+        rows.iter().map(machines::read_inbox).collect()
     }
 }
 

@@ -154,6 +154,8 @@ pub(crate) struct Plan<'a> {
     pub inbox_done: Vec<i64>,
     /// True when the batch stores tasks: the nodes are told (`NOTIFY`).
     pub notify: bool,
+    /// What the batch writes about machines.
+    pub machines: crate::machines::MachinePlan<'a>,
 }
 
 /// What the batch does to one run.
@@ -376,7 +378,8 @@ impl<'a> Plan<'a> {
                 None => plan.tasks_delete.push(call_id),
             }
         }
-        plan.notify = !plan.tasks_put_id.is_empty();
+        plan.machines = crate::machines::MachinePlan::build(batch);
+        plan.notify = !plan.tasks_put_id.is_empty() || !plan.machines.inbox_machine.is_empty();
         if !fences.is_empty() {
             let mut guard: BTreeSet<&str> = plan.updated.id.iter().copied().collect();
             guard.extend(fences.iter().map(|f| f.0));
@@ -401,7 +404,7 @@ impl<'a> Plan<'a> {
 
     /// True when the batch writes no row.
     pub fn is_empty(&self) -> bool {
-        self.created.len() + self.updated.len() == 0
+        self.created.len() + self.updated.len() == 0 && self.machines.is_empty()
     }
 
     /// A fingerprint of every row the batch writes: tells a retry of the
@@ -430,9 +433,10 @@ impl<'a> Plan<'a> {
             String::new()
         };
         format!(
-            "commit: a batch of {} writes (run{} {shown}{more})",
+            "commit: a batch of {} writes (run{} {shown}{more}){}",
             self.writes,
-            if n == 1 { "" } else { "s" }
+            if n == 1 { "" } else { "s" },
+            self.machines.describe()
         )
     }
 }

@@ -233,6 +233,7 @@
 mod cluster;
 mod commit;
 mod listen;
+mod machines;
 mod pool;
 pub mod schema;
 mod search;
@@ -250,9 +251,10 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 use weft_engine::state::{Status, Task};
 use weft_store::{
-    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
-    RunCount, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow,
-    TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
+    AuditEntry, AuditQuery, Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow,
+    JournalStep, NewAudit, ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, SourceText,
+    Store, StoreError, StoredMachineEvent, StoredRun, TimerRow, TokenRow,
+    JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 use crate::commit::Plan;
@@ -578,6 +580,46 @@ impl PgStore {
             ("tokens", UPSERT_TOKENS, !plan.tokens_put.is_empty()),
             ("tokens", SPEND_TOKENS, !plan.tokens_spend.is_empty()),
             ("inbox", DELETE_INBOX, !plan.inbox_done.is_empty()),
+            (
+                "instance fencing",
+                machines::LOCK_INSTANCES,
+                !plan.machines.fences.is_empty(),
+            ),
+            (
+                "instance index",
+                machines::DELETE_FIELDS,
+                !plan.machines.inst_machine.is_empty(),
+            ),
+            (
+                "instance index",
+                machines::INSERT_FIELDS,
+                !plan.machines.field_machine.is_empty(),
+            ),
+            (
+                "instances",
+                machines::UPSERT_INSTANCES,
+                !plan.machines.inst_machine.is_empty(),
+            ),
+            (
+                "commands",
+                machines::UPSERT_COMMANDS,
+                !plan.machines.cmd_machine.is_empty(),
+            ),
+            (
+                "machine events",
+                machines::INSERT_EVENTS,
+                !plan.machines.events.is_empty(),
+            ),
+            (
+                "instance inbox",
+                machines::INSERT_INSTANCE_INBOX,
+                !plan.machines.inbox_machine.is_empty(),
+            ),
+            (
+                "instance inbox",
+                machines::DELETE_INSTANCE_INBOX,
+                !plan.machines.inbox_done.is_empty(),
+            ),
             ("notify", NOTIFY, plan.notify),
         ];
         let steps: Vec<(&str, &str)> = steps
@@ -656,6 +698,49 @@ impl PgStore {
                 ],
                 SPEND_TOKENS => vec![p(&plan.tokens_spend)],
                 DELETE_INBOX => vec![p(&plan.inbox_done)],
+                machines::LOCK_INSTANCES => {
+                    vec![p(&plan.machines.guard_machine), p(&plan.machines.guard_key)]
+                }
+                machines::DELETE_FIELDS => vec![
+                    p(&plan.machines.inst_machine),
+                    p(&plan.machines.inst_key),
+                    p(&plan.machines.inst_version),
+                ],
+                machines::INSERT_FIELDS => vec![
+                    p(&plan.machines.field_machine),
+                    p(&plan.machines.field_key),
+                    p(&plan.machines.field_version),
+                    p(&plan.machines.field_path),
+                    p(&plan.machines.field_kind),
+                    p(&plan.machines.field_num),
+                    p(&plan.machines.field_text),
+                ],
+                machines::UPSERT_INSTANCES => vec![
+                    p(&plan.machines.inst_machine),
+                    p(&plan.machines.inst_key),
+                    p(&plan.machines.inst_state),
+                    p(&plan.machines.inst_version),
+                    p(&plan.machines.inst_next_seq),
+                    p(&plan.machines.inst_finished),
+                    p(&plan.machines.inst_indexed),
+                    p(&plan.machines.inst_created_at),
+                    p(&plan.machines.inst_updated_at),
+                ],
+                machines::UPSERT_COMMANDS => vec![
+                    p(&plan.machines.cmd_machine),
+                    p(&plan.machines.cmd_key),
+                    p(&plan.machines.cmd_seq),
+                    p(&plan.machines.cmd_id),
+                    p(&plan.machines.cmd_status),
+                    p(&plan.machines.cmd_record),
+                ],
+                machines::INSERT_EVENTS => vec![p(&plan.machines.events)],
+                machines::INSERT_INSTANCE_INBOX => vec![
+                    p(&plan.machines.inbox_machine),
+                    p(&plan.machines.inbox_key),
+                    p(&plan.machines.inbox_event),
+                ],
+                machines::DELETE_INSTANCE_INBOX => vec![p(&plan.machines.inbox_done)],
                 NOTIFY => vec![p(channel)],
                 _ => unreachable!("every statement has its parameters"),
             })
@@ -684,7 +769,10 @@ impl PgStore {
                 Err(_) => {}
                 Ok(rows) if i == 1 => xid = rows.first().and_then(|r| r.try_get(0).ok()),
                 Ok(rows) if i >= 2 && steps[i - 2].1 == LOCK_RUNS => {
-                    stale = stale_fences(&rows, plan);
+                    stale.extend(stale_fences(&rows, plan));
+                }
+                Ok(rows) if i >= 2 && steps[i - 2].1 == machines::LOCK_INSTANCES => {
+                    stale.extend(plan.machines.stale(&rows));
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == INSERT_RUNS => {
                     for r in rows {
@@ -1042,6 +1130,41 @@ WITH done AS (
 )
 SELECT (SELECT count(*) FROM done), (SELECT count(pg_notify($8, '')) FROM done)";
 
+/// Cancels a parked run (see `Store::cancel_parked_run`): `$2`..`$7` are
+/// the record's columns, `$8` the journal step's entries (JSON, or NULL for
+/// none), `$9` the shard of `run_counts` the status change goes to.
+const CANCEL_PARKED_RUN: &str = "
+WITH done AS (
+    DELETE FROM parked_runs WHERE run_id = $1 RETURNING run_id
+), old AS (
+    SELECT r.flow, r.status FROM runs r JOIN done ON r.id = done.run_id WHERE r.status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $9::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
+), timers_out AS (
+    DELETE FROM parked_timers WHERE run_id IN (SELECT run_id FROM done)
+), tasks_out AS (
+    DELETE FROM parked_tasks WHERE run_id IN (SELECT run_id FROM done)
+), inbox_out AS (
+    DELETE FROM parked_inbox WHERE run_id IN (SELECT run_id FROM done)
+), tokens_out AS (
+    UPDATE tokens SET active = false WHERE run_id IN (SELECT run_id FROM done)
+), rec AS (
+    UPDATE runs SET status = $2, result = $3::text::json, error = $4::text::json,
+        waiting = $5::text::json, position = $6, updated_at = $7,
+        journal_steps = journal_steps + (CASE WHEN $8::text IS NULL THEN 0 ELSE 1 END)
+    WHERE id IN (SELECT run_id FROM done)
+    RETURNING id, journal_steps
+), step AS (
+    INSERT INTO journal (run_id, step, entries)
+    SELECT id, journal_steps, $8::text::json FROM rec WHERE $8::text IS NOT NULL
+)
+SELECT (SELECT count(*) FROM done)";
+
 impl PgStore {
     /// The record columns parking and unparking write, as parameters
     /// `$2`..`$7` of [`PARK_RUN`] and [`UNPARK_RUN`].
@@ -1207,6 +1330,35 @@ impl Store for PgStore {
                 &position,
                 &updated,
                 &self.channel,
+                &self.shard,
+            ],
+        )?;
+        let n: i64 = get(&rows[0], 0, &what)?;
+        Ok(n > 0)
+    }
+
+    fn cancel_parked_run(
+        &self,
+        record: &RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> Result<bool> {
+        let what = || format!("cancelling parked run {}", record.id);
+        let (status, result, error, waiting, position, updated) = Self::record_columns(record);
+        let entries: Option<String> = (!journal.is_empty())
+            .then(|| serde_json::to_string(journal).expect("journal entries serialize"));
+        // Not run twice: a second run would find the run not parked.
+        let rows = self.query_once(
+            &what,
+            CANCEL_PARKED_RUN,
+            &[
+                &record.id,
+                &status,
+                &result,
+                &error,
+                &waiting,
+                &position,
+                &updated,
+                &entries,
                 &self.shard,
             ],
         )?;
@@ -1542,6 +1694,95 @@ impl Store for PgStore {
     fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
         self.audit_entry_(id)
     }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        let what = || format!("instance {machine}/{key}");
+        let rows = self.query(&what, &machines::instance_sql(), &[&machine, &key])?;
+        rows.first().map(machines::read_instance).transpose()
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        let what = || format!("commands of {machine}/{key}");
+        let limit = limit_param(limit);
+        let rows = self.query(
+            &what,
+            machines::COMMANDS,
+            &[&machine, &key, &from_seq, &limit],
+        )?;
+        rows.iter()
+            .map(|r| machines::read_command(r, &what))
+            .collect()
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        let what = || format!("command {command_id:?} of {machine}/{key}");
+        let rows = self.query(
+            &what,
+            machines::COMMAND_BY_ID,
+            &[&machine, &key, &command_id],
+        )?;
+        rows.first()
+            .map(|r| machines::read_command(r, &what))
+            .transpose()
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&weft_store::machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        let what = || format!("query of {machine}");
+        let after = after.unwrap_or("");
+        let limit = limit_param(limit);
+        let rows = match probe {
+            None => self.query(&what, &machines::scan_sql(), &[&machine, &after, &limit])?,
+            Some(p) => {
+                let (kind, num, text) = machines::probe_value(p);
+                let sql = machines::probe_sql(p);
+                match (num, text) {
+                    (Some(n), _) => {
+                        self.query(&what, &sql, &[&machine, &after, &limit, &p.path, &kind, &n])?
+                    }
+                    (_, Some(t)) => {
+                        self.query(&what, &sql, &[&machine, &after, &limit, &p.path, &kind, &t])?
+                    }
+                    _ => return Err(corrupt(what(), "an index probe without a scalar value")),
+                }
+            }
+        };
+        rows.iter()
+            .map(|r| machines::read_instance(r).map(|row| row.instance))
+            .collect()
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        let what = || "instances with open commands".to_string();
+        let limit = limit_param(limit);
+        let rows = self.query(&what, machines::OPEN_INSTANCES, &[&limit])?;
+        rows.iter()
+            .map(|r| Ok((get(r, 0, &what)?, get(r, 1, &what)?)))
+            .collect()
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        let what = || "machine events".to_string();
+        let limit = limit_param(limit);
+        let rows = self.query(&what, machines::EVENTS, &[&after, &limit])?;
+        rows.iter().map(machines::read_event).collect()
+    }
 }
 
 /// Row versions of the queue-like tables a batch turns dead: deleted and
@@ -1551,8 +1792,11 @@ fn churn(batch: &Batch) -> u64 {
         .writes
         .iter()
         .map(|w| {
-            (w.tasks_delete.len() + w.tasks_put.len() + w.inbox_done.len() + w.timers_clear.len())
-                as u64
+            (w.tasks_delete.len()
+                + w.tasks_put.len()
+                + w.inbox_done.len()
+                + w.timers_clear.len()
+                + w.machines.len()) as u64
         })
         .sum()
 }

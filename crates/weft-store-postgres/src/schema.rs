@@ -54,8 +54,14 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        description:
+            "machines: instances, commands, the index of states, events, the instance inbox",
         sql: V5,
+    },
+    Migration {
+        version: 6,
+        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        sql: V6,
     },
 ];
 
@@ -265,7 +271,71 @@ CREATE TABLE parked_inbox (
 CREATE INDEX parked_inbox_by_run ON parked_inbox (run_id, id);
 "#;
 
-/// Version 5: what operators need at scale (docs/operating.md, "Finding
+/// Version 5: machines (see `weft_store::machines`). An instance's lease
+/// sits on its row, as a run's does (`owner`, `lease_until`, `epoch`).
+const V5: &str = r#"
+CREATE TABLE machine_instances (
+    machine     text COLLATE "C" NOT NULL,
+    key         text COLLATE "C" NOT NULL,
+    state       json NOT NULL,
+    version     bigint NOT NULL,
+    next_seq    bigint NOT NULL,
+    finished    bigint NOT NULL,
+    indexed     boolean NOT NULL,
+    created_at  bigint NOT NULL,
+    updated_at  bigint NOT NULL,
+    owner       text COLLATE "C",
+    lease_until bigint NOT NULL DEFAULT 0,
+    epoch       bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (machine, key)
+) WITH (fillfactor = 80);
+CREATE INDEX machine_instances_open ON machine_instances (machine, key)
+    WHERE next_seq > finished + 1;
+CREATE INDEX machine_instances_unindexed ON machine_instances (machine, key)
+    WHERE NOT indexed;
+
+CREATE TABLE machine_commands (
+    machine    text COLLATE "C" NOT NULL,
+    key        text COLLATE "C" NOT NULL,
+    seq        bigint NOT NULL,
+    command_id text COLLATE "C" NOT NULL,
+    status     text COLLATE "C" NOT NULL,
+    record     json NOT NULL,
+    PRIMARY KEY (machine, key, seq)
+);
+CREATE UNIQUE INDEX machine_command_ids ON machine_commands (machine, key, command_id);
+
+-- `kind` is 's' (in `text`), 'n' (in `num`) or 'b' (0 or 1 in `num`).
+CREATE TABLE machine_fields (
+    machine text COLLATE "C" NOT NULL,
+    key     text COLLATE "C" NOT NULL,
+    path    text COLLATE "C" NOT NULL,
+    kind    text COLLATE "C" NOT NULL,
+    num     float8,
+    text    text COLLATE "C"
+);
+CREATE INDEX machine_fields_text ON machine_fields (machine, path, kind, text, key);
+CREATE INDEX machine_fields_num ON machine_fields (machine, path, kind, num, key);
+CREATE INDEX machine_fields_of ON machine_fields (machine, key);
+
+CREATE TABLE machine_events (
+    id    bigserial PRIMARY KEY,
+    event json NOT NULL
+);
+
+-- Events for an instance's owner in a cluster, oldest first by id.
+CREATE TABLE machine_inbox (
+    id         bigserial PRIMARY KEY,
+    machine    text COLLATE "C" NOT NULL,
+    key        text COLLATE "C" NOT NULL,
+    event      json NOT NULL,
+    created_at bigint NOT NULL
+        DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+);
+CREATE INDEX machine_inbox_by_instance ON machine_inbox (machine, key, id);
+"#;
+
+/// Version 6: what operators need at scale (docs/operating.md, "Finding
 /// and repairing runs at scale").
 ///
 /// - `run_counts`: runs per flow and status, in shards (one per store
@@ -283,7 +353,7 @@ CREATE INDEX parked_inbox_by_run ON parked_inbox (run_id, id);
 ///   touched, in order.
 /// - `pollers`: the last poll of each worker for each activity, through
 ///   each node, so every node can tell which activities nobody polls.
-const V5: &str = r#"
+const V6: &str = r#"
 CREATE TABLE run_counts (
     shard  smallint NOT NULL,
     flow   text COLLATE "C" NOT NULL,

@@ -40,7 +40,8 @@ pub const START_CHECK_FULL_BYTES_MAX: u64 = 128 * 1024 * 1024;
 
 /// Tables checked at open when the database is too large to check whole:
 /// the ones the runtime reads before it serves anything (stored programs,
-/// outstanding tasks, timers, tokens, keys, the store's id).
+/// outstanding tasks, timers, tokens, keys, the store's id, the machine
+/// instances whose queued commands a restarted host starts).
 pub const START_CHECK_TABLES: &[&str] = &[
     "deployments",
     "deployment_flows",
@@ -49,6 +50,7 @@ pub const START_CHECK_TABLES: &[&str] = &[
     "tokens",
     "idempotency_keys",
     "store_meta",
+    "machine_instances",
 ];
 
 /// Permissions of the database's files: inputs, results and callback

@@ -58,8 +58,12 @@
 //! | `parked_runs` | `run_id` | runs a build could not read, with the reason as JSON (2) |
 //! | `parked_timers`, `parked_tasks` | `(run_id, key)`, `(run_id, call_id)` | a parked run's timers and tasks, set aside (2) |
 //! | `store_meta` | `key` | the store's id (`store_id`, also in `weft.id` beside the database: see [`check`]) (3) |
+//! | `machine_instances` | `(machine, key)` | (4) an instance's state and version, its queue's bookkeeping, whether its state is indexed |
+//! | `machine_commands` | `(machine, key, seq)` | (4) each command as JSON, its command id (unique per instance) and status |
+//! | `machine_fields` | | (4) the scalar values of each state, by path, for queries |
+//! | `machine_events` | `id` | (4) the events applied commands emit, in commit order |
 //!
-//! (2), (3): added by migration 2, 3.
+//! (2), (3), (4): added by migration 2, 3, 4 (machines).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -79,6 +83,7 @@
 //! thread, and the mutex makes any other caller wait its turn.
 
 pub mod check;
+mod machines;
 pub mod schema;
 mod search;
 pub mod wal;
@@ -94,10 +99,12 @@ use rusqlite::{
     ffi, params, Connection, ErrorCode, OptionalExtension, Row, Transaction, TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
+use weft_store::machines::IndexProbe;
 use weft_store::{
-    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, NewAudit, ParkedRun, Result,
-    RunCount, RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun,
-    TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
+    AuditEntry, AuditQuery, Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow,
+    JournalStep, NewAudit, ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, RunWrite,
+    SourceText, Store, StoreError, StoredMachineEvent, StoredRun, TimerRow, TokenRow,
+    JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 /// The database file's name in the store's directory.
@@ -475,6 +482,12 @@ fn limit_param(n: usize) -> i64 {
 /// Writes one step of one run inside the batch's transaction; the changes
 /// to the counts per flow and status go to `counts`.
 fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
+    apply_run(tx, w, counts)?;
+    machines::apply(tx, &w.machines)
+}
+
+/// The run's part of a write.
+fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
     let Some(rec) = &w.record else {
@@ -1099,6 +1112,52 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
+    fn cancel_parked_run(
+        &self,
+        record: &RunRecord,
+        journal: &[weft_engine::state::Entry],
+    ) -> Result<bool> {
+        let id = record.id.as_str();
+        let what = || format!("cancelling parked run {id}");
+        let mut conn = self.writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db_err(e, what))?;
+        let n = tx
+            .prepare_cached("DELETE FROM parked_runs WHERE run_id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(|e| db_err(e, what))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM parked_timers WHERE run_id = ?1",
+            "DELETE FROM parked_tasks WHERE run_id = ?1",
+            // `tokens` has no index on run_id; cancelling a parked run is
+            // rare.
+            "UPDATE tokens SET active = 0 WHERE run_id = ?1",
+        ] {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute([id]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        write_record_columns(&tx, record, &what)?;
+        if !journal.is_empty() {
+            let step: i64 = tx
+                .prepare_cached(
+                    "UPDATE runs SET journal_steps = journal_steps + 1 WHERE id = ?1 \
+                     RETURNING journal_steps",
+                )
+                .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+                .map_err(|e| db_err(e, what))?;
+            tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(params![id, step, to_json(journal)]))
+                .map_err(|e| db_err(e, what))?;
+        }
+        tx.commit().map_err(|e| db_err(e, what))?;
+        Ok(true)
+    }
+
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         let conn = self.reader()?;
         let what = || "parked runs".to_string();
@@ -1153,5 +1212,46 @@ impl Store for SqliteStore {
 
     fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
         search::audit_entry(&*self.reader()?, id)
+    }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        machines::instance(&*self.reader()?, machine, key)
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        machines::commands(&*self.reader()?, machine, key, from_seq, limit)
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        machines::command_by_id(&*self.reader()?, machine, key, command_id)
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        machines::instance_candidates(&*self.reader()?, machine, probe, after, limit)
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        machines::instances_with_open_commands(&*self.reader()?, limit)
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        machines::events(&*self.reader()?, after, limit)
     }
 }

@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -151,7 +151,7 @@ CREATE TABLE store_meta (
 INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
 ";
 
-/// Version 4: what operators need at scale (docs/operating.md, "Finding
+/// Version 5: what operators need at scale (docs/operating.md, "Finding
 /// and repairing runs at scale").
 ///
 /// - `run_counts`: runs per flow and status, changed in the transaction of
@@ -168,7 +168,7 @@ INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16)
 ///   run can be replayed step by step; NULL for the steps stored before.
 /// - `audit` and `audit_runs`: operators' actions and the runs they
 ///   touched.
-const V4: &str = "
+const V5_OPERATING: &str = "
 CREATE TABLE run_counts (
     flow   TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -222,6 +222,62 @@ pub fn check_version(found: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// Version 4: machines (see `weft_store::machines`). Instances hold their
+/// state as JSON; a command is stored as its JSON record, with the columns
+/// its look-ups need. `machine_fields` holds the scalar values of each
+/// state for queries; both its indexes end with the key, so a page of
+/// matches comes out in key order.
+const V4_MACHINES: &str = "
+CREATE TABLE machine_instances (
+    machine    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    next_seq   INTEGER NOT NULL,
+    finished   INTEGER NOT NULL,
+    indexed    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (machine, key)
+);
+-- What a restarted host looks at, and what every query examines.
+CREATE INDEX machine_instances_open ON machine_instances (machine, key)
+    WHERE next_seq > finished + 1;
+CREATE INDEX machine_instances_unindexed ON machine_instances (machine, key)
+    WHERE indexed = 0;
+
+CREATE TABLE machine_commands (
+    machine    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    command_id TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    record     TEXT NOT NULL,
+    PRIMARY KEY (machine, key, seq)
+);
+-- A command id is taken once per instance: a second insert is a conflict.
+CREATE UNIQUE INDEX machine_command_ids ON machine_commands (machine, key, command_id);
+
+-- `kind` is 's' (in `text`), 'n' (in `num`) or 'b' (0 or 1 in `num`).
+CREATE TABLE machine_fields (
+    machine TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    num     REAL,
+    text    TEXT,
+    key     TEXT NOT NULL
+);
+CREATE INDEX machine_fields_text ON machine_fields (machine, path, kind, text, key);
+CREATE INDEX machine_fields_num ON machine_fields (machine, path, kind, num, key);
+CREATE INDEX machine_fields_of ON machine_fields (machine, key);
+
+-- Events of applied commands, numbered in commit order.
+CREATE TABLE machine_events (
+    id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    event TEXT NOT NULL
+);
+";
 
 /// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

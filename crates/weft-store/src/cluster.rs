@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 use weft_engine::state::{Event, Task};
 
+use crate::machines::{InstanceClaim, InstanceInboxEvent};
 use crate::{Result, Store};
 
 /// A node's claim on a run.
@@ -142,6 +143,46 @@ pub trait ClusterStore: Store {
     /// notifications may just sleep.
     fn wait_for_work(&self, timeout: std::time::Duration) -> Result<bool>;
 
+    /// Claims a machine instance for `node` as [`ClusterStore::claim_run`]
+    /// claims a run, making its row first when it has none (an instance
+    /// no command reached yet). Returns the claim's epoch; `None` when
+    /// another node holds it.
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>>;
+
+    /// Claims up to `limit` instances with events in their inbox that no
+    /// other node holds (those `node` holds come back with their epoch).
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<InstanceClaim>>;
+
+    /// Extends `node`'s claims on these instances; returns those no longer
+    /// held.
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<InstanceClaim>>;
+
+    /// Gives up `node`'s claims on these instances.
+    fn release_instances(&self, node: &str, claims: &[InstanceClaim]) -> Result<()>;
+
+    /// An instance's inbox, oldest first. (Events are queued by a batch's
+    /// [`crate::MachineWrite::Inbox`], and consumed by its
+    /// [`crate::MachineWrite::InboxDone`].)
+    fn instance_inbox(&self, machine: &str, key: &str) -> Result<Vec<InstanceInboxEvent>>;
     /// Outstanding tasks per activity at `now`, by activity: waiting for a
     /// worker (never leased, or whose lease ended) and leased.
     fn queue_depths(&self, now: i64) -> Result<Vec<QueueDepth>>;

@@ -13,6 +13,7 @@ use weft_engine::state::{Entry, EntryKind, Status, Task};
 use crate::*;
 
 pub mod durable;
+pub mod machines;
 pub mod operating;
 
 /// A conformance check: panics when the store misbehaves.
@@ -23,6 +24,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("deploy_versions", deploy_versions),
     ("programs_stored_and_set_once", programs),
     ("parked_runs_leave_the_work_queries", park_and_unpark),
+    ("a_parked_run_is_cancelled_unread", cancel_parked),
     ("commit_and_load", commit_and_load),
     (
         "idempotency_conflict_fails_whole_batch",
@@ -60,6 +62,26 @@ pub const CHECKS: &[(&str, Check)] = &[
         operating::causes_and_forks_are_kept,
     ),
     ("audit_log", operating::audit_log),
+    (
+        "machine_instances_and_commands_read_back",
+        machines::instances_and_commands_read_back,
+    ),
+    (
+        "a_taken_command_id_fails_the_whole_batch",
+        machines::a_taken_command_id_fails_the_whole_batch,
+    ),
+    (
+        "queries_use_the_index_and_check_every_state",
+        machines::queries_use_the_index_and_check_every_state,
+    ),
+    (
+        "a_new_state_replaces_the_indexed_fields",
+        machines::a_new_state_replaces_the_indexed_fields,
+    ),
+    (
+        "machine_events_are_numbered_in_commit_order",
+        machines::events_are_numbered_in_commit_order,
+    ),
 ];
 
 /// Runs every check against fresh stores from `make`; panics with the
@@ -186,6 +208,65 @@ fn programs(s: &dyn Store) {
         Some("{\"program\":1}")
     );
     assert!(s.versions_without_program().unwrap().is_empty());
+}
+
+/// An operator cancels a parked run: its snapshot stays unread, what was
+/// set aside goes, its tokens are spent, and the journal says so.
+fn cancel_parked(s: &dyn Store) {
+    let mut r1 = new_run(record("r1", "A", Status::Waiting));
+    r1.timers_set = vec![("t1".into(), 100)];
+    r1.tasks_put = vec![task("r1-1", "r1", 1)];
+    r1.tokens_put = vec![("tok".into(), 2)];
+    let mut r2 = new_run(record("r2", "A", Status::Waiting));
+    r2.timers_set = vec![("t".into(), 200)];
+    commit(s, vec![r1, r2]);
+    let before = s.load_run("r1").unwrap().unwrap();
+    let reason = serde_json::json!({"code": "engine_panic", "message": "a bug"});
+    let mut parked = before.record.clone();
+    parked.status = Status::Failed;
+    parked.error = Some(reason.clone());
+    s.park_run(&parked, &reason, 5_000).unwrap();
+    let mut cancelled = before.record.clone();
+    cancelled.status = Status::Cancelled;
+    cancelled.waiting = serde_json::json!([]);
+    cancelled.updated_at = 6_000;
+    let entry = weft_engine::state::Entry {
+        at: 6_000,
+        kind: weft_engine::state::EntryKind::Cancelled {
+            reason: "by hand".into(),
+        },
+    };
+    assert!(s
+        .cancel_parked_run(&cancelled, std::slice::from_ref(&entry))
+        .unwrap());
+    let after = s.load_run("r1").unwrap().unwrap();
+    assert_eq!(after.record, cancelled);
+    assert_eq!(
+        after.state, before.state,
+        "the snapshot is not read or written"
+    );
+    assert!(s.parked_runs().unwrap().is_empty());
+    assert!(
+        !s.cancel_parked_run(&cancelled, std::slice::from_ref(&entry))
+            .unwrap(),
+        "only a parked run"
+    );
+    let journal = s.journal("r1").unwrap();
+    assert_eq!(journal.len(), 2);
+    assert_eq!(journal[1].entries, vec![entry]);
+    assert_eq!(
+        s.token("tok").unwrap().map(|t| t.active),
+        Some(false),
+        "its callbacks are refused as completed"
+    );
+    let due: Vec<String> = s
+        .due_timers(i64::MAX, 10)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.run_id)
+        .collect();
+    assert_eq!(due, vec!["r2".to_string()], "its timers are gone");
+    assert!(s.tasks(None, 10).unwrap().is_empty(), "its tasks are gone");
 }
 
 fn park_and_unpark(s: &dyn Store) {

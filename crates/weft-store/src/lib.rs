@@ -15,12 +15,16 @@
 pub mod audit;
 pub mod cluster;
 pub mod conformance;
+pub mod machines;
 mod memory;
 pub mod search;
 
 pub use audit::{AuditEntry, AuditQuery, NewAudit};
 pub use cluster::{
     CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
+};
+pub use machines::{
+    CommandRecord, CommandStatus, Instance, InstanceRow, MachineWrite, StoredMachineEvent,
 };
 pub use memory::MemoryStore;
 pub use search::Filter;
@@ -188,6 +192,9 @@ pub struct RunWrite {
     pub fence: Option<Fence>,
     /// In a cluster: inbox events this step consumed (deleted with it).
     pub inbox_done: Vec<i64>,
+    /// Writes about machine instances, applied after the run's (see
+    /// [`machines`]). A write without a record may carry only these.
+    pub machines: Vec<MachineWrite>,
 }
 
 /// The claim a write is made under (see [`cluster`]).
@@ -566,6 +573,47 @@ pub trait Store: Send + Sync {
     fn unpark_run(&self, record: &RunRecord) -> Result<bool>;
     /// Every parked run, by run id.
     fn parked_runs(&self) -> Result<Vec<ParkedRun>>;
+    /// Cancels a parked run for good, without reading its snapshot (which
+    /// stays as it was): writes the record's columns as
+    /// [`Store::park_run`] does, appends `journal` as one journal step,
+    /// drops the timers, tasks and queued events set aside with the run,
+    /// and spends its callback tokens, in one transaction. `false` (and
+    /// nothing changes) when the run is not parked.
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool>;
+
+    /// An instance's row (see [`machines`]).
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>>;
+    /// An instance's commands from `from_seq` on, in order, at most `limit`.
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>>;
+    /// An instance's command with this command id.
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>>;
+    /// Up to `limit` instances of `machine` after the key `after`, in key
+    /// order: every instance when `probe` is `None`; otherwise those whose
+    /// indexed field may fit the probe, and the unindexed ones. Callers
+    /// check each against the whole filter ([`machines::query`]).
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&machines::IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>>;
+    /// Up to `limit` instances with open commands (queued or running), as
+    /// (machine, key): what a restarted host looks at.
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>>;
+    /// Up to `limit` machine events numbered after `after`, in order.
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>>;
 }
 
 /// Status of runs as one word, for SQL columns and query strings.

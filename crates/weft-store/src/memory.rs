@@ -6,6 +6,7 @@ use std::sync::{Condvar, Mutex};
 use weft_engine::state::{Event, Status, Task};
 
 use crate::cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
+use crate::machines::{IndexProbe, InstanceClaim, InstanceInboxEvent};
 use crate::*;
 
 /// Keeps everything in maps behind one lock; a batch applies atomically.
@@ -60,6 +61,17 @@ struct Inner {
     /// Last poll per (activity, worker, node).
     pollers: BTreeMap<(String, String, String), i64>,
     parked: BTreeMap<String, Parked>,
+
+    /// Machine instances by (machine, key).
+    instances: BTreeMap<(String, String), InstanceRow>,
+    /// Commands by (machine, key, seq).
+    commands: BTreeMap<(String, String, i64), CommandRecord>,
+    /// Command ids: (machine, key, id) -> seq.
+    command_ids: HashMap<(String, String, String), i64>,
+    events: Vec<StoredMachineEvent>,
+    /// In a cluster: who holds each instance.
+    instance_leases: HashMap<(String, String), Lease>,
+    instance_inbox: BTreeMap<i64, InstanceInboxEvent>,
     /// Bumped at every signal, so waiters can tell they were woken.
     signals: u64,
 }
@@ -198,8 +210,10 @@ impl Store for MemoryStore {
                 }
             }
         }
+        Self::validate_machines(&g, batch)?;
         let mut signal = false;
         for w in &batch.writes {
+            signal |= Self::apply_machines(&mut g, &w.machines);
             let Some(rec) = &w.record else { continue };
             let id = rec.id.clone();
             if let (true, Some(f)) = (w.created, &w.fence) {
@@ -608,12 +622,224 @@ impl Store for MemoryStore {
         Ok(true)
     }
 
+    fn cancel_parked_run(&self, record: &RunRecord, journal: &[Entry]) -> Result<bool> {
+        let mut g = self.lock();
+        let g = &mut *g;
+        let id = &record.id;
+        if g.parked.remove(id).is_none() {
+            return Ok(false);
+        }
+        if let Some(stored) = g.runs.get_mut(id) {
+            write_record_columns(&mut stored.record, record);
+        }
+        if !journal.is_empty() {
+            let steps = g.journal.entry(id.clone()).or_default();
+            let step = steps.len() as i64 + 1;
+            steps.push(JournalStep {
+                step,
+                entries: journal.to_vec(),
+                cause: None,
+            });
+        }
+        for t in g.tokens.values_mut().filter(|t| t.run_id == *id) {
+            t.active = false;
+        }
+        Ok(true)
+    }
+
     fn parked_runs(&self) -> Result<Vec<ParkedRun>> {
         Ok(self.lock().parked.values().map(|p| p.run.clone()).collect())
+    }
+
+    fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {
+        Ok(self
+            .lock()
+            .instances
+            .get(&(machine.to_string(), key.to_string()))
+            .cloned())
+    }
+
+    fn commands(
+        &self,
+        machine: &str,
+        key: &str,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<CommandRecord>> {
+        let g = self.lock();
+        let (m, k) = (machine.to_string(), key.to_string());
+        Ok(g.commands
+            .range((m.clone(), k.clone(), from_seq.max(0))..(m, k, i64::MAX))
+            .take(limit)
+            .map(|(_, c)| c.clone())
+            .collect())
+    }
+
+    fn command_by_id(
+        &self,
+        machine: &str,
+        key: &str,
+        command_id: &str,
+    ) -> Result<Option<CommandRecord>> {
+        let g = self.lock();
+        let (m, k) = (machine.to_string(), key.to_string());
+        Ok(g.command_ids
+            .get(&(m.clone(), k.clone(), command_id.to_string()))
+            .and_then(|seq| g.commands.get(&(m, k, *seq)))
+            .cloned())
+    }
+
+    fn instance_candidates(
+        &self,
+        machine: &str,
+        probe: Option<&IndexProbe>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Instance>> {
+        let g = self.lock();
+        let start = (machine.to_string(), after.unwrap_or("").to_string());
+        let mut out = Vec::new();
+        for ((m, k), row) in g.instances.range(start..) {
+            if m != machine || out.len() >= limit {
+                break;
+            }
+            if after.is_some_and(|a| k.as_str() <= a) {
+                continue;
+            }
+            // As the index would answer: the probe's field fits, or the
+            // state is not indexed.
+            let candidate = match probe {
+                None => true,
+                Some(p) => match machines::indexed_fields(&row.instance.state) {
+                    None => true,
+                    Some(fields) => fields
+                        .iter()
+                        .any(|f| f.path == p.path && machines::compare(&f.value, p.op, &p.value)),
+                },
+            };
+            if candidate {
+                out.push(row.instance.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>> {
+        let g = self.lock();
+        Ok(g.instances
+            .iter()
+            .filter(|(_, r)| r.next_seq > r.finished + 1)
+            .take(limit)
+            .map(|(k, _)| k.clone())
+            .collect())
+    }
+
+    fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
+        let g = self.lock();
+        Ok(g.events
+            .iter()
+            .filter(|e| e.id > after)
+            .take(limit)
+            .cloned()
+            .collect())
     }
 }
 
 impl MemoryStore {
+    /// Refuses a batch whose machine writes conflict: a command id taken by
+    /// another command of the instance, or an instance written under a
+    /// stale claim.
+    fn validate_machines(g: &Inner, batch: &Batch) -> Result<()> {
+        let mut ids: HashMap<(String, String, String), i64> = HashMap::new();
+        for w in &batch.writes {
+            for m in &w.machines {
+                match m {
+                    MachineWrite::Command(c) => {
+                        let k = (c.machine.clone(), c.key.clone(), c.command_id.clone());
+                        let taken = ids.get(&k).or_else(|| g.command_ids.get(&k));
+                        if taken.is_some_and(|seq| *seq != c.seq) {
+                            return Err(StoreError::Conflict(format!(
+                                "command id {:?} of {}/{} is taken",
+                                c.command_id, c.machine, c.key
+                            )));
+                        }
+                        ids.insert(k, c.seq);
+                    }
+                    MachineWrite::Instance {
+                        row,
+                        fence: Some(f),
+                    } => {
+                        let i = &row.instance;
+                        let l = g
+                            .instance_leases
+                            .get(&(i.machine.clone(), i.key.clone()))
+                            .cloned()
+                            .unwrap_or_default();
+                        if l.owner.as_deref() != Some(f.node.as_str()) || l.epoch != f.epoch {
+                            return Err(StoreError::Conflict(format!(
+                                "instance {}/{} is no longer held by {} at epoch {} (owner {:?}, epoch {})",
+                                i.machine, i.key, f.node, f.epoch, l.owner, l.epoch
+                            )));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies machine writes; true when other nodes should look for work.
+    fn apply_machines(g: &mut Inner, writes: &[MachineWrite]) -> bool {
+        let mut signal = false;
+        for m in writes {
+            match m {
+                MachineWrite::Instance { row, .. } => {
+                    let i = &row.instance;
+                    g.instances
+                        .insert((i.machine.clone(), i.key.clone()), row.clone());
+                }
+                MachineWrite::Command(c) => {
+                    g.command_ids.insert(
+                        (c.machine.clone(), c.key.clone(), c.command_id.clone()),
+                        c.seq,
+                    );
+                    g.commands
+                        .insert((c.machine.clone(), c.key.clone(), c.seq), (**c).clone());
+                }
+                MachineWrite::Event(e) => {
+                    let id = g.events.len() as i64 + 1;
+                    g.events.push(StoredMachineEvent {
+                        id,
+                        event: e.clone(),
+                    });
+                }
+                MachineWrite::Inbox {
+                    machine,
+                    key,
+                    event,
+                } => {
+                    g.inbox_next += 1;
+                    let id = g.inbox_next;
+                    g.instance_inbox.insert(
+                        id,
+                        InstanceInboxEvent {
+                            id,
+                            machine: machine.clone(),
+                            key: key.clone(),
+                            event: event.clone(),
+                        },
+                    );
+                    signal = true;
+                }
+                MachineWrite::InboxDone(id) => {
+                    g.instance_inbox.remove(id);
+                }
+            }
+        }
+        signal
+    }
+
     /// Claims a lease: a node's own live lease keeps its epoch.
     fn take(l: &mut Lease, run_id: &str, node: &str, now: i64, lease_ms: i64) -> Claim {
         let own = l.owner.as_deref() == Some(node) && l.until > now;
@@ -840,6 +1066,109 @@ impl ClusterStore for MemoryStore {
             .get(call_id)
             .filter(|t| t.attempt == attempt)
             .cloned())
+    }
+
+    fn claim_instance(
+        &self,
+        node: &str,
+        machine: &str,
+        key: &str,
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>> {
+        let mut g = self.lock();
+        let k = (machine.to_string(), key.to_string());
+        g.instances
+            .entry(k.clone())
+            .or_insert_with(|| InstanceRow::new(machine, key, now));
+        if !Self::claimable(g.instance_leases.get(&k), node, now) {
+            return Ok(None);
+        }
+        let l = g.instance_leases.entry(k).or_default();
+        Ok(Some(Self::take(l, "", node, now, lease_ms).epoch))
+    }
+
+    fn claim_instances_with_work(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: usize,
+    ) -> Result<Vec<InstanceClaim>> {
+        let mut g = self.lock();
+        let candidates: Vec<(String, String)> = g
+            .instance_inbox
+            .values()
+            .map(|e| (e.machine.clone(), e.key.clone()))
+            .collect();
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for k in candidates {
+            if out.len() >= limit || !seen.insert(k.clone()) {
+                continue;
+            }
+            if !Self::claimable(g.instance_leases.get(&k), node, now) {
+                continue;
+            }
+            g.instances
+                .entry(k.clone())
+                .or_insert_with(|| InstanceRow::new(&k.0, &k.1, now));
+            let l = g.instance_leases.entry(k.clone()).or_default();
+            let epoch = Self::take(l, "", node, now, lease_ms).epoch;
+            out.push(InstanceClaim {
+                machine: k.0,
+                key: k.1,
+                epoch,
+            });
+        }
+        Ok(out)
+    }
+
+    fn renew_instances(
+        &self,
+        node: &str,
+        claims: &[InstanceClaim],
+        now: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<InstanceClaim>> {
+        let mut g = self.lock();
+        let mut lost = Vec::new();
+        for c in claims {
+            match g
+                .instance_leases
+                .get_mut(&(c.machine.clone(), c.key.clone()))
+            {
+                Some(l) if l.owner.as_deref() == Some(node) && l.epoch == c.epoch => {
+                    l.until = now + lease_ms
+                }
+                _ => lost.push(c.clone()),
+            }
+        }
+        Ok(lost)
+    }
+
+    fn release_instances(&self, node: &str, claims: &[InstanceClaim]) -> Result<()> {
+        let mut g = self.lock();
+        for c in claims {
+            if let Some(l) = g
+                .instance_leases
+                .get_mut(&(c.machine.clone(), c.key.clone()))
+            {
+                if l.owner.as_deref() == Some(node) && l.epoch == c.epoch {
+                    l.owner = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn instance_inbox(&self, machine: &str, key: &str) -> Result<Vec<InstanceInboxEvent>> {
+        let g = self.lock();
+        Ok(g.instance_inbox
+            .values()
+            .filter(|e| e.machine == machine && e.key == key)
+            .cloned()
+            .collect())
     }
 
     fn wait_for_work(&self, timeout: std::time::Duration) -> Result<bool> {

@@ -14,11 +14,17 @@
 //!   only, `TypedDict`s for the types (`python.rs`);
 //! - [`Lang::OpenApi`]: an OpenAPI 3.0 document of push endpoints, one
 //!   `POST` per activity, as the server's push dispatch calls them
-//!   (`openapi.rs`).
+//!   (`openapi.rs`);
+//! - [`Lang::WasmPython`], [`Lang::WasmJs`]: the source of a WebAssembly
+//!   component implementing the `weft:activity` world, for componentize-py
+//!   and componentize-js (`wasm.rs`).
 //!
 //! The three workers share how each activity is prepared and how the file
 //! is laid out (`emit.rs`); each language's module writes only its syntax
 //! and its doc texts.
+//!
+//! [`generate_client`] writes the other side: typed clients of the
+//! program's machines and flows for programs that call Weft (`client`).
 //!
 //! Every generated handler fails permanently with "not implemented: Name"
 //! until someone writes it, so the generated worker builds and runs as is.
@@ -28,6 +34,7 @@
 
 #![warn(missing_docs)]
 
+mod client;
 mod emit;
 mod model;
 mod naming;
@@ -35,7 +42,9 @@ mod openapi;
 mod python;
 mod rust;
 mod typescript;
+mod wasm;
 
+pub use client::{client_file_name, generate_client, ClientModel, CLIENT_ITEMS_MAX};
 pub use model::{Activity, Model, Param, ACTIVITIES_MAX};
 
 /// The languages (and formats) stubs are generated in.
@@ -49,6 +58,10 @@ pub enum Lang {
     Python,
     /// An OpenAPI 3.0 document of push endpoints (`openapi.json`).
     OpenApi,
+    /// A WebAssembly component's Python source (`guest.py`).
+    WasmPython,
+    /// A WebAssembly component's JavaScript source (`guest.js`).
+    WasmJs,
 }
 
 impl Lang {
@@ -59,6 +72,8 @@ impl Lang {
             Lang::TypeScript => "worker.ts",
             Lang::Python => "worker.py",
             Lang::OpenApi => "openapi.json",
+            Lang::WasmPython => "guest.py",
+            Lang::WasmJs => "guest.js",
         }
     }
 }
@@ -69,6 +84,18 @@ pub enum Error {
     /// The program calls more activities than [`ACTIVITIES_MAX`].
     #[error("the program calls {0} activities; stubs are generated for at most {ACTIVITIES_MAX}")]
     TooManyActivities(usize),
+    /// The program has more machines and flows than [`CLIENT_ITEMS_MAX`].
+    #[error("the program has {0} machines and flows; clients are generated for at most {CLIENT_ITEMS_MAX}")]
+    TooManyItems(usize),
+    /// No client is generated in this language.
+    #[error("clients are generated in Python and TypeScript only, not {0:?}")]
+    NoClient(Lang),
+    /// A declared type has the name of one of the client's own definitions
+    /// ([`client::RUNTIME_NAMES`]).
+    #[error(
+        "the type `{0}` has the name of a definition of the generated client; rename the type"
+    )]
+    ClientNameTaken(String),
 }
 
 /// The generated file for `model` in `lang`.
@@ -81,5 +108,7 @@ pub fn generate(model: &Model, lang: Lang) -> Result<String, Error> {
         Lang::TypeScript => typescript::generate(model),
         Lang::Python => python::generate(model),
         Lang::OpenApi => openapi::generate(model),
+        Lang::WasmPython => wasm::python(model),
+        Lang::WasmJs => wasm::js(model),
     })
 }

@@ -122,6 +122,7 @@ fn schema(t: &Type) -> Value {
     match t {
         Type::Any => json!({}),
         Type::String => json!({"type": "string"}),
+        Type::Literal(v) => json!({"type": "string", "enum": [v]}),
         Type::Number => json!({"type": "number"}),
         Type::Int => json!({"type": "integer"}),
         Type::Bool => json!({"type": "boolean"}),

@@ -2,7 +2,9 @@
 //! `examples/workers/python/worker.py`): `TypedDict`s for the declared
 //! types and each activity's parameters, one function per activity that
 //! raises `Permanent("not implemented: Name")` until written, and the
-//! poll-run-report loop with back-off.
+//! poll-run-report loop with back-off. The same types, handlers and
+//! `bind` with another header make a WebAssembly component's source
+//! (`Python<true>`; its end is `wasm.rs`'s).
 
 use crate::emit::{Gen, Language, Prepared};
 use crate::model::Model;
@@ -17,12 +19,15 @@ const KEYWORDS: &[&str] = &[
     "with", "yield", "main", "bind", "log",
 ];
 
-/// The language (see [`Language`]).
-pub(crate) struct Python;
+/// The language (see [`Language`]). `WASM` says what the file is: a
+/// worker over the HTTP API (`false`), or a WebAssembly component's source
+/// (`weft stubs --lang wasm-python`, `wasm.rs`), which shares the types,
+/// the handlers and `bind` but has its own header and end.
+pub(crate) struct Python<const WASM: bool>;
 
 /// The generated `worker.py`.
 pub fn generate(model: &Model) -> String {
-    let (mut out, table) = Gen::<Python>::new(model).worker(model);
+    let (mut out, table) = Gen::<Python<false>>::new(model).worker(model);
     let names: Vec<String> = model.activities.iter().map(|a| quote(&a.name)).collect();
     let _ = write!(
         out,
@@ -33,8 +38,8 @@ pub fn generate(model: &Model) -> String {
     out
 }
 
-impl Language for Python {
-    const HEADER: &'static str = HEADER;
+impl<const WASM: bool> Language for Python<WASM> {
+    const HEADER: &'static str = if WASM { WASM_HEADER } else { HEADER };
     const ACTIVITIES: &'static str = "\n\n# ----- the activities: fill these in -----\n";
 
     fn declared_type(g: &mut Gen<Self>, name: &str, ty: &Type) {
@@ -60,7 +65,13 @@ impl Language for Python {
         let result = g.ty(&a.result, &format!("{}Result", p.base));
         let func = p.function(snake(&a.name), |f| KEYWORDS.contains(&f), "_activity");
         let _ = writeln!(handlers, "\n");
-        if a.awaited {
+        if a.awaited && WASM {
+            let _ = writeln!(
+                handlers,
+                "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: returning acknowledges the call, and the wait ends\n    with a callback (value: `{result}`) that a component cannot send (it has\n    no network): place awaited activities on workers (docs/wasm.md).\"\"\"",
+                a.name
+            );
+        } else if a.awaited {
             let _ = writeln!(
                 handlers,
                 "def {func}(ctx: Ctx, params: {params_name}) -> None:\n    \"\"\"`{}` is awaited: start the work and return; later, complete the\n    wait with `ctx.callback(value)` (value: `{result}`), from anywhere\n    holding `ctx.callback_token`.\"\"\"",
@@ -81,12 +92,14 @@ impl Language for Python {
     }
 }
 
-impl Gen<Python> {
+impl<const WASM: bool> Gen<Python<WASM>> {
     /// The annotation for `t`; inline objects become `TypedDict`s named
     /// after `hint`. Named types are quoted (forward references).
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "str".into(),
+            // A choice is a str here; the checker checks the literals.
+            Type::Literal(_) => "str".into(),
             Type::Number => "float".into(),
             Type::Int => "int".into(),
             Type::Bool => "bool".into(),
@@ -112,7 +125,13 @@ impl Gen<Python> {
     }
 
     /// A `TypedDict` in the functional form, which allows any key.
-    fn typed_dict(&mut self, name: &str, fields: &[Field], open: bool, doc: &str) -> String {
+    pub(crate) fn typed_dict(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        open: bool,
+        doc: &str,
+    ) -> String {
         let mut entries = Vec::new();
         for f in fields {
             let mut t = self.ty(&f.ty, &format!("{name}{}", pascal(&f.name)));
@@ -143,7 +162,45 @@ impl Gen<Python> {
     }
 }
 
-const HEADER: &str = r#"#!/usr/bin/env python3
+/// `bind` and the types' heading, which end both headers (the worker's
+/// and the component's).
+macro_rules! bind_and_types {
+    () => {
+        r#"
+
+def bind(args, params):
+    """A call's arguments by parameter name (docs/language.md, "How a
+    declared activity receives its arguments"): positional ones first, then
+    one object of the named ones, if any."""
+    if not isinstance(args, list):
+        raise Permanent("the arguments are not a list")
+    if args and isinstance(args[-1], dict):
+        named, positional = args[-1], args[:-1]
+        k = len(positional)
+        later = [name for name, _ in params[k:]]
+        if (
+            k < len(params)
+            and all(key in later for key in named)
+            and all(opt or i < k or name in named for i, (name, opt) in enumerate(params))
+        ):
+            out = {params[i][0]: v for i, v in enumerate(positional)}
+            out.update(named)
+            return out
+    if len(args) > len(params):
+        raise Permanent(f"{len(args)} arguments were given; the activity takes {len(params)}")
+    for i, (name, opt) in enumerate(params):
+        if not opt and i >= len(args):
+            raise Permanent(f"the argument `{name}` is missing")
+    return {params[i][0]: v for i, v in enumerate(args)}
+
+
+# ----- the types -----
+"#
+    };
+}
+
+const HEADER: &str = concat!(
+    r#"#!/usr/bin/env python3
 """A Weft worker, generated by `weft stubs --lang python`: standard library only.
 
     python3 worker.py [URL] [--token-file FILE]
@@ -240,36 +297,58 @@ class Ctx:
         """Completes an awaited call (the token is the credential)."""
         quoted = urllib.parse.quote(self.callback_token, safe="")
         self.weft.post(f"/v1/callbacks/{quoted}", {"value": value}, auth=False)
+"#,
+    bind_and_types!()
+);
+
+/// The start of a component's `guest.py` (`weft stubs --lang
+/// wasm-python`, `wasm.rs`), up to its types.
+const WASM_HEADER: &str = concat!(
+    r#""""A Weft activity component, generated by `weft stubs --lang wasm-python`.
+
+Build it with componentize-py (PyPI) against the host's WIT
+(crates/weft-wasm/wit in Weft's source; docs/wasm.md):
+
+    componentize-py -d WIT_DIR -w activity componentize guest -o guest.wasm
+
+and place its activities on guest.wasm in the deployment plan. Each
+activity fails with "not implemented" until you write it: return its
+result, raise Permanent for a failure that retrying cannot fix, or any other
+exception for one worth retrying. A component has no network and no file
+system; an instance serves many calls one after another, so keep nothing
+between calls that a call relies on. Activities run at least once:
+deduplicate on ctx.call_id.
+"""
+
+import json
+from typing import Any, Optional, TypedDict, Union
+
+import wit_world
+from componentize_py_types import Err
+from wit_world.imports.types import Call, Failure
+
+try:
+    from typing import NotRequired
+except ImportError:  # Python < 3.11
+    NotRequired = Optional
 
 
-def bind(args, params):
-    """A call's arguments by parameter name (docs/language.md, "How a
-    declared activity receives its arguments"): positional ones first, then
-    one object of the named ones, if any."""
-    if not isinstance(args, list):
-        raise Permanent("the arguments are not a list")
-    if args and isinstance(args[-1], dict):
-        named, positional = args[-1], args[:-1]
-        k = len(positional)
-        later = [name for name, _ in params[k:]]
-        if (
-            k < len(params)
-            and all(key in later for key in named)
-            and all(opt or i < k or name in named for i, (name, opt) in enumerate(params))
-        ):
-            out = {params[i][0]: v for i, v in enumerate(positional)}
-            out.update(named)
-            return out
-    if len(args) > len(params):
-        raise Permanent(f"{len(args)} arguments were given; the activity takes {len(params)}")
-    for i, (name, opt) in enumerate(params):
-        if not opt and i >= len(args):
-            raise Permanent(f"the argument `{name}` is missing")
-    return {params[i][0]: v for i, v in enumerate(args)}
+class Permanent(Exception):
+    """A failure retrying cannot fix: reported with retryable: false."""
 
 
-# ----- the types -----
-"#;
+class Ctx:
+    """What a handler knows about its call."""
+
+    def __init__(self, call: Call):
+        self.activity = call.activity
+        self.call_id = call.call_id
+        self.run_id = call.run_id
+        self.attempt = call.attempt
+        self.deadline_ms = call.deadline_ms  # ms since the Unix epoch
+"#,
+    bind_and_types!()
+);
 
 const LOOP: &str = r#"
 

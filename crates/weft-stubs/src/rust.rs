@@ -129,7 +129,8 @@ impl Gen<Rust> {
     /// `hint`.
     fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
-            Type::String => "String".into(),
+            // A choice is a string here; the checker checks the literals.
+            Type::String | Type::Literal(_) => "String".into(),
             Type::Number => "f64".into(),
             Type::Int => "i64".into(),
             Type::Bool => "bool".into(),

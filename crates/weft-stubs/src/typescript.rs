@@ -12,7 +12,7 @@ use weft_check::contract::types::{Field, Type};
 
 /// Words a function may not be named in TypeScript, and the names the
 /// generated file uses itself.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "break",
     "case",
     "catch",
@@ -69,6 +69,12 @@ const RESERVED: &[&str] = &[
 
 /// The language (see [`Language`]).
 pub(crate) struct TypeScript;
+
+/// A language whose types are written in TypeScript's notation: the
+/// worker, and the JavaScript guest's JSDoc (`wasm.rs`).
+pub(crate) trait TypeNotation: Language {}
+
+impl TypeNotation for TypeScript {}
 
 /// The generated `worker.ts`.
 pub fn generate(model: &Model) -> String {
@@ -130,10 +136,13 @@ impl Language for TypeScript {
     }
 }
 
-impl Gen<TypeScript> {
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+impl<L: TypeNotation> Gen<L> {
+    /// The type of `t`; inline objects are written in place, named after
+    /// `hint` where they need a name.
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             Type::String => "string".into(),
+            Type::Literal(v) => serde_json::to_string(v).unwrap_or_else(|_| "string".into()),
             Type::Number | Type::Int => "number".into(),
             Type::Bool => "boolean".into(),
             Type::Null => "null".into(),
@@ -157,8 +166,8 @@ impl Gen<TypeScript> {
         }
     }
 
-    /// An object type literal.
-    fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
+    /// An object type literal of `fields`.
+    pub(crate) fn object(&mut self, fields: &[Field], open: bool, hint: &str) -> String {
         let mut out = String::from("{\n");
         for f in fields {
             let key = if is_plain(&f.name) {

@@ -7,7 +7,14 @@ use std::path::{Path, PathBuf};
 use weft_check::SourceFile;
 use weft_stubs::{generate, Lang, Model};
 
-const LANGS: [Lang; 4] = [Lang::Rust, Lang::TypeScript, Lang::Python, Lang::OpenApi];
+const LANGS: [Lang; 6] = [
+    Lang::Rust,
+    Lang::TypeScript,
+    Lang::Python,
+    Lang::OpenApi,
+    Lang::WasmPython,
+    Lang::WasmJs,
+];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -121,7 +128,9 @@ fn generated_python_compiles() {
     }
     for path in [
         repo().join("examples/stubs/register-user/worker.py"),
+        repo().join("examples/stubs/register-user/guest.py"),
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shop/worker.py"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shop/guest.py"),
     ] {
         let src = std::fs::read_to_string(&path).unwrap();
         let out = std::process::Command::new("python3")
@@ -143,4 +152,45 @@ fn generated_python_compiles() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The Wasm guests' JavaScript parses as an ES module (`node --check`).
+#[test]
+fn generated_wasm_js_parses() {
+    let ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "node is not installed, and CI=true"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("weft-stubs-js-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, path) in [
+        repo().join("examples/stubs/register-user/guest.js"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/shop/guest.js"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        // `.mjs`: node checks it as a module (it has `export`).
+        let copy = dir.join(format!("guest{i}.mjs"));
+        std::fs::copy(path, &copy).unwrap();
+        let out = std::process::Command::new("node")
+            .arg("--check")
+            .arg(&copy)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{} does not parse: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -63,6 +63,8 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
         node: "test".into(),
         poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
+        plan: None,
+        wasm_cache: None,
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

@@ -7,6 +7,9 @@
 use crate::lexer::Comment;
 use crate::span::Span;
 
+mod machines;
+pub use machines::*;
+
 /// A parsed source file: flows and declarations, plus its comments.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Module {
@@ -41,6 +44,14 @@ impl Module {
         })
     }
 
+    /// The `machine` declarations, in source order.
+    pub fn machines(&self) -> impl Iterator<Item = &MachineDecl> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Machine(m) => Some(m),
+            _ => None,
+        })
+    }
+
     /// The top-level flow called `name`.
     pub fn flow(&self, name: &str) -> Option<&FlowDecl> {
         self.flows().find(|f| f.name.name == name)
@@ -59,6 +70,9 @@ pub enum Item {
     Activity(ActivityDecl),
     /// `type Name = Type`: a named type for declarations.
     Type(TypeDecl),
+    /// `machine Name { ... }`: durable state addressed by a key, changed
+    /// by commands (see [`MachineDecl`]).
+    Machine(MachineDecl),
 }
 
 impl Item {
@@ -68,6 +82,7 @@ impl Item {
             Item::Flow(f) => f.span,
             Item::Activity(a) => a.span,
             Item::Type(t) => t.span,
+            Item::Machine(m) => m.span,
         }
     }
 }
@@ -140,6 +155,9 @@ pub enum TypeKind {
     Object(ObjectType),
     /// `T | U | ...`: any of the members (at least two).
     Union(Vec<TypeExpr>),
+    /// `"email"`: exactly this string (a member of a union of choices,
+    /// such as `"email" | "phone" | "push"`).
+    Literal(String),
     /// A type that did not parse; a diagnostic says why.
     Error,
 }
@@ -297,6 +315,20 @@ pub enum StmtKind {
         /// The new value.
         value: Expr,
     },
+    /// `value, err = call` (also after `let` or `var`): a call whose
+    /// failure for good is a value. On success `value` gets the result and
+    /// `err` is `null`; when the call fails for good (after its `@retry`),
+    /// `value` is `null` and `err` the error (`{message, attempts}`).
+    TryAssign {
+        /// `let` or `var` when written (it declares both names).
+        declare: Option<Declare>,
+        /// What gets the call's result.
+        value: Ident,
+        /// What gets its error.
+        err: Ident,
+        /// The call (maybe under `await`).
+        call: Expr,
+    },
     /// `place++` or `place--`.
     IncDec {
         /// What is changed.
@@ -335,6 +367,25 @@ pub enum StmtKind {
     Expr(Expr),
     /// A statement that did not parse; a diagnostic says why.
     Error,
+}
+
+/// The keyword that declares the names of a [`StmtKind::TryAssign`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declare {
+    /// `let`
+    Let,
+    /// `var`
+    Var,
+}
+
+impl Declare {
+    /// The keyword as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Declare::Let => "let",
+            Declare::Var => "var",
+        }
+    }
 }
 
 /// `if cond { } [else ...]`
@@ -434,6 +485,9 @@ pub enum ExprKind {
     Flow(Box<FlowDecl>),
     /// `(e)`, kept so the formatter writes back what was written.
     Paren(Box<Expr>),
+    /// `Name{ entries }`: a command literal, or a query's `where{...}` or
+    /// `select{...}` (see [`Braced`]).
+    Braced(Box<Braced>),
     /// An expression that did not parse; a diagnostic says why.
     Error,
 }
@@ -461,6 +515,15 @@ impl Call {
     /// The annotation called `name`, if present.
     pub fn annotation(&self, name: &str) -> Option<&Annotation> {
         self.annotations.iter().find(|a| a.name.name == name)
+    }
+
+    /// A callee written as plain names joined by dots (`mandril.Send`):
+    /// its whole text and its first name. Such a call is an activity named
+    /// by the whole text when the first name is not a variable, a flow or a
+    /// built-in; each tool decides that with its own scopes (otherwise it
+    /// calls a function held by a field).
+    pub fn dotted_callee(&self) -> Option<(String, &str)> {
+        self.callee.dotted_name()
     }
 }
 
@@ -616,6 +679,20 @@ impl Expr {
             e = inner;
         }
         e
+    }
+
+    /// Plain names joined by at least one dot (`aws.TextModeration`), as
+    /// written without spaces: the whole name and the first name.
+    pub fn dotted_name(&self) -> Option<(String, &str)> {
+        let ExprKind::Member { object, name } = &self.kind else {
+            return None;
+        };
+        let (prefix, root) = match &object.kind {
+            ExprKind::Name(n) => (n.clone(), n.as_str()),
+            ExprKind::Member { .. } => object.dotted_name()?,
+            _ => return None,
+        };
+        Some((format!("{prefix}.{}", name.name), root))
     }
 
     /// The call, if this expression (without parentheses) is one.

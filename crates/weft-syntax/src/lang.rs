@@ -4,6 +4,12 @@
 //! The checker validates calls against these tables, the language server
 //! completes and documents from them, and the engine implements exactly
 //! these names (a test there checks that every entry has an implementation).
+//!
+//! [`machine_call`] recognises the calls that talk to machines, for the
+//! same tools.
+
+mod machines;
+pub use machines::{machine_call, MachineCall, MachineOp, HANDLE, MACHINE_VALUE};
 
 /// How a built-in behaves at run time, as far as static tools care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,6 +205,16 @@ pub const BUILTINS: &[Builtin] = &[
         doc: "Calls each closure of the list, last first (a saga's undo). Returns their results in call order.",
         kind: BuiltinKind::Sequential,
     },
+    // New built-ins go at the end: compiled programs refer to built-ins by
+    // their position in this table.
+    Builtin {
+        name: "fail",
+        args_min: 1,
+        args_max: 1,
+        signature: "fail(reason)",
+        doc: "Stops here with `reason`. In a command handler, refuses the command: the sender gets the reason and the state is unchanged. In a flow, the run stops as failed with the reason, for an operator.",
+        kind: BuiltinKind::Pure,
+    },
 ];
 
 /// The built-in called `name`.
@@ -227,7 +243,7 @@ pub const ANNOTATIONS: &[AnnotationSpec] = &[
     AnnotationSpec {
         name: "timeout",
         signature: "@timeout(duration)",
-        doc: "On a call, bounds each attempt (a timed-out attempt fails and may be retried). On an `await`, bounds the wait; the value is then `{status: \"timeout\", type: \"timeout\"}`.",
+        doc: "On a call, bounds each attempt (a timed-out attempt fails and may be retried). On an `await`, bounds the wait; the value is then `{status: \"timeout\", type: \"timeout\"}`. `null` and `\"continuous\"` mean no timeout.",
     },
     AnnotationSpec {
         name: "catch",
@@ -235,6 +251,10 @@ pub const ANNOTATIONS: &[AnnotationSpec] = &[
         doc: "When the call fails for good, it evaluates to `{status: \"error\", error: {message, attempts}}` instead of stopping the run.",
     },
 ];
+
+/// The text that, given to `@timeout`, means "no timeout" (as `null`
+/// does): the seed's last rollout stage lasts `"continuous"`.
+pub const NO_TIMEOUT_TEXT: &str = "continuous";
 
 /// The annotation called `name`.
 pub fn annotation(name: &str) -> Option<&'static AnnotationSpec> {

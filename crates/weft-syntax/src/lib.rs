@@ -5,11 +5,13 @@
 //! the text did not parse) and the diagnostics, so tools such as the
 //! language server work on half-typed code.
 
+pub mod assign_forks;
 pub mod ast;
 pub mod diagnostic;
 pub mod lang;
 pub mod lexer;
 pub mod parser;
+pub mod reports;
 pub mod sexp;
 pub mod span;
 pub mod visit;

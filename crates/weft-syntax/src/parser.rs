@@ -17,6 +17,9 @@ use crate::diagnostic::Diagnostic;
 use crate::lexer::{duration_unit_ms, lex, Token, TokenKind};
 use crate::span::Span;
 
+mod machines;
+pub use machines::{HANDLER_IMPLICIT, MACHINE};
+
 /// Deepest nesting of blocks, expressions and operator chains the parser
 /// accepts. It keeps every recursive pass over the tree (checker, formatter,
 /// compiler, language server) far from a stack overflow, on any thread.
@@ -422,6 +425,8 @@ impl Parser<'_> {
                     let word = self.token_text(&self.tokens[self.pos].clone());
                     let item = if word == ACTIVITY {
                         self.parse_activity().map(Item::Activity)
+                    } else if word == MACHINE {
+                        self.parse_machine().map(Item::Machine)
                     } else {
                         self.parse_type_decl().map(Item::Type)
                     };
@@ -446,7 +451,7 @@ impl Parser<'_> {
                         "`return` outside a flow".to_string()
                     } else {
                         format!(
-                            "expected `flow`, `activity` or `type` at the top level, found {}",
+                            "expected `flow`, `activity`, `type` or `machine` at the top level, found {}",
                             t.kind.describe()
                         )
                     };
@@ -477,20 +482,20 @@ impl Parser<'_> {
         items
     }
 
-    /// True at `activity Name` or `type Name`: the declaration keywords
-    /// are contextual (they mean something only at the top level, before a
-    /// name), so `type` stays usable as a variable or field name.
+    /// True at `activity Name`, `type Name` or `machine Name`: the
+    /// declaration keywords are contextual (they mean something only at the
+    /// top level, before a name), so `type` stays usable as a variable or
+    /// field name.
     fn at_declaration(&mut self) -> bool {
         let t = self.tok().clone();
         let word = self.text(&t);
-        (word == ACTIVITY || word == TYPE) && self.peek2() == TokenKind::Ident
+        (word == ACTIVITY || word == TYPE || word == MACHINE) && self.peek2() == TokenKind::Ident
     }
 
     /// `activity Name(params) [-> Type] [@annotation ...]`
     fn parse_activity(&mut self) -> Option<ActivityDecl> {
         let start = self.bump().span; // `activity`
-        let t = self.bump();
-        let name = self.ident_from(&t);
+        let name = self.parse_activity_name();
         self.expect(TokenKind::LParen)?;
         let params = self.parse_param_decls();
         if self.recovering {
@@ -521,6 +526,21 @@ impl Parser<'_> {
             result,
             annotations,
         })
+    }
+
+    /// The name of a declared activity: a name, or names joined by dots
+    /// (`aws.TextModeration`), which flows call as `aws.TextModeration(...)`.
+    fn parse_activity_name(&mut self) -> Ident {
+        let t = self.bump();
+        let mut name = self.ident_from(&t);
+        while self.peek() == TokenKind::Dot && self.peek2() == TokenKind::Ident {
+            self.bump();
+            let part = self.bump();
+            name.name.push('.');
+            name.name.push_str(self.text(&part));
+            name.span = name.span.to(part.span);
+        }
+        name
     }
 
     /// `name: Type` or `name?: Type`, separated by commas, up to and
@@ -587,10 +607,17 @@ impl Parser<'_> {
         }
     }
 
-    /// A name, `null`, `[T]` or `{fields}`.
+    /// A name, `null`, a string, `[T]` or `{fields}`.
     fn parse_type_atom(&mut self) -> TypeExpr {
         let t = self.tok().clone();
         match t.kind {
+            TokenKind::String => {
+                self.bump();
+                TypeExpr {
+                    kind: TypeKind::Literal(t.text.clone()),
+                    span: t.span,
+                }
+            }
             TokenKind::Ident | TokenKind::Null => {
                 self.bump();
                 TypeExpr {
@@ -959,6 +986,10 @@ impl Parser<'_> {
                 return StmtKind::Error;
             }
         };
+        if self.peek() == TokenKind::Comma {
+            let declare = if var { Declare::Var } else { Declare::Let };
+            return self.parse_try_assign(Some(declare), name);
+        }
         let value = if self.eat(TokenKind::Eq).is_some() {
             Some(self.parse_expr())
         } else if var {
@@ -1036,6 +1067,11 @@ impl Parser<'_> {
     }
 
     fn parse_expr_stmt(&mut self) -> StmtKind {
+        if self.peek() == TokenKind::Ident && self.peek2() == TokenKind::Comma {
+            let t = self.bump();
+            let value = self.ident_from(&t);
+            return self.parse_try_assign(None, value);
+        }
         let expr = self.parse_expr();
         let op = match self.peek() {
             TokenKind::Eq => Some(AssignOp::Set),
@@ -1064,6 +1100,34 @@ impl Parser<'_> {
             };
         }
         StmtKind::Expr(expr)
+    }
+
+    /// `value, err = call` from the `,` on (`declare` and `value` are
+    /// read): two names, then `=` and the call. Whether the value is a call
+    /// of an activity or a flow is the checker's to say (E0153).
+    fn parse_try_assign(&mut self, declare: Option<Declare>, value: Ident) -> StmtKind {
+        self.bump(); // `,`
+        let err = match self.peek() {
+            TokenKind::Ident => {
+                let t = self.bump();
+                self.ident_from(&t)
+            }
+            _ => {
+                self.expected("a second name (`value, err = Call(...)`)");
+                return StmtKind::Error;
+            }
+        };
+        if self.eat(TokenKind::Eq).is_none() {
+            self.expected("`=` and a call (`value, err = Call(...)`)");
+            return StmtKind::Error;
+        }
+        let call = self.parse_expr();
+        StmtKind::TryAssign {
+            declare,
+            value,
+            err,
+            call,
+        }
     }
 
     /// Assignment targets are names, fields and indexes.
@@ -1192,7 +1256,8 @@ impl Parser<'_> {
                 TokenKind::LParen | TokenKind::Dot | TokenKind::LBracket | TokenKind::At => true,
                 TokenKind::LBrace => {
                     ctx == Ctx::Normal
-                        && matches!(&e.kind, ExprKind::Call(c) if c.annotations.is_empty() && c.callee_name().is_some())
+                        && (matches!(&e.kind, ExprKind::Call(c) if c.annotations.is_empty() && c.callee_name().is_some())
+                            || (chain == 0 && matches!(e.kind, ExprKind::Name(_))))
                 }
                 _ => false,
             };
@@ -1284,6 +1349,7 @@ impl Parser<'_> {
                         }
                     }
                 }
+                TokenKind::LBrace if matches!(e.kind, ExprKind::Name(_)) => self.parse_braced(e),
                 TokenKind::LBrace => self.call_with_block(e),
                 _ => unreachable!("step_ok admits only postfix tokens"),
             };

@@ -19,6 +19,7 @@ pub fn module(m: &Module) -> String {
                 ty(&mut out, &t.ty);
                 out.push(')');
             }
+            Item::Machine(m) => machine(&mut out, m),
         }
         out.push('\n');
     }
@@ -96,8 +97,90 @@ fn ty(out: &mut String, t: &TypeExpr) {
             }
             out.push(')');
         }
+        TypeKind::Literal(text) => {
+            let _ = write!(out, "{text:?}");
+        }
         TypeKind::Error => out.push_str("(error)"),
     }
+}
+
+/// `(machine Name (state {...}) (command Add (input:T) {...}) (on X (i) {...}))`
+fn machine(out: &mut String, m: &MachineDecl) {
+    let _ = write!(out, "(machine {}", m.name.name);
+    for member in &m.members {
+        out.push(' ');
+        match member {
+            MachineMember::State(s) => {
+                out.push_str("(state ");
+                shape(out, &s.shape);
+                out.push(')');
+            }
+            MachineMember::Command(c) => {
+                let _ = write!(out, "(command {}", c.name.name);
+                if c.form == CommandForm::Keyword {
+                    out.push_str(" (");
+                    if let Some(p) = &c.param {
+                        out.push_str(&p.name.name);
+                        if let Some(t) = &p.ty {
+                            out.push(':');
+                            ty(out, t);
+                        }
+                    }
+                    out.push(')');
+                }
+                if let Some(sh) = &c.shape {
+                    out.push(' ');
+                    shape(out, sh);
+                }
+                if let Some(b) = &c.body {
+                    out.push(' ');
+                    block(out, b);
+                }
+                out.push(')');
+            }
+            MachineMember::Handler(h) => {
+                let _ = write!(out, "(on {} (", h.name.name);
+                if let Some(p) = &h.param {
+                    out.push_str(&p.name);
+                }
+                out.push_str(") ");
+                block(out, &h.body);
+                out.push(')');
+            }
+            MachineMember::Error(_) => out.push_str("(error)"),
+        }
+    }
+    out.push(')');
+}
+
+/// `{name:T=e other="x" kind=("a"|"b") nested{...} bare}`
+fn shape(out: &mut String, s: &Shape) {
+    out.push('{');
+    for (i, f) in s.fields.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if f.key.quoted {
+            let _ = write!(out, "{:?}", f.key.name);
+        } else {
+            out.push_str(&f.key.name);
+        }
+        if f.optional {
+            out.push('?');
+        }
+        if let Some(t) = &f.ty {
+            out.push_str(if f.choice { "=" } else { ":" });
+            ty(out, t);
+        }
+        if let Some(d) = &f.default {
+            out.push('=');
+            expr(out, d);
+        }
+        if let Some(n) = &f.nested {
+            shape(out, n);
+        }
+    }
+    out.push('}');
 }
 
 fn annotations(out: &mut String, anns: &[Annotation]) {
@@ -162,6 +245,20 @@ fn stmt(out: &mut String, s: &Stmt) {
             expr(out, target);
             out.push(' ');
             expr(out, value);
+            out.push(')');
+        }
+        StmtKind::TryAssign {
+            declare,
+            value,
+            err,
+            call,
+        } => {
+            out.push('(');
+            if let Some(d) = declare {
+                let _ = write!(out, "{} ", d.as_str());
+            }
+            let _ = write!(out, "{}, {} = ", value.name, err.name);
+            expr(out, call);
             out.push(')');
         }
         StmtKind::IncDec { target, increment } => {
@@ -336,6 +433,35 @@ fn expr(out: &mut String, e: &Expr) {
         ExprKind::Paren(inner) => {
             out.push_str("(paren ");
             expr(out, inner);
+            out.push(')');
+        }
+        ExprKind::Braced(b) => {
+            let _ = write!(out, "({}{{}}", b.name.name);
+            for en in &b.entries {
+                out.push(' ');
+                match en {
+                    BracedEntry::Field { key, value } => {
+                        if key.quoted {
+                            let _ = write!(out, "{:?}:", key.name);
+                        } else {
+                            let _ = write!(out, "{}:", key.name);
+                        }
+                        expr(out, value);
+                    }
+                    BracedEntry::Set { target, value } => {
+                        out.push_str("(= ");
+                        expr(out, target);
+                        out.push(' ');
+                        expr(out, value);
+                        out.push(')');
+                    }
+                    BracedEntry::Expr(e) => expr(out, e),
+                    BracedEntry::Spread(v) => {
+                        out.push_str("..");
+                        expr(out, v);
+                    }
+                }
+            }
             out.push(')');
         }
         ExprKind::Error => out.push_str("(error)"),

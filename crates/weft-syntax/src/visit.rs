@@ -17,6 +17,11 @@ pub trait Visitor<'ast> {
     fn visit_activity(&mut self, _a: &'ast ActivityDecl) {}
     /// A `type` declaration.
     fn visit_type_decl(&mut self, _t: &'ast TypeDecl) {}
+    /// A `machine` declaration: by default its handlers' bodies and its
+    /// fields' defaults are walked (see [`walk_machine`]).
+    fn visit_machine(&mut self, m: &'ast MachineDecl) {
+        walk_machine(self, m)
+    }
     /// A flow, top-level or inline.
     fn visit_flow(&mut self, f: &'ast FlowDecl) {
         walk_flow(self, f)
@@ -42,6 +47,36 @@ pub fn walk_module<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, m: &'ast Module) 
             Item::Flow(f) => v.visit_flow(f),
             Item::Activity(a) => v.visit_activity(a),
             Item::Type(t) => v.visit_type_decl(t),
+            Item::Machine(m) => v.visit_machine(m),
+        }
+    }
+}
+
+/// Visits a machine's field defaults and its handlers' bodies.
+pub fn walk_machine<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, m: &'ast MachineDecl) {
+    fn shape<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, s: &'ast Shape) {
+        for f in &s.fields {
+            if let Some(d) = &f.default {
+                v.visit_expr(d);
+            }
+            if let Some(n) = &f.nested {
+                shape(v, n);
+            }
+        }
+    }
+    for member in &m.members {
+        match member {
+            MachineMember::State(s) => shape(v, &s.shape),
+            MachineMember::Command(c) => {
+                if let Some(s) = &c.shape {
+                    shape(v, s);
+                }
+                if let Some(b) = &c.body {
+                    v.visit_block(b);
+                }
+            }
+            MachineMember::Handler(h) => v.visit_block(&h.body),
+            MachineMember::Error(_) => {}
         }
     }
 }
@@ -76,6 +111,7 @@ pub fn walk_stmt<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, s: &'ast Stmt) {
             v.visit_expr(value);
         }
         StmtKind::IncDec { target, .. } => v.visit_expr(target),
+        StmtKind::TryAssign { call, .. } => v.visit_expr(call),
         StmtKind::If(i) => walk_if(v, i),
         StmtKind::While { cond, body } => {
             v.visit_expr(cond);
@@ -149,5 +185,19 @@ pub fn walk_expr<'ast, V: Visitor<'ast> + ?Sized>(v: &mut V, e: &'ast Expr) {
         ExprKind::Lambda(l) => v.visit_block(&l.body),
         ExprKind::Await(x) | ExprKind::Paren(x) => v.visit_expr(x),
         ExprKind::Flow(f) => v.visit_flow(f),
+        ExprKind::Braced(b) => {
+            for en in &b.entries {
+                match en {
+                    BracedEntry::Field { value, .. } | BracedEntry::Spread(value) => {
+                        v.visit_expr(value)
+                    }
+                    BracedEntry::Set { target, value } => {
+                        v.visit_expr(target);
+                        v.visit_expr(value);
+                    }
+                    BracedEntry::Expr(e) => v.visit_expr(e),
+                }
+            }
+        }
     }
 }

@@ -46,6 +46,15 @@ fn statements() {
     check("a[i] = e", "(= ([] a i) e)");
     check("x += 2", "(+= x 2)");
     check("dayCount++", "(++ dayCount)");
+    check(
+        "user, err = FindUser(code) @retry(2)",
+        "(user, err = (call FindUser code @retry(2)))",
+    );
+    check(
+        "let res, err = await mandril.Send(t) @timeout(1h)",
+        "(let res, err = (await (call (. mandril Send) t @timeout(1h))))",
+    );
+    check("var v, e = Sub(x)", "(var v, e = (call Sub x))");
     check("n--", "(-- n)");
     check(
         "if a { x = 1 } else if b { x = 2 } else { x = 3 }",
@@ -207,7 +216,7 @@ fn precise_messages() {
     );
     assert_eq!(
         errors("x = 1\n"),
-        vec!["1:1 expected `flow`, `activity` or `type` at the top level, found a name"]
+        vec!["1:1 expected `flow`, `activity`, `type` or `machine` at the top level, found a name"]
     );
     assert_eq!(errors("return 1\n"), vec!["1:1 `return` outside a flow"]);
     assert_eq!(
@@ -379,6 +388,11 @@ fn declarations() {
         "(activity ReserveNick (nick:string) -> {status:string nick:string ID:int})"
     );
     assert_eq!(module("activity Ping()"), "(activity Ping ())");
+    // Dotted names: flows call `aws.TextModeration(...)`.
+    assert_eq!(
+        module("activity aws.TextModeration(text: string) -> any\nflow F(x) { return aws.TextModeration(x) }"),
+        "(activity aws.TextModeration (text:string) -> any)\n(flow F (x) { (return (call (. aws TextModeration) x)) })"
+    );
     assert_eq!(
         module("type T = [string | null] | {..} | {a?: int, \"x-y\": any, type: bool, ..}"),
         "(type T (| [(| string null)] {..} {a?:int \"x-y\":any type:bool ..}))"
@@ -489,4 +503,16 @@ fn nested_lists_stop_at_the_nesting_limit() {
         let codes: Vec<&str> = p.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["E0011"], "{open}: {:?}", p.diagnostics);
     }
+}
+
+#[test]
+fn two_names_need_a_second_name_and_a_value() {
+    assert_eq!(
+        errors("flow T() {\n    a, = F()\n}\n"),
+        ["2:8 expected a second name (`value, err = Call(...)`), found `=`"]
+    );
+    assert_eq!(
+        errors("flow T() {\n    a, b F()\n}\n"),
+        ["2:10 expected `=` and a call (`value, err = Call(...)`), found a name"]
+    );
 }

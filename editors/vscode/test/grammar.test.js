@@ -106,7 +106,13 @@ function expectedScope(tokens, i, builtins) {
       if (next && next.kind === 'Colon' && prev && (prev.kind === 'LParen' || prev.kind === 'Comma')) {
         return null; // A named argument or an object key.
       }
-      if (prev && prev.kind === 'Dot' && prev.line === t.line) return 'variable.other.property.weft';
+      if (prev && prev.kind === 'Dot' && prev.line === t.line) {
+        // `mandril.Send(`: a dotted activity name.
+        if (next && next.kind === 'LParen' && next.line === t.line && next.start === t.end && /^[A-Z]/.test(t.text)) {
+          return 'entity.name.function.activity.weft';
+        }
+        return 'variable.other.property.weft';
+      }
       if (next && next.kind === 'LParen' && next.line === t.line && next.start === t.end) {
         if (builtins.includes(t.text)) return 'support.function.builtin.weft';
         if (/^[A-Z]/.test(t.text)) return 'entity.name.function';

@@ -6,6 +6,7 @@
 //! - [`args`]: how a declared activity reads the arguments a call sends.
 //! - [`http`]: `@http(...)` bindings and the requests they make.
 //! - [`grpc`]: `@grpc(...)` bindings and the request messages they send.
+//! - [`machines`]: the machines' state and command input types.
 //! - [`Contracts`]: the declarations of a program, by name, and
 //!   [`activity_calls`]: every activity call of a program, declared or not.
 //! - [`variable_types`]: what the checker infers of variables' types (from
@@ -14,6 +15,7 @@
 pub mod args;
 pub mod grpc;
 pub mod http;
+pub mod machines;
 pub mod types;
 
 use crate::SourceFile;

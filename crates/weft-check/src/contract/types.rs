@@ -55,6 +55,9 @@ pub enum Type {
     Union(Vec<Type>),
     /// A `type` declaration, by name.
     Named(String),
+    /// Exactly this string (a member of a union of choices such as
+    /// `"email" | "push"`).
+    Literal(String),
 }
 
 impl Type {
@@ -87,6 +90,7 @@ impl Type {
                 open: o.open.is_some(),
             },
             TypeKind::Union(members) => Type::Union(members.iter().map(Type::from_ast).collect()),
+            TypeKind::Literal(text) => Type::Literal(text.clone()),
             TypeKind::Error => Type::Any,
         }
     }
@@ -136,6 +140,7 @@ impl fmt::Display for Type {
                 Ok(())
             }
             Type::Named(n) => f.write_str(n),
+            Type::Literal(text) => write!(f, "{text:?}"),
         }
     }
 }
@@ -199,6 +204,10 @@ impl Types {
             }
             (_, Type::Union(members)) => members.iter().any(|m| self.assignable_depth(value, m, d)),
             (Type::Int, Type::Number) => true,
+            // A string literal is a string; a string whose value is not
+            // known may be any of the choices.
+            (Type::Literal(_), Type::String) | (Type::String, Type::Literal(_)) => true,
+            (Type::Literal(_), Type::Duration | Type::Time) => true,
             // JSON has no durations and times: their text and number forms
             // are accepted (see docs/language.md, "Values").
             (Type::String | Type::Int | Type::Number, Type::Duration | Type::Time) => true,

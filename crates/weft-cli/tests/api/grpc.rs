@@ -397,3 +397,97 @@ fn check_reads_the_proto_next_to_the_contracts() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("relative to their own folder"));
 }
+
+/// A deployment plan's `binding = "grpc"` placement (docs/deploying.md):
+/// calls go to the method of the declaration's `@grpc(...)` under the
+/// placement's limits (a second call waits while the first is in flight,
+/// as `GET /v1/activities` shows), and a plan that puts an activity
+/// without `@grpc` on a gRPC binding refuses the deploy (P0102).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plans_grpc_placement_calls_the_method_under_its_limits() {
+    let service = inventory::Inventory::start().await;
+    let dir = TempDir::new("grpc-plan");
+    let plan = dir.join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[[place]]\nactivities = [\"GetItem\", \"Reserve\", \"Release\"]\nbinding = \"grpc\"\nconcurrency = 1\n\n[[place]]\nactivities = [\"Lookup\"]\nbinding = \"grpc\"\n",
+    )
+    .unwrap();
+    let server = Server::start(
+        Launch::data(dir.path()).config(&format!("plan = {:?}\n", plan.display().to_string())),
+    )
+    .await;
+    let api = server.api();
+    let text = |name: &str| std::fs::read_to_string(example(name)).unwrap();
+    let contracts = text("inventory.weft").replace("http://localhost:50051", &service.target());
+    let files = |extra: Option<Value>| {
+        let mut f = vec![
+            json!({"name": "hold-stock.weft", "text": text("hold-stock.weft")}),
+            json!({"name": "inventory.weft", "text": contracts}),
+            json!({"name": "inventory.proto", "text": text("inventory.proto")}),
+            json!({"name": "money.proto", "text": text("money.proto")}),
+        ];
+        f.extend(extra);
+        json!({ "files": f })
+    };
+    let d = api.post("/v1/flows", files(None)).await.ok(201);
+    assert!(d["warnings"].as_array().is_none_or(Vec::is_empty), "{d}");
+
+    let r = run(
+        &api,
+        "HoldStock",
+        json!({"orderId": "p1", "sku": "A-1", "quantity": 2}),
+    )
+    .await;
+    assert_eq!(r["status"], "completed", "{r}");
+    assert_eq!(r["result"]["reservation"], "R-p1", "{r}");
+    let run_id = r["id"].as_str().unwrap();
+    assert_eq!(calls_of(&service, "GetItem", run_id).len(), 1);
+    assert_eq!(calls_of(&service, "Reserve", run_id).len(), 1);
+
+    // `concurrency = 1`: the service takes 2 s to answer for `slow`; of two
+    // runs started together, one call is in flight and the other waits.
+    let slow = json!({"name": "slow.weft", "text": "flow Slow(input) {\n    r = GetItem(sku: \"slow\") @timeout(30s)\n    return r.status\n}\n"});
+    api.post("/v1/flows", files(Some(slow))).await.ok(201);
+    let a = api.start_id("Slow", json!({})).await;
+    let b = api.start_id("Slow", json!({})).await;
+    let mut seen = None;
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while std::time::Instant::now() < deadline {
+        let list = api.get("/v1/activities").await.ok(200);
+        let get = list["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == "GetItem")
+            .cloned()
+            .unwrap_or_else(|| panic!("GetItem in {list}"));
+        assert_eq!(get["placement"]["kind"], "grpc", "{get}");
+        assert_eq!(get["placement"]["concurrency"], 1, "{get}");
+        assert!(get["inFlight"].as_u64().unwrap() <= 1, "{get}");
+        if get["inFlight"] == 1 && get["ready"] == 1 {
+            seen = Some(get);
+            break;
+        }
+        let done = api.get(&format!("/v1/runs/{b}")).await.ok(200);
+        if done["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        seen.is_some(),
+        "one call in flight and one waiting was never seen"
+    );
+    for id in [&a, &b] {
+        let r = api.wait_for(id, "completed").await;
+        assert_eq!(r["result"], "IN_STOCK", "{r}");
+    }
+
+    // An activity the plan puts on a gRPC binding, declared without one.
+    let lookup = json!({"name": "lookup.weft", "text": "activity Lookup(sku: string) -> string\n\nflow Find(input) {\n    return Lookup(input.sku)\n}\n"});
+    let r = api.post("/v1/flows", files(Some(lookup))).await;
+    r.error(422, "plan_refused");
+    let j = r.json().to_string();
+    assert!(j.contains("P0102") && j.contains("Lookup"), "{j}");
+}

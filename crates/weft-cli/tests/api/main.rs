@@ -19,14 +19,17 @@ mod callbacks;
 mod flows;
 mod grpc;
 mod limits;
+mod machines;
 mod metrics;
 mod openapi;
 mod operating;
+mod plan;
 mod push;
 mod repair;
 mod runs;
 mod stopping;
 mod tasks;
+mod upgrade;
 
 use std::collections::BTreeSet;
 

@@ -174,3 +174,33 @@ async fn a_push_5xx_is_retried_with_the_same_idempotency_key() {
     let failures = j.iter().filter(|e| e["type"] == "callFailed").count();
     assert_eq!(failures, 2, "{j:?}");
 }
+
+/// Dotted activity names (`mandril.Send`) are one name everywhere: a push
+/// binding's quoted key, the pushed body, the pull queue a worker polls,
+/// the run's journal.
+#[tokio::test]
+async fn dotted_activity_names_are_pushed_and_pulled_by_their_whole_name() {
+    let ep = Endpoint::start(vec![(200, "{\"sent\": true}")]);
+    let dir = TempDir::new("api");
+    let config = format!("[activities.\"mandril.Send\"]\nurl = \"{}/send\"\n", ep.url);
+    let s = Server::start(Launch::data(dir.path()).config(&config)).await;
+    let api = s.api();
+    api.deploy(
+        "flow Moderate(q) {\n    let text = aws.TextModeration(q)\n    let res = mandril.Send(\"welcome\", q)\n    return [text, res]\n}\n",
+    )
+    .await;
+    let run = api.start("Moderate", json!("hi")).await;
+    let id = id_of(&run);
+    let task = api.poll_one("aws.TextModeration").await;
+    assert_eq!(task["activity"], "aws.TextModeration");
+    api.complete(&task, json!({"flagged": false})).await;
+    let done = api.wait_for(&id, "completed").await;
+    assert_eq!(done["result"], json!([{"flagged": false}, {"sent": true}]));
+    let got = ep.received();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].body["activity"], "mandril.Send");
+    assert_eq!(got[0].body["args"], json!(["welcome", "hi"]));
+    let journal = api.get(&format!("/v1/runs/{id}/journal")).await.ok(200);
+    let text = journal.to_string();
+    assert!(text.contains("\"activity\":\"mandril.Send\""), "{text}");
+}

@@ -9,6 +9,7 @@
 
 mod http;
 pub mod load;
+pub mod machines;
 mod server;
 
 pub use http::{id_of, Api, Resp};

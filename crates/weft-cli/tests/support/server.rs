@@ -29,6 +29,8 @@ pub struct Launch {
     token: Option<String>,
     token_file: Option<PathBuf>,
     config_file: Option<PathBuf>,
+    /// How long it may take to start listening.
+    start_patience: Duration,
 }
 
 impl Launch {
@@ -43,6 +45,7 @@ impl Launch {
             token: None,
             token_file: None,
             config_file: None,
+            start_patience: PATIENCE,
         }
     }
 
@@ -60,6 +63,7 @@ impl Launch {
             token: None,
             token_file: None,
             config_file: None,
+            start_patience: PATIENCE,
         }
     }
 
@@ -86,6 +90,13 @@ impl Launch {
         let file = self.file("config.toml");
         std::fs::write(&file, text).unwrap();
         self.config_file = Some(file);
+        self
+    }
+
+    /// Waits this long for the server to listen (one that compiles Wasm
+    /// components at start may take longer than [`PATIENCE`]).
+    pub fn start_patience(mut self, d: Duration) -> Launch {
+        self.start_patience = d;
         self
     }
 
@@ -186,7 +197,8 @@ impl Server {
             spawned_ms,
             token: launch.token,
         };
-        let deadline = Instant::now() + PATIENCE;
+        let patience = launch.start_patience;
+        let deadline = Instant::now() + patience;
         loop {
             if let Some(url) = addr.lock().unwrap().clone() {
                 server.url = url;
@@ -200,7 +212,7 @@ impl Server {
             }
             assert!(
                 Instant::now() < deadline,
-                "`weft serve` did not say where it listens within {PATIENCE:?}:\n{}",
+                "`weft serve` did not say where it listens within {patience:?}:\n{}",
                 server.log_tail()
             );
             tokio::time::sleep(Duration::from_millis(5)).await;

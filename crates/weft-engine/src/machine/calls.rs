@@ -8,12 +8,14 @@
 //! or an operator (`Failed`). An answer for another attempt than the
 //! current one, or in another phase, is late and changes nothing.
 
+use weft_syntax::lang;
+
 use crate::limits;
-use crate::program::CallSpec;
+use crate::program::{CallSpec, Edition, FuncId, Op};
 use crate::state::{
     CallPhase, Command, EntryKind, FailureKind, PendingCall, Task, Timer, TimerKind, Wait,
 };
-use crate::value::{error_value, timeout_value, Value};
+use crate::value::{error_object, error_value, timeout_value, Value};
 
 use super::values::describe;
 use super::{timer_key, FiberId, Machine, Step, Stop};
@@ -38,7 +40,7 @@ impl Machine<'_> {
     pub(super) fn call_activity(&mut self, id: FiberId, spec_index: u32) -> Step {
         let spec = &self.program.calls[spec_index as usize];
         let operands = self.pop_n(id, call_arity(spec));
-        let policy = match policy(spec, &operands) {
+        let policy = match policy(spec, &operands, self.program.edition) {
             Ok(policy) => policy,
             Err(message) => return Err(self.fail_instruction(id, operands, message)),
         };
@@ -167,7 +169,12 @@ impl Machine<'_> {
             self.journal(entry);
             return;
         }
-        self.resolve_call(seq, Value::from_json(&value), "returned");
+        match Value::from_json(&value) {
+            Ok(value) => self.resolve_call(seq, value, "returned"),
+            // The run cannot keep such a value: the attempt failed, and
+            // trying it again would most likely bring the same.
+            Err(e) => self.attempt_failed(seq, format!("its result: {e}"), false),
+        }
     }
 
     /// An attempt failed.
@@ -232,6 +239,12 @@ impl Machine<'_> {
         let activity = call.activity.clone();
         let (fiber, at, catch) = (call.fiber, call.at, call.catch);
         self.journal(entry);
+        if self.gives_pair(at) {
+            let err = error_object(&error, attempts);
+            let pair = Value::list(vec![Value::Null, err.clone()]);
+            self.finish_call(seq, &err, pair, "caught");
+            return;
+        }
         if catch {
             self.resolve_call(seq, error_value(&error, attempts), "caught");
             return;
@@ -253,7 +266,10 @@ impl Machine<'_> {
         if !call.awaited || call.phase == CallPhase::Failed {
             return;
         }
-        self.resolve_call(seq, Value::from_json(&value), "callback");
+        match Value::from_json(&value) {
+            Ok(value) => self.resolve_call(seq, value, "callback"),
+            Err(e) => self.attempt_failed(seq, format!("its callback's value: {e}"), false),
+        }
     }
 
     /// The `@timeout` of an attempt passed: the attempt fails (and its task
@@ -297,9 +313,36 @@ impl Machine<'_> {
         }
     }
 
+    /// True when the instruction at `at` is the call of `value, err = ...`,
+    /// whose value is a pair.
+    pub(super) fn gives_pair(&self, (func, pc): (FuncId, u32)) -> bool {
+        match self.program.func(func).code.get(pc as usize) {
+            Some(Op::CallActivity(spec)) => self.program.calls[*spec as usize].pair,
+            Some(Op::CallFlowPair { .. }) => true,
+            _ => false,
+        }
+    }
+
     /// Call `seq` has its value (`how` it ended goes in the journal): its
-    /// timers and token go, and its fiber goes on with the value.
+    /// timers and token go, and its fiber goes on with the value (for the
+    /// call of `value, err = ...`, with `[value, null]`).
     pub(super) fn resolve_call(&mut self, seq: u32, value: Value, how: &str) {
+        let pair = self
+            .run
+            .calls
+            .get(&seq)
+            .is_some_and(|c| self.gives_pair(c.at));
+        let pushed = if pair {
+            Value::list(vec![value.clone(), Value::Null])
+        } else {
+            value.clone()
+        };
+        self.finish_call(seq, &value, pushed, how);
+    }
+
+    /// Call `seq` ends with `value` (what the journal shows), its fiber
+    /// going on with `pushed`.
+    fn finish_call(&mut self, seq: u32, value: &Value, pushed: Value, how: &str) {
         let Some(call) = self.run.calls.remove(&seq) else {
             return;
         };
@@ -321,7 +364,7 @@ impl Machine<'_> {
             how: how.to_string(),
         });
         self.run.failures.remove(&call.fiber);
-        self.resume_with(call.fiber, value);
+        self.resume_with(call.fiber, pushed);
     }
 
     /// Forgets call `seq`: its task, timers and token stop mattering.
@@ -361,15 +404,37 @@ pub(super) fn call_arity(spec: &CallSpec) -> usize {
 }
 
 /// Evaluates a call's arguments and annotations, in the order
-/// [`CallSpec`] lays them on the stack.
-fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
+/// [`CallSpec`] lays them on the stack, with the meaning they have in
+/// `edition`.
+fn policy(spec: &CallSpec, operands: &[Value], edition: Edition) -> Result<Policy, String> {
     let name = &spec.activity;
     let mut operands = operands.iter();
+    let measure = operands.clone();
     let mut next = || {
         operands
             .next()
             .expect("call_arity counts every operand of a call")
     };
+    // The arguments' JSON is measured before it is built: a value within
+    // the value limits can still be far larger than a payload.
+    let count = spec.positional as usize + spec.named.len();
+    let mut room = 4 * limits::PAYLOAD_BYTES_MAX;
+    for (i, v) in measure.take(count).enumerate() {
+        let what = || match spec.named.get(i.wrapping_sub(spec.positional as usize)) {
+            Some(key) if i >= spec.positional as usize => format!("argument `{key}` of {name}"),
+            _ => format!("argument {} of {name}", i + 1),
+        };
+        match v.json_len(room).map_err(|e| format!("{}: {e}", what()))? {
+            Some(n) => room -= n,
+            None => {
+                return Err(format!(
+                    "the arguments of {name} are more than {} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
+                    4 * limits::PAYLOAD_BYTES_MAX,
+                    limits::PAYLOAD_BYTES_MAX
+                ))
+            }
+        }
+    }
     let mut args = Vec::with_capacity(spec.positional as usize + 1);
     for i in 0..spec.positional {
         args.push(
@@ -394,7 +459,7 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
     let size = serde_json::to_vec(&args).map(|b| b.len()).unwrap_or(0);
     if size > limits::PAYLOAD_BYTES_MAX {
         return Err(format!(
-            "the arguments of {name} are {size} bytes; the payload limit is {} bytes",
+            "the arguments of {name} are {size} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
             limits::PAYLOAD_BYTES_MAX
         ));
     }
@@ -425,11 +490,16 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
         }
     }
     let timeout_ms = if spec.timeout {
-        let d = duration_arg(next(), "@timeout", name)?;
-        if d == 0 {
-            return Err(format!("@timeout on {name} must be longer than zero"));
+        let value = next();
+        if edition >= Edition::E2 && means_no_timeout(value) {
+            None
+        } else {
+            let d = duration_arg(value, "@timeout", name)?;
+            if d == 0 {
+                return Err(format!("@timeout on {name} must be longer than zero"));
+            }
+            Some(d)
         }
-        Some(d)
     } else {
         None
     };
@@ -442,6 +512,17 @@ fn policy(spec: &CallSpec, operands: &[Value]) -> Result<Policy, String> {
     })
 }
 
+/// True for the values of `@timeout` that mean "no timeout" (edition 2):
+/// `null`, and the text [`lang::NO_TIMEOUT_TEXT`]. Data decides how long a
+/// wait may last (`@timeout(stage.duration)`), and some stages have no end.
+fn means_no_timeout(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Str(s) => s.as_ref() == lang::NO_TIMEOUT_TEXT,
+        _ => false,
+    }
+}
+
 /// An annotation's duration: a duration, or text that reads as one.
 fn duration_arg(v: &Value, what: &str, activity: &str) -> Result<u64, String> {
     match v {
@@ -450,9 +531,15 @@ fn duration_arg(v: &Value, what: &str, activity: &str) -> Result<u64, String> {
             Some(d) if d >= 0 => Ok(d as u64),
             _ => Err(format!(
                 "{what} on {activity} needs a duration such as \"2hours\" or \"30m\"; {:?} is not one",
-                s.as_ref()
+                s.as_str()
             )),
         },
+        n @ (Value::Int(_) | Value::Float(_)) => {
+            let n = n.to_text();
+            Err(format!(
+                "{what} on {activity} needs a duration such as 2hours; {n} is a number (send \"{n}days\" with its unit)"
+            ))
+        }
         other => Err(format!(
             "{what} on {activity} needs a duration such as 2hours, not {}",
             describe(other)

@@ -9,28 +9,43 @@
 use crate::limits;
 use crate::program::FuncId;
 use crate::state::{Child, ChildStart, ChildState, Command, EntryKind, FailureKind, Slot, Wait};
-use crate::value::{error_value, Value};
+use crate::value::{error_object, error_value, Value};
 
 use super::{FiberId, Machine, Step, Stop};
 
 impl Machine<'_> {
-    /// Starts a child run of `func`, up to `FLOW_DEPTH_MAX` deep. Its
-    /// arguments and captured values must have a JSON form, and its input
-    /// must fit the payload limit.
+    /// Starts a child run of `func`, up to `FLOW_DEPTH_MAX` deep and
+    /// `CHILDREN_MAX` at once. Its arguments and captured values must have
+    /// a JSON form, and its input must fit the payload limit. `call` is
+    /// true for a flow call, whose caller alone waits for the result (its
+    /// entry goes once the result is delivered); an inline flow's handle
+    /// may be read at any time, so its entry stays.
     pub(super) fn start_child(
         &mut self,
         func: FuncId,
         args: Vec<Value>,
         captures: Vec<Value>,
+        call: bool,
     ) -> Result<u32, String> {
         if self.run.depth + 1 > limits::FLOW_DEPTH_MAX {
             return Err(format!(
-                "sub-flows nested deeper than {} (a recursion that never ends?)",
+                "sub-flows nested deeper than {} (FLOW_DEPTH_MAX; a recursion that never ends?)",
                 limits::FLOW_DEPTH_MAX
             ));
         }
+        if self.run.children.len() >= limits::CHILDREN_MAX {
+            return Err(format!(
+                "more than {} sub-flows started and not yet done with (CHILDREN_MAX)",
+                limits::CHILDREN_MAX
+            ));
+        }
         let function = self.program.func(func);
+        for v in &captures {
+            v.json_len(usize::MAX)
+                .map_err(|e| format!("a variable captured by sub-flow `{}`: {e}", function.name))?;
+        }
         let mut input = serde_json::Map::new();
+        let mut room = 4 * limits::PAYLOAD_BYTES_MAX;
         for (i, v) in args.iter().enumerate() {
             let label = function
                 .param_labels
@@ -46,22 +61,25 @@ impl Machine<'_> {
                         .map(|s| function.slot_names[s as usize].clone())
                 })
                 .unwrap_or_else(|| format!("arg{i}"));
-            input.insert(
-                label,
-                v.to_json().map_err(|e| {
-                    format!("input `{}` of sub-flow `{}`: {e}", i + 1, function.name)
-                })?,
-            );
-        }
-        for v in &captures {
-            v.to_json()
-                .map_err(|e| format!("a variable captured by sub-flow `{}`: {e}", function.name))?;
+            let what = || format!("input `{}` of sub-flow `{}`", i + 1, function.name);
+            match v.json_len(room).map_err(|e| format!("{}: {e}", what()))? {
+                Some(n) => room -= n,
+                None => {
+                    return Err(format!(
+                        "the input of sub-flow `{}` is more than {} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
+                        function.name,
+                        4 * limits::PAYLOAD_BYTES_MAX,
+                        limits::PAYLOAD_BYTES_MAX
+                    ))
+                }
+            }
+            input.insert(label, v.to_json().map_err(|e| format!("{}: {e}", what()))?);
         }
         let input = serde_json::Value::Object(input);
         let size = serde_json::to_vec(&input).map(|v| v.len()).unwrap_or(0);
         if size > limits::PAYLOAD_BYTES_MAX {
             return Err(format!(
-                "the input of sub-flow `{}` is {size} bytes; the payload limit is {} bytes",
+                "the input of sub-flow `{}` is {size} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
                 function.name,
                 limits::PAYLOAD_BYTES_MAX
             ));
@@ -82,6 +100,7 @@ impl Machine<'_> {
                 flow: function.name.clone(),
                 state: ChildState::Running,
                 start: start.clone(),
+                call,
             },
         );
         self.journal(EntryKind::ChildStarted {
@@ -98,11 +117,21 @@ impl Machine<'_> {
         Ok(child)
     }
 
+    /// Forgets a flow call's child once nothing can need it any more (its
+    /// result was delivered, or its caller is gone): a run that calls a
+    /// sub-flow in a loop holds one child at a time, not every one it ever
+    /// called. Children of inline flows stay (their handles may be read).
+    pub(super) fn forget_call_child(&mut self, child: u32) {
+        if self.run.children.get(&child).is_some_and(|c| c.call) {
+            self.run.children.remove(&child);
+        }
+    }
+
     /// `CallFlow`: runs `target` as a child and waits for its result.
     pub(super) fn call_flow(&mut self, id: FiberId, target: FuncId, argc: usize) -> Step {
         let args = self.pop_n(id, argc);
         let captures = self.pop_n(id, self.program.func(target).captures.len());
-        match self.start_child(target, args.clone(), captures.clone()) {
+        match self.start_child(target, args.clone(), captures.clone(), true) {
             Ok(child) => {
                 self.fiber_mut(id).wait = Wait::Child { child, push: true };
                 Err(Stop::Wait)
@@ -121,7 +150,7 @@ impl Machine<'_> {
         let function = self.program.func(target);
         let inputs = self.pop_n(id, function.params.len());
         let captures = self.pop_n(id, function.captures.len());
-        match self.start_child(target, inputs.clone(), captures.clone()) {
+        match self.start_child(target, inputs.clone(), captures.clone(), false) {
             Ok(child) => self.push(id, Value::Handle(child)),
             Err(message) => {
                 let mut operands = captures;
@@ -241,13 +270,21 @@ impl Machine<'_> {
         if !matches!(c.state, ChildState::Running) {
             return;
         }
-        let value = result.as_ref().map(Value::from_json);
+        let flow = c.flow.clone();
+        // A result the run cannot keep counts as no result, and says why.
+        let (value, why) = match result.as_ref().map(Value::from_json) {
+            None => (None, format!("sub-flow `{flow}` was cancelled")),
+            Some(Ok(v)) => (Some(v), String::new()),
+            Some(Err(e)) => (
+                None,
+                format!("the result of sub-flow `{flow}` cannot be used: {e}"),
+            ),
+        };
         c.state = match &value {
             Some(v) => ChildState::Completed(v.clone()),
             None => ChildState::Cancelled,
         };
         let run_id = c.run_id.clone();
-        let flow = c.flow.clone();
         self.journal(EntryKind::ChildFinished { run_id, result });
         let waiting: Vec<(FiberId, bool)> = self
             .run
@@ -258,21 +295,41 @@ impl Machine<'_> {
                 _ => None,
             })
             .collect();
+        let mut delivered = false;
         for (fiber, push) in waiting {
+            // The pc is past the `CallFlow` (or `CallFlowPair`).
+            let (func, pc) = self.here(fiber);
+            let pair = push && self.gives_pair((func, pc.saturating_sub(1)));
             match (&value, push) {
-                (Some(v), true) => self.resume_with(fiber, v.clone()),
+                (Some(v), true) if pair => {
+                    self.resume_with(fiber, Value::list(vec![v.clone(), Value::Null]));
+                    delivered = true;
+                }
+                (Some(v), true) => {
+                    self.resume_with(fiber, v.clone());
+                    delivered = true;
+                }
+                // `value, err = Flow(...)`: a cancelled child is its error.
+                (None, true) if pair => {
+                    let err = error_object(&format!("sub-flow `{flow}` was cancelled"), 1);
+                    self.resume_with(fiber, Value::list(vec![Value::Null, err]));
+                    delivered = true;
+                }
                 (None, true) => {
                     // The pc is past the `CallFlow`; the failure points at it.
                     let (func, pc) = self.here(fiber);
                     self.fail(
                         fiber,
                         FailureKind::Child { child },
-                        format!("sub-flow `{flow}` was cancelled"),
+                        why.clone(),
                         (func, pc.saturating_sub(1)),
                     );
                 }
                 (_, false) => self.make_ready(fiber),
             }
+        }
+        if delivered {
+            self.forget_call_child(child);
         }
         let slots: Vec<(u32, usize)> = self
             .run
@@ -289,9 +346,7 @@ impl Machine<'_> {
             })
             .collect();
         for (group, slot) in slots {
-            let value = value
-                .clone()
-                .unwrap_or_else(|| error_value(&format!("sub-flow `{flow}` was cancelled"), 0));
+            let value = value.clone().unwrap_or_else(|| error_value(&why, 0));
             self.slot_done(group, slot, value);
         }
     }

@@ -1,20 +1,42 @@
 //! The scheduler and the instruction decoder.
 //!
 //! A step runs every ready fiber until it stops (waits, fails or returns),
-//! in the order they became ready, within one budget of instructions. Each
+//! in the order they became ready, within one budget of work. Each
 //! instruction first waits for sub-flows among its operands, then goes to
 //! the handler of its family in the room that owns it.
+//!
+//! # Turns
+//!
+//! A step is also one turn of the run on its node's core, which applies
+//! the steps of every run one at a time: a run that computes for long
+//! would keep the others waiting. So a step ends after
+//! [`limits::TIME_SLICE`] units of work even when fibers are still ready:
+//! the run is stored as it stands (its fibers ready, in order) with the
+//! `continue` timer due at once, and the host fires that timer once the
+//! other runs have had their turn. The timer is durable like any other, so
+//! a turn survives a restart. The segment, and what is left of its step
+//! budget, goes on in the next turn; any other event starts a new segment,
+//! as it always did.
 
 use crate::limits;
-use crate::program::Op;
-use crate::state::Wait;
+use crate::program::{Op, Program};
+use crate::state::{Command, Timer, TimerKind, Wait};
 use crate::value::{Map, Value};
 
 use super::calls::call_arity;
-use super::{FiberId, Machine, Step, Stop};
+use super::{timer_key, FiberId, Machine, Step, Stop};
+
+/// How a fiber's run of instructions ended.
+enum Ran {
+    /// It stopped: waits, failed or returned.
+    Stopped,
+    /// The turn is over; it is still ready.
+    Yielded,
+}
 
 impl Machine<'_> {
-    /// Executes ready fibers until none is left or the run has finished.
+    /// Executes ready fibers until none is left, the run has finished or
+    /// the turn is over.
     pub(super) fn run_ready(&mut self) {
         while let Some(id) = self.run.ready.pop_front() {
             let Some(fiber) = self.run.fibers.get(&id) else {
@@ -23,37 +45,98 @@ impl Machine<'_> {
             if fiber.wait != Wait::Ready {
                 continue;
             }
-            self.exec(id);
+            if let Ran::Yielded = self.exec(id) {
+                self.run.ready.push_front(id);
+                break;
+            }
             if self.run.status.is_terminal() {
                 break;
             }
         }
     }
 
-    /// Executes fiber `id` until it stops. The step budget is shared by
-    /// every fiber of the step; when it runs out, the fiber that meets it
-    /// fails and the budget starts again for the next.
-    fn exec(&mut self, id: FiberId) {
+    /// Ends the step: the status from what is left, and the next turn
+    /// armed while fibers are still ready (or disarmed when none is).
+    pub(super) fn end_turn(&mut self) {
+        self.update_status();
+        let armed = self.run.timers.contains_key(timer_key::CONTINUE);
+        let ready = !self.run.ready.is_empty() && !self.run.status.is_terminal();
+        if ready {
+            self.run.segment = limits::STEP_BUDGET - self.budget;
+            if !armed {
+                let at = self.env.now();
+                let key = timer_key::CONTINUE.to_string();
+                self.run.timers.insert(
+                    key.clone(),
+                    Timer {
+                        at,
+                        kind: TimerKind::Continue,
+                    },
+                );
+                self.command(Command::SetTimer { key, at });
+            }
+        } else if armed {
+            self.run.timers.remove(timer_key::CONTINUE);
+            self.command(Command::ClearTimer {
+                key: timer_key::CONTINUE.to_string(),
+            });
+        }
+    }
+
+    /// Counts an event from outside the run (a result, a timer, a callback,
+    /// a child's end) against [`limits::RUN_EVENTS_MAX`]. The event that
+    /// passes it is taken, but the fibers it would run fail where they
+    /// stand instead, so the run stops until an operator retries (which
+    /// starts the count again) or cancels it.
+    pub(super) fn count_event(&mut self) {
+        self.run.events = self.run.events.saturating_add(1);
+        if self.run.events <= limits::RUN_EVENTS_MAX {
+            return;
+        }
+        let ready: Vec<FiberId> = self.run.ready.drain(..).collect();
+        for id in ready {
+            if self.run.fibers.get(&id).map(|f| &f.wait) == Some(&Wait::Ready) {
+                let message = format!(
+                    "the run has taken {} events (results, timers, callbacks); the limit is {} (RUN_EVENTS_MAX): does a loop wait for ever?",
+                    self.run.events,
+                    limits::RUN_EVENTS_MAX
+                );
+                self.fail_here(id, message);
+            }
+        }
+    }
+
+    /// Executes fiber `id` until it stops or the turn is over. The step
+    /// budget is shared by every fiber of the segment; when it runs out,
+    /// the fiber that meets it fails and the budget starts again for the
+    /// next.
+    fn exec(&mut self, id: FiberId) -> Ran {
         loop {
             if self.budget == 0 {
                 self.fail_here(
                     id,
                     format!(
-                        "the run executed {} instructions without waiting (the step budget of one segment); does a loop never call anything?",
+                        "the run did {} units of work without waiting (STEP_BUDGET, the step budget of one segment); does a loop never call anything?",
                         limits::STEP_BUDGET
                     ),
                 );
                 self.budget = limits::STEP_BUDGET;
-                return;
+                return Ran::Stopped;
             }
-            self.budget -= 1;
+            if self.slice == 0 {
+                return Ran::Yielded;
+            }
+            let result = self.step(id);
+            let units = 1 + crate::work::take();
+            self.budget = self.budget.saturating_sub(units);
+            self.slice = self.slice.saturating_sub(units);
             self.run.steps += 1;
-            match self.step(id) {
+            match result {
                 Ok(()) => {}
-                Err(Stop::Wait | Stop::Fail) => return,
+                Err(Stop::Wait | Stop::Fail) => return Ran::Stopped,
                 Err(Stop::Return(value)) => {
                     self.fiber_done(id, value);
-                    return;
+                    return Ran::Stopped;
                 }
             }
         }
@@ -66,6 +149,17 @@ impl Machine<'_> {
         let Some(op) = program.func(func).code.get(pc as usize) else {
             return Err(self.fail_here(id, "instruction out of range (corrupt snapshot?)".into()));
         };
+        // Checked before the instruction starts, so that the failure leaves
+        // it to run again on retry with nothing taken off the stack.
+        if self.fiber(id).stack.len() >= limits::STACK_MAX && pushes_on_top(program, op) {
+            return Err(self.fail_here(
+                id,
+                format!(
+                    "operand stack deeper than {} (STACK_MAX)",
+                    limits::STACK_MAX
+                ),
+            ));
+        }
         if let Some((count, deep)) = self.operands_to_settle(id, op) {
             self.settle_operands(id, count, deep)?;
         }
@@ -96,7 +190,7 @@ impl Machine<'_> {
             Op::CallBuiltin { argc, .. } | Op::CallFunc { argc, .. } => {
                 Some((*argc as usize, false))
             }
-            Op::CallFlow { func: target, argc } => {
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
                 Some((*argc as usize + program.func(*target).captures.len(), true))
             }
             Op::StartInline(target) => {
@@ -123,10 +217,11 @@ impl Machine<'_> {
                 self.store(id, *slot);
                 Ok(())
             }
+            Op::StorePair { value, err } => self.store_pair(id, *value, *err),
             Op::NameError(message) => Err(self.fail_instruction(
                 id,
                 Vec::new(),
-                program.consts[*message as usize].to_text(),
+                super::values::const_text(program, *message).to_string(),
             )),
             Op::Pop => {
                 self.pop(id);
@@ -140,10 +235,7 @@ impl Machine<'_> {
             Op::NewList => self.push(id, Value::list(Vec::new())),
             Op::ListPush => self.list_push(id),
             Op::NewObject => self.push(id, Value::object(Map::new())),
-            Op::ObjSet(key) => {
-                self.object_set(id, *key);
-                Ok(())
-            }
+            Op::ObjSet(key) => self.object_set(id, *key),
             Op::ObjSpread => self.object_spread(id),
             Op::IterInit { list, index } => self.iter_init(id, *list, *index),
             Op::IterNext {
@@ -187,7 +279,9 @@ impl Machine<'_> {
             Op::Return => self.return_value(id),
 
             // Sub-flows (children.rs).
-            Op::CallFlow { func: target, argc } => self.call_flow(id, *target, *argc as usize),
+            Op::CallFlow { func: target, argc } | Op::CallFlowPair { func: target, argc } => {
+                self.call_flow(id, *target, *argc as usize)
+            }
             Op::StartInline(target) => self.start_inline(id, *target),
 
             // Activities (calls.rs).
@@ -196,6 +290,11 @@ impl Machine<'_> {
             // Parallel built-ins (parallel.rs).
             Op::Parallel(mode) => self.parallel_list(id, *mode),
             Op::ParallelForEach => self.parallel_for_each(id),
+            Op::Fork => self.fork(id),
+            Op::Take(slot) => {
+                let value = std::mem::take(&mut self.frame_mut(id).locals[*slot as usize]);
+                self.push(id, value)
+            }
         }
     }
 
@@ -207,5 +306,23 @@ impl Machine<'_> {
         } else {
             self.pop(id);
         }
+    }
+}
+
+/// True when `op` takes nothing off the stack and leaves a value on it (at
+/// once, or when the fiber resumes): the only instructions that make the
+/// stack deeper.
+fn pushes_on_top(program: &Program, op: &Op) -> bool {
+    match op {
+        Op::Const(_) | Op::Null | Op::Bool(_) | Op::Load(_) | Op::NewList | Op::NewObject => true,
+        Op::MakeClosure(f) => program.func(*f).captures.is_empty(),
+        Op::CallFunc { argc, .. } | Op::CallBuiltin { argc, .. } => *argc == 0,
+        Op::CallFlow { func, argc } => *argc == 0 && program.func(*func).captures.is_empty(),
+        Op::StartInline(f) => {
+            let f = program.func(*f);
+            f.params.is_empty() && f.captures.is_empty()
+        }
+        Op::CallActivity(spec) => call_arity(&program.calls[*spec as usize]) == 0,
+        _ => false,
     }
 }

@@ -9,8 +9,8 @@
 //! returns).
 
 use crate::limits;
-use crate::program::FuncId;
-use crate::state::{Command, Fiber, Frame, Slot, Wait};
+use crate::program::{FuncId, ParallelMode};
+use crate::state::{Command, FailureKind, Fiber, Frame, Slot, Wait};
 use crate::value::{Closure, Value};
 
 use super::{FiberId, Machine, Step};
@@ -91,16 +91,11 @@ impl Machine<'_> {
             .expect("the compiler keeps the stack balanced")
     }
 
-    /// Pushes an operand, failing the fiber at `STACK_MAX`.
+    /// Pushes an operand. The stack has room: an instruction that makes
+    /// it deeper is refused before it starts (`exec.rs`), and every other
+    /// one pushes no more than it took.
     pub(super) fn push(&mut self, id: FiberId, value: Value) -> Step {
-        let fiber = self.fiber_mut(id);
-        if fiber.stack.len() >= limits::STACK_MAX {
-            return Err(self.fail_here(
-                id,
-                format!("operand stack deeper than {}", limits::STACK_MAX),
-            ));
-        }
-        fiber.stack.push(value);
+        self.fiber_mut(id).stack.push(value);
         Ok(())
     }
 
@@ -146,9 +141,10 @@ impl Machine<'_> {
         args: Vec<Value>,
         owner: Option<(u32, u32)>,
     ) -> Result<FiberId, String> {
-        if self.run.fibers.len() >= limits::FIBERS_MAX {
+        // The flow's own fiber is not a branch.
+        if self.run.fibers.len() > limits::FIBERS_MAX {
             return Err(format!(
-                "more than {} concurrent branches in one run",
+                "more than {} concurrent branches in one run (FIBERS_MAX)",
                 limits::FIBERS_MAX
             ));
         }
@@ -186,6 +182,7 @@ impl Machine<'_> {
                     closure.func
                 )
             })?;
+        crate::work::elements(function.slot_names.len());
         let mut locals = vec![Value::Null; function.slot_names.len()];
         for (capture, value) in function.captures.iter().zip(closure.captures.iter()) {
             locals[capture.slot as usize] = value.clone();
@@ -218,7 +215,28 @@ impl Machine<'_> {
             return;
         };
         self.run.ready.retain(|&f| f != id);
-        self.run.failures.remove(&id);
+        // The forks it started and has not joined go with it.
+        let forks: Vec<u32> = self
+            .run
+            .groups
+            .iter()
+            .filter(|(_, g)| g.mode == ParallelMode::Fork && g.fiber == id)
+            .map(|(&g, _)| g)
+            .collect();
+        for g in forks {
+            if let Some(group) = self.run.groups.remove(&g) {
+                for slot in group.slots {
+                    if let Slot::Fiber(branch) = slot {
+                        self.kill_fiber(branch);
+                    }
+                }
+            }
+        }
+        if let Some(failure) = self.run.failures.remove(&id) {
+            if let FailureKind::Child { child } = failure.kind {
+                self.forget_call_child(child);
+            }
+        }
         match fiber.wait {
             Wait::Call(call) => self.drop_call(call),
             Wait::Timer(key) => {
@@ -226,7 +244,11 @@ impl Machine<'_> {
                     self.command(Command::ClearTimer { key });
                 }
             }
-            Wait::Child { child, push: true } => self.cancel_child(child),
+            Wait::Child { child, push: true } => {
+                self.cancel_child(child);
+                // Only this fiber waited for the call's result.
+                self.forget_call_child(child);
+            }
             Wait::Group(group) => {
                 if let Some(group) = self.run.groups.remove(&group) {
                     for slot in group.slots {

@@ -19,13 +19,14 @@ impl Machine<'_> {
     pub(super) fn make_closure(&mut self, id: FiberId, target: FuncId) -> Step {
         let count = self.program.func(target).captures.len();
         let captures = self.pop_n(id, count);
-        self.push(
-            id,
-            Value::Closure(Arc::new(Closure {
-                func: target,
-                captures,
-            })),
-        )
+        let closure = Closure {
+            func: target,
+            captures,
+        };
+        if let Err(message) = closure.shape().check() {
+            return Err(self.fail_instruction(id, closure.captures, message));
+        }
+        self.push(id, Value::Closure(Arc::new(closure)))
     }
 
     /// `CallClosure`: calls the closure below the arguments.
@@ -42,7 +43,7 @@ impl Machine<'_> {
             return Err(self.fail_instruction(id, operands, message));
         };
         let closure = closure.clone();
-        self.enter(id, &closure, args, callee)
+        self.enter(id, &closure, args, Some(callee))
     }
 
     /// `CallFunc`: calls a function of the program that captures nothing
@@ -53,37 +54,36 @@ impl Machine<'_> {
             func: target,
             captures: Vec::new(),
         };
-        self.enter(id, &closure, args, Value::Null)
+        self.enter(id, &closure, args, None)
     }
 
     /// Enters `closure` with `args`: a new frame on fiber `id`, up to
     /// `FRAMES_MAX` deep. `callee` is the closure value the instruction
-    /// popped (`Null` for `CallFunc`), put back if the call fails.
-    fn enter(&mut self, id: FiberId, closure: &Closure, args: Vec<Value>, callee: Value) -> Step {
-        if self.fiber(id).frames.len() >= limits::FRAMES_MAX {
-            // Unlike below, a `Null` callee (a `CallFunc`) goes back too:
-            // one value more than the instruction popped, which a retry
-            // leaves on the stack. Harmless, and kept as it always was.
-            let mut operands = vec![callee];
-            operands.extend(args);
-            return Err(self.fail_instruction(
-                id,
-                operands,
-                format!("closure calls nested deeper than {}", limits::FRAMES_MAX),
-            ));
-        }
-        let base = self.fiber(id).stack.len();
-        match self.new_frame(closure, args.clone(), base) {
+    /// popped (`None` for `CallFunc`, which pops none), put back with the
+    /// arguments if the call fails.
+    fn enter(
+        &mut self,
+        id: FiberId,
+        closure: &Closure,
+        args: Vec<Value>,
+        callee: Option<Value>,
+    ) -> Step {
+        let problem = if self.fiber(id).frames.len() >= limits::FRAMES_MAX {
+            Err(format!(
+                "closure calls nested deeper than {} (FRAMES_MAX)",
+                limits::FRAMES_MAX
+            ))
+        } else {
+            let base = self.fiber(id).stack.len();
+            self.new_frame(closure, args.clone(), base)
+        };
+        match problem {
             Ok(frame) => {
                 self.fiber_mut(id).frames.push(frame);
                 Ok(())
             }
             Err(message) => {
-                let mut operands = if matches!(callee, Value::Null) {
-                    Vec::new()
-                } else {
-                    vec![callee]
-                };
+                let mut operands: Vec<Value> = callee.into_iter().collect();
                 operands.extend(args);
                 Err(self.fail_instruction(id, operands, message))
             }
@@ -105,6 +105,7 @@ impl Machine<'_> {
             return Err(self.fail_instruction(id, args, message));
         }
         let result = match spec.name {
+            "append" => return self.append(id, args),
             "now" => {
                 let now = self.env.now();
                 self.journal(EntryKind::Now { value: now });
@@ -113,13 +114,38 @@ impl Machine<'_> {
             "Sleep" | "WaitUntil" => return self.sleep(id, spec.name, args),
             name => {
                 debug_assert_eq!(spec.kind, BuiltinKind::Pure);
-                builtins::call_pure(name, &args)
+                builtins::call_pure_in(name, &args, self.program.edition)
                     .unwrap_or_else(|| Err(format!("{name}() cannot be called here")))
             }
         };
         match result {
             Ok(value) => self.push(id, value),
             Err(message) => Err(self.fail_instruction(id, args, message)),
+        }
+    }
+
+    /// `append(list, ...)`; `x = append(x, ...)` grows `x` in place (see
+    /// `values.rs`).
+    fn append(&mut self, id: FiberId, args: Vec<Value>) -> Step {
+        let fused = self.stored_next(id, &args[0]);
+        if let Some(slot) = fused {
+            // The argument is now the only holder of what the variable held.
+            drop(self.take_local(id, slot));
+        }
+        match builtins::append(args) {
+            Ok(result) => match fused {
+                Some(slot) => {
+                    self.store_fused(id, slot, result);
+                    Ok(())
+                }
+                None => self.push(id, result),
+            },
+            Err((args, message)) => {
+                if let Some(slot) = fused {
+                    self.frame_mut(id).locals[slot as usize] = args[0].clone();
+                }
+                Err(self.fail_instruction(id, args, message))
+            }
         }
     }
 
@@ -147,18 +173,27 @@ impl Machine<'_> {
 
 /// Why the flow's result cannot leave the run, if it cannot.
 fn result_problem(value: &Value) -> Option<String> {
-    match value.to_json() {
+    match payload_size(value) {
         Err(e) => Some(format!("the flow's result: {e}")),
-        Ok(json) => {
-            let size = serde_json::to_vec(&json).map(|b| b.len()).unwrap_or(0);
-            (size > limits::PAYLOAD_BYTES_MAX).then(|| {
-                format!(
-                    "the flow's result is {size} bytes; the payload limit is {} bytes",
-                    limits::PAYLOAD_BYTES_MAX
-                )
-            })
-        }
+        Ok(Ok(_)) => None,
+        Ok(Err(size)) => Some(format!(
+            "the flow's result is {size} bytes; the payload limit is {} bytes (PAYLOAD_BYTES_MAX)",
+            limits::PAYLOAD_BYTES_MAX
+        )),
     }
+}
+
+/// The size of `value`'s JSON when it fits [`limits::PAYLOAD_BYTES_MAX`];
+/// when it does not, `Err` with its size as people read it (exact up to a
+/// few times the limit, beyond that "more than ..."). Found without writing
+/// out more than that much.
+pub(super) fn payload_size(value: &Value) -> Result<Result<usize, String>, String> {
+    let max = limits::PAYLOAD_BYTES_MAX;
+    Ok(match value.json_len(4 * max)? {
+        Some(n) if n <= max => Ok(n),
+        Some(n) => Err(n.to_string()),
+        None => Err(format!("more than {}", 4 * max)),
+    })
 }
 
 /// "1", "1 to 3", "at least 1": how many arguments a built-in takes.

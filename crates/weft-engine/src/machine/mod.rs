@@ -76,6 +76,10 @@ pub(crate) mod timer_key {
     pub fn sleep(fiber: u32) -> String {
         format!("sleep:{fiber}")
     }
+
+    /// The run's next turn: armed, due at once, while branches are ready
+    /// at the end of a turn (see `limits::TIME_SLICE`).
+    pub const CONTINUE: &str = "continue";
 }
 
 /// What the machine needs from the world.
@@ -116,38 +120,55 @@ pub enum ActionError {
     /// The value is too large.
     #[error("the value is {0} bytes; the payload limit is {limit} bytes", limit = limits::PAYLOAD_BYTES_MAX)]
     PayloadTooLarge(usize),
+    /// The value is nested or sized past what a value may be.
+    #[error("the value cannot be used: {0}")]
+    Value(String),
 }
 
 /// Binds a run's input to a flow's parameters: one parameter takes the whole
 /// input; with several, an array gives them in order and an object by name.
-pub fn bind_input(program: &Program, func: FuncId, input: &serde_json::Value) -> Vec<Value> {
+/// Input nested or sized past what a value may be is refused, naming the
+/// limit.
+pub fn bind_input(
+    program: &Program,
+    func: FuncId,
+    input: &serde_json::Value,
+) -> Result<Vec<Value>, String> {
     let function = program.func(func);
     let count = function.params.len();
+    let read = |v: Option<&serde_json::Value>| match v {
+        Some(v) => Value::from_json(v).map_err(|e| format!("the run's input: {e}")),
+        None => Ok(Value::Null),
+    };
     match (count, input) {
-        (0, _) => Vec::new(),
-        (1, v) => vec![Value::from_json(v)],
-        (_, serde_json::Value::Array(items)) => (0..count)
-            .map(|i| items.get(i).map(Value::from_json).unwrap_or_default())
-            .collect(),
+        (0, _) => Ok(Vec::new()),
+        (1, v) => Ok(vec![read(Some(v))?]),
+        (_, serde_json::Value::Array(items)) => (0..count).map(|i| read(items.get(i))).collect(),
         (_, serde_json::Value::Object(fields)) => function
             .params
             .iter()
             .map(|slot| {
-                slot.and_then(|s| function.slot_names.get(s as usize))
-                    .and_then(|name| fields.get(name))
-                    .map(Value::from_json)
-                    .unwrap_or_default()
+                read(
+                    slot.and_then(|s| function.slot_names.get(s as usize))
+                        .and_then(|name| fields.get(name)),
+                )
             })
             .collect(),
         (_, v) => {
-            let mut args = vec![Value::from_json(v)];
+            let mut args = vec![read(Some(v))?];
             args.resize(count, Value::Null);
-            args
+            Ok(args)
         }
     }
 }
 
-/// Starts a run of `func` and executes it up to its first wait.
+/// Starts a run of `func` and executes it up to its first wait (or to the
+/// end of its first turn, see [`limits::TIME_SLICE`]).
+///
+/// A start that cannot even make the flow's first frame (a stored child
+/// start whose arguments no longer fit its function) does not panic: the
+/// run ends cancelled at once, with the reason in its journal, and its
+/// parent hears that it was cancelled.
 #[allow(clippy::too_many_arguments)]
 pub fn start(
     program: &Program,
@@ -178,20 +199,29 @@ pub fn start(
         status: Status::Running,
         result: None,
         steps: 0,
+        segment: 0,
+        events: 0,
     };
-    let mut machine = Machine::new(program, &mut state, env);
+    let mut machine = Machine::new(program, &mut state, env, false);
     machine.journal(EntryKind::Started { input });
     let closure = Closure { func, captures };
-    machine
-        .spawn(&closure, args, None)
-        .expect("the first fiber fits every limit");
+    if let Err(message) = machine.spawn(&closure, args, None) {
+        machine.run.status = Status::Cancelled;
+        machine.journal(EntryKind::Cancelled {
+            reason: format!("the run cannot start: {message}"),
+        });
+        machine.command(Command::Finished { result: None });
+        let out = machine.out;
+        return (state, out);
+    }
     machine.run_ready();
-    machine.update_status();
+    machine.end_turn();
     let out = machine.out;
     (state, out)
 }
 
-/// Applies one event and executes until every branch waits again.
+/// Applies one event and executes until every branch waits again (or to
+/// the end of the run's turn, see [`limits::TIME_SLICE`]).
 ///
 /// Events that no longer match the state (a late result of a timed-out
 /// attempt, a timer that was cleared) change nothing, except that a timer
@@ -216,7 +246,15 @@ pub fn apply(
             _ => Ok(Output::default()),
         };
     }
-    let mut machine = Machine::new(program, state, env);
+    // A turn that goes on where the last one stopped keeps its segment's
+    // budget; any other event starts a new segment.
+    let continuing = matches!(&event, Event::TimerFired { key } if key == timer_key::CONTINUE);
+    let from_outside = !continuing
+        && !matches!(
+            event,
+            Event::Retry | Event::Resolve { .. } | Event::Cancel { .. }
+        );
+    let mut machine = Machine::new(program, state, env, continuing);
     match event {
         Event::CallCompleted {
             call,
@@ -248,8 +286,11 @@ pub fn apply(
         Event::Resolve { value } => machine.resolve(value)?,
         Event::Cancel { reason } => machine.cancel(&reason),
     }
+    if from_outside {
+        machine.count_event();
+    }
     machine.run_ready();
-    machine.update_status();
+    machine.end_turn();
     Ok(machine.out)
 }
 
@@ -267,7 +308,7 @@ pub fn fork(
     env: &mut dyn Env,
 ) -> (RunState, Output) {
     state.id = run_id;
-    let mut machine = Machine::new(program, &mut state, env);
+    let mut machine = Machine::new(program, &mut state, env, false);
     machine.take_over(from, step);
     machine.run_ready();
     machine.update_status();
@@ -310,18 +351,33 @@ struct Machine<'a> {
     run: &'a mut RunState,
     env: &'a mut dyn Env,
     out: Output,
-    /// Instructions left in this step before it fails with the step budget.
+    /// Units of work left in this segment before it fails with the step
+    /// budget.
     budget: u64,
+    /// Units of work left in this turn before the run lets others go first.
+    slice: u64,
 }
 
 impl<'a> Machine<'a> {
-    fn new(program: &'a Program, run: &'a mut RunState, env: &'a mut dyn Env) -> Machine<'a> {
+    /// A machine for one step; `continuing` when the step is the next turn
+    /// of a segment, which keeps what is left of its budget.
+    fn new(
+        program: &'a Program,
+        run: &'a mut RunState,
+        env: &'a mut dyn Env,
+        continuing: bool,
+    ) -> Machine<'a> {
+        let spent = if continuing { run.segment } else { 0 };
+        run.segment = 0;
+        // Whatever was counted before this step is not this step's work.
+        crate::work::take();
         Machine {
             program,
             run,
             env,
             out: Output::default(),
-            budget: limits::STEP_BUDGET,
+            budget: limits::STEP_BUDGET.saturating_sub(spent),
+            slice: limits::TIME_SLICE,
         }
     }
 

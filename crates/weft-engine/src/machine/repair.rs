@@ -66,6 +66,8 @@ impl Machine<'_> {
             return Err(ActionError::NotFailed(self.run.status.as_str()));
         }
         self.journal(EntryKind::Retried);
+        // The operator has seen the run; its events count again from here.
+        self.run.events = 0;
         let failures = std::mem::take(&mut self.run.failures);
         for (id, failure) in failures {
             match failure.kind {
@@ -85,8 +87,9 @@ impl Machine<'_> {
                         continue;
                     };
                     let start = c.start.clone();
-                    match self.start_child(start.func, start.args, start.captures) {
+                    match self.start_child(start.func, start.args, start.captures, true) {
                         Ok(new_child) => {
+                            self.forget_call_child(child);
                             if let Some(fiber) = self.run.fibers.get_mut(&id) {
                                 fiber.wait = Wait::Child {
                                     child: new_child,
@@ -116,6 +119,7 @@ impl Machine<'_> {
         if size > limits::PAYLOAD_BYTES_MAX {
             return Err(ActionError::PayloadTooLarge(size));
         }
+        let resolved = Value::from_json(&value).map_err(ActionError::Value)?;
         // A failure in an expression has no value to take: it is retried.
         let Some((id, call)) = self.run.failures.iter().find_map(|(&id, f)| match f.kind {
             FailureKind::Call { call } => Some((id, Some(call))),
@@ -128,10 +132,16 @@ impl Machine<'_> {
             value: value.clone(),
         });
         match call {
-            Some(call) => self.resolve_call(call, Value::from_json(&value), "resolved"),
+            Some(call) => self.resolve_call(call, resolved, "resolved"),
             None => {
-                self.run.failures.remove(&id);
-                self.resume_with(id, Value::from_json(&value));
+                if let Some(Failure {
+                    kind: FailureKind::Child { child },
+                    ..
+                }) = self.run.failures.remove(&id)
+                {
+                    self.forget_call_child(child);
+                }
+                self.resume_with(id, resolved);
             }
         }
         Ok(())

@@ -8,6 +8,7 @@
 //! run has for it (a late duplicate of an older timer with the same key),
 //! changes nothing else.
 
+use crate::program::Edition;
 use crate::state::{Command, EntryKind, Timer, TimerKind, Wait};
 use crate::value::Value;
 
@@ -20,6 +21,15 @@ impl Machine<'_> {
     pub(super) fn sleep(&mut self, id: FiberId, builtin: &str, args: Vec<Value>) -> Step {
         let now = self.env.now();
         let (at, value) = if builtin == "Sleep" {
+            if self.program.edition >= Edition::E2 {
+                if let n @ (Value::Int(_) | Value::Float(_)) = &args[0] {
+                    let n = n.to_text();
+                    let message = format!(
+                        "Sleep() needs a duration: {n} is a number (write {n}s with its unit, or duration({n}) for milliseconds)"
+                    );
+                    return Err(self.fail_instruction(id, args, message));
+                }
+            }
             match args[0].coerce_duration() {
                 Some(d) => (now.saturating_add(d.max(0)), Value::Null),
                 None => {
@@ -75,10 +85,15 @@ impl Machine<'_> {
         self.command(Command::ClearTimer {
             key: key.to_string(),
         });
-        self.journal(EntryKind::TimerFired {
-            key: key.to_string(),
-        });
+        // A turn's timer is the engine's own business, not the run's history.
+        if !matches!(timer.kind, TimerKind::Continue) {
+            self.journal(EntryKind::TimerFired {
+                key: key.to_string(),
+            });
+        }
         match timer.kind {
+            // The ready fibers go on when the step runs them.
+            TimerKind::Continue => {}
             TimerKind::Attempt { call, attempt } => self.attempt_timed_out(call, attempt),
             TimerKind::Backoff { call } => self.backoff_ended(call),
             TimerKind::AwaitTimeout { call } => self.await_timed_out(call),

@@ -78,6 +78,7 @@ impl Builder<'_> {
                     docs.push(self.ty(m));
                 }
             }
+            TypeKind::Literal(text) => docs.text(crate::literal::string(text)),
             // Unreachable: files with syntax errors are refused.
             TypeKind::Error => {}
         }

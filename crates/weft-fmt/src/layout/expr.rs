@@ -43,6 +43,7 @@ impl Builder<'_> {
             ExprKind::Await(inner) => Doc::Concat(vec![Doc::text("await "), self.expr(inner)]),
             ExprKind::Flow(f) => self.flow(f),
             ExprKind::Paren(inner) => self.paren(e, inner),
+            ExprKind::Braced(b) => self.braced(e, b),
             // Unreachable: files with syntax errors are refused.
             ExprKind::Error => Doc::nil(),
         }

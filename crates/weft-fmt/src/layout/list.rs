@@ -34,6 +34,12 @@ pub(super) enum Elem<'t> {
     Field(&'t FieldType),
     /// The `..` that ends an open object type.
     Open(Span),
+    /// An entry of a braced literal (`Add{n: 1}`, `where{a = b}`).
+    Braced(&'t BracedEntry),
+    /// A field of a machine's shape.
+    ShapeField(&'t ShapeField),
+    /// The input of `command Name(input: Type)`.
+    CommandParam(&'t CommandParam),
 }
 
 impl Elem<'_> {
@@ -51,6 +57,16 @@ impl Elem<'_> {
             Elem::ParamDecl(p) => (p.span.start, p.span.end),
             Elem::Field(f) => (f.key.span.start, f.ty.span.end),
             Elem::Open(s) => (s.start, s.end),
+            Elem::Braced(BracedEntry::Field { key, value }) => (key.span.start, value.span.end),
+            Elem::Braced(BracedEntry::Set { target, value }) => (target.span.start, value.span.end),
+            Elem::Braced(BracedEntry::Expr(e) | BracedEntry::Spread(e)) => {
+                (e.span.start, e.span.end)
+            }
+            Elem::ShapeField(f) => (f.span.start, f.span.end),
+            Elem::CommandParam(p) => (
+                p.name.span.start,
+                p.ty.as_ref().map_or(p.name.span.end, |t| t.span.end),
+            ),
         }
     }
 }
@@ -178,6 +194,29 @@ impl Builder<'_> {
                 ]);
             }
             Elem::Open(_) => return Doc::text(".."),
+            Elem::Braced(BracedEntry::Field { key, value }) => {
+                let key = if key.quoted {
+                    literal::string(&key.name)
+                } else {
+                    key.name.clone()
+                };
+                (Some(format!("{key}: ")), value)
+            }
+            Elem::Braced(BracedEntry::Set { target, value }) => {
+                let target = self.expr(target);
+                return Doc::Concat(vec![target, Doc::text(" = "), self.expr(value)]);
+            }
+            Elem::Braced(BracedEntry::Expr(e)) => (None, e),
+            Elem::Braced(BracedEntry::Spread(e)) => (Some("..".to_string()), e),
+            Elem::ShapeField(f) => return self.shape_field(f),
+            Elem::CommandParam(p) => {
+                let mut docs = vec![Doc::text(p.name.name.clone())];
+                if let Some(t) = &p.ty {
+                    docs.push(Doc::text(": "));
+                    docs.push(self.ty(t));
+                }
+                return Doc::Concat(docs);
+            }
         };
         match label {
             Some(label) => Doc::Concat(vec![Doc::text(label), self.expr(value)]),

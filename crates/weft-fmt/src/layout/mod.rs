@@ -4,7 +4,8 @@
 //! the [`Source`] cursor the first time the walk passes its position, so
 //! every comment is placed exactly once and in order (`comments.rs` says
 //! where each lands). This file lays out the top level, flows, blocks and
-//! statements; `decl.rs` activity and type declarations; `expr.rs`
+//! statements; `decl.rs` activity and type declarations; `machine.rs`
+//! machines and braced literals; `expr.rs`
 //! expressions; `list.rs` bracketed lists, the only
 //! constructs whose line breaks depend on width.
 //!
@@ -17,6 +18,7 @@ mod decl;
 mod expr;
 mod lines;
 mod list;
+mod machine;
 
 use crate::doc::{Doc, Push};
 use crate::source::Source;
@@ -45,7 +47,7 @@ impl Builder<'_> {
         let mut prev_end = 0;
         for (i, item) in items.iter().enumerate() {
             let span = item.span();
-            let is_flow = matches!(item, Item::Flow(_));
+            let is_flow = matches!(item, Item::Flow(_) | Item::Machine(_));
             // Exactly one blank line before and after each flow; between
             // declarations, a blank line where the source has one.
             if is_flow && !lines.is_empty() {
@@ -57,6 +59,7 @@ impl Builder<'_> {
                 Item::Flow(f) => self.flow(f),
                 Item::Activity(a) => self.activity(a),
                 Item::Type(t) => self.type_decl(t),
+                Item::Machine(m) => self.machine(m),
             };
             let limit = items.get(i + 1).map_or(u32::MAX, |n| n.span().start);
             let (trailing, end) = self.comments_trailing(span.end, limit);
@@ -146,6 +149,21 @@ impl Builder<'_> {
                 docs.push(self.expr(target));
                 docs.text(format!(" {} ", op.as_str()));
                 docs.push(self.expr(value));
+            }
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                call,
+            } => {
+                if let Some(d) = declare {
+                    docs.text(format!("{} ", d.as_str()));
+                }
+                docs.extend(self.comments_inline(value.span.start));
+                docs.text(format!("{}, ", value.name));
+                docs.extend(self.comments_inline(err.span.start));
+                docs.text(format!("{} = ", err.name));
+                docs.push(self.expr(call));
             }
             StmtKind::IncDec { target, increment } => {
                 docs.push(self.expr(target));

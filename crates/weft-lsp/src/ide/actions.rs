@@ -255,6 +255,7 @@ fn is_assignment_of(s: &Stmt, name: Span) -> bool {
         StmtKind::Assign { target, .. } => {
             target.span == name && matches!(target.kind, ExprKind::Name(_))
         }
+        StmtKind::TryAssign { value, err, .. } => value.span == name || err.span == name,
         _ => false,
     }
 }
@@ -291,6 +292,10 @@ fn names_assigned(s: &Stmt) -> BTreeSet<String> {
                 }
                 StmtKind::For { var, .. } => {
                     self.0.insert(var.name.clone());
+                }
+                StmtKind::TryAssign { value, err, .. } => {
+                    self.0.insert(value.name.clone());
+                    self.0.insert(err.name.clone());
                 }
                 _ => {}
             }
@@ -512,7 +517,7 @@ fn organize_declarations(program: &Program, file: usize) -> Option<Action> {
         let (rank, name, span) = match item {
             Item::Type(t) => (0, t.name.name.clone(), t.span),
             Item::Activity(a) => (1, a.name.name.clone(), a.span),
-            Item::Flow(_) => continue,
+            Item::Flow(_) | Item::Machine(_) => continue,
         };
         let (start, end) = (span.start as usize, span.end as usize);
         let first = line_start(start);

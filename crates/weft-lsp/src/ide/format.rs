@@ -12,16 +12,7 @@ pub fn range(text: &str, range: Span) -> Result<Vec<(Span, String)>, Vec<Diagnos
     let formatted = weft_fmt::format_source(text)?;
     let old = weft_syntax::parse(text);
     let new = weft_syntax::parse(&formatted);
-    let spans = |m: &Module| -> Vec<Span> {
-        m.items
-            .iter()
-            .map(|i| match i {
-                Item::Flow(f) => f.span,
-                Item::Activity(a) => a.span,
-                Item::Type(t) => t.span,
-            })
-            .collect()
-    };
+    let spans = |m: &Module| -> Vec<Span> { m.items.iter().map(Item::span).collect() };
     let (old_items, new_items) = (spans(&old.module), spans(&new.module));
     if old_items.len() != new_items.len() {
         // The formatter keeps every item; if it did not, format nothing

@@ -91,6 +91,11 @@ pub fn hints(program: &Program, file: usize, range: Span) -> Vec<Hint> {
         }
         let tooltip = match (fork.kind, fork.join) {
             (ForkKind::InlineFlow, _) => "An inline flow: its child run starts here and this flow goes on; it waits where it uses the result.".to_string(),
+            (ForkKind::Assigned, Some(j)) => format!(
+                "Starts as a branch; joined at line {} (`{}`). The flow goes on meanwhile.",
+                line_of(j.start),
+                f.slice(j).trim()
+            ),
             (ForkKind::PerElement, Some(j)) => format!(
                 "Runs once per element, all at once; `{}` on line {} waits for every one.",
                 f.slice(j),
@@ -186,6 +191,22 @@ mod tests {
                 "4:27 fork",
                 "4:38 waits for the first of 2",
             ]
+        );
+    }
+
+    #[test]
+    fn fork_by_assignment() {
+        let text = "flow A(o) {\n    c = Check(o)\n    Log(o)\n    r = WaitAll([c, Pay(o)])$0\n    return r\n}\n";
+        assert_eq!(
+            show(text),
+            ["2:9 fork", "4:21 fork", "4:29 waits for 2 branches"]
+        );
+        let (program, file, _) = fixture::parse(text);
+        let all = hints(&program, file, Span::new(0, program.files[file].text.len()));
+        let fork = all.iter().find(|h| h.kind == HintKind::Fork).unwrap();
+        assert_eq!(
+            fork.tooltip,
+            "Starts as a branch; joined at line 4 (`WaitAll`). The flow goes on meanwhile."
         );
     }
 }

@@ -57,10 +57,34 @@ pub fn hover(program: &Program, file: usize, offset: u32) -> Option<Hover> {
             });
         }
     };
+    // A call that forks by assignment says so, and where it is joined.
+    let markdown = match assigned_fork(program, file, r.span) {
+        Some(note) => format!("{markdown}\n\n{note}"),
+        None => markdown,
+    };
     Some(Hover {
         span: r.span,
         markdown,
     })
+}
+
+/// "Starts as a branch; joined at line N" when `span` is the callee of a
+/// call that forks by assignment (`weft_check::forks`).
+fn assigned_fork(program: &Program, file: usize, span: Span) -> Option<String> {
+    let f = program.files.get(file)?;
+    let found = weft_check::forks(&program.sources())
+        .into_iter()
+        .nth(file)?;
+    let fork = found
+        .forks
+        .iter()
+        .find(|k| k.kind == weft_check::ForkKind::Assigned && k.span.start == span.start)?;
+    let join = fork.join?;
+    let line = f.lines.line_col(&f.text, join.start).line;
+    Some(format!(
+        "Starts as a branch; joined at line {line} (`{}`). The flow goes on meanwhile.",
+        f.text.get(join.start as usize..join.end as usize)?
+    ))
 }
 
 /// How a hover names a scope: "flow `A`", "inline flow `B`", "a `func`".
@@ -342,6 +366,19 @@ mod tests {
     }
 
     #[test]
+    fn fork_by_assignment() {
+        let md =
+            hover_md("flow A(o) {\n    c = Ch$0eck(o)\n    Log(o)\n    return WaitAll([c])\n}\n");
+        assert!(
+            md.contains("Starts as a branch; joined at line 4 (`WaitAll`)"),
+            "{md}"
+        );
+        let md =
+            hover_md("flow A(o) {\n    c = Ch$0eck(o)\n    Log(c)\n    return WaitAll([c])\n}\n");
+        assert!(!md.contains("branch"), "{md}");
+    }
+
+    #[test]
     fn variables() {
         let md = hover_md("flow A(input) {\n  r = F(inp$0ut)\n}\n");
         assert!(md.contains("parameter of flow `A`"), "{md}");
@@ -446,6 +483,20 @@ mod tests {
             md.contains("Binds the activity to an HTTP endpoint"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn dotted_activity_names() {
+        let md = hover_md(
+            "//- c.weft\nactivity aws.TextModeration(text: string) -> {flagged: bool}\n//- main.weft\nflow A(q) {\n  return aws.Text$0Moderation(q.text)\n}\n",
+        );
+        assert!(
+            md.contains("activity aws.TextModeration(text: string) -> {flagged: bool}"),
+            "{md}"
+        );
+        let md = hover_md("flow A(q) {\n  return mandril.Se$0nd(q)\n}\n");
+        assert!(md.contains("mandril.Send"), "{md}");
+        assert!(md.contains("ctivity"), "{md}");
     }
 
     #[test]

@@ -295,11 +295,25 @@ pub fn rename(
     if lang::KEYWORDS.contains(&new_name) {
         return Err(format!("`{new_name}` is a keyword"));
     }
-    if !is_identifier(new_name) {
+    // An activity may be renamed to a dotted name (`mandril.Send`), as it
+    // may be called by one; everything else takes one plain name.
+    let activity =
+        r.target == Target::Global && matches!(program.global(&r.name), Global::Activity(_));
+    let plain = is_identifier(new_name);
+    let dotted_ok = activity && new_name.split('.').all(is_identifier);
+    if !(plain || dotted_ok) {
         return Err(format!(
-            "`{new_name}` is not a name: use letters, digits and `_`, not starting with a digit"
+            "`{new_name}` is not a name: use letters, digits and `_`, not starting with a digit{}",
+            if activity {
+                " (or such names joined by dots)"
+            } else {
+                ""
+            }
         ));
     }
+    // A call of a dotted name whose first part is a variable or a flow
+    // would call something else.
+    let new_root = new_name.split('.').next().unwrap_or(new_name);
     // Types and declared parameters are not called: a built-in function's
     // name does not clash with them.
     let called = !matches!(r.target, Target::Type | Target::DeclParam(_));
@@ -337,6 +351,11 @@ pub fn rename(
             }
         }
         Target::Global => {
+            if !plain && !matches!(program.global(new_root), Global::Unknown) {
+                return Err(format!(
+                    "`{new_root}` names a flow or a built-in, so `{new_name}(...)` would not call an activity"
+                ));
+            }
             match program.global(new_name) {
                 Global::Flow { .. } => {
                     return Err(format!("the program already has a flow named `{new_name}`"))
@@ -357,7 +376,7 @@ pub fn rename(
             // variable or an inline flow: the calls would go to them.
             for (i, g) in program.files.iter().enumerate() {
                 for x in &g.index.refs {
-                    if x.name != new_name
+                    if x.name != new_root
                         || matches!(x.target, Target::Global | Target::NamedArg(_))
                     {
                         continue;
@@ -370,7 +389,7 @@ pub fn rename(
                         .any(|l| l.file == i && g.index.scopes[top].span.contains(l.span.start));
                     if uses_old {
                         return Err(format!(
-                            "`{new_name}` is a variable or inline flow where `{}` is used",
+                            "`{new_root}` is a variable or inline flow where `{}` is used",
                             r.name
                         ));
                     }
@@ -565,6 +584,41 @@ mod tests {
         // A parameter, from `{petId}` in the URL.
         let (p, f, o) = decl_program(&C.replace("/{petId}", "/{pe$0tId}"), "");
         assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:3:17"]);
+    }
+
+    #[test]
+    fn dotted_activity_names() {
+        let contracts = "activity aws.TextModeration(text: string) -> {flagged: bool}\n";
+        let main = "flow A(q) {\n  t = aws.TextModeration(q.text)\n  return $0aws.TextModeration(text: t)\n}\n";
+        let (p, f, o) = decl_program(contracts, main);
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:1:10"]);
+        assert_eq!(
+            show(&p, &references(&p, f, o, true)),
+            ["c.weft:1:10", "main.weft:2:7", "main.weft:3:10"]
+        );
+        // From the middle of the name, and from a named argument.
+        let (p, f, o) = decl_program(contracts, &main.replace("$0aws.Text", "aws.Te$0xt"));
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:1:10"]);
+        let (p, f, o) = decl_program(
+            contracts,
+            &main.replace("$0aws", "aws").replace("text: t", "te$0xt: t"),
+        );
+        assert_eq!(show(&p, &[definition(&p, f, o).unwrap()]), ["c.weft:1:29"]);
+        // A variable's field holding a function is not an activity.
+        let main = "flow A(q) {\n  aws = {f: func(x) { return x }}\n  return aws.$0f(q)\n}\n";
+        let (p, f, o) = decl_program(contracts, main);
+        assert_eq!(definition(&p, f, o), None);
+        // Renamed, to another dotted name or a plain one.
+        let main = "flow A(q) {\n  x = 1\n  return $0aws.TextModeration(q.text)\n}\n";
+        let (p, f, o) = decl_program(contracts, main);
+        let edits = rename(&p, f, o, "moderation.Text").unwrap();
+        assert_eq!(show(&p, &edits), ["c.weft:1:10", "main.weft:3:10"]);
+        assert!(rename(&p, f, o, "Moderate").is_ok());
+        let err = rename(&p, f, o, "x.Text").unwrap_err();
+        assert!(err.contains("`x` is a variable"), "{err}");
+        let err = rename(&p, f, o, "len.Text").unwrap_err();
+        assert!(err.contains("names a flow or a built-in"), "{err}");
+        assert!(rename(&p, f, o, "a..b").is_err());
     }
 
     #[test]

@@ -108,11 +108,7 @@ pub fn selection(file: &File, offset: u32) -> Vec<Span> {
         spans: Vec::new(),
     };
     for item in &file.parse.module.items {
-        let span = match item {
-            Item::Flow(f) => f.span,
-            Item::Activity(a) => a.span,
-            Item::Type(t) => t.span,
-        };
+        let span = item.span();
         if span.contains(offset) {
             c.spans.push(span);
             if let Item::Flow(f) = item {

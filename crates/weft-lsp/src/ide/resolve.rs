@@ -35,7 +35,7 @@
 use std::collections::HashMap;
 use weft_check::contract::types::Type;
 use weft_syntax::ast::{
-    ActivityDecl, Annotation, Block, Call, Expr, ExprKind, FlowDecl, Ident, Item, Module,
+    ActivityDecl, Annotation, Block, Call, Declare, Expr, ExprKind, FlowDecl, Ident, Item, Module,
     ObjectEntry, Stmt, StmtKind, TypeExpr, TypeKind,
 };
 use weft_syntax::visit::{self, Visitor};
@@ -468,6 +468,10 @@ impl Resolver {
                 self.push_ref(&t.name.name, t.name.span, Target::Type, Role::Def);
                 self.type_expr(&t.ty);
             }
+            // Machines are not indexed yet: the editor shows their
+            // diagnostics (from the checker) and formats them, and offers
+            // nothing else inside them.
+            Item::Machine(_) => {}
         }
     }
 
@@ -482,7 +486,7 @@ impl Resolver {
                 }
             }
             TypeKind::Union(members) => members.iter().for_each(|m| self.type_expr(m)),
-            TypeKind::Error => {}
+            TypeKind::Literal(_) | TypeKind::Error => {}
         }
     }
 
@@ -717,20 +721,18 @@ impl Resolver {
                     .last()
                     .is_some_and(|r| r.span == c.callee.span && r.target == Target::Global)
                 {
-                    for a in &c.args {
-                        if let Some(arg) = &a.name {
-                            self.out.named_args.push((n.clone(), arg.clone()));
-                            self.push_ref(
-                                &arg.name,
-                                arg.span,
-                                Target::NamedArg(n.clone()),
-                                Role::Read,
-                            );
-                        }
-                    }
+                    self.named_args(n, c);
                 }
             }
-            _ => self.visit_expr(&c.callee),
+            _ => match self.dotted_activity(c) {
+                // `mandril.Send(...)`: one name, the activity's, over the
+                // whole callee.
+                Some(full) => {
+                    self.push_ref(&full, c.callee.span, Target::Global, Role::Call);
+                    self.named_args(&full, c);
+                }
+                None => self.visit_expr(&c.callee),
+            },
         }
         for a in &c.args {
             self.visit_expr(&a.value);
@@ -746,6 +748,32 @@ impl Resolver {
                 self.visit_expr(&a.value);
             }
         }
+    }
+
+    /// The named arguments of a call of the global `callee`.
+    fn named_args(&mut self, callee: &str, c: &Call) {
+        for a in &c.args {
+            if let Some(arg) = &a.name {
+                self.out.named_args.push((callee.to_string(), arg.clone()));
+                self.push_ref(
+                    &arg.name,
+                    arg.span,
+                    Target::NamedArg(callee.to_string()),
+                    Role::Read,
+                );
+            }
+        }
+    }
+
+    /// The activity a dotted callee names (`mandril.Send`): its first name
+    /// is no variable, inline flow or built-in here (as the checker and the
+    /// compiler decide).
+    fn dotted_activity(&self, c: &Call) -> Option<String> {
+        let (full, root) = c.dotted_callee()?;
+        let known = self.out.lookup_var(self.current, root).is_some()
+            || self.out.enclosing_inline_flow(self.current, root).is_some()
+            || weft_syntax::lang::builtin(root).is_some();
+        (!known).then_some(full)
     }
 
     fn inline_flow(&mut self, f: &FlowDecl) {
@@ -828,6 +856,13 @@ impl<'ast> Visitor<'ast> for Resolver {
                 self.visit_expr(value);
             }
             StmtKind::IncDec { target, .. } => self.place(target),
+            StmtKind::TryAssign {
+                value, err, call, ..
+            } => {
+                self.visit_expr(call);
+                self.write(&value.name, value.span);
+                self.write(&err.name, err.span);
+            }
             StmtKind::For {
                 var,
                 iterable,
@@ -888,6 +923,20 @@ impl<'ast> Visitor<'ast> for Sites<'_> {
                 }
             }
             StmtKind::For { var, .. } => r.site(var, VarKind::Loop, stmt.span),
+            StmtKind::TryAssign {
+                declare,
+                value,
+                err,
+                ..
+            } => {
+                let kind = match declare {
+                    Some(Declare::Let) => VarKind::Let,
+                    Some(Declare::Var) => VarKind::Var,
+                    None => VarKind::Assigned,
+                };
+                r.site(value, kind, stmt.span);
+                r.site(err, kind, stmt.span);
+            }
             _ => {}
         }
         visit::walk_stmt(self, stmt);

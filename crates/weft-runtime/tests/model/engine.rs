@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use weft_engine::state::{EntryKind, Status};
 use weft_engine::Task;
-use weft_runtime::sim::{Sim, EPOCH_MS};
+use weft_runtime::sim::{Fault, Faults, Sim, EPOCH_MS};
 use weft_store::{MemoryStore, RunQuery, RunRecord, SourceText, Store};
 
 use super::eval::Counts;
@@ -38,6 +38,12 @@ pub struct Observed {
     pub crashes: usize,
     /// Steps the last stretch took.
     pub steps: usize,
+    /// Faults injected, by kind (see [`run_with_faults`]).
+    #[allow(dead_code)] // read by sim_faults.rs, not by crash_model.rs
+    pub injected: BTreeMap<Fault, usize>,
+    /// Injected live upgrades: runs moved, runs refused.
+    #[allow(dead_code)] // read by sim_faults.rs, not by crash_model.rs
+    pub upgrades: (usize, usize),
 }
 
 /// How a simulation is set up.
@@ -52,6 +58,18 @@ pub struct Setup {
 /// Runs `source`'s `Main` with crashes after each of `crashes` steps (see
 /// [`Sim::run_steps`]), then to the end.
 pub fn run(source: &str, setup: Setup, crashes: &[usize]) -> Observed {
+    run_with_faults(source, setup, crashes, None)
+}
+
+/// [`run`], with `faults` injected once the run's start is committed.
+/// When they include [`Fault::Upgrade`], a second version of the program
+/// is deployed first ([`edited`]), and upgrades move runs onto it.
+pub fn run_with_faults(
+    source: &str,
+    setup: Setup,
+    crashes: &[usize],
+    faults: Option<Faults>,
+) -> Observed {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let mut sim = Sim::new(
         store.clone(),
@@ -76,6 +94,22 @@ pub fn run(source: &str, setup: Setup, crashes: &[usize]) -> Observed {
         .expect("starts");
     // The run exists once its start is committed (the API answers then).
     sim.flush().expect("commits");
+    if let Some(mut faults) = faults {
+        if faults.rates.contains_key(&Fault::Upgrade) {
+            let v2 = sim
+                .host
+                .deploy(
+                    &[SourceText {
+                        name: "main.weft".into(),
+                        text: edited(source),
+                    }],
+                    EPOCH_MS,
+                )
+                .expect("the second version deploys");
+            faults.upgrade_to = Some(v2.version);
+        }
+        sim.inject(faults);
+    }
     let mut problems = Vec::new();
     let mut done = 0;
     for &n in crashes {
@@ -157,6 +191,8 @@ pub fn run(source: &str, setup: Setup, crashes: &[usize]) -> Observed {
         leftovers,
         crashes: done,
         steps,
+        injected: sim.injected.clone(),
+        upgrades: sim.upgrades,
     }
 }
 
@@ -193,6 +229,24 @@ fn check_replay(store: &dyn Store, run: &RunRecord, problems: &mut Vec<String>) 
             run.id, run.flow
         ));
     }
+}
+
+/// A second version of `source` that computes the same, edited as people
+/// edit: a comment on top (every line moves) and a step added after every
+/// wait of each flow's body (before its closing `return`), so the code
+/// differs and runs waiting anywhere before it can move.
+pub fn edited(source: &str) -> String {
+    let mut out = String::from("// version 2: the same results, one more step\n");
+    for line in source.lines() {
+        // A flow's own body is indented by four spaces; deeper lines are
+        // in blocks, closures and inline sub-flows.
+        if line.starts_with("    return ") {
+            out.push_str("    upgraded_v2 = 1\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// One call id names one operation: one run, one activity, one argument
@@ -232,9 +286,27 @@ fn check_journal(
     let mut attempts: HashSet<(String, u32)> = HashSet::new();
     let mut ops: HashMap<String, (String, Json)> = HashMap::new();
     let mut completed: HashSet<String> = HashSet::new();
+    let mut ended: HashSet<(String, u32)> = HashSet::new();
+    let mut finished = 0;
     for step in store.journal(&run.id).expect("journal") {
         for e in step.entries {
+            if finished > 0 {
+                problems.push(format!(
+                    "run {}: {:?} after the run finished",
+                    run.id, e.kind
+                ));
+            }
             match e.kind {
+                EntryKind::Completed { .. } | EntryKind::Cancelled { .. } => finished += 1,
+                // An attempt ends once: no activity result applied twice.
+                EntryKind::CallFailed {
+                    call_id, attempt, ..
+                } if !ended.insert((call_id.clone(), attempt)) => {
+                    problems.push(format!(
+                        "run {}: attempt {attempt} of {call_id} failed twice",
+                        run.id
+                    ));
+                }
                 EntryKind::CallStarted {
                     call_id,
                     activity,
@@ -271,7 +343,20 @@ fn check_journal(
                         Some(_) => {}
                     }
                 }
-                EntryKind::CallCompleted { call_id, .. } => {
+                EntryKind::CallCompleted {
+                    call_id,
+                    attempt,
+                    how,
+                    ..
+                } => {
+                    // A failed attempt may still end its call (caught,
+                    // resolved, timed out), but never return as well.
+                    if how == "returned" && ended.contains(&(call_id.clone(), attempt)) {
+                        problems.push(format!(
+                            "run {}: attempt {attempt} of {call_id} failed and returned",
+                            run.id
+                        ));
+                    }
                     if !ops.contains_key(&call_id) {
                         problems.push(format!(
                             "run {}: call {call_id} completed but never started",
@@ -285,5 +370,13 @@ fn check_journal(
                 _ => {}
             }
         }
+    }
+    // Every run finishes exactly once: a finished run's journal says so once.
+    if run.status.is_terminal() && finished != 1 {
+        problems.push(format!(
+            "run {} is {} but its journal finishes it {finished} times",
+            run.id,
+            run.status.as_str()
+        ));
     }
 }

@@ -84,6 +84,8 @@ impl TestServer {
             node: "test".into(),
             poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
             http: Default::default(),
+            plan: None,
+            wasm_cache: None,
         }
     }
 

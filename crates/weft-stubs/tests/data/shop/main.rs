@@ -160,6 +160,29 @@ pub struct ShipParams {
     pub express: Option<Value>,
 }
 
+/// The arguments of `aws.TextModeration` as its calls pass them (it is not declared: declare it for types).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AwsTextModerationParams {
+    /// `arg0: any`
+    pub arg0: Value,
+}
+
+/// The parameters of `mail.Send`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MailSendParams {
+    /// `template: string`
+    pub template: String,
+    /// `to: string`
+    pub to: String,
+}
+
+/// The result of `mail.Send`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MailSendResult {
+    /// `status: string`
+    pub status: String,
+}
+
 // ----- the activities: fill these in -----
 
 /// `Approve`, awaited: start the work, keep `ctx.callback_handle()` and
@@ -200,6 +223,18 @@ async fn ship(ctx: &Ctx, params: ShipParams) -> Result<Value, Error> {
     Err(Error::permanent("not implemented: Ship"))
 }
 
+/// `aws.TextModeration`.
+async fn aws_text_moderation(ctx: &Ctx, params: AwsTextModerationParams) -> Result<Value, Error> {
+    let _ = (ctx, params);
+    Err(Error::permanent("not implemented: aws.TextModeration"))
+}
+
+/// `mail.Send`.
+async fn mail_send(ctx: &Ctx, params: MailSendParams) -> Result<MailSendResult, Error> {
+    let _ = (ctx, params);
+    Err(Error::permanent("not implemented: mail.Send"))
+}
+
 // ----- the worker -----
 
 #[tokio::main]
@@ -238,6 +273,16 @@ async fn main() -> Result<(), weft_worker::ClientError> {
         .activity("Ship", |ctx: Ctx, args: Value| async move {
             let params: ShipParams = bind(&args, &[("arg0", false), ("arg1", false), ("carrier", true), ("express", true)])?;
             let result = ship(&ctx, params).await?;
+            serde_json::to_value(result).map_err(Error::permanent)
+        })
+        .activity("aws.TextModeration", |ctx: Ctx, args: Value| async move {
+            let params: AwsTextModerationParams = bind(&args, &[("arg0", false)])?;
+            let result = aws_text_moderation(&ctx, params).await?;
+            serde_json::to_value(result).map_err(Error::permanent)
+        })
+        .activity("mail.Send", |ctx: Ctx, args: Value| async move {
+            let params: MailSendParams = bind(&args, &[("template", false), ("to", false)])?;
+            let result = mail_send(&ctx, params).await?;
             serde_json::to_value(result).map_err(Error::permanent)
         })
         .run()

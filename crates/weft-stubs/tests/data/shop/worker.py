@@ -211,6 +211,21 @@ ShipParams = TypedDict("ShipParams", {
     "express": NotRequired[Any],
 })
 
+# The arguments of `aws.TextModeration` as its calls pass them (not declared).
+AwsTextModerationParams = TypedDict("AwsTextModerationParams", {
+    "arg0": Any,
+})
+
+# The parameters of `mail.Send`.
+MailSendParams = TypedDict("MailSendParams", {
+    "template": str,
+    "to": str,
+})
+
+MailSendResult = TypedDict("MailSendResult", {
+    "status": str,
+})
+
 
 # ----- the activities: fill these in -----
 
@@ -247,6 +262,16 @@ def ship(ctx: Ctx, params: ShipParams) -> Any:
     raise Permanent("not implemented: Ship")
 
 
+def aws_text_moderation(ctx: Ctx, params: AwsTextModerationParams) -> Any:
+    """`aws.TextModeration`."""
+    raise Permanent("not implemented: aws.TextModeration")
+
+
+def mail_send(ctx: Ctx, params: MailSendParams) -> "MailSendResult":
+    """`mail.Send`."""
+    raise Permanent("not implemented: mail.Send")
+
+
 HANDLERS = {
     "Approve": (approve, [("order", False), ("limit", False), ("at", True)]),
     "Charge": (charge, [("amount", False), ("card", False), ("type", False)]),
@@ -254,8 +279,10 @@ HANDLERS = {
     "Notify": (notify, [("arg0", False)]),
     "Quote": (quote, [("items", False), ("coupon", True)]),
     "Ship": (ship, [("arg0", False), ("arg1", False), ("carrier", True), ("express", True)]),
+    "aws.TextModeration": (aws_text_moderation, [("arg0", False)]),
+    "mail.Send": (mail_send, [("template", False), ("to", False)]),
 }
-ACTIVITIES = ["Approve", "Charge", "Grow", "Notify", "Quote", "Ship"]
+ACTIVITIES = ["Approve", "Charge", "Grow", "Notify", "Quote", "Ship", "aws.TextModeration", "mail.Send"]
 
 
 # ----- the loop -----

@@ -149,6 +149,17 @@ export interface ShipParams {
   express?: unknown;
 }
 
+/** The arguments of `aws.TextModeration` as its calls pass them (not declared). */
+export interface AwsTextModerationParams {
+  arg0: unknown;
+}
+
+/** The parameters of `mail.Send`. */
+export interface MailSendParams {
+  template: string;
+  to: string;
+}
+
 // ----- the activities: fill these in -----
 
 /** `Approve` is awaited: start the work and return; later, complete the wait
@@ -206,6 +217,22 @@ async function ship(ctx: Ctx, params: ShipParams): Promise<unknown> {
   throw new Permanent("not implemented: Ship");
 }
 
+/** `aws.TextModeration`. */
+async function awsTextModeration(ctx: Ctx, params: AwsTextModerationParams): Promise<unknown> {
+  void ctx;
+  void params;
+  throw new Permanent("not implemented: aws.TextModeration");
+}
+
+/** `mail.Send`. */
+async function mailSend(ctx: Ctx, params: MailSendParams): Promise<{
+  status: string;
+}> {
+  void ctx;
+  void params;
+  throw new Permanent("not implemented: mail.Send");
+}
+
 const HANDLERS: Record<string, [(ctx: Ctx, params: any) => Promise<unknown>, Param[]]> = {
   "Approve": [approve, [["order", false], ["limit", false], ["at", true]]],
   "Charge": [charge, [["amount", false], ["card", false], ["type", false]]],
@@ -213,6 +240,8 @@ const HANDLERS: Record<string, [(ctx: Ctx, params: any) => Promise<unknown>, Par
   "Notify": [notify, [["arg0", false]]],
   "Quote": [quote, [["items", false], ["coupon", true]]],
   "Ship": [ship, [["arg0", false], ["arg1", false], ["carrier", true], ["express", true]]],
+  "aws.TextModeration": [awsTextModeration, [["arg0", false]]],
+  "mail.Send": [mailSend, [["template", false], ["to", false]]],
 };
 
 // ----- the loop -----
