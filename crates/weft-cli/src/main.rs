@@ -6,6 +6,7 @@
 
 mod bench;
 mod bench_http;
+mod bench_search;
 mod check;
 mod data;
 mod import;
@@ -86,6 +87,13 @@ enum Command {
         /// With --url: a file holding the servers' bearer token.
         #[arg(long, env = "WEFT_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+        /// Instead: fill the store to this many runs (written as new runs
+        /// are, counters included) and time searches and counts among them.
+        #[arg(long)]
+        search: Option<u64>,
+        /// With --search: a PostgreSQL store instead of the data directory.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Run a flow on the embedded store, activities answered by mocks, in virtual time.
     Run {
@@ -368,10 +376,16 @@ enum RunsCommand {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
-    /// A run: status, input, result or error, where it stands, its journal.
+    /// A run: status, input, result or error, where it stands, its journal;
+    /// with --step N, the run as it was after step N of its journal.
     Show {
         /// The run's id.
         id: String,
+        /// The run after this journal step (1 is its start): where each
+        /// branch stood and the flow's variables, rebuilt by replaying the
+        /// journal.
+        #[arg(long)]
+        step: Option<i64>,
         /// As JSON.
         #[arg(long)]
         json: bool,
@@ -585,7 +599,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 json,
                 data,
             } => runs::list(&data, status.as_deref(), flow, limit, json),
-            RunsCommand::Show { id, json, data } => runs::show(&data, &id, json),
+            RunsCommand::Show {
+                id,
+                step: Some(step),
+                json,
+                data,
+            } => runs::show_step(&data, &id, step, json),
+            RunsCommand::Show { id, json, data, .. } => runs::show(&data, &id, json),
             RunsCommand::Retry { id, data } => {
                 runs::act(&data, &id, weft_engine::state::Event::Retry)
             }
@@ -614,7 +634,53 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             url,
             worker_concurrency,
             token_file,
+            search,
+            database,
         } => {
+            if let Some(n) = search {
+                let (store, place): (std::sync::Arc<dyn weft_store::Store>, String) =
+                    match &database {
+                        Some(url) => (
+                            std::sync::Arc::new(weft_store_postgres::PgStore::connect(url)?),
+                            "PostgreSQL".into(),
+                        ),
+                        None => {
+                            let dir = data.clone().unwrap_or_else(|| {
+                                std::env::temp_dir()
+                                    .join(format!("weft-bench-search-{}", std::process::id()))
+                            });
+                            std::fs::create_dir_all(&dir)?;
+                            (
+                                data::open_for_writing(&dir)?.store,
+                                format!("SQLite in {}", dir.display()),
+                            )
+                        }
+                    };
+                println!("weft bench: searching {n} runs, store {place}");
+                let f = bench_search::run(store, n)?;
+                if f.written > 0 {
+                    println!(
+                        "  wrote {} runs in {:.1} s ({:.0} runs/s)",
+                        f.written,
+                        f.fill.as_secs_f64(),
+                        f.written as f64 / f.fill.as_secs_f64().max(1e-9)
+                    );
+                }
+                let mut slowest: f64 = 0.0;
+                for t in &f.timings {
+                    println!(
+                        "  {:<66} median {:>9.2} ms, max {:>9.2} ms  [{}]",
+                        t.name, t.median_ms, t.max_ms, t.found
+                    );
+                    slowest = slowest.max(t.median_ms);
+                }
+                println!(
+                    "search_runs={} queries={} slowest_median_ms={slowest:.2}",
+                    f.runs,
+                    f.timings.len()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             if !url.is_empty() {
                 let token = remote::token(token_file.as_deref())?;
                 let urls: Vec<String> = url

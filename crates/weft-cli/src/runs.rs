@@ -151,9 +151,8 @@ pub fn list(
     let page = dir.store.list_runs(&RunQuery {
         status,
         flow,
-        parent: None,
         limit: limit.clamp(1, 10_000),
-        cursor: None,
+        ..RunQuery::default()
     })?;
     if json {
         println!(
@@ -295,6 +294,69 @@ fn source_line(store: &dyn Store, rec: &RunRecord, position: &str) -> String {
     }
 }
 
+/// `weft runs show ID --step N`: the run after step N, replayed.
+pub fn show_step(data_dir: &Path, id: &str, step: i64, json: bool) -> anyhow::Result<ExitCode> {
+    use weft_runtime::travel::{self, TravelError};
+    let dir = data::open_for_reading(data_dir)?;
+    let store = dir.store.as_ref();
+    let programs = |v: i64| travel::compile_version(store, v);
+    let at = match travel::state_at(store, &programs, id, step) {
+        Ok(at) => at,
+        Err(e @ (TravelError::Store(_) | TravelError::Program { .. })) => {
+            return Err(anyhow::Error::new(e).context(format!("replaying run {id}")))
+        }
+        Err(e) => {
+            eprintln!("weft: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let view = weft_server::ops::step_json(&at, step);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&view)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("run      {}", at.record.id);
+    println!(
+        "step     {step} of {}{}",
+        view["steps"],
+        view["at"]
+            .as_str()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default()
+    );
+    println!("status   {}", at.state.status.as_str());
+    for p in weft_engine::machine::positions(&at.program, &at.state) {
+        println!("at       {}:{}  {}", p.file, p.line, p.source_line);
+    }
+    for f in weft_engine::machine::variables(&at.program, &at.state) {
+        println!("branch   {} ({})", f.fiber, f.wait);
+        for fr in &f.frames {
+            let here = fr
+                .location
+                .as_ref()
+                .map(|l| format!(" at {}:{}", l.file, l.line))
+                .unwrap_or_default();
+            println!("  in {}{here}", fr.function);
+            for (name, value) in &fr.variables {
+                println!("    {name} = {value}");
+            }
+        }
+    }
+    for w in weft_engine::machine::waiting_for(&at.state) {
+        let w = serde_json::to_value(w)?;
+        println!("waiting  {}", describe_wait(&w));
+    }
+    let this: Vec<JournalStep> = at
+        .journal
+        .iter()
+        .filter(|s| s.step == step)
+        .cloned()
+        .collect();
+    println!("entries");
+    print_journal(&this, at.record.created_at);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn describe_wait(w: &serde_json::Value) -> String {
     let until = w["until"]
         .as_i64()
@@ -394,6 +456,9 @@ fn print_journal(journal: &[JournalStep], start: i64) {
                 EntryKind::Resolved { value } => format!("operator: resolved with {value}"),
                 EntryKind::Completed { result } => format!("completed with {result}"),
                 EntryKind::Cancelled { reason } => format!("cancelled: {reason}"),
+                EntryKind::Forked { from, step } => {
+                    format!("forked from run {from} after its step {step}")
+                }
                 EntryKind::Upgraded { by, from, to, .. } => {
                     format!("upgraded from version {from} to {to} by {by}")
                 }

@@ -279,6 +279,84 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("already completed"));
 
+    // Time travel: the run at its first step, and after the resolve.
+    let o = weft(&[
+        "runs",
+        "show",
+        &failed,
+        "--step",
+        "1",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let first = stdout(&o);
+    assert!(first.contains("status   running"), "{first}");
+    assert!(
+        first.contains("register-user.weft:18  reserved = ReserveNick(input.nick) @retry(3)"),
+        "{first}"
+    );
+    assert!(
+        first.contains("input = {\"email\":\"bob@example.com\",\"nick\":\"bob\"}"),
+        "{first}"
+    );
+    let o = weft(&[
+        "runs",
+        "show",
+        &failed,
+        "--step",
+        "1",
+        "--json",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let steps = v["steps"].as_i64().unwrap();
+    let resolved = (1..=steps)
+        .find(|n| {
+            let o = weft(&[
+                "runs",
+                "show",
+                &failed,
+                "--step",
+                &n.to_string(),
+                "--data",
+                data.to_str().unwrap(),
+            ]);
+            stdout(&o).contains("operator: resolved")
+        })
+        .expect("a step resolved the call");
+    let o = weft(&[
+        "runs",
+        "show",
+        &failed,
+        "--step",
+        &resolved.to_string(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let after = stdout(&o);
+    assert!(
+        after.contains("reserved = {\"ID\":8,\"nick\":\"bob\",\"status\":\"ok\"}"),
+        "{after}"
+    );
+    assert!(after.contains("status   waiting"), "{after}");
+    let o = weft(&[
+        "runs",
+        "show",
+        &failed,
+        "--step",
+        &(steps + 1).to_string(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains(&format!("no step {}", steps + 1)),
+        "{}",
+        stderr(&o)
+    );
+
     let o = weft(&["runs", "cancel", "NOPE", "--data", data.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let o = weft(&[
@@ -315,6 +393,31 @@ fn bench_prints_the_pinned_last_line() {
         "{last}"
     );
     assert!(last.starts_with("runs=50 "), "{last}");
+}
+
+#[test]
+fn bench_search_fills_a_store_and_times_the_queries() {
+    let dir = temp_dir("bench-search");
+    let run = || weft(&["bench", "--search", "3000", "--data", dir.to_str().unwrap()]);
+    let o = run();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("wrote 3000 runs"), "{out}");
+    assert!(out.contains("status=failed, with total"), "{out}");
+    // Every fifth of a hundred runs fails: 5 per 100.
+    let failed = out
+        .lines()
+        .find(|l| l.contains("status=failed, with total"))
+        .unwrap();
+    assert!(failed.contains("total 150]"), "{failed}");
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("search_runs=3000 queries=13 slowest_median_ms="),
+        "{last}"
+    );
+    // A second time, the runs are there already.
+    let out = stdout(&run());
+    assert!(!out.contains("wrote"), "{out}");
 }
 
 #[test]

@@ -261,9 +261,15 @@ struct BrowserRun {
 
 /// Runs `ui.mjs` against the server at `base` (blocking).
 fn run_browser(base: &str, config: &Value) -> BrowserRun {
+    run_script("ui.mjs", base, config)
+}
+
+/// Runs the script `name` of the e2e folder against the server at `base`
+/// (blocking).
+fn run_script(name: &str, base: &str, config: &Value) -> BrowserRun {
     let began = Instant::now();
     let mut child = Command::new("node")
-        .arg(e2e_dir().join("ui.mjs"))
+        .arg(e2e_dir().join(name))
         .arg(base)
         .env("WEFT_UI_TEST", config.to_string())
         .current_dir(e2e_dir())
@@ -489,6 +495,217 @@ async fn web_ui_in_a_browser() {
         setup.as_secs_f64(),
         browser_began.elapsed().as_secs_f64(),
         artifacts.display()
+    );
+    match browser.status {
+        None => panic!("the browser test did not finish in {BROWSER_TIMEOUT:?}"),
+        Some(st) => assert!(
+            st.success(),
+            "the browser test failed ({st}); screenshots of the failure in {}",
+            artifacts.display()
+        ),
+    }
+}
+
+/// The flows of the test of many runs (`ops.weft`). `Rent` and `Approve`
+/// declare their results: the repair editors start from those shapes.
+const OPS_FLOWS: &str = r#"activity Rent(city: string, nights: int) -> {car: string, nights: int}
+activity Approve(id: string) -> {status: string, reason: string}
+
+flow Signup(user) {
+    nick = ReserveNick(user.nick)
+    return nick
+}
+
+flow Trip(city) {
+    hotel = Book(city)
+    nights = hotel.nights + 1
+    car = Rent(city, nights)
+    return {hotel: hotel, car: car}
+}
+
+flow Pay(order) {
+    r = Charge(order.amount) @retry(1, backoff: 300ms)
+    return r
+}
+
+flow Onboard(e) {
+    it = flow SetupIT(e) {
+        return CreateAccount(e)
+    }
+    return {it: it}
+}
+
+flow Approval(x) {
+    a = await Approve(x.id)
+    return a
+}
+"#;
+
+/// Runs in the prepared data directory before the server starts.
+const FILLER_RUNS: usize = 10_000;
+
+/// What the worker of the test of many runs answers: `ReserveNick` is
+/// served by nobody; `Charge` always fails (retryable); `CreateAccount`
+/// fails for good; `Rent` fails for good the first time, then answers;
+/// `Approve` takes the call (its callback comes from the page).
+fn ops_worker(api: Api, stop: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let rented = AtomicBool::new(false);
+        while !stop.load(Ordering::Relaxed) {
+            let r = api
+                .post(
+                    "/v1/tasks/poll",
+                    json!({"activities": ["Book", "Rent", "Charge", "CreateAccount", "Approve"], "worker": "ops-test", "max": 20, "waitMs": 200}),
+                )
+                .await;
+            if r.status != 200 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+            for t in r.json()["tasks"].as_array().cloned().unwrap_or_default() {
+                let id = t["taskId"].as_str().unwrap_or_default();
+                let (path, answer) = match t["activity"].as_str().unwrap_or_default() {
+                    "Book" => ("complete", json!({"value": {"nights": 2}})),
+                    "Rent" if !rented.swap(true, Ordering::Relaxed) => {
+                        ("fail", json!({"error": "no cars left", "retryable": false}))
+                    }
+                    "Rent" => (
+                        "complete",
+                        json!({"value": {"car": "V70", "nights": t["args"][1]}}),
+                    ),
+                    "Charge" => (
+                        "fail",
+                        json!({"error": "gateway timeout", "retryable": true}),
+                    ),
+                    "CreateAccount" => (
+                        "fail",
+                        json!({"error": "directory is read-only", "retryable": false}),
+                    ),
+                    _ => ("complete", json!({"value": null})),
+                };
+                api.post(&format!("/v1/tasks/{id}/{path}"), answer).await;
+            }
+        }
+    })
+}
+
+/// Search, bulk repair, workers, time travel and the defects of issue 16,
+/// in Chromium, on a server with more than [`FILLER_RUNS`] runs: the
+/// filler is written into the data directory before the server starts
+/// (`weft bench --search`, as the runtime writes new runs), the runs the
+/// steps act on are started through the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operating_many_runs_in_a_browser() {
+    if let Some(why) = missing() {
+        let how = "to run them: `apt-get install -y chromium` and \
+                   `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
+        skip("the web UI's browser tests of many runs", &why, how);
+        return;
+    }
+    let began = Instant::now();
+    let dir = TempDir::new("ui-ops");
+    let filled = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["bench", "--search", &FILLER_RUNS.to_string(), "--data"])
+        .arg(dir.join("data"))
+        .output()
+        .expect("weft bench runs");
+    assert!(
+        filled.status.success(),
+        "filling the data directory: {}",
+        String::from_utf8_lossy(&filled.stderr)
+    );
+    let launch = Launch::data(dir.path()).config("poller_stale = \"2s\"\n");
+    let server = Server::start(launch).await;
+    let api = server.api();
+    api.post(
+        "/v1/flows",
+        json!({"name": "ops.weft", "source": OPS_FLOWS}),
+    )
+    .await
+    .ok(201);
+    let stop = Arc::new(AtomicBool::new(false));
+    let w = ops_worker(api.clone(), stop.clone());
+    let start = |flow: &'static str, input: Value| {
+        let api = api.clone();
+        async move {
+            let r = api
+                .post("/v1/runs", json!({"flow": flow, "input": input}))
+                .await
+                .ok(201);
+            id_of(&r)
+        }
+    };
+    let mut signups = Vec::new();
+    for nick in ["ann", "bob", "cy"] {
+        signups.push(start("Signup", json!({"nick": nick})).await);
+    }
+    let trip = start("Trip", json!("Oslo")).await;
+    let mut pays = Vec::new();
+    for i in 0..12 {
+        let nick = if i % 3 == 0 { "ann" } else { "bob" };
+        pays.push(start("Pay", json!({"nick": nick, "amount": 10 * (i + 1)})).await);
+    }
+    let onboard = start("Onboard", json!({"name": "dee"})).await;
+    let approve_cancel = start("Approval", json!({"id": "A-1"})).await;
+    let approve_edit = start("Approval", json!({"id": "A-2"})).await;
+    api.wait_for(&trip, "failed").await;
+    for id in &pays {
+        api.wait_for(id, "failed").await;
+    }
+    api.wait_until(&onboard, "wait for its failed sub-flow", |r| {
+        r.get("failedChild").is_some()
+    })
+    .await;
+    for id in [&approve_cancel, &approve_edit] {
+        api.wait_until(id, "wait for Approve's callback", |r| {
+            r["waitingFor"][0]["acknowledged"] == true
+        })
+        .await;
+    }
+    for id in &signups {
+        api.wait_until(id, "say that nobody polls ReserveNick", |r| {
+            r.get("stalled").is_some()
+        })
+        .await;
+    }
+    let total: u64 = api.get("/v1/runs?limit=1").await.ok(200)["total"]
+        .as_u64()
+        .unwrap();
+    assert!(total > FILLER_RUNS as u64, "{total} runs");
+    let artifacts = artifacts_dir();
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let line = |needle: &str| {
+        OPS_FLOWS
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap()
+    };
+    let config = json!({
+        "runs": {
+            "signups": signups, "trip": trip, "pays": pays, "onboard": onboard,
+            "approveCancel": approve_cancel, "approveEdit": approve_edit,
+        },
+        "total": total,
+        "lines": {"book": line("hotel = Book"), "nights": line("nights = hotel"), "rent": line("car = Rent")},
+        "artifacts": artifacts,
+        "chromium": chromium(),
+        "keepGoing": std::env::var("WEFT_UI_KEEP_GOING").is_ok(),
+    });
+    let setup = began.elapsed();
+    let browser_began = Instant::now();
+    let base = server.url.clone();
+    let browser = tokio::task::spawn_blocking(move || run_script("operating.mjs", &base, &config))
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let _ = w.await;
+    println!("{}", browser.out);
+    eprintln!("{}", browser.err);
+    println!(
+        "web UI test of many runs: setup {:.1}s ({total} runs), browser {:.1}s",
+        setup.as_secs_f64(),
+        browser_began.elapsed().as_secs_f64(),
     );
     match browser.status {
         None => panic!("the browser test did not finish in {BROWSER_TIMEOUT:?}"),

@@ -16,6 +16,7 @@ pub mod machine;
 pub mod machines;
 pub mod ops;
 pub mod program;
+pub mod replay;
 pub mod state;
 pub mod stored;
 pub mod time;

@@ -459,7 +459,7 @@ pub struct Child {
 }
 
 /// Everything needed to start a child run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChildStart {
     /// The function to run.
     pub func: FuncId,
@@ -527,7 +527,7 @@ pub struct Failure {
 }
 
 /// Something that happens to a run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Event {
     /// An attempt of an activity call returned.
@@ -816,6 +816,47 @@ pub enum EntryKind {
         /// Why.
         reason: String,
     },
+    /// The run began as a copy of another run's state after one of its
+    /// journal steps (`POST /v1/runs/{id}/fork`).
+    #[serde(rename_all = "camelCase")]
+    Forked {
+        /// The run it was forked from.
+        from: String,
+        /// The step of that run's journal whose state it started from.
+        step: i64,
+    },
+}
+
+/// What caused a journal step, stored with the step so that the run can be
+/// replayed from its start (see [`crate::replay`]). The step's entries hold
+/// the rest: the time (every entry of a step has the step's time), the ids
+/// of the sub-flows it started (`ChildStarted`), and usually the event's
+/// value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cause {
+    /// The event the step applied; `None` for the run's first step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    /// When the event's value (an activity's result, a callback's value, a
+    /// resolved value, a sub-flow's result) is the value of one of the
+    /// step's entries: that entry's index, and the event holds `null`
+    /// instead, so the value is not stored twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_in: Option<usize>,
+    /// The back-off jitter the step drew, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jitter: Vec<f64>,
+    /// A sub-flow run's first step: how its parent started it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child: Option<ChildStart>,
+    /// A sub-flow run's first step: how deep it is.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub depth: u32,
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What the run is waiting for, for people and the API.
@@ -831,6 +872,11 @@ pub enum Waiting {
         call_id: String,
         /// True when waiting for a callback.
         callback: bool,
+        /// For a callback: the activity took the call and the run now
+        /// waits for the callback alone (until then, its task waits for a
+        /// worker or an endpoint like any call's).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        acknowledged: bool,
         /// The callback token, for callback waits.
         token: Option<String>,
         /// When the wait times out, if it does.

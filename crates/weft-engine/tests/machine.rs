@@ -208,6 +208,7 @@ fn entry(kind: &EntryKind) -> String {
         ),
         EntryKind::Retried => "retried".into(),
         EntryKind::Resolved { value } => format!("resolved {}", json(value)),
+        EntryKind::Forked { from, step } => format!("forked from {from} step {step}"),
         EntryKind::Completed { result } => format!("completed {}", json(result)),
         EntryKind::Cancelled { reason } => format!("cancelled {reason:?}"),
         EntryKind::Upgraded { by, from, to, .. } => format!("upgraded by {by} from {from} to {to}"),
@@ -272,6 +273,7 @@ fn summary(program: &Program, state: &RunState, out: &mut Vec<String>) {
                 callback,
                 token,
                 until,
+                ..
             } => format!(
                 "waiting  {} {activity} {call_id}{}{}",
                 if callback { "callback" } else { "activity" },

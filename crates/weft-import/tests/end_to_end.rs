@@ -116,6 +116,7 @@ async fn a_flow_calls_imported_operations_directly() {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
         plan: None,
         wasm_cache: None,

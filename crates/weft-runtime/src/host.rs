@@ -27,7 +27,7 @@ use thiserror::Error;
 
 use weft_engine::machine::{self, Env};
 use weft_engine::program::{Edition, Program};
-use weft_engine::state::{ChildState, Command, Event, RunState, Status, Task};
+use weft_engine::state::{Cause, ChildState, Command, Event, RunState, Status, Task};
 use weft_engine::{limits, stored, ActionError, Value};
 use weft_store::{
     Batch, CallbackOutcome, Claim, ClusterStore, CommandRecord, Deployment, Fence, MachineWrite,
@@ -94,6 +94,12 @@ pub enum HostError {
     /// In a cluster: another node is working on the run right now.
     #[error("run {0} is being worked on by another node; try again in a moment")]
     Busy(String),
+    /// A run's state at a step could not be rebuilt (time travel, forks).
+    #[error(transparent)]
+    Travel(#[from] crate::travel::TravelError),
+    /// A fork was refused.
+    #[error("{0}")]
+    Fork(String),
     /// Starting a run panicked (a bug); nothing was stored.
     #[error("starting the run failed inside the engine: {0}")]
     Panicked(String),
@@ -362,12 +368,15 @@ struct Transition {
     inbox_done: Option<i64>,
     /// The run is new.
     created: bool,
+    /// What caused the step, stored with its journal entries.
+    cause: Option<Cause>,
 }
 
 impl Transition {
-    fn created() -> Transition {
+    fn created(cause: Cause) -> Transition {
         Transition {
             created: true,
+            cause: Some(cause),
             ..Transition::default()
         }
     }
@@ -399,6 +408,10 @@ pub struct Host {
     writes: Vec<RunWrite>,
     /// Where each run's write is in `writes`, and the time of its last step.
     pending: HashMap<String, (usize, i64)>,
+    /// The steps merged into each write of `writes` (by index): how many
+    /// journal entries each made and what caused it, for replays (see
+    /// [`step_cause`]).
+    step_causes: HashMap<usize, Vec<(usize, Option<Cause>)>>,
     effects: Vec<Effect>,
     /// Idempotency keys of runs created in batches not yet committed:
     /// key -> (run id, the batch that creates the run).
@@ -436,6 +449,18 @@ pub type Probe = Box<dyn FnMut(&str, &str) + Send>;
 struct HostEnv<'a> {
     now: i64,
     entropy: &'a mut dyn Entropy,
+    /// The jitter drawn, kept with the step for replays.
+    jitter: Vec<f64>,
+}
+
+impl<'a> HostEnv<'a> {
+    fn new(now: i64, entropy: &'a mut dyn Entropy) -> HostEnv<'a> {
+        HostEnv {
+            now,
+            entropy,
+            jitter: Vec::new(),
+        }
+    }
 }
 
 impl Env for HostEnv<'_> {
@@ -449,7 +474,29 @@ impl Env for HostEnv<'_> {
         ids::run_id(self.now, self.entropy)
     }
     fn jitter(&mut self) -> f64 {
-        ids::unit(self.entropy)
+        let j = ids::unit(self.entropy);
+        self.jitter.push(j);
+        j
+    }
+}
+
+/// What caused a journal step, as stored with it: one transition's
+/// [`Cause`] as it is; the transitions of one run merged into one write
+/// (one batch) as `{"steps": [{"entries": n, "cause": ...}, ...]}`, each
+/// with the number of the step's entries it made, in order (read back by
+/// [`crate::travel`]). `None` when no transition recorded a cause.
+fn step_cause(steps: Vec<(usize, Option<Cause>)>) -> Option<serde_json::Value> {
+    let json = |c: &Cause| serde_json::to_value(c).expect("a cause serializes");
+    match steps.as_slice() {
+        [] => None,
+        [(_, cause)] => cause.as_ref().map(json),
+        many if many.iter().all(|(_, c)| c.is_none()) => None,
+        many => Some(serde_json::json!({
+            "steps": many
+                .iter()
+                .map(|(n, c)| serde_json::json!({"entries": n, "cause": c.as_ref().map(json)}))
+                .collect::<Vec<_>>()
+        })),
     }
 }
 
@@ -468,6 +515,7 @@ impl Host {
             committed_no: 0,
             writes: Vec::new(),
             pending: HashMap::new(),
+            step_causes: HashMap::new(),
             effects: Vec::new(),
             keys: HashMap::new(),
             spent: HashMap::new(),
@@ -757,6 +805,7 @@ impl Host {
             .collect();
         let mut pending: Vec<(String, (usize, i64))> = self.pending.drain().collect();
         pending.sort_by_key(|(_, (at, _))| *at);
+        let mut causes = std::mem::take(&mut self.step_causes);
         let mut writes = Vec::with_capacity(pending.len());
         for (run_id, (at, now)) in pending {
             // A run with a write in the batch stays in memory until the
@@ -768,6 +817,7 @@ impl Host {
             c.record = make_record(&c.record, &c.state, &c.program, now);
             w.record = Some(c.record.clone());
             w.state = serde_json::to_vec(&c.state).expect("run state serializes");
+            w.cause = step_cause(causes.remove(&at).unwrap_or_default());
             self.effects
                 .push(Effect::RunUpdated(Box::new(c.record.clone())));
             writes.push(w);
@@ -1093,10 +1143,7 @@ impl Host {
                 what: "input",
                 message,
             })?;
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         #[cfg(any(test, feature = "test-hooks"))]
         let probe = &mut self.probe;
         let (state, out) = contain::catch(|| {
@@ -1119,6 +1166,10 @@ impl Host {
             tracing::error!(flow = %flow, "starting a run of {flow} panicked: {panic}");
             HostError::Panicked(panic)
         })?;
+        let cause = Cause {
+            jitter: env.jitter,
+            ..Cause::default()
+        };
         let record = RunRecord {
             id: run_id.clone(),
             flow: flow.to_string(),
@@ -1133,6 +1184,7 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
         };
         if let Some(key) = idempotency_key {
             self.keys.insert(key, (run_id.clone(), self.batch_no));
@@ -1149,7 +1201,7 @@ impl Host {
                 created_in: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, Transition::created(), now);
+        self.record_transition(&run_id, out, Transition::created(cause), now);
         self.drain_follow_ups(now)?;
         Ok(Started {
             run_id,
@@ -1182,6 +1234,86 @@ impl Host {
             Err(e) => return Err(e),
         }
         self.deliver(run_id, event, now)
+    }
+
+    /// Forks run `source` after step `step` of its journal: a new run (see
+    /// [`machine::fork`]) on the same program version, whose record says
+    /// `forked_from`; returns its id. `version`, when given, must be the
+    /// source's: moving a run's state to another version needs rules for
+    /// what may change between versions, which this build does not have.
+    pub fn fork(
+        &mut self,
+        source: &str,
+        step: i64,
+        version: Option<i64>,
+        now: i64,
+    ) -> Result<String, HostError> {
+        let rec = self
+            .record(source)?
+            .ok_or_else(|| HostError::UnknownRun(source.to_string()))?;
+        if let Some(v) = version.filter(|v| *v != rec.version) {
+            return Err(HostError::Fork(format!(
+                "run {source} runs on version {}; forking onto version {v} is not possible: \
+                 this build forks runs onto their own version only",
+                rec.version
+            )));
+        }
+        let program = self.program(rec.version)?;
+        let store = self.store.clone();
+        let (own, p) = (rec.version, program.clone());
+        let programs = move |v: i64| {
+            if v == own {
+                Ok(p.clone())
+            } else {
+                crate::travel::compile_version(store.as_ref(), v)
+            }
+        };
+        let at = crate::travel::state_at(self.store.as_ref(), &programs, source, step)?;
+        let run_id = ids::run_id(now, self.entropy.as_mut());
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
+        let (state, out) = machine::fork(
+            &program,
+            at.state,
+            run_id.clone(),
+            source.to_string(),
+            step,
+            &mut env,
+        );
+        let cause = Cause {
+            jitter: env.jitter,
+            ..Cause::default()
+        };
+        let record = RunRecord {
+            id: run_id.clone(),
+            flow: rec.flow.clone(),
+            version: rec.version,
+            status: state.status,
+            input: rec.input.clone(),
+            result: None,
+            error: None,
+            waiting: serde_json::Value::Array(Vec::new()),
+            parent: None,
+            idempotency_key: None,
+            position: None,
+            created_at: now,
+            updated_at: now,
+            forked_from: Some(source.to_string()),
+        };
+        let claim = self.new_claim(&run_id);
+        self.runs.insert(
+            run_id.clone(),
+            Cached {
+                record,
+                state,
+                program,
+                last_batch: self.batch_no,
+                claim,
+                created_in: self.batch_no,
+            },
+        );
+        self.record_transition(&run_id, out, Transition::created(cause), now);
+        self.drain_follow_ups(now)?;
+        Ok(run_id)
     }
 
     /// An operator cancels a parked run: without reading its snapshot
@@ -1359,11 +1491,9 @@ impl Host {
             },
             _ => None,
         };
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let program = c.program.clone();
+        let applied = event.clone();
         let out = match machine::apply(&program, &mut c.state, event, &mut env) {
             Ok(out) => out,
             // A queued operator's action the run no longer takes is consumed
@@ -1375,6 +1505,8 @@ impl Host {
             Err(e) => return Err(e.into()),
         };
         let accepted = !out.journal.is_empty() || !out.commands.is_empty();
+        let cause = (!out.journal.is_empty())
+            .then(|| weft_engine::replay::cause_of(&applied, &out.journal, env.jitter));
         let t = Transition {
             // A late result of an earlier attempt changes nothing, and the
             // task row then belongs to the current attempt.
@@ -1382,6 +1514,7 @@ impl Host {
             done_timer,
             inbox_done: inbox,
             created: false,
+            cause,
         };
         self.record_transition(run_id, out, t, now);
         Ok(Placed::Here)
@@ -1532,6 +1665,7 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
         };
         self.runs.remove(run_id);
         match self.store.park_run(&record, &why.to_json(), now) {
@@ -1714,11 +1848,9 @@ impl Host {
             let p = &self.runs[parent];
             (p.program.clone(), p.record.version)
         };
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let input = start.input.clone();
+        let child_start = start.clone();
         let started = contain::catch(|| {
             machine::start(
                 &program,
@@ -1749,6 +1881,12 @@ impl Host {
                 return Ok(());
             }
         };
+        let cause = Cause {
+            jitter: env.jitter,
+            child: Some(child_start),
+            depth,
+            ..Cause::default()
+        };
         let record = RunRecord {
             id: run_id.clone(),
             flow,
@@ -1763,6 +1901,7 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
         };
         let claim = self.new_claim(&run_id);
         self.runs.insert(
@@ -1776,7 +1915,7 @@ impl Host {
                 created_in: self.batch_no,
             },
         );
-        self.record_transition(&run_id, out, Transition::created(), now);
+        self.record_transition(&run_id, out, Transition::created(cause), now);
         Ok(())
     }
 
@@ -1897,6 +2036,7 @@ impl Host {
                     parent: None,
                     limit: UPGRADE_RUNS_MAX,
                     cursor,
+                    ..RunQuery::default()
                 })?;
                 candidates.extend(page.runs.into_iter().filter(|r| r.version < to));
                 if candidates.len() > UPGRADE_RUNS_MAX {
@@ -1946,6 +2086,7 @@ impl Host {
             done_timer,
             inbox_done,
             created,
+            cause,
         } = t;
         // A stale timer or a consumed inbox event still writes: the row
         // must go, or it comes due (or is claimed) again and again.
@@ -1980,6 +2121,12 @@ impl Host {
             }
         };
         self.pending.insert(run_id.to_string(), (at, now));
+        if !out.journal.is_empty() {
+            self.step_causes
+                .entry(at)
+                .or_default()
+                .push((out.journal.len(), cause));
+        }
         let mut w = std::mem::take(&mut self.writes[at]);
         w.created |= created;
         w.journal.extend(out.journal);

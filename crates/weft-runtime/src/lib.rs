@@ -15,6 +15,7 @@ pub mod ids;
 pub mod metrics;
 pub mod runtime;
 pub mod sim;
+pub mod travel;
 
 pub use activities::{Activities, ActivityCtx, ActivityError};
 pub use host::{

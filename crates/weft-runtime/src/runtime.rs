@@ -175,6 +175,12 @@ enum Msg {
         value: serde_json::Value,
         reply: Reply<String>,
     },
+    Fork {
+        run_id: String,
+        step: i64,
+        version: Option<i64>,
+        reply: Reply<RunRecord>,
+    },
     WaitFinished {
         run_id: String,
         reply: oneshot::Sender<RunRecord>,
@@ -586,6 +592,24 @@ impl Runtime {
         self.send(Msg::Operator {
             run_id: run_id.to_string(),
             event,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
+    /// Forks a run after a step of its journal (see [`Host::fork`]);
+    /// returns the new run's record once it is durable.
+    pub async fn fork(
+        &self,
+        run_id: &str,
+        step: i64,
+        version: Option<i64>,
+    ) -> Result<RunRecord, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Fork {
+            run_id: run_id.to_string(),
+            step,
+            version,
             reply,
         })?;
         rx.await.map_err(|_| stopped())?
@@ -1023,6 +1047,23 @@ impl Core {
                     let _ = reply.send(Err(e));
                 }
             },
+            Msg::Fork {
+                run_id,
+                step,
+                version,
+                reply,
+            } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                match self.host.fork(&run_id, step, version, now) {
+                    Ok(id) => self.replies.push(Pending::Record(reply, id)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::WaitFinished { run_id, reply } => match self.host.record(&run_id) {
                 Ok(Some(rec)) if finished(rec.status) && self.store_has(&run_id) => {
                     let _ = reply.send(rec);

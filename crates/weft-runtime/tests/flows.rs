@@ -583,3 +583,67 @@ fn a_state_that_breaks_an_invariant_stops_the_simulator() {
         .unwrap();
     w.sim.run_until_idle(i64::MAX).unwrap();
 }
+
+/// A fork from the step where a sub-flow had just started: the new run
+/// starts its own sub-flow again, calls again what was outstanding under
+/// its own call ids, keeps what was computed before, and finishes; the
+/// original is untouched. Each step of the fork replays to its stored
+/// state.
+#[test]
+fn a_fork_goes_on_from_the_step_it_was_made_at() {
+    let src = r#"
+flow F(x) {
+    a = Step(x)
+    kid = flow Kid(a) {
+        return Inner(a)
+    }
+    b = Last(kid)
+    return {a: a, b: b}
+}
+"#;
+    let mut w = world(src, Script::from([("Step", vec![ret(json!(5))])]));
+    let id = w.run("F", json!(1));
+    assert_eq!(w.record(&id).status, Status::Completed);
+    let journal = w.sim.store().journal(&id).unwrap();
+    // Step 2: `Step` returned and `Kid` started.
+    let started_kid = journal
+        .iter()
+        .find(|s| {
+            s.entries
+                .iter()
+                .any(|e| matches!(e.kind, weft_engine::EntryKind::ChildStarted { .. }))
+        })
+        .unwrap()
+        .step;
+    let before = w.names().len();
+    let fork = w.sim.host.fork(&id, started_kid, None, w.sim.now).unwrap();
+    w.sim.run_until_idle(i64::MAX).unwrap();
+    let r = w.record(&fork);
+    assert_eq!(r.status, Status::Completed, "{r:?}");
+    assert_eq!(r.forked_from.as_deref(), Some(id.as_str()));
+    assert_eq!(r.result.as_ref().unwrap()["a"], json!(5));
+    // `Step` is not called again; the sub-flow's `Inner` and then `Last` are.
+    assert_eq!(w.names()[before..], ["Inner", "Last"]);
+    let kids = w
+        .sim
+        .store()
+        .list_runs(&weft_store::RunQuery {
+            parent: Some(fork.clone()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(kids.runs.len(), 1, "the fork's own sub-flow");
+    let store = w.sim.store().clone();
+    let programs = |v: i64| weft_runtime::travel::compile_version(store.as_ref(), v);
+    let steps = store.journal(&fork).unwrap().len() as i64;
+    for step in 1..=steps {
+        weft_runtime::travel::state_at(store.as_ref(), &programs, &fork, step)
+            .unwrap_or_else(|e| panic!("step {step}: {e}"));
+    }
+    // The same version only.
+    let err = w.sim.host.fork(&id, 1, Some(2), w.sim.now).unwrap_err();
+    assert!(err.to_string().contains("own version"), "{err}");
+    let err = w.sim.host.fork(&id, 99, None, w.sim.now).unwrap_err();
+    assert!(err.to_string().contains("no step 99"), "{err}");
+}

@@ -11,8 +11,9 @@ use serde_json::json;
 use weft_engine::state::{Entry, Status, Task};
 use weft_runtime::{Dispatcher, HostError, ResultSink, Runtime};
 use weft_store::{
-    Batch, Deployment, FlowInfo, JournalStep, MemoryStore, ParkedRun, Result, RunPage, RunQuery,
-    RunRecord, SourceText, Store, StoreError, StoredRun, TimerRow, TokenRow,
+    AuditEntry, AuditQuery, Batch, Deployment, FlowInfo, JournalStep, MemoryStore, NewAudit,
+    ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError,
+    StoredRun, TimerRow, TokenRow,
 };
 
 /// A memory store whose commits fail while `full` is set, as SQLite's do on
@@ -128,6 +129,29 @@ impl Store for FillableStore {
     }
     fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
         self.inner.count_by_status()
+    }
+    fn run_counts(&self) -> Result<Vec<RunCount>> {
+        self.inner.run_counts()
+    }
+    fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
+        self.writable()?;
+        self.inner.audit_begin(entry)
+    }
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        at: Option<i64>,
+    ) -> Result<()> {
+        self.writable()?;
+        self.inner.audit_progress(id, applied, failed, at)
+    }
+    fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.inner.audit(q)
+    }
+    fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
+        self.inner.audit_entry(id)
     }
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
         self.inner.journal(run_id)

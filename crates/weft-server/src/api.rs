@@ -6,13 +6,13 @@
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use weft_engine::state::{Event, Status};
+use weft_engine::state::Event;
 use weft_engine::time::format_time;
-use weft_store::{RunQuery, RunRecord, SourceText};
+use weft_store::{RunRecord, SourceText};
 
 use crate::error::{ApiError, Code, Json, Path};
 use crate::queue::TaskError;
@@ -21,12 +21,6 @@ use crate::tasks::Poll;
 
 /// Longest `wait` of a synchronous start.
 pub const WAIT_MAX: Duration = Duration::from_secs(300);
-
-/// Most runs one page lists.
-pub const PAGE_RUNS_MAX: usize = 1_000;
-
-/// Runs one page lists when `limit` is not given.
-pub const PAGE_RUNS_DEFAULT: usize = 50;
 
 /// Longest idempotency key.
 pub const IDEMPOTENCY_KEY_CHARS_MAX: usize = 256;
@@ -53,15 +47,24 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/flows/{name}"),
     ("GET", "/v1/flows/{name}/graph"),
     ("GET", "/v1/versions/{version}"),
+    ("GET", "/v1/versions/{version}/activities"),
     ("GET", "/v1/activities"),
     ("POST", "/v1/runs"),
     ("GET", "/v1/runs"),
     ("GET", "/v1/runs/counts"),
+    ("POST", "/v1/runs/bulk"),
     ("GET", "/v1/runs/{id}"),
     ("GET", "/v1/runs/{id}/journal"),
+    ("GET", "/v1/runs/{id}/export"),
+    ("GET", "/v1/runs/{id}/steps/{step}"),
     ("POST", "/v1/runs/{id}/retry"),
     ("POST", "/v1/runs/{id}/resolve"),
     ("POST", "/v1/runs/{id}/cancel"),
+    ("POST", "/v1/runs/{id}/fork"),
+    ("GET", "/v1/audit"),
+    ("GET", "/v1/audit/{id}"),
+    ("GET", "/v1/workers"),
+    ("GET", "/v1/queues"),
     ("POST", "/v1/runs/{id}/upgrade"),
     ("POST", "/v1/runs/upgrade"),
     ("POST", "/v1/callbacks/{token}"),
@@ -304,13 +307,48 @@ pub fn check(files: &[SourceText]) -> (Vec<Value>, Vec<Value>) {
 }
 
 pub(crate) async fn list_flows(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let flows = blocking(move || s.runtime.store().flows()).await?;
+    let store = s.runtime.store().clone();
+    let (flows, inline) = blocking(move || {
+        let flows = store.flows()?;
+        // Each flow's inline sub-flows, in its newest version: their runs
+        // are the flow's too (the UI counts them under it).
+        let mut by_version: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+        for f in &flows {
+            if let Some(v) = f.versions.last() {
+                by_version.entry(*v).or_default().push(f.name.clone());
+            }
+        }
+        let mut inline: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (v, names) in by_version {
+            let Some(d) = store.deployment(v)? else {
+                continue;
+            };
+            let all: std::collections::HashSet<String> = d.flows.iter().cloned().collect();
+            for f in &d.files {
+                for name in &names {
+                    if let Some(g) = crate::graph::build(&f.text, name, &all) {
+                        inline.insert(name.clone(), crate::graph::subflows(&g));
+                    }
+                }
+            }
+        }
+        Ok((flows, inline))
+    })
+    .await?;
     let flows: Vec<Value> = flows
         .into_iter()
         .filter(|f| !f.name.starts_with(weft_runtime::host::DEPLOYED_PREFIX))
-        .map(
-            |f| json!({"name": f.name, "latestVersion": f.versions.last(), "versions": f.versions}),
-        )
+        .map(|f| {
+            let mut v = json!({
+                "name": f.name,
+                "latestVersion": f.versions.last(),
+                "versions": f.versions,
+            });
+            if let Some(sub) = inline.get(&f.name).filter(|s| !s.is_empty()) {
+                v["subflows"] = json!(sub);
+            }
+            v
+        })
         .collect();
     Ok(Json(json!({ "flows": flows })))
 }
@@ -394,6 +432,9 @@ pub fn run_json(r: &RunRecord) -> Value {
     if let Some(k) = &r.idempotency_key {
         o.insert("idempotencyKey".into(), json!(k));
     }
+    if let Some(f) = &r.forked_from {
+        o.insert("forkedFrom".into(), json!(f));
+    }
     v
 }
 
@@ -476,16 +517,6 @@ pub(crate) async fn start_run(
     Ok((status, Json(run_json(&rec))).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ListQuery {
-    status: Option<String>,
-    flow: Option<String>,
-    parent: Option<String>,
-    limit: Option<String>,
-    cursor: Option<String>,
-}
-
 /// 400 `invalid_query`: the query string is wrong.
 fn invalid_query(message: impl Into<String>) -> ApiError {
     ApiError::new(Code::InvalidQuery, message)
@@ -516,63 +547,12 @@ fn query_limit(v: Option<String>, default: usize, max: usize) -> Result<usize, A
     }
 }
 
-/// True for a run id: 26 characters of Crockford's base32, as made.
-fn is_run_id(s: &str) -> bool {
-    s.len() == 26
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
-}
-
-pub(crate) async fn list_runs(
-    State(s): State<AppState>,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
-    let Query(q) = q.map_err(|e| invalid_query(format!("bad query: {}", e.body_text())))?;
-    let status = match given("status", q.status)? {
-        None => None,
-        Some(st) => Some(Status::parse(&st).ok_or_else(|| {
-            invalid_query(format!(
-                "`status` {st:?} is not one of running, waiting, failed, completed, cancelled"
-            ))
-        })?),
-    };
-    let limit = query_limit(q.limit, PAGE_RUNS_DEFAULT, PAGE_RUNS_MAX)?;
-    let cursor = given("cursor", q.cursor)?;
-    if let Some(c) = &cursor {
-        if !is_run_id(c) {
-            return Err(invalid_query(format!(
-                "`cursor` {:?} is not a cursor: pass a page's `nextCursor` as it is",
-                c.chars().take(40).collect::<String>()
-            )));
-        }
-    }
-    let query = RunQuery {
-        status,
-        flow: given("flow", q.flow)?,
-        parent: given("parent", q.parent)?,
-        limit,
-        cursor,
-    };
-    let page = blocking(move || s.runtime.store().list_runs(&query)).await?;
-    Ok(Json(json!({
-        "runs": page.runs.iter().map(run_json).collect::<Vec<_>>(),
-        "nextCursor": page.next_cursor,
-    })))
-}
-
 async fn load_run(s: &AppState, id: &str) -> Result<RunRecord, ApiError> {
     let store = s.runtime.store().clone();
     let key = id.to_string();
     blocking(move || store.run(&key))
         .await?
         .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))
-}
-
-pub(crate) async fn get_run(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(run_json(&load_run(&s, &id).await?)))
 }
 
 #[derive(Deserialize)]
@@ -654,16 +634,31 @@ pub(crate) async fn get_journal(
     Ok(Json(out))
 }
 
-async fn operate(s: &AppState, id: &str, event: Event) -> Result<Json<Value>, ApiError> {
+/// An operator's action on one run, recorded in the audit log once done.
+async fn operate(
+    s: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    event: Event,
+) -> Result<Json<Value>, ApiError> {
+    let actor = crate::audit::actor(headers)?;
+    let (action, detail) = match &event {
+        Event::Retry => ("retry", json!({})),
+        Event::Resolve { value } => ("resolve", json!({"value": value})),
+        Event::Cancel { reason } => ("cancel", json!({"reason": reason})),
+        _ => ("event", json!({})),
+    };
     let rec = s.runtime.operate(id, event).await?;
+    crate::audit::record_one(s, actor, action, detail, id.to_string()).await;
     Ok(Json(run_json(&rec)))
 }
 
 pub(crate) async fn retry_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    operate(&s, &id, Event::Retry).await
+    operate(&s, &headers, &id, Event::Retry).await
 }
 
 /// `{"version": V, "dryRun": bool, "by": "who"}`.
@@ -805,10 +800,11 @@ fn required_value(raw: &Value) -> Result<Value, ApiError> {
 pub(crate) async fn resolve_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Json(raw): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let value = required_value(&raw)?;
-    operate(&s, &id, Event::Resolve { value }).await
+    operate(&s, &headers, &id, Event::Resolve { value }).await
 }
 
 #[derive(Deserialize, Default)]
@@ -821,7 +817,7 @@ pub(crate) struct CancelBody {
 pub(crate) async fn cancel_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let body = body.map_err(crate::error::bytes_rejection)?;
@@ -850,7 +846,7 @@ pub(crate) async fn cancel_run(
         b.reason
     };
     let reason = reason.unwrap_or_else(|| "cancelled by an operator".into());
-    operate(&s, &id, Event::Cancel { reason }).await
+    operate(&s, &headers, &id, Event::Cancel { reason }).await
 }
 
 pub(crate) async fn callback(
@@ -924,6 +920,11 @@ pub(crate) async fn poll_tasks(
     }
     let worker = body.worker.unwrap_or_else(|| "anonymous".into());
     let wait = Duration::from_millis(wait_ms);
+    let now = weft_runtime::runtime::now_ms();
+    if let Some(due) = s.workers.polled(&worker, &body.activities, now) {
+        let (w, who) = (s.workers.clone(), worker.clone());
+        tokio::task::spawn_blocking(move || w.record(&who, &due, now));
+    }
     // A poll that ends early leases nothing: `take` runs within one poll
     // of the future, which then returns what it took.
     let poll = Poll {

@@ -197,6 +197,8 @@ pub struct Direct {
     /// The bindings.
     pub bindings: Arc<Bindings>,
     rt: tokio::runtime::Handle,
+    /// Where each attempt's outcome is reported (endpoint health).
+    health: Option<Arc<crate::workers::Workers>>,
 }
 
 impl Direct {
@@ -207,7 +209,14 @@ impl Direct {
             grpc: Arc::new(weft_grpc::Client::new()),
             bindings,
             rt,
+            health: None,
         }
+    }
+
+    /// Reports each attempt's outcome to `workers`.
+    pub fn with_health(mut self, workers: Arc<crate::workers::Workers>) -> Direct {
+        self.health = Some(workers);
+        self
     }
 
     /// Calls `task`'s endpoint or method if its activity has a binding;
@@ -228,6 +237,7 @@ impl Direct {
 
     fn http(&self, b: HttpBinding, task: Task, sink: ResultSink) {
         let client = self.client.clone();
+        let health = self.health.clone();
         self.rt.spawn(async move {
             let req = match b.request(&task.args) {
                 Ok(r) => r,
@@ -254,12 +264,17 @@ impl Direct {
                 http = http.json(body);
             }
             let shown = format!("{} {}", req.method, req.url);
-            answer(&sink, &task, &shown, timeout, http.send().await).await;
+            let outcome = answer(&sink, &task, &shown, timeout, http.send().await).await;
+            if let Some(h) = health {
+                let now = weft_runtime::runtime::now_ms();
+                h.answered(&task.activity, &shown, now, outcome);
+            }
         });
     }
 
     fn grpc(&self, g: Arc<GrpcTarget>, task: Task, sink: ResultSink) {
         let client = self.grpc.clone();
+        let health = self.health.clone();
         self.rt.spawn(async move {
             // The first call of a version compiles its `.proto` files: off
             // the async threads; later calls find the method resolved.
@@ -297,9 +312,28 @@ impl Direct {
                 attempt: task.attempt,
                 timeout: attempt_timeout(PUSH_TIMEOUT_DEFAULT, &task),
             };
-            match client.call(&method, &task.args, attempt).await {
-                Ok(v) => sink.complete(&task, v),
-                Err(f) => sink.fail(&task, f.message, f.retryable),
+            let outcome = match client.call(&method, &task.args, attempt).await {
+                Ok(v) => {
+                    sink.complete(&task, v);
+                    Ok(())
+                }
+                Err(f) => {
+                    let why = f.message.clone();
+                    sink.fail(&task, f.message, f.retryable);
+                    Err(why)
+                }
+            };
+            if let Some(h) = health {
+                let shown = format!(
+                    "{} {}/{}",
+                    g.binding.target, g.binding.service, g.binding.method
+                );
+                h.answered(
+                    &task.activity,
+                    &shown,
+                    weft_runtime::runtime::now_ms(),
+                    outcome,
+                );
             }
         });
     }

@@ -8,6 +8,7 @@
 //! lease = "30s"                     # how long a polled task is leased without a heartbeat
 //! database = "postgres://weft:secret@db:5432/weft"   # instead of `data`: a cluster node on PostgreSQL
 //! node = "web-1"                    # this node's name in a cluster (default: the host name)
+//! poller_stale = "5m"               # a pull activity nobody polled this long leaves its runs waiting "for a worker"
 //! plan = "deploy/plan.toml"         # the deployment plan (docs/deploying.md)
 //! wasm_cache = "/var/cache/weft"    # compiled Wasm components (default: DATA/wasm-cache)
 //!
@@ -78,6 +79,9 @@ pub struct Config {
     pub database: Option<String>,
     /// This node's name in a cluster (logs and leases show it).
     pub node: String,
+    /// How long a pull activity may go without a poll before the runs
+    /// waiting on it say that no worker serves it.
+    pub poller_stale: Duration,
     /// Limits on connections and requests.
     pub http: crate::limits::Http,
     /// The deployment plan (`docs/deploying.md`).
@@ -98,6 +102,7 @@ pub struct File {
     lease: Option<String>,
     database: Option<String>,
     node: Option<String>,
+    poller_stale: Option<String>,
     plan: Option<PathBuf>,
     wasm_cache: Option<PathBuf>,
     #[serde(default)]
@@ -400,6 +405,10 @@ impl Config {
             demo: flags.demo,
             database,
             node,
+            poller_stale: match &file.poller_stale {
+                Some(d) => duration(d, "poller_stale")?,
+                None => crate::workers::POLLER_STALE_DEFAULT,
+            },
             http,
             plan: flags.plan.or(file.plan),
             wasm_cache: file.wasm_cache,
@@ -422,6 +431,7 @@ impl Config {
             demo: false,
             database: None,
             node: "test".into(),
+            poller_stale: crate::workers::POLLER_STALE_DEFAULT,
             http: crate::limits::Http::default(),
             plan: None,
             wasm_cache: None,

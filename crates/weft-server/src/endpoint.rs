@@ -32,22 +32,26 @@ pub fn attempt_timeout(timeout: Duration, task: &Task) -> Duration {
 /// Reports an endpoint's answer to an attempt (push and HTTP bindings
 /// alike): 2xx is the result, 4xx a failure retrying cannot fix (except
 /// 408 and 429), 5xx, a timeout or no answer a failure worth retrying.
+/// Returns the outcome, for the endpoint's health
+/// ([`crate::workers::Workers::answered`]).
 pub(crate) async fn answer(
     sink: &ResultSink,
     task: &Task,
     target: &str,
     timeout: Duration,
     sent: Result<reqwest::Response, reqwest::Error>,
-) {
-    match sent {
+) -> Result<(), String> {
+    let outcome = match sent {
         Ok(resp) => {
             let status = resp.status();
             let body = resp.bytes().await.unwrap_or_default();
             if status.is_success() {
                 match parse_result(&body) {
-                    Ok(v) => sink.complete(task, v),
-                    Err(e) => sink.fail(
-                        task,
+                    Ok(v) => {
+                        sink.complete(task, v);
+                        return Ok(());
+                    }
+                    Err(e) => (
                         format!("{target} answered {status} with a body that is not JSON: {e}"),
                         true,
                     ),
@@ -58,11 +62,10 @@ pub(crate) async fn answer(
                         .into_owned();
                 let retryable =
                     !status.is_client_error() || status.as_u16() == 408 || status.as_u16() == 429;
-                sink.fail(
-                    task,
+                (
                     format!("{target} answered {status}: {}", quoted.trim()),
                     retryable,
-                );
+                )
             }
         }
         Err(e) => {
@@ -71,9 +74,12 @@ pub(crate) async fn answer(
             } else {
                 format!("{target} could not be reached: {e}")
             };
-            sink.fail(task, why, true);
+            (why, true)
         }
-    }
+    };
+    let (why, retryable) = outcome;
+    sink.fail(task, why.clone(), retryable);
+    Err(why)
 }
 
 /// An empty body is `null`; anything else must be JSON.

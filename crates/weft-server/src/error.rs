@@ -56,7 +56,7 @@ macro_rules! codes {
 codes! {
     BadRequest = ("bad_request", BAD_REQUEST, "The request is malformed: a query, path parameter or field value is wrong, or the body could not be read."),
     InvalidJson = ("invalid_json", BAD_REQUEST, "The body is not valid JSON (or it gives a key twice in one object)."),
-    InvalidQuery = ("invalid_query", BAD_REQUEST, "The query string is wrong: an unknown or empty parameter, a value out of range, or a cursor the server did not give."),
+    InvalidQuery = ("invalid_query", BAD_REQUEST, "The query string is wrong: an unknown or empty parameter, a value out of range, a cursor the server did not give, or a search condition (`q`) that does not parse or means nothing."),
     Unauthorized = ("unauthorized", UNAUTHORIZED, "The server needs a bearer token and the request has none, or a wrong one."),
     NoSuchPath = ("no_such_path", NOT_FOUND, "No route has this path (or the web UI has no such file)."),
     UnknownFlow = ("unknown_flow", NOT_FOUND, "No deployed flow has this name (or the version asked for does not define it)."),
@@ -64,6 +64,8 @@ codes! {
     UnknownRun = ("unknown_run", NOT_FOUND, "No run has this id."),
     UnknownTask = ("unknown_task", NOT_FOUND, "No open task has this id: it was answered, cancelled, or replaced by a newer attempt."),
     UnknownToken = ("unknown_token", NOT_FOUND, "No callback has this token."),
+    NoSuchStep = ("no_such_step", NOT_FOUND, "The run's journal has no step with this number."),
+    UnknownAction = ("unknown_action", NOT_FOUND, "The audit log has no operator action with this id."),
     UnknownMachine = ("unknown_machine", NOT_FOUND, "No deployed program defines a machine of this name."),
     UnknownCommand = ("unknown_command", NOT_FOUND, "The machine has no command of this name (in its newest version)."),
     UnknownInstance = ("unknown_instance", NOT_FOUND, "The machine has no instance with this key: no command was ever applied to it."),
@@ -74,6 +76,7 @@ codes! {
     CallbackCompleted = ("callback_completed", CONFLICT, "The callback was completed already, or its wait timed out or was cancelled."),
     UpgradeRefused = ("upgrade_refused", CONFLICT, "The live upgrade was refused: the checker cannot prove the move safe; `reasons` says why, and the run was left as it was."),
     Conflict = ("conflict", CONFLICT, "The store refused a write that conflicts with another (a key that is taken)."),
+    NotReplayable = ("not_replayable", CONFLICT, "The run's state at a step cannot be rebuilt: its journal lacks what replay needs (steps recorded by an earlier build, or dropped), or replaying it no longer gives what happened."),
     CommandRefused = ("command_refused", CONFLICT, "The command's handler refused it (it called `fail`, or its run was cancelled): the state is unchanged; `reason` holds what the handler gave."),
     PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE, "The body is over the server's limit, or a payload in it is over the engine's payload limit or nested or sized past what a run's values may be."),
     UriTooLong = ("uri_too_long", URI_TOO_LONG, "The request's URI is longer than the server reads."),
@@ -201,6 +204,27 @@ impl From<HostError> for ApiError {
                 UnreadableKind::Program => Code::UnreadableProgram,
                 UnreadableKind::Panic => Code::EnginePanic,
             },
+            HostError::Fork(_) => Code::NotApplicable,
+            HostError::Travel(t) => return ApiError::from(t),
+        };
+        ApiError::new(code, msg)
+    }
+}
+
+impl From<weft_runtime::travel::TravelError> for ApiError {
+    fn from(e: weft_runtime::travel::TravelError) -> ApiError {
+        use weft_runtime::travel::TravelError as T;
+        let msg = e.to_string();
+        let code = match e {
+            T::UnknownRun(_) => Code::UnknownRun,
+            T::NoSuchStep { .. } => Code::NoSuchStep,
+            T::Trimmed { .. }
+            | T::TooLong { .. }
+            | T::ForkChain(_)
+            | T::Program { .. }
+            | T::Replay { .. } => Code::NotReplayable,
+            T::Store(weft_store::StoreError::Conflict(_)) => Code::Conflict,
+            T::Store(_) => Code::StorageFailed,
         };
         ApiError::new(code, msg)
     }

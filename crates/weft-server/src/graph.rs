@@ -982,6 +982,7 @@ flow Helper(x) { return x }
             position: position.map(str::to_string),
             created_at: 0,
             updated_at: 0,
+            forked_from: None,
         }
     }
 

@@ -24,6 +24,7 @@
 //! (ARCHITECTURE.md, "HTTP at the edges").
 
 pub mod api;
+pub mod audit;
 pub mod bindings;
 pub mod config;
 pub mod conn;
@@ -37,14 +38,17 @@ pub mod limits;
 pub mod machines;
 pub mod metrics;
 pub mod openapi;
+pub mod ops;
 pub mod placement;
 pub mod push;
 pub mod queue;
 pub mod router;
+pub mod search;
 pub mod state;
 pub mod strict_json;
 pub mod tasks;
 pub mod ui;
+pub mod workers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -126,6 +130,10 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     .await
     .map_err(|e| HostError::Store(weft_store::StoreError::Io(e.to_string())))?
     .map_err(HostError::Store)?;
+    let workers = Arc::new(
+        workers::Workers::new(weft_runtime::runtime::now_ms(), config.poller_stale, None)
+            .with_push(config.push.keys().cloned()),
+    );
     let plan = match &config.plan {
         Some(path) => {
             let cache = config
@@ -143,8 +151,12 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
     };
     let placements = Arc::new(placement::Placements::new(plan));
     let router = dispatch::Router {
-        push: Arc::new(push::Push::new(config.push.clone(), rt.clone())),
-        http: Arc::new(bindings::Direct::new(bindings.clone(), rt.clone())),
+        push: Arc::new(
+            push::Push::new(config.push.clone(), rt.clone()).with_health(workers.clone()),
+        ),
+        http: Arc::new(
+            bindings::Direct::new(bindings.clone(), rt.clone()).with_health(workers.clone()),
+        ),
         queue: queue.clone(),
         demo: demo_activities.clone(),
         placements: placements.clone(),
@@ -178,6 +190,7 @@ pub async fn start(config: Config, store: Arc<dyn Store>) -> Result<Server, Serv
         tasks::Tasks::Memory(queue),
         sweeper,
         bindings,
+        workers,
         placements,
     ))
 }
@@ -225,10 +238,20 @@ pub async fn start_cluster(
     // store like a worker would, so a dead node's requests go to another
     // node.
     let bindings = Arc::new(bindings::Bindings::default());
+    let workers = Arc::new(
+        workers::Workers::new(
+            weft_runtime::runtime::now_ms(),
+            config.poller_stale,
+            Some((store.clone(), node.clone())),
+        )
+        .with_push(config.push.keys().cloned()),
+    );
     let pusher = tokio::spawn(dispatch::push_loop(
         store,
-        push::Push::new(config.push.clone(), tokio::runtime::Handle::current()),
-        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current()),
+        push::Push::new(config.push.clone(), tokio::runtime::Handle::current())
+            .with_health(workers.clone()),
+        bindings::Direct::new(bindings.clone(), tokio::runtime::Handle::current())
+            .with_health(workers.clone()),
         runtime.results(),
         node,
     ));
@@ -240,6 +263,7 @@ pub async fn start_cluster(
         tasks::Tasks::Shared(shared),
         pusher,
         bindings,
+        workers,
         Arc::new(placement::Placements::default()),
     ))
 }
@@ -258,6 +282,7 @@ fn serve(
     queue: tasks::Tasks,
     sweeper: tokio::task::JoinHandle<()>,
     bindings: Arc<bindings::Bindings>,
+    workers: Arc<workers::Workers>,
     placements: Arc<placement::Placements>,
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
@@ -268,6 +293,7 @@ fn serve(
         token: config.token.as_deref().map(Arc::from),
         stopping: stopping_rx.clone(),
         bindings,
+        workers,
         connections: connections.clone(),
         placements,
     };

@@ -87,12 +87,46 @@ pub fn document() -> Value {
     })
 }
 
+/// `X-Weft-Actor`: who the audit log records as acting.
+fn actor_header() -> Value {
+    json!({"name": "X-Weft-Actor", "in": "header", "required": false, "description": "Who acts, as the audit log records it (1 to 100 characters); without it, `api`.", "schema": {"type": "string", "maxLength": 100}})
+}
+
+/// The parameters of a search (`GET /v1/runs`; a bulk action's `query`
+/// takes the same but the page's).
+fn search_parameters(paged: bool) -> Value {
+    let time = |name: &str, what: &str| json!({"name": name, "in": "query", "description": format!("{what} (RFC 3339 or epoch milliseconds)."), "schema": {"type": "string"}});
+    let mut p = vec![
+        json!({"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}}),
+        json!({"name": "flow", "in": "query", "schema": {"type": "string"}}),
+        json!({"name": "parent", "in": "query", "description": "Only the sub-flows of this run.", "schema": {"type": "string"}}),
+        json!({"name": "topLevel", "in": "query", "description": "Only runs without a parent.", "schema": {"type": "boolean"}}),
+        json!({"name": "id", "in": "query", "description": "Runs whose id starts with this (a whole id finds one run).", "schema": {"type": "string"}}),
+        json!({"name": "version", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
+        time("createdAfter", "Started at or after this time"),
+        time("createdBefore", "Started before this time"),
+        time("updatedAfter", "Last changed at or after this time"),
+        time("updatedBefore", "Last changed before this time"),
+        time(
+            "finishedAfter",
+            "Completed or cancelled at or after this time",
+        ),
+        time("finishedBefore", "Completed or cancelled before this time"),
+        json!({"name": "idempotencyKey", "in": "query", "schema": {"type": "string"}}),
+        json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["-created", "created", "-updated", "updated"], "default": "-created"}}),
+        json!({"name": "q", "in": "query", "description": "A condition in the flow language's expression syntax over the run's fields (`input.nick == \"ann\" && contains(error, \"timeout\")`); see docs/operating.md, \"Finding runs\".", "schema": {"type": "string", "maxLength": 4096}}),
+    ];
+    if paged {
+        p.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}));
+        p.push(json!({"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}));
+    }
+    Value::Array(p)
+}
+
 fn paths() -> Value {
     let run_id = path_param("id", "The run's id.");
-    let machine = path_param("machine", "The machine's name.");
-    let key = path_param("key", "The instance's key.");
     let task_id = path_param("taskId", "`<callId>.<attempt>`, as polled.");
-    json!({
+    let runs = json!({
         "/healthz": {"get": op("Liveness: the process serves HTTP", "operations", json!({"200": {"description": "The server is up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok"]}}}}}}}), json!({"security": []}))},
         "/readyz": {"get": op("Readiness: the core loop's heartbeat is recent, the last commit did not fail and none is stuck, the store answers a read, the server is not stopping", "operations", json!({
             "200": {"description": "Ready to take work.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
@@ -118,30 +152,53 @@ fn paths() -> Value {
         "/v1/versions/{version}": {"get": op("A program version: its flows and files (what its runs execute, inline sub-flows included)", "flows",
             merge(json!({"200": ok("The version.", "ProgramVersion")}), error_responses(&["400", "401", "404", "503"])),
             json!({"parameters": [path_param("version", "The version number.")]}))},
-        "/v1/runs/counts": {"get": op("Runs per status. With `flow`, at most 1,000 per status are counted (`capped` lists the statuses with more)", "runs",
+        "/v1/versions/{version}/activities": {"get": op("The activities a program version declares, each with its result type and an example value of that shape (what the UI's repair editors start from)", "flows",
+            merge(json!({"200": ok("The declared activities.", "DeclaredActivities")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [path_param("version", "The version number.")]}))},
+        "/v1/runs/counts": {"get": op("Runs per status (of one flow with `flow`) and per flow, exact: the stores keep counters, so they cost the same at any number of runs. `capped` is always empty (earlier builds capped flow counts)", "runs",
             merge(json!({"200": ok("The counts.", "RunCounts")}), error_responses(&["400", "401", "503"])),
             json!({"parameters": [{"name": "flow", "in": "query", "schema": {"type": "string"}}]}))},
         "/v1/runs": {
             "post": op("Start a run (idempotent with `idempotencyKey`; synchronous with `wait`)", "runs",
                 merge(json!({"201": ok("Started (with `wait`: as it stands when it finished or the wait ended).", "Run"), "200": ok("An earlier run with the same idempotency key.", "Run")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])),
                 json!({"requestBody": body("StartRequest", true)})),
-            "get": op("Runs, newest first, paged", "runs",
+            "get": op("Find runs: by status, flow, parent or top level, id or id prefix, version, time ranges, idempotency key, and a condition `q` in the flow language's expression syntax (docs/operating.md, \"Finding runs\"); sorted; paged; with the exact `total`", "runs",
                 merge(json!({"200": ok("A page of runs.", "RunPage")}), error_responses(&["400", "401", "503"])),
-                json!({"parameters": [
-                    {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}},
-                    {"name": "flow", "in": "query", "schema": {"type": "string"}},
-                    {"name": "parent", "in": "query", "description": "Only the sub-flows of this run.", "schema": {"type": "string"}},
-                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}},
-                    {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}
-                ]}))
+                json!({"parameters": search_parameters(true)}))
         },
-        "/v1/runs/{id}": {"get": op("A run", "runs", merge(json!({"200": ok("The run.", "Run")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/bulk": {"post": op("Retry, cancel or resolve every run a search matches (the parameters of GET /v1/runs as `query`); with `dryRun`, count them and show a sample. Recorded in the audit log with `X-Weft-Actor`", "repair",
+            merge(json!({"200": ok("Done (or, with `dryRun`, what it would act on).", "BulkResult"), "202": ok("Still going after 10 s: GET /v1/audit/{auditId} shows its progress.", "BulkResult")}), error_responses(&["400", "401", "413", "415", "422", "503"])),
+            json!({"parameters": [actor_header()], "requestBody": body("BulkRequest", true)}))},
+        "/v1/runs/{id}": {"get": op("A run (with `stalled` when it waits on an activity no worker polls)", "runs", merge(json!({"200": ok("The run.", "Run")}), error_responses(&["401", "404", "503"])), json!({"parameters": [run_id.clone()]}))},
+        "/v1/runs/{id}/steps/{step}": {"get": op("Time travel: the run after journal step `step`, rebuilt by replaying its journal: status, where each branch stands, every frame's variables, what it waits for, the step's entries", "runs",
+            merge(json!({"200": ok("The run after the step.", "RunStep")}), error_responses(&["400", "401", "404", "409", "503"])),
+            json!({"parameters": [run_id.clone(), path_param("step", "The journal step, from 1.")]}))},
+        "/v1/runs/{id}/fork": {"post": op("A new run from the run's state after journal step `step`, on the same version (another `version` is refused: this build has no rule for moving a run between versions). Its record says `forkedFrom`; what was outstanding at that step (calls, timers, running sub-flows) starts again under the new run", "repair",
+            merge(json!({"201": ok("The new run.", "Run")}), error_responses(&["400", "401", "404", "409", "415", "422", "503"])),
+            json!({"parameters": [run_id.clone(), actor_header()], "requestBody": body("ForkRequest", true)}))},
+        "/v1/runs/{id}/export": {"get": op("The run and its whole journal as a JSON file (every step with its cause and entries, each time as RFC 3339 text and epoch milliseconds)", "runs",
+            merge(json!({"200": ok("The file (Content-Disposition: attachment).", "RunExport")}), error_responses(&["401", "404", "503"])),
+            json!({"parameters": [run_id.clone()]}))},
+        "/v1/audit": {"get": op("Operators' actions (retry, resolve, cancel, fork, bulk actions), newest first: who, what, when, how many runs", "operations",
+            merge(json!({"200": ok("A page of actions.", "AuditPage")}), error_responses(&["400", "401", "503"])),
+            json!({"parameters": [
+                {"name": "run", "in": "query", "description": "Only actions on this run.", "schema": {"type": "string"}},
+                {"name": "before", "in": "query", "description": "`nextBefore` of the previous page.", "schema": {"type": "integer"}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
+            ]}))},
+        "/v1/audit/{id}": {"get": op("One operator action, with the runs it applied to and those it could not (a bulk action's progress while it goes on)", "operations",
+            merge(json!({"200": ok("The action.", "AuditEntry")}), error_responses(&["400", "401", "404", "503"])),
+            json!({"parameters": [path_param("id", "The action's id.")]}))},
+        "/v1/workers": {"get": op("Workers that polled for tasks, with their activities and last polls; push and @http endpoints with how they have been answering", "workers",
+            merge(json!({"200": ok("Workers and endpoints.", "Workers")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/queues": {"get": op("Per activity: tasks ready and leased, the workers polling it, its last poll, and whether no worker serves it (`stalled`)", "workers",
+            merge(json!({"200": ok("The queues.", "Queues")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/runs/{id}/journal": {"get": op("A run's journal, in order, a page at a time (without `cursor`: the first page)", "runs", merge(json!({"200": ok("A page of the journal.", "Journal")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [run_id.clone(),
             {"name": "limit", "in": "query", "description": "Entries per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1000}},
             {"name": "cursor", "in": "query", "description": "`nextCursor` of the previous page.", "schema": {"type": "string"}}]}))},
-        "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["401", "404", "409", "503"])), json!({"parameters": [run_id.clone()]}))},
-        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone()], "requestBody": body("ValueBody", true)}))},
-        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows)", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id], "requestBody": body("CancelBody", false)}))},
+        "/v1/runs/{id}/retry": {"post": op("Run the failed step of a failed run again (same call id); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "503"])), json!({"parameters": [run_id.clone(), actor_header()]}))},
+        "/v1/runs/{id}/resolve": {"post": op("Let the failed call of a failed run return a value; recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "409", "408", "413", "415", "422", "503"])), json!({"parameters": [run_id.clone(), actor_header()], "requestBody": body("ValueBody", true)}))},
+        "/v1/runs/{id}/cancel": {"post": op("Cancel a run (and its sub-flows); recorded in the audit log", "repair", merge(json!({"200": ok("The run after the action.", "Run")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])), json!({"parameters": [run_id, actor_header()], "requestBody": body("CancelBody", false)}))},
         "/v1/runs/{id}/upgrade": {"post": op("Move a waiting run onto a newer version of its program (a live upgrade), when the checker can prove the move safe; with `dryRun`, only ask", "upgrade",
             merge(json!({"200": ok("The verdict: accepted (and, unless a dry run, done) or, for a dry run, refused with the reasons.", "UpgradeVerdict")}), error_responses(&["400", "401", "404", "408", "409", "415", "422", "503"])),
             json!({"parameters": [run_id.clone()], "requestBody": body("UpgradeRequest", true)}))},
@@ -156,7 +213,16 @@ fn paths() -> Value {
             json!({"requestBody": body("PollRequest", true)}))},
         "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
-        "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))},
+        "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
+    });
+    merge(runs, machine_paths())
+}
+
+/// The machines' paths, apart so that no one `json!` nests too deep.
+fn machine_paths() -> Value {
+    let machine = path_param("machine", "The machine's name.");
+    let key = path_param("key", "The instance's key.");
+    json!({
         "/v1/machines": {"get": op("The deployed machines, their versions and the commands of the newest", "machines",
             merge(json!({"200": ok("The machines.", "MachineList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/machines/{machine}": {"get": op("The instances whose state fits `where`, in key order, paged. A page examines at most 10,000 instances and may then hold fewer than `limit` items, with `next` to go on from", "machines",
@@ -182,8 +248,61 @@ fn paths() -> Value {
     })
 }
 
+/// The schemas of the operators' endpoints (search, bulk repair, the
+/// audit log, workers and queues, time travel), apart so that no one
+/// `json!` nests too deep.
+fn ops_schemas() -> Value {
+    json!({
+        "BulkRequest": {"type": "object", "required": ["action"], "properties": {
+            "action": {"type": "string", "enum": ["retry", "cancel", "resolve"]},
+            "query": {"type": "object", "description": "The parameters of GET /v1/runs but `limit` and `cursor`, as strings, numbers or booleans.", "additionalProperties": true},
+            "value": {"description": "For `resolve`: what the failed calls return."},
+            "reason": {"type": "string", "description": "For `cancel`."},
+            "dryRun": {"type": "boolean", "default": false, "description": "Count and show a sample; change nothing."}}},
+        "BulkResult": {"type": "object", "required": ["matched", "applied"], "properties": {
+            "matched": {"type": "integer"}, "applied": {"type": "integer"}, "failed": {"type": "integer"},
+            "action": {"type": "string"}, "dryRun": {"type": "boolean"}, "exact": {"type": "boolean"},
+            "sample": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}, "description": "Dry run: the first runs it would act on."},
+            "auditId": {"type": "integer", "description": "Its record in the audit log (GET /v1/audit/{id})."},
+            "done": {"type": "boolean"},
+            "failures": {"type": "array", "items": {"type": "object", "properties": {"run": {"type": "string"}, "error": {"type": "string"}}}, "description": "The first runs it could not act on, and why."}}},
+        "AuditEntry": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "at": {"type": "string"}, "actor": {"type": "string"}, "action": {"type": "string", "description": "retry, resolve, cancel, fork, bulk-retry, bulk-cancel, bulk-resolve."},
+            "detail": {"type": "object", "description": "The action's parameters: a bulk action's query, a value, a reason, a fork's step.", "additionalProperties": true},
+            "matched": {"type": "integer"}, "applied": {"type": "integer"}, "failed": {"type": "integer"},
+            "done": {"type": "boolean"}, "doneAt": {"type": "string", "nullable": true},
+            "runs": {"type": "array", "items": {"type": "string"}, "description": "GET /v1/audit/{id} only: the runs it applied to (the first 1,000)."},
+            "failures": {"type": "array", "items": {"type": "object", "properties": {"run": {"type": "string"}, "error": {"type": "string"}}}}}},
+        "AuditPage": {"type": "object", "properties": {"actions": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}}, "nextBefore": {"type": "integer", "nullable": true}}},
+        "Queues": {"type": "object", "properties": {"pollerStale": {"type": "string"}, "queues": {"type": "array", "items": {"type": "object", "required": ["activity", "ready", "leased", "pollers"], "properties": {
+            "activity": {"type": "string"}, "kind": {"type": "string", "enum": ["pull", "push", "http", "grpc", "wasm"]},
+            "ready": {"type": "integer", "description": "Tasks waiting for a worker."}, "leased": {"type": "integer"},
+            "pollers": {"type": "integer", "description": "Workers that polled for it (in the last day)."},
+            "lastPoll": {"type": "string", "nullable": true}, "stalled": {"type": "boolean"}, "message": {"type": "string"}}}}}},
+        "Workers": {"type": "object", "properties": {"pollerStale": {"type": "string"},
+            "workers": {"type": "array", "items": {"type": "object", "properties": {"worker": {"type": "string"}, "node": {"type": "string"}, "lastPoll": {"type": "string"}, "active": {"type": "boolean"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"activity": {"type": "string"}, "lastPoll": {"type": "string"}}}}}}},
+            "endpoints": {"type": "array", "items": {"type": "object", "properties": {"activity": {"type": "string"}, "kind": {"type": "string"}, "target": {"type": "string"}, "ok": {"type": "integer"}, "failed": {"type": "integer"}, "lastOk": {"type": "string", "nullable": true}, "lastFailure": {"type": "object", "nullable": true, "properties": {"at": {"type": "string"}, "error": {"type": "string"}}}, "healthy": {"type": "boolean"}}}}}},
+        "ForkRequest": {"type": "object", "required": ["step"], "properties": {"step": {"type": "integer", "minimum": 1}, "version": {"type": "integer", "description": "Must be the run's own version."}}},
+        "RunStep": {"type": "object", "properties": {
+            "runId": {"type": "string"}, "step": {"type": "integer"}, "steps": {"type": "integer", "description": "Steps in the run's journal."},
+            "at": {"type": "string", "nullable": true}, "status": {"$ref": "#/components/schemas/Status"},
+            "positions": {"type": "array", "items": {"type": "object", "properties": {"file": {"type": "string"}, "line": {"type": "integer"}, "col": {"type": "integer"}, "sourceLine": {"type": "string"}}}},
+            "fibers": {"type": "array", "items": {"type": "object", "properties": {"fiber": {"type": "integer"}, "wait": {"type": "string"}, "frames": {"type": "array", "items": {"type": "object", "properties": {"function": {"type": "string"}, "location": {"type": "object", "nullable": true}, "variables": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "value": {}}}}}}}}}},
+            "waitingFor": {"type": "array", "items": {"$ref": "#/components/schemas/Wait"}},
+            "entries": {"type": "array", "items": {"type": "object", "additionalProperties": true}},
+            "result": {}, "error": {"type": "object"}}},
+        "RunExport": {"type": "object", "properties": {"run": {"$ref": "#/components/schemas/Run"}, "exportedAt": {"type": "string"}, "steps": {"type": "array", "items": {"type": "object", "properties": {"step": {"type": "integer"}, "at": {"type": "string", "nullable": true}, "cause": {"type": "object", "nullable": true}, "entries": {"type": "array", "items": {"type": "object", "additionalProperties": true}}}}}}}
+    })
+}
+
 fn schemas() -> Value {
-    merge(run_schemas(), machine_schemas())
+    let more = json!({
+        "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}, "exampleText": {"type": "string", "nullable": true, "description": "The example as indented JSON text, fields in declared order."}}}}}}
+    });
+    merge(
+        merge(merge(run_schemas(), machine_schemas()), ops_schemas()),
+        more,
+    )
 }
 
 fn machine_schemas() -> Value {
@@ -233,7 +352,7 @@ fn run_schemas() -> Value {
                     "concurrency": {"type": "integer", "nullable": true}, "rate": {"type": "string", "nullable": true},
                     "timeout": {"type": "string", "nullable": true}, "memory": {"type": "string", "nullable": true}}},
                 "ready": {"type": "integer"}, "inFlight": {"type": "integer"}, "oldestReadySeconds": {"type": "number"}}}}}},
-        "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}}}}}},
+        "FlowList": {"type": "object", "properties": {"flows": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "versions": {"type": "array", "items": {"type": "integer"}}, "subflows": {"type": "array", "items": {"type": "string"}, "description": "The inline sub-flows of its newest version: their runs have their own flow names."}}}}}},
         "Flow": {"type": "object", "properties": {"name": {"type": "string"}, "latestVersion": {"type": "integer"}, "source": {"type": "string", "description": "The newest source of the file defining it."}, "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}}}}},
         "StartRequest": {"type": "object", "required": ["flow"], "properties": {"flow": {"type": "string"}, "input": {"description": "Any JSON; bound to the flow's parameters."}, "idempotencyKey": {"type": "string", "maxLength": 256, "description": "A second start with the same key returns the same run."}, "wait": {"description": "A duration such as \"10s\" (or milliseconds): return the finished run, or the run as it stands when the wait ends (at most 5 minutes).", "oneOf": [{"type": "string"}, {"type": "integer"}]}}},
         "Run": {"type": "object", "required": ["id", "flow", "version", "status", "input", "createdAt", "updatedAt"], "properties": {
@@ -244,9 +363,12 @@ fn run_schemas() -> Value {
             "parent": {"type": "string", "description": "The parent run of a sub-flow."},
             "position": {"type": "string", "description": "`file:line` where the run stands."},
             "idempotencyKey": {"type": "string"},
+            "forkedFrom": {"type": "string", "description": "The run this one was forked from."},
+            "failedChild": {"type": "object", "description": "The run waits for a sub-flow that failed (and waits for an operator).", "properties": {"runId": {"type": "string"}, "flow": {"type": "string"}, "message": {"type": "string"}}},
+            "stalled": {"type": "object", "description": "The run waits on a pull activity no worker has polled for a while.", "properties": {"activity": {"type": "string"}, "lastPoll": {"type": "string", "nullable": true}, "message": {"type": "string"}}},
             "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},
-        "Wait": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["activity", "timer", "child"]}, "activity": {"type": "string"}, "callId": {"type": "string"}, "callback": {"type": "boolean"}, "token": {"type": "string", "nullable": true}, "until": {"type": "string", "nullable": true}, "runId": {"type": "string"}, "flow": {"type": "string"}}},
-        "RunCounts": {"type": "object", "properties": {"counts": {"type": "object", "description": "Status → runs.", "additionalProperties": {"type": "integer"}}, "capped": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}}}},
+        "Wait": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["activity", "timer", "child"]}, "activity": {"type": "string"}, "callId": {"type": "string"}, "callback": {"type": "boolean"}, "acknowledged": {"type": "boolean", "description": "An awaited call the activity took: only its callback is awaited."}, "token": {"type": "string", "nullable": true}, "until": {"type": "string", "nullable": true}, "runId": {"type": "string"}, "flow": {"type": "string"}}},
+        "RunCounts": {"type": "object", "properties": {"counts": {"type": "object", "description": "Status → runs.", "additionalProperties": {"type": "integer"}}, "capped": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}}, "flows": {"type": "array", "items": {"type": "object", "properties": {"flow": {"type": "string"}, "counts": {"type": "object", "additionalProperties": {"type": "integer"}}}}}}},
         "ProgramVersion": {"type": "object", "properties": {"version": {"type": "integer"}, "createdAt": {"type": "string"}, "flows": {"type": "array", "items": {"type": "string"}}, "files": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "text": {"type": "string"}}}}}},
         "FlowGraph": {"type": "object", "properties": {
             "flow": {"type": "string"}, "version": {"type": "integer"}, "file": {"type": "string", "description": "The file that defines the flow."},
@@ -261,7 +383,10 @@ fn run_schemas() -> Value {
             "countsByStatus": {"type": "object", "description": "Node id → status → runs.", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}},
             "unplaced": {"type": "integer", "description": "Runs whose position is on no node."},
             "capped": {"type": "boolean", "description": "More than 10,000 runs: the counts are of the first 10,000 read."}}},
-        "RunPage": {"type": "object", "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}, "nextCursor": {"type": "string", "nullable": true}}},
+        "RunPage": {"type": "object", "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}, "nextCursor": {"type": "string", "nullable": true},
+            "total": {"type": "integer", "description": "Every run that matches (not only this page); exact unless `exact` is false."},
+            "exact": {"type": "boolean", "description": "False when a condition evaluated outside SQL stopped at 100,000 runs read (SEARCH_SCAN_RUNS_MAX): `total` and the page are of the runs read."},
+            "scanned": {"type": "integer", "description": "Runs a condition evaluated outside SQL read (absent when SQL evaluated every condition)."}}},
         "Journal": {"type": "object", "properties": {"runId": {"type": "string"}, "entries": {"type": "array", "items": {"type": "object", "required": ["type", "at", "step"], "properties": {"type": {"type": "string"}, "at": {"type": "string"}, "step": {"type": "integer"}}, "additionalProperties": true}},
             "nextCursor": {"type": "string", "nullable": true, "description": "Pass as `cursor` for the next page; null on the last page."},
             "droppedSteps": {"type": "integer", "description": "On the first page: journal steps no longer kept (a run keeps its newest 10,000 steps)."}}},

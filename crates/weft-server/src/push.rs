@@ -18,6 +18,8 @@ pub struct Push {
     client: reqwest::Client,
     pub(crate) bindings: BTreeMap<String, PushBinding>,
     rt: tokio::runtime::Handle,
+    /// Where each attempt's outcome is reported (endpoint health).
+    health: Option<std::sync::Arc<crate::workers::Workers>>,
 }
 
 impl Push {
@@ -27,7 +29,14 @@ impl Push {
             client: reqwest::Client::new(),
             bindings,
             rt,
+            health: None,
         }
+    }
+
+    /// Reports each attempt's outcome to `workers`.
+    pub fn with_health(mut self, workers: std::sync::Arc<crate::workers::Workers>) -> Push {
+        self.health = Some(workers);
+        self
     }
 
     /// True when `activity` is bound to an endpoint.
@@ -47,6 +56,7 @@ impl Push {
     /// Sends `task` to the endpoint `b` (a plan's push placement).
     pub fn dispatch_to(&self, b: PushBinding, task: Task, sink: ResultSink) {
         let client = self.client.clone();
+        let health = self.health.clone();
         self.rt.spawn(async move {
             let timeout = attempt_timeout(b.timeout, &task);
             let mut req = client
@@ -64,7 +74,11 @@ impl Push {
             for (k, v) in &b.headers {
                 req = req.header(k, v);
             }
-            answer(&sink, &task, &b.url, timeout, req.send().await).await;
+            let outcome = answer(&sink, &task, &b.url, timeout, req.send().await).await;
+            if let Some(h) = health {
+                let now = weft_runtime::runtime::now_ms();
+                h.answered(&task.activity, &b.url, now, outcome);
+            }
         });
     }
 }

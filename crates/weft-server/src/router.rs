@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use crate::api;
 use crate::error::{ApiError, Code};
 use crate::machines;
+use crate::ops;
 use crate::state::AppState;
 
 /// The server's router: every route of [`api::ROUTES`], and the UI's pages.
@@ -21,12 +22,20 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/openapi.json", get(api::openapi))
         .route("/v1/flows", post(api::deploy).get(api::list_flows))
         .route("/v1/flows/{name}", get(api::get_flow))
-        .route("/v1/runs", post(api::start_run).get(api::list_runs))
-        .route("/v1/runs/{id}", get(api::get_run))
+        .route("/v1/runs", post(api::start_run).get(ops::list_runs))
+        .route("/v1/runs/bulk", post(ops::bulk))
+        .route("/v1/runs/{id}", get(ops::get_run))
         .route("/v1/runs/{id}/journal", get(api::get_journal))
+        .route("/v1/runs/{id}/export", get(ops::export))
+        .route("/v1/runs/{id}/steps/{step}", get(ops::get_step))
         .route("/v1/runs/{id}/retry", post(api::retry_run))
         .route("/v1/runs/{id}/resolve", post(api::resolve_run))
         .route("/v1/runs/{id}/cancel", post(api::cancel_run))
+        .route("/v1/runs/{id}/fork", post(ops::fork))
+        .route("/v1/audit", get(ops::audit_log))
+        .route("/v1/audit/{id}", get(ops::audit_entry))
+        .route("/v1/workers", get(ops::workers))
+        .route("/v1/queues", get(ops::queues))
         .route("/v1/runs/{id}/upgrade", post(api::upgrade_run))
         .route("/v1/runs/upgrade", post(api::upgrade_flow))
         .route("/v1/tasks/poll", post(api::poll_tasks))

@@ -21,6 +21,8 @@ pub struct AppState {
     pub bindings: Arc<crate::bindings::Bindings>,
     /// The open connections (`conn.rs`).
     pub connections: Arc<crate::conn::Connections>,
+    /// Who polls for which activity, and how endpoints answer.
+    pub workers: Arc<crate::workers::Workers>,
     /// The deployment plan and the limiters of the calls the server makes.
     pub placements: Arc<crate::placement::Placements>,
 }

@@ -42,6 +42,11 @@ impl SharedQueue {
         }
     }
 
+    /// The shared store the tasks are in.
+    pub fn store(&self) -> Arc<dyn ClusterStore> {
+        self.store.clone()
+    }
+
     async fn poll(&self, poll: &Poll<'_>) -> Vec<Leased> {
         let max = poll.max.clamp(1, POLL_TASKS_MAX);
         long_poll(poll.wait, || {

@@ -24,10 +24,6 @@ use crate::error::{ApiError, Code, Json};
 use crate::graph;
 use crate::state::{blocking, AppState};
 
-/// Runs one flow-filtered count reads per status, at most; beyond it the
-/// count is shown as "1000+".
-pub const COUNT_RUNS_MAX: usize = 1_000;
-
 /// Runs a diagram's counts read, at most (non-terminal runs of the flow and
 /// its inline sub-flows); `capped` says when there were more.
 pub const GRAPH_RUNS_MAX: usize = 10_000;
@@ -57,6 +53,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-run.js"),
     module!("page-flows.js"),
     module!("page-flow.js"),
+    module!("page-workers.js"),
+    module!("page-audit.js"),
     module!("page-activities.js"),
     module!("page-machines.js"),
     module!("runlist.js"),
@@ -65,6 +63,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("actions.js"),
     module!("upgrade.js"),
     module!("source.js"),
+    module!("travel.js"),
+    module!("bulk.js"),
     // A flow's diagram: drawing, and its layout by phase.
     module!("graph.js"),
     module!("layout.js"),
@@ -101,6 +101,8 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/runs/{id}", get(index))
         .route("/flows", get(index))
         .route("/flows/{name}", get(index))
+        .route("/workers", get(index))
+        .route("/audit", get(index))
         .route("/activities", get(index))
         .route("/machines", get(index))
         .route("/machines/{name}", get(index))
@@ -113,6 +115,7 @@ pub fn api() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/v1/runs/counts", get(run_counts))
         .route("/v1/versions/{version}", get(get_version))
+        .route("/v1/versions/{version}/activities", get(version_activities))
         .route("/v1/flows/{name}/graph", get(flow_graph))
         .route("/v1/activities", get(activities))
 }
@@ -216,15 +219,39 @@ fn secure_headers(resp: &mut Response) {
 }
 
 async fn index() -> Response {
-    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX).into_response();
+    let page: std::borrow::Cow<'static, str> = match std::env::var_os(UI_DIR_VAR)
+        .and_then(|d| std::fs::read_to_string(std::path::Path::new(&d).join("index.html")).ok())
+    {
+        Some(text) => text.into(),
+        None => INDEX.into(),
+    };
+    let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     secure_headers(&mut resp);
     resp
 }
 
+/// A folder to serve the UI's files from instead of the embedded copies
+/// (for working on the UI without rebuilding; only the files of [`ASSETS`]
+/// are served, by name).
+pub const UI_DIR_VAR: &str = "WEFT_UI_DIR";
+
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, ctype, body)) => {
-            let mut resp = ([(header::CONTENT_TYPE, *ctype)], *body).into_response();
+        Some((name, ctype, body)) => {
+            let body: std::borrow::Cow<'static, str> = match std::env::var_os(UI_DIR_VAR) {
+                Some(dir) => match std::fs::read_to_string(std::path::Path::new(&dir).join(name)) {
+                    Ok(text) => text.into(),
+                    Err(e) => {
+                        return ApiError::new(
+                            Code::Internal,
+                            format!("{UI_DIR_VAR} is set, but {name} cannot be read there: {e}"),
+                        )
+                        .into_response()
+                    }
+                },
+                None => (*body).into(),
+            };
+            let mut resp = ([(header::CONTENT_TYPE, *ctype)], body).into_response();
             secure_headers(&mut resp);
             resp
         }
@@ -238,9 +265,9 @@ struct CountsQuery {
     flow: Option<String>,
 }
 
-/// `GET /v1/runs/counts[?flow=]`: runs per status. Without a flow, every
-/// run is counted; with one, at most [`COUNT_RUNS_MAX`] per status (`capped`
-/// lists the statuses that have more).
+/// `GET /v1/runs/counts[?flow=]`: runs per status, exact (the stores keep
+/// counters): of every run, or of one flow's; and per flow (`flows`).
+/// `capped` stays for clients of earlier builds, always empty.
 async fn run_counts(
     State(s): State<AppState>,
     q: Result<Query<CountsQuery>, axum::extract::rejection::QueryRejection>,
@@ -248,35 +275,29 @@ async fn run_counts(
     let Query(q) = q.map_err(|e| ApiError::bad_request(format!("bad query: {}", e.body_text())))?;
     let store = s.runtime.store().clone();
     let flow = q.flow.filter(|f| !f.is_empty());
-    let (counts, capped) = blocking(move || {
-        let mut counts = serde_json::Map::new();
-        let mut capped = Vec::new();
-        match &flow {
-            None => {
-                for (st, n) in store.count_by_status()? {
-                    counts.insert(st.as_str().into(), json!(n));
-                }
-            }
-            Some(f) => {
-                for st in Status::ALL {
-                    let page = store.list_runs(&RunQuery {
-                        status: Some(st),
-                        flow: Some(f.clone()),
-                        parent: None,
-                        limit: COUNT_RUNS_MAX,
-                        cursor: None,
-                    })?;
-                    if page.next_cursor.is_some() {
-                        capped.push(st.as_str());
-                    }
-                    counts.insert(st.as_str().into(), json!(page.runs.len()));
-                }
-            }
+    let all = blocking(move || store.run_counts()).await?;
+    let zero = || {
+        Status::ALL
+            .iter()
+            .map(|st| (st.as_str().to_string(), json!(0)))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    let mut counts = zero();
+    let mut flows: std::collections::BTreeMap<String, serde_json::Map<String, Value>> =
+        Default::default();
+    for c in &all {
+        let f = flows.entry(c.flow.clone()).or_insert_with(zero);
+        f.insert(c.status.as_str().into(), json!(c.runs));
+        if flow.as_ref().is_none_or(|fl| *fl == c.flow) {
+            let n = counts[c.status.as_str()].as_u64().unwrap_or(0) + c.runs;
+            counts.insert(c.status.as_str().into(), json!(n));
         }
-        Ok((counts, capped))
-    })
-    .await?;
-    Ok(Json(json!({"counts": counts, "capped": capped})))
+    }
+    Ok(Json(json!({
+        "counts": counts,
+        "capped": [],
+        "flows": flows.into_iter().map(|(f, c)| json!({"flow": f, "counts": c})).collect::<Vec<_>>(),
+    })))
 }
 
 fn version_json(d: &Deployment) -> Value {
@@ -307,6 +328,127 @@ async fn get_version(
     let d =
         d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
     Ok(Json(version_json(&d)))
+}
+
+/// Nesting of a declared type an example value follows; deeper parts are
+/// `null`.
+pub const EXAMPLE_DEPTH_MAX: usize = 8;
+
+/// A value of the shape of type `t`, for an editor to start from: every
+/// declared field, with an empty value of its type (optional ones too:
+/// the operator deletes what does not apply).
+fn example(
+    types: &weft_check::contract::types::Types,
+    t: &weft_check::contract::types::Type,
+    depth: usize,
+) -> Value {
+    use weft_check::contract::types::Type;
+    if depth >= EXAMPLE_DEPTH_MAX {
+        return Value::Null;
+    }
+    match types.resolve(t) {
+        Type::Any | Type::Null | Type::Named(_) => Value::Null,
+        Type::String => json!(""),
+        // One of the choices: the one declared.
+        Type::Literal(text) => json!(text),
+        Type::Number | Type::Int => json!(0),
+        Type::Bool => json!(false),
+        Type::Duration => json!("1s"),
+        Type::Time => json!("2026-01-01T00:00:00Z"),
+        Type::List(_) => json!([]),
+        Type::Object { fields, .. } => Value::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.clone(), example(types, &f.ty, depth + 1)))
+                .collect(),
+        ),
+        // The first member that is not `null`.
+        Type::Union(members) => members
+            .iter()
+            .find(|m| !matches!(types.resolve(m), Type::Null))
+            .map_or(Value::Null, |m| example(types, m, depth + 1)),
+    }
+}
+
+/// [`example`] as indented JSON text with the fields in declared order
+/// (a JSON object here sorts its keys).
+fn example_text(
+    types: &weft_check::contract::types::Types,
+    t: &weft_check::contract::types::Type,
+    depth: usize,
+    indent: usize,
+) -> String {
+    use weft_check::contract::types::Type;
+    if depth >= EXAMPLE_DEPTH_MAX {
+        return "null".into();
+    }
+    match types.resolve(t) {
+        Type::Object { fields, .. } if !fields.is_empty() => {
+            let pad = "  ".repeat(indent + 1);
+            let items: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{pad}{}: {}",
+                        Value::String(f.name.clone()),
+                        example_text(types, &f.ty, depth + 1, indent + 1)
+                    )
+                })
+                .collect();
+            format!("{{\n{}\n{}}}", items.join(",\n"), "  ".repeat(indent))
+        }
+        Type::Union(members) => members
+            .iter()
+            .find(|m| !matches!(types.resolve(m), Type::Null))
+            .map_or("null".into(), |m| example_text(types, m, depth + 1, indent)),
+        other => example(types, other, depth).to_string(),
+    }
+}
+
+/// `GET /v1/versions/{version}/activities`: the activities a version
+/// declares (`activity` declarations), each with its result type as
+/// written and an example value of that shape (what a repair editor
+/// starts from).
+async fn version_activities(
+    State(s): State<AppState>,
+    Path(version): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let v = parse_version(&version)?;
+    let store = s.runtime.store().clone();
+    let d = blocking(move || store.deployment(v)).await?;
+    let d =
+        d.ok_or_else(|| ApiError::new(Code::UnknownVersion, format!("no program version {v}")))?;
+    let parses: Vec<_> = d
+        .files
+        .iter()
+        .map(|f| weft_syntax::parse(&f.text))
+        .collect();
+    let sources: Vec<weft_check::SourceFile> = d
+        .files
+        .iter()
+        .zip(&parses)
+        .map(|(f, p)| weft_check::SourceFile {
+            name: &f.name,
+            module: &p.module,
+        })
+        .collect();
+    let contracts = weft_check::contract::Contracts::index(&sources);
+    let activities: Vec<Value> = contracts
+        .activities
+        .keys()
+        .filter_map(|name| {
+            let declared = contracts.activity(name)?.result.is_some();
+            let t = contracts.result(name)?;
+            Some(json!({
+                "name": name,
+                "declared": declared,
+                "returns": t.to_string(),
+                "example": if declared { example(&contracts.types, &t, 0) } else { Value::Null },
+                "exampleText": if declared { json!(example_text(&contracts.types, &t, 0, 0)) } else { Value::Null },
+            }))
+        })
+        .collect();
+    Ok(Json(json!({"version": v, "activities": activities})))
 }
 
 #[derive(Deserialize)]
@@ -425,9 +567,9 @@ fn live_runs(
                 let page = store.list_runs(&RunQuery {
                     status: Some(st),
                     flow: Some(flow.clone()),
-                    parent: None,
-                    limit: (GRAPH_RUNS_MAX - read).min(crate::api::PAGE_RUNS_MAX),
+                    limit: (GRAPH_RUNS_MAX - read).min(crate::search::PAGE_RUNS_MAX),
                     cursor,
+                    ..RunQuery::default()
                 })?;
                 read += page.runs.len();
                 out.extend(page.runs.into_iter().filter(|r| r.version == version));

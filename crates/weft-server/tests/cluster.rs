@@ -43,6 +43,7 @@ fn config() -> Config {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
         plan: None,
         wasm_cache: None,
@@ -408,6 +409,27 @@ impl weft_store::Store for AwayAfterCallback {
     fn token(&self, token: &str) -> weft_store::Result<Option<weft_store::TokenRow>> {
         self.inner.token(token)
     }
+    fn run_counts(&self) -> weft_store::Result<Vec<weft_store::RunCount>> {
+        self.inner.run_counts()
+    }
+    fn audit_begin(&self, entry: &weft_store::NewAudit) -> weft_store::Result<i64> {
+        self.inner.audit_begin(entry)
+    }
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> weft_store::Result<()> {
+        self.inner.audit_progress(id, applied, failed, done)
+    }
+    fn audit(&self, q: &weft_store::AuditQuery) -> weft_store::Result<Vec<weft_store::AuditEntry>> {
+        self.inner.audit(q)
+    }
+    fn audit_entry(&self, id: i64) -> weft_store::Result<Option<weft_store::AuditEntry>> {
+        self.inner.audit_entry(id)
+    }
     fn instance(
         &self,
         machine: &str,
@@ -538,6 +560,21 @@ impl ClusterStore for AwayAfterCallback {
     }
     fn wait_for_work(&self, timeout: Duration) -> weft_store::Result<bool> {
         self.inner.wait_for_work(timeout)
+    }
+    fn queue_depths(&self, now: i64) -> weft_store::Result<Vec<weft_store::QueueDepth>> {
+        self.inner.queue_depths(now)
+    }
+    fn record_polls(
+        &self,
+        node: &str,
+        worker: &str,
+        activities: &[String],
+        now: i64,
+    ) -> weft_store::Result<()> {
+        self.inner.record_polls(node, worker, activities, now)
+    }
+    fn pollers(&self, since: i64) -> weft_store::Result<Vec<weft_store::Poller>> {
+        self.inner.pollers(since)
     }
     fn claim_instance(
         &self,

@@ -3,7 +3,7 @@
 // running one. Each asks for confirmation first and says what the server
 // answered.
 
-import { api, q, STATUSES } from './api.js';
+import { api, errorText, q, STATUSES } from './api.js';
 import { $, badge, dismiss, h, jsonBlock, toast } from './dom.js';
 import { json, unreadable } from './format.js';
 
@@ -61,19 +61,48 @@ export function confirmAction({ title, body, confirm, danger }) {
   });
 }
 
-/** The repair actions a run allows as it stands (null: none). */
-export function actionsCard(run, result, after) {
+/** Tells again what an action did, once the run moved on: still true (the
+ * run's status now), or that the run failed again. */
+export function retell(result, status) {
+  const done = result.dataset.done;
+  if (!done || result.dataset.status === status) return;
+  result.dataset.status = status;
+  result.replaceChildren(status === 'failed'
+    ? h('div.bad.again', { role: 'alert' }, h('strong', `${done}, `), 'but the run failed again.', dismiss(result))
+    : h('div.ok', h('strong', `${done}.`), ' The run is now ', badge(status), '.', dismiss(result)));
+}
+
+/** What an editor starts from: a value of the declared result type of
+ * `activity` (from `shapes`, the version's declared activities), or, when
+ * it declares none, a plain `{"status": "ok"}`. */
+function startValue(shapes, activity) {
+  const a = activity ? shapes?.get(activity) : null;
+  return a && a.declared ? { text: a.exampleText || json(a.example), returns: a.returns } : { text: '{\n  "status": "ok"\n}', returns: null };
+}
+
+/**
+ * The repair actions a run allows as it stands (null: none). `result` is
+ * where the outcome is told: it says which status it saw, so that the page
+ * can drop it once the run moves on (a retried run that fails again must
+ * not go on saying it is running). `shapes`: the version's declared
+ * activities; `failedActivity`: the activity whose call failed.
+ */
+export function actionsCard(run, result, after, { shapes, failedActivity } = {}) {
   const act = async ({ title, body, confirm, danger, call, done }) => {
     if (!(await confirmAction({ title, body, confirm, danger }))) return;
     result.replaceChildren(h('span.muted', 'Sending…'));
+    delete result.dataset.status;
+    delete result.dataset.done;
     try {
       const r = await call();
       const now = r && r.status && STATUSES.includes(r.status) ? r : await api(`/v1/runs/${q(run.id)}`);
+      result.dataset.status = now.status;
+      result.dataset.done = done;
       result.replaceChildren(h('div.ok', h('strong', `${done}.`), ' The run is now ', badge(now.status), '.', dismiss(result)));
       toast(`${done}: the run is ${now.status}.`, 'ok');
     } catch (e) {
-      result.replaceChildren(h('div.bad', { role: 'alert' }, h('strong', `Refused (${e.status || 'no answer'}${e.code ? ` ${e.code}` : ''}): `), e.message, dismiss(result)));
-      toast(`Refused: ${e.message}`, 'bad');
+      result.replaceChildren(h('div.bad', { role: 'alert' }, h('strong', 'Refused '), `(${errorText(e)})`, dismiss(result)));
+      toast(`Refused: ${e.status ? e.message : 'the server did not answer'}`, 'bad');
     }
     await after().catch(() => {});
   };
@@ -101,10 +130,12 @@ export function actionsCard(run, result, after) {
       }),
     }, 'Retry step…');
     const resolveBtn = h('button.secondary', { type: 'button', id: 'act-resolve', disabled: true }, 'Resolve with this value…');
+    const start = startValue(shapes, failedActivity);
     const editor = jsonEditor({
-      id: 'resolve-value', label: 'Value the failed call returns', initial: '{\n  "status": "ok"\n}',
+      id: 'resolve-value', label: `Value ${failedActivity || 'the failed call'} returns`, initial: start.text,
       onState: (ok) => { resolveBtn.disabled = !ok; },
     });
+    if (start.returns) editor.el.append(h('div.sub.declared', { id: 'resolve-declared' }, `declared: ${start.returns}`));
     resolveBtn.addEventListener('click', () => {
       if (!editor.valid) return;
       const value = editor.value;
@@ -126,10 +157,12 @@ export function actionsCard(run, result, after) {
     const callbacks = (run.waitingFor || []).filter((w) => w.kind === 'activity' && w.callback && w.token);
     const parts = callbacks.map((w, i) => {
       const send = h('button.primary', { type: 'button', id: i ? `act-callback-${i}` : 'act-callback', disabled: true, dataset: { token: w.token } }, 'Send callback…');
+      const start = startValue(shapes, w.activity);
       const editor = jsonEditor({
-        id: `callback-value-${i}`, label: `Value ${w.activity} answers with`, initial: '{\n  "status": "ok"\n}',
+        id: `callback-value-${i}`, label: `Value ${w.activity} answers with`, initial: start.text,
         onState: (ok) => { send.disabled = !ok; },
       });
+      if (start.returns) editor.el.append(h('div.sub.declared', `declared: ${start.returns}`));
       send.addEventListener('click', () => {
         if (!editor.valid) return;
         const value = editor.value;

@@ -9,6 +9,22 @@ export const STATUSES = ['running', 'waiting', 'failed', 'completed', 'cancelled
 
 const TOKEN_KEY = 'weft.token';
 
+/** Where the operator's name is kept (this browser): the audit log records
+ * it with every action the UI sends (`X-Weft-Actor`). */
+const ACTOR_KEY = 'weft.actor';
+
+/** The name actions are recorded under, or ''. */
+export function actorName() {
+  try { return localStorage.getItem(ACTOR_KEY) || ''; } catch { return ''; }
+}
+
+/** Sets (or, with '', forgets) the name actions are recorded under. */
+export function setActorName(name) {
+  try {
+    if (name) localStorage.setItem(ACTOR_KEY, name); else localStorage.removeItem(ACTOR_KEY);
+  } catch { /* private windows may refuse; actions are then recorded as `web UI` */ }
+}
+
 class ApiError extends Error {
   constructor(status, code, message, error) {
     super(message);
@@ -78,6 +94,7 @@ export async function api(path, { method = 'GET', body } = {}) {
     const headers = { Accept: 'application/json' };
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.Authorization = `Bearer ${token}`;
+    if (method !== 'GET') headers['X-Weft-Actor'] = actorName() || 'web UI';
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let resp;
     try {
@@ -98,6 +115,44 @@ export async function api(path, { method = 'GET', body } = {}) {
     }
     return data;
   }
+}
+
+/** A GET of `path` saved as a file named `name` (a link cannot carry the
+ * bearer token, so the file is fetched, then handed to the browser). */
+export async function download(path, name) {
+  const headers = {};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const resp = await fetch(path, { headers });
+  if (resp.status === 401) { await askToken(!!token); return download(path, name); }
+  if (!resp.ok) throw new ApiError(resp.status, 'http', `HTTP ${resp.status} ${resp.statusText}`);
+  const url = URL.createObjectURL(await resp.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** What an error says for people: the server's status and code, or that it
+ * did not answer. */
+export function errorText(e) {
+  if (!e.status) return `The server did not answer: ${e.message}`;
+  return `${e.status}${e.code ? ` ${e.code}` : ''}: ${e.message}`;
+}
+
+/** The activities a version declares, with an example of each result
+ * type (read once per version). */
+const declared = new Map();
+export function getActivities(v) {
+  if (!declared.has(v)) {
+    const p = api(`/v1/versions/${v}/activities`).then((r) => new Map(r.activities.map((a) => [a.name, a])));
+    p.catch(() => declared.delete(v));
+    declared.set(v, p);
+  }
+  return declared.get(v);
 }
 
 /** Encodes a path segment or query value. */

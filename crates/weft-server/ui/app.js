@@ -12,6 +12,8 @@ import { runsPage } from './page-runs.js';
 import { runPage } from './page-run.js';
 import { flowsPage } from './page-flows.js';
 import { flowPage } from './page-flow.js';
+import { workersPage } from './page-workers.js';
+import { auditPage } from './page-audit.js';
 import { activitiesPage } from './page-activities.js';
 import { machinesPage, machinePage, instancePage } from './page-machines.js';
 
@@ -21,6 +23,8 @@ const ROUTES = [
   { path: /^\/runs\/([^/]+)$/, tab: 'runs', page: (main, m, params, gen) => runPage(main, decodeURIComponent(m[1]), gen) },
   { path: /^\/flows$/, tab: 'flows', title: 'Flows · Weft', page: (main, m, params, gen) => flowsPage(main, gen) },
   { path: /^\/flows\/([^/]+)$/, tab: 'flows', page: (main, m, params, gen) => flowPage(main, decodeURIComponent(m[1]), params, gen) },
+  { path: /^\/workers$/, tab: 'workers', title: 'Workers · Weft', page: (main, m, params, gen) => workersPage(main, gen) },
+  { path: /^\/audit$/, tab: 'audit', title: 'Audit log · Weft', page: (main, m, params, gen) => auditPage(main, params, gen) },
   { path: /^\/activities$/, tab: 'activities', title: 'Activities · Weft', page: (main, m, params, gen) => activitiesPage(main, gen) },
   { path: /^\/machines$/, tab: 'machines', title: 'Machines · Weft', page: (main, m, params, gen) => machinesPage(main, gen) },
   { path: /^\/machines\/([^/]+)$/, tab: 'machines', page: (main, m, params, gen) => machinePage(main, decodeURIComponent(m[1]), params, gen) },

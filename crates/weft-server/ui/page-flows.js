@@ -1,47 +1,39 @@
 // The flows page (`/flows`): each deployed flow with its versions and its
-// unfinished runs per status.
+// unfinished runs per status, exact (the server keeps counts), its inline
+// sub-flows' runs counted with it.
 
 import { api, q } from './api.js';
 import { h, keepFocus } from './dom.js';
 import { isCurrent } from './router.js';
 
+const LIVE = ['failed', 'waiting', 'running'];
+
 /** Draws the flows page into `main`; returns it ({refresh}). */
 export async function flowsPage(main, gen) {
   const list = h('div.flow-cards');
   main.replaceChildren(h('section.page.flows-page', h('div.page-head', h('h1', 'Flows')), list));
-  const LIVE = ['failed', 'waiting', 'running'];
-  // The unfinished runs are read every 10 s (up to 500 per status), not on every tick.
-  let pages = null;
-  let pagesAt = 0;
   let lastKey = '';
   const refresh = async () => {
-    const stale = Date.now() - pagesAt > 10_000;
-    const [{ flows }, ...fresh] = await Promise.all([
-      api('/v1/flows'),
-      ...(stale ? LIVE.map((st) => api(`/v1/runs?status=${st}&limit=500`)) : []),
-    ]);
+    const [{ flows }, counts] = await Promise.all([api('/v1/flows'), api('/v1/runs/counts')]);
     if (!isCurrent(gen)) return;
-    if (stale) { pages = fresh; pagesAt = Date.now(); }
-    // Unfinished runs per flow (from the newest 1,000 of each status).
-    const counts = new Map();
-    pages.forEach((p, i) => {
-      for (const r of p.runs) {
-        const c = counts.get(r.flow) || {};
-        c[LIVE[i]] = (c[LIVE[i]] || 0) + 1;
-        counts.set(r.flow, c);
-      }
-    });
-    const more = pages.map((p, i) => (p.nextCursor ? LIVE[i] : null)).filter(Boolean);
-    const key = JSON.stringify([flows, [...counts], more]);
+    const byFlow = new Map((counts.flows || []).map((f) => [f.flow, f.counts]));
+    const key = JSON.stringify([flows, counts.flows]);
     if (key === lastKey) return;
     lastKey = key;
+    const pill = (st, n, text, sub) => h('span.badge', { class: `st-${st}`, dataset: sub ? { status: st, sub: 'true', count: String(n) } : { status: st, count: String(n) } },
+      h('span.dot', { 'aria-hidden': 'true' }), `${n.toLocaleString('en')} ${text}`);
     keepFocus(list, 'flow', () => list.replaceChildren(...(flows.length ? flows.map((f) => {
-      const c = counts.get(f.name) || {};
-      const pills = LIVE.filter((st) => c[st]).map((st) => h('span.badge', { class: `st-${st}`, dataset: { status: st } },
-        h('span.dot', { 'aria-hidden': 'true' }), `${c[st]}${more.includes(st) ? '+' : ''} ${st}`));
+      const own = byFlow.get(f.name) || {};
+      const inline = {};
+      for (const s of f.subflows || []) for (const st of LIVE) inline[st] = (inline[st] || 0) + ((byFlow.get(s) || {})[st] || 0);
+      const pills = [
+        ...LIVE.filter((st) => own[st]).map((st) => pill(st, own[st], st, false)),
+        ...LIVE.filter((st) => inline[st]).map((st) => pill(st, inline[st], `${st} in sub-flows`, true)),
+      ];
       return h('a.flow-card', { href: `/flows/${q(f.name)}`, dataset: { flow: f.name } },
         h('div.flowname', f.name),
-        h('div.muted', `version ${f.latestVersion}`, f.versions.length > 1 ? ` · ${f.versions.length} versions` : ''),
+        h('div.muted', `version ${f.latestVersion}`, f.versions.length > 1 ? ` · ${f.versions.length} versions` : '',
+          (f.subflows || []).length ? ` · inline: ${f.subflows.join(', ')}` : ''),
         h('div.pills', pills.length ? pills : h('span.sub', 'no unfinished runs')));
     }) : [h('p.muted', 'No flows are deployed. Deploy with `weft deploy FILE --url …` or POST /v1/flows.')])));
   };

@@ -75,11 +75,16 @@ export function focusAfterRoute(selector) {
   pendingFocus = selector;
 }
 
-/** Goes to `href` within the UI (`replace`: without a new history entry). */
+/** Goes to `href` within the UI (`replace`: without a new history entry).
+ * The page left keeps its scroll position, for Back. */
 export function navigate(href, { replace = false } = {}) {
-  if (replace) history.replaceState(null, '', href);
-  else history.pushState(null, '', href);
-  route();
+  if (replace) {
+    history.replaceState(null, '', href);
+  } else {
+    history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, '');
+    history.pushState(null, '', href);
+  }
+  route().then(() => { if (!replace) window.scrollTo(0, 0); });
 }
 
 function setTab(name) {
@@ -113,8 +118,15 @@ export async function route() {
     page = await found.page(main, match, params, gen);
   } catch (e) {
     if (gen !== generation) return;
-    main.replaceChildren(h('section.page', h('div.callout.tone-failed', { role: 'alert' },
-      h('strong', e.status === 404 ? 'Not found' : 'Could not load this page'), h('p', e.message))));
+    // Unless the page is not there, it is loaded again when asked and on
+    // each tick of the live refresh: a server that comes back brings it
+    // back.
+    const again = e.status === 404 ? null : h('button.secondary', { type: 'button', id: 'retry-load', onclick: () => route() }, 'Try again');
+    main.replaceChildren(h('section.page', h('div.callout.tone-failed', { role: 'alert', id: 'load-failed' },
+      h('strong', e.status === 404 ? 'Not found' : 'Could not load this page'),
+      h('p', e.status ? e.message : `The server did not answer (${e.message}).`),
+      again ? h('p', again, h('span.muted', ' It tries again every 2 seconds.')) : null)));
+    if (again) live.start({ refresh: () => route() });
     return;
   }
   if (gen === generation) {
@@ -136,10 +148,16 @@ export function startRouter(table) {
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || a.target || a.hasAttribute('download')) return;
-    if (!/^\/($|runs|flows|machines)/.test(url.pathname)) return;
+    if (!/^\/($|runs|flows|workers|audit|activities|machines)/.test(url.pathname)) return;
     ev.preventDefault();
     if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
   });
-  window.addEventListener('popstate', () => route());
+  // Back and forward put the page where it was.
+  history.scrollRestoration = 'manual';
+  window.addEventListener('popstate', () => {
+    const y = history.state?.scrollY;
+    route().then(() => { if (y) window.scrollTo(0, y); });
+  });
+  window.addEventListener('pagehide', () => history.replaceState({ ...(history.state || {}), scrollY: window.scrollY }, ''));
   route();
 }

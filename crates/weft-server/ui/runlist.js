@@ -33,7 +33,18 @@ function whereCell(run, version) {
     if (loc) parts.push(h('div.at', h('span.pos', `${loc.file}:${loc.line}`), h('code', loc.sourceLine)));
     return parts;
   }
+  // What keeps the run from moving comes first, in red: a sub-flow it
+  // waits for failed, or nobody serves the activity it calls.
+  if (run.failedChild) {
+    parts.push(h('div.why.tone-failed.blocked', { title: run.failedChild.message },
+      `sub-flow ${run.failedChild.flow} failed: `, run.failedChild.message));
+  }
+  if (run.stalled) {
+    parts.push(h('div.why.tone-failed.stalled', { title: `Nobody serves ${run.stalled.activity}: see Workers` }, run.stalled.message));
+  }
   for (const w of (run.waitingFor || []).slice(0, 2)) {
+    if (run.stalled && w.activity === run.stalled.activity) continue;
+    if (run.failedChild && w.runId === run.failedChild.runId) continue;
     const s = waitSummary(w);
     parts.push(h('div.why', { class: `tone-${run.status}` }, s.text, s.sub ? h('span.sub', ` · ${s.sub}`) : null));
   }
@@ -53,7 +64,7 @@ function runRow(run, version) {
   // only visual.
   return h('a.row', { href: `/runs/${q(run.id)}`, dataset: { id: run.id, status: run.status } },
     h('span.cell.c-status', badge(run.status)),
-    h('span.cell.c-id', h('span.mono', run.id), run.parent ? h('span.sub', ' sub-flow') : null),
+    h('span.cell.c-id', h('span.mono', run.id), run.parent ? h('span.sub', ' sub-flow') : null, run.forkedFrom ? h('span.sub', ' fork') : null),
     h('span.cell.c-flow', h('span.flowname', run.flow), h('span.sub', ` v${run.version}`)),
     h('span.cell.c-where', whereCell(run, version)),
     h('span.cell.c-age', timeEl(run.createdAt, age(run.createdAt)), h('span.sub.only-narrow', ' old')),

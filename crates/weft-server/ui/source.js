@@ -136,7 +136,11 @@ export function focusLine(view, line) {
   return row;
 }
 
-/** Scrolls the listing (not the page) so that the row is in its upper third. */
+/** Scrolls the listing so that the row is in its upper third, and the page
+ * so that the row is on screen (the listing may be below the fold). */
 function scrollTo(view, row) {
   view.scrollTop = Math.max(0, row.offsetTop - view.clientHeight / 3);
+  const r = row.getBoundingClientRect();
+  const top = document.querySelector('.top')?.getBoundingClientRect().bottom || 0;
+  if (r.top < top || r.bottom > window.innerHeight) row.scrollIntoView({ block: 'center' });
 }

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use weft_engine::state::{Event, Task};
 use weft_store::machines::{InstanceClaim, InstanceInboxEvent};
-use weft_store::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Result, TimerRow};
+use weft_store::{
+    CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth, Result,
+    TimerRow,
+};
 
 use crate::{corrupt, from_json, get, limit_param, machines, to_json, PgStore};
 
@@ -372,6 +375,69 @@ impl ClusterStore for PgStore {
 
     fn wait_for_work(&self, timeout: Duration) -> Result<bool> {
         Ok(self.listener.wait(timeout))
+    }
+
+    fn queue_depths(&self, now: i64) -> Result<Vec<QueueDepth>> {
+        let what = || "queue depths".to_string();
+        let rows = self.query(
+            &what,
+            "SELECT activity,
+                 count(*) FILTER (WHERE leased_by IS NULL OR lease_until <= $1),
+                 count(*) FILTER (WHERE leased_by IS NOT NULL AND lease_until > $1)
+             FROM tasks GROUP BY activity ORDER BY activity",
+            &[&now],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let n = |i| -> Result<u64> { Ok(get::<i64>(r, i, &what)?.max(0) as u64) };
+                Ok(QueueDepth {
+                    activity: get(r, 0, &what)?,
+                    ready: n(1)?,
+                    leased: n(2)?,
+                })
+            })
+            .collect()
+    }
+
+    fn record_polls(
+        &self,
+        node: &str,
+        worker: &str,
+        activities: &[String],
+        now: i64,
+    ) -> Result<()> {
+        let what = || format!("recording the polls of worker {worker}");
+        let forget = now - weft_store::cluster::POLLS_KEPT_MS;
+        self.query(
+            &what,
+            "WITH old AS (DELETE FROM pollers WHERE last_poll < $5)
+             INSERT INTO pollers (activity, worker, node, last_poll)
+             SELECT a, $2, $3, $4 FROM unnest($1::text[]) AS a ORDER BY a
+             ON CONFLICT (activity, worker, node)
+             DO UPDATE SET last_poll = greatest(pollers.last_poll, excluded.last_poll)",
+            &[&activities, &worker, &node, &now, &forget],
+        )?;
+        Ok(())
+    }
+
+    fn pollers(&self, since: i64) -> Result<Vec<Poller>> {
+        let what = || "pollers".to_string();
+        let rows = self.query(
+            &what,
+            "SELECT activity, worker, node, last_poll FROM pollers WHERE last_poll >= $1
+             ORDER BY activity, worker, node",
+            &[&since],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(Poller {
+                    activity: get(r, 0, &what)?,
+                    worker: get(r, 1, &what)?,
+                    node: get(r, 2, &what)?,
+                    last_poll: get(r, 3, &what)?,
+                })
+            })
+            .collect()
     }
 
     fn claim_instance(

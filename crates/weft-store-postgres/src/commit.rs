@@ -106,10 +106,20 @@ pub(crate) struct Plan<'a> {
     /// Runs the batch updates (inserted when missing, as the other stores
     /// do).
     pub updated: RunRows<'a>,
-    /// Journal rows: run, steps before the run's last step, entries.
+    /// Journal rows: run, steps before the run's last step, entries, and
+    /// what caused the step.
     pub journal_run: Vec<&'a str>,
     pub journal_back: Vec<i64>,
     pub journal_entries: Vec<String>,
+    pub journal_cause: Vec<Option<String>>,
+    /// The shard of `run_counts` the batch's counts go to.
+    pub shard: i16,
+    /// Every run's new flow and status, for `run_counts`.
+    pub count_flow: Vec<&'a str>,
+    pub count_status: Vec<&'static str>,
+    /// Runs the batch creates or writes that were forked from another.
+    pub forks_id: Vec<&'a str>,
+    pub forks_from: Vec<&'a str>,
     /// Runs that get journal steps, sorted: their oldest steps past
     /// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] are deleted.
     pub journal_trim: Vec<&'a str>,
@@ -155,7 +165,7 @@ struct RunFold<'a> {
     created: bool,
     /// The fence of the write that created the run.
     creator: Option<&'a Fence>,
-    journal: Vec<&'a [Entry]>,
+    journal: Vec<(&'a [Entry], Option<&'a serde_json::Value>)>,
 }
 
 /// A task to store, with the node that keeps it for its polls and until
@@ -232,7 +242,7 @@ impl<'a> Plan<'a> {
                         f.creator = w.fence.as_ref();
                     }
                     if !w.journal.is_empty() {
-                        f.journal.push(&w.journal);
+                        f.journal.push((&w.journal, w.cause.as_ref()));
                     }
                 }
                 None => {
@@ -246,7 +256,7 @@ impl<'a> Plan<'a> {
                             journal: if w.journal.is_empty() {
                                 Vec::new()
                             } else {
-                                vec![&w.journal]
+                                vec![(&w.journal, w.cause.as_ref())]
                             },
                         },
                     );
@@ -325,10 +335,17 @@ impl<'a> Plan<'a> {
             if !f.journal.is_empty() {
                 plan.journal_trim.push(id);
             }
-            for (i, entries) in f.journal.iter().enumerate() {
+            for (i, (entries, cause)) in f.journal.iter().enumerate() {
                 plan.journal_run.push(id);
                 plan.journal_back.push(steps - 1 - i as i64);
                 plan.journal_entries.push(to_json(entries));
+                plan.journal_cause.push(cause.map(to_json));
+            }
+            plan.count_flow.push(&f.rec.flow);
+            plan.count_status.push(f.rec.status.as_str());
+            if let Some(from) = &f.rec.forked_from {
+                plan.forks_id.push(id);
+                plan.forks_from.push(from);
             }
         }
         for ((run, key), at) in timers {
@@ -488,9 +505,9 @@ SELECT idempotency_key, id FROM u WHERE inserted AND idempotency_key IS NOT NULL
 /// Appends journal steps. Runs first: their `journal_steps` already counts
 /// the new steps, so step = counter - back.
 pub(crate) const INSERT_JOURNAL: &str = "
-INSERT INTO journal (run_id, step, entries)
-SELECT j.run_id, r.journal_steps - j.back, j.entries::json
-FROM unnest($1::text[], $2::bigint[], $3::text[]) AS j(run_id, back, entries)
+INSERT INTO journal (run_id, step, entries, cause)
+SELECT j.run_id, r.journal_steps - j.back, j.entries::json, j.cause::json
+FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS j(run_id, back, entries, cause)
 JOIN runs r ON r.id = j.run_id";
 
 /// Deletes the oldest journal steps of runs whose journal passed

@@ -236,6 +236,7 @@ mod listen;
 mod machines;
 mod pool;
 pub mod schema;
+mod search;
 mod vacuum;
 
 use std::collections::HashMap;
@@ -250,9 +251,10 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 use weft_engine::state::{Status, Task};
 use weft_store::{
-    Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow, JournalStep, ParkedRun,
-    Result, RunPage, RunQuery, RunRecord, SourceText, Store, StoreError, StoredMachineEvent,
-    StoredRun, TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
+    AuditEntry, AuditQuery, Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow,
+    JournalStep, NewAudit, ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, SourceText,
+    Store, StoreError, StoredMachineEvent, StoredRun, TimerRow, TokenRow,
+    JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 use crate::commit::Plan;
@@ -301,10 +303,18 @@ const IN_PROGRESS_WAIT: Duration = Duration::from_secs(5);
 macro_rules! record_columns {
     () => {
         "id, flow, version, status, input::text, result::text, error::text, waiting::text, \
-         parent, idempotency_key, position, created_at, updated_at"
+         parent, idempotency_key, position, created_at, updated_at, forked_from"
     };
 }
 const RECORD_COLUMNS: &str = record_columns!();
+
+/// Where records are read from: a fork's origin is in `run_forks`.
+macro_rules! record_from {
+    () => {
+        "runs LEFT JOIN run_forks USING (id)"
+    };
+}
+const RECORD_FROM: &str = record_from!();
 
 /// A store in one PostgreSQL schema; see the crate documentation.
 pub struct PgStore {
@@ -318,6 +328,8 @@ pub struct PgStore {
     unresolved: Mutex<Option<Unresolved>>,
     /// Vacuums the queue-like tables as this store's writes churn them.
     vacuum: vacuum::Vacuum,
+    /// The shard of `run_counts` this handle writes (see `search`).
+    shard: i16,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -401,6 +413,7 @@ impl PgStore {
             channel,
             pool,
             unresolved: Mutex::new(None),
+            shard: count_shard(),
         })
     }
 
@@ -550,10 +563,14 @@ impl PgStore {
         channel: &String,
     ) -> std::result::Result<(), Failure> {
         use commit::*;
+        use search::{COUNT_RUNS, INSERT_FORKS};
         let steps: Vec<(&'static str, &'static str, bool)> = vec![
             ("fencing", LOCK_RUNS, !plan.guard.is_empty()),
+            // Before the runs' rows change: it reads their old status.
+            ("counts", COUNT_RUNS, !plan.count_flow.is_empty()),
             ("new runs", INSERT_RUNS, plan.created.len() > 0),
             ("runs", UPSERT_RUNS, plan.updated.len() > 0),
+            ("forks", INSERT_FORKS, !plan.forks_id.is_empty()),
             ("journal", INSERT_JOURNAL, !plan.journal_run.is_empty()),
             ("journal", TRIM_JOURNAL, !plan.journal_trim.is_empty()),
             ("timers", DELETE_TIMERS, !plan.timers_clear_run.is_empty()),
@@ -642,12 +659,20 @@ impl PgStore {
             .iter()
             .map(|(_, sql)| match *sql {
                 LOCK_RUNS => vec![p(&plan.guard)],
+                COUNT_RUNS => vec![
+                    p(&plan.shard),
+                    p(&plan.count_flow),
+                    p(&plan.count_status),
+                    p(&plan.updated.id),
+                ],
+                INSERT_FORKS => vec![p(&plan.forks_id), p(&plan.forks_from)],
                 INSERT_RUNS => runs_created.clone(),
                 UPSERT_RUNS => runs_updated.to_vec(),
                 INSERT_JOURNAL => vec![
                     p(&plan.journal_run),
                     p(&plan.journal_back),
                     p(&plan.journal_entries),
+                    p(&plan.journal_cause),
                 ],
                 TRIM_JOURNAL => vec![p(&plan.journal_trim), p(&JOURNAL_STEPS_PER_RUN_MAX)],
                 DELETE_TIMERS => vec![p(&plan.timers_clear_run), p(&plan.timers_clear_key)],
@@ -925,6 +950,20 @@ fn parse_status(s: &str, what: &dyn Fn() -> String) -> Result<Status> {
     Status::parse(s).ok_or_else(|| corrupt(what(), format_args!("unknown status {s:?}")))
 }
 
+/// Shards of the run counters (`run_counts`); each store handle writes
+/// one, so nodes committing at once rarely wait on the same rows.
+pub const COUNT_SHARDS: i16 = 16;
+
+/// A shard of `run_counts` for a new store handle: spread by time and
+/// process, so that nodes rarely share one (sharing only costs waiting).
+fn count_shard() -> i16 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mix = nanos ^ std::process::id().wrapping_mul(2_654_435_761);
+    (mix % COUNT_SHARDS as u32) as i16
+}
+
 /// Reads a run record from [`RECORD_COLUMNS`].
 fn read_record(row: &Row) -> Result<RunRecord> {
     let id: String = get(row, 0, &|| "run id".into())?;
@@ -943,6 +982,7 @@ fn read_record(row: &Row) -> Result<RunRecord> {
         position: get(row, 10, &what)?,
         created_at: get(row, 11, &what)?,
         updated_at: get(row, 12, &what)?,
+        forked_from: get(row, 13, &what)?,
         id,
     })
 }
@@ -1009,7 +1049,16 @@ async fn deploy_on(
 /// reason `$8` (JSON) at `$9`, and moves its timers, tasks and queued
 /// events aside. Returns 1 when the run exists.
 const PARK_RUN: &str = "
-WITH rec AS (
+WITH old AS (
+    SELECT flow, status FROM runs WHERE id = $1 AND status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $10::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
+), rec AS (
     UPDATE runs SET status = $2, result = $3::text::json, error = $4::text::json,
         waiting = $5::text::json, position = $6, updated_at = $7
     WHERE id = $1
@@ -1045,6 +1094,15 @@ SELECT count(*) FROM rec";
 const UNPARK_RUN: &str = "
 WITH done AS (
     DELETE FROM parked_runs WHERE run_id = $1 RETURNING run_id
+), old AS (
+    SELECT r.flow, r.status FROM runs r JOIN done ON r.id = done.run_id WHERE r.status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $9::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
 ), timers_out AS (
     DELETE FROM parked_timers WHERE run_id IN (SELECT run_id FROM done) RETURNING run_id, key, at
 ), timers_in AS (
@@ -1074,10 +1132,19 @@ SELECT (SELECT count(*) FROM done), (SELECT count(pg_notify($8, '')) FROM done)"
 
 /// Cancels a parked run (see `Store::cancel_parked_run`): `$2`..`$7` are
 /// the record's columns, `$8` the journal step's entries (JSON, or NULL for
-/// none).
+/// none), `$9` the shard of `run_counts` the status change goes to.
 const CANCEL_PARKED_RUN: &str = "
 WITH done AS (
     DELETE FROM parked_runs WHERE run_id = $1 RETURNING run_id
+), old AS (
+    SELECT r.flow, r.status FROM runs r JOIN done ON r.id = done.run_id WHERE r.status <> $2
+), counted AS (
+    INSERT INTO run_counts AS c (shard, flow, status, runs)
+    SELECT $9::smallint, flow, s, d FROM (
+        SELECT flow, status AS s, -1 AS d FROM old UNION ALL SELECT flow, $2, 1 FROM old
+    ) x
+    ORDER BY flow, s
+    ON CONFLICT (shard, flow, status) DO UPDATE SET runs = c.runs + excluded.runs
 ), timers_out AS (
     DELETE FROM parked_timers WHERE run_id IN (SELECT run_id FROM done)
 ), tasks_out AS (
@@ -1227,7 +1294,16 @@ impl Store for PgStore {
             &what,
             PARK_RUN,
             &[
-                &record.id, &status, &result, &error, &waiting, &position, &updated, &reason, &at,
+                &record.id,
+                &status,
+                &result,
+                &error,
+                &waiting,
+                &position,
+                &updated,
+                &reason,
+                &at,
+                &self.shard,
             ],
         )?;
         let n: i64 = get(&rows[0], 0, &what)?;
@@ -1254,6 +1330,7 @@ impl Store for PgStore {
                 &position,
                 &updated,
                 &self.channel,
+                &self.shard,
             ],
         )?;
         let n: i64 = get(&rows[0], 0, &what)?;
@@ -1274,7 +1351,15 @@ impl Store for PgStore {
             &what,
             CANCEL_PARKED_RUN,
             &[
-                &record.id, &status, &result, &error, &waiting, &position, &updated, &entries,
+                &record.id,
+                &status,
+                &result,
+                &error,
+                &waiting,
+                &position,
+                &updated,
+                &entries,
+                &self.shard,
             ],
         )?;
         let n: i64 = get(&rows[0], 0, &what)?;
@@ -1332,7 +1417,8 @@ impl Store for PgStore {
     }
 
     fn commit(&self, batch: &Batch) -> Result<()> {
-        let plan = Plan::build(batch)?;
+        let mut plan = Plan::build(batch)?;
+        plan.shard = self.shard;
         if plan.is_empty() {
             return Ok(());
         }
@@ -1418,7 +1504,9 @@ impl Store for PgStore {
             concat!(
                 "SELECT ",
                 record_columns!(),
-                ", state FROM runs WHERE id = $1"
+                ", state FROM ",
+                record_from!(),
+                " WHERE id = $1"
             ),
             &[&id],
         )?;
@@ -1426,7 +1514,7 @@ impl Store for PgStore {
             return Ok(None);
         };
         let record = read_record(row)?;
-        let state: Vec<u8> = get(row, 13, &what)?;
+        let state: Vec<u8> = get(row, 14, &what)?;
         Ok(Some(StoredRun { record, state }))
     }
 
@@ -1434,81 +1522,41 @@ impl Store for PgStore {
         let what = || format!("run {id}");
         let rows = self.query(
             &what,
-            concat!("SELECT ", record_columns!(), " FROM runs WHERE id = $1"),
+            concat!(
+                "SELECT ",
+                record_columns!(),
+                " FROM ",
+                record_from!(),
+                " WHERE id = $1"
+            ),
             &[&id],
         )?;
         rows.first().map(read_record).transpose()
     }
 
     fn list_runs(&self, q: &RunQuery) -> Result<RunPage> {
-        let limit = q.limit.max(1);
-        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM runs");
-        let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        let status = q.status.map(|s| s.as_str());
-        let mut conds = Vec::new();
-        if let Some(s) = &status {
-            args.push(s);
-            conds.push(format!("status = ${}", args.len()));
-        }
-        if let Some(f) = &q.flow {
-            args.push(f);
-            conds.push(format!("flow = ${}", args.len()));
-        }
-        if let Some(p) = &q.parent {
-            args.push(p);
-            conds.push(format!("parent = ${}", args.len()));
-        }
-        if let Some(c) = &q.cursor {
-            args.push(c);
-            conds.push(format!("id < ${}", args.len()));
-        }
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        // One row more than asked tells whether there is a next page.
-        let fetch = limit_param(limit).saturating_add(1);
-        args.push(&fetch);
-        let _ = write!(sql, " ORDER BY id DESC LIMIT ${}", args.len());
-        let rows = self.query(&|| "list runs".into(), &sql, &args)?;
-        let more = rows.len() > limit;
-        let runs = rows
-            .iter()
-            .take(limit)
-            .map(read_record)
-            .collect::<Result<Vec<_>>>()?;
-        let next_cursor = if more {
-            runs.last().map(|r| r.id.clone())
-        } else {
-            None
-        };
-        Ok(RunPage { runs, next_cursor })
+        self.search(q)
     }
 
     fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
-        let what = || "count runs by status".to_string();
-        let rows = self.query(
-            &what,
-            "SELECT status, COUNT(*) FROM runs GROUP BY status",
-            &[],
-        )?;
         let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
-        for row in &rows {
-            let status: &str = get(row, 0, &what)?;
-            let n: i64 = get(row, 1, &what)?;
-            let st = parse_status(status, &|| "runs".into())?;
-            if let Some(c) = counts.iter_mut().find(|(s, _)| *s == st) {
-                c.1 = u64::try_from(n).unwrap_or(0);
+        for c in self.counts()? {
+            if let Some(x) = counts.iter_mut().find(|(s, _)| *s == c.status) {
+                x.1 += c.runs;
             }
         }
         Ok(counts)
+    }
+
+    fn run_counts(&self) -> Result<Vec<RunCount>> {
+        self.counts()
     }
 
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
         let what = || format!("journal of run {run_id}");
         let rows = self.query(
             &what,
-            "SELECT step, entries::text FROM journal WHERE run_id = $1 ORDER BY step",
+            "SELECT step, entries::text, cause::text FROM journal WHERE run_id = $1 ORDER BY step",
             &[&run_id],
         )?;
         rows.iter()
@@ -1516,6 +1564,7 @@ impl Store for PgStore {
                 Ok(JournalStep {
                     step: get(row, 0, &what)?,
                     entries: from_json(row, 1, &what)?,
+                    cause: opt_json(row, 2, &what)?,
                 })
             })
             .collect()
@@ -1531,7 +1580,7 @@ impl Store for PgStore {
         let limit = i64::try_from(steps_max).unwrap_or(i64::MAX);
         let rows = self.query(
             &what,
-            "SELECT step, entries::text FROM journal WHERE run_id = $1 AND step >= $2 \
+            "SELECT step, entries::text, cause::text FROM journal WHERE run_id = $1 AND step >= $2 \
              ORDER BY step LIMIT $3",
             &[&run_id, &from_step, &limit],
         )?;
@@ -1540,6 +1589,7 @@ impl Store for PgStore {
                 Ok(JournalStep {
                     step: get(row, 0, &what)?,
                     entries: from_json(row, 1, &what)?,
+                    cause: opt_json(row, 2, &what)?,
                 })
             })
             .collect()
@@ -1621,6 +1671,28 @@ impl Store for PgStore {
                 })
             })
             .transpose()
+    }
+
+    fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
+        self.audit_begin_(entry)
+    }
+
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> Result<()> {
+        self.audit_progress_(id, applied, failed, done)
+    }
+
+    fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.audit_(q)
+    }
+
+    fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
+        self.audit_entry_(id)
     }
 
     fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {

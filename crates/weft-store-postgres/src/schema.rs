@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "machines: instances, commands, the index of states, events, the instance inbox",
         sql: V5,
     },
+    Migration {
+        version: 6,
+        description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
+        sql: V6,
+    },
 ];
 
 /// The schema version this build writes.
@@ -328,6 +333,78 @@ CREATE TABLE machine_inbox (
         DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint
 );
 CREATE INDEX machine_inbox_by_instance ON machine_inbox (machine, key, id);
+"#;
+
+/// Version 6: what operators need at scale (docs/operating.md, "Finding
+/// and repairing runs at scale").
+///
+/// - `run_counts`: runs per flow and status, in shards (one per store
+///   handle, so nodes committing at once do not queue on the same rows),
+///   changed by one statement in every commit (see `search::COUNT_RUNS`);
+///   filled here from the runs already stored, into shard 0.
+/// - Indexes for lists: by creation time, the top-level runs (partial),
+///   by flow and status together. The update time is not indexed: every
+///   step changes it, and an indexed column that changes makes the update
+///   leave the page (no HOT update) and write every index.
+/// - `run_forks`: the run a fork was made from (read with the record).
+/// - `journal.cause`: what caused each step, to replay a run step by step;
+///   NULL for the steps stored before.
+/// - `audit` and `audit_runs`: operators' actions and the runs they
+///   touched, in order.
+/// - `pollers`: the last poll of each worker for each activity, through
+///   each node, so every node can tell which activities nobody polls.
+const V6: &str = r#"
+CREATE TABLE run_counts (
+    shard  smallint NOT NULL,
+    flow   text COLLATE "C" NOT NULL,
+    status text COLLATE "C" NOT NULL,
+    runs   bigint NOT NULL,
+    PRIMARY KEY (shard, flow, status)
+);
+INSERT INTO run_counts (shard, flow, status, runs)
+    SELECT 0, flow, status, COUNT(*) FROM runs GROUP BY flow, status;
+
+CREATE INDEX runs_by_created ON runs (created_at, id);
+CREATE INDEX runs_top_level ON runs (id) WHERE parent IS NULL;
+CREATE INDEX runs_by_flow_status ON runs (flow, status, id);
+
+CREATE TABLE run_forks (
+    id          text COLLATE "C" PRIMARY KEY,
+    forked_from text COLLATE "C" NOT NULL
+);
+CREATE INDEX run_forks_by_origin ON run_forks (forked_from);
+
+ALTER TABLE journal ADD COLUMN cause json;
+
+CREATE TABLE audit (
+    id      bigserial PRIMARY KEY,
+    at      bigint NOT NULL,
+    actor   text NOT NULL,
+    action  text NOT NULL,
+    detail  json NOT NULL,
+    matched bigint NOT NULL,
+    applied bigint NOT NULL DEFAULT 0,
+    failed  bigint NOT NULL DEFAULT 0,
+    done_at bigint
+);
+CREATE TABLE audit_runs (
+    seq      bigserial PRIMARY KEY,
+    audit_id bigint NOT NULL,
+    run_id   text COLLATE "C" NOT NULL,
+    failure  text
+);
+CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id, seq);
+CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
+
+-- Which worker polled which node for which activity, and when last
+-- (written every few seconds per worker, not at every poll).
+CREATE TABLE pollers (
+    activity  text COLLATE "C" NOT NULL,
+    worker    text NOT NULL,
+    node      text COLLATE "C" NOT NULL,
+    last_poll bigint NOT NULL,
+    PRIMARY KEY (activity, worker, node)
+);
 "#;
 
 /// Brings the schema in the connection's `search_path` up to

@@ -434,6 +434,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
          UPDATE journal SET entries = '[{{\"type\":\"nope\"}}]';
          UPDATE tasks SET task = '\"a string\"';
          UPDATE tokens SET call = -1;
+         UPDATE run_counts SET status = 'sleeping';
          INSERT INTO deployments VALUES (1, 'null', '[]', 0);
          RESET search_path;"
     ));
@@ -450,6 +451,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
         .map(drop),
     );
     corrupt(s.count_by_status().map(drop));
+    corrupt(s.run_counts().map(drop));
     let m = corrupt(s.journal("r1").map(drop));
     assert!(m.contains("r1"), "{m}");
     corrupt(s.tasks(None, 10).map(drop));
@@ -498,4 +500,92 @@ fn works_when_called_from_async_code() {
     });
     // Dropping the last handle inside async code is fine too.
     rt.block_on(async move { drop(s) });
+}
+
+/// A schema as the builds before migration 4 left it, with runs and
+/// journals, is migrated: the counts are filled from the runs, old journal
+/// steps have no cause, and the runs list, search and take new writes.
+#[test]
+fn runs_stored_before_migration_4_are_counted() {
+    use weft_store::RunCount;
+    use weft_store_postgres::schema::MIGRATIONS;
+    let Some(db) = common::db() else { return };
+    let schema = db.schema();
+    let mut sql = format!("SET search_path = {schema};\n");
+    sql.push_str(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, \
+         applied_at timestamptz NOT NULL DEFAULT now());\n",
+    );
+    for m in MIGRATIONS.iter().filter(|m| m.version < 4) {
+        sql.push_str(m.sql);
+        sql.push_str(&format!(
+            "\nINSERT INTO schema_migrations (version, description) VALUES ({}, 'old');\n",
+            m.version
+        ));
+    }
+    for (i, (flow, status)) in [
+        ("A", "failed"),
+        ("A", "failed"),
+        ("A", "waiting"),
+        ("B", "completed"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sql.push_str(&format!(
+            "INSERT INTO runs (id, flow, version, status, input, waiting, created_at, updated_at, \
+             journal_steps, state) VALUES ('r{i}', '{flow}', 1, '{status}', '{{\"n\":{i}}}', '[]', \
+             {i}, {i}, 1, '\\x7b7d');
+             INSERT INTO journal (run_id, step, entries) VALUES ('r{i}', 1, '[]');\n"
+        ));
+    }
+    sql.push_str("RESET search_path;");
+    db.admin.exec(&sql);
+    let s = db.store_in(&schema);
+    let count = |flow: &str, status: Status, runs: u64| RunCount {
+        flow: flow.into(),
+        status,
+        runs,
+    };
+    assert_eq!(
+        s.run_counts().unwrap(),
+        vec![
+            count("A", Status::Waiting, 1),
+            count("A", Status::Failed, 2),
+            count("B", Status::Completed, 1),
+        ]
+    );
+    assert_eq!(s.journal("r0").unwrap()[0].cause, None);
+    let page = s
+        .list_runs(&RunQuery {
+            filter: Some(
+                weft_store::search::parse("input.n >= 1 && status == \"failed\"").unwrap(),
+            ),
+            limit: 10,
+            count: true,
+            ..RunQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.runs.len(), 1);
+    assert_eq!(page.runs[0].id, "r1");
+    assert_eq!(page.total, Some(1));
+    let mut rec = record("r1", "A", Status::Running);
+    rec.created_at = 1;
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(rec),
+            state: b"{}".to_vec(),
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    assert_eq!(
+        s.run_counts().unwrap(),
+        vec![
+            count("A", Status::Running, 1),
+            count("A", Status::Waiting, 1),
+            count("A", Status::Failed, 1),
+            count("B", Status::Completed, 1),
+        ]
+    );
 }

@@ -85,6 +85,7 @@
 pub mod check;
 mod machines;
 pub mod schema;
+mod search;
 pub mod wal;
 
 pub use check::{doctor, DoctorOptions, Finding, Report, Severity, ID_FILE};
@@ -95,15 +96,15 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{
-    ffi, params, Connection, ErrorCode, OptionalExtension, Row, ToSql, Transaction,
-    TransactionBehavior,
+    ffi, params, Connection, ErrorCode, OptionalExtension, Row, Transaction, TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
 use weft_store::machines::IndexProbe;
 use weft_store::{
-    Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow, JournalStep, ParkedRun,
-    Result, RunPage, RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError,
-    StoredMachineEvent, StoredRun, TimerRow, TokenRow, JOURNAL_STEPS_PER_RUN_MAX,
+    AuditEntry, AuditQuery, Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow,
+    JournalStep, NewAudit, ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, RunWrite,
+    SourceText, Store, StoreError, StoredMachineEvent, StoredRun, TimerRow, TokenRow,
+    JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 /// The database file's name in the store's directory.
@@ -132,9 +133,14 @@ const READER_CACHE_KIB: i64 = 8 * 1024;
 /// large batches does not leave a large file behind.
 const WAL_SIZE_BYTES_MAX: i64 = 64 * 1024 * 1024;
 
-/// The record columns of `runs`, in the order [`read_record`] expects.
+/// The record columns of `runs` (and `run_forks`), in the order
+/// [`read_record`] expects; read from [`RECORD_FROM`].
 const RECORD_COLUMNS: &str = "id, flow, version, status, input, result, error, waiting, parent, \
-     idempotency_key, position, created_at, updated_at";
+     idempotency_key, position, created_at, updated_at, forked_from";
+
+/// Where records are read from: a fork's origin is in a table of its own
+/// (see `schema::V2`), so that the snapshot stays the runs' last column.
+const RECORD_FROM: &str = "runs LEFT JOIN run_forks USING (id)";
 
 /// A store in one SQLite database; see the crate documentation.
 pub struct SqliteStore {
@@ -464,6 +470,7 @@ fn read_record(row: &Row<'_>) -> Result<RunRecord> {
         position: row.get(10).map_err(get)?,
         created_at: row.get(11).map_err(get)?,
         updated_at: row.get(12).map_err(get)?,
+        forked_from: row.get(13).map_err(get)?,
         id,
     })
 }
@@ -472,14 +479,15 @@ fn limit_param(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Writes one step of one run inside the batch's transaction.
-fn apply_write(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
-    apply_run(tx, w)?;
+/// Writes one step of one run inside the batch's transaction; the changes
+/// to the counts per flow and status go to `counts`.
+fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
+    apply_run(tx, w, counts)?;
     machines::apply(tx, &w.machines)
 }
 
 /// The run's part of a write.
-fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
+fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
     let Some(rec) = &w.record else {
@@ -528,10 +536,16 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
                 .and_then(|mut s| s.execute(params![key, id]))
                 .map_err(|e| db_err(e, what))?;
         }
+        if let Some(from) = &rec.forked_from {
+            tx.prepare_cached("INSERT INTO run_forks (id, forked_from) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute(params![id, from]))
+                .map_err(|e| db_err(e, what))?;
+        }
         Ok(())
     };
     let step = if w.created {
         insert(tx)?;
+        counts.add(&rec.flow, rec.status.as_str());
         steps_added
     } else {
         // Most steps change the record's state columns and the snapshot
@@ -539,13 +553,16 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
         // when the value is the same, so the first statement leaves status
         // and the columns fixed at creation alone and reports whether they
         // differ; only then does the second one write them.
-        let updated: Option<(i64, bool)> = tx
+        // It also returns the status and flow as they were (this
+        // statement leaves them), for the counts.
+        let updated: Option<(i64, bool, String, String)> = tx
             .prepare_cached(
                 "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
                  updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
                  WHERE id = ?1 RETURNING journal_steps, \
                  status = ?9 AND flow = ?10 AND version = ?11 AND input = ?12 \
-                 AND parent IS ?13 AND idempotency_key IS ?14 AND created_at = ?15",
+                 AND parent IS ?13 AND idempotency_key IS ?14 AND created_at = ?15, \
+                 status, flow",
             )
             .and_then(|mut s| {
                 s.query_row(
@@ -566,12 +583,16 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
                         rec.idempotency_key,
                         rec.created_at,
                     ],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
             })
             .map_err(|e| db_err(e, what))?;
-        if let Some((_, false)) = updated {
+        if let Some((_, false, old_status, old_flow)) = &updated {
+            if *old_status != rec.status.as_str() || *old_flow != rec.flow {
+                counts.remove(old_flow, old_status);
+                counts.add(&rec.flow, rec.status.as_str());
+            }
             tx.prepare_cached(
                 "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, parent = ?6, \
                  idempotency_key = ?7, created_at = ?8 WHERE id = ?1",
@@ -590,21 +611,25 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
             })
             .map_err(|e| db_err(e, what))?;
         }
-        let updated = updated.map(|(step, _)| step);
+        let updated = updated.map(|(step, ..)| step);
         match updated {
             Some(step) => step,
             // Not created by this write, but not stored either: store it
             // (as the memory store does).
             None => {
                 insert(tx)?;
+                counts.add(&rec.flow, rec.status.as_str());
                 steps_added
             }
         }
     };
     if !w.journal.is_empty() {
-        tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute(params![id, step, to_json(&w.journal)]))
-            .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
+        let cause = w.cause.as_ref().map(to_json);
+        tx.prepare_cached(
+            "INSERT INTO journal (run_id, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut s| s.execute(params![id, step, to_json(&w.journal), cause]))
+        .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
         if step > JOURNAL_STEPS_PER_RUN_MAX {
             // One step in, one out: the oldest beyond the limit.
             tx.prepare_cached("DELETE FROM journal WHERE run_id = ?1 AND step <= ?2")
@@ -676,12 +701,26 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite) -> Result<()> {
     Ok(())
 }
 
-/// Writes the record columns that parking and unparking change.
+/// Writes the record columns that parking and unparking change (and the
+/// counts, when the status changes).
 fn write_record_columns(
     tx: &Transaction<'_>,
     rec: &RunRecord,
     what: &dyn Fn() -> String,
 ) -> Result<()> {
+    let old: Option<(String, String)> = tx
+        .prepare_cached("SELECT status, flow FROM runs WHERE id = ?1")
+        .and_then(|mut s| {
+            s.query_row([&rec.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(|e| db_err(e, what))?;
+    if let Some((status, flow)) = old.filter(|(s, _)| s != rec.status.as_str()) {
+        let mut counts = search::Counts::default();
+        counts.remove(&flow, &status);
+        counts.add(&flow, rec.status.as_str());
+        counts.write(tx)?;
+    }
     let n = tx
         .prepare_cached(
             "UPDATE runs SET status = ?2, result = ?3, error = ?4, waiting = ?5, position = ?6, \
@@ -833,10 +872,12 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_err(e, || "commit: begin".into()))?;
+        let mut counts = search::Counts::default();
         for w in &batch.writes {
             // On error `tx` drops and rolls the whole batch back.
-            apply_write(&tx, w)?;
+            apply_write(&tx, w, &mut counts)?;
         }
+        counts.write(&tx)?;
         // Returns once the log is fsynced (synchronous=FULL).
         tx.commit().map_err(|e| {
             db_err(e, || {
@@ -850,7 +891,7 @@ impl Store for SqliteStore {
         let what = || format!("load run {id}");
         let mut s = conn
             .prepare_cached(&format!(
-                "SELECT {RECORD_COLUMNS}, state FROM runs WHERE id = ?1"
+                "SELECT {RECORD_COLUMNS}, state FROM {RECORD_FROM} WHERE id = ?1"
             ))
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([id]).map_err(|e| db_err(e, what))?;
@@ -859,7 +900,7 @@ impl Store for SqliteStore {
         };
         let record = read_record(row)?;
         let state = row
-            .get_ref(13)
+            .get_ref(14)
             .and_then(|v| v.as_bytes().map_err(Into::into))
             .map_err(|e| db_err(e, what))?
             .to_vec();
@@ -870,7 +911,9 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         let what = || format!("run {id}");
         let mut s = conn
-            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM runs WHERE id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM {RECORD_FROM} WHERE id = ?1"
+            ))
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([id]).map_err(|e| db_err(e, what))?;
         match rows.next().map_err(|e| db_err(e, what))? {
@@ -880,81 +923,30 @@ impl Store for SqliteStore {
     }
 
     fn list_runs(&self, q: &RunQuery) -> Result<RunPage> {
-        let limit = q.limit.max(1);
-        let mut sql = format!("SELECT {RECORD_COLUMNS} FROM runs");
-        let mut args: Vec<&dyn ToSql> = Vec::new();
-        let status = q.status.map(|s| s.as_str());
-        let mut conds = Vec::new();
-        if let Some(s) = &status {
-            conds.push("status = ?");
-            args.push(s);
-        }
-        if let Some(f) = &q.flow {
-            conds.push("flow = ?");
-            args.push(f);
-        }
-        if let Some(p) = &q.parent {
-            conds.push("parent = ?");
-            args.push(p);
-        }
-        if let Some(c) = &q.cursor {
-            conds.push("id < ?");
-            args.push(c);
-        }
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        // One row more than asked tells whether there is a next page.
-        sql.push_str(" ORDER BY id DESC LIMIT ?");
-        let fetch = limit_param(limit).saturating_add(1);
-        args.push(&fetch);
-        let conn = self.reader()?;
-        let err = |e| db_err(e, || "list runs".into());
-        let mut s = conn.prepare_cached(&sql).map_err(err)?;
-        let mut rows = s.query(args.as_slice()).map_err(err)?;
-        let mut runs = Vec::new();
-        let mut more = false;
-        while let Some(row) = rows.next().map_err(err)? {
-            if runs.len() == limit {
-                more = true;
-                break;
-            }
-            runs.push(read_record(row)?);
-        }
-        let next_cursor = if more {
-            runs.last().map(|r| r.id.clone())
-        } else {
-            None
-        };
-        Ok(RunPage { runs, next_cursor })
+        search::list_runs(&*self.reader()?, q)
     }
 
     fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
-        let conn = self.reader()?;
-        let err = |e| db_err(e, || "count runs by status".into());
-        let mut s = conn
-            .prepare_cached("SELECT status, COUNT(*) FROM runs GROUP BY status")
-            .map_err(err)?;
-        let mut rows = s.query([]).map_err(err)?;
         let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
-        while let Some(row) = rows.next().map_err(err)? {
-            let status: String = row.get(0).map_err(err)?;
-            let n: i64 = row.get(1).map_err(err)?;
-            let st = Status::parse(&status)
-                .ok_or_else(|| corrupt("runs", format_args!("unknown status {status:?}")))?;
-            if let Some(c) = counts.iter_mut().find(|(s, _)| *s == st) {
-                c.1 = u64::try_from(n).unwrap_or(0);
+        for c in self.run_counts()? {
+            if let Some(x) = counts.iter_mut().find(|(s, _)| *s == c.status) {
+                x.1 += c.runs;
             }
         }
         Ok(counts)
+    }
+
+    fn run_counts(&self) -> Result<Vec<RunCount>> {
+        search::run_counts(&*self.reader()?)
     }
 
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
         let conn = self.reader()?;
         let what = || format!("journal of run {run_id}");
         let mut s = conn
-            .prepare_cached("SELECT step, entries FROM journal WHERE run_id = ?1 ORDER BY step")
+            .prepare_cached(
+                "SELECT step, entries, cause FROM journal WHERE run_id = ?1 ORDER BY step",
+            )
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([run_id]).map_err(|e| db_err(e, what))?;
         let mut out = Vec::new();
@@ -962,6 +954,7 @@ impl Store for SqliteStore {
             out.push(JournalStep {
                 step: row.get(0).map_err(|e| db_err(e, what))?,
                 entries: from_json(row, 1, &what)?,
+                cause: opt_json(row, 2, &what)?,
             });
         }
         Ok(out)
@@ -977,7 +970,7 @@ impl Store for SqliteStore {
         let what = || format!("journal of run {run_id}");
         let mut s = conn
             .prepare_cached(
-                "SELECT step, entries FROM journal WHERE run_id = ?1 AND step >= ?2 \
+                "SELECT step, entries, cause FROM journal WHERE run_id = ?1 AND step >= ?2 \
                  ORDER BY step LIMIT ?3",
             )
             .map_err(|e| db_err(e, what))?;
@@ -989,6 +982,7 @@ impl Store for SqliteStore {
             out.push(JournalStep {
                 step: row.get(0).map_err(|e| db_err(e, what))?,
                 entries: from_json(row, 1, &what)?,
+                cause: opt_json(row, 2, &what)?,
             });
         }
         Ok(out)
@@ -1196,6 +1190,28 @@ impl Store for SqliteStore {
                 .optional()
             })
             .map_err(|e| db_err(e, || "callback token".into()))
+    }
+
+    fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
+        search::audit_begin(&self.writer(), entry)
+    }
+
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> Result<()> {
+        search::audit_progress(&mut self.writer(), id, applied, failed, done)
+    }
+
+    fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        search::audit(&*self.reader()?, q)
+    }
+
+    fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
+        search::audit_entry(&*self.reader()?, id)
     }
 
     fn instance(&self, machine: &str, key: &str) -> Result<Option<InstanceRow>> {

@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -149,6 +149,67 @@ CREATE TABLE store_meta (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+";
+
+/// Version 5: what operators need at scale (docs/operating.md, "Finding
+/// and repairing runs at scale").
+///
+/// - `run_counts`: runs per flow and status, changed in the transaction of
+///   every write that creates a run or changes its status (filled here from
+///   the runs already stored), so counts cost the same at any size.
+/// - Indexes for lists: by creation time, the top-level runs (a partial
+///   index: sub-flows are left out), and by flow and status together. The
+///   update time is not indexed: every step changes it, and an index on it
+///   would be rewritten at every step.
+/// - `run_forks`: the run a fork was made from. A table of its own rather
+///   than a column of `runs`: a new column goes after the snapshot, and
+///   reading it would read the snapshot's overflow pages for every record.
+/// - `journal.cause`: what caused each step (the engine's `Cause`), so a
+///   run can be replayed step by step; NULL for the steps stored before.
+/// - `audit` and `audit_runs`: operators' actions and the runs they
+///   touched.
+const V5_OPERATING: &str = "
+CREATE TABLE run_counts (
+    flow   TEXT NOT NULL,
+    status TEXT NOT NULL,
+    runs   INTEGER NOT NULL,
+    PRIMARY KEY (flow, status)
+) WITHOUT ROWID;
+INSERT INTO run_counts (flow, status, runs)
+    SELECT flow, status, COUNT(*) FROM runs GROUP BY flow, status;
+
+CREATE INDEX runs_by_created ON runs (created_at, id);
+CREATE INDEX runs_top_level ON runs (id) WHERE parent IS NULL;
+CREATE INDEX runs_by_flow_status ON runs (flow, status, id);
+
+CREATE TABLE run_forks (
+    id          TEXT NOT NULL PRIMARY KEY,
+    forked_from TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX run_forks_by_origin ON run_forks (forked_from);
+
+ALTER TABLE journal ADD COLUMN cause TEXT;
+
+-- One row per action; `detail` is JSON (the query, the value, ...).
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    detail  TEXT NOT NULL,
+    matched INTEGER NOT NULL,
+    applied INTEGER NOT NULL DEFAULT 0,
+    failed  INTEGER NOT NULL DEFAULT 0,
+    done_at INTEGER
+);
+-- The runs an action applied to (`failure` NULL) or not (why), in order.
+CREATE TABLE audit_runs (
+    audit_id INTEGER NOT NULL,
+    run_id   TEXT NOT NULL,
+    failure  TEXT
+);
+CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id);
+CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
 ";
 
 /// Refuses a schema version this build does not know.

@@ -120,6 +120,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
     raw.execute_batch(
         "UPDATE runs SET input = '{not json' WHERE id = 'r1';
          UPDATE runs SET status = 'sleeping' WHERE id = 'r2';
+         UPDATE run_counts SET status = 'sleeping';
          UPDATE journal SET entries = '[{\"type\":\"nope\"}]';
          UPDATE tasks SET task = x'00ff';
          INSERT INTO deployments (version, flows, files, created_at) VALUES (1, 'null', '[]', 0);",
@@ -140,6 +141,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
         .map(drop),
     );
     corrupt(s.count_by_status().map(drop));
+    corrupt(s.run_counts().map(drop));
     corrupt(s.journal("r1").map(drop));
     corrupt(s.tasks(None, 10).map(drop));
     corrupt(s.deployment(1).map(drop));
@@ -193,4 +195,88 @@ fn a_version_1_database_is_migrated_with_its_data() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
+}
+
+/// A database of the first schema, with runs and journals as builds of
+/// that schema wrote them, opens under this build: the counts are filled
+/// from the runs, old journal steps have no cause, and the runs list,
+/// search and take new writes.
+#[test]
+fn the_first_schema_is_migrated_with_its_runs() {
+    use weft_store::{RunCount, RunQuery};
+    let root = tempfile::tempdir().unwrap();
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        raw.execute_batch(weft_store_sqlite::schema::MIGRATIONS[0])
+            .unwrap();
+        raw.pragma_update(None, "user_version", 1).unwrap();
+        for (i, (flow, status)) in [
+            ("A", "failed"),
+            ("A", "failed"),
+            ("A", "waiting"),
+            ("B", "completed"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            raw.execute(
+                "INSERT INTO runs (id, flow, version, status, input, waiting, created_at, \
+                 updated_at, journal_steps, state) VALUES (?1, ?2, 1, ?3, ?4, '[]', ?5, ?5, 1, x'7b7d')",
+                rusqlite::params![format!("r{i}"), flow, status, format!("{{\"n\":{i}}}"), i as i64],
+            )
+            .unwrap();
+            raw.execute(
+                "INSERT INTO journal (run_id, step, entries) VALUES (?1, 1, '[]')",
+                [format!("r{i}")],
+            )
+            .unwrap();
+        }
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    let count = |flow: &str, status: Status, runs: u64| RunCount {
+        flow: flow.into(),
+        status,
+        runs,
+    };
+    assert_eq!(
+        s.run_counts().unwrap(),
+        vec![
+            count("A", Status::Waiting, 1),
+            count("A", Status::Failed, 2),
+            count("B", Status::Completed, 1),
+        ]
+    );
+    assert_eq!(s.journal("r0").unwrap()[0].cause, None);
+    let page = s
+        .list_runs(&RunQuery {
+            filter: Some(
+                weft_store::search::parse("input.n >= 1 && status == \"failed\"").unwrap(),
+            ),
+            limit: 10,
+            count: true,
+            ..RunQuery::default()
+        })
+        .unwrap();
+    assert_eq!(page.runs.len(), 1);
+    assert_eq!(page.runs[0].id, "r1");
+    assert_eq!(page.total, Some(1));
+    let mut rec = record("r1", "A", Status::Running);
+    rec.created_at = 1;
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(rec),
+            state: b"{}".to_vec(),
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    assert_eq!(
+        s.run_counts().unwrap(),
+        vec![
+            count("A", Status::Running, 1),
+            count("A", Status::Waiting, 1),
+            count("A", Status::Failed, 1),
+            count("B", Status::Completed, 1),
+        ]
+    );
 }

@@ -183,4 +183,44 @@ pub trait ClusterStore: Store {
     /// [`crate::MachineWrite::Inbox`], and consumed by its
     /// [`crate::MachineWrite::InboxDone`].)
     fn instance_inbox(&self, machine: &str, key: &str) -> Result<Vec<InstanceInboxEvent>>;
+    /// Outstanding tasks per activity at `now`, by activity: waiting for a
+    /// worker (never leased, or whose lease ended) and leased.
+    fn queue_depths(&self, now: i64) -> Result<Vec<QueueDepth>>;
+
+    /// Records that `worker` polled `node` for these activities at `now`
+    /// (callers write this every few seconds per worker, not at every
+    /// poll), and forgets polls older than [`POLLS_KEPT_MS`].
+    fn record_polls(&self, node: &str, worker: &str, activities: &[String], now: i64)
+        -> Result<()>;
+
+    /// Every worker that polled for an activity at or after `since`, with
+    /// its last poll, by activity then worker.
+    fn pollers(&self, since: i64) -> Result<Vec<Poller>>;
+}
+
+/// How long a store remembers a worker's last poll.
+pub const POLLS_KEPT_MS: i64 = 24 * 60 * 60 * 1_000;
+
+/// Outstanding tasks of one activity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueDepth {
+    /// The activity.
+    pub activity: String,
+    /// Waiting for a worker.
+    pub ready: u64,
+    /// Leased to a worker.
+    pub leased: u64,
+}
+
+/// A worker's last poll for an activity, through a node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poller {
+    /// The activity.
+    pub activity: String,
+    /// The worker's name (as its polls give it).
+    pub worker: String,
+    /// The node it polled.
+    pub node: String,
+    /// When (epoch ms).
+    pub last_poll: i64,
 }

@@ -14,6 +14,7 @@ use crate::*;
 
 pub mod durable;
 pub mod machines;
+pub mod operating;
 
 /// A conformance check: panics when the store misbehaves.
 pub type Check = fn(&dyn Store);
@@ -43,6 +44,24 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("timers", timers),
     ("tasks", tasks),
     ("tokens", tokens),
+    (
+        "search_means_what_filters_say",
+        operating::search_means_what_filters_say,
+    ),
+    (
+        "search_by_every_parameter",
+        operating::search_by_every_parameter,
+    ),
+    ("search_scan_is_bounded", operating::search_scan_is_bounded),
+    (
+        "run_counts_follow_every_write",
+        operating::run_counts_follow_every_write,
+    ),
+    (
+        "causes_and_forks_are_kept",
+        operating::causes_and_forks_are_kept,
+    ),
+    ("audit_log", operating::audit_log),
     (
         "machine_instances_and_commands_read_back",
         machines::instances_and_commands_read_back,
@@ -99,10 +118,11 @@ pub fn record(id: &str, flow: &str, status: Status) -> RunRecord {
         position: None,
         created_at: 1_000,
         updated_at: 1_000,
+        forked_from: None,
     }
 }
 
-fn new_run(rec: RunRecord) -> RunWrite {
+pub(crate) fn new_run(rec: RunRecord) -> RunWrite {
     RunWrite {
         record: Some(rec),
         state: b"{\"snapshot\":1}".to_vec(),
@@ -130,7 +150,7 @@ fn task(call_id: &str, run: &str, attempt: u32) -> Task {
     }
 }
 
-fn commit(s: &dyn Store, writes: Vec<RunWrite>) {
+pub(crate) fn commit(s: &dyn Store, writes: Vec<RunWrite>) {
     s.commit(&Batch { writes }).expect("commit");
 }
 
@@ -306,6 +326,11 @@ fn park_and_unpark(s: &dyn Store) {
         .find(|(st, _)| *st == Status::Failed)
         .map(|(_, n)| n);
     assert_eq!(failed, Some(1));
+    assert_eq!(
+        s.run_counts().unwrap(),
+        operating::recount(s),
+        "counts follow"
+    );
     // Parked again (by a node of another build): the new reason; nothing
     // set aside is lost.
     let reason2 = serde_json::json!({"code": "unreadable_program", "message": "format 3"});
@@ -317,6 +342,11 @@ fn park_and_unpark(s: &dyn Store) {
     back.updated_at = 7_000;
     assert!(s.unpark_run(&back).unwrap());
     assert!(!s.unpark_run(&back).unwrap(), "unparked once");
+    assert_eq!(
+        s.run_counts().unwrap(),
+        operating::recount(s),
+        "counts follow"
+    );
     assert_eq!(s.run("r1").unwrap().unwrap(), back);
     assert_eq!(
         due(s),
@@ -706,6 +736,10 @@ pub const CLUSTER_CHECKS: &[(&str, ClusterCheck)] = &[
     ("inbox_in_order_and_consumed_with_the_step", inbox_in_order),
     ("runs_with_work_are_claimed_once", runs_with_work),
     ("tasks_are_leased_exclusively", tasks_are_leased),
+    (
+        "queues_and_pollers_are_seen_by_every_node",
+        queues_and_pollers,
+    ),
     ("waiting_for_work_wakes_on_enqueue", wait_wakes),
     ("a_callback_token_is_spent_once", callback_once),
     (
@@ -1061,6 +1095,65 @@ fn tasks_are_leased(s: &dyn crate::ClusterStore) {
     );
     assert_eq!(s.heartbeat_task("r-1", 1, 600, LEASE).unwrap(), None);
     assert!(s.task("r-1", 1).unwrap().is_none());
+}
+
+fn queues_and_pollers(s: &dyn crate::ClusterStore) {
+    use crate::{Poller, QueueDepth};
+    let mut w = new_run(record("r", "A", Status::Running));
+    let mut other = task("r-3", "r", 1);
+    other.activity = "Other".into();
+    w.tasks_put = vec![task("r-1", "r", 1), task("r-2", "r", 1), other];
+    commit(s, vec![w]);
+    let acts = vec!["Charge".to_string()];
+    assert_eq!(
+        s.lease_tasks("n1", &acts, "w1", 1, 0, LEASE).unwrap().len(),
+        1
+    );
+    let depth = |a: &str, ready, leased| QueueDepth {
+        activity: a.into(),
+        ready,
+        leased,
+    };
+    assert_eq!(
+        s.queue_depths(10).unwrap(),
+        vec![depth("Charge", 1, 1), depth("Other", 1, 0)]
+    );
+    // Once the lease ends, the task waits for a worker again.
+    assert_eq!(
+        s.queue_depths(LEASE + 1).unwrap(),
+        vec![depth("Charge", 2, 0), depth("Other", 1, 0)]
+    );
+    s.record_polls("n1", "w1", &acts, 100).unwrap();
+    s.record_polls("n2", "w1", &acts, 90).unwrap();
+    s.record_polls("n1", "w2", &["Charge".into(), "Other".into()], 50)
+        .unwrap();
+    s.record_polls("n1", "w1", &acts, 120).unwrap();
+    let poller = |a: &str, w: &str, n: &str, at| Poller {
+        activity: a.into(),
+        worker: w.into(),
+        node: n.into(),
+        last_poll: at,
+    };
+    assert_eq!(
+        s.pollers(0).unwrap(),
+        vec![
+            poller("Charge", "w1", "n1", 120),
+            poller("Charge", "w1", "n2", 90),
+            poller("Charge", "w2", "n1", 50),
+            poller("Other", "w2", "n1", 50),
+        ]
+    );
+    assert_eq!(
+        s.pollers(95).unwrap(),
+        vec![poller("Charge", "w1", "n1", 120)]
+    );
+    // Polls older than POLLS_KEPT_MS are forgotten.
+    let later = 120 + crate::cluster::POLLS_KEPT_MS + 1;
+    s.record_polls("n3", "w9", &acts, later).unwrap();
+    assert_eq!(
+        s.pollers(0).unwrap(),
+        vec![poller("Charge", "w9", "n3", later)]
+    );
 }
 
 fn wait_wakes(s: &dyn crate::ClusterStore) {

@@ -12,16 +12,22 @@
 //!
 //! Every implementation passes [`conformance`], one suite for all stores.
 
+pub mod audit;
 pub mod cluster;
 pub mod conformance;
 pub mod machines;
 mod memory;
+pub mod search;
 
-pub use cluster::{CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask};
+pub use audit::{AuditEntry, AuditQuery, NewAudit};
+pub use cluster::{
+    CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
+};
 pub use machines::{
     CommandRecord, CommandStatus, Instance, InstanceRow, MachineWrite, StoredMachineEvent,
 };
 pub use memory::MemoryStore;
+pub use search::Filter;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -133,6 +139,9 @@ pub struct RunRecord {
     pub created_at: i64,
     /// When it last changed (epoch ms).
     pub updated_at: i64,
+    /// The run this one was forked from (`POST /v1/runs/{id}/fork`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<String>,
 }
 
 /// A run with its snapshot.
@@ -160,6 +169,10 @@ pub struct RunWrite {
     pub created: bool,
     /// Journal entries of this step (appended as one journal step).
     pub journal: Vec<Entry>,
+    /// What caused the step (the engine's `Cause`, as JSON), stored with
+    /// its journal step so that the run can be replayed; ignored when the
+    /// step has no journal entries.
+    pub cause: Option<serde_json::Value>,
     /// Timers to arm: `(key, at)`.
     pub timers_set: Vec<(String, i64)>,
     /// Timers to disarm.
@@ -216,6 +229,10 @@ pub struct JournalStep {
     pub step: i64,
     /// The entries.
     pub entries: Vec<Entry>,
+    /// What caused the step (see [`RunWrite::cause`]); `None` for steps
+    /// written by builds that did not record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<serde_json::Value>,
 }
 
 /// An armed timer.
@@ -240,7 +257,13 @@ pub struct TokenRow {
     pub active: bool,
 }
 
-/// Which runs to list.
+/// Which runs to list, in which order.
+///
+/// Every condition given must hold. Stores evaluate what they can in their
+/// own query language (indexes on status, flow, parent, creation time and
+/// the idempotency key; JSON conditions of [`RunQuery::filter`] where
+/// [`search::translate`] translates them) and the rest in Rust, reading at
+/// most [`RunQuery::scan_max`] runs.
 #[derive(Clone, Debug, Default)]
 pub struct RunQuery {
     /// Only runs in this status.
@@ -253,15 +276,205 @@ pub struct RunQuery {
     pub limit: usize,
     /// Continue after this cursor (from a previous page).
     pub cursor: Option<String>,
+    /// Only runs whose id starts with this (a whole id finds one run).
+    pub id_prefix: Option<String>,
+    /// Only runs on this program version.
+    pub version: Option<i64>,
+    /// Only runs started in this range.
+    pub created: TimeRange,
+    /// Only runs last changed in this range.
+    pub updated: TimeRange,
+    /// Only runs that finished (completed or cancelled) in this range: the
+    /// time of their last change.
+    pub finished: TimeRange,
+    /// Only the run started with this idempotency key.
+    pub idempotency_key: Option<String>,
+    /// Only runs without a parent (no sub-flows).
+    pub top_level: bool,
+    /// The order.
+    pub sort: Sort,
+    /// A condition over the record (`q`).
+    pub filter: Option<Filter>,
+    /// Most runs a condition evaluated in Rust reads (0: no bound). Beyond
+    /// it the page and the total are of the runs read, and the page says
+    /// so ([`RunPage::exact`]).
+    pub scan_max: usize,
+    /// Count every run that matches ([`RunPage::total`]).
+    pub count: bool,
 }
 
-/// A page of runs, newest first.
+/// A range of times (epoch ms): `from <= t < until`, either end open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeRange {
+    /// From this time on (inclusive).
+    pub from: Option<i64>,
+    /// Before this time.
+    pub until: Option<i64>,
+}
+
+impl TimeRange {
+    /// True when neither end is given.
+    pub fn is_open(&self) -> bool {
+        self.from.is_none() && self.until.is_none()
+    }
+
+    /// True when `t` is in the range.
+    pub fn contains(&self, t: i64) -> bool {
+        self.from.is_none_or(|f| t >= f) && self.until.is_none_or(|u| t < u)
+    }
+}
+
+/// The order of a list of runs. Run ids are time-ordered, so creation
+/// order is id order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first (by id).
+    #[default]
+    CreatedDesc,
+    /// Oldest first (by id).
+    CreatedAsc,
+    /// Most recently changed first (then by id, newest first).
+    UpdatedDesc,
+    /// Least recently changed first (then by id, oldest first).
+    UpdatedAsc,
+}
+
+impl Sort {
+    /// The API's spelling: `-created`, `created`, `-updated`, `updated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::CreatedDesc => "-created",
+            Sort::CreatedAsc => "created",
+            Sort::UpdatedDesc => "-updated",
+            Sort::UpdatedAsc => "updated",
+        }
+    }
+
+    /// Parses the API's spelling.
+    pub fn parse(s: &str) -> Option<Sort> {
+        [
+            Sort::CreatedDesc,
+            Sort::CreatedAsc,
+            Sort::UpdatedDesc,
+            Sort::UpdatedAsc,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+
+    /// True for the orders by update time.
+    pub fn by_updated(self) -> bool {
+        matches!(self, Sort::UpdatedDesc | Sort::UpdatedAsc)
+    }
+
+    /// True for the newest-first orders.
+    pub fn descending(self) -> bool {
+        matches!(self, Sort::CreatedDesc | Sort::UpdatedDesc)
+    }
+
+    /// The cursor of the page that ends with `r`.
+    pub fn cursor_of(self, r: &RunRecord) -> String {
+        if self.by_updated() {
+            format!("{}.{}", r.updated_at, r.id)
+        } else {
+            r.id.clone()
+        }
+    }
+
+    /// Reads a cursor of this order: `(updated_at, id)` (the time only for
+    /// the orders by update time). `None` when it is not one.
+    pub fn parse_cursor(self, c: &str) -> Option<(Option<i64>, String)> {
+        if self.by_updated() {
+            let (t, id) = c.split_once('.')?;
+            Some((Some(t.parse().ok()?), id.to_string()))
+        } else {
+            Some((None, c.to_string()))
+        }
+    }
+
+    /// True when `r` comes after the cursor in this order.
+    pub fn after(self, cursor: &(Option<i64>, String), r: &RunRecord) -> bool {
+        let key = (cursor.0.unwrap_or(0), cursor.1.as_str());
+        let mine = (
+            if self.by_updated() { r.updated_at } else { 0 },
+            r.id.as_str(),
+        );
+        if self.descending() {
+            mine < key
+        } else {
+            mine > key
+        }
+    }
+}
+
+impl RunQuery {
+    /// True when the record meets every condition but the cursor.
+    pub fn matches(&self, r: &RunRecord) -> bool {
+        self.status.is_none_or(|s| s == r.status)
+            && self.flow.as_ref().is_none_or(|f| *f == r.flow)
+            && self
+                .parent
+                .as_ref()
+                .is_none_or(|p| r.parent.as_ref() == Some(p))
+            && self
+                .id_prefix
+                .as_ref()
+                .is_none_or(|p| r.id.starts_with(p.as_str()))
+            && self.version.is_none_or(|v| v == r.version)
+            && self.created.contains(r.created_at)
+            && self.updated.contains(r.updated_at)
+            && (self.finished.is_open()
+                || (r.status.is_terminal() && self.finished.contains(r.updated_at)))
+            && self
+                .idempotency_key
+                .as_ref()
+                .is_none_or(|k| r.idempotency_key.as_ref() == Some(k))
+            && (!self.top_level || r.parent.is_none())
+            && self.filter.as_ref().is_none_or(|f| f.matches(r))
+    }
+
+    /// True when only `status` and `flow` narrow the list: counters answer
+    /// its total.
+    pub fn counted_by_counters(&self) -> bool {
+        self.parent.is_none()
+            && self.id_prefix.is_none()
+            && self.version.is_none()
+            && self.created.is_open()
+            && self.updated.is_open()
+            && self.finished.is_open()
+            && self.idempotency_key.is_none()
+            && !self.top_level
+            && self.filter.is_none()
+    }
+}
+
+/// A page of runs, in the query's order.
 #[derive(Clone, Debug, Default)]
 pub struct RunPage {
     /// The runs.
     pub runs: Vec<RunRecord>,
     /// Pass this as `cursor` for the next page; `None` on the last page.
     pub next_cursor: Option<String>,
+    /// With [`RunQuery::count`]: how many runs match.
+    pub total: Option<u64>,
+    /// False when a condition evaluated in Rust stopped at
+    /// [`RunQuery::scan_max`] runs: the total (and the page) are of the
+    /// runs read, and more may match.
+    pub exact: bool,
+    /// Runs a condition evaluated in Rust read (0 when SQL evaluated
+    /// every condition).
+    pub scanned: u64,
+}
+
+/// How many runs of a flow are in a status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCount {
+    /// The flow (an inline sub-flow's runs are under its own name).
+    pub flow: String,
+    /// The status.
+    pub status: Status,
+    /// How many.
+    pub runs: u64,
 }
 
 /// A place where Weft keeps everything durable.
@@ -302,6 +515,10 @@ pub trait Store: Send + Sync {
     fn list_runs(&self, query: &RunQuery) -> Result<RunPage>;
     /// Number of runs in each status.
     fn count_by_status(&self) -> Result<Vec<(Status, u64)>>;
+    /// Number of runs per flow and status (only pairs with runs), by flow
+    /// then status: exact, and kept by counters in the SQL stores, so it
+    /// costs the same at a million runs as at ten.
+    fn run_counts(&self) -> Result<Vec<RunCount>>;
     /// A run's journal, in order (the steps kept: see
     /// [`JOURNAL_STEPS_PER_RUN_MAX`]).
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>>;
@@ -324,6 +541,23 @@ pub trait Store: Send + Sync {
     fn tasks(&self, after: Option<&str>, limit: usize) -> Result<Vec<Task>>;
     /// The owner of a callback token.
     fn token(&self, token: &str) -> Result<Option<TokenRow>>;
+
+    /// Records an operator's action (see [`audit`]); returns its id.
+    fn audit_begin(&self, entry: &NewAudit) -> Result<i64>;
+    /// Adds to an action's record: runs it applied to (`applied`) or could
+    /// not (`failed`, with why), and whether it is done (at `at`).
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> Result<()>;
+    /// Operators' actions, newest first, without their lists of runs
+    /// (counts only; [`Store::audit_entry`] has the lists).
+    fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// One action's record, with its lists of runs.
+    fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>>;
 
     /// Parks a run this build cannot read, in one transaction: writes the
     /// record's status, result, error, waiting, position and update time

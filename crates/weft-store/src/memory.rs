@@ -57,6 +57,9 @@ struct Inner {
     task_leases: HashMap<String, (String, i64)>,
     inbox: BTreeMap<i64, InboxEvent>,
     inbox_next: i64,
+    audit: Vec<AuditEntry>,
+    /// Last poll per (activity, worker, node).
+    pollers: BTreeMap<(String, String, String), i64>,
     parked: BTreeMap<String, Parked>,
 
     /// Machine instances by (machine, key).
@@ -243,6 +246,7 @@ impl Store for MemoryStore {
                 steps.push(JournalStep {
                     step,
                     entries: w.journal.clone(),
+                    cause: w.cause.clone(),
                 });
                 let over = steps
                     .len()
@@ -303,32 +307,63 @@ impl Store for MemoryStore {
 
     fn list_runs(&self, q: &RunQuery) -> Result<RunPage> {
         let g = self.lock();
+        // Everything is evaluated here, as the SQL stores evaluate what
+        // they cannot translate: in order, reading at most `scan_max` runs
+        // when there is a condition.
+        let mut ordered: Vec<&RunRecord> = g.runs.values().map(|r| &r.record).collect();
+        match q.sort {
+            Sort::CreatedDesc => ordered.reverse(),
+            Sort::CreatedAsc => {}
+            Sort::UpdatedDesc => {
+                ordered.sort_by(|a, b| (b.updated_at, &b.id).cmp(&(a.updated_at, &a.id)))
+            }
+            Sort::UpdatedAsc => {
+                ordered.sort_by(|a, b| (a.updated_at, &a.id).cmp(&(b.updated_at, &b.id)))
+            }
+        }
+        let cursor = q.cursor.as_deref().and_then(|c| q.sort.parse_cursor(c));
+        let bounded = q.filter.is_some() && q.scan_max > 0;
+        let mut page = RunPage {
+            exact: true,
+            ..RunPage::default()
+        };
         let limit = q.limit.max(1);
-        let mut runs = Vec::new();
-        let iter = g.runs.iter().rev().filter(|(id, _)| match &q.cursor {
-            Some(c) => id.as_str() < c.as_str(),
-            None => true,
-        });
-        for (_, r) in iter {
-            let rec = &r.record;
-            if q.status.is_some_and(|s| s != rec.status)
-                || q.flow.as_ref().is_some_and(|f| *f != rec.flow)
-                || q.parent
-                    .as_ref()
-                    .is_some_and(|p| rec.parent.as_ref() != Some(p))
-            {
+        let mut total = 0u64;
+        let mut scanned = 0u64;
+        let mut plain = q.clone();
+        plain.filter = None;
+        for rec in ordered {
+            if !plain.matches(rec) {
                 continue;
             }
-            if runs.len() == limit {
-                let next_cursor = runs.last().map(|r: &RunRecord| r.id.clone());
-                return Ok(RunPage { runs, next_cursor });
+            if bounded && scanned == q.scan_max as u64 {
+                page.exact = false;
+                break;
             }
-            runs.push(rec.clone());
+            scanned += 1;
+            if q.filter.as_ref().is_some_and(|f| !f.matches(rec)) {
+                continue;
+            }
+            total += 1;
+            if cursor.as_ref().is_some_and(|c| !q.sort.after(c, rec)) {
+                continue;
+            }
+            if page.runs.len() < limit {
+                page.runs.push(rec.clone());
+            } else if page.next_cursor.is_none() {
+                page.next_cursor = page.runs.last().map(|r| q.sort.cursor_of(r));
+                if !q.count {
+                    break;
+                }
+            }
         }
-        Ok(RunPage {
-            runs,
-            next_cursor: None,
-        })
+        if q.filter.is_some() {
+            page.scanned = scanned;
+        }
+        if q.count {
+            page.total = Some(total);
+        }
+        Ok(page)
     }
 
     fn count_by_status(&self) -> Result<Vec<(Status, u64)>> {
@@ -340,6 +375,26 @@ impl Store for MemoryStore {
                     *s,
                     g.runs.values().filter(|r| r.record.status == *s).count() as u64,
                 )
+            })
+            .collect())
+    }
+
+    fn run_counts(&self) -> Result<Vec<RunCount>> {
+        let g = self.lock();
+        let mut by: BTreeMap<(String, usize), u64> = BTreeMap::new();
+        for r in g.runs.values() {
+            let i = Status::ALL
+                .iter()
+                .position(|s| *s == r.record.status)
+                .unwrap_or(0);
+            *by.entry((r.record.flow.clone(), i)).or_default() += 1;
+        }
+        Ok(by
+            .into_iter()
+            .map(|((flow, i), runs)| RunCount {
+                flow,
+                status: Status::ALL[i],
+                runs,
             })
             .collect())
     }
@@ -403,6 +458,80 @@ impl Store for MemoryStore {
 
     fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         Ok(self.lock().tokens.get(token).cloned())
+    }
+
+    fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
+        let mut g = self.lock();
+        let id = g.audit.len() as i64 + 1;
+        g.audit.push(AuditEntry {
+            id,
+            at: entry.at,
+            actor: entry.actor.clone(),
+            action: entry.action.clone(),
+            detail: entry.detail.clone(),
+            matched: entry.matched,
+            applied: 0,
+            failed: 0,
+            done_at: None,
+            runs: Vec::new(),
+            failures: Vec::new(),
+        });
+        Ok(id)
+    }
+
+    fn audit_progress(
+        &self,
+        id: i64,
+        applied: &[String],
+        failed: &[(String, String)],
+        done: Option<i64>,
+    ) -> Result<()> {
+        let mut g = self.lock();
+        let e = usize::try_from(id - 1)
+            .ok()
+            .and_then(|i| g.audit.get_mut(i))
+            .ok_or_else(|| StoreError::Conflict(format!("no audit entry {id}")))?;
+        e.applied += applied.len() as u64;
+        e.failed += failed.len() as u64;
+        e.runs.extend_from_slice(applied);
+        e.failures.extend_from_slice(failed);
+        if done.is_some() {
+            e.done_at = done;
+        }
+        Ok(())
+    }
+
+    fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        let g = self.lock();
+        Ok(g.audit
+            .iter()
+            .rev()
+            .filter(|e| q.before.is_none_or(|b| e.id < b))
+            .filter(|e| {
+                q.run
+                    .as_ref()
+                    .is_none_or(|r| e.runs.contains(r) || e.failures.iter().any(|(f, _)| f == r))
+            })
+            .take(q.limit.max(1))
+            .map(|e| AuditEntry {
+                runs: Vec::new(),
+                failures: Vec::new(),
+                ..e.clone()
+            })
+            .collect())
+    }
+
+    fn audit_entry(&self, id: i64) -> Result<Option<AuditEntry>> {
+        let g = self.lock();
+        Ok(usize::try_from(id - 1)
+            .ok()
+            .and_then(|i| g.audit.get(i))
+            .map(|e| {
+                let mut e = e.clone();
+                e.runs.truncate(audit::AUDIT_RUNS_LISTED_MAX);
+                e.failures.truncate(audit::AUDIT_RUNS_LISTED_MAX);
+                e
+            }))
     }
 
     fn park_run(&self, record: &RunRecord, reason: &serde_json::Value, at: i64) -> Result<()> {
@@ -509,6 +638,7 @@ impl Store for MemoryStore {
             steps.push(JournalStep {
                 step,
                 entries: journal.to_vec(),
+                cause: None,
             });
         }
         for t in g.tokens.values_mut().filter(|t| t.run_id == *id) {
@@ -1049,5 +1179,52 @@ impl ClusterStore for MemoryStore {
             .wait_timeout_while(g, timeout, |g| g.signals == before)
             .unwrap_or_else(|e| e.into_inner());
         Ok(g.signals != before)
+    }
+
+    fn queue_depths(&self, now: i64) -> Result<Vec<crate::QueueDepth>> {
+        let g = self.lock();
+        let mut by: BTreeMap<&str, crate::QueueDepth> = BTreeMap::new();
+        for t in g.tasks.values() {
+            let d = by.entry(&t.activity).or_insert_with(|| crate::QueueDepth {
+                activity: t.activity.clone(),
+                ..Default::default()
+            });
+            match g.task_leases.get(&t.call_id) {
+                Some((_, until)) if *until > now => d.leased += 1,
+                _ => d.ready += 1,
+            }
+        }
+        Ok(by.into_values().collect())
+    }
+
+    fn record_polls(
+        &self,
+        node: &str,
+        worker: &str,
+        activities: &[String],
+        now: i64,
+    ) -> Result<()> {
+        let mut g = self.lock();
+        for a in activities {
+            g.pollers
+                .insert((a.clone(), worker.to_string(), node.to_string()), now);
+        }
+        g.pollers
+            .retain(|_, at| *at >= now - crate::cluster::POLLS_KEPT_MS);
+        Ok(())
+    }
+
+    fn pollers(&self, since: i64) -> Result<Vec<crate::Poller>> {
+        let g = self.lock();
+        Ok(g.pollers
+            .iter()
+            .filter(|(_, at)| **at >= since)
+            .map(|((activity, worker, node), at)| crate::Poller {
+                activity: activity.clone(),
+                worker: worker.clone(),
+                node: node.clone(),
+                last_poll: *at,
+            })
+            .collect())
     }
 }

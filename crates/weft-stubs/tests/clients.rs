@@ -254,6 +254,7 @@ async fn serve(tag: &str) -> (weft_server::Server, PathBuf) {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
         plan: None,
         wasm_cache: None,

@@ -61,6 +61,7 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
         demo: false,
         database: None,
         node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
         http: Default::default(),
         plan: None,
         wasm_cache: None,

@@ -22,6 +22,7 @@ mod limits;
 mod machines;
 mod metrics;
 mod openapi;
+mod operating;
 mod plan;
 mod push;
 mod repair;

@@ -1,8 +1,11 @@
-//! Read-only views of a run for people and the API: what it waits for and
-//! where its fibers stand in the source.
+//! Read-only views of a run for people and the API: what it waits for,
+//! where its fibers stand in the source, and their variables.
+
+use serde::Serialize;
 
 use crate::program::{Location, Program};
 use crate::state::{FailureKind, RunState, Slot, Wait, Waiting};
+use crate::value::Value;
 
 use super::timer_key;
 
@@ -25,6 +28,7 @@ pub fn waiting_for(state: &RunState) -> Vec<Waiting> {
                         activity: call.activity.clone(),
                         call_id: call.call_id.clone(),
                         callback: call.awaited,
+                        acknowledged: call.phase == crate::state::CallPhase::Callback,
                         token: call.token.clone(),
                         until,
                     });
@@ -89,6 +93,94 @@ pub fn positions(program: &Program, state: &RunState) -> Vec<Location> {
                 frame.pc.saturating_sub(1)
             };
             program.locate(frame.func, pc)
+        })
+        .collect()
+}
+
+/// A branch of a run as people see it: where it stands and its variables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FiberView {
+    /// The fiber's number (0 is the flow itself).
+    pub fiber: u32,
+    /// What it waits for, in a few words (`call 3`, `timer`, `sub-flow 1`,
+    /// `branches`, `failed`, `ready`).
+    pub wait: String,
+    /// Its calls, outermost first.
+    pub frames: Vec<FrameView>,
+}
+
+/// A function activation: where it stands and its variables.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FrameView {
+    /// The flow's or function's name.
+    pub function: String,
+    /// Where it stands (the instruction it executes or waits on).
+    pub location: Option<Location>,
+    /// Its variables that have a name, in slot order, as JSON: functions
+    /// are `{"function": name}`, sub-flow handles `{"subflow": run id}`.
+    pub variables: Vec<(String, serde_json::Value)>,
+}
+
+/// A value as JSON for people: what has no JSON form is described.
+fn show(state: &RunState, program: &Program, v: &Value) -> serde_json::Value {
+    match v {
+        Value::Closure(c) => serde_json::json!({"function": program.func(c.func).name}),
+        Value::Handle(h) => serde_json::json!({
+            "subflow": state.children.get(h).map(|c| c.run_id.clone())
+        }),
+        Value::List(items) => {
+            serde_json::Value::Array(items.iter().map(|i| show(state, program, i)).collect())
+        }
+        Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), show(state, program, v)))
+                .collect(),
+        ),
+        v => v.to_json().unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// Every branch of the run with its frames and named variables (slots
+/// without a name, the compiler's temporaries, are left out).
+pub fn variables(program: &Program, state: &RunState) -> Vec<FiberView> {
+    state
+        .fibers
+        .iter()
+        .map(|(id, fiber)| FiberView {
+            fiber: *id,
+            wait: match &fiber.wait {
+                Wait::Ready => "ready".into(),
+                Wait::Call(seq) => format!("call {seq}"),
+                Wait::Timer(_) => "timer".into(),
+                Wait::Child { child, .. } => format!("sub-flow {child}"),
+                Wait::Group(_) => "branches".into(),
+                Wait::Failed => "failed".into(),
+            },
+            frames: fiber
+                .frames
+                .iter()
+                .map(|frame| {
+                    let f = program.func(frame.func);
+                    FrameView {
+                        function: f.name.clone(),
+                        location: program.locate(frame.func, frame.pc.saturating_sub(1)),
+                        variables: frame
+                            .locals
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, v)| {
+                                let name = f.slot_names.get(i)?;
+                                if name.is_empty() || name.starts_with(['$', '%', '#']) {
+                                    return None;
+                                }
+                                Some((name.clone(), show(state, program, v)))
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
         })
         .collect()
 }

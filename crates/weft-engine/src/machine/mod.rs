@@ -24,6 +24,7 @@
 //! | `parallel.rs` | the parallel built-ins: groups of branches and how their results combine |
 //! | `children.rs` | sub-flows: child runs, handles, a child's end |
 //! | `repair.rs` | failures, and an operator's retry, resolve and cancel |
+//! | `fork.rs` | a new run from a copy of another's state: what was outstanding goes out again under its name |
 //! | `lifecycle.rs` | a fiber's end, the run's end, its status |
 //! | `inspect.rs` | read-only views for people: what a run waits for, where it stands |
 //!
@@ -34,6 +35,7 @@ mod calls;
 mod children;
 mod exec;
 mod fiber;
+mod fork;
 mod functions;
 mod inspect;
 mod lifecycle;
@@ -50,7 +52,7 @@ use crate::program::{FuncId, Program};
 use crate::state::{Command, Entry, EntryKind, Event, RunState, Status, SNAPSHOT_VERSION};
 use crate::value::{Closure, Value};
 
-pub use inspect::{positions, waiting_for};
+pub use inspect::{positions, variables, waiting_for, FiberView, FrameView};
 
 /// The keys of a run's timers: each says what the timer is for, and is
 /// unique in the run (the store keeps one row per run and key).
@@ -290,6 +292,28 @@ pub fn apply(
     machine.run_ready();
     machine.end_turn();
     Ok(machine.out)
+}
+
+/// Forks a run: `state` is a copy of another run's state after step
+/// `step` of its journal (see [`crate::replay`]); it becomes run `run_id`,
+/// a run of its own (no parent), whose outstanding calls go out again
+/// under its ids, whose timers are armed again and whose running sub-flows
+/// start again as its own. The journal begins with `Forked`.
+pub fn fork(
+    program: &Program,
+    mut state: RunState,
+    run_id: String,
+    from: String,
+    step: i64,
+    env: &mut dyn Env,
+) -> (RunState, Output) {
+    state.id = run_id;
+    let mut machine = Machine::new(program, &mut state, env, false);
+    machine.take_over(from, step);
+    machine.run_ready();
+    machine.update_status();
+    let out = machine.out;
+    (state, out)
 }
 
 /// A fiber's id: its key in [`RunState::fibers`].

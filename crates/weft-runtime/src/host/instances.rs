@@ -537,10 +537,7 @@ impl Host {
             Value::str(&k.1),
             value("command's input", &head.input)?,
         ];
-        let mut env = HostEnv {
-            now,
-            entropy: self.entropy.as_mut(),
-        };
+        let mut env = HostEnv::new(now, self.entropy.as_mut());
         let (run_state, out) = machine::start(
             &program,
             run_id.clone(),
@@ -565,6 +562,11 @@ impl Host {
             position: None,
             created_at: now,
             updated_at: now,
+            forked_from: None,
+        };
+        let cause = weft_engine::state::Cause {
+            jitter: env.jitter,
+            ..weft_engine::state::Cause::default()
         };
         let batch = self.batch_no;
         let claim = self.new_claim(&run_id);
@@ -594,7 +596,7 @@ impl Host {
         );
         self.machine_writes
             .push(MachineWrite::Command(Box::new(running)));
-        self.record_transition(&run_id, out, Transition::created(), now);
+        self.record_transition(&run_id, out, Transition::created(cause), now);
         Ok(())
     }
 

@@ -161,6 +161,7 @@ pub fn run_with_faults(
     let mut main = None;
     for r in &runs {
         check_journal(&*store, r, &mut calls, &mut problems);
+        check_replay(&*store, r, &mut problems);
         if r.id == started.run_id {
             main = Some(r.clone());
         } else {
@@ -192,6 +193,41 @@ pub fn run_with_faults(
         steps,
         injected: sim.injected.clone(),
         upgrades: sim.upgrades,
+    }
+}
+
+/// Replaying a run's journal gives the state the store holds (but the
+/// callback tokens, which a replay makes up).
+fn check_replay(store: &dyn Store, run: &RunRecord, problems: &mut Vec<String>) {
+    let steps = store.journal(&run.id).expect("journal").len() as i64;
+    let programs = |v: i64| weft_runtime::travel::compile_version(store, v);
+    let replayed = match weft_runtime::travel::state_at(store, &programs, &run.id, steps) {
+        Ok(s) => s.state,
+        Err(e) => {
+            problems.push(format!("run {} does not replay: {e}", run.id));
+            return;
+        }
+    };
+    let stored = store
+        .load_run(&run.id)
+        .expect("loads")
+        .expect("stored")
+        .state;
+    let strip = |mut v: Json| {
+        if let Some(calls) = v["calls"].as_object_mut() {
+            for c in calls.values_mut() {
+                c["token"] = Json::Null;
+            }
+        }
+        v
+    };
+    let want = strip(serde_json::from_slice(&stored).expect("a snapshot"));
+    let got = strip(serde_json::to_value(&replayed).expect("serializes"));
+    if want != got {
+        problems.push(format!(
+            "run {} ({}) replays to another state than stored after {steps} steps:\n  stored   {want}\n  replayed {got}",
+            run.id, run.flow
+        ));
     }
 }
 

@@ -27,6 +27,7 @@ pub fn record(i: usize, now: i64) -> RunRecord {
         position: Some("checkout.weft:12".into()),
         created_at: 1_700_000_000_000,
         updated_at: now,
+        forked_from: None,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value as Json};
 
+use crate::machines::Filter;
 use crate::machines::*;
 use crate::*;
 

@@ -82,6 +82,7 @@ impl TestServer {
             demo: false,
             database: None,
             node: "test".into(),
+            poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
             http: Default::default(),
             plan: None,
             wasm_cache: None,
