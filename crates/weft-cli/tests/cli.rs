@@ -297,7 +297,7 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
         "{first}"
     );
     assert!(
-        first.contains("input = {\"email\":\"bob@example.com\",\"nick\":\"bob\"}"),
+        first.contains("input = {\"nick\":\"bob\",\"email\":\"bob@example.com\"}"),
         "{first}"
     );
     let o = weft(&[
@@ -337,7 +337,7 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
     ]);
     let after = stdout(&o);
     assert!(
-        after.contains("reserved = {\"ID\":8,\"nick\":\"bob\",\"status\":\"ok\"}"),
+        after.contains("reserved = {\"status\":\"ok\",\"nick\":\"bob\",\"ID\":8}"),
         "{after}"
     );
     assert!(after.contains("status   waiting"), "{after}");
