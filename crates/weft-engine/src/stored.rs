@@ -986,6 +986,10 @@ mod format2 {
         functions: Vec<FunctionV2>,
         consts: Vec<ConstV1>,
         calls: Vec<CallV1>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        machines: Vec<MachineV1>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        types: Vec<(String, Ty)>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -1058,6 +1062,8 @@ mod format2 {
                 .collect(),
             consts: e.consts,
             calls: e.calls,
+            machines: e.machines,
+            types: e.types,
         }
     }
 
@@ -1086,6 +1092,8 @@ mod format2 {
                 .collect(),
             consts: e.consts,
             calls: e.calls,
+            machines: e.machines,
+            types: e.types,
         }
     }
 }
