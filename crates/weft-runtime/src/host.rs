@@ -2525,12 +2525,17 @@ mod tests {
         let parent = h.start_run("P", json!(null), None, 0).unwrap().run_id;
         flush(&mut h);
         let store = store_of(&h);
+        // A query's limit bounds its page: the default (0) is no room.
         let child = store
-            .list_runs(&weft_store::RunQuery::default())
+            .list_runs(&weft_store::RunQuery {
+                parent: Some(parent.clone()),
+                limit: 10,
+                ..Default::default()
+            })
             .unwrap()
             .runs
             .into_iter()
-            .find(|r| r.parent.as_deref() == Some(parent.as_str()))
+            .next()
             .unwrap()
             .id;
         let token = token_of(&mut h, &child);
