@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod cluster;
 pub mod conformance;
+pub mod events;
 pub mod machines;
 mod memory;
 pub mod search;
@@ -23,6 +24,7 @@ pub use audit::{AuditEntry, AuditQuery, NewAudit};
 pub use cluster::{
     CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
 };
+pub use events::{IncomingEvent, IngestOutcome};
 pub use machines::{
     CommandRecord, CommandStatus, Instance, InstanceRow, MachineWrite, StoredMachineEvent,
 };

@@ -1,0 +1,55 @@
+//! Events offered to the engine: the one shape `POST /v1/events` and every
+//! pull or stream source hand over, and what taking them answers.
+//!
+//! An event id is taken once. Whatever delivers events (a client retrying a
+//! request, a stream redelivering after a crash) may offer the same id again;
+//! the store counts it as a duplicate and starts nothing new.
+
+use serde::{Deserialize, Serialize};
+
+/// An event offered to the engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncomingEvent {
+    /// Unique per event, chosen by the sender (a message id, an outbox key).
+    pub id: String,
+    /// What happened (`created`, `updated`, a domain name).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What it happened to (a machine's name, a table, a topic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The event's body.
+    #[serde(default)]
+    pub data: serde_json::Value,
+    /// Where it came from (a source's name), when not from the HTTP API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What taking a list of events did, once they are durable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestOutcome {
+    /// Events whose id was new: stored, and their triggers' runs started.
+    pub accepted: usize,
+    /// Events whose id was taken before: nothing new started.
+    pub duplicates: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_reads_as_the_api_writes_it() {
+        let e: IncomingEvent = serde_json::from_str(
+            r#"{"id": "e1", "type": "created", "subject": "question", "data": {"x": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.kind, "created");
+        assert_eq!(e.subject.as_deref(), Some("question"));
+        assert_eq!(e.source, None);
+        let back = serde_json::to_value(&e).unwrap();
+        assert_eq!(back["type"], "created");
+        assert!(back.get("source").is_none());
+    }
+}
