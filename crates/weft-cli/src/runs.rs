@@ -198,11 +198,13 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let journal = dir.store.journal(id)?;
+    let dropped = dropped_steps(&journal);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"run": rec, "journal": journal}))?
-        );
+        let mut out = serde_json::json!({"run": rec, "journal": journal});
+        if dropped > 0 {
+            out["droppedSteps"] = dropped.into();
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("run      {}", rec.id);
@@ -270,8 +272,23 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         println!("child    {}  {}  {}", c.id, c.flow, c.status.as_str());
     }
     println!("journal");
+    if dropped > 0 {
+        println!(
+            "  (the oldest {dropped} steps are no longer kept: a run keeps its newest {} \
+             (JOURNAL_STEPS_PER_RUN_MAX), so this journal starts at step {})",
+            weft_store::JOURNAL_STEPS_PER_RUN_MAX,
+            dropped + 1
+        );
+    }
     print_journal(&journal, rec.created_at);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Steps of a journal the store no longer keeps: it keeps a run's newest
+/// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`], numbered from 1, so the
+/// first kept step says how many went before it.
+fn dropped_steps(journal: &[JournalStep]) -> i64 {
+    journal.first().map_or(0, |s| (s.step - 1).max(0))
 }
 
 /// The code of a run's error, when it has one (`unreadable_state`, ...).

@@ -1155,7 +1155,7 @@ async fn the_journal_is_read_in_pages() {
 }
 
 /// A run's journal keeps its newest JOURNAL_STEPS_PER_RUN_MAX steps; the
-/// first page says how many went.
+/// API's first page and `weft runs show` say how many went.
 #[tokio::test]
 async fn a_long_journal_says_what_it_dropped() {
     use weft_engine::state::{Entry, EntryKind, Status};
@@ -1181,6 +1181,38 @@ async fn a_long_journal_says_what_it_dropped() {
             .collect();
         s.commit(&Batch { writes }).unwrap();
     }
+    // The CLI says so, above the journal and in its JSON.
+    let d = data.to_str().unwrap();
+    let (code, out, err) = weft(&["runs", "show", "01JZZZZZZZZZZZZZZZZZZZZZZZ", "--data", d]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.split("\njournal\n").nth(1).unwrap_or_default().lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!(
+                "  (the oldest 25 steps are no longer kept: a run keeps its newest {max} \
+                 (JOURNAL_STEPS_PER_RUN_MAX), so this journal starts at step 26)"
+            )
+            .as_str()
+        ),
+        "{out}"
+    );
+    assert!(
+        lines.next().unwrap().trim_start().starts_with("26 "),
+        "{out}"
+    );
+    let (code, out, err) = weft(&[
+        "runs",
+        "show",
+        "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+        "--json",
+        "--data",
+        d,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["droppedSteps"], 25);
+    assert_eq!(shown["journal"][0]["step"], 26);
     let cfg = config(&dir, "");
     let w = Weft::serve(&[], &data, Some(&cfg)).await;
     let (status, page) = call(

@@ -148,6 +148,14 @@ await step('the journal shows every attempt\'s time of day and downloads as JSON
   for (const s of file.steps) for (const e of s.entries) expect(/^\d{4}-\d\d-\d\dT/.test(e.at) && typeof e.atMs === 'number', JSON.stringify(e));
 });
 
+await step('a run whose oldest journal steps are no longer kept says so above its timeline (issue 14)', async () => {
+  await page.goto(`${base}/runs/${runs.longJournal}`);
+  await waitStatus(page, 'completed');
+  await page.locator('#journal-dropped').filter({ hasText: `The oldest ${cfg.droppedSteps} steps are no longer kept` }).waitFor();
+  await page.locator('.timeline > .item').first().waitFor();
+  await shot(page, 'journal-dropped-1400x900');
+});
+
 await step('a parent whose sub-flow failed says so (defect: it looked like any waiting run)', async () => {
   await page.goto(`${base}/runs/${runs.onboard}`);
   await page.locator('#failed-child').filter({ hasText: 'SetupIT' }).filter({ hasText: 'directory is read-only' }).waitFor();
