@@ -520,6 +520,55 @@ pub fn act(data_dir: &Path, id: &str, event: Event) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// `weft runs fork ID --step N [--version V]` on a data directory: the
+/// new run's id and status, or exit 1 with why it was refused (the live
+/// upgrade checker's reasons, one a line).
+pub fn fork(
+    data_dir: &Path,
+    id: &str,
+    step: i64,
+    version: Option<i64>,
+) -> anyhow::Result<ExitCode> {
+    use weft_runtime::HostError;
+    let dir = data::open_for_writing(data_dir)?;
+    let mut host = Host::new(dir.store.clone(), Box::new(weft_runtime::ids::OsEntropy));
+    let by = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    let fork = match host.fork(id, step, version, &by, weft_runtime::runtime::now_ms()) {
+        Ok(fork) => fork,
+        Err(HostError::ForkRefused {
+            from, to, reasons, ..
+        }) => {
+            eprintln!(
+                "weft: run {id}'s state after step {step} cannot move from version {from} to {to}:"
+            );
+            for r in reasons {
+                eprintln!("  - {r}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        Err(
+            e @ (HostError::UnknownRun(_)
+            | HostError::UnknownVersion(_)
+            | HostError::FlowNotInVersion { .. }
+            | HostError::Fork(_)
+            | HostError::Travel(_)),
+        ) => {
+            eprintln!("weft: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    commit(&mut host, dir.store.as_ref())?;
+    let rec = host.record(&fork)?.context("the new run disappeared")?;
+    println!(
+        "run {} (forked from {id} after step {step}, version {}) is {}",
+        rec.id,
+        rec.version,
+        rec.status.as_str()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `weft callback`: completes an awaited call by its token.
 pub fn callback(data_dir: &Path, token: &str, value: &str) -> anyhow::Result<ExitCode> {
     let value: serde_json::Value =

@@ -678,6 +678,17 @@ async fn operating_many_runs_in_a_browser() {
     let approve_cancel = start("Approval", json!({"id": "A-1"})).await;
     let approve_edit = start("Approval", json!({"id": "A-2"})).await;
     api.wait_for(&trip, "failed").await;
+    // A newer version whose Trip passes Rent another value: the fork
+    // dialog offers it, and refuses it at the step that waits on Rent.
+    let trip_v2 = api
+        .post(
+            "/v1/flows",
+            json!({"name": "ops.weft", "source": OPS_FLOWS.replace("Rent(city, nights)", "Rent(city, nights - 1)")}),
+        )
+        .await
+        .ok(201)["version"]
+        .as_i64()
+        .unwrap();
     for id in &pays {
         api.wait_for(id, "failed").await;
     }
@@ -718,6 +729,7 @@ async fn operating_many_runs_in_a_browser() {
         },
         "total": total,
         "droppedSteps": DROPPED_STEPS,
+        "tripV2": trip_v2,
         "lines": {"book": line("hotel = Book"), "nights": line("nights = hotel"), "rent": line("car = Rent")},
         "artifacts": artifacts,
         "chromium": chromium(),

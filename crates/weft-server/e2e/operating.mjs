@@ -126,6 +126,16 @@ await step('stepping through a journal shows the variables and where the flow st
   expect(await page.locator('tr.var[data-name="hotel"] code').textContent() === 'null', 'not yet booked at step 1');
   await page.locator('#step-slider').fill('2');
   await page.locator('#step-label').filter({ hasText: 'Step 2 of 3' }).waitFor();
+  // The dialog offers the flow's newer version; the state at step 2 waits
+  // on the Rent call that version changed, so the checker refuses it.
+  await page.locator('#act-fork').click();
+  await page.locator('#confirm-dialog').filter({ hasText: 'Fork a new run from step 2?' }).waitFor();
+  expect(await page.locator('#fork-version option').count() === 2, 'its own version and the newer one');
+  await page.locator('#fork-version').selectOption(String(cfg.tripV2));
+  await page.locator('#confirm-yes').click();
+  await page.locator('#step-body .bad').filter({ hasText: new RegExp(`cannot move from version \\d+ to ${cfg.tripV2}`) }).waitFor();
+  expect(page.url().endsWith(runs.trip), 'a refused fork stays on the run');
+  // On its own version (the default).
   await page.locator('#act-fork').click();
   await page.locator('#confirm-dialog').filter({ hasText: 'Fork a new run from step 2?' }).waitFor();
   await page.locator('#confirm-yes').click();
