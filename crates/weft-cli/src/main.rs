@@ -420,6 +420,22 @@ enum RunsCommand {
         #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
         data: PathBuf,
     },
+    /// Start a new run from a run's state after a journal step, on the
+    /// version it was on then or, with --version, on a newer version of
+    /// its flow when the live upgrade's rule allows it.
+    Fork {
+        /// The run's id.
+        id: String,
+        /// The journal step to fork after (1 is its start).
+        #[arg(long)]
+        step: i64,
+        /// A newer version of the flow to fork onto.
+        #[arg(long)]
+        version: Option<i64>,
+        /// The data directory.
+        #[arg(long, default_value = data::DEFAULT_DATA_DIR)]
+        data: PathBuf,
+    },
 }
 
 #[global_allocator]
@@ -613,6 +629,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let value = runs::parse_value(value.as_deref())?;
                 runs::act(&data, &id, weft_engine::state::Event::Resolve { value })
             }
+            RunsCommand::Fork {
+                id,
+                step,
+                version,
+                data,
+            } => runs::fork(&data, &id, step, version),
             RunsCommand::Cancel { id, data } => runs::act(
                 &data,
                 &id,

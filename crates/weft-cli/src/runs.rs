@@ -198,11 +198,13 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let journal = dir.store.journal(id)?;
+    let dropped = dropped_steps(&journal);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"run": rec, "journal": journal}))?
-        );
+        let mut out = serde_json::json!({"run": rec, "journal": journal});
+        if dropped > 0 {
+            out["droppedSteps"] = dropped.into();
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!("run      {}", rec.id);
@@ -270,8 +272,23 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
         println!("child    {}  {}  {}", c.id, c.flow, c.status.as_str());
     }
     println!("journal");
+    if dropped > 0 {
+        println!(
+            "  (the oldest {dropped} steps are no longer kept: a run keeps its newest {} \
+             (JOURNAL_STEPS_PER_RUN_MAX), so this journal starts at step {})",
+            weft_store::JOURNAL_STEPS_PER_RUN_MAX,
+            dropped + 1
+        );
+    }
     print_journal(&journal, rec.created_at);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Steps of a journal the store no longer keeps: it keeps a run's newest
+/// [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`], numbered from 1, so the
+/// first kept step says how many went before it.
+fn dropped_steps(journal: &[JournalStep]) -> i64 {
+    journal.first().map_or(0, |s| (s.step - 1).max(0))
 }
 
 /// The code of a run's error, when it has one (`unreadable_state`, ...).
@@ -500,6 +517,55 @@ pub fn act(data_dir: &Path, id: &str, event: Event) -> anyhow::Result<ExitCode> 
             data_dir.display()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `weft runs fork ID --step N [--version V]` on a data directory: the
+/// new run's id and status, or exit 1 with why it was refused (the live
+/// upgrade checker's reasons, one a line).
+pub fn fork(
+    data_dir: &Path,
+    id: &str,
+    step: i64,
+    version: Option<i64>,
+) -> anyhow::Result<ExitCode> {
+    use weft_runtime::HostError;
+    let dir = data::open_for_writing(data_dir)?;
+    let mut host = Host::new(dir.store.clone(), Box::new(weft_runtime::ids::OsEntropy));
+    let by = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    let fork = match host.fork(id, step, version, &by, weft_runtime::runtime::now_ms()) {
+        Ok(fork) => fork,
+        Err(HostError::ForkRefused {
+            from, to, reasons, ..
+        }) => {
+            eprintln!(
+                "weft: run {id}'s state after step {step} cannot move from version {from} to {to}:"
+            );
+            for r in reasons {
+                eprintln!("  - {r}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        Err(
+            e @ (HostError::UnknownRun(_)
+            | HostError::UnknownVersion(_)
+            | HostError::FlowNotInVersion { .. }
+            | HostError::Fork(_)
+            | HostError::Travel(_)),
+        ) => {
+            eprintln!("weft: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    commit(&mut host, dir.store.as_ref())?;
+    let rec = host.record(&fork)?.context("the new run disappeared")?;
+    println!(
+        "run {} (forked from {id} after step {step}, version {}) is {}",
+        rec.id,
+        rec.version,
+        rec.status.as_str()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -357,6 +357,37 @@ fn run_then_inspect_and_repair_in_a_data_directory() {
         stderr(&o)
     );
 
+    // A fork from step 1, on the run's own version; a version that is
+    // not deployed is refused (exit 1).
+    let o = weft(&[
+        "runs",
+        "fork",
+        &failed,
+        "--step",
+        "1",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("(forked from {failed} after step 1, version ")),
+        "{}",
+        stdout(&o)
+    );
+    let o = weft(&[
+        "runs",
+        "fork",
+        &failed,
+        "--step",
+        "1",
+        "--version",
+        "99",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stderr(&o).contains("99"), "{}", stderr(&o));
+
     let o = weft(&["runs", "cancel", "NOPE", "--data", data.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let o = weft(&[

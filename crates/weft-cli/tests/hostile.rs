@@ -33,6 +33,14 @@ mod runs;
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
+/// How long a test waits for what must happen before calling it a hang:
+/// far past every timeout these tests configure, so that only a server
+/// that never acts fails, however loaded the machine. The tests bound
+/// nothing else from above: what they check is behaviour (who is served,
+/// what is closed, what is answered) and lower bounds (nothing closed
+/// before its own timeout), which load cannot break.
+const HANG: Duration = Duration::from_secs(60);
+
 /// A `weft` process of these tests (killed when dropped).
 struct Weft {
     child: Child,
@@ -47,11 +55,31 @@ fn weft_bin() -> String {
     std::env::var("WEFT_HOSTILE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_weft").to_string())
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+/// A scratch directory of one test (`weft-hostile-<pid>-<name>`), removed
+/// with everything in it when the test passes; a failed test leaves it to
+/// be looked at, as `support::TempDir` does.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn temp_dir(name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!("weft-hostile-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Scratch(d)
 }
 
 /// A configuration file with `http` limits (TOML lines) and a token.
@@ -124,7 +152,7 @@ impl Weft {
                 }
             });
         }
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + HANG;
         let addr: SocketAddr = loop {
             if let Some(a) = addr.lock().unwrap().clone() {
                 break a.parse().unwrap();
@@ -194,10 +222,7 @@ fn weft(args: &[&str]) -> (i32, String, String) {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
+    reqwest::Client::builder().timeout(HANG).build().unwrap()
 }
 
 /// A request with the token: (status, JSON body or null).
@@ -222,7 +247,7 @@ async fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
     let mut s = TcpStream::connect(addr).await.unwrap();
     let _ = s.write_all(bytes).await;
     let mut out = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    let _ = tokio::time::timeout(HANG, s.read_to_end(&mut out)).await;
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -245,6 +270,13 @@ async fn closed_within(s: &mut TcpStream, max: Duration) -> bool {
     }
 }
 
+/// Watches `s` until the server closes it: the time from `since` at which
+/// it was seen closed (never earlier than the close), or `None` if it was
+/// still open after [`HANG`].
+fn closed_after(mut s: TcpStream, since: Instant) -> tokio::task::JoinHandle<Option<Duration>> {
+    tokio::spawn(async move { closed_within(&mut s, HANG).await.then(|| since.elapsed()) })
+}
+
 const FLOWS: &str = "flow Hold(x) {\n    r = Work(x)\n    return r\n}\n\nflow Quick(x) {\n    return x\n}\n\nflow Stamps(n) {\n    for _i in range(n) {\n        _t = now()\n    }\n    Sleep(1ms)\n    for _i in range(n) {\n        _t = now()\n    }\n    return n\n}\n";
 
 async fn deploy(c: &reqwest::Client, url: &str) {
@@ -260,6 +292,10 @@ async fn deploy(c: &reqwest::Client, url: &str) {
 
 // ----- slow clients -----
 
+/// A connection that sends nothing and one whose request head trickles in
+/// a line every 300 ms are closed at the header timeout (which bounds the
+/// whole head, not each read), a kept-alive idle one at the idle timeout,
+/// and a fresh client is served while they hang.
 #[tokio::test]
 async fn half_open_slowloris_and_idle_connections_are_closed() {
     let dir = temp_dir("timeouts");
@@ -267,25 +303,31 @@ async fn half_open_slowloris_and_idle_connections_are_closed() {
     let w = Weft::serve(&[], &dir.join("data"), Some(&cfg)).await;
     let started = Instant::now();
     // Connects and sends nothing.
-    let mut half_open = TcpStream::connect(w.addr).await.unwrap();
-    // Sends a header line every 300 ms, never the end of the head.
+    let half_open = closed_after(TcpStream::connect(w.addr).await.unwrap(), started);
+    // Sends a header line every 300 ms, never the end of the head; the
+    // first write after the server closed it fails.
     let mut slow = TcpStream::connect(w.addr).await.unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .await
         .unwrap();
     let trickle = tokio::spawn(async move {
-        for i in 0..30 {
+        let mut i = 0;
+        while started.elapsed() < HANG {
             tokio::time::sleep(Duration::from_millis(300)).await;
             if slow
                 .write_all(format!("X-{i}: y\r\n").as_bytes())
                 .await
                 .is_err()
             {
-                return (slow, true);
+                return Some(started.elapsed());
             }
+            i += 1;
         }
-        (slow, false)
+        None
     });
+    // A fresh client is served while those two hang.
+    let (status, _) = call(&client(), "GET", &format!("{}/v1/flows", w.url), None).await;
+    assert_eq!(status, 200);
     // A kept-alive connection after one request.
     let mut idle = TcpStream::connect(w.addr).await.unwrap();
     idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -294,36 +336,28 @@ async fn half_open_slowloris_and_idle_connections_are_closed() {
     let mut buf = [0u8; 512];
     let n = idle.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
-    let idle_since = Instant::now();
+    let idle = closed_after(idle, Instant::now());
 
+    let t = half_open
+        .await
+        .unwrap()
+        .expect("a connection that sent nothing stays open");
+    assert!(t >= Duration::from_millis(900), "closed too early: {t:?}");
+    let t = trickle
+        .await
+        .unwrap()
+        .expect("a request head trickling in stays open");
+    assert!(t >= Duration::from_millis(900), "closed too early: {t:?}");
+    // The idle one outlives the header timeout, not the idle timeout (the
+    // server's idle time starts a little before the client's clock did).
+    let t = idle
+        .await
+        .unwrap()
+        .expect("an idle kept-alive connection stays open");
     assert!(
-        closed_within(&mut half_open, Duration::from_secs(4)).await,
-        "a connection that sent nothing stays open"
+        t >= Duration::from_millis(2_500),
+        "an idle kept-alive connection closed at the header timeout ({t:?})"
     );
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "closed too early"
-    );
-    let (mut slow, refused) = trickle.await.unwrap();
-    assert!(
-        refused || closed_within(&mut slow, Duration::from_secs(1)).await,
-        "a request head trickling in stays open"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "the slowloris connection was closed only after {:?}",
-        started.elapsed()
-    );
-    // The idle one outlives the header timeout, not the idle timeout.
-    assert!(
-        !closed_within(&mut idle, Duration::from_millis(1_500)).await,
-        "an idle kept-alive connection closed at the header timeout"
-    );
-    assert!(
-        closed_within(&mut idle, Duration::from_secs(4)).await,
-        "an idle kept-alive connection stays open"
-    );
-    assert!(idle_since.elapsed() >= Duration::from_millis(2_800));
     // The server still answers.
     let (status, _) = call(&client(), "GET", &format!("{}/v1/flows", w.url), None).await;
     assert_eq!(status, 200);
@@ -362,10 +396,9 @@ async fn a_flood_of_idle_connections_does_not_lock_out_a_client() {
         }
     }
     assert!(flood.len() > 600, "only {} connections opened", flood.len());
-    let t = Instant::now();
+    // Served, not left in the backlog until the client gives up.
     let (status, body) = call(&client(), "GET", &format!("{}/v1/runs", w.url), None).await;
     assert_eq!(status, 200, "{body}");
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     let (_, metrics) = (
         0,
         client()
@@ -417,7 +450,7 @@ async fn one_client_cannot_take_every_connection() {
         assert!(!closed_within(s, Duration::from_millis(5)).await);
     }
     // The flood's oldest were closed, its newest are open.
-    assert!(closed_within(&mut flood[0], Duration::from_secs(1)).await);
+    assert!(closed_within(&mut flood[0], HANG).await);
     assert!(!closed_within(&mut flood[199], Duration::from_millis(5)).await);
     let (status, _) = call(&client(), "GET", &format!("{}/v1/runs", w.url), None).await;
     assert_eq!(status, 200);
@@ -426,7 +459,10 @@ async fn one_client_cannot_take_every_connection() {
 #[tokio::test]
 async fn sigterm_does_not_wait_on_idle_or_half_sent_connections() {
     let dir = temp_dir("sigterm");
-    let mut w = Weft::serve(&[], &dir.join("data"), None).await;
+    // A grace past HANG: a server that waited on these connections would
+    // still be running when the test gives up on it.
+    let cfg = config(&dir, "shutdown_grace = \"300s\"");
+    let mut w = Weft::serve(&[], &dir.join("data"), Some(&cfg)).await;
     let _half_open = TcpStream::connect(w.addr).await.unwrap();
     let mut partial = TcpStream::connect(w.addr).await.unwrap();
     partial
@@ -440,14 +476,12 @@ async fn sigterm_does_not_wait_on_idle_or_half_sent_connections() {
     let mut buf = [0u8; 256];
     let _ = idle.read(&mut buf).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let t = Instant::now();
     w.sigterm();
     let status = w
-        .exited_within(Duration::from_secs(5))
+        .exited_within(HANG)
         .await
         .unwrap_or_else(|| panic!("SIGTERM waited on connections:\n{}", w.log()));
     assert!(status.success(), "{status}");
-    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 }
 
 #[tokio::test]
@@ -455,7 +489,6 @@ async fn a_body_that_does_not_arrive_is_answered_408() {
     let dir = temp_dir("body");
     let cfg = config(&dir, "body_read_timeout = \"1s\"");
     let w = Weft::serve(&[], &dir.join("data"), Some(&cfg)).await;
-    let t = Instant::now();
     let answer = raw(
         w.addr,
         format!(
@@ -467,7 +500,6 @@ async fn a_body_that_does_not_arrive_is_answered_408() {
     .await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert_eq!(body_of(&answer)["error"]["code"], "request_timeout");
-    assert!(t.elapsed() < Duration::from_secs(4), "{:?}", t.elapsed());
 }
 
 #[tokio::test]
@@ -617,7 +649,8 @@ async fn full_disk_scenario(w: &Weft, disk: &Path) {
     let mut created = vec![run["id"].as_str().unwrap().to_string()];
     let mut refused = Vec::new();
     for i in 0..60 {
-        let t = Instant::now();
+        // Answered, not hung (the client gives up after HANG): the commit
+        // fails and is not retried behind the caller's back.
         let input = json!({"i": i, "pad": pad});
         let (status, body) = call(
             &c,
@@ -626,11 +659,6 @@ async fn full_disk_scenario(w: &Weft, disk: &Path) {
             Some(json!({"flow": "Quick", "input": input})),
         )
         .await;
-        assert!(
-            t.elapsed() < Duration::from_secs(3),
-            "a write took {:?}",
-            t.elapsed()
-        );
         match status {
             201 => created.push(body["id"].as_str().unwrap().to_string()),
             503 => {
@@ -693,7 +721,7 @@ async fn full_disk_scenario(w: &Weft, disk: &Path) {
 
     // Space returns.
     std::fs::remove_file(&filler).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + HANG;
     loop {
         let (status, body) = call(
             &c,
@@ -710,7 +738,7 @@ async fn full_disk_scenario(w: &Weft, disk: &Path) {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The result the worker sent while the disk was full was kept.
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG;
     loop {
         let (_, r) = call(
             &c,
@@ -915,7 +943,7 @@ async fn a_full_disk_on_postgres_is_answered_503_at_once_and_recovered_from() {
 
 /// A data directory with runs in it, the server stopped with SIGKILL (the
 /// write-ahead log not checkpointed).
-async fn data_with_runs(name: &str, runs: usize) -> PathBuf {
+async fn data_with_runs(name: &str, runs: usize) -> (Scratch, PathBuf) {
     let dir = temp_dir(name);
     let data = dir.join("data");
     let mut w = Weft::serve(&[], &data, None).await;
@@ -932,10 +960,11 @@ async fn data_with_runs(name: &str, runs: usize) -> PathBuf {
         assert_eq!(status, 201, "{body}");
     }
     w.sigkill();
-    data
+    (dir, data)
 }
 
-/// `weft serve` on `data` must refuse to start (within 20 s); its message.
+/// `weft serve` on `data` must refuse to start (a start is what it does
+/// instead, so a process still running after [`HANG`] fails); its message.
 fn refused_to_start(data: &Path) -> String {
     let mut child = Command::new(weft_bin())
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
@@ -945,7 +974,7 @@ fn refused_to_start(data: &Path) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG;
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
@@ -969,7 +998,7 @@ fn refused_to_start(data: &Path) -> String {
 
 #[tokio::test]
 async fn a_truncated_database_is_refused_at_start_and_doctor_finds_it() {
-    let data = data_with_runs("truncated", 3).await;
+    let (_dir, data) = data_with_runs("truncated", 3).await;
     let (code, out, _) = weft(&["doctor", data.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     std::fs::File::options()
@@ -991,7 +1020,7 @@ async fn a_truncated_database_is_refused_at_start_and_doctor_finds_it() {
 
 #[tokio::test]
 async fn a_damaged_write_ahead_log_is_refused_and_can_be_accepted() {
-    let data = data_with_runs("wal", 12).await;
+    let (_dir, data) = data_with_runs("wal", 12).await;
     let wal = data.join("weft.db-wal");
     let mut bytes = std::fs::read(&wal).unwrap();
     let frame = 24 + 4096;
@@ -1126,7 +1155,7 @@ async fn the_journal_is_read_in_pages() {
 }
 
 /// A run's journal keeps its newest JOURNAL_STEPS_PER_RUN_MAX steps; the
-/// first page says how many went.
+/// API's first page and `weft runs show` say how many went.
 #[tokio::test]
 async fn a_long_journal_says_what_it_dropped() {
     use weft_engine::state::{Entry, EntryKind, Status};
@@ -1152,6 +1181,38 @@ async fn a_long_journal_says_what_it_dropped() {
             .collect();
         s.commit(&Batch { writes }).unwrap();
     }
+    // The CLI says so, above the journal and in its JSON.
+    let d = data.to_str().unwrap();
+    let (code, out, err) = weft(&["runs", "show", "01JZZZZZZZZZZZZZZZZZZZZZZZ", "--data", d]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.split("\njournal\n").nth(1).unwrap_or_default().lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!(
+                "  (the oldest 25 steps are no longer kept: a run keeps its newest {max} \
+                 (JOURNAL_STEPS_PER_RUN_MAX), so this journal starts at step 26)"
+            )
+            .as_str()
+        ),
+        "{out}"
+    );
+    assert!(
+        lines.next().unwrap().trim_start().starts_with("26 "),
+        "{out}"
+    );
+    let (code, out, err) = weft(&[
+        "runs",
+        "show",
+        "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+        "--json",
+        "--data",
+        d,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["droppedSteps"], 25);
+    assert_eq!(shown["journal"][0]["step"], 26);
     let cfg = config(&dir, "");
     let w = Weft::serve(&[], &data, Some(&cfg)).await;
     let (status, page) = call(

@@ -541,6 +541,34 @@ flow Approval(x) {
 }
 "#;
 
+/// Steps the run of [`write_long_journal`] lost to the journal's cap.
+const DROPPED_STEPS: i64 = 25;
+
+/// A completed run with [`DROPPED_STEPS`] more journal steps than a run
+/// keeps (`JOURNAL_STEPS_PER_RUN_MAX`), written into `data` as the store
+/// writes them (the server is not running yet); its id.
+fn write_long_journal(data: &Path) -> String {
+    use weft_engine::state::{Entry, EntryKind, Status};
+    use weft_store::{Batch, RunWrite, Store};
+    let id = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
+    let store = weft_store_sqlite::SqliteStore::open(data).unwrap();
+    let mut rec = weft_store::conformance::record(id, "Ticks", Status::Completed);
+    rec.result = Some(json!(1));
+    let writes = (0..weft_store::JOURNAL_STEPS_PER_RUN_MAX + DROPPED_STEPS)
+        .map(|i| RunWrite {
+            record: Some(rec.clone()),
+            created: i == 0,
+            journal: vec![Entry {
+                at: 1_000 + i,
+                kind: EntryKind::Now { value: i },
+            }],
+            ..RunWrite::default()
+        })
+        .collect();
+    store.commit(&Batch { writes }).unwrap();
+    id.to_string()
+}
+
 /// Runs in the prepared data directory before the server starts.
 const FILLER_RUNS: usize = 10_000;
 
@@ -614,6 +642,7 @@ async fn operating_many_runs_in_a_browser() {
         "filling the data directory: {}",
         String::from_utf8_lossy(&filled.stderr)
     );
+    let long_journal = write_long_journal(&dir.join("data"));
     let launch = Launch::data(dir.path()).config("poller_stale = \"2s\"\n");
     let server = Server::start(launch).await;
     let api = server.api();
@@ -649,6 +678,17 @@ async fn operating_many_runs_in_a_browser() {
     let approve_cancel = start("Approval", json!({"id": "A-1"})).await;
     let approve_edit = start("Approval", json!({"id": "A-2"})).await;
     api.wait_for(&trip, "failed").await;
+    // A newer version whose Trip passes Rent another value: the fork
+    // dialog offers it, and refuses it at the step that waits on Rent.
+    let trip_v2 = api
+        .post(
+            "/v1/flows",
+            json!({"name": "ops.weft", "source": OPS_FLOWS.replace("Rent(city, nights)", "Rent(city, nights - 1)")}),
+        )
+        .await
+        .ok(201)["version"]
+        .as_i64()
+        .unwrap();
     for id in &pays {
         api.wait_for(id, "failed").await;
     }
@@ -685,8 +725,11 @@ async fn operating_many_runs_in_a_browser() {
         "runs": {
             "signups": signups, "trip": trip, "pays": pays, "onboard": onboard,
             "approveCancel": approve_cancel, "approveEdit": approve_edit,
+            "longJournal": long_journal,
         },
         "total": total,
+        "droppedSteps": DROPPED_STEPS,
+        "tripV2": trip_v2,
         "lines": {"book": line("hotel = Book"), "nights": line("nights = hotel"), "rent": line("car = Rent")},
         "artifacts": artifacts,
         "chromium": chromium(),

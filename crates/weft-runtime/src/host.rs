@@ -100,6 +100,22 @@ pub enum HostError {
     /// A fork was refused.
     #[error("{0}")]
     Fork(String),
+    /// A fork onto a newer version was refused by the live upgrade's
+    /// checker (`weft_engine::upgrade`): the state at the step does not
+    /// map onto that version.
+    #[error("run {run}'s state after step {step} cannot move from version {from} to {to}: {}", reasons.join("; "))]
+    ForkRefused {
+        /// The run forked.
+        run: String,
+        /// The step forked from.
+        step: i64,
+        /// The version the run was on at that step.
+        from: i64,
+        /// The version asked for.
+        to: i64,
+        /// The checker's reasons.
+        reasons: Vec<String>,
+    },
     /// Starting a run panicked (a bug); nothing was stored.
     #[error("starting the run failed inside the engine: {0}")]
     Panicked(String),
@@ -1237,38 +1253,60 @@ impl Host {
     }
 
     /// Forks run `source` after step `step` of its journal: a new run (see
-    /// [`machine::fork`]) on the same program version, whose record says
-    /// `forked_from`; returns its id. `version`, when given, must be the
-    /// source's: moving a run's state to another version needs rules for
-    /// what may change between versions, which this build does not have.
+    /// [`machine::fork`]) whose record says `forked_from`; returns its id.
+    /// It starts on the version the source was on after that step; with
+    /// `version` newer than that, the forked state is then moved onto it
+    /// by the live upgrade's rule (`weft_engine::upgrade::plan`), as one
+    /// `upgraded` entry by `by`, or the fork is refused with the checker's
+    /// reasons ([`HostError::ForkRefused`]) and nothing is recorded.
     pub fn fork(
         &mut self,
         source: &str,
         step: i64,
         version: Option<i64>,
+        by: &str,
         now: i64,
     ) -> Result<String, HostError> {
         let rec = self
             .record(source)?
             .ok_or_else(|| HostError::UnknownRun(source.to_string()))?;
-        if let Some(v) = version.filter(|v| *v != rec.version) {
+        if let Some(v) = version {
+            if !self.programs.contains_key(&v) && self.store.deployment(v)?.is_none() {
+                return Err(HostError::UnknownVersion(v));
+            }
+        }
+        let store = self.store.clone();
+        let programs = move |v: i64| crate::travel::compile_version(store.as_ref(), v);
+        let at = crate::travel::state_at(self.store.as_ref(), &programs, source, step)?;
+        // The version the run was on after that step (a live upgrade may
+        // have moved it since): the fork starts there, as its replay does.
+        let base = crate::travel::version_at(&at.journal, at.record.version, step);
+        let target = version.unwrap_or(base);
+        if target < base {
             return Err(HostError::Fork(format!(
-                "run {source} runs on version {}; forking onto version {v} is not possible: \
-                 this build forks runs onto their own version only",
-                rec.version
+                "run {source} was on version {base} after step {step}; version {target} is \
+                 older: a fork moves a run's state forward only"
             )));
         }
-        let program = self.program(rec.version)?;
-        let store = self.store.clone();
-        let (own, p) = (rec.version, program.clone());
-        let programs = move |v: i64| {
-            if v == own {
-                Ok(p.clone())
-            } else {
-                crate::travel::compile_version(store.as_ref(), v)
+        let program = self.program(base)?;
+        let onto = if target == base {
+            None
+        } else {
+            let flows = self
+                .store
+                .deployment(target)?
+                .map(|d| d.flows)
+                .unwrap_or_default();
+            if self.store.latest_version(&rec.flow)?.is_some()
+                && !flows.iter().any(|f| f == &rec.flow)
+            {
+                return Err(HostError::FlowNotInVersion {
+                    flow: rec.flow.clone(),
+                    version: target,
+                });
             }
+            Some(self.program(target)?)
         };
-        let at = crate::travel::state_at(self.store.as_ref(), &programs, source, step)?;
         let run_id = ids::run_id(now, self.entropy.as_mut());
         let mut env = HostEnv::new(now, self.entropy.as_mut());
         let (state, out) = machine::fork(
@@ -1283,10 +1321,29 @@ impl Host {
             jitter: env.jitter,
             ..Cause::default()
         };
+        // Onto a newer version: the live upgrade's plan for the forked
+        // state, made before anything is recorded, so that a refusal
+        // leaves no run behind. Replay makes the same plan from the same
+        // state (the `upgraded` entry after the fork's).
+        let upgraded = match &onto {
+            None => None,
+            Some(new) => match weft_engine::upgrade::plan(&program, new, &state) {
+                Ok(plan) => Some((plan, new.clone())),
+                Err(refusal) => {
+                    return Err(HostError::ForkRefused {
+                        run: source.to_string(),
+                        step,
+                        from: base,
+                        to: target,
+                        reasons: refusal.reasons,
+                    })
+                }
+            },
+        };
         let record = RunRecord {
             id: run_id.clone(),
             flow: rec.flow.clone(),
-            version: rec.version,
+            version: base,
             status: state.status,
             input: rec.input.clone(),
             result: None,
@@ -1312,6 +1369,26 @@ impl Host {
             },
         );
         self.record_transition(&run_id, out, Transition::created(cause), now);
+        if let Some((plan, new_program)) = upgraded {
+            let moved = plan.lines();
+            let c = self.runs.get_mut(&run_id).expect("inserted above");
+            c.state = plan.state;
+            c.program = new_program;
+            c.record.version = target;
+            let out = machine::Output {
+                journal: vec![weft_engine::Entry {
+                    at: now,
+                    kind: weft_engine::EntryKind::Upgraded {
+                        by: by.to_string(),
+                        from: base,
+                        to: target,
+                        moved,
+                    },
+                }],
+                commands: Vec::new(),
+            };
+            self.record_transition(&run_id, out, Transition::default(), now);
+        }
         self.drain_follow_ups(now)?;
         Ok(run_id)
     }

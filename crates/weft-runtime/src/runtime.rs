@@ -179,6 +179,7 @@ enum Msg {
         run_id: String,
         step: i64,
         version: Option<i64>,
+        by: String,
         reply: Reply<RunRecord>,
     },
     WaitFinished {
@@ -597,19 +598,22 @@ impl Runtime {
         rx.await.map_err(|_| stopped())?
     }
 
-    /// Forks a run after a step of its journal (see [`Host::fork`]);
+    /// Forks a run after a step of its journal, onto `version` when given
+    /// (see [`Host::fork`]; `by` names who asked, for an upgrade's entry);
     /// returns the new run's record once it is durable.
     pub async fn fork(
         &self,
         run_id: &str,
         step: i64,
         version: Option<i64>,
+        by: &str,
     ) -> Result<RunRecord, HostError> {
         let (reply, rx) = oneshot::channel();
         self.send(Msg::Fork {
             run_id: run_id.to_string(),
             step,
             version,
+            by: by.to_string(),
             reply,
         })?;
         rx.await.map_err(|_| stopped())?
@@ -1051,13 +1055,14 @@ impl Core {
                 run_id,
                 step,
                 version,
+                by,
                 reply,
             } => {
                 if self.stopping {
                     let _ = reply.send(Err(stopped()));
                     return;
                 }
-                match self.host.fork(&run_id, step, version, now) {
+                match self.host.fork(&run_id, step, version, &by, now) {
                     Ok(id) => self.replies.push(Pending::Record(reply, id)),
                     Err(e) => {
                         let _ = reply.send(Err(e));

@@ -121,6 +121,29 @@ pub fn compile_version(store: &dyn Store, version: i64) -> Result<Arc<Program>, 
         .map_err(|e| format!("program version {version} does not compile: {e}"))
 }
 
+/// The version a run was on after step `step` of its `journal`: the
+/// newest live upgrade's (an `upgraded` entry) up to that step, else the
+/// version it began on (the first upgrade's `from`, or `current`, the
+/// record's, when it was never upgraded), as [`state_at`] replays it.
+pub fn version_at(journal: &[JournalStep], current: i64, step: i64) -> i64 {
+    let mut upgrades = journal.iter().flat_map(|st| {
+        st.entries.iter().filter_map(move |e| match &e.kind {
+            EntryKind::Upgraded { from, to, .. } => Some((st.step, *from, *to)),
+            _ => None,
+        })
+    });
+    let Some((first_step, began_on, first_to)) = upgrades.next() else {
+        return current;
+    };
+    if first_step > step {
+        return began_on;
+    }
+    upgrades
+        .take_while(|(s, _, _)| *s <= step)
+        .last()
+        .map_or(first_to, |(_, _, to)| to)
+}
+
 /// The state of run `run_id` after step `step` of its journal.
 pub fn state_at(
     store: &dyn Store,

@@ -616,7 +616,11 @@ flow F(x) {
         .unwrap()
         .step;
     let before = w.names().len();
-    let fork = w.sim.host.fork(&id, started_kid, None, w.sim.now).unwrap();
+    let fork = w
+        .sim
+        .host
+        .fork(&id, started_kid, None, "test", w.sim.now)
+        .unwrap();
     w.sim.run_until_idle(i64::MAX).unwrap();
     let r = w.record(&fork);
     assert_eq!(r.status, Status::Completed, "{r:?}");
@@ -641,9 +645,20 @@ flow F(x) {
         weft_runtime::travel::state_at(store.as_ref(), &programs, &fork, step)
             .unwrap_or_else(|e| panic!("step {step}: {e}"));
     }
-    // The same version only.
-    let err = w.sim.host.fork(&id, 1, Some(2), w.sim.now).unwrap_err();
-    assert!(err.to_string().contains("own version"), "{err}");
-    let err = w.sim.host.fork(&id, 99, None, w.sim.now).unwrap_err();
+    // A version that is not deployed.
+    let err = w
+        .sim
+        .host
+        .fork(&id, 1, Some(2), "test", w.sim.now)
+        .unwrap_err();
+    assert!(
+        matches!(err, weft_runtime::HostError::UnknownVersion(2)),
+        "{err}"
+    );
+    let err = w
+        .sim
+        .host
+        .fork(&id, 99, None, "test", w.sim.now)
+        .unwrap_err();
     assert!(err.to_string().contains("no step 99"), "{err}");
 }

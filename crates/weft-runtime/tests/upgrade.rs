@@ -584,3 +584,127 @@ fn a_sub_flow_waiting_in_a_for_loop_moves_in_its_first_round_only() {
     assert_eq!(record(&mut sim, &id).version, v2);
     let _ = EPOCH_MS;
 }
+
+/// A fork onto a newer version (issue 16): the repair when the mistake
+/// came before the failure. Version 1 passes `Use` the wrong value and
+/// the run fails there; version 2 fixes the line after the first wait.
+/// Forked from step 1 (waiting for `Step`) onto version 2, the new run
+/// calls `Step` again, then `Use` with the fixed value, and completes; the
+/// move is an `upgraded` entry of the fork's first step, and every step
+/// of the fork replays. A version whose code before the wait changed is
+/// refused with the checker's reasons, and nothing is recorded; a version
+/// not deployed, or older than the one forked from, is refused too.
+#[test]
+fn a_fork_onto_a_newer_version_moves_the_state_by_the_upgrade_rule() {
+    const V1: &str =
+        "flow F(x) {\n    a = Step(x)\n    b = Use(a + 1)\n    return {a: a, b: b}\n}\n";
+    let mut sim = sim(|activity, args| match (activity, args[0].as_i64()) {
+        ("Step", _) => ret(json!(5)),
+        ("Use", Some(6)) => Answer::Fail {
+            error: "6 is the wrong value".into(),
+            retryable: false,
+            after_ms: 0,
+        },
+        (_, n) => ret(json!(n)),
+    });
+    let v1 = deploy(&mut sim, "f.weft", V1);
+    let id = sim
+        .host
+        .start_run("F", json!(1), None, sim.now)
+        .expect("starts")
+        .run_id;
+    settle(&mut sim);
+    assert_eq!(record(&mut sim, &id).status, Status::Failed);
+    let v2 = deploy(&mut sim, "f.weft", &edit(V1, "Use(a + 1)", "Use(a * 10)"));
+    let v3 = deploy(&mut sim, "f.weft", &edit(V1, "Step(x)", "Step(x + 1)"));
+    let runs_before = sim
+        .store()
+        .list_runs(&RunQuery {
+            limit: 100,
+            ..RunQuery::default()
+        })
+        .unwrap()
+        .runs
+        .len();
+
+    // Refused: the wait's own call changed in version 3.
+    let err = sim
+        .host
+        .fork(&id, 1, Some(v3), "ann@ops", sim.now)
+        .unwrap_err();
+    match &err {
+        HostError::ForkRefused {
+            from, to, reasons, ..
+        } => {
+            assert_eq!((*from, *to), (v1, v3));
+            assert!(!reasons.is_empty());
+        }
+        other => panic!("{other}"),
+    }
+    // Not deployed.
+    let err = sim
+        .host
+        .fork(&id, 1, Some(9), "ann@ops", sim.now)
+        .unwrap_err();
+    assert!(matches!(err, HostError::UnknownVersion(9)), "{err}");
+    sim.flush().expect("commits");
+    let runs_after = sim
+        .store()
+        .list_runs(&RunQuery {
+            limit: 100,
+            ..RunQuery::default()
+        })
+        .unwrap()
+        .runs
+        .len();
+    assert_eq!(runs_after, runs_before, "a refused fork left a run");
+
+    // Onto version 2.
+    let fork = sim
+        .host
+        .fork(&id, 1, Some(v2), "ann@ops", sim.now)
+        .expect("forks onto version 2");
+    settle(&mut sim);
+    let r = record(&mut sim, &fork);
+    assert_eq!(r.status, Status::Completed, "{r:?}");
+    assert_eq!(r.version, v2);
+    assert_eq!(r.forked_from.as_deref(), Some(id.as_str()));
+    assert_eq!(r.result, Some(json!({"a": 5, "b": 50})));
+    assert_eq!(called(&sim, &fork), ["Step", "Use"]);
+    assert_eq!(
+        upgrades_in_journal(&sim, &fork),
+        [("ann@ops".to_string(), v1, v2)]
+    );
+    let store = sim.store().clone();
+    let programs = |v: i64| weft_runtime::travel::compile_version(store.as_ref(), v);
+    let steps = store.journal(&fork).unwrap().len() as i64;
+    for step in 1..=steps {
+        let at = weft_runtime::travel::state_at(store.as_ref(), &programs, &fork, step)
+            .unwrap_or_else(|e| panic!("step {step}: {e}"));
+        assert_eq!(
+            weft_runtime::travel::version_at(&at.journal, r.version, step),
+            v2
+        );
+    }
+    // Not back onto an older version.
+    let err = sim
+        .host
+        .fork(&fork, 1, Some(v1), "ann@ops", sim.now)
+        .unwrap_err();
+    assert!(
+        matches!(&err, HostError::Fork(m) if m.contains("older")),
+        "{err}"
+    );
+    // A fork of the fork starts on version 2, where the fork stood.
+    let again = sim
+        .host
+        .fork(&fork, 1, None, "ann@ops", sim.now)
+        .expect("forks the fork");
+    settle(&mut sim);
+    let r = record(&mut sim, &again);
+    assert_eq!((r.version, r.status), (v2, Status::Completed), "{r:?}");
+    assert_eq!(r.result, Some(json!({"a": 5, "b": 50})));
+    // The original is untouched.
+    let r = record(&mut sim, &id);
+    assert_eq!((r.version, r.status), (v1, Status::Failed));
+}

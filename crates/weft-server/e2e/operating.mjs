@@ -126,6 +126,16 @@ await step('stepping through a journal shows the variables and where the flow st
   expect(await page.locator('tr.var[data-name="hotel"] code').textContent() === 'null', 'not yet booked at step 1');
   await page.locator('#step-slider').fill('2');
   await page.locator('#step-label').filter({ hasText: 'Step 2 of 3' }).waitFor();
+  // The dialog offers the flow's newer version; the state at step 2 waits
+  // on the Rent call that version changed, so the checker refuses it.
+  await page.locator('#act-fork').click();
+  await page.locator('#confirm-dialog').filter({ hasText: 'Fork a new run from step 2?' }).waitFor();
+  expect(await page.locator('#fork-version option').count() === 2, 'its own version and the newer one');
+  await page.locator('#fork-version').selectOption(String(cfg.tripV2));
+  await page.locator('#confirm-yes').click();
+  await page.locator('#step-body .bad').filter({ hasText: new RegExp(`cannot move from version \\d+ to ${cfg.tripV2}`) }).waitFor();
+  expect(page.url().endsWith(runs.trip), 'a refused fork stays on the run');
+  // On its own version (the default).
   await page.locator('#act-fork').click();
   await page.locator('#confirm-dialog').filter({ hasText: 'Fork a new run from step 2?' }).waitFor();
   await page.locator('#confirm-yes').click();
@@ -146,6 +156,14 @@ await step('the journal shows every attempt\'s time of day and downloads as JSON
   const file = JSON.parse(readFileSync(await dl.path(), 'utf8'));
   expect(file.run.id === runs.pays[1] && file.steps.length >= 3, `the file: ${file.steps?.length} steps`);
   for (const s of file.steps) for (const e of s.entries) expect(/^\d{4}-\d\d-\d\dT/.test(e.at) && typeof e.atMs === 'number', JSON.stringify(e));
+});
+
+await step('a run whose oldest journal steps are no longer kept says so above its timeline (issue 14)', async () => {
+  await page.goto(`${base}/runs/${runs.longJournal}`);
+  await waitStatus(page, 'completed');
+  await page.locator('#journal-dropped').filter({ hasText: `The oldest ${cfg.droppedSteps} steps are no longer kept` }).waitFor();
+  await page.locator('.timeline > .item').first().waitFor();
+  await shot(page, 'journal-dropped-1400x900');
 });
 
 await step('a parent whose sub-flow failed says so (defect: it looked like any waiting run)', async () => {

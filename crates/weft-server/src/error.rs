@@ -205,6 +205,10 @@ impl From<HostError> for ApiError {
                 UnreadableKind::Panic => Code::EnginePanic,
             },
             HostError::Fork(_) => Code::NotApplicable,
+            HostError::ForkRefused { reasons, .. } => {
+                let details = json!({"reasons": reasons});
+                return ApiError::new(Code::UpgradeRefused, msg).with_details(details);
+            }
             HostError::Travel(t) => return ApiError::from(t),
         };
         ApiError::new(code, msg)

@@ -768,8 +768,9 @@ pub(crate) struct ForkBody {
 }
 
 /// `POST /v1/runs/{id}/fork` `{"step": N, "version": V}`: a new run from
-/// the state after step `N` (see `weft_runtime::Host::fork`); `201` with
-/// the new run.
+/// the state after step `N` (see `weft_runtime::Host::fork`), moved onto
+/// version `V` when it is newer and the live upgrade's checker allows it
+/// (`upgrade_refused` with its reasons otherwise); `201` with the new run.
 pub(crate) async fn fork(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -783,8 +784,11 @@ pub(crate) async fn fork(
             "`step` is a journal step: 1, 2, ...",
         ));
     }
-    let rec = s.runtime.fork(&id, body.step, body.version).await?;
-    let detail = json!({"step": body.step, "fork": rec.id});
+    let rec = s.runtime.fork(&id, body.step, body.version, &actor).await?;
+    let mut detail = json!({"step": body.step, "fork": rec.id});
+    if let Some(v) = body.version {
+        detail["version"] = json!(v);
+    }
     let store = s.runtime.store().clone();
     let entry = NewAudit {
         at: now_ms(),

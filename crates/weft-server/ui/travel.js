@@ -7,6 +7,7 @@ import { api, errorText, q } from './api.js';
 import { $, h, jsonBlock, nothing, toast } from './dom.js';
 import { absolute, preview } from './format.js';
 import { navigate } from './router.js';
+import { newerVersions } from './upgrade.js';
 
 /** One variable: its name and value (short, unfolded when long). */
 function variable(v) {
@@ -78,10 +79,17 @@ export function travelCard(run, steps, { onLine, onClose }) {
   next.addEventListener('click', () => show(step + 1));
   fork.addEventListener('click', async () => {
     const dlg = $('#confirm-dialog');
+    // A newer version of the flow is offered too: the server moves the
+    // state onto it by the live upgrade's rule, or refuses with why.
+    const newer = await newerVersions(run.flow, run.version).catch(() => []);
+    const choice = h('select', { id: 'fork-version', 'aria-label': 'Version of the new run' },
+      h('option', { value: '' }, `version ${run.version}, the run's own`),
+      newer.map((v) => h('option', { value: String(v) }, `version ${v}, if the state at step ${step} maps onto it`)));
     $('#confirm-title').textContent = `Fork a new run from step ${step}?`;
     $('#confirm-body').replaceChildren(
-      h('p', `A new run of ${run.flow} (version ${run.version}) starts from this run's state after step ${step}: `,
+      h('p', `A new run of ${run.flow} starts from this run's state after step ${step}: `,
         'what it had computed is kept; the calls it was making, its timers and its running sub-flows start again under the new run.'),
+      h('label', 'On ', choice),
       h('p.muted', 'This run is left as it is.'));
     $('#confirm-yes').textContent = 'Fork';
     $('#confirm-yes').className = 'primary';
@@ -90,7 +98,8 @@ export function travelCard(run, steps, { onLine, onClose }) {
     const ok = await new Promise((resolve) => dlg.addEventListener('close', () => resolve(dlg.returnValue === 'ok'), { once: true }));
     if (!ok) return;
     try {
-      const r = await api(`/v1/runs/${q(run.id)}/fork`, { method: 'POST', body: { step } });
+      const version = choice.value ? Number(choice.value) : undefined;
+      const r = await api(`/v1/runs/${q(run.id)}/fork`, { method: 'POST', body: version ? { step, version } : { step } });
       toast(`Forked: run ${r.id} is ${r.status}.`, 'ok');
       navigate(`/runs/${q(r.id)}`);
     } catch (e) {

@@ -548,14 +548,78 @@ async fn a_run_is_seen_at_each_step_and_forked_from_one() {
     assert_eq!(log["actions"][0]["action"], "fork");
     assert_eq!(log["actions"][0]["actor"], "fixer");
 
-    let m = api
+    // Onto a newer version that fixes the line after the first wait
+    // (nights without the + 1): forked from step 1, Book is called again,
+    // then Rent with the fixed value; the move is in the fork's journal.
+    const TRIP: &str = "flow Trip(city) {\n    hotel = Book(city)\n    nights = hotel.nights + 1\n    car = Rent(city, nights)\n    return {hotel: hotel, car: car}\n}\n";
+    let v2 = api
+        .deploy(&TRIP.replace("hotel.nights + 1", "hotel.nights"))
+        .await["version"]
+        .as_i64()
+        .unwrap();
+    let v3 = api
+        .deploy(&TRIP.replace("Book(city)", "Book(city + \"!\")"))
+        .await["version"]
+        .as_i64()
+        .unwrap();
+    let onto = api
+        .send(
+            api.request("POST", &format!("/v1/runs/{id}/fork"))
+                .header("X-Weft-Actor", "fixer")
+                .json(&json!({"step": 1, "version": v2})),
+        )
+        .await
+        .ok(201);
+    assert_eq!(onto["version"], v2, "{onto}");
+    let onto_id = id_of(&onto);
+    let t = api.poll_one("Book").await;
+    assert_eq!(t["runId"], onto_id.as_str());
+    api.complete(&t, json!({"nights": 2})).await;
+    let t = api.poll_one("Rent").await;
+    assert_eq!(t["args"], json!(["Oslo", 2]), "the fixed line");
+    api.complete(&t, json!({"car": "V60"})).await;
+    api.wait_for(&onto_id, "completed").await;
+    let j = api.journal(&onto_id).await;
+    let up = j
+        .iter()
+        .find(|e| e["type"] == "upgraded")
+        .unwrap_or_else(|| panic!("no upgraded entry: {j:?}"));
+    assert_eq!(
+        (&up["from"], &up["to"], &up["by"]),
+        (&json!(1), &json!(v2), &json!("fixer"))
+    );
+    assert_eq!(up["step"], 1);
+    let log = api.get("/v1/audit").await.ok(200);
+    assert_eq!(log["actions"][0]["detail"]["version"], v2, "{log}");
+    // Refused by the checker: the wait's own call changed in version 3.
+    let r = api
         .post(
             &format!("/v1/runs/{id}/fork"),
-            json!({"step": 2, "version": 2}),
+            json!({"step": 1, "version": v3}),
+        )
+        .await;
+    let m = r.error(409, "upgrade_refused");
+    assert!(m.contains("cannot move from version 1 to 3"), "{m}");
+    let reasons = r.json()["error"]["reasons"].clone();
+    assert!(
+        reasons.as_array().is_some_and(|r| !r.is_empty()),
+        "{reasons}"
+    );
+    // Back onto an older version, and onto one not deployed.
+    let m = api
+        .post(
+            &format!("/v1/runs/{onto_id}/fork"),
+            json!({"step": 1, "version": 1}),
         )
         .await
         .error(409, "not_applicable");
-    assert!(m.contains("own version"), "{m}");
+    assert!(m.contains("older"), "{m}");
+    api.post(
+        &format!("/v1/runs/{id}/fork"),
+        json!({"step": 1, "version": 99}),
+    )
+    .await
+    .error(404, "unknown_version");
     api.post(&format!("/v1/runs/{id}/fork"), json!({"step": 9}))
         .await
         .error(404, "no_such_step");
