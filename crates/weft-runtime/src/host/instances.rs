@@ -1081,20 +1081,6 @@ fn select(state: &Json, paths: &[String]) -> Json {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn select_picks_nested_fields() {
-        let state = json!({"a": 1, "b": {"c": 2, "d": 3}, "e": 4});
-        assert_eq!(
-            select(&state, &["a".into(), "b.c".into(), "x.y".into()]),
-            json!({"a": 1, "b": {"c": 2}, "x": {"y": null}})
-        );
-    }
-}
-
 /// A machine's event as triggers take it: its id names the instance and
 /// the version the command made, so it is the same id however often the
 /// command's end is applied.
@@ -1111,5 +1097,19 @@ fn machine_event(e: &machines::MachineEvent) -> weft_store::IncomingEvent {
             "state": e.state,
         }),
         source: Some("machine".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_picks_nested_fields() {
+        let state = json!({"a": 1, "b": {"c": 2, "d": 3}, "e": 4});
+        assert_eq!(
+            select(&state, &["a".into(), "b.c".into(), "x.y".into()]),
+            json!({"a": 1, "b": {"c": 2}, "x": {"y": null}})
+        );
     }
 }

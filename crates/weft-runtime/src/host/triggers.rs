@@ -35,7 +35,7 @@ pub struct ActiveTrigger {
 impl ActiveTrigger {
     /// True when the event is one this trigger takes.
     pub fn matches(&self, e: &IncomingEvent) -> bool {
-        self.spec.types.iter().any(|t| *t == e.kind)
+        self.spec.types.contains(&e.kind)
             && self
                 .spec
                 .subject
