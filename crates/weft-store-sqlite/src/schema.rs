@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING, V6_EVENTS];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -210,6 +210,34 @@ CREATE TABLE audit_runs (
 );
 CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id);
 CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
+";
+
+/// Version 6: events and schedules that start flows (`weft_store::events`,
+/// `weft_store::schedules`, issue 12).
+/// The id is the primary key: an id is taken once, and a second insert is
+/// a conflict that rolls back the batch carrying it. `seq` numbers events
+/// in commit order for lists (newest first). `starts` is JSON: the runs
+/// each matching trigger started, or why not. Schedules are few and read
+/// whole, so a row is JSON beside its name and revision.
+const V6_EVENTS: &str = "
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    type        TEXT NOT NULL,
+    subject     TEXT,
+    data        TEXT NOT NULL,
+    source      TEXT,
+    received_at INTEGER NOT NULL,
+    starts      TEXT NOT NULL
+);
+
+-- A schedule's row as JSON; `revision` counts its writes (each names the
+-- revision it was made from: a moved row is a conflict).
+CREATE TABLE schedules (
+    name     TEXT NOT NULL PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    row      TEXT NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// Refuses a schema version this build does not know.
