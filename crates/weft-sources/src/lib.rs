@@ -49,11 +49,20 @@ pub trait Sink: Send + Sync + 'static {
         -> BoxFuture<'_, Result<IngestOutcome, SinkError>>;
 }
 
-/// Why the sink did not take a batch (the engine is away, the store
-/// failed). The source backs off and offers the batch again.
+/// Why the sink did not take a batch.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct SinkError(pub String);
+pub enum SinkError {
+    /// The engine is away or its store failed: the source backs off and
+    /// offers the batch again.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The engine refuses the events as they are (an event over a limit):
+    /// offering them again cannot help. The source offers a refused batch
+    /// one event at a time, and acknowledges an event refused alone
+    /// without delivering it (reported in its status and log).
+    #[error("{0}")]
+    Rejected(String),
+}
 
 /// Why a source stopped reading (it is restarted after a back-off).
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Kind, SourceConfig};
-use crate::{limits, Context, Cursors, Error, IncomingEvent, IngestOutcome, Sink, Statuses};
+use crate::{
+    limits, Context, Cursors, Error, IncomingEvent, IngestOutcome, Sink, SinkError, Statuses,
+};
 
 /// What every source's loop shares.
 #[derive(Clone)]
@@ -48,12 +50,45 @@ impl Shared {
         if events.is_empty() {
             return Some(IngestOutcome::default());
         }
+        match self.offer(source, events.clone()).await? {
+            Ok(outcome) => Some(outcome),
+            Err(_) if events.len() > 1 => {
+                // Some event of the batch is refused: the others go alone.
+                let mut total = IngestOutcome::default();
+                for event in events {
+                    if let Ok(o) = self.offer(source, vec![event]).await? {
+                        total.accepted += o.accepted;
+                        total.duplicates += o.duplicates;
+                    }
+                }
+                Some(total)
+            }
+            Err(_) => Some(IngestOutcome::default()),
+        }
+    }
+
+    /// Offers `events` until the engine takes or refuses them; `None` when
+    /// the server stops first. A refusal is reported and answered as
+    /// `Err(())`.
+    async fn offer(
+        &self,
+        source: &str,
+        events: Vec<IncomingEvent>,
+    ) -> Option<Result<IngestOutcome, ()>> {
         let mut wait = limits::BACKOFF_MIN;
         loop {
             match self.sink.ingest(events.clone()).await {
                 Ok(outcome) => {
                     self.statuses.ingested(source, outcome);
-                    return Some(outcome);
+                    return Some(Ok(outcome));
+                }
+                Err(SinkError::Rejected(e)) => {
+                    if let [one] = events.as_slice() {
+                        tracing::error!(source, event = %one.id, error = %e, "the engine refuses the event; it is acknowledged without a run");
+                        self.statuses
+                            .failed(source, &format!("event {} refused: {e}", one.id));
+                    }
+                    return Some(Err(()));
                 }
                 Err(e) => {
                     tracing::warn!(source, error = %e, "the engine did not take the events; trying again");

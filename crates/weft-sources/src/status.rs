@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// One source's state as this node sees it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SourceStatus {
     /// The source's name.
     pub name: String,

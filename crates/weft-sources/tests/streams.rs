@@ -288,3 +288,63 @@ async fn a_source_whose_server_is_away_reports_it_and_starts_again() {
     running.stop().await;
     assert_eq!(s[0].error, None, "a success clears the error");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_the_engine_refuses_is_reported_and_the_rest_delivered() {
+    if !have("redis-server") {
+        return;
+    }
+    let server = redis_server();
+    let mut con = redis(server.port).await;
+    for i in 0..5 {
+        let data = if i == 2 {
+            "{\"refuse\": true}".to_string()
+        } else {
+            format!("{{\"n\": {i}}}")
+        };
+        let _: String = redis::cmd("XADD")
+            .arg("s")
+            .arg("*")
+            .arg("type")
+            .arg("t")
+            .arg("data")
+            .arg(data)
+            .query_async(&mut con)
+            .await
+            .unwrap();
+    }
+    let config = source(&format!(
+        "[[sources]]\nname = \"s\"\nkind = \"redis\"\nurl = \"redis://127.0.0.1:{}\"\nstream = \"s\"\n",
+        server.port
+    ));
+    let recorder = Arc::new(RecordingSink::default());
+    let running = spawn(
+        vec![config],
+        node("n1"),
+        sink(&recorder),
+        Arc::new(MemoryCursors::default()),
+    );
+    recorder.wait_for(4, Duration::from_secs(30)).await;
+    let start = std::time::Instant::now();
+    loop {
+        let pending: (usize, Option<String>, Option<String>, redis::Value) = redis::cmd("XPENDING")
+            .arg("s")
+            .arg("weft-s")
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        if pending.0 == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "entries left pending"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let s = running.statuses.list();
+    running.stop().await;
+    assert_eq!(recorder.distinct(), 4);
+    let error = s[0].error.clone().unwrap_or_default();
+    assert!(error.contains("refused"), "{error}");
+}

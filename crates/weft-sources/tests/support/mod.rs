@@ -66,7 +66,13 @@ impl Sink for RecordingSink {
                 .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                 .is_ok()
             {
-                return Err(SinkError("the engine is away".into()));
+                return Err(SinkError::Unavailable("the engine is away".into()));
+            }
+            if let Some(e) = events.iter().find(|e| e.data.get("refuse").is_some()) {
+                return Err(SinkError::Rejected(format!(
+                    "event {} is over a limit",
+                    e.id
+                )));
             }
             let mut outcome = IngestOutcome::default();
             {
