@@ -63,6 +63,16 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "operating at scale: run counts, list indexes, forks, step causes, audit log",
         sql: V6,
     },
+    Migration {
+        version: 7,
+        description: "reserved for the triggers' events",
+        sql: V7_RESERVED,
+    },
+    Migration {
+        version: 8,
+        description: "pull sources' cursors",
+        sql: V8_SOURCES,
+    },
 ];
 
 /// The schema version this build writes.
@@ -404,6 +414,21 @@ CREATE TABLE pollers (
     node      text COLLATE "C" NOT NULL,
     last_poll bigint NOT NULL,
     PRIMARY KEY (activity, worker, node)
+);
+"#;
+
+/// Version 7 is the triggers' events (numbered up front for the branches
+/// built in parallel); empty on a branch without them. Merging the
+/// triggers puts their migration here.
+const V7_RESERVED: &str = "";
+
+/// Version 8: pull sources' cursors (`weft-sources`), one row per source,
+/// advanced by compare-and-set. (Version 7 is the triggers' events.)
+const V8_SOURCES: &str = r#"
+CREATE TABLE source_cursors (
+    source     text COLLATE "C" PRIMARY KEY,
+    cursor     text NOT NULL,
+    updated_at bigint NOT NULL
 );
 "#;
 

@@ -11,7 +11,15 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING];
+pub const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3,
+    V4_MACHINES,
+    V5_OPERATING,
+    V6_RESERVED,
+    V7_SOURCES,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -210,6 +218,21 @@ CREATE TABLE audit_runs (
 );
 CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id);
 CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
+";
+
+/// Version 6 is the triggers' events (numbered up front for the branches
+/// built in parallel); empty on a branch without them. Merging the
+/// triggers puts their migration here.
+const V6_RESERVED: &str = "";
+
+/// Version 7: pull sources' cursors (`weft-sources`), one row per source,
+/// advanced by compare-and-set. (Version 6 is the triggers' events.)
+const V7_SOURCES: &str = "
+CREATE TABLE source_cursors (
+    source     TEXT NOT NULL PRIMARY KEY,
+    cursor     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 /// Refuses a schema version this build does not know.
