@@ -107,6 +107,16 @@ pub const HANDLER_AWAIT_WITHOUT_TIMEOUT: &str = "E0308";
 pub const STATE_TYPE: &str = "E0309";
 /// A nested shape named almost like a choice of its shape.
 pub const SHAPE_VARIANT: &str = "W0310";
+/// A trigger (`sdk.TaskQueue({...})`) that does not read as one.
+pub const TRIGGER: &str = "E0311";
+/// A trigger's `run` names no flow of the program.
+pub const UNKNOWN_TRIGGER_FLOW: &str = "E0312";
+/// The event a trigger starts its flow with does not fit the flow.
+pub const TRIGGER_EVENT: &str = "E0313";
+/// Two triggers (or two schedules) of one name.
+pub const DUPLICATE_TRIGGER: &str = "E0314";
+/// A schedule (`sdk.Schedule({...})`) that does not read as one.
+pub const SCHEDULE: &str = "E0315";
 
 /// Every code the checker emits, in numeric order.
 pub const ALL: &[&str] = &[
@@ -156,4 +166,9 @@ pub const ALL: &[&str] = &[
     HANDLER_AWAIT_WITHOUT_TIMEOUT,
     STATE_TYPE,
     SHAPE_VARIANT,
+    TRIGGER,
+    UNKNOWN_TRIGGER_FLOW,
+    TRIGGER_EVENT,
+    DUPLICATE_TRIGGER,
+    SCHEDULE,
 ];

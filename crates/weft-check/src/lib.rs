@@ -68,8 +68,10 @@ mod machine_decls;
 mod machines;
 mod names;
 mod program;
+pub mod schedules;
 mod scope;
 pub mod suggest;
+pub mod triggers;
 mod typing;
 mod walk;
 
@@ -106,6 +108,7 @@ pub fn check_program(files: &[SourceFile<'_>]) -> Vec<Vec<Diagnostic>> {
     let calls = typing::check(files, &program, &contracts, &mut out);
     declarations::check(files, &program, &contracts, &calls, &mut out);
     machine_decls::check_declarations(files, &program, &contracts, &mut out);
+    triggers::check(files, &program, &mut out);
     for diags in &mut out {
         // Stable: findings at one place keep the order they were found in.
         diags.sort_by_key(|d| (d.span.start, d.span.end));

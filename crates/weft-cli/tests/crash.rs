@@ -815,3 +815,143 @@ async fn sigkill_while_commands_are_in_flight_keeps_every_total_exact() {
         &server.log_tail(),
     );
 }
+
+// ----- events -----
+
+/// Distinct event ids the events crash test posts.
+const EVENTS: usize = 400;
+
+/// Events per request.
+const EVENTS_PER_POST: usize = 20;
+
+/// Every event is answered within this, kills and restarts included.
+const EVENTS_DEADLINE: Duration = Duration::from_secs(120);
+
+/// A trigger on `placed` events of `orders`, and one more on the same
+/// events: each event starts one run of each.
+const EVENT_FLOWS: &str = r#"
+flow Ship(event) {
+    return {order: event.data.n}
+}
+
+flow Bill(event) {
+    return {order: event.data.n}
+}
+
+sdk.TaskQueue({type: ["placed"], where: "orders", run: "Ship"})
+sdk.TaskQueue({type: ["placed"], where: "orders", run: "Bill", name: "billing"})
+"#;
+
+/// Posts events `0..EVENTS` in requests of `EVENTS_PER_POST`, each request
+/// twice at once (a client retrying before its first attempt was
+/// answered), and each until it is answered (the server dies under it):
+/// the answers say how many were new.
+async fn post_events(client: reqwest::Client, url: Arc<RwLock<String>>) -> (usize, usize) {
+    let (mut accepted, mut duplicates) = (0, 0);
+    for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(EVENTS_PER_POST) {
+        let events: Vec<Value> = chunk
+            .iter()
+            .map(|n| json!({"id": format!("order-{n}"), "type": "placed", "subject": "orders", "data": {"n": n}}))
+            .collect();
+        let body = json!({"events": events});
+        loop {
+            let base = url.read().unwrap().clone();
+            let send = || {
+                client
+                    .post(format!("{base}/v1/events"))
+                    .json(&body)
+                    .timeout(Duration::from_secs(10))
+                    .send()
+            };
+            let (a, b) = tokio::join!(send(), send());
+            let mut answered = false;
+            for r in [a, b].into_iter().flatten() {
+                if r.status() == 200 {
+                    let v: Value = r.json().await.unwrap_or(Value::Null);
+                    accepted += int(&v["accepted"]) as usize;
+                    duplicates += int(&v["duplicates"]) as usize;
+                    answered = true;
+                }
+            }
+            if answered {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    (accepted, duplicates)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_while_events_are_posted_starts_one_run_per_event_and_trigger() {
+    let t0 = Instant::now();
+    let seed = seed();
+    let mut rng = Rng(seed);
+    let dir = TempDir::new("crash-events");
+    let client = reqwest::Client::new();
+    let mut server = Server::start(Launch::data(dir.path())).await;
+    server.api().deploy(EVENT_FLOWS).await;
+    let url = Arc::new(RwLock::new(server.url.clone()));
+    let poster = tokio::spawn(post_events(client.clone(), url.clone()));
+    let mut kill_log = Vec::new();
+    let kills_planned = rng.range(2, 5) as usize;
+    while kill_log.len() < kills_planned && !poster.is_finished() {
+        tokio::time::sleep(Duration::from_millis(rng.range(50, 400))).await;
+        server.kill();
+        kill_log.push(t0.elapsed().as_millis());
+        server = Server::start(Launch::data(dir.path())).await;
+        *url.write().unwrap() = server.url.clone();
+    }
+    let (accepted, duplicates) = loop {
+        if poster.is_finished() {
+            break poster.await.unwrap();
+        }
+        assert!(
+            t0.elapsed() < EVENTS_DEADLINE,
+            "events not all answered after {EVENTS_DEADLINE:?}; seed {seed}, kills at {kill_log:?} ms\n{}",
+            server.log_tail()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let api = server.api();
+    // Every id is taken now: all of them again are duplicates.
+    let events: Vec<Value> = (0..EVENTS_PER_POST)
+        .map(|n| json!({"id": format!("order-{n}"), "type": "placed", "subject": "orders"}))
+        .collect();
+    let again = api
+        .post("/v1/events", json!({"events": events}))
+        .await
+        .ok(200);
+    assert_eq!(again, json!({"accepted": 0, "duplicates": EVENTS_PER_POST}));
+    assert!(
+        accepted <= EVENTS,
+        "{accepted} events accepted of {EVENTS} distinct ids; seed {seed}"
+    );
+    assert!(duplicates >= EVENTS - accepted);
+    for flow in ["Ship", "Bill"] {
+        let runs = api.list_all_runs(&format!("&flow={flow}")).await;
+        let keys: BTreeSet<String> = runs
+            .iter()
+            .map(|r| r["idempotencyKey"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(
+            (runs.len(), keys.len()),
+            (EVENTS, EVENTS),
+            "{flow}: one run per event; seed {seed}, kills at {kill_log:?} ms"
+        );
+        let trigger = if flow == "Ship" { "Ship" } else { "billing" };
+        for n in 0..EVENTS {
+            let key = format!("event:{trigger}:order-{n}");
+            assert!(keys.contains(&key), "{flow}: no run for {key}; seed {seed}");
+        }
+        for r in &runs {
+            assert_eq!(r["status"], "completed", "{r}");
+        }
+    }
+    eprintln!(
+        "events crash test: seed {seed}, {} kills at {kill_log:?} ms, {accepted} accepted and \
+         {duplicates} duplicates answered, {:?}",
+        kill_log.len(),
+        t0.elapsed()
+    );
+}

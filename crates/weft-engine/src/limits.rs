@@ -74,3 +74,16 @@ pub const RETRY_BACKOFF_MS_DEFAULT: u64 = 1_000;
 
 /// Longest delay between attempts when `maxBackoff:` is not given.
 pub const RETRY_BACKOFF_MS_MAX_DEFAULT: u64 = 5 * 60 * 1_000;
+
+/// Events in one ingestion (one `POST /v1/events` request, one batch a
+/// source hands over): a larger list is refused whole, so one request
+/// never holds the core for long.
+pub const EVENTS_PER_INGEST_MAX: usize = 1_000;
+
+/// Bytes of JSON in one event (its id, type, subject, data and source):
+/// the event is a run's input for each trigger it matches, so it is
+/// bounded like one ([`PAYLOAD_BYTES_MAX`] or less).
+pub const EVENT_BYTES_MAX: usize = 256 * 1024;
+
+/// Bytes in an event's id, type, subject or source.
+pub const EVENT_NAME_BYTES_MAX: usize = 256;

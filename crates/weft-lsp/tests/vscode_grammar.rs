@@ -74,7 +74,7 @@ fn declaration_scopes(text: &str) -> HashMap<u32, &'static str> {
     for item in &parse.module.items {
         match item {
             // The grammar does not know machines yet: nothing to compare.
-            Item::Flow(_) | Item::Machine(_) => continue,
+            Item::Flow(_) | Item::Machine(_) | Item::Trigger(_) => continue,
             Item::Activity(a) => {
                 out.insert(a.span.start, "storage.type.activity.weft");
                 out.insert(a.name.span.start, "entity.name.function.activity.weft");

@@ -37,10 +37,16 @@ use weft_store::{
 use crate::contain;
 use crate::ids::{self, Entropy};
 
+mod ingest;
 mod instances;
+mod schedules;
+mod triggers;
+pub use ingest::{validate_event, validate_events};
 pub use instances::{
     instance_json, CommandRequest, Sent, DEPLOYED_PREFIX, FIND_LIMIT_MAX, INSTANCE_QUEUE_MAX,
 };
+pub use schedules::{spec_of as schedule_spec_of, ScheduleAction, SCHEDULE_QUEUE_POLL_MS};
+pub use triggers::{declared as declared_triggers, event_input, ActiveTrigger};
 
 /// Why the host refused or failed a request.
 #[derive(Debug, Error)]
@@ -141,6 +147,13 @@ pub enum HostError {
     /// by this build; the run is parked (see the module documentation).
     #[error("{0}")]
     Unreadable(Unreadable),
+    /// Events that cannot be taken as they are (an empty id, over a
+    /// limit); none of the list was taken.
+    #[error("{0}")]
+    InvalidEvent(String),
+    /// No schedule in force has this name.
+    #[error("no schedule named `{0}` is deployed")]
+    UnknownSchedule(String),
 }
 
 /// What this build cannot read.
@@ -347,6 +360,9 @@ enum FollowUp {
     },
     /// A flow's call of a machine, carried out here.
     MachineCall(Task),
+    /// An event made here (a machine's `created`/`updated`): take it as
+    /// [`Host::ingest`] takes events, starting its triggers' runs.
+    Event(Box<weft_store::IncomingEvent>),
     /// A handler's run finished: apply its command's outcome.
     CommandFinished {
         machine: String,
@@ -440,6 +456,24 @@ pub struct Host {
     command_ids: HashMap<(String, String, String), (CommandRecord, u64)>,
     /// Machine writes of the batch being built.
     machine_writes: Vec<MachineWrite>,
+    /// Events taken in the batch being built (see `ingest.rs`).
+    event_writes: Vec<weft_store::EventWrite>,
+    /// Ids of events taken in batches not yet committed -> the batch.
+    event_ids: HashMap<String, u64>,
+    /// The triggers each version declares, read once (see `triggers.rs`).
+    trigger_specs: HashMap<i64, Arc<Vec<weft_syntax::ast::TriggerSpec>>>,
+    /// The schedules each version declares, read once (`schedules.rs`).
+    schedule_specs: HashMap<i64, Arc<Vec<weft_check::schedules::ScheduleSpec>>>,
+    /// Schedule writes of the batch being built.
+    schedule_writes: Vec<weft_store::ScheduleWrite>,
+    /// Schedules' rows written in batches not yet committed -> the batch.
+    schedule_overlay: HashMap<String, (weft_store::ScheduleRow, u64)>,
+    /// The next schedule fire, once known (`None`: ask the rows).
+    schedule_next: Option<Option<i64>>,
+    /// The newest deployed version the schedules were synced with.
+    schedules_synced: Option<i64>,
+    /// True once the schedules were synced by this host.
+    schedules_checked: bool,
 }
 
 /// Test builds: what [`Host::set_probe`] takes.
@@ -530,6 +564,15 @@ impl Host {
             instances: HashMap::new(),
             command_ids: HashMap::new(),
             machine_writes: Vec::new(),
+            event_writes: Vec::new(),
+            event_ids: HashMap::new(),
+            trigger_specs: HashMap::new(),
+            schedule_specs: HashMap::new(),
+            schedule_writes: Vec::new(),
+            schedule_overlay: HashMap::new(),
+            schedule_next: None,
+            schedules_synced: None,
+            schedules_checked: false,
         }
     }
 
@@ -649,6 +692,12 @@ impl Host {
         }
         let d = self.store.deploy(files, &flows, Some(&encoded), now)?;
         self.cache_program(d.version, Arc::new(program));
+        // The version is stored; its schedules' rows go in the next batch
+        // (a failure here is retried at the next fire check, which syncs
+        // with the newest version it has not seen).
+        if let Err(e) = self.sync_schedules(now) {
+            tracing::warn!(error = %e, "bringing the schedules in line with version {} failed: {e}", d.version);
+        }
         Ok(d)
     }
 
@@ -788,6 +837,7 @@ impl Host {
             }
         }
         self.drain_follow_ups(now)?;
+        self.sync_schedules(now)?;
         Ok((migrated, unparked))
     }
 
@@ -828,6 +878,14 @@ impl Host {
                 ..RunWrite::default()
             });
         }
+        writes.extend(self.take_event_writes());
+        let schedules = self.take_schedule_writes();
+        if !schedules.is_empty() {
+            writes.push(RunWrite {
+                schedules,
+                ..RunWrite::default()
+            });
+        }
         (no, Batch { writes }, std::mem::take(&mut self.effects))
     }
 
@@ -849,6 +907,8 @@ impl Host {
         self.keys.retain(|_, (_, batch)| *batch > no);
         self.spent.retain(|_, batch| *batch > no);
         self.fired.retain(|_, batch| *batch > no);
+        self.event_ids.retain(|_, batch| *batch > no);
+        self.schedule_overlay.retain(|_, (_, batch)| *batch > no);
         if no + 1 == self.batch_no {
             // Cleared timers may linger in `next_timer`: ask the store.
             self.next_timer = None;
@@ -883,7 +943,11 @@ impl Host {
 
     /// True when work is waiting to be taken.
     pub fn has_work(&self) -> bool {
-        !self.writes.is_empty() || !self.effects.is_empty() || !self.machine_writes.is_empty()
+        !self.writes.is_empty()
+            || !self.effects.is_empty()
+            || !self.machine_writes.is_empty()
+            || !self.event_writes.is_empty()
+            || !self.schedule_writes.is_empty()
     }
 
     // ----- runs -----
@@ -1589,9 +1653,18 @@ impl Host {
         if self.cluster.is_some() {
             return self.claim_work(now);
         }
-        match self.next_timer() {
+        let mut fired = 0;
+        if !self.schedules_checked {
+            // A host that did not start through `prepare` (the simulator
+            // after a crash) learns the declared schedules here once.
+            self.sync_schedules(now)?;
+        }
+        if self.next_schedule().is_some_and(|at| at <= now) {
+            fired += self.fire_due_schedules(now)?;
+        }
+        match self.next_run_timer() {
             Some(at) if at <= now => {}
-            _ => return Ok(0),
+            _ => return Ok(fired),
         }
         let due = self.store.due_timers(now, 1_000)?;
         // Fired timers stay in the store until the batch commits, so the
@@ -1616,7 +1689,7 @@ impl Host {
                 Err(e) => self.contain(&t.run_id, e, now)?,
             }
         }
-        Ok(n)
+        Ok(n + fired)
     }
 
     /// Decides what an error met while stepping run `run_id` means for the
@@ -1680,6 +1753,21 @@ impl Host {
 
     /// When the earliest known timer fires.
     pub fn next_timer(&mut self) -> Option<i64> {
+        let run = self.next_run_timer();
+        // In a cluster, schedules are fired on the runtime's poll instead.
+        let schedule = if self.cluster.is_none() {
+            self.next_schedule()
+        } else {
+            None
+        };
+        match (run, schedule) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// When the earliest timer of a run fires.
+    fn next_run_timer(&mut self) -> Option<i64> {
         if !self.next_timer_known {
             let stored = self.store.next_timer().ok().flatten();
             self.next_timer = match (self.next_timer, stored) {
@@ -1804,6 +1892,7 @@ impl Host {
                     Err(e) => self.contain(&run, e, now)?,
                 },
                 FollowUp::MachineCall(task) => self.machine_call(task, now)?,
+                FollowUp::Event(event) => self.take_event(*event, now)?,
                 FollowUp::CommandFinished {
                     machine,
                     key,

@@ -26,10 +26,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
 use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
-use weft_store::{Batch, Deployment, RunRecord, SourceText, Store, StoreError};
+use weft_store::{
+    Batch, Deployment, IncomingEvent, IngestOutcome, RunRecord, ScheduleRow, SourceText, Store,
+    StoreError,
+};
 
 use crate::host::{
-    Cluster, CommandRequest, Effect, Host, HostError, Sent, Started, UpgradeReport, UpgradeTarget,
+    Cluster, CommandRequest, Effect, Host, HostError, ScheduleAction, Sent, Started, UpgradeReport,
+    UpgradeTarget,
 };
 use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
@@ -73,6 +77,16 @@ pub const COMMIT_RETRY: Duration = Duration::from_secs(1);
 /// The core thread goes round its loop at least this often, so that its
 /// heartbeat ([`Metrics::core_heartbeat_ms`]) says it is alive.
 pub const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// Times [`Runtime::ingest`] takes a list of events again after its batch
+/// was refused as a conflict (another node took one of its ids first, or
+/// an unrelated write of the batch conflicted): each time the ids taken
+/// meanwhile count as duplicates.
+pub const INGEST_CONFLICT_RETRIES: usize = 3;
+
+/// In a cluster, how often a node looks for due schedules (another node
+/// may have changed them): a fire is at most this late.
+pub const SCHEDULE_POLL: Duration = Duration::from_secs(1);
 
 /// The current time in epoch milliseconds.
 pub fn now_ms() -> i64 {
@@ -201,6 +215,15 @@ enum Msg {
     Committed {
         no: u64,
         result: Result<(), StoreError>,
+    },
+    Ingest {
+        events: Vec<IncomingEvent>,
+        reply: Reply<IngestOutcome>,
+    },
+    Schedule {
+        name: String,
+        action: ScheduleAction,
+        reply: Reply<ScheduleRow>,
     },
     /// In a cluster: another node queued work.
     Wake,
@@ -384,6 +407,7 @@ impl Runtime {
                     woken: true,
                     last_claim: Instant::now(),
                     last_renew: Instant::now(),
+                    last_schedules: Instant::now(),
                 }
                 .run()
             })
@@ -703,6 +727,52 @@ impl Runtime {
             .unwrap_or(sent.record))
     }
 
+    /// Takes events: the one entry point for `POST /v1/events` and every
+    /// pull or stream source. Returns once every new event (and what it
+    /// causes) is durable: `accepted` counts the events whose id was new,
+    /// `duplicates` those whose id was taken before. Offering the same
+    /// events again is safe: a source that crashed before it acknowledged
+    /// them gets them back as duplicates. The whole list is refused, and
+    /// nothing taken, when it breaks a limit
+    /// ([`weft_engine::limits::EVENTS_PER_INGEST_MAX`], `EVENT_BYTES_MAX`,
+    /// `EVENT_NAME_BYTES_MAX`).
+    pub async fn ingest(&self, events: Vec<IncomingEvent>) -> Result<IngestOutcome, HostError> {
+        let mut attempt = 0;
+        loop {
+            let (reply, rx) = oneshot::channel();
+            self.send(Msg::Ingest {
+                events: events.clone(),
+                reply,
+            })?;
+            match rx.await.map_err(|_| stopped())? {
+                Err(HostError::Store(StoreError::Conflict(e))) => {
+                    attempt += 1;
+                    if attempt > INGEST_CONFLICT_RETRIES {
+                        return Err(HostError::Store(StoreError::Conflict(e)));
+                    }
+                    tracing::debug!(error = %e, "taking {} event(s) again after a conflict", events.len());
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// An operator's action on a schedule (pause, resume, trigger now);
+    /// returns the schedule's row once the action is durable.
+    pub async fn schedule(
+        &self,
+        name: &str,
+        action: ScheduleAction,
+    ) -> Result<ScheduleRow, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Schedule {
+            name: name.to_string(),
+            action,
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
     /// A sink for activity results reported from outside a dispatcher
     /// (e.g. a worker completing a pulled task over HTTP).
     pub fn results(&self) -> ResultSink {
@@ -784,6 +854,10 @@ enum Pending {
     Accepted(Reply<String>, String),
     /// A live upgrade: the runs that moved are durable with the batch.
     Upgrade(Reply<UpgradeReport>, UpgradeReport),
+    /// Events taken: durable once their batch is.
+    Ingested(Reply<IngestOutcome>, IngestOutcome),
+    /// An operator's action on a schedule: durable once its batch is.
+    Schedule(Reply<ScheduleRow>, Box<ScheduleRow>),
 }
 
 /// A batch handed to the writer and not yet committed.
@@ -837,6 +911,8 @@ struct Core {
     /// In a cluster: when work was last looked for, and claims renewed.
     last_claim: Instant,
     last_renew: Instant,
+    /// In a cluster: when schedules were last looked at.
+    last_schedules: Instant,
 }
 
 /// A run is "finished" for waiters when it will not move without help.
@@ -903,6 +979,19 @@ impl Core {
                     self.last_claim = Instant::now();
                     if let Err(e) = self.host.claim_work(now_ms()) {
                         tracing::warn!(error = %e, "looking for work failed: {e}");
+                    }
+                }
+                // Schedules fire from a batch of their own: of two nodes
+                // firing one schedule, the store refuses one batch, and
+                // nothing else is in it to fail with it.
+                if self.last_schedules.elapsed() >= SCHEDULE_POLL
+                    && self.in_flight.is_empty()
+                    && !self.host.has_work()
+                {
+                    self.last_schedules = Instant::now();
+                    self.host.forget_schedule_times();
+                    if let Err(e) = self.host.fire_due_schedules(now_ms()) {
+                        tracing::warn!(error = %e, "firing schedules failed: {e}");
                     }
                 }
                 if self.last_renew.elapsed()
@@ -1119,6 +1208,28 @@ impl Core {
                     }
                 }
             }
+            Msg::Ingest { events, reply } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                match self.host.ingest(events, now) {
+                    Ok(outcome) => self.replies.push(Pending::Ingested(reply, outcome)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
+            Msg::Schedule {
+                name,
+                action,
+                reply,
+            } => match self.host.schedule_action(&name, action, now) {
+                Ok(row) => self.replies.push(Pending::Schedule(reply, Box::new(row))),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
             Msg::Committed { no, result } => self.committed(no, result, batch_replies),
             Msg::Wake => self.woken = true,
             Msg::Shutdown => self.stopping = true,
@@ -1145,6 +1256,12 @@ impl Core {
                 }
                 Pending::Upgrade(r, report) => {
                     let _ = r.send(Ok(report));
+                }
+                Pending::Ingested(r, outcome) => {
+                    let _ = r.send(Ok(outcome));
+                }
+                Pending::Schedule(r, row) => {
+                    let _ = r.send(Ok(*row));
                 }
                 Pending::Command(r, mut sent) => {
                     let rec = &sent.record;
@@ -1284,6 +1401,12 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Upgrade(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Ingested(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Schedule(r, _) => {
                     let _ = r.send(Err(err));
                 }
                 Pending::Command(r, _) => {

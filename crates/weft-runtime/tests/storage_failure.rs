@@ -73,6 +73,18 @@ impl Store for FillableStore {
     ) -> Result<Vec<weft_store::StoredMachineEvent>> {
         self.inner.machine_events(after, limit)
     }
+    fn taken_event_ids(&self, ids: &[String]) -> Result<Vec<String>> {
+        self.inner.taken_event_ids(ids)
+    }
+    fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<weft_store::StoredEvent>> {
+        self.inner.events(before, limit)
+    }
+    fn event(&self, id: &str) -> Result<Option<weft_store::StoredEvent>> {
+        self.inner.event(id)
+    }
+    fn schedules(&self) -> Result<Vec<weft_store::ScheduleRow>> {
+        self.inner.schedules()
+    }
     fn deploy(
         &self,
         files: &[SourceText],

@@ -78,6 +78,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/machines/{machine}/{key}/{command}"),
     ("GET", "/v1/machines/{machine}/{key}/history"),
     ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
+    ("POST", "/v1/events"),
+    ("GET", "/v1/events"),
+    ("GET", "/v1/triggers"),
+    ("GET", "/v1/schedules"),
+    ("POST", "/v1/schedules/{name}/pause"),
+    ("POST", "/v1/schedules/{name}/resume"),
+    ("POST", "/v1/schedules/{name}/trigger"),
 ];
 
 pub(crate) async fn openapi() -> Response {

@@ -32,6 +32,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod endpoint;
 pub mod error;
+pub mod events;
 pub mod graph;
 pub mod health;
 pub mod limits;

@@ -215,7 +215,77 @@ fn paths() -> Value {
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
     });
-    merge(runs, machine_paths())
+    merge(merge(runs, machine_paths()), event_paths())
+}
+
+/// The paths of events, apart so that no one `json!` nests too deep.
+fn event_paths() -> Value {
+    json!({
+        "/v1/events": {
+            "post": op("Take events: each whose id is new is stored, with the runs of the triggers it matches, in one transaction; an id taken before (a retry, a redelivery) is a duplicate and starts nothing. Answers once the new events are durable", "events",
+                merge(json!({"200": ok("How many events were new and how many were duplicates.", "IngestOutcome")}), error_responses(&["400", "401", "408", "409", "413", "415", "422", "503"])),
+                json!({"requestBody": body("EventsRequest", true)})),
+            "get": op("The events taken, newest first, each with the runs its triggers started (or why not)", "events",
+                merge(json!({"200": ok("A page of events.", "EventPage")}), error_responses(&["400", "401", "503"])),
+                json!({"parameters": [
+                    {"name": "before", "in": "query", "description": "The `seq` the page starts before (`nextBefore` of the previous page).", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}]}))
+        },
+        "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with the last event it took among the newest 100", "events",
+            merge(json!({"200": ok("The triggers.", "TriggerList")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/schedules": {"get": op("The schedules (`sdk.Schedule`): when each fires next, its last fire, counts of fires, skipped and queued fires, and how late a due fire is", "schedules",
+            merge(json!({"200": ok("The schedules.", "ScheduleList")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/schedules/{name}/pause": {"post": op("Pause a schedule: it does not fire until resumed", "schedules",
+            merge(json!({"200": ok("The schedule.", "Schedule")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("name", "The schedule's name.")]}))},
+        "/v1/schedules/{name}/resume": {"post": op("Resume a paused schedule from its next fire time after now (fires missed while paused are not caught up)", "schedules",
+            merge(json!({"200": ok("The schedule.", "Schedule")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("name", "The schedule's name.")]}))},
+        "/v1/schedules/{name}/trigger": {"post": op("Start a run of the schedule's flow now, whatever its overlap policy; its next fire stays", "schedules",
+            merge(json!({"200": ok("The schedule, its last run the one started.", "Schedule")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("name", "The schedule's name.")]}))}
+    })
+}
+
+fn event_schemas() -> Value {
+    json!({
+        "Event": {"type": "object", "required": ["id", "type"], "additionalProperties": false, "properties": {
+            "id": {"type": "string", "minLength": 1, "maxLength": 256, "description": "Unique per event, chosen by the sender: taken once."},
+            "type": {"type": "string", "minLength": 1, "maxLength": 256, "description": "What happened (`created`, `updated`, a domain name)."},
+            "subject": {"type": "string", "maxLength": 256, "description": "What it happened to (a machine's name, a table, a topic)."},
+            "data": {"description": "The event's body."},
+            "source": {"type": "string", "maxLength": 256, "description": "Where it came from."}}},
+        "EventsRequest": {"type": "object", "required": ["events"], "additionalProperties": false, "properties": {
+            "events": {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/Event"}}}},
+        "IngestOutcome": {"type": "object", "required": ["accepted", "duplicates"], "properties": {
+            "accepted": {"type": "integer", "description": "Events whose id was new: stored, their triggers' runs started."},
+            "duplicates": {"type": "integer", "description": "Events whose id was taken before: nothing new started."}}},
+        "TriggerStart": {"type": "object", "properties": {
+            "trigger": {"type": "string"}, "flow": {"type": "string"},
+            "runId": {"type": "string", "nullable": true, "description": "The run the trigger started."},
+            "error": {"type": "string", "nullable": true, "description": "Why no run started."}}},
+        "StoredEvent": {"type": "object", "properties": {
+            "seq": {"type": "integer", "description": "Its position in commit order."},
+            "id": {"type": "string"}, "type": {"type": "string"},
+            "subject": {"type": "string", "nullable": true}, "data": {},
+            "source": {"type": "string", "nullable": true},
+            "receivedAt": {"type": "integer", "description": "When it was taken (epoch ms)."},
+            "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
+        "TriggerList": {"type": "object", "properties": {"triggers": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "types": {"type": "array", "items": {"type": "string"}},
+            "subject": {"type": "string", "nullable": true}, "flow": {"type": "string"}, "version": {"type": "integer"},
+            "lastEvent": {"type": "object", "nullable": true, "properties": {"id": {"type": "string"}, "receivedAt": {"type": "integer"}, "runId": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}}}}}}},
+        "Schedule": {"type": "object", "properties": {
+            "name": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"},
+            "spec": {"type": "object", "description": "What the declaration says: `when` ({cron: {pattern, timezone}}, {every: {ms}} or {at: {ms}}), `input`, `overlap`, `catchup`, `catchupMax`."},
+            "nextAt": {"type": "integer", "nullable": true, "description": "When it fires next (epoch ms); null when never again."},
+            "paused": {"type": "boolean"}, "retired": {"type": "boolean", "description": "No deployed version declares it any more."},
+            "lastFireAt": {"type": "integer", "nullable": true}, "lastRunId": {"type": "string", "nullable": true},
+            "lastError": {"type": "string", "nullable": true}, "fires": {"type": "integer"}, "skipped": {"type": "integer"}, "queued": {"type": "integer"},
+            "updatedAt": {"type": "integer"},
+            "lagMs": {"type": "integer", "nullable": true, "description": "How late its next fire is (0 when not yet due)."}}},
+        "ScheduleList": {"type": "object", "properties": {"schedules": {"type": "array", "items": {"$ref": "#/components/schemas/Schedule"}}}},
+        "EventPage": {"type": "object", "properties": {
+            "events": {"type": "array", "items": {"$ref": "#/components/schemas/StoredEvent"}},
+            "nextBefore": {"type": "string", "nullable": true, "description": "Pass as `before` for the next page; null on the last."}}}
+    })
 }
 
 /// The machines' paths, apart so that no one `json!` nests too deep.
@@ -300,7 +370,10 @@ fn schemas() -> Value {
         "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}, "exampleText": {"type": "string", "nullable": true, "description": "The example as indented JSON text, fields in declared order."}}}}}}
     });
     merge(
-        merge(merge(run_schemas(), machine_schemas()), ops_schemas()),
+        merge(
+            merge(merge(run_schemas(), machine_schemas()), ops_schemas()),
+            event_schemas(),
+        ),
         more,
     )
 }

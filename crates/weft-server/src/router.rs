@@ -57,6 +57,24 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
             "/v1/machines/{machine}/{key}/commands/{command_id}",
             get(machines::get_command),
         )
+        .route(
+            "/v1/events",
+            post(crate::events::post_events).get(crate::events::list_events),
+        )
+        .route("/v1/triggers", get(crate::events::list_triggers))
+        .route("/v1/schedules", get(crate::events::list_schedules))
+        .route(
+            "/v1/schedules/{name}/pause",
+            post(crate::events::pause_schedule),
+        )
+        .route(
+            "/v1/schedules/{name}/resume",
+            post(crate::events::resume_schedule),
+        )
+        .route(
+            "/v1/schedules/{name}/trigger",
+            post(crate::events::trigger_schedule),
+        )
         .merge(crate::ui::api())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     axum::Router::new()

@@ -488,6 +488,22 @@ impl weft_store::Store for AwayAfterCallback {
     ) -> weft_store::Result<Vec<weft_store::StoredMachineEvent>> {
         self.inner.machine_events(after, limit)
     }
+    fn taken_event_ids(&self, ids: &[String]) -> weft_store::Result<Vec<String>> {
+        self.inner.taken_event_ids(ids)
+    }
+    fn events(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> weft_store::Result<Vec<weft_store::StoredEvent>> {
+        self.inner.events(before, limit)
+    }
+    fn event(&self, id: &str) -> weft_store::Result<Option<weft_store::StoredEvent>> {
+        self.inner.event(id)
+    }
+    fn schedules(&self) -> weft_store::Result<Vec<weft_store::ScheduleRow>> {
+        self.inner.schedules()
+    }
 }
 
 impl ClusterStore for AwayAfterCallback {

@@ -156,6 +156,8 @@ pub(crate) struct Plan<'a> {
     pub notify: bool,
     /// What the batch writes about machines.
     pub machines: crate::machines::MachinePlan<'a>,
+    /// The events the batch takes.
+    pub events: crate::events::EventPlan<'a>,
 }
 
 /// What the batch does to one run.
@@ -379,6 +381,7 @@ impl<'a> Plan<'a> {
             }
         }
         plan.machines = crate::machines::MachinePlan::build(batch);
+        plan.events = crate::events::EventPlan::build(batch);
         plan.notify = !plan.tasks_put_id.is_empty() || !plan.machines.inbox_machine.is_empty();
         if !fences.is_empty() {
             let mut guard: BTreeSet<&str> = plan.updated.id.iter().copied().collect();
@@ -404,7 +407,9 @@ impl<'a> Plan<'a> {
 
     /// True when the batch writes no row.
     pub fn is_empty(&self) -> bool {
-        self.created.len() + self.updated.len() == 0 && self.machines.is_empty()
+        self.created.len() + self.updated.len() == 0
+            && self.machines.is_empty()
+            && self.events.is_empty()
     }
 
     /// A fingerprint of every row the batch writes: tells a retry of the

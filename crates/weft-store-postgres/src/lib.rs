@@ -232,6 +232,7 @@
 
 mod cluster;
 mod commit;
+mod events;
 mod listen;
 mod machines;
 mod pool;
@@ -620,6 +621,12 @@ impl PgStore {
                 machines::DELETE_INSTANCE_INBOX,
                 !plan.machines.inbox_done.is_empty(),
             ),
+            ("events", events::INSERT_EVENTS, !plan.events.id.is_empty()),
+            (
+                "schedules",
+                events::UPSERT_SCHEDULES,
+                !plan.events.schedule_name.is_empty(),
+            ),
             ("notify", NOTIFY, plan.notify),
         ];
         let steps: Vec<(&str, &str)> = steps
@@ -741,6 +748,20 @@ impl PgStore {
                     p(&plan.machines.inbox_event),
                 ],
                 machines::DELETE_INSTANCE_INBOX => vec![p(&plan.machines.inbox_done)],
+                events::UPSERT_SCHEDULES => vec![
+                    p(&plan.events.schedule_name),
+                    p(&plan.events.schedule_revision),
+                    p(&plan.events.schedule_row),
+                ],
+                events::INSERT_EVENTS => vec![
+                    p(&plan.events.id),
+                    p(&plan.events.kind),
+                    p(&plan.events.subject),
+                    p(&plan.events.data),
+                    p(&plan.events.source),
+                    p(&plan.events.received_at),
+                    p(&plan.events.starts),
+                ],
                 NOTIFY => vec![p(channel)],
                 _ => unreachable!("every statement has its parameters"),
             })
@@ -773,6 +794,9 @@ impl PgStore {
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == machines::LOCK_INSTANCES => {
                     stale.extend(plan.machines.stale(&rows));
+                }
+                Ok(rows) if i >= 2 && steps[i - 2].1 == events::UPSERT_SCHEDULES => {
+                    stale.extend(plan.events.stale_schedules(&rows));
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == INSERT_RUNS => {
                     for r in rows {
@@ -1820,6 +1844,44 @@ impl Store for PgStore {
         let limit = limit_param(limit);
         let rows = self.query(&what, machines::EVENTS, &[&after, &limit])?;
         rows.iter().map(machines::read_event).collect()
+    }
+
+    fn taken_event_ids(&self, ids: &[String]) -> Result<Vec<String>> {
+        let what = || "taken event ids".to_string();
+        let rows = self.query(&what, events::TAKEN, &[&ids])?;
+        let taken: std::collections::HashSet<String> = rows
+            .iter()
+            .map(|r| get::<String>(r, 0, &what))
+            .collect::<Result<_>>()?;
+        Ok(ids
+            .iter()
+            .filter(|id| taken.contains(*id))
+            .cloned()
+            .collect())
+    }
+
+    fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<weft_store::StoredEvent>> {
+        let what = || "events".to_string();
+        let (before, limit) = (before.unwrap_or(i64::MAX), limit_param(limit));
+        let rows = self.query(&what, &events::list_sql(), &[&before, &limit])?;
+        rows.iter().map(events::read).collect()
+    }
+
+    fn schedules(&self) -> Result<Vec<weft_store::ScheduleRow>> {
+        let what = || "schedules".to_string();
+        let rows = self.query(&what, events::SCHEDULES, &[])?;
+        rows.iter()
+            .map(|r| {
+                let name: String = get(r, 0, &what)?;
+                from_json(r, 1, &|| format!("schedule {name:?}"))
+            })
+            .collect()
+    }
+
+    fn event(&self, id: &str) -> Result<Option<weft_store::StoredEvent>> {
+        let what = || format!("event {id:?}");
+        let rows = self.query(&what, &events::by_id_sql(), &[&id])?;
+        rows.first().map(events::read).transpose()
     }
 }
 

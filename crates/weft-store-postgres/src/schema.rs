@@ -65,8 +65,8 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 7,
-        description: "reserved for the triggers' events",
-        sql: V7_RESERVED,
+        description: "events and schedules that start flows: each event id taken once, schedules' rows by revision",
+        sql: V7,
     },
     Migration {
         version: 8,
@@ -77,6 +77,32 @@ pub const MIGRATIONS: &[Migration] = &[
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// Version 7: events and schedules that start flows (`weft_store::events`,
+/// `weft_store::schedules`, issue 12).
+/// The id is the primary key, so an id is taken once across every node: a
+/// second insert is a unique violation that rolls back the batch carrying
+/// it. `seq` numbers events in commit order for lists.
+const V7: &str = r#"
+CREATE TABLE events (
+    seq         bigserial NOT NULL UNIQUE,
+    id          text COLLATE "C" PRIMARY KEY,
+    type        text COLLATE "C" NOT NULL,
+    subject     text COLLATE "C",
+    data        json NOT NULL,
+    source      text COLLATE "C",
+    received_at bigint NOT NULL,
+    starts      json NOT NULL
+);
+
+-- A schedule's row as JSON; `revision` counts its writes (each is made
+-- over the one before: a moved row is a conflict).
+CREATE TABLE schedules (
+    name     text COLLATE "C" PRIMARY KEY,
+    revision bigint NOT NULL,
+    row      json NOT NULL
+);
+"#;
 
 /// Version 1.
 ///
@@ -417,13 +443,8 @@ CREATE TABLE pollers (
 );
 "#;
 
-/// Version 7 is the triggers' events (numbered up front for the branches
-/// built in parallel); empty on a branch without them. Merging the
-/// triggers puts their migration here.
-const V7_RESERVED: &str = "";
-
 /// Version 8: pull sources' cursors (`weft-sources`), one row per source,
-/// advanced by compare-and-set. (Version 7 is the triggers' events.)
+/// advanced by compare-and-set.
 const V8_SOURCES: &str = r#"
 CREATE TABLE source_cursors (
     source     text COLLATE "C" PRIMARY KEY,

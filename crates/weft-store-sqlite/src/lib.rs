@@ -62,8 +62,11 @@
 //! | `machine_commands` | `(machine, key, seq)` | (4) each command as JSON, its command id (unique per instance) and status |
 //! | `machine_fields` | | (4) the scalar values of each state, by path, for queries |
 //! | `machine_events` | `id` | (4) the events applied commands emit, in commit order |
+//! | `events` | `id` | (6) events taken (`POST /v1/events`, sources, machines' events), numbered in commit order (`seq`), with what their triggers started |
+//! | `schedules` | `name` | (6) each schedule's row as JSON, with its revision (writes name the revision they were made from) |
 //!
-//! (2), (3), (4): added by migration 2, 3, 4 (machines).
+//! (2), (3), (4), (6): added by migration 2, 3, 4 (machines), 6 (events);
+//! 5 is operating's (see [`schema`]).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -83,6 +86,7 @@
 //! thread, and the mutex makes any other caller wait its turn.
 
 pub mod check;
+mod events;
 mod machines;
 pub mod schema;
 mod search;
@@ -483,7 +487,9 @@ fn limit_param(n: usize) -> i64 {
 /// to the counts per flow and status go to `counts`.
 fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
     apply_run(tx, w, counts)?;
-    machines::apply(tx, &w.machines)
+    machines::apply(tx, &w.machines)?;
+    events::apply(tx, &w.events)?;
+    events::apply_schedules(tx, &w.schedules)
 }
 
 /// The run's part of a write.
@@ -1284,5 +1290,21 @@ impl Store for SqliteStore {
 
     fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>> {
         machines::events(&*self.reader()?, after, limit)
+    }
+
+    fn taken_event_ids(&self, ids: &[String]) -> Result<Vec<String>> {
+        events::taken(&*self.reader()?, ids)
+    }
+
+    fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<weft_store::StoredEvent>> {
+        events::list(&*self.reader()?, before, limit)
+    }
+
+    fn event(&self, id: &str) -> Result<Option<weft_store::StoredEvent>> {
+        events::by_id(&*self.reader()?, id)
+    }
+
+    fn schedules(&self) -> Result<Vec<weft_store::ScheduleRow>> {
+        events::schedules(&*self.reader()?)
     }
 }

@@ -17,7 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     V3,
     V4_MACHINES,
     V5_OPERATING,
-    V6_RESERVED,
+    V6_EVENTS,
     V7_SOURCES,
 ];
 
@@ -220,13 +220,36 @@ CREATE INDEX audit_runs_by_audit ON audit_runs (audit_id);
 CREATE INDEX audit_runs_by_run ON audit_runs (run_id, audit_id);
 ";
 
-/// Version 6 is the triggers' events (numbered up front for the branches
-/// built in parallel); empty on a branch without them. Merging the
-/// triggers puts their migration here.
-const V6_RESERVED: &str = "";
+/// Version 6: events and schedules that start flows (`weft_store::events`,
+/// `weft_store::schedules`, issue 12).
+/// The id is the primary key: an id is taken once, and a second insert is
+/// a conflict that rolls back the batch carrying it. `seq` numbers events
+/// in commit order for lists (newest first). `starts` is JSON: the runs
+/// each matching trigger started, or why not. Schedules are few and read
+/// whole, so a row is JSON beside its name and revision.
+const V6_EVENTS: &str = "
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    type        TEXT NOT NULL,
+    subject     TEXT,
+    data        TEXT NOT NULL,
+    source      TEXT,
+    received_at INTEGER NOT NULL,
+    starts      TEXT NOT NULL
+);
+
+-- A schedule's row as JSON; `revision` counts its writes (each names the
+-- revision it was made from: a moved row is a conflict).
+CREATE TABLE schedules (
+    name     TEXT NOT NULL PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    row      TEXT NOT NULL
+) WITHOUT ROWID;
+";
 
 /// Version 7: pull sources' cursors (`weft-sources`), one row per source,
-/// advanced by compare-and-set. (Version 6 is the triggers' events.)
+/// advanced by compare-and-set.
 const V7_SOURCES: &str = "
 CREATE TABLE source_cursors (
     source     TEXT NOT NULL PRIMARY KEY,

@@ -83,7 +83,168 @@ pub const CHECKS: &[(&str, Check)] = &[
         "machine_events_are_numbered_in_commit_order",
         machines::events_are_numbered_in_commit_order,
     ),
+    (
+        "an_event_id_is_taken_once_with_its_runs",
+        an_event_id_is_taken_once_with_its_runs,
+    ),
+    (
+        "events_list_newest_first_in_pages",
+        events_list_newest_first_in_pages,
+    ),
+    (
+        "a_schedule_is_written_over_the_revision_it_was_read_at",
+        a_schedule_is_written_over_the_revision_it_was_read_at,
+    ),
 ];
+
+fn schedule_write(name: &str, expect: i64, next_at: Option<i64>) -> RunWrite {
+    RunWrite {
+        schedules: vec![crate::ScheduleWrite {
+            row: crate::ScheduleRow {
+                name: name.into(),
+                flow: "F".into(),
+                version: 1,
+                spec: serde_json::json!({"every": 60000}),
+                next_at,
+                paused: false,
+                retired: false,
+                last_fire_at: None,
+                last_run_id: None,
+                last_error: None,
+                fires: expect,
+                skipped: 0,
+                queued: 0,
+                revision: expect + 1,
+                updated_at: 1,
+            },
+            expect_revision: expect,
+        }],
+        ..RunWrite::default()
+    }
+}
+
+/// Two writers of one schedule (two nodes firing it): the one whose
+/// revision is stale is refused whole, its run with it.
+fn a_schedule_is_written_over_the_revision_it_was_read_at(s: &dyn Store) {
+    s.commit(&Batch {
+        writes: vec![schedule_write("nightly", 0, Some(100))],
+    })
+    .unwrap();
+    // A second "new" row of the same name is stale.
+    assert!(matches!(
+        s.commit(&Batch {
+            writes: vec![schedule_write("nightly", 0, Some(200))]
+        }),
+        Err(StoreError::Conflict(_))
+    ));
+    // Fired over revision 1: wins, with its run.
+    let mut fire = schedule_write("nightly", 1, Some(160));
+    fire.record = new_run(record("fire-1", "F", Status::Running)).record;
+    fire.state = b"{}".to_vec();
+    fire.created = true;
+    s.commit(&Batch { writes: vec![fire] }).unwrap();
+    // The other node fired over revision 1 too: refused, run and all.
+    let mut late = schedule_write("nightly", 1, Some(160));
+    late.record = new_run(record("fire-2", "F", Status::Running)).record;
+    late.state = b"{}".to_vec();
+    late.created = true;
+    assert!(matches!(
+        s.commit(&Batch { writes: vec![late] }),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(s.run("fire-2").unwrap().is_none());
+    assert!(s.run("fire-1").unwrap().is_some());
+    let rows = s.schedules().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].revision, rows[0].next_at), (2, Some(160)));
+    s.commit(&Batch {
+        writes: vec![schedule_write("hourly", 0, None)],
+    })
+    .unwrap();
+    let names: Vec<String> = s.schedules().unwrap().into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["hourly", "nightly"]);
+}
+
+fn event_write(id: &str, at: i64) -> EventWrite {
+    EventWrite {
+        event: crate::IncomingEvent {
+            id: id.into(),
+            kind: "created".into(),
+            subject: Some("question".into()),
+            data: serde_json::json!({"key": id}),
+            source: None,
+        },
+        received_at: at,
+        starts: vec![crate::TriggerStart {
+            trigger: "T".into(),
+            flow: "F".into(),
+            run_id: Some(format!("run-{id}")),
+            error: None,
+        }],
+    }
+}
+
+/// An event is stored with the runs its triggers start, in one
+/// transaction; offering its id again fails the whole batch and leaves
+/// nothing of it behind.
+fn an_event_id_is_taken_once_with_its_runs(s: &dyn Store) {
+    let mut run = new_run(record("r1", "F", Status::Running));
+    run.events = vec![event_write("e1", 5)];
+    s.commit(&Batch { writes: vec![run] }).unwrap();
+    let stored = s.event("e1").unwrap().expect("the event is stored");
+    assert_eq!(stored.event.data, serde_json::json!({"key": "e1"}));
+    assert_eq!(stored.received_at, 5);
+    assert_eq!(stored.starts[0].run_id.as_deref(), Some("run-e1"));
+    assert!(s.run("r1").unwrap().is_some());
+    let taken = s
+        .taken_event_ids(&["e0".into(), "e1".into(), "e2".into()])
+        .unwrap();
+    assert_eq!(taken, vec!["e1".to_string()]);
+
+    // The same id again, beside a new run: neither is written.
+    let mut again = new_run(record("r2", "F", Status::Running));
+    again.events = vec![event_write("e2", 6), event_write("e1", 6)];
+    let err = s
+        .commit(&Batch {
+            writes: vec![again],
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(s.run("r2").unwrap().is_none());
+    assert!(s.event("e2").unwrap().is_none());
+
+    // Twice in one batch is a conflict too.
+    let twice = RunWrite {
+        events: vec![event_write("e3", 7), event_write("e3", 7)],
+        ..RunWrite::default()
+    };
+    assert!(matches!(
+        s.commit(&Batch {
+            writes: vec![twice]
+        }),
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(s.event("e3").unwrap().is_none());
+}
+
+/// Events come back newest first, a page at a time.
+fn events_list_newest_first_in_pages(s: &dyn Store) {
+    for (i, id) in ["a", "b", "c"].iter().enumerate() {
+        let w = RunWrite {
+            events: vec![event_write(id, i as i64)],
+            ..RunWrite::default()
+        };
+        s.commit(&Batch { writes: vec![w] }).unwrap();
+    }
+    let all = s.events(None, 10).unwrap();
+    let ids: Vec<&str> = all.iter().map(|e| e.event.id.as_str()).collect();
+    assert_eq!(ids, ["c", "b", "a"]);
+    assert!(all[0].seq > all[1].seq && all[1].seq > all[2].seq);
+    let page = s.events(None, 2).unwrap();
+    let rest = s.events(Some(page[1].seq), 2).unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].event.id, "a");
+}
 
 /// Runs every check against fresh stores from `make`; panics with the
 /// check's name on the first failure.

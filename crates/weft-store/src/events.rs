@@ -35,6 +35,52 @@ pub struct IngestOutcome {
     pub duplicates: usize,
 }
 
+/// A run a trigger started for an event, or why it could not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerStart {
+    /// The trigger's name.
+    pub trigger: String,
+    /// The flow it runs.
+    pub flow: String,
+    /// The run it started (or found, by its idempotency key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// Why no run started (the flow refused the event as its input, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// An event to store with a batch: taken once, in the transaction of the
+/// runs its triggers start (see [`crate::RunWrite::events`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventWrite {
+    /// The event.
+    pub event: IncomingEvent,
+    /// When it was taken (epoch ms).
+    pub received_at: i64,
+    /// What its matching triggers did.
+    pub starts: Vec<TriggerStart>,
+}
+
+/// An event as the store keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    /// Its position in commit order, from 1.
+    pub seq: i64,
+    /// The event.
+    pub event: IncomingEvent,
+    /// When it was taken (epoch ms).
+    pub received_at: i64,
+    /// What its matching triggers did.
+    pub starts: Vec<TriggerStart>,
+}
+
+/// The idempotency key of the run `trigger` starts for the event `event_id`:
+/// one run per event and trigger, however often the event is offered.
+pub fn trigger_run_key(trigger: &str, event_id: &str) -> String {
+    format!("event:{trigger}:{event_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

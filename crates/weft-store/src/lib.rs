@@ -18,17 +18,19 @@ pub mod conformance;
 pub mod events;
 pub mod machines;
 mod memory;
+pub mod schedules;
 pub mod search;
 
 pub use audit::{AuditEntry, AuditQuery, NewAudit};
 pub use cluster::{
     CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
 };
-pub use events::{IncomingEvent, IngestOutcome};
+pub use events::{EventWrite, IncomingEvent, IngestOutcome, StoredEvent, TriggerStart};
 pub use machines::{
     CommandRecord, CommandStatus, Instance, InstanceRow, MachineWrite, StoredMachineEvent,
 };
 pub use memory::MemoryStore;
+pub use schedules::{ScheduleRow, ScheduleWrite};
 pub use search::Filter;
 
 use serde::{Deserialize, Serialize};
@@ -197,6 +199,14 @@ pub struct RunWrite {
     /// Writes about machine instances, applied after the run's (see
     /// [`machines`]). A write without a record may carry only these.
     pub machines: Vec<MachineWrite>,
+    /// Events taken with this batch (see [`events`]); an event id stored
+    /// before is a conflict that fails the whole batch. A write without a
+    /// record may carry only these.
+    pub events: Vec<EventWrite>,
+    /// Schedules' rows (see [`schedules`]); a row that moved since the
+    /// revision a write names is a conflict that fails the whole batch. A
+    /// write without a record may carry only these.
+    pub schedules: Vec<ScheduleWrite>,
 }
 
 /// The claim a write is made under (see [`cluster`]).
@@ -630,6 +640,17 @@ pub trait Store: Send + Sync {
     fn instances_with_open_commands(&self, limit: usize) -> Result<Vec<(String, String)>>;
     /// Up to `limit` machine events numbered after `after`, in order.
     fn machine_events(&self, after: i64, limit: usize) -> Result<Vec<StoredMachineEvent>>;
+
+    /// Of `ids`, those taken by stored events (see [`events`]).
+    fn taken_event_ids(&self, ids: &[String]) -> Result<Vec<String>>;
+    /// Up to `limit` stored events, newest first, numbered before `before`
+    /// (all when `None`).
+    fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<StoredEvent>>;
+    /// The stored event with this id.
+    fn event(&self, id: &str) -> Result<Option<StoredEvent>>;
+
+    /// Every schedule's row, retired ones too, by name.
+    fn schedules(&self) -> Result<Vec<ScheduleRow>>;
 }
 
 /// Status of runs as one word, for SQL columns and query strings.

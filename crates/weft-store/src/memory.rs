@@ -71,6 +71,12 @@ struct Inner {
     /// Command ids: (machine, key, id) -> seq.
     command_ids: HashMap<(String, String, String), i64>,
     events: Vec<StoredMachineEvent>,
+    /// Events taken (see [`crate::events`]), in commit order.
+    ingested: Vec<StoredEvent>,
+    /// Event id -> index in `ingested`.
+    event_ids: HashMap<String, usize>,
+    /// Schedules by name.
+    schedules: BTreeMap<String, ScheduleRow>,
     /// In a cluster: who holds each instance.
     instance_leases: HashMap<(String, String), Lease>,
     instance_inbox: BTreeMap<i64, InstanceInboxEvent>,
@@ -213,9 +219,48 @@ impl Store for MemoryStore {
             }
         }
         Self::validate_machines(&g, batch)?;
+        let mut new_events = HashMap::new();
+        for e in batch.writes.iter().flat_map(|w| &w.events) {
+            if g.event_ids.contains_key(&e.event.id)
+                || new_events.insert(e.event.id.as_str(), ()).is_some()
+            {
+                return Err(StoreError::Conflict(format!(
+                    "event id {:?} is taken",
+                    e.event.id
+                )));
+            }
+        }
+        let mut revisions: HashMap<&str, i64> = HashMap::new();
+        for sw in batch.writes.iter().flat_map(|w| &w.schedules) {
+            let name = sw.row.name.as_str();
+            let current = match revisions.get(name) {
+                Some(r) => *r,
+                None => g.schedules.get(name).map_or(0, |r| r.revision),
+            };
+            if current != sw.expect_revision {
+                return Err(StoreError::Conflict(format!(
+                    "schedule {name:?} is at revision {current}, not {}: another write moved it",
+                    sw.expect_revision
+                )));
+            }
+            revisions.insert(name, sw.row.revision);
+        }
         let mut signal = false;
         for w in &batch.writes {
+            for sw in &w.schedules {
+                g.schedules.insert(sw.row.name.clone(), sw.row.clone());
+            }
             signal |= Self::apply_machines(&mut g, &w.machines);
+            for e in &w.events {
+                let at = g.ingested.len();
+                g.event_ids.insert(e.event.id.clone(), at);
+                g.ingested.push(StoredEvent {
+                    seq: at as i64 + 1,
+                    event: e.event.clone(),
+                    received_at: e.received_at,
+                    starts: e.starts.clone(),
+                });
+            }
             let Some(rec) = &w.record else { continue };
             let id = rec.id.clone();
             if let (true, Some(f)) = (w.created, &w.fence) {
@@ -763,6 +808,35 @@ impl Store for MemoryStore {
             .take(limit)
             .cloned()
             .collect())
+    }
+
+    fn taken_event_ids(&self, ids: &[String]) -> Result<Vec<String>> {
+        let g = self.lock();
+        Ok(ids
+            .iter()
+            .filter(|id| g.event_ids.contains_key(id.as_str()))
+            .cloned()
+            .collect())
+    }
+
+    fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<StoredEvent>> {
+        let g = self.lock();
+        Ok(g.ingested
+            .iter()
+            .rev()
+            .filter(|e| before.is_none_or(|b| e.seq < b))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    fn event(&self, id: &str) -> Result<Option<StoredEvent>> {
+        let g = self.lock();
+        Ok(g.event_ids.get(id).map(|&i| g.ingested[i].clone()))
+    }
+
+    fn schedules(&self) -> Result<Vec<ScheduleRow>> {
+        Ok(self.lock().schedules.values().cloned().collect())
     }
 }
 

@@ -8,7 +8,9 @@ use crate::lexer::Comment;
 use crate::span::Span;
 
 mod machines;
+mod triggers;
 pub use machines::*;
+pub use triggers::*;
 
 /// A parsed source file: flows and declarations, plus its comments.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -52,6 +54,14 @@ impl Module {
         })
     }
 
+    /// The trigger declarations (`sdk.TaskQueue({...})`), in source order.
+    pub fn triggers(&self) -> impl Iterator<Item = &TriggerDecl> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Trigger(t) => Some(t),
+            _ => None,
+        })
+    }
+
     /// The top-level flow called `name`.
     pub fn flow(&self, name: &str) -> Option<&FlowDecl> {
         self.flows().find(|f| f.name.name == name)
@@ -73,6 +83,9 @@ pub enum Item {
     /// `machine Name { ... }`: durable state addressed by a key, changed
     /// by commands (see [`MachineDecl`]).
     Machine(MachineDecl),
+    /// `sdk.TaskQueue({type: [...], where: ..., run: "Flow"})`: starts a
+    /// flow for each event that matches (see [`TriggerDecl`]).
+    Trigger(TriggerDecl),
 }
 
 impl Item {
@@ -83,6 +96,7 @@ impl Item {
             Item::Activity(a) => a.span,
             Item::Type(t) => t.span,
             Item::Machine(m) => m.span,
+            Item::Trigger(t) => t.span,
         }
     }
 }

@@ -420,6 +420,25 @@ impl Parser<'_> {
                         self.bump();
                     }
                 }
+                TokenKind::Ident if self.at_trigger() => {
+                    let start = self.pos;
+                    let call = self.parse_expr();
+                    let span = call.span;
+                    items.push(Item::Trigger(TriggerDecl { call, span }));
+                    if self.recovering {
+                        self.sync_statement(0);
+                    } else if !matches!(
+                        self.peek(),
+                        TokenKind::Newline | TokenKind::Eof | TokenKind::Semi
+                    ) {
+                        self.expected("a line break after the trigger");
+                        self.sync_statement(0);
+                    }
+                    if self.pos == start {
+                        self.bump();
+                    }
+                    self.open = 0;
+                }
                 TokenKind::Ident if self.at_declaration() => {
                     let start = self.pos;
                     let word = self.token_text(&self.tokens[self.pos].clone());
@@ -451,7 +470,7 @@ impl Parser<'_> {
                         "`return` outside a flow".to_string()
                     } else {
                         format!(
-                            "expected `flow`, `activity`, `type` or `machine` at the top level, found {}",
+                            "expected `flow`, `activity`, `type`, `machine`, `sdk.TaskQueue(...)` or `sdk.Schedule(...)` at the top level, found {}",
                             t.kind.describe()
                         )
                     };
@@ -486,6 +505,27 @@ impl Parser<'_> {
     /// declaration keywords are contextual (they mean something only at the
     /// top level, before a name), so `type` stays usable as a variable or
     /// field name.
+    /// At `TaskQueue(` or `sdk.TaskQueue(`: a trigger (see
+    /// [`TriggerDecl`]).
+    fn at_trigger(&mut self) -> bool {
+        let i = self.pos;
+        let word = |p: &Self, j: usize| -> Option<String> {
+            let t = p.tokens.get(j)?;
+            (t.kind == TokenKind::Ident).then(|| p.text(t).to_string())
+        };
+        let kind = |p: &Self, j: usize| p.tokens.get(j).map(|t| t.kind);
+        let declares = |w: Option<String>| matches!(w.as_deref(), Some(TASK_QUEUE | SCHEDULE));
+        match word(self, i).as_deref() {
+            Some(TASK_QUEUE | SCHEDULE) => kind(self, i + 1) == Some(TokenKind::LParen),
+            Some(SDK) => {
+                kind(self, i + 1) == Some(TokenKind::Dot)
+                    && declares(word(self, i + 2))
+                    && kind(self, i + 3) == Some(TokenKind::LParen)
+            }
+            _ => false,
+        }
+    }
+
     fn at_declaration(&mut self) -> bool {
         let t = self.tok().clone();
         let word = self.text(&t);

@@ -20,6 +20,11 @@ pub fn module(m: &Module) -> String {
                 out.push(')');
             }
             Item::Machine(m) => machine(&mut out, m),
+            Item::Trigger(t) => {
+                out.push_str("(trigger ");
+                expr(&mut out, &t.call);
+                out.push(')');
+            }
         }
         out.push('\n');
     }

@@ -216,7 +216,7 @@ fn precise_messages() {
     );
     assert_eq!(
         errors("x = 1\n"),
-        vec!["1:1 expected `flow`, `activity`, `type` or `machine` at the top level, found a name"]
+        vec!["1:1 expected `flow`, `activity`, `type`, `machine`, `sdk.TaskQueue(...)` or `sdk.Schedule(...)` at the top level, found a name"]
     );
     assert_eq!(errors("return 1\n"), vec!["1:1 `return` outside a flow"]);
     assert_eq!(

@@ -16,6 +16,7 @@ mod inventory;
 
 mod auth;
 mod callbacks;
+mod events;
 mod flows;
 mod grpc;
 mod limits;

@@ -47,7 +47,7 @@ impl Builder<'_> {
         let mut prev_end = 0;
         for (i, item) in items.iter().enumerate() {
             let span = item.span();
-            let is_flow = matches!(item, Item::Flow(_) | Item::Machine(_));
+            let is_flow = matches!(item, Item::Flow(_) | Item::Machine(_) | Item::Trigger(_));
             // Exactly one blank line before and after each flow; between
             // declarations, a blank line where the source has one.
             if is_flow && !lines.is_empty() {
@@ -60,6 +60,7 @@ impl Builder<'_> {
                 Item::Activity(a) => self.activity(a),
                 Item::Type(t) => self.type_decl(t),
                 Item::Machine(m) => self.machine(m),
+                Item::Trigger(t) => self.expr(&t.call),
             };
             let limit = items.get(i + 1).map_or(u32::MAX, |n| n.span().start);
             let (trailing, end) = self.comments_trailing(span.end, limit);

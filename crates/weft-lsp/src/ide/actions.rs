@@ -517,7 +517,7 @@ fn organize_declarations(program: &Program, file: usize) -> Option<Action> {
         let (rank, name, span) = match item {
             Item::Type(t) => (0, t.name.name.clone(), t.span),
             Item::Activity(a) => (1, a.name.name.clone(), a.span),
-            Item::Flow(_) | Item::Machine(_) => continue,
+            Item::Flow(_) | Item::Machine(_) | Item::Trigger(_) => continue,
         };
         let (start, end) = (span.start as usize, span.end as usize);
         let first = line_start(start);

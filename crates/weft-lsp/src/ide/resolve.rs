@@ -472,6 +472,9 @@ impl Resolver {
             // diagnostics (from the checker) and formats them, and offers
             // nothing else inside them.
             Item::Machine(_) => {}
+            // A trigger names its flow in a text (`run: "Flow"`): the
+            // checker resolves it and reports a wrong one.
+            Item::Trigger(_) => {}
         }
     }
 

@@ -733,8 +733,11 @@ impl Host {
         self.machine_writes
             .push(MachineWrite::Command(Box::new(done.clone())));
         if let Some(e) = event {
-            // The one place commands emit events (issue 12's triggers read
-            // them from the store).
+            // The one place commands emit events: kept in the machine's
+            // history, and taken as an event for triggers (`subject` is
+            // the machine), in this same batch.
+            self.follow
+                .push_back(FollowUp::Event(Box::new(machine_event(&e))));
             self.machine_writes.push(MachineWrite::Event(e));
         }
         self.write_instance(k, now);
@@ -1089,5 +1092,24 @@ mod tests {
             select(&state, &["a".into(), "b.c".into(), "x.y".into()]),
             json!({"a": 1, "b": {"c": 2}, "x": {"y": null}})
         );
+    }
+}
+
+/// A machine's event as triggers take it: its id names the instance and
+/// the version the command made, so it is the same id however often the
+/// command's end is applied.
+fn machine_event(e: &machines::MachineEvent) -> weft_store::IncomingEvent {
+    weft_store::IncomingEvent {
+        id: format!("machine:{}/{}/{}", e.machine, e.key, e.version),
+        kind: e.kind.clone(),
+        subject: Some(e.machine.clone()),
+        data: json!({
+            "key": e.key,
+            "version": e.version,
+            "command": e.command,
+            "commandId": e.command_id,
+            "state": e.state,
+        }),
+        source: Some("machine".into()),
     }
 }

@@ -1,0 +1,153 @@
+//! Triggers in the host: which are in force, and the runs an event starts.
+//!
+//! A trigger is declared in a program (`sdk.TaskQueue({...})`, read by
+//! [`weft_syntax::ast::TriggerDecl::spec`]). It is in force while the
+//! version that declares it is the newest version of the flow it runs: a
+//! deploy of a new version of that flow (with or without the trigger)
+//! replaces it, and deploys of other programs leave it alone. Each
+//! version's triggers are read from its source once and kept.
+//!
+//! For each event taken, every trigger in force whose types hold the
+//! event's type (and whose subject, if it has one, is the event's) starts
+//! its flow with the event as input and the idempotency key
+//! [`weft_store::events::trigger_run_key`]`(trigger, event id)`, in the
+//! batch that stores the event.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::json;
+use weft_store::events::trigger_run_key;
+use weft_store::{IncomingEvent, TriggerStart};
+use weft_syntax::ast::TriggerSpec;
+
+use super::{Host, HostError};
+
+/// A trigger in force.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveTrigger {
+    /// What it says.
+    pub spec: TriggerSpec,
+    /// The version that declares it (the newest of its flow).
+    pub version: i64,
+}
+
+impl ActiveTrigger {
+    /// True when the event is one this trigger takes.
+    pub fn matches(&self, e: &IncomingEvent) -> bool {
+        self.spec.types.iter().any(|t| *t == e.kind)
+            && self
+                .spec
+                .subject
+                .as_ref()
+                .is_none_or(|s| e.subject.as_ref() == Some(s))
+    }
+}
+
+/// The input a triggered run starts with: the event, every field present.
+pub fn event_input(e: &IncomingEvent) -> serde_json::Value {
+    json!({
+        "id": e.id,
+        "type": e.kind,
+        "subject": e.subject,
+        "data": e.data,
+        "source": e.source,
+    })
+}
+
+/// The triggers a program's source declares (those that read; a deployed
+/// program passed the checker, so that is all of them).
+pub fn declared(files: &[weft_store::SourceText]) -> Vec<TriggerSpec> {
+    files
+        .iter()
+        .flat_map(|f| {
+            let parsed = weft_syntax::parse(&f.text);
+            parsed
+                .module
+                .triggers()
+                .filter(|t| t.kind() == weft_syntax::ast::TASK_QUEUE)
+                .filter_map(|t| t.spec().ok())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+impl Host {
+    /// The triggers in force, by name.
+    pub fn triggers(&mut self) -> Result<Vec<ActiveTrigger>, HostError> {
+        let latest: HashMap<String, i64> = self
+            .store
+            .flows()?
+            .into_iter()
+            .filter_map(|f| f.versions.iter().max().map(|v| (f.name, *v)))
+            .collect();
+        let mut versions: Vec<i64> = latest.values().copied().collect();
+        versions.sort_unstable();
+        versions.dedup();
+        let mut out: BTreeMap<String, ActiveTrigger> = BTreeMap::new();
+        for v in versions {
+            for spec in self.triggers_of(v)?.iter() {
+                if latest.get(&spec.flow) == Some(&v) {
+                    out.entry(spec.name.clone()).or_insert(ActiveTrigger {
+                        spec: spec.clone(),
+                        version: v,
+                    });
+                }
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    /// The triggers version `v` declares, read once.
+    fn triggers_of(&mut self, v: i64) -> Result<Arc<Vec<TriggerSpec>>, HostError> {
+        if let Some(t) = self.trigger_specs.get(&v) {
+            return Ok(t.clone());
+        }
+        let specs = match self.store.deployment(v)? {
+            Some(d) => Arc::new(declared(&d.files)),
+            None => Arc::new(Vec::new()),
+        };
+        self.trigger_specs.insert(v, specs.clone());
+        Ok(specs)
+    }
+
+    /// Starts the runs of the triggers `event` matches (in the batch being
+    /// built); says what each did. A trigger whose run cannot start (the
+    /// flow refuses the event as input, the store failed while it was
+    /// looked up) is recorded with why, and the others go on: the event is
+    /// taken either way, and its record shows the failure.
+    pub(super) fn start_triggered(
+        &mut self,
+        event: &IncomingEvent,
+        triggers: &[ActiveTrigger],
+        now: i64,
+    ) -> Vec<TriggerStart> {
+        let mut starts = Vec::new();
+        for t in triggers.iter().filter(|t| t.matches(event)) {
+            let key = trigger_run_key(&t.spec.name, &event.id);
+            let result = self.start_run(&t.spec.flow, event_input(event), Some(key), now);
+            let (run_id, error) = match result {
+                Ok(started) => (Some(started.run_id), None),
+                Err(e) => {
+                    tracing::error!(
+                        trigger = %t.spec.name,
+                        event = %event.id,
+                        error = %e,
+                        "trigger {} could not start {} for event {}: {e}",
+                        t.spec.name,
+                        t.spec.flow,
+                        event.id
+                    );
+                    (None, Some(e.to_string()))
+                }
+            };
+            starts.push(TriggerStart {
+                trigger: t.spec.name.clone(),
+                flow: t.spec.flow.clone(),
+                run_id,
+                error,
+            });
+        }
+        starts
+    }
+}
