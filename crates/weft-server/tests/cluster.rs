@@ -47,6 +47,7 @@ fn config() -> Config {
         http: Default::default(),
         plan: None,
         wasm_cache: None,
+        sources: Vec::new(),
     }
 }
 

@@ -11,15 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[
-    V1,
-    V2,
-    V3,
-    V4_MACHINES,
-    V5_OPERATING,
-    V6_EVENTS,
-    V7_SOURCES,
-];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING, V6_EVENTS, V7_SOURCES];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
