@@ -280,8 +280,14 @@ fn dependencies_only(path: &str, text: &str) -> String {
 }
 
 /// The crates that serve or make HTTP requests (`weft-grpc` makes gRPC
-/// calls, over HTTP/2).
-const HTTP_CRATES: &[&str] = &["weft-server", "weft-worker", "weft-cli", "weft-grpc"];
+/// calls, over HTTP/2; `weft-sources` polls HTTP endpoints).
+const HTTP_CRATES: &[&str] = &[
+    "weft-server",
+    "weft-worker",
+    "weft-cli",
+    "weft-grpc",
+    "weft-sources",
+];
 
 /// HTTP libraries only in the crates that serve or call HTTP (in their
 /// code and their `[dependencies]`).
@@ -298,7 +304,7 @@ fn http_libraries(files: &[File], manifests: &[File]) -> Vec<String> {
     uses(
         &others,
         &["axum", "reqwest", "hyper", "tonic"],
-        "only weft-server, weft-worker, weft-cli and weft-grpc speak HTTP",
+        "only weft-server, weft-worker, weft-cli, weft-grpc and weft-sources speak HTTP",
     )
 }
 

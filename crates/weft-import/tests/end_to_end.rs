@@ -120,6 +120,7 @@ async fn a_flow_calls_imported_operations_directly() {
         http: Default::default(),
         plan: None,
         wasm_cache: None,
+        sources: Vec::new(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

@@ -186,6 +186,21 @@ impl Store for FillableStore {
     fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         self.inner.token(token)
     }
+
+    fn source_cursor(&self, source: &str) -> Result<Option<String>> {
+        self.inner.source_cursor(source)
+    }
+
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        at: i64,
+    ) -> Result<bool> {
+        self.writable()?;
+        self.inner.advance_source_cursor(source, from, to, at)
+    }
 }
 
 /// Keeps every dispatched task for the test to answer.

@@ -65,6 +65,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/audit/{id}"),
     ("GET", "/v1/workers"),
     ("GET", "/v1/queues"),
+    ("GET", "/v1/sources"),
     ("POST", "/v1/runs/{id}/upgrade"),
     ("POST", "/v1/runs/upgrade"),
     ("POST", "/v1/callbacks/{token}"),

@@ -25,6 +25,12 @@
 //! url = "http://127.0.0.1:8081/reserve-nick"
 //! timeout = "10s"                   # per attempt, unless the call's @timeout is shorter
 //! headers = { Authorization = "Bearer abc" }
+//!
+//! [[sources]]                      # pull and stream sources of events (docs/triggers.md)
+//! name = "jobs"
+//! kind = "nats"                     # http | postgres | nats | redis
+//! url = "nats://127.0.0.1:4222"
+//! stream = "JOBS"
 //! ```
 //!
 //! Activities without a binding go to the pull queue under their own name.
@@ -89,6 +95,8 @@ pub struct Config {
     /// Where compiled Wasm components are kept (default: `wasm-cache` in
     /// the data directory).
     pub wasm_cache: Option<PathBuf>,
+    /// Pull and stream sources of events (`weft_sources`).
+    pub sources: Vec<weft_sources::SourceConfig>,
 }
 
 /// What a configuration file may say.
@@ -109,6 +117,8 @@ pub struct File {
     activities: BTreeMap<String, FileBinding>,
     #[serde(default)]
     http: FileHttp,
+    #[serde(default)]
+    sources: Vec<weft_sources::SourceConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -368,6 +378,7 @@ impl Config {
             None => default_node_name(),
         };
         let http = file.http.limits()?;
+        weft_sources::config::validate_all(&file.sources).map_err(ConfigError::Value)?;
         let mut push = BTreeMap::new();
         for (name, b) in file.activities {
             if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
@@ -412,6 +423,7 @@ impl Config {
             http,
             plan: flags.plan.or(file.plan),
             wasm_cache: file.wasm_cache,
+            sources: file.sources,
         })
     }
 }
@@ -435,6 +447,7 @@ impl Config {
             http: crate::limits::Http::default(),
             plan: None,
             wasm_cache: None,
+            sources: Vec::new(),
         }
     }
 }
@@ -469,6 +482,31 @@ mod tests {
         })
         .unwrap();
         assert_eq!(c.token.as_deref(), Some("0123456789abcdef0123"));
+    }
+
+    #[test]
+    fn reads_sources_and_names_their_mistakes() {
+        let f = write(
+            "sources.toml",
+            "[[sources]]\nname = \"jobs\"\nkind = \"nats\"\nurl = \"nats://127.0.0.1:4222\"\nstream = \"JOBS\"\n",
+        );
+        let c = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap();
+        assert_eq!(c.sources.len(), 1);
+        assert_eq!(c.sources[0].kind.name(), "nats");
+        let f = write(
+            "sources-bad.toml",
+            "[[sources]]\nname = \"jobs\"\nkind = \"redis\"\nurl = \"redis://x\"\nstream = \"s\"\nbatch = 0\n",
+        );
+        let e = Config::load(Flags {
+            config: Some(f),
+            ..Flags::default()
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("sources.jobs.batch"), "{e}");
     }
 
     #[test]

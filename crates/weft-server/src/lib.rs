@@ -45,6 +45,7 @@ pub mod push;
 pub mod queue;
 pub mod router;
 pub mod search;
+pub mod sources;
 pub mod state;
 pub mod strict_json;
 pub mod tasks;
@@ -93,6 +94,7 @@ pub struct Server {
     /// Tells handlers holding requests open (long polls, waits) to answer,
     /// and the accept loop to stop.
     stopping: tokio::sync::watch::Sender<bool>,
+    sources: Option<weft_sources::Running>,
     http: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
 }
@@ -288,6 +290,7 @@ fn serve(
 ) -> Server {
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let connections = conn::connections(&config.http);
+    let sources = sources::start(&config, &runtime);
     let state = state::AppState {
         runtime: runtime.clone(),
         queue,
@@ -297,6 +300,10 @@ fn serve(
         workers,
         connections: connections.clone(),
         placements,
+        sources: sources
+            .as_ref()
+            .map(|s| s.statuses.clone())
+            .unwrap_or_default(),
     };
     let app = router::router(state, config.body_limit_bytes);
     let http = tokio::spawn(conn::serve(
@@ -311,6 +318,7 @@ fn serve(
         runtime,
         connections,
         stopping,
+        sources,
         http,
         sweeper,
     }
@@ -324,6 +332,11 @@ impl Server {
         // Long polls and long waits answer at once: they have nothing to
         // finish, and would otherwise hold the server up.
         self.stopping.send_replace(true);
+        // Sources stop first: what they read and did not hand over stays
+        // unacknowledged, for the next start (or another node).
+        if let Some(sources) = self.sources.take() {
+            sources.stop().await;
+        }
         let _ = (&mut self.http).await;
         self.sweeper.abort();
         let runtime = self.runtime.clone();

@@ -191,6 +191,8 @@ fn paths() -> Value {
             json!({"parameters": [path_param("id", "The action's id.")]}))},
         "/v1/workers": {"get": op("Workers that polled for tasks, with their activities and last polls; push and @http endpoints with how they have been answering", "workers",
             merge(json!({"200": ok("Workers and endpoints.", "Workers")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/sources": {"get": op("The configured pull and stream sources of events as this node sees them: last poll, last error, lag, events delivered (docs/triggers.md)", "triggers",
+            merge(json!({"200": ok("The sources.", "Sources")}), error_responses(&["401"])), json!({}))},
         "/v1/queues": {"get": op("Per activity: tasks ready and leased, the workers polling it, its last poll, and whether no worker serves it (`stalled`)", "workers",
             merge(json!({"200": ok("The queues.", "Queues")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/runs/{id}/journal": {"get": op("A run's journal, in order, a page at a time (without `cursor`: the first page)", "runs", merge(json!({"200": ok("A page of the journal.", "Journal")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [run_id.clone(),
@@ -367,6 +369,15 @@ fn ops_schemas() -> Value {
 
 fn schemas() -> Value {
     let more = json!({
+        "Sources": {"type": "object", "required": ["sources"], "properties": {"sources": {"type": "array", "items": {"type": "object", "required": ["name", "kind", "accepted", "duplicates"], "properties": {
+            "name": {"type": "string"}, "kind": {"type": "string", "enum": ["http", "postgres", "nats", "redis"]},
+            "lastPoll": {"type": "string", "nullable": true, "description": "The last successful read of the source."},
+            "lastEvent": {"type": "string", "nullable": true, "description": "When it last handed events to the engine."},
+            "error": {"type": "object", "nullable": true, "description": "The last failure, until the next success.", "properties": {"at": {"type": "string"}, "message": {"type": "string"}}},
+            "lag": {"type": "integer", "nullable": true, "description": "Items known to wait: JetStream's pending count, a Redis group's lag; a pull source: 1 when its last poll was a full page, else 0."},
+            "accepted": {"type": "integer", "description": "New events it delivered since this node started."},
+            "duplicates": {"type": "integer", "description": "Events it delivered whose id was taken before (redeliveries)."},
+            "cursor": {"type": "string", "nullable": true, "description": "A pull source's cursor after its last poll."}}}}}},
         "DeclaredActivities": {"type": "object", "properties": {"version": {"type": "integer"}, "activities": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "declared": {"type": "boolean", "description": "False when the declaration gives no result type."}, "returns": {"type": "string", "description": "The result type as written (of the callback's value under `await`)."}, "example": {"description": "A value of that shape: each field with an empty value of its type."}, "exampleText": {"type": "string", "nullable": true, "description": "The example as indented JSON text, fields in declared order."}}}}}}
     });
     merge(

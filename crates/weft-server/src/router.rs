@@ -36,6 +36,7 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/audit/{id}", get(ops::audit_entry))
         .route("/v1/workers", get(ops::workers))
         .route("/v1/queues", get(ops::queues))
+        .route("/v1/sources", get(crate::sources::list_sources))
         .route("/v1/runs/{id}/upgrade", post(api::upgrade_run))
         .route("/v1/runs/upgrade", post(api::upgrade_flow))
         .route("/v1/tasks/poll", post(api::poll_tasks))

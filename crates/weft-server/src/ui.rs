@@ -54,6 +54,7 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-flows.js"),
     module!("page-flow.js"),
     module!("page-workers.js"),
+    module!("sources.js"),
     module!("page-audit.js"),
     module!("page-activities.js"),
     module!("page-machines.js"),

@@ -47,6 +47,7 @@ fn config() -> Config {
         http: Default::default(),
         plan: None,
         wasm_cache: None,
+        sources: Vec::new(),
     }
 }
 
@@ -408,6 +409,18 @@ impl weft_store::Store for AwayAfterCallback {
     }
     fn token(&self, token: &str) -> weft_store::Result<Option<weft_store::TokenRow>> {
         self.inner.token(token)
+    }
+    fn source_cursor(&self, source: &str) -> weft_store::Result<Option<String>> {
+        self.inner.source_cursor(source)
+    }
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        at: i64,
+    ) -> weft_store::Result<bool> {
+        self.inner.advance_source_cursor(source, from, to, at)
     }
     fn run_counts(&self) -> weft_store::Result<Vec<weft_store::RunCount>> {
         self.inner.run_counts()

@@ -1697,6 +1697,44 @@ impl Store for PgStore {
             .transpose()
     }
 
+    fn source_cursor(&self, source: &str) -> Result<Option<String>> {
+        let what = || format!("the cursor of source {source:?}");
+        let rows = self.query(
+            &what,
+            "SELECT cursor FROM source_cursors WHERE source = $1",
+            &[&source],
+        )?;
+        rows.first().map(|r| get(r, 0, &what)).transpose()
+    }
+
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        at: i64,
+    ) -> Result<bool> {
+        let what = || format!("advancing the cursor of source {source:?}");
+        // A compare-and-set: running it twice after a broken connection
+        // answers false the second time, which only makes the source poll
+        // once more from the stored cursor.
+        let rows = match from {
+            None => self.query_once(
+                &what,
+                "INSERT INTO source_cursors (source, cursor, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (source) DO NOTHING RETURNING 1",
+                &[&source, &to, &at],
+            )?,
+            Some(from) => self.query_once(
+                &what,
+                "UPDATE source_cursors SET cursor = $2, updated_at = $3 \
+                 WHERE source = $1 AND cursor = $4 RETURNING 1",
+                &[&source, &to, &at, &from],
+            )?,
+        };
+        Ok(rows.len() == 1)
+    }
+
     fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
         self.audit_begin_(entry)
     }

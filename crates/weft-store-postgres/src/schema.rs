@@ -68,6 +68,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "events and schedules that start flows: each event id taken once, schedules' rows by revision",
         sql: V7,
     },
+    Migration {
+        version: 8,
+        description: "pull sources' cursors",
+        sql: V8_SOURCES,
+    },
 ];
 
 /// The schema version this build writes.
@@ -435,6 +440,16 @@ CREATE TABLE pollers (
     node      text COLLATE "C" NOT NULL,
     last_poll bigint NOT NULL,
     PRIMARY KEY (activity, worker, node)
+);
+"#;
+
+/// Version 8: pull sources' cursors (`weft-sources`), one row per source,
+/// advanced by compare-and-set.
+const V8_SOURCES: &str = r#"
+CREATE TABLE source_cursors (
+    source     text COLLATE "C" PRIMARY KEY,
+    cursor     text NOT NULL,
+    updated_at bigint NOT NULL
 );
 "#;
 

@@ -1198,6 +1198,37 @@ impl Store for SqliteStore {
             .map_err(|e| db_err(e, || "callback token".into()))
     }
 
+    fn source_cursor(&self, source: &str) -> Result<Option<String>> {
+        let conn = self.reader()?;
+        conn.prepare_cached("SELECT cursor FROM source_cursors WHERE source = ?1")
+            .and_then(|mut s| s.query_row([source], |r| r.get(0)).optional())
+            .map_err(|e| db_err(e, || format!("the cursor of source {source:?}")))
+    }
+
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        at: i64,
+    ) -> Result<bool> {
+        let conn = self.writer();
+        let changed = match from {
+            None => conn.execute(
+                "INSERT INTO source_cursors (source, cursor, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (source) DO NOTHING",
+                rusqlite::params![source, to, at],
+            ),
+            Some(from) => conn.execute(
+                "UPDATE source_cursors SET cursor = ?2, updated_at = ?3 \
+                 WHERE source = ?1 AND cursor = ?4",
+                rusqlite::params![source, to, at, from],
+            ),
+        }
+        .map_err(|e| db_err(e, || format!("advancing the cursor of source {source:?}")))?;
+        Ok(changed == 1)
+    }
+
     fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {
         search::audit_begin(&self.writer(), entry)
     }

@@ -11,7 +11,7 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING, V6_EVENTS];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING, V6_EVENTS, V7_SOURCES];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -237,6 +237,16 @@ CREATE TABLE schedules (
     name     TEXT NOT NULL PRIMARY KEY,
     revision INTEGER NOT NULL,
     row      TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
+/// Version 7: pull sources' cursors (`weft-sources`), one row per source,
+/// advanced by compare-and-set.
+const V7_SOURCES: &str = "
+CREATE TABLE source_cursors (
+    source     TEXT NOT NULL PRIMARY KEY,
+    cursor     TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 ";
 

@@ -22,6 +22,7 @@ pub type Check = fn(&dyn Store);
 /// Every check, by name.
 pub const CHECKS: &[(&str, Check)] = &[
     ("deploy_versions", deploy_versions),
+    ("source_cursors_advance_by_compare_and_set", source_cursors),
     ("programs_stored_and_set_once", programs),
     ("parked_runs_leave_the_work_queries", park_and_unpark),
     ("a_parked_run_is_cancelled_unread", cancel_parked),
@@ -261,6 +262,24 @@ pub fn run_all(make: &dyn Fn() -> Box<dyn Store>) {
             panic!("store conformance check `{name}` failed: {msg}");
         }
     }
+}
+
+/// A pull source's cursor advances only from the value it was read at, so
+/// a slower node never moves it back; sources do not share cursors.
+fn source_cursors(s: &dyn Store) {
+    assert_eq!(s.source_cursor("a").unwrap(), None);
+    assert!(s.advance_source_cursor("a", None, "10", 1).unwrap());
+    assert!(
+        !s.advance_source_cursor("a", None, "5", 2).unwrap(),
+        "a node that read no cursor does not overwrite one"
+    );
+    assert!(!s.advance_source_cursor("a", Some("7"), "8", 3).unwrap());
+    assert!(s.advance_source_cursor("a", Some("10"), "20", 4).unwrap());
+    assert_eq!(s.source_cursor("a").unwrap().as_deref(), Some("20"));
+    assert_eq!(s.source_cursor("b").unwrap(), None);
+    assert!(s.advance_source_cursor("b", None, "x", 5).unwrap());
+    assert_eq!(s.source_cursor("a").unwrap().as_deref(), Some("20"));
+    assert_eq!(s.source_cursor("b").unwrap().as_deref(), Some("x"));
 }
 
 /// A run record for tests.

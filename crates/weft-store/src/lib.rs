@@ -554,6 +554,20 @@ pub trait Store: Send + Sync {
     /// The owner of a callback token.
     fn token(&self, token: &str) -> Result<Option<TokenRow>>;
 
+    /// A pull source's cursor (`weft-sources`), if it advanced before.
+    fn source_cursor(&self, source: &str) -> Result<Option<String>>;
+    /// Sets a pull source's cursor to `to` at `at` (epoch ms) if it is
+    /// still `from` (`None`: never set); answers whether it did. A
+    /// compare-and-set, so that several nodes polling one source never
+    /// move its cursor back over another's progress.
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        at: i64,
+    ) -> Result<bool>;
+
     /// Records an operator's action (see [`audit`]); returns its id.
     fn audit_begin(&self, entry: &NewAudit) -> Result<i64>;
     /// Adds to an action's record: runs it applied to (`applied`) or could

@@ -61,6 +61,8 @@ struct Inner {
     /// Last poll per (activity, worker, node).
     pollers: BTreeMap<(String, String, String), i64>,
     parked: BTreeMap<String, Parked>,
+    /// Pull sources' cursors by source name.
+    source_cursors: BTreeMap<String, String>,
 
     /// Machine instances by (machine, key).
     instances: BTreeMap<(String, String), InstanceRow>,
@@ -503,6 +505,25 @@ impl Store for MemoryStore {
 
     fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         Ok(self.lock().tokens.get(token).cloned())
+    }
+
+    fn source_cursor(&self, source: &str) -> Result<Option<String>> {
+        Ok(self.lock().source_cursors.get(source).cloned())
+    }
+
+    fn advance_source_cursor(
+        &self,
+        source: &str,
+        from: Option<&str>,
+        to: &str,
+        _at: i64,
+    ) -> Result<bool> {
+        let mut g = self.lock();
+        if g.source_cursors.get(source).map(String::as_str) != from {
+            return Ok(false);
+        }
+        g.source_cursors.insert(source.to_string(), to.to_string());
+        Ok(true)
     }
 
     fn audit_begin(&self, entry: &NewAudit) -> Result<i64> {

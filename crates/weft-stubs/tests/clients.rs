@@ -258,6 +258,7 @@ async fn serve(tag: &str) -> (weft_server::Server, PathBuf) {
         http: Default::default(),
         plan: None,
         wasm_cache: None,
+        sources: Vec::new(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let files: Vec<Value> = texts()

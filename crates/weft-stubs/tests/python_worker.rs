@@ -65,6 +65,7 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
         http: Default::default(),
         plan: None,
         wasm_cache: None,
+        sources: Vec::new(),
     };
     let server = weft_server::start(config, store).await.unwrap();
     let url = format!("http://{}", server.addr);

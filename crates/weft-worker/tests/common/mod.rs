@@ -86,6 +86,7 @@ impl TestServer {
             http: Default::default(),
             plan: None,
             wasm_cache: None,
+            sources: Vec::new(),
         }
     }
 
