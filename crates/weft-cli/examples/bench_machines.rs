@@ -2,7 +2,7 @@
 //! and queries over 100,000 instances.
 //!
 //! ```text
-//! cargo run --release -p weft-cli --example bench_machines [DIR]
+//! cargo run --release -p weft-cli --example bench_machines [--queries] [--pg URL] [DIR]
 //! ```
 //!
 //! 1. Commands: `Counter.Add` (a handler without awaits) sent through
@@ -14,7 +14,13 @@
 //!    (`weft_server::machines::parse_where`, `weft_store::machines::query`):
 //!    the first page of 50, and every match page by page (pages of 1,000).
 //!
-//! DIR defaults to a fresh directory under the system's temp directory.
+//! 3. With `--pg URL` (or `WEFT_TEST_DATABASE_URL` set), the same queries
+//!    over 100,000 instances on PostgreSQL, in a schema of their own
+//!    (`weft_bench_machines_<pid>`, dropped at the end), after `VACUUM
+//!    ANALYZE`.
+//!
+//! `--queries` skips the commands (1.). DIR defaults to a fresh directory
+//! under the system's temp directory.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,14 +65,94 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let dir: PathBuf = match std::env::args().nth(1) {
-        Some(d) => PathBuf::from(d),
-        None => std::env::temp_dir().join(format!("weft-bench-machines-{}", std::process::id())),
-    };
+    let mut args = std::env::args().skip(1);
+    let (mut dir, mut only_queries, mut pg) = (None, false, None);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--queries" => only_queries = true,
+            "--pg" => pg = Some(args.next().expect("--pg takes a database URL")),
+            _ => dir = Some(PathBuf::from(a)),
+        }
+    }
+    let pg = pg.or_else(|| std::env::var("WEFT_TEST_DATABASE_URL").ok());
+    let dir = dir.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("weft-bench-machines-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).expect("create the directory");
     println!("directory: {}", dir.display());
-    commands(&dir.join("commands"));
-    queries(&dir.join("queries"));
+    if !only_queries {
+        commands(&dir.join("commands"));
+    }
+    let qdir = dir.join("queries");
+    std::fs::create_dir_all(&qdir).expect("create the directory");
+    let store = SqliteStore::open(&qdir).expect("open the store");
+    queries("SQLite", &store, || {
+        std::fs::read_dir(&qdir)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    });
+    if let Some(url) = pg {
+        postgres(&url);
+    }
+}
+
+/// The queries on PostgreSQL, in a schema of their own.
+fn postgres(url: &str) {
+    let config: tokio_postgres::Config = url.parse().expect("a valid database URL");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let admin = rt.block_on(async {
+        let (client, conn) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("connect to PostgreSQL");
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        client
+    });
+    let exec = |sql: &str| {
+        rt.block_on(admin.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let schema = format!("weft_bench_machines_{}", std::process::id());
+    exec(&format!("CREATE SCHEMA {schema}"));
+    let version: String = rt
+        .block_on(admin.query_one("SHOW server_version", &[]))
+        .map(|r| r.get(0))
+        .unwrap_or_default();
+    println!();
+    println!("PostgreSQL {version}, schema {schema}");
+    let mut store_config = config.clone();
+    let options = match config.get_options() {
+        Some(o) if !o.is_empty() => format!("{o} -csearch_path={schema}"),
+        _ => format!("-csearch_path={schema}"),
+    };
+    store_config.options(&options);
+    let store = weft_store_postgres::PgStore::connect_with(store_config, 4).expect("the store");
+    queries("PostgreSQL", &store, || {
+        // Statistics first, as autovacuum would give them in time.
+        exec(&format!(
+            "VACUUM ANALYZE {schema}.machine_instances, {schema}.machine_fields, \
+             {schema}.machine_commands"
+        ));
+        rt.block_on(admin.query_one(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relkind = 'r'",
+            &[&schema],
+        ))
+        .map(|r| r.get::<_, i64>(0) as u64)
+        .unwrap_or(0)
+    });
+    drop(store);
+    exec(&format!("DROP SCHEMA {schema} CASCADE"));
 }
 
 fn commands(dir: &std::path::Path) {
@@ -173,9 +259,9 @@ fn account(i: usize) -> serde_json::Value {
     })
 }
 
-fn queries(dir: &std::path::Path) {
-    std::fs::create_dir_all(dir).expect("create the directory");
-    let store = SqliteStore::open(dir).expect("open the store");
+/// Writes [`INSTANCES`] accounts to `store`, then times the queries;
+/// `size` is the store's size in bytes once they are written.
+fn queries(label: &str, store: &dyn Store, size: impl FnOnce() -> u64) {
     let t = Instant::now();
     for chunk in (0..INSTANCES).collect::<Vec<_>>().chunks(1_000) {
         let mut machines = Vec::new();
@@ -214,16 +300,10 @@ fn queries(dir: &std::path::Path) {
             .expect("commit");
     }
     let load = t.elapsed();
-    let size: u64 = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(|e| e.ok()?.metadata().ok())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0);
+    let size = size();
     println!();
     println!(
-        "## Queries over {INSTANCES} instances (written in {:.1} s: {:.0} instances/s with their commands; store {:.0} MiB)",
+        "## {label}: queries over {INSTANCES} instances (written in {:.1} s: {:.0} instances/s with their commands; store {:.0} MiB)",
         load.as_secs_f64(),
         INSTANCES as f64 / load.as_secs_f64(),
         size as f64 / 1_048_576.0
@@ -254,7 +334,7 @@ fn queries(dir: &std::path::Path) {
         let mut first = Vec::new();
         for _ in 0..REPEATS {
             let t = Instant::now();
-            query(&store, &q(50, None)).expect("query");
+            query(store, &q(50, None)).expect("query");
             first.push(ms(t.elapsed()));
         }
         first.sort_by(|a, b| a.total_cmp(b));
@@ -265,7 +345,7 @@ fn queries(dir: &std::path::Path) {
             let mut cursor = None;
             matches = 0;
             loop {
-                let page = query(&store, &q(1_000, cursor)).expect("query");
+                let page = query(store, &q(1_000, cursor)).expect("query");
                 matches += page.items.len();
                 match page.next {
                     Some(n) => cursor = Some(n),

@@ -231,7 +231,7 @@ enum Command {
         #[arg(long, value_enum)]
         lang: StubLang,
         /// A typed client of the program's machines and flows instead of a
-        /// worker (python or typescript).
+        /// worker (rust, python or typescript).
         #[arg(long)]
         client: bool,
         /// Where to write it (default: standard output).

@@ -1,7 +1,7 @@
 //! `weft stubs`: what the program's activities need implemented, as a
 //! worker (Rust, TypeScript, Python) or an OpenAPI document of push
 //! endpoints; with `--client`, a typed client of the program's machines and
-//! flows (Python, TypeScript). The files given form one program; it must
+//! flows (Rust, Python, TypeScript). The files given form one program; it must
 //! check without errors first.
 
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ pub fn run(
     out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     if client && weft_stubs::client_file_name(lang).is_none() {
-        eprintln!("weft: --client generates python or typescript, not {lang:?}");
+        eprintln!("weft: --client generates rust, python or typescript, not {lang:?}");
         return Ok(ExitCode::from(2));
     }
     let mut texts = Vec::new();

@@ -489,7 +489,11 @@ fn stubs_client_writes_the_kept_clients_of_the_machines_example() {
         a.extend(["--client".into(), "--lang".into(), lang.into()]);
         a
     };
-    for (lang, kept) in [("python", "client.py"), ("typescript", "client.ts")] {
+    for (lang, kept) in [
+        ("python", "client.py"),
+        ("typescript", "client.ts"),
+        ("rust", "client.rs"),
+    ] {
         let a = args(lang);
         let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -499,12 +503,12 @@ fn stubs_client_writes_the_kept_clients_of_the_machines_example() {
             "weft stubs --client --lang {lang} differs from {kept}"
         );
     }
-    // No Rust client: a usage error that says so.
-    let a = args("rust");
+    // No client as an OpenAPI document: a usage error that says so.
+    let a = args("openapi");
     let o = weft(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&o), 2);
     assert!(
-        stderr(&o).contains("--client generates python or typescript"),
+        stderr(&o).contains("--client generates rust, python or typescript"),
         "{}",
         stderr(&o)
     );

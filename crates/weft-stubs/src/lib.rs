@@ -24,7 +24,8 @@
 //! and its doc texts.
 //!
 //! [`generate_client`] writes the other side: typed clients of the
-//! program's machines and flows for programs that call Weft (`client`).
+//! program's machines and flows for programs that call Weft, in Rust,
+//! TypeScript and Python (`client`).
 //!
 //! Every generated handler fails permanently with "not implemented: Name"
 //! until someone writes it, so the generated worker builds and runs as is.
@@ -88,7 +89,7 @@ pub enum Error {
     #[error("the program has {0} machines and flows; clients are generated for at most {CLIENT_ITEMS_MAX}")]
     TooManyItems(usize),
     /// No client is generated in this language.
-    #[error("clients are generated in Python and TypeScript only, not {0:?}")]
+    #[error("clients are generated in Rust, Python and TypeScript only, not {0:?}")]
     NoClient(Lang),
     /// A declared type has the name of one of the client's own definitions
     /// ([`client::RUNTIME_NAMES`]).

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use weft_check::contract::types::{Field, Type};
 
-const KEYWORDS: &[&str] = &[
+pub(crate) const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
     "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
@@ -127,7 +127,7 @@ impl Language for Rust {
 impl Gen<Rust> {
     /// The Rust type of `t`; inline objects become structs named after
     /// `hint`.
-    fn ty(&mut self, t: &Type, hint: &str) -> String {
+    pub(crate) fn ty(&mut self, t: &Type, hint: &str) -> String {
         match t {
             // A choice is a string here; the checker checks the literals.
             Type::String | Type::Literal(_) => "String".into(),
@@ -153,6 +153,17 @@ impl Gen<Rust> {
                     } else {
                         format!("Option<{inner}>")
                     }
+                } else if !non_null.is_empty()
+                    && non_null
+                        .iter()
+                        .all(|m| matches!(m, Type::Literal(_) | Type::String))
+                {
+                    // A choice of texts is a string, as one literal is.
+                    if non_null.len() < members.len() {
+                        "Option<String>".into()
+                    } else {
+                        "String".into()
+                    }
                 } else {
                     "Value".into()
                 }
@@ -161,7 +172,7 @@ impl Gen<Rust> {
     }
 
     /// A struct for an object type.
-    fn object(&mut self, name: &str, fields: &[Field], open: bool, doc: &str) -> String {
+    pub(crate) fn object(&mut self, name: &str, fields: &[Field], open: bool, doc: &str) -> String {
         let mut body = String::new();
         let mut taken: HashSet<String> = HashSet::new();
         for f in fields {

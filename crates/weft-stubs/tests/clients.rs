@@ -9,6 +9,10 @@
 //! script that uses it (`tests/ts/`: `npm ci` there installs the compiler,
 //! as `.ci/run` does) and run with Node against a real server too.
 //!
+//! The Rust client is built (`cargo build --offline`) in a temporary crate
+//! with a program that uses it, against the workspace's `Cargo.lock` (so
+//! the dependencies already downloaded), and run against a real server.
+//!
 //! The tests need `python3`, and `node` with `tests/ts/node_modules`:
 //! without them they fail under `CI=true` and are skipped otherwise.
 
@@ -65,7 +69,7 @@ fn generated(lang: Lang) -> String {
 fn the_clients_of_the_machines_example_are_current() {
     let dir = repo().join("examples/machines/clients");
     let update = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1");
-    for lang in [Lang::Python, Lang::TypeScript] {
+    for lang in [Lang::Python, Lang::TypeScript, Lang::Rust] {
         let out = generated(lang);
         let path = dir.join(client_file_name(lang).unwrap());
         if update {
@@ -85,20 +89,75 @@ fn the_clients_of_the_machines_example_are_current() {
 }
 
 #[test]
-fn no_client_in_rust_and_no_clash_with_the_clients_names() {
+fn no_client_in_openapi_and_no_clash_with_the_clients_names() {
     let model = ClientModel::default();
     assert!(matches!(
-        generate_client(&model, Lang::Rust),
-        Err(weft_stubs::Error::NoClient(Lang::Rust))
+        generate_client(&model, Lang::OpenApi),
+        Err(weft_stubs::Error::NoClient(Lang::OpenApi))
     ));
-    let parsed = weft_syntax::parse("type Page = {n: number}\n");
+    let client_of = |text: &str, lang: Lang| {
+        let parsed = weft_syntax::parse(text);
+        let files = [SourceFile {
+            name: "x.weft",
+            module: &parsed.module,
+        }];
+        generate_client(&ClientModel::of(&files), lang)
+    };
+    let err = client_of("type Page = {n: number}\n", Lang::Python).unwrap_err();
+    assert!(err.to_string().contains("`Page`"), "{err}");
+    // The Rust client's imports are taken there only.
+    let value = "type Value = {n: number}\n";
+    let err = client_of(value, Lang::Rust).unwrap_err();
+    assert!(err.to_string().contains("`Value`"), "{err}");
+    assert!(client_of(value, Lang::Python).is_ok());
+}
+
+#[test]
+fn the_rust_client_names_its_methods_apart() {
+    let text = r#"
+type Mode = "a" | "b"
+machine Flows {
+    state { mode: Mode = "a", note: "x" | "y" | null = null }
+    command Get() { return state }
+    command GET(input: {n: number}) { return state }
+    command New() { return state }
+    command Key(input: string) { return state }
+}
+machine flows {
+    command Go() { return state }
+}
+flow http(input) {
+    return input
+}
+"#;
+    let parsed = weft_syntax::parse(text);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let files = [SourceFile {
         name: "x.weft",
         module: &parsed.module,
     }];
-    let model = ClientModel::of(&files);
-    let err = generate_client(&model, Lang::Python).unwrap_err();
-    assert!(err.to_string().contains("`Page`"), "{err}");
+    let out = generate_client(&ClientModel::of(&files), Lang::Rust).unwrap();
+    for want in [
+        "pub type Mode = String;",
+        "pub note: Option<String>,",
+        "pub struct FlowsInstance {",
+        "pub struct FlowsMachine {",
+        "pub struct FlowsInstance2 {",
+        // `get`, `new` and `key` are the instance's own, `flows` the
+        // client's, `http` the flows' (each type keeps its helper there).
+        "pub async fn get_(&self, command_id: Option<&str>)",
+        "pub async fn get__(",
+        "input: &FlowsGetInput,",
+        "pub async fn new_(&self, command_id: Option<&str>)",
+        "pub async fn key_(",
+        "input: &FlowsKeyInput,",
+        "pub type FlowsKeyInput = String;",
+        "pub fn flows_(&self) -> FlowsMachine {",
+        "pub fn flows__(&self) -> FlowsMachine2 {",
+        "pub async fn http_(",
+    ] {
+        assert!(out.contains(want), "no `{want}` in:\n{out}");
+    }
 }
 
 fn works(program: &str, arg: &str) -> bool {
@@ -403,6 +462,217 @@ async fn the_typescript_client_compiles_strictly_and_works_against_a_real_server
     assert_eq!(lines[8]["seen"][1]["code"], "not-started", "{shown}");
     assert_eq!(lines[9]["status"], 0, "{shown}");
     assert_eq!(lines[9]["code"], "unreachable", "{shown}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The Rust counterpart of [`SCRIPT`]: the `main.rs` of a crate whose
+/// `client.rs` is the generated client.
+const RS_SCRIPT: &str = r#"
+mod client;
+
+use std::time::Duration;
+
+use client::*;
+use serde_json::{json, Value};
+
+fn show<T: serde::Serialize>(r: Result<T>) -> Value {
+    match r {
+        Ok(v) => json!({"ok": true, "value": v}),
+        Err(e) => json!({"ok": false, "status": e.status, "code": e.code, "reason": e.reason}),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::args().nth(1).expect("the server's URL");
+    let options = |url: &str, attempts: u32, secs: u64| Options {
+        url: Some(url.to_string()),
+        attempts,
+        timeout: Duration::from_secs(secs),
+        ..Options::default()
+    };
+    let c = Client::new(options(&url, 3, 30)).expect("a client");
+    let counter = c.counter();
+    let apples = counter.at("apples");
+    let mut out = vec![
+        show(apples.add(&CounterAddInput { n: 2.0 }, Some("first")).await),
+        show(apples.add(&CounterAddInput { n: 3.0 }, None).await),
+        show(apples.add(&CounterAddInput { n: 100.0 }, Some("first")).await),
+        show(apples.take(&CounterTakeInput { n: 50.0 }, None).await),
+        show(counter.at("a/b").add(&CounterAddInput { n: 1.0 }, None).await),
+        show(counter.at("plums").get().await),
+        show(counter.find(Some("state.total > 1"), Some(10), None).await),
+        show(counter.find(None, Some(1), None).await),
+        show(counter.find(None, Some(1), Some("a/b")).await),
+        show(
+            c.flows()
+                .count_order(json!({"items": [{"product": "pears", "quantity": 4}]}), None, Some("30s"))
+                .await,
+        ),
+    ];
+    // The seed's shape: send NewCommChannel with an input; on success, go on.
+    let channel = c.channels().at("u1:email");
+    let input = ChannelsNewCommChannelInput {
+        user_id: Some("u1".into()),
+        type_: "email".into(),
+        email: Some(ChannelsNewCommChannelInputEmail {
+            address: json!("a@example.com"),
+        }),
+        ..Default::default()
+    };
+    let mut seen = Vec::new();
+    match channel.new_comm_channel(&input, None).await {
+        Ok(ch) => seen.push(json!(ch.version)),
+        Err(e) => seen.push(json!(e.code)),
+    }
+    match channel.confirm(&ChannelsConfirmInput { code: Some("x".into()) }, None).await {
+        Ok(_) => seen.push(json!("confirmed")),
+        Err(e) => seen.push(e.reason.unwrap_or_default()),
+    }
+    out.push(json!({ "seen": seen }));
+    out.push(show(apples.history(None, None).await));
+    let far = Client::new(options("http://127.0.0.1:9", 2, 2)).expect("a client");
+    out.push(show(far.counter().at("apples").get().await));
+    out.push(show(Client::new(options("not a URL", 1, 1)).map(|_| ())));
+    for o in out {
+        println!("{o}");
+    }
+}
+"#;
+
+/// Builds `client` with [`RS_SCRIPT`] in a temporary crate, offline, and
+/// returns the program.
+fn build_rust_client(client: &str, tmp: &Path) -> PathBuf {
+    let dir = tmp.join("crate");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    // The features weft-worker and its generated workers (rust_build.rs)
+    // use too, so the shared target directory builds nothing twice.
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        r#"[package]
+name = "generated-client"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["json", "rustls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["macros", "rt", "rt-multi-thread", "time", "signal", "sync"] }
+
+[workspace]
+"#,
+    )
+    .unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(dir.join("src/client.rs"), client).unwrap();
+    std::fs::write(dir.join("src/main.rs"), RS_SCRIPT).unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"))
+        .join("generated-workers");
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "the generated Rust client does not build:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    target.join("debug/generated-client")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rust_client_builds_and_works_against_a_real_server() {
+    let (server, tmp) = serve("rust").await;
+    let client = generated(Lang::Rust);
+    let build_dir = tmp.clone();
+    let program = tokio::task::spawn_blocking(move || build_rust_client(&client, &build_dir))
+        .await
+        .unwrap();
+    let (lines, shown) = run_lines(
+        program.to_str().unwrap(),
+        vec![server_url(&server)],
+        tmp.clone(),
+    )
+    .await;
+    // Numbers are `f64` in the client: compare totals by value.
+    let instance = |i: usize, total: f64, version: u64, key: &str| {
+        let v = &lines[i]["value"];
+        assert_eq!(lines[i]["ok"], true, "line {i}\n{shown}");
+        assert_eq!(v["key"], key, "line {i}\n{shown}");
+        assert_eq!(
+            v["state"]["total"].as_f64(),
+            Some(total),
+            "line {i}\n{shown}"
+        );
+        assert_eq!(v["version"], version, "line {i}\n{shown}");
+    };
+    instance(0, 2.0, 1, "apples");
+    instance(1, 5.0, 2, "apples");
+    // The same commandId: the first answer, nothing added.
+    instance(2, 2.0, 1, "apples");
+    // Refused: an error value with the handler's reason.
+    assert_eq!(lines[3]["ok"], false, "{shown}");
+    assert_eq!(lines[3]["status"], 409, "{shown}");
+    assert_eq!(lines[3]["code"], "command_refused", "{shown}");
+    assert_eq!(lines[3]["reason"]["code"], "too-low", "{shown}");
+    instance(4, 1.0, 1, "a/b");
+    assert_eq!(lines[5]["status"], 404, "{shown}");
+    assert_eq!(lines[5]["code"], "unknown_instance", "{shown}");
+    let keys = |i: usize| -> Vec<Value> {
+        lines[i]["value"]["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("line {i}\n{shown}"))
+            .iter()
+            .map(|item| item["key"].clone())
+            .collect()
+    };
+    assert_eq!(keys(6), [json!("apples")], "{shown}");
+    assert_eq!(lines[6]["value"]["next"], Value::Null, "{shown}");
+    // Page by page: the cursor of the first page gives the second.
+    assert_eq!(keys(7), [json!("a/b")], "{shown}");
+    assert_eq!(lines[7]["value"]["next"], "a/b", "{shown}");
+    assert_eq!(keys(8), [json!("apples")], "{shown}");
+    assert_eq!(lines[9]["value"]["status"], "completed", "{shown}");
+    assert_eq!(lines[9]["value"]["result"], json!([4]), "{shown}");
+    assert_eq!(lines[10]["seen"][0], 1, "{shown}");
+    assert_eq!(lines[10]["seen"][1]["code"], "not-started", "{shown}");
+    let statuses: Vec<&Value> = lines[11]["value"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{shown}"))
+        .iter()
+        .map(|c| &c["status"])
+        .collect();
+    assert_eq!(
+        statuses,
+        [&json!("applied"), &json!("applied"), &json!("refused")],
+        "{shown}"
+    );
+    assert_eq!(lines[12]["status"], 0, "{shown}");
+    assert_eq!(lines[12]["code"], "unreachable", "{shown}");
+    assert_eq!(lines[13]["code"], "invalid_options", "{shown}");
+
+    // What the server holds agrees: apples was added to twice.
+    let apples: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/v1/machines/Counter/apples",
+            server_url(&server)
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(apples["state"]["total"].as_f64(), Some(5.0));
+    assert_eq!(apples["version"], 2);
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -14,9 +14,10 @@
 //!   connection, 5xx, 429, or 202 while it is queued): the server applies
 //!   it once; a flow's start carries an idempotency key the same way.
 //!
-//! Python (`client.py`, standard library only) and TypeScript (`client.ts`,
-//! Node 20 `fetch`, no dependencies) are generated; a Rust client is not
-//! (yet): [`Error::NoClient`].
+//! Python (`client.py`, standard library only), TypeScript (`client.ts`,
+//! Node 20 `fetch`, no dependencies) and Rust (`client.rs`, a module over
+//! `reqwest`, `serde` and `tokio`) are generated; other languages are
+//! [`Error::NoClient`].
 
 use weft_check::contract::machines::{self, MachineContract};
 use weft_check::contract::types::Type;
@@ -26,6 +27,7 @@ use weft_check::SourceFile;
 use crate::{Error, Lang, Model};
 
 mod python;
+mod rust;
 mod typescript;
 
 /// Most machines and flows one generated client serves.
@@ -45,6 +47,16 @@ pub const RUNTIME_NAMES: &[&str] = &[
     "Http",
     "T",
     "U",
+];
+
+/// More names the Rust client uses itself (its imports): a declared type
+/// may not take them there either.
+pub const RUST_NAMES: &[&str] = &[
+    "Value",
+    "Duration",
+    "Serialize",
+    "Deserialize",
+    "DeserializeOwned",
 ];
 
 /// What a client is generated from.
@@ -96,27 +108,30 @@ pub fn client_file_name(lang: Lang) -> Option<&'static str> {
     match lang {
         Lang::Python => Some("client.py"),
         Lang::TypeScript => Some("client.ts"),
-        Lang::Rust | Lang::OpenApi | Lang::WasmPython | Lang::WasmJs => None,
+        Lang::Rust => Some("client.rs"),
+        Lang::OpenApi | Lang::WasmPython | Lang::WasmJs => None,
     }
 }
 
-/// The generated client of `model` in `lang` (Python or TypeScript).
+/// The generated client of `model` in `lang` (Python, TypeScript or Rust).
 pub fn generate_client(model: &ClientModel, lang: Lang) -> Result<String, Error> {
     let items = model.machines.len() + model.flows.len();
     if items > CLIENT_ITEMS_MAX {
         return Err(Error::TooManyItems(items));
     }
-    if let Some((name, _)) = model
-        .types
-        .iter()
-        .find(|(n, _)| RUNTIME_NAMES.contains(&crate::naming::pascal(n).as_str()))
-    {
+    let taken = |n: &str| {
+        let n = crate::naming::pascal(n);
+        RUNTIME_NAMES.contains(&n.as_str())
+            || (lang == Lang::Rust && RUST_NAMES.contains(&n.as_str()))
+    };
+    if let Some((name, _)) = model.types.iter().find(|(n, _)| taken(n)) {
         return Err(Error::ClientNameTaken(name.clone()));
     }
     match lang {
         Lang::Python => Ok(python::generate(model)),
         Lang::TypeScript => Ok(typescript::generate(model)),
-        Lang::Rust | Lang::OpenApi | Lang::WasmPython | Lang::WasmJs => Err(Error::NoClient(lang)),
+        Lang::Rust => Ok(rust::generate(model)),
+        Lang::OpenApi | Lang::WasmPython | Lang::WasmJs => Err(Error::NoClient(lang)),
     }
 }
 
