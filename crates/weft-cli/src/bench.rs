@@ -6,7 +6,7 @@
 //! is the embedded one with fsync on. A *step* is one activity call whose
 //! result is recorded; a 3-step run commits 4 times (start + 3 results).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,8 @@ pub const STEPS_PER_RUN: usize = 3;
 pub struct Figures {
     /// Runs measured.
     pub runs: usize,
+    /// Concurrent clients.
+    pub concurrency: usize,
     /// Wall time of the measured runs.
     pub elapsed: Duration,
     /// Per-run latency, sorted.
@@ -43,6 +45,9 @@ pub struct Figures {
     pub commit_mean_ms: f64,
     /// Mean run steps per commit (group commit at work).
     pub batch_mean_writes: f64,
+    /// Mean bytes of one journal step (entries and cause, as stored) of
+    /// the last measured run.
+    pub journal_bytes_per_step: f64,
 }
 
 impl Figures {
@@ -71,6 +76,74 @@ impl Figures {
             self.percentile(99.0),
             self.fsync_p50_ms
         )
+    }
+}
+
+/// The folder a bench's store lives in: a fresh temporary one, removed
+/// when the bench ends (or fails) unless kept, or one the user named with
+/// `--data`, which is never removed.
+pub struct StoreDir {
+    path: PathBuf,
+    named: bool,
+    remove: bool,
+}
+
+impl StoreDir {
+    /// `data` when given, else a new folder in the temporary directory.
+    pub fn new(data: Option<PathBuf>, keep: bool) -> anyhow::Result<StoreDir> {
+        if let Some(path) = data {
+            std::fs::create_dir_all(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            return Ok(StoreDir {
+                path,
+                named: true,
+                remove: false,
+            });
+        }
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path =
+            std::env::temp_dir().join(format!("weft-bench-{}-{nanos:x}", std::process::id()));
+        // `create_dir`, not `create_dir_all`: a folder that exists already
+        // is not ours to remove later.
+        std::fs::create_dir(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(StoreDir {
+            path,
+            named: false,
+            remove: !keep,
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Removes the folder unless it is kept (the store must be closed by
+    /// now), and says which.
+    pub fn finish(mut self) -> anyhow::Result<String> {
+        let shown = self.path.display().to_string();
+        if self.named {
+            return Ok(format!("store kept in {shown} (--data)"));
+        }
+        if !self.remove {
+            return Ok(format!("store kept in {shown} (--keep)"));
+        }
+        self.remove = false;
+        std::fs::remove_dir_all(&self.path)
+            .with_context(|| format!("cannot remove the bench store {shown}"))?;
+        Ok(format!("store removed ({shown}; --keep keeps it)"))
+    }
+}
+
+impl Drop for StoreDir {
+    fn drop(&mut self) {
+        // A bench that failed leaves no temporary store behind either.
+        if self.remove {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
     }
 }
 
@@ -125,14 +198,16 @@ pub fn fsync_p50_ms(dir: &Path, count: usize) -> anyhow::Result<f64> {
     Ok(times[times.len() / 2])
 }
 
-/// Runs the workload on `store` (whose files live in `dir`).
+/// Runs the workload on `store` (whose files live in `dir`): after one
+/// fsync probe, `runs` measured runs at each of `levels` (concurrent
+/// clients) in turn, each after a warm-up of its own.
 pub fn run(
     store: Arc<dyn Store>,
     dir: &Path,
     runs: usize,
-    concurrency: usize,
-) -> anyhow::Result<Figures> {
-    if runs == 0 || concurrency == 0 {
+    levels: &[usize],
+) -> anyhow::Result<Vec<Figures>> {
+    if runs == 0 || levels.is_empty() || levels.contains(&0) {
         bail!("--runs and --concurrency must be at least 1");
     }
     let fsync = fsync_p50_ms(dir, 200)?;
@@ -156,30 +231,68 @@ pub fn run(
             }])
             .await
             .context("cannot deploy the bench flow")?;
-        // Warm up: caches, the compiled program, SQLite's pages.
-        drive(&runtime, (concurrency * 4).min(500), concurrency, "warm").await?;
-        let m = runtime.metrics();
-        let (_, commit_sum0, batches0) = m.commit_seconds.snapshot();
-        let (_, writes_sum0, _) = m.batch_writes.snapshot();
-        let t = Instant::now();
-        let mut latencies_ms = drive(&runtime, runs, concurrency, "run").await?;
-        let elapsed = t.elapsed();
-        let (_, commit_sum, batches) = m.commit_seconds.snapshot();
-        let (_, writes_sum, _) = m.batch_writes.snapshot();
-        let batches = batches - batches0;
-        latencies_ms.sort_by(|a, b| a.total_cmp(b));
-        anyhow::Ok(Figures {
-            runs,
-            elapsed,
-            latencies_ms,
-            fsync_p50_ms: fsync,
-            batches,
-            commit_mean_ms: (commit_sum - commit_sum0) * 1000.0 / batches.max(1) as f64,
-            batch_mean_writes: (writes_sum - writes_sum0) / batches.max(1) as f64,
-        })
+        let mut all = Vec::with_capacity(levels.len());
+        for (level, &concurrency) in levels.iter().enumerate() {
+            // Warm up: caches, the compiled program, SQLite's pages.
+            let warm = format!("warm{level}");
+            drive(&runtime, (concurrency * 4).min(500), concurrency, &warm).await?;
+            let m = runtime.metrics();
+            let (_, commit_sum0, batches0) = m.commit_seconds.snapshot();
+            let (_, writes_sum0, _) = m.batch_writes.snapshot();
+            let t = Instant::now();
+            let tag = format!("run{level}");
+            let (mut latencies_ms, sample) = drive(&runtime, runs, concurrency, &tag).await?;
+            let elapsed = t.elapsed();
+            let (_, commit_sum, batches) = m.commit_seconds.snapshot();
+            let (_, writes_sum, _) = m.batch_writes.snapshot();
+            let batches = batches - batches0;
+            latencies_ms.sort_by(|a, b| a.total_cmp(b));
+            let journal_bytes_per_step = match sample {
+                Some(id) => journal_bytes_per_step(runtime.store().as_ref(), &id)?,
+                None => 0.0,
+            };
+            all.push(Figures {
+                runs,
+                concurrency,
+                elapsed,
+                latencies_ms,
+                fsync_p50_ms: fsync,
+                batches,
+                commit_mean_ms: (commit_sum - commit_sum0) * 1000.0 / batches.max(1) as f64,
+                batch_mean_writes: (writes_sum - writes_sum0) / batches.max(1) as f64,
+                journal_bytes_per_step,
+            });
+        }
+        anyhow::Ok(all)
     });
     runtime.shutdown();
     figures
+}
+
+/// Mean size of one journal step of run `id` as the store keeps it: its
+/// entries and its cause, as JSON.
+fn journal_bytes_per_step(store: &dyn Store, id: &str) -> anyhow::Result<f64> {
+    let steps = store.journal(id)?;
+    let mut bytes = 0usize;
+    for s in &steps {
+        bytes += serde_json::to_vec(&s.entries)?.len();
+        if let Some(c) = &s.cause {
+            bytes += serde_json::to_vec(c)?.len();
+        }
+    }
+    Ok(bytes as f64 / steps.len().max(1) as f64)
+}
+
+/// Bytes of the files in `dir` (a store's directory is flat).
+pub fn dir_bytes(dir: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let m = e?.metadata()?;
+        if m.is_file() {
+            total += m.len();
+        }
+    }
+    Ok(total)
 }
 
 /// `concurrency` clients start runs back to back until `runs` completed.
@@ -188,7 +301,7 @@ async fn drive(
     runs: usize,
     concurrency: usize,
     tag: &str,
-) -> anyhow::Result<Vec<f64>> {
+) -> anyhow::Result<(Vec<f64>, Option<String>)> {
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut clients = Vec::new();
     for _ in 0..concurrency {
@@ -197,10 +310,11 @@ async fn drive(
         let tag = tag.to_string();
         clients.push(tokio::spawn(async move {
             let mut lat = Vec::new();
+            let mut sample = None;
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if i >= runs {
-                    return anyhow::Ok(lat);
+                    return anyhow::Ok((lat, sample));
                 }
                 let id = format!("{tag}-{i}");
                 let t = Instant::now();
@@ -221,14 +335,18 @@ async fn drive(
                         rec.result
                     );
                 }
+                sample = Some(rec.id);
             }
         }));
     }
     let mut all = Vec::with_capacity(runs);
+    let mut sample = None;
     for c in clients {
-        all.extend(c.await.context("a bench client panicked")??);
+        let (lat, s) = c.await.context("a bench client panicked")??;
+        all.extend(lat);
+        sample = sample.or(s);
     }
-    Ok(all)
+    Ok((all, sample))
 }
 
 /// The flow of the memory bench: a step, then a wait for a callback that

@@ -66,12 +66,18 @@ enum Command {
         /// Runs to measure.
         #[arg(long, default_value_t = 10_000)]
         runs: usize,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 64)]
-        concurrency: usize,
-        /// Where the store goes (default: a fresh temporary folder).
+        /// Concurrent clients; several, comma-separated (`1,8,64,512,4096`),
+        /// measure `--runs` runs at each in turn and print a table.
+        #[arg(long, default_value = "64", value_delimiter = ',')]
+        concurrency: Vec<usize>,
+        /// Where the store goes (default: a fresh temporary folder, removed
+        /// at the end unless --keep; a folder given here is always kept).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Keep the temporary store instead of removing it (its folder is
+        /// printed).
+        #[arg(long)]
+        keep: bool,
         /// Instead: start this many runs that wait for a callback, and
         /// report the process's resident memory once all are suspended.
         #[arg(long)]
@@ -650,8 +656,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => data::doctor(&data, accept_wal_loss),
         Command::Bench {
             runs,
-            concurrency,
+            concurrency: levels,
             data,
+            keep,
             suspended,
             url,
             worker_concurrency,
@@ -660,6 +667,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             database,
         } => {
             if let Some(n) = search {
+                let mut search_dir = None;
                 let (store, place): (std::sync::Arc<dyn weft_store::Store>, String) =
                     match &database {
                         Some(url) => (
@@ -667,11 +675,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             "PostgreSQL".into(),
                         ),
                         None => {
-                            let dir = data.clone().unwrap_or_else(|| {
-                                std::env::temp_dir()
-                                    .join(format!("weft-bench-search-{}", std::process::id()))
-                            });
-                            std::fs::create_dir_all(&dir)?;
+                            let d = bench::StoreDir::new(data.clone(), keep)?;
+                            let dir = d.path().to_path_buf();
+                            search_dir = Some(d);
                             (
                                 data::open_for_writing(&dir)?.store,
                                 format!("SQLite in {}", dir.display()),
@@ -680,6 +686,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     };
                 println!("weft bench: searching {n} runs, store {place}");
                 let f = bench_search::run(store, n)?;
+                if let Some(d) = search_dir {
+                    println!("  {}", d.finish()?);
+                }
                 if f.written > 0 {
                     println!(
                         "  wrote {} runs in {:.1} s ({:.0} runs/s)",
@@ -703,7 +712,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
+            let single = |what: &str| -> anyhow::Result<usize> {
+                match levels.as_slice() {
+                    [c] => Ok(*c),
+                    _ => anyhow::bail!(
+                        "--concurrency takes several values only for the in-process workload, not with {what}"
+                    ),
+                }
+            };
             if !url.is_empty() {
+                let concurrency = single("--url")?;
                 let token = remote::token(token_file.as_deref())?;
                 let urls: Vec<String> = url
                     .iter()
@@ -739,25 +757,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", f.last_line());
                 return Ok(ExitCode::SUCCESS);
             }
-            let dir = match data {
-                Some(d) => d,
-                None => std::env::temp_dir().join(format!("weft-bench-{}", std::process::id())),
+            let suspend_concurrency = match suspended {
+                Some(_) => Some(single("--suspended")?),
+                None => None,
             };
-            std::fs::create_dir_all(&dir)?;
+            let store_dir = bench::StoreDir::new(data, keep)?;
+            let dir = store_dir.path().to_path_buf();
             let store = data::open_for_writing(&dir)?.store;
-            if let Some(n) = suspended {
+            if let (Some(n), Some(concurrency)) = (suspended, suspend_concurrency) {
                 println!("weft bench: {n} runs suspended on `await`, started by {concurrency} clients, store in {}", dir.display());
                 let s = bench::suspended(store, n, concurrency)?;
+                // The store is closed now: its log is checkpointed into the
+                // database file, so the folder holds what the runs keep.
+                let disk = bench::dir_bytes(&dir)?;
                 println!(
                     "  started and suspended in {:.1} s",
                     s.elapsed.as_secs_f64()
                 );
                 println!(
-                    "  resident memory: {} MiB before, {} MiB with all runs suspended, peak {} MiB",
+                    "  resident memory: {} MiB before, {} MiB with all runs suspended, peak {} MiB ({:.0} bytes per waiting run above the start)",
                     s.baseline_kib / 1024,
                     s.rss_kib / 1024,
-                    s.peak_kib / 1024
+                    s.peak_kib / 1024,
+                    (s.rss_kib.saturating_sub(s.baseline_kib) * 1024) as f64 / n.max(1) as f64
                 );
+                println!(
+                    "  disk: {:.1} MiB once closed, {:.0} bytes per waiting run",
+                    disk as f64 / (1024.0 * 1024.0),
+                    disk as f64 / n.max(1) as f64
+                );
+                println!("  {}", store_dir.finish()?);
                 println!(
                     "suspended={} rss_mib={} peak_rss_mib={}",
                     s.runs,
@@ -766,8 +795,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("weft bench: {runs} runs of a 3-step flow, {concurrency} concurrent clients, store in {}", dir.display());
-            let f = bench::run(store, &dir, runs, concurrency)?;
+            let shown: Vec<String> = levels.iter().map(|c| c.to_string()).collect();
+            println!(
+                "weft bench: {runs} runs of a 3-step flow, {} concurrent clients, store in {}",
+                shown.join(", then "),
+                dir.display()
+            );
+            let all = bench::run(store, &dir, runs, &levels)?;
+            let disk = bench::dir_bytes(&dir)?;
+            let measured_runs: usize = all.len() * runs;
+            if all.len() > 1 {
+                println!(
+                    "  {:>11} {:>10} {:>10} {:>9} {:>9} {:>8} {:>12}",
+                    "concurrency",
+                    "runs/s",
+                    "steps/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "commits",
+                    "steps/commit"
+                );
+                for f in &all {
+                    println!(
+                        "  {:>11} {:>10.0} {:>10.0} {:>9.2} {:>9.2} {:>8} {:>12.1}",
+                        f.concurrency,
+                        f.runs as f64 / f.elapsed.as_secs_f64(),
+                        f.steps_per_s(),
+                        f.percentile(50.0),
+                        f.percentile(99.0),
+                        f.batches,
+                        f.batch_mean_writes
+                    );
+                }
+            }
+            let f = all.last().expect("at least one level");
             println!(
                 "  {:.2} s, {:.0} runs/s, {:.0} steps/s",
                 f.elapsed.as_secs_f64(),
@@ -787,6 +848,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "  {} commits, {:.3} ms each on average, {:.1} run steps per commit",
                 f.batches, f.commit_mean_ms, f.batch_mean_writes
             );
+            // Warm-up runs are stored too: the disk figure is per run kept.
+            let warm: usize = levels.iter().map(|c| (c * 4).min(500)).sum();
+            let kept = measured_runs + warm;
+            println!(
+                "  journal {:.0} bytes per step (entries and cause as stored); store on disk {:.1} MiB once closed, {:.0} bytes per run, {:.0} per step",
+                f.journal_bytes_per_step,
+                disk as f64 / (1024.0 * 1024.0),
+                disk as f64 / kept as f64,
+                disk as f64 / (kept * bench::STEPS_PER_RUN) as f64
+            );
+            println!("  {}", store_dir.finish()?);
             println!("{}", f.last_line());
             Ok(ExitCode::SUCCESS)
         }

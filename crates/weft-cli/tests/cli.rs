@@ -426,6 +426,81 @@ fn bench_prints_the_pinned_last_line() {
     assert!(last.starts_with("runs=50 "), "{last}");
 }
 
+/// The bench stores `weft bench` left in `tmp`.
+fn bench_stores(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("weft-bench-"))
+        .collect()
+}
+
+#[test]
+fn bench_removes_its_temporary_store_unless_kept() {
+    let tmp = temp_dir("bench-tmp");
+    let bench = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(["bench", "--runs", "30", "--concurrency", "1,4"])
+            .args(extra)
+            .env("TMPDIR", &tmp)
+            .output()
+            .expect("the weft binary runs");
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        stdout(&o)
+    };
+    let out = bench(&[]);
+    assert!(out.contains("store removed ("), "{out}");
+    assert_eq!(bench_stores(&tmp), Vec::<String>::new(), "{out}");
+    // Several levels: a row each, then the last level's figures.
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            w.len() == 7 && (w[0] == "1" || w[0] == "4")
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(out.contains("journal "), "{out}");
+    assert!(out.contains(" bytes per step"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("runs=30 steps_per_s="), "{last}");
+
+    let out = bench(&["--keep"]);
+    let kept = bench_stores(&tmp);
+    assert_eq!(kept.len(), 1, "{out}");
+    assert!(
+        out.contains(&format!("store kept in {}", tmp.join(&kept[0]).display())),
+        "{out}"
+    );
+    assert!(tmp.join(&kept[0]).join("weft.db").is_file());
+
+    // With --suspended too; a folder named with --data is never removed.
+    let data = tmp.join("named");
+    let o = weft(&[
+        "bench",
+        "--suspended",
+        "20",
+        "--concurrency",
+        "4",
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("bytes per waiting run"), "{out}");
+    assert!(out.contains("(--data)"), "{out}");
+    assert!(data.join("weft.db").is_file());
+    let o = weft(&["bench", "--suspended", "20", "--concurrency", "1,4"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("--concurrency takes several values"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(bench_stores(&tmp).len(), 1, "only the kept one");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
 #[test]
 fn bench_search_fills_a_store_and_times_the_queries() {
     let dir = temp_dir("bench-search");

@@ -70,6 +70,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/runs/upgrade"),
     ("POST", "/v1/callbacks/{token}"),
     ("POST", "/v1/tasks/poll"),
+    ("POST", "/v1/tasks/results"),
     ("POST", "/v1/tasks/{taskId}/complete"),
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
@@ -1002,6 +1003,127 @@ pub(crate) async fn complete_task(
         .await
         .map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
+}
+
+/// One result of `POST /v1/tasks/results`, checked before any is applied.
+enum Outcome {
+    Value(Value),
+    Failure { error: String, retryable: bool },
+}
+
+/// Reads `results[i]`: `{"taskId", "value"}` or `{"taskId", "error",
+/// "retryable"?}`.
+fn read_result(i: usize, item: &Value) -> Result<(String, Outcome), ApiError> {
+    let bad = |why: String| ApiError::new(Code::InvalidBody, format!("results[{i}]: {why}"));
+    let Some(o) = item.as_object() else {
+        return Err(bad(
+            "each result is `{\"taskId\", \"value\"}` or `{\"taskId\", \"error\", \"retryable\"}`"
+                .into(),
+        ));
+    };
+    if let Some(k) = o
+        .keys()
+        .find(|k| !["taskId", "value", "error", "retryable"].contains(&k.as_str()))
+    {
+        return Err(bad(format!("unknown field `{k}`")));
+    }
+    let id = match o.get("taskId") {
+        Some(Value::String(id)) => id.clone(),
+        _ => return Err(bad("`taskId` must be a string".into())),
+    };
+    match (o.get("value"), o.get("error")) {
+        (Some(v), None) => {
+            if o.contains_key("retryable") {
+                return Err(bad("`retryable` goes with `error`, not `value`".into()));
+            }
+            let size = serde_json::to_vec(v).map(|b| b.len()).unwrap_or(0);
+            if size > weft_engine::limits::PAYLOAD_BYTES_MAX {
+                return Err(ApiError::new(
+                    Code::PayloadTooLarge,
+                    format!(
+                        "results[{i}]: the result is {size} bytes; the payload limit is {} bytes",
+                        weft_engine::limits::PAYLOAD_BYTES_MAX
+                    ),
+                ));
+            }
+            Ok((id, Outcome::Value(v.clone())))
+        }
+        (None, Some(Value::String(e))) => {
+            let retryable = match o.get("retryable") {
+                None => true,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err(bad("`retryable` must be true or false".into())),
+            };
+            Ok((
+                id,
+                Outcome::Failure {
+                    error: e.clone(),
+                    retryable,
+                },
+            ))
+        }
+        (None, Some(_)) => Err(bad("`error` must be a string".into())),
+        _ => Err(bad("give either `value` or `error`".into())),
+    }
+}
+
+/// Reports several tasks' results in one request: each is applied as
+/// `/v1/tasks/{taskId}/complete` or `/fail` would, and answered in order.
+/// The request is refused whole (nothing applied) when one of them is
+/// malformed; a task that is no longer open is answered `rejected` in its
+/// place while the others are accepted.
+pub(crate) async fn report_results(
+    State(s): State<AppState>,
+    Json(raw): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    use crate::queue::RESULTS_PER_REQUEST_MAX;
+    let items = match raw.as_object() {
+        Some(o) if o.len() == 1 && o.contains_key("results") => match &o["results"] {
+            Value::Array(items) => items,
+            _ => {
+                return Err(ApiError::new(
+                    Code::InvalidBody,
+                    "`results` must be an array",
+                ))
+            }
+        },
+        _ => {
+            return Err(ApiError::new(
+                Code::InvalidBody,
+                "the body is `{\"results\": [...]}`",
+            ))
+        }
+    };
+    if items.is_empty() || items.len() > RESULTS_PER_REQUEST_MAX {
+        return Err(ApiError::bad_request(format!(
+            "`results` holds 1 to {RESULTS_PER_REQUEST_MAX} results (RESULTS_PER_REQUEST_MAX), not {}",
+            items.len()
+        )));
+    }
+    let read: Vec<(String, Outcome)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| read_result(i, item))
+        .collect::<Result<_, _>>()?;
+    let mut answers = Vec::with_capacity(read.len());
+    for (id, outcome) in read {
+        let done = match outcome {
+            Outcome::Value(v) => s.queue.complete(&id, v).await,
+            Outcome::Failure { error, retryable } => s.queue.fail(&id, error, retryable).await,
+        };
+        answers.push(match done {
+            Ok(()) => json!({"taskId": id, "status": "accepted"}),
+            Err(e) => {
+                let e = task_error(e, &id);
+                json!({
+                    "taskId": id,
+                    "status": "rejected",
+                    "error": {"code": e.code.as_str(), "message": e.message},
+                })
+            }
+        });
+    }
+    Ok(Json(json!({ "results": answers })))
 }
 
 #[derive(Deserialize)]

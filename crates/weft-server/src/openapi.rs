@@ -213,6 +213,9 @@ fn paths() -> Value {
         "/v1/tasks/poll": {"post": op("Lease tasks of the named activities, waiting up to `waitMs` for one", "workers",
             merge(json!({"200": ok("Leased tasks (possibly none).", "TaskList")}), error_responses(&["400", "401", "408", "415", "422"])),
             json!({"requestBody": body("PollRequest", true)}))},
+        "/v1/tasks/results": {"post": op("Report several tasks' results and failures in one request (up to 256, RESULTS_PER_REQUEST_MAX), each applied as `/complete` or `/fail` would, answered in order. A malformed result refuses the whole request, nothing applied; a task no longer open is `rejected` in its place while the others are accepted", "workers",
+            merge(json!({"200": ok("One answer per result, in order.", "ResultsAnswer")}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
+            json!({"requestBody": body("ResultsRequest", true)}))},
         "/v1/tasks/{taskId}/complete": {"post": op("Report a task's result", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "413", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("ValueBody", true)}))},
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
@@ -490,7 +493,16 @@ fn run_schemas() -> Value {
         "FailRequest": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
         "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
     });
-    merge(schemas, upgrade_schemas())
+    merge(merge(schemas, upgrade_schemas()), results_schemas())
+}
+
+/// The schemas of `POST /v1/tasks/results` (apart: one `json!` of every
+/// schema nests past the macro's recursion limit).
+fn results_schemas() -> Value {
+    json!({
+        "ResultsRequest": {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "minItems": 1, "maxItems": 256, "items": {"type": "object", "required": ["taskId"], "description": "`value` for a result, or `error` (with `retryable`, default true) for a failure.", "properties": {"taskId": {"type": "string"}, "value": {}, "error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}}}}},
+        "ResultsAnswer": {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object", "properties": {"taskId": {"type": "string"}, "status": {"type": "string", "enum": ["accepted", "rejected"]}, "error": {"type": "object", "description": "Why a result was rejected: the code and message `/complete` would have answered.", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}}}
+    })
 }
 
 /// The schemas of live upgrades (apart: one `json!` of every schema

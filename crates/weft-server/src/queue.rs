@@ -20,6 +20,10 @@ pub const LEASE_DEFAULT: Duration = Duration::from_secs(30);
 /// Most tasks one poll returns.
 pub const POLL_TASKS_MAX: usize = 100;
 
+/// Most results one `POST /v1/tasks/results` reports (a worker with more
+/// finished tasks sends several requests).
+pub const RESULTS_PER_REQUEST_MAX: usize = 256;
+
 /// Longest a poll may wait for tasks.
 pub const POLL_WAIT_MAX: Duration = Duration::from_secs(60);
 

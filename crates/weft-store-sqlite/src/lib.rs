@@ -370,6 +370,19 @@ fn open_connection(path: &Path, cache_kib: i64) -> Result<Connection> {
     conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))
         .map_err(err)?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED_MAX);
+    // The query planner's stability guarantee: a plan never depends on the
+    // values bound to a statement. Without it, SQLite (built with STAT4, as
+    // the bundled one is) marks statements such as `latest_version`'s to be
+    // prepared again every time a new value is bound, which made every
+    // cached statement on `deployment_flows` or joining `run_forks` a full
+    // parse and plan: 36,000 instructions per run started, 4.6 % of the
+    // in-process bench's (callgrind, docs/benchmarks.md). The store runs no
+    // ANALYZE and binds no LIKE patterns, so no plan is lost.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .map_err(err)?;
     // FULL on every connection: whichever connection checkpoints or closes
     // last must sync as carefully as the writer.
     conn.pragma_update(None, "synchronous", "FULL")
@@ -1306,5 +1319,34 @@ impl Store for SqliteStore {
 
     fn schedules(&self) -> Result<Vec<weft_store::ScheduleRow>> {
         events::schedules(&*self.reader()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cached statement whose bound value changes is not parsed and
+    /// planned again (see the stability guarantee in `open_connection`).
+    #[test]
+    fn cached_statements_are_not_prepared_again_when_rebound() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let conn = open_connection(store.path(), READER_CACHE_KIB).unwrap();
+        for q in [
+            "SELECT MAX(version) FROM deployment_flows WHERE flow = ?1",
+            "SELECT id FROM runs LEFT JOIN run_forks USING (id) WHERE id = ?1",
+        ] {
+            for flow in ["a", "b", "c"] {
+                let mut s = conn.prepare_cached(q).unwrap();
+                let _: Option<rusqlite::types::Value> =
+                    s.query_row([flow], |r| r.get(0)).optional().unwrap();
+                assert_eq!(
+                    s.get_status(rusqlite::StatementStatus::RePrepare),
+                    0,
+                    "{q} with {flow:?}"
+                );
+            }
+        }
     }
 }

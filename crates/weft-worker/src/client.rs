@@ -167,6 +167,53 @@ impl Client {
         .map(drop)
     }
 
+    /// Reports several tasks' results and failures in one request
+    /// (`POST /v1/tasks/results`, at most 256 items, the server's
+    /// `RESULTS_PER_REQUEST_MAX`, each `{taskId, value}` or `{taskId,
+    /// error, retryable}`); answers each in order.
+    pub async fn report_results(
+        &self,
+        items: &[Value],
+    ) -> Result<Vec<Result<(), ClientError>>, ClientError> {
+        let (v, _) = self
+            .post(
+                &["v1", "tasks", "results"],
+                &json!({ "results": items }),
+                REQUEST_TIMEOUT,
+                true,
+            )
+            .await?;
+        let answers = v["results"]
+            .as_array()
+            .filter(|a| a.len() == items.len())
+            .ok_or_else(|| {
+                ClientError::Invalid(format!(
+                    "expected {} answers in `results`, got {}",
+                    items.len(),
+                    v["results"]
+                        .as_array()
+                        .map_or("none".to_string(), |a| a.len().to_string())
+                ))
+            })?;
+        Ok(answers
+            .iter()
+            .map(|a| match a["status"].as_str() {
+                Some("accepted") => Ok(()),
+                _ => {
+                    let code = a["error"]["code"].as_str().unwrap_or("http").to_string();
+                    Err(ClientError::Api {
+                        status: status_of(&code),
+                        code,
+                        message: a["error"]["message"]
+                            .as_str()
+                            .unwrap_or("rejected")
+                            .to_string(),
+                    })
+                }
+            })
+            .collect())
+    }
+
     /// Reports a task's failure.
     pub async fn fail(
         &self,
@@ -231,6 +278,17 @@ fn unreachable(e: &reqwest::Error) -> ClientError {
         src = s.source();
     }
     ClientError::Unreachable(msg)
+}
+
+/// The HTTP status the per-task endpoint answers with `code` (the codes a
+/// result is rejected with), so that a rejected result is handled as the
+/// same answer to `/complete` would be.
+fn status_of(code: &str) -> u16 {
+    match code {
+        "unknown_task" => 404,
+        "bad_request" => 400,
+        _ => 503,
+    }
 }
 
 fn api_error(status: u16, body: &[u8]) -> ClientError {

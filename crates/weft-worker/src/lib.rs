@@ -16,9 +16,13 @@
 //!    handler runs longer than a third of the lease, the worker extends it
 //!    (`POST /v1/tasks/{taskId}/heartbeat`); a worker that dies stops
 //!    heartbeating and the task is handed out again, with the same call id.
-//! 4. **Report.** `Ok(value)` becomes `complete {value}`; `Err(Error)`
-//!    becomes `fail {error, retryable}`. A 404 means the task moved on
-//!    (answered, cancelled, or replaced by a newer attempt): not an error.
+//! 4. **Report.** `Ok(value)` becomes `{taskId, value}`; `Err(Error)`
+//!    becomes `{taskId, error, retryable}`, sent in `POST /v1/tasks/results`
+//!    together with every other result that finished while the previous
+//!    report was on its way (a lone result goes at once). A server without
+//!    that endpoint gets `complete` and `fail` per task. A task rejected as
+//!    unknown (404) moved on (answered, cancelled, or replaced by a newer
+//!    attempt): not an error.
 //!
 //! When the server is away or answers 5xx, the worker backs off with jitter
 //! (up to [`BACKOFF_MAX`]) and logs once per outage. On shutdown it stops
@@ -54,6 +58,7 @@
 #![warn(missing_docs)]
 
 mod backoff;
+mod batch;
 mod client;
 mod ctx;
 mod error;
@@ -69,6 +74,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub use backoff::{BACKOFF_MAX, BACKOFF_MIN};
+pub use batch::RESULTS_PER_REQUEST_MAX;
 pub use client::{LEASE_ASSUMED_DEFAULT, LEASE_ASSUMED_MIN, POLL_TIMEOUT_MARGIN, REQUEST_TIMEOUT};
 pub use ctx::{CallbackHandle, Ctx, HEARTBEAT_EVERY_MIN, HEARTBEAT_RETRY_MAX, HEARTBEAT_TIMEOUT};
 pub use error::{ClientError, Error};

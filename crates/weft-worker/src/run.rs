@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::backoff::Backoff;
+use crate::batch::Batcher;
 use crate::client::{self, Client, Task};
 use crate::ctx::Ctx;
 use crate::error::{ClientError, Error};
@@ -62,6 +63,7 @@ impl Loop {
             ),
         );
         let slots = Arc::new(Semaphore::new(self.concurrency));
+        let batcher = Batcher::start(self.client.clone(), self.log.clone());
         let mut running: JoinSet<()> = JoinSet::new();
         let stop = async {
             tokio::select! {
@@ -115,10 +117,10 @@ impl Loop {
                             // The server sent more than asked for: run it
                             // anyway rather than let the lease lapse.
                             log(Level::Warn, "the server sent more tasks than asked for");
-                            running.spawn(self.task(task, p.server_now_ms, None));
+                            running.spawn(self.task(task, p.server_now_ms, None, &batcher));
                             continue;
                         };
-                        running.spawn(self.task(task, p.server_now_ms, Some(permit)));
+                        running.spawn(self.task(task, p.server_now_ms, Some(permit), &batcher));
                     }
                     drop(permits);
                     if empty {
@@ -179,7 +181,9 @@ impl Loop {
         task: Task,
         server_now_ms: i64,
         permit: Option<tokio::sync::OwnedSemaphorePermit>,
+        batcher: &Batcher,
     ) -> impl Future<Output = ()> + Send + 'static {
+        let batcher = batcher.clone();
         let lease = client::lease_left(&task.deadline, server_now_ms);
         let handler = self.handlers.get(&task.activity).cloned();
         let args = task.args.clone();
@@ -192,7 +196,7 @@ impl Loop {
                     ctx.activity()
                 ))),
             };
-            report(&ctx, outcome).await;
+            report(&ctx, outcome, &batcher).await;
             drop(permit);
         }
     }
@@ -248,10 +252,28 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-/// Reports the outcome, retrying while the server is away (up to
-/// [`REPORT_RETRY_MAX`]).
-async fn report(ctx: &Ctx, outcome: HandlerResult) {
+/// Reports the outcome in the next batch; when that fails (or batching is
+/// off), on the task's own endpoint, retrying while the server is away (up
+/// to [`REPORT_RETRY_MAX`]).
+async fn report(ctx: &Ctx, outcome: HandlerResult, batcher: &Batcher) {
     let id = ctx.task_id();
+    match batcher.report(id, &outcome).await {
+        Some(Ok(())) => {
+            ctx.log(Level::Debug, &format!("task {id}: result accepted"));
+            return;
+        }
+        Some(Err(ClientError::Api { code, .. })) if code == "unknown_task" => {
+            ctx.log(
+                Level::Debug,
+                &format!(
+                    "task {id} moved on (answered, cancelled or superseded): its result is dropped"
+                ),
+            );
+            return;
+        }
+        // The per-task endpoints below retry, or say why they give up.
+        Some(Err(_)) | None => {}
+    }
     let mut outcome = outcome;
     let mut backoff = Backoff::new(crate::BACKOFF_MAX);
     let started = Instant::now();

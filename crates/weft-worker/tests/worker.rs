@@ -407,6 +407,56 @@ async fn shutdown_lets_a_running_handler_finish_and_report() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_that_finish_together_share_a_request() {
+    const N: usize = 8;
+    let server = common::start(Options::default()).await;
+    server.deploy(GREET).await;
+    let logs = Logs::default();
+    // Every handler waits for all of them: the results finish together.
+    let barrier = Arc::new(tokio::sync::Barrier::new(N));
+    let b2 = barrier.clone();
+    let (s, h) = spawn(worker(&server.url, &logs).concurrency(N).activity(
+        "Hello",
+        move |ctx: Ctx, args: Value| {
+            let b = b2.clone();
+            async move {
+                b.wait().await;
+                hello(ctx, args).await
+            }
+        },
+    ));
+    let mut ids = Vec::new();
+    for i in 0..N {
+        ids.push(
+            server
+                .start_run("Greet", json!({"name": format!("n{i}")}))
+                .await,
+        );
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let run = server.wait_status(id, "completed").await;
+        assert_eq!(run["result"], json!({"greeting": format!("hello n{i}!")}));
+    }
+    stop(s, h).await;
+    // Reported through /v1/tasks/results, none on its own endpoint, and
+    // in fewer requests than results.
+    assert_eq!(
+        logs.count(Level::Debug, "result accepted"),
+        N,
+        "{:?}",
+        logs.all()
+    );
+    assert_eq!(
+        logs.count(Level::Debug, " completed"),
+        0,
+        "{:?}",
+        logs.all()
+    );
+    let requests = logs.count(Level::Debug, "in one request");
+    assert!(requests < N, "{requests} requests: {:?}", logs.all());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrency_bounds_the_tasks_in_flight() {
     let server = common::start(Options::default()).await;
     server.deploy(GREET).await;

@@ -97,3 +97,96 @@ async fn an_expired_lease_hands_the_task_out_again() {
     let done = api.wait_for(&id, "completed").await;
     assert_eq!(done["result"], json!({"greeting": "late but first"}));
 }
+
+#[tokio::test]
+async fn several_results_in_one_request_are_answered_in_order() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server_with_flows(&dir).await;
+    let mut ids = Vec::new();
+    for name in ["ann", "bob", "cy"] {
+        ids.push(api.start_id("Greet", json!(name)).await);
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..3 {
+        tasks.push(api.poll_one("Hello").await);
+    }
+    let by_run = |id: &str| {
+        tasks
+            .iter()
+            .find(|t| t["runId"] == id)
+            .unwrap_or_else(|| panic!("a task of {id}: {tasks:?}"))["taskId"]
+            .clone()
+    };
+    let (t0, t1, t2) = (by_run(&ids[0]), by_run(&ids[1]), by_run(&ids[2]));
+
+    // A malformed result refuses the whole request: nothing is applied.
+    let msg = api
+        .post(
+            "/v1/tasks/results",
+            json!({"results": [
+                {"taskId": t0, "value": "hi ann"},
+                {"taskId": t1, "value": "hi bob", "error": "both"},
+            ]}),
+        )
+        .await
+        .error(422, "invalid_body");
+    assert!(msg.contains("results[1]"), "{msg}");
+    assert_eq!(api.run(&ids[0]).await["status"], "running");
+    let msg = api
+        .post("/v1/tasks/results", json!({"results": []}))
+        .await
+        .error(400, "bad_request");
+    assert!(msg.contains("RESULTS_PER_REQUEST_MAX"), "{msg}");
+    let many: Vec<Value> = (0..257)
+        .map(|i| json!({"taskId": format!("x-{i}.1"), "value": i}))
+        .collect();
+    api.post("/v1/tasks/results", json!({"results": many}))
+        .await
+        .error(400, "bad_request");
+    api.post("/v1/tasks/results", json!({"result": []}))
+        .await
+        .error(422, "invalid_body");
+
+    // Results, a failure and an unknown task: each answered in its place.
+    let v = api
+        .post(
+            "/v1/tasks/results",
+            json!({"results": [
+                {"taskId": t0, "value": "hi ann"},
+                {"taskId": "01JZZZZZZZZZZZZZZZZZZZZZZZ-1.1", "value": "nobody's"},
+                {"taskId": t2, "error": "no such person", "retryable": false},
+                {"taskId": t1, "value": "hi bob"},
+            ]}),
+        )
+        .await
+        .ok(200);
+    let answers = v["results"].as_array().expect("results");
+    assert_eq!(answers.len(), 4, "{v}");
+    assert_eq!(answers[0], json!({"taskId": t0, "status": "accepted"}));
+    assert_eq!(answers[1]["status"], "rejected", "{v}");
+    assert_eq!(answers[1]["error"]["code"], "unknown_task", "{v}");
+    assert_eq!(answers[2], json!({"taskId": t2, "status": "accepted"}));
+    assert_eq!(answers[3], json!({"taskId": t1, "status": "accepted"}));
+    let done = api.wait_for(&ids[0], "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi ann"}));
+    let done = api.wait_for(&ids[1], "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi bob"}));
+    let failed = api.wait_for(&ids[2], "failed").await;
+    assert!(
+        failed["error"].to_string().contains("no such person"),
+        "{failed}"
+    );
+    // Answered once: the same result again is rejected, not applied twice.
+    let v = api
+        .post(
+            "/v1/tasks/results",
+            json!({"results": [{"taskId": t0, "value": "again"}]}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(v["results"][0]["error"]["code"], "unknown_task", "{v}");
+    assert_eq!(
+        api.run(&ids[0]).await["result"],
+        json!({"greeting": "hi ann"})
+    );
+}

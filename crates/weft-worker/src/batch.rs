@@ -1,0 +1,108 @@
+//! Reports gathered into one request: results that finish while a report
+//! is on its way wait and go together in the next `POST /v1/tasks/results`.
+//!
+//! Nothing waits on a timer: a lone result is sent at once, so one task at
+//! a time costs no latency, and under load the requests carry as many
+//! results as finished during the previous one. A server that does not
+//! know the endpoint (an older build answers `404 no_such_path`) turns
+//! batching off for the worker's lifetime; every other failure of the
+//! request is handed back to each result's own report, which retries it
+//! on the per-task endpoints as before.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::client::Client;
+use crate::error::ClientError;
+use crate::{HandlerResult, Level, Logger};
+
+/// Most results one request carries (the server's
+/// `RESULTS_PER_REQUEST_MAX`).
+pub const RESULTS_PER_REQUEST_MAX: usize = 256;
+
+struct Pending {
+    item: Value,
+    reply: oneshot::Sender<Result<(), ClientError>>,
+}
+
+/// The handle tasks report through; cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Batcher {
+    tx: mpsc::UnboundedSender<Pending>,
+    enabled: Arc<AtomicBool>,
+}
+
+impl Batcher {
+    /// Starts the sender on the current Tokio runtime; it ends when every
+    /// handle is dropped.
+    pub fn start(client: Client, log: Logger) -> Batcher {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let enabled = Arc::new(AtomicBool::new(true));
+        tokio::spawn(send_loop(client, rx, enabled.clone(), log));
+        Batcher { tx, enabled }
+    }
+
+    /// Reports `outcome` of task `task_id` in the next batch. `None` when
+    /// batching is off (the caller reports on its own).
+    pub async fn report(
+        &self,
+        task_id: &str,
+        outcome: &HandlerResult,
+    ) -> Option<Result<(), ClientError>> {
+        if !self.enabled.load(Ordering::Relaxed) {
+            return None;
+        }
+        let item = match outcome {
+            Ok(v) => json!({"taskId": task_id, "value": v}),
+            Err(e) => json!({"taskId": task_id, "error": e.message, "retryable": e.retryable}),
+        };
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Pending { item, reply }).ok()?;
+        answer.await.ok()
+    }
+}
+
+async fn send_loop(
+    client: Client,
+    mut rx: mpsc::UnboundedReceiver<Pending>,
+    enabled: Arc<AtomicBool>,
+    log: Logger,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < RESULTS_PER_REQUEST_MAX {
+            match rx.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let items: Vec<Value> = batch.iter().map(|p| p.item.clone()).collect();
+        match client.report_results(&items).await {
+            Ok(answers) => {
+                log(
+                    Level::Debug,
+                    &format!("reported {} result(s) in one request", batch.len()),
+                );
+                for (p, a) in batch.into_iter().zip(answers) {
+                    let _ = p.reply.send(a);
+                }
+            }
+            Err(e) => {
+                if matches!(&e, ClientError::Api { code, .. } if code == "no_such_path") {
+                    // An older server: report one request per task from now on.
+                    enabled.store(false, Ordering::Relaxed);
+                    log(
+                        Level::Info,
+                        "the server has no /v1/tasks/results: reporting each task on its own",
+                    );
+                }
+                for p in batch {
+                    let _ = p.reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
