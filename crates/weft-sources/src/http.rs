@@ -8,7 +8,7 @@
 use serde::Deserialize;
 
 use crate::config::{Kind, SourceConfig};
-use crate::run::Shared;
+use crate::shared::Shared;
 use crate::{limits, make_event, Error, IncomingEvent};
 
 #[derive(Deserialize)]

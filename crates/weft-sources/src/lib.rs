@@ -30,6 +30,7 @@ pub mod nats;
 pub mod postgres;
 pub mod redis;
 pub mod run;
+pub mod shared;
 pub mod status;
 
 pub use config::{Kind, SourceConfig};

@@ -14,7 +14,7 @@ use async_nats::jetstream::{self, consumer::pull, AckKind};
 use futures_util::StreamExt;
 
 use crate::config::{Kind, SourceConfig};
-use crate::run::Shared;
+use crate::shared::Shared;
 use crate::{body_data, limits, make_event, Error, IncomingEvent};
 
 /// The header that names a message's event type.

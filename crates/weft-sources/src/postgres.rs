@@ -12,7 +12,7 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{NoTls, Row, Statement};
 
 use crate::config::{Kind, SourceConfig};
-use crate::run::Shared;
+use crate::shared::Shared;
 use crate::{make_event, Error, IncomingEvent};
 
 /// Polls until the server stops; an error ends the loop (the supervisor

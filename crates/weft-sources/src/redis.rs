@@ -20,7 +20,7 @@ use redis::streams::{
 use redis::AsyncCommands;
 
 use crate::config::{Kind, SourceConfig};
-use crate::run::Shared;
+use crate::shared::Shared;
 use crate::{body_data, limits, make_event, Error, IncomingEvent};
 
 /// How often a node looks for entries dead consumers left pending.
