@@ -235,6 +235,11 @@ fn sql_op(op: CmpOp) -> &'static str {
     }
 }
 
+/// Most matches of a range condition a page sorts by key; a range with
+/// more is read by walking the fields in key order (its matches are then
+/// common enough that a page fills quickly).
+const RANGE_SORT_MAX: usize = 2_000;
+
 pub(crate) fn instance_candidates(
     conn: &Connection,
     machine: &str,
@@ -275,17 +280,53 @@ pub(crate) fn instance_candidates(
             return Err(corrupt(what(), "an index probe without a scalar value"));
         }
     };
-    // The probe's matches and the unindexed instances, merged in key order
-    // (the index on (machine, path, kind, value, key) serves the first).
+    let op = sql_op(p.op);
+    let by_value = format!("machine_fields_{column}");
+    // An equality's matches come out of the value index in key order. A
+    // range's do not: they must be sorted, which costs the range's size on
+    // every page, while walking the fields in key order costs the
+    // instances read until a page is full. SQLite's planner cannot tell
+    // which range is narrow, so count up to RANGE_SORT_MAX matches first
+    // (a bounded index read) and take the cheaper way.
+    let index = if p.op == CmpOp::Eq {
+        by_value.as_str()
+    } else {
+        let mut count = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM machine_fields INDEXED BY {by_value} \
+                 WHERE machine = ?1 AND path = ?2 AND kind = ?3 AND {column} {op} ?4 \
+                 AND key > ?5 LIMIT ?6)"
+            ))
+            .map_err(|e| db_err(e, what))?;
+        let narrow: i64 = count
+            .query_row(
+                params![
+                    machine,
+                    p.path,
+                    kind,
+                    value.clone(),
+                    after,
+                    RANGE_SORT_MAX as i64
+                ],
+                |r| r.get(0),
+            )
+            .map_err(|e| db_err(e, what))?;
+        if (narrow as usize) < RANGE_SORT_MAX {
+            by_value.as_str()
+        } else {
+            "machine_fields_of"
+        }
+    };
+    // The probe's matches and the unindexed instances, merged in key order.
     let sql = format!(
         "SELECT {cols} FROM (\
-            SELECT key FROM machine_fields WHERE machine = ?1 AND path = ?4 AND kind = ?5 \
+            SELECT key FROM machine_fields INDEXED BY {index} \
+                WHERE machine = ?1 AND path = ?4 AND kind = ?5 \
                 AND {column} {op} ?6 AND key > ?2 \
             UNION ALL \
             SELECT key FROM machine_instances WHERE machine = ?1 AND indexed = 0 AND key > ?2 \
             ORDER BY key LIMIT ?3\
-         ) c JOIN machine_instances i ON i.machine = ?1 AND i.key = c.key ORDER BY i.key",
-        op = sql_op(p.op)
+         ) c JOIN machine_instances i ON i.machine = ?1 AND i.key = c.key ORDER BY i.key"
     );
     let mut s = conn.prepare_cached(&sql).map_err(|e| db_err(e, what))?;
     let mut rows = s

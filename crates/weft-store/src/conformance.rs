@@ -76,6 +76,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         machines::queries_use_the_index_and_check_every_state,
     ),
     (
+        "ranges_narrow_and_wide_page_through_every_match_in_key_order",
+        machines::ranges_narrow_and_wide_page_through_every_match_in_key_order,
+    ),
+    (
         "a_new_state_replaces_the_indexed_fields",
         machines::a_new_state_replaces_the_indexed_fields,
     ),
