@@ -395,8 +395,16 @@ await step('machines: the list, a query, an instance with its history', async ()
   await mp.locator('#where').fill('state.total >= 5');
   await mp.locator('.where-form button').click();
   await mp.waitForURL(/where=/);
-  await mp.locator('.instances a.row[data-key="pears"]').waitFor({ state: 'detached' });
-  expect(JSON.stringify(await keys()) === JSON.stringify(['a/b', 'apples']), `the query's instances: ${await keys()}`);
+  // The list is drawn again for the query: wait for its end state, not for
+  // a moment between the old rows leaving and the new ones arriving.
+  const want = JSON.stringify(['a/b', 'apples']);
+  await mp
+    .waitForFunction(
+      (w) => JSON.stringify([...document.querySelectorAll('.instances a.row')].map((r) => r.dataset.key)) === w,
+      want,
+      { timeout: 10000 },
+    )
+    .catch(async () => expect(false, `the query's instances: ${await keys()}`));
   expect(!(await mp.locator('main').textContent()).includes('null'), 'no stray text');
   await shot(mp, 'machine-1400x900');
   // A bad expression says why, and keeps the box.
