@@ -30,10 +30,18 @@ POLL_WAIT_MS = 20_000  # a long poll: the server answers as soon as a task arriv
 POLL_MAX = 8  # tasks per poll
 BACKOFF_MIN, BACKOFF_MAX = 0.1, 10.0  # seconds between tries while the server is away
 REPORT_RETRY_MAX = 60.0  # seconds to keep trying to report one result
+REPORT_HOLD_MAX = 0.02  # seconds a finished result may wait for others to share its request
+RESULTS_PER_REQUEST_MAX = 256  # the server's limit for POST /v1/tasks/results
+DEBUG = os.environ.get("WEFT_WORKER_LOG") == "debug"
 
 
 def log(msg):
     print(f"weft-worker: {msg}", file=sys.stderr, flush=True)
+
+
+def debug(msg):
+    if DEBUG:
+        log(msg)
 
 
 class Permanent(Exception):
@@ -231,18 +239,69 @@ def report(weft, task, path, body):
         delay = sleep_backoff(delay)
 
 
+class Reporter:
+    """Sends finished results together in one POST /v1/tasks/results.
+
+    Handlers run one after another, so a result waits for the poll's other
+    tasks, but never longer than REPORT_HOLD_MAX: a slow handler does not
+    hold back the results before it. A server without the endpoint (an
+    older build answers 404 no_such_path) gets one report per task from then
+    on; any other failure of the request is retried per task, as before.
+    """
+
+    def __init__(self, weft):
+        self.weft, self.pending, self.since, self.batching = weft, [], 0.0, True
+
+    def add(self, task, result):
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((task, result))
+        if len(self.pending) >= RESULTS_PER_REQUEST_MAX:
+            self.flush()
+
+    def due(self):
+        return self.pending and time.monotonic() - self.since >= REPORT_HOLD_MAX
+
+    def flush(self):
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        answers = []
+        if self.batching:
+            body = {"results": [dict(result, taskId=task["taskId"]) for task, result in pending]}
+            try:
+                answers = (self.weft.post("/v1/tasks/results", body) or {}).get("results", [])
+                debug(f"reported {len(pending)} result(s) in one request")
+            except ApiError as e:
+                if e.status == 404 and "no_such_path" in str(e):
+                    log("the server has no /v1/tasks/results: reporting each task on its own")
+                    self.batching = False
+                else:
+                    debug(f"the results request failed ({e}): reporting each task on its own")
+            except Unreachable as e:
+                debug(f"the results request failed ({e}): reporting each task on its own")
+        for i, (task, result) in enumerate(pending):
+            answer = answers[i] if i < len(answers) else {}
+            if answer.get("status") == "accepted":
+                continue
+            if answer.get("error", {}).get("code") == "unknown_task":
+                log(f"task {task['taskId']}: the report was not taken: {answer['error']}")
+                continue
+            report(self.weft, task, "complete" if "value" in result else "fail", result)
+
+
 def run_task(weft, task):
+    """Runs a task's handler; its outcome as a result of POST /v1/tasks/results."""
     handler, params = HANDLERS.get(task["activity"], (None, []))
     try:
         if handler is None:
             raise Permanent(f"no handler for {task['activity']}")
         value = handler(Ctx(task, weft), bind(task["args"], params))
     except Permanent as e:
-        report(weft, task, "fail", {"error": str(e), "retryable": False})
+        return {"error": str(e), "retryable": False}
     except Exception as e:  # a bug or a flaky dependency: worth a retry
-        report(weft, task, "fail", {"error": f"{type(e).__name__}: {e}", "retryable": True})
-    else:
-        report(weft, task, "complete", {"value": value})
+        return {"error": f"{type(e).__name__}: {e}", "retryable": True}
+    return {"value": value}
 
 
 def main(argv):
@@ -260,6 +319,7 @@ def main(argv):
             return 2
     token = open(token_file).read().strip() if token_file else None
     weft = Weft(url, token)
+    reporter = Reporter(weft)
     name = f"python-{os.getpid()}"
     state = {"busy": False, "stop": False}
 
@@ -288,7 +348,10 @@ def main(argv):
         tasks = answer.get("tasks", [])
         state["busy"] = True
         for task in tasks:
-            run_task(weft, task)
+            if reporter.due():
+                reporter.flush()
+            reporter.add(task, run_task(weft, task))
+        reporter.flush()
         state["busy"] = False
         if not tasks:
             time.sleep(0.25)

@@ -11,6 +11,8 @@ const POLL_WAIT_MS = 20_000; // a long poll: the server answers as soon as a tas
 const POLL_MAX = 8; // tasks per poll
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
+const RESULTS_PER_REQUEST_MAX = 256; // the server's limit for POST /v1/tasks/results
+const DEBUG = process.env.WEFT_WORKER_LOG === "debug";
 
 /** A failure retrying cannot fix: reported with retryable: false. */
 export class Permanent extends Error {}
@@ -262,16 +264,70 @@ async function report(task: Task, path: string, body: unknown): Promise<void> {
   }
 }
 
+type Outcome = { value: unknown } | { error: string; retryable: boolean };
+
+// Results that finish while a report is on its way wait and go together in
+// the next POST /v1/tasks/results; a lone result goes at once (no timer). A
+// server without the endpoint (an older build answers 404 no_such_path) gets
+// one report per task from then on; any other failure of the request is
+// retried per task.
+const waiting: [Task, Outcome, () => void][] = [];
+let sending = false;
+let batching = true;
+
+function reportPerTask(task: Task, outcome: Outcome): Promise<void> {
+  return report(task, "value" in outcome ? "complete" : "fail", outcome);
+}
+
+function reportOutcome(task: Task, outcome: Outcome): Promise<void> {
+  if (!batching) return reportPerTask(task, outcome);
+  return new Promise((done) => {
+    waiting.push([task, outcome, done]);
+    if (!sending) void sendWaiting();
+  });
+}
+
+async function sendWaiting(): Promise<void> {
+  sending = true;
+  while (waiting.length > 0) {
+    const batch = waiting.splice(0, RESULTS_PER_REQUEST_MAX);
+    let answers: any[] = [];
+    try {
+      const answer = await post("/v1/tasks/results", { results: batch.map(([t, o]) => ({ taskId: t.taskId, ...o })) });
+      answers = answer?.results ?? [];
+      if (DEBUG) console.error(`weft-worker: reported ${batch.length} result(s) in one request`);
+    } catch (e: any) {
+      if (e.status === 404 && String(e.message).includes("no_such_path")) {
+        batching = false;
+        console.error("weft-worker: the server has no /v1/tasks/results: reporting each task on its own");
+      } else if (DEBUG) {
+        console.error(`weft-worker: the results request failed (${e?.message ?? e}): reporting each task on its own`);
+      }
+    }
+    batch.forEach(([task, outcome, done], i) => {
+      const a = answers[i];
+      if (a?.status === "accepted") return done();
+      if (a?.error?.code === "unknown_task") {
+        console.error(`weft-worker: task ${task.taskId}: the report was not taken: ${a.error.message}`);
+        return done();
+      }
+      void reportPerTask(task, outcome).then(done);
+    });
+  }
+  sending = false;
+}
+
 async function runTask(task: Task): Promise<void> {
   const entry = HANDLERS[task.activity];
+  let outcome: Outcome;
   try {
     if (!entry) throw new Permanent(`no handler for ${task.activity}`);
     const [handler, params] = entry;
-    const value = await handler(new Ctx(task), bind(task.args, params));
-    await report(task, "complete", { value: value ?? null });
+    outcome = { value: (await handler(new Ctx(task), bind(task.args, params))) ?? null };
   } catch (e: any) {
-    await report(task, "fail", { error: String(e?.message ?? e), retryable: !(e instanceof Permanent) });
+    outcome = { error: String(e?.message ?? e), retryable: !(e instanceof Permanent) };
   }
+  await reportOutcome(task, outcome);
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,352 @@
+//! The generated workers against a real server (in-process, on a temporary
+//! SQLite store). With two handlers filled in by the test, RegisterUser runs
+//! get past them (arguments bound by name, the awaited call completed by
+//! callback) and fail at the first unimplemented one, with "not
+//! implemented". The runs are started before the worker, so its first poll
+//! takes all their ReserveNick tasks, and the results of that poll go back
+//! in one `POST /v1/tasks/results` (the worker says so with
+//! `WEFT_WORKER_LOG=debug`). A server without that endpoint is met with one
+//! report per task.
+//!
+//! Needs `python3`, and for the TypeScript worker `node` with
+//! `tests/ts/node_modules` (`npm ci` there installs the compiler). Without
+//! them the tests fail under `CI=true` and are skipped otherwise.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// Runs started before the worker: its first poll takes all of them.
+const RUNS: usize = 4;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The child process, killed when the test ends.
+struct Worker(Child);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn works(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn needed(what: &str, present: bool) -> bool {
+    if !present {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{what} is missing, and CI=true: the generated worker cannot be tested");
+        }
+        eprintln!("skipped: {what} is missing (with CI=true this fails)");
+    }
+    present
+}
+
+/// A server on a fresh store in its own temporary directory, RegisterUser
+/// deployed.
+async fn serve(tag: &str) -> (weft_server::Server, String, PathBuf) {
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let store: Arc<dyn weft_store::Store> =
+        Arc::new(weft_store_sqlite::SqliteStore::open(&tmp.join("data")).unwrap());
+    let config = weft_server::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data: tmp.join("data"),
+        token: None,
+        body_limit_bytes: weft_server::config::BODY_LIMIT_BYTES_DEFAULT,
+        lease: Duration::from_secs(30),
+        push: Default::default(),
+        demo: false,
+        database: None,
+        node: "test".into(),
+        poller_stale: weft_server::workers::POLLER_STALE_DEFAULT,
+        http: Default::default(),
+        plan: None,
+        wasm_cache: None,
+        sources: Vec::new(),
+    };
+    let server = weft_server::start(config, store).await.unwrap();
+    let url = format!("http://{}", server.addr);
+    let source =
+        std::fs::read_to_string(repo().join("examples/00-register-user/register-user.weft"))
+            .unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{url}/v1/flows"))
+        .json(&json!({"source": source, "name": "register-user.weft"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
+    (server, url, tmp)
+}
+
+/// Starts [`RUNS`] RegisterUser runs and waits until their ReserveNick
+/// tasks are queued.
+async fn start_runs(url: &str) -> Vec<String> {
+    let http = reqwest::Client::new();
+    let mut ids = Vec::new();
+    for i in 0..RUNS {
+        let r: Value = http
+            .post(format!("{url}/v1/runs"))
+            .json(&json!({"flow": "RegisterUser", "input": {"nick": format!("n{i}"), "email": "a@example.com"}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        ids.push(r["id"].as_str().unwrap().to_string());
+    }
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let queues: Value = http
+            .get(format!("{url}/v1/queues"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ready = queues["queues"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|q| q["activity"] == "ReserveNick")
+            .map_or(0, |q| q["ready"].as_u64().unwrap_or(0));
+        if ready as usize == RUNS {
+            return ids;
+        }
+        assert!(
+            Instant::now() < until,
+            "the tasks were not queued: {queues}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for every run to finish; its final state.
+async fn finished(url: &str, ids: &[String], log: &Path) -> Vec<Value> {
+    let http = reqwest::Client::new();
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut out = Vec::new();
+    for id in ids {
+        let run = loop {
+            let run: Value = http
+                .get(format!("{url}/v1/runs/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if run["status"] == "failed" || run["status"] == "completed" {
+                break run;
+            }
+            assert!(
+                Instant::now() < until,
+                "the run did not finish in time: {run}\n--- the worker's output ---\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        out.push(run);
+    }
+    out
+}
+
+/// Runs `program args` as the worker, its output in `tmp/worker.log`, until
+/// every run has failed at CreateAccount; the log.
+async fn serve_runs_with(program: &str, args: &[PathBuf], url: &str, tmp: &Path) -> String {
+    let ids = start_runs(url).await;
+    let log_path = tmp.join("worker.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let _worker = Worker(
+        Command::new(program)
+            .args(args)
+            .arg(url)
+            .env("WEFT_URL", url)
+            .env("WEFT_WORKER_LOG", "debug")
+            .current_dir(tmp)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    for run in finished(url, &ids, &log_path).await {
+        let shown = run.to_string();
+        assert_eq!(run["status"], "failed", "{shown}");
+        assert!(
+            shown.contains("not implemented: CreateAccount"),
+            "the run failed elsewhere: {shown}\n--- the worker's output ---\n{}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        );
+    }
+    std::fs::read_to_string(&log_path).unwrap()
+}
+
+/// The sizes of the worker's `POST /v1/tasks/results` requests, in order,
+/// after checking that nothing was reported task by task.
+fn batches(log: &str) -> Vec<usize> {
+    assert!(!log.contains("each task on its own"), "{log}");
+    log.lines()
+        .filter_map(|l| l.strip_prefix("weft-worker: reported "))
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_python_worker_serves_until_not_implemented() {
+    if !needed("python3", works("python3", "--version")) {
+        return;
+    }
+    let (server, url, tmp) = serve("python").await;
+    let generated =
+        std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.py")).unwrap();
+    let patched = generated
+        .replace(
+            r#"raise Permanent("not implemented: ReserveNick")"#,
+            r#"return {"status": "ok", "nick": params["nick"], "ID": 7}"#,
+        )
+        .replace(
+            r#"raise Permanent("not implemented: SendActivationEmail")"#,
+            r#"__import__("threading").Timer(0.1, ctx.callback, args=[{"status": "ok"}]).start()"#,
+        );
+    assert_ne!(patched, generated);
+    let script = tmp.join("worker.py");
+    std::fs::write(&script, patched).unwrap();
+    let log = serve_runs_with("python3", &[script], &url, &tmp).await;
+    // Handlers run one after another: the first poll's results go together.
+    assert_eq!(batches(&log).first(), Some(&RUNS), "{log}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_implemented() {
+    let ts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
+    let tsc = ts.join("node_modules/.bin/tsc");
+    if !needed("node", works("node", "--version"))
+        || !needed(
+            "the TypeScript compiler (npm ci in crates/weft-stubs/tests/ts)",
+            tsc.exists(),
+        )
+    {
+        return;
+    }
+    let (server, url, tmp) = serve("typescript").await;
+    let generated =
+        std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.ts")).unwrap();
+    let patched = generated
+        .replace(
+            r#"throw new Permanent("not implemented: ReserveNick");"#,
+            r#"return { status: "ok", nick: params.nick, ID: 7 };"#,
+        )
+        .replace(
+            r#"throw new Permanent("not implemented: SendActivationEmail");"#,
+            r#"setTimeout(() => void ctx.callback({ status: "ok" }), 100);"#,
+        );
+    assert_ne!(patched, generated);
+    std::fs::write(tmp.join("worker.ts"), patched).unwrap();
+    let compiled = Command::new(&tsc)
+        .args(["--strict", "--noEmitOnError", "--target", "es2022"])
+        .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
+        .arg("--typeRoots")
+        .arg(ts.join("node_modules/@types"))
+        .args(["--types", "node", "--outDir", "out", "worker.ts"])
+        .current_dir(&tmp)
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "tsc: {}{}",
+        String::from_utf8_lossy(&compiled.stdout),
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    let log = serve_runs_with("node", &[tmp.join("out/worker.js")], &url, &tmp).await;
+    // Handlers run together: the first result goes at once, those that
+    // finish while it is on its way go in the next request.
+    let sizes = batches(&log);
+    assert!(sizes.iter().any(|&n| n > 1), "{log}");
+    assert_eq!(sizes.iter().sum::<usize>(), 3 * RUNS, "{log}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The generated Python worker's reporter, driven without a server: a
+/// server without `/v1/tasks/results` (404 `no_such_path`) gets one report
+/// per task from then on; a rejected result other than `unknown_task` is
+/// reported again on its own endpoint; an accepted one is not.
+#[test]
+fn the_python_reporter_falls_back_to_one_report_per_task() {
+    if !needed("python3", works("python3", "--version")) {
+        return;
+    }
+    let script = r#"
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("worker", sys.argv[1])
+w = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(w)
+
+class Server:
+    def __init__(self, batch):
+        self.batch, self.posts = batch, []
+    def post(self, path, body, **kw):
+        self.posts.append(path)
+        if path == "/v1/tasks/results":
+            if not self.batch:
+                raise w.ApiError(404, '{"error": {"code": "no_such_path", "message": "no such path"}}')
+            return {"results": [
+                {"taskId": r["taskId"], "status": "accepted"} if r["taskId"] != "t2" else
+                {"taskId": "t2", "status": "rejected", "error": {"code": "storage_full", "message": "full"}}
+                for r in body["results"]]}
+        return None
+
+t = lambda i: {"taskId": f"t{i}"}
+out = {}
+for batch in (True, False):
+    s = Server(batch)
+    r = w.Reporter(s)
+    for i in (1, 2, 3):
+        r.add(t(i), {"value": i})
+    r.flush()
+    r.add(t(4), {"error": "no", "retryable": False})
+    r.flush()
+    out["batch" if batch else "old"] = s.posts
+print(json.dumps(out))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(repo().join("examples/stubs/register-user/worker.py"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let posts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        posts,
+        json!({
+            "batch": ["/v1/tasks/results", "/v1/tasks/t2/complete", "/v1/tasks/results"],
+            "old": ["/v1/tasks/results", "/v1/tasks/t1/complete", "/v1/tasks/t2/complete",
+                    "/v1/tasks/t3/complete", "/v1/tasks/t4/fail"],
+        })
+    );
+}
