@@ -79,6 +79,10 @@ pub struct Metrics {
     /// When the core thread last went round its loop (epoch ms); it goes
     /// round at least every [`crate::runtime::HEARTBEAT`] when idle.
     pub core_heartbeat_ms: AtomicI64,
+    /// Times the core thread went round its loop. Each round handles
+    /// messages or a timeout; a count far above the messages and commits
+    /// means the loop spins instead of waiting.
+    pub core_rounds: AtomicU64,
     /// When a batch last committed (epoch ms; 0: never).
     pub last_commit_ms: AtomicI64,
     /// When the oldest batch not yet committed was handed to the store
@@ -113,6 +117,7 @@ impl Default for Metrics {
             step_seconds: Histogram::new(LATENCY_BOUNDS),
             commit_failures: AtomicU64::new(0),
             core_heartbeat_ms: AtomicI64::new(0),
+            core_rounds: AtomicU64::new(0),
             last_commit_ms: AtomicI64::new(0),
             commit_in_flight_since_ms: AtomicI64::new(0),
             commit_failing: Mutex::new(None),

@@ -930,15 +930,12 @@ impl Core {
         loop {
             let now = now_ms();
             self.metrics.core_heartbeat_ms.store(now, Ordering::Relaxed);
+            self.metrics.core_rounds.fetch_add(1, Ordering::Relaxed);
             let mut timeout = match self.host.next_timer() {
                 Some(at) if at <= now => Duration::ZERO,
                 Some(at) => Duration::from_millis((at - now) as u64),
                 None => HEARTBEAT,
             };
-            if self.host.has_work() {
-                // Work made outside a message (recovery at start).
-                timeout = Duration::ZERO;
-            }
             if self.host.cluster().is_some() {
                 timeout = timeout.min(CLAIM_INTERVAL.saturating_sub(self.last_claim.elapsed()));
             }
@@ -947,8 +944,12 @@ impl Core {
                 // write into a failing store in a busy loop).
                 timeout = at.saturating_duration_since(Instant::now());
             } else if self.host.has_work() && self.in_flight.len() < PIPELINE_DEPTH {
-                // Work the host made before the loop began (`Host::prepare`
-                // unparking runs) is committed at once.
+                // Work made outside a message (recovery at start, runs
+                // `Host::prepare` unparked) is committed at once. With the
+                // pipeline full, the loop waits: the commit that frees a
+                // place arrives as a message (waiting with no timeout here
+                // spun the core thread while commits were in flight,
+                // taking a core from the writer and the HTTP threads).
                 timeout = Duration::ZERO;
             }
             let timeout = timeout.min(HEARTBEAT);

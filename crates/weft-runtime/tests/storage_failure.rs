@@ -1,9 +1,10 @@
 //! A store that cannot commit (a full disk) is answered at once with its
 //! error, counted, and recovered from when it works again; nothing a
 //! caller was told failed is committed later, and nothing an activity
-//! reported while it failed is lost.
+//! reported while it failed is lost. A store that commits slowly is
+//! waited for, not polled.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,11 +18,12 @@ use weft_store::{
 };
 
 /// A memory store whose commits fail while `full` is set, as SQLite's do on
-/// a full disk (reads go on working).
+/// a full disk (reads go on working), and take `commit_ms` each.
 #[derive(Default)]
 struct FillableStore {
     inner: MemoryStore,
     full: AtomicBool,
+    commit_ms: AtomicU64,
 }
 
 impl FillableStore {
@@ -128,6 +130,7 @@ impl Store for FillableStore {
     }
     fn commit(&self, batch: &Batch) -> Result<()> {
         self.writable()?;
+        std::thread::sleep(Duration::from_millis(self.commit_ms.load(Ordering::SeqCst)));
         self.inner.commit(batch)
     }
     fn load_run(&self, id: &str) -> Result<Option<StoredRun>> {
@@ -369,5 +372,61 @@ async fn under_load_every_answer_matches_the_store() {
     stored.sort();
     ok.sort();
     assert_eq!(stored, ok, "{failed} starts failed");
+    rt.shutdown();
+}
+
+/// Activities answered at once, on another thread, as workers would.
+struct Answering;
+
+impl Dispatcher for Answering {
+    fn dispatch(&self, task: Task, sink: ResultSink) {
+        std::thread::spawn(move || sink.complete(&task, json!("done")));
+    }
+    fn cancel(&self, _: &str) {}
+}
+
+/// With both pipeline places taken by slow commits and more work waiting,
+/// the core thread waits for a commit to come back instead of going round
+/// its loop with a zero timeout (it did: hundreds of thousands of rounds
+/// per commit, a core taken from the writer and the HTTP threads). The
+/// bound counts rounds, not time: each round handles a message, a commit
+/// or a timer, so a waiting loop goes round a few times per step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_core_waits_for_slow_commits_instead_of_spinning() {
+    const RUNS: usize = 40;
+    let store = Arc::new(FillableStore::default());
+    let rt = Runtime::start(store.clone(), Arc::new(Answering)).unwrap();
+    rt.deploy(vec![SourceText {
+        name: "f.weft".into(),
+        text: "flow G(x) {\n    a = Work(x)\n    b = Work(a)\n    return b\n}\n".into(),
+    }])
+    .await
+    .unwrap();
+    store.commit_ms.store(20, Ordering::SeqCst);
+    let m = rt.metrics();
+    let before = m.core_rounds.load(Ordering::Relaxed);
+    let commits_before = m.commit_seconds.snapshot().2;
+    let starts: Vec<_> = (0..RUNS)
+        .map(|i| {
+            let rt = rt.clone();
+            tokio::spawn(async move { rt.start_run("G", json!(i), None).await.unwrap().0 })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for s in starts {
+        ids.push(s.await.unwrap().run_id);
+    }
+    for id in &ids {
+        wait_for(&rt, id, Status::Completed).await;
+    }
+    let rounds = m.core_rounds.load(Ordering::Relaxed) - before;
+    let commits = m.commit_seconds.snapshot().2 - commits_before;
+    // RUNS starts, 2 × RUNS results, their commits, heartbeats: a few
+    // hundred rounds. Spinning through 20 ms commits is many thousands.
+    let bound = 20 * (3 * RUNS as u64 + commits);
+    assert!(
+        rounds < bound,
+        "{rounds} core rounds for {RUNS} runs and {commits} commits (bound {bound})"
+    );
     rt.shutdown();
 }

@@ -78,6 +78,16 @@ pub async fn render(State(s): State<AppState>) -> Response {
     );
     let _ = writeln!(
         out,
+        "# HELP weft_core_rounds_total Times the runtime's core thread went round its loop (messages handled, or a timer or heartbeat); far above the steps and commits, it spins."
+    );
+    let _ = writeln!(out, "# TYPE weft_core_rounds_total counter");
+    let _ = writeln!(
+        out,
+        "weft_core_rounds_total {}",
+        m.core_rounds.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
         "# HELP weft_connections Open HTTP connections.\n# TYPE weft_connections gauge\nweft_connections {}",
         s.connections.open()
     );
