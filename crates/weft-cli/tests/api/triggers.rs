@@ -1,0 +1,140 @@
+//! What the triggers page reads: `GET /v1/triggers` with what each trigger
+//! did, `GET /v1/events/{id}`, and `startedBy` of `GET /v1/runs/{id}`, the
+//! event or schedule that started a run (a key that only looks like one of
+//! theirs names nothing).
+
+use serde_json::{json, Value};
+
+use super::*;
+
+/// A flow started by a trigger, and a schedule (hourly: it does not fire
+/// during the test on its own).
+const PROGRAM: &str = r#"flow Take(event) {
+    return event.data
+}
+
+flow Tick(x) {
+    return x
+}
+
+sdk.TaskQueue({
+    type: ["created"],
+    where: "question",
+    run: "Take",
+})
+
+sdk.Schedule({
+    name: "hourly",
+    every: 1h,
+    run: "Tick",
+})
+"#;
+
+fn event(id: &str, kind: &str) -> Value {
+    json!({"id": id, "type": kind, "subject": "question", "data": {"key": id}})
+}
+
+#[tokio::test]
+async fn triggers_count_their_runs_and_a_run_names_the_event_that_started_it() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server(&dir).await;
+    api.deploy(PROGRAM).await;
+    let none = api.get("/v1/triggers").await.ok(200);
+    assert_eq!(none["triggers"][0]["runsStarted"], 0, "{none}");
+    assert_eq!(none["triggers"][0]["lastEvent"], Value::Null, "{none}");
+    let r = api
+        .post(
+            "/v1/events",
+            json!({"events": [event("e1", "created"), event("e2", "updated"), event("q/3", "created")]}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(r, json!({"accepted": 3, "duplicates": 0}));
+
+    let list = api.get("/v1/triggers").await.ok(200);
+    assert_eq!(list["eventsScanned"], 3, "{list}");
+    assert_eq!(list["countsComplete"], true, "{list}");
+    let t = &list["triggers"][0];
+    assert_eq!(t["name"], "Take", "{list}");
+    assert_eq!(t["types"], json!(["created"]));
+    assert_eq!(t["subject"], "question");
+    assert_eq!(t["runsStarted"], 2, "{t}");
+    assert_eq!(t["startsFailed"], 0, "{t}");
+    assert_eq!(t["lastError"], Value::Null, "{t}");
+    assert_eq!(t["lastEvent"]["id"], "q/3", "{t}");
+    let run_id = t["lastEvent"]["runId"].as_str().unwrap().to_string();
+
+    // The event, by an id with a slash in it.
+    let e = api.get("/v1/events/q%2F3").await.ok(200);
+    assert_eq!(e["id"], "q/3");
+    assert_eq!(e["starts"][0]["trigger"], "Take");
+    assert_eq!(e["starts"][0]["runId"], run_id.as_str());
+    let msg = api.get("/v1/events/nope").await.error(404, "unknown_event");
+    assert!(msg.contains("nope"), "{msg}");
+
+    let run = api.run(&run_id).await;
+    assert_eq!(
+        run["startedBy"],
+        json!({
+            "kind": "event",
+            "trigger": "Take",
+            "event": {"id": "q/3", "type": "created", "subject": "question", "source": null, "receivedAt": e["receivedAt"]},
+        }),
+        "{run}"
+    );
+    // Lists do not read what started each run.
+    let listed = api.list_all_runs("&flow=Take").await;
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|r| r.get("startedBy").is_none()));
+
+    // A client's key that looks like a trigger's names no event: e2
+    // started nothing, and no event `zz` was taken.
+    for key in [
+        "event:Take:e2",
+        "event:Take:zz",
+        "schedule:hourly:5",
+        "event:",
+    ] {
+        let r = api
+            .post(
+                "/v1/runs",
+                json!({"flow": "Take", "input": {"data": 1}, "idempotencyKey": key}),
+            )
+            .await
+            .ok(201);
+        let got = api.run(&id_of(&r)).await;
+        assert!(got.get("startedBy").is_none(), "{key}: {got}");
+    }
+    let plain = api.start_id("Tick", json!(1)).await;
+    assert!(api.run(&plain).await.get("startedBy").is_none());
+}
+
+#[tokio::test]
+async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server(&dir).await;
+    api.deploy(PROGRAM).await;
+    let paused = api
+        .post("/v1/schedules/hourly/pause", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(paused["paused"], true, "{paused}");
+    let fired = api
+        .post("/v1/schedules/hourly/trigger", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(fired["fires"], 1, "{fired}");
+    let run_id = fired["lastRunId"].as_str().expect("a run").to_string();
+    let run = api.run(&run_id).await;
+    assert_eq!(
+        run["startedBy"],
+        json!({"kind": "schedule", "schedule": "hourly", "fire": "now", "fireAt": fired["lastFireAt"]}),
+        "{run}"
+    );
+    let list = api.get("/v1/schedules").await.ok(200);
+    assert_eq!(list["schedules"][0]["paused"], true, "{list}");
+    assert_eq!(list["schedules"][0]["lastRunId"], run_id.as_str());
+    api.post("/v1/schedules/nope/trigger", json!({}))
+        .await
+        .error(404, "unknown_schedule");
+}
