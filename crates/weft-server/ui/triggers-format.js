@@ -2,14 +2,20 @@
 // (unit-tested in tests/triggers-format.test.js): the triggers page and a
 // run's page use them.
 
-import { span } from './format.js';
+/** An interval in its largest whole unit: "1 h", "90 s", "1500 ms". */
+export function interval(ms) {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]]) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  }
+  return `${ms} ms`;
+}
 
 /** When a schedule fires, from its `spec.when`: "every 1 min",
  * "cron 30 2 * * *", "once". */
 export function scheduleWhen(spec) {
   const w = spec?.when || {};
   if (w.cron) return `cron ${w.cron.pattern}`;
-  if (w.every) return `every ${span(w.every.ms)}`;
+  if (w.every) return `every ${interval(w.every.ms)}`;
   if (w.at) return 'once';
   return 'unknown';
 }

@@ -138,3 +138,50 @@ async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
         .await
         .error(404, "unknown_schedule");
 }
+
+/// Longest wait for the demo's first question to start a moderation run
+/// (it asks one at start, then every `QUESTION_EVERY`).
+const DEMO_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[tokio::test]
+async fn a_fresh_demo_shows_a_schedule_and_a_trigger_that_started_a_run() {
+    let dir = TempDir::new("api");
+    let s = Server::start(Launch::data(dir.path()).demo()).await;
+    let api = s.api();
+    let deadline = std::time::Instant::now() + DEMO_PATIENCE;
+    let run_id = loop {
+        let list = api.get("/v1/triggers").await.ok(200);
+        let t = list["triggers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "AutomaticModeration")
+            .cloned();
+        if let Some(id) = t.as_ref().and_then(|t| t["lastEvent"]["runId"].as_str()) {
+            break id.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no moderation run within {DEMO_PATIENCE:?}: {list}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let run = api.run(&run_id).await;
+    assert_eq!(run["startedBy"]["kind"], "event", "{run}");
+    assert_eq!(run["startedBy"]["event"]["subject"], "question", "{run}");
+    // The demo answers the moderation's activities from its scenario.
+    api.wait_for(&run_id, "completed").await;
+    let schedules = api.get("/v1/schedules").await.ok(200);
+    let heartbeat = schedules["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "demo-heartbeat")
+        .unwrap_or_else(|| panic!("the demo's schedule: {schedules}"));
+    assert_eq!(
+        heartbeat["spec"]["when"]["every"]["ms"], 60_000,
+        "{heartbeat}"
+    );
+    assert_eq!(heartbeat["paused"], false);
+    assert!(heartbeat["nextAt"].is_i64(), "{heartbeat}");
+}

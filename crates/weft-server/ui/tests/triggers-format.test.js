@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { actionAnswer, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from '../triggers-format.js';
+import { actionAnswer, interval, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from '../triggers-format.js';
 
 test('a schedule says when it fires and in which zone', () => {
   const cron = { when: { cron: { pattern: '30 2 * * *', timezone: 'Europe/Berlin' } } };
@@ -15,6 +15,15 @@ test('a schedule says when it fires and in which zone', () => {
   assert.equal(scheduleWhen({ when: { at: { ms: 1 } } }), 'once');
   assert.equal(scheduleWhen({}), 'unknown');
   assert.equal(scheduleWhen(null), 'unknown');
+});
+
+test('an interval is written in its largest whole unit', () => {
+  assert.equal(interval(3_600_000), '1 h');
+  assert.equal(interval(90_000), '90 s');
+  assert.equal(interval(120_000), '2 min');
+  assert.equal(interval(172_800_000), '2 d');
+  assert.equal(interval(1500), '1500 ms');
+  assert.equal(interval(5400_000), '90 min');
 });
 
 test('a schedule states its overlap and catch-up policies, with the bound of "all"', () => {
