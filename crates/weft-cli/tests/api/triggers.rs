@@ -30,6 +30,23 @@ sdk.Schedule({
 })
 "#;
 
+/// `weft runs show ID` (and with `--json`) on the data directory of a
+/// stopped server: (its text, its JSON).
+fn runs_show(dir: &TempDir, id: &str) -> (String, Value) {
+    let data = dir.path().join("data");
+    let show = |json: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_weft"));
+        c.args(["runs", "show", id, "--data"]).arg(&data);
+        if json {
+            c.arg("--json");
+        }
+        let o = c.output().expect("weft starts");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    (show(false), serde_json::from_str(&show(true)).unwrap())
+}
+
 fn event(id: &str, kind: &str) -> Value {
     json!({"id": id, "type": kind, "subject": "question", "data": {"key": id}})
 }
@@ -37,7 +54,7 @@ fn event(id: &str, kind: &str) -> Value {
 #[tokio::test]
 async fn triggers_count_their_runs_and_a_run_names_the_event_that_started_it() {
     let dir = TempDir::new("api");
-    let (_s, api) = server(&dir).await;
+    let (mut s, api) = server(&dir).await;
     api.deploy(PROGRAM).await;
     let none = api.get("/v1/triggers").await.ok(200);
     assert_eq!(none["triggers"][0]["runsStarted"], 0, "{none}");
@@ -107,12 +124,23 @@ async fn triggers_count_their_runs_and_a_run_names_the_event_that_started_it() {
     }
     let plain = api.start_id("Tick", json!(1)).await;
     assert!(api.run(&plain).await.get("startedBy").is_none());
+
+    s.terminate();
+    let (text, v) = runs_show(&dir, &run_id);
+    assert!(
+        text.contains("\nby       event q/3 (type created, subject question) via trigger Take\n"),
+        "{text}"
+    );
+    assert_eq!(v["startedBy"], run["startedBy"]);
+    let (text, v) = runs_show(&dir, &plain);
+    assert!(!text.contains("\nby "), "{text}");
+    assert!(v.get("startedBy").is_none());
 }
 
 #[tokio::test]
 async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
     let dir = TempDir::new("api");
-    let (_s, api) = server(&dir).await;
+    let (mut s, api) = server(&dir).await;
     api.deploy(PROGRAM).await;
     let paused = api
         .post("/v1/schedules/hourly/pause", json!({}))
@@ -137,6 +165,13 @@ async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
     api.post("/v1/schedules/nope/trigger", json!({}))
         .await
         .error(404, "unknown_schedule");
+
+    s.terminate();
+    let (text, _) = runs_show(&dir, &run_id);
+    assert!(
+        text.contains("\nby       schedule hourly, triggered now at 20"),
+        "{text}"
+    );
 }
 
 /// Longest wait for the demo's first question to start a moderation run
