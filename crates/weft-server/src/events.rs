@@ -235,7 +235,7 @@ pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Valu
         let mut complete = false;
         while recent.len() < TRIGGER_EVENTS_SCANNED_MAX {
             let want = SCAN_PAGE_EVENTS.min(TRIGGER_EVENTS_SCANNED_MAX - recent.len());
-            let page = store.events(recent.last().map(|e| e.seq), want)?;
+            let page = store.event_starts(recent.last().map(|e| e.seq), want)?;
             let short = page.len() < want;
             recent.extend(page);
             if short {
@@ -245,7 +245,9 @@ pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Valu
         }
         if !complete {
             // Exactly the bound read: complete when nothing older is left.
-            complete = store.events(recent.last().map(|e| e.seq), 1)?.is_empty();
+            complete = store
+                .event_starts(recent.last().map(|e| e.seq), 1)?
+                .is_empty();
         }
         Ok((found, recent, complete))
     })
