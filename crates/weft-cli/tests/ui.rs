@@ -527,7 +527,8 @@ sdk.Schedule({
 
 /// The triggers page in Chromium (`triggers.mjs`): a server with the seed's
 /// moderation trigger (examples/triggers), a schedule and an HTTP source
-/// whose endpoint does not answer; a question created, so the trigger
+/// whose endpoint does not answer; an event too deeply nested for the
+/// flow's input (a failed start) and a question created, so the trigger
 /// started a run. The page lists the three; Pause, then Trigger now, show
 /// the API's answer and the change; the run's page names its event.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -554,6 +555,18 @@ async fn triggers_in_a_browser() {
     )
     .await
     .ok(201);
+    // An event nested too deep for a flow's input: the trigger's start
+    // fails, and the page says so.
+    let mut deep = json!(1);
+    for _ in 0..70 {
+        deep = json!([deep]);
+    }
+    api.post(
+        "/v1/events",
+        json!({"events": [{"id": "deep", "type": "created", "subject": "question", "data": deep}]}),
+    )
+    .await
+    .ok(200);
     api.post(
         "/v1/machines/question/q1/CreateQuestion",
         json!({"input": {"text": "Is Weft durable?", "author": "ann"}}),

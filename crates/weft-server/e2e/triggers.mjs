@@ -31,6 +31,9 @@ await step('the nav leads to the triggers page, which lists a trigger, a schedul
   expect(row.includes('created') && row.includes('subject == "question"'), `types and where: ${row}`);
   expect(row.includes(cfg.event), `its last event: ${row}`);
   expect(await t.locator(`a[href="/runs/${cfg.moderationRun}"]`).count() === 1, 'a link to the run it started');
+  // The event nested too deep for the flow's input: a failed start.
+  expect(row.includes('(1 failed)'), `the failed start is counted: ${row}`);
+  expect(row.includes('VALUE_DEPTH_MAX'), `the last error says why: ${row}`);
   const s = page.locator('#schedules tr[data-schedule="digest"]');
   await s.waitFor();
   const srow = await s.textContent();

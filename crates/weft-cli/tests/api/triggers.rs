@@ -89,6 +89,30 @@ async fn triggers_count_their_runs_and_a_run_names_the_event_that_started_it() {
     let msg = api.get("/v1/events/nope").await.error(404, "unknown_event");
     assert!(msg.contains("nope"), "{msg}");
 
+    // An event the flow cannot take as input (nested deeper than a value
+    // may be) is taken, and its trigger's failed start counted.
+    let mut deep = json!(1);
+    for _ in 0..70 {
+        deep = json!([deep]);
+    }
+    api.post(
+        "/v1/events",
+        json!({"events": [{"id": "deep", "type": "created", "subject": "question", "data": deep}]}),
+    )
+    .await
+    .ok(200);
+    let list = api.get("/v1/triggers").await.ok(200);
+    let t = &list["triggers"][0];
+    assert_eq!(
+        (t["runsStarted"].as_u64(), t["startsFailed"].as_u64()),
+        (Some(2), Some(1)),
+        "{t}"
+    );
+    assert_eq!(t["lastEvent"]["id"], "deep", "{t}");
+    assert_eq!(t["lastError"]["eventId"], "deep", "{t}");
+    let why = t["lastError"]["message"].as_str().unwrap();
+    assert!(why.contains("VALUE_DEPTH_MAX"), "{why}");
+
     let run = api.run(&run_id).await;
     assert_eq!(
         run["startedBy"],
