@@ -36,9 +36,14 @@ export function schedulePolicy(spec) {
   return `overlap ${overlap} · catch-up ${catchup}${bound}`;
 }
 
-/** What a trigger's `where` selects: its subject, or any. */
+/** What a trigger's `where` selects: its subject (`where: "question"`),
+ * its condition as written (`where` of GET /v1/triggers, when the server
+ * lists one), both, or any event. */
 export function triggerWhere(t) {
-  return t.subject ? `subject == "${t.subject}"` : 'any subject';
+  const parts = [];
+  if (t.subject) parts.push(`subject == "${t.subject}"`);
+  if (t.where) parts.push(t.where);
+  return parts.length ? parts.join(' && ') : 'any event';
 }
 
 /**

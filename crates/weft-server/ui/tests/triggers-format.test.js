@@ -34,7 +34,9 @@ test('a schedule states its overlap and catch-up policies, with the bound of "al
 
 test('a trigger says what its where selects', () => {
   assert.equal(triggerWhere({ subject: 'question' }), 'subject == "question"');
-  assert.equal(triggerWhere({ subject: null }), 'any subject');
+  assert.equal(triggerWhere({ subject: null }), 'any event');
+  assert.equal(triggerWhere({ subject: null, where: 'event.data.score > 3' }), 'event.data.score > 3');
+  assert.equal(triggerWhere({ subject: 'q', where: 'event.data.n > 1' }), 'subject == "q" && event.data.n > 1');
 });
 
 test('a run started by an event links to the event, named with its type, subject and trigger', () => {
