@@ -98,8 +98,8 @@ fn scenarios() -> Vec<Scenario> {
 
 /// For each flow a trigger or a schedule starts (its runs have no
 /// scenario input to be found by), the first scenario of its example that
-/// scripts activities: the moderation's scenarios send a command and
-/// script the run the trigger starts.
+/// starts no flow itself and scripts activities: the moderation's
+/// scenarios send a command and script the run the trigger starts.
 fn triggered_scenarios() -> HashMap<String, Scenario> {
     let mut out = HashMap::new();
     for (folder, files, scenarios) in EXAMPLES {
@@ -117,7 +117,9 @@ fn triggered_scenarios() -> HashMap<String, Scenario> {
             let Ok(s) = weft_scenario::parse(&Path::new(folder).join(name), yaml) else {
                 continue;
             };
-            if s.flow.is_some() || s.commands.is_empty() || s.activities.is_empty() {
+            // A scenario without a flow starts its runs by what it sends
+            // (commands, events); one that scripts activities scripts them.
+            if s.flow.is_some() || s.activities.is_empty() {
                 continue;
             }
             for f in &flows {
