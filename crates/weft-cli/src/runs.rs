@@ -199,10 +199,14 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     };
     let journal = dir.store.journal(id)?;
     let dropped = dropped_steps(&journal);
+    let origin = weft_server::events::run_origin(dir.store.as_ref(), &rec)?;
     if json {
         let mut out = serde_json::json!({"run": rec, "journal": journal});
         if dropped > 0 {
             out["droppedSteps"] = dropped.into();
+        }
+        if let Some(o) = &origin {
+            out["startedBy"] = o.clone();
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
@@ -212,6 +216,9 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     println!("status   {}", rec.status.as_str());
     if let Some(p) = &rec.parent {
         println!("parent   {p}");
+    }
+    if let Some(o) = &origin {
+        println!("by       {}", describe_origin(o));
     }
     println!("started  {}", format_time(rec.created_at));
     println!("updated  {}", format_time(rec.updated_at));
@@ -282,6 +289,33 @@ pub fn show(data_dir: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
     }
     print_journal(&journal, rec.created_at);
     Ok(ExitCode::SUCCESS)
+}
+
+/// What started a run, in a line: `event ID (type TYPE, subject S) via
+/// trigger T` or `schedule NAME, fire at TIME`.
+fn describe_origin(o: &serde_json::Value) -> String {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("?").to_string();
+    if o["kind"] == "event" {
+        let e = &o["event"];
+        let subject = e["subject"]
+            .as_str()
+            .map(|s| format!(", subject {s}"))
+            .unwrap_or_default();
+        format!(
+            "event {} (type {}{subject}) via trigger {}",
+            text(&e["id"]),
+            text(&e["type"]),
+            text(&o["trigger"])
+        )
+    } else {
+        let at = o["fireAt"].as_i64().map(format_time).unwrap_or_default();
+        let how = match o["fire"].as_str() {
+            Some("now") => "triggered now at",
+            Some("queued") => "queued fire started at",
+            _ => "fire at",
+        };
+        format!("schedule {}, {how} {at}", text(&o["schedule"]))
+    }
 }
 
 /// Steps of a journal the store no longer keeps: it keeps a run's newest

@@ -7,6 +7,10 @@
 //! at /usr/bin/chromium, or the path in `WEFT_CHROMIUM`) and `npm ci` in
 //! crates/weft-server/e2e; screenshots go to `<target>/ui-artifacts/`.
 //!
+//! `triggers_in_a_browser` drives the triggers page (`e2e/triggers.mjs`):
+//! triggers, schedules and their actions, sources, and a run that names
+//! the event that started it.
+//!
 //! `the_diagram_layout_passes_its_unit_tests` runs the UI's own unit tests
 //! (`crates/weft-server/ui/tests/*.test.js`, Node's test runner, no npm
 //! packages) over hand-made graphs and over the diagram of every flow of
@@ -504,6 +508,107 @@ async fn web_ui_in_a_browser() {
             artifacts.display()
         ),
     }
+}
+
+/// The schedule of the triggers page's test: hourly, so it fires only when
+/// the test presses Trigger now.
+const SCHEDULE: &str = r#"flow Digest(x) {
+    return x
+}
+
+sdk.Schedule({
+    name: "digest",
+    every: 1h,
+    run: "Digest",
+    overlap: "queue",
+    catchup: "none",
+})
+"#;
+
+/// The triggers page in Chromium (`triggers.mjs`): a server with the seed's
+/// moderation trigger (examples/triggers), a schedule and an HTTP source
+/// whose endpoint does not answer; an event too deeply nested for the
+/// flow's input (a failed start) and a question created, so the trigger
+/// started a run. The page lists the three; Pause, then Trigger now, show
+/// the API's answer and the change; the run's page names its event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triggers_in_a_browser() {
+    if let Some(why) = missing() {
+        let how = "to run them: `apt-get install -y chromium` and \
+                   `(cd crates/weft-server/e2e && npm ci)` (.ci/run does both)";
+        skip("the triggers page's browser test", &why, how);
+        return;
+    }
+    let dir = TempDir::new("ui-triggers");
+    // Port 9 (discard) is closed on a test machine: the source reports it.
+    let config = "[[sources]]\nname = \"shop\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/events\"\ninterval = \"1s\"\n";
+    let server = Server::start(Launch::data(dir.path()).config(config)).await;
+    let api = server.api();
+    let moderation =
+        std::fs::read_to_string(repo().join("examples/triggers/moderation.weft")).unwrap();
+    api.post(
+        "/v1/flows",
+        json!({"files": [
+            {"name": "moderation.weft", "text": moderation},
+            {"name": "digest.weft", "text": SCHEDULE},
+        ]}),
+    )
+    .await
+    .ok(201);
+    // An event nested too deep for a flow's input: the trigger's start
+    // fails, and the page says so.
+    let mut deep = json!(1);
+    for _ in 0..70 {
+        deep = json!([deep]);
+    }
+    api.post(
+        "/v1/events",
+        json!({"events": [{"id": "deep", "type": "created", "subject": "question", "data": deep}]}),
+    )
+    .await
+    .ok(200);
+    api.post(
+        "/v1/machines/question/q1/CreateQuestion",
+        json!({"input": {"text": "Is Weft durable?", "author": "ann"}}),
+    )
+    .await
+    .ok(200);
+    let triggers = api.get("/v1/triggers").await.ok(200);
+    let moderation_run = triggers["triggers"][0]["lastEvent"]["runId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the trigger started a run: {triggers}"))
+        .to_string();
+    let event = triggers["triggers"][0]["lastEvent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let artifacts = artifacts_dir();
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let cfg = json!({
+        "moderationRun": moderation_run,
+        "event": event,
+        "artifacts": artifacts,
+        "chromium": chromium(),
+    });
+    let base = server.url.clone();
+    let browser = tokio::task::spawn_blocking(move || run_script("triggers.mjs", &base, &cfg))
+        .await
+        .unwrap();
+    println!("{}", browser.out);
+    eprintln!("{}", browser.err);
+    match browser.status {
+        None => panic!("the browser test did not finish in {BROWSER_TIMEOUT:?}"),
+        Some(st) => assert!(
+            st.success(),
+            "the triggers page's browser test failed ({st}); screenshots in {}",
+            artifacts.display()
+        ),
+    }
+    // What the browser did reached the server: the schedule was paused,
+    // then fired once by Trigger now.
+    let s = api.get("/v1/schedules").await.ok(200);
+    assert_eq!(s["schedules"][0]["paused"], true, "{s}");
+    assert_eq!(s["schedules"][0]["fires"], 1, "{s}");
 }
 
 /// The flows of the test of many runs (`ops.weft`). `Rent` and `Approve`

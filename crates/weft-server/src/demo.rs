@@ -38,6 +38,37 @@ pub const START_EVERY: Duration = Duration::from_secs(2);
 /// Runs whose scripted answers the demo remembers, at most.
 pub const TRACKED_RUNS_MAX: usize = 10_000;
 
+/// Time between two questions the demo creates (each `created` event
+/// starts the seed's moderation through its trigger, examples/triggers).
+pub const QUESTION_EVERY: Duration = Duration::from_secs(15);
+
+/// The demo's own program: a schedule firing every minute, so a fresh
+/// demo shows one on the triggers page (the examples declare triggers, and
+/// no schedule, since `weft test` runs them without a clock).
+pub const SCHEDULE_PROGRAM: (&str, &str) = (
+    "demo-heartbeat.weft",
+    r#"// weft serve --demo: a schedule that fires every minute.
+flow DemoHeartbeat(tick) {
+    return {schedule: tick.schedule, at: tick.at}
+}
+
+sdk.Schedule({
+    name: "demo-heartbeat",
+    every: 1m,
+    run: "DemoHeartbeat",
+    overlap: "skip",
+    catchup: "last",
+})
+"#,
+);
+
+/// Questions the demo asks, in turn.
+const QUESTIONS: &[&str] = &[
+    "Is Weft durable?",
+    "How do schedules catch up after downtime?",
+    "Can a trigger start two flows?",
+];
+
 /// The examples' scenarios, parsed. Examples are deployed in order, so a
 /// flow defined by two examples runs the later one's version; only that
 /// example's scenarios script its runs.
@@ -65,8 +96,83 @@ fn scenarios() -> Vec<Scenario> {
     out
 }
 
+/// For each flow a trigger or a schedule starts (its runs have no
+/// scenario input to be found by), the first scenario of its example that
+/// starts no flow itself and scripts activities: the moderation's
+/// scenarios send a command and script the run the trigger starts.
+fn triggered_scenarios() -> HashMap<String, Scenario> {
+    let mut out = HashMap::new();
+    for (folder, files, scenarios) in EXAMPLES {
+        let flows: Vec<String> = files
+            .iter()
+            .flat_map(|(_, text)| {
+                weft_syntax::parse(text)
+                    .module
+                    .flows()
+                    .map(|f| f.name.name.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (name, yaml) in *scenarios {
+            let Ok(s) = weft_scenario::parse(&Path::new(folder).join(name), yaml) else {
+                continue;
+            };
+            // A scenario without a flow starts its runs by what it sends
+            // (commands, events); one that scripts activities scripts them.
+            if s.flow.is_some() || s.activities.is_empty() {
+                continue;
+            }
+            for f in &flows {
+                out.entry(f.clone()).or_insert_with(|| s.clone());
+            }
+        }
+    }
+    out
+}
+
+/// True when a run was started by a trigger or a schedule (its key says so;
+/// see `weft_server::events::run_origin`).
+fn started_in_background(key: Option<&str>) -> bool {
+    key.is_some_and(|k| k.starts_with("event:") || k.starts_with("schedule:"))
+}
+
+/// Creates a question every [`QUESTION_EVERY`]: its `created` event starts
+/// `AutomaticModeration` through the seed's trigger.
+fn ask_questions(runtime: Runtime) {
+    tokio::spawn(async move {
+        let mut n: u64 = weft_runtime::runtime::now_ms() as u64;
+        loop {
+            let text = QUESTIONS[(n % QUESTIONS.len() as u64) as usize];
+            let req = weft_runtime::host::CommandRequest {
+                machine: "question".into(),
+                key: format!("demo-{n}"),
+                command: "CreateQuestion".into(),
+                input: serde_json::json!({"text": text, "author": "demo"}),
+                command_id: None,
+                reply: None,
+            };
+            if let Err(e) = runtime.send_command(req, Duration::from_secs(5)).await {
+                tracing::error!(error = %e, "the demo could not create a question: {e}");
+                return;
+            }
+            n += 1;
+            tokio::time::sleep(QUESTION_EVERY).await;
+        }
+    });
+}
+
 /// Deploys the examples and starts the driver that starts runs.
 pub async fn start(runtime: Runtime) -> Result<(), HostError> {
+    let (name, text) = SCHEDULE_PROGRAM;
+    if let Err(e) = runtime
+        .deploy(vec![SourceText {
+            name: name.into(),
+            text: text.into(),
+        }])
+        .await
+    {
+        tracing::error!(error = %e, "the demo could not deploy its schedule: {e}");
+    }
     for (folder, files, _) in EXAMPLES {
         let files: Vec<SourceText> = files
             .iter()
@@ -80,6 +186,9 @@ pub async fn start(runtime: Runtime) -> Result<(), HostError> {
         if let Err(e) = runtime.deploy(files).await {
             tracing::error!(example = %folder, error = %e, "the demo could not deploy {folder}: {e}");
         }
+    }
+    if EXAMPLES.iter().any(|(folder, _, _)| *folder == "triggers") {
+        ask_questions(runtime.clone());
     }
     let all = scenarios();
     if all.is_empty() {
@@ -109,6 +218,7 @@ pub struct Activities {
     queue: Arc<Queue>,
     rt: tokio::runtime::Handle,
     by_flow: HashMap<String, Vec<Scenario>>,
+    triggered: HashMap<String, Scenario>,
     runs: Mutex<(HashMap<String, Mocks>, VecDeque<String>)>,
     runtime: Arc<OnceLock<Runtime>>,
 }
@@ -128,6 +238,7 @@ impl Activities {
             queue,
             rt,
             by_flow,
+            triggered: triggered_scenarios(),
             runs: Mutex::new((HashMap::new(), VecDeque::new())),
             runtime: Arc::new(OnceLock::new()),
         }
@@ -146,11 +257,18 @@ impl Activities {
         if let Some(m) = g.0.get(&id) {
             return Some(m.clone());
         }
-        let s = self
+        let by_input = self
             .by_flow
-            .get(&rec.flow)?
-            .iter()
-            .find(|s| s.input == rec.input)?;
+            .get(&rec.flow)
+            .and_then(|all| all.iter().find(|s| s.input == rec.input));
+        // A run a trigger or schedule started follows its example's script.
+        let s = match by_input {
+            Some(s) => s,
+            None if started_in_background(rec.idempotency_key.as_deref()) => {
+                self.triggered.get(&rec.flow)?
+            }
+            None => return None,
+        };
         let m = Mocks::new(s.activities.clone());
         g.0.insert(id.clone(), m.clone());
         g.1.push_back(id);

@@ -190,11 +190,28 @@ pub(crate) async fn trigger_schedule(
     schedule_action(&s, &name, weft_runtime::host::ScheduleAction::Trigger).await
 }
 
-/// `GET /v1/triggers`: the triggers in force, each with its newest event
-/// among the last [`PAGE_EVENTS_MAX`] taken.
+/// Events `GET /v1/triggers` reads, newest first, to count what each
+/// trigger did; `countsComplete` is false when more events were taken.
+pub const TRIGGER_EVENTS_SCANNED_MAX: usize = 10_000;
+
+/// Events read per store call while counting (a page of the scan).
+const SCAN_PAGE_EVENTS: usize = 1_000;
+
+/// What one trigger did, counted over the events scanned.
+#[derive(Default)]
+struct TriggerTally<'a> {
+    started: u64,
+    failed: u64,
+    last: Option<(&'a StoredEvent, &'a weft_store::TriggerStart)>,
+    last_error: Option<(&'a StoredEvent, &'a weft_store::TriggerStart)>,
+}
+
+/// `GET /v1/triggers`: the triggers in force, each with what it did over
+/// the newest [`TRIGGER_EVENTS_SCANNED_MAX`] events: runs started, starts
+/// that failed, its last event and its last error.
 pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let store = s.runtime.store().clone();
-    let (triggers, recent) = blocking(move || {
+    let (triggers, recent, complete) = blocking(move || {
         let mut flows = std::collections::BTreeMap::new();
         for f in store.flows()? {
             if let Some(v) = f.versions.iter().max() {
@@ -214,32 +231,161 @@ pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Valu
                 }
             }
         }
-        Ok((found, store.events(None, PAGE_EVENTS_MAX)?))
+        let mut recent: Vec<StoredEvent> = Vec::new();
+        let mut complete = false;
+        while recent.len() < TRIGGER_EVENTS_SCANNED_MAX {
+            let want = SCAN_PAGE_EVENTS.min(TRIGGER_EVENTS_SCANNED_MAX - recent.len());
+            let page = store.event_starts(recent.last().map(|e| e.seq), want)?;
+            let short = page.len() < want;
+            recent.extend(page);
+            if short {
+                complete = true;
+                break;
+            }
+        }
+        if !complete {
+            // Exactly the bound read: complete when nothing older is left.
+            complete = store
+                .event_starts(recent.last().map(|e| e.seq), 1)?
+                .is_empty();
+        }
+        Ok((found, recent, complete))
     })
     .await?;
+    let mut tallies: std::collections::HashMap<&str, TriggerTally> =
+        std::collections::HashMap::new();
+    for e in &recent {
+        for st in &e.starts {
+            let t = tallies.entry(st.trigger.as_str()).or_default();
+            if st.error.is_some() {
+                t.failed += 1;
+                t.last_error.get_or_insert((e, st));
+            } else if st.run_id.is_some() {
+                t.started += 1;
+            }
+            t.last.get_or_insert((e, st));
+        }
+    }
     let items: Vec<Value> = triggers
         .iter()
         .map(|(t, v)| {
-            let last = recent.iter().find_map(|e| {
-                e.starts
-                    .iter()
-                    .find(|st| st.trigger == t.name)
-                    .map(|st| (e, st))
-            });
+            let tally = tallies.remove(t.name.as_str()).unwrap_or_default();
             json!({
                 "name": t.name,
                 "types": t.types,
                 "subject": t.subject,
                 "flow": t.flow,
                 "version": v,
-                "lastEvent": last.map(|(e, st)| json!({
+                "runsStarted": tally.started,
+                "startsFailed": tally.failed,
+                "lastEvent": tally.last.map(|(e, st)| json!({
                     "id": e.event.id,
                     "receivedAt": e.received_at,
                     "runId": st.run_id,
                     "error": st.error,
                 })),
+                "lastError": tally.last_error.map(|(e, st)| json!({
+                    "eventId": e.event.id,
+                    "at": e.received_at,
+                    "message": st.error,
+                })),
             })
         })
         .collect();
-    Ok(Json(json!({"triggers": items})))
+    Ok(Json(json!({
+        "triggers": items,
+        "eventsScanned": recent.len(),
+        "countsComplete": complete,
+    })))
+}
+
+/// `GET /v1/events/{id}`: one event, with the runs its triggers started.
+pub(crate) async fn get_event(
+    State(s): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let store = s.runtime.store().clone();
+    let key = id.clone();
+    let e = blocking(move || store.event(&key)).await?.ok_or_else(|| {
+        ApiError::new(
+            crate::error::Code::UnknownEvent,
+            format!("no event with id `{id}` was taken"),
+        )
+    })?;
+    Ok(Json(event_json(&e)))
+}
+
+// ----- what started a run -----
+
+/// What started a run, read back from its idempotency key and confirmed by
+/// what the key names: the event (which must record this run as its
+/// trigger's start) or the schedule (which must run the run's flow). A key
+/// a client chose that only looks like one names nothing. `None` for a run
+/// started through `POST /v1/runs`, a sub-flow, or a key that names
+/// nothing stored.
+pub fn run_origin(
+    store: &dyn weft_store::Store,
+    rec: &weft_store::RunRecord,
+) -> weft_store::Result<Option<Value>> {
+    let Some(key) = rec.idempotency_key.as_deref() else {
+        return Ok(None);
+    };
+    if let Some(rest) = key.strip_prefix("event:") {
+        // Trigger names are identifiers (no `:`); event ids may hold any.
+        let Some((trigger, event_id)) = rest.split_once(':') else {
+            return Ok(None);
+        };
+        let Some(e) = store.event(event_id)? else {
+            return Ok(None);
+        };
+        let ours = e
+            .starts
+            .iter()
+            .any(|st| st.trigger == trigger && st.run_id.as_deref() == Some(rec.id.as_str()));
+        if !ours || weft_store::events::trigger_run_key(trigger, event_id) != key {
+            return Ok(None);
+        }
+        return Ok(Some(json!({
+            "kind": "event",
+            "trigger": trigger,
+            "event": {
+                "id": e.event.id,
+                "type": e.event.kind,
+                "subject": e.event.subject,
+                "source": e.event.source,
+                "receivedAt": e.received_at,
+            },
+        })));
+    }
+    if let Some(rest) = key.strip_prefix("schedule:") {
+        // `schedule:<name>:<ms>`, `…:queued:<ms>` or `…:now:<ms>`
+        // (weft_runtime::host::schedules).
+        let Some((head, at)) = rest.rsplit_once(':') else {
+            return Ok(None);
+        };
+        let Ok(at) = at.parse::<i64>() else {
+            return Ok(None);
+        };
+        let (name, fire) = if let Some(n) = head.strip_suffix(":queued") {
+            (n, "queued")
+        } else if let Some(n) = head.strip_suffix(":now") {
+            (n, "now")
+        } else {
+            (head, "scheduled")
+        };
+        let known = store
+            .schedules()?
+            .iter()
+            .any(|r| r.name == name && r.flow == rec.flow);
+        if !known {
+            return Ok(None);
+        }
+        return Ok(Some(json!({
+            "kind": "schedule",
+            "schedule": name,
+            "fire": fire,
+            "fireAt": at,
+        })));
+    }
+    Ok(None)
 }

@@ -236,7 +236,9 @@ fn event_paths() -> Value {
                     {"name": "before", "in": "query", "description": "The `seq` the page starts before (`nextBefore` of the previous page).", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}]}))
         },
-        "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with the last event it took among the newest 100", "events",
+        "/v1/events/{id}": {"get": op("One event taken, with the runs its triggers started (or why not)", "events",
+            merge(json!({"200": ok("The event.", "StoredEvent")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("id", "The event's id (`/` encoded as `%2F`).")]}))},
+        "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with what it did over the newest 10,000 events taken (`TRIGGER_EVENTS_SCANNED_MAX`): runs started, starts that failed, its last event and last error", "events",
             merge(json!({"200": ok("The triggers.", "TriggerList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/schedules": {"get": op("The schedules (`sdk.Schedule`): when each fires next, its last fire, counts of fires, skipped and queued fires, and how late a due fire is", "schedules",
             merge(json!({"200": ok("The schedules.", "ScheduleList")}), error_responses(&["401", "503"])), json!({}))},
@@ -273,10 +275,16 @@ fn event_schemas() -> Value {
             "source": {"type": "string", "nullable": true},
             "receivedAt": {"type": "integer", "description": "When it was taken (epoch ms)."},
             "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
-        "TriggerList": {"type": "object", "properties": {"triggers": {"type": "array", "items": {"type": "object", "properties": {
+        "TriggerList": {"type": "object", "properties": {
+            "eventsScanned": {"type": "integer", "description": "Events read, newest first, for the counts (at most 10,000)."},
+            "countsComplete": {"type": "boolean", "description": "The counts cover every event taken (false: only the newest `eventsScanned`)."},
+            "triggers": {"type": "array", "items": {"type": "object", "properties": {
             "name": {"type": "string"}, "types": {"type": "array", "items": {"type": "string"}},
-            "subject": {"type": "string", "nullable": true}, "flow": {"type": "string"}, "version": {"type": "integer"},
-            "lastEvent": {"type": "object", "nullable": true, "properties": {"id": {"type": "string"}, "receivedAt": {"type": "integer"}, "runId": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}}}}}}},
+            "subject": {"type": "string", "nullable": true, "description": "The subject an event must have (`where`)."}, "flow": {"type": "string"}, "version": {"type": "integer"},
+            "runsStarted": {"type": "integer", "description": "Runs it started over the events scanned."},
+            "startsFailed": {"type": "integer", "description": "Events it matched but could not start a run for, over the events scanned."},
+            "lastEvent": {"type": "object", "nullable": true, "properties": {"id": {"type": "string"}, "receivedAt": {"type": "integer"}, "runId": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}},
+            "lastError": {"type": "object", "nullable": true, "properties": {"eventId": {"type": "string"}, "at": {"type": "integer", "description": "When that event was taken (epoch ms)."}, "message": {"type": "string"}}}}}}}},
         "Schedule": {"type": "object", "properties": {
             "name": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"},
             "spec": {"type": "object", "description": "What the declaration says: `when` ({cron: {pattern, timezone}}, {every: {ms}} or {at: {ms}}), `input`, `overlap`, `catchup`, `catchupMax`."},
@@ -286,6 +294,10 @@ fn event_schemas() -> Value {
             "lastError": {"type": "string", "nullable": true}, "fires": {"type": "integer"}, "skipped": {"type": "integer"}, "queued": {"type": "integer"},
             "updatedAt": {"type": "integer"},
             "lagMs": {"type": "integer", "nullable": true, "description": "How late its next fire is (0 when not yet due)."}}},
+        "RunOrigin": {"type": "object", "description": "`GET /v1/runs/{id}` only: what started the run, read from its idempotency key and confirmed by the stored event or schedule. An event's trigger: `{kind: \"event\", trigger, event: {id, type, subject, source, receivedAt}}`; a schedule: `{kind: \"schedule\", schedule, fire: \"scheduled\" | \"queued\" | \"now\", fireAt}` (epoch ms).", "properties": {
+                "kind": {"type": "string", "enum": ["event", "schedule"]}, "trigger": {"type": "string"},
+                "event": {"type": "object", "properties": {"id": {"type": "string"}, "type": {"type": "string"}, "subject": {"type": "string", "nullable": true}, "source": {"type": "string", "nullable": true}, "receivedAt": {"type": "integer"}}},
+                "schedule": {"type": "string"}, "fire": {"type": "string", "enum": ["scheduled", "queued", "now"]}, "fireAt": {"type": "integer"}}},
         "ScheduleList": {"type": "object", "properties": {"schedules": {"type": "array", "items": {"$ref": "#/components/schemas/Schedule"}}}},
         "EventPage": {"type": "object", "properties": {
             "events": {"type": "array", "items": {"$ref": "#/components/schemas/StoredEvent"}},
@@ -451,6 +463,7 @@ fn run_schemas() -> Value {
             "position": {"type": "string", "description": "`file:line` where the run stands."},
             "idempotencyKey": {"type": "string"},
             "forkedFrom": {"type": "string", "description": "The run this one was forked from."},
+            "startedBy": {"$ref": "#/components/schemas/RunOrigin"},
             "failedChild": {"type": "object", "description": "The run waits for a sub-flow that failed (and waits for an operator).", "properties": {"runId": {"type": "string"}, "flow": {"type": "string"}, "message": {"type": "string"}}},
             "stalled": {"type": "object", "description": "The run waits on a pull activity no worker has polled for a while.", "properties": {"activity": {"type": "string"}, "lastPoll": {"type": "string", "nullable": true}, "message": {"type": "string"}}},
             "createdAt": {"type": "string"}, "updatedAt": {"type": "string"}}},

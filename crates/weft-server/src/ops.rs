@@ -117,18 +117,29 @@ fn annotated(s: &AppState, served: &Served, r: &RunRecord) -> Value {
     v
 }
 
-/// `GET /v1/runs/{id}`: the run, with `stalled`.
+/// `GET /v1/runs/{id}`: the run, with `stalled`, and `startedBy` when an
+/// event's trigger or a schedule started it.
 pub(crate) async fn get_run(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let store = s.runtime.store().clone();
     let key = id.clone();
-    let rec = blocking(move || store.run(&key))
-        .await?
-        .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))?;
+    let (rec, origin) = blocking(move || {
+        let Some(rec) = store.run(&key)? else {
+            return Ok(None);
+        };
+        let origin = crate::events::run_origin(store.as_ref(), &rec)?;
+        Ok(Some((rec, origin)))
+    })
+    .await?
+    .ok_or_else(|| ApiError::new(Code::UnknownRun, format!("no run with id `{id}`")))?;
     let served = served(&s, std::slice::from_ref(&rec)).await?;
-    Ok(Json(annotated(&s, &served, &rec)))
+    let mut v = annotated(&s, &served, &rec);
+    if let Some(o) = origin {
+        v["startedBy"] = o;
+    }
+    Ok(Json(v))
 }
 
 /// `GET /v1/runs`: see [`crate::search`].

@@ -54,6 +54,8 @@ const ASSETS: &[(&str, &str, &str)] = &[
     module!("page-flows.js"),
     module!("page-flow.js"),
     module!("page-workers.js"),
+    module!("page-triggers.js"),
+    module!("triggers-format.js"),
     module!("sources.js"),
     module!("page-audit.js"),
     module!("page-activities.js"),
@@ -103,6 +105,7 @@ pub fn pages() -> axum::Router<AppState> {
         .route("/flows", get(index))
         .route("/flows/{name}", get(index))
         .route("/workers", get(index))
+        .route("/triggers", get(index))
         .route("/audit", get(index))
         .route("/activities", get(index))
         .route("/machines", get(index))
@@ -730,6 +733,7 @@ mod tests {
             "/runs/01ABC",
             "/flows",
             "/flows/F",
+            "/triggers",
             "/machines",
             "/machines/M",
             "/machines/M/a%2Fb",

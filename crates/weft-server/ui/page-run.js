@@ -12,7 +12,17 @@ import { runTable, waitSummary } from './runlist.js';
 import { focusLine, markLine, sourceView } from './source.js';
 import { timeline, timelineItem } from './timeline.js';
 import { travelCard } from './travel.js';
+import { originParts } from './triggers-format.js';
 import { newerVersions, upgradable, upgradeCard } from './upgrade.js';
+
+/** The fact "Started by": the event (a link to it) or the schedule that
+ * started the run; null when neither did. */
+function startedBy(origin) {
+  const o = originParts(origin);
+  if (!o) return null;
+  return h('div', { id: 'started-by', dataset: { kind: o.kind } }, h('dt', 'Started by'),
+    h('dd', `${o.label} `, h('a.mono', { href: o.href }, o.name), ` (${o.detail}`, o.at ? [', ', timeEl(o.at)] : null, ')'));
+}
 
 /** The deployed flow of a version that defines `flow` (itself, or the flow
  * an inline sub-flow is written in); null when not found. */
@@ -129,6 +139,7 @@ export async function runPage(main, id, gen) {
           h('div', h('dt', 'Started'), h('dd', timeEl(run.createdAt, `${absolute(run.createdAt)} (${ago(run.createdAt)})`))),
           h('div', h('dt', 'Updated'), h('dd', timeEl(run.updatedAt))),
           run.parent ? h('div', h('dt', 'Parent'), h('dd', h('a.mono', { href: `/runs/${q(run.parent)}` }, run.parent))) : null,
+          startedBy(run.startedBy),
           run.idempotencyKey ? h('div', h('dt', 'Idempotency key'), h('dd.mono', run.idempotencyKey)) : null,
           run.forkedFrom ? h('div', h('dt', 'Forked from'), h('dd', h('a.mono', { href: `/runs/${q(run.forkedFrom)}`, id: 'forked-from' }, run.forkedFrom))) : null,
           run.position ? h('div', h('dt', 'Position'), h('dd.mono', run.position)) : null)));

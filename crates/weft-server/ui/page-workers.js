@@ -1,12 +1,12 @@
 // The workers page (`/workers`): per activity, the tasks waiting for a
 // worker and leased, who polls for it and when it last did, and which
 // activities nobody serves; the workers seen; push and @http endpoints and
-// how they answer; the sources of events (until a triggers page holds them).
+// how they answer. The sources of events are on the triggers page
+// (page-triggers.js), which this page links to.
 
 import { api, q } from './api.js';
 import { h, keepFocus, timeEl } from './dom.js';
 import { isCurrent } from './router.js';
-import { sourcesCard } from './sources.js';
 
 /** Draws the workers page into `main`; returns it ({refresh}). */
 export async function workersPage(main, gen) {
@@ -14,16 +14,15 @@ export async function workersPage(main, gen) {
   const workers = h('div');
   const endpoints = h('div');
   const note = h('p.muted.small');
-  const sources = sourcesCard();
   main.replaceChildren(h('section.page.workers-page',
     h('div.page-head', h('h1', 'Workers and queues')), note,
     h('section.card', h('h2', 'Queues'), queues),
     h('section.card', h('h2', 'Workers'), workers),
     h('section.card', h('h2', 'Endpoints (push and @http)'), endpoints),
-    sources.el));
+    h('p.muted.small', { id: 'sources-moved' }, 'Pull and stream sources of events are on the ', h('a', { href: '/triggers' }, 'Triggers'), ' page.')));
   let lastKey = '';
   const refresh = async () => {
-    const [qs, ws] = await Promise.all([api('/v1/queues'), api('/v1/workers'), sources.refresh()]);
+    const [qs, ws] = await Promise.all([api('/v1/queues'), api('/v1/workers')]);
     if (!isCurrent(gen)) return;
     const key = JSON.stringify([qs, ws]);
     if (key === lastKey) return;

@@ -148,9 +148,9 @@ export function startRouter(table) {
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || a.target || a.hasAttribute('download')) return;
-    if (!/^\/($|runs|flows|workers|audit|activities|machines)/.test(url.pathname)) return;
+    if (!/^\/($|runs|flows|workers|triggers|audit|activities|machines)/.test(url.pathname)) return;
     ev.preventDefault();
-    if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
+    if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search + url.hash);
   });
   // Back and forward put the page where it was.
   history.scrollRestoration = 'manual';

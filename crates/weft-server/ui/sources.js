@@ -1,4 +1,4 @@
-// The sources card of the triggers page: each configured pull or stream
+// The sources card of the triggers page (page-triggers.js): each configured pull or stream
 // source (`GET /v1/sources`) with its last poll, its error and its lag.
 
 import { api } from './api.js';

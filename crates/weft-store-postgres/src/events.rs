@@ -104,6 +104,13 @@ pub(crate) fn list_sql() -> String {
     format!("SELECT {COLUMNS} FROM events WHERE seq < $1 ORDER BY seq DESC LIMIT $2")
 }
 
+/// As [`list_sql`], the data left unread (JSON `null` in its place).
+pub(crate) fn list_without_data_sql() -> String {
+    "SELECT seq, id, type, subject, 'null', source, received_at, starts::text \
+     FROM events WHERE seq < $1 ORDER BY seq DESC LIMIT $2"
+        .to_string()
+}
+
 /// The event `$1`.
 pub(crate) fn by_id_sql() -> String {
     format!("SELECT {COLUMNS} FROM events WHERE id = $1")

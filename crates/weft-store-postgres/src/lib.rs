@@ -1867,6 +1867,17 @@ impl Store for PgStore {
         rows.iter().map(events::read).collect()
     }
 
+    fn event_starts(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<weft_store::StoredEvent>> {
+        let what = || "events without their data".to_string();
+        let (before, limit) = (before.unwrap_or(i64::MAX), limit_param(limit));
+        let rows = self.query(&what, &events::list_without_data_sql(), &[&before, &limit])?;
+        rows.iter().map(events::read).collect()
+    }
+
     fn schedules(&self) -> Result<Vec<weft_store::ScheduleRow>> {
         let what = || "schedules".to_string();
         let rows = self.query(&what, events::SCHEDULES, &[])?;

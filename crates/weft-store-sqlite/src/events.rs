@@ -12,6 +12,9 @@ use crate::{db_err, from_json, limit_param, opt_json, to_json};
 
 const COLUMNS: &str = "seq, id, type, subject, data, source, received_at, starts";
 
+/// [`COLUMNS`] with the data left unread (JSON `null` in its place).
+const COLUMNS_WITHOUT_DATA: &str = "seq, id, type, subject, 'null', source, received_at, starts";
+
 /// Stores the events of one run write, inside the batch's transaction.
 pub(crate) fn apply(tx: &Transaction<'_>, events: &[EventWrite]) -> Result<()> {
     for e in events {
@@ -75,10 +78,28 @@ pub(crate) fn list(
     before: Option<i64>,
     limit: usize,
 ) -> Result<Vec<StoredEvent>> {
+    list_columns(conn, COLUMNS, before, limit)
+}
+
+/// As [`list`], without the events' data.
+pub(crate) fn list_without_data(
+    conn: &Connection,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<Vec<StoredEvent>> {
+    list_columns(conn, COLUMNS_WITHOUT_DATA, before, limit)
+}
+
+fn list_columns(
+    conn: &Connection,
+    columns: &str,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<Vec<StoredEvent>> {
     let err = |e| db_err(e, || "events".into());
     let mut s = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
+            "SELECT {columns} FROM events WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2"
         ))
         .map_err(err)?;
     let mut rows = s

@@ -1313,6 +1313,14 @@ impl Store for SqliteStore {
         events::list(&*self.reader()?, before, limit)
     }
 
+    fn event_starts(
+        &self,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<weft_store::StoredEvent>> {
+        events::list_without_data(&*self.reader()?, before, limit)
+    }
+
     fn event(&self, id: &str) -> Result<Option<weft_store::StoredEvent>> {
         events::by_id(&*self.reader()?, id)
     }

@@ -248,6 +248,14 @@ fn events_list_newest_first_in_pages(s: &dyn Store) {
     let rest = s.events(Some(page[1].seq), 2).unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0].event.id, "a");
+    // The same list without the data, page by page.
+    let bare = s.event_starts(None, 10).unwrap();
+    let mut expected = all.clone();
+    for e in &mut expected {
+        e.event.data = serde_json::Value::Null;
+    }
+    assert_eq!(bare, expected);
+    assert_eq!(s.event_starts(Some(page[1].seq), 2).unwrap().len(), 1);
 }
 
 /// Runs every check against fresh stores from `make`; panics with the

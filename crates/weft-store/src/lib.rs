@@ -646,6 +646,17 @@ pub trait Store: Send + Sync {
     /// Up to `limit` stored events, newest first, numbered before `before`
     /// (all when `None`).
     fn events(&self, before: Option<i64>, limit: usize) -> Result<Vec<StoredEvent>>;
+    /// The events [`Store::events`] lists, without their data (`Null`):
+    /// what their triggers did, for counting, without reading bodies of up
+    /// to `EVENT_BYTES_MAX` each. Stores override it to leave the data
+    /// unread; this default reads it and drops it.
+    fn event_starts(&self, before: Option<i64>, limit: usize) -> Result<Vec<StoredEvent>> {
+        let mut events = self.events(before, limit)?;
+        for e in &mut events {
+            e.event.data = serde_json::Value::Null;
+        }
+        Ok(events)
+    }
     /// The stored event with this id.
     fn event(&self, id: &str) -> Result<Option<StoredEvent>>;
 

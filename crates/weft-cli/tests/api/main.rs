@@ -30,6 +30,7 @@ mod repair;
 mod runs;
 mod stopping;
 mod tasks;
+mod triggers;
 mod upgrade;
 
 use std::collections::BTreeSet;

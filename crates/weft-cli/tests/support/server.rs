@@ -93,6 +93,12 @@ impl Launch {
         self
     }
 
+    /// `weft serve --demo`: the examples deployed and driven.
+    pub fn demo(mut self) -> Launch {
+        self.store.push("--demo".into());
+        self
+    }
+
     /// Waits this long for the server to listen (one that compiles Wasm
     /// components at start may take longer than [`PATIENCE`]).
     pub fn start_patience(mut self, d: Duration) -> Launch {

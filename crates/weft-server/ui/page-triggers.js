@@ -1,0 +1,130 @@
+// The triggers page (`/triggers`): what starts runs without a caller. The
+// triggers in force with what they did (`GET /v1/triggers`), the schedules
+// with their next and last fires and the operator's Pause / Resume /
+// Trigger now (`/v1/schedules`), the pull and stream sources
+// (`GET /v1/sources`), and one event when the address names it
+// (`?event=ID`, linked from the page of a run it started).
+
+import { api, errorText, q } from './api.js';
+import { h, jsonBlock, keepFocus, timeEl, toast } from './dom.js';
+import { isCurrent } from './router.js';
+import { sourcesCard } from './sources.js';
+import { actionAnswer, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from './triggers-format.js';
+
+/** A run's id as a link to its page. */
+function runLink(id) {
+  return id ? h('a.mono', { href: `/runs/${q(id)}` }, id) : null;
+}
+
+/** A card showing the event `id`: its fields and the runs it started. */
+async function eventCard(id) {
+  let e;
+  try {
+    e = await api(`/v1/events/${q(id)}`);
+  } catch (err) {
+    return h('section.card', { id: 'event' }, h('h2', 'Event'), h('p.err', errorText(err)));
+  }
+  return h('section.card', { id: 'event', dataset: { event: e.id } },
+    h('h2', 'Event ', h('span.mono', e.id)),
+    h('dl.facts',
+      h('div', h('dt', 'Type'), h('dd', e.type)),
+      h('div', h('dt', 'Subject'), h('dd', e.subject ?? h('span.sub', 'none'))),
+      h('div', h('dt', 'Source'), h('dd', e.source ?? 'the API')),
+      h('div', h('dt', 'Taken'), h('dd', timeEl(e.receivedAt)))),
+    e.starts.length
+      ? h('table.grid', { id: 'event-starts' },
+        h('thead', h('tr', ['Trigger', 'Flow', 'Run', 'Error'].map((t) => h('th', t)))),
+        h('tbody', e.starts.map((s) => h('tr', { dataset: { trigger: s.trigger } },
+          h('td.flowname', s.trigger), h('td', s.flow), h('td', runLink(s.runId)),
+          h('td', s.error ? h('span.err', s.error) : h('span.sub', 'none'))))))
+      : h('p.muted', 'No trigger took this event.'),
+    h('details.value', h('summary', 'Data'), jsonBlock(e.data)));
+}
+
+/** Draws the triggers page into `main`; returns it ({refresh}). */
+export async function triggersPage(main, params, gen) {
+  const triggers = h('div');
+  const schedules = h('div');
+  const note = h('p.muted.small', { id: 'trigger-counts' });
+  const answer = h('div', { id: 'schedule-answer', role: 'status', 'aria-live': 'polite' });
+  const sources = sourcesCard();
+  const eventId = params.get('event');
+  const event = eventId ? await eventCard(eventId) : null;
+  main.replaceChildren(h('section.page.triggers-page',
+    h('div.page-head', h('h1', 'Triggers, schedules and sources')),
+    event,
+    h('section.card', h('h2', 'Triggers'), note, triggers),
+    h('section.card', h('h2', 'Schedules'), answer, schedules),
+    sources.el));
+  let lastKey = '';
+  const act = async (name, action) => {
+    try {
+      const s = await api(`/v1/schedules/${q(name)}/${action}`, { method: 'POST' });
+      answer.replaceChildren(h('p.callout.tone-completed', { dataset: { action, schedule: name } }, actionAnswer(action, s)));
+    } catch (e) {
+      answer.replaceChildren(h('p.callout.tone-failed', { dataset: { action, schedule: name } }, errorText(e)));
+      toast(errorText(e), 'failed');
+    }
+    lastKey = '';
+    await refresh();
+  };
+  const refresh = async () => {
+    const [ts, ss] = await Promise.all([api('/v1/triggers'), api('/v1/schedules'), sources.refresh()]);
+    if (!isCurrent(gen)) return;
+    const key = JSON.stringify([ts, ss, Math.floor(Date.now() / 10_000)]);
+    if (key === lastKey) return;
+    lastKey = key;
+    note.textContent = ts.countsComplete
+      ? `Counted over every event taken (${ts.eventsScanned.toLocaleString('en')}).`
+      : `Counted over the newest ${ts.eventsScanned.toLocaleString('en')} events taken.`;
+    triggers.replaceChildren(ts.triggers.length
+      ? h('table.grid', { id: 'triggers' },
+        h('thead', h('tr', ['Trigger', 'Event types', 'Where', 'Flow', 'Runs started', 'Last event', 'Last error'].map((t) => h('th', t)))),
+        h('tbody', ts.triggers.map((t) => h('tr', { dataset: { trigger: t.name }, class: t.lastError ? 'tone-failed' : '' },
+          h('td.flowname', t.name),
+          h('td', t.types.join(', ')),
+          h('td.mono', triggerWhere(t)),
+          h('td', h('a', { href: `/flows/${q(t.flow)}` }, t.flow), h('span.sub', ` v${t.version}`)),
+          h('td.num', { dataset: { started: String(t.runsStarted) } }, t.runsStarted.toLocaleString('en'),
+            t.startsFailed ? h('span.err', ` (${t.startsFailed.toLocaleString('en')} failed)`) : null),
+          h('td', t.lastEvent
+            ? [timeEl(t.lastEvent.receivedAt), ' ', h('a.mono', { href: `/triggers?event=${q(t.lastEvent.id)}` }, t.lastEvent.id),
+              t.lastEvent.runId ? [' → ', runLink(t.lastEvent.runId)] : null]
+            : h('span.sub', 'none yet')),
+          h('td', t.lastError
+            ? [timeEl(t.lastError.at), ' ', h('span.err', t.lastError.message)]
+            : h('span.sub', 'none'))))))
+      : h('p.muted', 'No trigger is in force (sdk.TaskQueue in a deployed program; see docs/triggers.md).'));
+    keepFocus(schedules, 'action', () => schedules.replaceChildren(ss.schedules.length
+      ? h('table.grid', { id: 'schedules' },
+        h('thead', h('tr', ['Schedule', 'Flow', 'When', 'Time zone', 'Next fire', 'Last fire', 'State', 'Policy', 'Last error', ''].map((t) => h('th', t)))),
+        h('tbody', ss.schedules.map((s) => h('tr', {
+          id: `schedule-${s.name}`,
+          dataset: { schedule: s.name, paused: String(s.paused), fires: String(s.fires) },
+          class: s.lastError ? 'tone-failed' : s.retired || s.paused ? 'muted' : '',
+        },
+        h('td.flowname', s.name),
+        h('td', h('a', { href: `/flows/${q(s.flow)}` }, s.flow)),
+        h('td.mono', scheduleWhen(s.spec)),
+        h('td', scheduleZone(s.spec)),
+        h('td', s.nextAt && !s.paused && !s.retired ? timeEl(s.nextAt) : h('span.sub', s.paused ? 'paused' : 'never'),
+          s.lagMs > 0 ? h('span.err', ` (${Math.round(s.lagMs / 1000)} s late)`) : null),
+        h('td', s.lastFireAt ? [timeEl(s.lastFireAt), ' ', runLink(s.lastRunId)] : h('span.sub', 'never'),
+          h('div.sub', `${s.fires} fired · ${s.skipped} skipped · ${s.queued} queued`)),
+        h('td.state', s.retired ? 'retired' : s.paused ? 'paused' : 'active'),
+        h('td.small', schedulePolicy(s.spec)),
+        h('td', s.lastError ? h('span.err', s.lastError) : h('span.sub', 'none')),
+        h('td.actions', s.retired ? null : [
+          s.paused
+            ? h('button.secondary', { type: 'button', dataset: { action: `resume:${s.name}` }, onclick: () => act(s.name, 'resume') }, 'Resume')
+            : h('button.secondary', { type: 'button', dataset: { action: `pause:${s.name}` }, onclick: () => act(s.name, 'pause') }, 'Pause'),
+          ' ',
+          h('button.secondary', { type: 'button', dataset: { action: `trigger:${s.name}` }, onclick: () => act(s.name, 'trigger') }, 'Trigger now'),
+        ])))))
+      : h('p.muted', 'No schedule is declared (sdk.Schedule in a deployed program; see docs/triggers.md).')));
+  };
+  await refresh();
+  // A schedule named in the address (`#schedule-NAME`, from a run's page).
+  if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  return { refresh };
+}
