@@ -46,7 +46,9 @@ pub use instances::{
     instance_json, CommandRequest, Sent, DEPLOYED_PREFIX, FIND_LIMIT_MAX, INSTANCE_QUEUE_MAX,
 };
 pub use schedules::{spec_of as schedule_spec_of, ScheduleAction, SCHEDULE_QUEUE_POLL_MS};
-pub use triggers::{declared as declared_triggers, event_input, ActiveTrigger};
+pub use triggers::{
+    declared as declared_triggers, event_input, ActiveTrigger, Match as TriggerMatch,
+};
 
 /// Why the host refused or failed a request.
 #[derive(Debug, Error)]

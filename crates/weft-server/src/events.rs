@@ -230,6 +230,7 @@ pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Valu
                 "name": t.name,
                 "types": t.types,
                 "subject": t.subject,
+                "where": t.condition_text,
                 "flow": t.flow,
                 "version": v,
                 "lastEvent": last.map(|(e, st)| json!({

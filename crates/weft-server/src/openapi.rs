@@ -275,7 +275,9 @@ fn event_schemas() -> Value {
             "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
         "TriggerList": {"type": "object", "properties": {"triggers": {"type": "array", "items": {"type": "object", "properties": {
             "name": {"type": "string"}, "types": {"type": "array", "items": {"type": "string"}},
-            "subject": {"type": "string", "nullable": true}, "flow": {"type": "string"}, "version": {"type": "integer"},
+            "subject": {"type": "string", "nullable": true},
+            "where": {"type": "string", "nullable": true, "description": "The trigger's condition over `event` as written (`event.data.score > 3`); null when it has none."},
+            "flow": {"type": "string"}, "version": {"type": "integer"},
             "lastEvent": {"type": "object", "nullable": true, "properties": {"id": {"type": "string"}, "receivedAt": {"type": "integer"}, "runId": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}}}}}}},
         "Schedule": {"type": "object", "properties": {
             "name": {"type": "string"}, "flow": {"type": "string"}, "version": {"type": "integer"},

@@ -316,4 +316,77 @@ sdk.TaskQueue({type: ["created"], where: "question", run: "Moderate"})
         assert!(err.to_string().contains("EVENT_BYTES_MAX"), "{err}");
         assert!(!h.has_work());
     }
+
+    /// A condition selects events by their data; one that cannot be
+    /// evaluated on an event (a missing field compared with `>`) starts
+    /// nothing for that trigger and is recorded on the event, while the
+    /// event's other triggers go on.
+    #[test]
+    fn a_condition_selects_events_and_its_errors_are_recorded_on_the_event() {
+        let mut h = host(
+            r#"
+flow Moderate(event) {
+    return event.data
+}
+
+flow Audit(event) {
+    return event.id
+}
+
+sdk.TaskQueue({type: ["created"], where: event.subject == "question" && event.data.score > 3, run: "Moderate"})
+sdk.TaskQueue({type: "created", run: "Audit"})
+"#,
+        );
+        let with = |id: &str, subject: &str, data: serde_json::Value| IncomingEvent {
+            data,
+            ..event(id, "created", subject)
+        };
+        let out = h
+            .ingest(
+                vec![
+                    with("high", "question", json!({"score": 4})),
+                    with("low", "question", json!({"score": 3})),
+                    with("answer", "answer", json!({"score": 9})),
+                    with("none", "question", json!({"text": "no score"})),
+                    with("text", "question", json!({"score": "high"})),
+                ],
+                5,
+            )
+            .unwrap();
+        assert_eq!(out.accepted, 5);
+        flush(&mut h);
+        let mut keys: Vec<String> = runs(&h)
+            .into_iter()
+            .map(|r| r.idempotency_key.unwrap())
+            .filter(|k| k.starts_with("event:Moderate:"))
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["event:Moderate:high"]);
+        // Every event started Audit, errors or not.
+        assert_eq!(runs(&h).len(), 6);
+        for (id, want) in [
+            ("none", "where: cannot compare null with number"),
+            ("text", "where: cannot compare string with number"),
+        ] {
+            let stored = h.store().event(id).unwrap().unwrap();
+            let moderate = stored
+                .starts
+                .iter()
+                .find(|s| s.trigger == "Moderate")
+                .unwrap();
+            assert_eq!(moderate.run_id, None, "{id}");
+            assert_eq!(moderate.error.as_deref(), Some(want), "{id}");
+            assert!(stored
+                .starts
+                .iter()
+                .any(|s| s.trigger == "Audit" && s.run_id.is_some()));
+        }
+        for id in ["low", "answer"] {
+            let stored = h.store().event(id).unwrap().unwrap();
+            assert!(
+                stored.starts.iter().all(|s| s.trigger != "Moderate"),
+                "{id}"
+            );
+        }
+    }
 }

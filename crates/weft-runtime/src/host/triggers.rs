@@ -8,7 +8,8 @@
 //! version's triggers are read from its source once and kept.
 //!
 //! For each event taken, every trigger in force whose types hold the
-//! event's type (and whose subject, if it has one, is the event's) starts
+//! event's type (and whose subject, if it has one, is the event's, and
+//! whose condition, if it has one, is true of it) starts
 //! its flow with the event as input and the idempotency key
 //! [`weft_store::events::trigger_run_key`]`(trigger, event id)`, in the
 //! batch that stores the event.
@@ -24,7 +25,7 @@ use weft_syntax::ast::TriggerSpec;
 use super::{Host, HostError};
 
 /// A trigger in force.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActiveTrigger {
     /// What it says.
     pub spec: TriggerSpec,
@@ -32,15 +33,42 @@ pub struct ActiveTrigger {
     pub version: i64,
 }
 
+/// Whether a trigger takes an event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// It takes it: its run starts.
+    Yes,
+    /// It does not.
+    No,
+    /// Its condition could not be evaluated on the event (a field of
+    /// `null`, a value that is not a boolean): recorded on the event, and
+    /// no run starts.
+    Error(String),
+}
+
 impl ActiveTrigger {
-    /// True when the event is one this trigger takes.
-    pub fn matches(&self, e: &IncomingEvent) -> bool {
-        self.spec.types.contains(&e.kind)
+    /// Whether the event is one this trigger takes: its type, then its
+    /// subject, then its condition (evaluated only on events that pass the
+    /// first two, so a condition written for questions never meets other
+    /// events).
+    pub fn matches(&self, e: &IncomingEvent) -> Match {
+        let selected = self.spec.types.contains(&e.kind)
             && self
                 .spec
                 .subject
                 .as_ref()
-                .is_none_or(|s| e.subject.as_ref() == Some(s))
+                .is_none_or(|s| e.subject.as_ref() == Some(s));
+        if !selected {
+            return Match::No;
+        }
+        let Some(condition) = &self.spec.condition else {
+            return Match::Yes;
+        };
+        match weft_engine::condition::matches(condition, &event_input(e)) {
+            Ok(true) => Match::Yes,
+            Ok(false) => Match::No,
+            Err(message) => Match::Error(format!("where: {message}")),
+        }
     }
 }
 
@@ -66,7 +94,7 @@ pub fn declared(files: &[weft_store::SourceText]) -> Vec<TriggerSpec> {
                 .module
                 .triggers()
                 .filter(|t| t.kind() == weft_syntax::ast::TASK_QUEUE)
-                .filter_map(|t| t.spec().ok())
+                .filter_map(|t| t.spec_in(&f.text).ok())
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -123,7 +151,24 @@ impl Host {
         now: i64,
     ) -> Vec<TriggerStart> {
         let mut starts = Vec::new();
-        for t in triggers.iter().filter(|t| t.matches(event)) {
+        for t in triggers {
+            match t.matches(event) {
+                Match::Yes => {}
+                Match::No => continue,
+                Match::Error(error) => {
+                    // The event is taken; this trigger starts nothing for
+                    // it, and its record says why. Not an operator's alarm
+                    // (the sender's data did not fit), so not an error log.
+                    tracing::debug!(trigger = %t.spec.name, event = %event.id, %error, "condition failed");
+                    starts.push(TriggerStart {
+                        trigger: t.spec.name.clone(),
+                        flow: t.spec.flow.clone(),
+                        run_id: None,
+                        error: Some(error),
+                    });
+                    continue;
+                }
+            }
             let key = trigger_run_key(&t.spec.name, &event.id);
             let result = self.start_run(&t.spec.flow, event_input(event), Some(key), now);
             let (run_id, error) = match result {
