@@ -409,6 +409,7 @@ impl Runtime {
                     last_claim: Instant::now(),
                     last_renew: Instant::now(),
                     last_schedules: Instant::now(),
+                    schedule_work: false,
                 }
                 .run()
             })
@@ -875,6 +876,9 @@ struct InFlight {
     events: Vec<(String, Event)>,
     /// The host generation that built it.
     generation: u64,
+    /// It holds schedule fires and nothing else (a cluster's poll): a
+    /// conflict then means another node fired first, which is normal.
+    schedule_fires: bool,
 }
 
 struct Core {
@@ -917,6 +921,17 @@ struct Core {
     last_renew: Instant,
     /// In a cluster: when schedules were last looked at.
     last_schedules: Instant,
+    /// The work the host has was made by firing schedules alone (see
+    /// [`InFlight::schedule_fires`]).
+    schedule_work: bool,
+}
+
+/// True when a batch's refusal is the cluster working as designed and not
+/// a fault to log as an error: every node tries each due schedule fire,
+/// the store commits one and refuses the others' stale revisions, so a
+/// batch of fires alone refused as a conflict lost that race.
+fn refusal_is_routine(schedule_fires: bool, e: &StoreError) -> bool {
+    schedule_fires && matches!(e, StoreError::Conflict(_))
 }
 
 /// A run is "finished" for waiters when it will not move without help.
@@ -997,6 +1012,9 @@ impl Core {
                     if let Err(e) = self.host.fire_due_schedules(now_ms()) {
                         tracing::warn!(error = %e, "firing schedules failed: {e}");
                     }
+                    // The host had no work before: what it has now is the
+                    // fires', and the batch below holds nothing else.
+                    self.schedule_work = self.host.has_work();
                 }
                 if self.last_renew.elapsed()
                     >= Duration::from_millis((cl.lease_ms / 3).max(1) as u64)
@@ -1028,6 +1046,7 @@ impl Core {
                         since: self.oldest_work.take().unwrap_or(round_start),
                         events: std::mem::take(&mut self.batch_events),
                         generation: self.generation,
+                        schedule_fires: std::mem::take(&mut self.schedule_work),
                     },
                 );
                 batch_replies.insert(no, std::mem::take(&mut self.replies));
@@ -1374,12 +1393,20 @@ impl Core {
         m.commit_failures
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let why = e.to_string();
-        tracing::error!(
-            batch = no,
-            error = %why,
-            "batch {no} of {} write(s) was not committed: {why}",
-            flight.writes
-        );
+        if refusal_is_routine(flight.schedule_fires, &e) {
+            tracing::debug!(
+                batch = no,
+                error = %why,
+                "batch {no} of schedule fires was refused: another node fired them first"
+            );
+        } else {
+            tracing::error!(
+                batch = no,
+                error = %why,
+                "batch {no} of {} write(s) was not committed: {why}",
+                flight.writes
+            );
+        }
         if !matches!(e, StoreError::Conflict(_)) {
             m.set_failing(Some((now_ms(), why)));
         }
@@ -1499,5 +1526,23 @@ impl Core {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a conflict of a batch of schedule fires alone is the lost
+    /// race; any other failure of any batch stays an error.
+    #[test]
+    fn a_lost_schedule_race_is_routine_and_nothing_else_is() {
+        let conflict = || StoreError::Conflict("schedule tick moved".into());
+        assert!(refusal_is_routine(true, &conflict()));
+        assert!(!refusal_is_routine(false, &conflict()));
+        assert!(!refusal_is_routine(
+            true,
+            &StoreError::Io("disk failed".into())
+        ));
     }
 }
