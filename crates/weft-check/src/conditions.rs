@@ -12,10 +12,11 @@
 //! that meets a value it cannot use when an event comes is an error
 //! recorded on that event, never a panic (see `weft_engine::condition`).
 
-use weft_syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp, WHERE_BUILTINS, WHERE_EVENT};
+use weft_syntax::ast::{
+    BinaryOp, Expr, ExprKind, UnaryOp, EVENT_FIELDS, WHERE_BUILTINS, WHERE_EVENT,
+};
 use weft_syntax::{Diagnostic, Span};
 
-use crate::triggers::EVENT_FIELDS;
 use crate::{codes, suggest};
 
 /// What is known of a value in a condition.

@@ -20,8 +20,7 @@ use weft_syntax::Diagnostic;
 use crate::program::Program;
 use crate::{codes, suggest, SourceFile};
 
-/// The fields of the event a trigger starts its flow with.
-pub const EVENT_FIELDS: [&str; 5] = ["id", "type", "subject", "data", "source"];
+pub use weft_syntax::ast::EVENT_FIELDS;
 
 /// Checks every trigger and schedule of `files`.
 pub(crate) fn check(files: &[SourceFile<'_>], program: &Program<'_>, out: &mut [Vec<Diagnostic>]) {

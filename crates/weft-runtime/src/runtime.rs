@@ -221,6 +221,10 @@ enum Msg {
         events: Vec<IncomingEvent>,
         reply: Reply<IngestOutcome>,
     },
+    Redrive {
+        id: String,
+        reply: Reply<Vec<weft_store::TriggerStart>>,
+    },
     Schedule {
         name: String,
         action: ScheduleAction,
@@ -762,6 +766,22 @@ impl Runtime {
         }
     }
 
+    /// An operator's re-drive of a stored event: its triggers whose run
+    /// could not start are tried again (see
+    /// [`crate::host::Host::redrive_event`]); returns the event's starts
+    /// once they, and the runs they started, are durable.
+    pub async fn redrive_event(
+        &self,
+        id: &str,
+    ) -> Result<Vec<weft_store::TriggerStart>, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Redrive {
+            id: id.to_string(),
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
     /// An operator's action on a schedule (pause, resume, trigger now);
     /// returns the schedule's row once the action is durable.
     pub async fn schedule(
@@ -861,6 +881,10 @@ enum Pending {
     Upgrade(Reply<UpgradeReport>, UpgradeReport),
     /// Events taken: durable once their batch is.
     Ingested(Reply<IngestOutcome>, IngestOutcome),
+    Redriven(
+        Reply<Vec<weft_store::TriggerStart>>,
+        Vec<weft_store::TriggerStart>,
+    ),
     /// An operator's action on a schedule: durable once its batch is.
     Schedule(Reply<ScheduleRow>, Box<ScheduleRow>),
 }
@@ -1244,6 +1268,18 @@ impl Core {
                     }
                 }
             }
+            Msg::Redrive { id, reply } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                match self.host.redrive_event(&id, now) {
+                    Ok(starts) => self.replies.push(Pending::Redriven(reply, starts)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Schedule {
                 name,
                 action,
@@ -1283,6 +1319,9 @@ impl Core {
                 }
                 Pending::Ingested(r, outcome) => {
                     let _ = r.send(Ok(outcome));
+                }
+                Pending::Redriven(r, starts) => {
+                    let _ = r.send(Ok(starts));
                 }
                 Pending::Schedule(r, row) => {
                     let _ = r.send(Ok(*row));
@@ -1436,6 +1475,9 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Ingested(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Redriven(r, _) => {
                     let _ = r.send(Err(err));
                 }
                 Pending::Schedule(r, _) => {

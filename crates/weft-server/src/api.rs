@@ -82,6 +82,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/machines/{machine}/{key}/commands/{commandId}"),
     ("POST", "/v1/events"),
     ("GET", "/v1/events"),
+    ("POST", "/v1/events/redrive"),
     ("GET", "/v1/triggers"),
     ("GET", "/v1/schedules"),
     ("POST", "/v1/schedules/{name}/pause"),

@@ -236,6 +236,11 @@ fn event_paths() -> Value {
                     {"name": "before", "in": "query", "description": "The `seq` the page starts before (`nextBefore` of the previous page).", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}}]}))
         },
+        "/v1/events/redrive": {
+            "post": op("Re-drive an event: each of its triggers whose run could not start (its start records an error) is tried again as the trigger in force now says, with the same idempotency key, so no run starts twice; a trigger that no longer takes the event is dropped from its starts. Answers the event's starts once durable", "events",
+                merge(json!({"200": ok("The event's starts as they are now.", "RedriveOutcome")}), error_responses(&["400", "401", "404", "408", "409", "413", "415", "422", "503"])),
+                json!({"requestBody": body("RedriveRequest", true)}))
+        },
         "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with the last event it took among the newest 100", "events",
             merge(json!({"200": ok("The triggers.", "TriggerList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/schedules": {"get": op("The schedules (`sdk.Schedule`): when each fires next, its last fire, counts of fires, skipped and queued fires, and how late a due fire is", "schedules",
@@ -262,6 +267,11 @@ fn event_schemas() -> Value {
         "IngestOutcome": {"type": "object", "required": ["accepted", "duplicates"], "properties": {
             "accepted": {"type": "integer", "description": "Events whose id was new: stored, their triggers' runs started."},
             "duplicates": {"type": "integer", "description": "Events whose id was taken before: nothing new started."}}},
+        "RedriveRequest": {"type": "object", "required": ["id"], "additionalProperties": false, "properties": {
+            "id": {"type": "string", "description": "The event's id, as it was posted."}}},
+        "RedriveOutcome": {"type": "object", "properties": {
+            "id": {"type": "string"},
+            "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
         "TriggerStart": {"type": "object", "properties": {
             "trigger": {"type": "string"}, "flow": {"type": "string"},
             "runId": {"type": "string", "nullable": true, "description": "The run the trigger started."},

@@ -181,3 +181,60 @@ async fn a_where_condition_selects_events_and_records_its_errors() {
         "{triggers}"
     );
 }
+
+/// A start that failed is visible on its event and re-driven by an
+/// operator once the trigger is fixed: one run, however often it is
+/// re-driven, across a restart; an unknown id is 404.
+#[tokio::test]
+async fn a_failed_start_is_redriven_after_a_fix() {
+    let dir = TempDir::new("api");
+    let (mut s, api) = server(&dir).await;
+    api.deploy(SCORED).await;
+    let r = api
+        .post(
+            "/v1/events",
+            json!({"events": [{"id": "a/1", "type": "created", "subject": "post", "data": {}}]}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(r["accepted"], 1);
+    let same = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(same["starts"][0]["runId"], Value::Null, "{same}");
+    assert!(same["starts"][0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("where: "));
+    api.deploy(&SCORED.replace(
+        "event.data.score > 3",
+        "(event.data.score == null || event.data.score > 3)",
+    ))
+    .await;
+    s.kill();
+    let s2 = Server::start(Launch::data(dir.path())).await;
+    let api = s2.api();
+    let fixed = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(fixed["id"], "a/1");
+    assert_eq!(fixed["starts"][0]["error"], Value::Null, "{fixed}");
+    let run_id = fixed["starts"][0]["runId"].as_str().unwrap().to_string();
+    let run = api.wait_for(&run_id, "completed").await;
+    assert_eq!(run["result"], json!({"id": "a/1", "score": null}));
+    assert_eq!(run["idempotencyKey"], "event:scored:a/1", "{run}");
+    let again = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(again, fixed);
+    let page = api.get("/v1/events").await.ok(200);
+    assert_eq!(page["events"][0]["starts"], fixed["starts"]);
+    let runs = api.get("/v1/runs?flow=Review").await.ok(200);
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 1, "{runs}");
+    api.post("/v1/events/redrive", json!({"id": "nope"}))
+        .await
+        .error(404, "unknown_event");
+}

@@ -95,7 +95,7 @@ impl Host {
                 outcome.duplicates += 1;
                 continue;
             }
-            self.store_event(event, &triggers, now);
+            self.store_event(event, &triggers, now)?;
             outcome.accepted += 1;
         }
         Ok(outcome)
@@ -103,14 +103,24 @@ impl Host {
 
     /// Writes a new event in the batch being built, with the runs of the
     /// triggers it matches.
-    fn store_event(&mut self, event: IncomingEvent, triggers: &[ActiveTrigger], now: i64) {
+    /// A store failure while starting its runs fails the whole list (the
+    /// sender sends it again; what this batch took by then are
+    /// duplicates then) rather than being recorded on the event, where
+    /// nothing would retry it.
+    fn store_event(
+        &mut self,
+        event: IncomingEvent,
+        triggers: &[ActiveTrigger],
+        now: i64,
+    ) -> Result<(), HostError> {
+        let starts = self.start_triggered(&event, triggers, now)?;
         self.event_ids.insert(event.id.clone(), self.batch_no);
-        let starts = self.start_triggered(&event, triggers, now);
         self.event_writes.push(EventWrite {
             event,
             received_at: now,
             starts,
         });
+        Ok(())
     }
 
     /// Takes one event made by the host itself (a machine's
@@ -127,17 +137,17 @@ impl Host {
             return Ok(());
         }
         let triggers = self.triggers()?;
-        self.store_event(event, &triggers, now);
-        Ok(())
+        self.store_event(event, &triggers, now)
     }
 
     /// The events of the batch being taken, as a write of their own.
     pub(super) fn take_event_writes(&mut self) -> Option<RunWrite> {
-        if self.event_writes.is_empty() {
+        if self.event_writes.is_empty() && self.event_start_writes.is_empty() {
             return None;
         }
         Some(RunWrite {
             events: std::mem::take(&mut self.event_writes),
+            event_starts: std::mem::take(&mut self.event_start_writes),
             ..RunWrite::default()
         })
     }
@@ -148,7 +158,7 @@ mod tests {
     use std::sync::Arc;
 
     use serde_json::json;
-    use weft_store::{MemoryStore, RunQuery, SourceText, Store};
+    use weft_store::{MemoryStore, RunQuery, SourceText, Store, TriggerStart};
 
     use super::*;
     use crate::ids::OsEntropy;
@@ -388,5 +398,65 @@ sdk.TaskQueue({type: "created", run: "Audit"})
                 "{id}"
             );
         }
+    }
+
+    /// A start that failed is re-driven as the trigger in force now says:
+    /// after a fixed deploy its run starts, once however often it is
+    /// re-driven; starts that had a run are kept; an unknown id is an
+    /// error.
+    #[test]
+    fn a_failed_start_is_redriven_once_the_trigger_is_fixed() {
+        let scored = |condition: &str| {
+            format!(
+                "flow Moderate(event) {{\n    return event.data\n}}\n\nflow Audit(event) {{\n    return 1\n}}\n\nsdk.TaskQueue({{type: [\"created\"], where: {condition}, run: \"Moderate\"}})\nsdk.TaskQueue({{type: \"created\", run: \"Audit\"}})\n"
+            )
+        };
+        let mut h = host(&scored("event.data.score > 3"));
+        h.ingest(vec![event("e1", "created", "question")], 5)
+            .unwrap();
+        flush(&mut h);
+        let failed = h.store().event("e1").unwrap().unwrap().starts;
+        assert_eq!(failed.len(), 2);
+        // Re-driven as it is: the same error, no run.
+        let again = h.redrive_event("e1", 6).unwrap();
+        flush(&mut h);
+        let moderate = |starts: &[TriggerStart]| {
+            starts
+                .iter()
+                .find(|s| s.trigger == "Moderate")
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(moderate(&again).error, moderate(&failed).error);
+        assert_eq!(runs(&h).len(), 1, "only Audit ran");
+        // Fixed: a missing score counts as high.
+        h.deploy(
+            &[SourceText {
+                name: "f.weft".into(),
+                text: scored("event.data.score == null || event.data.score > 3"),
+            }],
+            7,
+        )
+        .unwrap();
+        flush(&mut h);
+        let fixed = h.redrive_event("e1", 8).unwrap();
+        flush(&mut h);
+        let m = moderate(&fixed);
+        assert_eq!(m.error, None);
+        let run_id = m.run_id.clone().unwrap();
+        let stored = h.store().event("e1").unwrap().unwrap();
+        assert_eq!(stored.starts, fixed);
+        let audit = stored.starts.iter().find(|s| s.trigger == "Audit").unwrap();
+        assert_eq!(audit, failed.iter().find(|s| s.trigger == "Audit").unwrap());
+        assert_eq!(runs(&h).len(), 2);
+        // Nothing failed any more: re-driving changes nothing.
+        assert_eq!(h.redrive_event("e1", 9).unwrap(), fixed);
+        flush(&mut h);
+        assert_eq!(runs(&h).len(), 2);
+        assert!(runs(&h).iter().any(|r| r.id == run_id));
+        assert!(matches!(
+            h.redrive_event("nope", 9),
+            Err(HostError::UnknownEvent(_))
+        ));
     }
 }

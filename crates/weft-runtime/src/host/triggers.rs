@@ -139,17 +139,88 @@ impl Host {
         Ok(specs)
     }
 
+    /// An operator's re-drive of a stored event: each of its triggers whose
+    /// run could not start (its start records an error) is tried again,
+    /// as the trigger in force of that name now says, with the same
+    /// idempotency key, so a run is never started twice. A start that
+    /// succeeds records its run; one whose trigger no longer takes the
+    /// event (a condition now false) is dropped; one that fails again, or
+    /// whose trigger is no longer in force, records why. Starts that have
+    /// a run are kept as they are. The event's new starts are written in
+    /// the batch being built with the runs they start.
+    pub fn redrive_event(&mut self, id: &str, now: i64) -> Result<Vec<TriggerStart>, HostError> {
+        let stored = self
+            .store
+            .event(id)?
+            .ok_or_else(|| HostError::UnknownEvent(id.to_string()))?;
+        if stored.starts.iter().all(|s| s.error.is_none()) {
+            return Ok(stored.starts);
+        }
+        let triggers = self.triggers()?;
+        let event = &stored.event;
+        let mut starts = Vec::new();
+        for s in stored.starts {
+            if s.error.is_none() {
+                starts.push(s);
+                continue;
+            }
+            let Some(t) = triggers.iter().find(|t| t.spec.name == s.trigger) else {
+                starts.push(TriggerStart {
+                    error: Some(format!(
+                        "re-driven: the trigger `{}` is no longer in force",
+                        s.trigger
+                    )),
+                    ..s
+                });
+                continue;
+            };
+            match t.matches(event) {
+                Match::No => {}
+                Match::Error(error) => starts.push(TriggerStart {
+                    trigger: t.spec.name.clone(),
+                    flow: t.spec.flow.clone(),
+                    run_id: None,
+                    error: Some(error),
+                }),
+                Match::Yes => {
+                    let key = trigger_run_key(&t.spec.name, &event.id);
+                    let (run_id, error) =
+                        match self.start_run(&t.spec.flow, event_input(event), Some(key), now) {
+                            Ok(started) => (Some(started.run_id), None),
+                            // The operator gets it and re-drives again.
+                            Err(e @ HostError::Store(_)) => return Err(e),
+                            Err(e) => (None, Some(e.to_string())),
+                        };
+                    starts.push(TriggerStart {
+                        trigger: t.spec.name.clone(),
+                        flow: t.spec.flow.clone(),
+                        run_id,
+                        error,
+                    });
+                }
+            }
+        }
+        self.event_start_writes.push(weft_store::EventStartsWrite {
+            id: id.to_string(),
+            starts: starts.clone(),
+        });
+        Ok(starts)
+    }
+
     /// Starts the runs of the triggers `event` matches (in the batch being
     /// built); says what each did. A trigger whose run cannot start (the
-    /// flow refuses the event as input, the store failed while it was
-    /// looked up) is recorded with why, and the others go on: the event is
-    /// taken either way, and its record shows the failure.
+    /// flow refuses the event as input, its condition fails on the event)
+    /// is recorded with why, and the others go on: the event is taken
+    /// either way, its record shows the failure, and an operator may
+    /// re-drive it ([`Host::redrive_event`]). A store failure is not
+    /// recorded but returned: it fails the event's list, whose sender
+    /// sends it again.
     pub(super) fn start_triggered(
         &mut self,
         event: &IncomingEvent,
         triggers: &[ActiveTrigger],
         now: i64,
-    ) -> Vec<TriggerStart> {
+    ) -> Result<Vec<TriggerStart>, HostError> {
         let mut starts = Vec::new();
         for t in triggers {
             match t.matches(event) {
@@ -173,6 +244,7 @@ impl Host {
             let result = self.start_run(&t.spec.flow, event_input(event), Some(key), now);
             let (run_id, error) = match result {
                 Ok(started) => (Some(started.run_id), None),
+                Err(e @ HostError::Store(_)) => return Err(e),
                 Err(e) => {
                     tracing::error!(
                         trigger = %t.spec.name,
@@ -193,6 +265,6 @@ impl Host {
                 error,
             });
         }
-        starts
+        Ok(starts)
     }
 }

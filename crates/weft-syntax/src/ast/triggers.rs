@@ -41,6 +41,10 @@ pub struct TriggerDecl {
     pub span: Span,
 }
 
+/// The fields of the event a trigger starts its flow with (and its
+/// condition reads).
+pub const EVENT_FIELDS: [&str; 5] = ["id", "type", "subject", "data", "source"];
+
 /// The name a trigger's `where` condition reads the event by.
 pub const WHERE_EVENT: &str = "event";
 
