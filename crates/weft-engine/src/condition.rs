@@ -25,8 +25,14 @@ use crate::value::{Map, Value};
 
 /// Evaluates `condition` with `event` bound to the name `event`.
 pub fn matches(condition: &Expr, event: &serde_json::Value) -> Result<bool, String> {
-    let event = Value::from_json(event).map_err(|e| format!("the event cannot be read: {e}"))?;
-    match eval(condition, &event)? {
+    let result = Value::from_json(event)
+        .map_err(|e| format!("the event cannot be read: {e}"))
+        .and_then(|event| eval(condition, &event));
+    // Operators count their work on this thread for the machine to charge
+    // to a run's step; a condition is no run's, and what it counted must
+    // not land on the next step the thread executes.
+    crate::work::take();
+    match result? {
         Value::Bool(b) => Ok(b),
         other => Err(format!(
             "the condition gave {}, not true or false",
@@ -215,5 +221,22 @@ mod tests {
                 Ok(b) => assert!(want == "true" && b, "{c}: Ok({b})"),
             }
         }
+    }
+
+    /// The work a condition does is not left on the thread for the next
+    /// run step to be charged with.
+    #[test]
+    fn a_conditions_work_is_no_runs() {
+        let text = "x".repeat(64 * 1024);
+        let e = event(json!({"text": text, "tags": vec!["a"; 1_000]}));
+        crate::work::take();
+        assert_eq!(
+            check(
+                "contains(event.data.text, \"y\") || len(values(event.data)) > 5",
+                e
+            ),
+            Ok(false)
+        );
+        assert_eq!(crate::work::take(), 0);
     }
 }
