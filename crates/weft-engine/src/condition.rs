@@ -25,9 +25,7 @@ use crate::value::{Map, Value};
 
 /// Evaluates `condition` with `event` bound to the name `event`.
 pub fn matches(condition: &Expr, event: &serde_json::Value) -> Result<bool, String> {
-    let result = Value::from_json(event)
-        .map_err(|e| format!("the event cannot be read: {e}"))
-        .and_then(|event| eval(condition, &event));
+    let result = eval(condition, event);
     // Operators count their work on this thread for the machine to charge
     // to a run's step; a condition is no run's, and what it counted must
     // not land on the next step the thread executes.
@@ -41,7 +39,88 @@ pub fn matches(condition: &Expr, event: &serde_json::Value) -> Result<bool, Stri
     }
 }
 
-fn eval(e: &Expr, event: &Value) -> Result<Value, String> {
+/// Where a path of fields and elements under `event` leads. The event is
+/// read into values only where the condition reads it: a condition on
+/// `event.subject` of an event of 256 KiB reads a few bytes, not all of
+/// them (reading all of it for each trigger cost about 0.2 ms per
+/// 60 KiB event: docs/benchmarks.md).
+enum Node<'j> {
+    /// A part of the event as sent.
+    Json(&'j serde_json::Value),
+    /// A field or element the event does not have: `null`.
+    Missing,
+    /// Anything else, evaluated.
+    Value(Value),
+}
+
+fn value_of(node: Node<'_>) -> Result<Value, String> {
+    match node {
+        Node::Json(j) => Value::from_json(j).map_err(|e| format!("the event cannot be read: {e}")),
+        Node::Missing => Ok(Value::Null),
+        Node::Value(v) => Ok(v),
+    }
+}
+
+/// How [`describe`] shows a part of the event, reading no more of it
+/// than a scalar.
+fn describe_json(j: &serde_json::Value) -> String {
+    match j {
+        serde_json::Value::Array(_) => "list".into(),
+        serde_json::Value::Object(_) => "object".into(),
+        scalar => Value::from_json(scalar)
+            .map(|v| describe(&v))
+            .unwrap_or_else(|_| "a value".into()),
+    }
+}
+
+fn lookup<'j>(e: &Expr, ev: &'j serde_json::Value) -> Result<Node<'j>, String> {
+    Ok(match &e.kind {
+        ExprKind::Name(n) if n == WHERE_EVENT => Node::Json(ev),
+        ExprKind::Paren(inner) => lookup(inner, ev)?,
+        ExprKind::Member { object, name } => match lookup(object, ev)? {
+            Node::Json(serde_json::Value::Object(m)) => {
+                m.get(&name.name).map_or(Node::Missing, Node::Json)
+            }
+            Node::Json(other) => {
+                return Err(format!(
+                    "cannot read field `{}` of {}",
+                    name.name,
+                    describe_json(other)
+                ))
+            }
+            Node::Missing => return Err(format!("cannot read field `{}` of null", name.name)),
+            Node::Value(Value::Object(fields)) => {
+                Node::Value(fields.get(&name.name).cloned().unwrap_or_default())
+            }
+            Node::Value(other) => {
+                return Err(format!(
+                    "cannot read field `{}` of {}",
+                    name.name,
+                    describe(&other)
+                ))
+            }
+        },
+        ExprKind::Index { object, index: i } => {
+            let container = lookup(object, ev)?;
+            let key = eval(i, ev)?;
+            match (container, &key) {
+                (Node::Json(serde_json::Value::Object(m)), Value::Str(k)) => {
+                    m.get(k.as_str()).map_or(Node::Missing, Node::Json)
+                }
+                (Node::Json(serde_json::Value::Array(items)), Value::Int(n)) if *n >= 0 => {
+                    usize::try_from(*n)
+                        .ok()
+                        .and_then(|n| items.get(n))
+                        .map_or(Node::Missing, Node::Json)
+                }
+                (container, _) => Node::Value(index(&value_of(container)?, &key)?),
+            }
+        }
+        _ => Node::Value(eval(e, ev)?),
+    })
+}
+
+fn eval(e: &Expr, event: &serde_json::Value) -> Result<Value, String> {
     Ok(match &e.kind {
         ExprKind::Number(n) => {
             if n.fract() == 0.0 && n.abs() < 9.0e15 {
@@ -54,7 +133,7 @@ fn eval(e: &Expr, event: &Value) -> Result<Value, String> {
         ExprKind::Duration { ms, .. } => Value::Duration(i64::try_from(*ms).unwrap_or(i64::MAX)),
         ExprKind::Bool(b) => Value::Bool(*b),
         ExprKind::Null => Value::Null,
-        ExprKind::Name(n) if n == WHERE_EVENT => event.clone(),
+        ExprKind::Name(n) if n == WHERE_EVENT => value_of(Node::Json(event))?,
         ExprKind::Name(n) => {
             return Err(format!(
                 "`{n}` is not known here: a condition reads only `{WHERE_EVENT}`"
@@ -87,20 +166,7 @@ fn eval(e: &Expr, event: &Value) -> Result<Value, String> {
             }
             Value::object(map)
         }
-        ExprKind::Member { object, name } => match eval(object, event)? {
-            Value::Object(fields) => fields.get(&name.name).cloned().unwrap_or_default(),
-            other => {
-                return Err(format!(
-                    "cannot read field `{}` of {}",
-                    name.name,
-                    describe(&other)
-                ))
-            }
-        },
-        ExprKind::Index { object, index: i } => {
-            let container = eval(object, event)?;
-            index(&container, &eval(i, event)?)?
-        }
+        ExprKind::Member { .. } | ExprKind::Index { .. } => value_of(lookup(e, event)?)?,
         ExprKind::Unary { op, operand } => ops::unary(*op, &eval(operand, event)?)?,
         ExprKind::Binary { op, lhs, rhs } => {
             let a = eval(lhs, event)?;
@@ -238,5 +304,44 @@ mod tests {
             Ok(false)
         );
         assert_eq!(crate::work::take(), 0);
+    }
+
+    /// The event is read where the condition reads it: a part of it too
+    /// deep to be a value matters only to a condition that reads it.
+    #[test]
+    fn only_what_is_read_of_the_event_is_read() {
+        let mut deep = json!(1);
+        for _ in 0..100 {
+            deep = json!({ "d": deep });
+        }
+        let e = event(json!({"score": 4, "deep": deep, "list": [1, 2, 3]}));
+        assert_eq!(
+            check(
+                "event.data.score > 3 && event.subject == \"question\"",
+                e.clone()
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            check(
+                "event.data.list[2] == 3 && event.data.list[5] == null",
+                e.clone()
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            check("event.data.list[-1] == 3", e.clone()),
+            Err("list index -1 is negative".into())
+        );
+        assert_eq!(
+            check("event.data.list.n == 3", e.clone()),
+            Err("cannot read field `n` of list".into())
+        );
+        assert_eq!(
+            check("event.id.x == 3", e.clone()),
+            Err("cannot read field `x` of the string \"e1\"".into())
+        );
+        let whole = check("len(event.data.deep) == 1", e).unwrap_err();
+        assert!(whole.starts_with("the event cannot be read: "), "{whole}");
     }
 }

@@ -51,7 +51,9 @@ impl ActiveTrigger {
     /// subject, then its condition (evaluated only on events that pass the
     /// first two, so a condition written for questions never meets other
     /// events).
-    pub fn matches(&self, e: &IncomingEvent) -> Match {
+    /// `input` is [`event_input`]`(e)`, made once per event by the caller
+    /// (it is the runs' input too).
+    pub fn matches(&self, e: &IncomingEvent, input: &serde_json::Value) -> Match {
         let selected = self.spec.types.contains(&e.kind)
             && self
                 .spec
@@ -64,7 +66,7 @@ impl ActiveTrigger {
         let Some(condition) = &self.spec.condition else {
             return Match::Yes;
         };
-        match weft_engine::condition::matches(condition, &event_input(e)) {
+        match weft_engine::condition::matches(condition, input) {
             Ok(true) => Match::Yes,
             Ok(false) => Match::No,
             Err(message) => Match::Error(format!("where: {message}")),
@@ -158,6 +160,7 @@ impl Host {
         }
         let triggers = self.triggers()?;
         let event = &stored.event;
+        let input = event_input(event);
         let mut starts = Vec::new();
         for s in stored.starts {
             if s.error.is_none() {
@@ -174,7 +177,7 @@ impl Host {
                 });
                 continue;
             };
-            match t.matches(event) {
+            match t.matches(event, &input) {
                 Match::No => {}
                 Match::Error(error) => starts.push(TriggerStart {
                     trigger: t.spec.name.clone(),
@@ -185,7 +188,7 @@ impl Host {
                 Match::Yes => {
                     let key = trigger_run_key(&t.spec.name, &event.id);
                     let (run_id, error) =
-                        match self.start_run(&t.spec.flow, event_input(event), Some(key), now) {
+                        match self.start_run(&t.spec.flow, input.clone(), Some(key), now) {
                             Ok(started) => (Some(started.run_id), None),
                             // The operator gets it and re-drives again.
                             Err(e @ HostError::Store(_)) => return Err(e),
@@ -222,8 +225,14 @@ impl Host {
         now: i64,
     ) -> Result<Vec<TriggerStart>, HostError> {
         let mut starts = Vec::new();
+        // Made once, and only for an event some trigger looks at.
+        let input = std::cell::OnceCell::new();
         for t in triggers {
-            match t.matches(event) {
+            if !t.spec.types.contains(&event.kind) {
+                continue;
+            }
+            let input = input.get_or_init(|| event_input(event));
+            match t.matches(event, input) {
                 Match::Yes => {}
                 Match::No => continue,
                 Match::Error(error) => {
@@ -241,7 +250,7 @@ impl Host {
                 }
             }
             let key = trigger_run_key(&t.spec.name, &event.id);
-            let result = self.start_run(&t.spec.flow, event_input(event), Some(key), now);
+            let result = self.start_run(&t.spec.flow, input.clone(), Some(key), now);
             let (run_id, error) = match result {
                 Ok(started) => (Some(started.run_id), None),
                 Err(e @ HostError::Store(_)) => return Err(e),
