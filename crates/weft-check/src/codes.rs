@@ -117,6 +117,13 @@ pub const TRIGGER_EVENT: &str = "E0313";
 pub const DUPLICATE_TRIGGER: &str = "E0314";
 /// A schedule (`sdk.Schedule({...})`) that does not read as one.
 pub const SCHEDULE: &str = "E0315";
+/// A trigger's `where` condition that cannot be evaluated on the event: a
+/// name other than `event`, a field the event does not have, a field of a
+/// text, a call other than a pure built-in, a comparison that is always an
+/// error.
+pub const TRIGGER_WHERE: &str = "E0316";
+/// A trigger's `where` condition whose value is not `true` or `false`.
+pub const TRIGGER_WHERE_NOT_BOOL: &str = "E0317";
 
 /// Every code the checker emits, in numeric order.
 pub const ALL: &[&str] = &[
@@ -171,4 +178,6 @@ pub const ALL: &[&str] = &[
     TRIGGER_EVENT,
     DUPLICATE_TRIGGER,
     SCHEDULE,
+    TRIGGER_WHERE,
+    TRIGGER_WHERE_NOT_BOOL,
 ];

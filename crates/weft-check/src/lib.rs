@@ -56,6 +56,7 @@ mod annotations;
 mod awaits;
 mod calls;
 pub mod codes;
+mod conditions;
 pub mod contract;
 mod declarations;
 mod durations;

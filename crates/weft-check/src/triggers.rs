@@ -1,7 +1,8 @@
 //! Triggers (`sdk.TaskQueue({type: [...], where: ..., run: "Flow"})`):
 //! each reads as a trigger (E0311), `run` names a flow of the program
 //! (E0312), the event fits the flow's parameters (E0313), and no two
-//! triggers share a name (E0314). Schedules (`sdk.Schedule({...})`) are
+//! triggers share a name (E0314); a `where` written as a condition is
+//! typed against the event (E0316, E0317: see [`crate::conditions`]). Schedules (`sdk.Schedule({...})`) are
 //! checked here too: they read (E0315, see [`crate::schedules`]), their
 //! names are unique among schedules (E0314), `run` names a flow (E0312).
 //!
@@ -19,8 +20,7 @@ use weft_syntax::Diagnostic;
 use crate::program::Program;
 use crate::{codes, suggest, SourceFile};
 
-/// The fields of the event a trigger starts its flow with.
-pub const EVENT_FIELDS: [&str; 5] = ["id", "type", "subject", "data", "source"];
+pub use weft_syntax::ast::EVENT_FIELDS;
 
 /// Checks every trigger and schedule of `files`.
 pub(crate) fn check(files: &[SourceFile<'_>], program: &Program<'_>, out: &mut [Vec<Diagnostic>]) {
@@ -41,6 +41,9 @@ pub(crate) fn check(files: &[SourceFile<'_>], program: &Program<'_>, out: &mut [
                     continue;
                 }
             };
+            if let Some(condition) = &spec.condition {
+                crate::conditions::check(condition, &mut out[file]);
+            }
             match names.get(&spec.name) {
                 Some(&(first_file, first)) => {
                     let mut d = Diagnostic::error(

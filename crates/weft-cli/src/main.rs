@@ -866,8 +866,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let files = weft_scenario::discover(&paths).map_err(anyhow::Error::msg)?;
             let (mut passed, mut failed) = (0, 0);
             for f in files {
+                // What a scenario without a flow did, for its line.
+                let mut what = "commands";
                 let report = match weft_scenario::load(&f) {
-                    Ok(s) => weft_scenario::run(&s),
+                    Ok(s) => {
+                        if s.commands.is_empty() && !s.events.is_empty() {
+                            what = "events";
+                        }
+                        weft_scenario::run(&s)
+                    }
                     Err(e) => weft_scenario::Report {
                         name: f.display().to_string(),
                         failures: vec![e.to_string()],
@@ -881,7 +888,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     println!(
                         "ok    {} ({}, {} call(s), {} elapsed)",
                         report.name,
-                        report.status.map(|s| s.as_str()).unwrap_or("commands"),
+                        report.status.map(|s| s.as_str()).unwrap_or(what),
                         report.calls,
                         weft_engine::time::format_duration(report.elapsed_ms)
                     );

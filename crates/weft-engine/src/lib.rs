@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod compile;
+pub mod condition;
 pub mod dump;
 pub mod invariants;
 pub mod limits;

@@ -46,7 +46,9 @@ pub use instances::{
     instance_json, CommandRequest, Sent, DEPLOYED_PREFIX, FIND_LIMIT_MAX, INSTANCE_QUEUE_MAX,
 };
 pub use schedules::{spec_of as schedule_spec_of, ScheduleAction, SCHEDULE_QUEUE_POLL_MS};
-pub use triggers::{declared as declared_triggers, event_input, ActiveTrigger};
+pub use triggers::{
+    declared as declared_triggers, event_input, ActiveTrigger, Match as TriggerMatch,
+};
 
 /// Why the host refused or failed a request.
 #[derive(Debug, Error)]
@@ -170,6 +172,9 @@ pub enum HostError {
     /// No schedule in force has this name.
     #[error("no schedule named `{0}` is deployed")]
     UnknownSchedule(String),
+    /// No stored event has this id.
+    #[error("no event with id `{0}` was taken")]
+    UnknownEvent(String),
 }
 
 /// What this build cannot read.
@@ -474,6 +479,9 @@ pub struct Host {
     machine_writes: Vec<MachineWrite>,
     /// Events taken in the batch being built (see `ingest.rs`).
     event_writes: Vec<weft_store::EventWrite>,
+    /// Stored events' starts written again by re-drives, for the batch
+    /// being built.
+    event_start_writes: Vec<weft_store::EventStartsWrite>,
     /// Ids of events taken in batches not yet committed -> the batch.
     event_ids: HashMap<String, u64>,
     /// The triggers each version declares, read once (see `triggers.rs`).
@@ -581,6 +589,7 @@ impl Host {
             command_ids: HashMap::new(),
             machine_writes: Vec::new(),
             event_writes: Vec::new(),
+            event_start_writes: Vec::new(),
             event_ids: HashMap::new(),
             trigger_specs: HashMap::new(),
             schedule_specs: HashMap::new(),
@@ -963,6 +972,7 @@ impl Host {
             || !self.effects.is_empty()
             || !self.machine_writes.is_empty()
             || !self.event_writes.is_empty()
+            || !self.event_start_writes.is_empty()
             || !self.schedule_writes.is_empty()
     }
 

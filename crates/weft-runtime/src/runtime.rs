@@ -221,6 +221,10 @@ enum Msg {
         events: Vec<IncomingEvent>,
         reply: Reply<IngestOutcome>,
     },
+    Redrive {
+        id: String,
+        reply: Reply<Vec<weft_store::TriggerStart>>,
+    },
     Schedule {
         name: String,
         action: ScheduleAction,
@@ -409,6 +413,7 @@ impl Runtime {
                     last_claim: Instant::now(),
                     last_renew: Instant::now(),
                     last_schedules: Instant::now(),
+                    schedule_work: false,
                 }
                 .run()
             })
@@ -761,6 +766,22 @@ impl Runtime {
         }
     }
 
+    /// An operator's re-drive of a stored event: its triggers whose run
+    /// could not start are tried again (see
+    /// [`crate::host::Host::redrive_event`]); returns the event's starts
+    /// once they, and the runs they started, are durable.
+    pub async fn redrive_event(
+        &self,
+        id: &str,
+    ) -> Result<Vec<weft_store::TriggerStart>, HostError> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Redrive {
+            id: id.to_string(),
+            reply,
+        })?;
+        rx.await.map_err(|_| stopped())?
+    }
+
     /// An operator's action on a schedule (pause, resume, trigger now);
     /// returns the schedule's row once the action is durable.
     pub async fn schedule(
@@ -860,6 +881,10 @@ enum Pending {
     Upgrade(Reply<UpgradeReport>, UpgradeReport),
     /// Events taken: durable once their batch is.
     Ingested(Reply<IngestOutcome>, IngestOutcome),
+    Redriven(
+        Reply<Vec<weft_store::TriggerStart>>,
+        Vec<weft_store::TriggerStart>,
+    ),
     /// An operator's action on a schedule: durable once its batch is.
     Schedule(Reply<ScheduleRow>, Box<ScheduleRow>),
 }
@@ -875,6 +900,9 @@ struct InFlight {
     events: Vec<(String, Event)>,
     /// The host generation that built it.
     generation: u64,
+    /// It holds schedule fires and nothing else (a cluster's poll): a
+    /// conflict then means another node fired first, which is normal.
+    schedule_fires: bool,
 }
 
 struct Core {
@@ -917,6 +945,17 @@ struct Core {
     last_renew: Instant,
     /// In a cluster: when schedules were last looked at.
     last_schedules: Instant,
+    /// The work the host has was made by firing schedules alone (see
+    /// [`InFlight::schedule_fires`]).
+    schedule_work: bool,
+}
+
+/// True when a batch's refusal is the cluster working as designed and not
+/// a fault to log as an error: every node tries each due schedule fire,
+/// the store commits one and refuses the others' stale revisions, so a
+/// batch of fires alone refused as a conflict lost that race.
+fn refusal_is_routine(schedule_fires: bool, e: &StoreError) -> bool {
+    schedule_fires && matches!(e, StoreError::Conflict(_))
 }
 
 /// A run is "finished" for waiters when it will not move without help.
@@ -998,6 +1037,9 @@ impl Core {
                     if let Err(e) = self.host.fire_due_schedules(now_ms()) {
                         tracing::warn!(error = %e, "firing schedules failed: {e}");
                     }
+                    // The host had no work before: what it has now is the
+                    // fires', and the batch below holds nothing else.
+                    self.schedule_work = self.host.has_work();
                 }
                 if self.last_renew.elapsed()
                     >= Duration::from_millis((cl.lease_ms / 3).max(1) as u64)
@@ -1029,6 +1071,7 @@ impl Core {
                         since: self.oldest_work.take().unwrap_or(round_start),
                         events: std::mem::take(&mut self.batch_events),
                         generation: self.generation,
+                        schedule_fires: std::mem::take(&mut self.schedule_work),
                     },
                 );
                 batch_replies.insert(no, std::mem::take(&mut self.replies));
@@ -1226,6 +1269,18 @@ impl Core {
                     }
                 }
             }
+            Msg::Redrive { id, reply } => {
+                if self.stopping {
+                    let _ = reply.send(Err(stopped()));
+                    return;
+                }
+                match self.host.redrive_event(&id, now) {
+                    Ok(starts) => self.replies.push(Pending::Redriven(reply, starts)),
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
+                }
+            }
             Msg::Schedule {
                 name,
                 action,
@@ -1265,6 +1320,9 @@ impl Core {
                 }
                 Pending::Ingested(r, outcome) => {
                     let _ = r.send(Ok(outcome));
+                }
+                Pending::Redriven(r, starts) => {
+                    let _ = r.send(Ok(starts));
                 }
                 Pending::Schedule(r, row) => {
                     let _ = r.send(Ok(*row));
@@ -1375,12 +1433,20 @@ impl Core {
         m.commit_failures
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let why = e.to_string();
-        tracing::error!(
-            batch = no,
-            error = %why,
-            "batch {no} of {} write(s) was not committed: {why}",
-            flight.writes
-        );
+        if refusal_is_routine(flight.schedule_fires, &e) {
+            tracing::debug!(
+                batch = no,
+                error = %why,
+                "batch {no} of schedule fires was refused: another node fired them first"
+            );
+        } else {
+            tracing::error!(
+                batch = no,
+                error = %why,
+                "batch {no} of {} write(s) was not committed: {why}",
+                flight.writes
+            );
+        }
         if !matches!(e, StoreError::Conflict(_)) {
             m.set_failing(Some((now_ms(), why)));
         }
@@ -1410,6 +1476,9 @@ impl Core {
                     let _ = r.send(Err(err));
                 }
                 Pending::Ingested(r, _) => {
+                    let _ = r.send(Err(err));
+                }
+                Pending::Redriven(r, _) => {
                     let _ = r.send(Err(err));
                 }
                 Pending::Schedule(r, _) => {
@@ -1500,5 +1569,23 @@ impl Core {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a conflict of a batch of schedule fires alone is the lost
+    /// race; any other failure of any batch stays an error.
+    #[test]
+    fn a_lost_schedule_race_is_routine_and_nothing_else_is() {
+        let conflict = || StoreError::Conflict("schedule tick moved".into());
+        assert!(refusal_is_routine(true, &conflict()));
+        assert!(!refusal_is_routine(false, &conflict()));
+        assert!(!refusal_is_routine(
+            true,
+            &StoreError::Io("disk failed".into())
+        ));
     }
 }

@@ -212,6 +212,69 @@ fn a_fire_while_the_last_run_runs_is_skipped_queued_or_started() {
     assert_eq!(started + queued as usize, 3, "every fire started or waits");
 }
 
+/// A failed run waits for an operator, who may retry it: it holds back
+/// the next fires (skipped or queued, with the reason in `lastError`)
+/// until it is cancelled, resolved or retried to its end; `allow` does not
+/// wait for it.
+#[test]
+fn a_failed_run_holds_back_the_next_fires_until_an_operator_acts() {
+    let answers = || {
+        vec![
+            Answer::Fail {
+                error: "disk full".into(),
+                retryable: false,
+                after_ms: 0,
+            },
+            Answer::Return {
+                value: json!(1),
+                after_ms: 0,
+            },
+        ]
+    };
+    let run = |overlap: &str| {
+        let mut sim = sim_with(&every("last", overlap, "Work(x)"), answers());
+        // Fires at 1h (fails), 2h and 3h.
+        sim.run_until_idle(EPOCH_MS + 3 * 3_600_000 + 1_000)
+            .unwrap();
+        let runs = runs_of(&sim, "Tick");
+        assert_eq!(runs[0].status, Status::Failed, "{overlap}");
+        let row = sim.store().schedules().unwrap().remove(0);
+        let held = (runs.len(), row.skipped, row.queued, row.last_error.clone());
+        // The operator cancels it; the next fire (4h) starts, and a
+        // queued one starts at once.
+        let now = sim.now;
+        sim.host
+            .deliver(
+                &runs[0].id,
+                weft_engine::Event::Cancel {
+                    reason: "given up".into(),
+                },
+                now,
+            )
+            .unwrap();
+        sim.run_until_idle(EPOCH_MS + 4 * 3_600_000 + 1_000)
+            .unwrap();
+        let row = sim.store().schedules().unwrap().remove(0);
+        (held, runs_of(&sim, "Tick").len(), row.skipped, row.queued)
+    };
+    let ((n, skipped, queued, error), after, skipped_after, _) = run("skip");
+    assert_eq!((n, skipped, queued), (1, 2, 0));
+    let error = error.unwrap();
+    assert!(
+        error.contains("failed and waits for an operator") && error.contains("skipped"),
+        "{error}"
+    );
+    assert_eq!((after, skipped_after), (2, 2), "the fire at 4h started");
+    let ((n, skipped, queued, error), after, _, queued_after) = run("queue");
+    assert_eq!((n, skipped, queued), (1, 0, 2));
+    assert!(error.unwrap().contains("queued"));
+    // One queued fire starts when the failed run is cancelled; it ends at
+    // once, so the next queued one and the fire at 4h follow.
+    assert_eq!((after, queued_after), (4, 0));
+    let ((n, skipped, queued, _), _, _, _) = run("allow");
+    assert_eq!((n, skipped, queued), (3, 0, 0));
+}
+
 #[test]
 fn pause_resume_and_trigger_now() {
     let mut sim = sim_with(&every("last", "allow", "y = 1"), vec![Answer::Never]);

@@ -30,10 +30,14 @@
 //! mistake gets a message that names its place (`activities.CreateAccount[1]`).
 //!
 //! Machines add `commands:` (sent before the flow, or instead of one: then
-//! `flow` is left out) and `expect.instances`; see [`machines`].
+//! `flow` is left out) and `expect.instances`; see [`machines`]. Triggers
+//! add `events:` (posted after the commands and before the flow, or
+//! instead of one), each with what it must start; see [`events`].
 
+pub mod events;
 pub mod machines;
 
+pub use events::{EventExpect, EventStep, RunsExpect};
 pub use machines::{CommandExpect, CommandStep, InstanceExpect};
 
 use std::collections::BTreeMap;
@@ -142,6 +146,8 @@ pub struct Scenario {
     pub flow: Option<String>,
     /// Commands sent before the flow starts, in order.
     pub commands: Vec<CommandStep>,
+    /// Events posted after the commands and before the flow, in order.
+    pub events: Vec<EventStep>,
     /// Its input.
     pub input: serde_json::Value,
     /// Scripted activities.
@@ -186,6 +192,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
             "input",
             "activities",
             "commands",
+            "events",
             "expect",
         ],
         "(top)",
@@ -209,15 +216,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(v) => machines::parse_commands(v, &err)?,
     };
+    let events = match top.get("events") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(v) => events::parse_events(v, &err)?,
+    };
     let flow = match top.get("flow") {
         Some(serde_json::Value::String(f)) => Some(f.clone()),
-        None if !commands.is_empty() => None,
-        _ => {
-            return Err(err(
-                "flow",
-                "the name of the flow to run is required (or `commands` to send)".into(),
-            ))
-        }
+        None if !commands.is_empty() || !events.is_empty() => None,
+        _ => return Err(err(
+            "flow",
+            "the name of the flow to run is required (or `commands` to send, or `events` to post)"
+                .into(),
+        )),
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let input = top.get("input").cloned().unwrap_or(serde_json::Value::Null);
@@ -235,6 +245,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, FormatError> {
         others: sources[1..].iter().map(|s| base.join(s)).collect(),
         flow,
         commands,
+        events,
         input,
         activities,
         expect,
@@ -623,5 +634,41 @@ expect:
                 .contains("exactly one of")
         );
         assert!(bad("source: [").contains("not valid YAML"));
+        assert!(bad("source: a\nevents: [{type: created}]\n")
+            .contains("events[0].id: `id` is required"));
+        assert!(bad(
+            "source: a\nevents: [{id: e, type: created, expect: {runs: {F: {status: done}}}}]\n"
+        )
+        .contains("events[0].expect.runs.F.status: \"done\" is not a status"));
+        assert!(bad("source: a\nevents: [{id: e, type: c, subjet: q}]\n")
+            .contains("events[0]: unknown key `subjet`"));
+    }
+
+    #[test]
+    fn events_parse() {
+        let s = parse(
+            Path::new("ex/e.test.yaml"),
+            "source: m.weft\nevents:\n  - id: e1\n    type: created\n    subject: question\n    data: {text: hi}\n    after: 1m\n    expect: {duplicate: false, runs: {F: 2, G: {status: completed, result: 1}}, errors: {T: where}}\n",
+        )
+        .unwrap();
+        assert_eq!(s.flow, None);
+        let e = &s.events[0];
+        assert_eq!(
+            (
+                e.event.id.as_str(),
+                e.event.kind.as_str(),
+                e.event.subject.as_deref()
+            ),
+            ("e1", "created", Some("question"))
+        );
+        assert_eq!(
+            (e.event.data.clone(), e.after_ms),
+            (serde_json::json!({"text": "hi"}), 60_000)
+        );
+        let x = e.expect.as_ref().unwrap();
+        let runs = x.runs.as_ref().unwrap();
+        assert_eq!((runs["F"].count, runs["G"].count), (2, 1));
+        assert_eq!(runs["G"].status, Some(Status::Completed));
+        assert_eq!(x.errors["T"], "where");
     }
 }

@@ -10,6 +10,7 @@ use weft_store::{MemoryStore, SourceText, Store};
 
 use crate::format::{Outcome, Scenario, Step};
 
+mod events;
 mod machines;
 
 /// How far virtual time may run before the scenario is judged as it stands.
@@ -216,6 +217,9 @@ pub fn run(s: &Scenario) -> Report {
     if let Err(e) =
         machines::send_commands(&mut sim, &s.commands, EPOCH_MS + HORIZON_MS, &mut failures)
     {
+        return Report::failed(name, e);
+    }
+    if let Err(e) = events::post_events(&mut sim, &s.events, EPOCH_MS + HORIZON_MS, &mut failures) {
         return Report::failed(name, e);
     }
     let commands_end = sim.now;

@@ -83,6 +83,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/events"),
     ("GET", "/v1/events"),
     ("GET", "/v1/events/{id}"),
+    ("POST", "/v1/events/redrive"),
     ("GET", "/v1/triggers"),
     ("GET", "/v1/schedules"),
     ("POST", "/v1/schedules/{name}/pause"),

@@ -121,6 +121,32 @@ pub(crate) async fn list_events(
     })))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RedriveBody {
+    id: String,
+}
+
+/// `POST /v1/events/redrive` `{"id": "..."}`: the event's triggers whose
+/// run could not start are tried again, as the triggers in force now say
+/// (same idempotency keys: never a second run); answers the event's
+/// starts once durable.
+pub(crate) async fn redrive_event(
+    State(s): State<AppState>,
+    Json(body): Json<RedriveBody>,
+) -> Result<Json<Value>, ApiError> {
+    let starts = s.runtime.redrive_event(&body.id).await?;
+    Ok(Json(json!({
+        "id": body.id,
+        "starts": starts.iter().map(|t| json!({
+            "trigger": t.trigger,
+            "flow": t.flow,
+            "runId": t.run_id,
+            "error": t.error,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
 // ----- schedules and triggers -----
 
 /// A schedule as the API shows it.
@@ -274,6 +300,7 @@ pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Valu
                 "name": t.name,
                 "types": t.types,
                 "subject": t.subject,
+                "where": t.condition_text,
                 "flow": t.flow,
                 "version": v,
                 "runsStarted": tally.started,

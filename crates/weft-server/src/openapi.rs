@@ -238,6 +238,11 @@ fn event_paths() -> Value {
         },
         "/v1/events/{id}": {"get": op("One event taken, with the runs its triggers started (or why not)", "events",
             merge(json!({"200": ok("The event.", "StoredEvent")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("id", "The event's id (`/` encoded as `%2F`).")]}))},
+        "/v1/events/redrive": {
+            "post": op("Re-drive an event: each of its triggers whose run could not start (its start records an error) is tried again as the trigger in force now says, with the same idempotency key, so no run starts twice; a trigger that no longer takes the event is dropped from its starts. Answers the event's starts once durable", "events",
+                merge(json!({"200": ok("The event's starts as they are now.", "RedriveOutcome")}), error_responses(&["400", "401", "404", "408", "409", "413", "415", "422", "503"])),
+                json!({"requestBody": body("RedriveRequest", true)}))
+        },
         "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with what it did over the newest 10,000 events taken (`TRIGGER_EVENTS_SCANNED_MAX`): runs started, starts that failed, its last event and last error", "events",
             merge(json!({"200": ok("The triggers.", "TriggerList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/schedules": {"get": op("The schedules (`sdk.Schedule`): when each fires next, its last fire, counts of fires, skipped and queued fires, and how late a due fire is", "schedules",
@@ -264,6 +269,11 @@ fn event_schemas() -> Value {
         "IngestOutcome": {"type": "object", "required": ["accepted", "duplicates"], "properties": {
             "accepted": {"type": "integer", "description": "Events whose id was new: stored, their triggers' runs started."},
             "duplicates": {"type": "integer", "description": "Events whose id was taken before: nothing new started."}}},
+        "RedriveRequest": {"type": "object", "required": ["id"], "additionalProperties": false, "properties": {
+            "id": {"type": "string", "description": "The event's id, as it was posted."}}},
+        "RedriveOutcome": {"type": "object", "properties": {
+            "id": {"type": "string"},
+            "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
         "TriggerStart": {"type": "object", "properties": {
             "trigger": {"type": "string"}, "flow": {"type": "string"},
             "runId": {"type": "string", "nullable": true, "description": "The run the trigger started."},
@@ -280,7 +290,9 @@ fn event_schemas() -> Value {
             "countsComplete": {"type": "boolean", "description": "The counts cover every event taken (false: only the newest `eventsScanned`)."},
             "triggers": {"type": "array", "items": {"type": "object", "properties": {
             "name": {"type": "string"}, "types": {"type": "array", "items": {"type": "string"}},
-            "subject": {"type": "string", "nullable": true, "description": "The subject an event must have (`where`)."}, "flow": {"type": "string"}, "version": {"type": "integer"},
+            "subject": {"type": "string", "nullable": true, "description": "The subject an event must have (`where` as a text)."},
+            "where": {"type": "string", "nullable": true, "description": "The trigger's condition over `event` as written (`event.data.score > 3`); null when it has none."},
+            "flow": {"type": "string"}, "version": {"type": "integer"},
             "runsStarted": {"type": "integer", "description": "Runs it started over the events scanned."},
             "startsFailed": {"type": "integer", "description": "Events it matched but could not start a run for, over the events scanned."},
             "lastEvent": {"type": "object", "nullable": true, "properties": {"id": {"type": "string"}, "receivedAt": {"type": "integer"}, "runId": {"type": "string", "nullable": true}, "error": {"type": "string", "nullable": true}}},

@@ -64,6 +64,7 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
             post(crate::events::post_events).get(crate::events::list_events),
         )
         .route("/v1/events/{id}", get(crate::events::get_event))
+        .route("/v1/events/redrive", post(crate::events::redrive_event))
         .route("/v1/triggers", get(crate::events::list_triggers))
         .route("/v1/schedules", get(crate::events::list_schedules))
         .route(

@@ -21,6 +21,9 @@ pub(crate) struct EventPlan<'a> {
     pub source: Vec<Option<&'a str>>,
     pub received_at: Vec<i64>,
     pub starts: Vec<String>,
+    /// Stored events whose starts are written again: id, starts as JSON.
+    pub restart_id: Vec<&'a str>,
+    pub restart_starts: Vec<String>,
     /// Schedules' rows: name, new revision (one more than the stored
     /// one's, or 1 for a new row), the row as JSON.
     pub schedule_name: Vec<&'a str>,
@@ -41,6 +44,10 @@ impl<'a> EventPlan<'a> {
             plan.received_at.push(e.received_at);
             plan.starts.push(to_json(&e.starts));
         }
+        for u in batch.writes.iter().flat_map(|w| &w.event_starts) {
+            plan.restart_id.push(&u.id);
+            plan.restart_starts.push(to_json(&u.starts));
+        }
         for w in batch.writes.iter().flat_map(|w| &w.schedules) {
             plan.schedule_name.push(&w.row.name);
             plan.schedule_revision.push(w.expect_revision + 1);
@@ -53,7 +60,19 @@ impl<'a> EventPlan<'a> {
 
     /// True when the batch takes no event and writes no schedule.
     pub fn is_empty(&self) -> bool {
-        self.id.is_empty() && self.schedule_name.is_empty()
+        self.id.is_empty() && self.schedule_name.is_empty() && self.restart_id.is_empty()
+    }
+
+    /// The events whose starts the update did not find (see
+    /// [`UPDATE_STARTS`]).
+    pub fn missing_events(&self, written: &[Row]) -> Vec<String> {
+        let done: std::collections::HashSet<String> =
+            written.iter().filter_map(|r| r.try_get(0).ok()).collect();
+        self.restart_id
+            .iter()
+            .filter(|id| !done.contains(**id))
+            .map(|id| format!("event {id:?} is not stored: its starts cannot be written"))
+            .collect()
     }
 
     /// The schedules a batch's upsert did not write (see
@@ -77,6 +96,14 @@ SELECT id, kind, subject, data::json, source, received_at, starts::json
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[])
      WITH ORDINALITY AS v(id, kind, subject, data, source, received_at, starts, n)
 ORDER BY n";
+
+/// Writes stored events' starts again (a re-drive); returns the ids
+/// found.
+pub(crate) const UPDATE_STARTS: &str = "
+UPDATE events e SET starts = v.starts::json
+FROM unnest($1::text[], $2::text[]) AS v(id, starts)
+WHERE e.id = v.id
+RETURNING e.id";
 
 /// Writes schedules' rows, each only over the revision before its own (a
 /// new row only where there is none); returns the names written. The

@@ -623,6 +623,11 @@ impl PgStore {
             ),
             ("events", events::INSERT_EVENTS, !plan.events.id.is_empty()),
             (
+                "event starts",
+                events::UPDATE_STARTS,
+                !plan.events.restart_id.is_empty(),
+            ),
+            (
                 "schedules",
                 events::UPSERT_SCHEDULES,
                 !plan.events.schedule_name.is_empty(),
@@ -753,6 +758,9 @@ impl PgStore {
                     p(&plan.events.schedule_revision),
                     p(&plan.events.schedule_row),
                 ],
+                events::UPDATE_STARTS => {
+                    vec![p(&plan.events.restart_id), p(&plan.events.restart_starts)]
+                }
                 events::INSERT_EVENTS => vec![
                     p(&plan.events.id),
                     p(&plan.events.kind),
@@ -794,6 +802,9 @@ impl PgStore {
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == machines::LOCK_INSTANCES => {
                     stale.extend(plan.machines.stale(&rows));
+                }
+                Ok(rows) if i >= 2 && steps[i - 2].1 == events::UPDATE_STARTS => {
+                    stale.extend(plan.events.missing_events(&rows));
                 }
                 Ok(rows) if i >= 2 && steps[i - 2].1 == events::UPSERT_SCHEDULES => {
                     stale.extend(plan.events.stale_schedules(&rows));

@@ -6,7 +6,7 @@
 //! triggers would have started.
 
 use rusqlite::{params, Connection, Row, Transaction};
-use weft_store::{EventWrite, IncomingEvent, Result, StoredEvent};
+use weft_store::{EventStartsWrite, EventWrite, IncomingEvent, Result, StoreError, StoredEvent};
 
 use crate::{db_err, from_json, limit_param, opt_json, to_json};
 
@@ -35,6 +35,24 @@ pub(crate) fn apply(tx: &Transaction<'_>, events: &[EventWrite]) -> Result<()> {
             ])
         })
         .map_err(|err| db_err(err, || format!("commit: event {:?}", ev.id)))?;
+    }
+    Ok(())
+}
+
+/// Writes stored events' starts again (a re-drive), inside the batch's
+/// transaction; an event that is not stored refuses the batch.
+pub(crate) fn apply_starts(tx: &Transaction<'_>, updates: &[EventStartsWrite]) -> Result<()> {
+    for u in updates {
+        let n = tx
+            .prepare_cached("UPDATE events SET starts = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![u.id, to_json(&u.starts)]))
+            .map_err(|err| db_err(err, || format!("commit: starts of event {:?}", u.id)))?;
+        if n == 0 {
+            return Err(StoreError::Conflict(format!(
+                "event {:?} is not stored: its starts cannot be written",
+                u.id
+            )));
+        }
     }
     Ok(())
 }

@@ -502,6 +502,7 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) 
     apply_run(tx, w, counts)?;
     machines::apply(tx, &w.machines)?;
     events::apply(tx, &w.events)?;
+    events::apply_starts(tx, &w.event_starts)?;
     events::apply_schedules(tx, &w.schedules)
 }
 

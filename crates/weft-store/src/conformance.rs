@@ -92,6 +92,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         an_event_id_is_taken_once_with_its_runs,
     ),
     (
+        "an_events_starts_are_written_again_with_its_new_runs",
+        an_events_starts_are_written_again_with_its_new_runs,
+    ),
+    (
         "events_list_newest_first_in_pages",
         events_list_newest_first_in_pages,
     ),
@@ -229,6 +233,42 @@ fn an_event_id_is_taken_once_with_its_runs(s: &dyn Store) {
         Err(StoreError::Conflict(_))
     ));
     assert!(s.event("e3").unwrap().is_none());
+}
+
+/// A re-drive writes a stored event's starts again, in the transaction of
+/// the runs it starts; the starts of an event that is not stored refuse
+/// the whole batch.
+fn an_events_starts_are_written_again_with_its_new_runs(s: &dyn Store) {
+    let mut failed = event_write("x1", 5);
+    failed.starts[0].run_id = None;
+    failed.starts[0].error = Some("the flow refused the input".into());
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            events: vec![failed],
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    let now = event_write("x1", 5).starts;
+    let mut run = new_run(record("run-x1", "F", Status::Running));
+    run.event_starts = vec![crate::EventStartsWrite {
+        id: "x1".into(),
+        starts: now.clone(),
+    }];
+    s.commit(&Batch { writes: vec![run] }).unwrap();
+    let stored = s.event("x1").unwrap().unwrap();
+    assert_eq!(stored.starts, now);
+    assert_eq!((stored.seq > 0, stored.received_at), (true, 5));
+    assert!(s.run("run-x1").unwrap().is_some());
+
+    let mut run = new_run(record("run-x9", "F", Status::Running));
+    run.event_starts = vec![crate::EventStartsWrite {
+        id: "x9".into(),
+        starts: now,
+    }];
+    let err = s.commit(&Batch { writes: vec![run] }).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert!(s.run("run-x9").unwrap().is_none());
 }
 
 /// Events come back newest first, a page at a time.

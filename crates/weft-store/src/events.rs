@@ -62,6 +62,18 @@ pub struct EventWrite {
     pub starts: Vec<TriggerStart>,
 }
 
+/// What a stored event's triggers did, written again: an operator's
+/// re-drive retried the starts that had failed (see
+/// [`crate::RunWrite::event_starts`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventStartsWrite {
+    /// The event's id; the event must be stored (or taken in the same
+    /// batch), else the batch is refused as a conflict.
+    pub id: String,
+    /// Its starts as they are now, replacing the stored ones.
+    pub starts: Vec<TriggerStart>,
+}
+
 /// An event as the store keeps it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredEvent {

@@ -25,7 +25,9 @@ pub use audit::{AuditEntry, AuditQuery, NewAudit};
 pub use cluster::{
     CallbackOutcome, Claim, ClusterStore, InboxEvent, LeasedTask, Poller, QueueDepth,
 };
-pub use events::{EventWrite, IncomingEvent, IngestOutcome, StoredEvent, TriggerStart};
+pub use events::{
+    EventStartsWrite, EventWrite, IncomingEvent, IngestOutcome, StoredEvent, TriggerStart,
+};
 pub use machines::{
     CommandRecord, CommandStatus, Instance, InstanceRow, MachineWrite, StoredMachineEvent,
 };
@@ -203,6 +205,9 @@ pub struct RunWrite {
     /// before is a conflict that fails the whole batch. A write without a
     /// record may carry only these.
     pub events: Vec<EventWrite>,
+    /// Stored events whose starts are written again (a re-drive), applied
+    /// after `events`. A write without a record may carry only these.
+    pub event_starts: Vec<EventStartsWrite>,
     /// Schedules' rows (see [`schedules`]); a row that moved since the
     /// revision a write names is a conflict that fails the whole batch. A
     /// write without a record may carry only these.

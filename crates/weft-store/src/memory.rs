@@ -230,6 +230,14 @@ impl Store for MemoryStore {
                 )));
             }
         }
+        for u in batch.writes.iter().flat_map(|w| &w.event_starts) {
+            if !g.event_ids.contains_key(&u.id) && !new_events.contains_key(u.id.as_str()) {
+                return Err(StoreError::Conflict(format!(
+                    "event {:?} is not stored: its starts cannot be written",
+                    u.id
+                )));
+            }
+        }
         let mut revisions: HashMap<&str, i64> = HashMap::new();
         for sw in batch.writes.iter().flat_map(|w| &w.schedules) {
             let name = sw.row.name.as_str();
@@ -260,6 +268,11 @@ impl Store for MemoryStore {
                     received_at: e.received_at,
                     starts: e.starts.clone(),
                 });
+            }
+            for u in &w.event_starts {
+                if let Some(&at) = g.event_ids.get(&u.id) {
+                    g.ingested[at].starts = u.starts.clone();
+                }
             }
             let Some(rec) = &w.record else { continue };
             let id = rec.id.clone();

@@ -102,3 +102,139 @@ async fn events_that_break_a_limit_are_refused_whole() {
         .await
         .error(400, "bad_request");
 }
+
+const SCORED: &str = r#"
+flow Review(event) {
+    return {id: event.id, score: event.data.score}
+}
+
+sdk.TaskQueue({
+    type: ["created"],
+    where: event.subject == "post" && event.data.score > 3,
+    run: "Review",
+    name: "scored",
+})
+"#;
+
+/// A trigger's `where` condition with the real server: a deploy whose
+/// condition cannot be evaluated is refused with its code; the one that
+/// checks starts runs for the events it selects only, records a failed
+/// evaluation on its event, and is listed with its text.
+#[tokio::test]
+async fn a_where_condition_selects_events_and_records_its_errors() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server(&dir).await;
+    for (bad, code) in [
+        (
+            SCORED.replace("event.data.score > 3", "event.score > 3"),
+            "E0316",
+        ),
+        (SCORED.replace("event.data.score > 3", "event.id"), "E0317"),
+    ] {
+        let r = api.post("/v1/flows", json!({ "source": bad })).await;
+        r.error(422, "check_failed");
+        assert_eq!(
+            r.json()["error"]["diagnostics"][0]["code"],
+            code,
+            "{}",
+            r.text
+        );
+    }
+    api.deploy(SCORED).await;
+    let post = |id: &str, subject: &str, data: Value| json!({"id": id, "type": "created", "subject": subject, "data": data});
+    let r = api
+        .post(
+            "/v1/events",
+            json!({"events": [
+                post("high", "post", json!({"score": 5})),
+                post("low", "post", json!({"score": 2})),
+                post("other", "comment", json!({"score": 9})),
+                post("none", "post", json!({"text": "no score"})),
+            ]}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(r, json!({"accepted": 4, "duplicates": 0}));
+    let page = api.get("/v1/events").await.ok(200);
+    let starts = |id: &str| -> Value {
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {page}"))["starts"]
+            .clone()
+    };
+    assert_eq!(starts("low"), json!([]));
+    assert_eq!(starts("other"), json!([]));
+    assert_eq!(
+        starts("none"),
+        json!([{"trigger": "scored", "flow": "Review", "runId": null, "error": "where: cannot compare null with number"}])
+    );
+    let high = starts("high");
+    let run_id = high[0]["runId"].as_str().expect("a run").to_string();
+    let run = api.wait_for(&run_id, "completed").await;
+    assert_eq!(run["result"], json!({"id": "high", "score": 5}));
+    let triggers = api.get("/v1/triggers").await.ok(200);
+    assert_eq!(
+        triggers["triggers"][0]["where"], "event.subject == \"post\" && event.data.score > 3",
+        "{triggers}"
+    );
+}
+
+/// A start that failed is visible on its event and re-driven by an
+/// operator once the trigger is fixed: one run, however often it is
+/// re-driven, across a restart; an unknown id is 404.
+#[tokio::test]
+async fn a_failed_start_is_redriven_after_a_fix() {
+    let dir = TempDir::new("api");
+    let (mut s, api) = server(&dir).await;
+    api.deploy(SCORED).await;
+    let r = api
+        .post(
+            "/v1/events",
+            json!({"events": [{"id": "a/1", "type": "created", "subject": "post", "data": {}}]}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(r["accepted"], 1);
+    let same = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(same["starts"][0]["runId"], Value::Null, "{same}");
+    assert!(same["starts"][0]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("where: "));
+    api.deploy(&SCORED.replace(
+        "event.data.score > 3",
+        "(event.data.score == null || event.data.score > 3)",
+    ))
+    .await;
+    s.kill();
+    let s2 = Server::start(Launch::data(dir.path())).await;
+    let api = s2.api();
+    let fixed = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(fixed["id"], "a/1");
+    assert_eq!(fixed["starts"][0]["error"], Value::Null, "{fixed}");
+    let run_id = fixed["starts"][0]["runId"].as_str().unwrap().to_string();
+    let run = api.wait_for(&run_id, "completed").await;
+    assert_eq!(run["result"], json!({"id": "a/1", "score": null}));
+    assert_eq!(run["idempotencyKey"], "event:scored:a/1", "{run}");
+    let again = api
+        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .await
+        .ok(200);
+    assert_eq!(again, fixed);
+    let page = api.get("/v1/events").await.ok(200);
+    assert_eq!(page["events"][0]["starts"], fixed["starts"]);
+    let runs = api.get("/v1/runs?flow=Review").await.ok(200);
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 1, "{runs}");
+    api.post("/v1/events/redrive", json!({"id": "nope"}))
+        .await
+        .error(404, "unknown_event");
+}

@@ -53,6 +53,7 @@ use crate::state::{Command, Entry, EntryKind, Event, RunState, Status, SNAPSHOT_
 use crate::value::{Closure, Value};
 
 pub use inspect::{positions, variables, waiting_for, FiberView, FrameView};
+pub(crate) use values::{describe, index};
 
 /// The keys of a run's timers: each says what the timer is for, and is
 /// unique in the run (the store keeps one row per run and key).

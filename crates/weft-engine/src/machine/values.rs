@@ -362,7 +362,7 @@ impl Machine<'_> {
 }
 
 /// A value as named in error messages: its type, and short values in full.
-pub(super) fn describe(v: &Value) -> String {
+pub(crate) fn describe(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Str(s) if s.len() <= 40 => format!("the string {:?}", s.as_str()),
@@ -389,7 +389,7 @@ fn object_too_large() -> String {
 
 /// `container[key]`: an element of a list or string (`null` past the end),
 /// a field of an object.
-fn index(container: &Value, key: &Value) -> Result<Value, String> {
+pub(crate) fn index(container: &Value, key: &Value) -> Result<Value, String> {
     match (container, key) {
         (Value::List(items), i) => {
             let i = whole_index(i)?;

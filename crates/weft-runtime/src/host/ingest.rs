@@ -95,7 +95,7 @@ impl Host {
                 outcome.duplicates += 1;
                 continue;
             }
-            self.store_event(event, &triggers, now);
+            self.store_event(event, &triggers, now)?;
             outcome.accepted += 1;
         }
         Ok(outcome)
@@ -103,14 +103,24 @@ impl Host {
 
     /// Writes a new event in the batch being built, with the runs of the
     /// triggers it matches.
-    fn store_event(&mut self, event: IncomingEvent, triggers: &[ActiveTrigger], now: i64) {
+    /// A store failure while starting its runs fails the whole list (the
+    /// sender sends it again; what this batch took by then are
+    /// duplicates then) rather than being recorded on the event, where
+    /// nothing would retry it.
+    fn store_event(
+        &mut self,
+        event: IncomingEvent,
+        triggers: &[ActiveTrigger],
+        now: i64,
+    ) -> Result<(), HostError> {
+        let starts = self.start_triggered(&event, triggers, now)?;
         self.event_ids.insert(event.id.clone(), self.batch_no);
-        let starts = self.start_triggered(&event, triggers, now);
         self.event_writes.push(EventWrite {
             event,
             received_at: now,
             starts,
         });
+        Ok(())
     }
 
     /// Takes one event made by the host itself (a machine's
@@ -127,17 +137,17 @@ impl Host {
             return Ok(());
         }
         let triggers = self.triggers()?;
-        self.store_event(event, &triggers, now);
-        Ok(())
+        self.store_event(event, &triggers, now)
     }
 
     /// The events of the batch being taken, as a write of their own.
     pub(super) fn take_event_writes(&mut self) -> Option<RunWrite> {
-        if self.event_writes.is_empty() {
+        if self.event_writes.is_empty() && self.event_start_writes.is_empty() {
             return None;
         }
         Some(RunWrite {
             events: std::mem::take(&mut self.event_writes),
+            event_starts: std::mem::take(&mut self.event_start_writes),
             ..RunWrite::default()
         })
     }
@@ -148,7 +158,7 @@ mod tests {
     use std::sync::Arc;
 
     use serde_json::json;
-    use weft_store::{MemoryStore, RunQuery, SourceText, Store};
+    use weft_store::{MemoryStore, RunQuery, SourceText, Store, TriggerStart};
 
     use super::*;
     use crate::ids::OsEntropy;
@@ -315,5 +325,138 @@ sdk.TaskQueue({type: ["created"], where: "question", run: "Moderate"})
             .unwrap_err();
         assert!(err.to_string().contains("EVENT_BYTES_MAX"), "{err}");
         assert!(!h.has_work());
+    }
+
+    /// A condition selects events by their data; one that cannot be
+    /// evaluated on an event (a missing field compared with `>`) starts
+    /// nothing for that trigger and is recorded on the event, while the
+    /// event's other triggers go on.
+    #[test]
+    fn a_condition_selects_events_and_its_errors_are_recorded_on_the_event() {
+        let mut h = host(
+            r#"
+flow Moderate(event) {
+    return event.data
+}
+
+flow Audit(event) {
+    return event.id
+}
+
+sdk.TaskQueue({type: ["created"], where: event.subject == "question" && event.data.score > 3, run: "Moderate"})
+sdk.TaskQueue({type: "created", run: "Audit"})
+"#,
+        );
+        let with = |id: &str, subject: &str, data: serde_json::Value| IncomingEvent {
+            data,
+            ..event(id, "created", subject)
+        };
+        let out = h
+            .ingest(
+                vec![
+                    with("high", "question", json!({"score": 4})),
+                    with("low", "question", json!({"score": 3})),
+                    with("answer", "answer", json!({"score": 9})),
+                    with("none", "question", json!({"text": "no score"})),
+                    with("text", "question", json!({"score": "high"})),
+                ],
+                5,
+            )
+            .unwrap();
+        assert_eq!(out.accepted, 5);
+        flush(&mut h);
+        let mut keys: Vec<String> = runs(&h)
+            .into_iter()
+            .map(|r| r.idempotency_key.unwrap())
+            .filter(|k| k.starts_with("event:Moderate:"))
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["event:Moderate:high"]);
+        // Every event started Audit, errors or not.
+        assert_eq!(runs(&h).len(), 6);
+        for (id, want) in [
+            ("none", "where: cannot compare null with number"),
+            ("text", "where: cannot compare string with number"),
+        ] {
+            let stored = h.store().event(id).unwrap().unwrap();
+            let moderate = stored
+                .starts
+                .iter()
+                .find(|s| s.trigger == "Moderate")
+                .unwrap();
+            assert_eq!(moderate.run_id, None, "{id}");
+            assert_eq!(moderate.error.as_deref(), Some(want), "{id}");
+            assert!(stored
+                .starts
+                .iter()
+                .any(|s| s.trigger == "Audit" && s.run_id.is_some()));
+        }
+        for id in ["low", "answer"] {
+            let stored = h.store().event(id).unwrap().unwrap();
+            assert!(
+                stored.starts.iter().all(|s| s.trigger != "Moderate"),
+                "{id}"
+            );
+        }
+    }
+
+    /// A start that failed is re-driven as the trigger in force now says:
+    /// after a fixed deploy its run starts, once however often it is
+    /// re-driven; starts that had a run are kept; an unknown id is an
+    /// error.
+    #[test]
+    fn a_failed_start_is_redriven_once_the_trigger_is_fixed() {
+        let scored = |condition: &str| {
+            format!(
+                "flow Moderate(event) {{\n    return event.data\n}}\n\nflow Audit(event) {{\n    return 1\n}}\n\nsdk.TaskQueue({{type: [\"created\"], where: {condition}, run: \"Moderate\"}})\nsdk.TaskQueue({{type: \"created\", run: \"Audit\"}})\n"
+            )
+        };
+        let mut h = host(&scored("event.data.score > 3"));
+        h.ingest(vec![event("e1", "created", "question")], 5)
+            .unwrap();
+        flush(&mut h);
+        let failed = h.store().event("e1").unwrap().unwrap().starts;
+        assert_eq!(failed.len(), 2);
+        // Re-driven as it is: the same error, no run.
+        let again = h.redrive_event("e1", 6).unwrap();
+        flush(&mut h);
+        let moderate = |starts: &[TriggerStart]| {
+            starts
+                .iter()
+                .find(|s| s.trigger == "Moderate")
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(moderate(&again).error, moderate(&failed).error);
+        assert_eq!(runs(&h).len(), 1, "only Audit ran");
+        // Fixed: a missing score counts as high.
+        h.deploy(
+            &[SourceText {
+                name: "f.weft".into(),
+                text: scored("event.data.score == null || event.data.score > 3"),
+            }],
+            7,
+        )
+        .unwrap();
+        flush(&mut h);
+        let fixed = h.redrive_event("e1", 8).unwrap();
+        flush(&mut h);
+        let m = moderate(&fixed);
+        assert_eq!(m.error, None);
+        let run_id = m.run_id.clone().unwrap();
+        let stored = h.store().event("e1").unwrap().unwrap();
+        assert_eq!(stored.starts, fixed);
+        let audit = stored.starts.iter().find(|s| s.trigger == "Audit").unwrap();
+        assert_eq!(audit, failed.iter().find(|s| s.trigger == "Audit").unwrap());
+        assert_eq!(runs(&h).len(), 2);
+        // Nothing failed any more: re-driving changes nothing.
+        assert_eq!(h.redrive_event("e1", 9).unwrap(), fixed);
+        flush(&mut h);
+        assert_eq!(runs(&h).len(), 2);
+        assert!(runs(&h).iter().any(|r| r.id == run_id));
+        assert!(matches!(
+            h.redrive_event("nope", 9),
+            Err(HostError::UnknownEvent(_))
+        ));
     }
 }

@@ -58,8 +58,14 @@ pub fn declared(files: &[weft_store::SourceText]) -> Vec<ScheduleSpec> {
         .collect()
 }
 
-fn finished(s: Status) -> bool {
-    matches!(s, Status::Completed | Status::Cancelled | Status::Failed)
+/// True when a run of a schedule no longer holds back its next fires
+/// (`overlap: "skip"` or `"queue"`): it completed or was cancelled. A
+/// failed run still holds them: it stopped part way and waits for an
+/// operator, who may retry it (then it runs again) or resolve it, so
+/// starting the next fire beside it is the overlap those policies exist
+/// to prevent. The row's `lastError` says so while it lasts.
+fn releases_overlap(s: Status) -> bool {
+    matches!(s, Status::Completed | Status::Cancelled)
 }
 
 /// A row's spec, as stored.
@@ -256,10 +262,15 @@ impl Host {
         Ok(started)
     }
 
-    /// True when the run is still going (for the overlap policy).
-    fn still_running(&mut self, run_id: Option<&str>) -> Result<bool, HostError> {
-        let Some(id) = run_id else { return Ok(false) };
-        Ok(self.record(id)?.is_some_and(|r| !finished(r.status)))
+    /// The status of the last run when it holds back the next fires (for
+    /// the overlap policy): running, waiting, or failed and waiting for an
+    /// operator.
+    fn holding(&mut self, run_id: Option<&str>) -> Result<Option<Status>, HostError> {
+        let Some(id) = run_id else { return Ok(None) };
+        Ok(self
+            .record(id)?
+            .map(|r| r.status)
+            .filter(|s| !releases_overlap(*s)))
     }
 
     /// Starts one run of a schedule for the fire at `at`.
@@ -305,7 +316,7 @@ impl Host {
         };
         let mut row = from.clone();
         let mut started = 0;
-        if row.queued > 0 && !self.still_running(row.last_run_id.as_deref())? {
+        if row.queued > 0 && self.holding(row.last_run_id.as_deref())?.is_none() {
             row.queued -= 1;
             let key = format!("schedule:{}:queued:{now}", spec.name);
             started += self.start_fire(&mut row, &spec, key, now, now);
@@ -327,12 +338,27 @@ impl Host {
                 fires.retain(|f| !late.contains(f));
             }
             for at in fires {
-                if spec.overlap != Overlap::Allow
-                    && self.still_running(row.last_run_id.as_deref())?
-                {
-                    match spec.overlap {
-                        Overlap::Queue => row.queued += 1,
-                        _ => row.skipped += 1,
+                let held = match spec.overlap {
+                    Overlap::Allow => None,
+                    _ => self.holding(row.last_run_id.as_deref())?,
+                };
+                if let Some(status) = held {
+                    let what = match spec.overlap {
+                        Overlap::Queue => {
+                            row.queued += 1;
+                            "queued"
+                        }
+                        _ => {
+                            row.skipped += 1;
+                            "skipped"
+                        }
+                    };
+                    if status == Status::Failed {
+                        row.last_error = Some(format!(
+                            "run {} failed and waits for an operator (retry, resolve or cancel it); fires are {what} until then (overlap: \"{}\")",
+                            row.last_run_id.as_deref().unwrap_or_default(),
+                            if spec.overlap == Overlap::Queue { "queue" } else { "skip" }
+                        ));
                     }
                     continue;
                 }

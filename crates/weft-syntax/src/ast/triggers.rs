@@ -4,7 +4,8 @@
 //! ```text
 //! sdk.TaskQueue({
 //!     type: ["created"],           // the event types it takes (one text, or a list)
-//!     where: "question",           // the subject the events must have (optional)
+//!     where: "question",           // the subject the events must have (optional),
+//!                                  // or a condition: `event.data.score > 3`
 //!     run: "AutomaticModeration",  // the flow each matching event starts
 //!     name: "moderation",          // optional; the flow's name by default
 //! })
@@ -40,15 +41,37 @@ pub struct TriggerDecl {
     pub span: Span,
 }
 
+/// The fields of the event a trigger starts its flow with (and its
+/// condition reads).
+pub const EVENT_FIELDS: [&str; 5] = ["id", "type", "subject", "data", "source"];
+
+/// The name a trigger's `where` condition reads the event by.
+pub const WHERE_EVENT: &str = "event";
+
+/// The built-ins a trigger's `where` condition may call: the pure ones
+/// that build nothing large (`append` and `range` grow lists; `now` would
+/// make the answer depend on when the event came; `fail` stops a run, and
+/// a condition has none).
+pub const WHERE_BUILTINS: [&str; 10] = [
+    "len", "contains", "keys", "values", "string", "number", "min", "max", "duration", "time",
+];
+
 /// What a trigger declaration says.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TriggerSpec {
     /// Its name: `name`, or the flow's.
     pub name: String,
     /// The event types it takes.
     pub types: Vec<String>,
-    /// The subject events must have, if any (`where`).
+    /// The subject events must have, if any (`where` written as a text).
     pub subject: Option<String>,
+    /// The condition events must meet, if any (`where` written as an
+    /// expression over [`WHERE_EVENT`]: `event.data.score > 3`). The
+    /// checker types it; the host evaluates it for each event.
+    pub condition: Option<Expr>,
+    /// The condition as written, when the reader had the source at hand
+    /// ([`TriggerDecl::spec_in`]); for listings.
+    pub condition_text: Option<String>,
     /// The flow it starts (`run`).
     pub flow: String,
     /// Where `run`'s value is written, for diagnostics about the flow.
@@ -140,6 +163,18 @@ impl TriggerDecl {
         }
     }
 
+    /// [`TriggerDecl::spec`], with the condition's text taken from
+    /// `source`, the text of the file the declaration is in.
+    pub fn spec_in(&self, source: &str) -> Result<TriggerSpec, Vec<TriggerProblem>> {
+        let mut spec = self.spec()?;
+        spec.condition_text = spec.condition.as_ref().and_then(|c| {
+            source
+                .get(c.span.start as usize..c.span.end as usize)
+                .map(str::to_string)
+        });
+        Ok(spec)
+    }
+
     /// Reads the declaration: its one argument must be an object literal
     /// of [`TRIGGER_FIELDS`] with literal values. Every problem is
     /// reported, each at its place.
@@ -168,6 +203,7 @@ impl TriggerDecl {
             problems.push(problem(a.span, "a trigger takes no annotations"));
         }
         let (mut types, mut subject, mut flow, mut name) = (None, None, None, None);
+        let mut condition = None;
         for entry in entries {
             let (key, value) = match entry {
                 ObjectEntry::Field { key, value } => (key, value),
@@ -195,12 +231,15 @@ impl TriggerDecl {
                         )),
                     }
                 }
+                // A text is the seed's subject; anything else is a
+                // condition over `event`, which the checker types.
                 "where" => match text(value) {
                     Some(s) if !s.is_empty() => subject = Some(s.to_string()),
-                    _ => problems.push(problem(
+                    Some(_) => problems.push(problem(
                         value.span,
-                        "`where` is the subject the events must have, as a text (`\"question\"`)",
+                        "`where` is the subject the events must have, as a text (`\"question\"`), or a condition over the event (`event.data.score > 3`); an empty text is neither",
                     )),
+                    None => condition = Some(value.clone()),
                 },
                 "run" => match text(value) {
                     Some(s) if !s.is_empty() => flow = Some((s.to_string(), value.span)),
@@ -236,6 +275,8 @@ impl TriggerDecl {
                 name: name.unwrap_or_else(|| flow.clone()),
                 types,
                 subject,
+                condition,
+                condition_text: None,
                 flow,
                 flow_span,
             }),
