@@ -882,7 +882,7 @@ impl Host {
             };
             c.record = make_record(&c.record, &c.state, &c.program, now);
             w.record = Some(c.record.clone());
-            w.state = serde_json::to_vec(&c.state).expect("run state serializes");
+            w.state = weft_engine::state::encode_snapshot(&c.state);
             w.cause = step_cause(causes.remove(&at).unwrap_or_default());
             self.effects
                 .push(Effect::RunUpdated(Box::new(c.record.clone())));

@@ -1,0 +1,651 @@
+//! A compact binary form of JSON-shaped data, for what the stores keep per
+//! run: snapshots and journal entries.
+//!
+//! The JSON text of a waiting run's snapshot is mostly key names
+//! (`"attempt_started_at":`), decimal timestamps and the run id repeated in
+//! every call id. This form keeps the JSON data model exactly (so every
+//! `Serialize` type round-trips through [`serde_json::Value`] as it did
+//! through text, and the snapshot's version and upgrades work as before)
+//! and spends fewer bytes on each of those:
+//!
+//! - strings in [`WORDS`] (the field names and common values of the
+//!   engine's types) are one byte;
+//! - integers are varints, and 0..=63 one byte;
+//! - a string equal to, or sharing a prefix of at least
+//!   [`PREFIX_MIN`] bytes with, one of the first [`TABLE_MAX`] strings seen
+//!   (the caller may seed the table, e.g. with the run id) is a reference.
+//!
+//! Every encoding starts with [`FORMAT`], a byte JSON text never starts
+//! with, so a reader tells the two apart by the first byte: data written as
+//! JSON by an earlier build is read as it always was.
+//!
+//! [`WORDS`] is part of the stored format: entries are only ever appended.
+
+use serde_json::{Map, Number, Value};
+
+/// First byte of every encoding: format 1 of this module. JSON text starts
+/// with whitespace, `{`, `[`, `"`, a digit, `-`, `t`, `f` or `n`.
+pub const FORMAT: u8 = 0x01;
+
+/// Deepest nesting of arrays and objects a decoding accepts (a corrupt
+/// input cannot make the decoder recurse without end). Values are far
+/// shallower ([`crate::limits::VALUE_DEPTH_MAX`]); a snapshot adds a few
+/// levels of its own around them.
+pub const DEPTH_MAX: usize = 512;
+
+/// How many strings (seeds first) the reference table holds; later strings
+/// are written out, so encoding stays linear in the input.
+pub const TABLE_MAX: usize = 32;
+
+/// The shortest shared prefix written as a reference.
+pub const PREFIX_MIN: usize = 8;
+
+/// Strings written as one byte: field names and common values of
+/// snapshots, journal entries and causes. Stored data refers to them by
+/// position: append only, never reorder or remove.
+pub const WORDS: &[&str] = &[
+    // RunState
+    "v",
+    "id",
+    "func",
+    "depth",
+    "fibers",
+    "ready",
+    "next_fiber",
+    "calls",
+    "next_call",
+    "timers",
+    "children",
+    "next_child",
+    "groups",
+    "next_group",
+    "failures",
+    "status",
+    "result",
+    "steps",
+    "segment",
+    "events",
+    // Fiber, Frame, Wait
+    "frames",
+    "stack",
+    "wait",
+    "owner",
+    "pc",
+    "locals",
+    "base",
+    "Ready",
+    "Call",
+    "Timer",
+    "Child",
+    "child",
+    "push",
+    "Group",
+    "Failed",
+    // PendingCall
+    "call_id",
+    "activity",
+    "args",
+    "fiber",
+    "attempt",
+    "attempt_base",
+    "retries",
+    "backoff_ms",
+    "backoff_max_ms",
+    "timeout_ms",
+    "awaited",
+    "catch",
+    "token",
+    "phase",
+    "started_at",
+    "attempt_started_at",
+    "last_error",
+    "at",
+    "running",
+    "backoff",
+    "callback",
+    "failed",
+    // Timer, TimerKind, statuses
+    "kind",
+    "call",
+    "awaitTimeout",
+    "continue",
+    "sleep",
+    "value",
+    "waiting",
+    "completed",
+    "cancelled",
+    // Child, Group, Failure
+    "run_id",
+    "flow",
+    "state",
+    "start",
+    "captures",
+    "input",
+    "mode",
+    "slots",
+    "operands",
+    "Fiber",
+    "Done",
+    "message",
+    "location",
+    // Journal entries and causes
+    "type",
+    "started",
+    "callStarted",
+    "callCompleted",
+    "callFailed",
+    "callAcknowledged",
+    "callId",
+    "line",
+    "acknowledged",
+    "until",
+    "timerStarted",
+    "timerFired",
+    "key",
+    "childStarted",
+    "childFinished",
+    "runId",
+    "error",
+    "retryable",
+    "retryAt",
+    "durationMs",
+    "event",
+    "now",
+    "jitter",
+    "valueIn",
+    "timer",
+    "finished",
+];
+
+const NULL: u8 = 0x00;
+const FALSE: u8 = 0x02;
+const TRUE: u8 = 0x03;
+const UINT: u8 = 0x04;
+const NEG: u8 = 0x05;
+const FLOAT: u8 = 0x06;
+const STR: u8 = 0x07;
+const STR_REF: u8 = 0x08;
+const STR_PREFIX: u8 = 0x09;
+const ARRAY: u8 = 0x0A;
+const OBJECT: u8 = 0x0B;
+const WORD_LONG: u8 = 0x0C;
+/// 0x40..=0x7F: the integers 0..=63.
+const SMALL: u8 = 0x40;
+/// 0x80..=0xBF: `WORDS[0..64]`.
+const WORD: u8 = 0x80;
+/// 0xC0..=0xFF: a new string of 0..=63 bytes.
+const SHORT_STR: u8 = 0xC0;
+
+/// Why bytes do not decode.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("compact data at byte {at}: {what}")]
+pub struct DecodeError {
+    /// Where the decoder stopped.
+    pub at: usize,
+    /// What was wrong there.
+    pub what: String,
+}
+
+/// Encodes `value`, the reference table seeded with `seeds`.
+pub fn encode(value: &Value, seeds: &[&str]) -> Vec<u8> {
+    let mut e = Encoder {
+        out: Vec::with_capacity(256),
+        table: seeds
+            .iter()
+            .take(TABLE_MAX)
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    e.out.push(FORMAT);
+    e.value(value);
+    e.out
+}
+
+/// Encodes a serializable value (through [`serde_json::Value`], so the
+/// result decodes to what its JSON text would parse to).
+pub fn encode_serialize<T: serde::Serialize + ?Sized>(
+    value: &T,
+    seeds: &[&str],
+) -> Result<Vec<u8>, serde_json::Error> {
+    Ok(encode(&serde_json::to_value(value)?, seeds))
+}
+
+/// True when `bytes` are this module's encoding rather than JSON text.
+pub fn is_compact(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&FORMAT)
+}
+
+/// Decodes what [`encode`] made with the same `seeds`.
+pub fn decode(bytes: &[u8], seeds: &[&str]) -> Result<Value, DecodeError> {
+    let mut d = Decoder {
+        bytes,
+        at: 0,
+        table: seeds
+            .iter()
+            .take(TABLE_MAX)
+            .map(|s| s.to_string())
+            .collect(),
+    };
+    match d.byte()? {
+        FORMAT => {}
+        b => return Err(d.err(format!("format {b:#04x} is not one this build reads"))),
+    }
+    let v = d.value(0)?;
+    if d.at != bytes.len() {
+        return Err(d.err(format!("{} bytes left over", bytes.len() - d.at)));
+    }
+    Ok(v)
+}
+
+fn word_index(s: &str) -> Option<usize> {
+    // Sorted lookups would need a second table kept in step with WORDS;
+    // the list is short and the compare stops at the first byte mostly.
+    WORDS.iter().position(|w| *w == s)
+}
+
+struct Encoder {
+    out: Vec<u8>,
+    table: Vec<String>,
+}
+
+impl Encoder {
+    fn varint(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.out.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.out.push(n as u8);
+    }
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.out.push(NULL),
+            Value::Bool(false) => self.out.push(FALSE),
+            Value::Bool(true) => self.out.push(TRUE),
+            Value::Number(n) => self.number(n),
+            Value::String(s) => self.string(s),
+            Value::Array(items) => {
+                self.out.push(ARRAY);
+                self.varint(items.len() as u64);
+                for i in items {
+                    self.value(i);
+                }
+            }
+            Value::Object(m) => {
+                self.out.push(OBJECT);
+                self.varint(m.len() as u64);
+                for (k, v) in m {
+                    self.string(k);
+                    self.value(v);
+                }
+            }
+        }
+    }
+
+    fn number(&mut self, n: &Number) {
+        if let Some(u) = n.as_u64() {
+            if u < 64 {
+                self.out.push(SMALL + u as u8);
+            } else {
+                self.out.push(UINT);
+                self.varint(u);
+            }
+        } else if let Some(i) = n.as_i64() {
+            // Negative: -1 is 0, -2 is 1, ...
+            self.out.push(NEG);
+            self.varint(!(i as u64));
+        } else {
+            // Not an integer: serde_json holds it as a finite f64.
+            self.out.push(FLOAT);
+            let f = n.as_f64().unwrap_or(0.0);
+            self.out.extend_from_slice(&f.to_le_bytes());
+        }
+    }
+
+    fn string(&mut self, s: &str) {
+        if let Some(i) = word_index(s) {
+            if i < 64 {
+                self.out.push(WORD + i as u8);
+            } else {
+                self.out.push(WORD_LONG);
+                self.varint(i as u64);
+            }
+            return;
+        }
+        if s.len() >= PREFIX_MIN {
+            let mut best: Option<(usize, usize)> = None;
+            for (i, t) in self.table.iter().enumerate() {
+                if t == s {
+                    self.out.push(STR_REF);
+                    self.varint(i as u64);
+                    return;
+                }
+                let common = common_prefix(t, s);
+                if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
+                    best = Some((i, common));
+                }
+            }
+            if let Some((i, common)) = best {
+                self.out.push(STR_PREFIX);
+                self.varint(i as u64);
+                self.varint(common as u64);
+                let rest = &s.as_bytes()[common..];
+                self.varint(rest.len() as u64);
+                self.out.extend_from_slice(rest);
+                self.remember(s);
+                return;
+            }
+        }
+        if s.len() < 64 {
+            self.out.push(SHORT_STR + s.len() as u8);
+        } else {
+            self.out.push(STR);
+            self.varint(s.len() as u64);
+        }
+        self.out.extend_from_slice(s.as_bytes());
+        self.remember(s);
+    }
+
+    fn remember(&mut self, s: &str) {
+        if s.len() >= PREFIX_MIN && self.table.len() < TABLE_MAX {
+            self.table.push(s.to_string());
+        }
+    }
+}
+
+/// The length in bytes of the longest common prefix that ends on a
+/// character boundary of both.
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(n) && b.is_char_boundary(n)) {
+        n -= 1;
+    }
+    n
+}
+
+struct Decoder<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    table: Vec<String>,
+}
+
+impl Decoder<'_> {
+    fn err(&self, what: String) -> DecodeError {
+        DecodeError { at: self.at, what }
+    }
+
+    fn byte(&mut self) -> Result<u8, DecodeError> {
+        let b = *self
+            .bytes
+            .get(self.at)
+            .ok_or_else(|| self.err("the data ends too soon".into()))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn take(&mut self, n: u64) -> Result<&[u8], DecodeError> {
+        let left = (self.bytes.len() - self.at) as u64;
+        if n > left {
+            return Err(self.err(format!("{n} bytes wanted, {left} left")));
+        }
+        let s = &self.bytes[self.at..self.at + n as usize];
+        self.at += n as usize;
+        Ok(s)
+    }
+
+    fn varint(&mut self) -> Result<u64, DecodeError> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            let part = u64::from(b & 0x7F);
+            if shift == 63 && part > 1 {
+                return Err(self.err("an integer does not fit 64 bits".into()));
+            }
+            n |= part << shift;
+            if b & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+        Err(self.err("an integer does not fit 64 bits".into()))
+    }
+
+    /// A count of items, each at least one byte: more than the bytes left
+    /// is corrupt (and would otherwise reserve memory for nothing).
+    fn count(&mut self) -> Result<usize, DecodeError> {
+        let n = self.varint()?;
+        let left = (self.bytes.len() - self.at) as u64;
+        if n > left {
+            return Err(self.err(format!("{n} items announced, {left} bytes left")));
+        }
+        Ok(n as usize)
+    }
+
+    fn text(&mut self, n: u64) -> Result<String, DecodeError> {
+        let raw = self.take(n)?.to_vec();
+        String::from_utf8(raw).map_err(|e| self.err(format!("a string is not UTF-8: {e}")))
+    }
+
+    fn remember(&mut self, s: &str) {
+        if s.len() >= PREFIX_MIN && self.table.len() < TABLE_MAX {
+            self.table.push(s.to_string());
+        }
+    }
+
+    fn table_entry(&self, i: u64) -> Result<&String, DecodeError> {
+        self.table
+            .get(i as usize)
+            .ok_or_else(|| self.err(format!("string reference {i} is not in the table")))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, DecodeError> {
+        let tag = self.byte()?;
+        Ok(match tag {
+            NULL => Value::Null,
+            FALSE => Value::Bool(false),
+            TRUE => Value::Bool(true),
+            UINT => Value::Number(self.varint()?.into()),
+            NEG => {
+                let n = self.varint()?;
+                if n > i64::MAX as u64 {
+                    return Err(self.err("a negative integer does not fit 64 bits".into()));
+                }
+                Value::Number((!(n as i64)).into())
+            }
+            FLOAT => {
+                let raw: [u8; 8] = self.take(8)?.try_into().expect("8 bytes taken");
+                let f = f64::from_le_bytes(raw);
+                Value::Number(
+                    Number::from_f64(f)
+                        .ok_or_else(|| self.err(format!("{f} is not a JSON number")))?,
+                )
+            }
+            SMALL..=0x7F => Value::Number(u64::from(tag - SMALL).into()),
+            ARRAY | OBJECT => {
+                if depth >= DEPTH_MAX {
+                    return Err(self.err(format!("nested deeper than DEPTH_MAX ({DEPTH_MAX})")));
+                }
+                let n = self.count()?;
+                if tag == ARRAY {
+                    let mut items = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        items.push(self.value(depth + 1)?);
+                    }
+                    Value::Array(items)
+                } else {
+                    let mut m = Map::with_capacity(n);
+                    for _ in 0..n {
+                        let k = self.string_at()?;
+                        let v = self.value(depth + 1)?;
+                        m.insert(k, v);
+                    }
+                    Value::Object(m)
+                }
+            }
+            _ => {
+                self.at -= 1;
+                Value::String(self.string_at()?)
+            }
+        })
+    }
+
+    fn string_at(&mut self) -> Result<String, DecodeError> {
+        let tag = self.byte()?;
+        match tag {
+            WORD..=0xBF => Ok(WORDS[usize::from(tag - WORD)].to_string()),
+            WORD_LONG => {
+                let i = self.varint()?;
+                WORDS
+                    .get(i as usize)
+                    .map(|w| w.to_string())
+                    .ok_or_else(|| self.err(format!("word {i} is not one this build knows")))
+            }
+            SHORT_STR..=0xFF => {
+                let s = self.text(u64::from(tag - SHORT_STR))?;
+                self.remember(&s);
+                Ok(s)
+            }
+            STR => {
+                let n = self.varint()?;
+                let s = self.text(n)?;
+                self.remember(&s);
+                Ok(s)
+            }
+            STR_REF => {
+                let i = self.varint()?;
+                self.table_entry(i).cloned()
+            }
+            STR_PREFIX => {
+                let i = self.varint()?;
+                let common = self.varint()?;
+                let base = self.table_entry(i)?;
+                let head = base
+                    .get(..common.min(base.len() as u64) as usize)
+                    .filter(|h| h.len() as u64 == common)
+                    .ok_or_else(|| {
+                        self.err(format!(
+                            "prefix of {common} bytes of string {i} does not exist"
+                        ))
+                    })?
+                    .to_string();
+                let n = self.varint()?;
+                let rest = self.text(n)?;
+                let s = head + &rest;
+                self.remember(&s);
+                Ok(s)
+            }
+            _ => Err(self.at_err(tag)),
+        }
+    }
+
+    fn at_err(&self, tag: u8) -> DecodeError {
+        DecodeError {
+            at: self.at - 1,
+            what: format!("{tag:#04x} is not a string here"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn round(v: Value, seeds: &[&str]) -> Vec<u8> {
+        let bytes = encode(&v, seeds);
+        assert!(is_compact(&bytes));
+        assert_eq!(decode(&bytes, seeds).unwrap(), v, "{v}");
+        bytes
+    }
+
+    #[test]
+    fn json_values_round_trip() {
+        round(json!(null), &[]);
+        round(json!([true, false, 0, 63, 64, 1u64 << 63, u64::MAX]), &[]);
+        round(json!([-1, -64, i64::MIN, 0.5, -1.25e300, 1e-300]), &[]);
+        round(
+            json!({"": "", "é": "ü€😀", "v": "v", "id": {"id": []}}),
+            &[],
+        );
+        let long = "x".repeat(1000);
+        round(json!([long, long, format!("{long}y"), "x".repeat(63)]), &[]);
+        // Key order is kept (serde_json's `preserve_order`).
+        let bytes = round(json!({"b": 1, "a": 2}), &[]);
+        let back = decode(&bytes, &[]).unwrap();
+        assert_eq!(
+            back.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+    }
+
+    #[test]
+    fn repeated_strings_and_seeds_are_references() {
+        let id = "01M97217R2RDR9EQ29FEKSHASZ";
+        let v = json!({"callId": format!("{id}-2"), "again": format!("{id}-2"), "x": id});
+        let seeded = round(v.clone(), &[id]);
+        let unseeded = round(v, &[]);
+        assert!(seeded.len() < unseeded.len());
+        // The run id once is all the seeded form spends on it: the three
+        // strings cost a few bytes each.
+        assert!(seeded.len() < 30, "{}", seeded.len());
+        // Decoding with other seeds gives other strings, never a panic.
+        let other = decode(&seeded, &["ZZZZZZZZZZZZZZZZZZZZZZZZZZ"]).unwrap();
+        assert_ne!(other["x"], json!(id));
+        assert!(decode(&seeded, &[]).is_err());
+    }
+
+    #[test]
+    fn a_prefix_ends_on_a_character_boundary() {
+        let a = "abcdefgh€one";
+        let b = "abcdefgh€two";
+        let c = "abcdefgh\u{20ad}x";
+        round(json!([a, b, c]), &[]);
+    }
+
+    #[test]
+    fn corrupt_input_is_an_error_never_a_panic() {
+        let good = encode(
+            &json!({"id": "01M97217R2RDR9EQ29FEKSHASZ", "calls": [1, -2, 3.5, "x", {"k": null}]}),
+            &[],
+        );
+        assert!(decode(&[], &[]).is_err());
+        assert!(decode(b"{}", &[]).is_err());
+        for cut in 1..good.len() {
+            assert!(decode(&good[..cut], &[]).is_err(), "cut at {cut}");
+        }
+        let mut extra = good.clone();
+        extra.push(NULL);
+        assert!(decode(&extra, &[]).is_err());
+        // Every single-byte change decodes or fails cleanly.
+        for i in 1..good.len() {
+            for b in [0x00, 0x01, 0x0C, 0x0F, 0x3F, 0x7F, 0xBF, 0xC0, 0xFF] {
+                let mut bad = good.clone();
+                bad[i] = b;
+                let _ = decode(&bad, &[]);
+            }
+        }
+        // Huge counts and deep nesting are refused without allocating.
+        assert!(decode(&[FORMAT, ARRAY, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], &[]).is_err());
+        let mut deep = vec![FORMAT];
+        deep.extend(std::iter::repeat_n([ARRAY, 1], DEPTH_MAX + 1).flatten());
+        deep.push(NULL);
+        let err = decode(&deep, &[]).unwrap_err();
+        assert!(err.what.contains("DEPTH_MAX"), "{err}");
+        // A varint longer than 64 bits.
+        assert!(decode(
+            &[FORMAT, UINT, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F],
+            &[]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn words_are_unique_and_never_json_starts() {
+        let mut seen = std::collections::HashSet::new();
+        for w in WORDS {
+            assert!(seen.insert(w), "{w} twice");
+        }
+        for b in b" \t\r\n{[\"-0123456789tfn" {
+            assert_ne!(*b, FORMAT);
+        }
+    }
+}
