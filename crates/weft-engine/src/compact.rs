@@ -155,6 +155,19 @@ pub const WORDS: &[&str] = &[
     "valueIn",
     "timer",
     "finished",
+    "how",
+    "returned",
+    "caught",
+    "resolved",
+    "timeout",
+    "upgraded",
+    "by",
+    "from",
+    "to",
+    "moved",
+    "reason",
+    "forked",
+    "retried",
 ];
 
 const NULL: u8 = 0x00;
@@ -188,26 +201,19 @@ pub struct DecodeError {
 
 /// Encodes `value`, the reference table seeded with `seeds`.
 pub fn encode(value: &Value, seeds: &[&str]) -> Vec<u8> {
-    let mut e = Encoder {
-        out: Vec::with_capacity(256),
-        table: seeds
-            .iter()
-            .take(TABLE_MAX)
-            .map(|s| s.to_string())
-            .collect(),
-    };
-    e.out.push(FORMAT);
-    e.value(value);
-    e.out
+    encode_serialize(value, seeds).expect("a JSON value always encodes")
 }
 
-/// Encodes a serializable value (through [`serde_json::Value`], so the
-/// result decodes to what its JSON text would parse to).
+/// Encodes a serializable value: the bytes [`encode`] would make of its
+/// [`serde_json::to_value`] (so it decodes to what its JSON text would
+/// parse to), written directly, without building the value tree.
 pub fn encode_serialize<T: serde::Serialize + ?Sized>(
     value: &T,
     seeds: &[&str],
 ) -> Result<Vec<u8>, serde_json::Error> {
-    Ok(encode(&serde_json::to_value(value)?, seeds))
+    let mut e = Encoder::new(seeds);
+    value.serialize(&mut e)?;
+    Ok(e.out)
 }
 
 /// True when `bytes` are this module's encoding rather than JSON text.
@@ -237,10 +243,39 @@ pub fn decode(bytes: &[u8], seeds: &[&str]) -> Result<Value, DecodeError> {
     Ok(v)
 }
 
+/// FNV-1a: the words are a few bytes long, where SipHash's set-up costs
+/// more than the lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordMap = std::collections::HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
+
 fn word_index(s: &str) -> Option<usize> {
-    // Sorted lookups would need a second table kept in step with WORDS;
-    // the list is short and the compare stops at the first byte mostly.
-    WORDS.iter().position(|w| *w == s)
+    static MAP: std::sync::OnceLock<WordMap> = std::sync::OnceLock::new();
+    if s.len() > 24 {
+        // No word is this long: ids, tokens and user data skip the hash.
+        return None;
+    }
+    MAP.get_or_init(|| WORDS.iter().enumerate().map(|(i, w)| (*w, i)).collect())
+        .get(s)
+        .copied()
 }
 
 struct Encoder {
@@ -249,20 +284,40 @@ struct Encoder {
 }
 
 impl Encoder {
-    fn varint(&mut self, mut n: u64) {
-        while n >= 0x80 {
-            self.out.push((n as u8) | 0x80);
-            n >>= 7;
+    fn new(seeds: &[&str]) -> Encoder {
+        let mut out = Vec::with_capacity(256);
+        out.push(FORMAT);
+        Encoder {
+            out,
+            table: seeds
+                .iter()
+                .take(TABLE_MAX)
+                .map(|s| s.to_string())
+                .collect(),
         }
-        self.out.push(n as u8);
     }
 
+    fn varint(&mut self, n: u64) {
+        push_varint(&mut self.out, n);
+    }
+
+    /// The reference encoder: what [`encode_serialize`] must write, kept
+    /// for the tests that compare the two.
+    #[cfg(test)]
     fn value(&mut self, v: &Value) {
         match v {
             Value::Null => self.out.push(NULL),
             Value::Bool(false) => self.out.push(FALSE),
             Value::Bool(true) => self.out.push(TRUE),
-            Value::Number(n) => self.number(n),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    self.uint(u);
+                } else if let Some(i) = n.as_i64() {
+                    self.int(i);
+                } else {
+                    self.float(n.as_f64().unwrap_or(0.0));
+                }
+            }
             Value::String(s) => self.string(s),
             Value::Array(items) => {
                 self.out.push(ARRAY);
@@ -282,23 +337,32 @@ impl Encoder {
         }
     }
 
-    fn number(&mut self, n: &Number) {
-        if let Some(u) = n.as_u64() {
-            if u < 64 {
-                self.out.push(SMALL + u as u8);
-            } else {
-                self.out.push(UINT);
-                self.varint(u);
-            }
-        } else if let Some(i) = n.as_i64() {
+    fn uint(&mut self, u: u64) {
+        if u < 64 {
+            self.out.push(SMALL + u as u8);
+        } else {
+            self.out.push(UINT);
+            self.varint(u);
+        }
+    }
+
+    fn int(&mut self, i: i64) {
+        if i >= 0 {
+            self.uint(i as u64);
+        } else {
             // Negative: -1 is 0, -2 is 1, ...
             self.out.push(NEG);
             self.varint(!(i as u64));
-        } else {
-            // Not an integer: serde_json holds it as a finite f64.
+        }
+    }
+
+    /// A finite float (serde_json makes the others null).
+    fn float(&mut self, f: f64) {
+        if f.is_finite() {
             self.out.push(FLOAT);
-            let f = n.as_f64().unwrap_or(0.0);
             self.out.extend_from_slice(&f.to_le_bytes());
+        } else {
+            self.out.push(NULL);
         }
     }
 
@@ -317,7 +381,7 @@ impl Encoder {
             for (i, t) in self.table.iter().enumerate() {
                 if t == s {
                     self.out.push(STR_REF);
-                    self.varint(i as u64);
+                    push_varint(&mut self.out, i as u64);
                     return;
                 }
                 let common = common_prefix(t, s);
@@ -350,6 +414,490 @@ impl Encoder {
         if s.len() >= PREFIX_MIN && self.table.len() < TABLE_MAX {
             self.table.push(s.to_string());
         }
+    }
+
+    /// Starts an array or object of `len` items (a hint: [`Compound::end`]
+    /// writes the count again if it was wrong or absent).
+    fn open(&mut self, tag: u8, len: Option<usize>) -> Compound<'_> {
+        self.out.push(tag);
+        let at = self.out.len();
+        let announced = len.unwrap_or(0) as u64;
+        self.varint(announced);
+        Compound {
+            e: self,
+            at,
+            announced,
+            count: 0,
+        }
+    }
+
+    /// `{variant: ...}`, as serde_json writes a variant with data.
+    fn variant(&mut self, variant: &str) {
+        self.out.push(OBJECT);
+        self.varint(1);
+        self.string(variant);
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// An array or object being written.
+struct Compound<'a> {
+    e: &'a mut Encoder,
+    /// Where its count is.
+    at: usize,
+    announced: u64,
+    count: u64,
+}
+
+impl Compound<'_> {
+    fn end(self) {
+        if self.count != self.announced {
+            let mut old = Vec::new();
+            push_varint(&mut old, self.announced);
+            let mut new = Vec::new();
+            push_varint(&mut new, self.count);
+            self.e.out.splice(self.at..self.at + old.len(), new);
+        }
+    }
+}
+
+type SerError = serde_json::Error;
+
+fn ser_err(msg: impl std::fmt::Display) -> SerError {
+    <SerError as serde::ser::Error>::custom(msg)
+}
+
+impl<'a> serde::Serializer for &'a mut Encoder {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.out.push(if v { TRUE } else { FALSE });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.int(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), SerError> {
+        if let Ok(u) = u64::try_from(v) {
+            self.uint(u);
+        } else if let Ok(i) = i64::try_from(v) {
+            self.int(i);
+        } else {
+            return Err(ser_err("number out of range"));
+        }
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.uint(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), SerError> {
+        let u = u64::try_from(v).map_err(|_| ser_err("number out of range"))?;
+        self.uint(u);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        self.float(v.into());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        self.float(v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.string(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), SerError> {
+        self.out.push(ARRAY);
+        self.varint(v.len() as u64);
+        for b in v {
+            self.uint(u64::from(*b));
+        }
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<(), SerError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), SerError> {
+        self.string(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        self.variant(variant);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, len))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        self.variant(variant);
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(OBJECT, len))
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(OBJECT, Some(len)))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        self.variant(variant);
+        Ok(self.open(OBJECT, Some(len)))
+    }
+}
+
+impl serde::ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        self.count += 1;
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), SerError> {
+        self.count += 1;
+        key.serialize(KeySer(&mut *self.e))
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        self.count += 1;
+        self.e.string(key);
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        serde::ser::SerializeStruct::serialize_field(self, key, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+/// A map key: a string, as serde_json makes of strings, integers, booleans
+/// and characters; anything else is refused as serde_json refuses it.
+struct KeySer<'a>(&'a mut Encoder);
+
+impl KeySer<'_> {
+    fn text(self, s: &str) -> Result<(), SerError> {
+        self.0.string(s);
+        Ok(())
+    }
+}
+
+fn key_must_be_a_string() -> SerError {
+    ser_err("key must be a string")
+}
+
+impl serde::Serializer for KeySer<'_> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = serde::ser::Impossible<(), SerError>;
+    type SerializeTuple = serde::ser::Impossible<(), SerError>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), SerError>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), SerError>;
+    type SerializeMap = serde::ser::Impossible<(), SerError>;
+    type SerializeStruct = serde::ser::Impossible<(), SerError>;
+    type SerializeStructVariant = serde::ser::Impossible<(), SerError>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.text(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        // As serde_json spells a finite float key (its shortest form).
+        if !v.is_finite() {
+            return Err(ser_err("float key must be finite"));
+        }
+        self.text(&serde_json::to_string(&v)?)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        if !v.is_finite() {
+            return Err(ser_err("float key must be finite"));
+        }
+        self.text(&serde_json::to_string(&v)?)
+    }
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.text(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, _v: &T) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), SerError> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _v: &T,
+    ) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, SerError> {
+        Err(key_must_be_a_string())
     }
 }
 
@@ -575,6 +1123,134 @@ mod tests {
             back.as_object().unwrap().keys().collect::<Vec<_>>(),
             ["b", "a"]
         );
+    }
+
+    /// What the value tree gives, through the reference encoder.
+    fn reference<T: serde::Serialize>(v: &T, seeds: &[&str]) -> Vec<u8> {
+        let mut e = Encoder::new(seeds);
+        e.value(&serde_json::to_value(v).unwrap());
+        e.out
+    }
+
+    #[test]
+    fn the_direct_encoding_is_the_value_trees() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase", tag = "type")]
+        enum Tagged {
+            A { x: u8 },
+            B,
+        }
+        #[derive(serde::Serialize)]
+        enum Plain {
+            Unit,
+            New(i32),
+            Tuple(u8, String),
+            Struct { f: Option<f32> },
+        }
+        #[derive(serde::Serialize)]
+        struct Flat {
+            id: &'static str,
+            #[serde(flatten)]
+            kind: Tagged,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            map: std::collections::BTreeMap<u32, char>,
+            bools: std::collections::BTreeMap<bool, ()>,
+            unit: (),
+            tuple: (i64, u64, f64),
+            nan: f64,
+            big: i128,
+            bytes: serde_bytes_like::Bytes,
+        }
+        mod serde_bytes_like {
+            pub struct Bytes(pub Vec<u8>);
+            impl serde::Serialize for Bytes {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    s.serialize_bytes(&self.0)
+                }
+            }
+        }
+        let v = (
+            Flat {
+                id: "01M97217R2RDR9EQ29FEKSHASZ",
+                kind: Tagged::A { x: 200 },
+                skipped: None,
+                map: [(0, 'a'), (70, 'é')].into(),
+                bools: [(true, ())].into(),
+                unit: (),
+                tuple: (i64::MIN, u64::MAX, 0.1),
+                nan: f64::NAN,
+                big: -5,
+                bytes: serde_bytes_like::Bytes(vec![0, 255]),
+            },
+            vec![
+                Plain::Unit,
+                Plain::New(-3),
+                Plain::Tuple(1, "01M97217R2RDR9EQ29FEKSHASZ-1".into()),
+            ],
+            Plain::Struct { f: Some(1.1) },
+            Tagged::B,
+        );
+        let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
+        let direct = encode_serialize(&v, &seeds).unwrap();
+        assert_eq!(direct, reference(&v, &seeds));
+        assert_eq!(
+            decode(&direct, &seeds).unwrap(),
+            serde_json::to_value(&v).unwrap()
+        );
+        // What serde_json refuses, this refuses.
+        struct FloatKeys(f64, f32);
+        impl serde::Serialize for FloatKeys {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry(&self.0, &1)?;
+                m.serialize_entry(&self.1, &2)?;
+                m.end()
+            }
+        }
+        let keys = FloatKeys(1.5, 1.1);
+        assert_eq!(encode_serialize(&keys, &[]).unwrap(), reference(&keys, &[]));
+        let bad = FloatKeys(f64::NAN, 1.0);
+        assert!(encode_serialize(&bad, &[]).is_err());
+        assert!(serde_json::to_value(&bad).is_err());
+        assert!(encode_serialize(&u128::MAX, &[]).is_err());
+        assert!(serde_json::to_value(u128::MAX).is_err());
+    }
+
+    fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<u64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|f| json!(f)),
+            prop_oneof![
+                Just("id".to_string()),
+                Just("01M97217R2RDR9EQ29FEKSHASZ".to_string()),
+                Just("01M97217R2RDR9EQ29FEKSHASZ-7".to_string()),
+                "\\PC{0,80}",
+            ]
+            .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::vec(("\\PC{0,12}", inner), 0..8)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_json_value_round_trips_and_matches_the_reference(v in arb_json()) {
+            let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
+            let bytes = encode(&v, &seeds);
+            proptest::prop_assert_eq!(&bytes, &reference(&v, &seeds));
+            proptest::prop_assert_eq!(decode(&bytes, &seeds).unwrap(), v);
+        }
     }
 
     #[test]

@@ -1063,6 +1063,9 @@ mod tests {
             bytes.len(),
             json.len()
         );
+        // Written straight from the state, as its value tree would be.
+        let tree = crate::compact::encode(&serde_json::to_value(&state).unwrap(), &[]);
+        assert_eq!(bytes, tree);
         let back = decode_snapshot(&bytes).unwrap();
         assert_eq!(serde_json::to_vec(&back).unwrap(), json);
         back.check_against(&p).unwrap();
