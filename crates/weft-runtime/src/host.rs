@@ -2668,7 +2668,12 @@ mod tests {
     /// written it), keeping its record.
     fn rewrite_snapshot(store: &Arc<dyn Store>, run: &str, edit: impl Fn(&mut serde_json::Value)) {
         let stored = store.load_run(run).unwrap().unwrap();
-        let mut json: serde_json::Value = serde_json::from_slice(&stored.state).unwrap();
+        // This build writes the compact form; an earlier rewrite, JSON.
+        let mut json = if weft_engine::compact::is_compact(&stored.state) {
+            weft_engine::compact::decode(&stored.state, &[]).unwrap()
+        } else {
+            serde_json::from_slice(&stored.state).unwrap()
+        };
         edit(&mut json);
         store
             .commit(&Batch {
@@ -2947,7 +2952,7 @@ mod tests {
 
         // A build that reads it.
         rewrite_snapshot(&store, &run, |j| {
-            *j = serde_json::from_slice(&original).unwrap();
+            *j = weft_engine::compact::decode(&original, &[]).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(30).unwrap(), (0, 1));
@@ -3063,7 +3068,7 @@ mod tests {
         );
         assert_eq!(store.run(&parent).unwrap().unwrap().status, Status::Failed);
         rewrite_snapshot(&store, &parent, |j| {
-            *j = serde_json::from_slice(&original).unwrap();
+            *j = weft_engine::compact::decode(&original, &[]).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(20).unwrap(), (0, 1));
