@@ -223,23 +223,26 @@ pub fn is_compact(bytes: &[u8]) -> bool {
 
 /// Decodes what [`encode`] made with the same `seeds`.
 pub fn decode(bytes: &[u8], seeds: &[&str]) -> Result<Value, DecodeError> {
-    let mut d = Decoder {
-        bytes,
-        at: 0,
-        table: seeds
-            .iter()
-            .take(TABLE_MAX)
-            .map(|s| s.to_string())
-            .collect(),
-    };
-    match d.byte()? {
-        FORMAT => {}
-        b => return Err(d.err(format!("format {b:#04x} is not one this build reads"))),
-    }
+    let mut d = Decoder::start(bytes, seeds)?;
     let v = d.value(0)?;
-    if d.at != bytes.len() {
-        return Err(d.err(format!("{} bytes left over", bytes.len() - d.at)));
-    }
+    d.finish()?;
+    Ok(v)
+}
+
+/// Decodes straight into `T`: what `serde_json::from_value` gives of
+/// [`decode`]'s value, without building the value.
+pub fn decode_into<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    seeds: &[&str],
+) -> Result<T, DecodeError> {
+    let mut d = Decoder::start(bytes, seeds)?;
+    let v = T::deserialize(&mut d).map_err(|mut e| {
+        if e.at == usize::MAX {
+            e.at = d.at;
+        }
+        e
+    })?;
+    d.finish()?;
     Ok(v)
 }
 
@@ -915,9 +918,42 @@ struct Decoder<'a> {
     bytes: &'a [u8],
     at: usize,
     table: Vec<String>,
+    /// Arrays and objects open, for the serde path.
+    depth: usize,
 }
 
-impl Decoder<'_> {
+impl<'a> Decoder<'a> {
+    fn start(bytes: &'a [u8], seeds: &[&str]) -> Result<Decoder<'a>, DecodeError> {
+        let mut d = Decoder {
+            bytes,
+            at: 0,
+            table: seeds
+                .iter()
+                .take(TABLE_MAX)
+                .map(|s| s.to_string())
+                .collect(),
+            depth: 0,
+        };
+        match d.byte()? {
+            FORMAT => Ok(d),
+            b => Err(d.err(format!("format {b:#04x} is not one this build reads"))),
+        }
+    }
+
+    fn finish(&self) -> Result<(), DecodeError> {
+        if self.at != self.bytes.len() {
+            return Err(self.err(format!("{} bytes left over", self.bytes.len() - self.at)));
+        }
+        Ok(())
+    }
+
+    fn peek(&self) -> Result<u8, DecodeError> {
+        self.bytes
+            .get(self.at)
+            .copied()
+            .ok_or_else(|| self.err("the data ends too soon".into()))
+    }
+
     fn err(&self, what: String) -> DecodeError {
         DecodeError { at: self.at, what }
     }
@@ -1093,6 +1129,289 @@ impl Decoder<'_> {
     }
 }
 
+impl serde::de::Error for DecodeError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        // The position is filled in by `decode_into`.
+        DecodeError {
+            at: usize::MAX,
+            what: msg.to_string(),
+        }
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for &mut Decoder<'_> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+        let tag = self.byte()?;
+        match tag {
+            NULL => v.visit_unit(),
+            FALSE => v.visit_bool(false),
+            TRUE => v.visit_bool(true),
+            UINT => v.visit_u64(self.varint()?),
+            NEG => {
+                let n = self.varint()?;
+                if n > i64::MAX as u64 {
+                    return Err(self.err("a negative integer does not fit 64 bits".into()));
+                }
+                v.visit_i64(!(n as i64))
+            }
+            FLOAT => {
+                let raw: [u8; 8] = self.take(8)?.try_into().expect("8 bytes taken");
+                let f = f64::from_le_bytes(raw);
+                if !f.is_finite() {
+                    return Err(self.err(format!("{f} is not a JSON number")));
+                }
+                v.visit_f64(f)
+            }
+            SMALL..=0x7F => v.visit_u64(u64::from(tag - SMALL)),
+            ARRAY | OBJECT => {
+                if self.depth >= DEPTH_MAX {
+                    return Err(self.err(format!("nested deeper than DEPTH_MAX ({DEPTH_MAX})")));
+                }
+                let n = self.count()?;
+                self.depth += 1;
+                let mut access = Items { d: self, left: n };
+                let out = if tag == ARRAY {
+                    v.visit_seq(&mut access)?
+                } else {
+                    v.visit_map(&mut access)?
+                };
+                if access.left != 0 {
+                    // As serde_json's value reader: every item is taken.
+                    return Err(access.d.err(format!("{} items were not read", access.left)));
+                }
+                access.d.depth -= 1;
+                Ok(out)
+            }
+            _ => {
+                self.at -= 1;
+                v.visit_string(self.string_at()?)
+            }
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+        if self.peek()? == NULL {
+            self.at += 1;
+            v.visit_none()
+        } else {
+            v.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        // As serde_json: a string is a unit variant, an object of one
+        // entry a variant with its data.
+        if self.peek()? == OBJECT {
+            self.at += 1;
+            let n = self.count()?;
+            if n != 1 {
+                return Err(self.err(format!("an enum is an object of one entry, not {n}")));
+            }
+            let variant = self.string_at()?;
+            v.visit_enum(Variant {
+                d: self,
+                variant,
+                data: true,
+            })
+        } else {
+            let variant = self.string_at()?;
+            v.visit_enum(Variant {
+                d: self,
+                variant,
+                data: false,
+            })
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+/// The items of an array or the entries of an object being read.
+struct Items<'d, 'a> {
+    d: &'d mut Decoder<'a>,
+    left: usize,
+}
+
+impl<'de> serde::de::SeqAccess<'de> for Items<'_, '_> {
+    type Error = DecodeError;
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.d).map(Some)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+impl<'de> serde::de::MapAccess<'de> for Items<'_, '_> {
+    type Error = DecodeError;
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let key = self.d.string_at()?;
+        seed.deserialize(Key(key)).map(Some)
+    }
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        seed.deserialize(&mut *self.d)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// An enum's variant and, when `data`, its value next in the bytes.
+struct Variant<'d, 'a> {
+    d: &'d mut Decoder<'a>,
+    variant: String,
+    data: bool,
+}
+
+impl<'de, 'd, 'a> serde::de::EnumAccess<'de> for Variant<'d, 'a> {
+    type Error = DecodeError;
+    type Variant = Self;
+    fn variant_seed<V: serde::de::DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), DecodeError> {
+        let name = Key(self.variant.clone());
+        Ok((seed.deserialize(name)?, self))
+    }
+}
+
+impl<'de> serde::de::VariantAccess<'de> for Variant<'_, '_> {
+    type Error = DecodeError;
+    fn unit_variant(self) -> Result<(), DecodeError> {
+        if self.data {
+            <() as serde::Deserialize>::deserialize(&mut *self.d)
+        } else {
+            Ok(())
+        }
+    }
+    fn newtype_variant_seed<T: serde::de::DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, DecodeError> {
+        if !self.data {
+            return Err(self.d.err(format!("variant {} has no data", self.variant)));
+        }
+        seed.deserialize(&mut *self.d)
+    }
+    fn tuple_variant<V: serde::de::Visitor<'de>>(
+        self,
+        _len: usize,
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        if !self.data {
+            return Err(self.d.err(format!("variant {} has no data", self.variant)));
+        }
+        serde::Deserializer::deserialize_any(&mut *self.d, v)
+    }
+    fn struct_variant<V: serde::de::Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        if !self.data {
+            return Err(self.d.err(format!("variant {} has no data", self.variant)));
+        }
+        serde::Deserializer::deserialize_any(&mut *self.d, v)
+    }
+}
+
+/// A map key or variant name: a string, read as a number or a boolean
+/// when the type wants one (as serde_json reads the keys of a map).
+struct Key(String);
+
+macro_rules! key_number {
+    ($($method:ident => $visit:ident),*) => {$(
+        fn $method<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+            match self.0.parse() {
+                Ok(n) => v.$visit(n),
+                Err(_) => v.visit_string(self.0),
+            }
+        }
+    )*};
+}
+
+impl<'de> serde::Deserializer<'de> for Key {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+        v.visit_string(self.0)
+    }
+
+    key_number! {
+        deserialize_i8 => visit_i8, deserialize_i16 => visit_i16,
+        deserialize_i32 => visit_i32, deserialize_i64 => visit_i64,
+        deserialize_i128 => visit_i128, deserialize_u8 => visit_u8,
+        deserialize_u16 => visit_u16, deserialize_u32 => visit_u32,
+        deserialize_u64 => visit_u64, deserialize_u128 => visit_u128,
+        deserialize_f32 => visit_f32, deserialize_f64 => visit_f64,
+        deserialize_bool => visit_bool
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, DecodeError> {
+        v.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        v.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DecodeError> {
+        use serde::de::IntoDeserializer;
+        let de: serde::de::value::StringDeserializer<DecodeError> = self.0.into_deserializer();
+        de.deserialize_enum(name, variants, v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct
+        map struct identifier ignored_any
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1249,8 +1568,95 @@ mod tests {
             let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
             let bytes = encode(&v, &seeds);
             proptest::prop_assert_eq!(&bytes, &reference(&v, &seeds));
-            proptest::prop_assert_eq!(decode(&bytes, &seeds).unwrap(), v);
+            proptest::prop_assert_eq!(&decode(&bytes, &seeds).unwrap(), &v);
+            proptest::prop_assert_eq!(decode_into::<Value>(&bytes, &seeds).unwrap(), v);
         }
+    }
+
+    /// Read straight into a type, the bytes give what serde_json gives of
+    /// the same value: every shape serde derives.
+    #[test]
+    fn decoding_into_a_type_is_reading_its_value() {
+        use serde::{Deserialize, Serialize};
+        use std::collections::BTreeMap;
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", tag = "kind")]
+        enum Internal {
+            A { x: u8 },
+            B,
+        }
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "state", content = "value")]
+        enum Adjacent {
+            Running,
+            Done(Vec<i64>),
+        }
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        enum External {
+            Unit,
+            New(i32),
+            Tuple(u8, String),
+            Struct { f: Option<f64> },
+        }
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Inner(u32);
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct All {
+            id: String,
+            #[serde(flatten)]
+            kind: Internal,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            skipped: Option<u8>,
+            by_number: BTreeMap<u32, char>,
+            by_bool: BTreeMap<bool, Inner>,
+            by_neg: BTreeMap<i64, ()>,
+            unit: (),
+            tuple: (i64, u64, f64, f32),
+            adjacent: Vec<Adjacent>,
+            external: Vec<External>,
+            json: Value,
+            at: (u32, u32),
+        }
+        let v = All {
+            id: "01M97217R2RDR9EQ29FEKSHASZ".into(),
+            kind: Internal::A { x: 200 },
+            skipped: None,
+            by_number: [(0, 'a'), (70, 'é')].into(),
+            by_bool: [(true, Inner(7))].into(),
+            by_neg: [(-5, ())].into(),
+            unit: (),
+            tuple: (i64::MIN, u64::MAX, 0.1, 1.5),
+            adjacent: vec![Adjacent::Running, Adjacent::Done(vec![-1, 2])],
+            external: vec![
+                External::Unit,
+                External::New(-3),
+                External::Tuple(1, "01M97217R2RDR9EQ29FEKSHASZ-1".into()),
+                External::Struct { f: Some(1.25) },
+                External::Struct { f: None },
+            ],
+            json: json!({"a": [1, "x", null, {"b": 2.5}]}),
+            at: (0, 6),
+        };
+        let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
+        let bytes = encode_serialize(&v, &seeds).unwrap();
+        let direct: All = decode_into(&bytes, &seeds).unwrap();
+        assert_eq!(direct, v);
+        let through: All = serde_json::from_value(decode(&bytes, &seeds).unwrap()).unwrap();
+        assert_eq!(through, v);
+        // Errors are errors, with a position.
+        assert!(decode_into::<All>(&bytes[..bytes.len() - 1], &seeds).is_err());
+        let wrong = encode(&json!({"id": 5}), &[]);
+        let err = decode_into::<All>(&wrong, &[]).unwrap_err();
+        assert!(err.at <= wrong.len(), "{err}");
+        assert!(
+            decode_into::<External>(&encode(&json!({"New": 1, "Unit": null}), &[]), &[]).is_err()
+        );
+        assert!(decode_into::<External>(&encode(&json!("New"), &[]), &[]).is_err());
+        assert!(decode_into::<(u8,)>(&encode(&json!([1, 2]), &[]), &[]).is_err());
+        let mut deep = vec![FORMAT];
+        deep.extend(std::iter::repeat_n([ARRAY, 1], DEPTH_MAX + 1).flatten());
+        deep.push(NULL);
+        assert!(decode_into::<Value>(&deep, &[]).is_err());
     }
 
     #[test]

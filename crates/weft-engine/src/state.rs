@@ -70,6 +70,13 @@ fn decode_snapshot_with(
     upgrades: &[SnapshotUpgrade],
 ) -> Result<RunState, SnapshotError> {
     if crate::compact::is_compact(bytes) {
+        // The common case reads straight into the state; anything else
+        // (an older version, an error to explain) through the value.
+        if let Ok(state) = crate::compact::decode_into::<RunState>(bytes, &[]) {
+            if state.v == current {
+                return Ok(state);
+            }
+        }
         let json = crate::compact::decode(bytes, &[])
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         return upgrade_json(json, current, upgrades);

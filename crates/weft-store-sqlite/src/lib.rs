@@ -488,13 +488,9 @@ fn from_journal<T: serde::de::DeserializeOwned>(
         ValueRef::Text(t) => serde_json::from_slice(t)
             .map(Some)
             .map_err(|e| corrupt(what(), e)),
-        ValueRef::Blob(b) => {
-            let json =
-                weft_engine::compact::decode(b, &[run_id]).map_err(|e| corrupt(what(), e))?;
-            serde_json::from_value(json)
-                .map(Some)
-                .map_err(|e| corrupt(what(), e))
-        }
+        ValueRef::Blob(b) => weft_engine::compact::decode_into(b, &[run_id])
+            .map(Some)
+            .map_err(|e| corrupt(what(), e)),
         other => Err(corrupt(
             what(),
             format!("a journal column holds {:?}", other.data_type()),
