@@ -64,6 +64,24 @@ pub fn encode_snapshot(state: &RunState) -> Vec<u8> {
     crate::compact::encode_serialize(state, &[]).expect("run state serializes")
 }
 
+/// Other data a store keeps per run (the SQLite journal's entries and
+/// causes) in the snapshot's compact form, with `seeds` (the run id)
+/// shared by reference.
+pub fn encode_compact<T: Serialize + ?Sized>(
+    value: &T,
+    seeds: &[&str],
+) -> Result<Vec<u8>, serde_json::Error> {
+    crate::compact::encode_serialize(value, seeds)
+}
+
+/// Reads what [`encode_compact`] wrote with the same `seeds`.
+pub fn decode_compact<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    seeds: &[&str],
+) -> Result<T, crate::compact::DecodeError> {
+    crate::compact::decode_into(bytes, seeds)
+}
+
 fn decode_snapshot_with(
     bytes: &[u8],
     current: u32,

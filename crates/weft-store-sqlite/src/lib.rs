@@ -468,10 +468,10 @@ fn opt_json<T: serde::de::DeserializeOwned>(
 }
 
 /// A journal column as stored since schema version 8: the compact form
-/// (`weft_engine::compact`) with the run id seeded, so the call ids inside
+/// (`weft_engine::state::encode_compact`) with the run id seeded, so the call ids inside
 /// (`<run id>-<n>`) cost a few bytes each.
 fn to_journal<T: serde::Serialize + ?Sized>(v: &T, run_id: &str) -> Vec<u8> {
-    weft_engine::compact::encode_serialize(v, &[run_id]).expect("plain data serializes")
+    weft_engine::state::encode_compact(v, &[run_id]).expect("plain data serializes")
 }
 
 /// Reads a journal column: a BLOB in the compact form, or JSON text as
@@ -488,7 +488,7 @@ fn from_journal<T: serde::de::DeserializeOwned>(
         ValueRef::Text(t) => serde_json::from_slice(t)
             .map(Some)
             .map_err(|e| corrupt(what(), e)),
-        ValueRef::Blob(b) => weft_engine::compact::decode_into(b, &[run_id])
+        ValueRef::Blob(b) => weft_engine::state::decode_compact(b, &[run_id])
             .map(Some)
             .map_err(|e| corrupt(what(), e)),
         other => Err(corrupt(
