@@ -97,7 +97,9 @@ enum Command {
         /// are, counters included) and time searches and counts among them.
         #[arg(long)]
         search: Option<u64>,
-        /// With --search: a PostgreSQL store instead of the data directory.
+        /// With --search or --suspended: a PostgreSQL store instead of the
+        /// data directory (its size is then read with PostgreSQL's own
+        /// functions, e.g. `pg_total_relation_size`).
         #[arg(long)]
         database: Option<String>,
     },
@@ -761,6 +763,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(_) => Some(single("--suspended")?),
                 None => None,
             };
+            if let (Some(n), Some(concurrency), Some(url)) =
+                (suspended, suspend_concurrency, &database)
+            {
+                println!("weft bench: {n} runs suspended on `await`, started by {concurrency} clients, store on PostgreSQL");
+                let store = std::sync::Arc::new(weft_store_postgres::PgStore::connect(url)?);
+                let s = bench::suspended(store, n, concurrency)?;
+                println!(
+                    "  started and suspended in {:.1} s; the store's size is PostgreSQL's to tell (pg_total_relation_size of its schema's tables)",
+                    s.elapsed.as_secs_f64()
+                );
+                println!(
+                    "suspended={} rss_mib={} peak_rss_mib={}",
+                    s.runs,
+                    s.rss_kib / 1024,
+                    s.peak_kib / 1024
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let store_dir = bench::StoreDir::new(data, keep)?;
             let dir = store_dir.path().to_path_buf();
             let store = data::open_for_writing(&dir)?.store;

@@ -7,6 +7,7 @@
 //! directly with a fake clock.
 
 pub mod builtins;
+pub mod compact;
 pub mod compile;
 pub mod condition;
 pub mod dump;

@@ -49,8 +49,37 @@ pub enum SnapshotError {
 
 /// Reads a stored snapshot: checks its version, upgrades an older one
 /// through [`SNAPSHOT_UPGRADES`], and refuses a newer or unknown one.
+/// Whether it is JSON text or [`crate::compact`] (which every build since
+/// the compact form reads, whatever it writes) is told by the first byte.
 pub fn decode_snapshot(bytes: &[u8]) -> Result<RunState, SnapshotError> {
     decode_snapshot_with(bytes, SNAPSHOT_VERSION, SNAPSHOT_UPGRADES)
+}
+
+/// The bytes a store keeps for `state`: [`crate::compact`]'s form of its
+/// JSON, about a third of the text's size (docs/benchmarks.md, "Disk per
+/// waiting run"). [`decode_snapshot`] reads it and the JSON text earlier
+/// builds wrote.
+pub fn encode_snapshot(state: &RunState) -> Vec<u8> {
+    // A run state holds plain data with string keys: it always converts.
+    crate::compact::encode_serialize(state, &[]).expect("run state serializes")
+}
+
+/// Other data a store keeps per run (the SQLite journal's entries and
+/// causes) in the snapshot's compact form, with `seeds` (the run id)
+/// shared by reference.
+pub fn encode_compact<T: Serialize + ?Sized>(
+    value: &T,
+    seeds: &[&str],
+) -> Result<Vec<u8>, serde_json::Error> {
+    crate::compact::encode_serialize(value, seeds)
+}
+
+/// Reads what [`encode_compact`] wrote with the same `seeds`.
+pub fn decode_compact<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    seeds: &[&str],
+) -> Result<T, crate::compact::DecodeError> {
+    crate::compact::decode_into(bytes, seeds)
 }
 
 fn decode_snapshot_with(
@@ -58,6 +87,18 @@ fn decode_snapshot_with(
     current: u32,
     upgrades: &[SnapshotUpgrade],
 ) -> Result<RunState, SnapshotError> {
+    if crate::compact::is_compact(bytes) {
+        // The common case reads straight into the state; anything else
+        // (an older version, an error to explain) through the value.
+        if let Ok(state) = crate::compact::decode_into::<RunState>(bytes, &[]) {
+            if state.v == current {
+                return Ok(state);
+            }
+        }
+        let json = crate::compact::decode(bytes, &[])
+            .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        return upgrade_json(json, current, upgrades);
+    }
     // The common case reads straight into the state, in one pass.
     if let Ok(state) = serde_json::from_slice::<RunState>(bytes) {
         if state.v == current {
@@ -81,8 +122,26 @@ fn decode_snapshot_with(
         // It failed above: say why.
         return serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()));
     }
-    let mut json: serde_json::Value =
+    let json: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+    upgrade_json(json, current, upgrades)
+}
+
+/// Checks a snapshot's version and brings it to `current`.
+fn upgrade_json(
+    mut json: serde_json::Value,
+    current: u32,
+    upgrades: &[SnapshotUpgrade],
+) -> Result<RunState, SnapshotError> {
+    let v = json
+        .get("v")
+        .ok_or_else(|| SnapshotError::Corrupt("missing field `v`".into()))?;
+    let found = v
+        .as_u64()
+        .filter(|v| (u64::from(SNAPSHOT_VERSION_OLDEST)..=u64::from(current)).contains(v))
+        .ok_or_else(|| SnapshotError::Version {
+            found: v.to_string(),
+        })?;
     for (i, upgrade) in upgrades
         .iter()
         .enumerate()
@@ -1015,6 +1074,59 @@ mod tests {
             |_: serde_json::Value| -> Result<serde_json::Value, String> { Err("cannot".into()) };
         let err = decode_snapshot_with(&bytes, 2, &[broken]).unwrap_err();
         assert!(err.to_string().contains("from version 1 to 2"), "{err}");
+    }
+
+    #[test]
+    fn the_compact_snapshot_reads_back_as_its_json_would() {
+        let (p, state) = waiting_run();
+        let json = serde_json::to_vec(&state).unwrap();
+        let bytes = encode_snapshot(&state);
+        assert!(crate::compact::is_compact(&bytes));
+        assert!(
+            bytes.len() * 2 < json.len(),
+            "{} vs {}",
+            bytes.len(),
+            json.len()
+        );
+        // Written straight from the state, as its value tree would be.
+        let tree = crate::compact::encode(&serde_json::to_value(&state).unwrap(), &[]);
+        assert_eq!(bytes, tree);
+        let back = decode_snapshot(&bytes).unwrap();
+        assert_eq!(serde_json::to_vec(&back).unwrap(), json);
+        back.check_against(&p).unwrap();
+        // Versions are checked and upgraded in the compact form as well.
+        let mut v = serde_json::to_value(&state).unwrap();
+        v["v"] = serde_json::json!(SNAPSHOT_VERSION + 1);
+        let newer = crate::compact::encode(&v, &[]);
+        assert!(matches!(
+            decode_snapshot(&newer),
+            Err(SnapshotError::Version { .. })
+        ));
+        v.as_object_mut().unwrap().remove("v");
+        let none = crate::compact::encode(&v, &[]);
+        assert!(matches!(
+            decode_snapshot(&none),
+            Err(SnapshotError::Corrupt(_))
+        ));
+        let mut v1 = serde_json::to_value(&state).unwrap();
+        v1["instructions"] = v1["steps"].take();
+        v1.as_object_mut().unwrap().remove("steps");
+        fn rename(mut j: serde_json::Value) -> Result<serde_json::Value, String> {
+            let n = j
+                .as_object_mut()
+                .and_then(|o| o.remove("instructions"))
+                .ok_or("no `instructions`")?;
+            j["steps"] = n;
+            j["v"] = serde_json::json!(2);
+            Ok(j)
+        }
+        let read = decode_snapshot_with(&crate::compact::encode(&v1, &[]), 2, &[rename]).unwrap();
+        assert_eq!(read.steps, state.steps);
+        // Cut short: an error, not a panic.
+        assert!(matches!(
+            decode_snapshot(&bytes[..bytes.len() / 2]),
+            Err(SnapshotError::Corrupt(_))
+        ));
     }
 
     #[test]

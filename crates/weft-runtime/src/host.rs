@@ -891,7 +891,7 @@ impl Host {
             };
             c.record = make_record(&c.record, &c.state, &c.program, now);
             w.record = Some(c.record.clone());
-            w.state = serde_json::to_vec(&c.state).expect("run state serializes");
+            w.state = weft_engine::state::encode_snapshot(&c.state);
             w.cause = step_cause(causes.remove(&at).unwrap_or_default());
             self.effects
                 .push(Effect::RunUpdated(Box::new(c.record.clone())));
@@ -2678,7 +2678,12 @@ mod tests {
     /// written it), keeping its record.
     fn rewrite_snapshot(store: &Arc<dyn Store>, run: &str, edit: impl Fn(&mut serde_json::Value)) {
         let stored = store.load_run(run).unwrap().unwrap();
-        let mut json: serde_json::Value = serde_json::from_slice(&stored.state).unwrap();
+        // This build writes the compact form; an earlier rewrite, JSON.
+        let mut json = if weft_engine::compact::is_compact(&stored.state) {
+            weft_engine::compact::decode(&stored.state, &[]).unwrap()
+        } else {
+            serde_json::from_slice(&stored.state).unwrap()
+        };
         edit(&mut json);
         store
             .commit(&Batch {
@@ -2957,7 +2962,7 @@ mod tests {
 
         // A build that reads it.
         rewrite_snapshot(&store, &run, |j| {
-            *j = serde_json::from_slice(&original).unwrap();
+            *j = weft_engine::compact::decode(&original, &[]).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(30).unwrap(), (0, 1));
@@ -3073,7 +3078,7 @@ mod tests {
         );
         assert_eq!(store.run(&parent).unwrap().unwrap().status, Status::Failed);
         rewrite_snapshot(&store, &parent, |j| {
-            *j = serde_json::from_slice(&original).unwrap();
+            *j = weft_engine::compact::decode(&original, &[]).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(20).unwrap(), (0, 1));

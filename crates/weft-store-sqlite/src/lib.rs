@@ -467,6 +467,37 @@ fn opt_json<T: serde::de::DeserializeOwned>(
         .transpose()
 }
 
+/// A journal column as stored since schema version 8: the compact form
+/// (`weft_engine::state::encode_compact`) with the run id seeded, so the call ids inside
+/// (`<run id>-<n>`) cost a few bytes each.
+fn to_journal<T: serde::Serialize + ?Sized>(v: &T, run_id: &str) -> Vec<u8> {
+    weft_engine::state::encode_compact(v, &[run_id]).expect("plain data serializes")
+}
+
+/// Reads a journal column: a BLOB in the compact form, or JSON text as
+/// builds before schema version 8 wrote it (those rows stay as they are).
+fn from_journal<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    col: usize,
+    run_id: &str,
+    what: &dyn Fn() -> String,
+) -> Result<Option<T>> {
+    use rusqlite::types::ValueRef;
+    match row.get_ref(col).map_err(|e| db_err(e, what))? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(t) => serde_json::from_slice(t)
+            .map(Some)
+            .map_err(|e| corrupt(what(), e)),
+        ValueRef::Blob(b) => weft_engine::state::decode_compact(b, &[run_id])
+            .map(Some)
+            .map_err(|e| corrupt(what(), e)),
+        other => Err(corrupt(
+            what(),
+            format!("a journal column holds {:?}", other.data_type()),
+        )),
+    }
+}
+
 /// Reads a run record from [`RECORD_COLUMNS`].
 fn read_record(row: &Row<'_>) -> Result<RunRecord> {
     let id: String = row.get(0).map_err(|e| db_err(e, || "run id".into()))?;
@@ -644,11 +675,11 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         }
     };
     if !w.journal.is_empty() {
-        let cause = w.cause.as_ref().map(to_json);
+        let cause = w.cause.as_ref().map(|c| to_journal(c, id));
         tx.prepare_cached(
             "INSERT INTO journal (run_id, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
         )
-        .and_then(|mut s| s.execute(params![id, step, to_json(&w.journal), cause]))
+        .and_then(|mut s| s.execute(params![id, step, to_journal(&w.journal, id), cause]))
         .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
         if step > JOURNAL_STEPS_PER_RUN_MAX {
             // One step in, one out: the oldest beyond the limit.
@@ -973,8 +1004,9 @@ impl Store for SqliteStore {
         while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
             out.push(JournalStep {
                 step: row.get(0).map_err(|e| db_err(e, what))?,
-                entries: from_json(row, 1, &what)?,
-                cause: opt_json(row, 2, &what)?,
+                entries: from_journal(row, 1, run_id, &what)?
+                    .ok_or_else(|| corrupt(what(), "the entries are NULL"))?,
+                cause: from_journal(row, 2, run_id, &what)?,
             });
         }
         Ok(out)
@@ -1001,8 +1033,9 @@ impl Store for SqliteStore {
         while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
             out.push(JournalStep {
                 step: row.get(0).map_err(|e| db_err(e, what))?,
-                entries: from_json(row, 1, &what)?,
-                cause: opt_json(row, 2, &what)?,
+                entries: from_journal(row, 1, run_id, &what)?
+                    .ok_or_else(|| corrupt(what(), "the entries are NULL"))?,
+                cause: from_journal(row, 2, run_id, &what)?,
             });
         }
         Ok(out)
@@ -1171,7 +1204,7 @@ impl Store for SqliteStore {
                 .and_then(|mut s| s.query_row([id], |r| r.get(0)))
                 .map_err(|e| db_err(e, what))?;
             tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
-                .and_then(|mut s| s.execute(params![id, step, to_json(journal)]))
+                .and_then(|mut s| s.execute(params![id, step, to_journal(journal, id)]))
                 .map_err(|e| db_err(e, what))?;
         }
         tx.commit().map_err(|e| db_err(e, what))?;

@@ -11,7 +11,16 @@ use crate::db_err;
 
 /// Every migration, oldest first; entry `i` takes the schema from version
 /// `i` to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4_MACHINES, V5_OPERATING, V6_EVENTS, V7_SOURCES];
+pub const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3,
+    V4_MACHINES,
+    V5_OPERATING,
+    V6_EVENTS,
+    V7_SOURCES,
+    V8_COMPACT_JOURNAL,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -248,6 +257,30 @@ CREATE TABLE source_cursors (
     cursor     TEXT NOT NULL,
     updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+";
+
+/// Version 8: the journal as one b-tree. Its rows are reached by `(run_id,
+/// step)` only, so a `WITHOUT ROWID` table keyed by them drops the separate
+/// index a rowid table keeps for its primary key (the run id a second time
+/// per row, 124 bytes per waiting run of docs/benchmarks.md's flow).
+/// `entries` and `cause` lose their `TEXT` type: rows written from this
+/// version on hold `weft_engine::compact` BLOBs, the rows copied here keep
+/// their JSON text, and readers take either (see `from_journal`).
+///
+/// The copy rewrites the whole journal once, when a store first opens
+/// under this version.
+const V8_COMPACT_JOURNAL: &str = "
+CREATE TABLE journal_v8 (
+    run_id  TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    entries NOT NULL,
+    cause,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+INSERT INTO journal_v8 (run_id, step, entries, cause)
+    SELECT run_id, step, entries, cause FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v8 RENAME TO journal;
 ";
 
 /// Refuses a schema version this build does not know.

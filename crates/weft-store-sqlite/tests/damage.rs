@@ -310,11 +310,16 @@ fn doctor_reports_a_healthy_directory() {
     assert!(text.iter().any(|t| t.contains("store id")), "{text:?}");
     // A snapshot a newer build wrote is no damage: the run is parked until
     // a build that reads it starts.
+    // (The snapshot is in the compact form; its JSON would be read too.)
     let c = rusqlite::Connection::open(dir.join(DB_FILE)).unwrap();
+    let state: Vec<u8> = c
+        .query_row("SELECT state FROM runs WHERE id = ?1", [&id], |r| r.get(0))
+        .unwrap();
+    let mut json = weft_engine::compact::decode(&state, &[]).unwrap();
+    json["v"] = serde_json::json!(99);
     c.execute(
-        "UPDATE runs SET state = CAST(json_set(CAST(state AS TEXT), '$.v', 99) AS BLOB) \
-         WHERE id = ?1",
-        [&id],
+        "UPDATE runs SET state = ?2 WHERE id = ?1",
+        rusqlite::params![&id, weft_engine::compact::encode(&json, &[])],
     )
     .unwrap();
     drop(c);

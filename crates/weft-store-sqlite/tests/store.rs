@@ -280,3 +280,107 @@ fn the_first_schema_is_migrated_with_its_runs() {
         ]
     );
 }
+
+/// A database of schema version 7 (the last that wrote journal entries and
+/// causes as JSON text in a rowid table): migration 8 moves its journal
+/// into a `WITHOUT ROWID` table with the rows as they were, the old rows
+/// read back as before, and new steps of the same run go in the compact
+/// form beside them.
+#[test]
+fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
+    let root = tempfile::tempdir().unwrap();
+    let old_entries = r#"[{"at":5,"type":"started","input":{"n":1}},{"at":5,"type":"callStarted","callId":"r1-1","activity":"open","args":[1],"attempt":1,"awaited":false,"line":2}]"#;
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        for m in &weft_store_sqlite::schema::MIGRATIONS[..7] {
+            raw.execute_batch(m).unwrap();
+        }
+        raw.pragma_update(None, "user_version", 7).unwrap();
+        raw.execute(
+            "INSERT INTO runs (id, flow, version, status, input, waiting, created_at, \
+             updated_at, journal_steps, state) VALUES ('r1', 'A', 1, 'running', '{\"n\":1}', \
+             '[]', 5, 5, 2, x'7b7d')",
+            [],
+        )
+        .unwrap();
+        raw.execute(
+            "INSERT INTO journal (run_id, step, entries, cause) VALUES ('r1', 1, ?1, '{}')",
+            [old_entries],
+        )
+        .unwrap();
+        raw.execute(
+            "INSERT INTO journal (run_id, step, entries, cause) VALUES ('r1', 2, '[]', NULL)",
+            [],
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    let before = s.journal("r1").unwrap();
+    assert_eq!(before.len(), 2);
+    assert_eq!(
+        serde_json::to_string(&before[0].entries).unwrap(),
+        old_entries,
+        "an old row reads back as it was written"
+    );
+    assert_eq!(before[0].cause, Some(serde_json::json!({})));
+    assert_eq!(before[1].cause, None);
+    let cause = serde_json::json!({"event": {"type": "callCompleted", "call": 1, "attempt": 1, "value": null}, "valueIn": 0});
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(record("r1", "A", Status::Running)),
+            state: b"{}".to_vec(),
+            journal: vec![entry(7, 3)],
+            cause: Some(cause.clone()),
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    let v: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
+    let sql: String = raw
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("WITHOUT ROWID"), "{sql}");
+    let kinds: Vec<(i64, String, String)> = raw
+        .prepare("SELECT step, typeof(entries), typeof(cause) FROM journal ORDER BY step")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            (1, "text".into(), "text".into()),
+            (2, "text".into(), "null".into()),
+            (3, "blob".into(), "blob".into()),
+        ]
+    );
+    drop(raw);
+    let s = SqliteStore::open(root.path()).unwrap();
+    let after = s.journal("r1").unwrap();
+    assert_eq!(after[..2], before[..]);
+    assert_eq!(after[2].step, 3);
+    assert_eq!(after[2].entries, vec![entry(7, 3)]);
+    assert_eq!(after[2].cause, Some(cause));
+    assert_eq!(s.journal_page("r1", 2, 5).unwrap(), after[1..]);
+    // A compact row that does not decode is reported, not a panic.
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    raw.execute("UPDATE journal SET entries = x'010bff' WHERE step = 3", [])
+        .unwrap();
+    drop(raw);
+    let s = SqliteStore::open(root.path()).unwrap();
+    match s.journal("r1") {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains("r1"), "{m}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}

@@ -100,7 +100,11 @@ fn dump(s: &dyn Store) -> Vec<serde_json::Value> {
         out.push(json!({
             "record": serde_json::to_value(&r).unwrap(),
             "journal": serde_json::to_value(&journal).unwrap(),
-            "state": String::from_utf8_lossy(&state),
+            // Compact snapshots as their JSON, so the dump compares exactly.
+            "state": match weft_engine::compact::decode(&state, &[]) {
+                Ok(v) => v,
+                Err(_) => json!(String::from_utf8_lossy(&state)),
+            },
         }));
     }
     out.push(serde_json::to_value(s.due_timers(i64::MAX, 1_000).unwrap()).unwrap());
