@@ -97,6 +97,22 @@ await step('a run a trigger started names its event, and the link shows the even
   expect(await card.locator(`#event-starts tr[data-trigger="AutomaticModeration"] a[href="/runs/${cfg.moderationRun}"]`).count() === 1, 'the event links back to the run');
 });
 
+await step('an event whose start failed is re-driven from its card, and the answer is shown', async () => {
+  await page.goto(`${base}/triggers?event=deep`);
+  const card = page.locator('#event[data-event="deep"]');
+  await card.waitFor();
+  expect((await card.locator('#event-starts').textContent()).includes('VALUE_DEPTH_MAX'), 'the failed start and why');
+  await card.locator('button[data-action="redrive"]').click();
+  const said = page.locator('#event #redrive-answer');
+  await said.waitFor();
+  const text = await said.textContent();
+  // Still too deep for any flow's input: the start fails again, and says so.
+  expect(text.includes('Re-drove deep: 0 runs started, 1 start still failing'), `the answer: ${text}`);
+  expect((await page.locator('#event #event-starts').textContent()).includes('VALUE_DEPTH_MAX'), 'the start still says why');
+  const { body } = await api('/v1/events?limit=100');
+  expect(body.events.filter((e) => e.id === 'deep').length === 1, 'still one event');
+});
+
 await step('the workers page links to the sources\' new place', async () => {
   await page.goto(`${base}/workers`);
   await page.locator('#sources-moved a[href="/triggers"]').waitFor();

@@ -9,22 +9,38 @@ import { api, errorText, q } from './api.js';
 import { h, jsonBlock, keepFocus, timeEl, toast } from './dom.js';
 import { isCurrent } from './router.js';
 import { sourcesCard } from './sources.js';
-import { actionAnswer, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from './triggers-format.js';
+import { actionAnswer, redriveAnswer, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from './triggers-format.js';
 
 /** A run's id as a link to its page. */
 function runLink(id) {
   return id ? h('a.mono', { href: `/runs/${q(id)}` }, id) : null;
 }
 
-/** A card showing the event `id`: its fields and the runs it started. */
-async function eventCard(id) {
+/** Re-drives the event `id`'s failed starts; the card again, with the
+ * answer (`POST /v1/events/redrive`) in it. */
+async function redrive(id) {
+  let said;
+  try {
+    const r = await api('/v1/events/redrive', { method: 'POST', body: { id } });
+    said = h('p.callout.tone-completed', { id: 'redrive-answer' }, redriveAnswer(r));
+  } catch (e) {
+    said = h('p.callout.tone-failed', { id: 'redrive-answer' }, errorText(e));
+    toast(errorText(e), 'failed');
+  }
+  return eventCard(id, said);
+}
+
+/** A card showing the event `id`: its fields and the runs it started, and
+ * when a start failed, a button to re-drive it (`said`: the last answer). */
+async function eventCard(id, said = null) {
   let e;
   try {
     e = await api(`/v1/events/${q(id)}`);
   } catch (err) {
     return h('section.card', { id: 'event' }, h('h2', 'Event'), h('p.err', errorText(err)));
   }
-  return h('section.card', { id: 'event', dataset: { event: e.id } },
+  const failed = e.starts.some((s) => s.error);
+  const card = h('section.card', { id: 'event', dataset: { event: e.id } },
     h('h2', 'Event ', h('span.mono', e.id)),
     h('dl.facts',
       h('div', h('dt', 'Type'), h('dd', e.type)),
@@ -38,7 +54,17 @@ async function eventCard(id) {
           h('td.flowname', s.trigger), h('td', s.flow), h('td', runLink(s.runId)),
           h('td', s.error ? h('span.err', s.error) : h('span.sub', 'none'))))))
       : h('p.muted', 'No trigger took this event.'),
+    said,
+    failed
+      ? h('p', h('button.secondary', {
+        type: 'button',
+        dataset: { action: 'redrive' },
+        title: 'Start the failed triggers again, as they are deployed now (the same idempotency keys: never a second run)',
+        onclick: async () => card.replaceWith(await redrive(e.id)),
+      }, 'Re-drive failed starts'))
+      : null,
     h('details.value', h('summary', 'Data'), jsonBlock(e.data)));
+  return card;
 }
 
 /** Draws the triggers page into `main`; returns it ({refresh}). */

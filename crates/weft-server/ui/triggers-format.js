@@ -87,3 +87,11 @@ export function actionAnswer(action, s) {
   if (action === 'trigger') return `Started a run of ${s.flow} now${s.lastRunId ? `: ${s.lastRunId}` : ''}${s.lastError ? ` (error: ${s.lastError})` : ''}.`;
   return `${action}: done.`;
 }
+
+/** What a re-drive (`POST /v1/events/redrive`) answered, in a sentence. */
+export function redriveAnswer(r) {
+  const started = r.starts.filter((s) => s.runId).length;
+  const failing = r.starts.filter((s) => s.error).length;
+  const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+  return `Re-drove ${r.id}: ${n(started, 'run', 'runs')} started, ${n(failing, 'start', 'starts')} still failing.`;
+}

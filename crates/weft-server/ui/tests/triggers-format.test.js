@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { actionAnswer, interval, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from '../triggers-format.js';
+import { actionAnswer, interval, redriveAnswer, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from '../triggers-format.js';
 
 test('a schedule says when it fires and in which zone', () => {
   const cron = { when: { cron: { pattern: '30 2 * * *', timezone: 'Europe/Berlin' } } };
@@ -69,4 +69,12 @@ test('an action on a schedule answers in a sentence from what the API returned',
   assert.equal(actionAnswer('resume', { name: 'h', nextAt: 0 }), 'Resumed h.');
   assert.equal(actionAnswer('resume', { name: 'h', nextAt: Date.UTC(2026, 0, 1) }), 'Resumed h: next fire 2026-01-01T00:00:00.000Z.');
   assert.equal(actionAnswer('trigger', { flow: 'F', lastRunId: 'r1' }), 'Started a run of F now: r1.');
+});
+
+test('a re-drive answers with the runs it started and the starts still failing', () => {
+  assert.equal(redriveAnswer({ id: 'deep', starts: [{ trigger: 'T', flow: 'F', runId: null, error: 'too deep' }] }),
+    'Re-drove deep: 0 runs started, 1 start still failing.');
+  assert.equal(redriveAnswer({ id: 'e1', starts: [{ runId: 'r1' }, { runId: 'r2' }, { error: 'no' }, { error: 'no' }] }),
+    'Re-drove e1: 2 runs started, 2 starts still failing.');
+  assert.equal(redriveAnswer({ id: 'e2', starts: [] }), 'Re-drove e2: 0 runs started, 0 starts still failing.');
 });
