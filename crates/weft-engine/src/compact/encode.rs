@@ -1,0 +1,673 @@
+//! Writing the compact form: a serde `Serializer` that emits the bytes
+//! directly (no `serde_json::Value` in between), with the word table and
+//! the reference table of strings seen.
+
+use super::*;
+
+/// FNV-1a: the words are a few bytes long, where SipHash's set-up costs
+/// more than the lookup.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordMap = std::collections::HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+fn word_index(s: &str) -> Option<usize> {
+    static MAP: std::sync::OnceLock<WordMap> = std::sync::OnceLock::new();
+    if s.len() > 24 {
+        // No word is this long: ids, tokens and user data skip the hash.
+        return None;
+    }
+    MAP.get_or_init(|| WORDS.iter().enumerate().map(|(i, w)| (*w, i)).collect())
+        .get(s)
+        .copied()
+}
+
+pub(super) struct Encoder {
+    pub(super) out: Vec<u8>,
+    table: Vec<String>,
+}
+
+impl Encoder {
+    pub(super) fn new(seeds: &[&str]) -> Encoder {
+        let mut out = Vec::with_capacity(256);
+        out.push(FORMAT);
+        Encoder {
+            out,
+            table: seeds
+                .iter()
+                .take(TABLE_MAX)
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+
+    fn varint(&mut self, n: u64) {
+        push_varint(&mut self.out, n);
+    }
+
+    /// The reference encoder: what [`encode_serialize`] must write, kept
+    /// for the tests that compare the two.
+    #[cfg(test)]
+    pub(super) fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.out.push(NULL),
+            Value::Bool(false) => self.out.push(FALSE),
+            Value::Bool(true) => self.out.push(TRUE),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    self.uint(u);
+                } else if let Some(i) = n.as_i64() {
+                    self.int(i);
+                } else {
+                    self.float(n.as_f64().unwrap_or(0.0));
+                }
+            }
+            Value::String(s) => self.string(s),
+            Value::Array(items) => {
+                self.out.push(ARRAY);
+                self.varint(items.len() as u64);
+                for i in items {
+                    self.value(i);
+                }
+            }
+            Value::Object(m) => {
+                self.out.push(OBJECT);
+                self.varint(m.len() as u64);
+                for (k, v) in m {
+                    self.string(k);
+                    self.value(v);
+                }
+            }
+        }
+    }
+
+    fn uint(&mut self, u: u64) {
+        if u < 64 {
+            self.out.push(SMALL + u as u8);
+        } else {
+            self.out.push(UINT);
+            self.varint(u);
+        }
+    }
+
+    fn int(&mut self, i: i64) {
+        if i >= 0 {
+            self.uint(i as u64);
+        } else {
+            // Negative: -1 is 0, -2 is 1, ...
+            self.out.push(NEG);
+            self.varint(!(i as u64));
+        }
+    }
+
+    /// A finite float (serde_json makes the others null).
+    fn float(&mut self, f: f64) {
+        if f.is_finite() {
+            self.out.push(FLOAT);
+            self.out.extend_from_slice(&f.to_le_bytes());
+        } else {
+            self.out.push(NULL);
+        }
+    }
+
+    fn string(&mut self, s: &str) {
+        if let Some(i) = word_index(s) {
+            if i < 64 {
+                self.out.push(WORD + i as u8);
+            } else {
+                self.out.push(WORD_LONG);
+                self.varint(i as u64);
+            }
+            return;
+        }
+        if s.len() >= PREFIX_MIN {
+            let mut best: Option<(usize, usize)> = None;
+            for (i, t) in self.table.iter().enumerate() {
+                if t == s {
+                    self.out.push(STR_REF);
+                    push_varint(&mut self.out, i as u64);
+                    return;
+                }
+                let common = common_prefix(t, s);
+                if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
+                    best = Some((i, common));
+                }
+            }
+            if let Some((i, common)) = best {
+                self.out.push(STR_PREFIX);
+                self.varint(i as u64);
+                self.varint(common as u64);
+                let rest = &s.as_bytes()[common..];
+                self.varint(rest.len() as u64);
+                self.out.extend_from_slice(rest);
+                self.remember(s);
+                return;
+            }
+        }
+        if s.len() < 64 {
+            self.out.push(SHORT_STR + s.len() as u8);
+        } else {
+            self.out.push(STR);
+            self.varint(s.len() as u64);
+        }
+        self.out.extend_from_slice(s.as_bytes());
+        self.remember(s);
+    }
+
+    fn remember(&mut self, s: &str) {
+        if s.len() >= PREFIX_MIN && self.table.len() < TABLE_MAX {
+            self.table.push(s.to_string());
+        }
+    }
+
+    /// Starts an array or object of `len` items (a hint: [`Compound::end`]
+    /// writes the count again if it was wrong or absent).
+    fn open(&mut self, tag: u8, len: Option<usize>) -> Compound<'_> {
+        self.out.push(tag);
+        let at = self.out.len();
+        let announced = len.unwrap_or(0) as u64;
+        self.varint(announced);
+        Compound {
+            e: self,
+            at,
+            announced,
+            count: 0,
+        }
+    }
+
+    /// `{variant: ...}`, as serde_json writes a variant with data.
+    fn variant(&mut self, variant: &str) {
+        self.out.push(OBJECT);
+        self.varint(1);
+        self.string(variant);
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// An array or object being written.
+pub(super) struct Compound<'a> {
+    e: &'a mut Encoder,
+    /// Where its count is.
+    at: usize,
+    announced: u64,
+    count: u64,
+}
+
+impl Compound<'_> {
+    fn end(self) {
+        if self.count != self.announced {
+            let mut old = Vec::new();
+            push_varint(&mut old, self.announced);
+            let mut new = Vec::new();
+            push_varint(&mut new, self.count);
+            self.e.out.splice(self.at..self.at + old.len(), new);
+        }
+    }
+}
+
+type SerError = serde_json::Error;
+
+fn ser_err(msg: impl std::fmt::Display) -> SerError {
+    <SerError as serde::ser::Error>::custom(msg)
+}
+
+impl<'a> serde::Serializer for &'a mut Encoder {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.out.push(if v { TRUE } else { FALSE });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.int(v.into());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.int(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), SerError> {
+        if let Ok(u) = u64::try_from(v) {
+            self.uint(u);
+        } else if let Ok(i) = i64::try_from(v) {
+            self.int(i);
+        } else {
+            return Err(ser_err("number out of range"));
+        }
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.uint(v.into());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.uint(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), SerError> {
+        let u = u64::try_from(v).map_err(|_| ser_err("number out of range"))?;
+        self.uint(u);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        self.float(v.into());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        self.float(v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.string(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), SerError> {
+        self.out.push(ARRAY);
+        self.varint(v.len() as u64);
+        for b in v {
+            self.uint(u64::from(*b));
+        }
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, value: &T) -> Result<(), SerError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), SerError> {
+        self.out.push(NULL);
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), SerError> {
+        self.string(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), SerError> {
+        self.variant(variant);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, len))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        self.variant(variant);
+        Ok(self.open(ARRAY, Some(len)))
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(OBJECT, len))
+    }
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, SerError> {
+        Ok(self.open(OBJECT, Some(len)))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a>, SerError> {
+        self.variant(variant);
+        Ok(self.open(OBJECT, Some(len)))
+    }
+}
+
+impl serde::ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        self.count += 1;
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        serde::ser::SerializeSeq::serialize_element(self, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), SerError> {
+        self.count += 1;
+        key.serialize(KeySer(&mut *self.e))
+    }
+    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), SerError> {
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        self.count += 1;
+        self.e.string(key);
+        v.serialize(&mut *self.e)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+impl serde::ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: serde::Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        serde::ser::SerializeStruct::serialize_field(self, key, v)
+    }
+    fn end(self) -> Result<(), SerError> {
+        Compound::end(self);
+        Ok(())
+    }
+}
+
+/// A map key: a string, as serde_json makes of strings, integers, booleans
+/// and characters; anything else is refused as serde_json refuses it.
+pub(super) struct KeySer<'a>(&'a mut Encoder);
+
+impl KeySer<'_> {
+    fn text(self, s: &str) -> Result<(), SerError> {
+        self.0.string(s);
+        Ok(())
+    }
+}
+
+fn key_must_be_a_string() -> SerError {
+    ser_err("key must be a string")
+}
+
+impl serde::Serializer for KeySer<'_> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = serde::ser::Impossible<(), SerError>;
+    type SerializeTuple = serde::ser::Impossible<(), SerError>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), SerError>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), SerError>;
+    type SerializeMap = serde::ser::Impossible<(), SerError>;
+    type SerializeStruct = serde::ser::Impossible<(), SerError>;
+    type SerializeStructVariant = serde::ser::Impossible<(), SerError>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), SerError> {
+        self.text(if v { "true" } else { "false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), SerError> {
+        self.text(&v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), SerError> {
+        // As serde_json spells a finite float key (its shortest form).
+        if !v.is_finite() {
+            return Err(ser_err("float key must be finite"));
+        }
+        self.text(&serde_json::to_string(&v)?)
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), SerError> {
+        if !v.is_finite() {
+            return Err(ser_err("float key must be finite"));
+        }
+        self.text(&serde_json::to_string(&v)?)
+    }
+    fn serialize_char(self, v: char) -> Result<(), SerError> {
+        self.text(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Result<(), SerError> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: serde::Serialize + ?Sized>(self, _v: &T) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), SerError> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        v: &T,
+    ) -> Result<(), SerError> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _v: &T,
+    ) -> Result<(), SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, SerError> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, SerError> {
+        Err(key_must_be_a_string())
+    }
+}
+
+/// The length in bytes of the longest common prefix that ends on a
+/// character boundary of both.
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !(a.is_char_boundary(n) && b.is_char_boundary(n)) {
+        n -= 1;
+    }
+    n
+}
