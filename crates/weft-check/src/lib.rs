@@ -77,6 +77,7 @@ mod typing;
 mod walk;
 
 pub use forks::{forks, Fork, ForkKind, Forks, Join};
+pub use typing::{activity_calls, variable_types, ActivityCall, KnownTypes};
 use weft_syntax::ast::Module;
 pub use weft_syntax::Diagnostic;
 

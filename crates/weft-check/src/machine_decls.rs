@@ -285,7 +285,7 @@ fn constant_type(e: &Expr) -> Type {
                 .collect(),
             open: false,
         },
-        _ => crate::typing::default_type(e),
+        _ => crate::contract::shapes::default_type(e),
     }
 }
 

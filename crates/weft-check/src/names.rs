@@ -8,11 +8,6 @@ use crate::suggest;
 use crate::walk::Walker;
 use weft_syntax::{lang, Diagnostic, Span};
 
-/// Most "did you mean" searches per top-level flow. Each costs time in the
-/// number of names in scope; a file of thousands of unknown names (pasted
-/// text, say) should not cost thousands of searches.
-pub(crate) const SUGGESTIONS_PER_FLOW_MAX: usize = 64;
-
 impl<'a> Walker<'a, '_> {
     /// Checks a read of `name` at `span`. `counts_as_use` is false for the
     /// reads of `x += 1`, `x++` and `x.f = e`, which need a value but do not

@@ -11,6 +11,11 @@ use std::collections::HashMap;
 /// identifier; long names are also rarely one typo away from another.
 pub const NAME_CHARS_MAX: usize = 64;
 
+/// Most "did you mean" searches per top-level flow. Each costs time in the
+/// number of names in scope; a file of thousands of unknown names (pasted
+/// text, say) should not cost thousands of searches.
+pub(crate) const SUGGESTIONS_PER_FLOW_MAX: usize = 64;
+
 /// The unrestricted Damerau-Levenshtein distance between `a` and `b`,
 /// counted in characters.
 ///

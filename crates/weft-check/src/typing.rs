@@ -31,7 +31,6 @@ use weft_syntax::visit::{self, Visitor};
 use weft_syntax::{Diagnostic, Span};
 
 mod machines;
-pub(crate) use machines::{default_type, shape_type, Role};
 
 /// Rounds of inference per function: each round lets types flow one more
 /// assignment further (`a = F()`, `b = a.x`, `c = b.y` needs three).

@@ -15,9 +15,9 @@
 
 use crate::codes;
 use crate::flow_sensitivity::State;
-use crate::names;
 use crate::program::{self, Program};
 use crate::scope::{Origin, Scope, ScopeKind, SiteKind, VarId};
+use crate::suggest;
 use std::collections::HashMap;
 use weft_syntax::ast::{
     AssignOp, Block, Else, Expr, ExprKind, FlowDecl, Ident, IfStmt, Lambda, Stmt, StmtKind,
@@ -40,7 +40,7 @@ pub(crate) fn check_flow<'a>(
         silent: 0,
         tainted: program::has_syntax_errors(decl),
         summaries: HashMap::new(),
-        suggestions_left: names::SUGGESTIONS_PER_FLOW_MAX,
+        suggestions_left: suggest::SUGGESTIONS_PER_FLOW_MAX,
     };
     let params: Vec<&Ident> = decl.params.iter().filter_map(|p| p.name.as_ref()).collect();
     walker.enter_scope(ScopeKind::Flow, &params, &decl.body);
@@ -64,7 +64,7 @@ pub(crate) fn check_handler<'a>(
         silent: 0,
         tainted: program::has_syntax_errors_in(handler.body),
         summaries: HashMap::new(),
-        suggestions_left: names::SUGGESTIONS_PER_FLOW_MAX,
+        suggestions_left: suggest::SUGGESTIONS_PER_FLOW_MAX,
     };
     let params = handler.params();
     walker.enter_scope(ScopeKind::Handler, &params, handler.body);

@@ -1,7 +1,7 @@
 //! Checks a plan on its own and against the program it places, and
 //! resolves the placement of every activity the program calls.
 
-use weft_check::contract::{self, Contracts};
+use weft_check::contract::Contracts;
 use weft_check::SourceFile;
 use weft_syntax::{Diagnostic, Span};
 
@@ -28,7 +28,7 @@ impl Program {
     /// The activities `files` call, with their declarations' bindings.
     pub fn of(files: &[SourceFile<'_>]) -> Program {
         let contracts = Contracts::index(files);
-        let mut names: Vec<String> = contract::activity_calls(files)
+        let mut names: Vec<String> = weft_check::activity_calls(files)
             .into_iter()
             .map(|c| c.name)
             .collect();

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use weft_check::contract::types::Type;
-use weft_check::contract::{self, Contracts};
+use weft_check::contract::Contracts;
 use weft_check::SourceFile;
 
 /// Most activities one generated file serves.
@@ -49,8 +49,8 @@ impl Model {
     /// The model of the program `files`.
     pub fn of(files: &[SourceFile<'_>]) -> Model {
         let contracts = Contracts::index(files);
-        let mut seen: BTreeMap<String, Vec<contract::ActivityCall>> = BTreeMap::new();
-        for call in contract::activity_calls(files) {
+        let mut seen: BTreeMap<String, Vec<weft_check::ActivityCall>> = BTreeMap::new();
+        for call in weft_check::activity_calls(files) {
             seen.entry(call.name.clone()).or_default().push(call);
         }
         let activities = seen
@@ -95,7 +95,7 @@ impl Model {
 
 /// `arg0..argN` for the positional arguments (optional past the fewest
 /// any call gives), then each named argument (optional).
-fn undeclared_params(calls: &[contract::ActivityCall]) -> Vec<Param> {
+fn undeclared_params(calls: &[weft_check::ActivityCall]) -> Vec<Param> {
     let most = calls.iter().map(|c| c.positional).max().unwrap_or(0);
     let fewest = calls.iter().map(|c| c.positional).min().unwrap_or(0);
     let mut params: Vec<Param> = (0..most)

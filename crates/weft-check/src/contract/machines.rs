@@ -3,8 +3,8 @@
 //! input type, read from every `machine` block by the rules the checker and
 //! the engine follow (`docs/language.md`, "Machines").
 
+use super::shapes::{shape_type, Role};
 use crate::contract::types::Type;
-use crate::typing::{shape_type, Role};
 use crate::SourceFile;
 use weft_syntax::ast::CommandForm;
 

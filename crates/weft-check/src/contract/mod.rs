@@ -7,23 +7,23 @@
 //! - [`http`]: `@http(...)` bindings and the requests they make.
 //! - [`grpc`]: `@grpc(...)` bindings and the request messages they send.
 //! - [`machines`]: the machines' state and command input types.
-//! - [`Contracts`]: the declarations of a program, by name, and
-//!   [`activity_calls`]: every activity call of a program, declared or not.
-//! - [`variable_types`]: what the checker infers of variables' types (from
-//!   results of declared activities, literals, fields), per function.
+//! - [`Contracts`]: the declarations of a program, by name.
+//!
+//! What the checker's inference finds is at the crate's root:
+//! [`crate::activity_calls`] (every activity call of a program, declared or
+//! not) and [`crate::variable_types`] (variables' types, per function).
 
 pub mod args;
 pub mod grpc;
 pub mod http;
 pub mod machines;
+pub(crate) mod shapes;
 pub mod types;
 
 use crate::SourceFile;
 use std::collections::BTreeMap;
 use types::{Type, Types};
 use weft_syntax::ast::{ActivityDecl, TypeDecl};
-
-pub use crate::typing::{activity_calls, variable_types, ActivityCall, KnownTypes};
 
 /// A declaration and the file that holds it.
 #[derive(Clone, Copy, Debug)]

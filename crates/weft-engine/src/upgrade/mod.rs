@@ -437,7 +437,7 @@ struct Upgrade<'a> {
 }
 
 struct Types {
-    known: Vec<weft_check::contract::KnownTypes>,
+    known: Vec<weft_check::KnownTypes>,
     types: weft_check::contract::types::Types,
 }
 
@@ -1193,7 +1193,7 @@ impl<'a> Upgrade<'a> {
                 })
                 .collect();
             Types {
-                known: weft_check::contract::variable_types(&files),
+                known: weft_check::variable_types(&files),
                 types: weft_check::contract::Contracts::index(&files).types,
             }
         });

@@ -389,7 +389,7 @@ fn declare_activity(program: &Program, file: usize, range: Span) -> Option<Actio
 /// checker knows, else `any`.
 fn declaration_from_calls(program: &Program, name: &str, calls: &[Location]) -> String {
     let sources = program.sources();
-    let known = weft_check::contract::variable_types(&sources);
+    let known = weft_check::variable_types(&sources);
     let mut positional: Vec<(String, Option<String>)> = Vec::new();
     let mut min_positional = usize::MAX;
     let mut named: Vec<(String, Option<String>, usize)> = Vec::new();

@@ -492,7 +492,7 @@ fn fields(
     let contracts = weft_check::contract::Contracts::index(&sources);
     // The innermost function around the name that has the variable: the
     // checker lists enclosing functions first.
-    let known = weft_check::contract::variable_types(&sources);
+    let known = weft_check::variable_types(&sources);
     let Some(ty) = known
         .iter()
         .rev()

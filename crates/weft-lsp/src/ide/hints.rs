@@ -46,7 +46,7 @@ pub fn hints(program: &Program, file: usize, range: Span) -> Vec<Hint> {
     let mut out = Vec::new();
 
     // Types of variables, at their definitions.
-    let known = weft_check::contract::variable_types(&sources);
+    let known = weft_check::variable_types(&sources);
     for r in &f.index.refs {
         let Target::Var(id) = r.target else { continue };
         if r.role != Role::Def || !within(r.span.end) {

@@ -151,7 +151,7 @@ fn variable(program: &Program, file: usize, r: &NameRef, id: usize) -> String {
 /// the innermost function around it that has the variable.
 fn variable_type(program: &Program, file: usize, at: Span, name: &str) -> Option<Type> {
     let sources = program.sources();
-    weft_check::contract::variable_types(&sources)
+    weft_check::variable_types(&sources)
         .into_iter()
         .rev()
         .filter(|k| k.file == file && k.body.start <= at.start && at.end <= k.body.end)
