@@ -113,6 +113,21 @@ await step('an event whose start failed is re-driven from its card, and the answ
   expect(body.events.filter((e) => e.id === 'deep').length === 1, 'still one event');
 });
 
+await step('a trigger\'s failed starts are re-driven from its row, the answer is shown and audited', async () => {
+  const row = page.locator('#triggers tr[data-trigger="AutomaticModeration"]');
+  await row.waitFor();
+  await row.locator('button[data-action="redrive:AutomaticModeration"]').click();
+  const said = page.locator('#trigger-answer [data-trigger="AutomaticModeration"]');
+  await said.waitFor();
+  const text = await said.textContent();
+  // The one failed start (the event nested too deep) fails again.
+  expect(text.includes('Re-drove 1 event of AutomaticModeration: 0 runs started, 1 start still failing.'), `the answer: ${text}`);
+  const { body } = await api('/v1/audit?limit=1');
+  const last = body.actions[0];
+  expect(last.action === 'trigger-redrive' && last.detail.trigger === 'AutomaticModeration', `audited: ${JSON.stringify(last)}`);
+  expect(last.actor !== 'api', `the UI names its operator: ${last.actor}`);
+});
+
 await step('the workers page links to the sources\' new place', async () => {
   await page.goto(`${base}/workers`);
   await page.locator('#sources-moved a[href="/triggers"]').waitFor();

@@ -85,6 +85,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/events/{id}"),
     ("POST", "/v1/events/redrive"),
     ("GET", "/v1/triggers"),
+    ("POST", "/v1/triggers/{name}/redrive"),
     ("GET", "/v1/schedules"),
     ("POST", "/v1/schedules/{name}/pause"),
     ("POST", "/v1/schedules/{name}/resume"),

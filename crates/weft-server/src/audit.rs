@@ -45,18 +45,33 @@ pub fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
 /// fork). A failure to record is logged, not answered: the action is done
 /// and durable, and the caller must learn that.
 pub async fn record_one(s: &AppState, actor: String, action: &str, detail: Value, run: String) {
+    record(s, actor, action, detail, 1, vec![run]).await
+}
+
+/// Records an action that succeeded: it was meant for `matched` runs and
+/// applied to `runs` (a schedule's pause touches none; a re-drive starts
+/// the runs its failed starts now make). Logged, not answered, on failure,
+/// as [`record_one`].
+pub async fn record(
+    s: &AppState,
+    actor: String,
+    action: &str,
+    detail: Value,
+    matched: u64,
+    runs: Vec<String>,
+) {
     let store = s.runtime.store().clone();
     let entry = NewAudit {
         at: weft_runtime::runtime::now_ms(),
         actor,
         action: action.to_string(),
         detail,
-        matched: 1,
+        matched,
     };
     let done = entry.at;
     let result = blocking(move || {
         let id = store.audit_begin(&entry)?;
-        store.audit_progress(id, &[run], &[], Some(done))
+        store.audit_progress(id, &runs, &[], Some(done))
     })
     .await;
     if let Err(e) = result {

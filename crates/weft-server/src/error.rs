@@ -71,6 +71,7 @@ codes! {
     UnknownInstance = ("unknown_instance", NOT_FOUND, "The machine has no instance with this key: no command was ever applied to it."),
     UnknownCommandId = ("unknown_command_id", NOT_FOUND, "The instance has no command with this command id."),
     UnknownEvent = ("unknown_event", NOT_FOUND, "No event with this id was taken."),
+    UnknownTrigger = ("unknown_trigger", NOT_FOUND, "No trigger of this name is in force (the newest version of its flow does not declare it)."),
     UnknownSchedule = ("unknown_schedule", NOT_FOUND, "No deployed program declares a schedule of this name (or it was retired: the newest version of its flow no longer declares it)."),
     MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED, "The path exists but does not take this method."),
     RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, "The request's body did not arrive within the server's body read timeout; the connection is closed."),

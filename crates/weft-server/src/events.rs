@@ -4,6 +4,7 @@
 //! `GET /v1/events` lists what was taken, newest first.
 
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use weft_store::{IncomingEvent, StoredEvent};
@@ -133,17 +134,32 @@ pub(crate) struct RedriveBody {
 /// starts once durable.
 pub(crate) async fn redrive_event(
     State(s): State<AppState>,
+    headers: HeaderMap,
     Json(body): Json<RedriveBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let actor = crate::audit::actor(&headers)?;
     let starts = s.runtime.redrive_event(&body.id).await?;
+    let starts: Vec<Value> = starts.iter().map(start_json).collect();
+    // The runs the event's starts have now (a start that had its run
+    // before the re-drive keeps the same one: the keys are the same).
+    let runs: Vec<String> = starts
+        .iter()
+        .filter(|t| t["error"].is_null())
+        .filter_map(|t| t["runId"].as_str().map(str::to_string))
+        .collect();
+    let detail = json!({"event": body.id, "starts": starts});
+    crate::audit::record(
+        &s,
+        actor,
+        "event-redrive",
+        detail,
+        starts.len() as u64,
+        runs,
+    )
+    .await;
     Ok(Json(json!({
         "id": body.id,
-        "starts": starts.iter().map(|t| json!({
-            "trigger": t.trigger,
-            "flow": t.flow,
-            "runId": t.run_id,
-            "error": t.error,
-        })).collect::<Vec<_>>(),
+        "starts": starts,
     })))
 }
 
@@ -183,12 +199,37 @@ pub(crate) async fn list_schedules(State(s): State<AppState>) -> Result<Json<Val
     })))
 }
 
+/// An operator's action on a schedule, recorded in the audit log once done
+/// (as `schedule-pause`, `schedule-resume` or `schedule-trigger`; a
+/// trigger's record lists the run it started).
 async fn schedule_action(
     s: &AppState,
+    headers: &HeaderMap,
     name: &str,
     action: weft_runtime::host::ScheduleAction,
 ) -> Result<Json<Value>, ApiError> {
+    use weft_runtime::host::ScheduleAction;
+    let actor = crate::audit::actor(headers)?;
     let row = s.runtime.schedule(name, action).await?;
+    let mut detail = json!({"schedule": name});
+    let (what, matched, runs) = match action {
+        ScheduleAction::Pause => ("schedule-pause", 0, Vec::new()),
+        ScheduleAction::Resume => ("schedule-resume", 0, Vec::new()),
+        // A fire now either starts its run (the row's last run) or records
+        // why it could not.
+        ScheduleAction::Trigger => match &row.last_error {
+            None => (
+                "schedule-trigger",
+                1,
+                row.last_run_id.iter().cloned().collect(),
+            ),
+            Some(e) => {
+                detail["error"] = json!(e);
+                ("schedule-trigger", 1, Vec::new())
+            }
+        },
+    };
+    crate::audit::record(s, actor, what, detail, matched, runs).await;
     Ok(Json(schedule_json(&row)))
 }
 
@@ -196,24 +237,45 @@ async fn schedule_action(
 pub(crate) async fn pause_schedule(
     State(s): State<AppState>,
     axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    schedule_action(&s, &name, weft_runtime::host::ScheduleAction::Pause).await
+    schedule_action(
+        &s,
+        &headers,
+        &name,
+        weft_runtime::host::ScheduleAction::Pause,
+    )
+    .await
 }
 
 /// `POST /v1/schedules/{name}/resume`.
 pub(crate) async fn resume_schedule(
     State(s): State<AppState>,
     axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    schedule_action(&s, &name, weft_runtime::host::ScheduleAction::Resume).await
+    schedule_action(
+        &s,
+        &headers,
+        &name,
+        weft_runtime::host::ScheduleAction::Resume,
+    )
+    .await
 }
 
 /// `POST /v1/schedules/{name}/trigger`: a run now.
 pub(crate) async fn trigger_schedule(
     State(s): State<AppState>,
     axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    schedule_action(&s, &name, weft_runtime::host::ScheduleAction::Trigger).await
+    schedule_action(
+        &s,
+        &headers,
+        &name,
+        weft_runtime::host::ScheduleAction::Trigger,
+    )
+    .await
 }
 
 /// Events `GET /v1/triggers` reads, newest first, to count what each
@@ -232,49 +294,143 @@ struct TriggerTally<'a> {
     last_error: Option<(&'a StoredEvent, &'a weft_store::TriggerStart)>,
 }
 
+/// The triggers in force: those the newest version of each flow declares,
+/// with that version.
+fn triggers_in_force(
+    store: &dyn weft_store::Store,
+) -> weft_store::Result<Vec<(weft_syntax::ast::TriggerSpec, i64)>> {
+    let mut flows = std::collections::BTreeMap::new();
+    for f in store.flows()? {
+        if let Some(v) = f.versions.iter().max() {
+            flows.insert(f.name, *v);
+        }
+    }
+    let mut found = Vec::new();
+    let mut versions: Vec<i64> = flows.values().copied().collect();
+    versions.sort_unstable();
+    versions.dedup();
+    for v in versions {
+        if let Some(d) = store.deployment(v)? {
+            for t in weft_runtime::host::declared_triggers(&d.files) {
+                if flows.get(&t.flow) == Some(&v) {
+                    found.push((t, v));
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The newest [`TRIGGER_EVENTS_SCANNED_MAX`] events, newest first, without
+/// their data; and whether they are all the events there are.
+fn recent_event_starts(
+    store: &dyn weft_store::Store,
+) -> weft_store::Result<(Vec<StoredEvent>, bool)> {
+    let mut recent: Vec<StoredEvent> = Vec::new();
+    while recent.len() < TRIGGER_EVENTS_SCANNED_MAX {
+        let want = SCAN_PAGE_EVENTS.min(TRIGGER_EVENTS_SCANNED_MAX - recent.len());
+        let page = store.event_starts(recent.last().map(|e| e.seq), want)?;
+        let short = page.len() < want;
+        recent.extend(page);
+        if short {
+            return Ok((recent, true));
+        }
+    }
+    // Exactly the bound read: complete when nothing older is left.
+    let complete = store
+        .event_starts(recent.last().map(|e| e.seq), 1)?
+        .is_empty();
+    Ok((recent, complete))
+}
+
+/// Most events one `POST /v1/triggers/{name}/redrive` re-drives; the
+/// answer's `more` says when others are left (send it again).
+pub const REDRIVE_EVENTS_MAX: usize = 1_000;
+
+/// `POST /v1/triggers/{name}/redrive`: re-drives every event among the
+/// newest [`TRIGGER_EVENTS_SCANNED_MAX`] whose start by this trigger
+/// failed, oldest first, at most [`REDRIVE_EVENTS_MAX`] per request. Each
+/// event is re-driven whole, as `POST /v1/events/redrive` does (same
+/// idempotency keys: never a second run). Recorded in the audit log as one
+/// `trigger-redrive`.
+pub(crate) async fn redrive_trigger(
+    State(s): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let actor = crate::audit::actor(&headers)?;
+    let store = s.runtime.store().clone();
+    let wanted = name.clone();
+    let (known, failed, complete) = blocking(move || {
+        let known = triggers_in_force(store.as_ref())?
+            .iter()
+            .any(|(t, _)| t.name == wanted);
+        let (recent, complete) = recent_event_starts(store.as_ref())?;
+        let failed: Vec<String> = recent
+            .into_iter()
+            .rev()
+            .filter(|e| {
+                e.starts
+                    .iter()
+                    .any(|st| st.trigger == wanted && st.error.is_some())
+            })
+            .map(|e| e.event.id)
+            .collect();
+        Ok((known, failed, complete))
+    })
+    .await?;
+    if !known {
+        return Err(ApiError::new(
+            crate::error::Code::UnknownTrigger,
+            format!("no trigger `{name}` is in force (GET /v1/triggers lists them)"),
+        ));
+    }
+    let more = failed.len() > REDRIVE_EVENTS_MAX;
+    let mut events = Vec::new();
+    let (mut started, mut still_failing) = (Vec::new(), 0u64);
+    for id in failed.into_iter().take(REDRIVE_EVENTS_MAX) {
+        let starts = s.runtime.redrive_event(&id).await?;
+        for st in starts.iter().filter(|st| st.trigger == name) {
+            match (&st.run_id, &st.error) {
+                (Some(run), None) => started.push(run.clone()),
+                _ => still_failing += 1,
+            }
+        }
+        events.push(json!({"id": id, "starts": starts.iter().map(start_json).collect::<Vec<_>>()}));
+    }
+    let detail = json!({"trigger": name, "events": events.len(), "stillFailing": still_failing});
+    let matched = events.len() as u64;
+    let answer = json!({
+        "trigger": name,
+        "redriven": events.len(),
+        "runsStarted": started.len(),
+        "stillFailing": still_failing,
+        "more": more,
+        "scanComplete": complete,
+        "events": events,
+    });
+    crate::audit::record(&s, actor, "trigger-redrive", detail, matched, started).await;
+    Ok(Json(answer))
+}
+
+/// A trigger's start of an event, as the API shows it.
+fn start_json(t: &weft_store::TriggerStart) -> Value {
+    json!({
+        "trigger": t.trigger,
+        "flow": t.flow,
+        "runId": t.run_id,
+        "error": t.error,
+    })
+}
+
 /// `GET /v1/triggers`: the triggers in force, each with what it did over
 /// the newest [`TRIGGER_EVENTS_SCANNED_MAX`] events: runs started, starts
 /// that failed, its last event and its last error.
 pub(crate) async fn list_triggers(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let store = s.runtime.store().clone();
     let (triggers, recent, complete) = blocking(move || {
-        let mut flows = std::collections::BTreeMap::new();
-        for f in store.flows()? {
-            if let Some(v) = f.versions.iter().max() {
-                flows.insert(f.name, *v);
-            }
-        }
-        let mut found = Vec::new();
-        let mut versions: Vec<i64> = flows.values().copied().collect();
-        versions.sort_unstable();
-        versions.dedup();
-        for v in versions {
-            if let Some(d) = store.deployment(v)? {
-                for t in weft_runtime::host::declared_triggers(&d.files) {
-                    if flows.get(&t.flow) == Some(&v) {
-                        found.push((t, v));
-                    }
-                }
-            }
-        }
-        let mut recent: Vec<StoredEvent> = Vec::new();
-        let mut complete = false;
-        while recent.len() < TRIGGER_EVENTS_SCANNED_MAX {
-            let want = SCAN_PAGE_EVENTS.min(TRIGGER_EVENTS_SCANNED_MAX - recent.len());
-            let page = store.event_starts(recent.last().map(|e| e.seq), want)?;
-            let short = page.len() < want;
-            recent.extend(page);
-            if short {
-                complete = true;
-                break;
-            }
-        }
-        if !complete {
-            // Exactly the bound read: complete when nothing older is left.
-            complete = store
-                .event_starts(recent.last().map(|e| e.seq), 1)?
-                .is_empty();
-        }
+        let found = triggers_in_force(store.as_ref())?;
+        let (recent, complete) = recent_event_starts(store.as_ref())?;
         Ok((found, recent, complete))
     })
     .await?;

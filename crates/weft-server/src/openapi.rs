@@ -245,6 +245,8 @@ fn event_paths() -> Value {
         },
         "/v1/triggers": {"get": op("The triggers in force (`sdk.TaskQueue`), each with what it did over the newest 10,000 events taken (`TRIGGER_EVENTS_SCANNED_MAX`): runs started, starts that failed, its last event and last error", "events",
             merge(json!({"200": ok("The triggers.", "TriggerList")}), error_responses(&["401", "503"])), json!({}))},
+        "/v1/triggers/{name}/redrive": {"post": op("Re-drive every event among the newest 10,000 (`TRIGGER_EVENTS_SCANNED_MAX`) whose start by this trigger failed, oldest first, at most 1,000 per request (`REDRIVE_EVENTS_MAX`; `more` says when others are left). Each event is re-driven whole, as `POST /v1/events/redrive` does: same idempotency keys, so no run starts twice. Recorded in the audit log as one `trigger-redrive`", "events",
+            merge(json!({"200": ok("What was re-driven and how it went.", "TriggerRedriveOutcome")}), error_responses(&["401", "404", "503"])), json!({"parameters": [path_param("name", "The trigger's name.")]}))},
         "/v1/schedules": {"get": op("The schedules (`sdk.Schedule`): when each fires next, its last fire, counts of fires, skipped and queued fires, and how late a due fire is", "schedules",
             merge(json!({"200": ok("The schedules.", "ScheduleList")}), error_responses(&["401", "503"])), json!({}))},
         "/v1/schedules/{name}/pause": {"post": op("Pause a schedule: it does not fire until resumed", "schedules",
@@ -274,6 +276,14 @@ fn event_schemas() -> Value {
         "RedriveOutcome": {"type": "object", "properties": {
             "id": {"type": "string"},
             "starts": {"type": "array", "items": {"$ref": "#/components/schemas/TriggerStart"}}}},
+        "TriggerRedriveOutcome": {"type": "object", "properties": {
+            "trigger": {"type": "string"},
+            "redriven": {"type": "integer", "description": "Events re-driven."},
+            "runsStarted": {"type": "integer", "description": "Runs this trigger has now for those events."},
+            "stillFailing": {"type": "integer", "description": "This trigger's starts that failed again."},
+            "more": {"type": "boolean", "description": "More events with a failed start were found than one request re-drives: send it again."},
+            "scanComplete": {"type": "boolean", "description": "False when more events were taken than the scan reads: older failed starts are re-driven one event at a time."},
+            "events": {"type": "array", "items": {"$ref": "#/components/schemas/RedriveOutcome"}}}},
         "TriggerStart": {"type": "object", "properties": {
             "trigger": {"type": "string"}, "flow": {"type": "string"},
             "runId": {"type": "string", "nullable": true, "description": "The run the trigger started."},

@@ -66,6 +66,10 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/events/{id}", get(crate::events::get_event))
         .route("/v1/events/redrive", post(crate::events::redrive_event))
         .route("/v1/triggers", get(crate::events::list_triggers))
+        .route(
+            "/v1/triggers/{name}/redrive",
+            post(crate::events::redrive_trigger),
+        )
         .route("/v1/schedules", get(crate::events::list_schedules))
         .route(
             "/v1/schedules/{name}/pause",

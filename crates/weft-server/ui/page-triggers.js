@@ -9,7 +9,7 @@ import { api, errorText, q } from './api.js';
 import { h, jsonBlock, keepFocus, timeEl, toast } from './dom.js';
 import { isCurrent } from './router.js';
 import { sourcesCard } from './sources.js';
-import { actionAnswer, redriveAnswer, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from './triggers-format.js';
+import { actionAnswer, redriveAnswer, scheduleWhen, scheduleZone, schedulePolicy, triggerRedriveAnswer, triggerWhere } from './triggers-format.js';
 
 /** A run's id as a link to its page. */
 function runLink(id) {
@@ -72,6 +72,7 @@ export async function triggersPage(main, params, gen) {
   const triggers = h('div');
   const schedules = h('div');
   const note = h('p.muted.small', { id: 'trigger-counts' });
+  const triggerAnswer = h('div', { id: 'trigger-answer', role: 'status', 'aria-live': 'polite' });
   const answer = h('div', { id: 'schedule-answer', role: 'status', 'aria-live': 'polite' });
   const sources = sourcesCard();
   const eventId = params.get('event');
@@ -79,7 +80,7 @@ export async function triggersPage(main, params, gen) {
   main.replaceChildren(h('section.page.triggers-page',
     h('div.page-head', h('h1', 'Triggers, schedules and sources')),
     event,
-    h('section.card', h('h2', 'Triggers'), note, triggers),
+    h('section.card', h('h2', 'Triggers'), note, triggerAnswer, triggers),
     h('section.card', h('h2', 'Schedules'), answer, schedules),
     sources.el));
   let lastKey = '';
@@ -89,6 +90,18 @@ export async function triggersPage(main, params, gen) {
       answer.replaceChildren(h('p.callout.tone-completed', { dataset: { action, schedule: name } }, actionAnswer(action, s)));
     } catch (e) {
       answer.replaceChildren(h('p.callout.tone-failed', { dataset: { action, schedule: name } }, errorText(e)));
+      toast(errorText(e), 'failed');
+    }
+    lastKey = '';
+    await refresh();
+  };
+  // Every failed start of a trigger at once, once it is fixed.
+  const redriveTrigger = async (name) => {
+    try {
+      const r = await api(`/v1/triggers/${q(name)}/redrive`, { method: 'POST' });
+      triggerAnswer.replaceChildren(h('p.callout.tone-completed', { dataset: { trigger: name } }, triggerRedriveAnswer(r)));
+    } catch (e) {
+      triggerAnswer.replaceChildren(h('p.callout.tone-failed', { dataset: { trigger: name } }, errorText(e)));
       toast(errorText(e), 'failed');
     }
     lastKey = '';
@@ -112,7 +125,13 @@ export async function triggersPage(main, params, gen) {
           h('td.mono', triggerWhere(t)),
           h('td', h('a', { href: `/flows/${q(t.flow)}` }, t.flow), h('span.sub', ` v${t.version}`)),
           h('td.num', { dataset: { started: String(t.runsStarted) } }, t.runsStarted.toLocaleString('en'),
-            t.startsFailed ? h('span.err', ` (${t.startsFailed.toLocaleString('en')} failed)`) : null),
+            t.startsFailed ? h('span.err', ` (${t.startsFailed.toLocaleString('en')} failed)`) : null,
+            t.startsFailed ? h('div', h('button.secondary.small', {
+              type: 'button',
+              dataset: { action: `redrive:${t.name}` },
+              title: 'Try every failed start of this trigger again (same idempotency keys: no run starts twice)',
+              onclick: () => redriveTrigger(t.name),
+            }, 'Re-drive failed')) : null),
           h('td', t.lastEvent
             ? [timeEl(t.lastEvent.receivedAt), ' ', h('a.mono', { href: `/triggers?event=${q(t.lastEvent.id)}` }, t.lastEvent.id),
               t.lastEvent.runId ? [' → ', runLink(t.lastEvent.runId)] : null]

@@ -95,3 +95,11 @@ export function redriveAnswer(r) {
   const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
   return `Re-drove ${r.id}: ${n(started, 'run', 'runs')} started, ${n(failing, 'start', 'starts')} still failing.`;
 }
+
+/** The sentence a trigger's re-drive answers with
+ * (`POST /v1/triggers/{name}/redrive`). */
+export function triggerRedriveAnswer(r) {
+  const n = (k, one, many) => `${k.toLocaleString('en')} ${k === 1 ? one : many}`;
+  const head = `Re-drove ${n(r.redriven, 'event', 'events')} of ${r.trigger}: ${n(r.runsStarted, 'run', 'runs')} started, ${n(r.stillFailing, 'start', 'starts')} still failing.`;
+  return r.more ? `${head} More are left: re-drive again.` : head;
+}

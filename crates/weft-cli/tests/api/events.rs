@@ -226,10 +226,36 @@ async fn a_failed_start_is_redriven_after_a_fix() {
     assert_eq!(run["result"], json!({"id": "a/1", "score": null}));
     assert_eq!(run["idempotencyKey"], "event:scored:a/1", "{run}");
     let again = api
-        .post("/v1/events/redrive", json!({"id": "a/1"}))
+        .send(
+            api.request("POST", "/v1/events/redrive")
+                .header("X-Weft-Actor", "fixer")
+                .json(&json!({"id": "a/1"})),
+        )
         .await
         .ok(200);
     assert_eq!(again, fixed);
+    // Every re-drive is in the audit log with the event's starts; those
+    // that started a run list it.
+    let log = api.get("/v1/audit").await.ok(200);
+    let actions = log["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 3, "{log}");
+    assert!(
+        actions.iter().all(|a| a["action"] == "event-redrive"),
+        "{log}"
+    );
+    assert_eq!(actions[0]["actor"], "fixer");
+    assert_eq!(actions[0]["detail"]["event"], "a/1");
+    assert_eq!(actions[0]["detail"]["starts"], fixed["starts"]);
+    assert_eq!(
+        actions[2]["applied"], 0,
+        "the first re-drive started nothing"
+    );
+    assert_eq!(actions[1]["applied"], 1);
+    let entry = api
+        .get(&format!("/v1/audit/{}", actions[1]["id"]))
+        .await
+        .ok(200);
+    assert_eq!(entry["runs"], json!([run_id]), "{entry}");
     let page = api.get("/v1/events").await.ok(200);
     assert_eq!(page["events"][0]["starts"], fixed["starts"]);
     let runs = api.get("/v1/runs?flow=Review").await.ok(200);
@@ -237,4 +263,85 @@ async fn a_failed_start_is_redriven_after_a_fix() {
     api.post("/v1/events/redrive", json!({"id": "nope"}))
         .await
         .error(404, "unknown_event");
+}
+
+/// A trigger's failed starts are re-driven together once it is fixed:
+/// each event once, oldest first; a second request finds nothing left;
+/// events the trigger passed over or started are left alone; the audit log
+/// has one entry with the runs started; an unknown trigger is 404.
+#[tokio::test]
+async fn a_triggers_failed_starts_are_redriven_together() {
+    let dir = TempDir::new("api");
+    let (_s, api) = server(&dir).await;
+    api.deploy(SCORED).await;
+    let events = json!({"events": [
+        {"id": "b/1", "type": "created", "subject": "post", "data": {}},
+        {"id": "b/2", "type": "created", "subject": "post", "data": {"score": 5}},
+        {"id": "b/3", "type": "created", "subject": "post", "data": {}},
+        {"id": "b/4", "type": "created", "subject": "post", "data": {"score": 1}},
+    ]});
+    api.post("/v1/events", events).await.ok(200);
+    let before = api.get("/v1/triggers").await.ok(200);
+    assert_eq!(before["triggers"][0]["startsFailed"], 2, "{before}");
+    assert_eq!(before["triggers"][0]["runsStarted"], 1, "{before}");
+    // Not fixed yet: both are tried, both fail again, nothing starts.
+    let unfixed = api
+        .post("/v1/triggers/scored/redrive", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(
+        (
+            &unfixed["redriven"],
+            &unfixed["runsStarted"],
+            &unfixed["stillFailing"]
+        ),
+        (&json!(2), &json!(0), &json!(2)),
+        "{unfixed}"
+    );
+    api.deploy(&SCORED.replace(
+        "event.data.score > 3",
+        "(event.data.score == null || event.data.score > 3)",
+    ))
+    .await;
+    let fixed = api
+        .send(
+            api.request("POST", "/v1/triggers/scored/redrive")
+                .header("X-Weft-Actor", "fixer")
+                .json(&json!({})),
+        )
+        .await
+        .ok(200);
+    assert_eq!(fixed["redriven"], 2, "{fixed}");
+    assert_eq!(fixed["runsStarted"], 2, "{fixed}");
+    assert_eq!(fixed["stillFailing"], 0, "{fixed}");
+    assert_eq!(fixed["more"], false);
+    assert_eq!(fixed["scanComplete"], true);
+    let ids: Vec<&str> = fixed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["b/1", "b/3"], "oldest first");
+    for e in fixed["events"].as_array().unwrap() {
+        let run = e["starts"][0]["runId"].as_str().unwrap();
+        api.wait_for(run, "completed").await;
+    }
+    let again = api
+        .post("/v1/triggers/scored/redrive", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(again["redriven"], 0, "{again}");
+    let runs = api.get("/v1/runs?flow=Review").await.ok(200);
+    assert_eq!(runs["runs"].as_array().unwrap().len(), 3, "{runs}");
+    let log = api.get("/v1/audit?limit=1").await.ok(200);
+    let last = &log["actions"][0];
+    assert_eq!(last["action"], "trigger-redrive", "{log}");
+    assert_eq!(last["detail"]["trigger"], "scored");
+    let fixed_entry = api.get("/v1/audit").await.ok(200)["actions"][1].clone();
+    assert_eq!(fixed_entry["actor"], "fixer", "{fixed_entry}");
+    assert_eq!(fixed_entry["applied"], 2);
+    api.post("/v1/triggers/nope/redrive", json!({}))
+        .await
+        .error(404, "unknown_trigger");
 }

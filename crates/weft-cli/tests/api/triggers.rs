@@ -167,7 +167,11 @@ async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
     let (mut s, api) = server(&dir).await;
     api.deploy(PROGRAM).await;
     let paused = api
-        .post("/v1/schedules/hourly/pause", json!({}))
+        .send(
+            api.request("POST", "/v1/schedules/hourly/pause")
+                .header("X-Weft-Actor", "ann@ops")
+                .json(&json!({})),
+        )
         .await
         .ok(200);
     assert_eq!(paused["paused"], true, "{paused}");
@@ -189,6 +193,26 @@ async fn a_run_a_schedule_started_names_the_schedule_and_its_fire() {
     api.post("/v1/schedules/nope/trigger", json!({}))
         .await
         .error(404, "unknown_schedule");
+    // Both actions are in the audit log, newest first, with who and what;
+    // the fire names its run (the unknown schedule's is not recorded).
+    let log = api.get("/v1/audit").await.ok(200);
+    let actions = log["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2, "{log}");
+    assert_eq!(actions[0]["action"], "schedule-trigger");
+    assert_eq!(actions[0]["actor"], "api");
+    assert_eq!(actions[0]["detail"], json!({"schedule": "hourly"}));
+    assert_eq!(
+        (&actions[0]["matched"], &actions[0]["applied"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(actions[1]["action"], "schedule-pause");
+    assert_eq!(actions[1]["actor"], "ann@ops");
+    assert_eq!(actions[1]["applied"], 0);
+    let on_run = api.get(&format!("/v1/audit?run={run_id}")).await.ok(200);
+    assert_eq!(
+        on_run["actions"][0]["action"], "schedule-trigger",
+        "{on_run}"
+    );
 
     s.terminate();
     let (text, _) = runs_show(&dir, &run_id);

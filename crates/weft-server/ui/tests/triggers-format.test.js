@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { actionAnswer, interval, redriveAnswer, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerWhere } from '../triggers-format.js';
+import { actionAnswer, interval, redriveAnswer, originParts, scheduleWhen, scheduleZone, schedulePolicy, triggerRedriveAnswer, triggerWhere } from '../triggers-format.js';
 
 test('a schedule says when it fires and in which zone', () => {
   const cron = { when: { cron: { pattern: '30 2 * * *', timezone: 'Europe/Berlin' } } };
@@ -77,4 +77,13 @@ test('a re-drive answers with the runs it started and the starts still failing',
   assert.equal(redriveAnswer({ id: 'e1', starts: [{ runId: 'r1' }, { runId: 'r2' }, { error: 'no' }, { error: 'no' }] }),
     'Re-drove e1: 2 runs started, 2 starts still failing.');
   assert.equal(redriveAnswer({ id: 'e2', starts: [] }), 'Re-drove e2: 0 runs started, 0 starts still failing.');
+});
+
+test('a trigger\'s re-drive counts events, runs and failures, and says when more are left', () => {
+  assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 1, runsStarted: 0, stillFailing: 1, more: false }),
+    'Re-drove 1 event of T: 0 runs started, 1 start still failing.');
+  assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 1000, runsStarted: 998, stillFailing: 2, more: true }),
+    'Re-drove 1,000 events of T: 998 runs started, 2 starts still failing. More are left: re-drive again.');
+  assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 0, runsStarted: 0, stillFailing: 0, more: false }),
+    'Re-drove 0 events of T: 0 runs started, 0 starts still failing.');
 });
