@@ -49,7 +49,7 @@
 //! |---|---|---|
 //! | `deployments` | `version` | flows and sources as JSON; the compiled `program` (2; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
-//! | `runs` | `id` | record columns (JSON as TEXT), `journal_steps`, snapshot BLOB |
+//! | `runs` | `id` | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB; `WITHOUT ROWID` since 9 |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
 //! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
 //! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
@@ -391,6 +391,7 @@ fn open_connection(path: &Path, cache_kib: i64) -> Result<Connection> {
         .map_err(err)?;
     conn.pragma_update(None, "temp_store", "MEMORY")
         .map_err(err)?;
+    register_functions(&conn).map_err(err)?;
     Ok(conn)
 }
 
@@ -485,18 +486,90 @@ fn from_journal<T: serde::de::DeserializeOwned>(
     use rusqlite::types::ValueRef;
     match row.get_ref(col).map_err(|e| db_err(e, what))? {
         ValueRef::Null => Ok(None),
-        ValueRef::Text(t) => serde_json::from_slice(t)
+        other => from_stored(other, run_id)
             .map(Some)
             .map_err(|e| corrupt(what(), e)),
-        ValueRef::Blob(b) => weft_engine::state::decode_compact(b, &[run_id])
-            .map(Some)
-            .map_err(|e| corrupt(what(), e)),
-        other => Err(corrupt(
-            what(),
-            format!("a journal column holds {:?}", other.data_type()),
-        )),
     }
 }
+
+/// Decodes a value stored in either form: a compact BLOB seeded with the
+/// run id, or JSON text as earlier builds wrote it.
+fn from_stored<T: serde::de::DeserializeOwned>(
+    v: rusqlite::types::ValueRef<'_>,
+    run_id: &str,
+) -> std::result::Result<T, String> {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Text(t) => serde_json::from_slice(t).map_err(|e| e.to_string()),
+        ValueRef::Blob(b) => {
+            weft_engine::state::decode_compact(b, &[run_id]).map_err(|e| e.to_string())
+        }
+        other => Err(format!("the column holds {:?}", other.data_type())),
+    }
+}
+
+/// The record's `waiting` as stored since schema version 9: the compact
+/// form with the run id seeded (the call ids inside are `<run id>-<n>`).
+/// SQL reads it through [`WAITING_SQL`].
+fn to_waiting(rec: &RunRecord) -> Vec<u8> {
+    to_journal(&rec.waiting, &rec.id)
+}
+
+/// The SQL function that gives a run's `waiting` as JSON text, whichever
+/// form it is stored in: `weft_waiting(waiting, id)`. Registered on every
+/// connection ([`open_connection`]); searches read `waiting` with SQLite's
+/// JSON functions through it.
+pub(crate) const WAITING_FN: &str = "weft_waiting";
+
+/// `waiting` as JSON text in SQL (see [`WAITING_FN`]).
+pub(crate) const WAITING_SQL: &str = "weft_waiting(waiting, id)";
+
+/// Registers [`WAITING_FN`] on a connection. A stored value that does not
+/// decode is an SQL error naming the run, never a wrong answer.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        WAITING_FN,
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let id: String = ctx.get(1)?;
+            match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
+                v => from_stored::<serde_json::Value>(v, &id)
+                    .map(|j| j.to_string())
+                    .map_err(|e| {
+                        rusqlite::Error::UserFunctionError(
+                            format!("run {id}: `waiting` does not decode: {e}").into(),
+                        )
+                    }),
+            }
+        },
+    )
+}
+
+/// A callback token as `tokens` keys it since schema version 9: the 16
+/// bytes a token of 32 lowercase hex digits (the engine makes them so)
+/// stands for, and any other token as its text. The mapping is one to one
+/// both ways (a BLOB never equals a TEXT in SQLite), and migration 9 maps
+/// the rows of earlier builds the same way, so a look-up finds a token
+/// whichever build registered it.
+fn token_key(token: &str) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    let b = token.as_bytes();
+    if b.len() != 2 * TOKEN_BYTES || !b.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        return Value::Text(token.to_string());
+    }
+    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
+    Value::Blob(
+        b.chunks_exact(2)
+            .map(|p| nibble(p[0]) << 4 | nibble(p[1]))
+            .collect(),
+    )
+}
+
+/// Bytes of a callback token stored in binary (see [`token_key`]).
+const TOKEN_BYTES: usize = 16;
 
 /// Reads a run record from [`RECORD_COLUMNS`].
 fn read_record(row: &Row<'_>) -> Result<RunRecord> {
@@ -512,7 +585,8 @@ fn read_record(row: &Row<'_>) -> Result<RunRecord> {
         input: from_json(row, 4, &what)?,
         result: opt_json(row, 5, &what)?,
         error: opt_json(row, 6, &what)?,
-        waiting: from_json(row, 7, &what)?,
+        waiting: from_stored(row.get_ref(7).map_err(get)?, &id)
+            .map_err(|e| corrupt(what(), format_args!("waiting: {e}")))?,
         parent: row.get(8).map_err(get)?,
         idempotency_key: row.get(9).map_err(get)?,
         position: row.get(10).map_err(get)?,
@@ -553,7 +627,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     let input = to_json(&rec.input);
     let result = rec.result.as_ref().map(to_json);
     let error = rec.error.as_ref().map(to_json);
-    let waiting = to_json(&rec.waiting);
+    let waiting = to_waiting(rec);
     let steps_added = i64::from(!w.journal.is_empty());
     let insert = |tx: &Transaction<'_>| -> Result<()> {
         tx.prepare_cached(
@@ -738,7 +812,8 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             )
             .map_err(token_err)?;
         for (tok, call) in &w.tokens_put {
-            s.execute(params![tok, id, call]).map_err(token_err)?;
+            s.execute(params![token_key(tok), id, call])
+                .map_err(token_err)?;
         }
     }
     if !w.tokens_spend.is_empty() {
@@ -746,7 +821,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             .prepare_cached("UPDATE tokens SET active = 0 WHERE token = ?1")
             .map_err(token_err)?;
         for tok in &w.tokens_spend {
-            s.execute([tok]).map_err(token_err)?;
+            s.execute([token_key(tok)]).map_err(token_err)?;
         }
     }
     Ok(())
@@ -783,7 +858,7 @@ fn write_record_columns(
                 rec.status.as_str(),
                 rec.result.as_ref().map(to_json),
                 rec.error.as_ref().map(to_json),
-                to_json(&rec.waiting),
+                to_waiting(rec),
                 rec.position,
                 rec.updated_at,
             ])
@@ -1233,7 +1308,7 @@ impl Store for SqliteStore {
         let conn = self.reader()?;
         conn.prepare_cached("SELECT run_id, call, active FROM tokens WHERE token = ?1")
             .and_then(|mut s| {
-                s.query_row([token], |r| {
+                s.query_row([token_key(token)], |r| {
                     Ok(TokenRow {
                         run_id: r.get(0)?,
                         call: r.get(1)?,

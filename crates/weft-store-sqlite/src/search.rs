@@ -40,6 +40,17 @@ impl Sqlite {
     }
 }
 
+/// A column as SQL reads it: `waiting` may be stored in the compact form
+/// (schema version 9), so SQL reads it as JSON text through
+/// [`crate::WAITING_SQL`].
+fn column_sql(col: &str) -> &str {
+    if col == "waiting" {
+        crate::WAITING_SQL
+    } else {
+        col
+    }
+}
+
 impl Dialect for Sqlite {
     fn param(&mut self, p: SqlParam) -> String {
         self.push(match p {
@@ -50,6 +61,7 @@ impl Dialect for Sqlite {
     }
 
     fn json_kind(&mut self, col: &str, path: &[Step]) -> String {
+        let col = column_sql(col);
         let p = self.param(SqlParam::Path(path.to_vec()));
         format!(
             "(CASE json_type({col}, {p}) WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' \
@@ -59,16 +71,19 @@ impl Dialect for Sqlite {
     }
 
     fn json_string(&mut self, col: &str, path: &[Step]) -> String {
+        let col = column_sql(col);
         let p = self.param(SqlParam::Path(path.to_vec()));
         format!("json_extract({col}, {p})")
     }
 
     fn json_number(&mut self, col: &str, path: &[Step]) -> String {
+        let col = column_sql(col);
         let p = self.param(SqlParam::Path(path.to_vec()));
         format!("json_extract({col}, {p})")
     }
 
     fn json_text(&mut self, col: &str, path: &[Step]) -> String {
+        let col = column_sql(col);
         let p = self.param(SqlParam::Path(path.to_vec()));
         format!("({col} -> {p})")
     }
@@ -78,7 +93,7 @@ impl Dialect for Sqlite {
     }
 
     fn text_column(&mut self, col: &str) -> String {
-        format!("CAST({col} AS TEXT)")
+        format!("CAST({} AS TEXT)", column_sql(col))
     }
 
     fn contains(&mut self, hay: &str, needle: &str) -> String {

@@ -384,3 +384,192 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
         other => panic!("expected Corrupt, got {other:?}"),
     }
 }
+
+/// A store of schema version 8 (runs in a rowid table, `waiting` as JSON
+/// text): migration 9 moves its runs into a `WITHOUT ROWID` table with the
+/// rows as they were, the old record reads back and is found by searches
+/// on `waitingFor` as before, and a run written after the migration keeps
+/// `waiting` in the compact form, read and searched the same way.
+#[test]
+fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
+    let root = tempfile::tempdir().unwrap();
+    let old_waiting = r#"[{"kind":"activity","activity":"confirm","callId":"r1-2","callback":true,"token":"t1","until":9000}]"#;
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        for m in &weft_store_sqlite::schema::MIGRATIONS[..8] {
+            raw.execute_batch(m).unwrap();
+        }
+        raw.pragma_update(None, "user_version", 8).unwrap();
+        raw.execute(
+            "INSERT INTO runs (id, flow, version, status, input, waiting, position, created_at, \
+             updated_at, journal_steps, state) VALUES ('r1', 'A', 1, 'waiting', '{\"n\":1}', \
+             ?1, 'a.weft:3', 5, 6, 0, x'7b7d')",
+            [old_waiting],
+        )
+        .unwrap();
+        raw.execute(
+            "INSERT INTO runs (id, flow, version, status, input, waiting, parent, created_at, \
+             updated_at, journal_steps, state) VALUES ('r0', 'B', 1, 'completed', '1', '[]', \
+             'r1', 4, 4, 0, x'7b7d')",
+            [],
+        )
+        .unwrap();
+        // A token as the engine makes them, one spent, and two it does not
+        // make (upper case, another length): all stay found.
+        raw.execute_batch(
+            "INSERT INTO tokens (token, run_id, call, active) VALUES \
+             ('8a584fb3d5900ae6ddfc2311e335f76b', 'r1', 2, 1), \
+             ('00000000000000000000000000000000', 'r1', 1, 0), \
+             ('8A584FB3D5900AE6DDFC2311E335F76B', 'r0', 3, 1), \
+             ('t1', 'r1', 4, 1)",
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    let stored = s.load_run("r1").unwrap().expect("the old run is there");
+    let (old, state) = (stored.record, stored.state);
+    assert_eq!(serde_json::to_string(&old.waiting).unwrap(), old_waiting);
+    assert_eq!(old.position.as_deref(), Some("a.weft:3"));
+    assert_eq!((old.created_at, old.updated_at), (5, 6));
+    assert_eq!(state, b"{}");
+    for (tok, run, call, active) in [
+        ("8a584fb3d5900ae6ddfc2311e335f76b", "r1", 2, true),
+        ("00000000000000000000000000000000", "r1", 1, false),
+        ("8A584FB3D5900AE6DDFC2311E335F76B", "r0", 3, true),
+        ("t1", "r1", 4, true),
+    ] {
+        let row = s.token(tok).unwrap().unwrap_or_else(|| panic!("{tok}"));
+        assert_eq!(
+            (row.run_id.as_str(), row.call, row.active),
+            (run, call, active)
+        );
+    }
+    assert!(s
+        .token("8a584fb3d5900ae6ddfc2311e335f76c")
+        .unwrap()
+        .is_none());
+    let mut new = record("r2", "A", Status::Waiting);
+    new.waiting = serde_json::json!([{"kind": "activity", "activity": "confirm",
+        "callId": "r2-2", "callback": true, "token": "t2", "until": 9000}]);
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(new.clone()),
+            state: b"{}".to_vec(),
+            created: true,
+            tokens_put: vec![("ffffffffffffffffffffffffffffff01".into(), 2)],
+            tokens_spend: vec!["8a584fb3d5900ae6ddfc2311e335f76b".into()],
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    let find = |q: &str| -> Vec<String> {
+        let page = s
+            .list_runs(&RunQuery {
+                filter: Some(weft_store::search::parse(q).unwrap()),
+                limit: 10,
+                ..RunQuery::default()
+            })
+            .unwrap();
+        page.runs.into_iter().map(|r| r.id).collect()
+    };
+    let row = s
+        .token("ffffffffffffffffffffffffffffff01")
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.run_id.as_str(), row.call, row.active), ("r2", 2, true));
+    assert!(
+        !s.token("8a584fb3d5900ae6ddfc2311e335f76b")
+            .unwrap()
+            .unwrap()
+            .active
+    );
+    assert_eq!(find("waitingFor[0].activity == \"confirm\""), ["r2", "r1"]);
+    assert_eq!(find("waitingFor[0].token == \"t1\""), ["r1"]);
+    assert_eq!(find("contains(waitingFor, \"r2-2\")"), ["r2"]);
+    assert_eq!(find("waitingFor[0].until > 8000"), ["r2", "r1"]);
+    let top: Vec<String> = s
+        .list_runs(&RunQuery {
+            top_level: true,
+            limit: 10,
+            ..RunQuery::default()
+        })
+        .unwrap()
+        .runs
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(top, ["r2", "r1"], "the indexes were made again");
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    let v: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
+    let sql: String = raw
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'runs'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("WITHOUT ROWID"), "{sql}");
+    let indexes: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' \
+             AND name LIKE 'runs_%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 6);
+    let kinds: Vec<(String, String)> = raw
+        .prepare("SELECT id, typeof(waiting) FROM runs ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        kinds,
+        [
+            ("r0".into(), "text".into()),
+            ("r1".into(), "text".into()),
+            ("r2".into(), "blob".into()),
+        ]
+    );
+    let tokens: Vec<(i64, String)> = raw
+        .prepare("SELECT call, typeof(token) FROM tokens ORDER BY call, run_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        tokens,
+        [
+            (1, "blob".into()),
+            (2, "blob".into()),
+            (2, "blob".into()),
+            (3, "text".into()),
+            (4, "text".into()),
+        ]
+    );
+    // A compact `waiting` that does not decode is reported with its run,
+    // by reads and by searches, not a panic.
+    raw.execute("UPDATE runs SET waiting = x'010bff' WHERE id = 'r2'", [])
+        .unwrap();
+    drop(raw);
+    let s = SqliteStore::open(root.path()).unwrap();
+    match s.load_run("r2") {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains("r2"), "{m}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    match s.list_runs(&RunQuery {
+        filter: Some(weft_store::search::parse("waitingFor[0].token == \"t2\"").unwrap()),
+        limit: 10,
+        ..RunQuery::default()
+    }) {
+        Err(e) => assert!(e.to_string().contains("r2"), "{e}"),
+        Ok(p) => panic!("expected an error, got {:?}", p.runs),
+    }
+}
