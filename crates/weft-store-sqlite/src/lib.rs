@@ -49,7 +49,7 @@
 //! |---|---|---|
 //! | `deployments` | `version` | flows and sources as JSON; the compiled `program` (2; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
-//! | `runs` | `id` | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB; `WITHOUT ROWID` since 9 |
+//! | `runs` | `id` | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
 //! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
 //! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |

@@ -20,7 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     V6_EVENTS,
     V7_SOURCES,
     V8_COMPACT_JOURNAL,
-    V9_COMPACT_RUNS,
+    V9_COMPACT_WAITING,
 ];
 
 /// The schema version this build writes.
@@ -284,55 +284,41 @@ DROP TABLE journal;
 ALTER TABLE journal_v8 RENAME TO journal;
 ";
 
-/// Version 9: the runs as one b-tree, and `waiting` in the compact form.
+/// Version 9: `waiting` in the compact form, engine tokens as 16 bytes,
+/// and the journal back in a rowid table.
 ///
-/// Runs are reached by their id, so a `WITHOUT ROWID` table keyed by it
-/// drops the separate index a rowid table keeps for its primary key (the
-/// run id a second time per run) and the rowid each of the other indexes
-/// carries: 51 bytes per waiting run of docs/benchmarks.md's flow.
-/// `waiting` loses its `TEXT` type: rows written from this version on hold
-/// a `weft_engine::compact` BLOB with the run id seeded (a waiting run's
-/// 183 bytes of JSON become about 70), the rows copied here keep their JSON
-/// text, and readers take either (`read_record`; SQL reads it through
-/// `weft_waiting(waiting, id)`, which gives JSON text for both).
+/// `waiting`: rows written from this version on hold a
+/// `weft_engine::compact` BLOB with the run id seeded (a waiting run's 183
+/// bytes of JSON become about 70); older rows keep their JSON text, and
+/// readers take either (`read_record`; SQL reads it through
+/// `weft_waiting(waiting, id)`, which gives JSON text for both). The
+/// column's `TEXT` affinity stores a BLOB as it is, so the table is not
+/// copied.
 ///
 /// Callback tokens the engine made (32 lowercase hex digits) are keyed by
 /// their 16 bytes (16 bytes less per waiting run); other tokens stay text.
 ///
-/// The copy rewrites the whole runs table once, and the tokens, in the
-/// migration's one transaction, when a store first opens under this
-/// version; the indexes are made again as they were.
-const V9_COMPACT_RUNS: &str = "
-CREATE TABLE runs_v9 (
-    id              TEXT NOT NULL PRIMARY KEY,
-    flow            TEXT NOT NULL,
-    version         INTEGER NOT NULL,
-    status          TEXT NOT NULL,
-    input           TEXT NOT NULL,
-    result          TEXT,
-    error           TEXT,
-    waiting         NOT NULL,
-    parent          TEXT,
-    idempotency_key TEXT,
-    position        TEXT,
-    created_at      INTEGER NOT NULL,
-    updated_at      INTEGER NOT NULL,
-    journal_steps   INTEGER NOT NULL DEFAULT 0,
-    state           BLOB NOT NULL
-) WITHOUT ROWID;
-INSERT INTO runs_v9 (id, flow, version, status, input, result, error, waiting, parent,
-                     idempotency_key, position, created_at, updated_at, journal_steps, state)
-    SELECT id, flow, version, status, input, result, error, waiting, parent,
-           idempotency_key, position, created_at, updated_at, journal_steps, state
-    FROM runs;
-DROP TABLE runs;
-ALTER TABLE runs_v9 RENAME TO runs;
-CREATE INDEX runs_by_status ON runs (status, id);
-CREATE INDEX runs_by_flow ON runs (flow, id);
-CREATE INDEX runs_by_parent ON runs (parent, id) WHERE parent IS NOT NULL;
-CREATE INDEX runs_by_created ON runs (created_at, id);
-CREATE INDEX runs_top_level ON runs (id) WHERE parent IS NULL;
-CREATE INDEX runs_by_flow_status ON runs (flow, status, id);
+/// The journal goes back to a rowid table keyed by `(run_id, step)`.
+/// Version 8 made it `WITHOUT ROWID`, which saves its key index on small
+/// rows, but such a table keeps at most about 1,000 bytes of a row on its
+/// b-tree page (4 KiB pages) where a rowid table keeps 4,061: a step
+/// whose entries take 1–3 KB (an activity's HTTP answer) then spills into
+/// an overflow page of its own. Measured with 5,000 rows of 1,500 bytes:
+/// 4,686 bytes per row `WITHOUT ROWID`, 2,096 with the rowid and its key
+/// index; 278 against 284 at 200 bytes (docs/benchmarks.md, round 4).
+/// The copy rewrites the journal once, in the migration's transaction.
+const V9_COMPACT_WAITING: &str = "
+CREATE TABLE journal_v9 (
+    run_id  TEXT NOT NULL,
+    step    INTEGER NOT NULL,
+    entries NOT NULL,
+    cause,
+    PRIMARY KEY (run_id, step)
+);
+INSERT INTO journal_v9 (run_id, step, entries, cause)
+    SELECT run_id, step, entries, cause FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v9 RENAME TO journal;
 
 -- Tokens of 32 lowercase hex digits as their 16 bytes (`token_key`):
 -- only where the bytes give the same text back.

@@ -282,10 +282,10 @@ fn the_first_schema_is_migrated_with_its_runs() {
 }
 
 /// A database of schema version 7 (the last that wrote journal entries and
-/// causes as JSON text in a rowid table): migration 8 moves its journal
-/// into a `WITHOUT ROWID` table with the rows as they were, the old rows
-/// read back as before, and new steps of the same run go in the compact
-/// form beside them.
+/// causes as JSON text): migrations 8 and 9 move its journal into a
+/// `WITHOUT ROWID` table and back into a rowid table with the rows as they
+/// were, the old rows read back as before, and new steps of the same run
+/// go in the compact form beside them.
 #[test]
 fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
     let root = tempfile::tempdir().unwrap();
@@ -348,7 +348,8 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(sql.contains("WITHOUT ROWID"), "{sql}");
+    // A rowid table: steps of 1-3 KB stay on their page (schema.rs, V9).
+    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
     let kinds: Vec<(i64, String, String)> = raw
         .prepare("SELECT step, typeof(entries), typeof(cause) FROM journal ORDER BY step")
         .unwrap()
@@ -385,11 +386,11 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
     }
 }
 
-/// A store of schema version 8 (runs in a rowid table, `waiting` as JSON
-/// text): migration 9 moves its runs into a `WITHOUT ROWID` table with the
-/// rows as they were, the old record reads back and is found by searches
-/// on `waitingFor` as before, and a run written after the migration keeps
-/// `waiting` in the compact form, read and searched the same way.
+/// A store of schema version 8 (`waiting` as JSON text, the journal
+/// `WITHOUT ROWID`): after migration 9 the old record reads back and is
+/// found by searches on `waitingFor` as before, a run written after the
+/// migration keeps `waiting` in the compact form, read and searched the
+/// same way, and the journal is a rowid table again.
 #[test]
 fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
     let root = tempfile::tempdir().unwrap();
@@ -507,12 +508,12 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
     assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
     let sql: String = raw
         .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = 'runs'",
+            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert!(sql.contains("WITHOUT ROWID"), "{sql}");
+    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
     let indexes: i64 = raw
         .query_row(
             "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' \
