@@ -45,13 +45,13 @@ pub fn actor(headers: &HeaderMap) -> Result<String, ApiError> {
 /// fork). A failure to record is logged, not answered: the action is done
 /// and durable, and the caller must learn that.
 pub async fn record_one(s: &AppState, actor: String, action: &str, detail: Value, run: String) {
-    record(s, actor, action, detail, 1, vec![run]).await
+    record(s, actor, action, detail, 1, vec![run], vec![]).await
 }
 
-/// Records an action that succeeded: it was meant for `matched` runs and
-/// applied to `runs` (a schedule's pause touches none; a re-drive starts
-/// the runs its failed starts now make). Logged, not answered, on failure,
-/// as [`record_one`].
+/// Records an action that is done: it was meant for `matched` runs (or
+/// starts), applied to `runs` (a schedule's pause touches none; a re-drive
+/// lists the runs it started) and could not apply to `failures` (what, and
+/// why). Logged, not answered, on failure, as [`record_one`].
 pub async fn record(
     s: &AppState,
     actor: String,
@@ -59,6 +59,7 @@ pub async fn record(
     detail: Value,
     matched: u64,
     runs: Vec<String>,
+    failures: Vec<(String, String)>,
 ) {
     let store = s.runtime.store().clone();
     let entry = NewAudit {
@@ -71,7 +72,7 @@ pub async fn record(
     let done = entry.at;
     let result = blocking(move || {
         let id = store.audit_begin(&entry)?;
-        store.audit_progress(id, &runs, &[], Some(done))
+        store.audit_progress(id, &runs, &failures, Some(done))
     })
     .await;
     if let Err(e) = result {

@@ -131,36 +131,60 @@ pub(crate) struct RedriveBody {
 /// `POST /v1/events/redrive` `{"id": "..."}`: the event's triggers whose
 /// run could not start are tried again, as the triggers in force now say
 /// (same idempotency keys: never a second run); answers the event's
-/// starts once durable.
+/// starts once durable. Recorded in the audit log as `event-redrive`, with
+/// the runs it started and the starts that still fail.
 pub(crate) async fn redrive_event(
     State(s): State<AppState>,
     headers: HeaderMap,
     Json(body): Json<RedriveBody>,
 ) -> Result<Json<Value>, ApiError> {
     let actor = crate::audit::actor(&headers)?;
+    let store = s.runtime.store().clone();
+    let key = body.id.clone();
+    let before = blocking(move || store.event(&key))
+        .await?
+        .map(|e| failed_triggers(&e.starts))
+        .unwrap_or_default();
     let starts = s.runtime.redrive_event(&body.id).await?;
+    let (runs, failures) = redrive_outcome(&body.id, &before, &starts);
     let starts: Vec<Value> = starts.iter().map(start_json).collect();
-    // The runs the event's starts have now (a start that had its run
-    // before the re-drive keeps the same one: the keys are the same).
-    let runs: Vec<String> = starts
-        .iter()
-        .filter(|t| t["error"].is_null())
-        .filter_map(|t| t["runId"].as_str().map(str::to_string))
-        .collect();
     let detail = json!({"event": body.id, "starts": starts});
-    crate::audit::record(
-        &s,
-        actor,
-        "event-redrive",
-        detail,
-        starts.len() as u64,
-        runs,
-    )
-    .await;
+    let matched = before.len() as u64;
+    crate::audit::record(&s, actor, "event-redrive", detail, matched, runs, failures).await;
     Ok(Json(json!({
         "id": body.id,
         "starts": starts,
     })))
+}
+
+/// The triggers whose start of an event failed.
+fn failed_triggers(starts: &[weft_store::TriggerStart]) -> Vec<String> {
+    starts
+        .iter()
+        .filter(|st| st.error.is_some())
+        .map(|st| st.trigger.clone())
+        .collect()
+}
+
+/// What a re-drive of `event` did, from the triggers whose start had failed
+/// before it (`before`) and the event's starts after it: the runs it
+/// started (a start that had its run already is not counted), and the
+/// starts that still fail, as `(event id, "trigger: why")`.
+fn redrive_outcome(
+    event: &str,
+    before: &[String],
+    after: &[weft_store::TriggerStart],
+) -> (Vec<String>, Vec<(String, String)>) {
+    let mut runs = Vec::new();
+    let mut failures = Vec::new();
+    for st in after {
+        match (&st.run_id, &st.error) {
+            (Some(run), None) if before.contains(&st.trigger) => runs.push(run.clone()),
+            (_, Some(why)) => failures.push((event.to_string(), format!("{}: {why}", st.trigger))),
+            _ => {}
+        }
+    }
+    (runs, failures)
 }
 
 // ----- schedules and triggers -----
@@ -229,7 +253,7 @@ async fn schedule_action(
             }
         },
     };
-    crate::audit::record(s, actor, what, detail, matched, runs).await;
+    crate::audit::record(s, actor, what, detail, matched, runs, vec![]).await;
     Ok(Json(schedule_json(&row)))
 }
 
@@ -344,20 +368,41 @@ fn recent_event_starts(
 }
 
 /// Most events one `POST /v1/triggers/{name}/redrive` re-drives; the
-/// answer's `more` says when others are left (send it again).
+/// answer's `more` and `next` say when others are left.
 pub const REDRIVE_EVENTS_MAX: usize = 1_000;
 
-/// `POST /v1/triggers/{name}/redrive`: re-drives every event among the
-/// newest [`TRIGGER_EVENTS_SCANNED_MAX`] whose start by this trigger
-/// failed, oldest first, at most [`REDRIVE_EVENTS_MAX`] per request. Each
-/// event is re-driven whole, as `POST /v1/events/redrive` does (same
-/// idempotency keys: never a second run). Recorded in the audit log as one
-/// `trigger-redrive`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RedriveTriggerQuery {
+    /// Only events taken after this one (its `seq`): the `next` of the
+    /// previous answer.
+    after: Option<i64>,
+}
+
+/// `POST /v1/triggers/{name}/redrive[?after=SEQ]`: re-drives every event
+/// among the newest [`TRIGGER_EVENTS_SCANNED_MAX`] (and after `after`)
+/// whose start by this trigger failed, oldest first, at most
+/// [`REDRIVE_EVENTS_MAX`] per request; `next` is the `after` of the next
+/// request when `more` is true, so events that fail again are not taken
+/// again. Each event is re-driven whole, as `POST /v1/events/redrive` does
+/// (same idempotency keys: never a second run).
+///
+/// Recorded in the audit log as one `trigger-redrive`, begun before the
+/// first event and brought up to date after each, so re-drives done before
+/// a failure (a store error, a stopping node) are on record; such a
+/// failure ends the request with what was done and `error`.
 pub(crate) async fn redrive_trigger(
     State(s): State<AppState>,
     axum::extract::Path(name): axum::extract::Path<String>,
+    q: Result<Query<RedriveTriggerQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| {
+        ApiError::new(
+            crate::error::Code::InvalidQuery,
+            format!("bad query: {}", e.body_text()),
+        )
+    })?;
     let actor = crate::audit::actor(&headers)?;
     let store = s.runtime.store().clone();
     let wanted = name.clone();
@@ -366,15 +411,16 @@ pub(crate) async fn redrive_trigger(
             .iter()
             .any(|(t, _)| t.name == wanted);
         let (recent, complete) = recent_event_starts(store.as_ref())?;
-        let failed: Vec<String> = recent
+        let failed: Vec<(i64, String, Vec<String>)> = recent
             .into_iter()
             .rev()
+            .filter(|e| q.after.is_none_or(|after| e.seq > after))
             .filter(|e| {
                 e.starts
                     .iter()
                     .any(|st| st.trigger == wanted && st.error.is_some())
             })
-            .map(|e| e.event.id)
+            .map(|e| (e.seq, e.event.id, failed_triggers(&e.starts)))
             .collect();
         Ok((known, failed, complete))
     })
@@ -386,31 +432,76 @@ pub(crate) async fn redrive_trigger(
         ));
     }
     let more = failed.len() > REDRIVE_EVENTS_MAX;
+    let batch: Vec<_> = failed.into_iter().take(REDRIVE_EVENTS_MAX).collect();
+    let store = s.runtime.store().clone();
+    let entry = weft_store::NewAudit {
+        at: weft_runtime::runtime::now_ms(),
+        actor,
+        action: "trigger-redrive".into(),
+        detail: json!({"trigger": name, "after": q.after, "events": batch.len()}),
+        matched: batch.iter().map(|(_, _, b)| b.len() as u64).sum(),
+    };
+    let audit_id = blocking(move || store.audit_begin(&entry)).await?;
     let mut events = Vec::new();
-    let (mut started, mut still_failing) = (Vec::new(), 0u64);
-    for id in failed.into_iter().take(REDRIVE_EVENTS_MAX) {
-        let starts = s.runtime.redrive_event(&id).await?;
-        for st in starts.iter().filter(|st| st.trigger == name) {
-            match (&st.run_id, &st.error) {
-                (Some(run), None) => started.push(run.clone()),
-                _ => still_failing += 1,
+    let (mut started, mut still_failing) = (0usize, 0usize);
+    let mut next = None;
+    let mut stopped = None;
+    for (seq, id, before) in batch {
+        let starts = match s.runtime.redrive_event(&id).await {
+            Ok(starts) => starts,
+            Err(e) => {
+                let e = ApiError::from(e);
+                stopped = Some(e.message.clone());
+                progress(&s, audit_id, vec![], vec![(id, e.message)], None).await;
+                break;
             }
-        }
+        };
+        let (runs, failures) = redrive_outcome(&id, &before, &starts);
+        started += runs.len();
+        still_failing += failures.len();
+        progress(&s, audit_id, runs, failures, None).await;
         events.push(json!({"id": id, "starts": starts.iter().map(start_json).collect::<Vec<_>>()}));
+        next = Some(seq);
     }
-    let detail = json!({"trigger": name, "events": events.len(), "stillFailing": still_failing});
-    let matched = events.len() as u64;
-    let answer = json!({
+    progress(
+        &s,
+        audit_id,
+        vec![],
+        vec![],
+        Some(weft_runtime::runtime::now_ms()),
+    )
+    .await;
+    let mut answer = json!({
         "trigger": name,
         "redriven": events.len(),
-        "runsStarted": started.len(),
+        "runsStarted": started,
         "stillFailing": still_failing,
-        "more": more,
+        "more": more || stopped.is_some(),
+        "next": if more || stopped.is_some() { next.or(q.after) } else { None },
         "scanComplete": complete,
+        "auditId": audit_id,
         "events": events,
     });
-    crate::audit::record(&s, actor, "trigger-redrive", detail, matched, started).await;
+    if let Some(message) = stopped {
+        answer["error"] = json!(message);
+    }
     Ok(Json(answer))
+}
+
+/// Adds to a re-drive's audit record; a failure to record is logged, as
+/// [`crate::audit::record`] does: the re-drives are done and durable.
+async fn progress(
+    s: &AppState,
+    audit_id: i64,
+    runs: Vec<String>,
+    failures: Vec<(String, String)>,
+    done: Option<i64>,
+) {
+    let store = s.runtime.store().clone();
+    let result = blocking(move || store.audit_progress(audit_id, &runs, &failures, done)).await;
+    if let Err(e) = result {
+        tracing::warn!(audit_id, error = %e.message, "recording a trigger's re-drive in the audit log failed: {}", e.message);
+    }
 }
 
 /// A trigger's start of an event, as the API shows it.

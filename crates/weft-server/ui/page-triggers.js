@@ -95,10 +95,14 @@ export async function triggersPage(main, params, gen) {
     lastKey = '';
     await refresh();
   };
-  // Every failed start of a trigger at once, once it is fixed.
+  // Every failed start of a trigger at once, once it is fixed; when more
+  // are left, the next click goes on after the last event re-driven.
+  const nextAfter = new Map();
   const redriveTrigger = async (name) => {
     try {
-      const r = await api(`/v1/triggers/${q(name)}/redrive`, { method: 'POST' });
+      const after = nextAfter.get(name);
+      const r = await api(`/v1/triggers/${q(name)}/redrive${after != null ? `?after=${after}` : ''}`, { method: 'POST' });
+      if (r.more && r.next != null) nextAfter.set(name, r.next); else nextAfter.delete(name);
       triggerAnswer.replaceChildren(h('p.callout.tone-completed', { dataset: { trigger: name } }, triggerRedriveAnswer(r)));
     } catch (e) {
       triggerAnswer.replaceChildren(h('p.callout.tone-failed', { dataset: { trigger: name } }, errorText(e)));

@@ -101,5 +101,6 @@ export function redriveAnswer(r) {
 export function triggerRedriveAnswer(r) {
   const n = (k, one, many) => `${k.toLocaleString('en')} ${k === 1 ? one : many}`;
   const head = `Re-drove ${n(r.redriven, 'event', 'events')} of ${r.trigger}: ${n(r.runsStarted, 'run', 'runs')} started, ${n(r.stillFailing, 'start', 'starts')} still failing.`;
-  return r.more ? `${head} More are left: re-drive again.` : head;
+  const stopped = r.error ? ` Stopped: ${r.error}` : '';
+  return r.more ? `${head}${stopped} More are left: re-drive again.` : head;
 }

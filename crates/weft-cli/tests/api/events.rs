@@ -298,6 +298,42 @@ async fn a_triggers_failed_starts_are_redriven_together() {
         (&json!(2), &json!(0), &json!(2)),
         "{unfixed}"
     );
+    assert_eq!(
+        (&unfixed["more"], &unfixed["next"]),
+        (&json!(false), &Value::Null)
+    );
+    let audited = api
+        .get(&format!("/v1/audit/{}", unfixed["auditId"]))
+        .await
+        .ok(200);
+    assert_eq!(
+        (&audited["matched"], &audited["applied"], &audited["failed"]),
+        (&json!(2), &json!(0), &json!(2)),
+        "{audited}"
+    );
+    // `after` takes only the events taken after the one named (a `next`).
+    let page = api.get("/v1/events").await.ok(200);
+    let seq_of = |id: &str| {
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()["seq"]
+            .clone()
+    };
+    let later = api
+        .post(
+            &format!("/v1/triggers/scored/redrive?after={}", seq_of("b/1")),
+            json!({}),
+        )
+        .await
+        .ok(200);
+    assert_eq!(later["redriven"], 1, "{later}");
+    assert_eq!(later["events"][0]["id"], "b/3");
+    api.post("/v1/triggers/scored/redrive?after=x", json!({}))
+        .await
+        .error(400, "invalid_query");
     api.deploy(&SCORED.replace(
         "event.data.score > 3",
         "(event.data.score == null || event.data.score > 3)",
@@ -332,13 +368,27 @@ async fn a_triggers_failed_starts_are_redriven_together() {
         .await
         .ok(200);
     assert_eq!(again["redriven"], 0, "{again}");
+    // A re-drive of an event whose starts all have their run starts
+    // nothing, and its audit record says so.
+    let whole = api
+        .post("/v1/events/redrive", json!({"id": "b/1"}))
+        .await
+        .ok(200);
+    assert!(whole["starts"][0]["runId"].is_string(), "{whole}");
+    let log = api.get("/v1/audit?limit=1").await.ok(200);
+    assert_eq!(log["actions"][0]["action"], "event-redrive");
+    assert_eq!(
+        (&log["actions"][0]["matched"], &log["actions"][0]["applied"]),
+        (&json!(0), &json!(0)),
+        "{log}"
+    );
     let runs = api.get("/v1/runs?flow=Review").await.ok(200);
     assert_eq!(runs["runs"].as_array().unwrap().len(), 3, "{runs}");
-    let log = api.get("/v1/audit?limit=1").await.ok(200);
-    let last = &log["actions"][0];
+    let log = api.get("/v1/audit?limit=2").await.ok(200);
+    let last = &log["actions"][1];
     assert_eq!(last["action"], "trigger-redrive", "{log}");
     assert_eq!(last["detail"]["trigger"], "scored");
-    let fixed_entry = api.get("/v1/audit").await.ok(200)["actions"][1].clone();
+    let fixed_entry = api.get("/v1/audit").await.ok(200)["actions"][2].clone();
     assert_eq!(fixed_entry["actor"], "fixer", "{fixed_entry}");
     assert_eq!(fixed_entry["applied"], 2);
     api.post("/v1/triggers/nope/redrive", json!({}))

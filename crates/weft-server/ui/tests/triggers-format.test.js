@@ -84,6 +84,8 @@ test('a trigger\'s re-drive counts events, runs and failures, and says when more
     'Re-drove 1 event of T: 0 runs started, 1 start still failing.');
   assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 1000, runsStarted: 998, stillFailing: 2, more: true }),
     'Re-drove 1,000 events of T: 998 runs started, 2 starts still failing. More are left: re-drive again.');
+  assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 3, runsStarted: 3, stillFailing: 0, more: true, error: 'the node is stopping' }),
+    'Re-drove 3 events of T: 3 runs started, 0 starts still failing. Stopped: the node is stopping More are left: re-drive again.');
   assert.equal(triggerRedriveAnswer({ trigger: 'T', redriven: 0, runsStarted: 0, stillFailing: 0, more: false }),
     'Re-drove 0 events of T: 0 runs started, 0 starts still failing.');
 });
