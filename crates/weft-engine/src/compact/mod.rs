@@ -253,3 +253,5 @@ mod tests;
 
 use decode::Decoder;
 use encode::Encoder;
+#[cfg(test)]
+use encode::{common_prefix, table_match, TableMatch};

@@ -312,3 +312,65 @@ fn words_are_unique_and_never_json_starts() {
         assert_ne!(*b, FORMAT);
     }
 }
+
+/// The table lookup as first written (every entry walked byte by byte),
+/// against which the faster one is checked.
+fn table_match_walked(table: &[String], s: &str) -> Option<TableMatch> {
+    if s.len() < PREFIX_MIN {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (i, t) in table.iter().enumerate() {
+        if t == s {
+            return Some(TableMatch::Equal(i));
+        }
+        let mut n = t.bytes().zip(s.bytes()).take_while(|(x, y)| x == y).count();
+        while !(t.is_char_boundary(n) && s.is_char_boundary(n)) {
+            n -= 1;
+        }
+        if n >= PREFIX_MIN && best.is_none_or(|(_, b)| n > b) {
+            best = Some((i, n));
+        }
+    }
+    best.map(|(i, n)| TableMatch::Prefix(i, n))
+}
+
+/// Strings that share long prefixes, with multi-byte characters near the
+/// eighth byte, and some shorter than [`PREFIX_MIN`] (seeds may be).
+fn arb_related() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    (
+        prop_oneof![
+            Just(""),
+            Just("0123456"),
+            Just("01234567"),
+            Just("01M97217R2RDR9EQ29FEKSHASZ"),
+            Just("0123456é"),
+            Just("012345é"),
+        ],
+        "[a-b€é]{0,20}",
+    )
+        .prop_map(|(a, b)| format!("{a}{b}"))
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_table_lookup_finds_what_walking_every_entry_finds(
+        table in proptest::collection::vec(arb_related(), 0..40),
+        s in arb_related(),
+    ) {
+        proptest::prop_assert_eq!(table_match(&table, &s), table_match_walked(&table, &s));
+    }
+
+    #[test]
+    fn the_common_prefix_is_the_longest_that_ends_on_a_character_boundary(
+        a in arb_related(),
+        b in arb_related(),
+    ) {
+        let mut walked = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        while !(a.is_char_boundary(walked) && b.is_char_boundary(walked)) {
+            walked -= 1;
+        }
+        proptest::prop_assert_eq!(common_prefix(&a, &b), walked);
+    }
+}
