@@ -137,13 +137,20 @@ impl Encoder {
             }
             return;
         }
-        match table_match(&self.table, s) {
-            Some(TableMatch::Equal(i)) => {
-                self.out.push(STR_REF);
-                push_varint(&mut self.out, i as u64);
-                return;
+        if s.len() >= PREFIX_MIN {
+            let mut best: Option<(usize, usize)> = None;
+            for (i, t) in self.table.iter().enumerate() {
+                if t == s {
+                    self.out.push(STR_REF);
+                    push_varint(&mut self.out, i as u64);
+                    return;
+                }
+                let common = common_prefix(t, s);
+                if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
+                    best = Some((i, common));
+                }
             }
-            Some(TableMatch::Prefix(i, common)) => {
+            if let Some((i, common)) = best {
                 self.out.push(STR_PREFIX);
                 self.varint(i as u64);
                 self.varint(common as u64);
@@ -153,7 +160,6 @@ impl Encoder {
                 self.remember(s);
                 return;
             }
-            None => {}
         }
         if s.len() < 64 {
             self.out.push(SHORT_STR + s.len() as u8);
@@ -656,73 +662,12 @@ impl serde::Serializer for KeySer<'_> {
     }
 }
 
-/// How a string refers to the table of strings seen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum TableMatch {
-    /// Equal to entry `.0` (the first such).
-    Equal(usize),
-    /// Shares `.1` bytes (at least [`PREFIX_MIN`], the most of any entry,
-    /// the first entry of those) with entry `.0`, and equals none.
-    Prefix(usize, usize),
-}
-
-/// The reference `s` makes to `table`, if any: an equal entry wins, else
-/// the longest common prefix of at least [`PREFIX_MIN`] bytes.
-pub(super) fn table_match(table: &[String], s: &str) -> Option<TableMatch> {
-    let head = word8(s.as_bytes())?;
-    let mut best: Option<(usize, usize)> = None;
-    for (i, t) in table.iter().enumerate() {
-        // An entry whose first PREFIX_MIN bytes differ (or a seed shorter
-        // than that) is neither equal nor a usable prefix: one compare of
-        // a machine word rejects it. The entries that pass mostly share
-        // the run id with `s`, and are walked a word at a time.
-        if word8(t.as_bytes()) != Some(head) {
-            continue;
-        }
-        let raw = common_bytes(t.as_bytes(), s.as_bytes());
-        if raw == t.len() && raw == s.len() {
-            return Some(TableMatch::Equal(i));
-        }
-        let common = char_floor(t, s, raw);
-        if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
-            best = Some((i, common));
-        }
-    }
-    best.map(|(i, common)| TableMatch::Prefix(i, common))
-}
-
-/// The first [`PREFIX_MIN`] bytes as one word, if there are that many.
-fn word8(b: &[u8]) -> Option<u64> {
-    const _: () = assert!(PREFIX_MIN == 8);
-    let first: [u8; 8] = b.get(..8)?.try_into().ok()?;
-    Some(u64::from_ne_bytes(first))
-}
-
-/// The number of leading bytes `a` and `b` share (a word at a time, with
-/// no call to `memcmp`).
-fn common_bytes(a: &[u8], b: &[u8]) -> usize {
-    let max = a.len().min(b.len());
-    let mut n = 0;
-    while n + 8 <= max && word8(&a[n..]) == word8(&b[n..]) {
-        n += 8;
-    }
-    while n < max && a[n] == b[n] {
-        n += 1;
-    }
-    n
-}
-
-/// `n` lowered to the nearest character boundary of both strings.
-fn char_floor(a: &str, b: &str, mut n: usize) -> usize {
+/// The length in bytes of the longest common prefix that ends on a
+/// character boundary of both.
+fn common_prefix(a: &str, b: &str) -> usize {
+    let mut n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     while !(a.is_char_boundary(n) && b.is_char_boundary(n)) {
         n -= 1;
     }
     n
-}
-
-/// The length in bytes of the longest common prefix that ends on a
-/// character boundary of both.
-#[cfg(test)]
-pub(super) fn common_prefix(a: &str, b: &str) -> usize {
-    char_floor(a, b, common_bytes(a.as_bytes(), b.as_bytes()))
 }

@@ -253,5 +253,3 @@ mod tests;
 
 use decode::Decoder;
 use encode::Encoder;
-#[cfg(test)]
-use encode::{common_prefix, table_match, TableMatch};
