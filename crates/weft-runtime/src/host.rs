@@ -255,7 +255,8 @@ pub enum Effect {
         call_id: String,
     },
     /// A run changed; its record is as given (for waiters and live views).
-    RunUpdated(Box<RunRecord>),
+    /// Shared with the host's copy: a step clones no record for it.
+    RunUpdated(Arc<RunRecord>),
     /// A command finished (applied or refused), as recorded.
     CommandDone(Box<CommandRecord>),
 }
@@ -270,7 +271,10 @@ pub struct Started {
 }
 
 struct Cached {
-    record: RunRecord,
+    /// Shared with the [`Effect::RunUpdated`] of the batch that last
+    /// wrote it; changed in place ([`Arc::make_mut`]), which copies it
+    /// only while that batch's effects are still held.
+    record: Arc<RunRecord>,
     state: RunState,
     program: Arc<Program>,
     /// The batch that last wrote this run.
@@ -889,12 +893,15 @@ impl Host {
             let (Some(c), Some(mut w)) = (self.runs.get_mut(&run_id), all[at].take()) else {
                 continue;
             };
-            c.record = make_record(&c.record, &c.state, &c.program, now);
-            w.record = Some(c.record.clone());
+            // In place: the record's input, ids and flow are not copied
+            // again (a copy only when the previous batch's effects still
+            // hold the record). The write needs a copy of its own; the
+            // effect shares the host's.
+            update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, now);
+            w.record = Some(RunRecord::clone(&c.record));
             w.state = weft_engine::state::encode_snapshot(&c.state);
             w.cause = step_cause(causes.remove(&at).unwrap_or_default());
-            self.effects
-                .push(Effect::RunUpdated(Box::new(c.record.clone())));
+            self.effects.push(Effect::RunUpdated(c.record.clone()));
             writes.push(w);
         }
         if !self.machine_writes.is_empty() {
@@ -1048,7 +1055,7 @@ impl Host {
         self.runs.insert(
             id.to_string(),
             Cached {
-                record,
+                record: Arc::new(record),
                 state,
                 program,
                 last_batch: 0,
@@ -1109,7 +1116,7 @@ impl Host {
             ..prev
         };
         self.store.park_run(&record, &why.to_json(), now)?;
-        self.effects.push(Effect::RunUpdated(Box::new(record)));
+        self.effects.push(Effect::RunUpdated(Arc::new(record)));
         Ok(())
     }
 
@@ -1162,13 +1169,23 @@ impl Host {
             }
         }
         self.effects
-            .push(Effect::RunUpdated(Box::new(record.clone())));
+            .push(Effect::RunUpdated(Arc::new(record.clone())));
         Ok(Some(record))
     }
 
     /// Runs parked in this process because this build cannot read them.
     pub fn parked_runs(&self) -> usize {
         self.parked.len()
+    }
+
+    /// A run's current status when the host holds the run (what
+    /// [`Host::record`] would say of it, without making the record).
+    pub fn status_in_memory(&self, id: &str) -> Option<Status> {
+        let c = self.runs.get(id)?;
+        Some(match self.pending.get(id) {
+            Some(_) => c.state.status,
+            None => c.record.status,
+        })
     }
 
     /// A run's current record (from memory when the host holds it).
@@ -1178,7 +1195,7 @@ impl Host {
             // when the batch is taken; until then, make it from the state.
             return Ok(Some(match self.pending.get(id) {
                 Some(&(_, now)) => make_record(&c.record, &c.state, &c.program, now),
-                None => c.record.clone(),
+                None => RunRecord::clone(&c.record),
             }));
         }
         Ok(self.store.run(id)?)
@@ -1283,7 +1300,7 @@ impl Host {
         self.runs.insert(
             run_id.clone(),
             Cached {
-                record,
+                record: Arc::new(record),
                 state,
                 program,
                 last_batch: self.batch_no,
@@ -1434,7 +1451,7 @@ impl Host {
         self.runs.insert(
             run_id.clone(),
             Cached {
-                record,
+                record: Arc::new(record),
                 state,
                 program,
                 last_batch: self.batch_no,
@@ -1448,7 +1465,7 @@ impl Host {
             let c = self.runs.get_mut(&run_id).expect("inserted above");
             c.state = plan.state;
             c.program = new_program;
-            c.record.version = target;
+            Arc::make_mut(&mut c.record).version = target;
             let out = machine::Output {
                 journal: vec![weft_engine::Entry {
                     at: now,
@@ -1505,7 +1522,7 @@ impl Host {
                 result: None,
             });
         }
-        self.effects.push(Effect::RunUpdated(Box::new(record)));
+        self.effects.push(Effect::RunUpdated(Arc::new(record)));
         Ok(true)
     }
 
@@ -1567,7 +1584,7 @@ impl Host {
         self.follow.truncate(follow);
         self.keys.retain(|_, (id, _)| id != run_id);
         let (parent, claim) = match cached {
-            Some(c) => (c.record.parent, c.claim),
+            Some(c) => (c.record.parent.clone(), c.claim),
             None => (None, None),
         };
         if created_here {
@@ -2083,7 +2100,7 @@ impl Host {
         self.runs.insert(
             run_id.clone(),
             Cached {
-                record,
+                record: Arc::new(record),
                 state,
                 program,
                 last_batch: self.batch_no,
@@ -2158,7 +2175,7 @@ impl Host {
         let c = self.runs.get_mut(run_id).expect("loaded above");
         c.state = plan.state;
         c.program = new_program;
-        c.record.version = to;
+        Arc::make_mut(&mut c.record).version = to;
         let out = machine::Output {
             journal: vec![weft_engine::Entry {
                 at: now,
@@ -2447,24 +2464,27 @@ fn effect_of(e: &Effect, run_id: &str) -> bool {
 
 /// The record people see, from the run's state.
 pub fn make_record(prev: &RunRecord, state: &RunState, program: &Program, now: i64) -> RunRecord {
-    let error = state.failures.values().next().map(|f| {
+    let mut record = prev.clone();
+    update_record(&mut record, state, program, now);
+    record
+}
+
+/// [`make_record`] in place: sets the fields the run's state decides and
+/// leaves the rest (id, flow, input, times of creation) as they are.
+pub fn update_record(record: &mut RunRecord, state: &RunState, program: &Program, now: i64) {
+    record.error = state.failures.values().next().map(|f| {
         serde_json::json!({
             "message": f.message,
             "location": f.location,
         })
     });
-    let position = machine::positions(program, state)
+    record.position = machine::positions(program, state)
         .first()
         .map(|l| format!("{}:{}", l.file, l.line));
-    RunRecord {
-        status: state.status,
-        result: state.result.as_ref().and_then(|v| v.to_json().ok()),
-        error,
-        waiting: weft_store::waiting_json(&machine::waiting_for(state)),
-        position,
-        updated_at: now,
-        ..prev.clone()
-    }
+    record.status = state.status;
+    record.result = state.result.as_ref().and_then(|v| v.to_json().ok());
+    record.waiting = weft_store::waiting_json(&machine::waiting_for(state));
+    record.updated_at = now;
 }
 
 #[cfg(test)]
@@ -2518,6 +2538,83 @@ mod tests {
             let s = h.start_run("F", json!(0), Some(key.into()), 0).unwrap();
             assert_eq!((s.run_id.as_str(), s.created), (id.as_str(), false));
         }
+    }
+
+    /// The host's record is shared with the batch's `RunUpdated` effect and
+    /// changed in place at the next step: an effect still held (its batch
+    /// not yet carried out) keeps the record of its own batch, and one let
+    /// go costs the next step no copy.
+    #[test]
+    fn an_effect_keeps_its_batchs_record_when_the_run_steps_again() {
+        let mut h = host(ONE_CALL);
+        let id = h.start_run("F", json!(7), None, 0).unwrap().run_id;
+        let (no, batch, effects) = h.take_batch();
+        h.store().commit(&batch).unwrap();
+        h.committed(no);
+        let started = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::RunUpdated(r) if r.id == id => Some(r.clone()),
+                _ => None,
+            })
+            .expect("the start updates the run");
+        assert_eq!(started.status, Status::Running);
+        assert_eq!(started.updated_at, 0);
+        assert_eq!(h.status_in_memory(&id), Some(Status::Running));
+        let task = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Dispatch(t) => Some(t.clone()),
+                _ => None,
+            })
+            .expect("the start dispatches the call");
+        drop(effects);
+        h.deliver(
+            &id,
+            Event::CallCompleted {
+                call: task.call,
+                attempt: task.attempt,
+                value: json!("done"),
+            },
+            5,
+        )
+        .unwrap();
+        // Stepped and not yet in a batch: the status is the state's.
+        assert_eq!(h.status_in_memory(&id), Some(Status::Completed));
+        assert_eq!(h.record(&id).unwrap().unwrap().status, Status::Completed);
+        let (_, batch, effects) = h.take_batch();
+        assert_eq!(h.status_in_memory(&id), Some(Status::Completed));
+        assert_eq!(h.status_in_memory("no-such-run"), None);
+        let finished = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::RunUpdated(r) if r.id == id => Some(r.clone()),
+                _ => None,
+            })
+            .expect("the step updates the run");
+        // The first batch's record as it was, beside the second's.
+        assert_eq!((started.status, started.updated_at), (Status::Running, 0));
+        assert_eq!(finished.status, Status::Completed);
+        assert_eq!(finished.updated_at, 5);
+        assert_eq!(finished.result, Some(json!("done")));
+        let written = batch.writes[0].record.as_ref().unwrap();
+        assert_eq!(*written, *finished);
+        assert_eq!(finished.input, json!(7));
+        // What `make_record` gives from the first record is what the step
+        // changed in place.
+        let c = &h.runs[&id];
+        assert_eq!(make_record(&started, &c.state, &c.program, 5), *finished);
+        // The host shares the effect's record: nothing held the first
+        // batch's but the test, so the step changed a copy of it...
+        assert!(Arc::ptr_eq(&c.record, &finished));
+        drop(started);
+        drop(effects);
+        drop(finished);
+        // ... and with every holder gone, a further change copies nothing.
+        let before = Arc::as_ptr(&h.runs[&id].record);
+        let c = h.runs.get_mut(&id).unwrap();
+        update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, 9);
+        assert_eq!(Arc::as_ptr(&h.runs[&id].record), before);
     }
 
     /// `ParallelForEach` over sub-flows: every child ends in the batch that

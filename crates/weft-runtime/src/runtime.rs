@@ -1121,8 +1121,14 @@ impl Core {
                 }
                 let result = self.host.start_run(&flow, input, key, now);
                 if let (Ok(started), Some(finish)) = (&result, finish) {
-                    match self.host.record(&started.run_id) {
-                        Ok(Some(rec)) if finished(rec.status) && self.store_has(&rec.id) => {
+                    // Most runs do not finish in their first step: the
+                    // status says so without making the run's record.
+                    let running = self
+                        .host
+                        .status_in_memory(&started.run_id)
+                        .is_some_and(|s| !finished(s));
+                    match (!running).then(|| self.host.record(&started.run_id)) {
+                        Some(Ok(Some(rec))) if finished(rec.status) && self.store_has(&rec.id) => {
                             let _ = finish.send(rec);
                         }
                         _ => self.add_waiter(started.run_id.clone(), finish),
@@ -1300,7 +1306,7 @@ impl Core {
     fn answer(
         &mut self,
         replies: Vec<Pending>,
-        latest: &HashMap<String, RunRecord>,
+        latest: &HashMap<String, Arc<RunRecord>>,
         commands: &HashMap<(String, String, String), CommandRecord>,
     ) {
         for p in replies {
@@ -1361,11 +1367,11 @@ impl Core {
     /// never taken for a run that does not exist.
     fn latest_record(
         &mut self,
-        latest: &HashMap<String, RunRecord>,
+        latest: &HashMap<String, Arc<RunRecord>>,
         id: &str,
     ) -> Result<RunRecord, HostError> {
         if let Some(rec) = latest.get(id) {
-            return Ok(rec.clone());
+            return Ok(RunRecord::clone(rec));
         }
         self.host
             .record(id)?
@@ -1539,14 +1545,14 @@ impl Core {
         }
         let effects = flight.effects;
         self.host.committed(no);
-        let mut latest: HashMap<String, RunRecord> = HashMap::new();
+        let mut latest: HashMap<String, Arc<RunRecord>> = HashMap::new();
         let mut commands: HashMap<(String, String, String), CommandRecord> = HashMap::new();
         for e in effects {
             match e {
                 Effect::Dispatch(task) => self.dispatcher.dispatch(task, self.sink.clone()),
                 Effect::CancelTask { call_id } => self.dispatcher.cancel(&call_id),
                 Effect::RunUpdated(rec) => {
-                    latest.insert(rec.id.clone(), *rec);
+                    latest.insert(rec.id.clone(), rec);
                 }
                 Effect::CommandDone(rec) => {
                     let id = (rec.machine.clone(), rec.key.clone(), rec.command_id.clone());
@@ -1564,7 +1570,7 @@ impl Core {
             if finished(rec.status) {
                 if let Some(ws) = self.waiters.remove(&id) {
                     for w in ws {
-                        let _ = w.send(rec.clone());
+                        let _ = w.send(RunRecord::clone(&rec));
                     }
                 }
             }

@@ -878,7 +878,10 @@ mod tests {
         sim.run_until_idle(i64::MAX).expect("runs");
         let mut r = sim.host.record(&id).expect("reads").expect("exists");
         r.result = Some(json!(2));
-        sim.acknowledge(&Batch::default(), &[Effect::RunUpdated(Box::new(r))]);
+        sim.acknowledge(
+            &Batch::default(),
+            &[Effect::RunUpdated(std::sync::Arc::new(r))],
+        );
     }
 
     /// A backward clock never lags more than its bound, and timers still

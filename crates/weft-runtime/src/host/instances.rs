@@ -573,7 +573,7 @@ impl Host {
         self.runs.insert(
             run_id.clone(),
             Cached {
-                record,
+                record: std::sync::Arc::new(record),
                 state: run_state,
                 program,
                 last_batch: batch,
