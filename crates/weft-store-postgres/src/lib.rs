@@ -42,6 +42,42 @@
 //! off` breaks the [`Store`] contract; with synchronous standbys, `on` or
 //! `remote_apply` also wait for them.)
 //!
+//! ## Leases commit without waiting for the flush
+//!
+//! A few statements change only leases, and run on connections of their
+//! own whose sessions set `synchronous_commit = off`: the server answers
+//! once the change is in its WAL buffers, and writes it out within a few
+//! hundred milliseconds (`wal_writer_delay`), without a flush of its own.
+//! They are claims of runs and instances (`claim_run`,
+//! `claim_runs_with_work`, `claim_instance`, `claim_instances_with_work`),
+//! their renewals and releases, task leases and heartbeats (`lease_tasks`,
+//! `heartbeat_task`) and the pollers' table. Only a crash of the server
+//! (or its machine) can lose them, and then only the last few hundred
+//! milliseconds of them; every later synchronous commit flushes the WAL up
+//! to its own record, so any of these that came before it is durable with
+//! it. Why a loss is harmless, for each (`cluster.rs` says it again at
+//! each call):
+//!
+//! - a lost **claim** leaves the run with its earlier owner and epoch. A
+//!   step committed under the claim cannot be durable without the claim
+//!   (its flush covers the claim's record), and one not yet committed is
+//!   refused by the fencing check, which compares owner and epoch: a node
+//!   never commits under a claim the store does not hold;
+//! - a lost **renewal** leaves the earlier end of the lease: another node
+//!   may claim the run sooner, and the fencing check refuses the first
+//!   node's next commit, as when any lease ends;
+//! - a lost **release** leaves the lease until it ends: other nodes wait
+//!   for it, as after a node's crash;
+//! - a lost **task lease or heartbeat** makes the task leasable again
+//!   sooner: a second worker may run it, which at-least-once delivery
+//!   allows (a worker that dies holding a lease does the same), and only
+//!   one result is applied, by the step that deletes the task;
+//! - a lost **poll record** makes an activity look unpolled for a moment.
+//!
+//! Everything else, and every commit of a step, waits for the flush: a
+//! result leaves a node only after the step that holds it is durable, and
+//! an event or callback is acknowledged only once it is.
+//!
 //! Errors: server and connection failures are [`StoreError::Io`], with the
 //! operation and the runs concerned; unique violations are
 //! [`StoreError::Conflict`]; stored values that do not decode (JSON of the
@@ -320,6 +356,11 @@ const RECORD_FROM: &str = record_from!();
 /// A store in one PostgreSQL schema; see the crate documentation.
 pub struct PgStore {
     pool: Pool,
+    /// Connections whose sessions commit without waiting for the WAL flush
+    /// (`synchronous_commit = off`), for the statements a server crash may
+    /// lose harmlessly (see [Leases commit without waiting for the
+    /// flush](#leases-commit-without-waiting-for-the-flush)).
+    relaxed: Pool,
     /// The channel the nodes on this schema notify (`weft.<schema>`).
     channel: String,
     /// Waits for their notifications (started by the first wait).
@@ -401,6 +442,7 @@ impl PgStore {
             config.tcp_user_timeout(TCP_USER_TIMEOUT);
         }
         let target = target(&config);
+        let relaxed = Pool::new(relaxed_config(&config), max_connections);
         let pool = Pool::new(config, max_connections);
         let mut lease = pool
             .get(false)
@@ -413,6 +455,7 @@ impl PgStore {
             vacuum: vacuum::Vacuum::new(pool.config().clone()),
             channel,
             pool,
+            relaxed,
             unresolved: Mutex::new(None),
             shard: count_shard(),
         })
@@ -430,11 +473,15 @@ impl PgStore {
     }
 
     fn lease(&self, fresh: bool, what: &dyn Fn() -> String) -> Result<Lease<'_>> {
-        self.pool.get(fresh).map_err(|e| {
+        Self::lease_from(&self.pool, fresh, what)
+    }
+
+    fn lease_from<'p>(pool: &'p Pool, fresh: bool, what: &dyn Fn() -> String) -> Result<Lease<'p>> {
+        pool.get(fresh).map_err(|e| {
             StoreError::Io(format!(
                 "{}: cannot connect to {}: {}",
                 what(),
-                target(self.pool.config()),
+                target(pool.config()),
                 describe(&e)
             ))
         })
@@ -459,7 +506,21 @@ impl PgStore {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>> {
-        self.query_with(what, sql, params, true)
+        self.query_with(&self.pool, what, sql, params, true)
+    }
+
+    /// Runs one statement as [`PgStore::query`] does, on a connection that
+    /// commits without waiting for the WAL flush: only for the statements
+    /// whose loss in a crash of the server is harmless (see [Leases commit
+    /// without waiting for the flush](#leases-commit-without-waiting-for-the-flush);
+    /// each caller says why).
+    fn query_relaxed(
+        &self,
+        what: &dyn Fn() -> String,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        self.query_with(&self.relaxed, what, sql, params, true)
     }
 
     /// Runs one statement, never twice: when the connection breaks, the
@@ -470,11 +531,12 @@ impl PgStore {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>> {
-        self.query_with(what, sql, params, false)
+        self.query_with(&self.pool, what, sql, params, false)
     }
 
     fn query_with(
         &self,
+        pool: &Pool,
         what: &dyn Fn() -> String,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -482,7 +544,7 @@ impl PgStore {
     ) -> Result<Vec<Row>> {
         let mut fresh = false;
         loop {
-            let mut lease = self.lease(fresh, what)?;
+            let mut lease = Self::lease_from(pool, fresh, what)?;
             let conn = lease.conn();
             let result = block_on(async {
                 let s = conn.statement(sql).await?;
@@ -496,7 +558,7 @@ impl PgStore {
                 Err(e) if is_broken(&e, &lease.conn().client) => {
                     let reused = lease.reused;
                     drop(lease);
-                    self.pool.clear_idle();
+                    pool.clear_idle();
                     if again && reused && !fresh {
                         fresh = true;
                         continue;
@@ -871,6 +933,22 @@ fn stale_fences(rows: &[Row], plan: &Plan<'_>) -> Vec<String> {
         })
         .collect()
 }
+
+/// The configuration of the relaxed pool: `config` with the session
+/// setting `synchronous_commit = off` added to its startup options (after
+/// any the URL gives, such as the `search_path`).
+fn relaxed_config(config: &Config) -> Config {
+    let mut relaxed = config.clone();
+    let options = match config.get_options() {
+        Some(o) if !o.trim().is_empty() => format!("{o} {RELAXED_OPTIONS}"),
+        _ => RELAXED_OPTIONS.to_string(),
+    };
+    relaxed.options(&options);
+    relaxed
+}
+
+/// The startup option of the relaxed pool's sessions.
+const RELAXED_OPTIONS: &str = "-c synchronous_commit=off";
 
 /// Names the runs whose id or idempotency key is taken.
 fn conflict_message(conflicts: &[(String, String)], plan: &Plan<'_>) -> String {
