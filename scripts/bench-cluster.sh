@@ -7,7 +7,7 @@
 # pg_stat_statements extension is loaded), and counts that do not depend on
 # the machine's load: transactions, WAL records, bytes and flushes
 # (`pg_stat_wal`, the whole server's: keep other clients away), and
-# statements per run.
+# statements per run (this database's).
 #
 #   scripts/bench-cluster.sh NODES [RUNS] [CONCURRENCY]
 #
@@ -105,6 +105,7 @@ if [ "$STATEMENTS" = 1 ]; then
                left(regexp_replace(query, '\s+', ' ', 'g'), 110)
         FROM pg_stat_statements
         WHERE query NOT LIKE '%pg_stat_statements%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY total_exec_time DESC LIMIT 8"
     echo "Statements per run, by calls (pg_stat_statements):"
     psql_base -F ' | ' -c "
@@ -112,9 +113,11 @@ if [ "$STATEMENTS" = 1 ]; then
                left(regexp_replace(query, '\s+', ' ', 'g'), 90)
         FROM pg_stat_statements
         WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_stat_wal%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY calls DESC LIMIT 14"
     psql_base -c "
         SELECT 'all statements: ' || round(sum(calls)::numeric / $RUNS, 2) || ' per run'
         FROM pg_stat_statements
-        WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_stat_wal%'"
+        WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_stat_wal%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 fi
