@@ -217,8 +217,10 @@
 //!
 //! [`PgStore`] is `Send + Sync` and its methods block. It keeps a pool of
 //! connections (up to [`MAX_CONNECTIONS`] by default): an operation takes
-//! one, or opens one, and gives it back; commits and reads from different
-//! threads run on different connections at once, and each read is one
+//! one, or opens one, and gives it back (the lease statements that skip
+//! the WAL flush use a second pool of the same size, opened as they need
+//! it); commits and reads from different threads run on different
+//! connections at once, and each read is one
 //! statement, so one consistent snapshot that sees a batch whole or not at
 //! all. Connections are driven by tokio-postgres on one I/O thread private
 //! to this crate (`weft-pg-io`, shared by every store of the process, which
