@@ -2002,3 +2002,53 @@ fn churn(batch: &Batch) -> u64 {
         })
         .sum()
 }
+
+#[cfg(test)]
+mod relaxed_tests {
+    use super::*;
+
+    /// The lease statements' sessions turn the flush off after whatever
+    /// the URL asks (its `search_path` above all), and the other sessions
+    /// are left as the URL says.
+    #[test]
+    fn relaxed_sessions_add_synchronous_commit_off_to_the_urls_options() {
+        let with: Config = "postgres://weft@127.0.0.1/db?options=-csearch_path%3Dweft"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            relaxed_config(&with).get_options(),
+            Some("-csearch_path=weft -c synchronous_commit=off")
+        );
+        assert_eq!(with.get_options(), Some("-csearch_path=weft"));
+        let without: Config = "postgres://weft@127.0.0.1/db".parse().unwrap();
+        assert_eq!(
+            relaxed_config(&without).get_options(),
+            Some("-c synchronous_commit=off")
+        );
+    }
+
+    /// On a real server (`WEFT_TEST_DATABASE_URL`; skipped without it):
+    /// the relaxed pool's sessions do not wait for the flush, the main
+    /// pool's keep the server's setting.
+    #[test]
+    fn relaxed_sessions_skip_the_flush_on_the_server() {
+        let Ok(url) = std::env::var("WEFT_TEST_DATABASE_URL") else {
+            return;
+        };
+        let config: Config = url.parse().unwrap();
+        let show = |pool: &Pool| -> String {
+            let mut lease = pool.get(false).expect("a connection");
+            let conn = lease.conn();
+            let row = block_on(conn.client.query_one("SHOW synchronous_commit", &[])).unwrap();
+            let v: String = row.get(0);
+            lease.release();
+            v
+        };
+        assert_eq!(show(&Pool::new(relaxed_config(&config), 1)), "off");
+        let server = show(&Pool::new(config, 1));
+        assert_ne!(
+            server, "off",
+            "the test server itself runs without the flush"
+        );
+    }
+}
