@@ -4,7 +4,10 @@
 # workers in the bench process, one per node). Prints the bench's figures,
 # the CPU time each process used during the measured part, and the
 # statements that took the most time in PostgreSQL (when the
-# pg_stat_statements extension is loaded).
+# pg_stat_statements extension is loaded), and counts that do not depend on
+# the machine's load: transactions, WAL records, bytes and flushes
+# (`pg_stat_wal`, the whole server's: keep other clients away), and
+# statements per run (this database's).
 #
 #   scripts/bench-cluster.sh NODES [RUNS] [CONCURRENCY]
 #
@@ -63,6 +66,14 @@ STATEMENTS=0
 if psql_base -c "SELECT pg_stat_statements_reset()" >/dev/null 2>&1; then
     STATEMENTS=1
 fi
+# Transactions committed in this database, and the server's WAL: records,
+# full-page images, bytes, flushes (fsync or fdatasync of the log).
+counters() {
+    psql_base -F ' ' -c "
+        SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
+               wal_records, wal_fpi, wal_bytes, wal_sync FROM pg_stat_wal"
+}
+counters_before=$(counters)
 declare -A before
 for p in "${PIDS[@]}"; do before[$p]=$(ticks "$p"); done
 pg_before=$(postgres_ticks)
@@ -80,6 +91,12 @@ for p in "${PIDS[@]}"; do
 done
 echo "  postgres (all its processes): $(echo "scale=1; ($(postgres_ticks) - pg_before) / $hz" | bc) s"
 echo "  the bench itself (clients and workers): see its own line; it shares the cores"
+counters_after=$(counters)
+read -r x0 r0 f0 b0 s0 <<<"$counters_before"
+read -r x1 r1 f1 b1 s1 <<<"$counters_after"
+per_run() { echo "scale=2; ($1) / $RUNS" | bc; }
+echo "PostgreSQL per run ($RUNS runs; the whole server's WAL, counters read before and after):"
+echo "  transactions $(per_run "$x1 - $x0"), WAL flushes $(per_run "$s1 - $s0"), WAL records $(per_run "$r1 - $r0"), full-page images $(per_run "$f1 - $f0"), WAL bytes $(per_run "$b1 - $b0")"
 if [ "$STATEMENTS" = 1 ]; then
     echo "Statements by total time (pg_stat_statements):"
     psql_base -F ' | ' -c "
@@ -88,5 +105,19 @@ if [ "$STATEMENTS" = 1 ]; then
                left(regexp_replace(query, '\s+', ' ', 'g'), 110)
         FROM pg_stat_statements
         WHERE query NOT LIKE '%pg_stat_statements%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY total_exec_time DESC LIMIT 8"
+    echo "Statements per run, by calls (pg_stat_statements):"
+    psql_base -F ' | ' -c "
+        SELECT round(calls::numeric / $RUNS, 2), round(total_exec_time)::text || ' ms',
+               left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+        FROM pg_stat_statements
+        WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_stat_wal%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY calls DESC LIMIT 14"
+    psql_base -c "
+        SELECT 'all statements: ' || round(sum(calls)::numeric / $RUNS, 2) || ' per run'
+        FROM pg_stat_statements
+        WHERE query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%pg_stat_wal%'
+            AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
 fi

@@ -1,7 +1,9 @@
 //! [`ClusterStore`] for [`PgStore`]: run claims, the inbox, task leases,
 //! waiting for work. See the crate documentation for the model and the
 //! queries' reasoning; each statement here runs alone (autocommit), so each
-//! is one transaction and one round trip.
+//! is one transaction and one round trip. Those that change only leases
+//! commit without waiting for the WAL flush (`query_relaxed`; the crate
+//! documentation says why that is safe, and each call why for itself).
 //!
 //! Every lease decision compares with the caller's `now`, as in the memory
 //! store; the server's clock is never read for them.
@@ -180,7 +182,11 @@ impl ClusterStore for PgStore {
         lease_ms: i64,
     ) -> Result<Option<Claim>> {
         let what = || format!("claim run {run_id} for {node}");
-        let rows = self.query(&what, CLAIM_RUN, &[&node, &run_id, &now, &lease_ms])?;
+        // Relaxed: a claim lost in a server crash leaves the run with its
+        // earlier owner and epoch, and the fencing check then refuses every
+        // commit made under it (a commit made durable first makes the
+        // claim durable with it).
+        let rows = self.query_relaxed(&what, CLAIM_RUN, &[&node, &run_id, &now, &lease_ms])?;
         rows.first()
             .map(|r| {
                 Ok(Claim {
@@ -199,7 +205,9 @@ impl ClusterStore for PgStore {
         limit: usize,
     ) -> Result<Vec<Claim>> {
         let what = || format!("claim runs with work for {node}");
-        let rows = self.query(
+        // Relaxed, as `claim_run`; the work stays in the store until the
+        // step that takes it commits.
+        let rows = self.query_relaxed(
             &what,
             CLAIM_RUNS_WITH_WORK,
             &[&node, &limit_param(limit), &now, &lease_ms],
@@ -220,7 +228,9 @@ impl ClusterStore for PgStore {
         }
         let what = || format!("renew {} claim(s) of {node}", claims.len());
         let (runs, epochs) = split(claims);
-        let rows = self.query(&what, RENEW, &[&node, &runs, &epochs, &now, &lease_ms])?;
+        // Relaxed: a lost renewal leaves the lease's earlier end, and a
+        // node that claims the run after it fences this one out.
+        let rows = self.query_relaxed(&what, RENEW, &[&node, &runs, &epochs, &now, &lease_ms])?;
         rows.iter().map(|r| get(r, 0, &what)).collect()
     }
 
@@ -230,7 +240,9 @@ impl ClusterStore for PgStore {
         }
         let what = || format!("release {} claim(s) of {node}", claims.len());
         let (runs, epochs) = split(claims);
-        self.query(&what, RELEASE, &[&node, &runs, &epochs])?;
+        // Relaxed: a lost release leaves the lease until it ends, as when
+        // a node crashes.
+        self.query_relaxed(&what, RELEASE, &[&node, &runs, &epochs])?;
         Ok(())
     }
 
@@ -315,7 +327,11 @@ impl ClusterStore for PgStore {
             return Ok(Vec::new());
         }
         let what = || format!("lease tasks to {worker}");
-        let rows = self.query(
+        // Relaxed: a lost lease makes the task leasable again sooner; a
+        // second worker may run it (at least once, as when a worker dies
+        // holding it), and only the step that deletes the task applies a
+        // result.
+        let rows = self.query_relaxed(
             &what,
             LEASE_TASKS,
             &[
@@ -351,7 +367,8 @@ impl ClusterStore for PgStore {
         lease_ms: i64,
     ) -> Result<Option<i64>> {
         let what = || format!("heartbeat of task {call_id}");
-        let rows = self.query(
+        // Relaxed, as `lease_tasks`.
+        let rows = self.query_relaxed(
             &what,
             HEARTBEAT_TASK,
             &[&call_id, &i64::from(attempt), &now, &lease_ms],
@@ -408,7 +425,9 @@ impl ClusterStore for PgStore {
     ) -> Result<()> {
         let what = || format!("recording the polls of worker {worker}");
         let forget = now - weft_store::cluster::POLLS_KEPT_MS;
-        self.query(
+        // Relaxed: a lost poll record makes an activity look unpolled for
+        // a moment.
+        self.query_relaxed(
             &what,
             "WITH old AS (DELETE FROM pollers WHERE last_poll < $5)
              INSERT INTO pollers (activity, worker, node, last_poll)
@@ -449,7 +468,8 @@ impl ClusterStore for PgStore {
         lease_ms: i64,
     ) -> Result<Option<i64>> {
         let what = || format!("claim instance {machine}/{key} for {node}");
-        let rows = self.query(
+        // Relaxed, as `claim_run`: instance commits are fenced the same way.
+        let rows = self.query_relaxed(
             &what,
             machines::CLAIM_INSTANCE,
             &[&node, &machine, &key, &now, &lease_ms],
@@ -465,7 +485,8 @@ impl ClusterStore for PgStore {
         limit: usize,
     ) -> Result<Vec<InstanceClaim>> {
         let what = || format!("claim instances with work for {node}");
-        let rows = self.query(
+        // Relaxed, as `claim_run`.
+        let rows = self.query_relaxed(
             &what,
             machines::CLAIM_INSTANCES_WITH_WORK,
             &[&node, &now, &lease_ms, &limit_param(limit)],
@@ -485,7 +506,8 @@ impl ClusterStore for PgStore {
         }
         let what = || format!("renew {} instance claims of {node}", claims.len());
         let (m, k, e) = machines::split(claims);
-        let rows = self.query(
+        // Relaxed, as `renew`.
+        let rows = self.query_relaxed(
             &what,
             machines::RENEW_INSTANCES,
             &[&node, &m, &k, &e, &now, &lease_ms],
@@ -499,7 +521,8 @@ impl ClusterStore for PgStore {
         }
         let what = || format!("release {} instance claims of {node}", claims.len());
         let (m, k, e) = machines::split(claims);
-        self.query(&what, machines::RELEASE_INSTANCES, &[&node, &m, &k, &e])?;
+        // Relaxed, as `release`.
+        self.query_relaxed(&what, machines::RELEASE_INSTANCES, &[&node, &m, &k, &e])?;
         Ok(())
     }
 

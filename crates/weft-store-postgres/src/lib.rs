@@ -42,6 +42,42 @@
 //! off` breaks the [`Store`] contract; with synchronous standbys, `on` or
 //! `remote_apply` also wait for them.)
 //!
+//! ## Leases commit without waiting for the flush
+//!
+//! A few statements change only leases, and run on connections of their
+//! own whose sessions set `synchronous_commit = off`: the server answers
+//! once the change is in its WAL buffers, and writes it out within a few
+//! hundred milliseconds (`wal_writer_delay`), without a flush of its own.
+//! They are claims of runs and instances (`claim_run`,
+//! `claim_runs_with_work`, `claim_instance`, `claim_instances_with_work`),
+//! their renewals and releases, task leases and heartbeats (`lease_tasks`,
+//! `heartbeat_task`) and the pollers' table. Only a crash of the server
+//! (or its machine) can lose them, and then only the last few hundred
+//! milliseconds of them; every later synchronous commit flushes the WAL up
+//! to its own record, so any of these that came before it is durable with
+//! it. Why a loss is harmless, for each (`cluster.rs` says it again at
+//! each call):
+//!
+//! - a lost **claim** leaves the run with its earlier owner and epoch. A
+//!   step committed under the claim cannot be durable without the claim
+//!   (its flush covers the claim's record), and one not yet committed is
+//!   refused by the fencing check, which compares owner and epoch: a node
+//!   never commits under a claim the store does not hold;
+//! - a lost **renewal** leaves the earlier end of the lease: another node
+//!   may claim the run sooner, and the fencing check refuses the first
+//!   node's next commit, as when any lease ends;
+//! - a lost **release** leaves the lease until it ends: other nodes wait
+//!   for it, as after a node's crash;
+//! - a lost **task lease or heartbeat** makes the task leasable again
+//!   sooner: a second worker may run it, which at-least-once delivery
+//!   allows (a worker that dies holding a lease does the same), and only
+//!   one result is applied, by the step that deletes the task;
+//! - a lost **poll record** makes an activity look unpolled for a moment.
+//!
+//! Everything else, and every commit of a step, waits for the flush: a
+//! result leaves a node only after the step that holds it is durable, and
+//! an event or callback is acknowledged only once it is.
+//!
 //! Errors: server and connection failures are [`StoreError::Io`], with the
 //! operation and the runs concerned; unique violations are
 //! [`StoreError::Conflict`]; stored values that do not decode (JSON of the
@@ -181,8 +217,10 @@
 //!
 //! [`PgStore`] is `Send + Sync` and its methods block. It keeps a pool of
 //! connections (up to [`MAX_CONNECTIONS`] by default): an operation takes
-//! one, or opens one, and gives it back; commits and reads from different
-//! threads run on different connections at once, and each read is one
+//! one, or opens one, and gives it back (the lease statements that skip
+//! the WAL flush use a second pool of the same size, opened as they need
+//! it); commits and reads from different threads run on different
+//! connections at once, and each read is one
 //! statement, so one consistent snapshot that sees a batch whole or not at
 //! all. Connections are driven by tokio-postgres on one I/O thread private
 //! to this crate (`weft-pg-io`, shared by every store of the process, which
@@ -320,6 +358,11 @@ const RECORD_FROM: &str = record_from!();
 /// A store in one PostgreSQL schema; see the crate documentation.
 pub struct PgStore {
     pool: Pool,
+    /// Connections whose sessions commit without waiting for the WAL flush
+    /// (`synchronous_commit = off`), for the statements a server crash may
+    /// lose harmlessly (see [Leases commit without waiting for the
+    /// flush](#leases-commit-without-waiting-for-the-flush)).
+    relaxed: Pool,
     /// The channel the nodes on this schema notify (`weft.<schema>`).
     channel: String,
     /// Waits for their notifications (started by the first wait).
@@ -401,6 +444,7 @@ impl PgStore {
             config.tcp_user_timeout(TCP_USER_TIMEOUT);
         }
         let target = target(&config);
+        let relaxed = Pool::new(relaxed_config(&config), max_connections);
         let pool = Pool::new(config, max_connections);
         let mut lease = pool
             .get(false)
@@ -413,6 +457,7 @@ impl PgStore {
             vacuum: vacuum::Vacuum::new(pool.config().clone()),
             channel,
             pool,
+            relaxed,
             unresolved: Mutex::new(None),
             shard: count_shard(),
         })
@@ -430,11 +475,15 @@ impl PgStore {
     }
 
     fn lease(&self, fresh: bool, what: &dyn Fn() -> String) -> Result<Lease<'_>> {
-        self.pool.get(fresh).map_err(|e| {
+        Self::lease_from(&self.pool, fresh, what)
+    }
+
+    fn lease_from<'p>(pool: &'p Pool, fresh: bool, what: &dyn Fn() -> String) -> Result<Lease<'p>> {
+        pool.get(fresh).map_err(|e| {
             StoreError::Io(format!(
                 "{}: cannot connect to {}: {}",
                 what(),
-                target(self.pool.config()),
+                target(pool.config()),
                 describe(&e)
             ))
         })
@@ -459,7 +508,21 @@ impl PgStore {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>> {
-        self.query_with(what, sql, params, true)
+        self.query_with(&self.pool, what, sql, params, true)
+    }
+
+    /// Runs one statement as [`PgStore::query`] does, on a connection that
+    /// commits without waiting for the WAL flush: only for the statements
+    /// whose loss in a crash of the server is harmless (see [Leases commit
+    /// without waiting for the flush](#leases-commit-without-waiting-for-the-flush);
+    /// each caller says why).
+    fn query_relaxed(
+        &self,
+        what: &dyn Fn() -> String,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        self.query_with(&self.relaxed, what, sql, params, true)
     }
 
     /// Runs one statement, never twice: when the connection breaks, the
@@ -470,11 +533,12 @@ impl PgStore {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>> {
-        self.query_with(what, sql, params, false)
+        self.query_with(&self.pool, what, sql, params, false)
     }
 
     fn query_with(
         &self,
+        pool: &Pool,
         what: &dyn Fn() -> String,
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
@@ -482,7 +546,7 @@ impl PgStore {
     ) -> Result<Vec<Row>> {
         let mut fresh = false;
         loop {
-            let mut lease = self.lease(fresh, what)?;
+            let mut lease = Self::lease_from(pool, fresh, what)?;
             let conn = lease.conn();
             let result = block_on(async {
                 let s = conn.statement(sql).await?;
@@ -496,7 +560,7 @@ impl PgStore {
                 Err(e) if is_broken(&e, &lease.conn().client) => {
                     let reused = lease.reused;
                     drop(lease);
-                    self.pool.clear_idle();
+                    pool.clear_idle();
                     if again && reused && !fresh {
                         fresh = true;
                         continue;
@@ -871,6 +935,22 @@ fn stale_fences(rows: &[Row], plan: &Plan<'_>) -> Vec<String> {
         })
         .collect()
 }
+
+/// The configuration of the relaxed pool: `config` with the session
+/// setting `synchronous_commit = off` added to its startup options (after
+/// any the URL gives, such as the `search_path`).
+fn relaxed_config(config: &Config) -> Config {
+    let mut relaxed = config.clone();
+    let options = match config.get_options() {
+        Some(o) if !o.trim().is_empty() => format!("{o} {RELAXED_OPTIONS}"),
+        _ => RELAXED_OPTIONS.to_string(),
+    };
+    relaxed.options(&options);
+    relaxed
+}
+
+/// The startup option of the relaxed pool's sessions.
+const RELAXED_OPTIONS: &str = "-c synchronous_commit=off";
 
 /// Names the runs whose id or idempotency key is taken.
 fn conflict_message(conflicts: &[(String, String)], plan: &Plan<'_>) -> String {
@@ -1921,4 +2001,54 @@ fn churn(batch: &Batch) -> u64 {
                 + w.machines.len()) as u64
         })
         .sum()
+}
+
+#[cfg(test)]
+mod relaxed_tests {
+    use super::*;
+
+    /// The lease statements' sessions turn the flush off after whatever
+    /// the URL asks (its `search_path` above all), and the other sessions
+    /// are left as the URL says.
+    #[test]
+    fn relaxed_sessions_add_synchronous_commit_off_to_the_urls_options() {
+        let with: Config = "postgres://weft@127.0.0.1/db?options=-csearch_path%3Dweft"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            relaxed_config(&with).get_options(),
+            Some("-csearch_path=weft -c synchronous_commit=off")
+        );
+        assert_eq!(with.get_options(), Some("-csearch_path=weft"));
+        let without: Config = "postgres://weft@127.0.0.1/db".parse().unwrap();
+        assert_eq!(
+            relaxed_config(&without).get_options(),
+            Some("-c synchronous_commit=off")
+        );
+    }
+
+    /// On a real server (`WEFT_TEST_DATABASE_URL`; skipped without it):
+    /// the relaxed pool's sessions do not wait for the flush, the main
+    /// pool's keep the server's setting.
+    #[test]
+    fn relaxed_sessions_skip_the_flush_on_the_server() {
+        let Ok(url) = std::env::var("WEFT_TEST_DATABASE_URL") else {
+            return;
+        };
+        let config: Config = url.parse().unwrap();
+        let show = |pool: &Pool| -> String {
+            let mut lease = pool.get(false).expect("a connection");
+            let conn = lease.conn();
+            let row = block_on(conn.client.query_one("SHOW synchronous_commit", &[])).unwrap();
+            let v: String = row.get(0);
+            lease.release();
+            v
+        };
+        assert_eq!(show(&Pool::new(relaxed_config(&config), 1)), "off");
+        let server = show(&Pool::new(config, 1));
+        assert_ne!(
+            server, "off",
+            "the test server itself runs without the flush"
+        );
+    }
 }
