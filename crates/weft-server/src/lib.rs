@@ -47,6 +47,7 @@ pub mod router;
 pub mod search;
 pub mod sources;
 pub mod state;
+pub mod stream;
 pub mod strict_json;
 pub mod tasks;
 pub mod ui;
@@ -300,6 +301,7 @@ fn serve(
         workers,
         connections: connections.clone(),
         placements,
+        streams: Default::default(),
         sources: sources
             .as_ref()
             .map(|s| s.statuses.clone())
