@@ -28,6 +28,7 @@ pub mod audit;
 pub mod bindings;
 pub mod config;
 pub mod conn;
+pub mod credit;
 pub mod demo;
 pub mod dispatch;
 pub mod endpoint;

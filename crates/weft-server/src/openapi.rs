@@ -19,7 +19,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
-            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection (or task stream) to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL

@@ -26,7 +26,7 @@ pub struct AppState {
     /// The deployment plan and the limiters of the calls the server makes.
     pub placements: Arc<crate::placement::Placements>,
     /// The open task streams (`POST /v1/tasks/stream`) and their credit.
-    pub streams: Arc<crate::stream::Streams>,
+    pub streams: Arc<crate::credit::Streams>,
     /// What this node's pull and stream sources did last.
     pub sources: weft_sources::Statuses,
 }

@@ -14,23 +14,20 @@
 //! or the server stops) gives its unreported tasks back at once, first in
 //! line, instead of leaving them leased until their lease ends.
 
-use std::collections::{HashMap, HashSet};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll as TaskPoll};
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::mpsc;
 
-use crate::error::{ApiError, Code};
-use crate::queue::TaskError;
+use crate::credit::{Credit, Streams};
+use crate::error::{ApiError, Code, Json};
 use crate::state::{stopping, AppState};
 use crate::tasks::Poll;
 
@@ -50,64 +47,12 @@ pub const STREAM_HEARTBEAT: Duration = Duration::from_secs(5);
 /// stream leases no more while the worker does not read.
 const STREAM_LINES_BUFFERED: usize = 4;
 
-/// The unreported tasks of one stream.
-#[derive(Default)]
-struct Credit {
-    out: Mutex<HashSet<String>>,
-    freed: Notify,
-}
-
-impl Credit {
-    fn out(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        self.out.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// The open streams and which of them holds each unreported task.
-#[derive(Default)]
-pub struct Streams {
-    open: AtomicUsize,
-    owners: Mutex<HashMap<String, Arc<Credit>>>,
-}
-
-impl Streams {
-    fn owners(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Credit>>> {
-        self.owners.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Streams open now.
-    pub fn open(&self) -> usize {
-        self.open.load(Ordering::Relaxed)
-    }
-
-    /// A worker reported task `id` (through any endpoint): the stream that
-    /// handed it out gets its credit back. A report the store could not
-    /// take leaves the task with its stream: the worker tries again.
-    pub(crate) fn reported(&self, id: &str, done: &Result<(), TaskError>) {
-        if matches!(done, Err(TaskError::Store(_))) {
-            return;
-        }
-        let credit = self.owners().remove(id);
-        if let Some(c) = credit {
-            c.out().remove(id);
-            c.freed.notify_one();
-        }
-    }
-
-    fn forget(&self, ids: &[String]) {
-        let mut owners = self.owners();
-        for id in ids {
-            owners.remove(id);
-        }
-    }
-}
-
 /// Holds one of [`STREAMS_MAX`] places while its stream is open.
 struct Place(Arc<Streams>);
 
 impl Drop for Place {
     fn drop(&mut self) {
-        self.0.open.fetch_sub(1, Ordering::Relaxed);
+        self.0.leave();
     }
 }
 
@@ -136,8 +81,7 @@ pub(crate) async fn open_stream(
             "`max` must be from 1 to {STREAM_TASKS_MAX} (STREAM_TASKS_MAX), not {max}"
         )));
     }
-    if s.streams.open.fetch_add(1, Ordering::Relaxed) >= STREAMS_MAX {
-        s.streams.open.fetch_sub(1, Ordering::Relaxed);
+    if !s.streams.enter(STREAMS_MAX) {
         return Err(ApiError::new(
             Code::TooManyStreams,
             format!(
@@ -219,12 +163,8 @@ async fn serve(
             continue;
         }
         {
-            let mut owners = s.streams.owners();
-            let mut out = credit.out();
-            for l in &leased {
-                owners.insert(l.task_id.clone(), credit.clone());
-                out.insert(l.task_id.clone());
-            }
+            let ids: Vec<String> = leased.iter().map(|l| l.task_id.clone()).collect();
+            s.streams.handed(&credit, &ids);
         }
         let tasks: Vec<Value> = leased.iter().map(crate::api::task_json).collect();
         // Registered first: a worker may report before this returns, and
