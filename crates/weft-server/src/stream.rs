@@ -14,6 +14,7 @@
 //! or the server stops) gives its unreported tasks back at once, first in
 //! line, instead of leaving them leased until their lease ends.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll as TaskPoll};
@@ -24,7 +25,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::sync::mpsc;
 
 use crate::credit::{Credit, Streams};
 use crate::error::{ApiError, Code, Json};
@@ -42,10 +42,6 @@ pub const STREAM_TASKS_MAX: usize = 256;
 /// worker learns the server is alive, and writing to a worker that is gone
 /// ends the stream (and gives its tasks back).
 pub const STREAM_HEARTBEAT: Duration = Duration::from_secs(5);
-
-/// Lines waiting to be written to one stream's connection, at most: the
-/// stream leases no more while the worker does not read.
-const STREAM_LINES_BUFFERED: usize = 4;
 
 /// Holds one of [`STREAMS_MAX`] places while its stream is open.
 struct Place(Arc<Streams>);
@@ -91,21 +87,30 @@ pub(crate) async fn open_stream(
     }
     let place = Place(s.streams.clone());
     crate::api::note_poller(&s, &worker, &body.activities);
-    let (tx, rx) = mpsc::channel(STREAM_LINES_BUFFERED);
     let hello = line(&json!({"stream": {
         "max": max,
         "heartbeatMs": STREAM_HEARTBEAT.as_millis() as u64,
     }}));
-    // The channel has room: nothing else was sent yet.
-    let _ = tx.try_send(hello);
-    tokio::spawn(serve(s, place, tx, body.activities, worker, max as usize));
+    let feed = Box::new(Feed {
+        stop: s.stopping.clone(),
+        s,
+        credit: Arc::new(Credit::default()),
+        activities: body.activities,
+        worker,
+        max: max as usize,
+        _place: place,
+    });
     Ok((
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "application/x-ndjson"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        axum::body::Body::new(Lines(rx)),
+        axum::body::Body::new(Lines {
+            hello: Some(hello),
+            feed: Some(feed),
+            next: None,
+        }),
     )
         .into_response())
 }
@@ -116,74 +121,97 @@ fn line(v: &Value) -> axum::body::Bytes {
     b.into()
 }
 
-/// Leases tasks for one stream while it is open, within its credit.
-async fn serve(
+/// One stream's state. It lives in the answer's body, so the connection's
+/// own task leases and writes (no hand-off to another task on the way),
+/// and the body dropped when the connection closes drops it, giving its
+/// unreported tasks back.
+struct Feed {
     s: AppState,
-    _place: Place,
-    tx: mpsc::Sender<axum::body::Bytes>,
+    stop: tokio::sync::watch::Receiver<bool>,
+    credit: Arc<Credit>,
     activities: Vec<String>,
     worker: String,
     max: usize,
-) {
-    let credit = Arc::new(Credit::default());
-    let stop = stopping(s.stopping.clone());
-    tokio::pin!(stop);
-    loop {
-        let free = max.saturating_sub(credit.out().len());
-        let leased = if free == 0 {
-            tokio::select! {
-                () = credit.freed.notified() => continue,
-                () = tokio::time::sleep(STREAM_HEARTBEAT) => Vec::new(),
-                () = tx.closed() => break,
-                () = &mut stop => break,
-            }
-        } else {
-            let poll = Poll {
-                activities: &activities,
-                worker: &worker,
-                max: free,
-                wait: STREAM_HEARTBEAT,
+    _place: Place,
+}
+
+impl Feed {
+    /// The next line to write: tasks as soon as some are leased within the
+    /// credit, else a heartbeat after [`STREAM_HEARTBEAT`]; `None` once the
+    /// server is stopping.
+    async fn next_line(&mut self) -> Option<axum::body::Bytes> {
+        let stop = stopping(self.stop.clone());
+        tokio::pin!(stop);
+        loop {
+            let free = self.max.saturating_sub(self.credit.out().len());
+            let leased = if free == 0 {
+                tokio::select! {
+                    () = self.credit.freed.notified() => continue,
+                    () = tokio::time::sleep(STREAM_HEARTBEAT) => Vec::new(),
+                    () = &mut stop => return None,
+                }
+            } else {
+                let poll = Poll {
+                    activities: &self.activities,
+                    worker: &self.worker,
+                    max: free,
+                    wait: STREAM_HEARTBEAT,
+                };
+                // A poll that ends early leases nothing (see `poll_tasks`).
+                tokio::select! {
+                    l = self.s.queue.poll(&poll) => l,
+                    () = &mut stop => return None,
+                }
             };
-            // A poll that ends early leases nothing (see `poll_tasks`).
-            tokio::select! {
-                l = s.queue.poll(&poll) => l,
-                () = tx.closed() => break,
-                () = &mut stop => break,
+            if leased.is_empty() {
+                prune(&self.s, &self.credit).await;
+                crate::api::note_poller(&self.s, &self.worker, &self.activities);
+                let now = weft_runtime::runtime::now_ms();
+                return Some(line(
+                    &json!({"heartbeat": weft_engine::time::format_time(now)}),
+                ));
             }
-        };
-        if leased.is_empty() {
-            prune(&s, &credit).await;
-            crate::api::note_poller(&s, &worker, &activities);
-            let beat = json!({"heartbeat": weft_engine::time::format_time(
-                weft_runtime::runtime::now_ms()
-            )});
-            if tx.send(line(&beat)).await.is_err() {
-                break;
-            }
-            continue;
-        }
-        {
+            // Registered before the line leaves: a worker may report at
+            // once, and if the stream is dropped first, these go back.
             let ids: Vec<String> = leased.iter().map(|l| l.task_id.clone()).collect();
-            s.streams.handed(&credit, &ids);
-        }
-        let tasks: Vec<Value> = leased.iter().map(crate::api::task_json).collect();
-        // Registered first: a worker may report before this returns, and
-        // if the stream is gone the exit below gives these back.
-        if tx.send(line(&json!({ "tasks": tasks }))).await.is_err() {
-            break;
+            self.s.streams.handed(&self.credit, &ids);
+            let tasks: Vec<Value> = leased.iter().map(crate::api::task_json).collect();
+            return Some(line(&json!({ "tasks": tasks })));
         }
     }
-    let ids: Vec<String> = credit.out().drain().collect();
-    s.streams.forget(&ids);
-    for id in &ids {
-        s.queue.give_back(id).await;
-    }
-    if !ids.is_empty() {
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        let ids: Vec<String> = self.credit.out().drain().collect();
+        if ids.is_empty() {
+            return;
+        }
+        self.s.streams.forget(&ids);
         tracing::info!(
-            worker = %worker,
+            worker = %self.worker,
             tasks = ids.len(),
             "a task stream closed with unreported tasks; they were given back"
         );
+        match &self.s.queue {
+            crate::tasks::Tasks::Memory(q) => {
+                for id in &ids {
+                    q.give_back(id);
+                }
+            }
+            // The store is written off the async threads; without a
+            // runtime (the process is ending) the leases end on their own.
+            shared => {
+                if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                    let q = shared.clone();
+                    rt.spawn(async move {
+                        for id in &ids {
+                            q.give_back(id).await;
+                        }
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -208,9 +236,15 @@ async fn prune(s: &AppState, credit: &Credit) {
     s.streams.forget(&gone);
 }
 
-/// The streamed answer: the lines the stream's task sends, until it ends.
-/// Dropped when the connection closes, which ends that task.
-struct Lines(mpsc::Receiver<axum::body::Bytes>);
+type NextLine = Pin<Box<dyn Future<Output = (Box<Feed>, Option<axum::body::Bytes>)> + Send>>;
+
+/// The streamed answer: the stream's terms, then each line its feed makes,
+/// until the feed ends.
+struct Lines {
+    hello: Option<axum::body::Bytes>,
+    feed: Option<Box<Feed>>,
+    next: Option<NextLine>,
+}
 
 impl http_body::Body for Lines {
     type Data = axum::body::Bytes;
@@ -220,8 +254,32 @@ impl http_body::Body for Lines {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> TaskPoll<Option<Result<http_body::Frame<axum::body::Bytes>, Self::Error>>> {
-        self.0
-            .poll_recv(cx)
-            .map(|b| b.map(|b| Ok(http_body::Frame::data(b))))
+        if let Some(h) = self.hello.take() {
+            return TaskPoll::Ready(Some(Ok(http_body::Frame::data(h))));
+        }
+        if self.next.is_none() {
+            let Some(mut feed) = self.feed.take() else {
+                return TaskPoll::Ready(None);
+            };
+            self.next = Some(Box::pin(async move {
+                let l = feed.next_line().await;
+                (feed, l)
+            }));
+        }
+        let next = self.next.as_mut().expect("set above");
+        match next.as_mut().poll(cx) {
+            TaskPoll::Pending => TaskPoll::Pending,
+            TaskPoll::Ready((feed, l)) => {
+                self.next = None;
+                match l {
+                    Some(b) => {
+                        self.feed = Some(feed);
+                        TaskPoll::Ready(Some(Ok(http_body::Frame::data(b))))
+                    }
+                    // The feed is dropped here: the stream is over.
+                    None => TaskPoll::Ready(None),
+                }
+            }
+        }
     }
 }
