@@ -106,6 +106,11 @@ struct Shared<'a, S> {
     stop: &'a mut std::pin::Pin<&'a mut S>,
     backoff: Backoff,
     outage: Option<Outage>,
+    /// The task stream open when the worker was stopped: kept until the
+    /// running handlers have reported, so the server does not give their
+    /// tasks to another worker meanwhile (closing it gives back only what
+    /// was pushed but not started).
+    held: Option<client::TaskStream>,
 }
 
 impl Loop {
@@ -149,6 +154,7 @@ impl Loop {
             stop: &mut stop,
             backoff: Backoff::new(self.backoff_max),
             outage: None,
+            held: None,
         };
         let result = match self.streaming {
             true => match self.stream_tasks(&mut sh).await {
@@ -163,17 +169,18 @@ impl Loop {
             },
             false => self.poll_tasks(&mut sh).await,
         };
-        while running.try_join_next().is_some() {}
-        if !running.is_empty() {
+        while sh.running.try_join_next().is_some() {}
+        if !sh.running.is_empty() {
             log(
                 Level::Info,
                 &format!(
                     "stopping: waiting for {} running task(s) to finish and report",
-                    running.len()
+                    sh.running.len()
                 ),
             );
         }
-        while running.join_next().await.is_some() {}
+        while sh.running.join_next().await.is_some() {}
+        drop(sh.held.take());
         log(Level::Info, "stopped");
         result
     }
@@ -222,13 +229,17 @@ impl Loop {
                 while sh.running.try_join_next().is_some() {}
                 let line = tokio::select! {
                     biased;
-                    _ = &mut *sh.stop => return Some(Ok(())),
-                    l = stream.next(silence) => l,
+                    _ = &mut *sh.stop => None,
+                    l = stream.next(silence) => Some(l),
                 };
                 let line = match line {
-                    Ok(Some(l)) => l,
-                    Ok(None) => break None,
-                    Err(e) => break Some(e),
+                    None => {
+                        sh.held = Some(stream);
+                        return Some(Ok(()));
+                    }
+                    Some(Ok(Some(l))) => l,
+                    Some(Ok(None)) => break None,
+                    Some(Err(e)) => break Some(e),
                 };
                 if let Some(terms) = line.stream {
                     silence =
@@ -240,8 +251,12 @@ impl Loop {
                     // credit just before the slot).
                     let permit = tokio::select! {
                         biased;
-                        _ = &mut *sh.stop => return Some(Ok(())),
-                        p = sh.slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+                        _ = &mut *sh.stop => None,
+                        p = sh.slots.clone().acquire_owned() => Some(p.expect("the semaphore is never closed")),
+                    };
+                    let Some(permit) = permit else {
+                        sh.held = Some(stream);
+                        return Some(Ok(()));
                     };
                     let now = stream.server_now_ms();
                     sh.running
