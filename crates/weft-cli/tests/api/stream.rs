@@ -233,3 +233,29 @@ async fn a_stream_asked_wrongly_is_refused_with_the_limit_named() {
     let mut st = open(&s.url, Some(TOKEN), json!({"activities": ["Hello"]})).await;
     assert!(st.next().await.unwrap().get("stream").is_some());
 }
+
+#[tokio::test]
+async fn a_task_on_a_stream_when_the_server_is_killed_comes_back_after_the_restart() {
+    let dir = TempDir::new("api");
+    let (mut s, api) = server_with_flows(&dir).await;
+    let mut st = open(&s.url, None, json!({"activities": ["Hello"], "max": 1})).await;
+    st.next().await.expect("the stream's terms");
+    let id = api.start_id("Greet", json!("ann")).await;
+    let task = st.tasks().await.remove(0);
+    s.kill();
+    // The stream ends with the process (an error or the end: either way
+    // no more lines).
+    let ended = tokio::time::timeout(PATIENCE, st.resp.chunk())
+        .await
+        .expect("the stream ends");
+    assert!(!matches!(ended, Ok(Some(_))), "{ended:?}");
+    let s2 = Server::start(Launch::data(dir.path())).await;
+    let api = s2.api();
+    let mut st = open(&s2.url, None, json!({"activities": ["Hello"], "max": 1})).await;
+    st.next().await.expect("the stream's terms");
+    let again = st.tasks().await.remove(0);
+    assert_eq!(again["callId"], task["callId"], "the same call: {again}");
+    api.complete(&again, json!("hi")).await;
+    let done = api.wait_for(&id, "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi"}));
+}
