@@ -71,6 +71,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/callbacks/{token}"),
     ("POST", "/v1/tasks/poll"),
     ("POST", "/v1/tasks/results"),
+    ("POST", "/v1/tasks/stream"),
     ("POST", "/v1/tasks/{taskId}/complete"),
     ("POST", "/v1/tasks/{taskId}/fail"),
     ("POST", "/v1/tasks/{taskId}/heartbeat"),
@@ -888,19 +889,19 @@ fn some_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>,
     String::deserialize(d).map(Some)
 }
 
-pub(crate) async fn poll_tasks(
-    State(s): State<AppState>,
-    Json(body): Json<PollBody>,
-) -> Result<Json<Value>, ApiError> {
+/// Checks the activities and worker name of a poll or a stream; returns
+/// the worker's name (`anonymous` when none is given).
+pub(crate) fn check_poller(
+    activities: &[String],
+    worker: Option<String>,
+) -> Result<String, ApiError> {
     use crate::limits::{ACTIVITY_NAME_BYTES_MAX, WORKER_NAME_BYTES_MAX};
-    use crate::queue::{POLL_TASKS_MAX, POLL_WAIT_MAX};
-    if body.activities.is_empty() || body.activities.len() > POLL_ACTIVITIES_MAX {
+    if activities.is_empty() || activities.len() > POLL_ACTIVITIES_MAX {
         return Err(ApiError::bad_request(format!(
             "`activities` must name 1 to {POLL_ACTIVITIES_MAX} activities"
         )));
     }
-    if let Some(a) = body
-        .activities
+    if let Some(a) = activities
         .iter()
         .find(|a| a.is_empty() || a.len() > ACTIVITY_NAME_BYTES_MAX)
     {
@@ -910,13 +911,48 @@ pub(crate) async fn poll_tasks(
             a.len()
         )));
     }
-    if let Some(w) = &body.worker {
+    if let Some(w) = &worker {
         if w.is_empty() || w.len() > WORKER_NAME_BYTES_MAX {
             return Err(ApiError::bad_request(format!(
                 "`worker` has 1 to {WORKER_NAME_BYTES_MAX} bytes (WORKER_NAME_BYTES_MAX)"
             )));
         }
     }
+    Ok(worker.unwrap_or_else(|| "anonymous".into()))
+}
+
+/// Notes that `worker` asked for tasks of `activities` (the workers view).
+pub(crate) fn note_poller(s: &AppState, worker: &str, activities: &[String]) {
+    let now = weft_runtime::runtime::now_ms();
+    if let Some(due) = s.workers.polled(worker, activities, now) {
+        let (w, who) = (s.workers.clone(), worker.to_string());
+        tokio::task::spawn_blocking(move || w.record(&who, &due, now));
+    }
+}
+
+/// A leased task as a worker receives it.
+pub(crate) fn task_json(l: &crate::queue::Leased) -> Value {
+    let mut t = json!({
+        "taskId": l.task_id,
+        "callId": l.task.call_id,
+        "runId": l.task.run_id,
+        "activity": l.task.activity,
+        "args": l.task.args,
+        "attempt": l.task.attempt,
+        "deadline": format_time(l.lease_until_ms),
+    });
+    if let Some(tok) = &l.task.callback_token {
+        t["callbackToken"] = json!(tok);
+    }
+    t
+}
+
+pub(crate) async fn poll_tasks(
+    State(s): State<AppState>,
+    Json(body): Json<PollBody>,
+) -> Result<Json<Value>, ApiError> {
+    use crate::queue::{POLL_TASKS_MAX, POLL_WAIT_MAX};
+    let worker = check_poller(&body.activities, body.worker)?;
     let max = body.max.unwrap_or(1);
     if !(1..=POLL_TASKS_MAX as u64).contains(&max) {
         return Err(ApiError::bad_request(format!(
@@ -930,13 +966,8 @@ pub(crate) async fn poll_tasks(
             POLL_WAIT_MAX.as_millis()
         )));
     }
-    let worker = body.worker.unwrap_or_else(|| "anonymous".into());
     let wait = Duration::from_millis(wait_ms);
-    let now = weft_runtime::runtime::now_ms();
-    if let Some(due) = s.workers.polled(&worker, &body.activities, now) {
-        let (w, who) = (s.workers.clone(), worker.clone());
-        tokio::task::spawn_blocking(move || w.record(&who, &due, now));
-    }
+    note_poller(&s, &worker, &body.activities);
     // A poll that ends early leases nothing: `take` runs within one poll
     // of the future, which then returns what it took.
     let poll = Poll {
@@ -949,24 +980,7 @@ pub(crate) async fn poll_tasks(
         l = s.queue.poll(&poll) => l,
         () = stopping(s.stopping.clone()) => Vec::new(),
     };
-    let tasks: Vec<Value> = leased
-        .iter()
-        .map(|l| {
-            let mut t = json!({
-                "taskId": l.task_id,
-                "callId": l.task.call_id,
-                "runId": l.task.run_id,
-                "activity": l.task.activity,
-                "args": l.task.args,
-                "attempt": l.task.attempt,
-                "deadline": format_time(l.lease_until_ms),
-            });
-            if let Some(tok) = &l.task.callback_token {
-                t["callbackToken"] = json!(tok);
-            }
-            t
-        })
-        .collect();
+    let tasks: Vec<Value> = leased.iter().map(task_json).collect();
     Ok(Json(json!({ "tasks": tasks })))
 }
 
@@ -1001,10 +1015,9 @@ pub(crate) async fn complete_task(
             ),
         ));
     }
-    s.queue
-        .complete(&id, value)
-        .await
-        .map_err(|e| task_error(e, &id))?;
+    let done = s.queue.complete(&id, value).await;
+    s.streams.reported(&id, &done);
+    done.map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }
 
@@ -1114,6 +1127,7 @@ pub(crate) async fn report_results(
             Outcome::Value(v) => s.queue.complete(&id, v).await,
             Outcome::Failure { error, retryable } => s.queue.fail(&id, error, retryable).await,
         };
+        s.streams.reported(&id, &done);
         answers.push(match done {
             Ok(()) => json!({"taskId": id, "status": "accepted"}),
             Err(e) => {
@@ -1141,10 +1155,12 @@ pub(crate) async fn fail_task(
     Path(id): Path<String>,
     Json(body): Json<FailBody>,
 ) -> Result<Json<Value>, ApiError> {
-    s.queue
+    let done = s
+        .queue
         .fail(&id, body.error, body.retryable.unwrap_or(true))
-        .await
-        .map_err(|e| task_error(e, &id))?;
+        .await;
+    s.streams.reported(&id, &done);
+    done.map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }
 

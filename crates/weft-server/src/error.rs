@@ -97,6 +97,7 @@ codes! {
     RunBusy = ("run_busy", SERVICE_UNAVAILABLE, "In a cluster, another node is working on the run right now."),
     StorageFailed = ("storage_failed", SERVICE_UNAVAILABLE, "The store could not be read or written."),
     StorageFull = ("storage_full", SERVICE_UNAVAILABLE, "The store's disk (or database) is full: nothing of the request was written."),
+    TooManyStreams = ("too_many_streams", SERVICE_UNAVAILABLE, "The server has as many task streams open as it takes (STREAMS_MAX); poll for tasks instead, or close a stream."),
     TooManyConnections = ("too_many_connections", SERVICE_UNAVAILABLE, "The server has as many connections as it takes, all with requests in progress; the connection is closed."),
     NotReady = ("not_ready", SERVICE_UNAVAILABLE, "The node cannot take work now (`/readyz`): its core loop is stalled, commits fail or hang, the store does not answer, or it is stopping."),
     UnreadableState = ("unreadable_state", SERVICE_UNAVAILABLE, "The run's stored state is in a format this build cannot read (written by a newer build, or damaged); the run is kept untouched for a build that can."),

@@ -28,6 +28,7 @@ pub mod audit;
 pub mod bindings;
 pub mod config;
 pub mod conn;
+pub mod credit;
 pub mod demo;
 pub mod dispatch;
 pub mod endpoint;
@@ -47,6 +48,7 @@ pub mod router;
 pub mod search;
 pub mod sources;
 pub mod state;
+pub mod stream;
 pub mod strict_json;
 pub mod tasks;
 pub mod ui;
@@ -300,6 +302,7 @@ fn serve(
         workers,
         connections: connections.clone(),
         placements,
+        streams: Default::default(),
         sources: sources
             .as_ref()
             .map(|s| s.statuses.clone())

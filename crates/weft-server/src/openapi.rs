@@ -19,7 +19,7 @@ fn error_responses(codes: &[&str]) -> Value {
             "413" => "The body or a payload in it is larger than the limit.",
             "415" => "The body is not sent as JSON.",
             "422" => "The body is JSON but not of the expected shape, or the flows do not check (or the server's deployment plan refuses them).",
-            "503" => "The store failed or is full, the server is shutting down or has no connection to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
+            "503" => "The store failed or is full, the server is shutting down or has no connection (or task stream) to spare, or the run (or its program) cannot be read by this build (`unreadable_state`, `unreadable_program`: a later build may), or its step panicked (`engine_panic`: a build without the bug may go on).",
             _ => "Error.",
         };
         let with_codes: Vec<String> = Code::ALL
@@ -220,7 +220,19 @@ fn paths() -> Value {
         "/v1/tasks/{taskId}/fail": {"post": op("Report a task's failure", "workers", merge(json!({"200": ok("Accepted.", "Accepted")}), error_responses(&["400", "401", "404", "408", "415", "422", "503"])), json!({"parameters": [task_id.clone()], "requestBody": body("FailRequest", true)}))},
         "/v1/tasks/{taskId}/heartbeat": {"post": op("Extend a task's lease", "workers", merge(json!({"200": ok("The new end of the lease.", "Heartbeat")}), error_responses(&["400", "401", "404", "503"])), json!({"parameters": [task_id]}))}
     });
-    merge(merge(runs, machine_paths()), event_paths())
+    merge(
+        merge(merge(runs, machine_paths()), event_paths()),
+        stream_paths(),
+    )
+}
+
+/// `POST /v1/tasks/stream`, apart so that no one `json!` nests too deep.
+fn stream_paths() -> Value {
+    json!({
+        "/v1/tasks/stream": {"post": op("Open a task stream: a long-lived answer (chunked `application/x-ndjson`, one JSON object per line) that pushes tasks of the named activities as they are leased: first `{\"stream\": {\"max\", \"heartbeatMs\"}}`, then `{\"tasks\": [Task...]}` lines and, every 5 s without tasks (STREAM_HEARTBEAT), `{\"heartbeat\": time}`. At most `max` tasks are unreported at once (STREAM_TASKS_MAX, 256); each report through `/v1/tasks/results` or the per-task endpoints gives one back. When the stream closes, its unreported tasks are given back at once. Up to 1,024 streams per server (STREAMS_MAX; past it `503 too_many_streams`)", "workers",
+            merge(json!({"200": {"description": "The stream: newline-delimited JSON objects, each a `StreamLine`.", "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/StreamLine"}}}}}), error_responses(&["400", "401", "408", "415", "422", "503"])),
+            json!({"requestBody": body("StreamRequest", true)}))}
+    })
 }
 
 /// The paths of events, apart so that no one `json!` nests too deep.
@@ -532,7 +544,16 @@ fn run_schemas() -> Value {
         "FailRequest": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}, "retryable": {"type": "boolean", "default": true}}},
         "Heartbeat": {"type": "object", "properties": {"deadline": {"type": "string"}}}
     });
-    merge(merge(schemas, upgrade_schemas()), results_schemas())
+    merge(
+        merge(merge(schemas, upgrade_schemas()), results_schemas()),
+        json!({
+            "StreamRequest": {"type": "object", "required": ["activities"], "properties": {"activities": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 100}, "worker": {"type": "string"}, "max": {"type": "integer", "minimum": 1, "maximum": 256, "default": 1, "description": "Most tasks the worker holds unreported (its credit)."}}},
+            "StreamLine": {"type": "object", "description": "One line of a task stream: exactly one of its fields.", "properties": {
+                "stream": {"type": "object", "properties": {"max": {"type": "integer"}, "heartbeatMs": {"type": "integer"}}},
+                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+                "heartbeat": {"type": "string", "description": "The server's time."}}}
+        }),
+    )
 }
 
 /// The schemas of `POST /v1/tasks/results` (apart: one `json!` of every

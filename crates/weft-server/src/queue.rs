@@ -273,6 +273,44 @@ impl Queue {
         }
     }
 
+    /// Whether task `id` is still open (not answered, cancelled or
+    /// superseded).
+    pub fn is_open(&self, task_id: &str) -> bool {
+        let Ok((call, attempt)) = split_task_id(task_id) else {
+            return false;
+        };
+        self.lock()
+            .tasks
+            .get(call)
+            .is_some_and(|e| e.task.attempt == attempt)
+    }
+
+    /// Ends the lease of task `id` at once and puts it first in line: its
+    /// worker's stream closed before it answered. Returns whether it was
+    /// leased.
+    pub fn give_back(&self, task_id: &str) -> bool {
+        let Ok((call, attempt)) = split_task_id(task_id) else {
+            return false;
+        };
+        let mut g = self.lock();
+        let Inner { ready, tasks } = &mut *g;
+        let Some(e) = tasks.get_mut(call) else {
+            return false;
+        };
+        if e.task.attempt != attempt || e.lease.is_none() {
+            return false;
+        }
+        e.lease = None;
+        e.ready_since = Instant::now();
+        ready
+            .entry(e.task.activity.clone())
+            .or_default()
+            .push_front(call.to_string());
+        drop(g);
+        self.arrived.notify_waiters();
+        true
+    }
+
     /// Makes tasks whose lease ended available again; returns how many.
     pub fn expire_leases(&self) -> usize {
         let now = Instant::now();
@@ -486,6 +524,28 @@ mod tests {
                 oldest_ready: Duration::ZERO,
             }
         );
+    }
+
+    #[tokio::test]
+    async fn a_task_given_back_is_leased_again_first() {
+        let q = Queue::new(Duration::from_secs(30));
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s.clone());
+        q.push(task("c2", "A", 1), s);
+        let first = q.poll(&["A".into()], "w1", 1, Duration::ZERO).await;
+        assert_eq!(first[0].task_id, "c1.1");
+        assert!(q.is_open("c1.1"));
+        // Not leased, or not this attempt: nothing to give back.
+        assert!(!q.give_back("c2.1"));
+        assert!(!q.give_back("c1.2"));
+        assert!(q.give_back("c1.1"));
+        assert!(!q.give_back("c1.1"));
+        let again = q.poll(&["A".into()], "w2", 1, Duration::ZERO).await;
+        assert_eq!(again[0].task_id, "c1.1");
+        q.complete("c1.1", serde_json::json!(1)).unwrap();
+        assert!(!q.is_open("c1.1"));
+        assert!(!q.give_back("c1.1"));
+        assert!(!q.is_open("not-an-id"));
     }
 
     #[tokio::test]

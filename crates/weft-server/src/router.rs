@@ -41,6 +41,7 @@ pub fn router(state: AppState, body_limit: usize) -> axum::Router {
         .route("/v1/runs/upgrade", post(api::upgrade_flow))
         .route("/v1/tasks/poll", post(api::poll_tasks))
         .route("/v1/tasks/results", post(api::report_results))
+        .route("/v1/tasks/stream", post(crate::stream::open_stream))
         .route("/v1/tasks/{task_id}/complete", post(api::complete_task))
         .route("/v1/tasks/{task_id}/fail", post(api::fail_task))
         .route("/v1/tasks/{task_id}/heartbeat", post(api::heartbeat_task))

@@ -25,6 +25,8 @@ pub struct AppState {
     pub workers: Arc<crate::workers::Workers>,
     /// The deployment plan and the limiters of the calls the server makes.
     pub placements: Arc<crate::placement::Placements>,
+    /// The open task streams (`POST /v1/tasks/stream`) and their credit.
+    pub streams: Arc<crate::credit::Streams>,
     /// What this node's pull and stream sources did last.
     pub sources: weft_sources::Statuses,
 }

@@ -191,6 +191,40 @@ impl Tasks {
         }
     }
 
+    /// Whether task `id` is still open. A cluster's store that cannot be
+    /// read counts it open: a stream keeps its credit until it can tell.
+    pub async fn is_open(&self, task_id: &str) -> bool {
+        match self {
+            Tasks::Memory(q) => q.is_open(task_id),
+            Tasks::Shared(q) => !matches!(
+                q.task(task_id).await,
+                Err(TaskError::Unknown | TaskError::Malformed)
+            ),
+        }
+    }
+
+    /// Ends a leased task's lease at once so another worker takes it (its
+    /// stream closed before it answered). In a cluster the lease is set to
+    /// end now; a poll of any node leases it next.
+    pub async fn give_back(&self, task_id: &str) {
+        match self {
+            Tasks::Memory(q) => {
+                q.give_back(task_id);
+            }
+            Tasks::Shared(q) => {
+                let Ok((call, attempt)) = split_task_id(task_id) else {
+                    return;
+                };
+                let (store, call) = (q.store.clone(), call.to_string());
+                let _ = tokio::task::spawn_blocking(move || {
+                    let now = weft_runtime::runtime::now_ms();
+                    store.heartbeat_task(&call, attempt, now, 0)
+                })
+                .await;
+            }
+        }
+    }
+
     /// Tasks per activity (the in-memory queue only: a cluster's are in the
     /// store, where every node would count them).
     pub fn depth(&self) -> BTreeMap<String, Depth> {

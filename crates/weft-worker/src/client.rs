@@ -51,6 +51,71 @@ pub(crate) struct Polled {
     pub server_now_ms: i64,
 }
 
+/// One line of a task stream (`POST /v1/tasks/stream`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StreamLine {
+    /// Tasks leased to this stream.
+    #[serde(default)]
+    pub tasks: Option<Vec<Task>>,
+    /// The first line: the stream's terms.
+    #[serde(default)]
+    pub stream: Option<StreamTerms>,
+}
+
+/// What the server says of a stream it opened.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StreamTerms {
+    /// How often the server writes when it has no task to send.
+    pub heartbeat_ms: u64,
+}
+
+/// An open task stream: the server pushes tasks down it as it leases them.
+pub(crate) struct TaskStream {
+    resp: reqwest::Response,
+    buf: Vec<u8>,
+    /// The server's clock minus the local one (ms), from the answer's
+    /// `Date`, to read the tasks' deadlines.
+    skew_ms: i64,
+}
+
+impl TaskStream {
+    /// The next line, waiting at most `silence` for one (a live server
+    /// writes a heartbeat well within it); `None` when the server ended
+    /// the stream.
+    pub async fn next(&mut self, silence: Duration) -> Result<Option<StreamLine>, ClientError> {
+        loop {
+            if let Some(nl) = self.buf.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.buf.drain(..=nl).collect();
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                return serde_json::from_slice(&line)
+                    .map(Some)
+                    .map_err(|e| ClientError::Invalid(format!("a task stream's line: {e}")));
+            }
+            let chunk = tokio::time::timeout(silence, self.resp.chunk())
+                .await
+                .map_err(|_| {
+                    ClientError::Unreachable(format!(
+                        "the task stream was silent for {silence:?}, past its heartbeats"
+                    ))
+                })?
+                .map_err(|e| unreachable(&e))?;
+            match chunk {
+                Some(c) => self.buf.extend_from_slice(&c),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The server's clock now (epoch ms).
+    pub fn server_now_ms(&self) -> i64 {
+        time::now_ms() + self.skew_ms
+    }
+}
+
 /// An HTTP client of one Weft server.
 #[derive(Clone)]
 pub(crate) struct Client {
@@ -152,6 +217,45 @@ impl Client {
         Ok(Polled {
             tasks: a.tasks,
             server_now_ms,
+        })
+    }
+
+    /// Opens a task stream of `activities` holding at most `max`
+    /// unreported tasks. An older server answers `404 no_such_path`.
+    pub async fn open_stream(
+        &self,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+    ) -> Result<TaskStream, ClientError> {
+        let body = json!({ "activities": activities, "worker": worker, "max": max });
+        // No timeout on the whole answer: it lasts as long as the stream.
+        // Silence is watched line by line instead (`TaskStream::next`).
+        let mut req = self
+            .http
+            .post(self.url(&["v1", "tasks", "stream"]))
+            .json(&body);
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let resp = tokio::time::timeout(REQUEST_TIMEOUT, req.send())
+            .await
+            .map_err(|_| {
+                ClientError::Unreachable(format!(
+                    "no answer to opening a task stream within {REQUEST_TIMEOUT:?}"
+                ))
+            })?
+            .map_err(|e| unreachable(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await.map_err(|e| unreachable(&e))?;
+            return Err(api_error(status.as_u16(), &bytes));
+        }
+        let skew_ms = server_now(resp.headers().get(reqwest::header::DATE)) - time::now_ms();
+        Ok(TaskStream {
+            resp,
+            buf: Vec::new(),
+            skew_ms,
         })
     }
 

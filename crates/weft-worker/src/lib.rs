@@ -90,6 +90,10 @@ pub const POLL_WAIT_DEFAULT: Duration = Duration::from_secs(20);
 /// Longest poll wait the server grants.
 pub const POLL_WAIT_MAX: Duration = Duration::from_secs(60);
 
+/// Most unreported tasks one task stream holds (the server's
+/// `STREAM_TASKS_MAX`): a worker with a higher concurrency asks for this many.
+pub const STREAM_TASKS_MAX: usize = 256;
+
 /// Most tasks one poll may ask for (the server's limit).
 pub const POLL_TASKS_MAX: usize = 100;
 
@@ -192,6 +196,7 @@ pub struct Worker {
     backoff_max: Duration,
     log: Logger,
     shutdown: Shutdown,
+    streaming: bool,
 }
 
 impl Worker {
@@ -207,6 +212,7 @@ impl Worker {
             backoff_max: BACKOFF_MAX,
             log: Arc::new(stderr_logger(Level::Info)),
             shutdown: Shutdown::default(),
+            streaming: true,
         }
     }
 
@@ -248,6 +254,16 @@ impl Worker {
     /// at most [`POLL_WAIT_MAX`]). Shorter waits mean more requests.
     pub fn poll_wait(mut self, wait: Duration) -> Worker {
         self.poll_wait = wait.min(POLL_WAIT_MAX);
+        self
+    }
+
+    /// Whether to take tasks from the server's task stream
+    /// (`POST /v1/tasks/stream`, default `true`): one long-lived answer
+    /// down which the server pushes tasks as it leases them, holding at
+    /// most [`Worker::concurrency`] unreported. A server without it (an
+    /// older build) is polled instead; `false` always polls.
+    pub fn streaming(mut self, on: bool) -> Worker {
+        self.streaming = on;
         self
     }
 
@@ -311,6 +327,7 @@ impl Worker {
             backoff_max: self.backoff_max,
             log: self.log,
             url: self.url,
+            streaming: self.streaming,
         }
         .run(signal, self.shutdown)
         .await

@@ -15,7 +15,7 @@ use crate::batch::Batcher;
 use crate::client::{self, Client, Task};
 use crate::ctx::Ctx;
 use crate::error::{ClientError, Error};
-use crate::{Handler, HandlerResult, Level, Logger, Shutdown, POLL_TASKS_MAX};
+use crate::{Handler, HandlerResult, Level, Logger, Shutdown, POLL_TASKS_MAX, STREAM_TASKS_MAX};
 
 /// Shortest time between two polls that came back empty: a server that
 /// answers at once instead of waiting (a short `waitMs`, or a server on its
@@ -36,12 +36,81 @@ pub(crate) struct Loop {
     pub poll_wait: Duration,
     pub backoff_max: Duration,
     pub log: Logger,
+    pub streaming: bool,
 }
 
 /// An outage of the server, as the poll loop saw it.
 struct Outage {
     since: Instant,
     failures: u32,
+}
+
+/// How many heartbeat intervals a task stream may stay silent before the
+/// worker counts the server gone and opens a new stream.
+pub const STREAM_SILENCE_BEATS: u32 = 3;
+
+/// The stream's heartbeat interval assumed until the server says its own.
+const STREAM_HEARTBEAT_ASSUMED: Duration = Duration::from_secs(5);
+
+/// Pause before opening a new stream after the server ended one (it is
+/// stopping, or restarting).
+const STREAM_REOPEN_PAUSE: Duration = Duration::from_millis(100);
+
+impl Outage {
+    /// Notes a failed request; logs the first of an outage.
+    fn failed(
+        outage: &mut Option<Outage>,
+        log: &Logger,
+        e: &ClientError,
+        what: &str,
+        max: Duration,
+    ) {
+        match outage {
+            Some(o) => o.failures += 1,
+            None => {
+                log(
+                    Level::Warn,
+                    &format!(
+                        "{e}; {what} again with back-off (at most {max:?} apart) until it answers"
+                    ),
+                );
+                *outage = Some(Outage {
+                    since: Instant::now(),
+                    failures: 1,
+                });
+            }
+        }
+    }
+
+    /// Notes an answer; logs the end of an outage.
+    fn answered(outage: &mut Option<Outage>, log: &Logger) {
+        if let Some(o) = outage.take() {
+            log(
+                Level::Info,
+                &format!(
+                    "the server answers again after {:.1}s ({} failed requests)",
+                    o.since.elapsed().as_secs_f64(),
+                    o.failures
+                ),
+            );
+        }
+    }
+}
+
+/// What the worker's tasks loops share.
+struct Shared<'a, S> {
+    activities: &'a [String],
+    slots: &'a Arc<Semaphore>,
+    batcher: &'a Batcher,
+    running: &'a mut JoinSet<()>,
+    stop: &'a mut std::pin::Pin<&'a mut S>,
+    backoff: Backoff,
+    outage: Option<Outage>,
+    /// The task stream open when the worker was stopped: kept until the
+    /// running handlers have reported, so the server does not give their
+    /// tasks to another worker meanwhile (closing it gives back only what
+    /// was pushed but not started).
+    held: Option<client::TaskStream>,
 }
 
 impl Loop {
@@ -55,8 +124,13 @@ impl Loop {
         log(
             Level::Info,
             &format!(
-                "{} polls {} for {} (up to {} at once)",
+                "{} {} {} for {} (up to {} at once)",
                 self.name,
+                if self.streaming {
+                    "streams tasks from"
+                } else {
+                    "polls"
+                },
                 self.url,
                 activities.join(", "),
                 self.concurrency
@@ -72,20 +146,170 @@ impl Loop {
             }
         };
         tokio::pin!(stop);
-        let mut backoff = Backoff::new(self.backoff_max);
-        let mut outage: Option<Outage> = None;
-        let result = loop {
-            while running.try_join_next().is_some() {}
+        let mut sh = Shared {
+            activities: &activities,
+            slots: &slots,
+            batcher: &batcher,
+            running: &mut running,
+            stop: &mut stop,
+            backoff: Backoff::new(self.backoff_max),
+            outage: None,
+            held: None,
+        };
+        let result = match self.streaming {
+            true => match self.stream_tasks(&mut sh).await {
+                Some(r) => r,
+                None => {
+                    log(
+                        Level::Info,
+                        "the server has no task stream (an older build): polling instead",
+                    );
+                    self.poll_tasks(&mut sh).await
+                }
+            },
+            false => self.poll_tasks(&mut sh).await,
+        };
+        while sh.running.try_join_next().is_some() {}
+        if !sh.running.is_empty() {
+            log(
+                Level::Info,
+                &format!(
+                    "stopping: waiting for {} running task(s) to finish and report",
+                    sh.running.len()
+                ),
+            );
+        }
+        while sh.running.join_next().await.is_some() {}
+        drop(sh.held.take());
+        log(Level::Info, "stopped");
+        result
+    }
+
+    /// Takes tasks from task streams until stopped, opening a new stream
+    /// when one ends. `None` when the server has no task stream.
+    async fn stream_tasks<S: Future<Output = ()>>(
+        &self,
+        sh: &mut Shared<'_, S>,
+    ) -> Option<Result<(), ClientError>> {
+        let log = &self.log;
+        loop {
+            let opened = tokio::select! {
+                biased;
+                _ = &mut *sh.stop => return Some(Ok(())),
+                r = self.client.open_stream(sh.activities, &self.name, self.concurrency.min(STREAM_TASKS_MAX)) => r,
+            };
+            let mut stream = match opened {
+                Ok(s) => s,
+                Err(ClientError::Api { code, .. }) if code == "no_such_path" => return None,
+                Err(e) if e.is_transient() => {
+                    Outage::failed(
+                        &mut sh.outage,
+                        log,
+                        &e,
+                        "opening a task stream",
+                        self.backoff_max,
+                    );
+                    tokio::select! {
+                        _ = &mut *sh.stop => return Some(Ok(())),
+                        _ = tokio::time::sleep(sh.backoff.next_delay()) => {}
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    log(Level::Error, &format!("taking tasks stopped: {e}"));
+                    return Some(Err(e));
+                }
+            };
+            Outage::answered(&mut sh.outage, log);
+            sh.backoff.reset();
+            let mut silence = STREAM_HEARTBEAT_ASSUMED * STREAM_SILENCE_BEATS;
+            // Dropping the stream (on stop, or when it fails) makes the
+            // server give its unreported tasks back at once.
+            let ended = loop {
+                while sh.running.try_join_next().is_some() {}
+                let line = tokio::select! {
+                    biased;
+                    _ = &mut *sh.stop => None,
+                    l = stream.next(silence) => Some(l),
+                };
+                let line = match line {
+                    None => {
+                        sh.held = Some(stream);
+                        return Some(Ok(()));
+                    }
+                    Some(Ok(Some(l))) => l,
+                    Some(Ok(None)) => break None,
+                    Some(Err(e)) => break Some(e),
+                };
+                if let Some(terms) = line.stream {
+                    silence =
+                        Duration::from_millis(terms.heartbeat_ms.max(100)) * STREAM_SILENCE_BEATS;
+                }
+                for task in line.tasks.unwrap_or_default() {
+                    // The server's credit is the worker's concurrency, so
+                    // a slot is free or about to be (a report returns the
+                    // credit just before the slot).
+                    let permit = tokio::select! {
+                        biased;
+                        _ = &mut *sh.stop => None,
+                        p = sh.slots.clone().acquire_owned() => Some(p.expect("the semaphore is never closed")),
+                    };
+                    let Some(permit) = permit else {
+                        sh.held = Some(stream);
+                        return Some(Ok(()));
+                    };
+                    let now = stream.server_now_ms();
+                    sh.running
+                        .spawn(self.task(task, now, Some(permit), sh.batcher));
+                }
+            };
+            drop(stream);
+            match ended {
+                None => {
+                    log(
+                        Level::Debug,
+                        "the server ended the task stream; opening another",
+                    );
+                    tokio::select! {
+                        _ = &mut *sh.stop => return Some(Ok(())),
+                        _ = tokio::time::sleep(STREAM_REOPEN_PAUSE) => {}
+                    }
+                }
+                Some(e) => {
+                    Outage::failed(
+                        &mut sh.outage,
+                        log,
+                        &e,
+                        "opening a task stream",
+                        self.backoff_max,
+                    );
+                    tokio::select! {
+                        _ = &mut *sh.stop => return Some(Ok(())),
+                        _ = tokio::time::sleep(sh.backoff.next_delay()) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Long-polls for tasks until stopped.
+    async fn poll_tasks<S: Future<Output = ()>>(
+        &self,
+        sh: &mut Shared<'_, S>,
+    ) -> Result<(), ClientError> {
+        let log = &self.log;
+        loop {
+            while sh.running.try_join_next().is_some() {}
             // Wait for a free slot, then take every free one: a poll asks
             // for as many tasks as can start now.
             let first = tokio::select! {
                 biased;
-                _ = &mut stop => break Ok(()),
-                p = slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+                _ = &mut *sh.stop => return Ok(()),
+                p = sh.slots.clone().acquire_owned() => p.expect("the semaphore is never closed"),
             };
             let mut permits = vec![first];
             while permits.len() < POLL_TASKS_MAX {
-                match slots.clone().try_acquire_owned() {
+                match sh.slots.clone().try_acquire_owned() {
                     Ok(p) => permits.push(p),
                     Err(_) => break,
                 }
@@ -95,84 +319,53 @@ impl Loop {
                 biased;
                 // Dropping a poll in flight is safe: a task the server
                 // leased in that instant comes back when its lease ends.
-                _ = &mut stop => break Ok(()),
-                r = self.client.poll(&activities, &self.name, permits.len(), self.poll_wait) => r,
+                _ = &mut *sh.stop => return Ok(()),
+                r = self.client.poll(sh.activities, &self.name, permits.len(), self.poll_wait) => r,
             };
             match polled {
                 Ok(p) => {
-                    if let Some(o) = outage.take() {
-                        log(
-                            Level::Info,
-                            &format!(
-                                "the server answers again after {:.1}s ({} failed polls)",
-                                o.since.elapsed().as_secs_f64(),
-                                o.failures
-                            ),
-                        );
-                    }
-                    backoff.reset();
+                    Outage::answered(&mut sh.outage, log);
+                    sh.backoff.reset();
                     let empty = p.tasks.is_empty();
                     for task in p.tasks {
                         let Some(permit) = permits.pop() else {
                             // The server sent more than asked for: run it
                             // anyway rather than let the lease lapse.
                             log(Level::Warn, "the server sent more tasks than asked for");
-                            running.spawn(self.task(task, p.server_now_ms, None, &batcher));
+                            sh.running
+                                .spawn(self.task(task, p.server_now_ms, None, sh.batcher));
                             continue;
                         };
-                        running.spawn(self.task(task, p.server_now_ms, Some(permit), &batcher));
+                        sh.running.spawn(self.task(
+                            task,
+                            p.server_now_ms,
+                            Some(permit),
+                            sh.batcher,
+                        ));
                     }
                     drop(permits);
                     if empty {
                         let pause = EMPTY_POLL_MIN.saturating_sub(asked.elapsed());
                         tokio::select! {
-                            _ = &mut stop => break Ok(()),
+                            _ = &mut *sh.stop => return Ok(()),
                             _ = tokio::time::sleep(pause) => {}
                         }
                     }
                 }
                 Err(e) if e.is_transient() => {
                     drop(permits);
-                    match &mut outage {
-                        Some(o) => o.failures += 1,
-                        None => {
-                            log(
-                                Level::Warn,
-                                &format!(
-                                    "{e}; polling again with back-off (at most {:?} apart) until it answers",
-                                    self.backoff_max
-                                ),
-                            );
-                            outage = Some(Outage {
-                                since: Instant::now(),
-                                failures: 1,
-                            });
-                        }
-                    }
+                    Outage::failed(&mut sh.outage, log, &e, "polling", self.backoff_max);
                     tokio::select! {
-                        _ = &mut stop => break Ok(()),
-                        _ = tokio::time::sleep(backoff.next_delay()) => {}
+                        _ = &mut *sh.stop => return Ok(()),
+                        _ = tokio::time::sleep(sh.backoff.next_delay()) => {}
                     }
                 }
                 Err(e) => {
                     log(Level::Error, &format!("polling stopped: {e}"));
-                    break Err(e);
+                    return Err(e);
                 }
             }
-        };
-        while running.try_join_next().is_some() {}
-        if !running.is_empty() {
-            log(
-                Level::Info,
-                &format!(
-                    "stopping: waiting for {} running task(s) to finish and report",
-                    running.len()
-                ),
-            );
         }
-        while running.join_next().await.is_some() {}
-        log(Level::Info, "stopped");
-        result
     }
 
     /// Runs one task: its handler with heartbeats, then the report.

@@ -385,6 +385,19 @@ async fn shutdown_lets_a_running_handler_finish_and_report() {
         .expect("the handler started");
     let t = Instant::now();
     s.shutdown();
+    // While it finishes, its task stays with it: the worker keeps its task
+    // stream open until its handlers have reported.
+    let (code, polled) = server
+        .post(
+            "/v1/tasks/poll",
+            json!({"activities": ["Hello"], "waitMs": 300}),
+        )
+        .await;
+    assert_eq!(
+        (code, polled["tasks"].as_array().map(Vec::len)),
+        (200, Some(0)),
+        "{polled}"
+    );
     tokio::time::timeout(Duration::from_secs(10), h)
         .await
         .expect("the worker stops")
@@ -404,6 +417,29 @@ async fn shutdown_lets_a_running_handler_finish_and_report() {
     assert_eq!(server.get_run(&id2).await["status"], "running");
     assert_eq!(finished.load(Ordering::SeqCst), 1);
     assert_eq!(logs.count(Level::Info, "waiting for 1 running task"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_streams_tasks_by_default_and_polls_when_told() {
+    let server = common::start(Options::default()).await;
+    server.deploy(GREET).await;
+    for streaming in [true, false] {
+        let logs = Logs::default();
+        let (s, h) = spawn(
+            worker(&server.url, &logs)
+                .streaming(streaming)
+                .activity("Hello", hello),
+        );
+        let run = server.run("Greet", json!({"name": "ed"})).await;
+        assert_eq!(run["result"], json!({"greeting": "hello ed!"}), "{run}");
+        stop(s, h).await;
+        let how = if streaming {
+            "streams tasks from"
+        } else {
+            "polls"
+        };
+        assert_eq!(logs.count(Level::Info, how), 1, "{:?}", logs.all());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

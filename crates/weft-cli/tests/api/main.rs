@@ -29,6 +29,7 @@ mod push;
 mod repair;
 mod runs;
 mod stopping;
+mod stream;
 mod tasks;
 mod triggers;
 mod upgrade;
