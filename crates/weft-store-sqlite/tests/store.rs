@@ -337,19 +337,7 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
     .unwrap();
     drop(s);
     let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
-    let v: i64 = raw
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
-    let sql: String = raw
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    // A rowid table: steps of 1-3 KB stay on their page (schema.rs, V9).
-    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+    assert_migrated_with_a_rowid_journal(&raw);
     let kinds: Vec<(i64, String, String)> = raw
         .prepare("SELECT step, typeof(entries), typeof(cause) FROM journal ORDER BY step")
         .unwrap()
@@ -502,18 +490,7 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
     assert_eq!(top, ["r2", "r1"], "the indexes were made again");
     drop(s);
     let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
-    let v: i64 = raw
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
-    let sql: String = raw
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+    assert_migrated_with_a_rowid_journal(&raw);
     let indexes: i64 = raw
         .query_row(
             "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' \
@@ -573,4 +550,21 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
         Err(e) => assert!(e.to_string().contains("r2"), "{e}"),
         Ok(p) => panic!("expected an error, got {:?}", p.runs),
     }
+}
+
+/// The database is at this build's schema, its journal a rowid table
+/// (steps of 1-3 KB stay on their page: schema.rs, version 9).
+fn assert_migrated_with_a_rowid_journal(raw: &rusqlite::Connection) {
+    let v: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, weft_store_sqlite::schema::SCHEMA_VERSION);
+    let sql: String = raw
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'journal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
 }
