@@ -7,7 +7,7 @@
 //! outstanding task again, which is the same as all leases expiring.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
@@ -53,6 +53,81 @@ struct Inner {
     ready: HashMap<String, VecDeque<String>>,
     /// Every task not yet answered, by call id (one attempt per call).
     tasks: HashMap<String, Entry>,
+    /// Long polls waiting for tasks, oldest first. A task that becomes
+    /// ready wakes the first one that takes its activity, and takes it off
+    /// this list: one wake-up per task, not one per waiting poll (with
+    /// a few dozen workers' streams open, waking all of them for each task
+    /// cost more than handing it out).
+    waiters: VecDeque<Waiter>,
+    /// The id of the next waiter.
+    next_waiter: u64,
+}
+
+/// A long poll waiting in [`Inner::waiters`].
+struct Waiter {
+    id: u64,
+    activities: Arc<[String]>,
+    wake: Arc<Notify>,
+}
+
+impl Inner {
+    /// Wakes the oldest poll waiting for `activity`, if any.
+    fn wake_one(&mut self, activity: &str) {
+        let first = self
+            .waiters
+            .iter()
+            .position(|w| w.activities.iter().any(|a| a == activity));
+        if let Some(w) = first.and_then(|i| self.waiters.remove(i)) {
+            // Stored as a permit when the poll is not yet waiting on it.
+            w.wake.notify_one();
+        }
+    }
+
+    /// Wakes, for each of `activities` with a ready task, one poll waiting
+    /// for it: a woken poll went away before taking what it was woken for.
+    fn pass_on(&mut self, activities: &[String]) {
+        for a in activities {
+            if self.ready.get(a).is_some_and(|q| !q.is_empty()) {
+                self.wake_one(a);
+            }
+        }
+    }
+}
+
+/// One long poll's place among the waiters, left when the poll ends (or is
+/// dropped: a stream that closes drops its poll).
+struct Waiting<'q> {
+    queue: &'q Queue,
+    activities: Arc<[String]>,
+    wake: Arc<Notify>,
+    /// The id it is registered under, until a look takes it off.
+    id: Option<u64>,
+}
+
+impl Waiting<'_> {
+    /// Takes this poll off the waiters; whether a task had woken it (and
+    /// taken it off already).
+    fn leave(&mut self, g: &mut Inner) -> bool {
+        let Some(id) = self.id.take() else {
+            return false;
+        };
+        match g.waiters.iter().position(|w| w.id == id) {
+            Some(i) => {
+                g.waiters.remove(i);
+                false
+            }
+            None => true,
+        }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut g = self.queue.lock();
+        if self.leave(&mut g) {
+            g.pass_on(&self.activities);
+        }
+    }
 }
 
 /// Tasks per activity, for metrics.
@@ -82,7 +157,6 @@ pub enum TaskError {
 /// The pull queue.
 pub struct Queue {
     inner: Mutex<Inner>,
-    arrived: Notify,
     /// How long a lease lasts without a heartbeat.
     pub lease: Duration,
 }
@@ -146,7 +220,6 @@ impl Queue {
     pub fn new(lease: Duration) -> Queue {
         Queue {
             inner: Mutex::new(Inner::default()),
-            arrived: Notify::new(),
             lease,
         }
     }
@@ -163,6 +236,7 @@ impl Queue {
             .entry(task.activity.clone())
             .or_default()
             .push_back(call.clone());
+        g.wake_one(&task.activity);
         g.tasks.insert(
             call,
             Entry {
@@ -172,8 +246,6 @@ impl Queue {
                 ready_since: Instant::now(),
             },
         );
-        drop(g);
-        self.arrived.notify_waiters();
     }
 
     /// Withdraws a call's task.
@@ -181,11 +253,36 @@ impl Queue {
         self.lock().tasks.remove(call_id);
     }
 
-    fn take(&self, activities: &[String], worker: &str, max: usize) -> Vec<Leased> {
+    /// Leases up to `max` ready tasks; when there are none, `waiting` waits
+    /// among the waiters for the next one (registered under the same lock,
+    /// so a task that arrives in between wakes it).
+    fn take(&self, waiting: &mut Waiting<'_>, worker: &str, max: usize) -> Vec<Leased> {
         let mut g = self.lock();
-        let Inner { ready, tasks } = &mut *g;
+        waiting.leave(&mut g);
+        let got = Self::lease(&mut g, &waiting.activities, worker, max, self.lease);
+        if got.is_empty() {
+            let id = g.next_waiter;
+            g.next_waiter += 1;
+            g.waiters.push_back(Waiter {
+                id,
+                activities: waiting.activities.clone(),
+                wake: waiting.wake.clone(),
+            });
+            waiting.id = Some(id);
+        }
+        got
+    }
+
+    fn lease(
+        g: &mut Inner,
+        activities: &[String],
+        worker: &str,
+        max: usize,
+        lease: Duration,
+    ) -> Vec<Leased> {
+        let Inner { ready, tasks, .. } = g;
         let mut out = Vec::new();
-        let until = Instant::now() + self.lease;
+        let until = Instant::now() + lease;
         for a in activities {
             let Some(q) = ready.get_mut(a) else { continue };
             while out.len() < max {
@@ -220,19 +317,25 @@ impl Queue {
         wait: Duration,
     ) -> Vec<Leased> {
         let max = max.clamp(1, POLL_TASKS_MAX);
-        long_poll(wait, || {
-            // Register for wake-ups before looking, so a push in between
-            // is not missed.
-            let arrived = self.arrived.notified();
-            let got = self.take(activities, worker, max);
-            async move {
-                let wake = move |left| async move {
-                    let _ = tokio::time::timeout(left, arrived).await;
-                };
-                (got, wake)
+        let deadline = tokio::time::Instant::now() + wait.min(POLL_WAIT_MAX);
+        let mut waiting = Waiting {
+            queue: self,
+            activities: activities.into(),
+            wake: Arc::new(Notify::new()),
+            id: None,
+        };
+        // As `long_poll`, with the wake-up of one waiter per task.
+        loop {
+            let got = self.take(&mut waiting, worker, max);
+            if !got.is_empty() {
+                return got;
             }
-        })
-        .await
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Vec::new();
+            }
+            let _ = tokio::time::timeout(deadline - now, waiting.wake.notified()).await;
+        }
     }
 
     fn finish(&self, task_id: &str) -> Result<Entry, TaskError> {
@@ -293,7 +396,7 @@ impl Queue {
             return false;
         };
         let mut g = self.lock();
-        let Inner { ready, tasks } = &mut *g;
+        let Inner { ready, tasks, .. } = &mut *g;
         let Some(e) = tasks.get_mut(call) else {
             return false;
         };
@@ -302,12 +405,12 @@ impl Queue {
         }
         e.lease = None;
         e.ready_since = Instant::now();
+        let activity = e.task.activity.clone();
         ready
-            .entry(e.task.activity.clone())
+            .entry(activity.clone())
             .or_default()
             .push_front(call.to_string());
-        drop(g);
-        self.arrived.notify_waiters();
+        g.wake_one(&activity);
         true
     }
 
@@ -315,8 +418,8 @@ impl Queue {
     pub fn expire_leases(&self) -> usize {
         let now = Instant::now();
         let mut g = self.lock();
-        let Inner { ready, tasks } = &mut *g;
-        let mut n = 0;
+        let Inner { ready, tasks, .. } = &mut *g;
+        let mut again = Vec::new();
         for (call, e) in tasks.iter_mut() {
             if e.lease.as_ref().is_some_and(|(_, until)| *until <= now) {
                 e.lease = None;
@@ -326,14 +429,13 @@ impl Queue {
                     .entry(e.task.activity.clone())
                     .or_default()
                     .push_front(call.clone());
-                n += 1;
+                again.push(e.task.activity.clone());
             }
         }
-        drop(g);
-        if n > 0 {
-            self.arrived.notify_waiters();
+        for activity in &again {
+            g.wake_one(activity);
         }
-        n
+        again.len()
     }
 
     /// Tasks per activity.
@@ -563,5 +665,104 @@ mod tests {
         let d = &q.depth()["A"];
         assert_eq!((d.ready, d.leased), (1, 1));
         assert!(d.oldest_ready < Duration::from_millis(30), "{d:?}");
+    }
+
+    /// Polls waiting (in paused time) on `q` for `activities`, spawned in
+    /// order, each registered as a waiter before the next is spawned.
+    async fn waiting_polls(
+        q: &std::sync::Arc<Queue>,
+        activities: &[&[&str]],
+    ) -> Vec<tokio::task::JoinHandle<Vec<Leased>>> {
+        let mut out = Vec::new();
+        for acts in activities {
+            let (q, acts) = (
+                q.clone(),
+                acts.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+            );
+            out.push(tokio::spawn(async move {
+                q.poll(&acts, "w", 10, Duration::from_secs(10)).await
+            }));
+            tokio::task::yield_now().await;
+        }
+        out
+    }
+
+    // A task wakes the oldest poll waiting for its activity, and only it:
+    // the others stay among the waiters, unwoken.
+    #[tokio::test(start_paused = true)]
+    async fn a_task_wakes_one_waiting_poll_the_oldest_for_its_activity() {
+        let q = std::sync::Arc::new(Queue::new(Duration::from_secs(30)));
+        let polls = waiting_polls(&q, &[&["B"], &["A", "B"], &["A"]]).await;
+        assert_eq!(q.lock().waiters.len(), 3);
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s);
+        assert_eq!(q.lock().waiters.len(), 2);
+        let mut polls = polls.into_iter();
+        let (first, second, third) = (
+            polls.next().unwrap(),
+            polls.next().unwrap(),
+            polls.next().unwrap(),
+        );
+        let got = second.await.unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].task_id, "c1.1");
+        // The others saw nothing until their wait ended.
+        assert!(first.await.unwrap().is_empty());
+        assert!(third.await.unwrap().is_empty());
+        assert!(q.lock().waiters.is_empty());
+    }
+
+    // A poll woken by a task but gone before it looked (its stream closed)
+    // passes the wake-up on: the next waiting poll gets the task at once,
+    // not at the end of its wait.
+    #[tokio::test(start_paused = true)]
+    async fn a_woken_poll_that_goes_away_passes_its_wake_up_on() {
+        let q = std::sync::Arc::new(Queue::new(Duration::from_secs(30)));
+        let mut polls = waiting_polls(&q, &[&["A"], &["A"]]).await.into_iter();
+        let (gone, next) = (polls.next().unwrap(), polls.next().unwrap());
+        let started = tokio::time::Instant::now();
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s);
+        gone.abort();
+        assert!(gone.await.unwrap_err().is_cancelled());
+        let got = next.await.unwrap();
+        assert_eq!(got.len(), 1, "the task waited for the end of the poll");
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        assert!(q.lock().waiters.is_empty());
+    }
+
+    // Tasks given back or out of their lease wake a waiting poll each.
+    #[tokio::test(start_paused = true)]
+    async fn tasks_given_back_or_expired_wake_waiting_polls() {
+        let q = std::sync::Arc::new(Queue::new(Duration::from_secs(30)));
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s.clone());
+        q.push(task("c2", "A", 1), s);
+        assert_eq!(
+            q.poll(&["A".into()], "w", 10, Duration::ZERO).await.len(),
+            2
+        );
+        let mut polls = waiting_polls(&q, &[&["A"]]).await;
+        assert!(q.give_back("c1.1"));
+        let got = polls.pop().unwrap().await.unwrap();
+        assert_eq!(got[0].task_id, "c1.1");
+
+        // Leases of no length end at once (they are measured on the
+        // machine's clock, which paused time does not move).
+        let q = std::sync::Arc::new(Queue::new(Duration::ZERO));
+        let (s, _rx) = sink();
+        q.push(task("c1", "A", 1), s.clone());
+        q.push(task("c2", "A", 1), s);
+        assert_eq!(
+            q.poll(&["A".into()], "w", 10, Duration::ZERO).await.len(),
+            2
+        );
+        let mut polls = waiting_polls(&q, &[&["A"], &["A"]]).await;
+        assert_eq!(q.expire_leases(), 2);
+        // Both woken, one for each task.
+        assert!(q.lock().waiters.is_empty());
+        let (b, a) = (polls.pop().unwrap(), polls.pop().unwrap());
+        let got = a.await.unwrap().len() + b.await.unwrap().len();
+        assert_eq!(got, 2);
     }
 }
