@@ -2,11 +2,13 @@
 //! SQLite store). With two handlers filled in by the test, RegisterUser runs
 //! get past them (arguments bound by name, the awaited call completed by
 //! callback) and fail at the first unimplemented one, with "not
-//! implemented". The runs are started before the worker, so its first poll
-//! takes all their ReserveNick tasks, and the results of that poll go back
-//! in one `POST /v1/tasks/results` (the worker says so with
-//! `WEFT_WORKER_LOG=debug`). A server without that endpoint is met with one
-//! report per task.
+//! implemented". The workers take their tasks from the task stream; the
+//! runs are started before the worker, so the stream's first line holds all
+//! their ReserveNick tasks, and their results go back in one
+//! `POST /v1/tasks/results` (the worker says so with
+//! `WEFT_WORKER_LOG=debug`). A server without the stream (a stand-in for an
+//! older build, here) is met with long polls, and one without the results
+//! endpoint with one report per task.
 //!
 //! Needs `python3`, and for the TypeScript worker `node` with
 //! `tests/ts/node_modules` (`npm ci` there installs the compiler). Without
@@ -199,6 +201,102 @@ async fn serve_runs_with(program: &str, args: &[PathBuf], url: &str, tmp: &Path)
     std::fs::read_to_string(&log_path).unwrap()
 }
 
+/// The task a stand-in for an older server hands out.
+fn old_task() -> Value {
+    json!({"taskId": "t1", "callId": "c1", "runId": "r1", "activity": "ReserveNick",
+           "args": ["ann"], "attempt": 1})
+}
+
+/// What the stand-in for an older server was told.
+#[derive(Default)]
+struct OldServer {
+    polls: std::sync::atomic::AtomicUsize,
+    results: std::sync::Mutex<Vec<Value>>,
+}
+
+/// A stand-in for a server older than the task stream: `/v1/tasks/stream`
+/// (and every path but two) is `404 no_such_path`, as there; a long poll
+/// hands out [`old_task`] once; results are recorded and accepted.
+async fn old_server() -> (String, Arc<OldServer>) {
+    use axum::extract::State;
+    use axum::routing::post;
+    use std::sync::atomic::Ordering;
+    let state = Arc::new(OldServer::default());
+    let app = axum::Router::new()
+        .route(
+            "/v1/tasks/poll",
+            post(|State(s): State<Arc<OldServer>>| async move {
+                if s.polls.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return axum::Json(json!({"tasks": [old_task()]}));
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                axum::Json(json!({"tasks": []}))
+            }),
+        )
+        .route(
+            "/v1/tasks/results",
+            post(
+                |State(s): State<Arc<OldServer>>, axum::Json(body): axum::Json<Value>| async move {
+                    let results = body["results"].as_array().cloned().unwrap_or_default();
+                    let answers: Vec<Value> = results
+                        .iter()
+                        .map(|r| json!({"taskId": r["taskId"], "status": "accepted"}))
+                        .collect();
+                    s.results.lock().unwrap().extend(results);
+                    axum::Json(json!({ "results": answers }))
+                },
+            ),
+        )
+        .fallback(|| async {
+            (
+                axum::http::StatusCode::NOT_FOUND,
+                axum::Json(json!({"error": {"code": "no_such_path", "message": "no such path"}})),
+            )
+        })
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, state)
+}
+
+/// Runs `program args` as the worker against [`old_server`] until it has
+/// reported the task it was handed: by polling, after the stream was
+/// refused, with the unimplemented handler's permanent failure.
+async fn polls_an_old_server(program: &str, args: &[PathBuf], tmp: &Path) {
+    let (url, old) = old_server().await;
+    let log_path = tmp.join("old-worker.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let _worker = Worker(
+        Command::new(program)
+            .args(args)
+            .arg(&url)
+            .env("WEFT_URL", &url)
+            .current_dir(tmp)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let until = Instant::now() + Duration::from_secs(30);
+    while old.results.lock().unwrap().is_empty() {
+        assert!(
+            Instant::now() < until,
+            "no result was reported: {}",
+            std::fs::read_to_string(&log_path).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let shown = std::fs::read_to_string(&log_path).unwrap();
+    assert!(shown.contains("polling instead"), "{shown}");
+    assert_eq!(
+        *old.results.lock().unwrap(),
+        vec![json!({"taskId": "t1", "error": "not implemented: ReserveNick", "retryable": false})],
+        "{shown}"
+    );
+}
+
 /// The sizes of the worker's `POST /v1/tasks/results` requests, in order,
 /// after checking that nothing was reported task by task.
 fn batches(log: &str) -> Vec<usize> {
@@ -230,27 +328,33 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
     let script = tmp.join("worker.py");
     std::fs::write(&script, patched).unwrap();
     let log = serve_runs_with("python3", &[script], &url, &tmp).await;
-    // Handlers run one after another: the first poll's results go together.
+    assert!(log.contains("the task stream is open"), "{log}");
+    // Handlers run one after another: the first line's results go together.
     assert_eq!(batches(&log).first(), Some(&RUNS), "{log}");
     server.shutdown().await;
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_python_worker_polls_a_server_without_the_stream() {
+    if !needed("python3", works("python3", "--version")) {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let script = repo().join("examples/stubs/register-user/worker.py");
+    polls_an_old_server("python3", &[script], &tmp).await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_implemented() {
-    let ts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
-    let tsc = ts.join("node_modules/.bin/tsc");
-    if !needed("node", works("node", "--version"))
-        || !needed(
-            "the TypeScript compiler (npm ci in crates/weft-stubs/tests/ts)",
-            tsc.exists(),
-        )
-    {
+    if !typescript_present() {
         return;
     }
     let (server, url, tmp) = serve("typescript").await;
-    let generated =
-        std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.ts")).unwrap();
+    let generated = typescript_worker();
     let patched = generated
         .replace(
             r#"throw new Permanent("not implemented: ReserveNick");"#,
@@ -261,14 +365,60 @@ async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_
             r#"setTimeout(() => void ctx.callback({ status: "ok" }), 100);"#,
         );
     assert_ne!(patched, generated);
-    std::fs::write(tmp.join("worker.ts"), patched).unwrap();
-    let compiled = Command::new(&tsc)
+    let compiled = compile_typescript(&patched, &tmp);
+    let log = serve_runs_with("node", &[compiled], &url, &tmp).await;
+    assert!(log.contains("the task stream is open"), "{log}");
+    // Handlers run together: the first result goes at once, those that
+    // finish while it is on its way go in the next request.
+    let sizes = batches(&log);
+    assert!(sizes.iter().any(|&n| n > 1), "{log}");
+    assert_eq!(sizes.iter().sum::<usize>(), 3 * RUNS, "{log}");
+    server.shutdown().await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_typescript_worker_polls_a_server_without_the_stream() {
+    if !typescript_present() {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-ts-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let compiled = compile_typescript(&typescript_worker(), &tmp);
+    polls_an_old_server("node", &[compiled], &tmp).await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The generated TypeScript worker, as kept in the examples.
+fn typescript_worker() -> String {
+    std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.ts")).unwrap()
+}
+
+fn tsc() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts/node_modules/.bin/tsc")
+}
+
+/// Whether Node and the TypeScript compiler are here (see [`needed`]).
+fn typescript_present() -> bool {
+    needed("node", works("node", "--version"))
+        && needed(
+            "the TypeScript compiler (npm ci in crates/weft-stubs/tests/ts)",
+            tsc().exists(),
+        )
+}
+
+/// `source` compiled with `tsc --strict` in `tmp`; the JavaScript file.
+fn compile_typescript(source: &str, tmp: &Path) -> PathBuf {
+    let ts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ts");
+    std::fs::write(tmp.join("worker.ts"), source).unwrap();
+    let compiled = Command::new(tsc())
         .args(["--strict", "--noEmitOnError", "--target", "es2022"])
         .args(["--module", "nodenext", "--moduleResolution", "nodenext"])
         .arg("--typeRoots")
         .arg(ts.join("node_modules/@types"))
         .args(["--types", "node", "--outDir", "out", "worker.ts"])
-        .current_dir(&tmp)
+        .current_dir(tmp)
         .output()
         .unwrap();
     assert!(
@@ -277,14 +427,7 @@ async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_
         String::from_utf8_lossy(&compiled.stdout),
         String::from_utf8_lossy(&compiled.stderr)
     );
-    let log = serve_runs_with("node", &[tmp.join("out/worker.js")], &url, &tmp).await;
-    // Handlers run together: the first result goes at once, those that
-    // finish while it is on its way go in the next request.
-    let sizes = batches(&log);
-    assert!(sizes.iter().any(|&n| n > 1), "{log}");
-    assert_eq!(sizes.iter().sum::<usize>(), 3 * RUNS, "{log}");
-    server.shutdown().await;
-    let _ = std::fs::remove_dir_all(&tmp);
+    tmp.join("out/worker.js")
 }
 
 /// The generated Python worker's reporter, driven without a server: a

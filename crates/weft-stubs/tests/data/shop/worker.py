@@ -10,6 +10,7 @@ for one worth retrying. Activities run at least once: deduplicate on
 ctx.call_id. The protocol is in docs/workers.md.
 """
 
+import http.client
 import json
 import os
 import random
@@ -26,8 +27,10 @@ try:
 except ImportError:  # Python < 3.11
     NotRequired = Optional
 
+STREAM_MAX = 8  # tasks the task stream may hold unreported (the server's credit)
+STREAM_SILENCE_MAX = 20.0  # seconds without a line (a heartbeat comes every 5 s): open anew
 POLL_WAIT_MS = 20_000  # a long poll: the server answers as soon as a task arrives
-POLL_MAX = 8  # tasks per poll
+POLL_MAX = 8  # tasks per poll, on a server without the task stream
 BACKOFF_MIN, BACKOFF_MAX = 0.1, 10.0  # seconds between tries while the server is away
 REPORT_RETRY_MAX = 60.0  # seconds to keep trying to report one result
 REPORT_HOLD_MAX = 0.02  # seconds a finished result may wait for others to share its request
@@ -70,7 +73,9 @@ class Weft:
     def __init__(self, url, token=None):
         self.url, self.token = url.rstrip("/"), token
 
-    def post(self, path, body, timeout=30.0, auth=True):
+    def request(self, path, body, timeout=30.0, auth=True):
+        """The answer to a POST, open: its body is the caller's to read and
+        close. `timeout` bounds each wait for bytes, not the whole answer."""
         req = urllib.request.Request(
             self.url + path,
             data=json.dumps(body).encode(),
@@ -80,13 +85,19 @@ class Weft:
         if auth and self.token:
             req.add_header("Authorization", "Bearer " + self.token)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                raw = resp.read()
-                return json.loads(raw) if raw.strip() else None
+            return urllib.request.urlopen(req, timeout=timeout)
         except urllib.error.HTTPError as e:
             raise ApiError(e.code, e.read().decode(errors="replace")) from None
         except (urllib.error.URLError, OSError) as e:
             raise Unreachable(str(getattr(e, "reason", e))) from None
+
+    def post(self, path, body, timeout=30.0, auth=True):
+        with self.request(path, body, timeout, auth) as resp:
+            try:
+                raw = resp.read()
+            except (OSError, http.client.HTTPException) as e:
+                raise Unreachable(str(e)) from None
+            return json.loads(raw) if raw.strip() else None
 
 
 class Ctx:
@@ -388,6 +399,82 @@ def run_task(weft, task):
     return {"value": value}
 
 
+def serve_tasks(weft, tasks, reporter, state):
+    """Runs tasks one after another and reports their results."""
+    state["busy"] = True
+    for task in tasks:
+        if reporter.due():
+            reporter.flush()
+        reporter.add(task, run_task(weft, task))
+    reporter.flush()
+    state["busy"] = False
+
+
+def take_from_stream(weft, name, reporter, state):
+    """Serves the tasks the server pushes down one task stream
+    (POST /v1/tasks/stream, one JSON object per line) until the stream ends,
+    falls silent for STREAM_SILENCE_MAX, or the worker is stopped. Closing
+    it gives any task not yet reported back to the server at once."""
+    body = {"activities": ACTIVITIES, "worker": name, "max": STREAM_MAX}
+    with weft.request("/v1/tasks/stream", body, timeout=STREAM_SILENCE_MAX) as stream:
+        debug("the task stream is open")
+        try:
+            for line in stream:
+                if line.strip():
+                    serve_tasks(weft, json.loads(line).get("tasks") or [], reporter, state)
+                if state["stop"]:
+                    return
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            debug(f"the task stream ended: {e}")
+
+
+def take_by_polling(weft, name, reporter, state):
+    """Serves the tasks of one long poll (POST /v1/tasks/poll)."""
+    answer = weft.post(
+        "/v1/tasks/poll",
+        {"activities": ACTIVITIES, "worker": name, "max": POLL_MAX, "waitMs": POLL_WAIT_MS},
+        timeout=POLL_WAIT_MS / 1000 + 10,
+    )
+    tasks = (answer or {}).get("tasks", [])
+    serve_tasks(weft, tasks, reporter, state)
+    if not tasks:
+        time.sleep(0.25)
+
+
+def no_stream(e):
+    """Whether the server cannot give this worker a stream: an older build
+    (404 no_such_path), or one with all its streams taken."""
+    text = str(e)
+    return (e.status == 404 and "no_such_path" in text) or (
+        e.status == 503 and "too_many_streams" in text
+    )
+
+
+def take_tasks(weft, name, state):
+    """Takes tasks until stopped: from the task stream, or by long polls on a
+    server without one; the exit status."""
+    reporter = Reporter(weft)
+    streaming, delay = True, BACKOFF_MIN
+    while not state["stop"]:
+        try:
+            if streaming:
+                take_from_stream(weft, name, reporter, state)
+                time.sleep(BACKOFF_MIN)  # an ended stream is opened again, not in a tight loop
+            else:
+                take_by_polling(weft, name, reporter, state)
+            delay = BACKOFF_MIN
+        except (ApiError, Unreachable) as e:
+            if streaming and isinstance(e, ApiError) and no_stream(e):
+                log(f"no task stream ({e}): polling instead")
+                streaming = False
+                continue
+            if not e.transient:
+                log(f"stopped taking tasks: {e}")
+                return 1
+            delay = sleep_backoff(delay)
+    return 0
+
+
 def main(argv):
     url = os.environ.get("WEFT_URL", "http://127.0.0.1:7400")
     token_file = os.environ.get("WEFT_TOKEN_FILE")
@@ -402,8 +489,6 @@ def main(argv):
             print(__doc__, file=sys.stderr)
             return 2
     token = open(token_file).read().strip() if token_file else None
-    weft = Weft(url, token)
-    reporter = Reporter(weft)
     name = f"python-{os.getpid()}"
     state = {"busy": False, "stop": False}
 
@@ -413,33 +498,8 @@ def main(argv):
             raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, on_term)
-    log(f"{name} polls {url} for {', '.join(ACTIVITIES)}")
-    delay = BACKOFF_MIN
-    while not state["stop"]:
-        try:
-            answer = weft.post(
-                "/v1/tasks/poll",
-                {"activities": ACTIVITIES, "worker": name, "max": POLL_MAX, "waitMs": POLL_WAIT_MS},
-                timeout=POLL_WAIT_MS / 1000 + 10,
-            )
-        except (ApiError, Unreachable) as e:
-            if not e.transient:
-                log(f"polling stopped: {e}")
-                return 1
-            delay = sleep_backoff(delay)
-            continue
-        delay = BACKOFF_MIN
-        tasks = answer.get("tasks", [])
-        state["busy"] = True
-        for task in tasks:
-            if reporter.due():
-                reporter.flush()
-            reporter.add(task, run_task(weft, task))
-        reporter.flush()
-        state["busy"] = False
-        if not tasks:
-            time.sleep(0.25)
-    return 0
+    log(f"{name} takes tasks from {url} for {', '.join(ACTIVITIES)}")
+    return take_tasks(Weft(url, token), name, state)
 
 
 if __name__ == "__main__":

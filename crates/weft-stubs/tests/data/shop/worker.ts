@@ -7,8 +7,10 @@
 // other error for one worth retrying. Activities run at least once:
 // deduplicate on ctx.callId. The protocol is in docs/workers.md.
 
+const STREAM_MAX = 8; // tasks the task stream may hold unreported (the server's credit)
+const STREAM_SILENCE_MS = 20_000; // no line this long (a heartbeat comes every 5 s): open anew
 const POLL_WAIT_MS = 20_000; // a long poll: the server answers as soon as a task arrives
-const POLL_MAX = 8; // tasks per poll
+const POLL_MAX = 8; // tasks per poll, on a server without the task stream
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 10_000;
 const RESULTS_PER_REQUEST_MAX = 256; // the server's limit for POST /v1/tasks/results
@@ -32,12 +34,21 @@ type Param = [name: string, optional: boolean];
 const url = (process.env.WEFT_URL ?? "http://127.0.0.1:7400").replace(/\/$/, "");
 const token = process.env.WEFT_TOKEN;
 
-async function post(path: string, body: unknown, auth = true): Promise<any> {
+/** The answer to a POST, open: its body is the caller's to read. Throws
+ * an error with the status for an answer other than 2xx. */
+async function request(path: string, body: unknown, auth = true, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (auth && token) headers["authorization"] = `Bearer ${token}`;
-  const resp = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body) });
-  const text = await resp.text();
-  if (!resp.ok) throw Object.assign(new Error(`${resp.status}: ${text}`), { status: resp.status });
+  const resp = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body), signal });
+  if (!resp.ok) {
+    const text = await resp.text();
+    throw Object.assign(new Error(`${resp.status}: ${text}`), { status: resp.status });
+  }
+  return resp;
+}
+
+async function post(path: string, body: unknown, auth = true): Promise<any> {
+  const text = await (await request(path, body, auth)).text();
   return text.trim() ? JSON.parse(text) : null;
 }
 
@@ -330,26 +341,87 @@ async function runTask(task: Task): Promise<void> {
   await reportOutcome(task, outcome);
 }
 
+/** Runs the tasks the server pushes down one task stream (POST
+ * /v1/tasks/stream, one JSON object per line) until the stream ends, falls
+ * silent for STREAM_SILENCE_MS, or `stopping` aborts it. Closing it gives
+ * any task not yet reported back to the server at once. */
+async function takeFromStream(activities: string[], worker: string, stopping: AbortController): Promise<void> {
+  let silence = setTimeout(() => stopping.abort(), STREAM_SILENCE_MS);
+  try {
+    const body = { activities, worker, max: STREAM_MAX };
+    const stream = (await request("/v1/tasks/stream", body, true, stopping.signal)).body;
+    if (!stream) return;
+    if (DEBUG) console.error("weft-worker: the task stream is open");
+    const reader = stream.getReader();
+    const text = new TextDecoder();
+    let buf = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      clearTimeout(silence);
+      silence = setTimeout(() => stopping.abort(), STREAM_SILENCE_MS);
+      buf += text.decode(value, { stream: true });
+      for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        const tasks: Task[] = line ? JSON.parse(line).tasks ?? [] : [];
+        for (const task of tasks) void runTask(task);
+      }
+    }
+  } finally {
+    clearTimeout(silence);
+  }
+}
+
+/** Runs the tasks of one long poll (POST /v1/tasks/poll). */
+async function takeByPolling(activities: string[], worker: string): Promise<void> {
+  const answer = await post("/v1/tasks/poll", { activities, worker, max: POLL_MAX, waitMs: POLL_WAIT_MS });
+  const tasks: Task[] = answer?.tasks ?? [];
+  await Promise.all(tasks.map(runTask));
+  if (tasks.length === 0) await sleep(250);
+}
+
+/** Whether the server cannot give this worker a stream: an older build
+ * (404 no_such_path), or one with all its streams taken. */
+function noStream(e: any): boolean {
+  const text = String(e?.message ?? "");
+  return (e?.status === 404 && text.includes("no_such_path")) ||
+    (e?.status === 503 && text.includes("too_many_streams"));
+}
+
 async function main(): Promise<void> {
   const activities = Object.keys(HANDLERS);
   const worker = `node-${process.pid}`;
   let stop = false;
-  process.on("SIGTERM", () => (stop = true));
-  console.error(`weft-worker: ${worker} polls ${url} for ${activities.join(", ")}`);
+  let stopping = new AbortController();
+  process.on("SIGTERM", () => {
+    stop = true;
+    stopping.abort();
+  });
+  console.error(`weft-worker: ${worker} takes tasks from ${url} for ${activities.join(", ")}`);
   let delay = BACKOFF_MIN_MS;
+  let streaming = true;
   while (!stop) {
-    let tasks: Task[];
     try {
-      const answer = await post("/v1/tasks/poll", { activities, worker, max: POLL_MAX, waitMs: POLL_WAIT_MS });
-      tasks = answer?.tasks ?? [];
+      if (streaming) {
+        await takeFromStream(activities, worker, stopping);
+        await sleep(BACKOFF_MIN_MS); // an ended stream is opened again, not in a tight loop
+      } else {
+        await takeByPolling(activities, worker);
+      }
       delay = BACKOFF_MIN_MS;
-    } catch (e) {
+    } catch (e: any) {
+      if (stop) break;
+      if (streaming && noStream(e)) {
+        console.error(`weft-worker: no task stream (${e.message}): polling instead`);
+        streaming = false;
+        continue;
+      }
+      if (DEBUG) console.error(`weft-worker: ${streaming ? "the task stream" : "a poll"} failed: ${e?.message ?? e}`);
       await sleep(delay / 2 + Math.random() * (delay / 2));
       delay = Math.min(delay * 2, BACKOFF_MAX_MS);
-      continue;
     }
-    await Promise.all(tasks.map(runTask));
-    if (tasks.length === 0) await sleep(250);
+    if (stopping.signal.aborted && !stop) stopping = new AbortController();
   }
 }
 
