@@ -675,31 +675,26 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     } else {
         // Most steps change the record's state columns and the snapshot
         // only. Setting an indexed column rewrites its index entries even
-        // when the value is the same, so the first statement leaves status
-        // and the columns fixed at creation alone and reports whether they
-        // differ; only then does the second one write them.
-        // It also returns the status and flow as they were (this
-        // statement leaves them), for the counts.
-        let updated: Option<(i64, bool, String, String)> = tx
+        // when the value is the same, so the first statement reads whether
+        // status and the columns fixed at creation differ (and the status
+        // and flow as they were, for the counts), the second writes the
+        // rest, and only when they differ does a third write them.
+        // Not one UPDATE ... RETURNING: SQLite gathers a RETURNING clause's
+        // rows in an ephemeral table, opened and closed with its own page
+        // cache at every execution, which cost more than this point read
+        // of a page the UPDATE then finds in the cache (benchmarks.md,
+        // round 5).
+        let before: Option<(i64, bool, String, String)> = tx
             .prepare_cached(
-                "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
-                 updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
-                 WHERE id = ?1 RETURNING journal_steps, \
-                 status = ?9 AND flow = ?10 AND version = ?11 AND input = ?12 \
-                 AND parent IS ?13 AND idempotency_key IS ?14 AND created_at = ?15, \
-                 status, flow",
+                "SELECT journal_steps, \
+                 status = ?2 AND flow = ?3 AND version = ?4 AND input = ?5 \
+                 AND parent IS ?6 AND idempotency_key IS ?7 AND created_at = ?8, \
+                 status, flow FROM runs WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row(
                     params![
                         id,
-                        result,
-                        error,
-                        waiting,
-                        rec.position,
-                        rec.updated_at,
-                        steps_added,
-                        w.state,
                         rec.status.as_str(),
                         rec.flow,
                         rec.version,
@@ -713,6 +708,28 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 .optional()
             })
             .map_err(|e| db_err(e, what))?;
+        if before.is_some() {
+            tx.prepare_cached(
+                "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
+                 updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
+                 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id,
+                    result,
+                    error,
+                    waiting,
+                    rec.position,
+                    rec.updated_at,
+                    steps_added,
+                    w.state,
+                ])
+            })
+            .map_err(|e| db_err(e, what))?;
+        }
+        let updated =
+            before.map(|(steps, same, status, flow)| (steps + steps_added, same, status, flow));
         if let Some((_, false, old_status, old_flow)) = &updated {
             if *old_status != rec.status.as_str() || *old_flow != rec.flow {
                 counts.remove(old_flow, old_status);
