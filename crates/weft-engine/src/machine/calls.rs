@@ -381,6 +381,10 @@ impl Machine<'_> {
 
     /// Disarms whichever of a call's timers are armed.
     fn clear_call_timers(&mut self, seq: u32, attempt: u32) {
+        // Most calls arm none: skip formatting three keys to look for.
+        if self.run.timers.is_empty() {
+            return;
+        }
         for key in [
             timer_key::attempt(seq, attempt),
             timer_key::backoff(seq),
