@@ -683,7 +683,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         // rows in an ephemeral table, opened and closed with its own page
         // cache at every execution, which cost more than this point read
         // of a page the UPDATE then finds in the cache (benchmarks.md,
-        // round 5).
+        // "Round 4 (issue 15)").
         let before: Option<(i64, bool, String, String)> = tx
             .prepare_cached(
                 "SELECT journal_steps, \
