@@ -31,6 +31,27 @@ fn repo() -> PathBuf {
 /// The child process, killed when the test ends.
 struct Worker(Child);
 
+impl Worker {
+    /// `program args URL` with `WEFT_URL` and debug logging, in the log's
+    /// directory, its output in `log`.
+    fn start(program: &str, args: &[PathBuf], url: &str, log: &Path) -> Worker {
+        let out = std::fs::File::create(log).unwrap();
+        Worker(
+            Command::new(program)
+                .args(args)
+                .arg(url)
+                .env("WEFT_URL", url)
+                .env("WEFT_WORKER_LOG", "debug")
+                .current_dir(log.parent().unwrap())
+                .stdin(Stdio::null())
+                .stdout(out.try_clone().unwrap())
+                .stderr(out)
+                .spawn()
+                .unwrap(),
+        )
+    }
+}
+
 impl Drop for Worker {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -175,20 +196,7 @@ async fn finished(url: &str, ids: &[String], log: &Path) -> Vec<Value> {
 async fn serve_runs_with(program: &str, args: &[PathBuf], url: &str, tmp: &Path) -> String {
     let ids = start_runs(url).await;
     let log_path = tmp.join("worker.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let _worker = Worker(
-        Command::new(program)
-            .args(args)
-            .arg(url)
-            .env("WEFT_URL", url)
-            .env("WEFT_WORKER_LOG", "debug")
-            .current_dir(tmp)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
+    let _worker = Worker::start(program, args, url, &log_path);
     for run in finished(url, &ids, &log_path).await {
         let shown = run.to_string();
         assert_eq!(run["status"], "failed", "{shown}");
@@ -266,19 +274,7 @@ async fn old_server() -> (String, Arc<OldServer>) {
 async fn polls_an_old_server(program: &str, args: &[PathBuf], tmp: &Path) {
     let (url, old) = old_server().await;
     let log_path = tmp.join("old-worker.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let _worker = Worker(
-        Command::new(program)
-            .args(args)
-            .arg(&url)
-            .env("WEFT_URL", &url)
-            .current_dir(tmp)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
+    let _worker = Worker::start(program, args, &url, &log_path);
     let until = Instant::now() + Duration::from_secs(30);
     while old.results.lock().unwrap().is_empty() {
         assert!(
