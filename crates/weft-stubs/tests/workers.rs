@@ -8,7 +8,8 @@
 //! `POST /v1/tasks/results` (the worker says so with
 //! `WEFT_WORKER_LOG=debug`). A server without the stream (a stand-in for an
 //! older build, here) is met with long polls, and one without the results
-//! endpoint with one report per task.
+//! endpoint with one report per task. A stand-in whose stream cuts its
+//! lines across chunks checks that the workers read lines, not chunks.
 //!
 //! Needs `python3`, and for the TypeScript worker `node` with
 //! `tests/ts/node_modules` (`npm ci` there installs the compiler). Without
@@ -209,42 +210,79 @@ async fn serve_runs_with(program: &str, args: &[PathBuf], url: &str, tmp: &Path)
     std::fs::read_to_string(&log_path).unwrap()
 }
 
-/// The task a stand-in for an older server hands out.
-fn old_task() -> Value {
+/// The task a stand-in server hands out.
+fn stand_in_task() -> Value {
     json!({"taskId": "t1", "callId": "c1", "runId": "r1", "activity": "ReserveNick",
            "args": ["ann"], "attempt": 1})
 }
 
-/// What the stand-in for an older server was told.
+/// What a stand-in server was told.
 #[derive(Default)]
-struct OldServer {
-    polls: std::sync::atomic::AtomicUsize,
+struct StandIn {
+    handed: std::sync::atomic::AtomicUsize,
     results: std::sync::Mutex<Vec<Value>>,
 }
 
-/// A stand-in for a server older than the task stream: `/v1/tasks/stream`
-/// (and every path but two) is `404 no_such_path`, as there; a long poll
-/// hands out [`old_task`] once; results are recorded and accepted.
-async fn old_server() -> (String, Arc<OldServer>) {
+/// The first task stream a [`stand_in`] server answers: its lines cut
+/// across chunks written 50 ms apart (a heartbeat and the task line each
+/// end in a later chunk than they start), then held open.
+fn chunked_stream() -> axum::body::Body {
+    use futures_util::StreamExt;
+    let task = json!({ "tasks": [stand_in_task()] }).to_string();
+    let (head, tail) = task.split_at(task.len() / 2);
+    let chunks = vec![
+        "{\"stream\": {\"max\": 8, \"heartbeatMs\": 5000}}\n{\"heartb".to_string(),
+        format!("eat\": \"2026-12-07T00:00:00.000Z\"}}\n\n{head}"),
+        format!("{tail}\n"),
+    ];
+    let chunks = futures_util::stream::iter(chunks).then(|c| async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(c))
+    });
+    axum::body::Body::from_stream(chunks.chain(futures_util::stream::pending()))
+}
+
+/// A stand-in server. With `stream`, `/v1/tasks/stream` hands out
+/// [`stand_in_task`] once, down [`chunked_stream`] (later streams stay
+/// silent). Without it, it stands in for a server older than the stream:
+/// `/v1/tasks/stream` (and every path but two) is `404 no_such_path`, as
+/// there, and a long poll hands the task out once. Results are recorded
+/// and accepted.
+async fn stand_in(stream: bool) -> (String, Arc<StandIn>) {
     use axum::extract::State;
     use axum::routing::post;
     use std::sync::atomic::Ordering;
-    let state = Arc::new(OldServer::default());
-    let app = axum::Router::new()
-        .route(
+    let state = Arc::new(StandIn::default());
+    let tasks = if stream {
+        axum::Router::new().route(
+            "/v1/tasks/stream",
+            post(|State(s): State<Arc<StandIn>>| async move {
+                if s.handed.fetch_add(1, Ordering::SeqCst) == 0 {
+                    chunked_stream()
+                } else {
+                    axum::body::Body::from_stream(futures_util::stream::pending::<
+                        Result<axum::body::Bytes, std::io::Error>,
+                    >())
+                }
+            }),
+        )
+    } else {
+        axum::Router::new().route(
             "/v1/tasks/poll",
-            post(|State(s): State<Arc<OldServer>>| async move {
-                if s.polls.fetch_add(1, Ordering::SeqCst) == 0 {
-                    return axum::Json(json!({"tasks": [old_task()]}));
+            post(|State(s): State<Arc<StandIn>>| async move {
+                if s.handed.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return axum::Json(json!({"tasks": [stand_in_task()]}));
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 axum::Json(json!({"tasks": []}))
             }),
         )
+    };
+    let app = tasks
         .route(
             "/v1/tasks/results",
             post(
-                |State(s): State<Arc<OldServer>>, axum::Json(body): axum::Json<Value>| async move {
+                |State(s): State<Arc<StandIn>>, axum::Json(body): axum::Json<Value>| async move {
                     let results = body["results"].as_array().cloned().unwrap_or_default();
                     let answers: Vec<Value> = results
                         .iter()
@@ -268,15 +306,16 @@ async fn old_server() -> (String, Arc<OldServer>) {
     (url, state)
 }
 
-/// Runs `program args` as the worker against [`old_server`] until it has
-/// reported the task it was handed: by polling, after the stream was
-/// refused, with the unimplemented handler's permanent failure.
-async fn polls_an_old_server(program: &str, args: &[PathBuf], tmp: &Path) {
-    let (url, old) = old_server().await;
-    let log_path = tmp.join("old-worker.log");
+/// Runs `program args` as the worker against [`stand_in`]`(stream)` until
+/// it has reported the task it was handed (the unimplemented handler's
+/// permanent failure); its log. Without `stream`, it must say it polls
+/// instead.
+async fn serves_a_stand_in(stream: bool, program: &str, args: &[PathBuf], tmp: &Path) -> String {
+    let (url, server) = stand_in(stream).await;
+    let log_path = tmp.join("stand-in-worker.log");
     let _worker = Worker::start(program, args, &url, &log_path);
     let until = Instant::now() + Duration::from_secs(30);
-    while old.results.lock().unwrap().is_empty() {
+    while server.results.lock().unwrap().is_empty() {
         assert!(
             Instant::now() < until,
             "no result was reported: {}",
@@ -285,12 +324,13 @@ async fn polls_an_old_server(program: &str, args: &[PathBuf], tmp: &Path) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let shown = std::fs::read_to_string(&log_path).unwrap();
-    assert!(shown.contains("polling instead"), "{shown}");
+    assert_eq!(shown.contains("polling instead"), !stream, "{shown}");
     assert_eq!(
-        *old.results.lock().unwrap(),
+        *server.results.lock().unwrap(),
         vec![json!({"taskId": "t1", "error": "not implemented: ReserveNick", "retryable": false})],
         "{shown}"
     );
+    shown
 }
 
 /// The sizes of the worker's `POST /v1/tasks/results` requests, in order,
@@ -340,7 +380,21 @@ async fn the_generated_python_worker_polls_a_server_without_the_stream() {
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let script = repo().join("examples/stubs/register-user/worker.py");
-    polls_an_old_server("python3", &[script], &tmp).await;
+    serves_a_stand_in(false, "python3", &[script], &tmp).await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_python_worker_reads_stream_lines_cut_across_chunks() {
+    if !needed("python3", works("python3", "--version")) {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-chunks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let script = repo().join("examples/stubs/register-user/worker.py");
+    let log = serves_a_stand_in(true, "python3", &[script], &tmp).await;
+    assert!(!log.contains("the task stream ended"), "{log}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
@@ -374,7 +428,7 @@ async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_generated_typescript_worker_polls_a_server_without_the_stream() {
+async fn the_generated_typescript_worker_polls_a_server_without_the_stream_and_reads_cut_lines() {
     if !typescript_present() {
         return;
     }
@@ -382,7 +436,11 @@ async fn the_generated_typescript_worker_polls_a_server_without_the_stream() {
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let compiled = compile_typescript(&typescript_worker(), &tmp);
-    polls_an_old_server("node", &[compiled], &tmp).await;
+    serves_a_stand_in(false, "node", std::slice::from_ref(&compiled), &tmp).await;
+    // The same compiled worker, on a stream whose lines are cut across
+    // chunks.
+    let log = serves_a_stand_in(true, "node", &[compiled], &tmp).await;
+    assert!(!log.contains("failed"), "{log}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
