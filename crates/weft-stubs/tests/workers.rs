@@ -221,13 +221,27 @@ fn stand_in_task() -> Value {
 struct StandIn {
     handed: std::sync::atomic::AtomicUsize,
     results: std::sync::Mutex<Vec<Value>>,
+    /// How many results it held when the first stream was closed.
+    results_when_closed: std::sync::Mutex<Option<usize>>,
+}
+
+/// Notes, when the first stream's body is dropped (its connection closed),
+/// how many results had come.
+struct Closed(Arc<StandIn>);
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        let n = self.0.results.lock().unwrap().len();
+        *self.0.results_when_closed.lock().unwrap() = Some(n);
+    }
 }
 
 /// The first task stream a [`stand_in`] server answers: its lines cut
 /// across chunks written 50 ms apart (a heartbeat and the task line each
 /// end in a later chunk than they start), then held open.
-fn chunked_stream() -> axum::body::Body {
+fn chunked_stream(server: Arc<StandIn>) -> axum::body::Body {
     use futures_util::StreamExt;
+    let closed = Closed(server);
     let task = json!({ "tasks": [stand_in_task()] }).to_string();
     let (head, tail) = task.split_at(task.len() / 2);
     let chunks = vec![
@@ -239,7 +253,11 @@ fn chunked_stream() -> axum::body::Body {
         tokio::time::sleep(Duration::from_millis(50)).await;
         Ok::<_, std::io::Error>(axum::body::Bytes::from(c))
     });
-    axum::body::Body::from_stream(chunks.chain(futures_util::stream::pending()))
+    let open = chunks.chain(futures_util::stream::pending()).map(move |c| {
+        let _ = &closed;
+        c
+    });
+    axum::body::Body::from_stream(open)
 }
 
 /// A stand-in server. With `stream`, `/v1/tasks/stream` hands out
@@ -258,7 +276,7 @@ async fn stand_in(stream: bool) -> (String, Arc<StandIn>) {
             "/v1/tasks/stream",
             post(|State(s): State<Arc<StandIn>>| async move {
                 if s.handed.fetch_add(1, Ordering::SeqCst) == 0 {
-                    chunked_stream()
+                    chunked_stream(s)
                 } else {
                     axum::body::Body::from_stream(futures_util::stream::pending::<
                         Result<axum::body::Bytes, std::io::Error>,
@@ -333,6 +351,58 @@ async fn serves_a_stand_in(stream: bool, program: &str, args: &[PathBuf], tmp: &
     shown
 }
 
+/// Runs `program args` (a worker whose ReserveNick handler logs "handler
+/// started", then takes a second and answers) against [`stand_in`]`(true)`,
+/// and stops it with SIGTERM while the handler runs: the worker ends once
+/// the handler's result is reported, and closes its stream only then
+/// (closing it first would give the task to another worker).
+async fn stops_after_its_running_task(program: &str, args: &[PathBuf], tmp: &Path) {
+    let (url, server) = stand_in(true).await;
+    let log_path = tmp.join("stopping-worker.log");
+    let mut worker = Worker::start(program, args, &url, &log_path);
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let until = Instant::now() + Duration::from_secs(30);
+    while !log().contains("handler started") {
+        assert!(
+            Instant::now() < until,
+            "the handler did not start: {}",
+            log()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &worker.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let until = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = worker.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < until, "the worker did not stop: {}", log());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status}: {}", log());
+    assert_eq!(
+        *server.results.lock().unwrap(),
+        vec![json!({"taskId": "t1", "value": {"status": "ok", "nick": "ann", "ID": 7}})],
+        "{}",
+        log()
+    );
+    let until = Instant::now() + Duration::from_secs(5);
+    while server.results_when_closed.lock().unwrap().is_none() {
+        assert!(Instant::now() < until, "the stream was not closed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        *server.results_when_closed.lock().unwrap(),
+        Some(1),
+        "the stream closed before the running task reported: {}",
+        log()
+    );
+}
+
 /// The sizes of the worker's `POST /v1/tasks/results` requests, in order,
 /// after checking that nothing was reported task by task.
 fn batches(log: &str) -> Vec<usize> {
@@ -399,6 +469,27 @@ async fn the_generated_python_worker_reads_stream_lines_cut_across_chunks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_python_worker_stops_after_its_running_task() {
+    if !needed("python3", works("python3", "--version")) {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-stop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let generated =
+        std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.py")).unwrap();
+    let patched = generated.replace(
+        r#"raise Permanent("not implemented: ReserveNick")"#,
+        "log(\"handler started\")\n    time.sleep(1)\n    return {\"status\": \"ok\", \"nick\": params[\"nick\"], \"ID\": 7}",
+    );
+    assert_ne!(patched, generated);
+    let script = tmp.join("worker.py");
+    std::fs::write(&script, patched).unwrap();
+    stops_after_its_running_task("python3", &[script], &tmp).await;
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_implemented() {
     if !typescript_present() {
         return;
@@ -441,6 +532,27 @@ async fn the_generated_typescript_worker_polls_a_server_without_the_stream_and_r
     // chunks.
     let log = serves_a_stand_in(true, "node", &[compiled], &tmp).await;
     assert!(!log.contains("failed"), "{log}");
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_typescript_worker_stops_after_its_running_task() {
+    if !typescript_present() {
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("weft-stubs-ts-stop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let generated = typescript_worker();
+    let patched = generated.replace(
+        r#"throw new Permanent("not implemented: ReserveNick");"#,
+        r#"console.error("weft-worker: handler started");
+  await sleep(1000);
+  return { status: "ok", nick: params.nick, ID: 7 };"#,
+    );
+    assert_ne!(patched, generated);
+    let compiled = compile_typescript(&patched, &tmp);
+    stops_after_its_running_task("node", &[compiled], &tmp).await;
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

@@ -239,24 +239,38 @@ async function sendWaiting(): Promise<void> {
   sending = false;
 }
 
+// Stopping (SIGTERM): no task is started any more, and the stream stays
+// open until the running ones have reported, then closes (closing it gives
+// unreported tasks to another worker: these would run twice). The tasks
+// it holds that did not start go back when it closes.
+let stop = false;
+let running = 0;
+let stopping = new AbortController();
+
 async function runTask(task: Task): Promise<void> {
-  const entry = HANDLERS[task.activity];
-  let outcome: Outcome;
+  running++;
   try {
-    if (!entry) throw new Permanent(`no handler for ${task.activity}`);
-    const [handler, params] = entry;
-    outcome = { value: (await handler(new Ctx(task), bind(task.args, params))) ?? null };
-  } catch (e: any) {
-    outcome = { error: String(e?.message ?? e), retryable: !(e instanceof Permanent) };
+    const entry = HANDLERS[task.activity];
+    let outcome: Outcome;
+    try {
+      if (!entry) throw new Permanent(`no handler for ${task.activity}`);
+      const [handler, params] = entry;
+      outcome = { value: (await handler(new Ctx(task), bind(task.args, params))) ?? null };
+    } catch (e: any) {
+      outcome = { error: String(e?.message ?? e), retryable: !(e instanceof Permanent) };
+    }
+    await reportOutcome(task, outcome);
+  } finally {
+    running--;
+    if (stop && running === 0) stopping.abort();
   }
-  await reportOutcome(task, outcome);
 }
 
 /** Runs the tasks the server pushes down one task stream (POST
  * /v1/tasks/stream, one JSON object per line) until the stream ends, falls
  * silent for STREAM_SILENCE_MS, or `stopping` aborts it. Closing it gives
  * any task not yet reported back to the server at once. */
-async function takeFromStream(activities: string[], worker: string, stopping: AbortController): Promise<void> {
+async function takeFromStream(activities: string[], worker: string): Promise<void> {
   let silence = setTimeout(() => stopping.abort(), STREAM_SILENCE_MS);
   try {
     const body = { activities, worker, max: STREAM_MAX };
@@ -276,7 +290,7 @@ async function takeFromStream(activities: string[], worker: string, stopping: Ab
         const line = buf.slice(0, nl).trim();
         buf = buf.slice(nl + 1);
         const tasks: Task[] = line ? JSON.parse(line).tasks ?? [] : [];
-        for (const task of tasks) void runTask(task);
+        for (const task of tasks) if (!stop) void runTask(task);
       }
     }
   } finally {
@@ -303,11 +317,9 @@ function noStream(e: any): boolean {
 async function main(): Promise<void> {
   const activities = Object.keys(HANDLERS);
   const worker = `node-${process.pid}`;
-  let stop = false;
-  let stopping = new AbortController();
   process.on("SIGTERM", () => {
     stop = true;
-    stopping.abort();
+    if (running === 0) stopping.abort();
   });
   console.error(`weft-worker: ${worker} takes tasks from ${url} for ${activities.join(", ")}`);
   let delay = BACKOFF_MIN_MS;
@@ -315,7 +327,7 @@ async function main(): Promise<void> {
   while (!stop) {
     try {
       if (streaming) {
-        await takeFromStream(activities, worker, stopping);
+        await takeFromStream(activities, worker);
         await sleep(BACKOFF_MIN_MS); // an ended stream is opened again, not in a tight loop
       } else {
         await takeByPolling(activities, worker);
