@@ -238,7 +238,8 @@ impl Drop for Closed {
 
 /// The first task stream a [`stand_in`] server answers: its lines cut
 /// across chunks written 50 ms apart (a heartbeat and the task line each
-/// end in a later chunk than they start), then held open.
+/// end in a later chunk than they start), then heartbeats until the worker
+/// closes it.
 fn chunked_stream(server: Arc<StandIn>) -> axum::body::Body {
     use futures_util::StreamExt;
     let closed = Closed(server);
@@ -253,7 +254,14 @@ fn chunked_stream(server: Arc<StandIn>) -> axum::body::Body {
         tokio::time::sleep(Duration::from_millis(50)).await;
         Ok::<_, std::io::Error>(axum::body::Bytes::from(c))
     });
-    let open = chunks.chain(futures_util::stream::pending()).map(move |c| {
+    // Then a heartbeat every 100 ms, as the server sends them: writing is
+    // how a server learns that the worker closed the stream.
+    let heartbeats = futures_util::stream::unfold((), |()| async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let line = "{\"heartbeat\": \"2026-12-07T00:00:01.000Z\"}\n";
+        Some((Ok(axum::body::Bytes::from(line)), ()))
+    });
+    let open = chunks.chain(heartbeats).map(move |c| {
         let _ = &closed;
         c
     });
@@ -370,8 +378,10 @@ async fn stops_after_its_running_task(program: &str, args: &[PathBuf], tmp: &Pat
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let term = Command::new("kill")
-        .args(["-TERM", &worker.0.id().to_string()])
+    // The shell's own `kill`: no procps needed.
+    let term = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -TERM {}", worker.0.id()))
         .status()
         .unwrap();
     assert!(term.success());
