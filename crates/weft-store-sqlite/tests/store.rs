@@ -500,13 +500,8 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
         )
         .unwrap();
     assert_eq!(indexes, 6);
-    let kinds: Vec<(String, String)> = raw
-        .prepare("SELECT id, typeof(waiting) FROM runs ORDER BY id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let kinds: Vec<(String, String)> =
+        pairs(&raw, "SELECT id, typeof(waiting) FROM runs ORDER BY id");
     assert_eq!(
         kinds,
         [
@@ -515,13 +510,10 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
             ("r2".into(), "blob".into()),
         ]
     );
-    let tokens: Vec<(i64, String)> = raw
-        .prepare("SELECT call, typeof(token) FROM tokens ORDER BY call, run_id")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tokens: Vec<(i64, String)> = pairs(
+        &raw,
+        "SELECT call, typeof(token) FROM tokens ORDER BY call, run_id",
+    );
     assert_eq!(
         tokens,
         [
@@ -567,4 +559,17 @@ fn assert_migrated_with_a_rowid_journal(raw: &rusqlite::Connection) {
         )
         .unwrap();
     assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+}
+
+/// The rows of a two-column query.
+fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+) -> Vec<(A, B)> {
+    conn.prepare(sql)
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }

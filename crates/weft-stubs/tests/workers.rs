@@ -79,12 +79,18 @@ fn needed(what: &str, present: bool) -> bool {
     present
 }
 
-/// A server on a fresh store in its own temporary directory, RegisterUser
-/// deployed.
-async fn serve(tag: &str) -> (weft_server::Server, String, PathBuf) {
+/// An empty temporary directory of this test process, named after `tag`.
+fn fresh_dir(tag: &str) -> PathBuf {
     let tmp = std::env::temp_dir().join(format!("weft-stubs-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
+    tmp
+}
+
+/// A server on a fresh store in its own temporary directory, RegisterUser
+/// deployed.
+async fn serve(tag: &str) -> (weft_server::Server, String, PathBuf) {
+    let tmp = fresh_dir(tag);
     let store: Arc<dyn weft_store::Store> =
         Arc::new(weft_store_sqlite::SqliteStore::open(&tmp.join("data")).unwrap());
     let config = weft_server::Config {
@@ -456,9 +462,7 @@ async fn the_generated_python_worker_polls_a_server_without_the_stream() {
     if !needed("python3", works("python3", "--version")) {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = fresh_dir("python-old");
     let script = repo().join("examples/stubs/register-user/worker.py");
     serves_a_stand_in(false, "python3", &[script], &tmp).await;
     let _ = std::fs::remove_dir_all(&tmp);
@@ -469,9 +473,7 @@ async fn the_generated_python_worker_reads_stream_lines_cut_across_chunks() {
     if !needed("python3", works("python3", "--version")) {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-chunks-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = fresh_dir("python-chunks");
     let script = repo().join("examples/stubs/register-user/worker.py");
     let log = serves_a_stand_in(true, "python3", &[script], &tmp).await;
     assert!(!log.contains("the task stream ended"), "{log}");
@@ -483,9 +485,7 @@ async fn the_generated_python_worker_stops_after_its_running_task() {
     if !needed("python3", works("python3", "--version")) {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-stubs-python-stop-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = fresh_dir("python-stop");
     let generated =
         std::fs::read_to_string(repo().join("examples/stubs/register-user/worker.py")).unwrap();
     let patched = generated.replace(
@@ -533,9 +533,7 @@ async fn the_generated_typescript_worker_polls_a_server_without_the_stream_and_r
     if !typescript_present() {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-stubs-ts-old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = fresh_dir("ts-old");
     let compiled = compile_typescript(&typescript_worker(), &tmp);
     serves_a_stand_in(false, "node", std::slice::from_ref(&compiled), &tmp).await;
     // The same compiled worker, on a stream whose lines are cut across
@@ -550,9 +548,7 @@ async fn the_generated_typescript_worker_stops_after_its_running_task() {
     if !typescript_present() {
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("weft-stubs-ts-stop-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = fresh_dir("ts-stop");
     let generated = typescript_worker();
     let patched = generated.replace(
         r#"throw new Permanent("not implemented: ReserveNick");"#,
