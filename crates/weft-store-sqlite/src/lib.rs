@@ -28,8 +28,9 @@
 //! write creates the run, or the run is not stored yet), appends one journal
 //! row when it has entries, then clears and sets timers, deletes and puts
 //! tasks, spends and registers tokens, in that order. The next journal step
-//! comes from the run row's `journal_steps` counter, returned by the same
-//! `UPDATE`. Status and the columns fixed at creation are written by a
+//! comes from the run row's `journal_steps` counter, read by a point
+//! `SELECT` before the `UPDATE` with the run's number (`seq`, which keys
+//! its journal rows and the `UPDATE`). Status and the columns fixed at creation are written by a
 //! second statement only when they changed, so a typical step rewrites no
 //! index entry of the runs table. Idempotency keys are bound to their run
 //! when it is created and never released. A write without a record names no
@@ -49,12 +50,12 @@
 //! |---|---|---|
 //! | `deployments` | `version` | flows and sources as JSON; the compiled `program` (2; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
-//! | `runs` | `id` | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB |
+//! | `runs` | `seq` (10; `id` unique) | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
-//! | `journal` | `(run_id, step)` | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
-//! | `timers` | `(run_id, key)` | armed timers; index by `(at, run_id, key)` |
+//! | `journal` | `(run, step)` (`run` is the run's `seq` since 10) | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
+//! | `timers` | `(run, key)` (`run_id` before 10) | armed timers; index by `(at, run, key)` |
 //! | `tasks` | `call_id` | outstanding tasks as JSON |
-//! | `tokens` | `token` | callback tokens with their run, call and `active` flag |
+//! | `tokens` | `token` | callback tokens with their run (`seq` since 10), call and `active` flag |
 //! | `parked_runs` | `run_id` | runs a build could not read, with the reason as JSON (2) |
 //! | `parked_timers`, `parked_tasks` | `(run_id, key)`, `(run_id, call_id)` | a parked run's timers and tasks, set aside (2) |
 //! | `store_meta` | `key` | the store's id (`store_id`, also in `weft.id` beside the database: see [`check`]) (3) |
@@ -65,8 +66,8 @@
 //! | `events` | `id` | (6) events taken (`POST /v1/events`, sources, machines' events), numbered in commit order (`seq`), with what their triggers started |
 //! | `schedules` | `name` | (6) each schedule's row as JSON, with its revision (writes name the revision they were made from) |
 //!
-//! (2), (3), (4), (6): added by migration 2, 3, 4 (machines), 6 (events);
-//! 5 is operating's (see [`schema`]).
+//! (2), (3), (4), (6), (10): added by migration 2, 3, 4 (machines), 6
+//! (events), 10 (run numbers); 5 is operating's (see [`schema`]).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists.
@@ -629,7 +630,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     let error = rec.error.as_ref().map(to_json);
     let waiting = to_waiting(rec);
     let steps_added = i64::from(!w.journal.is_empty());
-    let insert = |tx: &Transaction<'_>| -> Result<()> {
+    let insert = |tx: &Transaction<'_>| -> Result<i64> {
         tx.prepare_cached(
             "INSERT INTO runs (id, flow, version, status, input, result, error, waiting, parent, \
              idempotency_key, position, created_at, updated_at, journal_steps, state) \
@@ -654,8 +655,8 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 w.state,
             ])
         })
-        .map(drop)
         .map_err(|e| db_err(e, what))?;
+        let seq = tx.last_insert_rowid();
         if let Some(key) = &rec.idempotency_key {
             tx.prepare_cached("INSERT INTO idempotency_keys (key, run_id) VALUES (?1, ?2)")
                 .and_then(|mut s| s.execute(params![key, id]))
@@ -666,12 +667,12 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 .and_then(|mut s| s.execute(params![id, from]))
                 .map_err(|e| db_err(e, what))?;
         }
-        Ok(())
+        Ok(seq)
     };
-    let step = if w.created {
-        insert(tx)?;
+    let (seq, step) = if w.created {
+        let seq = insert(tx)?;
         counts.add(&rec.flow, rec.status.as_str());
-        steps_added
+        (seq, steps_added)
     } else {
         // Most steps change the record's state columns and the snapshot
         // only. Setting an indexed column rewrites its index entries even
@@ -684,9 +685,9 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         // cache at every execution, which cost more than this point read
         // of a page the UPDATE then finds in the cache (benchmarks.md,
         // "Round 4 (issue 15)").
-        let before: Option<(i64, bool, String, String)> = tx
+        let before: Option<(i64, i64, bool, String, String)> = tx
             .prepare_cached(
-                "SELECT journal_steps, \
+                "SELECT seq, journal_steps, \
                  status = ?2 AND flow = ?3 AND version = ?4 AND input = ?5 \
                  AND parent IS ?6 AND idempotency_key IS ?7 AND created_at = ?8, \
                  status, flow FROM runs WHERE id = ?1",
@@ -703,20 +704,20 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                         rec.idempotency_key,
                         rec.created_at,
                     ],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                 )
                 .optional()
             })
             .map_err(|e| db_err(e, what))?;
-        if before.is_some() {
+        if let Some((seq, ..)) = &before {
             tx.prepare_cached(
                 "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
                  updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
-                 WHERE id = ?1",
+                 WHERE seq = ?1",
             )
             .and_then(|mut s| {
                 s.execute(params![
-                    id,
+                    seq,
                     result,
                     error,
                     waiting,
@@ -728,20 +729,20 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             })
             .map_err(|e| db_err(e, what))?;
         }
-        let updated =
-            before.map(|(steps, same, status, flow)| (steps + steps_added, same, status, flow));
-        if let Some((_, false, old_status, old_flow)) = &updated {
+        let updated = before
+            .map(|(seq, steps, same, status, flow)| (seq, steps + steps_added, same, status, flow));
+        if let Some((seq, _, false, old_status, old_flow)) = &updated {
             if *old_status != rec.status.as_str() || *old_flow != rec.flow {
                 counts.remove(old_flow, old_status);
                 counts.add(&rec.flow, rec.status.as_str());
             }
             tx.prepare_cached(
                 "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, parent = ?6, \
-                 idempotency_key = ?7, created_at = ?8 WHERE id = ?1",
+                 idempotency_key = ?7, created_at = ?8 WHERE seq = ?1",
             )
             .and_then(|mut s| {
                 s.execute(params![
-                    id,
+                    seq,
                     rec.status.as_str(),
                     rec.flow,
                     rec.version,
@@ -753,50 +754,49 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             })
             .map_err(|e| db_err(e, what))?;
         }
-        let updated = updated.map(|(step, ..)| step);
         match updated {
-            Some(step) => step,
+            Some((seq, step, ..)) => (seq, step),
             // Not created by this write, but not stored either: store it
             // (as the memory store does).
             None => {
-                insert(tx)?;
+                let seq = insert(tx)?;
                 counts.add(&rec.flow, rec.status.as_str());
-                steps_added
+                (seq, steps_added)
             }
         }
     };
     if !w.journal.is_empty() {
         let cause = w.cause.as_ref().map(|c| to_journal(c, id));
         tx.prepare_cached(
-            "INSERT INTO journal (run_id, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO journal (run, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
         )
-        .and_then(|mut s| s.execute(params![id, step, to_journal(&w.journal, id), cause]))
+        .and_then(|mut s| s.execute(params![seq, step, to_journal(&w.journal, id), cause]))
         .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
         if step > JOURNAL_STEPS_PER_RUN_MAX {
             // One step in, one out: the oldest beyond the limit.
-            tx.prepare_cached("DELETE FROM journal WHERE run_id = ?1 AND step <= ?2")
-                .and_then(|mut s| s.execute(params![id, step - JOURNAL_STEPS_PER_RUN_MAX]))
+            tx.prepare_cached("DELETE FROM journal WHERE run = ?1 AND step <= ?2")
+                .and_then(|mut s| s.execute(params![seq, step - JOURNAL_STEPS_PER_RUN_MAX]))
                 .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
         }
     }
     let timer_err = |e| db_err(e, || format!("commit: timers of run {id}"));
     if !w.timers_clear.is_empty() {
         let mut s = tx
-            .prepare_cached("DELETE FROM timers WHERE run_id = ?1 AND key = ?2")
+            .prepare_cached("DELETE FROM timers WHERE run = ?1 AND key = ?2")
             .map_err(timer_err)?;
         for key in &w.timers_clear {
-            s.execute(params![id, key]).map_err(timer_err)?;
+            s.execute(params![seq, key]).map_err(timer_err)?;
         }
     }
     if !w.timers_set.is_empty() {
         let mut s = tx
             .prepare_cached(
-                "INSERT INTO timers (run_id, key, at) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (run_id, key) DO UPDATE SET at = excluded.at",
+                "INSERT INTO timers (run, key, at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (run, key) DO UPDATE SET at = excluded.at",
             )
             .map_err(timer_err)?;
         for (key, at) in &w.timers_set {
-            s.execute(params![id, key, at]).map_err(timer_err)?;
+            s.execute(params![seq, key, at]).map_err(timer_err)?;
         }
     }
     let task_err = |e| db_err(e, || format!("commit: tasks of run {id}"));
@@ -825,11 +825,11 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     if !w.tokens_put.is_empty() {
         let mut s = tx
             .prepare_cached(
-                "INSERT OR REPLACE INTO tokens (token, run_id, call, active) VALUES (?1, ?2, ?3, 1)",
+                "INSERT OR REPLACE INTO tokens (token, run, call, active) VALUES (?1, ?2, ?3, 1)",
             )
             .map_err(token_err)?;
         for (tok, call) in &w.tokens_put {
-            s.execute(params![token_key(tok), id, call])
+            s.execute(params![token_key(tok), seq, call])
                 .map_err(token_err)?;
         }
     }
@@ -1088,7 +1088,8 @@ impl Store for SqliteStore {
         let what = || format!("journal of run {run_id}");
         let mut s = conn
             .prepare_cached(
-                "SELECT step, entries, cause FROM journal WHERE run_id = ?1 ORDER BY step",
+                "SELECT step, entries, cause FROM journal \
+                 WHERE run = (SELECT seq FROM runs WHERE id = ?1) ORDER BY step",
             )
             .map_err(|e| db_err(e, what))?;
         let mut rows = s.query([run_id]).map_err(|e| db_err(e, what))?;
@@ -1114,7 +1115,8 @@ impl Store for SqliteStore {
         let what = || format!("journal of run {run_id}");
         let mut s = conn
             .prepare_cached(
-                "SELECT step, entries, cause FROM journal WHERE run_id = ?1 AND step >= ?2 \
+                "SELECT step, entries, cause FROM journal \
+                 WHERE run = (SELECT seq FROM runs WHERE id = ?1) AND step >= ?2 \
                  ORDER BY step LIMIT ?3",
             )
             .map_err(|e| db_err(e, what))?;
@@ -1145,8 +1147,8 @@ impl Store for SqliteStore {
         let err = |e| db_err(e, || "due timers".into());
         let mut s = conn
             .prepare_cached(
-                "SELECT run_id, key, at FROM timers WHERE at <= ?1 \
-                 ORDER BY at, run_id, key LIMIT ?2",
+                "SELECT r.id, t.key, t.at FROM timers t JOIN runs r ON r.seq = t.run \
+                 WHERE t.at <= ?1 ORDER BY t.at, r.id, t.key LIMIT ?2",
             )
             .map_err(err)?;
         let rows = s
@@ -1211,8 +1213,8 @@ impl Store for SqliteStore {
         .map_err(|e| db_err(e, what))?;
         for sql in [
             "INSERT OR REPLACE INTO parked_timers (run_id, key, at) \
-             SELECT run_id, key, at FROM timers WHERE run_id = ?1",
-            "DELETE FROM timers WHERE run_id = ?1",
+             SELECT ?1, key, at FROM timers WHERE run = (SELECT seq FROM runs WHERE id = ?1)",
+            "DELETE FROM timers WHERE run = (SELECT seq FROM runs WHERE id = ?1)",
             // `tasks` has no index on run_id; parking is rare and the
             // table holds outstanding tasks only.
             "INSERT OR REPLACE INTO parked_tasks (run_id, call_id, task) \
@@ -1241,8 +1243,9 @@ impl Store for SqliteStore {
             return Ok(false);
         }
         for sql in [
-            "INSERT OR REPLACE INTO timers (run_id, key, at) \
-             SELECT run_id, key, at FROM parked_timers WHERE run_id = ?1",
+            "INSERT OR REPLACE INTO timers (run, key, at) \
+             SELECT (SELECT seq FROM runs WHERE id = ?1), key, at \
+             FROM parked_timers WHERE run_id = ?1",
             "DELETE FROM parked_timers WHERE run_id = ?1",
             "INSERT OR REPLACE INTO tasks (call_id, run_id, task) \
              SELECT call_id, run_id, task FROM parked_tasks WHERE run_id = ?1",
@@ -1280,7 +1283,7 @@ impl Store for SqliteStore {
             "DELETE FROM parked_tasks WHERE run_id = ?1",
             // `tokens` has no index on run_id; cancelling a parked run is
             // rare.
-            "UPDATE tokens SET active = 0 WHERE run_id = ?1",
+            "UPDATE tokens SET active = 0 WHERE run = (SELECT seq FROM runs WHERE id = ?1)",
         ] {
             tx.prepare_cached(sql)
                 .and_then(|mut s| s.execute([id]))
@@ -1288,15 +1291,15 @@ impl Store for SqliteStore {
         }
         write_record_columns(&tx, record, &what)?;
         if !journal.is_empty() {
-            let step: i64 = tx
+            let (seq, step): (i64, i64) = tx
                 .prepare_cached(
                     "UPDATE runs SET journal_steps = journal_steps + 1 WHERE id = ?1 \
-                     RETURNING journal_steps",
+                     RETURNING seq, journal_steps",
                 )
-                .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
                 .map_err(|e| db_err(e, what))?;
-            tx.prepare_cached("INSERT INTO journal (run_id, step, entries) VALUES (?1, ?2, ?3)")
-                .and_then(|mut s| s.execute(params![id, step, to_journal(journal, id)]))
+            tx.prepare_cached("INSERT INTO journal (run, step, entries) VALUES (?1, ?2, ?3)")
+                .and_then(|mut s| s.execute(params![seq, step, to_journal(journal, id)]))
                 .map_err(|e| db_err(e, what))?;
         }
         tx.commit().map_err(|e| db_err(e, what))?;
@@ -1323,18 +1326,21 @@ impl Store for SqliteStore {
 
     fn token(&self, token: &str) -> Result<Option<TokenRow>> {
         let conn = self.reader()?;
-        conn.prepare_cached("SELECT run_id, call, active FROM tokens WHERE token = ?1")
-            .and_then(|mut s| {
-                s.query_row([token_key(token)], |r| {
-                    Ok(TokenRow {
-                        run_id: r.get(0)?,
-                        call: r.get(1)?,
-                        active: r.get(2)?,
-                    })
+        conn.prepare_cached(
+            "SELECT r.id, t.call, t.active FROM tokens t JOIN runs r ON r.seq = t.run \
+             WHERE t.token = ?1",
+        )
+        .and_then(|mut s| {
+            s.query_row([token_key(token)], |r| {
+                Ok(TokenRow {
+                    run_id: r.get(0)?,
+                    call: r.get(1)?,
+                    active: r.get(2)?,
                 })
-                .optional()
             })
-            .map_err(|e| db_err(e, || "callback token".into()))
+            .optional()
+        })
+        .map_err(|e| db_err(e, || "callback token".into()))
     }
 
     fn source_cursor(&self, source: &str) -> Result<Option<String>> {

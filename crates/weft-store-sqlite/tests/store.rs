@@ -512,7 +512,7 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
     );
     let tokens: Vec<(i64, String)> = pairs(
         &raw,
-        "SELECT call, typeof(token) FROM tokens ORDER BY call, run_id",
+        "SELECT call, typeof(token) FROM tokens ORDER BY call, run",
     );
     assert_eq!(
         tokens,
@@ -542,6 +542,150 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
         Err(e) => assert!(e.to_string().contains("r2"), "{e}"),
         Ok(p) => panic!("expected an error, got {:?}", p.runs),
     }
+}
+
+/// A store of schema version 9 (runs keyed by id, journal, timers and
+/// tokens holding the run id): migration 10 numbers the runs in the order
+/// they were stored, and their journal steps, timers and tokens follow
+/// them; new runs and steps go on from there, and the numbers survive a
+/// `VACUUM`.
+#[test]
+fn a_version_9_store_numbers_its_runs_and_keeps_their_journals_timers_and_tokens() {
+    let root = tempfile::tempdir().unwrap();
+    let steps = |n: i64| serde_json::to_string(&vec![entry(n, n)]).unwrap();
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        for m in &weft_store_sqlite::schema::MIGRATIONS[..9] {
+            raw.execute_batch(m).unwrap();
+        }
+        raw.pragma_update(None, "user_version", 9).unwrap();
+        // Stored `b` first: the numbers follow the order of storing, not
+        // the ids.
+        for id in ["b", "a"] {
+            raw.execute(
+                "INSERT INTO runs (id, flow, version, status, input, waiting, created_at, \
+                 updated_at, journal_steps, state) VALUES (?1, 'A', 1, 'waiting', '1', '[]', \
+                 5, 6, 2, x'7b7d')",
+                [id],
+            )
+            .unwrap();
+        }
+        for (id, step, at) in [("a", 1, 1), ("b", 1, 2), ("a", 2, 3), ("b", 2, 4)] {
+            raw.execute(
+                "INSERT INTO journal (run_id, step, entries, cause) VALUES (?1, ?2, ?3, NULL)",
+                rusqlite::params![id, step, steps(at)],
+            )
+            .unwrap();
+        }
+        raw.execute_batch(
+            "INSERT INTO timers (run_id, key, at) VALUES ('a', 'await:2', 9000), ('b', 't', 8000); \
+             INSERT INTO tokens (token, run_id, call, active) VALUES \
+             (unhex('8a584fb3d5900ae6ddfc2311e335f76b'), 'a', 2, 1), ('t1', 'b', 3, 1);",
+        )
+        .unwrap();
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    let journal_of = |s: &SqliteStore, id: &str| -> Vec<(i64, Vec<Entry>)> {
+        s.journal(id)
+            .unwrap()
+            .into_iter()
+            .map(|j| (j.step, j.entries))
+            .collect()
+    };
+    assert_eq!(
+        journal_of(&s, "a"),
+        [(1, vec![entry(1, 1)]), (2, vec![entry(3, 3)])]
+    );
+    assert_eq!(
+        journal_of(&s, "b"),
+        [(1, vec![entry(2, 2)]), (2, vec![entry(4, 4)])]
+    );
+    let due: Vec<(String, String, i64)> = s
+        .due_timers(10_000, 10)
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.run_id, t.key, t.at))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("b".into(), "t".into(), 8000),
+            ("a".into(), "await:2".into(), 9000)
+        ]
+    );
+    let token =
+        |s: &SqliteStore, t: &str| s.token(t).unwrap().map(|r| (r.run_id, r.call, r.active));
+    assert_eq!(
+        token(&s, "8a584fb3d5900ae6ddfc2311e335f76b"),
+        Some(("a".into(), 2, true))
+    );
+    assert_eq!(token(&s, "t1"), Some(("b".into(), 3, true)));
+    // A step of `a` (its callback: the token spent, the timer cleared) and
+    // a new run `c` with a timer and a token.
+    let mut c = record("c", "A", Status::Waiting);
+    c.created_at = 7;
+    s.commit(&Batch {
+        writes: vec![
+            RunWrite {
+                record: Some(record("a", "A", Status::Running)),
+                state: b"{}".to_vec(),
+                journal: vec![entry(5, 5)],
+                timers_clear: vec!["await:2".into()],
+                tokens_spend: vec!["8a584fb3d5900ae6ddfc2311e335f76b".into()],
+                ..RunWrite::default()
+            },
+            RunWrite {
+                record: Some(c),
+                state: b"{}".to_vec(),
+                created: true,
+                journal: vec![entry(6, 6)],
+                timers_set: vec![("await:1".into(), 7000)],
+                tokens_put: vec![("ffffffffffffffffffffffffffffff01".into(), 1)],
+                ..RunWrite::default()
+            },
+        ],
+    })
+    .unwrap();
+    assert_eq!(journal_of(&s, "a").last(), Some(&(3, vec![entry(5, 5)])));
+    assert_eq!(journal_of(&s, "c"), [(1, vec![entry(6, 6)])]);
+    let due: Vec<String> = s
+        .due_timers(10_000, 10)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.run_id)
+        .collect();
+    assert_eq!(due, ["c", "b"]);
+    assert_eq!(
+        token(&s, "8a584fb3d5900ae6ddfc2311e335f76b"),
+        Some(("a".into(), 2, false))
+    );
+    assert_eq!(
+        token(&s, "ffffffffffffffffffffffffffffff01"),
+        Some(("c".into(), 1, true))
+    );
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    assert_migrated_with_a_rowid_journal(&raw);
+    let numbered: Vec<(i64, String)> = pairs(&raw, "SELECT seq, id FROM runs ORDER BY seq");
+    assert_eq!(
+        numbered,
+        [(1, "b".into()), (2, "a".into()), (3, "c".into())]
+    );
+    let indexes: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE 'runs_%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 6, "the runs' indexes were made again");
+    // `VACUUM` may renumber rowids no column names; `seq` names them.
+    raw.execute_batch("VACUUM").unwrap();
+    drop(raw);
+    let s = SqliteStore::open(root.path()).unwrap();
+    assert_eq!(journal_of(&s, "a").len(), 3);
+    assert_eq!(journal_of(&s, "b").len(), 2);
+    assert_eq!(token(&s, "t1"), Some(("b".into(), 3, true)));
 }
 
 /// The database is at this build's schema, its journal a rowid table
