@@ -236,11 +236,7 @@ fn make_unreadable(data: &Path, run: &str) {
     let store = weft_store_sqlite::SqliteStore::open(data).expect("the data directory opens");
     let stored = store.load_run(run).unwrap().expect("the run is stored");
     // This build writes the compact form; a test's earlier rewrite, JSON.
-    let mut state: Value = if weft_engine::compact::is_compact(&stored.state) {
-        weft_engine::compact::decode(&stored.state, &[]).unwrap()
-    } else {
-        serde_json::from_slice(&stored.state).unwrap()
-    };
+    let mut state: Value = weft_engine::state::snapshot_json(&stored.state, run).unwrap();
     state["v"] = json!(99);
     store
         .commit(&weft_store::Batch {

@@ -45,11 +45,7 @@ fn rewrite_snapshot(data: &Path, run: &str, edit: impl Fn(&mut Value)) {
     let store = SqliteStore::open(data).unwrap();
     let stored = store.load_run(run).unwrap().unwrap();
     // This build writes the compact form; a test's earlier rewrite, JSON.
-    let mut json: Value = if weft_engine::compact::is_compact(&stored.state) {
-        weft_engine::compact::decode(&stored.state, &[]).unwrap()
-    } else {
-        serde_json::from_slice(&stored.state).unwrap()
-    };
+    let mut json: Value = weft_engine::state::snapshot_json(&stored.state, run).unwrap();
     edit(&mut json);
     store
         .commit(&Batch {
@@ -147,7 +143,7 @@ async fn an_unreadable_run_is_refused_shown_and_resumed_by_a_build_that_reads_it
 
     // A build that reads it: the run is unparked at start and goes on.
     rewrite_snapshot(&data, &parked, |j| {
-        *j = weft_engine::compact::decode(&original, &[]).unwrap();
+        *j = weft_engine::state::snapshot_json(&original, &parked).unwrap();
     });
     let server = Server::start(Launch::data(home.path())).await;
     let api = server.api();

@@ -21,14 +21,16 @@ fn main() {
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let state: RunState = serde_json::from_str(PARK).expect("the snapshot parses");
     let json = serde_json::to_vec(&state).expect("serializes");
-    let compact = encode_snapshot(&state);
+    let compact = encode_snapshot(&state, &state.id);
     let mut bytes = 0usize;
     for _ in 0..n {
         bytes += match mode.as_str() {
             "json-encode" => serde_json::to_vec(&state).expect("serializes").len(),
-            "compact-encode" => encode_snapshot(&state).len(),
-            "json-decode" => decode_snapshot(&json).expect("decodes").steps as usize,
-            "compact-decode" => decode_snapshot(&compact).expect("decodes").steps as usize,
+            "compact-encode" => encode_snapshot(&state, &state.id).len(),
+            "json-decode" => decode_snapshot(&json, &state.id).expect("decodes").steps as usize,
+            "compact-decode" => {
+                decode_snapshot(&compact, &state.id).expect("decodes").steps as usize
+            }
             other => {
                 eprintln!("unknown mode {other}");
                 std::process::exit(2);

@@ -47,21 +47,53 @@ pub enum SnapshotError {
     Program(String),
 }
 
-/// Reads a stored snapshot: checks its version, upgrades an older one
-/// through [`SNAPSHOT_UPGRADES`], and refuses a newer or unknown one.
-/// Whether it is JSON text or [`crate::compact`] (which every build since
-/// the compact form reads, whatever it writes) is told by the first byte.
-pub fn decode_snapshot(bytes: &[u8]) -> Result<RunState, SnapshotError> {
-    decode_snapshot_with(bytes, SNAPSHOT_VERSION, SNAPSHOT_UPGRADES)
+/// Reads the stored snapshot of run `run_id`: checks its version, upgrades
+/// an older one through [`SNAPSHOT_UPGRADES`], and refuses a newer or
+/// unknown one. Whether it is JSON text, [`crate::compact`] (which every
+/// build since the compact form reads, whatever it writes), or the compact
+/// form seeded with the run id (since SQLite schema 10's build) is told by
+/// the first byte.
+pub fn decode_snapshot(bytes: &[u8], run_id: &str) -> Result<RunState, SnapshotError> {
+    decode_snapshot_with(bytes, run_id, SNAPSHOT_VERSION, SNAPSHOT_UPGRADES)
 }
 
-/// The bytes a store keeps for `state`: [`crate::compact`]'s form of its
-/// JSON, about a third of the text's size (docs/benchmarks.md, "Disk per
-/// waiting run"). [`decode_snapshot`] reads it and the JSON text earlier
-/// builds wrote.
-pub fn encode_snapshot(state: &RunState) -> Vec<u8> {
+/// The bytes a store keeps for `state`, the state of run `run_id`:
+/// [`crate::compact`]'s form of its JSON, about a third of the text's size
+/// (docs/benchmarks.md, "Disk per waiting run"), with the run id seeded
+/// (the id and the prefix of every call id cost a few bytes), so reading
+/// it needs the run id. [`decode_snapshot`] reads it, the unseeded compact
+/// form and the JSON text earlier builds wrote.
+pub fn encode_snapshot(state: &RunState, run_id: &str) -> Vec<u8> {
     // A run state holds plain data with string keys: it always converts.
-    crate::compact::encode_serialize(state, &[]).expect("run state serializes")
+    if state.id == run_id {
+        crate::compact::encode_serialize_seeded(state, &[run_id]).expect("run state serializes")
+    } else {
+        // Not a state a run has (its id is its run's): stored as it is,
+        // so that reading it with the run's id cannot change it.
+        crate::compact::encode_serialize(state, &[]).expect("run state serializes")
+    }
+}
+
+/// The JSON of the stored snapshot of run `run_id`, whichever form it is
+/// stored in, as it is (no version check): for tools and tests that look
+/// inside or rewrite one.
+pub fn snapshot_json(bytes: &[u8], run_id: &str) -> Result<serde_json::Value, SnapshotError> {
+    if crate::compact::is_compact(bytes) {
+        crate::compact::decode(bytes, snapshot_seeds(bytes, &run_id))
+            .map_err(|e| SnapshotError::Corrupt(e.to_string()))
+    } else {
+        serde_json::from_slice(bytes).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+    }
+}
+
+/// The seeds a compact snapshot was written with: the run id for the
+/// seeded form, none for the form before it.
+fn snapshot_seeds<'a>(bytes: &[u8], run_id: &'a &'a str) -> &'a [&'a str] {
+    if crate::compact::is_seeded(bytes) {
+        std::slice::from_ref(run_id)
+    } else {
+        &[]
+    }
 }
 
 /// Other data a store keeps per run (the SQLite journal's entries and
@@ -84,18 +116,20 @@ pub fn decode_compact<T: serde::de::DeserializeOwned>(
 
 fn decode_snapshot_with(
     bytes: &[u8],
+    run_id: &str,
     current: u32,
     upgrades: &[SnapshotUpgrade],
 ) -> Result<RunState, SnapshotError> {
     if crate::compact::is_compact(bytes) {
+        let seeds = snapshot_seeds(bytes, &run_id);
         // The common case reads straight into the state; anything else
         // (an older version, an error to explain) through the value.
-        if let Ok(state) = crate::compact::decode_into::<RunState>(bytes, &[]) {
+        if let Ok(state) = crate::compact::decode_into::<RunState>(bytes, seeds) {
             if state.v == current {
                 return Ok(state);
             }
         }
-        let json = crate::compact::decode(bytes, &[])
+        let json = crate::compact::decode(bytes, seeds)
             .map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         return upgrade_json(json, current, upgrades);
     }
@@ -296,32 +330,42 @@ pub struct RunState {
     /// The function the run executes.
     pub func: FuncId,
     /// How deep in sub-flows this run is (0 for a run started by a user).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub depth: u32,
     /// Branches of execution; fiber 0 is the flow itself.
     pub fibers: BTreeMap<u32, Fiber>,
     /// Fibers ready to execute (empty at rest).
+    #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub ready: VecDeque<u32>,
     /// Next fiber id.
     pub next_fiber: u32,
     /// Activity calls in progress, by sequence number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calls: BTreeMap<u32, PendingCall>,
     /// Next call sequence number (the call id's suffix).
     pub next_call: u32,
     /// Armed timers, by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub timers: BTreeMap<String, Timer>,
     /// Child runs, by index.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub children: BTreeMap<u32, Child>,
     /// Next child index.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub next_child: u32,
     /// Parallel groups in progress.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub groups: BTreeMap<u32, Group>,
     /// Next group id.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub next_group: u32,
     /// Failures waiting for an operator, by fiber.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub failures: BTreeMap<u32, Failure>,
     /// Current status.
     pub status: Status,
     /// The result, once completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
     /// Instructions executed over the run's life (for operators).
     pub steps: u64,
@@ -332,12 +376,16 @@ pub struct RunState {
     pub segment: u64,
     /// Events from outside taken since the run started or was last retried
     /// (see [`crate::limits::RUN_EVENTS_MAX`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub events: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One branch of execution: a call stack and an operand stack.
@@ -346,10 +394,12 @@ pub struct Fiber {
     /// Call frames, innermost last.
     pub frames: Vec<Frame>,
     /// Operand stack.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stack: Vec<Value>,
     /// What it waits for.
     pub wait: Wait,
     /// For a branch: its group and position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<(u32, u32)>,
 }
 
@@ -363,6 +413,7 @@ pub struct Frame {
     /// Variables.
     pub locals: Vec<Value>,
     /// Operand stack height when the frame was entered.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub base: u32,
 }
 
@@ -418,8 +469,10 @@ pub struct PendingCall {
     pub attempt: u32,
     /// Attempts the current retry budget starts from (an operator's retry
     /// gives the call a fresh budget).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub attempt_base: u32,
     /// `n` of `@retry(n)`.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
     pub retries: u32,
     /// First back-off delay.
     pub backoff_ms: u64,
@@ -430,8 +483,10 @@ pub struct PendingCall {
     /// Under `await`.
     pub awaited: bool,
     /// `@catch` (or inside `WaitAll`).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub catch: bool,
     /// The callback token, for awaited calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Phase.
     pub phase: CallPhase,
@@ -440,6 +495,7 @@ pub struct PendingCall {
     /// When the current attempt started.
     pub attempt_started_at: i64,
     /// The last attempt's error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
     /// Where in the source the call is (function and instruction).
     pub at: (FuncId, u32),
@@ -988,7 +1044,7 @@ mod tests {
         let f = p.flow("F").unwrap();
         let (state, _) = machine::start(
             &p,
-            "run".into(),
+            "01M97217R2RDR9EQ29FEKSHASZ".into(),
             f,
             vec![Value::Int(1)],
             Vec::new(),
@@ -1003,7 +1059,7 @@ mod tests {
     fn a_snapshot_of_this_version_reads_back() {
         let (p, state) = waiting_run();
         let bytes = serde_json::to_vec(&state).unwrap();
-        let back = decode_snapshot(&bytes).unwrap();
+        let back = decode_snapshot(&bytes, &state.id).unwrap();
         assert_eq!(serde_json::to_vec(&back).unwrap(), bytes);
         back.check_against(&p).unwrap();
     }
@@ -1019,7 +1075,7 @@ mod tests {
             serde_json::json!(-1),
         ] {
             json["v"] = bad.clone();
-            let err = decode_snapshot(&serde_json::to_vec(&json).unwrap()).unwrap_err();
+            let err = decode_snapshot(&serde_json::to_vec(&json).unwrap(), &state.id).unwrap_err();
             assert_eq!(
                 err,
                 SnapshotError::Version {
@@ -1035,11 +1091,11 @@ mod tests {
         }
         json.as_object_mut().unwrap().remove("v");
         assert!(matches!(
-            decode_snapshot(&serde_json::to_vec(&json).unwrap()),
+            decode_snapshot(&serde_json::to_vec(&json).unwrap(), &state.id),
             Err(SnapshotError::Corrupt(_))
         ));
         assert!(matches!(
-            decode_snapshot(b"not json"),
+            decode_snapshot(b"not json", &state.id),
             Err(SnapshotError::Corrupt(_))
         ));
     }
@@ -1064,15 +1120,15 @@ mod tests {
             j["v"] = serde_json::json!(2);
             Ok(j)
         }
-        let read = decode_snapshot_with(&bytes, 2, &[rename]).unwrap();
+        let read = decode_snapshot_with(&bytes, &state.id, 2, &[rename]).unwrap();
         assert_eq!(read.steps, state.steps);
         assert!(matches!(
-            decode_snapshot_with(&bytes, 2, &[]),
+            decode_snapshot_with(&bytes, &state.id, 2, &[]),
             Err(SnapshotError::Corrupt(_))
         ));
         let broken =
             |_: serde_json::Value| -> Result<serde_json::Value, String> { Err("cannot".into()) };
-        let err = decode_snapshot_with(&bytes, 2, &[broken]).unwrap_err();
+        let err = decode_snapshot_with(&bytes, &state.id, 2, &[broken]).unwrap_err();
         assert!(err.to_string().contains("from version 1 to 2"), "{err}");
     }
 
@@ -1080,7 +1136,7 @@ mod tests {
     fn the_compact_snapshot_reads_back_as_its_json_would() {
         let (p, state) = waiting_run();
         let json = serde_json::to_vec(&state).unwrap();
-        let bytes = encode_snapshot(&state);
+        let bytes = encode_snapshot(&state, &state.id);
         assert!(crate::compact::is_compact(&bytes));
         assert!(
             bytes.len() * 2 < json.len(),
@@ -1088,10 +1144,38 @@ mod tests {
             bytes.len(),
             json.len()
         );
-        // Written straight from the state, as its value tree would be.
-        let tree = crate::compact::encode(&serde_json::to_value(&state).unwrap(), &[]);
+        // Written straight from the state, as its value tree would be, with
+        // the run id seeded: it is not in the bytes, and reading them with
+        // another id does not give this state.
+        let mut tree = crate::compact::encode(&serde_json::to_value(&state).unwrap(), &[&state.id]);
+        tree[0] = crate::compact::FORMAT_SEEDED;
         assert_eq!(bytes, tree);
-        let back = decode_snapshot(&bytes).unwrap();
+        assert!(!bytes
+            .windows(state.id.len())
+            .any(|w| w == state.id.as_bytes()));
+        let unseeded = crate::compact::encode(&serde_json::to_value(&state).unwrap(), &[]);
+        assert!(
+            bytes.len() + 20 < unseeded.len(),
+            "{} vs {}",
+            bytes.len(),
+            unseeded.len()
+        );
+        let other = decode_snapshot(&bytes, "01M9ZZZZZZZZZZZZZZZZZZZZZZ");
+        assert!(other.map_or(true, |o| o.id != state.id));
+        // A state given with another run's id is stored unseeded: read
+        // with that id, it is still itself.
+        let apart = encode_snapshot(&state, "01M9ZZZZZZZZZZZZZZZZZZZZZZ");
+        assert!(!crate::compact::is_seeded(&apart));
+        let read = decode_snapshot(&apart, "01M9ZZZZZZZZZZZZZZZZZZZZZZ").unwrap();
+        assert_eq!(read.id, state.id);
+        // The unseeded compact form earlier builds wrote reads as it did.
+        let earlier = decode_snapshot(&unseeded, &state.id).unwrap();
+        assert_eq!(serde_json::to_vec(&earlier).unwrap(), json);
+        assert_eq!(
+            snapshot_json(&bytes, &state.id).unwrap(),
+            serde_json::to_value(&state).unwrap()
+        );
+        let back = decode_snapshot(&bytes, &state.id).unwrap();
         assert_eq!(serde_json::to_vec(&back).unwrap(), json);
         back.check_against(&p).unwrap();
         // Versions are checked and upgraded in the compact form as well.
@@ -1099,13 +1183,13 @@ mod tests {
         v["v"] = serde_json::json!(SNAPSHOT_VERSION + 1);
         let newer = crate::compact::encode(&v, &[]);
         assert!(matches!(
-            decode_snapshot(&newer),
+            decode_snapshot(&newer, &state.id),
             Err(SnapshotError::Version { .. })
         ));
         v.as_object_mut().unwrap().remove("v");
         let none = crate::compact::encode(&v, &[]);
         assert!(matches!(
-            decode_snapshot(&none),
+            decode_snapshot(&none, &state.id),
             Err(SnapshotError::Corrupt(_))
         ));
         let mut v1 = serde_json::to_value(&state).unwrap();
@@ -1120,11 +1204,12 @@ mod tests {
             j["v"] = serde_json::json!(2);
             Ok(j)
         }
-        let read = decode_snapshot_with(&crate::compact::encode(&v1, &[]), 2, &[rename]).unwrap();
+        let read = decode_snapshot_with(&crate::compact::encode(&v1, &[]), &state.id, 2, &[rename])
+            .unwrap();
         assert_eq!(read.steps, state.steps);
         // Cut short: an error, not a panic.
         assert!(matches!(
-            decode_snapshot(&bytes[..bytes.len() / 2]),
+            decode_snapshot(&bytes[..bytes.len() / 2], &state.id),
             Err(SnapshotError::Corrupt(_))
         ));
     }

@@ -899,7 +899,7 @@ impl Host {
             // effect shares the host's.
             update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, now);
             w.record = Some(RunRecord::clone(&c.record));
-            w.state = weft_engine::state::encode_snapshot(&c.state);
+            w.state = weft_engine::state::encode_snapshot(&c.state, &run_id);
             w.cause = step_cause(causes.remove(&at).unwrap_or_default());
             self.effects.push(Effect::RunUpdated(c.record.clone()));
             writes.push(w);
@@ -1074,7 +1074,7 @@ impl Host {
         stored: &StoredRun,
     ) -> Result<Result<(RunState, Arc<Program>), Unreadable>, HostError> {
         let run = &stored.record.id;
-        let state = match weft_engine::state::decode_snapshot(&stored.state) {
+        let state = match weft_engine::state::decode_snapshot(&stored.state, run) {
             Ok(s) => s,
             Err(e) => {
                 return Ok(Err(Unreadable {
@@ -2776,11 +2776,7 @@ mod tests {
     fn rewrite_snapshot(store: &Arc<dyn Store>, run: &str, edit: impl Fn(&mut serde_json::Value)) {
         let stored = store.load_run(run).unwrap().unwrap();
         // This build writes the compact form; an earlier rewrite, JSON.
-        let mut json = if weft_engine::compact::is_compact(&stored.state) {
-            weft_engine::compact::decode(&stored.state, &[]).unwrap()
-        } else {
-            serde_json::from_slice(&stored.state).unwrap()
-        };
+        let mut json = weft_engine::state::snapshot_json(&stored.state, run).unwrap();
         edit(&mut json);
         store
             .commit(&Batch {
@@ -3059,7 +3055,7 @@ mod tests {
 
         // A build that reads it.
         rewrite_snapshot(&store, &run, |j| {
-            *j = weft_engine::compact::decode(&original, &[]).unwrap();
+            *j = weft_engine::state::snapshot_json(&original, &run).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(30).unwrap(), (0, 1));
@@ -3175,7 +3171,7 @@ mod tests {
         );
         assert_eq!(store.run(&parent).unwrap().unwrap().status, Status::Failed);
         rewrite_snapshot(&store, &parent, |j| {
-            *j = weft_engine::compact::decode(&original, &[]).unwrap();
+            *j = weft_engine::state::snapshot_json(&original, &parent).unwrap();
         });
         let mut h = Host::new(store.clone(), Box::new(OsEntropy));
         assert_eq!(h.prepare(20).unwrap(), (0, 1));

@@ -570,7 +570,7 @@ fn a_state_that_breaks_an_invariant_stops_the_simulator() {
     w.sim.flush().unwrap();
     let store = w.sim.store().clone();
     let stored = store.load_run(&started.run_id).unwrap().unwrap();
-    let mut state = weft_engine::state::decode_snapshot(&stored.state).unwrap();
+    let mut state = weft_engine::state::decode_snapshot(&stored.state, &started.run_id).unwrap();
     state.depth = 999;
     store
         .commit(&weft_store::Batch {

@@ -622,7 +622,7 @@ fn snapshots(conn: &Connection, report: &mut Report) {
                 let state = row.get_ref(1).ok().and_then(|v| v.as_bytes().ok());
                 let why = match state {
                     None => Some("its snapshot is not a blob".to_string()),
-                    Some(b) => match weft_engine::state::decode_snapshot(b) {
+                    Some(b) => match weft_engine::state::decode_snapshot(b, &id) {
                         Ok(_) => None,
                         // Not damage: a newer build wrote it, and the run
                         // waits (parked) for a build that reads it.

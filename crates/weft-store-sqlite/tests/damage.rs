@@ -315,7 +315,7 @@ fn doctor_reports_a_healthy_directory() {
     let state: Vec<u8> = c
         .query_row("SELECT state FROM runs WHERE id = ?1", [&id], |r| r.get(0))
         .unwrap();
-    let mut json = weft_engine::compact::decode(&state, &[]).unwrap();
+    let mut json = weft_engine::state::snapshot_json(&state, &id).unwrap();
     json["v"] = serde_json::json!(99);
     c.execute(
         "UPDATE runs SET state = ?2 WHERE id = ?1",

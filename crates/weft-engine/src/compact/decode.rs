@@ -25,7 +25,7 @@ impl<'a> Decoder<'a> {
             depth: 0,
         };
         match d.byte()? {
-            FORMAT => Ok(d),
+            FORMAT | FORMAT_SEEDED => Ok(d),
             b => Err(d.err(format!("format {b:#04x} is not one this build reads"))),
         }
     }
@@ -187,6 +187,18 @@ impl<'a> Decoder<'a> {
             STR_REF => {
                 let i = self.varint()?;
                 self.table_entry(i).cloned()
+            }
+            HEX => {
+                const DIGITS: &[u8; 16] = b"0123456789abcdef";
+                let n = self.varint()?;
+                let bytes = self.take(n)?;
+                let mut s = String::with_capacity(bytes.len() * 2);
+                for b in bytes {
+                    s.push(char::from(DIGITS[usize::from(b >> 4)]));
+                    s.push(char::from(DIGITS[usize::from(b & 0x0F)]));
+                }
+                self.remember(&s);
+                Ok(s)
             }
             STR_PREFIX => {
                 let i = self.varint()?;

@@ -39,6 +39,17 @@ fn word_index(s: &str) -> Option<usize> {
         .copied()
 }
 
+fn is_lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+fn hex_value(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        _ => b - b'a' + 10,
+    }
+}
+
 pub(super) struct Encoder {
     pub(super) out: Vec<u8>,
     table: Vec<String>,
@@ -160,6 +171,16 @@ impl Encoder {
                 self.remember(s);
                 return;
             }
+        }
+        if s.len() >= HEX_MIN && s.len().is_multiple_of(2) && s.bytes().all(is_lower_hex) {
+            self.out.push(HEX);
+            self.varint((s.len() / 2) as u64);
+            self.out.extend(s.as_bytes().chunks(2).map(|pair| {
+                // Every byte is a hex digit: checked above.
+                (hex_value(pair[0]) << 4) | hex_value(pair[1])
+            }));
+            self.remember(s);
+            return;
         }
         if s.len() < 64 {
             self.out.push(SHORT_STR + s.len() as u8);

@@ -13,19 +13,31 @@
 //! - integers are varints, and 0..=63 one byte;
 //! - a string equal to, or sharing a prefix of at least
 //!   [`PREFIX_MIN`] bytes with, one of the first [`TABLE_MAX`] strings seen
-//!   (the caller may seed the table, e.g. with the run id) is a reference.
+//!   (the caller may seed the table, e.g. with the run id) is a reference;
+//! - a new string of at least [`HEX_MIN`] lowercase hex digits (a callback
+//!   token, a digest) is its bytes, half its length.
 //!
 //! Every encoding starts with [`FORMAT`], a byte JSON text never starts
 //! with, so a reader tells the two apart by the first byte: data written as
 //! JSON by an earlier build is read as it always was.
 //!
 //! [`WORDS`] is part of the stored format: entries are only ever appended.
+//! So are the tags: the hex tag came with SQLite schema 10's build; a build
+//! from before it reports data that holds one as not decoding (and parks
+//! its run), as it does any data newer than it.
 
 use serde_json::{Map, Number, Value};
 
 /// First byte of every encoding: format 1 of this module. JSON text starts
 /// with whitespace, `{`, `[`, `"`, a digit, `-`, `t`, `f` or `n`.
 pub const FORMAT: u8 = 0x01;
+
+/// First byte of an encoding in format 1 whose reference table its writer
+/// seeded with data its reader knows and the bytes do not hold (a
+/// snapshot: its run id). Data that starts with [`FORMAT`] and is read with
+/// seeds (journal rows, `waiting`) was seeded too: there the column says
+/// so, where this byte tells a seeded snapshot from an earlier unseeded one.
+pub const FORMAT_SEEDED: u8 = 0x02;
 
 /// Deepest nesting of arrays and objects a decoding accepts (a corrupt
 /// input cannot make the decoder recurse without end). Values are far
@@ -39,6 +51,10 @@ pub const TABLE_MAX: usize = 32;
 
 /// The shortest shared prefix written as a reference.
 pub const PREFIX_MIN: usize = 8;
+
+/// The shortest run of lowercase hex digits written as bytes (shorter ones
+/// gain a few bytes at most, for a scan of every string).
+pub const HEX_MIN: usize = 16;
 
 /// Strings written as one byte: field names and common values of
 /// snapshots, journal entries and causes. Stored data refers to them by
@@ -182,6 +198,8 @@ const STR_PREFIX: u8 = 0x09;
 const ARRAY: u8 = 0x0A;
 const OBJECT: u8 = 0x0B;
 const WORD_LONG: u8 = 0x0C;
+/// A string of `2n` lowercase hex digits: `n`, then the `n` bytes.
+const HEX: u8 = 0x0D;
 /// 0x40..=0x7F: the integers 0..=63.
 const SMALL: u8 = 0x40;
 /// 0x80..=0xBF: `WORDS[0..64]`.
@@ -216,9 +234,24 @@ pub fn encode_serialize<T: serde::Serialize + ?Sized>(
     Ok(e.out)
 }
 
+/// As [`encode_serialize`], starting with [`FORMAT_SEEDED`].
+pub fn encode_serialize_seeded<T: serde::Serialize + ?Sized>(
+    value: &T,
+    seeds: &[&str],
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = encode_serialize(value, seeds)?;
+    out[0] = FORMAT_SEEDED;
+    Ok(out)
+}
+
 /// True when `bytes` are this module's encoding rather than JSON text.
 pub fn is_compact(bytes: &[u8]) -> bool {
-    bytes.first() == Some(&FORMAT)
+    matches!(bytes.first(), Some(&(FORMAT | FORMAT_SEEDED)))
+}
+
+/// True when `bytes` start with [`FORMAT_SEEDED`].
+pub fn is_seeded(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&FORMAT_SEEDED)
 }
 
 /// Decodes what [`encode`] made with the same `seeds`.

@@ -229,11 +229,7 @@ fn check_replay(store: &dyn Store, run: &RunRecord, problems: &mut Vec<String>) 
         v
     };
     // The stored form: compact since the compact form, JSON text before.
-    let stored_json = if weft_engine::compact::is_compact(&stored) {
-        weft_engine::compact::decode(&stored, &[]).expect("a snapshot")
-    } else {
-        serde_json::from_slice(&stored).expect("a snapshot")
-    };
+    let stored_json = weft_engine::state::snapshot_json(&stored, &run.id).expect("a snapshot");
     let want = strip(stored_json);
     let got = strip(serde_json::to_value(&replayed).expect("serializes"));
     if want != got {

@@ -101,7 +101,7 @@ fn dump(s: &dyn Store) -> Vec<serde_json::Value> {
             "record": serde_json::to_value(&r).unwrap(),
             "journal": serde_json::to_value(&journal).unwrap(),
             // Compact snapshots as their JSON, so the dump compares exactly.
-            "state": match weft_engine::compact::decode(&state, &[]) {
+            "state": match weft_engine::state::snapshot_json(&state, &r.id) {
                 Ok(v) => v,
                 Err(_) => json!(String::from_utf8_lossy(&state)),
             },
