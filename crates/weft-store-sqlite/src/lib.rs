@@ -67,10 +67,13 @@
 //! | `schedules` | `name` | (6) each schedule's row as JSON, with its revision (writes name the revision they were made from) |
 //!
 //! (2), (3), (4), (6), (10): added by migration 2, 3, 4 (machines), 6
-//! (events), 10 (run numbers); 5 is operating's (see [`schema`]).
+//! (events), 10 (run numbers); 5 is operating's, 11 narrows an index (see
+//! [`schema`]).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
-//! newest-first lists.
+//! newest-first lists, and by `created_at` for ranges of creation time
+//! (without the id since 11: such a list is sorted by id after the range
+//! is found either way).
 //!
 //! # Threading
 //!

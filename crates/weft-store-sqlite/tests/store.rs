@@ -679,6 +679,14 @@ fn a_version_9_store_numbers_its_runs_and_keeps_their_journals_timers_and_tokens
         )
         .unwrap();
     assert_eq!(indexes, 6, "the runs' indexes were made again");
+    let created: String = raw
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'runs_by_created'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(created.ends_with("(created_at)"), "{created}");
     // `VACUUM` may renumber rowids no column names; `seq` names them.
     raw.execute_batch("VACUUM").unwrap();
     drop(raw);
