@@ -52,7 +52,7 @@
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
 //! | `runs` | `seq` (10; `id` unique) | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
-//! | `journal` | `(run, step)` (`run` is the run's `seq` since 10) | one row per journal step, entries as a JSON array; a run's newest [`JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
+//! | `journal` | `key` (12: the run's `seq` and the step in one integer, see [`journal`]; `(run, step)` in 10 and 11, `(run_id, step)` before) | one row per journal step, entries as a JSON array; a run's newest [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
 //! | `timers` | `(run, key)` (`run_id` before 10) | armed timers; index by `(at, run, key)` |
 //! | `tasks` | `call_id` | outstanding tasks as JSON |
 //! | `tokens` | `token` | callback tokens with their run (`seq` since 10), call and `active` flag |
@@ -67,8 +67,8 @@
 //! | `schedules` | `name` | (6) each schedule's row as JSON, with its revision (writes name the revision they were made from) |
 //!
 //! (2), (3), (4), (6), (10): added by migration 2, 3, 4 (machines), 6
-//! (events), 10 (run numbers); 5 is operating's, 11 narrows an index (see
-//! [`schema`]).
+//! (events), 10 (run numbers); 5 is operating's, 11 narrows an index, 12
+//! keys the journal by one integer (see [`schema`]).
 //!
 //! Runs are indexed by `(status, id)`, `(flow, id)` and `(parent, id)` for
 //! newest-first lists, and by `created_at` for ranges of creation time
@@ -91,6 +91,7 @@
 
 pub mod check;
 mod events;
+pub mod journal;
 mod machines;
 pub mod schema;
 mod search;
@@ -112,7 +113,6 @@ use weft_store::{
     AuditEntry, AuditQuery, Batch, CommandRecord, Deployment, FlowInfo, Instance, InstanceRow,
     JournalStep, NewAudit, ParkedRun, Result, RunCount, RunPage, RunQuery, RunRecord, RunWrite,
     SourceText, Store, StoreError, StoredMachineEvent, StoredRun, TimerRow, TokenRow,
-    JOURNAL_STEPS_PER_RUN_MAX,
 };
 
 /// The database file's name in the store's directory.
@@ -437,7 +437,7 @@ pub(crate) fn db_err(e: rusqlite::Error, what: impl FnOnce() -> String) -> Store
     }
 }
 
-fn corrupt(what: impl Display, e: impl Display) -> StoreError {
+pub(crate) fn corrupt(what: impl Display, e: impl Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
@@ -481,7 +481,7 @@ fn to_journal<T: serde::Serialize + ?Sized>(v: &T, run_id: &str) -> Vec<u8> {
 
 /// Reads a journal column: a BLOB in the compact form, or JSON text as
 /// builds before schema version 8 wrote it (those rows stay as they are).
-fn from_journal<T: serde::de::DeserializeOwned>(
+pub(crate) fn from_journal<T: serde::de::DeserializeOwned>(
     row: &Row<'_>,
     col: usize,
     run_id: &str,
@@ -770,17 +770,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     };
     if !w.journal.is_empty() {
         let cause = w.cause.as_ref().map(|c| to_journal(c, id));
-        tx.prepare_cached(
-            "INSERT INTO journal (run, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .and_then(|mut s| s.execute(params![seq, step, to_journal(&w.journal, id), cause]))
-        .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
-        if step > JOURNAL_STEPS_PER_RUN_MAX {
-            // One step in, one out: the oldest beyond the limit.
-            tx.prepare_cached("DELETE FROM journal WHERE run = ?1 AND step <= ?2")
-                .and_then(|mut s| s.execute(params![seq, step - JOURNAL_STEPS_PER_RUN_MAX]))
-                .map_err(|e| db_err(e, || format!("commit: journal of run {id}")))?;
-        }
+        journal::append(tx, seq, id, step, to_journal(&w.journal, id), cause)?;
     }
     let timer_err = |e| db_err(e, || format!("commit: timers of run {id}"));
     if !w.timers_clear.is_empty() {
@@ -1087,25 +1077,7 @@ impl Store for SqliteStore {
     }
 
     fn journal(&self, run_id: &str) -> Result<Vec<JournalStep>> {
-        let conn = self.reader()?;
-        let what = || format!("journal of run {run_id}");
-        let mut s = conn
-            .prepare_cached(
-                "SELECT step, entries, cause FROM journal \
-                 WHERE run = (SELECT seq FROM runs WHERE id = ?1) ORDER BY step",
-            )
-            .map_err(|e| db_err(e, what))?;
-        let mut rows = s.query([run_id]).map_err(|e| db_err(e, what))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
-            out.push(JournalStep {
-                step: row.get(0).map_err(|e| db_err(e, what))?,
-                entries: from_journal(row, 1, run_id, &what)?
-                    .ok_or_else(|| corrupt(what(), "the entries are NULL"))?,
-                cause: from_journal(row, 2, run_id, &what)?,
-            });
-        }
-        Ok(out)
+        journal::read(&*self.reader()?, run_id, 1, usize::MAX)
     }
 
     fn journal_page(
@@ -1114,28 +1086,7 @@ impl Store for SqliteStore {
         from_step: i64,
         steps_max: usize,
     ) -> Result<Vec<JournalStep>> {
-        let conn = self.reader()?;
-        let what = || format!("journal of run {run_id}");
-        let mut s = conn
-            .prepare_cached(
-                "SELECT step, entries, cause FROM journal \
-                 WHERE run = (SELECT seq FROM runs WHERE id = ?1) AND step >= ?2 \
-                 ORDER BY step LIMIT ?3",
-            )
-            .map_err(|e| db_err(e, what))?;
-        let mut rows = s
-            .query(params![run_id, from_step, limit_param(steps_max)])
-            .map_err(|e| db_err(e, what))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| db_err(e, what))? {
-            out.push(JournalStep {
-                step: row.get(0).map_err(|e| db_err(e, what))?,
-                entries: from_journal(row, 1, run_id, &what)?
-                    .ok_or_else(|| corrupt(what(), "the entries are NULL"))?,
-                cause: from_journal(row, 2, run_id, &what)?,
-            });
-        }
-        Ok(out)
+        journal::read(&*self.reader()?, run_id, from_step, steps_max)
     }
 
     fn run_by_key(&self, key: &str) -> Result<Option<String>> {
@@ -1301,9 +1252,7 @@ impl Store for SqliteStore {
                 )
                 .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
                 .map_err(|e| db_err(e, what))?;
-            tx.prepare_cached("INSERT INTO journal (run, step, entries) VALUES (?1, ?2, ?3)")
-                .and_then(|mut s| s.execute(params![seq, step, to_journal(journal, id)]))
-                .map_err(|e| db_err(e, what))?;
+            journal::append(&tx, seq, id, step, to_journal(journal, id), None)?;
         }
         tx.commit().map_err(|e| db_err(e, what))?;
         Ok(true)

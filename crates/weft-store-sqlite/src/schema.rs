@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     V9_COMPACT_WAITING,
     V10_RUN_SEQ,
     V11_CREATED_INDEX,
+    V12_JOURNAL_KEY,
 ];
 
 /// The schema version this build writes.
@@ -447,6 +448,28 @@ DROP INDEX runs_by_created;
 CREATE INDEX runs_by_created ON runs (created_at);
 ";
 
+/// Version 12: the journal keyed by one integer, `key = run * 16384 +
+/// step % 16384` (`crate::journal::JOURNAL_KEY_SPAN`), so its rows need no
+/// index of their own: a run's steps are one range of keys (two when the
+/// steps wrap around), and the steps a run keeps
+/// (`weft_store::JOURNAL_STEPS_PER_RUN_MAX`, fewer than 16,384) never
+/// share a key. About 45 bytes less per waiting run of docs/benchmarks.md's
+/// flow (the `(run, step)` index) and one b-tree fewer to write per step.
+/// Copied in `(run, step)` order, newest last, so that if a run held more
+/// steps than a key range (no build kept that many) its newest win.
+const V12_JOURNAL_KEY: &str = "
+CREATE TABLE journal_v12 (
+    key     INTEGER PRIMARY KEY,
+    step    INTEGER NOT NULL,
+    entries NOT NULL,
+    cause
+);
+INSERT OR REPLACE INTO journal_v12 (key, step, entries, cause)
+    SELECT run * 16384 + step % 16384, step, entries, cause FROM journal ORDER BY run, step;
+DROP TABLE journal;
+ALTER TABLE journal_v12 RENAME TO journal;
+";
+
 /// Refuses a schema version this build does not know.
 pub fn check_version(found: i64) -> Result<()> {
     if !(0..=SCHEMA_VERSION).contains(&found) {
@@ -514,25 +537,38 @@ CREATE TABLE machine_events (
 );
 ";
 
-/// Brings the database up to [`SCHEMA_VERSION`] in one transaction.
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per
+/// migration: each commits with the version it reaches, so a process that
+/// dies midway leaves the store at the last version done, and the next
+/// open goes on from there. One transaction for a store several versions
+/// behind held every page the earlier steps wrote until the end: the
+/// copies of versions 10 and 12 together peaked at 346 MiB on 1,000,000
+/// runs, against 123 MiB and 45 MiB apart (docs/benchmarks.md, round 5).
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let err = |e| db_err(e, || "open: migrating the schema".to_string());
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(err)?;
-    let found: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(err)?;
-    check_version(found)?;
-    if found == SCHEMA_VERSION {
-        return Ok(());
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let found: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(err)?;
+        check_version(found)?;
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        tx.execute_batch(MIGRATIONS[found as usize]).map_err(|e| {
+            db_err(e, || {
+                format!(
+                    "open: migrating the schema from version {found} to {}",
+                    found + 1
+                )
+            })
+        })?;
+        // `user_version` lives in the database header, so it commits (or
+        // not) with the migration.
+        tx.pragma_update(None, "user_version", found + 1)
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
     }
-    for m in &MIGRATIONS[found as usize..] {
-        tx.execute_batch(m).map_err(err)?;
-    }
-    // `user_version` lives in the database header, so it commits (or not)
-    // with the migrations.
-    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-        .map_err(err)?;
-    tx.commit().map_err(err)
 }

@@ -696,8 +696,74 @@ fn a_version_9_store_numbers_its_runs_and_keeps_their_journals_timers_and_tokens
     assert_eq!(token(&s, "t1"), Some(("b".into(), 3, true)));
 }
 
+/// A run's journal keys wrap around within its range (schema 12): past
+/// `JOURNAL_KEY_SPAN` steps, the newest `JOURNAL_STEPS_PER_RUN_MAX` are
+/// kept and read in order, pages cross the wrap in order, and no older row
+/// is left behind.
+#[test]
+fn a_long_journal_wraps_around_its_keys_and_reads_in_order() {
+    use weft_store::JOURNAL_STEPS_PER_RUN_MAX as MAX;
+    use weft_store_sqlite::journal::JOURNAL_KEY_SPAN as SPAN;
+    let root = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(root.path()).unwrap();
+    let step = |i: i64| RunWrite {
+        record: Some(record("r", "A", Status::Running)),
+        state: b"{}".to_vec(),
+        created: i == 1,
+        journal: vec![entry(i, i)],
+        ..RunWrite::default()
+    };
+    // Another run first, so that `r`'s keys do not start at 0.
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(record("q", "A", Status::Running)),
+            state: b"{}".to_vec(),
+            created: true,
+            journal: vec![entry(0, 0)],
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    let newest = SPAN + 100;
+    for chunk in (1..=newest).collect::<Vec<_>>().chunks(5_000) {
+        s.commit(&Batch {
+            writes: chunk.iter().map(|i| step(*i)).collect(),
+        })
+        .unwrap();
+    }
+    let j = s.journal("r").unwrap();
+    assert_eq!(j.len() as i64, MAX);
+    let steps: Vec<i64> = j.iter().map(|x| x.step).collect();
+    let want: Vec<i64> = (newest - MAX + 1..=newest).collect();
+    assert_eq!(steps, want);
+    assert!(j.iter().all(|x| x.entries == vec![entry(x.step, x.step)]));
+    // A page across the wrap (step SPAN has key 0 of the range).
+    let page: Vec<i64> = s
+        .journal_page("r", SPAN - 3, 6)
+        .unwrap()
+        .iter()
+        .map(|x| x.step)
+        .collect();
+    assert_eq!(
+        page,
+        [SPAN - 3, SPAN - 2, SPAN - 1, SPAN, SPAN + 1, SPAN + 2]
+    );
+    // From before the steps kept: the oldest kept first.
+    assert_eq!(s.journal_page("r", 1, 2).unwrap()[0].step, newest - MAX + 1);
+    assert!(s.journal_page("r", newest + 1, 5).unwrap().is_empty());
+    assert!(s.journal_page("nobody", 1, 5).unwrap().is_empty());
+    assert_eq!(s.journal("q").unwrap().len(), 1);
+    drop(s);
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    let rows: i64 = raw
+        .query_row("SELECT COUNT(*) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, MAX + 1, "no row of a dropped step is left");
+}
+
 /// The database is at this build's schema, its journal a rowid table
-/// (steps of 1-3 KB stay on their page: schema.rs, version 9).
+/// (steps of 1-3 KB stay on their page: schema.rs, version 9) keyed by
+/// one integer (version 12).
 fn assert_migrated_with_a_rowid_journal(raw: &rusqlite::Connection) {
     let v: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -711,6 +777,16 @@ fn assert_migrated_with_a_rowid_journal(raw: &rusqlite::Connection) {
         )
         .unwrap();
     assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+    // Keyed by one integer since 12: no index of its own.
+    assert!(sql.contains("key     INTEGER PRIMARY KEY"), "{sql}");
+    let indexes: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'journal'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 0);
 }
 
 /// The rows of a two-column query.
