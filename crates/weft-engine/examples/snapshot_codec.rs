@@ -13,7 +13,7 @@ use weft_engine::state::{decode_snapshot, encode_snapshot, RunState};
 
 /// The snapshot of `weft bench --suspended`'s `park` flow, waiting on its
 /// `await confirm(ticket) @timeout(30days)`, as main's build stored it.
-const PARK: &str = r#"{"v":1,"id":"01M97217R2RDR9EQ29FEKSHASZ","func":0,"depth":0,"fibers":{"0":{"frames":[{"func":0,"pc":7,"locals":[{"id":0},{"ticket":0},null],"base":0}],"stack":[],"wait":{"Call":2},"owner":null}},"ready":[],"next_fiber":1,"calls":{"2":{"call_id":"01M97217R2RDR9EQ29FEKSHASZ-2","activity":"confirm","args":[{"ticket":0}],"fiber":0,"attempt":1,"attempt_base":0,"retries":0,"backoff_ms":1000,"backoff_max_ms":300000,"timeout_ms":2592000000,"awaited":true,"catch":false,"token":"209490f4bdb450ea8a720225c69da3d5","phase":"callback","started_at":1796607090468,"attempt_started_at":1796607090468,"last_error":null,"at":[0,6]}},"next_call":3,"timers":{"await:2":{"at":1799199090468,"kind":{"kind":"awaitTimeout","call":2}}},"children":{},"next_child":0,"groups":{},"next_group":0,"failures":{},"status":"waiting","result":null,"steps":7,"events":2}"#;
+const PARK: &str = include_str!("../tests/data/snapshot-park-full.json");
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -1214,6 +1214,38 @@ mod tests {
         ));
     }
 
+    /// A snapshot as builds before the seeded form stored it (every field
+    /// written, defaults included), as JSON text and as unseeded compact
+    /// bytes: both read back to the same state, which this build stores
+    /// seeded and reads again unchanged.
+    #[test]
+    fn a_snapshot_with_every_field_as_earlier_builds_wrote_it_reads_back() {
+        let text = include_str!("../tests/data/snapshot-park-full.json").trim();
+        let id = "01M97217R2RDR9EQ29FEKSHASZ";
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            json["children"],
+            serde_json::json!({}),
+            "every field is there"
+        );
+        let old_compact = crate::compact::encode(&json, &[]);
+        let from_text = decode_snapshot(text.as_bytes(), id).unwrap();
+        let from_compact = decode_snapshot(&old_compact, id).unwrap();
+        let as_value = |s: &RunState| serde_json::to_value(s).unwrap();
+        assert_eq!(as_value(&from_text), as_value(&from_compact));
+        assert_eq!(
+            from_text.calls[&2].token.as_deref(),
+            Some("209490f4bdb450ea8a720225c69da3d5")
+        );
+        let now = encode_snapshot(&from_text, id);
+        assert!(crate::compact::is_seeded(&now));
+        assert!(now.len() < old_compact.len());
+        assert_eq!(
+            as_value(&decode_snapshot(&now, id).unwrap()),
+            as_value(&from_text)
+        );
+    }
+
     #[test]
     fn a_snapshot_paired_with_the_wrong_program_is_refused() {
         let (_, state) = waiting_run();
