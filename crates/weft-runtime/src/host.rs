@@ -900,6 +900,8 @@ impl Host {
             update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, now);
             w.record = Some(RunRecord::clone(&c.record));
             w.state = weft_engine::state::encode_snapshot(&c.state, &run_id);
+            // `update_record` just took `waiting` from this very state.
+            w.waiting_from_state = true;
             w.cause = step_cause(causes.remove(&at).unwrap_or_default());
             self.effects.push(Effect::RunUpdated(c.record.clone()));
             writes.push(w);

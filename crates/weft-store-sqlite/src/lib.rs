@@ -50,7 +50,7 @@
 //! |---|---|---|
 //! | `deployments` | `version` | flows and sources as JSON; the compiled `program` (2; NULL for versions deployed before) |
 //! | `deployment_flows` | `(flow, version)` | which versions define a flow |
-//! | `runs` | `seq` (10; `id` unique) | record columns (JSON as TEXT; `waiting` in the compact form since 9, read in SQL with `weft_waiting(waiting, id)`), `journal_steps`, snapshot BLOB |
+//! | `runs` | `seq` (10; `id` unique) | record columns (JSON as TEXT; `waiting` in the compact form since 9, the empty text for "the snapshot's" since 13, read in SQL with `weft_waiting(waiting, id, state)`), `journal_steps`, snapshot BLOB |
 //! | `idempotency_keys` | `key` | the run each key started (bound at creation, for good) |
 //! | `journal` | `key` (12: the run's `seq` and the step in one integer, see [`journal`]; `(run, step)` in 10 and 11, `(run_id, step)` before) | one row per journal step, entries as a JSON array; a run's newest [`weft_store::JOURNAL_STEPS_PER_RUN_MAX`] steps are kept |
 //! | `timers` | `(run, key)` (`run_id` before 10) | armed timers; index by `(at, run, key)` |
@@ -144,7 +144,12 @@ const WAL_SIZE_BYTES_MAX: i64 = 64 * 1024 * 1024;
 /// The record columns of `runs` (and `run_forks`), in the order
 /// [`read_record`] expects; read from [`RECORD_FROM`].
 const RECORD_COLUMNS: &str = "id, flow, version, status, input, result, error, waiting, parent, \
-     idempotency_key, position, created_at, updated_at, forked_from";
+     idempotency_key, position, created_at, updated_at, forked_from, \
+     CASE WHEN waiting = '' THEN state END";
+
+/// Where [`RECORD_COLUMNS`] end: the column after them is the first a
+/// query adds.
+const RECORD_COLUMNS_LEN: usize = 15;
 
 /// Where records are read from: a fork's origin is in a table of its own
 /// (see `schema::V2`), so that the snapshot stays the runs' last column.
@@ -513,20 +518,66 @@ fn from_stored<T: serde::de::DeserializeOwned>(
 }
 
 /// The record's `waiting` as stored since schema version 9: the compact
-/// form with the run id seeded (the call ids inside are `<run id>-<n>`).
-/// SQL reads it through [`WAITING_SQL`].
-fn to_waiting(rec: &RunRecord) -> Vec<u8> {
-    to_journal(&rec.waiting, &rec.id)
+/// form with the run id seeded (the call ids inside are `<run id>-<n>`);
+/// since version 13, the empty text when the write says the snapshot
+/// gives it ([`WAITING_FROM_STATE`]). SQL reads it through
+/// [`WAITING_SQL`].
+fn to_waiting(rec: &RunRecord, from_state: bool) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    if from_state {
+        Value::Text(WAITING_FROM_STATE.to_string())
+    } else {
+        Value::Blob(to_journal(&rec.waiting, &rec.id))
+    }
+}
+
+/// The stored `waiting` that stands for "what the snapshot gives" (schema
+/// version 13). No JSON text and no compact value is empty, so it is never
+/// a value of its own.
+const WAITING_FROM_STATE: &str = "";
+
+/// A run's `waiting` from its snapshot, as the host made it when it stored
+/// both (`RunWrite::waiting_from_state`).
+fn waiting_from_snapshot(
+    state: &[u8],
+    run_id: &str,
+) -> std::result::Result<serde_json::Value, String> {
+    let state = weft_engine::state::decode_snapshot(state, run_id)
+        .map_err(|e| format!("its snapshot does not decode: {e}"))?;
+    Ok(weft_store::waiting_json(
+        &weft_engine::machine::waiting_for(&state),
+    ))
+}
+
+/// A stored `waiting` (column `waiting`) as JSON; `state` is the snapshot,
+/// read only when the column is [`WAITING_FROM_STATE`].
+fn read_waiting(
+    waiting: rusqlite::types::ValueRef<'_>,
+    state: rusqlite::types::ValueRef<'_>,
+    run_id: &str,
+) -> std::result::Result<serde_json::Value, String> {
+    use rusqlite::types::ValueRef;
+    match (waiting, state) {
+        (ValueRef::Text(t), ValueRef::Blob(b)) if t == WAITING_FROM_STATE.as_bytes() => {
+            waiting_from_snapshot(b, run_id)
+        }
+        (ValueRef::Text(t), _) if t == WAITING_FROM_STATE.as_bytes() => {
+            Err("it is to come from the snapshot, and the run has none".into())
+        }
+        (w, _) => from_stored(w, run_id),
+    }
 }
 
 /// The SQL function that gives a run's `waiting` as JSON text, whichever
-/// form it is stored in: `weft_waiting(waiting, id)`. Registered on every
+/// form it is stored in: `weft_waiting(waiting, id, state)`. Registered on every
 /// connection ([`open_connection`]); searches read `waiting` with SQLite's
 /// JSON functions through it.
 pub(crate) const WAITING_FN: &str = "weft_waiting";
 
-/// `waiting` as JSON text in SQL (see [`WAITING_FN`]).
-pub(crate) const WAITING_SQL: &str = "weft_waiting(waiting, id)";
+/// `waiting` as JSON text in SQL (see [`WAITING_FN`]); the snapshot is
+/// handed over only when `waiting` is to come from it.
+pub(crate) const WAITING_SQL: &str =
+    "weft_waiting(waiting, id, CASE WHEN waiting = '' THEN state END)";
 
 /// Registers [`WAITING_FN`] on a connection. A stored value that does not
 /// decode is an SQL error naming the run, never a wrong answer.
@@ -534,13 +585,15 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
         WAITING_FN,
-        2,
+        3,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
             let id: String = ctx.get(1)?;
             match ctx.get_raw(0) {
-                rusqlite::types::ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
-                v => from_stored::<serde_json::Value>(v, &id)
+                rusqlite::types::ValueRef::Text(t) if t != WAITING_FROM_STATE.as_bytes() => {
+                    Ok(String::from_utf8_lossy(t).into_owned())
+                }
+                v => read_waiting(v, ctx.get_raw(2), &id)
                     .map(|j| j.to_string())
                     .map_err(|e| {
                         rusqlite::Error::UserFunctionError(
@@ -589,8 +642,12 @@ fn read_record(row: &Row<'_>) -> Result<RunRecord> {
         input: from_json(row, 4, &what)?,
         result: opt_json(row, 5, &what)?,
         error: opt_json(row, 6, &what)?,
-        waiting: from_stored(row.get_ref(7).map_err(get)?, &id)
-            .map_err(|e| corrupt(what(), format_args!("waiting: {e}")))?,
+        waiting: read_waiting(
+            row.get_ref(7).map_err(get)?,
+            row.get_ref(14).map_err(get)?,
+            &id,
+        )
+        .map_err(|e| corrupt(what(), format_args!("waiting: {e}")))?,
         parent: row.get(8).map_err(get)?,
         idempotency_key: row.get(9).map_err(get)?,
         position: row.get(10).map_err(get)?,
@@ -631,7 +688,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
     let input = to_json(&rec.input);
     let result = rec.result.as_ref().map(to_json);
     let error = rec.error.as_ref().map(to_json);
-    let waiting = to_waiting(rec);
+    let waiting = to_waiting(rec, w.waiting_from_state);
     let steps_added = i64::from(!w.journal.is_empty());
     let insert = |tx: &Transaction<'_>| -> Result<i64> {
         tx.prepare_cached(
@@ -868,7 +925,7 @@ fn write_record_columns(
                 rec.status.as_str(),
                 rec.result.as_ref().map(to_json),
                 rec.error.as_ref().map(to_json),
-                to_waiting(rec),
+                to_waiting(rec, false),
                 rec.position,
                 rec.updated_at,
             ])
@@ -1036,7 +1093,7 @@ impl Store for SqliteStore {
         };
         let record = read_record(row)?;
         let state = row
-            .get_ref(14)
+            .get_ref(RECORD_COLUMNS_LEN)
             .and_then(|v| v.as_bytes().map_err(Into::into))
             .map_err(|e| db_err(e, what))?
             .to_vec();

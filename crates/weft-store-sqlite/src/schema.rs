@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     V10_RUN_SEQ,
     V11_CREATED_INDEX,
     V12_JOURNAL_KEY,
+    V13_WAITING_FROM_STATE,
 ];
 
 /// The schema version this build writes.
@@ -469,6 +470,18 @@ INSERT OR REPLACE INTO journal_v12 (key, step, entries, cause)
 DROP TABLE journal;
 ALTER TABLE journal_v12 RENAME TO journal;
 ";
+
+/// Version 13: a run's `waiting` may be stored as the empty text, which
+/// means "what the snapshot gives": the host writes the record's `waiting`
+/// from the state it stores with it (`RunWrite::waiting_from_state`), so
+/// the column need not hold it again. Readers derive it from the snapshot
+/// (`read_record`, and `weft_waiting(waiting, id, state)` in SQL): about 60
+/// bytes less per waiting run of docs/benchmarks.md's flow, and no
+/// encoding of `waiting` per step. The empty text is no JSON and no compact
+/// form, so it cannot be mistaken for a value; rows written before keep
+/// theirs. Nothing is copied: the version number alone makes builds before
+/// it refuse a store whose rows they could not read.
+const V13_WAITING_FROM_STATE: &str = "";
 
 /// Refuses a schema version this build does not know.
 pub fn check_version(found: i64) -> Result<()> {

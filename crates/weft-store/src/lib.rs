@@ -170,6 +170,12 @@ pub struct RunWrite {
     pub record: Option<RunRecord>,
     /// The snapshot, replacing the stored one.
     pub state: Vec<u8>,
+    /// True when `record.waiting` is what the snapshot in `state` gives
+    /// (`weft_engine::machine::waiting_for`, as [`waiting_json`] writes
+    /// it): a store may then keep the snapshot alone and derive `waiting`
+    /// from it when it reads the record (the SQLite store does, since its
+    /// schema version 13).
+    pub waiting_from_state: bool,
     /// True when the run is new (the write inserts; a taken idempotency
     /// key is a conflict that fails the whole batch).
     pub created: bool,
