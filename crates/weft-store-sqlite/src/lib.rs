@@ -95,6 +95,7 @@ pub mod journal;
 mod machines;
 pub mod schema;
 mod search;
+mod status;
 pub mod wal;
 
 pub use check::{doctor, DoctorOptions, Finding, Report, Severity, ID_FILE};
@@ -628,17 +629,29 @@ fn token_key(token: &str) -> rusqlite::types::Value {
 /// Bytes of a callback token stored in binary (see [`token_key`]).
 const TOKEN_BYTES: usize = 16;
 
+/// The name of a stored status, for the counts per flow and status: a
+/// value no status has counts as `unknown` (it was counted so).
+fn status_name(v: rusqlite::types::ValueRef<'_>) -> String {
+    status::from_stored(v)
+        .map_or("unknown", Status::as_str)
+        .to_string()
+}
+
 /// Reads a run record from [`RECORD_COLUMNS`].
 fn read_record(row: &Row<'_>) -> Result<RunRecord> {
     let id: String = row.get(0).map_err(|e| db_err(e, || "run id".into()))?;
     let what = || format!("run {id}");
     let get = |e| db_err(e, what);
-    let status: String = row.get(3).map_err(get)?;
+    let status = row.get_ref(3).map_err(get)?;
     Ok(RunRecord {
         flow: row.get(1).map_err(get)?,
         version: row.get(2).map_err(get)?,
-        status: Status::parse(&status)
-            .ok_or_else(|| corrupt(what(), format_args!("unknown status {status:?}")))?,
+        status: status::from_stored(status).ok_or_else(|| {
+            corrupt(
+                what(),
+                format_args!("unknown status {}", status::describe(status)),
+            )
+        })?,
         input: from_json(row, 4, &what)?,
         result: opt_json(row, 5, &what)?,
         error: opt_json(row, 6, &what)?,
@@ -701,7 +714,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 id,
                 rec.flow,
                 rec.version,
-                rec.status.as_str(),
+                status::code(rec.status),
                 input,
                 result,
                 error,
@@ -756,7 +769,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 s.query_row(
                     params![
                         id,
-                        rec.status.as_str(),
+                        status::code(rec.status),
                         rec.flow,
                         rec.version,
                         input,
@@ -764,7 +777,15 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                         rec.idempotency_key,
                         rec.created_at,
                     ],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            status_name(r.get_ref(3)?),
+                            r.get(4)?,
+                        ))
+                    },
                 )
                 .optional()
             })
@@ -803,7 +824,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             .and_then(|mut s| {
                 s.execute(params![
                     seq,
-                    rec.status.as_str(),
+                    status::code(rec.status),
                     rec.flow,
                     rec.version,
                     input,
@@ -904,7 +925,7 @@ fn write_record_columns(
     let old: Option<(String, String)> = tx
         .prepare_cached("SELECT status, flow FROM runs WHERE id = ?1")
         .and_then(|mut s| {
-            s.query_row([&rec.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            s.query_row([&rec.id], |r| Ok((status_name(r.get_ref(0)?), r.get(1)?)))
                 .optional()
         })
         .map_err(|e| db_err(e, what))?;
@@ -922,7 +943,7 @@ fn write_record_columns(
         .and_then(|mut s| {
             s.execute(params![
                 rec.id,
-                rec.status.as_str(),
+                status::code(rec.status),
                 rec.result.as_ref().map(to_json),
                 rec.error.as_ref().map(to_json),
                 to_waiting(rec, false),

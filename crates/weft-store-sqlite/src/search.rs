@@ -41,13 +41,14 @@ impl Sqlite {
 }
 
 /// A column as SQL reads it: `waiting` may be stored in the compact form
-/// (schema version 9), so SQL reads it as JSON text through
-/// [`crate::WAITING_SQL`].
+/// (schema version 9) or in the snapshot (13), so SQL reads it as JSON
+/// text through [`crate::WAITING_SQL`]; `status` is stored as a code (14)
+/// and compared by its name.
 fn column_sql(col: &str) -> &str {
-    if col == "waiting" {
-        crate::WAITING_SQL
-    } else {
-        col
+    match col {
+        "waiting" => crate::WAITING_SQL,
+        "status" => crate::status::NAME_SQL,
+        _ => col,
     }
 }
 
@@ -92,6 +93,10 @@ impl Dialect for Sqlite {
         col.to_string()
     }
 
+    fn column(&mut self, col: &str) -> String {
+        column_sql(col).to_string()
+    }
+
     fn text_column(&mut self, col: &str) -> String {
         format!("CAST({} AS TEXT)", column_sql(col))
     }
@@ -126,7 +131,7 @@ fn plan(q: &RunQuery) -> Plan {
     let mut d = Sqlite::default();
     let mut conds = Vec::new();
     if let Some(s) = q.status {
-        let p = d.push(Sql::Text(s.as_str().into()));
+        let p = d.push(Sql::Integer(crate::status::code(s)));
         conds.push(format!("status = {p}"));
     }
     if let Some(f) = &q.flow {
@@ -167,7 +172,7 @@ fn plan(q: &RunQuery) -> Plan {
     range("updated_at", &q.updated, &mut d);
     if !q.finished.is_open() {
         range("updated_at", &q.finished, &mut d);
-        conds.push("status IN ('completed', 'cancelled')".into());
+        conds.push(format!("status IN {}", crate::status::terminal_sql()));
     }
     if let Some(k) = &q.idempotency_key {
         let p = d.push(Sql::Text(k.clone()));

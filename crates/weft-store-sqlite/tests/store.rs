@@ -801,3 +801,145 @@ fn pairs<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql>(
         .collect::<Result<_, _>>()
         .unwrap()
 }
+
+#[test]
+fn a_version_13_store_keeps_its_statuses_as_codes_and_finds_them_by_name() {
+    let root = tempfile::tempdir().unwrap();
+    // One run of each status, and one whose status no build wrote.
+    let runs = [
+        ("w", "A", "waiting"),
+        ("c", "A", "completed"),
+        ("r", "B", "running"),
+        ("f", "B", "failed"),
+        ("x", "A", "cancelled"),
+        ("u", "B", "sleeping"),
+    ];
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        for m in &weft_store_sqlite::schema::MIGRATIONS[..13] {
+            raw.execute_batch(m).unwrap();
+        }
+        raw.pragma_update(None, "user_version", 13).unwrap();
+        for (i, (id, flow, status)) in runs.iter().enumerate() {
+            // Stored out of id order: the numbers must stay as they were.
+            raw.execute(
+                "INSERT INTO runs (seq, id, flow, version, status, input, waiting, created_at, \
+                 updated_at, journal_steps, state) VALUES (?1, ?2, ?3, 1, ?4, '1', '[]', 5, ?5, \
+                 0, x'7b7d')",
+                rusqlite::params![10 - i as i64, id, flow, status, 100 + i as i64],
+            )
+            .unwrap();
+            if *id != "u" {
+                raw.execute(
+                    "INSERT INTO run_counts (flow, status, runs) VALUES (?1, ?2, 1)",
+                    rusqlite::params![flow, status],
+                )
+                .unwrap();
+            }
+        }
+    }
+    let s = SqliteStore::open(root.path()).unwrap();
+    {
+        let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+        let stored: Vec<(String, i64, String)> = raw
+            .prepare("SELECT id, seq, typeof(status) || ' ' || status FROM runs ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let want: Vec<(String, i64, String)> = [
+            ("u", 5, "text sleeping"),
+            ("x", 6, "integer 4"),
+            ("f", 7, "integer 3"),
+            ("r", 8, "integer 2"),
+            ("c", 9, "integer 1"),
+            ("w", 10, "integer 0"),
+        ]
+        .into_iter()
+        .map(|(a, b, c)| (a.into(), b, c.into()))
+        .collect();
+        assert_eq!(stored, want);
+    }
+    for (id, _, status) in &runs[..5] {
+        assert_eq!(s.run(id).unwrap().unwrap().status.as_str(), *status);
+    }
+    match s.run("u") {
+        Err(StoreError::Corrupt(m)) => assert!(m.contains("u") && m.contains("sleeping"), "{m}"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    let find = |q: RunQuery| -> Vec<String> {
+        let page = s.list_runs(&RunQuery { limit: 10, ..q }).unwrap();
+        page.runs.into_iter().map(|r| r.id).collect()
+    };
+    let by_filter = |text: &str| {
+        find(RunQuery {
+            filter: Some(weft_store::search::parse(text).unwrap()),
+            ..RunQuery::default()
+        })
+    };
+    assert_eq!(
+        find(RunQuery {
+            status: Some(Status::Failed),
+            ..RunQuery::default()
+        }),
+        ["f"]
+    );
+    assert_eq!(
+        find(RunQuery {
+            status: Some(Status::Waiting),
+            flow: Some("A".into()),
+            ..RunQuery::default()
+        }),
+        ["w"]
+    );
+    assert_eq!(by_filter("status == \"running\""), ["r"]);
+    assert_eq!(by_filter("contains(status, \"CANCEL\")"), ["x"]);
+    assert_eq!(
+        by_filter("run.flow == \"A\" && status > \"completed\""),
+        ["w"]
+    );
+    assert_eq!(
+        find(RunQuery {
+            finished: weft_store::TimeRange {
+                from: Some(0),
+                until: None
+            },
+            ..RunQuery::default()
+        }),
+        ["x", "c"]
+    );
+    // A write after the migration stores the code and moves the counts.
+    let mut done = record("w", "A", Status::Completed);
+    done.input = serde_json::json!(1);
+    done.created_at = 5;
+    s.commit(&Batch {
+        writes: vec![RunWrite {
+            record: Some(done),
+            state: b"{}".to_vec(),
+            ..RunWrite::default()
+        }],
+    })
+    .unwrap();
+    assert_eq!(
+        find(RunQuery {
+            status: Some(Status::Completed),
+            ..RunQuery::default()
+        }),
+        ["w", "c"]
+    );
+    let counts: Vec<(String, Status, u64)> = s
+        .run_counts()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.flow == "A")
+        .map(|c| (c.flow, c.status, c.runs))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("A".into(), Status::Completed, 2),
+            ("A".into(), Status::Cancelled, 1)
+        ]
+    );
+}

@@ -651,6 +651,12 @@ pub trait Dialect {
     fn json_number(&mut self, col: &str, path: &[Step]) -> String;
     /// The JSON text of the value at `path`.
     fn json_text(&mut self, col: &str, path: &[Step]) -> String;
+    /// A plain (not JSON) column as its value: the column itself, unless
+    /// the store keeps it in another form (the SQLite store keeps the
+    /// status as a code and gives its name here).
+    fn column(&mut self, col: &str) -> String {
+        col.to_string()
+    }
     /// A number column as a float.
     fn number_column(&mut self, col: &str) -> String;
     /// A column as text (numbers as their decimal text).
@@ -757,6 +763,7 @@ fn compare_sql(op: Cmp, p: &Path, v: &Value, d: &mut dyn Dialect) -> String {
         };
     }
     let number_field = p.field == Field::Version;
+    let col = &d.column(col);
     match (op, v) {
         (Cmp::Eq, Value::Null) => format!("({col} IS NULL)"),
         (_, Value::String(s)) if !number_field => {
@@ -790,6 +797,7 @@ fn contains_sql(p: &Path, needle: &str, d: &mut dyn Dialect) -> String {
     }
     let text = d.text_column(col);
     let c = d.contains(&text, &n);
+    let col = d.column(col);
     format!("(CASE WHEN {col} IS NULL THEN {f} ELSE {c} END)")
 }
 
