@@ -597,7 +597,8 @@ CREATE TABLE machine_events (
 ";
 
 /// Brings the database up to [`SCHEMA_VERSION`], one transaction per
-/// migration: each commits with the version it reaches, so a process that
+/// migration (a new, empty store: one for all): each commits with the
+/// version it reaches, so a process that
 /// dies midway leaves the store at the last version done, and the next
 /// open goes on from there. One transaction for a store several versions
 /// behind held every page the earlier steps wrote until the end: the
@@ -616,18 +617,82 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if found == SCHEMA_VERSION {
             return Ok(());
         }
-        tx.execute_batch(MIGRATIONS[found as usize]).map_err(|e| {
-            db_err(e, || {
-                format!(
-                    "open: migrating the schema from version {found} to {}",
-                    found + 1
-                )
-            })
-        })?;
+        // A new store has nothing to copy: it takes every version in one
+        // commit (one sync at first start, not one per version).
+        let reach = if found == 0 {
+            SCHEMA_VERSION
+        } else {
+            found + 1
+        };
+        for version in found..reach {
+            tx.execute_batch(MIGRATIONS[version as usize])
+                .map_err(|e| {
+                    db_err(e, || {
+                        format!(
+                            "open: migrating the schema from version {version} to {}",
+                            version + 1
+                        )
+                    })
+                })?;
+        }
         // `user_version` lives in the database header, so it commits (or
         // not) with the migration.
-        tx.pragma_update(None, "user_version", found + 1)
-            .map_err(err)?;
+        tx.pragma_update(None, "user_version", reach).map_err(err)?;
         tx.commit().map_err(err)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String, Option<String>)> {
+        conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_new_store_gets_in_one_commit_the_schema_the_versions_build_one_by_one() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        let commits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = commits.clone();
+        fresh.commit_hook(Some(move || {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false
+        }));
+        migrate(&mut fresh).unwrap();
+        assert_eq!(
+            commits.load(std::sync::atomic::Ordering::Relaxed),
+            1,
+            "one commit for every version"
+        );
+
+        // Version by version, as a store of each earlier build got there.
+        let mut stepped = Connection::open_in_memory().unwrap();
+        for (v, m) in MIGRATIONS.iter().enumerate() {
+            let tx = stepped.transaction().unwrap();
+            tx.execute_batch(m).unwrap();
+            tx.pragma_update(None, "user_version", v as i64 + 1)
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(schema_of(&fresh), schema_of(&stepped));
+        let version = |c: &Connection| -> i64 {
+            c.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(version(&fresh), SCHEMA_VERSION);
+        assert_eq!(version(&stepped), SCHEMA_VERSION);
+        // Opened again, nothing is left to do.
+        migrate(&mut fresh).unwrap();
+        assert_eq!(
+            commits.load(std::sync::atomic::Ordering::Relaxed),
+            1,
+            "nothing more committed"
+        );
     }
 }
