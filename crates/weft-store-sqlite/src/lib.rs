@@ -521,11 +521,16 @@ fn from_stored<T: serde::de::DeserializeOwned>(
 /// The record's `waiting` as stored since schema version 9: the compact
 /// form with the run id seeded (the call ids inside are `<run id>-<n>`);
 /// since version 13, the empty text when the write says the snapshot
-/// gives it ([`WAITING_FROM_STATE`]). SQL reads it through
+/// gives it ([`WAITING_FROM_STATE`]) and the run waits for something. SQL
+/// reads it through
 /// [`WAITING_SQL`].
 fn to_waiting(rec: &RunRecord, from_state: bool) -> rusqlite::types::Value {
     use rusqlite::types::Value;
-    if from_state {
+    // A run that waits for nothing (every finished run) keeps its empty
+    // list (two bytes): a search on `waitingFor` then need not decode the
+    // snapshots of the many runs that are done.
+    let waits = rec.waiting.as_array().is_some_and(|w| !w.is_empty());
+    if from_state && waits {
         Value::Text(WAITING_FROM_STATE.to_string())
     } else {
         Value::Blob(to_journal(&rec.waiting, &rec.id))

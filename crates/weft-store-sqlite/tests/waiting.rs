@@ -199,3 +199,39 @@ fn a_write_that_does_not_say_so_keeps_its_waiting() {
     .unwrap();
     assert_eq!(s.run("r1").unwrap().unwrap().waiting, waiting);
 }
+
+#[test]
+fn a_run_that_waits_for_nothing_keeps_its_empty_list() {
+    let root = tempfile::tempdir().unwrap();
+    let sqlite = Arc::new(SqliteStore::open(root.path()).unwrap());
+    let mut sim = Sim::new(sqlite.clone(), 7, responder());
+    sim.host
+        .deploy(
+            &[SourceText {
+                name: "order.weft".into(),
+                text: SRC.into(),
+            }],
+            EPOCH_MS,
+        )
+        .unwrap();
+    sim.host
+        .start_run(
+            "Order",
+            json!({"id": 1, "amount": 1, "item": "sku"}),
+            None,
+            sim.now,
+        )
+        .unwrap();
+    sim.run_until_idle(i64::MAX).unwrap();
+    let runs = records(&*sqlite, None);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, weft_engine::state::Status::Completed);
+    assert_eq!(runs[0].waiting, json!([]));
+    // Stored as a value of its own, so a search on `waitingFor` does not
+    // decode the snapshot of a run that is done.
+    let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
+    let kind: String = raw
+        .query_row("SELECT typeof(waiting) FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kind, "blob");
+}
