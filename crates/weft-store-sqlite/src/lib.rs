@@ -152,6 +152,10 @@ const RECORD_COLUMNS: &str = "id, flow, version, status, input, result, error, w
 /// query adds.
 const RECORD_COLUMNS_LEN: usize = 15;
 
+/// The last of [`RECORD_COLUMNS`]: the snapshot, when `waiting` is to come
+/// from it, else NULL.
+const WAITING_STATE_COLUMN: usize = RECORD_COLUMNS_LEN - 1;
+
 /// Where records are read from: a fork's origin is in a table of its own
 /// (see `schema::V2`), so that the snapshot stays the runs' last column.
 const RECORD_FROM: &str = "runs LEFT JOIN run_forks USING (id)";
@@ -522,8 +526,7 @@ fn from_stored<T: serde::de::DeserializeOwned>(
 /// form with the run id seeded (the call ids inside are `<run id>-<n>`);
 /// since version 13, the empty text when the write says the snapshot
 /// gives it ([`WAITING_FROM_STATE`]) and the run waits for something. SQL
-/// reads it through
-/// [`WAITING_SQL`].
+/// reads it through [`WAITING_SQL`].
 fn to_waiting(rec: &RunRecord, from_state: bool) -> rusqlite::types::Value {
     use rusqlite::types::Value;
     // A run that waits for nothing (every finished run) keeps its empty
@@ -662,7 +665,7 @@ fn read_record(row: &Row<'_>) -> Result<RunRecord> {
         error: opt_json(row, 6, &what)?,
         waiting: read_waiting(
             row.get_ref(7).map_err(get)?,
-            row.get_ref(14).map_err(get)?,
+            row.get_ref(WAITING_STATE_COLUMN).map_err(get)?,
             &id,
         )
         .map_err(|e| corrupt(what(), format_args!("waiting: {e}")))?,
@@ -1500,6 +1503,20 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The record's columns are as many as the readers index them by.
+    #[test]
+    fn the_record_columns_end_where_their_readers_think() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let conn = open_connection(store.path(), READER_CACHE_KIB).unwrap();
+        let s = conn
+            .prepare(&format!("SELECT {RECORD_COLUMNS} FROM {RECORD_FROM}"))
+            .unwrap();
+        assert_eq!(s.column_count(), RECORD_COLUMNS_LEN);
+        assert_eq!(s.column_name(3).unwrap(), "status");
+        assert_eq!(s.column_name(7).unwrap(), "waiting");
+    }
 
     /// A cached statement whose bound value changes is not parsed and
     /// planned again (see the stability guarantee in `open_connection`).
