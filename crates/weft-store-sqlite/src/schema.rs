@@ -660,10 +660,12 @@ mod tests {
         let mut fresh = Connection::open_in_memory().unwrap();
         let commits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let seen = commits.clone();
-        fresh.commit_hook(Some(move || {
-            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            false
-        }));
+        fresh
+            .commit_hook(Some(move || {
+                seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                false
+            }))
+            .unwrap();
         migrate(&mut fresh).unwrap();
         assert_eq!(
             commits.load(std::sync::atomic::Ordering::Relaxed),
