@@ -393,7 +393,7 @@ pub fn show_step(data_dir: &Path, id: &str, step: i64, json: bool) -> anyhow::Re
             }
         }
     }
-    for w in weft_engine::machine::waiting_for(&at.state) {
+    for w in at.state.waiting() {
         let w = serde_json::to_value(w)?;
         println!("waiting  {}", describe_wait(&w));
     }

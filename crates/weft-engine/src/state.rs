@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::program::{FuncId, Location, ParallelMode};
 use crate::value::Value;
 
+pub(crate) mod timer_key;
+mod waiting;
+
 /// Version of the snapshot format, bumped with an upgrade function when a
 /// field changes meaning.
 pub const SNAPSHOT_VERSION: u32 = 1;

@@ -265,7 +265,7 @@ fn command(c: &Command) -> String {
 /// The run's status, what it waits for and where its branches stand.
 fn summary(program: &Program, state: &RunState, out: &mut Vec<String>) {
     out.push(format!("status   {}", state.status.as_str()));
-    for w in machine::waiting_for(state) {
+    for w in state.waiting() {
         out.push(match w {
             Waiting::Activity {
                 activity,

@@ -2485,7 +2485,7 @@ pub fn update_record(record: &mut RunRecord, state: &RunState, program: &Program
         .map(|l| format!("{}:{}", l.file, l.line));
     record.status = state.status;
     record.result = state.result.as_ref().and_then(|v| v.to_json().ok());
-    record.waiting = weft_store::waiting_json(&machine::waiting_for(state));
+    record.waiting = weft_store::waiting_json(&state.waiting());
     record.updated_at = now;
 }
 

@@ -723,7 +723,7 @@ pub fn step_json(at: &weft_runtime::travel::StepState, step: i64) -> Value {
         "status": at.state.status.as_str(),
         "positions": machine::positions(&at.program, &at.state),
         "fibers": fibers,
-        "waitingFor": machine::waiting_for(&at.state),
+        "waitingFor": at.state.waiting(),
         "entries": this.map(|s| s.entries.iter().map(|e| entry_json(e, s.step)).collect::<Vec<_>>()).unwrap_or_default(),
     });
     if let Some(r) = at.state.result.as_ref().and_then(|r| r.to_json().ok()) {

@@ -553,9 +553,7 @@ fn waiting_from_snapshot(
 ) -> std::result::Result<serde_json::Value, String> {
     let state = weft_engine::state::decode_snapshot(state, run_id)
         .map_err(|e| format!("its snapshot does not decode: {e}"))?;
-    Ok(weft_store::waiting_json(
-        &weft_engine::machine::waiting_for(&state),
-    ))
+    Ok(weft_store::waiting_json(&state.waiting()))
 }
 
 /// A stored `waiting` (column `waiting`) as JSON; `state` is the snapshot,

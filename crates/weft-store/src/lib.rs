@@ -171,7 +171,7 @@ pub struct RunWrite {
     /// The snapshot, replacing the stored one.
     pub state: Vec<u8>,
     /// True when `record.waiting` is what the snapshot in `state` gives
-    /// (`weft_engine::machine::waiting_for`, as [`waiting_json`] writes
+    /// (`RunState::waiting`, as [`waiting_json`] writes
     /// it): a store may then keep the snapshot alone and derive `waiting`
     /// from it when it reads the record (the SQLite store does, since its
     /// schema version 13).

@@ -26,7 +26,7 @@
 //! | `repair.rs` | failures, and an operator's retry, resolve and cancel |
 //! | `fork.rs` | a new run from a copy of another's state: what was outstanding goes out again under its name |
 //! | `lifecycle.rs` | a fiber's end, the run's end, its status |
-//! | `inspect.rs` | read-only views for people: what a run waits for, where it stands |
+//! | `inspect.rs` | read-only views for people: where a run stands, its variables (what it waits for: `state/waiting.rs`) |
 //!
 //! [`crate::invariants`] states what is true of the state between two
 //! events; the engine's tests and the simulator check it after every step.
@@ -52,36 +52,11 @@ use crate::program::{FuncId, Program};
 use crate::state::{Command, Entry, EntryKind, Event, RunState, Status, SNAPSHOT_VERSION};
 use crate::value::{Closure, Value};
 
-pub use inspect::{positions, variables, waiting_for, FiberView, FrameView};
+pub use inspect::{positions, variables, FiberView, FrameView};
 pub(crate) use values::{describe, index};
 
-/// The keys of a run's timers: each says what the timer is for, and is
-/// unique in the run (the store keeps one row per run and key).
-pub(crate) mod timer_key {
-    /// The `@timeout` of one attempt of a call.
-    pub fn attempt(call: u32, attempt: u32) -> String {
-        format!("attempt:{call}:{attempt}")
-    }
-
-    /// The back-off before a call's next attempt.
-    pub fn backoff(call: u32) -> String {
-        format!("backoff:{call}")
-    }
-
-    /// The `@timeout` of an awaited call's whole wait.
-    pub fn await_timeout(call: u32) -> String {
-        format!("await:{call}")
-    }
-
-    /// A fiber's `Sleep` or `WaitUntil`.
-    pub fn sleep(fiber: u32) -> String {
-        format!("sleep:{fiber}")
-    }
-
-    /// The run's next turn: armed, due at once, while branches are ready
-    /// at the end of a turn (see `limits::TIME_SLICE`).
-    pub const CONTINUE: &str = "continue";
-}
+// The timer keys are the state's (its `timers` map is keyed by them).
+pub(crate) use crate::state::timer_key;
 
 /// What the machine needs from the world.
 pub trait Env {
