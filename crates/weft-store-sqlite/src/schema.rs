@@ -481,7 +481,9 @@ ALTER TABLE journal_v12 RENAME TO journal;
 /// encoding of `waiting` per step. The empty text is no JSON and no compact
 /// form, so it cannot be mistaken for a value; rows written before keep
 /// theirs. Nothing is copied: the version number alone makes builds before
-/// it refuse a store whose rows they could not read.
+/// it refuse a store whose rows they could not read. From here on, a new
+/// snapshot form needs a new schema version too (the reader of `waiting`
+/// must decode the snapshot): `weft_engine::compact::FORMAT_SEEDED` says so.
 const V13_WAITING_FROM_STATE: &str = "";
 
 /// Version 14: a run's status as a small integer (`crate::status`: waiting

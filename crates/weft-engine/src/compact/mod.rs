@@ -37,6 +37,11 @@ pub const FORMAT: u8 = 0x01;
 /// snapshot: its run id). Data that starts with [`FORMAT`] and is read with
 /// seeds (journal rows, `waiting`) was seeded too: there the column says
 /// so, where this byte tells a seeded snapshot from an earlier unseeded one.
+///
+/// A new snapshot form must come with a new SQLite schema version: since
+/// schema 13 that store reads a run's `waiting` from its snapshot, so a
+/// build that cannot decode the new form has to refuse the store rather
+/// than fail on every list that holds such a run.
 pub const FORMAT_SEEDED: u8 = 0x02;
 
 /// Deepest nesting of arrays and objects a decoding accepts (a corrupt
