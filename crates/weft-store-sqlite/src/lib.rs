@@ -545,15 +545,23 @@ fn to_waiting(rec: &RunRecord, from_state: bool) -> rusqlite::types::Value {
 /// a value of its own.
 const WAITING_FROM_STATE: &str = "";
 
-/// A run's `waiting` from its snapshot, as the host made it when it stored
-/// both (`RunWrite::waiting_from_state`).
+/// What a run waits for, from its snapshot, as the host saw it when it
+/// stored both (`RunWrite::waiting_from_state`).
+fn snapshot_waits(
+    state: &[u8],
+    run_id: &str,
+) -> std::result::Result<Vec<weft_engine::state::Waiting>, String> {
+    let state = weft_engine::state::decode_snapshot(state, run_id)
+        .map_err(|e| format!("its snapshot does not decode: {e}"))?;
+    Ok(state.waiting())
+}
+
+/// A run's `waiting` from its snapshot (see [`snapshot_waits`]).
 fn waiting_from_snapshot(
     state: &[u8],
     run_id: &str,
 ) -> std::result::Result<serde_json::Value, String> {
-    let state = weft_engine::state::decode_snapshot(state, run_id)
-        .map_err(|e| format!("its snapshot does not decode: {e}"))?;
-    Ok(weft_store::waiting_json(&state.waiting()))
+    snapshot_waits(state, run_id).map(|w| weft_store::waiting_json(&w))
 }
 
 /// A stored `waiting` (column `waiting`) as JSON; `state` is the snapshot,
@@ -600,6 +608,19 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
                 rusqlite::types::ValueRef::Text(t) if t != WAITING_FROM_STATE.as_bytes() => {
                     Ok(String::from_utf8_lossy(t).into_owned())
                 }
+                // Straight to text, not through a `Value`: the same JSON
+                // (fields in their declared order either way), and a search
+                // calls this once per waiting run it looks at.
+                rusqlite::types::ValueRef::Text(_) => match ctx.get_raw(2) {
+                    rusqlite::types::ValueRef::Blob(b) => snapshot_waits(b, &id)
+                        .and_then(|w| serde_json::to_string(&w).map_err(|e| e.to_string())),
+                    other => read_waiting(ctx.get_raw(0), other, &id).map(|j| j.to_string()),
+                }
+                .map_err(|e| {
+                    rusqlite::Error::UserFunctionError(
+                        format!("run {id}: `waiting` does not decode: {e}").into(),
+                    )
+                }),
                 v => read_waiting(v, ctx.get_raw(2), &id)
                     .map(|j| j.to_string())
                     .map_err(|e| {
@@ -1501,6 +1522,42 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SQL's `waiting` of a run whose list comes from its snapshot is the
+    /// text of the record's `waiting`, byte for byte (searches match text).
+    #[test]
+    fn waiting_in_sql_is_the_records_text() {
+        let json = include_str!("../../weft-engine/tests/data/snapshot-park-full.json");
+        let id = "01M97217R2RDR9EQ29FEKSHASZ";
+        let state = weft_engine::state::decode_snapshot(json.as_bytes(), id).unwrap();
+        let waiting = weft_store::waiting_json(&state.waiting());
+        assert!(!waiting.as_array().unwrap().is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let mut rec = weft_store::conformance::record(id, "park", Status::Waiting);
+        rec.waiting = waiting.clone();
+        store
+            .commit(&Batch {
+                writes: vec![RunWrite {
+                    record: Some(rec),
+                    state: weft_engine::state::encode_snapshot(&state, id),
+                    waiting_from_state: true,
+                    created: true,
+                    ..RunWrite::default()
+                }],
+            })
+            .unwrap();
+        let conn = open_connection(store.path(), READER_CACHE_KIB).unwrap();
+        let (stored, text): (String, String) = conn
+            .query_row(
+                &format!("SELECT waiting, {WAITING_SQL} FROM runs"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(stored, WAITING_FROM_STATE);
+        assert_eq!(text, waiting.to_string());
+    }
 
     /// The record's columns are as many as the readers index them by.
     #[test]
