@@ -49,8 +49,8 @@ fn responder() -> Responder {
     )
 }
 
-/// Starts three orders and runs until each waits.
-fn drive(store: Arc<dyn Store>) {
+/// A simulator on `store` with the flow deployed and orders `ids` started.
+fn started(store: Arc<dyn Store>, ids: std::ops::Range<i64>) -> Sim {
     let mut sim = Sim::new(store, 7, responder());
     sim.host
         .deploy(
@@ -61,7 +61,7 @@ fn drive(store: Arc<dyn Store>) {
             EPOCH_MS,
         )
         .unwrap();
-    for i in 0..3 {
+    for i in ids {
         sim.host
             .start_run(
                 "Order",
@@ -71,6 +71,12 @@ fn drive(store: Arc<dyn Store>) {
             )
             .unwrap();
     }
+    sim
+}
+
+/// Starts three orders and runs until each waits.
+fn drive(store: Arc<dyn Store>) {
+    let mut sim = started(store, 0..3);
     sim.run_until_idle(EPOCH_MS + 60_000).unwrap();
 }
 
@@ -204,24 +210,7 @@ fn a_write_that_does_not_say_so_keeps_its_waiting() {
 fn a_run_that_waits_for_nothing_keeps_its_empty_list() {
     let root = tempfile::tempdir().unwrap();
     let sqlite = Arc::new(SqliteStore::open(root.path()).unwrap());
-    let mut sim = Sim::new(sqlite.clone(), 7, responder());
-    sim.host
-        .deploy(
-            &[SourceText {
-                name: "order.weft".into(),
-                text: SRC.into(),
-            }],
-            EPOCH_MS,
-        )
-        .unwrap();
-    sim.host
-        .start_run(
-            "Order",
-            json!({"id": 1, "amount": 1, "item": "sku"}),
-            None,
-            sim.now,
-        )
-        .unwrap();
+    let mut sim = started(sqlite.clone(), 1..2);
     sim.run_until_idle(i64::MAX).unwrap();
     let runs = records(&*sqlite, None);
     assert_eq!(runs.len(), 1);
