@@ -1,7 +1,9 @@
 // A pull worker for the peer workload: takes reserve/charge/ship tasks from Weft's task stream
-// (POST /v1/tasks/stream: one long-lived answer that pushes tasks as they are leased) and reports
-// the results of each pushed batch in one request (POST /v1/tasks/results). On a server without
-// the stream (404 no_such_path) it long-polls /v1/tasks/poll instead, and on one without
+// (POST /v1/tasks/stream: one long-lived answer that pushes tasks as they are leased) and writes
+// each pushed batch's results back down the same request's body, one `{"results": [...]}` line
+// per batch (a two-way stream: `content-type: application/x-ndjson`). On a server without
+// two-way streams (415) it reports each batch in one request (POST /v1/tasks/results); on one
+// without the stream (404 no_such_path) it long-polls /v1/tasks/poll instead, and on one without
 // /v1/tasks/results it reports per task. Standard library only (Node 20).
 // Usage: node worker.js http://127.0.0.1:7400 [pollers]   (pollers: streams, or polls, in parallel)
 "use strict";
@@ -43,14 +45,18 @@ async function report(tasks) {
   }
 }
 
+let twoWay = true;
 // One task stream, read line by line until it ends; resolves "unsupported" on a server
-// without streams.
+// without streams, "one-way" on one without two-way streams.
 function stream(n) {
-  const body = JSON.stringify({ activities: Object.keys(steps), worker: "node-" + n, max: CREDIT });
+  const terms = JSON.stringify({ activities: Object.keys(steps), worker: "node-" + n, max: CREDIT });
+  const duplex = twoWay;
   return new Promise((resolve) => {
-    const req = http.request(new URL("/v1/tasks/stream", base), { method: "POST", agent: streamAgent,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+    const headers = duplex ? { "content-type": "application/x-ndjson" }
+      : { "content-type": "application/json", "content-length": Buffer.byteLength(terms) };
+    const req = http.request(new URL("/v1/tasks/stream", base), { method: "POST", agent: streamAgent, headers }, (res) => {
       if (res.statusCode === 404) { res.resume(); resolve("unsupported"); return; }
+      if (res.statusCode === 415 && duplex) { res.resume(); req.destroy(); resolve("one-way"); return; }
       if (res.statusCode !== 200) { res.resume(); res.on("end", () => resolve("refused")); return; }
       res.setEncoding("utf8");
       let buf = "";
@@ -60,14 +66,23 @@ function stream(n) {
         while ((nl = buf.indexOf("\n")) >= 0) {
           const line = buf.slice(0, nl); buf = buf.slice(nl + 1);
           let msg; try { msg = JSON.parse(line); } catch (e) { continue; }
-          if (msg.tasks) report(msg.tasks).catch(() => {});
+          if (msg.tasks) {
+            if (duplex) {
+              const results = msg.tasks.map((t) => ({ taskId: t.taskId, value: steps[t.activity](t.args[0]) }));
+              req.write(JSON.stringify({ results }) + "\n");
+            } else {
+              report(msg.tasks).catch(() => {});
+            }
+          } else if (msg.rejected || msg.error) {
+            console.error("report refused:", line);
+          }
         }
       });
-      res.on("end", () => resolve("ended"));
+      res.on("end", () => { req.destroy(); resolve("ended"); });
       res.on("error", () => resolve("ended"));
     });
     req.on("error", () => resolve("ended"));
-    req.end(body);
+    if (duplex) req.write(terms + "\n"); else req.end(terms);
   });
 }
 
@@ -85,6 +100,7 @@ async function worker(n) {
   for (;;) {
     const how = await stream(n);
     if (how === "unsupported") return poller(n);
+    if (how === "one-way") { twoWay = false; continue; }
     await sleep(how === "ended" ? 50 : 1000);
   }
 }

@@ -1092,6 +1092,20 @@ pub(crate) async fn report_results(
     State(s): State<AppState>,
     Json(raw): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
+    let read = read_results(&raw)?;
+    let answers = apply_results(&s, read).await;
+    Ok(Json(json!({ "results": answers })))
+}
+
+/// A report's results, checked whole before any is applied: the body of
+/// `POST /v1/tasks/results`, or one report line of a task stream.
+pub(crate) struct Results(Vec<(String, Outcome)>);
+
+/// Reads `{"results": [...]}`: 1 to [`RESULTS_PER_REQUEST_MAX`] results,
+/// each well formed, or the reason why not.
+///
+/// [`RESULTS_PER_REQUEST_MAX`]: crate::queue::RESULTS_PER_REQUEST_MAX
+pub(crate) fn read_results(raw: &Value) -> Result<Results, ApiError> {
     use crate::queue::RESULTS_PER_REQUEST_MAX;
     let items = match raw.as_object() {
         Some(o) if o.len() == 1 && o.contains_key("results") => match &o["results"] {
@@ -1116,13 +1130,21 @@ pub(crate) async fn report_results(
             items.len()
         )));
     }
-    let read: Vec<(String, Outcome)> = items
+    items
         .iter()
         .enumerate()
         .map(|(i, item)| read_result(i, item))
-        .collect::<Result<_, _>>()?;
-    let mut answers = Vec::with_capacity(read.len());
-    for (id, outcome) in read {
+        .collect::<Result<_, _>>()
+        .map(Results)
+}
+
+/// Applies checked results in order, each as `/complete` or `/fail`
+/// would, giving each one's credit back to the stream that handed it out;
+/// answers `{"taskId", "status": "accepted"}` or `"rejected"` with the
+/// error, in the same order.
+pub(crate) async fn apply_results(s: &AppState, results: Results) -> Vec<Value> {
+    let mut answers = Vec::with_capacity(results.0.len());
+    for (id, outcome) in results.0 {
         let done = match outcome {
             Outcome::Value(v) => s.queue.complete(&id, v).await,
             Outcome::Failure { error, retryable } => s.queue.fail(&id, error, retryable).await,
@@ -1140,7 +1162,7 @@ pub(crate) async fn report_results(
             }
         });
     }
-    Ok(Json(json!({ "results": answers })))
+    answers
 }
 
 #[derive(Deserialize)]

@@ -280,6 +280,20 @@ impl http_body::Body for Counted {
 struct Deadline {
     inner: Incoming,
     sleep: Pin<Box<tokio::time::Sleep>>,
+    lifted: Arc<AtomicBool>,
+}
+
+/// The handle a handler finds in a request's extensions to lift its body's
+/// deadline: a task stream's body lasts as long as the stream (its reports
+/// arrive on it), and the stream has limits of its own.
+#[derive(Clone)]
+pub(crate) struct BodyDeadline(Arc<AtomicBool>);
+
+impl BodyDeadline {
+    /// From now on the body may take as long as it likes.
+    pub(crate) fn lift(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 impl http_body::Body for Deadline {
@@ -293,7 +307,11 @@ impl http_body::Body for Deadline {
         if let Poll::Ready(f) = Pin::new(&mut self.inner).poll_frame(cx) {
             return Poll::Ready(f.map(|r| r.map_err(Into::into)));
         }
+        if self.lifted.load(Ordering::SeqCst) {
+            return Poll::Pending;
+        }
         match self.sleep.as_mut().poll(cx) {
+            Poll::Ready(()) if self.lifted.load(Ordering::SeqCst) => Poll::Pending,
             Poll::Ready(()) => Poll::Ready(Some(Err(BODY_TIMEOUT_MESSAGE.into()))),
             Poll::Pending => Poll::Pending,
         }
@@ -581,12 +599,15 @@ async fn serve_one(
             let busy = Busy::new(conn.clone());
             let app = app.clone();
             async move {
-                let req = req.map(|inner| {
+                let lifted = Arc::new(AtomicBool::new(false));
+                let mut req = req.map(|inner| {
                     Body::new(Deadline {
                         inner,
                         sleep: Box::pin(tokio::time::sleep(body_read_timeout)),
+                        lifted: lifted.clone(),
                     })
                 });
+                req.extensions_mut().insert(BodyDeadline(lifted));
                 let resp = app.oneshot(req).await.unwrap_or_else(|e| match e {});
                 Ok::<_, std::convert::Infallible>(resp.map(|inner| Counted { inner, _busy: busy }))
             }

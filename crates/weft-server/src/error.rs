@@ -256,19 +256,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(bytes_rejection)?;
-        // Syntax first: reading `T` stops at the first problem serde meets,
-        // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
-        // of the wrong shape. Duplicate keys are refused here too.
-        if let Err(e) = crate::strict_json::check(&bytes) {
-            return Err(ApiError::new(
-                Code::InvalidJson,
-                format!("the body is not valid JSON: {e}"),
-            ));
-        }
-        match axum::Json::<T>::from_bytes(&bytes) {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        parse_json(&bytes).map(Json)
+    }
+}
+
+/// Reads JSON text as `T` the way every body is read: strict syntax first,
+/// then the shape, each refused with the API's error.
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Syntax first: reading `T` stops at the first problem serde meets,
+    // so `{"flow": ` (an unknown field, then nothing) would pass for JSON
+    // of the wrong shape. Duplicate keys are refused here too.
+    if let Err(e) = crate::strict_json::check(bytes) {
+        return Err(ApiError::new(
+            Code::InvalidJson,
+            format!("the body is not valid JSON: {e}"),
+        ));
+    }
+    match axum::Json::<T>::from_bytes(bytes) {
+        Ok(axum::Json(v)) => Ok(v),
+        Err(rejection) => Err(json_rejection(rejection)),
     }
 }
 

@@ -44,6 +44,7 @@ pub mod ops;
 pub mod placement;
 pub mod push;
 pub mod queue;
+pub mod reports;
 pub mod router;
 pub mod search;
 pub mod sources;
@@ -307,6 +308,7 @@ fn serve(
             .as_ref()
             .map(|s| s.statuses.clone())
             .unwrap_or_default(),
+        body_limit: config.body_limit_bytes,
     };
     let app = router::router(state, config.body_limit_bytes);
     let http = tokio::spawn(conn::serve(

@@ -20,14 +20,16 @@ use std::sync::Arc;
 use std::task::{Context, Poll as TaskPoll};
 use std::time::Duration;
 
-use axum::extract::State;
+use axum::extract::{FromRequest, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::conn::BodyDeadline;
 use crate::credit::{Credit, Streams};
 use crate::error::{ApiError, Code, Json};
+use crate::reports::Reports;
 use crate::state::{stopping, AppState};
 use crate::tasks::Poll;
 
@@ -65,11 +67,44 @@ fn some_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>,
     String::deserialize(d).map(Some)
 }
 
-/// `POST /v1/tasks/stream`.
+/// `POST /v1/tasks/stream`: a JSON body opens a one-way stream; an
+/// `application/x-ndjson` body whose first line is the same object opens a
+/// two-way one, whose further lines are reports (`reports.rs`).
 pub(crate) async fn open_stream(
     State(s): State<AppState>,
-    Json(body): Json<StreamBody>,
+    req: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    if !ndjson_content_type(req.headers()) {
+        let Json(body) = Json::<StreamBody>::from_request(req, &s).await?;
+        return open(s, body, None);
+    }
+    let deadline = req.extensions().get::<BodyDeadline>().cloned();
+    let mut reports = Reports::new(s.clone(), req.into_body());
+    // Refused, the rest of the body is left unread: the connection cannot
+    // carry another request.
+    let closing = |e: ApiError| ApiError { close: true, ..e };
+    let terms = reports.terms().await.map_err(closing)?;
+    let body: StreamBody = crate::error::parse_json(&terms).map_err(closing)?;
+    // The terms came within the deadline; the reports come as long as the
+    // stream lasts.
+    if let Some(d) = deadline {
+        d.lift();
+    }
+    open(s, body, Some(reports)).map_err(closing)
+}
+
+/// `application/x-ndjson`: the body of a two-way stream.
+fn ndjson_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("application/x-ndjson"))
+}
+
+/// Opens the stream of `body`'s terms; `reports` reads a two-way stream's
+/// report lines.
+fn open(s: AppState, body: StreamBody, reports: Option<Reports>) -> Result<Response, ApiError> {
     let worker = crate::api::check_poller(&body.activities, body.worker)?;
     let max = body.max.unwrap_or(1);
     if !(1..=STREAM_TASKS_MAX as u64).contains(&max) {
@@ -110,12 +145,14 @@ pub(crate) async fn open_stream(
             hello: Some(hello),
             feed: Some(feed),
             next: None,
+            reports,
         }),
     )
         .into_response())
 }
 
-fn line(v: &Value) -> axum::body::Bytes {
+/// `v` as one line of a stream's answer.
+pub(crate) fn line(v: &Value) -> axum::body::Bytes {
     let mut b = serde_json::to_vec(v).unwrap_or_default();
     b.push(b'\n');
     b.into()
@@ -239,11 +276,13 @@ async fn prune(s: &AppState, credit: &Credit) {
 type NextLine = Pin<Box<dyn Future<Output = (Box<Feed>, Option<axum::body::Bytes>)> + Send>>;
 
 /// The streamed answer: the stream's terms, then each line its feed makes,
-/// until the feed ends.
+/// until the feed ends; on a two-way stream, the answers to its reports
+/// go first.
 struct Lines {
     hello: Option<axum::body::Bytes>,
     feed: Option<Box<Feed>>,
     next: Option<NextLine>,
+    reports: Option<Reports>,
 }
 
 impl http_body::Body for Lines {
@@ -256,6 +295,16 @@ impl http_body::Body for Lines {
     ) -> TaskPoll<Option<Result<http_body::Frame<axum::body::Bytes>, Self::Error>>> {
         if let Some(h) = self.hello.take() {
             return TaskPoll::Ready(Some(Ok(http_body::Frame::data(h))));
+        }
+        if let Some(r) = self.reports.as_mut() {
+            r.poll(cx);
+            if let Some(a) = r.answer() {
+                return TaskPoll::Ready(Some(Ok(http_body::Frame::data(a))));
+            }
+            if r.over() {
+                // The feed is dropped with the answer: its tasks go back.
+                return TaskPoll::Ready(None);
+            }
         }
         if self.next.is_none() {
             let Some(mut feed) = self.feed.take() else {

@@ -32,6 +32,7 @@ mod stopping;
 mod stream;
 mod tasks;
 mod triggers;
+mod two_way;
 mod upgrade;
 
 use std::collections::BTreeSet;
