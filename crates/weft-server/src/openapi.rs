@@ -229,9 +229,11 @@ fn paths() -> Value {
 /// `POST /v1/tasks/stream`, apart so that no one `json!` nests too deep.
 fn stream_paths() -> Value {
     json!({
-        "/v1/tasks/stream": {"post": op("Open a task stream: a long-lived answer (chunked `application/x-ndjson`, one JSON object per line) that pushes tasks of the named activities as they are leased: first `{\"stream\": {\"max\", \"heartbeatMs\"}}`, then `{\"tasks\": [Task...]}` lines and, every 5 s without tasks (STREAM_HEARTBEAT), `{\"heartbeat\": time}`. At most `max` tasks are unreported at once (STREAM_TASKS_MAX, 256); each report through `/v1/tasks/results` or the per-task endpoints gives one back. When the stream closes, its unreported tasks are given back at once. Up to 1,024 streams per server (STREAMS_MAX; past it `503 too_many_streams`)", "workers",
-            merge(json!({"200": {"description": "The stream: newline-delimited JSON objects, each a `StreamLine`.", "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/StreamLine"}}}}}), error_responses(&["400", "401", "408", "415", "422", "503"])),
-            json!({"requestBody": body("StreamRequest", true)}))}
+        "/v1/tasks/stream": {"post": op("Open a task stream: a long-lived answer (chunked `application/x-ndjson`, one JSON object per line) that pushes tasks of the named activities as they are leased: first `{\"stream\": {\"max\", \"heartbeatMs\"}}`, then `{\"tasks\": [Task...]}` lines and, every 5 s without tasks (STREAM_HEARTBEAT), `{\"heartbeat\": time}`. At most `max` tasks are unreported at once (STREAM_TASKS_MAX, 256); each report through `/v1/tasks/results` or the per-task endpoints gives one back. When the stream closes, its unreported tasks are given back at once. Up to 1,024 streams per server (STREAMS_MAX; past it `503 too_many_streams`). Two-way: with `Content-Type: application/x-ndjson` the body's first line is the `StreamRequest` and each further line a report (`ResultsRequest`, applied as `/v1/tasks/results` applies it), read while the answer streams; an accepted report is not answered, refusals come as `rejected` and `error` lines, and a line over the body limit ends the stream", "workers",
+            merge(json!({"200": {"description": "The stream: newline-delimited JSON objects, each a `StreamLine`.", "content": {"application/x-ndjson": {"schema": {"$ref": "#/components/schemas/StreamLine"}}}}}), error_responses(&["400", "401", "408", "413", "415", "422", "503"])),
+            json!({"requestBody": {"required": true, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/StreamRequest"}},
+                "application/x-ndjson": {"schema": {"description": "A two-way stream: the first line a `StreamRequest`, each further line a `ResultsRequest`."}}}}}))}
     })
 }
 
@@ -551,7 +553,9 @@ fn run_schemas() -> Value {
             "StreamLine": {"type": "object", "description": "One line of a task stream: exactly one of its fields.", "properties": {
                 "stream": {"type": "object", "properties": {"max": {"type": "integer"}, "heartbeatMs": {"type": "integer"}}},
                 "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
-                "heartbeat": {"type": "string", "description": "The server's time."}}}
+                "heartbeat": {"type": "string", "description": "The server's time."},
+                "rejected": {"type": "array", "description": "Two-way streams: the results of a report line whose tasks were no longer open (the others were applied).", "items": {"type": "object", "properties": {"taskId": {"type": "string"}, "status": {"type": "string", "enum": ["rejected"]}, "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "error": {"type": "object", "description": "Two-way streams: a report line that was not applied (`report line N: ...`), or one over the body limit (the stream then ends).", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
         }),
     )
 }

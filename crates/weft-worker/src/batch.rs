@@ -1,5 +1,6 @@
 //! Reports gathered into one request: results that finish while a report
 //! is on its way wait and go together in the next `POST /v1/tasks/results`.
+//! While a two-way task stream is open, reports go down it instead.
 //!
 //! Nothing waits on a timer: a lone result is sent at once, so one task at
 //! a time costs no latency, and under load the requests carry as many
@@ -10,13 +11,14 @@
 //! on the per-task endpoints as before.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::client::Client;
 use crate::error::ClientError;
+use crate::report_lines::ReportTx;
 use crate::{HandlerResult, Level, Logger};
 
 /// Most results one request carries (the server's
@@ -33,6 +35,9 @@ struct Pending {
 pub(crate) struct Batcher {
     tx: mpsc::UnboundedSender<Pending>,
     enabled: Arc<AtomicBool>,
+    /// The open two-way stream's report lines, if any: reports go down it
+    /// first (`report_lines.rs`).
+    stream: Arc<Mutex<Option<ReportTx>>>,
 }
 
 impl Batcher {
@@ -42,16 +47,37 @@ impl Batcher {
         let (tx, rx) = mpsc::unbounded_channel();
         let enabled = Arc::new(AtomicBool::new(true));
         tokio::spawn(send_loop(client, rx, enabled.clone(), log));
-        Batcher { tx, enabled }
+        Batcher {
+            tx,
+            enabled,
+            stream: Arc::default(),
+        }
     }
 
-    /// Reports `outcome` of task `task_id` in the next batch. `None` when
-    /// batching is off (the caller reports on its own).
+    fn stream(&self) -> std::sync::MutexGuard<'_, Option<ReportTx>> {
+        self.stream.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reports go down this two-way stream from now on.
+    pub fn attach(&self, reports: ReportTx) {
+        *self.stream() = Some(reports);
+    }
+
+    /// Reports go in requests again: the stream ended, or the worker is
+    /// stopping (a line still in the body when the stream is dropped would
+    /// be lost, and its task run again elsewhere).
+    pub fn detach(&self) {
+        *self.stream() = None;
+    }
+
+    /// Reports `outcome` of task `task_id` down the two-way stream, or in
+    /// the next batch; says which. `None` when batching is off (the caller
+    /// reports on its own).
     pub async fn report(
         &self,
         task_id: &str,
         outcome: &HandlerResult,
-    ) -> Option<Result<(), ClientError>> {
+    ) -> Option<Result<Route, ClientError>> {
         if !self.enabled.load(Ordering::Relaxed) {
             return None;
         }
@@ -59,10 +85,27 @@ impl Batcher {
             Ok(v) => json!({"taskId": task_id, "value": v}),
             Err(e) => json!({"taskId": task_id, "error": e.message, "retryable": e.retryable}),
         };
+        if let Some(lines) = self.stream().as_ref() {
+            // Down the stream: applied when the server reads the line, and
+            // answered only when refused (the stream's reader logs it).
+            if lines.send(item.clone()).is_ok() {
+                return Some(Ok(Route::Stream));
+            }
+        }
         let (reply, answer) = oneshot::channel();
         self.tx.send(Pending { item, reply }).ok()?;
-        answer.await.ok()
+        answer.await.ok().map(|r| r.map(|()| Route::Request))
     }
+}
+
+/// Which way a report went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// Down the two-way task stream: the server applies it as it reads it
+    /// and says nothing unless it refuses it.
+    Stream,
+    /// In a `POST /v1/tasks/results` that accepted it.
+    Request,
 }
 
 async fn send_loop(

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ClientError;
+use crate::report_lines::{ReportLines, ReportTx};
 use crate::time;
 
 /// Longest wait for the answer to a request other than a poll.
@@ -61,6 +62,13 @@ pub(crate) struct StreamLine {
     /// The first line: the stream's terms.
     #[serde(default)]
     pub stream: Option<StreamTerms>,
+    /// Two-way streams: results of a report line the server refused
+    /// because their tasks were no longer open.
+    #[serde(default)]
+    pub rejected: Option<Vec<Value>>,
+    /// Two-way streams: a report line the server could not apply.
+    #[serde(default)]
+    pub error: Option<Value>,
 }
 
 /// What the server says of a stream it opened.
@@ -221,20 +229,30 @@ impl Client {
     }
 
     /// Opens a task stream of `activities` holding at most `max`
-    /// unreported tasks. An older server answers `404 no_such_path`.
+    /// unreported tasks; `two_way` opens it with a body that stays open
+    /// for reports, and gives back the handle to write them. An older
+    /// server answers `404 no_such_path` (no streams) or `415
+    /// unsupported_media_type` (no two-way streams).
     pub async fn open_stream(
         &self,
         activities: &[String],
         worker: &str,
         max: usize,
-    ) -> Result<TaskStream, ClientError> {
-        let body = json!({ "activities": activities, "worker": worker, "max": max });
+        two_way: bool,
+    ) -> Result<(TaskStream, Option<ReportTx>), ClientError> {
+        let terms = json!({ "activities": activities, "worker": worker, "max": max });
         // No timeout on the whole answer: it lasts as long as the stream.
         // Silence is watched line by line instead (`TaskStream::next`).
-        let mut req = self
-            .http
-            .post(self.url(&["v1", "tasks", "stream"]))
-            .json(&body);
+        let req = self.http.post(self.url(&["v1", "tasks", "stream"]));
+        let (mut req, reports) = if two_way {
+            let (body, tx) = ReportLines::new(&terms);
+            let req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
+                .body(reqwest::Body::wrap(body));
+            (req, Some(tx))
+        } else {
+            (req.json(&terms), None)
+        };
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
@@ -252,11 +270,14 @@ impl Client {
             return Err(api_error(status.as_u16(), &bytes));
         }
         let skew_ms = server_now(resp.headers().get(reqwest::header::DATE)) - time::now_ms();
-        Ok(TaskStream {
-            resp,
-            buf: Vec::new(),
-            skew_ms,
-        })
+        Ok((
+            TaskStream {
+                resp,
+                buf: Vec::new(),
+                skew_ms,
+            },
+            reports,
+        ))
     }
 
     /// Reports a task's result.

@@ -62,6 +62,7 @@ mod batch;
 mod client;
 mod ctx;
 mod error;
+mod report_lines;
 mod run;
 mod time;
 

@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::backoff::Backoff;
-use crate::batch::Batcher;
+use crate::batch::{Batcher, Route};
 use crate::client::{self, Client, Task};
 use crate::ctx::Ctx;
 use crate::error::{ClientError, Error};
@@ -192,15 +192,33 @@ impl Loop {
         sh: &mut Shared<'_, S>,
     ) -> Option<Result<(), ClientError>> {
         let log = &self.log;
+        // Reports down the stream itself, until a server without two-way
+        // streams says otherwise.
+        let mut two_way = true;
         loop {
             let opened = tokio::select! {
                 biased;
                 _ = &mut *sh.stop => return Some(Ok(())),
-                r = self.client.open_stream(sh.activities, &self.name, self.concurrency.min(STREAM_TASKS_MAX)) => r,
+                r = self.client.open_stream(sh.activities, &self.name, self.concurrency.min(STREAM_TASKS_MAX), two_way) => r,
             };
             let mut stream = match opened {
-                Ok(s) => s,
+                Ok((s, reports)) => {
+                    if let Some(r) = reports {
+                        sh.batcher.attach(r);
+                    }
+                    s
+                }
                 Err(ClientError::Api { code, .. }) if code == "no_such_path" => return None,
+                Err(ClientError::Api { code, .. })
+                    if code == "unsupported_media_type" && two_way =>
+                {
+                    log(
+                        Level::Info,
+                        "the server has no two-way task stream (an older build): reporting in requests",
+                    );
+                    two_way = false;
+                    continue;
+                }
                 Err(e) if e.is_transient() => {
                     Outage::failed(
                         &mut sh.outage,
@@ -234,6 +252,7 @@ impl Loop {
                 };
                 let line = match line {
                     None => {
+                        sh.batcher.detach();
                         sh.held = Some(stream);
                         return Some(Ok(()));
                     }
@@ -241,6 +260,24 @@ impl Loop {
                     Some(Ok(None)) => break None,
                     Some(Err(e)) => break Some(e),
                 };
+                for r in line.rejected.unwrap_or_default() {
+                    log(
+                        Level::Debug,
+                        &format!(
+                            "task {} moved on (answered, cancelled or superseded): its result is dropped ({})",
+                            r["taskId"].as_str().unwrap_or("?"),
+                            r["error"]["message"].as_str().unwrap_or("rejected")
+                        ),
+                    );
+                }
+                if let Some(e) = line.error {
+                    // A report the worker wrote wrongly: a bug here, or a
+                    // value past the server's limits.
+                    log(
+                        Level::Error,
+                        &format!("the server refused a report line of the task stream: {e}"),
+                    );
+                }
                 if let Some(terms) = line.stream {
                     silence =
                         Duration::from_millis(terms.heartbeat_ms.max(100)) * STREAM_SILENCE_BEATS;
@@ -255,6 +292,7 @@ impl Loop {
                         p = sh.slots.clone().acquire_owned() => Some(p.expect("the semaphore is never closed")),
                     };
                     let Some(permit) = permit else {
+                        sh.batcher.detach();
                         sh.held = Some(stream);
                         return Some(Ok(()));
                     };
@@ -263,6 +301,7 @@ impl Loop {
                         .spawn(self.task(task, now, Some(permit), sh.batcher));
                 }
             };
+            sh.batcher.detach();
             drop(stream);
             match ended {
                 None => {
@@ -451,8 +490,15 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
 async fn report(ctx: &Ctx, outcome: HandlerResult, batcher: &Batcher) {
     let id = ctx.task_id();
     match batcher.report(id, &outcome).await {
-        Some(Ok(())) => {
+        Some(Ok(Route::Request)) => {
             ctx.log(Level::Debug, &format!("task {id}: result accepted"));
+            return;
+        }
+        Some(Ok(Route::Stream)) => {
+            ctx.log(
+                Level::Debug,
+                &format!("task {id}: result written down the task stream"),
+            );
             return;
         }
         Some(Err(ClientError::Api { code, .. })) if code == "unknown_task" => {

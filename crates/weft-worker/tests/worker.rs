@@ -439,6 +439,24 @@ async fn a_worker_streams_tasks_by_default_and_polls_when_told() {
             "polls"
         };
         assert_eq!(logs.count(Level::Info, how), 1, "{:?}", logs.all());
+        // Streaming, the result goes down the stream's own body; polling,
+        // in a request.
+        let (down, requests) = match streaming {
+            true => (1, 0),
+            false => (0, 1),
+        };
+        assert_eq!(
+            logs.count(Level::Debug, "result written down the task stream"),
+            down,
+            "{:?}",
+            logs.all()
+        );
+        assert_eq!(
+            logs.count(Level::Debug, "in one request"),
+            requests,
+            "{:?}",
+            logs.all()
+        );
     }
 }
 
@@ -451,16 +469,18 @@ async fn results_that_finish_together_share_a_request() {
     // Every handler waits for all of them: the results finish together.
     let barrier = Arc::new(tokio::sync::Barrier::new(N));
     let b2 = barrier.clone();
-    let (s, h) = spawn(worker(&server.url, &logs).concurrency(N).activity(
-        "Hello",
-        move |ctx: Ctx, args: Value| {
-            let b = b2.clone();
-            async move {
-                b.wait().await;
-                hello(ctx, args).await
-            }
-        },
-    ));
+    // Polling: reports go in requests (a stream takes them down itself).
+    let w = worker(&server.url, &logs).streaming(false);
+    let (s, h) = spawn(
+        w.concurrency(N)
+            .activity("Hello", move |ctx: Ctx, args: Value| {
+                let b = b2.clone();
+                async move {
+                    b.wait().await;
+                    hello(ctx, args).await
+                }
+            }),
+    );
     let mut ids = Vec::new();
     for i in 0..N {
         ids.push(
