@@ -229,6 +229,8 @@ struct StandIn {
     results: std::sync::Mutex<Vec<Value>>,
     /// How many results it held when the first stream was closed.
     results_when_closed: std::sync::Mutex<Option<usize>>,
+    /// Report lines that came down a two-way stream's body.
+    down_stream: std::sync::atomic::AtomicUsize,
 }
 
 /// Notes, when the first stream's body is dropped (its connection closed),
@@ -274,29 +276,79 @@ fn chunked_stream(server: Arc<StandIn>) -> axum::body::Body {
     axum::body::Body::from_stream(open)
 }
 
-/// A stand-in server. With `stream`, `/v1/tasks/stream` hands out
-/// [`stand_in_task`] once, down [`chunked_stream`] (later streams stay
-/// silent). Without it, it stands in for a server older than the stream:
-/// `/v1/tasks/stream` (and every path but two) is `404 no_such_path`, as
-/// there, and a long poll hands the task out once. Results are recorded
-/// and accepted.
-async fn stand_in(stream: bool) -> (String, Arc<StandIn>) {
+/// Which server a [`stand_in`] stands in for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// Older than the task stream: `/v1/tasks/stream` (and every path but
+    /// two) is `404 no_such_path`, as there, and a long poll hands the task
+    /// out once.
+    Polls,
+    /// Older than two-way streams: a stream opened with an
+    /// `application/x-ndjson` body is `415 unsupported_media_type`.
+    OneWay,
+    /// Takes reports down a two-way stream's body as well.
+    TwoWay,
+}
+
+/// Records the reports written down a two-way stream's body (its first
+/// line, the terms, skipped).
+async fn read_reports(body: axum::body::Body, s: Arc<StandIn>) {
+    use futures_util::StreamExt;
+    let mut data = body.into_data_stream();
+    let mut buf = Vec::new();
+    let mut lines = 0;
+    while let Some(Ok(chunk)) = data.next().await {
+        buf.extend_from_slice(&chunk);
+        while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buf.drain(..=nl).collect();
+            lines += 1;
+            if lines > 1 {
+                let v: Value = serde_json::from_slice(&line).expect("a JSON report line");
+                let results = v["results"].as_array().cloned().expect("a report line");
+                s.results.lock().unwrap().extend(results);
+                s.down_stream
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// A stand-in server of `kind`. With a stream, `/v1/tasks/stream` hands
+/// out [`stand_in_task`] once, down [`chunked_stream`] (later streams stay
+/// silent). Results are recorded and accepted.
+async fn stand_in(kind: Kind) -> (String, Arc<StandIn>) {
     use axum::extract::State;
     use axum::routing::post;
     use std::sync::atomic::Ordering;
     let state = Arc::new(StandIn::default());
-    let tasks = if stream {
+    let tasks = if kind != Kind::Polls {
         axum::Router::new().route(
             "/v1/tasks/stream",
-            post(|State(s): State<Arc<StandIn>>| async move {
-                if s.handed.fetch_add(1, Ordering::SeqCst) == 0 {
-                    chunked_stream(s)
-                } else {
-                    axum::body::Body::from_stream(futures_util::stream::pending::<
-                        Result<axum::body::Bytes, std::io::Error>,
-                    >())
-                }
-            }),
+            post(
+                move |State(s): State<Arc<StandIn>>, req: axum::extract::Request| async move {
+                    use axum::response::IntoResponse;
+                    let two_way = req
+                        .headers()
+                        .get("content-type")
+                        .is_some_and(|c| c.as_bytes().starts_with(b"application/x-ndjson"));
+                    if two_way && kind == Kind::OneWay {
+                        let e = json!({"error": {"code": "unsupported_media_type", "message": "send the body as JSON"}});
+                        return (axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(e))
+                            .into_response();
+                    }
+                    if two_way {
+                        tokio::spawn(read_reports(req.into_body(), s.clone()));
+                    }
+                    if s.handed.fetch_add(1, Ordering::SeqCst) == 0 {
+                        chunked_stream(s).into_response()
+                    } else {
+                        axum::body::Body::from_stream(futures_util::stream::pending::<
+                            Result<axum::body::Bytes, std::io::Error>,
+                        >())
+                        .into_response()
+                    }
+                },
+            ),
         )
     } else {
         axum::Router::new().route(
@@ -338,12 +390,18 @@ async fn stand_in(stream: bool) -> (String, Arc<StandIn>) {
     (url, state)
 }
 
-/// Runs `program args` as the worker against [`stand_in`]`(stream)` until
+/// Runs `program args` as the worker against [`stand_in`]`(kind)` until
 /// it has reported the task it was handed (the unimplemented handler's
-/// permanent failure); its log. Without `stream`, it must say it polls
-/// instead.
-async fn serves_a_stand_in(stream: bool, program: &str, args: &[PathBuf], tmp: &Path) -> String {
-    let (url, server) = stand_in(stream).await;
+/// permanent failure); its log and how many report lines came down a
+/// two-way stream. Against a server without the stream, it must say it
+/// polls instead.
+async fn serves_a_stand_in(
+    kind: Kind,
+    program: &str,
+    args: &[PathBuf],
+    tmp: &Path,
+) -> (String, usize) {
+    let (url, server) = stand_in(kind).await;
     let log_path = tmp.join("stand-in-worker.log");
     let _worker = Worker::start(program, args, &url, &log_path);
     let until = Instant::now() + Duration::from_secs(30);
@@ -356,13 +414,18 @@ async fn serves_a_stand_in(stream: bool, program: &str, args: &[PathBuf], tmp: &
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let shown = std::fs::read_to_string(&log_path).unwrap();
-    assert_eq!(shown.contains("polling instead"), !stream, "{shown}");
+    assert_eq!(
+        shown.contains("polling instead"),
+        kind == Kind::Polls,
+        "{shown}"
+    );
     assert_eq!(
         *server.results.lock().unwrap(),
         vec![json!({"taskId": "t1", "error": "not implemented: ReserveNick", "retryable": false})],
         "{shown}"
     );
-    shown
+    let down = server.down_stream.load(std::sync::atomic::Ordering::SeqCst);
+    (shown, down)
 }
 
 /// Runs `program args` (a worker whose ReserveNick handler logs "handler
@@ -371,7 +434,7 @@ async fn serves_a_stand_in(stream: bool, program: &str, args: &[PathBuf], tmp: &
 /// the handler's result is reported, and closes its stream only then
 /// (closing it first would give the task to another worker).
 async fn stops_after_its_running_task(program: &str, args: &[PathBuf], tmp: &Path) {
-    let (url, server) = stand_in(true).await;
+    let (url, server) = stand_in(Kind::TwoWay).await;
     let log_path = tmp.join("stopping-worker.log");
     let mut worker = Worker::start(program, args, &url, &log_path);
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
@@ -464,7 +527,7 @@ async fn the_generated_python_worker_polls_a_server_without_the_stream() {
     }
     let tmp = fresh_dir("python-old");
     let script = repo().join("examples/stubs/register-user/worker.py");
-    serves_a_stand_in(false, "python3", &[script], &tmp).await;
+    serves_a_stand_in(Kind::Polls, "python3", &[script], &tmp).await;
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
@@ -475,7 +538,10 @@ async fn the_generated_python_worker_reads_stream_lines_cut_across_chunks() {
     }
     let tmp = fresh_dir("python-chunks");
     let script = repo().join("examples/stubs/register-user/worker.py");
-    let log = serves_a_stand_in(true, "python3", &[script], &tmp).await;
+    // A server with two-way streams: the Python worker opens a one-way
+    // one (its standard library cannot write a body while reading).
+    let (log, down) = serves_a_stand_in(Kind::TwoWay, "python3", &[script], &tmp).await;
+    assert_eq!(down, 0, "{log}");
     assert!(!log.contains("the task stream ended"), "{log}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
@@ -518,9 +584,10 @@ async fn the_generated_typescript_worker_compiles_strictly_and_serves_until_not_
     assert_ne!(patched, generated);
     let compiled = compile_typescript(&patched, &tmp);
     let log = serve_runs_with("node", &[compiled], &url, &tmp).await;
-    assert!(log.contains("the task stream is open"), "{log}");
+    assert!(log.contains("the task stream is open (two-way)"), "{log}");
     // Handlers run together: the first result goes at once, those that
-    // finish while it is on its way go in the next request.
+    // finish while it is on its way go in the next line down the stream.
+    assert!(!log.contains("in one request"), "{log}");
     let sizes = batches(&log);
     assert!(sizes.iter().any(|&n| n > 1), "{log}");
     assert_eq!(sizes.iter().sum::<usize>(), 3 * RUNS, "{log}");
@@ -535,11 +602,19 @@ async fn the_generated_typescript_worker_polls_a_server_without_the_stream_and_r
     }
     let tmp = fresh_dir("ts-old");
     let compiled = compile_typescript(&typescript_worker(), &tmp);
-    serves_a_stand_in(false, "node", std::slice::from_ref(&compiled), &tmp).await;
+    serves_a_stand_in(Kind::Polls, "node", std::slice::from_ref(&compiled), &tmp).await;
     // The same compiled worker, on a stream whose lines are cut across
-    // chunks.
-    let log = serves_a_stand_in(true, "node", &[compiled], &tmp).await;
+    // chunks: on a server older than two-way streams it opens a one-way
+    // one and reports in requests; on a newer one its report goes down
+    // the stream's body.
+    let (log, down) =
+        serves_a_stand_in(Kind::OneWay, "node", std::slice::from_ref(&compiled), &tmp).await;
     assert!(!log.contains("failed"), "{log}");
+    assert!(log.contains("no two-way task stream"), "{log}");
+    assert_eq!(down, 0, "{log}");
+    let (log, down) = serves_a_stand_in(Kind::TwoWay, "node", &[compiled], &tmp).await;
+    assert!(!log.contains("failed"), "{log}");
+    assert_eq!(down, 1, "{log}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

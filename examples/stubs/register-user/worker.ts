@@ -201,7 +201,18 @@ function reportPerTask(task: Task, outcome: Outcome): Promise<void> {
   return report(task, "value" in outcome ? "complete" : "fail", outcome);
 }
 
+// While a two-way task stream is open, results go down its own request
+// body instead: a line per pull of the body (those ready together share
+// it), applied by the server as it reads it and answered only if refused.
+// Stopping, results go in requests again: the stream closes after them.
+let streamReports: { items: object[]; wake: (() => void) | null } | null = null;
+
 function reportOutcome(task: Task, outcome: Outcome): Promise<void> {
+  if (streamReports && !stop) {
+    streamReports.items.push({ taskId: task.taskId, ...outcome });
+    streamReports.wake?.();
+    return Promise.resolve();
+  }
   if (!batching) return reportPerTask(task, outcome);
   return new Promise((done) => {
     waiting.push([task, outcome, done]);
@@ -266,17 +277,53 @@ async function runTask(task: Task): Promise<void> {
   }
 }
 
+/** The request body of a two-way task stream: the terms, then a line of
+ * results each time the connection takes more and some are ready. */
+function reportLines(terms: unknown): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const mine: { items: object[]; wake: (() => void) | null } = { items: [], wake: null };
+  streamReports = mine;
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(enc.encode(JSON.stringify(terms) + "\n"));
+    },
+    async pull(c) {
+      while (mine.items.length === 0) await new Promise<void>((r) => (mine.wake = r));
+      mine.wake = null;
+      const results = mine.items.splice(0, RESULTS_PER_REQUEST_MAX);
+      c.enqueue(enc.encode(JSON.stringify({ results }) + "\n"));
+      if (DEBUG) console.error(`weft-worker: reported ${results.length} result(s) down the task stream`);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** Opens a task stream: two-way (reports down its body) unless the server
+ * is older than that; its answer. */
+async function openStream(terms: unknown, twoWay: boolean): Promise<Response> {
+  if (!twoWay) return request("/v1/tasks/stream", terms, true, stopping.signal);
+  const headers: Record<string, string> = { "content-type": "application/x-ndjson" };
+  if (token) headers["authorization"] = `Bearer ${token}`;
+  const init = { method: "POST", headers, body: reportLines(terms), duplex: "half", signal: stopping.signal };
+  const resp = await fetch(url + "/v1/tasks/stream", init as RequestInit);
+  if (!resp.ok) {
+    streamReports = null;
+    const text = await resp.text();
+    throw Object.assign(new Error(`${resp.status}: ${text}`), { status: resp.status });
+  }
+  return resp;
+}
+
 /** Runs the tasks the server pushes down one task stream (POST
  * /v1/tasks/stream, one JSON object per line) until the stream ends, falls
  * silent for STREAM_SILENCE_MS, or `stopping` aborts it. Closing it gives
  * any task not yet reported back to the server at once. */
-async function takeFromStream(activities: string[], worker: string): Promise<void> {
+async function takeFromStream(activities: string[], worker: string, twoWay: boolean): Promise<void> {
   let silence = setTimeout(() => stopping.abort(), STREAM_SILENCE_MS);
   try {
-    const body = { activities, worker, max: STREAM_MAX };
-    const stream = (await request("/v1/tasks/stream", body, true, stopping.signal)).body;
+    const terms = { activities, worker, max: STREAM_MAX };
+    const stream = (await openStream(terms, twoWay)).body;
     if (!stream) return;
-    if (DEBUG) console.error("weft-worker: the task stream is open");
+    if (DEBUG) console.error(`weft-worker: the task stream is open${twoWay ? " (two-way)" : ""}`);
     const reader = stream.getReader();
     const text = new TextDecoder();
     let buf = "";
@@ -289,12 +336,18 @@ async function takeFromStream(activities: string[], worker: string): Promise<voi
       for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
         const line = buf.slice(0, nl).trim();
         buf = buf.slice(nl + 1);
-        const tasks: Task[] = line ? JSON.parse(line).tasks ?? [] : [];
+        const msg = line ? JSON.parse(line) : {};
+        for (const r of msg.rejected ?? []) {
+          console.error(`weft-worker: task ${r.taskId}: the report was not taken: ${r.error?.message}`);
+        }
+        if (msg.error) console.error(`weft-worker: a report line was refused: ${JSON.stringify(msg.error)}`);
+        const tasks: Task[] = msg.tasks ?? [];
         for (const task of tasks) if (!stop) void runTask(task);
       }
     }
   } finally {
     clearTimeout(silence);
+    streamReports = null;
   }
 }
 
@@ -324,10 +377,11 @@ async function main(): Promise<void> {
   console.error(`weft-worker: ${worker} takes tasks from ${url} for ${activities.join(", ")}`);
   let delay = BACKOFF_MIN_MS;
   let streaming = true;
+  let twoWay = true;
   while (!stop) {
     try {
       if (streaming) {
-        await takeFromStream(activities, worker);
+        await takeFromStream(activities, worker, twoWay);
         await sleep(BACKOFF_MIN_MS); // an ended stream is opened again, not in a tight loop
       } else {
         await takeByPolling(activities, worker);
@@ -335,6 +389,11 @@ async function main(): Promise<void> {
       delay = BACKOFF_MIN_MS;
     } catch (e: any) {
       if (stop) break;
+      if (streaming && twoWay && e?.status === 415) {
+        console.error("weft-worker: no two-way task stream (an older server): reporting in requests");
+        twoWay = false;
+        continue;
+      }
       if (streaming && noStream(e)) {
         console.error(`weft-worker: no task stream (${e.message}): polling instead`);
         streaming = false;
