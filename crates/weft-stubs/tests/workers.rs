@@ -513,7 +513,8 @@ async fn the_generated_python_worker_serves_until_not_implemented() {
     let script = tmp.join("worker.py");
     std::fs::write(&script, patched).unwrap();
     let log = serve_runs_with("python3", &[script], &url, &tmp).await;
-    assert!(log.contains("the task stream is open"), "{log}");
+    assert!(log.contains("the task stream is open (two-way)"), "{log}");
+    assert!(!log.contains("in one request"), "{log}");
     // Handlers run one after another: the first line's results go together.
     assert_eq!(batches(&log).first(), Some(&RUNS), "{log}");
     server.shutdown().await;
@@ -538,10 +539,16 @@ async fn the_generated_python_worker_reads_stream_lines_cut_across_chunks() {
     }
     let tmp = fresh_dir("python-chunks");
     let script = repo().join("examples/stubs/register-user/worker.py");
-    // A server with two-way streams: the Python worker opens a one-way
-    // one (its standard library cannot write a body while reading).
-    let (log, down) = serves_a_stand_in(Kind::TwoWay, "python3", &[script], &tmp).await;
+    // On a server older than two-way streams it opens a one-way one and
+    // reports in requests; on a newer one its report goes down the
+    // stream's body.
+    let (log, down) =
+        serves_a_stand_in(Kind::OneWay, "python3", std::slice::from_ref(&script), &tmp).await;
+    assert!(log.contains("no two-way task stream"), "{log}");
     assert_eq!(down, 0, "{log}");
+    assert!(!log.contains("the task stream ended"), "{log}");
+    let (log, down) = serves_a_stand_in(Kind::TwoWay, "python3", &[script], &tmp).await;
+    assert_eq!(down, 1, "{log}");
     assert!(!log.contains("the task stream ended"), "{log}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
@@ -710,7 +717,7 @@ t = lambda i: {"taskId": f"t{i}"}
 out = {}
 for batch in (True, False):
     s = Server(batch)
-    r = w.Reporter(s)
+    r = w.Reporter(s, {"stop": False})
     for i in (1, 2, 3):
         r.add(t(i), {"value": i})
     r.flush()

@@ -91,6 +91,34 @@ class Weft:
         except (urllib.error.URLError, OSError) as e:
             raise Unreachable(str(getattr(e, "reason", e))) from None
 
+    def open_two_way(self, terms, timeout):
+        """Opens a two-way task stream (docs/workers.md): its answer, open,
+        and the connection whose request body stays open for reports."""
+        u = urllib.parse.urlsplit(self.url)
+        https = u.scheme == "https"
+        conn = (http.client.HTTPSConnection if https else http.client.HTTPConnection)(
+            u.hostname, u.port or (443 if https else 80), timeout=timeout
+        )
+        try:
+            conn.putrequest("POST", u.path + "/v1/tasks/stream", skip_accept_encoding=True)
+            conn.putheader("Content-Type", "application/x-ndjson")
+            conn.putheader("Transfer-Encoding", "chunked")
+            if self.token:
+                conn.putheader("Authorization", "Bearer " + self.token)
+            conn.endheaders()
+            send_line(conn, terms)
+            # The answer starts as soon as the terms are in: it can be read
+            # while the body is still being written.
+            resp = conn.getresponse()
+        except (OSError, http.client.HTTPException) as e:
+            conn.close()
+            raise Unreachable(str(e)) from None
+        if resp.status != 200:
+            text = resp.read().decode(errors="replace")
+            conn.close()
+            raise ApiError(resp.status, text)
+        return resp, conn
+
     def post(self, path, body, timeout=30.0, auth=True):
         with self.request(path, body, timeout, auth) as resp:
             try:
@@ -98,6 +126,12 @@ class Weft:
             except (OSError, http.client.HTTPException) as e:
                 raise Unreachable(str(e)) from None
             return json.loads(raw) if raw.strip() else None
+
+
+def send_line(conn, obj):
+    """Writes `obj` as one line, in one chunk, down a request body."""
+    line = json.dumps(obj).encode() + b"\n"
+    conn.send(b"%x\r\n" % len(line) + line + b"\r\n")
 
 
 class Ctx:
@@ -251,17 +285,22 @@ def report(weft, task, path, body):
 
 
 class Reporter:
-    """Sends finished results together in one POST /v1/tasks/results.
+    """Sends finished results together: down the two-way task stream while
+    one is open (`stream`, the connection of its body), else in one
+    POST /v1/tasks/results.
 
     Handlers run one after another, so a result waits for the poll's other
     tasks, but never longer than REPORT_HOLD_MAX: a slow handler does not
     hold back the results before it. A server without the endpoint (an
     older build answers 404 no_such_path) gets one report per task from then
     on; any other failure of the request is retried per task, as before.
+    Once the worker is stopping, results go in requests: the stream closes
+    after them, and a line still on its way when it closes could be lost.
     """
 
-    def __init__(self, weft):
+    def __init__(self, weft, state):
         self.weft, self.pending, self.since, self.batching = weft, [], 0.0, True
+        self.state, self.stream = state, None
 
     def add(self, task, result):
         if not self.pending:
@@ -277,6 +316,15 @@ class Reporter:
         pending, self.pending = self.pending, []
         if not pending:
             return
+        if self.stream is not None and not self.state["stop"]:
+            results = [dict(result, taskId=task["taskId"]) for task, result in pending]
+            try:
+                send_line(self.stream, {"results": results})
+                debug(f"reported {len(pending)} result(s) down the task stream")
+                return
+            except OSError as e:
+                debug(f"the task stream failed ({e}): reporting in a request")
+                self.stream = None
         answers = []
         if self.batching:
             body = {"results": [dict(result, taskId=task["taskId"]) for task, result in pending]}
@@ -326,22 +374,38 @@ def serve_tasks(weft, tasks, reporter, state):
     state["busy"] = False
 
 
-def take_from_stream(weft, name, reporter, state):
+def take_from_stream(weft, name, reporter, state, two_way):
     """Serves the tasks the server pushes down one task stream
     (POST /v1/tasks/stream, one JSON object per line) until the stream ends,
-    falls silent for STREAM_SILENCE_MAX, or the worker is stopped. Closing
-    it gives any task not yet reported back to the server at once."""
+    falls silent for STREAM_SILENCE_MAX, or the worker is stopped; on a
+    two-way stream the results go down its request body. Closing it gives
+    any task not yet reported back to the server at once."""
     body = {"activities": ACTIVITIES, "worker": name, "max": STREAM_MAX}
-    with weft.request("/v1/tasks/stream", body, timeout=STREAM_SILENCE_MAX) as stream:
-        debug("the task stream is open")
-        try:
-            for line in stream:
-                if line.strip():
-                    serve_tasks(weft, json.loads(line).get("tasks") or [], reporter, state)
-                if state["stop"]:
-                    return
-        except (OSError, http.client.HTTPException, ValueError) as e:
-            debug(f"the task stream ended: {e}")
+    conn = None
+    if two_way:
+        stream, conn = weft.open_two_way(body, STREAM_SILENCE_MAX)
+        reporter.stream = conn
+    else:
+        stream = weft.request("/v1/tasks/stream", body, timeout=STREAM_SILENCE_MAX)
+    debug("the task stream is open" + (" (two-way)" if two_way else ""))
+    try:
+        for line in stream:
+            if line.strip():
+                msg = json.loads(line)
+                for r in msg.get("rejected") or []:
+                    log(f"task {r.get('taskId')}: the report was not taken: {r.get('error')}")
+                if msg.get("error"):
+                    log(f"a report line was refused: {msg['error']}")
+                serve_tasks(weft, msg.get("tasks") or [], reporter, state)
+            if state["stop"]:
+                return
+    except (OSError, http.client.HTTPException, ValueError) as e:
+        debug(f"the task stream ended: {e}")
+    finally:
+        reporter.stream = None
+        stream.close()
+        if conn is not None:
+            conn.close()
 
 
 def take_by_polling(weft, name, reporter, state):
@@ -369,17 +433,21 @@ def no_stream(e):
 def take_tasks(weft, name, state):
     """Takes tasks until stopped: from the task stream, or by long polls on a
     server without one; the exit status."""
-    reporter = Reporter(weft)
-    streaming, delay = True, BACKOFF_MIN
+    reporter = Reporter(weft, state)
+    streaming, two_way, delay = True, True, BACKOFF_MIN
     while not state["stop"]:
         try:
             if streaming:
-                take_from_stream(weft, name, reporter, state)
+                take_from_stream(weft, name, reporter, state, two_way)
                 time.sleep(BACKOFF_MIN)  # an ended stream is opened again, not in a tight loop
             else:
                 take_by_polling(weft, name, reporter, state)
             delay = BACKOFF_MIN
         except (ApiError, Unreachable) as e:
+            if streaming and two_way and isinstance(e, ApiError) and e.status == 415:
+                log("no two-way task stream (an older server): reporting in requests")
+                two_way = False
+                continue
             if streaming and isinstance(e, ApiError) and no_stream(e):
                 log(f"no task stream ({e}): polling instead")
                 streaming = False

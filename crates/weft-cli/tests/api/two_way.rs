@@ -382,3 +382,39 @@ async fn two_way_terms_are_checked_as_a_one_way_streams_body() {
     assert_eq!(code, 200, "{e}");
     assert!(e.get("stream").is_some(), "{e}");
 }
+
+#[tokio::test]
+async fn a_two_way_stream_ends_when_the_server_stops_and_its_task_comes_back() {
+    let dir = TempDir::new("api");
+    let (mut s, api) = server_with_flows(&dir).await;
+    let (_, mut st) = open_two_way(
+        &s.url,
+        None,
+        &terms(json!({"activities": ["Hello"], "max": 1})),
+        false,
+    )
+    .await;
+    st.next().await.expect("the stream's terms");
+    let id = api.start_id("Greet", json!("ann")).await;
+    let task = st.tasks().await.remove(0);
+    // The worker's body stays open: the stop must not wait for it.
+    let stopping = Instant::now();
+    let status = tokio::task::spawn_blocking(move || s.terminate())
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(9),
+        "{:?}",
+        stopping.elapsed()
+    );
+    assert_eq!(st.next().await, None);
+    // Unreported, the task is handed out again after the restart.
+    let s2 = Server::start(Launch::data(dir.path())).await;
+    let api = s2.api();
+    let again = api.poll_one("Hello").await;
+    assert_eq!(again["callId"], task["callId"], "the same call: {again}");
+    api.complete(&again, json!("hi")).await;
+    let done = api.wait_for(&id, "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi"}));
+}
