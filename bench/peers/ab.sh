@@ -3,7 +3,7 @@
 # each run's summary lines to $OUT (Restate measured again beside every Weft run).
 # Usage: PEERS=/path/to/peers OUT=ab.txt bench/peers/ab.sh /path/to/weft-a /path/to/weft-b
 set -uo pipefail
-: "${PEERS:?PEERS: the peers folder whose weft/ is this repository's bench/peers/weft}"
+: "${PEERS:?PEERS: the peers folder whose weft/ is bench/peers/weft of this repository}"
 OUT=${OUT:-ab.txt}
 ROUNDS=${ROUNDS:-3}
 for _ in $(seq 1 "$ROUNDS"); do
