@@ -150,14 +150,14 @@ impl Reports {
     }
 
     /// Starts applying one report line (blank lines are skipped).
-    fn report(&mut self, line: Vec<u8>) {
+    fn report(&mut self, text: Vec<u8>) {
         self.lines += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if text.iter().all(u8::is_ascii_whitespace) {
             return;
         }
         let n = self.lines;
         let read =
-            crate::error::parse_json::<Value>(&line).and_then(|raw| crate::api::read_results(&raw));
+            crate::error::parse_json::<Value>(&text).and_then(|raw| crate::api::read_results(&raw));
         match read {
             Err(e) => {
                 let e = ApiError::new(e.code, format!("report line {n}: {}", e.message));
@@ -173,8 +173,7 @@ impl Reports {
                         .into_iter()
                         .filter(|a| a["status"] != "accepted")
                         .collect();
-                    (!rejected.is_empty())
-                        .then(|| crate::stream::line(&json!({ "rejected": rejected })))
+                    (!rejected.is_empty()).then(|| line(&json!({ "rejected": rejected })))
                 }));
             }
         }
@@ -233,7 +232,14 @@ impl Reports {
     }
 }
 
+/// `v` as one line of a stream's answer.
+pub(crate) fn line(v: &Value) -> Bytes {
+    let mut b = serde_json::to_vec(v).unwrap_or_default();
+    b.push(b'\n');
+    b.into()
+}
+
 /// `{"error": {"code", "message"}}` as a line.
 fn error_line(e: &ApiError) -> Bytes {
-    crate::stream::line(&json!({"error": {"code": e.code.as_str(), "message": e.message}}))
+    line(&json!({"error": {"code": e.code.as_str(), "message": e.message}}))
 }

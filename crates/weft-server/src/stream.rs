@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 use crate::conn::BodyDeadline;
 use crate::credit::{Credit, Streams};
 use crate::error::{ApiError, Code, Json};
-use crate::reports::Reports;
+use crate::reports::{line, Reports};
 use crate::state::{stopping, AppState};
 use crate::tasks::Poll;
 
@@ -149,13 +149,6 @@ fn open(s: AppState, body: StreamBody, reports: Option<Reports>) -> Result<Respo
         }),
     )
         .into_response())
-}
-
-/// `v` as one line of a stream's answer.
-pub(crate) fn line(v: &Value) -> axum::body::Bytes {
-    let mut b = serde_json::to_vec(v).unwrap_or_default();
-    b.push(b'\n');
-    b.into()
 }
 
 /// One stream's state. It lives in the answer's body, so the connection's

@@ -18,12 +18,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::report_lines::ReportTx;
+use crate::report_lines::{ReportTx, RESULTS_PER_REQUEST_MAX};
 use crate::{HandlerResult, Level, Logger};
-
-/// Most results one request carries (the server's
-/// `RESULTS_PER_REQUEST_MAX`).
-pub const RESULTS_PER_REQUEST_MAX: usize = 256;
 
 struct Pending {
     item: Value,

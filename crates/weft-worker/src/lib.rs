@@ -75,10 +75,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub use backoff::{BACKOFF_MAX, BACKOFF_MIN};
-pub use batch::RESULTS_PER_REQUEST_MAX;
 pub use client::{LEASE_ASSUMED_DEFAULT, LEASE_ASSUMED_MIN, POLL_TIMEOUT_MARGIN, REQUEST_TIMEOUT};
 pub use ctx::{CallbackHandle, Ctx, HEARTBEAT_EVERY_MIN, HEARTBEAT_RETRY_MAX, HEARTBEAT_TIMEOUT};
 pub use error::{ClientError, Error};
+pub use report_lines::RESULTS_PER_REQUEST_MAX;
 pub use run::{EMPTY_POLL_MIN, REPORT_RETRY_MAX};
 
 /// Tasks in flight at most, unless [`Worker::concurrency`] says otherwise.

@@ -12,7 +12,9 @@ use http_body::Frame;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use crate::batch::RESULTS_PER_REQUEST_MAX;
+/// Most results one report carries, in a request or a line (the server's
+/// `RESULTS_PER_REQUEST_MAX`).
+pub const RESULTS_PER_REQUEST_MAX: usize = 256;
 
 /// Where a two-way stream's reports are written: each item is a result as
 /// `POST /v1/tasks/results` takes it.

@@ -135,6 +135,16 @@ impl TwoWay {
         }
     }
 
+    /// The next line is an error line with `code`, whose message starts
+    /// with `start`; the message.
+    async fn refused(&mut self, code: &str, start: &str) -> String {
+        let e = self.next().await.expect("an error line");
+        assert_eq!(e["error"]["code"], code, "{e}");
+        let message = e["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.starts_with(start), "{e}");
+        message
+    }
+
     /// Reports `results` in one line.
     async fn report(&mut self, results: Value) {
         self.send(&json!({ "results": results }).to_string()).await;
@@ -239,34 +249,11 @@ async fn a_bad_report_line_is_answered_and_the_stream_goes_on() {
         {"taskId": task["taskId"]},
     ]))
     .await;
-    let e = st.next().await.unwrap();
-    assert_eq!(e["error"]["code"], "invalid_json", "{e}");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("report line 1:"),
-        "{e}"
-    );
+    st.refused("invalid_json", "report line 1:").await;
     // The blank line counts as a line but is not answered.
-    let e = st.next().await.unwrap();
-    assert_eq!(e["error"]["code"], "invalid_body", "{e}");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("report line 3:"),
-        "{e}"
-    );
-    let e = st.next().await.unwrap();
-    assert_eq!(e["error"]["code"], "invalid_body", "{e}");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("results[1]"),
-        "{e}"
-    );
+    st.refused("invalid_body", "report line 3:").await;
+    let e = st.refused("invalid_body", "report line 4:").await;
+    assert!(e.contains("results[1]"), "{e}");
     assert_eq!(api.run(&id).await["status"], "running");
     // The stream still takes a good report (and the refused line's good
     // result was not applied: this one's value is the run's).
