@@ -702,3 +702,53 @@ async fn three_nodes_keep_every_machine_total_exact_while_one_is_killed() {
     );
     problems.assert_none(&format!("seed {seed}; {fault_log}"), &node_logs(&nodes));
 }
+
+// ----- two-way task streams on a cluster -----
+
+/// A worker of the Rust SDK holds a two-way task stream on node a while the
+/// runs start on node b: the tasks reach it through the shared store, its
+/// results go down the stream's body to node a (where applying a report
+/// waits for the store, unlike on one node), and every run completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_down_a_two_way_stream_on_one_node_finish_runs_started_on_another() {
+    const RUNS: usize = 20;
+    let _turn = SERIAL.lock().await;
+    let Some(base) = database() else { return };
+    let schema = Schema::create(&base, "twoway");
+    let a = Server::start(Launch::database(&schema.url, "a")).await;
+    let b = Server::start(Launch::database(&schema.url, "b")).await;
+    b.api()
+        .deploy("flow Twice(input) {\n    x = Double(input.n)\n    return(Double(x))\n}\n")
+        .await;
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = lines.clone();
+    let worker = weft_worker::Worker::new(a.url.clone())
+        .name("two-way")
+        .logger(move |_, line| kept.lock().unwrap().push(line.to_string()))
+        .activity("Double", |_ctx, args: Value| async move {
+            Ok::<_, weft_worker::Error>(json!(first_arg(&args).as_i64().unwrap_or(0) * 2))
+        });
+    let stop = worker.shutdown_handle();
+    let running = tokio::spawn(worker.run_until(std::future::pending()));
+    let api = b.api();
+    let mut ids = Vec::new();
+    for n in 0..RUNS {
+        ids.push(api.start_id("Twice", json!({ "n": n })).await);
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let run = api.wait_for(id, "completed").await;
+        assert_eq!(run["result"], json!(n * 4), "{run}");
+    }
+    stop.shutdown();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the worker stops")
+        .expect("the worker does not panic")
+        .expect("the worker ends without error");
+    let lines = lines.lock().unwrap().clone();
+    let down = lines
+        .iter()
+        .filter(|l| l.contains("result written down the task stream"))
+        .count();
+    assert_eq!(down, 2 * RUNS, "{lines:#?}\n{}", node_logs(&[a, b]));
+}
