@@ -32,6 +32,12 @@ use crate::state::AppState;
 /// body until one is done, and the worker's writes wait in the socket.
 pub const STREAM_REPORTS_IN_FLIGHT_MAX: usize = 64;
 
+/// Answer lines (refusals) of one stream waiting to be written, at most.
+/// Past it the stream reads no more reports until the worker has read its
+/// answers: a two-byte bad line earns a hundred-byte answer, and a worker
+/// that writes without reading must not make the server hold them all.
+pub const STREAM_ANSWERS_PENDING_MAX: usize = 64;
+
 type Applying = Pin<Box<dyn Future<Output = Option<Bytes>> + Send>>;
 
 /// The report side of one two-way stream.
@@ -106,7 +112,10 @@ impl Reports {
     /// `cx` with everything it waits on.
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) {
         loop {
-            while !self.broken && self.applying.len() < STREAM_REPORTS_IN_FLIGHT_MAX {
+            while !self.broken
+                && self.applying.len() < STREAM_REPORTS_IN_FLIGHT_MAX
+                && self.answers.len() < STREAM_ANSWERS_PENDING_MAX
+            {
                 match self.poll_read(cx) {
                     Poll::Pending => break,
                     Poll::Ready(Ok(Read::Line(l))) => self.report(l),

@@ -405,3 +405,36 @@ async fn a_two_way_stream_ends_when_the_server_stops_and_its_task_comes_back() {
     let done = api.wait_for(&id, "completed").await;
     assert_eq!(done["result"], json!({"greeting": "hi"}));
 }
+
+#[tokio::test]
+async fn a_flood_of_bad_lines_is_answered_line_by_line_and_the_stream_lives_on() {
+    const BAD: u64 = 5_000;
+    let dir = TempDir::new("api");
+    let (s, api) = server_with_flows(&dir).await;
+    let (_, mut st) = open_two_way(
+        &s.url,
+        None,
+        &terms(json!({"activities": ["Hello"], "max": 1})),
+        false,
+    )
+    .await;
+    st.next().await.expect("the stream's terms");
+    // Written at once, without reading: the server holds back reading while
+    // its answers wait (STREAM_ANSWERS_PENDING_MAX), and loses none.
+    let mut flood = String::new();
+    for _ in 0..BAD {
+        flood.push_str("x\n");
+    }
+    let chunk = format!("{:x}\r\n{flood}\r\n", flood.len());
+    st.w.write_all(chunk.as_bytes()).await.unwrap();
+    for n in 1..=BAD {
+        st.refused("invalid_json", &format!("report line {n}:"))
+            .await;
+    }
+    let id = api.start_id("Greet", json!("ann")).await;
+    let task = st.tasks().await.remove(0);
+    st.report(json!([{"taskId": task["taskId"], "value": "hi"}]))
+        .await;
+    let done = api.wait_for(&id, "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi"}));
+}
