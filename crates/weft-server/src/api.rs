@@ -1093,7 +1093,11 @@ pub(crate) async fn report_results(
     Json(raw): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let read = read_results(&raw)?;
-    let answers = apply_results(&s, read).await;
+    let answers: Vec<Value> = apply_results(&s, read)
+        .await
+        .iter()
+        .map(|(id, refused)| result_answer(id, refused.as_ref()))
+        .collect();
     Ok(Json(json!({ "results": answers })))
 }
 
@@ -1140,29 +1144,36 @@ pub(crate) fn read_results(raw: &Value) -> Result<Results, ApiError> {
 
 /// Applies checked results in order, each as `/complete` or `/fail`
 /// would, giving each one's credit back to the stream that handed it out;
-/// answers `{"taskId", "status": "accepted"}` or `"rejected"` with the
-/// error, in the same order.
-pub(crate) async fn apply_results(s: &AppState, results: Results) -> Vec<Value> {
-    let mut answers = Vec::with_capacity(results.0.len());
+/// each task id with the error that refused its result, if one did, in
+/// the same order.
+pub(crate) async fn apply_results(
+    s: &AppState,
+    results: Results,
+) -> Vec<(String, Option<ApiError>)> {
+    let mut outcomes = Vec::with_capacity(results.0.len());
     for (id, outcome) in results.0 {
         let done = match outcome {
             Outcome::Value(v) => s.queue.complete(&id, v).await,
             Outcome::Failure { error, retryable } => s.queue.fail(&id, error, retryable).await,
         };
         s.streams.reported(&id, &done);
-        answers.push(match done {
-            Ok(()) => json!({"taskId": id, "status": "accepted"}),
-            Err(e) => {
-                let e = task_error(e, &id);
-                json!({
-                    "taskId": id,
-                    "status": "rejected",
-                    "error": {"code": e.code.as_str(), "message": e.message},
-                })
-            }
-        });
+        let refused = done.err().map(|e| task_error(e, &id));
+        outcomes.push((id, refused));
     }
-    answers
+    outcomes
+}
+
+/// One applied result as `POST /v1/tasks/results` answers it:
+/// `{"taskId", "status": "accepted"}`, or `"rejected"` with the error.
+pub(crate) fn result_answer(id: &str, refused: Option<&ApiError>) -> Value {
+    match refused {
+        None => json!({"taskId": id, "status": "accepted"}),
+        Some(e) => json!({
+            "taskId": id,
+            "status": "rejected",
+            "error": {"code": e.code.as_str(), "message": e.message},
+        }),
+    }
 }
 
 #[derive(Deserialize)]

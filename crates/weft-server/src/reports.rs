@@ -177,10 +177,16 @@ impl Reports {
                 // Polled with the others before `poll` returns; on one node
                 // it is done at its first poll.
                 self.applying.push(Box::pin(async move {
+                    // Only refusals are answered: nothing is built for
+                    // the accepted ones.
                     let rejected: Vec<Value> = crate::api::apply_results(&s, results)
                         .await
-                        .into_iter()
-                        .filter(|a| a["status"] != "accepted")
+                        .iter()
+                        .filter_map(|(id, refused)| {
+                            refused
+                                .as_ref()
+                                .map(|e| crate::api::result_answer(id, Some(e)))
+                        })
                         .collect();
                     (!rejected.is_empty()).then(|| line(&json!({ "rejected": rejected })))
                 }));
