@@ -67,6 +67,16 @@ pub const WAKE_WAIT: Duration = Duration::from_secs(1);
 /// Messages the core handles in one round before committing, at most.
 pub const ROUND_MESSAGES_MAX: usize = 4_096;
 
+/// With no batch in flight (the writer idle), the core ends its round
+/// after this many messages and hands what it has to the writer, then
+/// applies the rest into the next batch while that one commits. Without
+/// it, the results of one commit (all of its runs' next steps, arriving
+/// at once) were applied in one round and committed in one batch, the
+/// writer idle all the while, and the next commit's results likewise:
+/// the two threads took turns instead of overlapping (benchmarks.md,
+/// "Round 8").
+pub const IDLE_WRITER_ROUND_MESSAGES_MAX: usize = 16;
+
 /// After a commit failed (disk full, I/O error), how long the core waits
 /// before it applies again what no caller waits for (activity results,
 /// due timers): requests are still tried, each answered with the store's
@@ -1003,7 +1013,11 @@ impl Core {
             while let Some(m) = next {
                 self.handle(m, &mut batch_replies);
                 round += 1;
-                if round >= ROUND_MESSAGES_MAX {
+                if round >= ROUND_MESSAGES_MAX
+                    || (round >= IDLE_WRITER_ROUND_MESSAGES_MAX
+                        && self.in_flight.is_empty()
+                        && self.host.has_work())
+                {
                     break;
                 }
                 next = self.rx.try_recv().ok();

@@ -151,3 +151,86 @@ async fn a_panic_in_one_run_stops_only_that_run() {
 
 /// Whether the probe panics (set by the test, read on the core thread).
 static BOOM: AtomicBool = AtomicBool::new(false);
+
+/// Activities: `Hold` blocks the core thread (dispatch runs there) until
+/// released, after saying it has; the others answer at once.
+struct Holding {
+    entered: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+    release: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl Dispatcher for Holding {
+    fn dispatch(&self, task: Task, sink: ResultSink) {
+        if task.activity == "Hold" {
+            let _ = self.entered.lock().unwrap().send(());
+            let _ = self.release.lock().unwrap().recv();
+        }
+        sink.complete(&task, json!(null));
+    }
+    fn cancel(&self, _: &str) {}
+}
+
+/// Messages that pile up while nothing is being committed are not all
+/// applied into one batch: the core hands the writer the first
+/// `IDLE_WRITER_ROUND_MESSAGES_MAX` and applies the rest while those
+/// commit. (Before, 40 starts queued at once made one batch of 40, and
+/// their 40 results another, the writer idle while the core applied each.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_piled_up_with_the_writer_idle_are_split_into_batches() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    const STARTS: usize = 40;
+    let (entered_tx, entered) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel();
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let dispatcher = Holding {
+        entered: std::sync::Mutex::new(entered_tx),
+        release: std::sync::Mutex::new(release_rx),
+    };
+    let rt = Runtime::start(store, Arc::new(dispatcher)).unwrap();
+    let held = "flow Held() {\n    return Hold()\n}\n";
+    rt.deploy(source("h.weft", format!("{held}\n{QUICK}")))
+        .await
+        .unwrap();
+    let holder = {
+        let rt = rt.clone();
+        tokio::spawn(async move { rt.start_run("Held", json!(null), None).await })
+    };
+    entered
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the core dispatches Hold");
+    // The core is held inside Hold's dispatch, with nothing in flight.
+    // Polling each start once sends its message: all 40 are queued.
+    let mut starts: Vec<_> = (0..STARTS)
+        .map(|i| Box::pin(rt.start_and_wait("Quick", json!(i), None, Duration::from_secs(60))))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    for s in &mut starts {
+        assert!(matches!(s.as_mut().poll(&mut cx), Poll::Pending));
+    }
+    let before = rt.metrics().batch_writes.snapshot();
+    release.send(()).unwrap();
+    for s in starts {
+        let (_, rec) = s.await.unwrap();
+        assert_eq!(rec.status, Status::Completed);
+    }
+    holder.await.unwrap().unwrap();
+    let (after, _, _) = rt.metrics().batch_writes.snapshot();
+    let batches_up_to = |bound: f64, snap: &[(f64, u64)]| {
+        snap.iter()
+            .find(|(b, _)| *b == bound)
+            .map_or(0, |(_, n)| *n)
+    };
+    let new = |bound: f64| batches_up_to(bound, &after) - batches_up_to(bound, &before.0);
+    let total = rt.metrics().batch_writes.snapshot().2 - before.2;
+    assert!(
+        new(16.0) > new(8.0),
+        "the first batch after the pile-up holds 9 to 16 writes: {after:?}"
+    );
+    assert_eq!(
+        new(32.0),
+        total,
+        "no batch holds more than 32 of the 40 starts or of their 40 results: {after:?}"
+    );
+    rt.shutdown();
+}
