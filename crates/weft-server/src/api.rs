@@ -1017,6 +1017,8 @@ pub(crate) async fn complete_task(
     }
     let done = s.queue.complete(&id, value).await;
     s.streams.reported(&id, &done);
+    s.reported
+        .result(crate::reported::Via::Request, done.is_err());
     done.map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }
@@ -1093,7 +1095,7 @@ pub(crate) async fn report_results(
     Json(raw): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let read = read_results(&raw)?;
-    let answers: Vec<Value> = apply_results(&s, read)
+    let answers: Vec<Value> = apply_results(&s, read, crate::reported::Via::Request)
         .await
         .iter()
         .map(|(id, refused)| result_answer(id, refused.as_ref()))
@@ -1149,6 +1151,7 @@ pub(crate) fn read_results(raw: &Value) -> Result<Results, ApiError> {
 pub(crate) async fn apply_results(
     s: &AppState,
     results: Results,
+    via: crate::reported::Via,
 ) -> Vec<(String, Option<ApiError>)> {
     let mut outcomes = Vec::with_capacity(results.0.len());
     for (id, outcome) in results.0 {
@@ -1157,6 +1160,7 @@ pub(crate) async fn apply_results(
             Outcome::Failure { error, retryable } => s.queue.fail(&id, error, retryable).await,
         };
         s.streams.reported(&id, &done);
+        s.reported.result(via, done.is_err());
         let refused = done.err().map(|e| task_error(e, &id));
         outcomes.push((id, refused));
     }
@@ -1193,6 +1197,8 @@ pub(crate) async fn fail_task(
         .fail(&id, body.error, body.retryable.unwrap_or(true))
         .await;
     s.streams.reported(&id, &done);
+    s.reported
+        .result(crate::reported::Via::Request, done.is_err());
     done.map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
 }

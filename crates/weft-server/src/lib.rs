@@ -44,6 +44,7 @@ pub mod ops;
 pub mod placement;
 pub mod push;
 pub mod queue;
+pub mod reported;
 pub mod reports;
 pub mod router;
 pub mod search;
@@ -304,6 +305,7 @@ fn serve(
         connections: connections.clone(),
         placements,
         streams: Default::default(),
+        reported: Default::default(),
         sources: sources
             .as_ref()
             .map(|s| s.statuses.clone())

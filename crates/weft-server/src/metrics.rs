@@ -96,6 +96,32 @@ pub async fn render(State(s): State<AppState>) -> Response {
         "# HELP weft_connections_refused_total Connections refused or closed to make room (connection caps).\n# TYPE weft_connections_refused_total counter\nweft_connections_refused_total {}",
         s.connections.refused.load(std::sync::atomic::Ordering::Relaxed)
     );
+    let r = s.reported.now();
+    let _ = writeln!(
+        out,
+        "# HELP weft_task_results_total Activity results workers reported, refused ones included, by how: `request` (POST /v1/tasks/results, /complete, /fail) or `stream` (a report line down a two-way task stream)."
+    );
+    let _ = writeln!(out, "# TYPE weft_task_results_total counter");
+    let _ = writeln!(
+        out,
+        "weft_task_results_total{{via=\"request\"}} {}",
+        r.by_request
+    );
+    let _ = writeln!(
+        out,
+        "weft_task_results_total{{via=\"stream\"}} {}",
+        r.by_stream
+    );
+    let _ = writeln!(
+        out,
+        "# HELP weft_task_results_rejected_total Reported results refused because their task was no longer open (it timed out, went to another worker, or was cancelled).\n# TYPE weft_task_results_rejected_total counter\nweft_task_results_rejected_total {}",
+        r.rejected
+    );
+    let _ = writeln!(
+        out,
+        "# HELP weft_stream_report_lines_refused_total Report lines of two-way task streams refused whole as malformed (nothing of them applied).\n# TYPE weft_stream_report_lines_refused_total counter\nweft_stream_report_lines_refused_total {}",
+        r.bad_lines
+    );
     let _ = writeln!(out, "# HELP weft_queue_tasks Tasks in the pull queue per activity, waiting for a worker or leased.");
     let _ = writeln!(out, "# TYPE weft_queue_tasks gauge");
     for (activity, d) in s.queue.depth() {

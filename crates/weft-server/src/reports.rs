@@ -25,6 +25,7 @@ use http_body::Body as _;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, Code, BODY_TIMEOUT_MESSAGE};
+use crate::reported::Via;
 use crate::state::AppState;
 
 /// Report lines of one stream being applied at once, at most (they wait
@@ -169,6 +170,7 @@ impl Reports {
             crate::error::parse_json::<Value>(&text).and_then(|raw| crate::api::read_results(&raw));
         match read {
             Err(e) => {
+                self.s.reported.bad_line();
                 let e = ApiError::new(e.code, format!("report line {n}: {}", e.message));
                 self.answers.push_back(error_line(&e));
             }
@@ -179,7 +181,7 @@ impl Reports {
                 self.applying.push(Box::pin(async move {
                     // Only refusals are answered: nothing is built for
                     // the accepted ones.
-                    let rejected: Vec<Value> = crate::api::apply_results(&s, results)
+                    let rejected: Vec<Value> = crate::api::apply_results(&s, results, Via::Stream)
                         .await
                         .iter()
                         .filter_map(|(id, refused)| {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub streams: Arc<crate::credit::Streams>,
     /// What this node's pull and stream sources did last.
     pub sources: weft_sources::Statuses,
+    /// What workers reported, for `/metrics`.
+    pub reported: Arc<crate::reported::Counts>,
     /// The largest request body, in bytes (`body_limit_bytes`); also the
     /// longest report line a task stream reads.
     pub body_limit: usize,

@@ -219,6 +219,17 @@ async fn reports_written_down_the_stream_complete_runs_and_give_credit_back() {
     assert_eq!(rejected[0]["error"]["code"], "unknown_task", "{answer}");
     let done = api.wait_for(&id, "completed").await;
     assert_eq!(done["result"], json!({"greeting": "hey"}));
+    // `/metrics` counts the five results that came down the stream, the
+    // refused one among them, and none by request.
+    let m = api.get("/metrics").await.text;
+    for line in [
+        "weft_task_results_total{via=\"stream\"} 5",
+        "weft_task_results_total{via=\"request\"} 0",
+        "weft_task_results_rejected_total 1",
+        "weft_stream_report_lines_refused_total 0",
+    ] {
+        assert!(m.lines().any(|l| l == line), "{line} in {m}");
+    }
     // The worker shows among the pollers.
     let w = api.get("/v1/workers").await.ok(200);
     assert!(w.to_string().contains("duplex"), "{w}");
@@ -267,6 +278,17 @@ async fn a_bad_report_line_is_answered_and_the_stream_goes_on() {
     let next = st.tasks().await;
     assert_eq!(next.len(), 1, "{next:?}");
     api.complete(&next[0], json!("yo")).await;
+    // The three refused lines are counted, the refused line's results are
+    // not (nothing of it was taken), the last result came by request.
+    let m = api.get("/metrics").await.text;
+    for line in [
+        "weft_stream_report_lines_refused_total 3",
+        "weft_task_results_total{via=\"stream\"} 1",
+        "weft_task_results_total{via=\"request\"} 1",
+        "weft_task_results_rejected_total 0",
+    ] {
+        assert!(m.lines().any(|l| l == line), "{line} in {m}");
+    }
 }
 
 #[tokio::test]
