@@ -1112,23 +1112,81 @@ pub(crate) struct Results(Vec<(String, Outcome)>);
 ///
 /// [`RESULTS_PER_REQUEST_MAX`]: crate::queue::RESULTS_PER_REQUEST_MAX
 pub(crate) fn read_results(raw: &Value) -> Result<Results, ApiError> {
-    use crate::queue::RESULTS_PER_REQUEST_MAX;
-    let items = match raw.as_object() {
-        Some(o) if o.len() == 1 && o.contains_key("results") => match &o["results"] {
-            Value::Array(items) => items,
-            _ => {
-                return Err(ApiError::new(
-                    Code::InvalidBody,
-                    "`results` must be an array",
-                ))
+    match raw.as_object() {
+        Some(o) if o.len() == 1 && o.contains_key("results") => read_result_list(&o["results"]),
+        _ => Err(ApiError::new(
+            Code::InvalidBody,
+            "the body is `{\"results\": [...]}`",
+        )),
+    }
+}
+
+/// A report line of a two-way task stream: results, heartbeats, or both.
+pub(crate) struct Report {
+    /// Results, as `POST /v1/tasks/results` takes them.
+    pub results: Option<Results>,
+    /// Tasks whose leases to extend, as `POST /v1/tasks/{id}/heartbeat`.
+    pub heartbeats: Vec<String>,
+}
+
+/// Reads a report line: `{"results": [...]}`, `{"heartbeats": [...]}`,
+/// or both keys in one object, each part checked whole before anything
+/// of the line is applied.
+pub(crate) fn read_report(raw: &Value) -> Result<Report, ApiError> {
+    use crate::reports::HEARTBEATS_PER_LINE_MAX;
+    let shape = || {
+        ApiError::new(
+            Code::InvalidBody,
+            "a report line is `{\"results\": [...]}`, `{\"heartbeats\": [\"taskId\", ...]}` or both",
+        )
+    };
+    let o = raw.as_object().ok_or_else(shape)?;
+    if o.is_empty() || o.keys().any(|k| k != "results" && k != "heartbeats") {
+        return Err(shape());
+    }
+    let results = o.get("results").map(read_result_list).transpose()?;
+    let heartbeats = match o.get("heartbeats") {
+        None => Vec::new(),
+        Some(Value::Array(ids)) => {
+            if ids.is_empty() || ids.len() > HEARTBEATS_PER_LINE_MAX {
+                return Err(ApiError::bad_request(format!(
+                    "`heartbeats` holds 1 to {HEARTBEATS_PER_LINE_MAX} task ids (HEARTBEATS_PER_LINE_MAX), not {}",
+                    ids.len()
+                )));
             }
-        },
-        _ => {
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    id.as_str().map(str::to_string).ok_or_else(|| {
+                        ApiError::new(
+                            Code::InvalidBody,
+                            format!("heartbeats[{i}]: each is a task id, a string"),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?
+        }
+        Some(_) => {
             return Err(ApiError::new(
                 Code::InvalidBody,
-                "the body is `{\"results\": [...]}`",
+                "`heartbeats` must be an array of task ids",
             ))
         }
+    };
+    Ok(Report {
+        results,
+        heartbeats,
+    })
+}
+
+/// Reads the list of a report's `results`.
+fn read_result_list(list: &Value) -> Result<Results, ApiError> {
+    use crate::queue::RESULTS_PER_REQUEST_MAX;
+    let Value::Array(items) = list else {
+        return Err(ApiError::new(
+            Code::InvalidBody,
+            "`results` must be an array",
+        ));
     };
     if items.is_empty() || items.len() > RESULTS_PER_REQUEST_MAX {
         return Err(ApiError::bad_request(format!(
@@ -1201,6 +1259,22 @@ pub(crate) async fn fail_task(
         .result(crate::reported::Via::Request, done.is_err());
     done.map_err(|e| task_error(e, &id))?;
     Ok(Json(json!({"status": "accepted"})))
+}
+
+/// Extends the leases of `ids` in order, as `POST /v1/tasks/{id}/heartbeat`
+/// would; each task id with the error that refused its heartbeat, if one
+/// did (the task is no longer open: its worker may stop).
+pub(crate) async fn apply_heartbeats(
+    s: &AppState,
+    ids: Vec<String>,
+) -> Vec<(String, Option<ApiError>)> {
+    let mut outcomes = Vec::with_capacity(ids.len());
+    for id in ids {
+        let refused = s.queue.heartbeat(&id).await.err();
+        let refused = refused.map(|e| task_error(e, &id));
+        outcomes.push((id, refused));
+    }
+    outcomes
 }
 
 pub(crate) async fn heartbeat_task(

@@ -1,7 +1,8 @@
 //! The way in of a two-way task stream (`stream.rs`): a worker that opens
 //! its stream with an `application/x-ndjson` body keeps that body open and
-//! writes its reports down it, one `{"results": [...]}` line each, while
-//! the server writes tasks down the answer. A report then costs the
+//! writes its reports down it, one `{"results": [...]}` line each (or
+//! `{"heartbeats": [...]}`, or both in one line), while the server writes
+//! tasks down the answer. A report then costs the
 //! worker a line on a connection it already has, where
 //! `POST /v1/tasks/results` costs a whole HTTP exchange.
 //!
@@ -32,6 +33,10 @@ use crate::state::AppState;
 /// for the store only in a cluster). Past it the stream stops reading its
 /// body until one is done, and the worker's writes wait in the socket.
 pub const STREAM_REPORTS_IN_FLIGHT_MAX: usize = 64;
+
+/// Task ids one report line's `heartbeats` holds, at most (as many as its
+/// `results`).
+pub const HEARTBEATS_PER_LINE_MAX: usize = 256;
 
 /// Answer lines (refusals) of one stream waiting to be written, at most.
 /// Past it the stream reads no more reports until the worker has read its
@@ -167,22 +172,27 @@ impl Reports {
         }
         let n = self.lines;
         let read =
-            crate::error::parse_json::<Value>(&text).and_then(|raw| crate::api::read_results(&raw));
+            crate::error::parse_json::<Value>(&text).and_then(|raw| crate::api::read_report(&raw));
         match read {
             Err(e) => {
                 self.s.reported.bad_line();
                 let e = ApiError::new(e.code, format!("report line {n}: {}", e.message));
                 self.answers.push_back(error_line(&e));
             }
-            Ok(results) => {
+            Ok(report) => {
                 let s = self.s.clone();
                 // Polled with the others before `poll` returns; on one node
                 // it is done at its first poll.
                 self.applying.push(Box::pin(async move {
+                    // Heartbeats first: a task whose result is in the same
+                    // line is still open for them.
+                    let mut outcomes = crate::api::apply_heartbeats(&s, report.heartbeats).await;
+                    if let Some(results) = report.results {
+                        outcomes.extend(crate::api::apply_results(&s, results, Via::Stream).await);
+                    }
                     // Only refusals are answered: nothing is built for
                     // the accepted ones.
-                    let rejected: Vec<Value> = crate::api::apply_results(&s, results, Via::Stream)
-                        .await
+                    let rejected: Vec<Value> = outcomes
                         .iter()
                         .filter_map(|(id, refused)| {
                             refused

@@ -122,10 +122,17 @@ fn open(s: AppState, body: StreamBody, reports: Option<Reports>) -> Result<Respo
     }
     let place = Place(s.streams.clone());
     crate::api::note_poller(&s, &worker, &body.activities);
-    let hello = line(&json!({"stream": {
+    let mut terms = json!({
         "max": max,
         "heartbeatMs": STREAM_HEARTBEAT.as_millis() as u64,
-    }}));
+    });
+    if reports.is_some() {
+        // Says this build reads heartbeats in report lines: a worker
+        // sends them down the stream only then (an older server refuses
+        // such a line).
+        terms["heartbeatLines"] = json!(true);
+    }
+    let hello = line(&json!({ "stream": terms }));
     let feed = Box::new(Feed {
         stop: s.stopping.clone(),
         s,

@@ -169,7 +169,7 @@ async fn reports_written_down_the_stream_complete_runs_and_give_credit_back() {
     assert_eq!(code, 200);
     assert_eq!(
         st.next().await,
-        Some(json!({"stream": {"max": 2, "heartbeatMs": 5000}}))
+        Some(json!({"stream": {"max": 2, "heartbeatMs": 5000, "heartbeatLines": true}}))
     );
     let mut ids = Vec::new();
     for name in ["ann", "bob", "cy"] {
@@ -459,4 +459,60 @@ async fn a_flood_of_bad_lines_is_answered_line_by_line_and_the_stream_lives_on()
         .await;
     let done = api.wait_for(&id, "completed").await;
     assert_eq!(done["result"], json!({"greeting": "hi"}));
+}
+
+/// Heartbeats down the stream keep a long task's lease: through several
+/// leases it is not handed out again. A heartbeat of a task that is no
+/// longer open comes back among the refusals, by name; a malformed one
+/// refuses its line.
+#[tokio::test]
+async fn heartbeats_down_the_stream_keep_the_lease() {
+    let dir = TempDir::new("api");
+    let (s, api) = server_with(Launch::data(dir.path()).config("lease = \"1s\"\n")).await;
+    let (_, mut st) = open_two_way(
+        &s.url,
+        None,
+        &terms(json!({"activities": ["Hello"], "max": 1})),
+        false,
+    )
+    .await;
+    st.next().await.expect("the stream's terms");
+    let id = api.start_id("Greet", json!("ann")).await;
+    let task = st.tasks().await.remove(0);
+    let task_id = task["taskId"].clone();
+    // Three leases long, a heartbeat every 150 ms: the task stays leased
+    // (without them, a poll would take it once the first lease ran out).
+    for _ in 0..20 {
+        st.send(&json!({ "heartbeats": [task_id] }).to_string())
+            .await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let taken = api.poll_now("Hello").await;
+        assert!(taken.is_empty(), "the lease ran out: {taken:?}");
+    }
+    // A heartbeat and the result in one line.
+    st.send(
+        &json!({"heartbeats": [task_id], "results": [{"taskId": task_id, "value": "hi"}]})
+            .to_string(),
+    )
+    .await;
+    let done = api.wait_for(&id, "completed").await;
+    assert_eq!(done["result"], json!({"greeting": "hi"}));
+    // The task is answered: its heartbeat is refused by name.
+    st.send(&json!({ "heartbeats": [task_id] }).to_string())
+        .await;
+    let answer = st.next().await.expect("the refusal");
+    let rejected = answer["rejected"].as_array().expect("rejected").clone();
+    assert_eq!(rejected.len(), 1, "{answer}");
+    assert_eq!(rejected[0]["taskId"], task_id);
+    assert_eq!(rejected[0]["error"]["code"], "unknown_task", "{answer}");
+    // Malformed heartbeats refuse their line; the stream goes on.
+    st.send(&json!({"heartbeats": "x"}).to_string()).await;
+    st.refused("invalid_body", "report line 23:").await;
+    st.send(&json!({"heartbeats": []}).to_string()).await;
+    let e = st.refused("bad_request", "report line 24:").await;
+    assert!(e.contains("HEARTBEATS_PER_LINE_MAX"), "{e}");
+    st.send(&json!({"heartbeats": [1]}).to_string()).await;
+    st.refused("invalid_body", "report line 25:").await;
+    st.send(&json!({"beats": [task_id]}).to_string()).await;
+    st.refused("invalid_body", "report line 26:").await;
 }
