@@ -1133,7 +1133,7 @@ pub(crate) struct Report {
 /// or both keys in one object, each part checked whole before anything
 /// of the line is applied.
 pub(crate) fn read_report(raw: &Value) -> Result<Report, ApiError> {
-    use crate::reports::HEARTBEATS_PER_LINE_MAX;
+    use crate::queue::HEARTBEATS_PER_LINE_MAX;
     let shape = || {
         ApiError::new(
             Code::InvalidBody,

@@ -24,6 +24,10 @@ pub const POLL_TASKS_MAX: usize = 100;
 /// finished tasks sends several requests).
 pub const RESULTS_PER_REQUEST_MAX: usize = 256;
 
+/// Task ids one report line of a two-way stream holds in its
+/// `heartbeats`, at most (as many as its `results`).
+pub const HEARTBEATS_PER_LINE_MAX: usize = 256;
+
 /// Longest a poll may wait for tasks.
 pub const POLL_WAIT_MAX: Duration = Duration::from_secs(60);
 

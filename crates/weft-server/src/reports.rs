@@ -34,10 +34,6 @@ use crate::state::AppState;
 /// body until one is done, and the worker's writes wait in the socket.
 pub const STREAM_REPORTS_IN_FLIGHT_MAX: usize = 64;
 
-/// Task ids one report line's `heartbeats` holds, at most (as many as its
-/// `results`).
-pub const HEARTBEATS_PER_LINE_MAX: usize = 256;
-
 /// Answer lines (refusals) of one stream waiting to be written, at most.
 /// Past it the stream reads no more reports until the worker has read its
 /// answers: a two-byte bad line earns a hundred-byte answer, and a worker
