@@ -1270,6 +1270,7 @@ pub(crate) async fn apply_heartbeats(
 ) -> Vec<(String, Option<ApiError>)> {
     let mut outcomes = Vec::with_capacity(ids.len());
     for id in ids {
+        s.reported.heartbeat(crate::reported::Via::Stream);
         let refused = s.queue.heartbeat(&id).await.err();
         let refused = refused.map(|e| task_error(e, &id));
         outcomes.push((id, refused));
@@ -1281,6 +1282,7 @@ pub(crate) async fn heartbeat_task(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    s.reported.heartbeat(crate::reported::Via::Request);
     let until = s
         .queue
         .heartbeat(&id)

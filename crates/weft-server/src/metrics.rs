@@ -114,6 +114,11 @@ pub async fn render(State(s): State<AppState>) -> Response {
     );
     let _ = writeln!(
         out,
+        "# HELP weft_task_heartbeats_total Task heartbeats workers sent, refused ones included, by how: `request` (POST /v1/tasks/{{taskId}}/heartbeat) or `stream` (in a report line of a two-way task stream).\n# TYPE weft_task_heartbeats_total counter\nweft_task_heartbeats_total{{via=\"request\"}} {}\nweft_task_heartbeats_total{{via=\"stream\"}} {}",
+        r.beats_by_request, r.beats_by_stream
+    );
+    let _ = writeln!(
+        out,
         "# HELP weft_task_results_rejected_total Reported results refused because their task was no longer open (it timed out, went to another worker, or was cancelled).\n# TYPE weft_task_results_rejected_total counter\nweft_task_results_rejected_total {}",
         r.rejected
     );

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// How a result came in, for the counts `/metrics` shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Via {
-    /// `POST /v1/tasks/results`, `/complete` or `/fail`.
+    /// `POST /v1/tasks/results`, `/complete`, `/fail` or `/heartbeat`.
     Request,
     /// A report line down a two-way task stream.
     Stream,
@@ -23,6 +23,8 @@ pub struct Counts {
     by_stream: AtomicU64,
     rejected: AtomicU64,
     bad_lines: AtomicU64,
+    beats_by_request: AtomicU64,
+    beats_by_stream: AtomicU64,
 }
 
 /// A copy of [`Counts`] at one moment.
@@ -36,6 +38,10 @@ pub struct CountsNow {
     pub rejected: u64,
     /// Report lines refused whole as malformed (nothing of them applied).
     pub bad_lines: u64,
+    /// Heartbeats taken by request, refused ones included.
+    pub beats_by_request: u64,
+    /// Heartbeats taken from stream report lines, refused ones included.
+    pub beats_by_stream: u64,
 }
 
 impl Counts {
@@ -51,6 +57,15 @@ impl Counts {
         }
     }
 
+    /// One heartbeat taken, refused or not.
+    pub fn heartbeat(&self, via: Via) {
+        match via {
+            Via::Request => &self.beats_by_request,
+            Via::Stream => &self.beats_by_stream,
+        }
+        .fetch_add(1, Ordering::Relaxed);
+    }
+
     /// One report line refused as malformed.
     pub fn bad_line(&self) {
         self.bad_lines.fetch_add(1, Ordering::Relaxed);
@@ -63,6 +78,8 @@ impl Counts {
             by_stream: self.by_stream.load(Ordering::Relaxed),
             rejected: self.rejected.load(Ordering::Relaxed),
             bad_lines: self.bad_lines.load(Ordering::Relaxed),
+            beats_by_request: self.beats_by_request.load(Ordering::Relaxed),
+            beats_by_stream: self.beats_by_stream.load(Ordering::Relaxed),
         }
     }
 }

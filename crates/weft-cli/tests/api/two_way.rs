@@ -515,4 +515,13 @@ async fn heartbeats_down_the_stream_keep_the_lease() {
     st.refused("invalid_body", "report line 25:").await;
     st.send(&json!({"beats": [task_id]}).to_string()).await;
     st.refused("invalid_body", "report line 26:").await;
+    // 22 heartbeats came down the stream (the refused one among them;
+    // none of the malformed lines'), none by request.
+    let m = api.get("/metrics").await.text;
+    for line in [
+        "weft_task_heartbeats_total{via=\"stream\"} 22",
+        "weft_task_heartbeats_total{via=\"request\"} 0",
+    ] {
+        assert!(m.lines().any(|l| l == line), "{line} in {m}");
+    }
 }
