@@ -182,19 +182,28 @@ impl Reports {
                 self.applying.push(Box::pin(async move {
                     // Heartbeats first: a task whose result is in the same
                     // line is still open for them.
-                    let mut outcomes = crate::api::apply_heartbeats(&s, report.heartbeats).await;
-                    if let Some(results) = report.results {
-                        outcomes.extend(crate::api::apply_results(&s, results, Via::Stream).await);
-                    }
+                    let beats = crate::api::apply_heartbeats(&s, report.heartbeats).await;
+                    let results = match report.results {
+                        Some(r) => crate::api::apply_results(&s, r, Via::Stream).await,
+                        None => Vec::new(),
+                    };
                     // Only refusals are answered: nothing is built for
-                    // the accepted ones.
-                    let rejected: Vec<Value> = outcomes
-                        .iter()
-                        .filter_map(|(id, refused)| {
-                            refused
-                                .as_ref()
-                                .map(|e| crate::api::result_answer(id, Some(e)))
+                    // the accepted ones. A refused heartbeat says so: its
+                    // task may still be running at the worker, which may
+                    // stop it.
+                    let refusals = |outcomes: Vec<(String, Option<ApiError>)>, beat: bool| {
+                        outcomes.into_iter().filter_map(move |(id, refused)| {
+                            refused.map(|e| {
+                                let mut a = crate::api::result_answer(&id, Some(&e));
+                                if beat {
+                                    a["heartbeat"] = json!(true);
+                                }
+                                a
+                            })
                         })
+                    };
+                    let rejected: Vec<Value> = refusals(beats, true)
+                        .chain(refusals(results, false))
                         .collect();
                     (!rejected.is_empty()).then(|| line(&json!({ "rejected": rejected })))
                 }));

@@ -10,6 +10,7 @@
 //! request is handed back to each result's own report, which retries it
 //! on the per-task endpoints as before.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::client::Client;
 use crate::error::ClientError;
-use crate::report_lines::{ReportTx, RESULTS_PER_REQUEST_MAX};
+use crate::report_lines::{Report, ReportTx, RESULTS_PER_REQUEST_MAX};
 use crate::{HandlerResult, Level, Logger};
 
 struct Pending {
@@ -33,7 +34,17 @@ pub(crate) struct Batcher {
     enabled: Arc<AtomicBool>,
     /// The open two-way stream's report lines, if any: reports go down it
     /// first (`report_lines.rs`).
-    stream: Arc<Mutex<Option<ReportTx>>>,
+    stream: Arc<Mutex<Option<Lines>>>,
+    /// The running tasks' "moved on" flags, by task id: a refusal that
+    /// comes down the stream sets the flag of the task it names.
+    gone: Arc<Mutex<HashMap<String, Arc<AtomicBool>>>>,
+}
+
+/// An attached two-way stream.
+struct Lines {
+    tx: ReportTx,
+    /// The server said it reads heartbeats in report lines.
+    heartbeats: bool,
 }
 
 impl Batcher {
@@ -47,16 +58,65 @@ impl Batcher {
             tx,
             enabled,
             stream: Arc::default(),
+            gone: Arc::default(),
         }
     }
 
-    fn stream(&self) -> std::sync::MutexGuard<'_, Option<ReportTx>> {
+    fn stream(&self) -> std::sync::MutexGuard<'_, Option<Lines>> {
         self.stream.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Reports go down this two-way stream from now on.
+    fn gone(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<AtomicBool>>> {
+        self.gone.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reports go down this two-way stream from now on (heartbeats too,
+    /// once the server says it reads them: [`Batcher::heartbeat_lines`]).
     pub fn attach(&self, reports: ReportTx) {
-        *self.stream() = Some(reports);
+        *self.stream() = Some(Lines {
+            tx: reports,
+            heartbeats: false,
+        });
+    }
+
+    /// The attached stream's server reads heartbeats in report lines.
+    pub fn heartbeat_lines(&self) {
+        if let Some(l) = self.stream().as_mut() {
+            l.heartbeats = true;
+        }
+    }
+
+    /// Sends a heartbeat of `task_id` down the two-way stream, when one
+    /// that takes them is attached; false when the caller must send it by
+    /// request. Its refusal, if any, comes down the stream
+    /// ([`Batcher::moved_on`]).
+    pub fn heartbeat(&self, task_id: &str) -> bool {
+        match self.stream().as_ref() {
+            Some(l) if l.heartbeats => l.tx.send(Report::Heartbeat(task_id.into())).is_ok(),
+            _ => false,
+        }
+    }
+
+    /// Keeps `flag` as task `task_id`'s "moved on" flag while it runs.
+    pub fn track(&self, task_id: &str, flag: Arc<AtomicBool>) {
+        self.gone().insert(task_id.to_string(), flag);
+    }
+
+    /// Task `task_id` is no longer running here.
+    pub fn untrack(&self, task_id: &str) {
+        self.gone().remove(task_id);
+    }
+
+    /// The server refused a report of `task_id`: the task moved on. True
+    /// when it was running here (its handler may stop).
+    pub fn moved_on(&self, task_id: &str) -> bool {
+        match self.gone().get(task_id) {
+            Some(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Reports go in requests again: the stream ended, or the worker is
@@ -84,7 +144,7 @@ impl Batcher {
         if let Some(lines) = self.stream().as_ref() {
             // Down the stream: applied when the server reads the line, and
             // answered only when refused (the stream's reader logs it).
-            if lines.send(item.clone()).is_ok() {
+            if lines.tx.send(Report::Result(item.clone())).is_ok() {
                 return Some(Ok(Route::Stream));
             }
         }

@@ -77,6 +77,10 @@ pub(crate) struct StreamLine {
 pub(crate) struct StreamTerms {
     /// How often the server writes when it has no task to send.
     pub heartbeat_ms: u64,
+    /// Two-way streams: the server reads heartbeats in report lines
+    /// (absent from servers older than that).
+    #[serde(default)]
+    pub heartbeat_lines: bool,
 }
 
 /// An open task stream: the server pushes tasks down it as it leases them.

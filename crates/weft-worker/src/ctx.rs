@@ -1,12 +1,14 @@
 //! What a handler knows about the task it runs, and the callback handle of
 //! awaited calls.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use tokio::time::Instant;
 
+use crate::batch::Batcher;
 use crate::client::{Client, Task};
 use crate::error::ClientError;
 use crate::{Level, Logger};
@@ -32,6 +34,19 @@ struct Inner {
     client: Client,
     log: Logger,
     lease: Mutex<Lease>,
+    /// The server said the task moved on (answered, cancelled,
+    /// superseded): a heartbeat's `404`, or a refusal down the stream.
+    gone: Arc<AtomicBool>,
+    /// Heartbeats go down the worker's two-way stream when it takes them.
+    reports: Option<Batcher>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(b) = &self.reports {
+            b.untrack(&self.task.task_id);
+        }
+    }
 }
 
 /// Where the task's lease stands, as far as this worker knows.
@@ -40,8 +55,6 @@ struct Lease {
     length: Duration,
     /// When the next automatic heartbeat is due.
     next_beat: Instant,
-    /// The server said the task moved on (answered, cancelled, superseded).
-    gone: bool,
 }
 
 impl Lease {
@@ -63,19 +76,30 @@ impl std::fmt::Debug for Ctx {
 }
 
 impl Ctx {
-    pub(crate) fn new(task: Task, client: Client, log: Logger, lease: Duration) -> Ctx {
+    pub(crate) fn new(
+        task: Task,
+        client: Client,
+        log: Logger,
+        lease: Duration,
+        reports: Option<Batcher>,
+    ) -> Ctx {
         let mut l = Lease {
             length: lease,
             next_beat: Instant::now(),
-            gone: false,
         };
         l.next_beat += l.beat_every();
+        let gone = Arc::new(AtomicBool::new(false));
+        if let Some(b) = &reports {
+            b.track(&task.task_id, gone.clone());
+        }
         Ctx {
             inner: Arc::new(Inner {
                 task,
                 client,
                 log,
                 lease: Mutex::new(l),
+                gone,
+                reports,
             }),
         }
     }
@@ -144,7 +168,7 @@ impl Ctx {
     /// or replaced by a newer attempt. A long handler may stop early: its
     /// result would be dropped.
     pub fn is_gone(&self) -> bool {
-        self.lease().gone
+        self.inner.gone.load(Ordering::Relaxed)
     }
 
     /// Extends the task's lease now. The worker already does this on its
@@ -152,8 +176,35 @@ impl Ctx {
     /// to show progress at moments of your choosing.
     ///
     /// A 404 ([`ClientError::is_not_found`]) means the task moved on (see
-    /// [`Ctx::is_gone`]).
+    /// [`Ctx::is_gone`]). On a two-way task stream whose server reads
+    /// heartbeats, the heartbeat goes down the stream and returns at once;
+    /// a refusal comes back down the stream later and sets
+    /// [`Ctx::is_gone`] (a heartbeat after that returns the 404).
     pub async fn heartbeat(&self) -> Result<(), ClientError> {
+        if self.is_gone() {
+            return Err(ClientError::Api {
+                status: 404,
+                code: "unknown_task".into(),
+                message: format!(
+                    "task {} moved on (answered, cancelled or superseded)",
+                    self.task_id()
+                ),
+            });
+        }
+        if let Some(b) = &self.inner.reports {
+            if b.heartbeat(self.task_id()) {
+                self.log(
+                    Level::Debug,
+                    &format!(
+                        "task {}: heartbeat written down the task stream",
+                        self.task_id()
+                    ),
+                );
+                let mut l = self.lease();
+                l.next_beat = Instant::now() + l.beat_every();
+                return Ok(());
+            }
+        }
         let r = self
             .inner
             .client
@@ -166,7 +217,7 @@ impl Ctx {
                 l.next_beat = Instant::now() + l.beat_every();
             }
             Err(e) if e.is_not_found() => {
-                if !l.gone {
+                if !self.inner.gone.swap(true, Ordering::Relaxed) {
                     (self.inner.log)(
                         Level::Debug,
                         &format!(
@@ -175,7 +226,6 @@ impl Ctx {
                         ),
                     );
                 }
-                l.gone = true;
             }
             Err(_) => {
                 l.next_beat = Instant::now() + l.beat_every().min(HEARTBEAT_RETRY_MAX);
@@ -187,8 +237,7 @@ impl Ctx {
     /// When the next automatic heartbeat is due; `None` once the task is
     /// gone.
     pub(crate) fn next_beat(&self) -> Option<Instant> {
-        let l = self.lease();
-        (!l.gone).then_some(l.next_beat)
+        (!self.is_gone()).then(|| self.lease().next_beat)
     }
 
     pub(crate) fn client(&self) -> &Client {

@@ -261,13 +261,19 @@ impl Loop {
                     Some(Err(e)) => break Some(e),
                 };
                 for r in line.rejected.unwrap_or_default() {
+                    let id = r["taskId"].as_str().unwrap_or("?");
+                    let why = r["error"]["message"].as_str().unwrap_or("rejected");
+                    // Either way the task moved on; a refused heartbeat's
+                    // task may still run here, and its handler may stop.
+                    sh.batcher.moved_on(id);
+                    let what = if r["heartbeat"] == true {
+                        "its heartbeat was refused, the handler may stop"
+                    } else {
+                        "its result is dropped"
+                    };
                     log(
                         Level::Debug,
-                        &format!(
-                            "task {} moved on (answered, cancelled or superseded): its result is dropped ({})",
-                            r["taskId"].as_str().unwrap_or("?"),
-                            r["error"]["message"].as_str().unwrap_or("rejected")
-                        ),
+                        &format!("task {id} moved on (answered, cancelled or superseded): {what} ({why})"),
                     );
                 }
                 if let Some(e) = line.error {
@@ -281,6 +287,9 @@ impl Loop {
                 if let Some(terms) = line.stream {
                     silence =
                         Duration::from_millis(terms.heartbeat_ms.max(100)) * STREAM_SILENCE_BEATS;
+                    if terms.heartbeat_lines {
+                        sh.batcher.heartbeat_lines();
+                    }
                 }
                 for task in line.tasks.unwrap_or_default() {
                     // The server's credit is the worker's concurrency, so
@@ -419,7 +428,13 @@ impl Loop {
         let lease = client::lease_left(&task.deadline, server_now_ms);
         let handler = self.handlers.get(&task.activity).cloned();
         let args = task.args.clone();
-        let ctx = Ctx::new(task, self.client.clone(), self.log.clone(), lease);
+        let ctx = Ctx::new(
+            task,
+            self.client.clone(),
+            self.log.clone(),
+            lease,
+            Some(batcher.clone()),
+        );
         async move {
             let outcome = match handler {
                 Some(h) => run_handler(&ctx, h, args).await,

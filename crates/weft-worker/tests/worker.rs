@@ -299,6 +299,20 @@ flow Slow(input) {
         1,
         "the task was handed out again"
     );
+    // The heartbeats, the manual one among them, went down the two-way
+    // task stream: none by request.
+    let m = server.metrics().await;
+    assert!(
+        m.lines()
+            .any(|l| l == "weft_task_heartbeats_total{via=\"request\"} 0"),
+        "{m}"
+    );
+    let by_stream: u64 = m
+        .lines()
+        .find_map(|l| l.strip_prefix("weft_task_heartbeats_total{via=\"stream\"} "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(by_stream >= 3, "{m}");
     stop(s, h).await;
 }
 
@@ -594,7 +608,14 @@ async fn a_task_that_moved_on_is_not_an_error() {
         assert!(Instant::now() < until, "{:?}", logs.all());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(gone_seen.load(Ordering::SeqCst), 1);
+    assert_eq!(gone_seen.load(Ordering::SeqCst), 1, "{:?}", logs.all());
+    // The automatic heartbeat went down the task stream and came back
+    // refused there, which told the handler.
+    assert!(
+        logs.count(Level::Debug, "its heartbeat was refused") >= 1,
+        "{:?}",
+        logs.all()
+    );
     assert_eq!(logs.count(Level::Error, ""), 0, "{:?}", logs.all());
     assert_eq!(logs.count(Level::Warn, ""), 0, "{:?}", logs.all());
     assert_eq!(server.get_run(&id).await["status"], "cancelled");

@@ -216,6 +216,7 @@ async fn reports_written_down_the_stream_complete_runs_and_give_credit_back() {
     assert_eq!(rejected.len(), 1, "{answer}");
     assert_eq!(rejected[0]["taskId"], got[0]["taskId"]);
     assert_eq!(rejected[0]["status"], "rejected");
+    assert!(rejected[0].get("heartbeat").is_none(), "{answer}");
     assert_eq!(rejected[0]["error"]["code"], "unknown_task", "{answer}");
     let done = api.wait_for(&id, "completed").await;
     assert_eq!(done["result"], json!({"greeting": "hey"}));
@@ -504,6 +505,7 @@ async fn heartbeats_down_the_stream_keep_the_lease() {
     let rejected = answer["rejected"].as_array().expect("rejected").clone();
     assert_eq!(rejected.len(), 1, "{answer}");
     assert_eq!(rejected[0]["taskId"], task_id);
+    assert_eq!(rejected[0]["heartbeat"], true, "{answer}");
     assert_eq!(rejected[0]["error"]["code"], "unknown_task", "{answer}");
     // Malformed heartbeats refuse their line; the stream goes on.
     st.send(&json!({"heartbeats": "x"}).to_string()).await;

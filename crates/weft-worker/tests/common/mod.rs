@@ -140,6 +140,16 @@ impl TestServer {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// The server's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let r = self
+            .with_auth(self.http.get(format!("{}/metrics", self.url)))
+            .send()
+            .await
+            .expect("the server answers");
+        r.text().await.expect("the metrics' text")
+    }
+
     /// Deploys one file of flows.
     pub async fn deploy(&self, source: &str) {
         let (status, body) = self
