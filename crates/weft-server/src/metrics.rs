@@ -23,6 +23,19 @@ fn histogram(out: &mut String, name: &str, help: &str, h: &Histogram) {
     let _ = writeln!(out, "{name}_count {count}");
 }
 
+/// A counter with one sample per label set (`""` for none).
+fn counter(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} counter");
+    for (labels, n) in samples {
+        match labels.is_empty() {
+            true => writeln!(out, "{name} {n}"),
+            false => writeln!(out, "{name}{{{labels}}} {n}"),
+        }
+        .ok();
+    }
+}
+
 /// Label values escape backslashes, quotes and line breaks.
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -97,35 +110,31 @@ pub async fn render(State(s): State<AppState>) -> Response {
         s.connections.refused.load(std::sync::atomic::Ordering::Relaxed)
     );
     let r = s.reported.now();
-    let _ = writeln!(
-        out,
-        "# HELP weft_task_results_total Activity results workers reported, refused ones included, by how: `request` (POST /v1/tasks/results, /complete, /fail) or `stream` (a report line down a two-way task stream)."
+    let via =
+        |request: u64, stream: u64| [("via=\"request\"", request), ("via=\"stream\"", stream)];
+    counter(
+        &mut out,
+        "weft_task_results_total",
+        "Activity results workers reported, refused ones included, by how: `request` (POST /v1/tasks/results, /complete, /fail) or `stream` (a report line down a two-way task stream).",
+        &via(r.by_request, r.by_stream),
     );
-    let _ = writeln!(out, "# TYPE weft_task_results_total counter");
-    let _ = writeln!(
-        out,
-        "weft_task_results_total{{via=\"request\"}} {}",
-        r.by_request
+    counter(
+        &mut out,
+        "weft_task_heartbeats_total",
+        "Task heartbeats workers sent, refused ones included, by how: `request` (POST /v1/tasks/{taskId}/heartbeat) or `stream` (in a report line of a two-way task stream).",
+        &via(r.beats_by_request, r.beats_by_stream),
     );
-    let _ = writeln!(
-        out,
-        "weft_task_results_total{{via=\"stream\"}} {}",
-        r.by_stream
+    counter(
+        &mut out,
+        "weft_task_results_rejected_total",
+        "Reported results refused because their task was no longer open (it timed out, went to another worker, or was cancelled).",
+        &[("", r.rejected)],
     );
-    let _ = writeln!(
-        out,
-        "# HELP weft_task_heartbeats_total Task heartbeats workers sent, refused ones included, by how: `request` (POST /v1/tasks/{{taskId}}/heartbeat) or `stream` (in a report line of a two-way task stream).\n# TYPE weft_task_heartbeats_total counter\nweft_task_heartbeats_total{{via=\"request\"}} {}\nweft_task_heartbeats_total{{via=\"stream\"}} {}",
-        r.beats_by_request, r.beats_by_stream
-    );
-    let _ = writeln!(
-        out,
-        "# HELP weft_task_results_rejected_total Reported results refused because their task was no longer open (it timed out, went to another worker, or was cancelled).\n# TYPE weft_task_results_rejected_total counter\nweft_task_results_rejected_total {}",
-        r.rejected
-    );
-    let _ = writeln!(
-        out,
-        "# HELP weft_stream_report_lines_refused_total Report lines of two-way task streams refused whole as malformed (nothing of them applied).\n# TYPE weft_stream_report_lines_refused_total counter\nweft_stream_report_lines_refused_total {}",
-        r.bad_lines
+    counter(
+        &mut out,
+        "weft_stream_report_lines_refused_total",
+        "Report lines of two-way task streams refused whole as malformed (nothing of them applied).",
+        &[("", r.bad_lines)],
     );
     let _ = writeln!(out, "# HELP weft_queue_tasks Tasks in the pull queue per activity, waiting for a worker or leased.");
     let _ = writeln!(out, "# TYPE weft_queue_tasks gauge");

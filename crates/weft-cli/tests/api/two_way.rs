@@ -151,6 +151,24 @@ impl TwoWay {
     }
 }
 
+/// A two-way stream of `Hello` tasks, at most `max` at once, its terms
+/// line read.
+async fn hello_stream(base: &str, max: u64) -> TwoWay {
+    let t = terms(json!({"activities": ["Hello"], "max": max}));
+    let (code, mut st) = open_two_way(base, None, &t, false).await;
+    assert_eq!(code, 200);
+    st.next().await.expect("the stream's terms");
+    st
+}
+
+/// `/metrics` holds each of `lines`, whole.
+async fn metrics_have(api: &Api, lines: &[&str]) {
+    let m = api.get("/metrics").await.text;
+    for line in lines {
+        assert!(m.lines().any(|l| l == *line), "{line} in {m}");
+    }
+}
+
 fn terms(v: Value) -> String {
     v.to_string()
 }
@@ -222,15 +240,16 @@ async fn reports_written_down_the_stream_complete_runs_and_give_credit_back() {
     assert_eq!(done["result"], json!({"greeting": "hey"}));
     // `/metrics` counts the five results that came down the stream, the
     // refused one among them, and none by request.
-    let m = api.get("/metrics").await.text;
-    for line in [
-        "weft_task_results_total{via=\"stream\"} 5",
-        "weft_task_results_total{via=\"request\"} 0",
-        "weft_task_results_rejected_total 1",
-        "weft_stream_report_lines_refused_total 0",
-    ] {
-        assert!(m.lines().any(|l| l == line), "{line} in {m}");
-    }
+    metrics_have(
+        &api,
+        &[
+            "weft_task_results_total{via=\"stream\"} 5",
+            "weft_task_results_total{via=\"request\"} 0",
+            "weft_task_results_rejected_total 1",
+            "weft_stream_report_lines_refused_total 0",
+        ],
+    )
+    .await;
     // The worker shows among the pollers.
     let w = api.get("/v1/workers").await.ok(200);
     assert!(w.to_string().contains("duplex"), "{w}");
@@ -240,14 +259,7 @@ async fn reports_written_down_the_stream_complete_runs_and_give_credit_back() {
 async fn a_bad_report_line_is_answered_and_the_stream_goes_on() {
     let dir = TempDir::new("api");
     let (s, api) = server_with_flows(&dir).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 4})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 4).await;
     let id = api.start_id("Greet", json!("ann")).await;
     let task = st.tasks().await.remove(0);
     // Not JSON; JSON of another shape; a malformed result next to a good
@@ -281,29 +293,23 @@ async fn a_bad_report_line_is_answered_and_the_stream_goes_on() {
     api.complete(&next[0], json!("yo")).await;
     // The three refused lines are counted, the refused line's results are
     // not (nothing of it was taken), the last result came by request.
-    let m = api.get("/metrics").await.text;
-    for line in [
-        "weft_stream_report_lines_refused_total 3",
-        "weft_task_results_total{via=\"stream\"} 1",
-        "weft_task_results_total{via=\"request\"} 1",
-        "weft_task_results_rejected_total 0",
-    ] {
-        assert!(m.lines().any(|l| l == line), "{line} in {m}");
-    }
+    metrics_have(
+        &api,
+        &[
+            "weft_stream_report_lines_refused_total 3",
+            "weft_task_results_total{via=\"stream\"} 1",
+            "weft_task_results_total{via=\"request\"} 1",
+            "weft_task_results_rejected_total 0",
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_line_over_the_body_limit_ends_the_stream_and_its_task_goes_back() {
     let dir = TempDir::new("api");
     let (s, api) = server_with(Launch::data(dir.path()).config("body_limit_bytes = 65536\n")).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 1})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 1).await;
     let id = api.start_id("Greet", json!("ann")).await;
     let task = st.tasks().await.remove(0);
     let big = "x".repeat(70_000);
@@ -332,14 +338,7 @@ async fn a_two_way_stream_outlives_the_body_deadline() {
     let dir = TempDir::new("api");
     let (s, api) =
         server_with(Launch::data(dir.path()).config("[http]\nbody_read_timeout = \"1s\"\n")).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 1})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 1).await;
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     let id = api.start_id("Greet", json!("ann")).await;
     let task = st.tasks().await.remove(0);
@@ -397,14 +396,7 @@ async fn two_way_terms_are_checked_as_a_one_way_streams_body() {
 async fn a_two_way_stream_ends_when_the_server_stops_and_its_task_comes_back() {
     let dir = TempDir::new("api");
     let (mut s, api) = server_with_flows(&dir).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 1})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 1).await;
     let id = api.start_id("Greet", json!("ann")).await;
     let task = st.tasks().await.remove(0);
     // The worker's body stays open: the stop must not wait for it.
@@ -434,14 +426,7 @@ async fn a_flood_of_bad_lines_is_answered_line_by_line_and_the_stream_lives_on()
     const BAD: u64 = 5_000;
     let dir = TempDir::new("api");
     let (s, api) = server_with_flows(&dir).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 1})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 1).await;
     // Written at once, without reading: the server holds back reading while
     // its answers wait (STREAM_ANSWERS_PENDING_MAX), and loses none.
     let mut flood = String::new();
@@ -470,14 +455,7 @@ async fn a_flood_of_bad_lines_is_answered_line_by_line_and_the_stream_lives_on()
 async fn heartbeats_down_the_stream_keep_the_lease() {
     let dir = TempDir::new("api");
     let (s, api) = server_with(Launch::data(dir.path()).config("lease = \"1s\"\n")).await;
-    let (_, mut st) = open_two_way(
-        &s.url,
-        None,
-        &terms(json!({"activities": ["Hello"], "max": 1})),
-        false,
-    )
-    .await;
-    st.next().await.expect("the stream's terms");
+    let mut st = hello_stream(&s.url, 1).await;
     let id = api.start_id("Greet", json!("ann")).await;
     let task = st.tasks().await.remove(0);
     let task_id = task["taskId"].clone();
@@ -519,11 +497,12 @@ async fn heartbeats_down_the_stream_keep_the_lease() {
     st.refused("invalid_body", "report line 26:").await;
     // 22 heartbeats came down the stream (the refused one among them;
     // none of the malformed lines'), none by request.
-    let m = api.get("/metrics").await.text;
-    for line in [
-        "weft_task_heartbeats_total{via=\"stream\"} 22",
-        "weft_task_heartbeats_total{via=\"request\"} 0",
-    ] {
-        assert!(m.lines().any(|l| l == line), "{line} in {m}");
-    }
+    metrics_have(
+        &api,
+        &[
+            "weft_task_heartbeats_total{via=\"stream\"} 22",
+            "weft_task_heartbeats_total{via=\"request\"} 0",
+        ],
+    )
+    .await;
 }
