@@ -205,3 +205,45 @@ async fn send_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report_lines::Report;
+
+    fn batcher() -> Batcher {
+        let client = Client::new("http://127.0.0.1:9", None).unwrap();
+        Batcher::start(client, Arc::new(|_: Level, _: &str| {}))
+    }
+
+    #[tokio::test]
+    async fn heartbeats_go_down_a_stream_only_once_its_server_reads_them() {
+        let b = batcher();
+        assert!(!b.heartbeat("a.1"), "no stream: by request");
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        b.attach(tx);
+        assert!(
+            !b.heartbeat("a.1"),
+            "a stream whose server has not said heartbeatLines: by request"
+        );
+        assert!(rx.try_recv().is_err());
+        b.heartbeat_lines();
+        assert!(b.heartbeat("a.1"));
+        assert_eq!(rx.try_recv().unwrap(), Report::Heartbeat("a.1".into()));
+        b.detach();
+        assert!(!b.heartbeat("a.1"), "detached: by request again");
+    }
+
+    #[tokio::test]
+    async fn a_refusal_down_the_stream_sets_the_running_tasks_flag() {
+        let b = batcher();
+        let flag = Arc::new(AtomicBool::new(false));
+        b.track("a.1", flag.clone());
+        assert!(!b.moved_on("b.1"), "not running here");
+        assert!(!flag.load(Ordering::Relaxed));
+        assert!(b.moved_on("a.1"));
+        assert!(flag.load(Ordering::Relaxed));
+        b.untrack("a.1");
+        assert!(!b.moved_on("a.1"), "done: no longer tracked");
+    }
+}
