@@ -107,15 +107,11 @@ impl Batcher {
         self.gone().remove(task_id);
     }
 
-    /// The server refused a report of `task_id`: the task moved on. True
-    /// when it was running here (its handler may stop).
-    pub fn moved_on(&self, task_id: &str) -> bool {
-        match self.gone().get(task_id) {
-            Some(flag) => {
-                flag.store(true, Ordering::Relaxed);
-                true
-            }
-            None => false,
+    /// The server refused a report of `task_id`: the task moved on, and
+    /// its handler, if it still runs here, may stop.
+    pub fn moved_on(&self, task_id: &str) {
+        if let Some(flag) = self.gone().get(task_id) {
+            flag.store(true, Ordering::Relaxed);
         }
     }
 
@@ -239,11 +235,13 @@ mod tests {
         let b = batcher();
         let flag = Arc::new(AtomicBool::new(false));
         b.track("a.1", flag.clone());
-        assert!(!b.moved_on("b.1"), "not running here");
-        assert!(!flag.load(Ordering::Relaxed));
-        assert!(b.moved_on("a.1"));
+        b.moved_on("b.1");
+        assert!(!flag.load(Ordering::Relaxed), "another task's refusal");
+        b.moved_on("a.1");
         assert!(flag.load(Ordering::Relaxed));
         b.untrack("a.1");
-        assert!(!b.moved_on("a.1"), "done: no longer tracked");
+        flag.store(false, Ordering::Relaxed);
+        b.moved_on("a.1");
+        assert!(!flag.load(Ordering::Relaxed), "done: no longer tracked");
     }
 }

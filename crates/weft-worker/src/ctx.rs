@@ -37,15 +37,15 @@ struct Inner {
     /// The server said the task moved on (answered, cancelled,
     /// superseded): a heartbeat's `404`, or a refusal down the stream.
     gone: Arc<AtomicBool>,
-    /// Heartbeats go down the worker's two-way stream when it takes them.
-    reports: Option<Batcher>,
+    /// The worker's reports: heartbeats go down its two-way stream when it
+    /// takes them, and a refusal there sets `gone` (tracked while the task
+    /// runs).
+    reports: Batcher,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(b) = &self.reports {
-            b.untrack(&self.task.task_id);
-        }
+        self.reports.untrack(&self.task.task_id);
     }
 }
 
@@ -81,7 +81,7 @@ impl Ctx {
         client: Client,
         log: Logger,
         lease: Duration,
-        reports: Option<Batcher>,
+        reports: Batcher,
     ) -> Ctx {
         let mut l = Lease {
             length: lease,
@@ -89,9 +89,7 @@ impl Ctx {
         };
         l.next_beat += l.beat_every();
         let gone = Arc::new(AtomicBool::new(false));
-        if let Some(b) = &reports {
-            b.track(&task.task_id, gone.clone());
-        }
+        reports.track(&task.task_id, gone.clone());
         Ctx {
             inner: Arc::new(Inner {
                 task,
@@ -191,19 +189,17 @@ impl Ctx {
                 ),
             });
         }
-        if let Some(b) = &self.inner.reports {
-            if b.heartbeat(self.task_id()) {
-                self.log(
-                    Level::Debug,
-                    &format!(
-                        "task {}: heartbeat written down the task stream",
-                        self.task_id()
-                    ),
-                );
-                let mut l = self.lease();
-                l.next_beat = Instant::now() + l.beat_every();
-                return Ok(());
-            }
+        if self.inner.reports.heartbeat(self.task_id()) {
+            self.log(
+                Level::Debug,
+                &format!(
+                    "task {}: heartbeat written down the task stream",
+                    self.task_id()
+                ),
+            );
+            let mut l = self.lease();
+            l.next_beat = Instant::now() + l.beat_every();
+            return Ok(());
         }
         let r = self
             .inner
@@ -296,5 +292,53 @@ impl CallbackHandle {
     /// [`ClientError::is_transient`], try again later.
     pub async fn complete(&self, value: Value) -> Result<(), ClientError> {
         self.client.callback(&self.token, &value).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report_lines::Report;
+    use tokio::sync::mpsc;
+
+    fn task(id: &str) -> Task {
+        serde_json::from_value(serde_json::json!({
+            "taskId": id, "callId": "c", "runId": "r", "activity": "A",
+            "args": [], "attempt": 1, "deadline": "2026-12-07T00:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_heartbeat_down_the_stream_until_a_refusal_then_a_404_and_no_line() {
+        let client = Client::new("http://127.0.0.1:9", None).unwrap();
+        let log: Logger = Arc::new(|_: Level, _: &str| {});
+        let reports = Batcher::start(client.clone(), log.clone());
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        reports.attach(tx);
+        reports.heartbeat_lines();
+        let ctx = Ctx::new(
+            task("a.1"),
+            client,
+            log,
+            Duration::from_secs(30),
+            reports.clone(),
+        );
+        ctx.heartbeat().await.unwrap();
+        assert_eq!(rx.try_recv().unwrap(), Report::Heartbeat("a.1".into()));
+        assert!(!ctx.is_gone());
+        // The server refused a report of the task, down the stream.
+        reports.moved_on("a.1");
+        assert!(ctx.is_gone());
+        assert_eq!(ctx.next_beat(), None, "no more automatic heartbeats");
+        let e = ctx.heartbeat().await.unwrap_err();
+        assert!(e.is_not_found(), "{e}");
+        assert!(rx.try_recv().is_err(), "nothing more down the stream");
+        // Once the task's context is gone, its flag is no longer tracked.
+        let flag = ctx.inner.gone.clone();
+        flag.store(false, Ordering::Relaxed);
+        drop(ctx);
+        reports.moved_on("a.1");
+        assert!(!flag.load(Ordering::Relaxed), "untracked when dropped");
     }
 }

@@ -433,7 +433,7 @@ impl Loop {
             self.client.clone(),
             self.log.clone(),
             lease,
-            Some(batcher.clone()),
+            batcher.clone(),
         );
         async move {
             let outcome = match handler {
