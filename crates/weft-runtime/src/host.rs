@@ -464,6 +464,19 @@ pub struct Host {
     /// Earliest timer we know of; `None` means "ask the store".
     next_timer: Option<i64>,
     next_timer_known: bool,
+    /// The newest batch that set or cleared a timer or took due ones: once
+    /// it is committed (and nothing after it is in flight) the store is
+    /// asked for the next timer again, since `next_timer` may name one
+    /// that is gone. Being the newest, it also keeps that question from
+    /// being asked while the batch being built holds timers the store does
+    /// not have yet. Batches that touch no timer leave `next_timer` right,
+    /// so the core does not ask the store after each of them (it did: one
+    /// read transaction per commit, in series with every step).
+    timers_touched_in: Option<u64>,
+    /// Outside a cluster: the newest version of each flow started here,
+    /// forgotten at every deploy (only this host deploys into its store).
+    /// In a cluster another node may deploy, so the store is asked.
+    latest_versions: HashMap<String, i64>,
     follow: VecDeque<FollowUp>,
     /// In a cluster: the shared store and this node.
     cluster: Option<Cluster>,
@@ -584,6 +597,8 @@ impl Host {
             fired: HashMap::new(),
             next_timer: None,
             next_timer_known: false,
+            timers_touched_in: None,
+            latest_versions: HashMap::new(),
             follow: VecDeque::new(),
             cluster: None,
             park_after: Vec::new(),
@@ -719,6 +734,7 @@ impl Host {
                 return Err(HostError::TooManyVersions { flow: f.name });
             }
         }
+        self.latest_versions.clear();
         let d = self.store.deploy(files, &flows, Some(&encoded), now)?;
         self.cache_program(d.version, Arc::new(program));
         // The version is stored; its schedules' rows go in the next batch
@@ -943,10 +959,12 @@ impl Host {
         self.fired.retain(|_, batch| *batch > no);
         self.event_ids.retain(|_, batch| *batch > no);
         self.schedule_overlay.retain(|_, (_, batch)| *batch > no);
-        if no + 1 == self.batch_no {
+        let cleared = self.cluster.is_some() || self.timers_touched_in.is_some_and(|b| b <= no);
+        if no + 1 == self.batch_no && cleared {
             // Cleared timers may linger in `next_timer`: ask the store.
             self.next_timer = None;
             self.next_timer_known = false;
+            self.timers_touched_in = None;
         }
         let mut released = Vec::new();
         self.runs.retain(|_, c| {
@@ -1139,6 +1157,8 @@ impl Host {
             return Ok(None);
         }
         tracing::info!(run = %record.id, "run {} is readable again: unparked", record.id);
+        // Its timers are back in the store, unknown to `next_timer`.
+        self.next_timer_known = false;
         self.parked.remove(&record.id);
         for c in state.children.values() {
             if !matches!(c.state, ChildState::Running) {
@@ -1233,7 +1253,6 @@ impl Host {
             });
         }
         let version = self
-            .store
             .latest_version(flow)?
             .ok_or_else(|| HostError::UnknownFlow(flow.to_string()))?;
         let program = self.program(version)?;
@@ -1316,6 +1335,19 @@ impl Host {
             run_id,
             created: true,
         })
+    }
+
+    /// The newest version that defines `flow`, from memory outside a
+    /// cluster (see `latest_versions`).
+    fn latest_version(&mut self, flow: &str) -> Result<Option<i64>, HostError> {
+        if let Some(&v) = self.latest_versions.get(flow) {
+            return Ok(Some(v));
+        }
+        let found = self.store.latest_version(flow)?;
+        if let (Some(v), None) = (found, &self.cluster) {
+            self.latest_versions.insert(flow.to_string(), v);
+        }
+        Ok(found)
     }
 
     /// A new run's claim: in a cluster, the node that creates a run holds it.
@@ -1773,13 +1805,22 @@ impl Host {
             _ => return Ok(fired),
         }
         let due = self.store.due_timers(now, 1_000)?;
+        if due.is_empty() {
+            // `next_timer` named a timer that is gone (cleared, or re-armed
+            // later, in a batch since committed): the store knows the next.
+            self.next_timer = None;
+            self.next_timer_known = false;
+            return Ok(fired);
+        }
         // Fired timers stay in the store until the batch commits, so the
         // store cannot tell the next one now; start over from the timers
-        // these deliveries arm. A commit makes the host ask again, and one
-        // comes: a delivered timer writes, if only to clear its row, unless
-        // its run re-armed the key in a write still to be committed.
+        // these deliveries arm. This batch's commit makes the host ask
+        // again, and one comes: a delivered timer writes, if only to clear
+        // its row, unless its run re-armed the key in a write still to be
+        // committed.
         self.next_timer = None;
         self.next_timer_known = true;
+        self.timers_touched_in = Some(self.batch_no);
         let mut n = 0;
         for t in due {
             let k = (t.run_id.clone(), t.key.clone());
@@ -2332,6 +2373,7 @@ impl Host {
             if !w.timers_clear.contains(&key) {
                 w.timers_clear.push(key);
             }
+            self.timers_touched_in = Some(self.batch_no);
         }
         // The attempt an event reports on is over: its task is done.
         if let Some(call) = finished_call {
@@ -2380,6 +2422,7 @@ impl Host {
                 }
                 Command::SetTimer { key, at } => {
                     self.next_timer = Some(self.next_timer.map_or(at, |n| n.min(at)));
+                    self.timers_touched_in = Some(self.batch_no);
                     w.timers_clear.retain(|k| *k != key);
                     w.timers_set.retain(|(k, _)| *k != key);
                     w.timers_set.push((key, at));
@@ -2389,6 +2432,7 @@ impl Host {
                     if !w.timers_clear.contains(&key) {
                         w.timers_clear.push(key);
                     }
+                    self.timers_touched_in = Some(self.batch_no);
                 }
                 Command::RegisterToken { token, call } => w.tokens_put.push((token, call)),
                 Command::StartChild {
@@ -2755,6 +2799,87 @@ mod tests {
         assert_eq!(h.fire_due_timers(1_000).unwrap(), 1);
         commit(&mut h, in_flight);
         assert_eq!(h.fire_due_timers(1_000).unwrap(), 0);
+    }
+
+    /// The host asks the store for the next timer only after a batch that
+    /// touched timers commits: a timer armed in the batch being built must
+    /// survive the commit of the one before (which cleared a timer), and
+    /// be known once its own batch commits.
+    #[test]
+    fn a_timer_armed_while_an_earlier_batch_commits_is_not_forgotten() {
+        let sleep = "flow S(x) {\n    Sleep(1s)\n    return x\n}\n";
+        let mut h = host(sleep);
+        h.start_run("S", json!(1), None, 0).unwrap();
+        flush(&mut h);
+        assert_eq!(h.next_timer(), Some(1_000));
+        // The first run's timer is delivered (its row cleared in this
+        // batch), and while that batch commits a second run arms one.
+        assert_eq!(h.fire_due_timers(1_000).unwrap(), 1);
+        let clearing = h.take_batch();
+        h.start_run("S", json!(2), None, 1_000).unwrap();
+        commit(&mut h, clearing);
+        assert_eq!(
+            h.next_timer(),
+            Some(2_000),
+            "known while its batch is built"
+        );
+        flush(&mut h);
+        assert_eq!(h.next_timer(), Some(2_000), "known once committed");
+        assert_eq!(h.fire_due_timers(1_999).unwrap(), 0);
+        assert_eq!(h.fire_due_timers(2_000).unwrap(), 1);
+    }
+
+    /// A timer cleared before it came due (a call's timeout, the call
+    /// answered in time) is not waited for, and the one armed after it
+    /// still fires.
+    #[test]
+    fn a_cleared_timer_is_not_waited_for_and_the_next_one_fires() {
+        let mut h =
+            host("flow T(x) {\n    r = Work(x) @timeout(1s)\n    Sleep(5s)\n    return r\n}\n");
+        let id = h.start_run("T", json!(1), None, 0).unwrap().run_id;
+        let (no, batch, effects) = h.take_batch();
+        commit(&mut h, (no, batch, Vec::new()));
+        let task = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Dispatch(t) => Some(t.clone()),
+                _ => None,
+            })
+            .expect("the start dispatches the call");
+        drop(effects);
+        assert_eq!(h.next_timer(), Some(1_000), "the call's timeout");
+        h.deliver(
+            &id,
+            Event::CallCompleted {
+                call: task.call,
+                attempt: task.attempt,
+                value: json!("done"),
+            },
+            10,
+        )
+        .unwrap();
+        flush(&mut h);
+        assert_eq!(h.fire_due_timers(1_000).unwrap(), 0, "the timeout is gone");
+        assert_eq!(h.next_timer(), Some(5_010), "the sleep's timer");
+        assert_eq!(h.fire_due_timers(5_010).unwrap(), 1);
+        flush(&mut h);
+        assert_eq!(h.record(&id).unwrap().unwrap().status, Status::Completed);
+    }
+
+    /// Outside a cluster the newest version of a flow is kept in memory;
+    /// a deploy makes the next start use the new one.
+    #[test]
+    fn a_start_after_a_deploy_uses_the_new_version() {
+        let mut h = host(ONE_CALL);
+        let first = h.start_run("F", json!(1), None, 0).unwrap().run_id;
+        assert_eq!(h.record(&first).unwrap().unwrap().version, 1);
+        let files = [SourceText {
+            name: "f.weft".into(),
+            text: ONE_CALL.replace("Work", "Other"),
+        }];
+        h.deploy(&files, 0).unwrap();
+        let second = h.start_run("F", json!(2), None, 0).unwrap().run_id;
+        assert_eq!(h.record(&second).unwrap().unwrap().version, 2);
     }
 
     /// Commits everything the host has (what the runtime's loop does).
