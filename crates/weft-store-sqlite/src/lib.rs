@@ -91,6 +91,7 @@
 
 pub mod check;
 mod events;
+pub mod gather;
 pub mod journal;
 mod machines;
 pub mod schema;
@@ -106,7 +107,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{
-    ffi, params, Connection, ErrorCode, OptionalExtension, Row, Transaction, TransactionBehavior,
+    ffi, params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction,
+    TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
 use weft_store::machines::IndexProbe;
@@ -380,7 +382,9 @@ impl Drop for Reader<'_> {
 
 fn open_connection(path: &Path, cache_kib: i64) -> Result<Connection> {
     let err = |e| db_err(e, || format!("open {}", path.display()));
-    let conn = Connection::open(path).map_err(err)?;
+    let vfs =
+        gather::register().map_err(|e| StoreError::Io(format!("open {}: {e}", path.display())))?;
+    let conn = Connection::open_with_flags_and_vfs(path, OpenFlags::default(), vfs).map_err(err)?;
     conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS))
         .map_err(err)?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED_MAX);
