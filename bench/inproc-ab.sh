@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # Alternates `weft bench` between Weft builds: PAIRS rounds of `--runs 20000 --concurrency 64`, each
-# build in turn, then three rounds of `--runs 3000 --concurrency 1`; one line per bench, with the
-# time, the build and the bench's last line. On a shared host, compare the pairs, not the levels.
-# Usage: PAIRS=8 bench/inproc-ab.sh /path/to/weft-a /path/to/weft-b
+# build in turn, and PAIRS_C1 rounds (3 unless set) of `--runs 3000 --concurrency 1`, those after the
+# others unless C1_FIRST=1; one line per bench, with the time, the build and the bench's last line.
+# On a shared host, compare the pairs, not the levels.
+# Usage: PAIRS=8 [PAIRS_C1=3] [C1_FIRST=1] bench/inproc-ab.sh /path/to/weft-a /path/to/weft-b
 set -euo pipefail
 PAIRS=${PAIRS:-8}
-for _ in $(seq 1 "$PAIRS"); do
-  for bin in "$@"; do
-    echo "$(date +%H:%M:%S) $(basename "$bin") c64 $("$bin" bench --runs 20000 --concurrency 64 | tail -1)"
+PAIRS_C1=${PAIRS_C1:-3}
+c64() {
+  for _ in $(seq 1 "$PAIRS"); do
+    for bin in "$@"; do
+      echo "$(date +%H:%M:%S) $(basename "$bin") c64 $("$bin" bench --runs 20000 --concurrency 64 | tail -1)"
+    done
   done
-done
-for _ in 1 2 3; do
-  for bin in "$@"; do
-    echo "$(date +%H:%M:%S) $(basename "$bin") c1 $("$bin" bench --runs 3000 --concurrency 1 | tail -1)"
+}
+c1() {
+  for _ in $(seq 1 "$PAIRS_C1"); do
+    for bin in "$@"; do
+      echo "$(date +%H:%M:%S) $(basename "$bin") c1 $("$bin" bench --runs 3000 --concurrency 1 | tail -1)"
+    done
   done
-done
+}
+if [ "${C1_FIRST:-0}" = 1 ]; then
+  c1 "$@"
+  c64 "$@"
+else
+  c64 "$@"
+  c1 "$@"
+fi
