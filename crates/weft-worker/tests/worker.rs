@@ -257,6 +257,21 @@ flow Fragile(input) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heartbeats_keep_a_slow_task_from_being_handed_out_again() {
+    // The heartbeats, the manual one among them, go down the two-way task
+    // stream: none by request.
+    slow_task_kept_by_heartbeats(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polling_worker_heartbeats_by_request() {
+    // Without a stream, every heartbeat is a request of its own.
+    slow_task_kept_by_heartbeats(false).await;
+}
+
+/// Runs a task that outlives its lease three times over with a worker
+/// that streams or polls, and checks that it ran once and which way its
+/// heartbeats went.
+async fn slow_task_kept_by_heartbeats(streaming: bool) {
     // A 1 s lease; the handler takes 3 s. Without heartbeats the server
     // would hand the task out again (with this worker's free slots, it
     // would run a second time).
@@ -278,19 +293,20 @@ flow Slow(input) {
     let logs = Logs::default();
     let calls = Arc::new(AtomicUsize::new(0));
     let c2 = calls.clone();
-    let (s, h) = spawn(worker(&server.url, &logs).concurrency(4).activity(
-        "Crunch",
-        move |ctx: Ctx, _args: Value| {
-            c2.fetch_add(1, Ordering::SeqCst);
-            async move {
-                // A manual heartbeat works as well.
-                ctx.heartbeat().await.map_err(Error::retryable)?;
-                tokio::time::sleep(Duration::from_secs(3)).await;
-                assert!(!ctx.is_gone());
-                Ok(json!("done"))
-            }
-        },
-    ));
+    let w = worker(&server.url, &logs).streaming(streaming);
+    let (s, h) = spawn(
+        w.concurrency(4)
+            .activity("Crunch", move |ctx: Ctx, _args: Value| {
+                c2.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    // A manual heartbeat works as well.
+                    ctx.heartbeat().await.map_err(Error::retryable)?;
+                    tokio::time::sleep(Duration::from_secs(3)).await;
+                    assert!(!ctx.is_gone());
+                    Ok(json!("done"))
+                }
+            }),
+    );
     let run = server.run("Slow", json!({})).await;
     assert_eq!(run["status"], "completed", "{run}");
     assert_eq!(run["result"], json!("done"));
@@ -299,20 +315,21 @@ flow Slow(input) {
         1,
         "the task was handed out again"
     );
-    // The heartbeats, the manual one among them, went down the two-way
-    // task stream: none by request.
     let m = server.metrics().await;
-    assert!(
+    let count = |via: &str| -> u64 {
+        let prefix = format!("weft_task_heartbeats_total{{via=\"{via}\"}} ");
         m.lines()
-            .any(|l| l == "weft_task_heartbeats_total{via=\"request\"} 0"),
-        "{m}"
-    );
-    let by_stream: u64 = m
-        .lines()
-        .find_map(|l| l.strip_prefix("weft_task_heartbeats_total{via=\"stream\"} "))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    assert!(by_stream >= 3, "{m}");
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let (used, unused) = if streaming {
+        ("stream", "request")
+    } else {
+        ("request", "stream")
+    };
+    assert_eq!(count(unused), 0, "{m}");
+    assert!(count(used) >= 3, "{m}");
     stop(s, h).await;
 }
 
