@@ -2607,24 +2607,9 @@ mod tests {
         assert_eq!(started.status, Status::Running);
         assert_eq!(started.updated_at, 0);
         assert_eq!(h.status_in_memory(&id), Some(Status::Running));
-        let task = effects
-            .iter()
-            .find_map(|e| match e {
-                Effect::Dispatch(t) => Some(t.clone()),
-                _ => None,
-            })
-            .expect("the start dispatches the call");
+        let task = dispatched(&effects);
         drop(effects);
-        h.deliver(
-            &id,
-            Event::CallCompleted {
-                call: task.call,
-                attempt: task.attempt,
-                value: json!("done"),
-            },
-            5,
-        )
-        .unwrap();
+        complete(&mut h, &id, &task, 5);
         // Stepped and not yet in a batch: the status is the state's.
         assert_eq!(h.status_in_memory(&id), Some(Status::Completed));
         assert_eq!(h.record(&id).unwrap().unwrap().status, Status::Completed);
@@ -2839,25 +2824,9 @@ mod tests {
         let id = h.start_run("T", json!(1), None, 0).unwrap().run_id;
         let (no, batch, effects) = h.take_batch();
         commit(&mut h, (no, batch, Vec::new()));
-        let task = effects
-            .iter()
-            .find_map(|e| match e {
-                Effect::Dispatch(t) => Some(t.clone()),
-                _ => None,
-            })
-            .expect("the start dispatches the call");
-        drop(effects);
+        let task = dispatched(&effects);
         assert_eq!(h.next_timer(), Some(1_000), "the call's timeout");
-        h.deliver(
-            &id,
-            Event::CallCompleted {
-                call: task.call,
-                attempt: task.attempt,
-                value: json!("done"),
-            },
-            10,
-        )
-        .unwrap();
+        complete(&mut h, &id, &task, 10);
         flush(&mut h);
         assert_eq!(h.fire_due_timers(1_000).unwrap(), 0, "the timeout is gone");
         assert_eq!(h.next_timer(), Some(5_010), "the sleep's timer");
@@ -2880,6 +2849,27 @@ mod tests {
         h.deploy(&files, 0).unwrap();
         let second = h.start_run("F", json!(2), None, 0).unwrap().run_id;
         assert_eq!(h.record(&second).unwrap().unwrap().version, 2);
+    }
+
+    /// The call a batch's effects dispatch.
+    fn dispatched(effects: &[Effect]) -> Task {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Dispatch(t) => Some(t.clone()),
+                _ => None,
+            })
+            .expect("the batch dispatches a call")
+    }
+
+    /// Answers a dispatched call with `"done"` at `now`.
+    fn complete(h: &mut Host, run: &str, task: &Task, now: i64) {
+        let done = Event::CallCompleted {
+            call: task.call,
+            attempt: task.attempt,
+            value: json!("done"),
+        };
+        h.deliver(run, done, now).unwrap();
     }
 
     /// Commits everything the host has (what the runtime's loop does).
