@@ -717,6 +717,21 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) 
 }
 
 /// The run's part of a write.
+/// What a step's write reads of the stored run before it writes.
+struct Before {
+    seq: i64,
+    /// Journal steps stored.
+    steps: i64,
+    /// The stored status is the write's.
+    status_same: bool,
+    /// The columns fixed at creation (flow, version, input, parent,
+    /// idempotency key, creation time) are the write's.
+    fixed_same: bool,
+    /// The stored status and flow, for the counts.
+    status: String,
+    flow: String,
+}
+
 fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
@@ -783,16 +798,18 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         // when the value is the same, so the first statement reads whether
         // status and the columns fixed at creation differ (and the status
         // and flow as they were, for the counts), the second writes the
-        // rest, and only when they differ does a third write them.
+        // rest, and only when they differ does a third write them: the
+        // status alone when only it changed (a run finishing: two indexes
+        // rewritten instead of six), else all of them.
         // Not one UPDATE ... RETURNING: SQLite gathers a RETURNING clause's
         // rows in an ephemeral table, opened and closed with its own page
         // cache at every execution, which cost more than this point read
         // of a page the UPDATE then finds in the cache (benchmarks.md,
         // "Round 4 (issue 15)").
-        let before: Option<(i64, i64, bool, String, String)> = tx
+        let before: Option<Before> = tx
             .prepare_cached(
-                "SELECT seq, journal_steps, \
-                 status = ?2 AND flow = ?3 AND version = ?4 AND input = ?5 \
+                "SELECT seq, journal_steps, status = ?2, \
+                 flow = ?3 AND version = ?4 AND input = ?5 \
                  AND parent IS ?6 AND idempotency_key IS ?7 AND created_at = ?8, \
                  status, flow FROM runs WHERE id = ?1",
             )
@@ -809,19 +826,20 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                         rec.created_at,
                     ],
                     |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            status_name(r.get_ref(3)?),
-                            r.get(4)?,
-                        ))
+                        Ok(Before {
+                            seq: r.get(0)?,
+                            steps: r.get(1)?,
+                            status_same: r.get(2)?,
+                            fixed_same: r.get(3)?,
+                            status: status_name(r.get_ref(4)?),
+                            flow: r.get(5)?,
+                        })
                     },
                 )
                 .optional()
             })
             .map_err(|e| db_err(e, what))?;
-        if let Some((seq, ..)) = &before {
+        if let Some(Before { seq, .. }) = &before {
             tx.prepare_cached(
                 "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
                  updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
@@ -841,33 +859,45 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             })
             .map_err(|e| db_err(e, what))?;
         }
-        let updated = before
-            .map(|(seq, steps, same, status, flow)| (seq, steps + steps_added, same, status, flow));
-        if let Some((seq, _, false, old_status, old_flow)) = &updated {
-            if *old_status != rec.status.as_str() || *old_flow != rec.flow {
-                counts.remove(old_flow, old_status);
-                counts.add(&rec.flow, rec.status.as_str());
-            }
-            tx.prepare_cached(
-                "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, parent = ?6, \
-                 idempotency_key = ?7, created_at = ?8 WHERE seq = ?1",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    seq,
-                    status::code(rec.status),
-                    rec.flow,
-                    rec.version,
-                    input,
-                    rec.parent,
-                    rec.idempotency_key,
-                    rec.created_at,
-                ])
+        match &before {
+            Some(Before {
+                status_same: true,
+                fixed_same: true,
+                ..
             })
-            .map_err(|e| db_err(e, what))?;
+            | None => {}
+            Some(b) => {
+                if b.status != rec.status.as_str() || b.flow != rec.flow {
+                    counts.remove(&b.flow, &b.status);
+                    counts.add(&rec.flow, rec.status.as_str());
+                }
+                let seq = b.seq;
+                let written = if b.fixed_same {
+                    tx.prepare_cached("UPDATE runs SET status = ?2 WHERE seq = ?1")
+                        .and_then(|mut s| s.execute(params![seq, status::code(rec.status)]))
+                } else {
+                    tx.prepare_cached(
+                        "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, \
+                         parent = ?6, idempotency_key = ?7, created_at = ?8 WHERE seq = ?1",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            seq,
+                            status::code(rec.status),
+                            rec.flow,
+                            rec.version,
+                            input,
+                            rec.parent,
+                            rec.idempotency_key,
+                            rec.created_at,
+                        ])
+                    })
+                };
+                written.map_err(|e| db_err(e, what))?;
+            }
         }
-        match updated {
-            Some((seq, step, ..)) => (seq, step),
+        match before {
+            Some(b) => (b.seq, b.steps + steps_added),
             // Not created by this write, but not stored either: store it
             // (as the memory store does).
             None => {
