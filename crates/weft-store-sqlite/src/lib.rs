@@ -107,7 +107,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{
-    ffi, params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction,
+    ffi, params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, ToSql, Transaction,
     TransactionBehavior,
 };
 use weft_engine::state::{Status, Task};
@@ -806,6 +806,18 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         // cache at every execution, which cost more than this point read
         // of a page the UPDATE then finds in the cache (benchmarks.md,
         // "Round 4 (issue 15)").
+        // ?2 to ?8 of the statements below: the status, then the columns
+        // fixed at creation.
+        let status_code = status::code(rec.status);
+        let fixed: [&dyn ToSql; 7] = [
+            &status_code,
+            &rec.flow,
+            &rec.version,
+            &input,
+            &rec.parent,
+            &rec.idempotency_key,
+            &rec.created_at,
+        ];
         let before: Option<Before> = tx
             .prepare_cached(
                 "SELECT seq, journal_steps, status = ?2, \
@@ -815,16 +827,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             )
             .and_then(|mut s| {
                 s.query_row(
-                    params![
-                        id,
-                        status::code(rec.status),
-                        rec.flow,
-                        rec.version,
-                        input,
-                        rec.parent,
-                        rec.idempotency_key,
-                        rec.created_at,
-                    ],
+                    rusqlite::params_from_iter(std::iter::once(&id as &dyn ToSql).chain(fixed)),
                     |r| {
                         Ok(Before {
                             seq: r.get(0)?,
@@ -881,16 +884,9 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                          parent = ?6, idempotency_key = ?7, created_at = ?8 WHERE seq = ?1",
                     )
                     .and_then(|mut s| {
-                        s.execute(params![
-                            seq,
-                            status::code(rec.status),
-                            rec.flow,
-                            rec.version,
-                            input,
-                            rec.parent,
-                            rec.idempotency_key,
-                            rec.created_at,
-                        ])
+                        s.execute(rusqlite::params_from_iter(
+                            std::iter::once(&seq as &dyn ToSql).chain(fixed),
+                        ))
                     })
                 };
                 written.map_err(|e| db_err(e, what))?;
