@@ -1808,8 +1808,15 @@ impl Host {
         if due.is_empty() {
             // `next_timer` named a timer that is gone (cleared, or re-armed
             // later, in a batch since committed): the store knows the next.
-            self.next_timer = None;
-            self.next_timer_known = false;
+            let stored = self.store.next_timer()?;
+            self.next_timer = stored.filter(|&at| at > now);
+            self.next_timer_known = true;
+            if stored.is_some_and(|at| at <= now) {
+                // A due row `due_timers` does not return (one whose run is
+                // missing): asked about again after the next commit, not
+                // in a loop here.
+                self.timers_touched_in = Some(self.batch_no);
+            }
             return Ok(fired);
         }
         // Fired timers stay in the store until the batch commits, so the
