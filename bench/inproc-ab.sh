@@ -7,24 +7,20 @@
 set -euo pipefail
 PAIRS=${PAIRS:-8}
 PAIRS_C1=${PAIRS_C1:-3}
-c64() {
-  for _ in $(seq 1 "$PAIRS"); do
+# rounds runs concurrency label builds...
+alternate() {
+  local rounds=$1 runs=$2 conc=$3 label=$4
+  shift 4
+  for _ in $(seq 1 "$rounds"); do
     for bin in "$@"; do
-      echo "$(date +%H:%M:%S) $(basename "$bin") c64 $("$bin" bench --runs 20000 --concurrency 64 | tail -1)"
-    done
-  done
-}
-c1() {
-  for _ in $(seq 1 "$PAIRS_C1"); do
-    for bin in "$@"; do
-      echo "$(date +%H:%M:%S) $(basename "$bin") c1 $("$bin" bench --runs 3000 --concurrency 1 | tail -1)"
+      echo "$(date +%H:%M:%S) $(basename "$bin") $label $("$bin" bench --runs "$runs" --concurrency "$conc" | tail -1)"
     done
   done
 }
 if [ "${C1_FIRST:-0}" = 1 ]; then
-  c1 "$@"
-  c64 "$@"
+  alternate "$PAIRS_C1" 3000 1 c1 "$@"
+  alternate "$PAIRS" 20000 64 c64 "$@"
 else
-  c64 "$@"
-  c1 "$@"
+  alternate "$PAIRS" 20000 64 c64 "$@"
+  alternate "$PAIRS_C1" 3000 1 c1 "$@"
 fi

@@ -716,7 +716,6 @@ fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) 
     events::apply_schedules(tx, &w.schedules)
 }
 
-/// The run's part of a write.
 /// What a step's write reads of the stored run before it writes.
 struct Before {
     seq: i64,
@@ -732,6 +731,7 @@ struct Before {
     flow: String,
 }
 
+/// The run's part of a write.
 fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
@@ -877,7 +877,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                 let seq = b.seq;
                 let written = if b.fixed_same {
                     tx.prepare_cached("UPDATE runs SET status = ?2 WHERE seq = ?1")
-                        .and_then(|mut s| s.execute(params![seq, status::code(rec.status)]))
+                        .and_then(|mut s| s.execute(params![seq, status_code]))
                 } else {
                     tx.prepare_cached(
                         "UPDATE runs SET status = ?2, flow = ?3, version = ?4, input = ?5, \
