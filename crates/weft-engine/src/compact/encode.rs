@@ -50,23 +50,84 @@ fn hex_value(b: u8) -> u8 {
     }
 }
 
+// A table entry's head is its first PREFIX_MIN bytes as one word.
+const _: () = assert!(PREFIX_MIN == std::mem::size_of::<u64>());
+
+/// The first [`PREFIX_MIN`] bytes of `s` as one word (`s` is at least
+/// that long).
+fn head(s: &[u8]) -> u64 {
+    let mut b = [0u8; PREFIX_MIN];
+    b.copy_from_slice(&s[..PREFIX_MIN]);
+    u64::from_le_bytes(b)
+}
+
+/// The reference table: the strings seen (seeds first), in one buffer so
+/// that remembering one allocates nothing. Every string scanned is at
+/// least [`PREFIX_MIN`] bytes long, so an entry whose first
+/// [`PREFIX_MIN`] bytes differ from it is neither equal to it nor shares
+/// enough to be referred to: one comparison of heads rejects it, where
+/// comparing bytes one at a time cost most of a snapshot's encoding
+/// (call ids share the run id's first 26 bytes).
+#[derive(Default)]
+struct Table {
+    text: Vec<u8>,
+    /// Per entry: where it is in `text`, and its head (entries shorter
+    /// than [`PREFIX_MIN`], seeds only, have none and match nothing).
+    entries: Vec<(usize, usize, Option<u64>)>,
+}
+
+impl Table {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn push(&mut self, s: &str) {
+        let start = self.text.len();
+        self.text.extend_from_slice(s.as_bytes());
+        let h = (s.len() >= PREFIX_MIN).then(|| head(s.as_bytes()));
+        self.entries.push((start, self.text.len(), h));
+    }
+
+    /// The first entry equal to `s`, else the first of those sharing the
+    /// longest prefix of at least [`PREFIX_MIN`] bytes with it, with that
+    /// length (`s` is at least [`PREFIX_MIN`] bytes long).
+    fn find(&self, s: &str) -> Option<(usize, usize, bool)> {
+        let h = head(s.as_bytes());
+        let mut best: Option<(usize, usize)> = None;
+        for (i, &(start, end, th)) in self.entries.iter().enumerate() {
+            if th != Some(h) {
+                continue;
+            }
+            let t = &self.text[start..end];
+            if t == s.as_bytes() {
+                return Some((i, s.len(), true));
+            }
+            let common = common_prefix(t, s);
+            if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
+                best = Some((i, common));
+            }
+        }
+        best.map(|(i, common)| (i, common, false))
+    }
+}
+
 pub(super) struct Encoder {
     pub(super) out: Vec<u8>,
-    table: Vec<String>,
+    table: Table,
 }
 
 impl Encoder {
     pub(super) fn new(seeds: &[&str]) -> Encoder {
         let mut out = Vec::with_capacity(256);
         out.push(FORMAT);
-        Encoder {
-            out,
-            table: seeds
-                .iter()
-                .take(TABLE_MAX)
-                .map(|s| s.to_string())
-                .collect(),
+        let mut table = Table {
+            text: Vec::with_capacity(256),
+            entries: Vec::with_capacity(TABLE_MAX),
+        };
+        for s in seeds.iter().take(TABLE_MAX) {
+            table.push(s);
         }
+        Encoder { out, table }
     }
 
     fn varint(&mut self, n: u64) {
@@ -149,19 +210,12 @@ impl Encoder {
             return;
         }
         if s.len() >= PREFIX_MIN {
-            let mut best: Option<(usize, usize)> = None;
-            for (i, t) in self.table.iter().enumerate() {
-                if t == s {
+            if let Some((i, common, equal)) = self.table.find(s) {
+                if equal {
                     self.out.push(STR_REF);
                     push_varint(&mut self.out, i as u64);
                     return;
                 }
-                let common = common_prefix(t, s);
-                if common >= PREFIX_MIN && best.is_none_or(|(_, b)| common > b) {
-                    best = Some((i, common));
-                }
-            }
-            if let Some((i, common)) = best {
                 self.out.push(STR_PREFIX);
                 self.varint(i as u64);
                 self.varint(common as u64);
@@ -194,7 +248,7 @@ impl Encoder {
 
     fn remember(&mut self, s: &str) {
         if s.len() >= PREFIX_MIN && self.table.len() < TABLE_MAX {
-            self.table.push(s.to_string());
+            self.table.push(s);
         }
     }
 
@@ -685,10 +739,96 @@ impl serde::Serializer for KeySer<'_> {
 
 /// The length in bytes of the longest common prefix that ends on a
 /// character boundary of both.
-fn common_prefix(a: &str, b: &str) -> usize {
-    let mut n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-    while !(a.is_char_boundary(n) && b.is_char_boundary(n)) {
+/// The bytes `a` (a string's) and `b` share at their start, cut back to a
+/// character boundary of both.
+fn common_prefix(a: &[u8], b: &str) -> usize {
+    let bb = b.as_bytes();
+    let len = a.len().min(bb.len());
+    let mut n = 0;
+    // A word at a time: the shared part is often a whole run id.
+    while n + 8 <= len {
+        let x = head(&a[n..]) ^ head(&bb[n..]);
+        if x != 0 {
+            n += (x.trailing_zeros() / 8) as usize;
+            break;
+        }
+        n += 8;
+    }
+    while n < len && a[n] == bb[n] {
+        n += 1;
+    }
+    // `a` at `n`: its end, or not a UTF-8 continuation byte.
+    let boundary_of_a = |n: usize| a.get(n).is_none_or(|&c| (c as i8) >= -0x40);
+    while !(boundary_of_a(n) && b.is_char_boundary(n)) {
         n -= 1;
     }
     n
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    /// The table's search as it was before heads: every entry's bytes
+    /// compared one at a time.
+    fn find_slowly(table: &[String], s: &str) -> Option<(usize, usize, bool)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, t) in table.iter().enumerate() {
+            if t == s {
+                return Some((i, s.len(), true));
+            }
+            let mut n = t.bytes().zip(s.bytes()).take_while(|(x, y)| x == y).count();
+            while !(t.is_char_boundary(n) && s.is_char_boundary(n)) {
+                n -= 1;
+            }
+            if n >= PREFIX_MIN && best.is_none_or(|(_, b)| n > b) {
+                best = Some((i, n));
+            }
+        }
+        best.map(|(i, n)| (i, n, false))
+    }
+
+    /// Strings that share long prefixes, multi-byte characters among them.
+    fn arb_string() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (
+            prop_oneof![
+                Just(""),
+                Just("0190f3a2c4d57e8b9a1b2c3d4e5f6a7b"),
+                Just("0190f3a2c4d57e8b"),
+                Just("héllo wörld, "),
+                Just("caller-"),
+            ],
+            "[a-cé€0-9:]{0,12}",
+        )
+            .prop_map(|(a, b)| format!("{a}{b}"))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn heads_find_what_a_byte_by_byte_scan_finds(
+            entries in proptest::collection::vec(arb_string(), 0..TABLE_MAX),
+            probes in proptest::collection::vec(arb_string(), 1..16),
+        ) {
+            let mut table = Table::default();
+            for e in &entries {
+                table.push(e);
+            }
+            for p in probes.iter().filter(|p| p.len() >= PREFIX_MIN) {
+                proptest::prop_assert_eq!(table.find(p), find_slowly(&entries, p), "{:?}", p);
+            }
+        }
+    }
+
+    #[test]
+    fn a_shared_prefix_is_counted_past_whole_words() {
+        assert_eq!(
+            common_prefix(b"0123456789abcdefXY", "0123456789abcdefXZ"),
+            17
+        );
+        assert_eq!(common_prefix(b"01234567", "01234567"), 8);
+        assert_eq!(common_prefix(b"0123456", "01234567"), 7);
+        // "é" is two bytes: a prefix never ends inside it.
+        assert_eq!(common_prefix("abcdefgé".as_bytes(), "abcdefgè"), 7);
+    }
 }
