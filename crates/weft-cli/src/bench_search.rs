@@ -96,7 +96,7 @@ fn fill(store: &dyn Store, n: u64) -> anyhow::Result<(u64, Duration)> {
                             input: r.input.clone(),
                         },
                     }],
-                    record: Some(r),
+                    record: Some(r.into()),
                     state: snapshot.clone(),
                     created: true,
                     ..RunWrite::default()

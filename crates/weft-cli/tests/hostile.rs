@@ -1170,7 +1170,7 @@ async fn a_long_journal_says_what_it_dropped() {
         rec.result = Some(json!(1));
         let writes = (0..max + 25)
             .map(|i| RunWrite {
-                record: Some(rec.clone()),
+                record: Some(rec.clone().into()),
                 created: i == 0,
                 journal: vec![Entry {
                     at: 1_000 + i,

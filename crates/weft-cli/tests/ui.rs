@@ -241,7 +241,7 @@ fn make_unreadable(data: &Path, run: &str) {
     store
         .commit(&weft_store::Batch {
             writes: vec![weft_store::RunWrite {
-                record: Some(stored.record),
+                record: Some(stored.record.into()),
                 state: serde_json::to_vec(&state).unwrap(),
                 ..weft_store::RunWrite::default()
             }],
@@ -662,7 +662,7 @@ fn write_long_journal(data: &Path) -> String {
     rec.result = Some(json!(1));
     let writes = (0..weft_store::JOURNAL_STEPS_PER_RUN_MAX + DROPPED_STEPS)
         .map(|i| RunWrite {
-            record: Some(rec.clone()),
+            record: Some(rec.clone().into()),
             created: i == 0,
             journal: vec![Entry {
                 at: 1_000 + i,

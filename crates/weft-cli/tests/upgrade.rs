@@ -50,7 +50,7 @@ fn rewrite_snapshot(data: &Path, run: &str, edit: impl Fn(&mut Value)) {
     store
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(stored.record),
+                record: Some(stored.record.into()),
                 state: serde_json::to_vec(&json).unwrap(),
                 ..RunWrite::default()
             }],

@@ -910,11 +910,11 @@ impl Host {
                 continue;
             };
             // In place: the record's input, ids and flow are not copied
-            // again (a copy only when the previous batch's effects still
-            // hold the record). The write needs a copy of its own; the
-            // effect shares the host's.
+            // again (a copy only when the previous batch or its effects
+            // still hold the record). The write and the effect share the
+            // host's.
             update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, now);
-            w.record = Some(RunRecord::clone(&c.record));
+            w.record = Some(Arc::clone(&c.record));
             w.state = weft_engine::state::encode_snapshot(&c.state, &run_id);
             // `update_record` just took `waiting` from this very state.
             w.waiting_from_state = true;
@@ -2636,7 +2636,7 @@ mod tests {
         assert_eq!(finished.updated_at, 5);
         assert_eq!(finished.result, Some(json!("done")));
         let written = batch.writes[0].record.as_ref().unwrap();
-        assert_eq!(*written, *finished);
+        assert_eq!(**written, *finished);
         assert_eq!(finished.input, json!(7));
         // What `make_record` gives from the first record is what the step
         // changed in place.
@@ -2648,7 +2648,9 @@ mod tests {
         drop(started);
         drop(effects);
         drop(finished);
-        // ... and with every holder gone, a further change copies nothing.
+        drop(batch);
+        // ... and with every holder gone (the batch's write shares it too),
+        // a further change copies nothing.
         let before = Arc::as_ptr(&h.runs[&id].record);
         let c = h.runs.get_mut(&id).unwrap();
         update_record(Arc::make_mut(&mut c.record), &c.state, &c.program, 9);
@@ -2905,7 +2907,7 @@ mod tests {
         store
             .commit(&Batch {
                 writes: vec![RunWrite {
-                    record: Some(stored.record),
+                    record: Some(stored.record.into()),
                     state: serde_json::to_vec(&json).unwrap(),
                     ..RunWrite::default()
                 }],
@@ -2999,7 +3001,7 @@ mod tests {
         store
             .commit(&Batch {
                 writes: vec![RunWrite {
-                    record: Some(stored.record),
+                    record: Some(stored.record.into()),
                     state: bytes,
                     ..RunWrite::default()
                 }],
@@ -3249,7 +3251,7 @@ mod tests {
         store
             .commit(&Batch {
                 writes: vec![RunWrite {
-                    record: Some(rec),
+                    record: Some(rec.into()),
                     state,
                     ..RunWrite::default()
                 }],

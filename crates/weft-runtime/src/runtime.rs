@@ -868,6 +868,10 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
             )),
             _ => store.commit(&batch),
         };
+        // Before the core hears of it: the batch's records are the host's,
+        // shared, and the run's next step changes its record in place
+        // unless something else still holds it.
+        drop(batch);
         if let Err(e) = &result {
             if !matches!(&poisoned, Some((g, _)) if *g == generation) {
                 poisoned = Some((generation, like(e, strip(e))));
@@ -1095,6 +1099,7 @@ impl Core {
                     // Nothing else is in flight, so a failure here is the
                     // whole story: answered at once, like the writer's.
                     let result = self.store.commit(&batch);
+                    drop(batch);
                     self.committed(no, result, &mut batch_replies);
                 } else if self.writer.send((no, self.generation, batch)).is_err() {
                     return;

@@ -524,7 +524,7 @@ fn a_stale_timer_of_a_finished_run_is_cleared_and_hides_no_other_timer() {
     sim.store()
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record),
+                record: Some(record.into()),
                 state,
                 timers_set: vec![("sleep:0".into(), EPOCH_MS + 3_600_000)],
                 ..RunWrite::default()

@@ -575,7 +575,7 @@ fn a_state_that_breaks_an_invariant_stops_the_simulator() {
     store
         .commit(&weft_store::Batch {
             writes: vec![weft_store::RunWrite {
-                record: Some(stored.record),
+                record: Some(stored.record.into()),
                 state: serde_json::to_vec(&state).unwrap(),
                 ..Default::default()
             }],

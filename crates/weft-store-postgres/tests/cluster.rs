@@ -48,7 +48,7 @@ fn create(ids: &[String]) -> Batch {
         writes: ids
             .iter()
             .map(|id| RunWrite {
-                record: Some(record(id, "A", Status::Waiting)),
+                record: Some(record(id, "A", Status::Waiting).into()),
                 state: b"{}".to_vec(),
                 created: true,
                 ..RunWrite::default()
@@ -148,7 +148,7 @@ fn a_stale_fenced_commit_is_refused_whole() {
     let (a, schema) = db.store();
     let b = db.store_in(&schema);
     let setup = |id: &str| RunWrite {
-        record: Some(record(id, "A", Status::Running)),
+        record: Some(record(id, "A", Status::Running).into()),
         state: b"before".to_vec(),
         created: true,
         journal: vec![Entry {
@@ -192,7 +192,7 @@ fn a_stale_fenced_commit_is_refused_whole() {
         let mut rec = record(id, "A", Status::Completed);
         rec.updated_at = 9;
         RunWrite {
-            record: Some(rec),
+            record: Some(rec.into()),
             state: b"after".to_vec(),
             journal: vec![Entry {
                 at: 9,
@@ -269,7 +269,7 @@ fn racing_task_leases_never_overlap() {
     const TASKS: usize = 200;
     const LEASE: i64 = 25;
     let mut w = RunWrite {
-        record: Some(record("r", "A", Status::Running)),
+        record: Some(record("r", "A", Status::Running).into()),
         created: true,
         ..RunWrite::default()
     };
@@ -345,7 +345,7 @@ fn racing_task_leases_never_overlap() {
     first
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r", "A", Status::Running)),
+                record: Some(record("r", "A", Status::Running).into()),
                 tasks_put: vec![t.clone()],
                 ..RunWrite::default()
             }],
@@ -376,7 +376,7 @@ fn racing_callbacks_queue_once() {
     first
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r", "A", Status::Waiting)),
+                record: Some(record("r", "A", Status::Waiting).into()),
                 created: true,
                 tokens_put: (0..TOKENS).map(|i| (format!("tok{i}"), i as u32)).collect(),
                 ..RunWrite::default()
@@ -446,7 +446,7 @@ fn waiting_nodes_are_woken_by_others_and_after_a_lost_connection() {
     waiter
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r", "A", Status::Waiting)),
+                record: Some(record("r", "A", Status::Waiting).into()),
                 created: true,
                 tokens_put: vec![("tok".into(), 1)],
                 ..RunWrite::default()
@@ -484,7 +484,7 @@ fn waiting_nodes_are_woken_by_others_and_after_a_lost_connection() {
     woken_by(&|s| {
         s.commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r", "A", Status::Running)),
+                record: Some(record("r", "A", Status::Running).into()),
                 tasks_put: vec![task("r-1", "r", "Charge")],
                 ..RunWrite::default()
             }],
@@ -590,7 +590,7 @@ fn a_nodes_own_tasks_are_leased_through_it_first() {
         let writes = runs(node)
             .iter()
             .map(|id| RunWrite {
-                record: Some(record(id, "A", Status::Running)),
+                record: Some(record(id, "A", Status::Running).into()),
                 state: b"{}".to_vec(),
                 created: true,
                 fence: Some(Fence {
@@ -649,7 +649,7 @@ fn a_churning_queue_is_vacuumed() {
     let Some(db) = common::db() else { return };
     let (store, schema) = db.store();
     let mut w = RunWrite {
-        record: Some(record("r", "A", Status::Running)),
+        record: Some(record("r", "A", Status::Running).into()),
         created: true,
         ..RunWrite::default()
     };

@@ -19,7 +19,7 @@ use common::Proxy;
 fn create(id: &str) -> Batch {
     Batch {
         writes: vec![RunWrite {
-            record: Some(record(id, "A", Status::Running)),
+            record: Some(record(id, "A", Status::Running).into()),
             state: b"0".to_vec(),
             created: true,
             journal: vec![Entry {
@@ -36,7 +36,7 @@ fn step(id: &str, k: i64) -> Batch {
     rec.updated_at = k;
     Batch {
         writes: vec![RunWrite {
-            record: Some(rec),
+            record: Some(rec.into()),
             state: k.to_string().into_bytes(),
             journal: vec![Entry {
                 at: k,

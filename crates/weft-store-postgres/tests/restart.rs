@@ -50,7 +50,7 @@ impl Drop for StartOnDrop {
 fn step(k: i64) -> Batch {
     Batch {
         writes: vec![RunWrite {
-            record: Some(record("r", "A", Status::Running)),
+            record: Some(record("r", "A", Status::Running).into()),
             created: k == 0,
             journal: vec![Entry {
                 at: k,

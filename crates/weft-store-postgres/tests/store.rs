@@ -93,7 +93,7 @@ fn large_batches_match_the_memory_store() {
             }
             let seq = (b * 500 + i) as u32;
             writes.push(RunWrite {
-                record: Some(rec),
+                record: Some(rec.into()),
                 state: format!("state {b} {i}").into_bytes(),
                 created: false,
                 journal: if i % 4 == 3 {
@@ -127,7 +127,7 @@ fn large_batches_match_the_memory_store() {
         }
         if run < 250 {
             first.push(RunWrite {
-                record: Some(rec),
+                record: Some(rec.into()),
                 created: true,
                 ..RunWrite::default()
             });
@@ -135,7 +135,7 @@ fn large_batches_match_the_memory_store() {
             batches[1].writes.insert(
                 0,
                 RunWrite {
-                    record: Some(rec),
+                    record: Some(rec.into()),
                     created: true,
                     journal: vec![entry(0, 0)],
                     ..RunWrite::default()
@@ -217,7 +217,7 @@ fn a_conflicting_batch_writes_nothing() {
     moved.updated_at = 77;
     let clash = s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(moved),
+            record: Some(moved.into()),
             journal: vec![entry(7, 7)],
             tasks_put: vec![task("r2-1", "r2", 1)],
             ..RunWrite::default()
@@ -236,7 +236,7 @@ fn a_conflicting_batch_writes_nothing() {
     // none of the failed batches.
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(record("r7", "A", Status::Running)),
+            record: Some(record("r7", "A", Status::Running).into()),
             created: true,
             ..RunWrite::default()
         }],
@@ -271,7 +271,7 @@ fn concurrent_committers_do_not_deadlock_or_lose_steps() {
         writes: ids
             .iter()
             .map(|id| RunWrite {
-                record: Some(record(id, "A", Status::Running)),
+                record: Some(record(id, "A", Status::Running).into()),
                 created: true,
                 ..RunWrite::default()
             })
@@ -287,7 +287,7 @@ fn concurrent_committers_do_not_deadlock_or_lose_steps() {
                     let mut writes: Vec<RunWrite> = ids
                         .iter()
                         .map(|id| RunWrite {
-                            record: Some(record(id, "A", Status::Running)),
+                            record: Some(record(id, "A", Status::Running).into()),
                             journal: vec![entry(k, n)],
                             timers_set: vec![("t".into(), k)],
                             ..RunWrite::default()
@@ -335,7 +335,7 @@ fn several_nodes_migrate_at_once() {
     stores[0]
         .commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r", "A", Status::Running)),
+                record: Some(record("r", "A", Status::Running).into()),
                 created: true,
                 ..RunWrite::default()
             }],
@@ -412,7 +412,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
     let Some(db) = common::db() else { return };
     let (s, schema) = db.store();
     let mut w = RunWrite {
-        record: Some(record("r1", "A", Status::Running)),
+        record: Some(record("r1", "A", Status::Running).into()),
         state: b"{}".to_vec(),
         created: true,
         journal: vec![entry(1, 1)],
@@ -424,7 +424,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
         writes: vec![w.clone()],
     })
     .unwrap();
-    w.record = Some(record("r2", "A", Status::Running));
+    w.record = Some(record("r2", "A", Status::Running).into());
     w.tokens_put.clear();
     s.commit(&Batch { writes: vec![w] }).unwrap();
     db.admin.exec(&format!(
@@ -482,7 +482,7 @@ fn works_when_called_from_async_code() {
         tokio::spawn(async move {
             s2.commit(&Batch {
                 writes: vec![RunWrite {
-                    record: Some(record("r", "A", Status::Running)),
+                    record: Some(record("r", "A", Status::Running).into()),
                     created: true,
                     ..RunWrite::default()
                 }],
@@ -573,7 +573,7 @@ fn runs_stored_before_migration_4_are_counted() {
     rec.created_at = 1;
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(rec),
+            record: Some(rec.into()),
             state: b"{}".to_vec(),
             ..RunWrite::default()
         }],

@@ -57,7 +57,7 @@ fn batch(k: u64) -> Batch {
     for i in 0..RUNS_PER_BATCH {
         let id = run_id(k, i);
         writes.push(RunWrite {
-            record: Some(record(&id, "A", Status::Waiting)),
+            record: Some(record(&id, "A", Status::Waiting).into()),
             state: vec![b'x'; 1_500],
             created: true,
             journal: vec![Entry {
@@ -73,7 +73,7 @@ fn batch(k: u64) -> Batch {
     let mut counter = record("counter", "A", Status::Running);
     counter.updated_at = k as i64;
     writes.push(RunWrite {
-        record: Some(counter),
+        record: Some(counter.into()),
         state: k.to_string().into_bytes(),
         created: k == 1,
         journal: vec![Entry {

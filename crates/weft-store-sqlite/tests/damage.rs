@@ -15,7 +15,7 @@ use weft_store_sqlite::{
 fn new_run(id: &str) -> Batch {
     Batch {
         writes: vec![RunWrite {
-            record: Some(record(id, "A", Status::Running)),
+            record: Some(record(id, "A", Status::Running).into()),
             state: vec![b'x'; 3000],
             created: true,
             ..RunWrite::default()

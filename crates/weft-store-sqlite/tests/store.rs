@@ -78,7 +78,7 @@ fn a_conflicting_batch_writes_nothing_even_after_reopen() {
         // The store still works after a failed batch.
         s.commit(&Batch {
             writes: vec![RunWrite {
-                record: Some(record("r7", "A", Status::Running)),
+                record: Some(record("r7", "A", Status::Running).into()),
                 created: true,
                 ..RunWrite::default()
             }],
@@ -103,7 +103,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
     let root = tempfile::tempdir().unwrap();
     let s = SqliteStore::open(root.path()).unwrap();
     let mut w = RunWrite {
-        record: Some(record("r1", "A", Status::Running)),
+        record: Some(record("r1", "A", Status::Running).into()),
         state: b"{}".to_vec(),
         created: true,
         journal: vec![entry(1, 1)],
@@ -114,7 +114,7 @@ fn bad_stored_data_is_an_error_not_a_panic() {
         writes: vec![w.clone()],
     })
     .unwrap();
-    w.record = Some(record("r2", "A", Status::Running));
+    w.record = Some(record("r2", "A", Status::Running).into());
     s.commit(&Batch { writes: vec![w] }).unwrap();
     let raw = rusqlite::Connection::open(root.path().join(DB_FILE)).unwrap();
     raw.execute_batch(
@@ -264,7 +264,7 @@ fn the_first_schema_is_migrated_with_its_runs() {
     rec.created_at = 1;
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(rec),
+            record: Some(rec.into()),
             state: b"{}".to_vec(),
             ..RunWrite::default()
         }],
@@ -327,7 +327,7 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
     let cause = serde_json::json!({"event": {"type": "callCompleted", "call": 1, "attempt": 1, "value": null}, "valueIn": 0});
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(record("r1", "A", Status::Running)),
+            record: Some(record("r1", "A", Status::Running).into()),
             state: b"{}".to_vec(),
             journal: vec![entry(7, 3)],
             cause: Some(cause.clone()),
@@ -442,7 +442,7 @@ fn a_version_8_runs_table_is_migrated_and_read_beside_compact_waits() {
         "callId": "r2-2", "callback": true, "token": "t2", "until": 9000}]);
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(new.clone()),
+            record: Some(new.clone().into()),
             state: b"{}".to_vec(),
             created: true,
             tokens_put: vec![("ffffffffffffffffffffffffffffff01".into(), 2)],
@@ -627,7 +627,7 @@ fn a_version_9_store_numbers_its_runs_and_keeps_their_journals_timers_and_tokens
     s.commit(&Batch {
         writes: vec![
             RunWrite {
-                record: Some(record("a", "A", Status::Running)),
+                record: Some(record("a", "A", Status::Running).into()),
                 state: b"{}".to_vec(),
                 journal: vec![entry(5, 5)],
                 timers_clear: vec!["await:2".into()],
@@ -635,7 +635,7 @@ fn a_version_9_store_numbers_its_runs_and_keeps_their_journals_timers_and_tokens
                 ..RunWrite::default()
             },
             RunWrite {
-                record: Some(c),
+                record: Some(c.into()),
                 state: b"{}".to_vec(),
                 created: true,
                 journal: vec![entry(6, 6)],
@@ -707,7 +707,7 @@ fn a_long_journal_wraps_around_its_keys_and_reads_in_order() {
     let root = tempfile::tempdir().unwrap();
     let s = SqliteStore::open(root.path()).unwrap();
     let step = |i: i64| RunWrite {
-        record: Some(record("r", "A", Status::Running)),
+        record: Some(record("r", "A", Status::Running).into()),
         state: b"{}".to_vec(),
         created: i == 1,
         journal: vec![entry(i, i)],
@@ -716,7 +716,7 @@ fn a_long_journal_wraps_around_its_keys_and_reads_in_order() {
     // Another run first, so that `r`'s keys do not start at 0.
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(record("q", "A", Status::Running)),
+            record: Some(record("q", "A", Status::Running).into()),
             state: b"{}".to_vec(),
             created: true,
             journal: vec![entry(0, 0)],
@@ -915,7 +915,7 @@ fn a_version_13_store_keeps_its_statuses_as_codes_and_finds_them_by_name() {
     done.created_at = 5;
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(done),
+            record: Some(done.into()),
             state: b"{}".to_vec(),
             ..RunWrite::default()
         }],

@@ -195,7 +195,7 @@ fn a_write_that_does_not_say_so_keeps_its_waiting() {
     };
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(rec),
+            record: Some(rec.into()),
             // No snapshot of a state: the value stands on its own.
             state: b"{}".to_vec(),
             created: true,

@@ -356,7 +356,7 @@ pub fn record(id: &str, flow: &str, status: Status) -> RunRecord {
 
 pub(crate) fn new_run(rec: RunRecord) -> RunWrite {
     RunWrite {
-        record: Some(rec),
+        record: Some(rec.into()),
         state: b"{\"snapshot\":1}".to_vec(),
         created: true,
         journal: vec![Entry {
@@ -595,7 +595,7 @@ fn park_and_unpark(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(back),
+            record: Some(back.into()),
             state: b"{}".to_vec(),
             timers_clear: vec!["t1".into()],
             tasks_delete: vec!["r1-1".into()],
@@ -617,7 +617,7 @@ fn commit_and_load(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(rec.clone()),
+            record: Some(rec.clone().into()),
             state: b"{}".to_vec(),
             ..RunWrite::default()
         }],
@@ -738,7 +738,7 @@ fn journal_steps_in_order(s: &dyn Store) {
         commit(
             s,
             vec![RunWrite {
-                record: Some(record("r", "A", Status::Running)),
+                record: Some(record("r", "A", Status::Running).into()),
                 journal: vec![Entry {
                     at: 2_000 + i,
                     kind: EntryKind::Now { value: i },
@@ -757,7 +757,7 @@ fn journal_steps_in_order(s: &dyn Store) {
 /// A write of run `id` with one journal entry, `Now { value }`.
 fn step_of(id: &str, value: i64) -> RunWrite {
     RunWrite {
-        record: Some(record(id, "A", Status::Running)),
+        record: Some(record(id, "A", Status::Running).into()),
         journal: vec![Entry {
             at: 2_000 + value,
             kind: EntryKind::Now { value },
@@ -826,7 +826,7 @@ fn timers(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Waiting)),
+            record: Some(record("r", "A", Status::Waiting).into()),
             timers_set: vec![("t2".into(), 500)],
             timers_clear: vec!["t3".into()],
             ..RunWrite::default()
@@ -845,7 +845,7 @@ fn timers(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Waiting)),
+            record: Some(record("r", "A", Status::Waiting).into()),
             timers_clear: vec!["t1".into()],
             timers_set: vec![("t1".into(), 900)],
             ..RunWrite::default()
@@ -871,7 +871,7 @@ fn tasks(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Running)),
+            record: Some(record("r", "A", Status::Running).into()),
             tasks_put: vec![task("r-1", "r", 2)],
             tasks_delete: vec!["r-2".into()],
             ..RunWrite::default()
@@ -892,7 +892,7 @@ fn tasks(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Running)),
+            record: Some(record("r", "A", Status::Running).into()),
             tasks_delete: vec!["r-3".into()],
             tasks_put: vec![task("r-3", "r", 2)],
             ..RunWrite::default()
@@ -918,7 +918,7 @@ fn tokens(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Waiting)),
+            record: Some(record("r", "A", Status::Waiting).into()),
             tokens_spend: vec!["tok".into()],
             ..RunWrite::default()
         }],
@@ -929,7 +929,7 @@ fn tokens(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Waiting)),
+            record: Some(record("r", "A", Status::Waiting).into()),
             tokens_put: vec![("brief".into(), 5)],
             tokens_spend: vec!["brief".into()],
             ..RunWrite::default()
@@ -1038,7 +1038,7 @@ fn parked_run_has_no_work(s: &dyn crate::ClusterStore) {
 
 fn fenced(rec: RunRecord, node: &str, epoch: i64) -> RunWrite {
     RunWrite {
-        record: Some(rec),
+        record: Some(rec.into()),
         state: b"{}".to_vec(),
         fence: Some(crate::Fence {
             node: node.into(),
@@ -1320,7 +1320,7 @@ fn tasks_are_leased(s: &dyn crate::ClusterStore) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Running)),
+            record: Some(record("r", "A", Status::Running).into()),
             tasks_delete: vec!["r-1".into()],
             ..RunWrite::default()
         }],

@@ -166,8 +166,10 @@ pub struct StoredRun {
 /// (The host also keeps only the last word per timer and task key.)
 #[derive(Clone, Debug, Default)]
 pub struct RunWrite {
-    /// The run's record, replacing the stored one.
-    pub record: Option<RunRecord>,
+    /// The run's record, replacing the stored one. Shared with the host
+    /// that wrote it (a step's write used to copy the whole record, its
+    /// input among it, for every step).
+    pub record: Option<std::sync::Arc<RunRecord>>,
     /// The snapshot, replacing the stored one.
     pub state: Vec<u8>,
     /// True when `record.waiting` is what the snapshot in `state` gives

@@ -296,7 +296,7 @@ impl Store for MemoryStore {
             g.runs.insert(
                 id.clone(),
                 StoredRun {
-                    record: rec.clone(),
+                    record: RunRecord::clone(rec),
                     state: w.state.clone(),
                 },
             );

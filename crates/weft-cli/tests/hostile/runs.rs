@@ -53,7 +53,7 @@ impl Place {
                 store
                     .commit(&weft_store::Batch {
                         writes: vec![weft_store::RunWrite {
-                            record: Some(stored.record),
+                            record: Some(stored.record.into()),
                             state: bytes.to_vec(),
                             ..weft_store::RunWrite::default()
                         }],

@@ -63,7 +63,7 @@ pub fn task(i: usize, seq: usize) -> Task {
 /// One typical step of run `i`, its `seq`-th.
 pub fn step(i: usize, seq: usize, now: i64) -> RunWrite {
     RunWrite {
-        record: Some(record(i, now)),
+        record: Some(record(i, now).into()),
         state: snapshot(i, seq),
         created: false,
         journal: vec![Entry {

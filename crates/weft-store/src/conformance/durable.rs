@@ -47,7 +47,7 @@ pub fn history() -> Vec<Batch> {
     let first = Batch {
         writes: vec![
             RunWrite {
-                record: Some(a.clone()),
+                record: Some(a.clone().into()),
                 state: vec![0, 1, 2, 255],
                 created: true,
                 journal: vec![entry(1, 1), entry(1, 2)],
@@ -57,7 +57,7 @@ pub fn history() -> Vec<Batch> {
                 ..RunWrite::default()
             },
             RunWrite {
-                record: Some(child),
+                record: Some(child.into()),
                 state: b"child".to_vec(),
                 created: true,
                 journal: vec![entry(1, 3)],
@@ -80,7 +80,7 @@ pub fn history() -> Vec<Batch> {
     let second = Batch {
         writes: vec![
             RunWrite {
-                record: Some(a),
+                record: Some(a.into()),
                 state: b"mid".to_vec(),
                 journal: vec![entry(2, 4)],
                 timers_clear: vec!["t2".into()],
@@ -92,23 +92,26 @@ pub fn history() -> Vec<Batch> {
             },
             // Columns fixed at creation can still be replaced.
             RunWrite {
-                record: Some(moved),
+                record: Some(moved.into()),
                 state: b"moved".to_vec(),
                 ..RunWrite::default()
             },
             // The same run twice in one batch: steps 3 and 4.
             RunWrite {
-                record: Some(done),
+                record: Some(done.into()),
                 state: b"done".to_vec(),
                 journal: vec![entry(3, 5)],
                 ..RunWrite::default()
             },
             // A run updated that was never created is stored, with its key.
             RunWrite {
-                record: Some(RunRecord {
-                    idempotency_key: Some("key-3".into()),
-                    ..record("r3", "A", Status::Waiting)
-                }),
+                record: Some(
+                    RunRecord {
+                        idempotency_key: Some("key-3".into()),
+                        ..record("r3", "A", Status::Waiting)
+                    }
+                    .into(),
+                ),
                 state: b"r3".to_vec(),
                 journal: vec![entry(4, 4)],
                 ..RunWrite::default()
@@ -167,7 +170,7 @@ pub fn assert_history(got: &dyn Store) {
 pub fn history_goes_on(s: &dyn Store) {
     s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(record("r2", "B", Status::Running)),
+            record: Some(record("r2", "B", Status::Running).into()),
             journal: vec![entry(9, 9)],
             ..RunWrite::default()
         }],
@@ -239,7 +242,7 @@ pub fn readers_see_whole_batches(writer: Arc<dyn Store>, readers: Vec<Arc<dyn St
                 let mut rec = record(&id, "A", Status::Running);
                 rec.updated_at = k;
                 RunWrite {
-                    record: Some(rec),
+                    record: Some(rec.into()),
                     state: k.to_string().repeat(200).into_bytes(),
                     created,
                     journal: vec![entry(k, k)],
@@ -371,7 +374,7 @@ pub fn conflicts_write_nothing(s: &dyn Store) -> ConflictSnapshot {
     let batch = Batch {
         writes: vec![
             RunWrite {
-                record: Some(record("r1", "A", Status::Failed)),
+                record: Some(record("r1", "A", Status::Failed).into()),
                 state: b"changed".to_vec(),
                 journal: vec![entry(5, 5)],
                 timers_set: vec![("t9".into(), 1)],
@@ -383,14 +386,14 @@ pub fn conflicts_write_nothing(s: &dyn Store) -> ConflictSnapshot {
                 ..RunWrite::default()
             },
             RunWrite {
-                record: Some(fresh),
+                record: Some(fresh.into()),
                 state: b"new".to_vec(),
                 created: true,
                 journal: vec![entry(5, 6)],
                 ..RunWrite::default()
             },
             RunWrite {
-                record: Some(dup),
+                record: Some(dup.into()),
                 state: b"dup".to_vec(),
                 created: true,
                 ..RunWrite::default()
@@ -405,7 +408,7 @@ pub fn conflicts_write_nothing(s: &dyn Store) -> ConflictSnapshot {
     // Creating a run whose id exists is a conflict too.
     let again = s.commit(&Batch {
         writes: vec![RunWrite {
-            record: Some(record("r2", "A", Status::Running)),
+            record: Some(record("r2", "A", Status::Running).into()),
             created: true,
             ..RunWrite::default()
         }],
@@ -430,7 +433,7 @@ pub fn conflicts_write_nothing(s: &dyn Store) -> ConflictSnapshot {
             writes: writes
                 .into_iter()
                 .map(|rec| RunWrite {
-                    record: Some(rec),
+                    record: Some(rec.into()),
                     created: true,
                     ..RunWrite::default()
                 })

@@ -443,7 +443,7 @@ pub fn run_counts_follow_every_write(s: &dyn Store) {
     );
     assert_eq!(counts_of(s), recount(s));
     let step = |id: &str, flow: &str, st: Status| RunWrite {
-        record: Some(record(id, flow, st)),
+        record: Some(record(id, flow, st).into()),
         state: b"{}".to_vec(),
         journal: vec![Entry {
             at: 2_000,
@@ -539,7 +539,7 @@ pub fn causes_and_forks_are_kept(s: &dyn Store) {
     commit(
         s,
         vec![RunWrite {
-            record: Some(record("r", "A", Status::Running)),
+            record: Some(record("r", "A", Status::Running).into()),
             state: b"{}".to_vec(),
             journal: vec![Entry {
                 at: 2_000,
