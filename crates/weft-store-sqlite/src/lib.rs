@@ -93,6 +93,7 @@ pub mod check;
 mod events;
 pub mod gather;
 pub mod journal;
+pub mod known;
 mod machines;
 pub mod schema;
 mod search;
@@ -167,6 +168,9 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// What the store last committed of the runs it wrote, when it is its
+    /// directory's only user (locked after `writer`).
+    known: Option<Mutex<known::Known>>,
 }
 
 /// How a store is opened.
@@ -306,12 +310,27 @@ impl SqliteStore {
             path,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            known: opts.exclusive.then(Default::default),
         })
     }
 
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What the store remembers of runs (see [`known`]), when it does.
+    fn known(&self) -> Option<MutexGuard<'_, known::Known>> {
+        self.known
+            .as_ref()
+            .map(|k| k.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// A write other than a batch changed this run's row.
+    fn forget_run(&self, run_id: &str) {
+        if let Some(mut k) = self.known() {
+            k.forget(run_id);
+        }
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {
@@ -662,10 +681,8 @@ const TOKEN_BYTES: usize = 16;
 
 /// The name of a stored status, for the counts per flow and status: a
 /// value no status has counts as `unknown` (it was counted so).
-fn status_name(v: rusqlite::types::ValueRef<'_>) -> String {
-    status::from_stored(v)
-        .map_or("unknown", Status::as_str)
-        .to_string()
+fn status_name(v: rusqlite::types::ValueRef<'_>) -> &'static str {
+    status::from_stored(v).map_or("unknown", Status::as_str)
 }
 
 /// Reads a run record from [`RECORD_COLUMNS`].
@@ -706,18 +723,28 @@ fn limit_param(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Writes one step of one run inside the batch's transaction; the changes
-/// to the counts per flow and status go to `counts`.
-fn apply_write(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
-    apply_run(tx, w, counts)?;
+/// What a batch's writes share while they are applied.
+struct WriteContext<'a> {
+    /// Changes to the counts per flow and status.
+    counts: &'a mut search::Counts,
+    /// What the store remembers of runs as they were before the batch.
+    known: Option<&'a known::Known>,
+    /// The batch's changes to what is remembered.
+    staged: &'a mut known::Staged,
+}
+
+/// Writes one step of one run inside the batch's transaction.
+fn apply_write(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> Result<()> {
+    apply_run(tx, w, ctx)?;
     machines::apply(tx, &w.machines)?;
     events::apply(tx, &w.events)?;
     events::apply_starts(tx, &w.event_starts)?;
     events::apply_schedules(tx, &w.schedules)
 }
 
-/// What a step's write reads of the stored run before it writes.
-struct Before {
+/// What a step's write reads of the stored run before it writes (or
+/// finds in what the store remembers of it).
+struct Before<'k> {
     seq: i64,
     /// Journal steps stored.
     steps: i64,
@@ -727,12 +754,15 @@ struct Before {
     /// idempotency key, creation time) are the write's.
     fixed_same: bool,
     /// The stored status and flow, for the counts.
-    status: String,
-    flow: String,
+    status: &'static str,
+    flow: std::borrow::Cow<'k, str>,
+    /// Found in what the store remembers.
+    known: bool,
 }
 
 /// The run's part of a write.
-fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) -> Result<()> {
+fn apply_run(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> Result<()> {
+    let counts = &mut *ctx.counts;
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
     let Some(rec) = &w.record else {
@@ -788,10 +818,12 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
         }
         Ok(seq)
     };
-    let (seq, step) = if w.created {
+    // `moved`: the run's row is what the store remembers, with new journal
+    // steps and status.
+    let (seq, step, moved) = if w.created {
         let seq = insert(tx)?;
         counts.add(&rec.flow, rec.status.as_str());
-        (seq, steps_added)
+        (seq, steps_added, false)
     } else {
         // Most steps change the record's state columns and the snapshot
         // only. Setting an indexed column rewrites its index entries even
@@ -818,8 +850,22 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             &rec.idempotency_key,
             &rec.created_at,
         ];
-        let before: Option<Before> = tx
-            .prepare_cached(
+        let remembered = ctx
+            .known
+            .filter(|_| !ctx.staged.has(id))
+            .and_then(|k| k.get(id));
+        let before: Option<Before> = if let Some(k) = remembered {
+            Some(Before {
+                seq: k.seq,
+                steps: k.journal_steps,
+                status_same: k.status == rec.status,
+                fixed_same: k.fixed_same(rec, &input),
+                status: k.status.as_str(),
+                flow: std::borrow::Cow::Borrowed(&k.flow),
+                known: true,
+            })
+        } else {
+            tx.prepare_cached(
                 "SELECT seq, journal_steps, status = ?2, \
                  flow = ?3 AND version = ?4 AND input = ?5 \
                  AND parent IS ?6 AND idempotency_key IS ?7 AND created_at = ?8, \
@@ -835,13 +881,15 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
                             status_same: r.get(2)?,
                             fixed_same: r.get(3)?,
                             status: status_name(r.get_ref(4)?),
-                            flow: r.get(5)?,
+                            flow: std::borrow::Cow::Owned(r.get(5)?),
+                            known: false,
                         })
                     },
                 )
                 .optional()
             })
-            .map_err(|e| db_err(e, what))?;
+            .map_err(|e| db_err(e, what))?
+        };
         if let Some(Before { seq, .. }) = &before {
             tx.prepare_cached(
                 "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
@@ -871,7 +919,7 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             | None => {}
             Some(b) => {
                 if b.status != rec.status.as_str() || b.flow != rec.flow {
-                    counts.remove(&b.flow, &b.status);
+                    counts.remove(&b.flow, b.status);
                     counts.add(&rec.flow, rec.status.as_str());
                 }
                 let seq = b.seq;
@@ -893,16 +941,27 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, counts: &mut search::Counts) ->
             }
         }
         match before {
-            Some(b) => (b.seq, b.steps + steps_added),
+            Some(b) => (b.seq, b.steps + steps_added, b.known && b.fixed_same),
             // Not created by this write, but not stored either: store it
             // (as the memory store does).
             None => {
                 let seq = insert(tx)?;
                 counts.add(&rec.flow, rec.status.as_str());
-                (seq, steps_added)
+                (seq, steps_added, false)
             }
         }
     };
+    if ctx.known.is_some() {
+        let change = if moved {
+            known::Change::Moved {
+                journal_steps: step,
+                status: rec.status,
+            }
+        } else {
+            known::Change::Row(known::KnownRun::written(rec, &input, seq, step))
+        };
+        ctx.staged.put(id, change);
+    }
     if !w.journal.is_empty() {
         let cause = w.cause.as_ref().map(|c| to_journal(c, id));
         journal::append(tx, seq, id, step, to_journal(&w.journal, id), cause)?;
@@ -979,16 +1038,16 @@ fn write_record_columns(
     rec: &RunRecord,
     what: &dyn Fn() -> String,
 ) -> Result<()> {
-    let old: Option<(String, String)> = tx
+    let old: Option<(&str, String)> = tx
         .prepare_cached("SELECT status, flow FROM runs WHERE id = ?1")
         .and_then(|mut s| {
             s.query_row([&rec.id], |r| Ok((status_name(r.get_ref(0)?), r.get(1)?)))
                 .optional()
         })
         .map_err(|e| db_err(e, what))?;
-    if let Some((status, flow)) = old.filter(|(s, _)| s != rec.status.as_str()) {
+    if let Some((status, flow)) = old.filter(|(s, _)| *s != rec.status.as_str()) {
         let mut counts = search::Counts::default();
-        counts.remove(&flow, &status);
+        counts.remove(&flow, status);
         counts.add(&flow, rec.status.as_str());
         counts.write(tx)?;
     }
@@ -1140,21 +1199,40 @@ impl Store for SqliteStore {
             return Ok(());
         }
         let mut conn = self.writer();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| db_err(e, || "commit: begin".into()))?;
-        let mut counts = search::Counts::default();
-        for w in &batch.writes {
-            // On error `tx` drops and rolls the whole batch back.
-            apply_write(&tx, w, &mut counts)?;
+        let mut known = self.known();
+        if let Some(k) = known.as_deref_mut() {
+            k.begin();
         }
-        counts.write(&tx)?;
-        // Returns once the log is fsynced (synchronous=FULL).
-        tx.commit().map_err(|e| {
-            db_err(e, || {
-                format!("commit: a batch of {} writes", batch.writes.len())
+        let mut staged = known::Staged::default();
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| db_err(e, || "commit: begin".into()))?;
+            let mut counts = search::Counts::default();
+            let mut ctx = WriteContext {
+                counts: &mut counts,
+                known: known.as_deref(),
+                staged: &mut staged,
+            };
+            for w in &batch.writes {
+                // On error `tx` drops and rolls the whole batch back.
+                apply_write(&tx, w, &mut ctx)?;
+            }
+            counts.write(&tx)?;
+            // Returns once the log is fsynced (synchronous=FULL).
+            tx.commit().map_err(|e| {
+                db_err(e, || {
+                    format!("commit: a batch of {} writes", batch.writes.len())
+                })
             })
-        })
+        })();
+        if let Some(k) = known.as_deref_mut() {
+            match &result {
+                Ok(()) => k.keep(staged),
+                Err(_) => k.forget_all(),
+            }
+        }
+        result
     }
 
     fn load_run(&self, id: &str) -> Result<Option<StoredRun>> {
@@ -1289,6 +1367,7 @@ impl Store for SqliteStore {
         let id = record.id.as_str();
         let what = || format!("parking run {id}");
         let mut conn = self.writer();
+        self.forget_run(id);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_err(e, what))?;
@@ -1321,6 +1400,7 @@ impl Store for SqliteStore {
         let id = record.id.as_str();
         let what = || format!("unparking run {id}");
         let mut conn = self.writer();
+        self.forget_run(id);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_err(e, what))?;
@@ -1357,6 +1437,7 @@ impl Store for SqliteStore {
         let id = record.id.as_str();
         let what = || format!("cancelling parked run {id}");
         let mut conn = self.writer();
+        self.forget_run(id);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| db_err(e, what))?;
@@ -1569,7 +1650,7 @@ mod tests {
         store
             .commit(&Batch {
                 writes: vec![RunWrite {
-                    record: Some(rec),
+                    record: Some(rec.into()),
                     state: weft_engine::state::encode_snapshot(&state, id),
                     waiting_from_state: true,
                     created: true,
