@@ -4,39 +4,46 @@
 
 use super::*;
 
-/// FNV-1a: the words are a few bytes long, where SipHash's set-up costs
-/// more than the lookup.
-#[derive(Default)]
-pub(super) struct Fnv(u64);
+/// Slots of the word index: a power of two, several times the words so
+/// that most slots hold at most one.
+const WORD_SLOTS: usize = 1024;
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+/// No word is longer: ids, tokens and user data skip the index.
+const WORD_LEN_MAX: usize = 24;
+
+/// A string's slot: from its length and its first, middle and last bytes
+/// (a few instructions, where hashing every byte of every key cost more
+/// than the rest of writing it).
+fn word_slot(s: &[u8]) -> usize {
+    let (n, first, mid, last) = match s {
+        [] => (0, 0, 0, 0),
+        [f, .., l] => (s.len(), *f, s[s.len() / 2], *l),
+        [f] => (1, *f, *f, *f),
+    };
+    let h = (n as u32).wrapping_mul(0x9e37_79b1)
+        ^ u32::from(first).wrapping_mul(0x85eb_ca6b)
+        ^ u32::from(mid).wrapping_mul(0xc2b2_ae35)
+        ^ u32::from(last).wrapping_mul(0x27d4_eb2f);
+    (h ^ (h >> 15)) as usize % WORD_SLOTS
 }
 
-type WordMap = std::collections::HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
-
+/// The position of `s` in [`WORDS`], if it is one.
 fn word_index(s: &str) -> Option<usize> {
-    static MAP: std::sync::OnceLock<WordMap> = std::sync::OnceLock::new();
-    if s.len() > 24 {
-        // No word is this long: ids, tokens and user data skip the hash.
+    static SLOTS: std::sync::OnceLock<Vec<Vec<u16>>> = std::sync::OnceLock::new();
+    if s.len() > WORD_LEN_MAX {
         return None;
     }
-    MAP.get_or_init(|| WORDS.iter().enumerate().map(|(i, w)| (*w, i)).collect())
-        .get(s)
-        .copied()
+    let slots = SLOTS.get_or_init(|| {
+        let mut slots = vec![Vec::new(); WORD_SLOTS];
+        for (i, w) in WORDS.iter().enumerate() {
+            slots[word_slot(w.as_bytes())].push(i as u16);
+        }
+        slots
+    });
+    slots[word_slot(s.as_bytes())]
+        .iter()
+        .map(|&i| usize::from(i))
+        .find(|&i| WORDS[i] == s)
 }
 
 fn is_lower_hex(b: u8) -> bool {
@@ -804,7 +811,33 @@ mod table_tests {
             .prop_map(|(a, b)| format!("{a}{b}"))
     }
 
+    #[test]
+    fn every_word_is_found_at_its_position_and_nothing_else_is() {
+        const _: () = assert!(WORDS.len() < u16::MAX as usize);
+        for (i, w) in WORDS.iter().enumerate() {
+            assert!(w.len() <= WORD_LEN_MAX, "{w}");
+            assert_eq!(word_index(w), Some(i), "{w}");
+        }
+        for s in [
+            "",
+            "x",
+            "Status",
+            "callid",
+            "stat",
+            "ids",
+            "runId ",
+            "a".repeat(30).as_str(),
+        ] {
+            assert_eq!(word_index(s), None, "{s:?}");
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn any_string_is_a_word_exactly_when_it_is_in_the_list(s in "[a-zA-Z_]{0,12}") {
+            proptest::prop_assert_eq!(word_index(&s), WORDS.iter().position(|w| *w == s));
+        }
+
         #[test]
         fn heads_find_what_a_byte_by_byte_scan_finds(
             entries in proptest::collection::vec(arb_string(), 0..TABLE_MAX),
