@@ -847,15 +847,28 @@ enum Stop {
 /// is measured or made without writing more than the caller can take.
 fn write_json(v: &Value, out: &mut String, max: usize) -> Result<(), Stop> {
     let text = |out: &mut String, s: &str| {
-        // serde_json escapes exactly as the JSON form's readers expect.
-        let quoted = serde_json::to_string(s).unwrap_or_default();
-        work::bytes(quoted.len());
-        out.push_str(&quoted);
+        if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            // serde_json escapes exactly as the JSON form's readers expect.
+            let quoted = serde_json::to_string(s).unwrap_or_default();
+            work::bytes(quoted.len());
+            out.push_str(&quoted);
+        } else {
+            // Nothing to escape (serde_json escapes only these): the text
+            // as it is, without a string made and dropped for each.
+            work::bytes(s.len() + 2);
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
     };
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(i) => {
+            use std::fmt::Write as _;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{i}");
+        }
         Value::Float(f) if f.is_finite() => {
             out.push_str(&serde_json::to_string(f).unwrap_or_default())
         }
@@ -1462,6 +1475,29 @@ mod tests {
         assert!(Value::list(vec![Value::Handle(0)]).json_len(100).is_err());
         assert_eq!(v.text_within(10), None);
         assert_eq!(Value::Int(5).text_within(10).as_deref(), Some("5"));
+    }
+
+    /// Strings are written without escapes unless they need one; the text
+    /// is serde_json's either way.
+    #[test]
+    fn strings_that_need_escapes_are_written_as_serde_json_writes_them() {
+        for s in [
+            "plain",
+            "é €",
+            "",
+            "a\"b",
+            "back\\slash",
+            "line\nbreak",
+            "\u{1}\u{1f}",
+            "\u{7f}/",
+        ] {
+            let mut m = Map::new();
+            m.insert(s.into(), Value::str(s));
+            let v = Value::list(vec![Value::str(s), Value::object(m), Value::Int(-42)]);
+            let json = v.to_json().unwrap().to_string();
+            assert_eq!(v.to_text(), json, "{s:?}");
+            assert_eq!(v.json_len(usize::MAX).unwrap(), Some(json.len()), "{s:?}");
+        }
     }
 
     /// Found by `snapshots_are_lossless`: without serde_json's
