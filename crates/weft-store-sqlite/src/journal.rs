@@ -12,6 +12,7 @@
 use rusqlite::{params, Connection, Transaction};
 use weft_store::{JournalStep, Result, StoreError, JOURNAL_STEPS_PER_RUN_MAX};
 
+use crate::statements::{Hot, StepStatements};
 use crate::{corrupt, db_err, from_journal};
 
 /// Keys given to each run's journal rows: a run's steps take the keys
@@ -50,25 +51,37 @@ fn ranges(seq: i64, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
     })
 }
 
-/// Stores step `step` of run `seq` (`run_id`), and drops the steps that
-/// fall out of the newest [`JOURNAL_STEPS_PER_RUN_MAX`].
-pub(crate) fn append(
-    tx: &Transaction<'_>,
-    seq: i64,
-    run_id: &str,
-    step: i64,
-    entries: Vec<u8>,
-    cause: Option<Vec<u8>>,
+/// A journal step to store.
+pub(crate) struct Step<'a> {
+    /// The run's number.
+    pub seq: i64,
+    pub run_id: &'a str,
+    pub step: i64,
+    pub entries: Vec<u8>,
+    pub cause: Option<Vec<u8>>,
+}
+
+/// Stores `step`, and drops the steps of its run that fall out of the
+/// newest [`JOURNAL_STEPS_PER_RUN_MAX`].
+pub(crate) fn append<'c>(
+    tx: &'c Transaction<'_>,
+    statements: &mut StepStatements<'c>,
+    Step {
+        seq,
+        run_id,
+        step,
+        entries,
+        cause,
+    }: Step<'_>,
 ) -> Result<()> {
     let what = || format!("commit: journal of run {run_id}");
     let key = base(seq)? + step.rem_euclid(JOURNAL_KEY_SPAN);
     // A row already at this key is a step at least JOURNAL_KEY_SPAN older,
     // long out of the steps kept: replaced.
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO journal (key, step, entries, cause) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .and_then(|mut s| s.execute(params![key, step, entries, cause]))
-    .map_err(|e| db_err(e, what))?;
+    statements
+        .get(tx, Hot::JournalPut)
+        .and_then(|s| s.execute(params![key, step, entries, cause]))
+        .map_err(|e| db_err(e, what))?;
     if step > JOURNAL_STEPS_PER_RUN_MAX {
         // One step in, one out, as a rule; every step older than the
         // newest JOURNAL_STEPS_PER_RUN_MAX whose key may still hold a row.

@@ -97,6 +97,7 @@ pub mod known;
 mod machines;
 pub mod schema;
 mod search;
+mod statements;
 mod status;
 pub mod wal;
 
@@ -724,17 +725,23 @@ fn limit_param(n: usize) -> i64 {
 }
 
 /// What a batch's writes share while they are applied.
-struct WriteContext<'a> {
+struct WriteContext<'a, 'c> {
     /// Changes to the counts per flow and status.
     counts: &'a mut search::Counts,
     /// What the store remembers of runs as they were before the batch.
     known: Option<&'a known::Known>,
     /// The batch's changes to what is remembered.
     staged: &'a mut known::Staged,
+    /// The statements nearly every write runs.
+    statements: &'a mut statements::StepStatements<'c>,
 }
 
 /// Writes one step of one run inside the batch's transaction.
-fn apply_write(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> Result<()> {
+fn apply_write<'c>(
+    tx: &'c Transaction<'_>,
+    w: &RunWrite,
+    ctx: &mut WriteContext<'_, 'c>,
+) -> Result<()> {
     apply_run(tx, w, ctx)?;
     machines::apply(tx, &w.machines)?;
     events::apply(tx, &w.events)?;
@@ -761,7 +768,11 @@ struct Before<'k> {
 }
 
 /// The run's part of a write.
-fn apply_run(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> Result<()> {
+fn apply_run<'c>(
+    tx: &'c Transaction<'_>,
+    w: &RunWrite,
+    ctx: &mut WriteContext<'_, 'c>,
+) -> Result<()> {
     let counts = &mut *ctx.counts;
     // A write without a record names no run: there is nothing to key its
     // rows by (the memory store skips it the same way).
@@ -891,24 +902,21 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> 
             .map_err(|e| db_err(e, what))?
         };
         if let Some(Before { seq, .. }) = &before {
-            tx.prepare_cached(
-                "UPDATE runs SET result = ?2, error = ?3, waiting = ?4, position = ?5, \
-                 updated_at = ?6, journal_steps = journal_steps + ?7, state = ?8 \
-                 WHERE seq = ?1",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    seq,
-                    result,
-                    error,
-                    waiting,
-                    rec.position,
-                    rec.updated_at,
-                    steps_added,
-                    w.state,
-                ])
-            })
-            .map_err(|e| db_err(e, what))?;
+            ctx.statements
+                .get(tx, statements::Hot::UpdateRun)
+                .and_then(|s| {
+                    s.execute(params![
+                        seq,
+                        result,
+                        error,
+                        waiting,
+                        rec.position,
+                        rec.updated_at,
+                        steps_added,
+                        w.state,
+                    ])
+                })
+                .map_err(|e| db_err(e, what))?;
         }
         match &before {
             Some(Before {
@@ -964,7 +972,17 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> 
     }
     if !w.journal.is_empty() {
         let cause = w.cause.as_ref().map(|c| to_journal(c, id));
-        journal::append(tx, seq, id, step, to_journal(&w.journal, id), cause)?;
+        journal::append(
+            tx,
+            ctx.statements,
+            journal::Step {
+                seq,
+                run_id: id,
+                step,
+                entries: to_journal(&w.journal, id),
+                cause,
+            },
+        )?;
     }
     let timer_err = |e| db_err(e, || format!("commit: timers of run {id}"));
     if !w.timers_clear.is_empty() {
@@ -988,18 +1006,18 @@ fn apply_run(tx: &Transaction<'_>, w: &RunWrite, ctx: &mut WriteContext<'_>) -> 
     }
     let task_err = |e| db_err(e, || format!("commit: tasks of run {id}"));
     if !w.tasks_delete.is_empty() {
-        let mut s = tx
-            .prepare_cached("DELETE FROM tasks WHERE call_id = ?1")
+        let s = ctx
+            .statements
+            .get(tx, statements::Hot::TaskDelete)
             .map_err(task_err)?;
         for call_id in &w.tasks_delete {
             s.execute([call_id]).map_err(task_err)?;
         }
     }
     if !w.tasks_put.is_empty() {
-        let mut s = tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO tasks (call_id, run_id, task) VALUES (?1, ?2, ?3)",
-            )
+        let s = ctx
+            .statements
+            .get(tx, statements::Hot::TaskPut)
             .map_err(task_err)?;
         for t in &w.tasks_put {
             s.execute(params![t.call_id, t.run_id, to_json(t)])
@@ -1209,15 +1227,18 @@ impl Store for SqliteStore {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| db_err(e, || "commit: begin".into()))?;
             let mut counts = search::Counts::default();
+            let mut statements = statements::StepStatements::default();
             let mut ctx = WriteContext {
                 counts: &mut counts,
                 known: known.as_deref(),
                 staged: &mut staged,
+                statements: &mut statements,
             };
             for w in &batch.writes {
                 // On error `tx` drops and rolls the whole batch back.
                 apply_write(&tx, w, &mut ctx)?;
             }
+            drop(statements);
             counts.write(&tx)?;
             // Returns once the log is fsynced (synchronous=FULL).
             tx.commit().map_err(|e| {
@@ -1468,7 +1489,17 @@ impl Store for SqliteStore {
                 )
                 .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
                 .map_err(|e| db_err(e, what))?;
-            journal::append(&tx, seq, id, step, to_journal(journal, id), None)?;
+            journal::append(
+                &tx,
+                &mut statements::StepStatements::default(),
+                journal::Step {
+                    seq,
+                    run_id: id,
+                    step,
+                    entries: to_journal(journal, id),
+                    cause: None,
+                },
+            )?;
         }
         tx.commit().map_err(|e| db_err(e, what))?;
         Ok(true)
