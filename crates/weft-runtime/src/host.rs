@@ -31,7 +31,7 @@ use weft_engine::state::{Cause, ChildState, Command, Event, RunState, Status, Ta
 use weft_engine::{limits, stored, ActionError, Value};
 use weft_store::{
     Batch, CallbackOutcome, Claim, ClusterStore, CommandRecord, Deployment, Fence, MachineWrite,
-    RunQuery, RunRecord, RunWrite, SourceText, Store, StoreError, StoredRun,
+    RunQuery, RunRecord, RunWrite, SourceText, StepCause, Store, StoreError, StoredRun,
 };
 
 use crate::contain;
@@ -560,18 +560,15 @@ impl Env for HostEnv<'_> {
 /// (one batch) as `{"steps": [{"entries": n, "cause": ...}, ...]}`, each
 /// with the number of the step's entries it made, in order (read back by
 /// [`crate::travel`]). `None` when no transition recorded a cause.
-fn step_cause(steps: Vec<(usize, Option<Cause>)>) -> Option<serde_json::Value> {
-    let json = |c: &Cause| serde_json::to_value(c).expect("a cause serializes");
-    match steps.as_slice() {
-        [] => None,
-        [(_, cause)] => cause.as_ref().map(json),
-        many if many.iter().all(|(_, c)| c.is_none()) => None,
-        many => Some(serde_json::json!({
-            "steps": many
-                .iter()
-                .map(|(n, c)| serde_json::json!({"entries": n, "cause": c.as_ref().map(json)}))
-                .collect::<Vec<_>>()
-        })),
+fn step_cause(mut steps: Vec<(usize, Option<Cause>)>) -> Option<StepCause> {
+    match steps.len() {
+        0 => None,
+        1 => steps
+            .pop()
+            .and_then(|(_, c)| c)
+            .map(|c| StepCause::One(Box::new(c))),
+        _ if steps.iter().all(|(_, c)| c.is_none()) => None,
+        _ => Some(StepCause::Many(steps)),
     }
 }
 

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use weft_engine::state::{Entry, Task};
-use weft_store::{Batch, Fence, RunRecord, StoreError};
+use weft_store::{Batch, Fence, RunRecord, StepCause, StoreError};
 
 use crate::to_json;
 
@@ -167,7 +167,7 @@ struct RunFold<'a> {
     created: bool,
     /// The fence of the write that created the run.
     creator: Option<&'a Fence>,
-    journal: Vec<(&'a [Entry], Option<&'a serde_json::Value>)>,
+    journal: Vec<(&'a [Entry], Option<&'a StepCause>)>,
 }
 
 /// A task to store, with the node that keeps it for its polls and until

@@ -330,7 +330,7 @@ fn a_version_7_journal_is_migrated_and_read_beside_compact_steps() {
             record: Some(record("r1", "A", Status::Running).into()),
             state: b"{}".to_vec(),
             journal: vec![entry(7, 3)],
-            cause: Some(cause.clone()),
+            cause: Some(weft_store::StepCause::Json(cause.clone())),
             ..RunWrite::default()
         }],
     })

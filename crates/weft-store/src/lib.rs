@@ -37,7 +37,7 @@ pub use search::Filter;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use weft_engine::state::{Entry, Status, Task, Waiting};
+use weft_engine::state::{Cause, Entry, Status, Task, Waiting};
 
 /// Result of a store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -183,10 +183,10 @@ pub struct RunWrite {
     pub created: bool,
     /// Journal entries of this step (appended as one journal step).
     pub journal: Vec<Entry>,
-    /// What caused the step (the engine's `Cause`, as JSON), stored with
-    /// its journal step so that the run can be replayed; ignored when the
-    /// step has no journal entries.
-    pub cause: Option<serde_json::Value>,
+    /// What caused the step (the engine's `Cause`), stored with its
+    /// journal step so that the run can be replayed; ignored when the step
+    /// has no journal entries.
+    pub cause: Option<StepCause>,
     /// Timers to arm: `(key, at)`.
     pub timers_set: Vec<(String, i64)>,
     /// Timers to disarm.
@@ -677,12 +677,173 @@ pub trait Store: Send + Sync {
     fn schedules(&self) -> Result<Vec<ScheduleRow>>;
 }
 
+/// What caused a step's journal entries, as the host hands it to a store:
+/// the engine's typed causes, written by each store in its own form (JSON
+/// through serde, or the compact form) without a JSON tree made first
+/// (making one cost a few percent of a step, benchmarks.md round 10).
+/// Its JSON is what [`JournalStep::cause`] reads back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepCause {
+    /// The cause of the step's one transition.
+    One(Box<Cause>),
+    /// Several transitions in one step, in order: how many entries each
+    /// wrote, and its cause. JSON `{"steps": [{"entries": n, "cause": c}]}`.
+    Many(Vec<(usize, Option<Cause>)>),
+    /// A cause as JSON, as it is (tests, and steps copied from a journal).
+    Json(serde_json::Value),
+}
+
+impl StepCause {
+    /// Its JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for StepCause {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        /// One transition of [`StepCause::Many`].
+        struct Transition<'a>(usize, Option<&'a Cause>);
+        impl Serialize for Transition<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("entries", &self.0)?;
+                m.serialize_entry("cause", &self.1)?;
+                m.end()
+            }
+        }
+        match self {
+            StepCause::One(c) => c.serialize(s),
+            StepCause::Json(v) => v.serialize(s),
+            StepCause::Many(steps) => {
+                let steps: Vec<Transition<'_>> = steps
+                    .iter()
+                    .map(|(n, c)| Transition(*n, c.as_ref()))
+                    .collect();
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("steps", &steps)?;
+                m.end()
+            }
+        }
+    }
+}
+
 /// Status of runs as one word, for SQL columns and query strings.
 pub fn status_str(s: Status) -> &'static str {
     s.as_str()
 }
 
-/// The waits of a run as JSON (the record's `waiting`).
+/// The waits of a run as JSON (the record's `waiting`): what
+/// `serde_json::to_value` gives for them, built directly (every step of
+/// every run makes one; through serde's tagged-enum machinery it cost
+/// twice as much).
 pub fn waiting_json(w: &[Waiting]) -> serde_json::Value {
-    serde_json::to_value(w).unwrap_or(serde_json::Value::Null)
+    use serde_json::Value;
+    let text = |s: &str| Value::String(s.to_string());
+    let or_null = |v: Option<Value>| v.unwrap_or(Value::Null);
+    Value::Array(
+        w.iter()
+            .map(|wait| {
+                let mut m = serde_json::Map::new();
+                match wait {
+                    Waiting::Activity {
+                        activity,
+                        call_id,
+                        callback,
+                        acknowledged,
+                        token,
+                        until,
+                    } => {
+                        m.insert("kind".into(), text("activity"));
+                        m.insert("activity".into(), text(activity));
+                        m.insert("callId".into(), text(call_id));
+                        m.insert("callback".into(), Value::Bool(*callback));
+                        if *acknowledged {
+                            m.insert("acknowledged".into(), Value::Bool(true));
+                        }
+                        m.insert("token".into(), or_null(token.as_deref().map(text)));
+                        m.insert("until".into(), or_null(until.map(Value::from)));
+                    }
+                    Waiting::Timer { until } => {
+                        m.insert("kind".into(), text("timer"));
+                        m.insert("until".into(), Value::from(*until));
+                    }
+                    Waiting::Child { run_id, flow } => {
+                        m.insert("kind".into(), text("child"));
+                        m.insert("runId".into(), text(run_id));
+                        m.insert("flow".into(), text(flow));
+                    }
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON a step's cause is stored as (and replay reads back) is the
+    /// JSON the host made before causes were typed.
+    #[test]
+    fn step_causes_are_written_as_the_json_they_were() {
+        let cause = Cause {
+            value_in: Some(1),
+            jitter: vec![0.5],
+            ..Cause::default()
+        };
+        let json = serde_json::to_value(&cause).unwrap();
+        assert_eq!(StepCause::One(Box::new(cause.clone())).to_json(), json);
+        let many = StepCause::Many(vec![(2, Some(cause)), (1, None)]);
+        let want = serde_json::json!({"steps": [
+            {"entries": 2, "cause": json},
+            {"entries": 1, "cause": null},
+        ]});
+        assert_eq!(many.to_json().to_string(), want.to_string());
+        assert_eq!(
+            serde_json::to_string(&many).unwrap(),
+            want.to_string(),
+            "written directly, the same text"
+        );
+        let any = serde_json::json!({"start": null});
+        assert_eq!(StepCause::Json(any.clone()).to_json(), any);
+    }
+
+    #[test]
+    fn waiting_json_is_what_serde_gives() {
+        let mut waits = vec![
+            Waiting::Timer { until: 5 },
+            Waiting::Child {
+                run_id: "c".into(),
+                flow: "F".into(),
+            },
+        ];
+        for (callback, acknowledged, token, until) in [
+            (false, false, None, None),
+            (true, false, Some("t".to_string()), Some(9)),
+            (true, true, Some("t".to_string()), None),
+            (false, true, None, Some(-1)),
+        ] {
+            waits.push(Waiting::Activity {
+                activity: "Charge".into(),
+                call_id: "r-1".into(),
+                callback,
+                acknowledged,
+                token,
+                until,
+            });
+        }
+        for w in [&waits[..], &waits[..0], &waits[2..3]] {
+            let want = serde_json::to_value(w).unwrap();
+            let got = waiting_json(w);
+            assert_eq!(got, want);
+            // Key order too (the API writes the object as it is).
+            assert_eq!(got.to_string(), want.to_string());
+        }
+    }
 }

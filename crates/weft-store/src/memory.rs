@@ -306,7 +306,7 @@ impl Store for MemoryStore {
                 steps.push(JournalStep {
                     step,
                     entries: w.journal.clone(),
-                    cause: w.cause.clone(),
+                    cause: w.cause.as_ref().map(StepCause::to_json),
                 });
                 let over = steps
                     .len()

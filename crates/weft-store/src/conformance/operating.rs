@@ -532,7 +532,7 @@ pub fn run_counts_follow_every_write(s: &dyn Store) {
 pub fn causes_and_forks_are_kept(s: &dyn Store) {
     let cause = json!({"event": {"type": "retry"}, "jitter": [0.25]});
     let mut w = new_run(record("r", "A", Status::Running));
-    w.cause = Some(json!({"start": null}));
+    w.cause = Some(StepCause::Json(json!({"start": null})));
     let mut forked = record("f", "A", Status::Running);
     forked.forked_from = Some("r".into());
     commit(s, vec![w, new_run(forked.clone())]);
@@ -545,7 +545,7 @@ pub fn causes_and_forks_are_kept(s: &dyn Store) {
                 at: 2_000,
                 kind: EntryKind::Retried,
             }],
-            cause: Some(cause.clone()),
+            cause: Some(StepCause::Json(cause.clone())),
             ..RunWrite::default()
         }],
     );
