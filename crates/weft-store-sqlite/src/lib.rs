@@ -179,9 +179,11 @@ pub struct SqliteStore {
 pub struct OpenOptions {
     /// The caller is the directory's only user (it holds the directory's
     /// lock, as `weft serve` does): the write-ahead log and the database's
-    /// integrity are checked (see [`check`]), and `weft.id` is written when
-    /// missing. Without it (a reader beside a running server) only the
-    /// store's id is compared.
+    /// integrity are checked (see [`check`]), `weft.id` is written when
+    /// missing, and the store remembers what it committed of each run
+    /// instead of reading it back before the run's next write (see
+    /// [`known`]; another writer would make that wrong). Without it (a
+    /// reader beside a running server) only the store's id is compared.
     pub exclusive: bool,
     /// Open even though the write-ahead log is damaged: SQLite's recovery
     /// keeps the transactions before the damage, the rest are lost
