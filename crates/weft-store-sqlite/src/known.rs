@@ -21,9 +21,10 @@ use weft_engine::state::Status;
 use weft_store::RunRecord;
 
 /// Runs remembered, at most; past it the store forgets them all and reads
-/// rows again as it writes them. A waiting run stays remembered until it
-/// ends, so this bounds the memory of many waiting runs (about 200 bytes
-/// and the input's JSON each).
+/// rows again as it writes them (about 200 bytes and the input's JSON
+/// each). Only running runs are remembered: a run that waits (on `await`,
+/// for days perhaps) or ended is forgotten, and its next write, if any,
+/// reads its row.
 pub const KNOWN_RUNS_MAX: usize = 100_000;
 
 /// A run's row as this store last committed it.
@@ -137,8 +138,9 @@ impl Known {
                     None => continue,
                 },
             };
-            if row.status.is_terminal() {
-                // Rarely written again; a later write reads the row.
+            if row.status != Status::Running {
+                // Not written again soon, if ever: a later write reads the
+                // row, and many waiting runs take no memory here.
                 self.runs.remove(&id);
             } else {
                 if self.runs.len() >= KNOWN_RUNS_MAX && !self.runs.contains_key(&id) {
@@ -182,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_keeps_its_last_write_of_a_run_and_forgets_finished_runs() {
+    fn a_batch_keeps_its_last_write_of_a_run_and_forgets_runs_that_stop_running() {
         let mut k = Known::default();
         k.begin();
         let mut s = Staged::default();
@@ -197,10 +199,10 @@ mod tests {
             "a",
             Change::Moved {
                 journal_steps: 3,
-                status: Status::Waiting,
+                status: Status::Running,
             },
         );
-        s.put("b", Change::Row(row(Status::Completed, 2)));
+        s.put("b", Change::Row(row(Status::Waiting, 2)));
         // Not remembered: nothing to move.
         s.put(
             "c",
@@ -213,10 +215,24 @@ mod tests {
         let a = k.get("a").unwrap();
         assert_eq!(
             (a.journal_steps, a.status, a.flow.as_str()),
-            (3, Status::Waiting, "F")
+            (3, Status::Running, "F")
         );
+        // Waiting: forgotten.
         assert_eq!(k.get("b"), None);
         assert_eq!(k.get("c"), None);
+        let mut s = Staged::default();
+        s.put(
+            "a",
+            Change::Moved {
+                journal_steps: 4,
+                status: Status::Completed,
+            },
+        );
+        k.keep(s);
+        assert_eq!(k.get("a"), None);
+        let mut s = Staged::default();
+        s.put("a", Change::Row(row(Status::Running, 5)));
+        k.keep(s);
         k.forget("a");
         assert_eq!(k.get("a"), None);
     }
