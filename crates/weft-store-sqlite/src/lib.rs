@@ -845,7 +845,9 @@ fn apply_run<'c>(
         // and flow as they were, for the counts), the second writes the
         // rest, and only when they differ does a third write them: the
         // status alone when only it changed (a run finishing: two indexes
-        // rewritten instead of six), else all of them.
+        // rewritten instead of six), else all of them. A running run's row
+        // as this store last committed it is usually remembered (see
+        // `known`), and then nothing is read.
         // Not one UPDATE ... RETURNING: SQLite gathers a RETURNING clause's
         // rows in an ephemeral table, opened and closed with its own page
         // cache at every execution, which cost more than this point read
