@@ -297,9 +297,10 @@ fn with_value(event: &Event, value_in: Option<usize>, entries: &[Entry]) -> Opti
 }
 
 /// The cause of a step that applied `event` and emitted `entries`: the
-/// event without its value when an entry holds that value.
-pub fn cause_of(event: &Event, entries: &[Entry], jitter: Vec<f64>) -> Cause {
-    let mut event = event.clone();
+/// event without its value when an entry holds that value. Takes the event
+/// (the caller's copy of what it applied): copying it here again cost the
+/// host a copy of every activity's result per step.
+pub fn cause_of(mut event: Event, entries: &[Entry], jitter: Vec<f64>) -> Cause {
     let mut value_in = None;
     if let Some(v) = event_value(&mut event) {
         if let Some(i) = entries.iter().position(|e| entry_value(e) == Some(v)) {
@@ -379,7 +380,7 @@ mod tests {
             if out.journal.is_empty() {
                 continue;
             }
-            let cause = cause_of(&e, &out.journal, std::mem::take(&mut env.jitter));
+            let cause = cause_of(e, &out.journal, std::mem::take(&mut env.jitter));
             // What is stored: JSON.
             let cause: Cause =
                 serde_json::from_value(serde_json::to_value(&cause).unwrap()).unwrap();
@@ -505,7 +506,7 @@ mod tests {
             attempt: 1,
             value: json!({"big": [1, 2, 3]}),
         };
-        let c = cause_of(&e, &entries, Vec::new());
+        let c = cause_of(e.clone(), &entries, Vec::new());
         assert_eq!(c.value_in, Some(0));
         assert_eq!(
             serde_json::to_value(&c).unwrap(),
@@ -528,7 +529,7 @@ mod tests {
                 result: Some(json!({"n": 1})),
             },
         }];
-        let c = cause_of(&child, &finished, Vec::new());
+        let c = cause_of(child.clone(), &finished, Vec::new());
         let stored: Cause = serde_json::from_value(serde_json::to_value(&c).unwrap()).unwrap();
         assert_eq!(
             with_value(stored.event.as_ref().unwrap(), stored.value_in, &finished),
@@ -536,7 +537,10 @@ mod tests {
         );
         // A value no entry holds is kept.
         let other = Event::Resolve { value: json!(5) };
-        assert_eq!(cause_of(&other, &entries, Vec::new()).event, Some(other));
+        assert_eq!(
+            cause_of(other.clone(), &entries, Vec::new()).event,
+            Some(other)
+        );
     }
 
     #[test]

@@ -1705,7 +1705,7 @@ impl Host {
         };
         let accepted = !out.journal.is_empty() || !out.commands.is_empty();
         let cause = (!out.journal.is_empty())
-            .then(|| weft_engine::replay::cause_of(&applied, &out.journal, env.jitter));
+            .then(|| weft_engine::replay::cause_of(applied, &out.journal, env.jitter));
         let t = Transition {
             // A late result of an earlier attempt changes nothing, and the
             // task row then belongs to the current attempt.
