@@ -29,7 +29,7 @@
 
 use indexmap::IndexMap;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
-use serde::ser::{self as serde_ser, SerializeMap, SerializeSeq};
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
@@ -39,7 +39,16 @@ use std::sync::Arc;
 use crate::{limits, time, work};
 
 /// An object's fields, in insertion order: how objects are built.
-pub type Map = IndexMap<String, Value>;
+///
+/// Hashed with foldhash, seeded per process: SipHash over field names was
+/// a twentieth of the core thread's instructions (docs/benchmarks.md,
+/// round 11). Make one with `Map::default()` or [`map_with_capacity`].
+pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
+
+/// An empty [`Map`] with room for `n` fields.
+pub fn map_with_capacity(n: usize) -> Map {
+    Map::with_capacity_and_hasher(n, Default::default())
+}
 
 /// What a number, boolean, `null`, duration, time or handle counts in
 /// [`Shape::bytes`] (about what it takes in memory).
@@ -515,7 +524,7 @@ impl Closure {
 
 /// The value an `await` takes when its timeout passes.
 pub fn timeout_value() -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("status".into(), Value::str("timeout"));
     m.insert("type".into(), Value::str("timeout"));
     Value::object(m)
@@ -523,7 +532,7 @@ pub fn timeout_value() -> Value {
 
 /// The value a failed call takes under `@catch` (and inside `WaitAll`).
 pub fn error_value(message: &str, attempts: u32) -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert("status".into(), Value::str("error"));
     m.insert("error".into(), error_object(message, attempts));
     Value::object(m)
@@ -532,7 +541,7 @@ pub fn error_value(message: &str, attempts: u32) -> Value {
 /// Why a call failed for good: `{message, attempts}`, the `error` of
 /// [`error_value`] and the `err` of `value, err = Call(...)`.
 pub fn error_object(message: &str, attempts: u32) -> Value {
-    let mut err = Map::new();
+    let mut err = Map::default();
     err.insert("message".into(), Value::str(message));
     err.insert("attempts".into(), Value::Int(i64::from(attempts)));
     Value::object(err)
@@ -675,8 +684,44 @@ impl Value {
 
     /// Converts to JSON for activities, callbacks and the API. Object keys
     /// keep their order.
+    ///
+    /// Built directly rather than through serde's `to_value`, whose map
+    /// serializer made each key a `String` twice over and grew each object
+    /// one entry at a time: a tenth of the core thread's instructions at
+    /// 64 runs (docs/benchmarks.md, round 11).
     pub fn to_json(&self) -> Result<serde_json::Value, String> {
-        serde_json::to_value(JsonForm(self)).map_err(|e| e.to_string())
+        use serde_json::Value as Json;
+        Ok(match self {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            // Not finite: `null`, as serde_json writes it.
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(v) => Json::String(v.as_str().to_owned()),
+            Value::List(items) => {
+                work::elements(items.len());
+                Json::Array(items.iter().map(Value::to_json).collect::<Result<_, _>>()?)
+            }
+            Value::Object(map) => {
+                work::elements(map.len());
+                let mut m = serde_json::Map::with_capacity(map.len());
+                for (k, v) in map.iter() {
+                    m.insert(k.clone(), v.to_json()?);
+                }
+                Json::Object(m)
+            }
+            Value::Duration(ms) => Json::String(time::format_duration(*ms)),
+            Value::Time(ms) => Json::String(time::format_time(*ms)),
+            Value::Closure(_) => {
+                return Err("a function cannot leave the flow (it has no JSON form)".into())
+            }
+            Value::Handle(_) => {
+                return Err("a sub-flow handle must be waited for before it leaves the flow".into())
+            }
+            Value::Fork(_) => {
+                return Err("a branch must be joined before its value leaves the flow".into())
+            }
+        })
     }
 
     /// The length of the value's JSON text, if it is at most `max`:
@@ -958,49 +1003,6 @@ fn from_json_within(v: &serde_json::Value, depth: u32) -> Result<Value, String> 
     })
 }
 
-/// A value as its JSON form, for [`Value::to_json`].
-struct JsonForm<'a>(&'a Value);
-
-impl Serialize for JsonForm<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Null => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) => s.serialize_i64(*i),
-            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
-            Value::Float(_) => s.serialize_unit(),
-            Value::Str(v) => s.serialize_str(v),
-            Value::List(items) => {
-                work::elements(items.len());
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for it in items.iter() {
-                    seq.serialize_element(&JsonForm(it))?;
-                }
-                seq.end()
-            }
-            Value::Object(map) => {
-                work::elements(map.len());
-                let mut m = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map.iter() {
-                    m.serialize_entry(k, &JsonForm(v))?;
-                }
-                m.end()
-            }
-            Value::Duration(ms) => s.serialize_str(&time::format_duration(*ms)),
-            Value::Time(ms) => s.serialize_str(&time::format_time(*ms)),
-            Value::Closure(_) => Err(serde_ser::Error::custom(
-                "a function cannot leave the flow (it has no JSON form)",
-            )),
-            Value::Handle(_) => Err(serde_ser::Error::custom(
-                "a sub-flow handle must be waited for before it leaves the flow",
-            )),
-            Value::Fork(_) => Err(serde_ser::Error::custom(
-                "a branch must be joined before its value leaves the flow",
-            )),
-        }
-    }
-}
-
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_text())
@@ -1135,7 +1137,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let Some(first) = map.next_key::<String>()? else {
-            return Ok(Value::object(Map::new()));
+            return Ok(Value::object(Map::default()));
         };
         match first.as_str() {
             TAG_DURATION => return Ok(Value::Duration(map.next_value()?)),
@@ -1159,7 +1161,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
             }
             _ => {}
         }
-        let mut m = Map::with_capacity(map.size_hint().unwrap_or(0).min(4096) + 1);
+        let mut m = map_with_capacity(map.size_hint().unwrap_or(0).min(4096) + 1);
         let unescape = |k: String| match k.strip_prefix('$') {
             Some(rest) => rest.to_string(),
             None => k,
@@ -1184,7 +1186,7 @@ mod tests {
 
     #[test]
     fn snapshot_form_is_lossless() {
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert("$weird".into(), Value::Int(1));
         m.insert("d".into(), Value::Duration(7_200_000));
         m.insert("t".into(), Value::Time(1_764_093_131_000));
@@ -1197,7 +1199,7 @@ mod tests {
             })),
         );
         m.insert("h".into(), Value::Handle(2));
-        m.insert("empty".into(), Value::object(Map::new()));
+        m.insert("empty".into(), Value::object(Map::default()));
         let v = Value::object(m);
         let back = snapshot_round_trip(&v);
         assert!(matches!(back.field("d"), Some(Value::Duration(7_200_000))));
@@ -1219,6 +1221,33 @@ mod tests {
             serde_json::json!("1970-01-01T00:00:00Z")
         );
         assert!(Value::Handle(1).to_json().is_err());
+    }
+
+    /// What has no JSON number is `null`; what cannot leave the flow says
+    /// why, however deep it is.
+    #[test]
+    fn json_form_of_odd_values() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(Value::Float(f).to_json().unwrap(), serde_json::Value::Null);
+        }
+        assert_eq!(
+            Value::Float(-0.5).to_json().unwrap(),
+            serde_json::json!(-0.5)
+        );
+        let mut m = Map::default();
+        m.insert("b".into(), Value::list(vec![Value::Int(1), Value::Fork(0)]));
+        let err = Value::object(m).to_json().unwrap_err();
+        assert_eq!(
+            err,
+            "a branch must be joined before its value leaves the flow"
+        );
+        let mut m = Map::default();
+        m.insert("z".into(), Value::Null);
+        m.insert("a".into(), Value::Bool(true));
+        assert_eq!(
+            Value::object(m).to_json().unwrap().to_string(),
+            r#"{"z":null,"a":true}"#
+        );
     }
 
     /// Equal in every detail the snapshot keeps: the variant (a whole
@@ -1409,7 +1438,7 @@ mod tests {
         #[test]
         fn shapes_stay_exact_as_values_change(changes in proptest::collection::vec(change(), 0..24)) {
             let mut list = List::new(Vec::new());
-            let mut object = Object::new(Map::new());
+            let mut object = Object::new(Map::default());
             for c in changes {
                 match c {
                     Change::Push(v) => list.push(v),
@@ -1440,9 +1469,9 @@ mod tests {
         let one = leaf.shape().bytes;
         let list = Value::list(vec![leaf.clone(), leaf.clone(), leaf]);
         assert_eq!(list.shape().bytes, CONTAINER_BYTES + 3 * one);
-        let mut o = Value::object(Map::new());
+        let mut o = Value::object(Map::default());
         for _ in 0..10 {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert("a".into(), o.clone());
             m.insert("b".into(), o);
             o = Value::object(m);
@@ -1491,7 +1520,7 @@ mod tests {
             "\u{1}\u{1f}",
             "\u{7f}/",
         ] {
-            let mut m = Map::new();
+            let mut m = Map::default();
             m.insert(s.into(), Value::str(s));
             let v = Value::list(vec![Value::str(s), Value::object(m), Value::Int(-42)]);
             let json = v.to_json().unwrap().to_string();

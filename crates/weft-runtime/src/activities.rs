@@ -1,7 +1,7 @@
 //! Activities as Rust functions, registered by name: the dispatcher of an
 //! embedded engine and of `weft bench`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -21,7 +21,9 @@
 //! refused with [`HostError::Unreadable`]. A later build that reads it
 //! unparks it when it starts ([`Host::prepare`]) or when it next loads it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 use thiserror::Error;
 

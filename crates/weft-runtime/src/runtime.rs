@@ -16,7 +16,9 @@
 //! are in flight; effects and replies of a batch wait for its commit, so
 //! nothing outside ever sees a step that a crash could take back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;

@@ -15,7 +15,7 @@
 //! rolled back; nothing is guessed). Every other write of a run's row
 //! (parking, unparking, cancelling a parked run) forgets that run.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use weft_engine::state::Status;
 use weft_store::RunRecord;
@@ -87,6 +87,15 @@ pub(crate) enum Change {
 pub(crate) struct Staged(HashMap<String, Change>);
 
 impl Staged {
+    /// Room for a batch of `writes` writes, so that staging never grows
+    /// the table mid-batch.
+    pub fn with_capacity(writes: usize) -> Staged {
+        Staged(HashMap::with_capacity_and_hasher(
+            writes,
+            Default::default(),
+        ))
+    }
+
     /// The batch wrote this run already.
     pub fn has(&self, run_id: &str) -> bool {
         self.0.contains_key(run_id)

@@ -28,9 +28,11 @@
 //! write creates the run, or the run is not stored yet), appends one journal
 //! row when it has entries, then clears and sets timers, deletes and puts
 //! tasks, spends and registers tokens, in that order. The next journal step
-//! comes from the run row's `journal_steps` counter, read by a point
-//! `SELECT` before the `UPDATE` with the run's number (`seq`, which keys
-//! its journal rows and the `UPDATE`). Status and the columns fixed at creation are written by a
+//! comes from the run row's `journal_steps` counter and the run's number
+//! (`seq`, which keys its journal rows and the `UPDATE`): the store that
+//! holds its directory's lock remembers both for running runs from their
+//! last commit ([`known`]); otherwise, or for a run it does not remember,
+//! a point `SELECT` reads them before the `UPDATE`. Status and the columns fixed at creation are written by a
 //! second statement only when they changed, so a typical step rewrites no
 //! index entry of the runs table. Idempotency keys are bound to their run
 //! when it is created and never released. A write without a record names no
@@ -1225,7 +1227,10 @@ impl Store for SqliteStore {
         if let Some(k) = known.as_deref_mut() {
             k.begin();
         }
-        let mut staged = known::Staged::default();
+        let mut staged = match known {
+            Some(_) => known::Staged::with_capacity(batch.writes.len()),
+            None => known::Staged::default(),
+        };
         let result = (|| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -234,7 +234,7 @@ impl Machine<'_> {
             Op::Binary(op) => self.binary(id, *op),
             Op::NewList => self.push(id, Value::list(Vec::new())),
             Op::ListPush => self.list_push(id),
-            Op::NewObject => self.push(id, Value::object(Map::new())),
+            Op::NewObject => self.push(id, Value::object(Map::default())),
             Op::ObjSet(key) => self.object_set(id, *key),
             Op::ObjSpread => self.object_spread(id),
             Op::IterInit { list, index } => self.iter_init(id, *list, *index),

@@ -297,7 +297,7 @@ fn combined(group: &Group) -> Option<Value> {
             .enumerate()
             .filter(|(_, v)| failed(v))
             .map(|(i, v)| {
-                let mut f = Map::new();
+                let mut f = Map::default();
                 f.insert("index".into(), Value::Int(i as i64));
                 f.insert(
                     "error".into(),
@@ -306,14 +306,14 @@ fn combined(group: &Group) -> Option<Value> {
                 Value::object(f)
             })
             .collect();
-        let mut fields = Map::new();
+        let mut fields = Map::default();
         fields.insert("allPassed".into(), Value::Bool(failures.is_empty()));
         fields.insert("results".into(), Value::list(results));
         fields.insert("failures".into(), Value::list(failures));
         return Some(Value::object(fields));
     }
     let errors: Vec<Value> = results.iter().filter(|v| failed(v)).cloned().collect();
-    let mut fields = Map::new();
+    let mut fields = Map::default();
     fields.insert("allSuccess".into(), Value::Bool(errors.is_empty()));
     fields.insert("results".into(), Value::list(results));
     fields.insert("errors".into(), Value::list(errors));

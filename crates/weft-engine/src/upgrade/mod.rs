@@ -1240,7 +1240,7 @@ impl<'a> Upgrade<'a> {
                 if !has_closure(v) {
                     return Ok(v.clone());
                 }
-                let mut out = crate::value::Map::new();
+                let mut out = crate::value::Map::default();
                 for (k, x) in m.iter() {
                     out.insert(k.clone(), self.map_value(x)?);
                 }
