@@ -40,9 +40,10 @@ use crate::{limits, time, work};
 
 /// An object's fields, in insertion order: how objects are built.
 ///
-/// Hashed with foldhash, seeded per process: SipHash over field names was
-/// a twentieth of the core thread's instructions (docs/benchmarks.md,
-/// round 11). Make one with `Map::default()` or [`map_with_capacity`].
+/// Hashed with foldhash, seeded per process: SipHash, the standard
+/// library's hasher, was a ninth of the core thread's instructions, field
+/// names among its largest users (docs/benchmarks.md, round 11). Make one
+/// with `Map::default()` or [`map_with_capacity`].
 pub type Map = IndexMap<String, Value, foldhash::fast::RandomState>;
 
 /// An empty [`Map`] with room for `n` fields.
@@ -685,10 +686,10 @@ impl Value {
     /// Converts to JSON for activities, callbacks and the API. Object keys
     /// keep their order.
     ///
-    /// Built directly rather than through serde's `to_value`, whose map
-    /// serializer made each key a `String` twice over and grew each object
-    /// one entry at a time: a tenth of the core thread's instructions at
-    /// 64 runs (docs/benchmarks.md, round 11).
+    /// Built directly rather than through serde's `to_value`, each object
+    /// with its size known: a tenth less work. Most of what is left is
+    /// serde_json's own map, which hashes every key with SipHash
+    /// (docs/benchmarks.md, round 11).
     pub fn to_json(&self) -> Result<serde_json::Value, String> {
         use serde_json::Value as Json;
         Ok(match self {
