@@ -27,6 +27,12 @@ use weft_store::RunRecord;
 /// reads its row.
 pub const KNOWN_RUNS_MAX: usize = 100_000;
 
+/// Bytes of the remembered runs' inputs (their JSON text) and other text
+/// columns, at most; past it the store forgets them all, as past
+/// [`KNOWN_RUNS_MAX`]. Without it, many running runs with large inputs
+/// would each be held twice: by the host and here.
+pub const KNOWN_BYTES_MAX: usize = 64 * 1024 * 1024;
+
 /// A run's row as this store last committed it.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct KnownRun {
@@ -56,6 +62,14 @@ impl KnownRun {
             idempotency_key: rec.idempotency_key.clone(),
             created_at: rec.created_at,
         }
+    }
+
+    /// Bytes of its text columns, counted against [`KNOWN_BYTES_MAX`].
+    fn bytes(&self) -> usize {
+        self.flow.len()
+            + self.input.len()
+            + self.parent.as_ref().map_or(0, String::len)
+            + self.idempotency_key.as_ref().map_or(0, String::len)
     }
 
     /// The columns fixed at creation are `rec`'s (`input` its input's JSON
@@ -110,6 +124,8 @@ impl Staged {
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     runs: HashMap<String, KnownRun>,
+    /// [`KnownRun::bytes`] of every run in `runs`.
+    bytes: usize,
     /// Set while a batch's changes are being kept: a panic in between
     /// leaves it set, and the next batch starts by forgetting everything.
     keeping: bool,
@@ -137,7 +153,7 @@ impl Known {
                 Change::Moved {
                     journal_steps,
                     status,
-                } => match self.runs.remove(&id) {
+                } => match self.take(&id) {
                     Some(row) => KnownRun {
                         journal_steps,
                         status,
@@ -147,29 +163,43 @@ impl Known {
                     None => continue,
                 },
             };
+            // The run's earlier row, if any, is replaced either way.
+            self.take(&id);
             if row.status != Status::Running {
                 // Not written again soon, if ever: a later write reads the
                 // row, and many waiting runs take no memory here.
-                self.runs.remove(&id);
-            } else {
-                if self.runs.len() >= KNOWN_RUNS_MAX && !self.runs.contains_key(&id) {
-                    self.runs.clear();
-                }
-                self.runs.insert(id, row);
+                continue;
             }
+            if self.runs.len() >= KNOWN_RUNS_MAX || self.bytes + row.bytes() > KNOWN_BYTES_MAX {
+                self.clear();
+            }
+            self.bytes += row.bytes();
+            self.runs.insert(id, row);
         }
         self.keeping = false;
     }
 
+    /// Removes a run, keeping the byte count.
+    fn take(&mut self, run_id: &str) -> Option<KnownRun> {
+        let row = self.runs.remove(run_id)?;
+        self.bytes -= row.bytes();
+        Some(row)
+    }
+
+    fn clear(&mut self) {
+        self.runs.clear();
+        self.bytes = 0;
+    }
+
     /// A write other than a batch changed this run's row.
     pub fn forget(&mut self, run_id: &str) {
-        self.runs.remove(run_id);
+        self.take(run_id);
     }
 
     /// A batch failed: its rows are rolled back, and what was kept of
     /// them before it is not trusted either.
     pub fn forget_all(&mut self) {
-        self.runs.clear();
+        self.clear();
         self.keeping = false;
     }
 }
@@ -244,6 +274,56 @@ mod tests {
         k.keep(s);
         k.forget("a");
         assert_eq!(k.get("a"), None);
+    }
+
+    /// Past the byte bound everything is forgotten, as past the count
+    /// bound, and the count of bytes follows every removal.
+    #[test]
+    fn large_inputs_are_bounded_by_their_bytes() {
+        let mut k = Known::default();
+        let big = |steps| KnownRun {
+            input: "x".repeat(KNOWN_BYTES_MAX / 4),
+            ..row(Status::Running, steps)
+        };
+        let per_run = big(1).bytes();
+        let mut s = Staged::default();
+        for id in ["a", "b", "c"] {
+            s.put(id, Change::Row(big(1)));
+        }
+        k.keep(s);
+        assert_eq!((k.runs.len(), k.bytes), (3, 3 * per_run));
+        // Rewritten, moved, forgotten: counted once each, then not at all.
+        let mut s = Staged::default();
+        s.put("a", Change::Row(big(2)));
+        s.put(
+            "b",
+            Change::Moved {
+                journal_steps: 2,
+                status: Status::Running,
+            },
+        );
+        s.put(
+            "c",
+            Change::Moved {
+                journal_steps: 2,
+                status: Status::Completed,
+            },
+        );
+        k.keep(s);
+        assert_eq!((k.runs.len(), k.bytes), (2, 2 * per_run));
+        k.forget("b");
+        assert_eq!(k.bytes, per_run);
+        let mut s = Staged::default();
+        for id in ["d", "e", "f"] {
+            s.put(id, Change::Row(big(1)));
+        }
+        k.keep(s);
+        // The fourth would pass the bound: all forgotten, then it is kept.
+        assert!(k.bytes <= KNOWN_BYTES_MAX, "{}", k.bytes);
+        assert!(k.runs.len() < 4);
+        assert_eq!(k.bytes, k.runs.values().map(KnownRun::bytes).sum::<usize>());
+        k.forget_all();
+        assert_eq!((k.runs.len(), k.bytes), (0, 0));
     }
 
     #[test]
