@@ -22,9 +22,9 @@
 //! unparks it when it starts ([`Host::prepare`]) or when it next loads it.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-use std::sync::Arc;
 use thiserror::Error;
 
 use weft_engine::machine::{self, Env};

@@ -17,14 +17,13 @@
 //! nothing outside ever sees a step that a crash could take back.
 
 use std::collections::BTreeMap;
-
-use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use foldhash::{HashMap, HashMapExt};
 use tokio::sync::oneshot;
 use weft_engine::program::Program;
 use weft_engine::state::{Event, Status, Task};
