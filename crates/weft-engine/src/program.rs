@@ -350,6 +350,16 @@ impl Program {
         &self.functions[id as usize]
     }
 
+    /// The file and line of [`Program::locate`]'s location, without making
+    /// one (a run's record names its position at every step).
+    pub fn locate_line(&self, func: FuncId, pc: u32) -> Option<(&str, u32)> {
+        let f = self.functions.get(func as usize)?;
+        let span = *f.spans.get(pc as usize).or(f.spans.last())?;
+        let file = self.files.get(f.file as usize)?;
+        let lc = file.index.line_col(&file.text, span.start);
+        Some((&file.name, lc.line))
+    }
+
     /// The file name and 1-based line and column of instruction `pc` of `func`.
     pub fn locate(&self, func: FuncId, pc: u32) -> Option<Location> {
         let f = self.functions.get(func as usize)?;

@@ -109,6 +109,204 @@ pub fn encode_compact<T: Serialize + ?Sized>(
     crate::compact::encode_serialize(value, seeds)
 }
 
+/// The id of call `seq` of run `run_id`, `<run id>-<seq>` (stored, and
+/// sent to activities: a contract), made without the formatting machinery
+/// (one is made at every call and at every result).
+pub fn call_id(run_id: &str, seq: u32) -> String {
+    let mut id = String::with_capacity(run_id.len() + 11);
+    id.push_str(run_id);
+    id.push('-');
+    push_decimal(&mut id, seq);
+    id
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(text: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    text.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// A step's journal entries as [`encode_compact`] writes them, byte for
+/// byte, written directly: serde's flattened `kind` made this a tenth of
+/// the SQLite writer's work (docs/benchmarks.md, round 12).
+pub fn encode_entries_compact(
+    entries: &[Entry],
+    seeds: &[&str],
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut w = crate::compact::Writer::new(seeds);
+    w.array(entries.len());
+    for e in entries {
+        e.write_compact(&mut w)?;
+    }
+    Ok(w.finish())
+}
+
+impl Entry {
+    /// Writes what `Serialize` writes: an object of `at`, then the kind's
+    /// `type` and its fields in their order (the kinds that hold nested
+    /// structs go through serde).
+    fn write_compact(&self, w: &mut crate::compact::Writer) -> Result<(), serde_json::Error> {
+        use EntryKind as K;
+        // The object's head: its size, `at`, and the kind's tag.
+        let head = |w: &mut crate::compact::Writer, tag: &str, fields: usize| {
+            w.object(2 + fields);
+            w.str("at");
+            w.int(self.at);
+            w.str("type");
+            w.str(tag);
+        };
+        match &self.kind {
+            K::Started { input } => {
+                head(w, "started", 1);
+                w.str("input");
+                w.json(input);
+            }
+            K::CallStarted {
+                call_id,
+                activity,
+                args,
+                attempt,
+                awaited,
+                line,
+            } => {
+                head(w, "callStarted", 6);
+                w.str("callId");
+                w.str(call_id);
+                w.str("activity");
+                w.str(activity);
+                w.str("args");
+                w.json(args);
+                w.str("attempt");
+                w.uint((*attempt).into());
+                w.str("awaited");
+                w.bool(*awaited);
+                w.str("line");
+                match line {
+                    Some(l) => w.uint((*l).into()),
+                    None => w.null(),
+                }
+            }
+            K::CallAcknowledged { call_id, activity } => {
+                head(w, "callAcknowledged", 2);
+                w.str("callId");
+                w.str(call_id);
+                w.str("activity");
+                w.str(activity);
+            }
+            K::CallCompleted {
+                call_id,
+                activity,
+                attempt,
+                value,
+                duration_ms,
+                how,
+            } => {
+                head(w, "callCompleted", 6);
+                w.str("callId");
+                w.str(call_id);
+                w.str("activity");
+                w.str(activity);
+                w.str("attempt");
+                w.uint((*attempt).into());
+                w.str("value");
+                w.json(value);
+                w.str("durationMs");
+                w.int(*duration_ms);
+                w.str("how");
+                w.str(how);
+            }
+            K::CallFailed {
+                call_id,
+                activity,
+                attempt,
+                error,
+                retry_at,
+            } => {
+                head(w, "callFailed", 5);
+                w.str("callId");
+                w.str(call_id);
+                w.str("activity");
+                w.str(activity);
+                w.str("attempt");
+                w.uint((*attempt).into());
+                w.str("error");
+                w.str(error);
+                w.str("retryAt");
+                match retry_at {
+                    Some(t) => w.int(*t),
+                    None => w.null(),
+                }
+            }
+            K::TimerStarted { until } => {
+                head(w, "timerStarted", 1);
+                w.str("until");
+                w.int(*until);
+            }
+            K::TimerFired { key } => {
+                head(w, "timerFired", 1);
+                w.str("key");
+                w.str(key);
+            }
+            K::Now { value } => {
+                head(w, "now", 1);
+                w.str("value");
+                w.int(*value);
+            }
+            K::ChildStarted { run_id, flow } => {
+                head(w, "childStarted", 2);
+                w.str("runId");
+                w.str(run_id);
+                w.str("flow");
+                w.str(flow);
+            }
+            K::ChildFinished { run_id, result } => {
+                head(w, "childFinished", 2);
+                w.str("runId");
+                w.str(run_id);
+                w.str("result");
+                match result {
+                    Some(v) => w.json(v),
+                    None => w.null(),
+                }
+            }
+            K::Retried => head(w, "retried", 0),
+            K::Resolved { value } => {
+                head(w, "resolved", 1);
+                w.str("value");
+                w.json(value);
+            }
+            K::Completed { result } => {
+                head(w, "completed", 1);
+                w.str("result");
+                w.json(result);
+            }
+            K::Cancelled { reason } => {
+                head(w, "cancelled", 1);
+                w.str("reason");
+                w.str(reason);
+            }
+            K::Forked { from, step } => {
+                head(w, "forked", 2);
+                w.str("from");
+                w.str(from);
+                w.str("step");
+                w.int(*step);
+            }
+            K::Failed { .. } | K::Upgraded { .. } => return w.serialize(self),
+        }
+        Ok(())
+    }
+}
+
 /// Reads what [`encode_compact`] wrote with the same `seeds`.
 pub fn decode_compact<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
@@ -1056,6 +1254,17 @@ mod tests {
             &mut TestEnv,
         );
         (p, state)
+    }
+
+    #[test]
+    fn call_ids_are_the_run_id_a_dash_and_the_call_in_decimal() {
+        for seq in [0, 1, 9, 10, 99, 100, 4_294_967, u32::MAX] {
+            assert_eq!(
+                call_id("01M97217R2RDR9EQ29FEKSHASZ", seq),
+                format!("01M97217R2RDR9EQ29FEKSHASZ-{seq}")
+            );
+        }
+        assert_eq!(call_id("", 7), "-7");
     }
 
     #[test]

@@ -286,7 +286,13 @@ fn summary(program: &Program, state: &RunState, out: &mut Vec<String>) {
             Waiting::Child { run_id, flow } => format!("waiting  child {run_id} {flow}"),
         });
     }
-    let positions: Vec<String> = machine::positions(program, state)
+    let located = machine::positions(program, state);
+    // The record's position, made the short way, is the first of these.
+    assert_eq!(
+        machine::position_text(program, state),
+        located.first().map(|l| format!("{}:{}", l.file, l.line))
+    );
+    let positions: Vec<String> = located
         .iter()
         .map(|l| format!("{}:{}", l.line, l.col))
         .collect();

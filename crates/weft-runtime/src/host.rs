@@ -1587,11 +1587,11 @@ impl Host {
             cl.store.enqueue(run_id, &event)?;
             return Ok(Placed::Queued);
         }
-        let what = event_text(&event);
+        let what = EventText::of(&event);
         let follow = self.follow.len();
         match contain::catch(|| self.step(run_id, event, now, inbox)) {
             Ok(placed) => placed,
-            Err(panic) => Err(self.panicked(run_id, &what, panic, follow)),
+            Err(panic) => Err(self.panicked(run_id, &what.to_string(), panic, follow)),
         }
     }
 
@@ -1676,7 +1676,7 @@ impl Host {
     ) -> Result<Placed, HostError> {
         #[cfg(any(test, feature = "test-hooks"))]
         if let Some(probe) = &mut self.probe {
-            probe(run_id, &event_text(&event));
+            probe(run_id, &EventText::of(&event).to_string());
         }
         let finished_call = match &event {
             Event::CallCompleted { call, .. } | Event::CallFailed { call, .. } => Some(*call),
@@ -2383,7 +2383,7 @@ impl Host {
         }
         // The attempt an event reports on is over: its task is done.
         if let Some(call) = finished_call {
-            let call_id = format!("{run_id}-{call}");
+            let call_id = weft_engine::state::call_id(run_id, call);
             w.tasks_put.retain(|t| t.call_id != call_id);
             if !w.tasks_delete.contains(&call_id) {
                 w.tasks_delete.push(call_id);
@@ -2484,21 +2484,51 @@ impl Host {
     }
 }
 
-/// An event in a few words, for the message of a panic it caused.
-fn event_text(event: &Event) -> String {
-    match event {
-        Event::CallCompleted { call, attempt, .. } => {
-            format!("taking the result of call {call} (attempt {attempt})")
+/// An event in a few words, for the message of a panic it caused: what
+/// the text needs, kept before the event is applied, and made into text
+/// only if that panics (every event is kept so, few ever panic).
+enum EventText {
+    Result { call: u32, attempt: u32 },
+    Failure { call: u32, attempt: u32 },
+    Callback { call: u32 },
+    Timer(String),
+    Said(&'static str),
+}
+
+impl EventText {
+    fn of(event: &Event) -> EventText {
+        match event {
+            Event::CallCompleted { call, attempt, .. } => EventText::Result {
+                call: *call,
+                attempt: *attempt,
+            },
+            Event::CallFailed { call, attempt, .. } => EventText::Failure {
+                call: *call,
+                attempt: *attempt,
+            },
+            Event::Callback { call, .. } => EventText::Callback { call: *call },
+            Event::TimerFired { key } => EventText::Timer(key.clone()),
+            Event::ChildFinished { .. } => EventText::Said("taking a sub-flow's end"),
+            Event::Retry => EventText::Said("retrying it"),
+            Event::Resolve { .. } => EventText::Said("resolving it"),
+            Event::Cancel { .. } => EventText::Said("cancelling it"),
         }
-        Event::CallFailed { call, attempt, .. } => {
-            format!("taking the failure of call {call} (attempt {attempt})")
+    }
+}
+
+impl std::fmt::Display for EventText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EventText::Result { call, attempt } => {
+                write!(f, "taking the result of call {call} (attempt {attempt})")
+            }
+            EventText::Failure { call, attempt } => {
+                write!(f, "taking the failure of call {call} (attempt {attempt})")
+            }
+            EventText::Callback { call } => write!(f, "taking the callback of call {call}"),
+            EventText::Timer(key) => write!(f, "firing timer `{key}`"),
+            EventText::Said(text) => f.write_str(text),
         }
-        Event::Callback { call, .. } => format!("taking the callback of call {call}"),
-        Event::TimerFired { key } => format!("firing timer `{key}`"),
-        Event::ChildFinished { .. } => "taking a sub-flow's end".into(),
-        Event::Retry => "retrying it".into(),
-        Event::Resolve { .. } => "resolving it".into(),
-        Event::Cancel { .. } => "cancelling it".into(),
     }
 }
 
@@ -2530,9 +2560,7 @@ pub fn update_record(record: &mut RunRecord, state: &RunState, program: &Program
             "location": f.location,
         })
     });
-    record.position = machine::positions(program, state)
-        .first()
-        .map(|l| format!("{}:{}", l.file, l.line));
+    record.position = machine::position_text(program, state);
     record.status = state.status;
     record.result = state.result.as_ref().and_then(|v| v.to_json().ok());
     record.waiting = weft_store::waiting_json(&state.waiting());

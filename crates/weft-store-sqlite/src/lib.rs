@@ -517,6 +517,12 @@ fn to_journal<T: serde::Serialize + ?Sized>(v: &T, run_id: &str) -> Vec<u8> {
     weft_engine::state::encode_compact(v, &[run_id]).expect("plain data serializes")
 }
 
+/// A step's entries as [`to_journal`] writes them (the same bytes), without
+/// serde's general path.
+fn entries_to_journal(entries: &[weft_engine::state::Entry], run_id: &str) -> Vec<u8> {
+    weft_engine::state::encode_entries_compact(entries, &[run_id]).expect("plain data serializes")
+}
+
 /// Reads a journal column: a BLOB in the compact form, or JSON text as
 /// builds before schema version 8 wrote it (those rows stay as they are).
 pub(crate) fn from_journal<T: serde::de::DeserializeOwned>(
@@ -985,7 +991,7 @@ fn apply_run<'c>(
                 seq,
                 run_id: id,
                 step,
-                entries: to_journal(&w.journal, id),
+                entries: entries_to_journal(&w.journal, id),
                 cause,
             },
         )?;
@@ -1505,7 +1511,7 @@ impl Store for SqliteStore {
                     seq,
                     run_id: id,
                     step,
-                    entries: to_journal(journal, id),
+                    entries: entries_to_journal(journal, id),
                     cause: None,
                 },
             )?;

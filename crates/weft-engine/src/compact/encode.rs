@@ -137,13 +137,12 @@ impl Encoder {
         Encoder { out, table }
     }
 
-    fn varint(&mut self, n: u64) {
+    pub(super) fn varint(&mut self, n: u64) {
         push_varint(&mut self.out, n);
     }
 
-    /// The reference encoder: what [`encode_serialize`] must write, kept
-    /// for the tests that compare the two.
-    #[cfg(test)]
+    /// A JSON value, walked directly: the same bytes as its `Serialize`
+    /// through this encoder (the tests compare the two), for less work.
     pub(super) fn value(&mut self, v: &Value) {
         match v {
             Value::Null => self.out.push(NULL),
@@ -177,7 +176,7 @@ impl Encoder {
         }
     }
 
-    fn uint(&mut self, u: u64) {
+    pub(super) fn uint(&mut self, u: u64) {
         if u < 64 {
             self.out.push(SMALL + u as u8);
         } else {
@@ -186,7 +185,7 @@ impl Encoder {
         }
     }
 
-    fn int(&mut self, i: i64) {
+    pub(super) fn int(&mut self, i: i64) {
         if i >= 0 {
             self.uint(i as u64);
         } else {
@@ -206,7 +205,7 @@ impl Encoder {
         }
     }
 
-    fn string(&mut self, s: &str) {
+    pub(super) fn string(&mut self, s: &str) {
         if let Some(i) = word_index(s) {
             if i < 64 {
                 self.out.push(WORD + i as u8);

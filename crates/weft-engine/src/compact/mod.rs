@@ -249,6 +249,83 @@ pub fn encode_serialize_seeded<T: serde::Serialize + ?Sized>(
     Ok(out)
 }
 
+/// Writes the compact form item by item, without serde: for the types
+/// written at every step, whose `Serialize` goes through serde's general
+/// machinery (an entry's flattened kind is a map of unknown length). Its
+/// user must write exactly what the type's `Serialize` writes through
+/// [`encode_serialize`], key order and counts included, and test that it
+/// does; [`Writer::serialize`] writes any other value through serde, in the
+/// same encoding (one reference table).
+pub struct Writer {
+    e: Encoder,
+}
+
+impl Writer {
+    /// Starts an encoding in [`FORMAT`], the reference table seeded with
+    /// `seeds`.
+    pub fn new(seeds: &[&str]) -> Writer {
+        Writer {
+            e: Encoder::new(seeds),
+        }
+    }
+
+    /// An array of `len` items: they follow.
+    pub fn array(&mut self, len: usize) {
+        self.e.out.push(ARRAY);
+        self.e.varint(len as u64);
+    }
+
+    /// An object of `len` entries: they follow, each a key ([`Writer::str`])
+    /// and a value.
+    pub fn object(&mut self, len: usize) {
+        self.e.out.push(OBJECT);
+        self.e.varint(len as u64);
+    }
+
+    /// A string (a key or a value).
+    pub fn str(&mut self, s: &str) {
+        self.e.string(s);
+    }
+
+    /// A signed integer, as serde's `serialize_i64` writes it.
+    pub fn int(&mut self, i: i64) {
+        self.e.int(i);
+    }
+
+    /// An unsigned integer, as serde's `serialize_u64` (and `u32`) writes it.
+    pub fn uint(&mut self, u: u64) {
+        self.e.uint(u);
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, b: bool) {
+        self.e.out.push(if b { TRUE } else { FALSE });
+    }
+
+    /// `null` (what `None` serializes to).
+    pub fn null(&mut self) {
+        self.e.out.push(NULL);
+    }
+
+    /// A JSON value.
+    pub fn json(&mut self, v: &Value) {
+        self.e.value(v);
+    }
+
+    /// Any serializable value, through serde.
+    pub fn serialize<T: serde::Serialize + ?Sized>(
+        &mut self,
+        v: &T,
+    ) -> Result<(), serde_json::Error> {
+        v.serialize(&mut self.e)
+    }
+
+    /// The bytes written.
+    pub fn finish(self) -> Vec<u8> {
+        self.e.out
+    }
+}
+
 /// True when `bytes` are this module's encoding rather than JSON text.
 pub fn is_compact(bytes: &[u8]) -> bool {
     matches!(bytes.first(), Some(&(FORMAT | FORMAT_SEEDED)))

@@ -52,7 +52,7 @@ impl Machine<'_> {
         let now = self.env.now();
         let token = spec.awaited.then(|| self.env.token());
         let call = PendingCall {
-            call_id: format!("{}-{seq}", self.run.id),
+            call_id: crate::state::call_id(&self.run.id, seq),
             activity: spec.activity.to_string(),
             args: policy.args,
             fiber: id,

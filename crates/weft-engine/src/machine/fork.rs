@@ -37,7 +37,7 @@ impl Machine<'_> {
         for seq in seqs {
             let token = self.run.calls[&seq].awaited.then(|| self.env.token());
             let call = self.run.calls.get_mut(&seq).expect("listed above");
-            call.call_id = format!("{run_id}-{seq}");
+            call.call_id = crate::state::call_id(&run_id, seq);
             call.token = token.clone();
             let phase = call.phase;
             if let Some(token) = token {

@@ -4,19 +4,37 @@
 
 use serde::Serialize;
 
-use crate::program::{Location, Program};
+use crate::program::{FuncId, Location, Program};
 use crate::state::{FailureKind, RunState, Wait};
 use crate::value::Value;
 
 /// Where each branch of the run stands in the source (innermost frames):
 /// the instruction it waits in, or the one it failed at or goes on with.
 pub fn positions(program: &Program, state: &RunState) -> Vec<Location> {
+    position_pcs(state)
+        .filter_map(|(func, pc)| program.locate(func, pc))
+        .collect()
+}
+
+/// The first of [`positions`] as `file:line`, the run record's `position`,
+/// made without building the others (it is made at every step).
+pub fn position_text(program: &Program, state: &RunState) -> Option<String> {
+    let (file, line) = position_pcs(state).find_map(|(func, pc)| program.locate_line(func, pc))?;
+    let mut text = String::with_capacity(file.len() + 11);
+    text.push_str(file);
+    text.push(':');
+    crate::state::push_decimal(&mut text, line);
+    Some(text)
+}
+
+/// The instruction each branch of [`positions`] stands at, in order.
+fn position_pcs(state: &RunState) -> impl Iterator<Item = (FuncId, u32)> + '_ {
     state
         .fibers
         .iter()
         .filter(|(_, f)| !matches!(f.wait, Wait::Group(_)))
         .filter_map(|(id, f)| Some((id, f, f.frames.last()?)))
-        .filter_map(|(id, f, frame)| {
+        .map(|(id, f, frame)| {
             // A fiber that waits has moved past the instruction it waits in;
             // one that failed in an expression, reads a running sub-flow's
             // handle or is ready points at the instruction it runs next.
@@ -33,9 +51,8 @@ pub fn positions(program: &Program, state: &RunState) -> Vec<Location> {
             } else {
                 frame.pc.saturating_sub(1)
             };
-            program.locate(frame.func, pc)
+            (frame.func, pc)
         })
-        .collect()
 }
 
 /// A branch of a run as people see it: where it stands and its variables.

@@ -52,7 +52,7 @@ use crate::program::{FuncId, Program};
 use crate::state::{Command, Entry, EntryKind, Event, RunState, Status, SNAPSHOT_VERSION};
 use crate::value::{Closure, Value};
 
-pub use inspect::{positions, variables, FiberView, FrameView};
+pub use inspect::{position_text, positions, variables, FiberView, FrameView};
 pub(crate) use values::{describe, index};
 
 // The timer keys are the state's (its `timers` map is keyed by them).
