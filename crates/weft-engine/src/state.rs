@@ -159,16 +159,13 @@ impl Entry {
         // The object's head: its size, `at`, and the kind's tag.
         let head = |w: &mut crate::compact::Writer, tag: &str, fields: usize| {
             w.object(2 + fields);
-            w.str("at");
-            w.int(self.at);
-            w.str("type");
-            w.str(tag);
+            w.field_int("at", self.at);
+            w.field_str("type", tag);
         };
         match &self.kind {
             K::Started { input } => {
                 head(w, "started", 1);
-                w.str("input");
-                w.json(input);
+                w.field_json("input", input);
             }
             K::CallStarted {
                 call_id,
@@ -179,16 +176,11 @@ impl Entry {
                 line,
             } => {
                 head(w, "callStarted", 6);
-                w.str("callId");
-                w.str(call_id);
-                w.str("activity");
-                w.str(activity);
-                w.str("args");
-                w.json(args);
-                w.str("attempt");
-                w.uint((*attempt).into());
-                w.str("awaited");
-                w.bool(*awaited);
+                w.field_str("callId", call_id);
+                w.field_str("activity", activity);
+                w.field_json("args", args);
+                w.field_uint("attempt", (*attempt).into());
+                w.field_bool("awaited", *awaited);
                 w.str("line");
                 match line {
                     Some(l) => w.uint((*l).into()),
@@ -197,10 +189,8 @@ impl Entry {
             }
             K::CallAcknowledged { call_id, activity } => {
                 head(w, "callAcknowledged", 2);
-                w.str("callId");
-                w.str(call_id);
-                w.str("activity");
-                w.str(activity);
+                w.field_str("callId", call_id);
+                w.field_str("activity", activity);
             }
             K::CallCompleted {
                 call_id,
@@ -211,18 +201,12 @@ impl Entry {
                 how,
             } => {
                 head(w, "callCompleted", 6);
-                w.str("callId");
-                w.str(call_id);
-                w.str("activity");
-                w.str(activity);
-                w.str("attempt");
-                w.uint((*attempt).into());
-                w.str("value");
-                w.json(value);
-                w.str("durationMs");
-                w.int(*duration_ms);
-                w.str("how");
-                w.str(how);
+                w.field_str("callId", call_id);
+                w.field_str("activity", activity);
+                w.field_uint("attempt", (*attempt).into());
+                w.field_json("value", value);
+                w.field_int("durationMs", *duration_ms);
+                w.field_str("how", how);
             }
             K::CallFailed {
                 call_id,
@@ -232,14 +216,10 @@ impl Entry {
                 retry_at,
             } => {
                 head(w, "callFailed", 5);
-                w.str("callId");
-                w.str(call_id);
-                w.str("activity");
-                w.str(activity);
-                w.str("attempt");
-                w.uint((*attempt).into());
-                w.str("error");
-                w.str(error);
+                w.field_str("callId", call_id);
+                w.field_str("activity", activity);
+                w.field_uint("attempt", (*attempt).into());
+                w.field_str("error", error);
                 w.str("retryAt");
                 match retry_at {
                     Some(t) => w.int(*t),
@@ -248,30 +228,24 @@ impl Entry {
             }
             K::TimerStarted { until } => {
                 head(w, "timerStarted", 1);
-                w.str("until");
-                w.int(*until);
+                w.field_int("until", *until);
             }
             K::TimerFired { key } => {
                 head(w, "timerFired", 1);
-                w.str("key");
-                w.str(key);
+                w.field_str("key", key);
             }
             K::Now { value } => {
                 head(w, "now", 1);
-                w.str("value");
-                w.int(*value);
+                w.field_int("value", *value);
             }
             K::ChildStarted { run_id, flow } => {
                 head(w, "childStarted", 2);
-                w.str("runId");
-                w.str(run_id);
-                w.str("flow");
-                w.str(flow);
+                w.field_str("runId", run_id);
+                w.field_str("flow", flow);
             }
             K::ChildFinished { run_id, result } => {
                 head(w, "childFinished", 2);
-                w.str("runId");
-                w.str(run_id);
+                w.field_str("runId", run_id);
                 w.str("result");
                 match result {
                     Some(v) => w.json(v),
@@ -281,25 +255,20 @@ impl Entry {
             K::Retried => head(w, "retried", 0),
             K::Resolved { value } => {
                 head(w, "resolved", 1);
-                w.str("value");
-                w.json(value);
+                w.field_json("value", value);
             }
             K::Completed { result } => {
                 head(w, "completed", 1);
-                w.str("result");
-                w.json(result);
+                w.field_json("result", result);
             }
             K::Cancelled { reason } => {
                 head(w, "cancelled", 1);
-                w.str("reason");
-                w.str(reason);
+                w.field_str("reason", reason);
             }
             K::Forked { from, step } => {
                 head(w, "forked", 2);
-                w.str("from");
-                w.str(from);
-                w.str("step");
-                w.int(*step);
+                w.field_str("from", from);
+                w.field_int("step", *step);
             }
             K::Failed { .. } | K::Upgraded { .. } => return w.serialize(self),
         }
@@ -1254,6 +1223,129 @@ mod tests {
             &mut TestEnv,
         );
         (p, state)
+    }
+
+    fn arb_entry() -> impl proptest::strategy::Strategy<Value = Entry> {
+        use crate::program::Location;
+        use proptest::prelude::*;
+        use EntryKind as K;
+        // Strings that share the seed's prefix, words, hex, anything.
+        let text = || {
+            prop_oneof![
+                Just("01M97217R2RDR9EQ29FEKSHASZ".to_string()),
+                "01M97217R2RDR9EQ29FEKSHASZ-[0-9]{1,3}",
+                Just("returned".to_string()),
+                Just("type".to_string()),
+                "[0-9a-f]{16,34}",
+                "\\PC{0,24}",
+            ]
+        };
+        let kind = prop_oneof![
+            crate::compact::tests::arb_json().prop_map(|input| K::Started { input }),
+            (
+                text(),
+                text(),
+                crate::compact::tests::arb_json(),
+                any::<u32>(),
+                any::<bool>(),
+                any::<Option<u32>>()
+            )
+                .prop_map(|(call_id, activity, args, attempt, awaited, line)| {
+                    K::CallStarted {
+                        call_id,
+                        activity,
+                        args,
+                        attempt,
+                        awaited,
+                        line,
+                    }
+                }),
+            (text(), text())
+                .prop_map(|(call_id, activity)| K::CallAcknowledged { call_id, activity }),
+            (
+                text(),
+                text(),
+                any::<u32>(),
+                crate::compact::tests::arb_json(),
+                any::<i64>(),
+                text()
+            )
+                .prop_map(|(call_id, activity, attempt, value, duration_ms, how)| {
+                    K::CallCompleted {
+                        call_id,
+                        activity,
+                        attempt,
+                        value,
+                        duration_ms,
+                        how,
+                    }
+                }),
+            (text(), text(), any::<u32>(), text(), any::<Option<i64>>()).prop_map(
+                |(call_id, activity, attempt, error, retry_at)| K::CallFailed {
+                    call_id,
+                    activity,
+                    attempt,
+                    error,
+                    retry_at
+                }
+            ),
+            any::<i64>().prop_map(|until| K::TimerStarted { until }),
+            text().prop_map(|key| K::TimerFired { key }),
+            any::<i64>().prop_map(|value| K::Now { value }),
+            (text(), text()).prop_map(|(run_id, flow)| K::ChildStarted { run_id, flow }),
+            (
+                text(),
+                proptest::option::of(crate::compact::tests::arb_json())
+            )
+                .prop_map(|(run_id, result)| K::ChildFinished { run_id, result }),
+            (
+                text(),
+                proptest::option::of((text(), any::<u32>(), any::<u32>()))
+            )
+                .prop_map(|(error, at)| K::Failed {
+                    error,
+                    location: at.map(|(file, line, col)| Location {
+                        file,
+                        line,
+                        col,
+                        span: Default::default(),
+                        source_line: "let x = 1".into(),
+                    })
+                }),
+            Just(K::Retried),
+            crate::compact::tests::arb_json().prop_map(|value| K::Resolved { value }),
+            (
+                text(),
+                any::<i64>(),
+                any::<i64>(),
+                proptest::collection::vec(text(), 0..3)
+            )
+                .prop_map(|(by, from, to, moved)| K::Upgraded {
+                    by,
+                    from,
+                    to,
+                    moved
+                }),
+            crate::compact::tests::arb_json().prop_map(|result| K::Completed { result }),
+            text().prop_map(|reason| K::Cancelled { reason }),
+            (text(), any::<i64>()).prop_map(|(from, step)| K::Forked { from, step }),
+        ];
+        (any::<i64>(), kind).prop_map(|(at, kind)| Entry { at, kind })
+    }
+
+    proptest::proptest! {
+        /// The journal's entries written directly are the bytes serde writes,
+        /// the reference table shared across entries included.
+        #[test]
+        fn entries_written_directly_are_what_serde_writes(
+            entries in proptest::collection::vec(arb_entry(), 0..6)
+        ) {
+            let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
+            let direct = encode_entries_compact(&entries, &seeds).unwrap();
+            proptest::prop_assert_eq!(&direct, &crate::compact::encode_serialize(&entries, &seeds).unwrap());
+            let back: Vec<Entry> = crate::compact::decode_into(&direct, &seeds).unwrap();
+            proptest::prop_assert_eq!(back, entries);
+        }
     }
 
     #[test]

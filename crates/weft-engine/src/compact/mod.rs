@@ -312,6 +312,36 @@ impl Writer {
         self.e.value(v);
     }
 
+    /// An object's entry whose value is a string.
+    pub fn field_str(&mut self, key: &str, v: &str) {
+        self.str(key);
+        self.str(v);
+    }
+
+    /// An object's entry whose value is a signed integer.
+    pub fn field_int(&mut self, key: &str, v: i64) {
+        self.str(key);
+        self.int(v);
+    }
+
+    /// An object's entry whose value is an unsigned integer.
+    pub fn field_uint(&mut self, key: &str, v: u64) {
+        self.str(key);
+        self.uint(v);
+    }
+
+    /// An object's entry whose value is `true` or `false`.
+    pub fn field_bool(&mut self, key: &str, v: bool) {
+        self.str(key);
+        self.bool(v);
+    }
+
+    /// An object's entry whose value is a JSON value.
+    pub fn field_json(&mut self, key: &str, v: &Value) {
+        self.str(key);
+        self.json(v);
+    }
+
     /// Any serializable value, through serde.
     pub fn serialize<T: serde::Serialize + ?Sized>(
         &mut self,
@@ -364,7 +394,7 @@ pub fn decode_into<T: serde::de::DeserializeOwned>(
 mod decode;
 mod encode;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use decode::Decoder;
 use encode::Encoder;

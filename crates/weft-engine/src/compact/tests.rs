@@ -121,7 +121,9 @@ fn the_direct_encoding_is_the_value_trees() {
     assert!(serde_json::to_value(u128::MAX).is_err());
 }
 
-fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
+/// Any JSON value, with strings that exercise the words, the reference
+/// table and hex (also for other modules' tests of the compact form).
+pub(crate) fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
     use proptest::prelude::*;
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -336,124 +338,5 @@ fn words_are_unique_and_never_json_starts() {
     }
     for b in b" \t\r\n{[\"-0123456789tfn" {
         assert_ne!(*b, FORMAT);
-    }
-}
-
-fn arb_entry() -> impl proptest::strategy::Strategy<Value = crate::state::Entry> {
-    use crate::program::Location;
-    use crate::state::{Entry, EntryKind as K};
-    use proptest::prelude::*;
-    // Strings that share the seed's prefix, words, hex, anything.
-    let text = || {
-        prop_oneof![
-            Just("01M97217R2RDR9EQ29FEKSHASZ".to_string()),
-            "01M97217R2RDR9EQ29FEKSHASZ-[0-9]{1,3}",
-            Just("returned".to_string()),
-            Just("type".to_string()),
-            "[0-9a-f]{16,34}",
-            "\\PC{0,24}",
-        ]
-    };
-    let kind = prop_oneof![
-        arb_json().prop_map(|input| K::Started { input }),
-        (
-            text(),
-            text(),
-            arb_json(),
-            any::<u32>(),
-            any::<bool>(),
-            any::<Option<u32>>()
-        )
-            .prop_map(
-                |(call_id, activity, args, attempt, awaited, line)| K::CallStarted {
-                    call_id,
-                    activity,
-                    args,
-                    attempt,
-                    awaited,
-                    line
-                }
-            ),
-        (text(), text()).prop_map(|(call_id, activity)| K::CallAcknowledged { call_id, activity }),
-        (
-            text(),
-            text(),
-            any::<u32>(),
-            arb_json(),
-            any::<i64>(),
-            text()
-        )
-            .prop_map(|(call_id, activity, attempt, value, duration_ms, how)| {
-                K::CallCompleted {
-                    call_id,
-                    activity,
-                    attempt,
-                    value,
-                    duration_ms,
-                    how,
-                }
-            }),
-        (text(), text(), any::<u32>(), text(), any::<Option<i64>>()).prop_map(
-            |(call_id, activity, attempt, error, retry_at)| K::CallFailed {
-                call_id,
-                activity,
-                attempt,
-                error,
-                retry_at
-            }
-        ),
-        any::<i64>().prop_map(|until| K::TimerStarted { until }),
-        text().prop_map(|key| K::TimerFired { key }),
-        any::<i64>().prop_map(|value| K::Now { value }),
-        (text(), text()).prop_map(|(run_id, flow)| K::ChildStarted { run_id, flow }),
-        (text(), proptest::option::of(arb_json()))
-            .prop_map(|(run_id, result)| K::ChildFinished { run_id, result }),
-        (
-            text(),
-            proptest::option::of((text(), any::<u32>(), any::<u32>()))
-        )
-            .prop_map(|(error, at)| K::Failed {
-                error,
-                location: at.map(|(file, line, col)| Location {
-                    file,
-                    line,
-                    col,
-                    span: Default::default(),
-                    source_line: "let x = 1".into(),
-                })
-            }),
-        Just(K::Retried),
-        arb_json().prop_map(|value| K::Resolved { value }),
-        (
-            text(),
-            any::<i64>(),
-            any::<i64>(),
-            proptest::collection::vec(text(), 0..3)
-        )
-            .prop_map(|(by, from, to, moved)| K::Upgraded {
-                by,
-                from,
-                to,
-                moved
-            }),
-        arb_json().prop_map(|result| K::Completed { result }),
-        text().prop_map(|reason| K::Cancelled { reason }),
-        (text(), any::<i64>()).prop_map(|(from, step)| K::Forked { from, step }),
-    ];
-    (any::<i64>(), kind).prop_map(|(at, kind)| Entry { at, kind })
-}
-
-proptest::proptest! {
-    /// The journal's entries written directly are the bytes serde writes,
-    /// the reference table shared across entries included.
-    #[test]
-    fn entries_written_directly_are_what_serde_writes(
-        entries in proptest::collection::vec(arb_entry(), 0..6)
-    ) {
-        let seeds = ["01M97217R2RDR9EQ29FEKSHASZ"];
-        let direct = crate::state::encode_entries_compact(&entries, &seeds).unwrap();
-        proptest::prop_assert_eq!(&direct, &encode_serialize(&entries, &seeds).unwrap());
-        let back: Vec<crate::state::Entry> = decode_into(&direct, &seeds).unwrap();
-        proptest::prop_assert_eq!(back, entries);
     }
 }
