@@ -40,9 +40,15 @@ use crate::ids::OsEntropy;
 use crate::metrics::Metrics;
 use weft_store::CommandRecord;
 
-/// Batches committed but not yet acknowledged, at most. Two lets the core
-/// fill one batch while the writer syncs the other.
-pub const PIPELINE_DEPTH: usize = 2;
+/// Batches handed to the writer and not yet acknowledged, at most. The
+/// core hands over what it has at the end of each round while there is
+/// room, and the writer commits every batch waiting for it together when
+/// it is free (on one node: see `writer_loop`), so the batch being
+/// committed is followed by all the work that came meanwhile. With two,
+/// the second place held a batch taken early, with what had come by then,
+/// and what came after waited for both commits (benchmarks.md, round 12:
+/// four gave +5 to +10 % steps/s at 64 runs).
+pub const PIPELINE_DEPTH: usize = 4;
 
 /// A batch of at most this many run steps, with no other batch in flight,
 /// is committed on the core thread itself. At low load this saves two
@@ -352,7 +358,7 @@ impl Runtime {
         let writer_tx = tx.clone();
         let writer = std::thread::Builder::new()
             .name("weft-writer".into())
-            .spawn(move || writer_loop(writer_store, wrx, writer_tx))
+            .spawn(move || writer_loop(writer_store, wrx, writer_tx, !waker_is_cluster))
             .map_err(|e| {
                 HostError::Store(StoreError::Io(format!(
                     "cannot start the writer thread: {e}"
@@ -859,9 +865,30 @@ type Batched = (u64, u64, Batch);
 /// up on is committed later. Every later batch of the same generation was
 /// built on the failed one's state, so it is refused untried; the core
 /// starts a new generation from what is durable.
-fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
+///
+/// On one node (`merge`), batches that wait for the writer when it is free
+/// are committed together, in one transaction (see [`coalesce`]): a result
+/// that came while the writer was busy then waits for one commit, not for
+/// the one already queued ahead of it and then its own. Not in a cluster,
+/// where a batch refused as a conflict is routine (another node fired a
+/// schedule first, or took a run) and must not take others with it.
+fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>, merge: bool) {
     let mut poisoned: Option<(u64, StoreError)> = None;
-    while let Ok((no, generation, batch)) = rx.recv() {
+    let mut held: Option<Batched> = None;
+    loop {
+        let first = match held.take() {
+            Some(b) => b,
+            None => match rx.recv() {
+                Ok(b) => b,
+                Err(_) => return,
+            },
+        };
+        let generation = first.1;
+        let (nos, batch) = if merge {
+            coalesce(first, &rx, &mut held)
+        } else {
+            (vec![first.0], first.2)
+        };
         let result = match &poisoned {
             Some((g, e)) if *g == generation => Err(like(
                 e,
@@ -878,10 +905,55 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>) {
                 poisoned = Some((generation, like(e, strip(e))));
             }
         }
-        if tx.send(Msg::Committed { no, result }).is_err() {
-            return;
+        for (i, &no) in nos.iter().enumerate() {
+            let result = match &result {
+                Ok(()) => Ok(()),
+                Err(e) if i == 0 => Err(like(e, strip(e))),
+                Err(e) => Err(like(
+                    e,
+                    format!("not committed: committed together with a batch that failed ({e})"),
+                )),
+            };
+            if tx.send(Msg::Committed { no, result }).is_err() {
+                return;
+            }
         }
     }
+}
+
+/// `first` and the batches already waiting behind it, as one batch with
+/// the numbers of those it holds, in order. A waiting batch joins only if
+/// it is of the same generation and writes no run the others write (a
+/// store's batch has one write per run: the host merges a run's steps
+/// within a batch, not across batches); the first that does not join is
+/// left in `held` for the next commit.
+fn coalesce(
+    first: Batched,
+    rx: &Receiver<Batched>,
+    held: &mut Option<Batched>,
+) -> (Vec<u64>, Batch) {
+    let (no, generation, mut batch) = first;
+    let mut nos = vec![no];
+    let mut runs: Option<foldhash::HashSet<String>> = None;
+    while let Ok(next) = rx.try_recv() {
+        let runs = runs.get_or_insert_with(|| run_ids(&batch).map(str::to_string).collect());
+        if next.1 != generation || run_ids(&next.2).any(|id| runs.contains(id)) {
+            *held = Some(next);
+            break;
+        }
+        runs.extend(run_ids(&next.2).map(str::to_string));
+        nos.push(next.0);
+        batch.writes.extend(next.2.writes);
+    }
+    (nos, batch)
+}
+
+/// The runs a batch writes.
+fn run_ids(batch: &Batch) -> impl Iterator<Item = &str> {
+    batch
+        .writes
+        .iter()
+        .filter_map(|w| w.record.as_ref().map(|r| r.id.as_str()))
 }
 
 enum Pending {
@@ -1601,6 +1673,53 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn batch_of(runs: &[&str]) -> Batch {
+        Batch {
+            writes: runs
+                .iter()
+                .map(|id| weft_store::RunWrite {
+                    record: Some(weft_store::conformance::record(id, "F", Status::Running).into()),
+                    ..weft_store::RunWrite::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn ids(batch: &Batch) -> Vec<&str> {
+        run_ids(batch).collect()
+    }
+
+    /// Waiting batches join the first while they are of its generation and
+    /// write other runs; the first that may not join waits for the next
+    /// commit, and nothing after it is taken before it.
+    #[test]
+    fn waiting_batches_join_unless_they_write_the_same_run_or_are_newer() {
+        let (tx, rx) = mpsc::channel::<Batched>();
+        for (no, generation, runs) in [
+            (2, 1, vec!["b"]),
+            (3, 1, vec!["c", "d"]),
+            (4, 1, vec!["a"]),
+            (5, 1, vec!["e"]),
+        ] {
+            tx.send((no, generation, batch_of(&runs))).unwrap();
+        }
+        let mut held = None;
+        let (nos, batch) = coalesce((1, 1, batch_of(&["a"])), &rx, &mut held);
+        assert_eq!(nos, [1, 2, 3]);
+        assert_eq!(ids(&batch), ["a", "b", "c", "d"]);
+        // Batch 4 writes run a again: it waits, and 5 behind it.
+        let (no, _, b) = held.take().expect("batch 4 is held");
+        assert_eq!((no, ids(&b)), (4, vec!["a"]));
+        let (nos, batch) = coalesce((no, 1, b), &rx, &mut held);
+        assert_eq!((nos, ids(&batch)), (vec![4, 5], vec!["a", "e"]));
+        assert!(held.is_none());
+        // A batch of a newer generation never joins an older one's.
+        tx.send((7, 2, batch_of(&["g"]))).unwrap();
+        let (nos, _) = coalesce((6, 1, batch_of(&["f"])), &rx, &mut held);
+        assert_eq!(nos, [6]);
+        assert_eq!(held.map(|b| b.0), Some(7));
+    }
 
     /// Only a conflict of a batch of schedule fires alone is the lost
     /// race; any other failure of any batch stays an error.
