@@ -926,7 +926,9 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>, me
 /// it is of the same generation and writes no run the others write (a
 /// store's batch has one write per run: the host merges a run's steps
 /// within a batch, not across batches); the first that does not join is
-/// left in `held` for the next commit.
+/// left in `held` for the next commit. Only runs' steps are merged:
+/// batches that write machines, events or schedules (whose rows name the
+/// revision they were made from) are committed as they were built.
 fn coalesce(
     first: Batched,
     rx: &Receiver<Batched>,
@@ -934,10 +936,16 @@ fn coalesce(
 ) -> (Vec<u64>, Batch) {
     let (no, generation, mut batch) = first;
     let mut nos = vec![no];
+    if !steps_only(&batch) {
+        return (nos, batch);
+    }
     let mut runs: Option<foldhash::HashSet<String>> = None;
     while let Ok(next) = rx.try_recv() {
         let runs = runs.get_or_insert_with(|| run_ids(&batch).map(str::to_string).collect());
-        if next.1 != generation || run_ids(&next.2).any(|id| runs.contains(id)) {
+        if next.1 != generation
+            || !steps_only(&next.2)
+            || run_ids(&next.2).any(|id| runs.contains(id))
+        {
             *held = Some(next);
             break;
         }
@@ -946,6 +954,17 @@ fn coalesce(
         batch.writes.extend(next.2.writes);
     }
     (nos, batch)
+}
+
+/// True when every write of the batch is a run's step and nothing else.
+fn steps_only(batch: &Batch) -> bool {
+    batch.writes.iter().all(|w| {
+        w.record.is_some()
+            && w.machines.is_empty()
+            && w.events.is_empty()
+            && w.event_starts.is_empty()
+            && w.schedules.is_empty()
+    })
 }
 
 /// The runs a batch writes.
@@ -1718,7 +1737,32 @@ mod tests {
         tx.send((7, 2, batch_of(&["g"]))).unwrap();
         let (nos, _) = coalesce((6, 1, batch_of(&["f"])), &rx, &mut held);
         assert_eq!(nos, [6]);
-        assert_eq!(held.map(|b| b.0), Some(7));
+        assert_eq!(held.take().map(|b| b.0), Some(7));
+        // Nor does one that writes more than runs' steps, nor joins one.
+        let mut event = batch_of(&["h"]);
+        event.writes.push(weft_store::RunWrite {
+            event_starts: vec![weft_store::EventStartsWrite {
+                id: "e".into(),
+                starts: Vec::new(),
+            }],
+            ..weft_store::RunWrite::default()
+        });
+        tx.send((9, 1, event)).unwrap();
+        let (nos, _) = coalesce((8, 1, batch_of(&["i"])), &rx, &mut held);
+        assert_eq!(nos, [8]);
+        let (nos, _) = coalesce(held.take().expect("batch 9 waits"), &rx, &mut held);
+        assert_eq!(nos, [9]);
+        tx.send((11, 1, batch_of(&["j"]))).unwrap();
+        let mut redrive = batch_of(&["k"]);
+        redrive.writes[0].event_starts = vec![weft_store::EventStartsWrite {
+            id: "e".into(),
+            starts: Vec::new(),
+        }];
+        let (nos, _) = coalesce((10, 1, redrive), &rx, &mut held);
+        assert_eq!(nos, [10]);
+        // Batch 11 was not even looked at: it waits in line.
+        assert!(held.is_none());
+        assert_eq!(rx.try_recv().map(|b| b.0).ok(), Some(11));
     }
 
     /// Only a conflict of a batch of schedule fires alone is the lost
