@@ -41,6 +41,9 @@ pub struct Figures {
     pub fsync_p50_ms: f64,
     /// Batches committed during the measured runs.
     pub batches: u64,
+    /// Transactions they were committed in (batches that waited for the
+    /// writer together share one).
+    pub transactions: u64,
     /// Mean time of one commit (one transaction, one fsync), ms.
     pub commit_mean_ms: f64,
     /// Mean run steps per commit (group commit at work).
@@ -238,6 +241,7 @@ pub fn run(
             drive(&runtime, (concurrency * 4).min(500), concurrency, &warm).await?;
             let m = runtime.metrics();
             let (_, commit_sum0, batches0) = m.commit_seconds.snapshot();
+            let transactions0 = m.transactions.load(std::sync::atomic::Ordering::Relaxed);
             let (_, writes_sum0, _) = m.batch_writes.snapshot();
             let t = Instant::now();
             let tag = format!("run{level}");
@@ -246,6 +250,8 @@ pub fn run(
             let (_, commit_sum, batches) = m.commit_seconds.snapshot();
             let (_, writes_sum, _) = m.batch_writes.snapshot();
             let batches = batches - batches0;
+            let transactions =
+                m.transactions.load(std::sync::atomic::Ordering::Relaxed) - transactions0;
             latencies_ms.sort_by(|a, b| a.total_cmp(b));
             let journal_bytes_per_step = match sample {
                 Some(id) => journal_bytes_per_step(runtime.store().as_ref(), &id)?,
@@ -258,6 +264,7 @@ pub fn run(
                 latencies_ms,
                 fsync_p50_ms: fsync,
                 batches,
+                transactions,
                 commit_mean_ms: (commit_sum - commit_sum0) * 1000.0 / batches.max(1) as f64,
                 batch_mean_writes: (writes_sum - writes_sum0) / batches.max(1) as f64,
                 journal_bytes_per_step,

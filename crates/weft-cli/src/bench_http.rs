@@ -114,6 +114,7 @@ pub fn run(o: Options) -> anyhow::Result<Figures> {
             latencies_ms,
             fsync_p50_ms: fsync,
             batches: 0,
+            transactions: 0,
             commit_mean_ms: 0.0,
             batch_mean_writes: 0.0,
             // The journal is the servers'.

@@ -868,6 +868,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "  {} commits, {:.3} ms each on average, {:.1} run steps per commit",
                 f.batches, f.commit_mean_ms, f.batch_mean_writes
             );
+            if f.transactions > 0 {
+                println!(
+                    "  {} transactions, {:.2} commits each (batches that waited for the writer together)",
+                    f.transactions,
+                    f.batches as f64 / f.transactions as f64
+                );
+            }
             // Warm-up runs are stored too: the disk figure is per run kept.
             let warm: usize = levels.iter().map(|c| (c * 4).min(500)).sum();
             let kept = measured_runs + warm;

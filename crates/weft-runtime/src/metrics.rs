@@ -90,6 +90,10 @@ pub struct Metrics {
     pub commit_in_flight_since_ms: AtomicI64,
     /// The last failed commit (epoch ms, why), until a batch commits again.
     pub commit_failing: Mutex<Option<(i64, String)>>,
+    /// Transactions committed: batches that waited for the writer together
+    /// are one (see `runtime.rs`'s `writer_loop`), so this is at most the
+    /// count of `commit_seconds`.
+    pub transactions: AtomicU64,
 }
 
 impl Metrics {
@@ -121,6 +125,7 @@ impl Default for Metrics {
             last_commit_ms: AtomicI64::new(0),
             commit_in_flight_since_ms: AtomicI64::new(0),
             commit_failing: Mutex::new(None),
+            transactions: AtomicU64::new(0),
         }
     }
 }

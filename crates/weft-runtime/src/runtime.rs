@@ -356,9 +356,19 @@ impl Runtime {
         let waker_is_cluster = waker.is_some();
         let writer_store = store.clone();
         let writer_tx = tx.clone();
+        let metrics = Arc::new(Metrics::default());
+        let writer_metrics = metrics.clone();
         let writer = std::thread::Builder::new()
             .name("weft-writer".into())
-            .spawn(move || writer_loop(writer_store, wrx, writer_tx, !waker_is_cluster))
+            .spawn(move || {
+                writer_loop(
+                    writer_store,
+                    wrx,
+                    writer_tx,
+                    !waker_is_cluster,
+                    &writer_metrics,
+                )
+            })
             .map_err(|e| {
                 HostError::Store(StoreError::Io(format!(
                     "cannot start the writer thread: {e}"
@@ -402,7 +412,6 @@ impl Runtime {
         }
         let core_tx = tx.clone();
         let core_store = store.clone();
-        let metrics = Arc::new(Metrics::default());
         let core_metrics = metrics.clone();
         let core = std::thread::Builder::new()
             .name("weft-core".into())
@@ -872,7 +881,13 @@ type Batched = (u64, u64, Batch);
 /// the one already queued ahead of it and then its own. Not in a cluster,
 /// where a batch refused as a conflict is routine (another node fired a
 /// schedule first, or took a run) and must not take others with it.
-fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>, merge: bool) {
+fn writer_loop(
+    store: Arc<dyn Store>,
+    rx: Receiver<Batched>,
+    tx: Sender<Msg>,
+    merge: bool,
+    metrics: &Metrics,
+) {
     let mut poisoned: Option<(u64, StoreError)> = None;
     let mut held: Option<Batched> = None;
     loop {
@@ -900,6 +915,9 @@ fn writer_loop(store: Arc<dyn Store>, rx: Receiver<Batched>, tx: Sender<Msg>, me
         // shared, and the run's next step changes its record in place
         // unless something else still holds it.
         drop(batch);
+        if result.is_ok() {
+            metrics.transactions.fetch_add(1, Ordering::Relaxed);
+        }
         if let Err(e) = &result {
             if !matches!(&poisoned, Some((g, _)) if *g == generation) {
                 poisoned = Some((generation, like(e, strip(e))));
@@ -1192,6 +1210,9 @@ impl Core {
                     // whole story: answered at once, like the writer's.
                     let result = self.store.commit(&batch);
                     drop(batch);
+                    if result.is_ok() {
+                        self.metrics.transactions.fetch_add(1, Ordering::Relaxed);
+                    }
                     self.committed(no, result, &mut batch_replies);
                 } else if self.writer.send((no, self.generation, batch)).is_err() {
                     return;

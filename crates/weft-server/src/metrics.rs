@@ -91,6 +91,16 @@ pub async fn render(State(s): State<AppState>) -> Response {
     );
     let _ = writeln!(
         out,
+        "# HELP weft_commit_transactions_total Transactions the store committed for batches; batches that waited for the writer together share one, so this is at most the count of weft_commit_seconds."
+    );
+    let _ = writeln!(out, "# TYPE weft_commit_transactions_total counter");
+    let _ = writeln!(
+        out,
+        "weft_commit_transactions_total {}",
+        m.transactions.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    let _ = writeln!(
+        out,
         "# HELP weft_core_rounds_total Times the runtime's core thread went round its loop (messages handled, or a timer or heartbeat); far above the steps and commits, it spins."
     );
     let _ = writeln!(out, "# TYPE weft_core_rounds_total counter");

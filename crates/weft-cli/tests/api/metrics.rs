@@ -72,6 +72,21 @@ async fn metrics_count_runs_and_show_latency_and_queue_depth() {
             "{h}: {text}"
         );
     }
+    // Each transaction committed at least one batch.
+    let value = |name: &str| -> u64 {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name}: {text}"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let transactions = value("weft_commit_transactions_total ");
+    assert!(
+        (1..=value("weft_commit_seconds_count ")).contains(&transactions),
+        "{text}"
+    );
     // Leasing one moves it from ready to leased.
     api.poll_one("Never").await;
     let text = api.get("/metrics").await.text;
