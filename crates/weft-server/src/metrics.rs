@@ -70,7 +70,7 @@ pub async fn render(State(s): State<AppState>) -> Response {
     histogram(
         &mut out,
         "weft_commit_seconds",
-        "Time to commit one batch of run steps (one transaction, one fsync).",
+        "Time from handing a batch of run steps to the store to its being durable (batches that waited for the writer together share one transaction and one fsync).",
         &m.commit_seconds,
     );
     histogram(
@@ -79,35 +79,23 @@ pub async fn render(State(s): State<AppState>) -> Response {
         "Run steps per committed batch (group commit).",
         &m.batch_writes,
     );
-    let _ = writeln!(
-        out,
-        "# HELP weft_commit_failures_total Batches that did not commit (refused or failed by the store, or built on one that failed); their requests were answered with the error."
+    counter(
+        &mut out,
+        "weft_commit_failures_total",
+        "Batches that did not commit (refused or failed by the store, or built on one that failed); their requests were answered with the error.",
+        &[("", m.commit_failures.load(std::sync::atomic::Ordering::Relaxed))],
     );
-    let _ = writeln!(out, "# TYPE weft_commit_failures_total counter");
-    let _ = writeln!(
-        out,
-        "weft_commit_failures_total {}",
-        m.commit_failures.load(std::sync::atomic::Ordering::Relaxed)
+    counter(
+        &mut out,
+        "weft_commit_transactions_total",
+        "Transactions the store committed for batches; batches that waited for the writer together share one, so this is at most the count of weft_commit_seconds.",
+        &[("", m.transactions.load(std::sync::atomic::Ordering::Relaxed))],
     );
-    let _ = writeln!(
-        out,
-        "# HELP weft_commit_transactions_total Transactions the store committed for batches; batches that waited for the writer together share one, so this is at most the count of weft_commit_seconds."
-    );
-    let _ = writeln!(out, "# TYPE weft_commit_transactions_total counter");
-    let _ = writeln!(
-        out,
-        "weft_commit_transactions_total {}",
-        m.transactions.load(std::sync::atomic::Ordering::Relaxed)
-    );
-    let _ = writeln!(
-        out,
-        "# HELP weft_core_rounds_total Times the runtime's core thread went round its loop (messages handled, or a timer or heartbeat); far above the steps and commits, it spins."
-    );
-    let _ = writeln!(out, "# TYPE weft_core_rounds_total counter");
-    let _ = writeln!(
-        out,
-        "weft_core_rounds_total {}",
-        m.core_rounds.load(std::sync::atomic::Ordering::Relaxed)
+    counter(
+        &mut out,
+        "weft_core_rounds_total",
+        "Times the runtime's core thread went round its loop (messages handled, or a timer or heartbeat); far above the steps and commits, it spins.",
+        &[("", m.core_rounds.load(std::sync::atomic::Ordering::Relaxed))],
     );
     let _ = writeln!(
         out,
